@@ -1,0 +1,174 @@
+//! Command-line arguments (clap), the checked configuration they become, and the
+//! glue every subcommand shares: loading the rubric, colour, width, error output.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use pmo_vmo::{InputError, InputErrors, LoadedRubric};
+
+use crate::cmd;
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0    done, and every check passed
+  1    `check` or `rubric check` found a failing sheet or lint
+  2    error: bad usage, unreadable or invalid rubric or sheet, no terminal for `interview`
+  130  the interview was interrupted with Ctrl-C (answers so far are on disk)
+
+Without --rubric (or PMO_VMO_RUBRIC) the embedded default rubric is used.";
+
+/// Decide between a Project Management Office (PMO), a Value Management Office (VMO)
+/// or a hybrid: interview, score answer sheets, gate CI, report.
+#[derive(Debug, Parser)]
+#[command(name = "pmo-vmo", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Rubric file to score against (default: the embedded PMO/VMO rubric)
+    #[arg(long, global = true, env = "PMO_VMO_RUBRIC", value_name = "FILE")]
+    pub rubric: Option<PathBuf>,
+    /// When to use colour (NO_COLOR is respected under `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score answer sheets (files, folders, `-` for stdin) and print the recommendation
+    Score(cmd::score::ScoreArgs),
+    /// Write a blank answer sheet listing every question and option (never overwrites)
+    Init(cmd::init::InitArgs),
+    /// Validate, show or describe a rubric
+    #[command(subcommand)]
+    Rubric(cmd::rubric::RubricCommand),
+    /// Print shell completions
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let g = &cli.global;
+    match &cli.command {
+        Command::Score(a) => cmd::score::run(g, a),
+        Command::Init(a) => cmd::init::run(g, a),
+        Command::Rubric(c) => cmd::rubric::run(g, c),
+        Command::Completions { shell } => {
+            let mut c = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut c, "pmo-vmo", &mut out);
+            write_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let c = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(c).render(&mut out)?;
+            write_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads `--rubric` or the embedded default; a bad rubric is an error (exit 2).
+pub fn load_rubric(g: &GlobalArgs, file: Option<&PathBuf>) -> Result<LoadedRubric> {
+    let path = file.or(g.rubric.as_ref());
+    Ok(LoadedRubric::load(path.map(|p| p.as_path()))?)
+}
+
+/// Whether to colour stdout (or stderr when `stderr` is true).
+pub fn use_color(g: &GlobalArgs, stderr: bool) -> bool {
+    match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let tty = if stderr { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
+            tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The width tables fit to: the terminal's, or 100 columns when piped.
+pub fn width() -> Option<u16> {
+    match console::Term::stdout().size_checked() {
+        Some((_, w)) if std::io::stdout().is_terminal() => Some(w.max(40)),
+        _ => Some(100),
+    }
+}
+
+/// Writes bytes to stdout; a closed pipe surfaces as an error `main` treats as quiet.
+pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// Whether an error is stdout's reader going away (`pmo-vmo score ... | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints one input error on stderr, with its source excerpt when there is one.
+pub fn print_input_error(e: &InputError) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {e}");
+    if let Some(snippet) = &e.snippet {
+        // The first line repeats the message; the excerpt is what adds.
+        let body: Vec<&str> = snippet.lines().skip(1).collect();
+        let _ = writeln!(err, "{}", body.join("\n"));
+    }
+}
+
+/// Prints a fatal error on stderr.
+pub fn print_error(err: &anyhow::Error) {
+    if let Some(list) = err.downcast_ref::<InputErrors>() {
+        for e in &list.0 {
+            print_input_error(e);
+        }
+        return;
+    }
+    if let Some(e) = err.downcast_ref::<InputError>() {
+        print_input_error(e);
+        return;
+    }
+    let _ = writeln!(std::io::stderr(), "error: {err:#}");
+}
+
+/// Prints a warning on stderr.
+pub fn warn(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "warning: {msg}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        <Cli as clap::CommandFactory>::command().debug_assert();
+    }
+}

@@ -1,0 +1,5 @@
+//! One file per subcommand.
+
+pub mod init;
+pub mod rubric;
+pub mod score;

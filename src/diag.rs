@@ -1,0 +1,338 @@
+//! Errors about user input that point at the file, line, column and key.
+//!
+//! Every rubric and sheet problem becomes an [`InputError`]: a plain value that the
+//! binary prints on stderr, the JSON renderer puts in `errors`, and batch commands
+//! collect without stopping. Locations are found after the fact from the source text,
+//! so the model types stay plain serde structs (no `Spanned` fields, no `flatten`).
+
+use std::fmt;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use serde::Serialize;
+use toml::de::{DeTable, DeValue};
+
+/// One problem with one input, located as precisely as the input allows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputError {
+    /// The file (`-` for stdin), or `file.csv:LINE` for a CSV row.
+    pub source: String,
+    /// What is wrong, without the location.
+    pub message: String,
+    /// 1-based line, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// Dotted path of the key at fault (`question[3].option[1].score`), where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The source excerpt with the fault underlined, for people.
+    #[serde(skip)]
+    pub snippet: Option<String>,
+}
+
+impl InputError {
+    /// An error about a whole input, with no position in it.
+    pub fn new(source: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError {
+            source: source.into(),
+            message: message.into(),
+            line: None,
+            column: None,
+            key: None,
+            snippet: None,
+        }
+    }
+
+    /// Names the key at fault.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        let key = key.into();
+        if !key.is_empty() {
+            self.key = Some(key);
+        }
+        self
+    }
+
+    /// Points at a byte range of `text`: fills line, column and the snippet.
+    pub fn at(mut self, text: &str, span: Range<usize>) -> Self {
+        let (line, column) = line_col(text, span.start);
+        self.line = Some(line);
+        self.column = Some(column);
+        self.snippet = Some(render_snippet(&self.source, text, span, &self.message));
+        self
+    }
+
+    /// Points at a line only (CSV rows, JSON keys found by search).
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// `path:line:column` as far as it is known.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.source),
+            (Some(l), None) => format!("{}:{l}", self.source),
+            _ => self.source.clone(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.location())?;
+        if let Some(key) = &self.key {
+            write!(f, "{key}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A list of problems with one file (a rubric can have several at once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn render_snippet(path: &str, text: &str, span: Range<usize>, label: &str) -> String {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let mut end = floor_char_boundary(text, span.end.min(text.len()));
+    if end < start {
+        end = start;
+    }
+    // A span over a whole table reads badly; underline its first line only.
+    if let Some(nl) = text[start..end].find('\n') {
+        end = start + nl;
+    }
+    let report = &[Level::ERROR.primary_title(label).element(
+        Snippet::source(text)
+            .path(path)
+            .fold(true)
+            .annotation(AnnotationKind::Primary.span(start..end)),
+    )];
+    Renderer::plain().render(report)
+}
+
+/// One step in a key path: a table key or an array index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Renders a key path as `question[3].option[1].score`.
+pub fn path_string(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// A parsed TOML document kept only to find where things are.
+pub struct TomlMap<'a> {
+    root: toml::Spanned<DeTable<'a>>,
+}
+
+impl<'a> TomlMap<'a> {
+    pub fn parse(text: &'a str) -> Option<Self> {
+        DeTable::parse(text).ok().map(|root| TomlMap { root })
+    }
+
+    /// The span of the value at `path` (or of its key when `key` is true).
+    pub fn span(&self, path: &[Seg], key: bool) -> Option<Range<usize>> {
+        let mut table = self.root.get_ref();
+        let mut value: Option<&toml::Spanned<DeValue<'a>>> = None;
+        let mut key_span = None;
+        for seg in path {
+            match seg {
+                Seg::Key(k) => {
+                    if let Some(v) = value {
+                        table = match v.get_ref() {
+                            DeValue::Table(t) => t,
+                            _ => return None,
+                        };
+                    }
+                    let (ks, v) = table.iter().find(|(ks, _)| ks.get_ref().as_ref() == k)?;
+                    key_span = Some(ks.span());
+                    value = Some(v);
+                }
+                Seg::Index(i) => {
+                    let arr = match value?.get_ref() {
+                        DeValue::Array(a) => a,
+                        _ => return None,
+                    };
+                    value = Some(arr.get(*i)?);
+                    key_span = None;
+                }
+            }
+        }
+        if key {
+            key_span.or_else(|| value.map(|v| v.span()))
+        } else {
+            value.map(|v| v.span())
+        }
+    }
+
+    /// The deepest key path whose key or value contains `span`.
+    pub fn path_at(&self, span: &Range<usize>) -> Vec<Seg> {
+        let mut path = Vec::new();
+        walk_table(self.root.get_ref(), span, &mut path);
+        path
+    }
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end.max(outer.start + 1)
+}
+
+fn walk_table(table: &DeTable<'_>, span: &Range<usize>, path: &mut Vec<Seg>) {
+    for (k, v) in table.iter() {
+        if contains(&k.span(), span) {
+            path.push(Seg::Key(k.get_ref().to_string()));
+            return;
+        }
+        // Array-of-tables values span every table in the array, so look inside them.
+        if let DeValue::Array(arr) = v.get_ref() {
+            for (i, item) in arr.iter().enumerate() {
+                if contains(&item.span(), span) {
+                    path.push(Seg::Key(k.get_ref().to_string()));
+                    path.push(Seg::Index(i));
+                    if let DeValue::Table(t) = item.get_ref() {
+                        walk_table(t, span, path);
+                    }
+                    return;
+                }
+            }
+        }
+        if contains(&v.span(), span) {
+            path.push(Seg::Key(k.get_ref().to_string()));
+            if let DeValue::Table(t) = v.get_ref() {
+                walk_table(t, span, path);
+            }
+            return;
+        }
+    }
+}
+
+/// Turns a TOML parse or type error into an [`InputError`] with line, column and key.
+pub fn from_toml_error(source: &str, text: &str, err: &toml::de::Error) -> InputError {
+    let message = tidy_serde_message(err.message());
+    let mut e = InputError::new(source, message);
+    if let Some(span) = err.span() {
+        if let Some(map) = TomlMap::parse(text) {
+            e = e.with_key(path_string(&map.path_at(&span)));
+        }
+        e = e.at(text, span);
+    }
+    e
+}
+
+/// Turns a JSON parse or type error into an [`InputError`] with line, column and key.
+pub fn from_json_error(source: &str, err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    let mut e = InputError::new(source, tidy_serde_message(&inner.to_string()));
+    if path != "." {
+        e = e.with_key(path);
+    }
+    if inner.line() > 0 {
+        e.line = Some(inner.line());
+        e.column = Some(inner.column());
+    }
+    // serde_json appends " at line L column C"; the location is already said.
+    if let Some(i) = e.message.rfind(" at line ") {
+        e.message.truncate(i);
+    }
+    e
+}
+
+fn tidy_serde_message(msg: &str) -> String {
+    msg.trim().trim_end_matches('\n').to_string()
+}
+
+/// Finds the line of `"key"` inside the JSON object named `section` (best effort,
+/// used to point JSON sheets' semantic errors at a line).
+pub fn json_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
+    let sec = text.find(&format!("\"{section}\""))?;
+    let rel = text[sec..].find(&format!("\"{key}\""))?;
+    Some(line_col(text, sec + rel).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_chars() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, 10), (2, 4));
+    }
+
+    #[test]
+    fn span_and_path_agree() {
+        let text = "id = \"x\"\n[[question]]\nid = \"a\"\n[[question.option]]\nscore = 5\n[[question.option]]\nscore = 500\n";
+        let map = TomlMap::parse(text).unwrap();
+        let path = vec![
+            Seg::Key("question".into()),
+            Seg::Index(0),
+            Seg::Key("option".into()),
+            Seg::Index(1),
+            Seg::Key("score".into()),
+        ];
+        let span = map.span(&path, false).unwrap();
+        assert_eq!(&text[span.clone()], "500");
+        assert_eq!(map.path_at(&span), path);
+        assert_eq!(path_string(&path), "question[0].option[1].score");
+    }
+
+    #[test]
+    fn display_has_location_and_key() {
+        let e = InputError::new("r.toml", "bad").with_key("a.b").at("x\ny", 2..3);
+        assert_eq!(e.to_string(), "r.toml:2:1: a.b: bad");
+        assert!(e.snippet.unwrap().contains("r.toml:2:1"));
+    }
+}

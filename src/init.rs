@@ -1,0 +1,79 @@
+//! The blank answer sheet written by `pmo-vmo init`: every question as a comment with
+//! its options, and its key ready to fill.
+
+use crate::rubric::LoadedRubric;
+
+/// Quotes a string for TOML.
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Prefixes each line of `text` with `# `, wrapped to about 88 columns.
+fn comment(out: &mut String, text: &str, indent: &str) {
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.len() + word.len() + 3 > 88 {
+            out.push_str(&format!("# {indent}{line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("# {indent}{line}\n"));
+    }
+}
+
+/// The text of a blank sheet for the rubric.
+pub fn blank_sheet(rubric: &LoadedRubric) -> String {
+    let r = &rubric.rubric;
+    let mut out = String::new();
+    out.push_str(&format!("# Answer sheet for \"{}\" (rubric {} {}).\n", r.title, r.id, r.version));
+    out.push_str("# For each question, put one option id from the list above it between the quotes.\n");
+    out.push_str("# Leave a value empty to skip a question. Then: pmo-vmo score <this file>\n\n");
+    out.push_str(&format!("rubric = {}\n", quoted(&r.id)));
+    out.push_str(&format!("rubric-version = {}\n", quoted(&r.version)));
+    out.push_str("respondent = \"\"\nrole = \"\"\norganisation = \"\"\n\n[answers]\n");
+    for (fi, f) in r.factor.iter().enumerate() {
+        out.push_str(&format!("\n# ── {} ──\n", f.title));
+        if !f.description.is_empty() {
+            comment(&mut out, &f.description, "");
+        }
+        for (q, _) in r.question.iter().zip(&rubric.question_factor).filter(|(_, qf)| **qf == fi) {
+            out.push('\n');
+            comment(&mut out, &q.text, "");
+            let w = q.option.iter().map(|o| o.id.len()).max().unwrap_or(0);
+            for o in &q.option {
+                out.push_str(&format!("#   {:<w$}  {}\n", o.id, o.label));
+            }
+            out.push_str(&format!("{} = \"\"\n", q.id));
+        }
+    }
+    out.push_str("\n[notes]\n# Evidence for an answer, by question id, e.g.\n");
+    if let Some(q) = r.question.first() {
+        out.push_str(&format!("# {} = \"Handbook in use since 2021\"\n", q.id));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::{SheetFormat, load_text};
+
+    #[test]
+    fn blank_sheet_parses_and_lists_every_question_and_option() {
+        let r = LoadedRubric::embedded().unwrap();
+        let text = blank_sheet(&r);
+        let s = load_text(&r, "blank.toml", &text, SheetFormat::Toml).unwrap();
+        assert!(s.choices.iter().all(Option::is_none));
+        for q in &r.rubric.question {
+            assert!(text.contains(&format!("\n{} = \"\"\n", q.id)), "{}", q.id);
+            for o in &q.option {
+                assert!(text.contains(&o.label), "{}", o.label);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! The JSON document of contract section 5, streamed: results are written as they
+//! arrive, errors (few) are kept for the end.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use super::Sink;
+use crate::batch::SheetResult;
+use crate::diag::InputError;
+use crate::rubric::LoadedRubric;
+
+pub struct JsonSink<'a, W: Write> {
+    rubric: &'a LoadedRubric,
+    out: W,
+    started: bool,
+    count: usize,
+    errors: Vec<InputError>,
+}
+
+impl<'a, W: Write> JsonSink<'a, W> {
+    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+        JsonSink { rubric, out, started: false, count: 0, errors: Vec::new() }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            let head = json!({"id": self.rubric.rubric.id, "version": self.rubric.rubric.version});
+            write!(self.out, "{{\n  \"rubric\": {head},\n  \"results\": [")?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Sink for JsonSink<'_, W> {
+    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+        self.start()?;
+        if self.count > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(b"\n    ")?;
+        serde_json::to_writer(&mut self.out, result)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn error(&mut self, error: &InputError) -> io::Result<()> {
+        self.errors.push(error.clone());
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.start()?;
+        if self.count > 0 {
+            self.out.write_all(b"\n  ")?;
+        }
+        self.out.write_all(b"],\n  \"errors\": ")?;
+        serde_json::to_writer(&mut self.out, &self.errors)?;
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,263 @@
+//! The recommendation table for people (comfy-table lives only here): a detailed
+//! table per sheet that explains itself, then a summary of all sheets.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+
+use super::{Sink, Style, leaning, num, opt_num};
+use crate::batch::SheetResult;
+use crate::diag::InputError;
+use crate::rubric::{Band, Effect, LoadedRubric};
+
+/// Above this many sheets, only the summary is shown unless detail is asked for.
+pub const DETAIL_LIMIT: usize = 20;
+
+pub struct TableSink<'a, W: Write> {
+    rubric: &'a LoadedRubric,
+    style: Style,
+    out: W,
+    results: Vec<SheetResult>,
+    errors: usize,
+}
+
+impl<'a, W: Write> TableSink<'a, W> {
+    pub fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
+        TableSink { rubric, style, out, results: Vec::new(), errors: 0 }
+    }
+}
+
+impl<W: Write> Sink for TableSink<'_, W> {
+    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+        self.results.push(result.clone());
+        Ok(())
+    }
+
+    fn error(&mut self, _error: &InputError) -> io::Result<()> {
+        self.errors += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let many = self.results.len() > 1;
+        let show_detail = self.style.detail.unwrap_or(self.results.len() <= DETAIL_LIMIT);
+        if show_detail || !many {
+            for (i, r) in self.results.iter().enumerate() {
+                if i > 0 {
+                    writeln!(self.out)?;
+                }
+                self.out.write_all(detail(self.rubric, r, self.style).as_bytes())?;
+            }
+        }
+        if many {
+            if show_detail {
+                writeln!(self.out)?;
+            }
+            self.out.write_all(summary(self.rubric, &self.results, self.style).as_bytes())?;
+        }
+        self.out.flush()
+    }
+}
+
+/// A table in the house style, fitted to `style.width`.
+pub fn new_table(style: Style) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED.with_rounded_corners());
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = style.width {
+        t.set_width(w);
+    }
+    if !style.color {
+        t.force_no_tty();
+    } else {
+        t.enforce_styling();
+    }
+    t
+}
+
+fn band_color(b: Band) -> Color {
+    match b {
+        Band::Pmo => Color::Blue,
+        Band::Hybrid => Color::Yellow,
+        Band::Vmo => Color::Green,
+    }
+}
+
+fn styled(text: impl ToString, style: Style, band: Option<Band>, bold: bool) -> Cell {
+    let mut c = Cell::new(text);
+    if style.color {
+        if let Some(b) = band {
+            c = c.fg(band_color(b));
+        }
+        if bold {
+            c = c.add_attribute(Attribute::Bold);
+        }
+    }
+    c
+}
+
+/// A bar of `width` cells for a 0..=100 score, with eighth-block precision.
+pub fn bar(score: f64, width: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = ((score.clamp(0.0, 100.0) / 100.0) * (width * 8) as f64).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(PARTS[eighths % 8]);
+    }
+    let used = s.chars().count();
+    s.push_str(&"·".repeat(width.saturating_sub(used)));
+    s
+}
+
+/// The heading line above a sheet's table.
+pub fn heading(r: &SheetResult) -> String {
+    let mut who = Vec::new();
+    if let Some(n) = &r.respondent {
+        who.push(n.clone());
+    }
+    if let Some(role) = &r.role {
+        who.push(format!("({role})"));
+    }
+    if let Some(o) = &r.organisation {
+        who.push(format!("· {o}"));
+    }
+    if who.is_empty() { r.source.clone() } else { format!("{} · {}", r.source, who.join(" ")) }
+}
+
+/// The full, self-explaining table for one sheet.
+pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
+    let e = &r.evaluation;
+    let rb = &rubric.rubric;
+    let mut t = new_table(style);
+    t.set_header(vec![
+        styled("Factor", style, None, true),
+        styled("Score", style, None, true),
+        styled("Weight", style, None, true),
+        styled("Leaning", style, None, true),
+        styled("PMO ◂ 0 ··· 100 ▸ VMO", style, None, true),
+    ]);
+    for (f, fs) in rb.factor.iter().zip(&e.factors) {
+        let (lean, b, bar_s) = match fs.score {
+            Some(s) => {
+                let band = crate::scoring::band_of(&rb.scoring, s);
+                (leaning(rubric, s).to_string(), Some(band), bar(s, 20))
+            }
+            None => ("unanswered".to_string(), None, String::new()),
+        };
+        let answered = if fs.answered < fs.questions {
+            format!("{} ({}/{} answered)", f.title, fs.answered, fs.questions)
+        } else {
+            f.title.clone()
+        };
+        t.add_row(vec![
+            Cell::new(answered),
+            Cell::new(opt_num(fs.score)).set_alignment(CellAlignment::Right),
+            Cell::new(num(fs.weight)).set_alignment(CellAlignment::Right),
+            styled(lean, style, b, false),
+            styled(bar_s, style, b, false),
+        ]);
+    }
+    for c in t.column_iter_mut().skip(1).take(2) {
+        c.set_cell_alignment(CellAlignment::Right);
+    }
+
+    let rec = rb.recommendation.get(e.recommendation);
+    let mut v = new_table(style);
+    v.add_row(vec![
+        styled("Index", style, None, true),
+        Cell::new(format!(
+            "{} of 100 ({} band: PMO below {}, VMO from {})",
+            num(e.index),
+            e.band.label(),
+            num(rb.scoring.hybrid_from),
+            num(rb.scoring.vmo_from)
+        )),
+    ]);
+    let changed = e.band != e.recommendation;
+    let rec_text = if changed {
+        format!("{} · {} (the {} band was changed by a gate)", e.recommendation.label().to_uppercase(), rec.title, e.band.label())
+    } else {
+        format!("{} · {}", e.recommendation.label().to_uppercase(), rec.title)
+    };
+    v.add_row(vec![
+        styled("Recommendation", style, None, true),
+        styled(rec_text, style, Some(e.recommendation), true),
+    ]);
+    v.add_row(vec![
+        styled("Margin", style, None, true),
+        Cell::new(format!("{} index points from the nearest band boundary", num(e.margin))),
+    ]);
+    v.add_row(vec![
+        styled("Answered", style, None, true),
+        Cell::new(format!("{} of {} questions", e.answered, e.questions)),
+    ]);
+    if !e.gates.is_empty() {
+        let lines: Vec<String> = e
+            .gates
+            .iter()
+            .map(|g| {
+                let msg = rb.gate.iter().find(|x| x.id == g.id).map_or("", |x| x.message.as_str());
+                let verb = match g.effect {
+                    Effect::Cap => "caps at",
+                    Effect::Floor => "raises to at least",
+                };
+                format!("{} ({verb} {}): {msg}", g.id, g.to.label())
+            })
+            .collect();
+        v.add_row(vec![styled("Gates fired", style, None, true), Cell::new(lines.join("\n"))]);
+    }
+    v.add_row(vec![styled("Summary", style, None, true), Cell::new(&rec.summary)]);
+    if !rec.next_steps.is_empty() {
+        let steps: Vec<String> = rec.next_steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
+        v.add_row(vec![styled("Next steps", style, None, true), Cell::new(steps.join("\n"))]);
+    }
+    format!("{}\n{t}\n{v}\n", heading(r))
+}
+
+/// One row per sheet, then counts per recommendation and the mean index.
+pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> String {
+    let mut t = new_table(style);
+    let mut header = vec!["Source", "Respondent", "Index", "Recommendation", "Margin"]
+        .into_iter()
+        .map(|h| styled(h, style, None, true))
+        .collect::<Vec<_>>();
+    header.extend(rubric.rubric.factor.iter().map(|f| styled(&f.id, style, None, true)));
+    t.set_header(header);
+    for r in results {
+        let e = &r.evaluation;
+        let mut row = vec![
+            Cell::new(&r.source),
+            Cell::new(r.respondent.as_deref().unwrap_or("")),
+            Cell::new(num(e.index)).set_alignment(CellAlignment::Right),
+            styled(e.recommendation.label(), style, Some(e.recommendation), false),
+            Cell::new(num(e.margin)).set_alignment(CellAlignment::Right),
+        ];
+        row.extend(e.factors.iter().map(|f| Cell::new(opt_num(f.score)).set_alignment(CellAlignment::Right)));
+        t.add_row(row);
+    }
+    // Numbers keep their width; source and respondent take what is left.
+    for c in t.column_iter_mut().skip(2) {
+        c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
+    let counts: Vec<String> = Band::ALL
+        .iter()
+        .map(|b| format!("{} {}", b.label(), results.iter().filter(|r| r.evaluation.recommendation == *b).count()))
+        .collect();
+    let mean = results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;
+    format!("{t}\n{} sheets · {} · mean index {}\n", results.len(), counts.join(" · "), num(mean))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bar_is_proportional_and_fixed_width() {
+        assert_eq!(bar(0.0, 4), "····");
+        assert_eq!(bar(100.0, 4), "████");
+        assert_eq!(bar(50.0, 4), "██··");
+        assert_eq!(bar(12.5, 4).chars().count(), 4);
+        assert!(bar(12.5, 4).starts_with('▌'));
+    }
+}

@@ -1,0 +1,517 @@
+//! The rubric: factors, questions, options, gates and recommendations, loaded from
+//! TOML and checked before any sheet is scored against it.
+//!
+//! The structs mirror the file one to one (so `rubric show --format json` has the
+//! file's keys); the checks that serde cannot make live in [`Rubric::validate`] and
+//! point back into the file through [`crate::diag::TomlMap`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{InputError, InputErrors, Seg, TomlMap, from_toml_error, path_string};
+
+/// The rubric built into the binary, used when no `--rubric` is given.
+pub const DEFAULT_RUBRIC: &str = include_str!("../questionnaires/pmo-vmo.toml");
+/// How the embedded rubric is named in messages.
+pub const DEFAULT_RUBRIC_NAME: &str = "<embedded>/questionnaires/pmo-vmo.toml";
+
+/// The three outcomes, ordered from delivery-centred to value-centred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Pmo,
+    Hybrid,
+    Vmo,
+}
+
+impl Band {
+    pub const ALL: [Band; 3] = [Band::Pmo, Band::Hybrid, Band::Vmo];
+
+    /// The lowercase id used in files and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Band::Pmo => "pmo",
+            Band::Hybrid => "hybrid",
+            Band::Vmo => "vmo",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Pmo => "PMO",
+            Band::Hybrid => "Hybrid",
+            Band::Vmo => "VMO",
+        }
+    }
+}
+
+impl fmt::Display for Band {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl std::str::FromStr for Band {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pmo" => Ok(Band::Pmo),
+            "hybrid" => Ok(Band::Hybrid),
+            "vmo" => Ok(Band::Vmo),
+            other => Err(format!("unknown recommendation `{other}` (expected pmo, hybrid or vmo)")),
+        }
+    }
+}
+
+fn default_weight() -> f64 {
+    1.0
+}
+
+/// A questionnaire and the rules that turn its answers into a recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Rubric {
+    /// Rubric id, kebab-case; answer sheets name it in `rubric`.
+    pub id: String,
+    /// Version of the rubric; sheets may name it in `rubric-version`.
+    pub version: String,
+    /// Title shown at the top of the interview and reports.
+    pub title: String,
+    /// What the questionnaire is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Where the bands start.
+    pub scoring: Scoring,
+    /// The factors, each a weighted part of the index.
+    pub factor: Vec<Factor>,
+    /// The questions, each belonging to one factor.
+    pub question: Vec<Question>,
+    /// Rules that cap or floor the recommendation on one factor's score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gate: Vec<Gate>,
+    /// What to say for each outcome.
+    pub recommendation: Recommendations,
+}
+
+/// Band boundaries on the 0..=100 index.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Scoring {
+    /// An index below this is `pmo`.
+    pub hybrid_from: f64,
+    /// An index at or above this is `vmo`; between the two, `hybrid`.
+    pub vmo_from: f64,
+}
+
+/// One of the decision factors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Factor {
+    /// Factor id, unique in the rubric.
+    pub id: String,
+    /// Name shown to people.
+    pub title: String,
+    /// What the factor is about.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Weight of the factor in the index (> 0, default 1).
+    #[serde(default = "default_weight")]
+    pub weight: f64,
+}
+
+/// One question with its options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Question {
+    /// Question id, unique across the rubric; the key in a sheet's `[answers]`.
+    pub id: String,
+    /// Id of the factor the question belongs to.
+    pub factor: String,
+    /// The question as asked.
+    pub text: String,
+    /// What the question probes and why it matters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Weight of the question within its factor (> 0, default 1).
+    #[serde(default = "default_weight")]
+    pub weight: f64,
+    /// The possible answers, from PMO-leaning to VMO-leaning.
+    pub option: Vec<AnswerOption>,
+}
+
+/// One possible answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AnswerOption {
+    /// Option id, unique within its question; the value in a sheet's `[answers]`.
+    pub id: String,
+    /// The answer as shown.
+    pub label: String,
+    /// 0 = fully PMO-leaning ... 100 = fully VMO-leaning.
+    pub score: f64,
+    /// Why this answer leans the way it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// A rule on one factor's score that limits the recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Gate {
+    /// Gate id, unique in the rubric.
+    pub id: String,
+    /// The factor whose score is tested.
+    pub factor: String,
+    /// Fires when the factor score is below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    /// Fires when the factor score is at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    /// When fired, the recommendation is at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<Band>,
+    /// When fired, the recommendation is at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<Band>,
+    /// Why, shown when the gate fires.
+    pub message: String,
+}
+
+/// What a gate does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    Cap,
+    Floor,
+}
+
+impl Gate {
+    /// Whether the gate fires for a factor score.
+    pub fn fires(&self, score: f64) -> bool {
+        match (self.below, self.at_least) {
+            (Some(b), _) => score < b,
+            (None, Some(a)) => score >= a,
+            (None, None) => false,
+        }
+    }
+
+    /// The gate's effect and target band (validated rubrics have exactly one).
+    pub fn effect(&self) -> (Effect, Band) {
+        match (self.cap, self.floor) {
+            (Some(c), _) => (Effect::Cap, c),
+            (None, Some(f)) => (Effect::Floor, f),
+            (None, None) => (Effect::Cap, Band::Vmo),
+        }
+    }
+}
+
+/// The text for each outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Recommendations {
+    pub pmo: RecommendationText,
+    pub hybrid: RecommendationText,
+    pub vmo: RecommendationText,
+}
+
+impl Recommendations {
+    pub fn get(&self, band: Band) -> &RecommendationText {
+        match band {
+            Band::Pmo => &self.pmo,
+            Band::Hybrid => &self.hybrid,
+            Band::Vmo => &self.vmo,
+        }
+    }
+}
+
+/// The title, summary and next steps of one outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RecommendationText {
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub next_steps: Vec<String>,
+}
+
+/// A rubric that passed validation, with the look-ups scoring needs.
+#[derive(Debug, Clone)]
+pub struct LoadedRubric {
+    pub rubric: Rubric,
+    /// Where it came from (a path or [`DEFAULT_RUBRIC_NAME`]).
+    pub source: String,
+    /// The file's text, for lints that point into it.
+    pub text: String,
+    /// For each question, the index of its factor.
+    pub question_factor: Vec<usize>,
+    /// For each gate, the index of its factor.
+    pub gate_factor: Vec<usize>,
+    question_index: HashMap<String, usize>,
+}
+
+impl LoadedRubric {
+    /// The embedded default rubric.
+    pub fn embedded() -> Result<Self, InputErrors> {
+        Self::from_str(DEFAULT_RUBRIC_NAME, DEFAULT_RUBRIC)
+    }
+
+    /// Reads and validates a rubric file.
+    pub fn from_path(path: &Path) -> Result<Self, InputErrors> {
+        let source = path.display().to_string();
+        let text = crate::sheet::read_text(path).map_err(|e| InputErrors(vec![e]))?;
+        Self::from_str(&source, &text)
+    }
+
+    /// Parses and validates rubric text; `source` names it in errors.
+    pub fn from_str(source: &str, text: &str) -> Result<Self, InputErrors> {
+        if text.trim().is_empty() {
+            return Err(InputErrors(vec![InputError::new(source, "the rubric is empty")]));
+        }
+        let rubric: Rubric =
+            toml::from_str(text).map_err(|e| InputErrors(vec![from_toml_error(source, text, &e)]))?;
+        let errors = rubric.validate();
+        if !errors.is_empty() {
+            let map = TomlMap::parse(text);
+            let errs = errors
+                .into_iter()
+                .map(|(path, key, msg)| {
+                    let mut e = InputError::new(source, msg).with_key(path_string(&path));
+                    if let Some(span) = map.as_ref().and_then(|m| m.span(&path, key)) {
+                        e = e.at(text, span);
+                    }
+                    e
+                })
+                .collect();
+            return Err(InputErrors(errs));
+        }
+        let factor_index: HashMap<&str, usize> =
+            rubric.factor.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
+        let question_factor = rubric.question.iter().map(|q| factor_index[q.factor.as_str()]).collect();
+        let gate_factor = rubric.gate.iter().map(|g| factor_index[g.factor.as_str()]).collect();
+        let question_index =
+            rubric.question.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+        Ok(LoadedRubric {
+            rubric,
+            source: source.to_string(),
+            text: text.to_string(),
+            question_factor,
+            gate_factor,
+            question_index,
+        })
+    }
+
+    /// Loads `--rubric FILE` when given, else the embedded default.
+    pub fn load(path: Option<&Path>) -> Result<Self, InputErrors> {
+        match path {
+            Some(p) => Self::from_path(p),
+            None => Self::embedded(),
+        }
+    }
+
+    /// The index of a question by id.
+    pub fn question(&self, id: &str) -> Option<usize> {
+        self.question_index.get(id).copied()
+    }
+
+    /// The number of questions of each factor.
+    pub fn questions_per_factor(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.rubric.factor.len()];
+        for &f in &self.question_factor {
+            counts[f] += 1;
+        }
+        counts
+    }
+}
+
+type Problem = (Vec<Seg>, bool, String);
+
+fn key(path: &[Seg], name: &str) -> Vec<Seg> {
+    let mut p = path.to_vec();
+    p.push(Seg::Key(name.to_string()));
+    p
+}
+
+fn at(name: &str, i: usize) -> Vec<Seg> {
+    vec![Seg::Key(name.to_string()), Seg::Index(i)]
+}
+
+fn check_id(out: &mut Vec<Problem>, path: Vec<Seg>, id: &str, what: &str) {
+    let kebab = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-');
+    if !kebab {
+        out.push((path, false, format!("{what} id `{id}` must be kebab-case (a-z, 0-9 and -)")));
+    }
+}
+
+fn check_unique<'a>(
+    out: &mut Vec<Problem>,
+    seen: &mut HashMap<&'a str, usize>,
+    id: &'a str,
+    i: usize,
+    path: Vec<Seg>,
+    what: &str,
+) {
+    if let Some(first) = seen.insert(id, i) {
+        out.push((path, false, format!("duplicate {what} id `{id}` (first used by {what} #{})", first + 1)));
+        seen.insert(id, first);
+    }
+}
+
+fn check_weight(out: &mut Vec<Problem>, path: Vec<Seg>, w: f64) {
+    if !(w.is_finite() && w > 0.0) {
+        out.push((path, false, format!("weight must be greater than 0, found {w}")));
+    }
+}
+
+fn check_score(out: &mut Vec<Problem>, path: Vec<Seg>, s: f64, what: &str) {
+    if !(0.0..=100.0).contains(&s) {
+        out.push((path, false, format!("{what} must be within 0..=100, found {s}")));
+    }
+}
+
+impl Rubric {
+    /// The checks serde cannot make. Each problem is (key path, point at the key
+    /// rather than the value, message); empty when the rubric is sound.
+    fn validate(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        check_id(&mut out, vec![Seg::Key("id".into())], &self.id, "rubric");
+        let s = self.scoring;
+        let sp = vec![Seg::Key("scoring".into())];
+        check_score(&mut out, key(&sp, "hybrid-from"), s.hybrid_from, "hybrid-from");
+        check_score(&mut out, key(&sp, "vmo-from"), s.vmo_from, "vmo-from");
+        if s.hybrid_from > s.vmo_from {
+            out.push((
+                key(&sp, "vmo-from"),
+                false,
+                format!(
+                    "bands out of order: hybrid-from ({}) must not be above vmo-from ({})",
+                    s.hybrid_from, s.vmo_from
+                ),
+            ));
+        }
+        if self.factor.is_empty() {
+            out.push((vec![], false, "the rubric has no [[factor]]".into()));
+        }
+        if self.question.is_empty() {
+            out.push((vec![], false, "the rubric has no [[question]]".into()));
+        }
+        let mut factors = HashMap::new();
+        for (i, f) in self.factor.iter().enumerate() {
+            let p = at("factor", i);
+            check_id(&mut out, key(&p, "id"), &f.id, "factor");
+            check_unique(&mut out, &mut factors, &f.id, i, key(&p, "id"), "factor");
+            check_weight(&mut out, key(&p, "weight"), f.weight);
+        }
+        let mut questions = HashMap::new();
+        let mut per_factor = vec![0usize; self.factor.len()];
+        for (i, q) in self.question.iter().enumerate() {
+            let p = at("question", i);
+            check_id(&mut out, key(&p, "id"), &q.id, "question");
+            check_unique(&mut out, &mut questions, &q.id, i, key(&p, "id"), "question");
+            match factors.get(q.factor.as_str()) {
+                Some(&f) => per_factor[f] += 1,
+                None => out.push((
+                    key(&p, "factor"),
+                    false,
+                    format!("question `{}` names unknown factor `{}`", q.id, q.factor),
+                )),
+            }
+            check_weight(&mut out, key(&p, "weight"), q.weight);
+            if q.option.len() < 2 {
+                let path = if q.option.is_empty() { key(&p, "id") } else { key(&p, "option") };
+                out.push((
+                    path,
+                    false,
+                    format!("question `{}` needs at least two options, found {}", q.id, q.option.len()),
+                ));
+            }
+            let mut options = HashMap::new();
+            for (j, o) in q.option.iter().enumerate() {
+                let op = {
+                    let mut v = key(&p, "option");
+                    v.push(Seg::Index(j));
+                    v
+                };
+                check_id(&mut out, key(&op, "id"), &o.id, "option");
+                check_unique(&mut out, &mut options, &o.id, j, key(&op, "id"), "option");
+                check_score(&mut out, key(&op, "score"), o.score, "score");
+            }
+        }
+        for (i, f) in self.factor.iter().enumerate() {
+            if per_factor[i] == 0 {
+                out.push((
+                    key(&at("factor", i), "id"),
+                    false,
+                    format!("factor `{}` has no question", f.id),
+                ));
+            }
+        }
+        let mut gates = HashMap::new();
+        for (i, g) in self.gate.iter().enumerate() {
+            let p = at("gate", i);
+            check_id(&mut out, key(&p, "id"), &g.id, "gate");
+            check_unique(&mut out, &mut gates, &g.id, i, key(&p, "id"), "gate");
+            if !factors.contains_key(g.factor.as_str()) {
+                out.push((
+                    key(&p, "factor"),
+                    false,
+                    format!("gate `{}` names unknown factor `{}`", g.id, g.factor),
+                ));
+            }
+            match (g.below, g.at_least) {
+                (Some(_), Some(_)) => out.push((
+                    key(&p, "at-least"),
+                    true,
+                    format!("gate `{}` has both `below` and `at-least`; keep one", g.id),
+                )),
+                (None, None) => out.push((
+                    key(&p, "id"),
+                    false,
+                    format!("gate `{}` needs a condition: `below` or `at-least`", g.id),
+                )),
+                (Some(v), None) => check_score(&mut out, key(&p, "below"), v, "below"),
+                (None, Some(v)) => check_score(&mut out, key(&p, "at-least"), v, "at-least"),
+            }
+            match (g.cap, g.floor) {
+                (Some(_), Some(_)) => out.push((
+                    key(&p, "floor"),
+                    true,
+                    format!("gate `{}` has both `cap` and `floor`; keep one", g.id),
+                )),
+                (None, None) => out.push((
+                    key(&p, "id"),
+                    false,
+                    format!("gate `{}` needs an effect: `cap` or `floor`", g.id),
+                )),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rubric_is_valid() {
+        let r = LoadedRubric::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.rubric.id, "pmo-vmo");
+        assert_eq!(r.rubric.factor.len(), 4);
+    }
+
+    #[test]
+    fn band_order_and_parse() {
+        assert!(Band::Pmo < Band::Hybrid && Band::Hybrid < Band::Vmo);
+        assert_eq!("VMO".parse::<Band>(), Ok(Band::Vmo));
+        assert!("pm".parse::<Band>().is_err());
+    }
+}

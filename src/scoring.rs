@@ -1,0 +1,409 @@
+//! The scoring arithmetic of contract section 3: option scores to factor scores to
+//! an index, a band, gates and a margin. Pure: data in, data out, no I/O.
+
+use serde::Serialize;
+
+use crate::rubric::{Band, Effect, LoadedRubric, Scoring};
+
+/// A factor's result on one sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorScore {
+    pub id: String,
+    /// Weighted mean of the answered questions' scores; `None` when none is answered.
+    pub score: Option<f64>,
+    pub weight: f64,
+    pub answered: usize,
+    pub questions: usize,
+}
+
+/// A gate that fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FiredGate {
+    pub id: String,
+    pub effect: Effect,
+    pub to: Band,
+}
+
+/// The result of scoring one sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// After gates.
+    pub recommendation: Band,
+    /// Before gates.
+    pub band: Band,
+    pub index: f64,
+    pub margin: f64,
+    pub answered: usize,
+    pub questions: usize,
+    pub factors: Vec<FactorScore>,
+    /// Ids of the unanswered questions, in rubric order.
+    pub unanswered: Vec<String>,
+    pub gates: Vec<FiredGate>,
+}
+
+/// Why a sheet could not be scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NothingAnswered;
+
+impl std::fmt::Display for NothingAnswered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no question is answered, so there is nothing to score")
+    }
+}
+
+impl std::error::Error for NothingAnswered {}
+
+/// The band of an index under the rubric's boundaries.
+pub fn band_of(scoring: &Scoring, index: f64) -> Band {
+    if index < scoring.hybrid_from {
+        Band::Pmo
+    } else if index < scoring.vmo_from {
+        Band::Hybrid
+    } else {
+        Band::Vmo
+    }
+}
+
+/// Distance from the index to the nearest boundary of its band (before gates).
+pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
+    match band_of(scoring, index) {
+        Band::Pmo => scoring.hybrid_from - index,
+        Band::Vmo => index - scoring.vmo_from,
+        Band::Hybrid => (index - scoring.hybrid_from).min(scoring.vmo_from - index),
+    }
+}
+
+/// Applies the gates, in file order, to a band given per-factor scores.
+/// Returns the recommendation and the gates that fired.
+pub fn apply_gates(rubric: &LoadedRubric, band: Band, factor_scores: &[Option<f64>]) -> (Band, Vec<FiredGate>) {
+    let mut result = band;
+    let mut fired = Vec::new();
+    for (g, &fi) in rubric.rubric.gate.iter().zip(&rubric.gate_factor) {
+        let Some(score) = factor_scores[fi] else { continue };
+        if !g.fires(score) {
+            continue;
+        }
+        let (effect, to) = g.effect();
+        result = match effect {
+            Effect::Cap => result.min(to),
+            Effect::Floor => result.max(to),
+        };
+        fired.push(FiredGate { id: g.id.clone(), effect, to });
+    }
+    (result, fired)
+}
+
+/// Per-factor weighted mean of the chosen option scores, and answered counts.
+pub fn factor_scores(rubric: &LoadedRubric, choices: &[Option<usize>]) -> (Vec<Option<f64>>, Vec<usize>) {
+    let n = rubric.rubric.factor.len();
+    let mut sum = vec![0.0; n];
+    let mut wsum = vec![0.0; n];
+    let mut answered = vec![0usize; n];
+    for ((q, &fi), choice) in rubric.rubric.question.iter().zip(&rubric.question_factor).zip(choices) {
+        if let Some(oi) = choice {
+            sum[fi] += q.weight * q.option[*oi].score;
+            wsum[fi] += q.weight;
+            answered[fi] += 1;
+        }
+    }
+    let scores = sum.iter().zip(&wsum).map(|(s, w)| (*w > 0.0).then(|| s / w)).collect();
+    (scores, answered)
+}
+
+/// Weighted mean of the answered factors' scores; `None` when none is answered.
+pub fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
+    let mut sum = 0.0;
+    let mut wsum = 0.0;
+    for (f, s) in rubric.rubric.factor.iter().zip(scores) {
+        if let Some(s) = s {
+            sum += f.weight * s;
+            wsum += f.weight;
+        }
+    }
+    (wsum > 0.0).then(|| sum / wsum)
+}
+
+/// The index and recommendation only: the hot path for searches such as the flip.
+pub fn quick(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<(f64, Band)> {
+    let (scores, _) = factor_scores(rubric, choices);
+    let index = index_of(rubric, &scores)?;
+    let band = band_of(&rubric.rubric.scoring, index);
+    Some((index, apply_gates(rubric, band, &scores).0))
+}
+
+/// Scores one sheet. `choices[q]` is the chosen option of question `q`.
+pub fn evaluate(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Evaluation, NothingAnswered> {
+    let r = &rubric.rubric;
+    let (scores, answered) = factor_scores(rubric, choices);
+    let index = index_of(rubric, &scores).ok_or(NothingAnswered)?;
+    let band = band_of(&r.scoring, index);
+    let (recommendation, gates) = apply_gates(rubric, band, &scores);
+    let per_factor = rubric.questions_per_factor();
+    let factors = r
+        .factor
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FactorScore {
+            id: f.id.clone(),
+            score: scores[i],
+            weight: f.weight,
+            answered: answered[i],
+            questions: per_factor[i],
+        })
+        .collect();
+    let unanswered = r
+        .question
+        .iter()
+        .zip(choices)
+        .filter(|(_, c)| c.is_none())
+        .map(|(q, _)| q.id.clone())
+        .collect::<Vec<_>>();
+    Ok(Evaluation {
+        recommendation,
+        band,
+        index,
+        margin: margin_of(&r.scoring, index),
+        answered: r.question.len() - unanswered.len(),
+        questions: r.question.len(),
+        factors,
+        unanswered,
+        gates,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two factors (weights 1 and 3), gates on both; small enough to compute by hand.
+    pub(crate) const SMALL: &str = r#"
+id = "small"
+version = "1"
+title = "Small"
+[scoring]
+hybrid-from = 40.0
+vmo-from = 60.0
+[[factor]]
+id = "a"
+title = "A"
+weight = 1.0
+[[factor]]
+id = "b"
+title = "B"
+weight = 3.0
+[[question]]
+id = "a1"
+factor = "a"
+text = "A1?"
+weight = 1.0
+[[question.option]]
+id = "lo"
+label = "Lo"
+score = 0
+[[question.option]]
+id = "hi"
+label = "Hi"
+score = 100
+[[question]]
+id = "a2"
+factor = "a"
+text = "A2?"
+weight = 3.0
+[[question.option]]
+id = "lo"
+label = "Lo"
+score = 20
+[[question.option]]
+id = "hi"
+label = "Hi"
+score = 80
+[[question]]
+id = "b1"
+factor = "b"
+text = "B1?"
+[[question.option]]
+id = "lo"
+label = "Lo"
+score = 10
+[[question.option]]
+id = "mid"
+label = "Mid"
+score = 50
+[[question.option]]
+id = "hi"
+label = "Hi"
+score = 90
+[[gate]]
+id = "a-weak"
+factor = "a"
+below = 30.0
+cap = "hybrid"
+message = "A is weak"
+[[gate]]
+id = "b-strong"
+factor = "b"
+at-least = 90.0
+floor = "hybrid"
+message = "B is strong"
+[recommendation.pmo]
+title = "P"
+summary = "p"
+[recommendation.hybrid]
+title = "H"
+summary = "h"
+[recommendation.vmo]
+title = "V"
+summary = "v"
+next-steps = ["go"]
+"#;
+
+    fn small() -> LoadedRubric {
+        LoadedRubric::from_str("small.toml", SMALL).unwrap()
+    }
+
+    #[test]
+    fn weighted_factor_and_index() {
+        let r = small();
+        // a = (1*100 + 3*20)/4 = 40; b = 50; index = (40 + 3*50)/4 = 47.5
+        let e = evaluate(&r, &[Some(1), Some(0), Some(1)]).unwrap();
+        assert_eq!(e.factors[0].score, Some(40.0));
+        assert_eq!(e.factors[1].score, Some(50.0));
+        assert_eq!(e.index, 47.5);
+        assert_eq!(e.band, Band::Hybrid);
+        assert_eq!(e.recommendation, Band::Hybrid);
+        assert_eq!(e.margin, 7.5); // min(47.5-40, 60-47.5)
+        assert!(e.gates.is_empty());
+        assert_eq!(e.answered, 3);
+    }
+
+    #[test]
+    fn unanswered_question_and_factor_count_nowhere() {
+        let r = small();
+        // only a2 answered (80): a = 80, b unanswered -> index 80, vmo, margin 20
+        let e = evaluate(&r, &[None, Some(1), None]).unwrap();
+        assert_eq!(e.factors[0].score, Some(80.0));
+        assert_eq!(e.factors[0].answered, 1);
+        assert_eq!(e.factors[1].score, None);
+        assert_eq!(e.index, 80.0);
+        assert_eq!(e.band, Band::Vmo);
+        assert_eq!(e.margin, 20.0);
+        assert_eq!(e.unanswered, vec!["a1".to_string(), "b1".to_string()]);
+        assert_eq!(e.answered, 1);
+    }
+
+    #[test]
+    fn nothing_answered_is_an_error() {
+        assert_eq!(evaluate(&small(), &[None, None, None]), Err(NothingAnswered));
+    }
+
+    #[test]
+    fn band_boundaries_are_inclusive_below() {
+        let s = Scoring { hybrid_from: 40.0, vmo_from: 60.0 };
+        assert_eq!(band_of(&s, 39.999), Band::Pmo);
+        assert_eq!(band_of(&s, 40.0), Band::Hybrid);
+        assert_eq!(band_of(&s, 59.999), Band::Hybrid);
+        assert_eq!(band_of(&s, 60.0), Band::Vmo);
+        assert_eq!(margin_of(&s, 40.0), 0.0);
+        assert_eq!(margin_of(&s, 60.0), 0.0);
+        assert_eq!(margin_of(&s, 25.0), 15.0);
+        assert_eq!(margin_of(&s, 55.0), 5.0);
+    }
+
+    #[test]
+    fn cap_lowers_a_vmo_result() {
+        let r = small();
+        // a1 lo (0), a2 lo (20): a = (0 + 60)/4 = 15 < 30 -> cap hybrid.
+        // b hi (90): index = (15 + 270)/4 = 71.25 -> vmo band, capped to hybrid; b >= 90 floors too.
+        let e = evaluate(&r, &[Some(0), Some(0), Some(2)]).unwrap();
+        assert_eq!(e.index, 71.25);
+        assert_eq!(e.band, Band::Vmo);
+        assert_eq!(e.recommendation, Band::Hybrid);
+        assert_eq!(e.margin, 11.25);
+        let ids: Vec<_> = e.gates.iter().map(|g| (g.id.as_str(), g.effect, g.to)).collect();
+        assert_eq!(ids, vec![("a-weak", Effect::Cap, Band::Hybrid), ("b-strong", Effect::Floor, Band::Hybrid)]);
+    }
+
+    #[test]
+    fn floor_raises_a_pmo_result() {
+        let r = small();
+        // only b answered, hi (90): index 90 -> vmo; floor does nothing visible.
+        // a lo/lo (15) and b unanswered: index 15 -> pmo; cap to hybrid keeps pmo.
+        let e = evaluate(&r, &[Some(0), Some(0), None]).unwrap();
+        assert_eq!(e.recommendation, Band::Pmo);
+        assert_eq!(e.gates.len(), 1);
+        // Floor case: a gate that floors on a factor while the index is pmo.
+        let mut r2 = r.clone();
+        r2.rubric.gate[1].at_least = Some(10.0);
+        // a = 15, b = 10 (lo): index = (15 + 30)/4 = 11.25 -> pmo, floored to hybrid.
+        let e = evaluate(&r2, &[Some(0), Some(0), Some(0)]).unwrap();
+        assert_eq!(e.band, Band::Pmo);
+        assert_eq!(e.recommendation, Band::Hybrid);
+    }
+
+    #[test]
+    fn gates_skip_unanswered_factors() {
+        let r = small();
+        let e = evaluate(&r, &[None, None, Some(0)]).unwrap();
+        assert!(e.gates.iter().all(|g| g.id != "a-weak"));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn choices() -> impl Strategy<Value = Vec<Option<usize>>> {
+            (
+                proptest::option::of(0usize..2),
+                proptest::option::of(0usize..2),
+                proptest::option::of(0usize..3),
+            )
+                .prop_map(|(a, b, c)| vec![a, b, c])
+        }
+
+        proptest! {
+            #[test]
+            fn index_is_within_0_100(c in choices()) {
+                let r = small();
+                if let Ok(e) = evaluate(&r, &c) {
+                    prop_assert!((0.0..=100.0).contains(&e.index));
+                    prop_assert!(e.margin >= 0.0);
+                }
+            }
+
+            #[test]
+            fn raising_an_option_score_never_lowers_the_index(
+                c in choices(),
+                q in 0usize..3,
+                bump in 0.0f64..100.0,
+            ) {
+                let r = small();
+                let Some(oi) = c[q] else { return Ok(()) };
+                let before = evaluate(&r, &c).unwrap().index;
+                let mut r2 = r.clone();
+                let o = &mut r2.rubric.question[q].option[oi];
+                o.score = (o.score + bump).min(100.0);
+                let after = evaluate(&r2, &c).unwrap().index;
+                prop_assert!(after >= before - 1e-9, "{after} < {before}");
+            }
+
+            #[test]
+            fn random_scores_keep_index_in_range(
+                scores in proptest::collection::vec(0.0f64..=100.0, 7),
+                c in choices(),
+            ) {
+                let mut r = small();
+                let mut k = 0;
+                for q in &mut r.rubric.question {
+                    for o in &mut q.option {
+                        o.score = scores[k];
+                        k += 1;
+                    }
+                }
+                if let Ok(e) = evaluate(&r, &c) {
+                    prop_assert!((0.0..=100.0 + 1e-9).contains(&e.index));
+                    prop_assert_eq!(e.band, band_of(&r.rubric.scoring, e.index));
+                }
+            }
+        }
+    }
+}

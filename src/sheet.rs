@@ -1,0 +1,280 @@
+//! Answer sheets: one respondent's answers, read from TOML or JSON and resolved
+//! against a rubric into the option indexes that scoring works on.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{InputError, Seg, TomlMap, from_json_error, from_toml_error, json_key_line};
+use crate::rubric::{Band, LoadedRubric};
+
+/// One respondent's answers, as written in a sheet file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Sheet {
+    /// Id of the rubric this sheet answers.
+    pub rubric: String,
+    /// Version of the rubric the sheet was filled against; a mismatch is a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rubric_version: Option<String>,
+    /// Who answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respondent: Option<String>,
+    /// The respondent's role (sponsor, pm, finance...), compared by `workshop`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The organisation assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// Question id = option id; a missing question is unanswered.
+    #[serde(default)]
+    pub answers: IndexMap<String, String>,
+    /// Free-text evidence per question id.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub notes: IndexMap<String, String>,
+    /// What `check` expects of this sheet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+}
+
+/// Expectations read by `check`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Expect {
+    /// The recommendation (after gates) the sheet must get.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Band>,
+    /// The smallest acceptable margin, in index points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_margin: Option<f64>,
+}
+
+/// The file formats a sheet can come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    Toml,
+    Json,
+}
+
+/// A sheet resolved against a rubric: the chosen option of each question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedSheet {
+    /// Where it came from (path, `-`, or `file.csv:LINE`).
+    pub source: String,
+    pub sheet: Sheet,
+    /// Per rubric question, the index of the chosen option.
+    pub choices: Vec<Option<usize>>,
+    /// Non-fatal remarks (a rubric-version mismatch).
+    pub warnings: Vec<String>,
+}
+
+/// Reads a file as UTF-8 text, with errors that name it; refuses folders, binary
+/// data and empty files.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let source = path.display().to_string();
+    if path.is_dir() {
+        return Err(InputError::new(source, "is a folder, expected a file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
+    text_from_bytes(&source, bytes)
+}
+
+/// Checks raw bytes are usable text (UTF-8, no NUL, not empty); strips a BOM.
+pub fn text_from_bytes(source: &str, bytes: Vec<u8>) -> Result<String, InputError> {
+    if bytes.contains(&0) {
+        return Err(InputError::new(source, "looks like a binary file, expected text"));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        InputError::new(source, format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    if text.trim().is_empty() {
+        return Err(InputError::new(source, "is empty"));
+    }
+    Ok(text)
+}
+
+/// The reason of an I/O error, without Rust's "(os error 2)" noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}
+
+impl Sheet {
+    /// Parses sheet text in the given format.
+    pub fn parse(source: &str, text: &str, format: SheetFormat) -> Result<Sheet, InputError> {
+        match format {
+            SheetFormat::Toml => toml::from_str(text).map_err(|e| from_toml_error(source, text, &e)),
+            SheetFormat::Json => {
+                let de = &mut serde_json::Deserializer::from_str(text);
+                serde_path_to_error::deserialize(de).map_err(|e| from_json_error(source, e))
+            }
+        }
+    }
+
+    /// Writes the sheet as TOML (used by the interview).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Resolves a parsed sheet against the rubric. `text` and `format` are used only to
+/// point errors at a line.
+pub fn resolve(
+    rubric: &LoadedRubric,
+    source: &str,
+    sheet: Sheet,
+    text: &str,
+    format: SheetFormat,
+) -> Result<ResolvedSheet, InputError> {
+    let locate = |e: InputError, section: &str, key: &str, at_key: bool| -> InputError {
+        match format {
+            SheetFormat::Toml => {
+                let path = [Seg::Key(section.into()), Seg::Key(key.into())];
+                match TomlMap::parse(text).and_then(|m| m.span(&path[..if key.is_empty() { 1 } else { 2 }], at_key)) {
+                    Some(span) => e.at(text, span),
+                    None => e,
+                }
+            }
+            SheetFormat::Json => {
+                let line = if key.is_empty() {
+                    json_key_line(text, section, section)
+                } else {
+                    json_key_line(text, section, key)
+                };
+                match line {
+                    Some(l) => e.at_line(l),
+                    None => e,
+                }
+            }
+        }
+    };
+    let r = &rubric.rubric;
+    if sheet.rubric != r.id {
+        let e = InputError::new(
+            source,
+            format!("this sheet answers rubric `{}`, but the rubric in use is `{}`", sheet.rubric, r.id),
+        )
+        .with_key("rubric");
+        return Err(locate(e, "rubric", "", false));
+    }
+    let mut choices = vec![None; r.question.len()];
+    for (qid, oid) in &sheet.answers {
+        let key = format!("answers.{qid}");
+        // A blank sheet from `init` has every key with an empty value: unanswered.
+        let oid = oid.trim();
+        let Some(qi) = rubric.question(qid) else {
+            let e = InputError::new(source, format!("unknown question `{qid}`")).with_key(key);
+            return Err(locate(e, "answers", qid, true));
+        };
+        let q = &r.question[qi];
+        match q.option.iter().position(|o| o.id == oid) {
+            _ if oid.is_empty() => {}
+            Some(oi) => choices[qi] = Some(oi),
+            None => {
+                let valid: Vec<&str> = q.option.iter().map(|o| o.id.as_str()).collect();
+                let e = InputError::new(
+                    source,
+                    format!("unknown option `{oid}` for question `{qid}`; valid options: {}", valid.join(", ")),
+                )
+                .with_key(key);
+                return Err(locate(e, "answers", qid, false));
+            }
+        }
+    }
+    for qid in sheet.notes.keys() {
+        if rubric.question(qid).is_none() {
+            let e = InputError::new(source, format!("note for unknown question `{qid}`")).with_key(format!("notes.{qid}"));
+            return Err(locate(e, "notes", qid, true));
+        }
+    }
+    let mut sheet = sheet;
+    for field in [&mut sheet.respondent, &mut sheet.role, &mut sheet.organisation] {
+        if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            *field = None;
+        }
+    }
+    let mut warnings = Vec::new();
+    if let Some(v) = &sheet.rubric_version {
+        if *v != r.version {
+            warnings.push(format!(
+                "{source}: sheet was filled against rubric version {v}, the rubric in use is {}",
+                r.version
+            ));
+        }
+    }
+    Ok(ResolvedSheet { source: source.to_string(), sheet, choices, warnings })
+}
+
+/// Parses and resolves sheet text in one step.
+pub fn load_text(
+    rubric: &LoadedRubric,
+    source: &str,
+    text: &str,
+    format: SheetFormat,
+) -> Result<ResolvedSheet, InputError> {
+    let sheet = Sheet::parse(source, text, format)?;
+    resolve(rubric, source, sheet, text, format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rubric() -> LoadedRubric {
+        LoadedRubric::embedded().unwrap()
+    }
+
+    #[test]
+    fn unknown_option_lists_valid_ones_and_points_at_line() {
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let text = format!("rubric = \"pmo-vmo\"\n[answers]\n{} = \"nope\"\n", q.id);
+        let e = load_text(&r, "s.toml", &text, SheetFormat::Toml).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some(format!("answers.{}", q.id).as_str()));
+        assert!(e.message.contains(&q.option[0].id), "{}", e.message);
+    }
+
+    #[test]
+    fn json_sheet_resolves_and_unknown_key_is_located() {
+        let r = rubric();
+        let q = &r.rubric.question[1];
+        let text = format!(
+            "{{\n  \"rubric\": \"pmo-vmo\",\n  \"answers\": {{\n    \"{}\": \"{}\"\n  }}\n}}\n",
+            q.id, q.option[1].id
+        );
+        let s = load_text(&r, "s.json", &text, SheetFormat::Json).unwrap();
+        assert_eq!(s.choices[1], Some(1));
+        let bad = text.replace("\"rubric\"", "\"rubrik\"");
+        let e = load_text(&r, "s.json", &bad, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("rubrik"), "{}", e.message);
+    }
+
+    #[test]
+    fn other_rubric_is_an_error() {
+        let e = load_text(&rubric(), "s.toml", "rubric = \"other\"\n", SheetFormat::Toml).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("rubric"));
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn binary_and_empty_text_are_refused() {
+        assert!(text_from_bytes("x", vec![0, 1, 2]).unwrap_err().message.contains("binary"));
+        assert!(text_from_bytes("x", b"  \n".to_vec()).unwrap_err().message.contains("empty"));
+        assert_eq!(text_from_bytes("x", b"\xEF\xBB\xBFa=1".to_vec()).unwrap(), "a=1");
+    }
+}

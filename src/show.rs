@@ -1,0 +1,81 @@
+//! `rubric show`: the questionnaire as a table, JSON (the file's own keys) or a
+//! printable Markdown questionnaire.
+
+use crate::render::{Style, markdown::cell, num, table::new_table};
+use crate::rubric::LoadedRubric;
+
+/// The rubric as JSON with the same keys as the TOML file.
+pub fn json(rubric: &LoadedRubric) -> String {
+    serde_json::to_string_pretty(&rubric.rubric).unwrap_or_default() + "\n"
+}
+
+/// The questionnaire as a table per factor.
+pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
+    let r = &rubric.rubric;
+    let mut out = format!("{} ({} {})\n", r.title, r.id, r.version);
+    if !r.description.is_empty() {
+        out.push_str(&format!("{}\n", r.description));
+    }
+    out.push_str(&format!(
+        "Bands: PMO below {}, Hybrid from {}, VMO from {}.\n",
+        num(r.scoring.hybrid_from),
+        num(r.scoring.hybrid_from),
+        num(r.scoring.vmo_from)
+    ));
+    for (fi, f) in r.factor.iter().enumerate() {
+        let mut t = new_table(Style { color: false, width, detail: None });
+        t.set_header(vec!["Question", "Options (score)"]);
+        for (q, _) in r.question.iter().zip(&rubric.question_factor).filter(|(_, qf)| **qf == fi) {
+            let opts: Vec<String> = q.option.iter().map(|o| format!("{} ({})", o.label, num(o.score))).collect();
+            let weight = if q.weight == 1.0 { String::new() } else { format!("\nweight {}", num(q.weight)) };
+            t.add_row(vec![format!("{}\n[{}]{weight}", q.text, q.id), opts.join("\n")]);
+        }
+        out.push_str(&format!("\n{} [{}] · weight {}\n{t}\n", f.title, f.id, num(f.weight)));
+    }
+    if !r.gate.is_empty() {
+        out.push_str("\nGates:\n");
+        for g in &r.gate {
+            let cond = match (g.below, g.at_least) {
+                (Some(b), _) => format!("{} < {}", g.factor, num(b)),
+                (_, Some(a)) => format!("{} >= {}", g.factor, num(a)),
+                _ => g.factor.clone(),
+            };
+            let (effect, band) = g.effect();
+            out.push_str(&format!("  {} : when {cond}, {effect:?} at {} · {}\n", g.id, band.label(), g.message).replace("Cap at", "cap at").replace("Floor at", "floor at"));
+        }
+    }
+    out
+}
+
+/// A printable questionnaire: every question with boxes to tick.
+pub fn markdown(rubric: &LoadedRubric) -> String {
+    let r = &rubric.rubric;
+    let mut out = format!("# {}\n\n", r.title);
+    if !r.description.is_empty() {
+        out.push_str(&format!("{}\n\n", r.description));
+    }
+    out.push_str("Respondent: ____________________  Role: ____________________\n\n");
+    let mut n = 0;
+    for (fi, f) in r.factor.iter().enumerate() {
+        out.push_str(&format!("## {}\n\n", f.title));
+        if !f.description.is_empty() {
+            out.push_str(&format!("{}\n\n", f.description));
+        }
+        for (q, _) in r.question.iter().zip(&rubric.question_factor).filter(|(_, qf)| **qf == fi) {
+            n += 1;
+            out.push_str(&format!("### {n}. {}\n\n", q.text));
+            if let Some(h) = &q.help {
+                out.push_str(&format!("_{}_\n\n", h.trim()));
+            }
+            for o in &q.option {
+                out.push_str(&format!("- [ ] {}", o.label));
+                if let Some(h) = &o.help {
+                    out.push_str(&format!(": {}", h.trim()));
+                }
+                out.push('\n');
+            }
+            out.push_str(&format!("\n<sub>`{}`</sub>\n\n", cell(&q.id)));
+        }
+    }
+    out
+}
