@@ -47,7 +47,10 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
                 )));
             }
         } else if !p.exists() {
-            out.push(Input::Bad(InputError::new(p.display().to_string(), "no such file or folder")));
+            out.push(Input::Bad(InputError::new(
+                p.display().to_string(),
+                "no such file or folder",
+            )));
         } else {
             match format_of(p) {
                 Some(f) => out.push(Input::File(p.clone(), f)),
@@ -116,7 +119,8 @@ pub struct SheetResult {
 
 /// Scores a resolved sheet; a sheet with no answer is an error.
 pub fn score(rubric: &LoadedRubric, sheet: &ResolvedSheet) -> Result<SheetResult, InputError> {
-    let evaluation = evaluate(rubric, &sheet.choices).map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
+    let evaluation = evaluate(rubric, &sheet.choices)
+        .map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
     Ok(SheetResult {
         source: sheet.source.clone(),
         respondent: sheet.sheet.respondent.clone(),
@@ -152,12 +156,21 @@ impl Batch {
 
     /// How many results got each recommendation.
     pub fn counts(&self) -> [(Band, usize); 3] {
-        Band::ALL.map(|b| (b, self.results.iter().filter(|r| r.evaluation.recommendation == b).count()))
+        Band::ALL.map(|b| {
+            (
+                b,
+                self.results
+                    .iter()
+                    .filter(|r| r.evaluation.recommendation == b)
+                    .count(),
+            )
+        })
     }
 
     /// Mean index of the results, if any.
     pub fn mean_index(&self) -> Option<f64> {
-        (!self.results.is_empty())
-            .then(|| self.results.iter().map(|r| r.evaluation.index).sum::<f64>() / self.results.len() as f64)
+        (!self.results.is_empty()).then(|| {
+            self.results.iter().map(|r| r.evaluation.index).sum::<f64>() / self.results.len() as f64
+        })
     }
 }

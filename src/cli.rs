@@ -103,19 +103,25 @@ pub fn use_color(g: &GlobalArgs, stderr: bool) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            let tty = if stderr { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
+            let tty = if stderr {
+                std::io::stderr().is_terminal()
+            } else {
+                std::io::stdout().is_terminal()
+            };
             tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
     }
 }
 
-/// The width tables fit to: the terminal's, or 100 columns when piped.
+/// The terminal's width, or `None` when stdout is not a terminal.
 pub fn width() -> Option<u16> {
-    match console::Term::stdout().size_checked() {
-        Some((_, w)) if std::io::stdout().is_terminal() => Some(w.max(40)),
-        _ => Some(100),
+    if !std::io::stdout().is_terminal() {
+        return None;
     }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| w.max(40))
 }
 
 /// Writes bytes to stdout; a closed pipe surfaces as an error `main` treats as quiet.
@@ -128,7 +134,8 @@ pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
 /// Whether an error is stdout's reader going away (`pmo-vmo score ... | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
 

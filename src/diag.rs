@@ -215,11 +215,25 @@ impl<'a> TomlMap<'a> {
         }
     }
 
-    /// The deepest key path whose key or value contains `span`.
+    /// The key path at `span`: the deepest entry whose key or value contains it,
+    /// else the nearest entry before it (array-of-tables spans cover only their
+    /// header, so a table's body is found as "the entries after its header").
     pub fn path_at(&self, span: &Range<usize>) -> Vec<Seg> {
-        let mut path = Vec::new();
-        walk_table(self.root.get_ref(), span, &mut path);
-        path
+        let mut entries = Vec::new();
+        flatten(self.root.get_ref(), &mut Vec::new(), &mut entries);
+        let inside = entries
+            .iter()
+            .filter(|(_, k, v)| contains(k, span) || contains(v, span))
+            .max_by_key(|(p, _, _)| p.len());
+        if let Some((p, _, _)) = inside {
+            return p.clone();
+        }
+        entries
+            .iter()
+            .filter(|(_, k, _)| k.start <= span.start)
+            .max_by_key(|(p, k, _)| (k.start, p.len()))
+            .map(|(p, _, _)| p.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -227,32 +241,27 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end.max(outer.start + 1)
 }
 
-fn walk_table(table: &DeTable<'_>, span: &Range<usize>, path: &mut Vec<Seg>) {
+type Entry = (Vec<Seg>, Range<usize>, Range<usize>);
+
+fn flatten(table: &DeTable<'_>, path: &mut Vec<Seg>, out: &mut Vec<Entry>) {
     for (k, v) in table.iter() {
-        if contains(&k.span(), span) {
-            path.push(Seg::Key(k.get_ref().to_string()));
-            return;
-        }
-        // Array-of-tables values span every table in the array, so look inside them.
-        if let DeValue::Array(arr) = v.get_ref() {
-            for (i, item) in arr.iter().enumerate() {
-                if contains(&item.span(), span) {
-                    path.push(Seg::Key(k.get_ref().to_string()));
+        path.push(Seg::Key(k.get_ref().to_string()));
+        out.push((path.clone(), k.span(), v.span()));
+        match v.get_ref() {
+            DeValue::Table(t) => flatten(t, path, out),
+            DeValue::Array(arr) => {
+                for (i, item) in arr.iter().enumerate() {
                     path.push(Seg::Index(i));
+                    out.push((path.clone(), item.span(), item.span()));
                     if let DeValue::Table(t) = item.get_ref() {
-                        walk_table(t, span, path);
+                        flatten(t, path, out);
                     }
-                    return;
+                    path.pop();
                 }
             }
+            _ => {}
         }
-        if contains(&v.span(), span) {
-            path.push(Seg::Key(k.get_ref().to_string()));
-            if let DeValue::Table(t) = v.get_ref() {
-                walk_table(t, span, path);
-            }
-            return;
-        }
+        path.pop();
     }
 }
 
@@ -270,7 +279,10 @@ pub fn from_toml_error(source: &str, text: &str, err: &toml::de::Error) -> Input
 }
 
 /// Turns a JSON parse or type error into an [`InputError`] with line, column and key.
-pub fn from_json_error(source: &str, err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+pub fn from_json_error(
+    source: &str,
+    err: serde_path_to_error::Error<serde_json::Error>,
+) -> InputError {
     let path = err.path().to_string();
     let inner = err.into_inner();
     let mut e = InputError::new(source, tidy_serde_message(&inner.to_string()));
@@ -331,7 +343,9 @@ mod tests {
 
     #[test]
     fn display_has_location_and_key() {
-        let e = InputError::new("r.toml", "bad").with_key("a.b").at("x\ny", 2..3);
+        let e = InputError::new("r.toml", "bad")
+            .with_key("a.b")
+            .at("x\ny", 2..3);
         assert_eq!(e.to_string(), "r.toml:2:1: a.b: bad");
         assert!(e.snippet.unwrap().contains("r.toml:2:1"));
     }

@@ -30,8 +30,13 @@ fn comment(out: &mut String, text: &str, indent: &str) {
 pub fn blank_sheet(rubric: &LoadedRubric) -> String {
     let r = &rubric.rubric;
     let mut out = String::new();
-    out.push_str(&format!("# Answer sheet for \"{}\" (rubric {} {}).\n", r.title, r.id, r.version));
-    out.push_str("# For each question, put one option id from the list above it between the quotes.\n");
+    out.push_str(&format!(
+        "# Answer sheet for \"{}\" (rubric {} {}).\n",
+        r.title, r.id, r.version
+    ));
+    out.push_str(
+        "# For each question, put one option id from the list above it between the quotes.\n",
+    );
     out.push_str("# Leave a value empty to skip a question. Then: pmo-vmo score <this file>\n\n");
     out.push_str(&format!("rubric = {}\n", quoted(&r.id)));
     out.push_str(&format!("rubric-version = {}\n", quoted(&r.version)));
@@ -41,7 +46,12 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
         if !f.description.is_empty() {
             comment(&mut out, &f.description, "");
         }
-        for (q, _) in r.question.iter().zip(&rubric.question_factor).filter(|(_, qf)| **qf == fi) {
+        for (q, _) in r
+            .question
+            .iter()
+            .zip(&rubric.question_factor)
+            .filter(|(_, qf)| **qf == fi)
+        {
             out.push('\n');
             comment(&mut out, &q.text, "");
             let w = q.option.iter().map(|o| o.id.len()).max().unwrap_or(0);

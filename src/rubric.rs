@@ -62,7 +62,9 @@ impl std::str::FromStr for Band {
             "pmo" => Ok(Band::Pmo),
             "hybrid" => Ok(Band::Hybrid),
             "vmo" => Ok(Band::Vmo),
-            other => Err(format!("unknown recommendation `{other}` (expected pmo, hybrid or vmo)")),
+            other => Err(format!(
+                "unknown recommendation `{other}` (expected pmo, hybrid or vmo)"
+            )),
         }
     }
 }
@@ -270,10 +272,13 @@ impl LoadedRubric {
     /// Parses and validates rubric text; `source` names it in errors.
     pub fn from_str(source: &str, text: &str) -> Result<Self, InputErrors> {
         if text.trim().is_empty() {
-            return Err(InputErrors(vec![InputError::new(source, "the rubric is empty")]));
+            return Err(InputErrors(vec![InputError::new(
+                source,
+                "the rubric is empty",
+            )]));
         }
-        let rubric: Rubric =
-            toml::from_str(text).map_err(|e| InputErrors(vec![from_toml_error(source, text, &e)]))?;
+        let rubric: Rubric = toml::from_str(text)
+            .map_err(|e| InputErrors(vec![from_toml_error(source, text, &e)]))?;
         let errors = rubric.validate();
         if !errors.is_empty() {
             let map = TomlMap::parse(text);
@@ -289,12 +294,28 @@ impl LoadedRubric {
                 .collect();
             return Err(InputErrors(errs));
         }
-        let factor_index: HashMap<&str, usize> =
-            rubric.factor.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
-        let question_factor = rubric.question.iter().map(|q| factor_index[q.factor.as_str()]).collect();
-        let gate_factor = rubric.gate.iter().map(|g| factor_index[g.factor.as_str()]).collect();
-        let question_index =
-            rubric.question.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+        let factor_index: HashMap<&str, usize> = rubric
+            .factor
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect();
+        let question_factor = rubric
+            .question
+            .iter()
+            .map(|q| factor_index[q.factor.as_str()])
+            .collect();
+        let gate_factor = rubric
+            .gate
+            .iter()
+            .map(|g| factor_index[g.factor.as_str()])
+            .collect();
+        let question_index = rubric
+            .question
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
         Ok(LoadedRubric {
             rubric,
             source: source.to_string(),
@@ -342,11 +363,17 @@ fn at(name: &str, i: usize) -> Vec<Seg> {
 
 fn check_id(out: &mut Vec<Problem>, path: Vec<Seg>, id: &str, what: &str) {
     let kebab = !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-');
     if !kebab {
-        out.push((path, false, format!("{what} id `{id}` must be kebab-case (a-z, 0-9 and -)")));
+        out.push((
+            path,
+            false,
+            format!("{what} id `{id}` must be kebab-case (a-z, 0-9 and -)"),
+        ));
     }
 }
 
@@ -359,20 +386,35 @@ fn check_unique<'a>(
     what: &str,
 ) {
     if let Some(first) = seen.insert(id, i) {
-        out.push((path, false, format!("duplicate {what} id `{id}` (first used by {what} #{})", first + 1)));
+        out.push((
+            path,
+            false,
+            format!(
+                "duplicate {what} id `{id}` (first used by {what} #{})",
+                first + 1
+            ),
+        ));
         seen.insert(id, first);
     }
 }
 
 fn check_weight(out: &mut Vec<Problem>, path: Vec<Seg>, w: f64) {
     if !(w.is_finite() && w > 0.0) {
-        out.push((path, false, format!("weight must be greater than 0, found {w}")));
+        out.push((
+            path,
+            false,
+            format!("weight must be greater than 0, found {w}"),
+        ));
     }
 }
 
 fn check_score(out: &mut Vec<Problem>, path: Vec<Seg>, s: f64, what: &str) {
     if !(0.0..=100.0).contains(&s) {
-        out.push((path, false, format!("{what} must be within 0..=100, found {s}")));
+        out.push((
+            path,
+            false,
+            format!("{what} must be within 0..=100, found {s}"),
+        ));
     }
 }
 
@@ -384,7 +426,12 @@ impl Rubric {
         check_id(&mut out, vec![Seg::Key("id".into())], &self.id, "rubric");
         let s = self.scoring;
         let sp = vec![Seg::Key("scoring".into())];
-        check_score(&mut out, key(&sp, "hybrid-from"), s.hybrid_from, "hybrid-from");
+        check_score(
+            &mut out,
+            key(&sp, "hybrid-from"),
+            s.hybrid_from,
+            "hybrid-from",
+        );
         check_score(&mut out, key(&sp, "vmo-from"), s.vmo_from, "vmo-from");
         if s.hybrid_from > s.vmo_from {
             out.push((
@@ -414,7 +461,14 @@ impl Rubric {
         for (i, q) in self.question.iter().enumerate() {
             let p = at("question", i);
             check_id(&mut out, key(&p, "id"), &q.id, "question");
-            check_unique(&mut out, &mut questions, &q.id, i, key(&p, "id"), "question");
+            check_unique(
+                &mut out,
+                &mut questions,
+                &q.id,
+                i,
+                key(&p, "id"),
+                "question",
+            );
             match factors.get(q.factor.as_str()) {
                 Some(&f) => per_factor[f] += 1,
                 None => out.push((
@@ -425,11 +479,19 @@ impl Rubric {
             }
             check_weight(&mut out, key(&p, "weight"), q.weight);
             if q.option.len() < 2 {
-                let path = if q.option.is_empty() { key(&p, "id") } else { key(&p, "option") };
+                let path = if q.option.is_empty() {
+                    key(&p, "id")
+                } else {
+                    key(&p, "option")
+                };
                 out.push((
                     path,
                     false,
-                    format!("question `{}` needs at least two options, found {}", q.id, q.option.len()),
+                    format!(
+                        "question `{}` needs at least two options, found {}",
+                        q.id,
+                        q.option.len()
+                    ),
                 ));
             }
             let mut options = HashMap::new();

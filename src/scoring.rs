@@ -75,11 +75,17 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
 
 /// Applies the gates, in file order, to a band given per-factor scores.
 /// Returns the recommendation and the gates that fired.
-pub fn apply_gates(rubric: &LoadedRubric, band: Band, factor_scores: &[Option<f64>]) -> (Band, Vec<FiredGate>) {
+pub fn apply_gates(
+    rubric: &LoadedRubric,
+    band: Band,
+    factor_scores: &[Option<f64>],
+) -> (Band, Vec<FiredGate>) {
     let mut result = band;
     let mut fired = Vec::new();
     for (g, &fi) in rubric.rubric.gate.iter().zip(&rubric.gate_factor) {
-        let Some(score) = factor_scores[fi] else { continue };
+        let Some(score) = factor_scores[fi] else {
+            continue;
+        };
         if !g.fires(score) {
             continue;
         }
@@ -88,25 +94,42 @@ pub fn apply_gates(rubric: &LoadedRubric, band: Band, factor_scores: &[Option<f6
             Effect::Cap => result.min(to),
             Effect::Floor => result.max(to),
         };
-        fired.push(FiredGate { id: g.id.clone(), effect, to });
+        fired.push(FiredGate {
+            id: g.id.clone(),
+            effect,
+            to,
+        });
     }
     (result, fired)
 }
 
 /// Per-factor weighted mean of the chosen option scores, and answered counts.
-pub fn factor_scores(rubric: &LoadedRubric, choices: &[Option<usize>]) -> (Vec<Option<f64>>, Vec<usize>) {
+pub fn factor_scores(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+) -> (Vec<Option<f64>>, Vec<usize>) {
     let n = rubric.rubric.factor.len();
     let mut sum = vec![0.0; n];
     let mut wsum = vec![0.0; n];
     let mut answered = vec![0usize; n];
-    for ((q, &fi), choice) in rubric.rubric.question.iter().zip(&rubric.question_factor).zip(choices) {
+    for ((q, &fi), choice) in rubric
+        .rubric
+        .question
+        .iter()
+        .zip(&rubric.question_factor)
+        .zip(choices)
+    {
         if let Some(oi) = choice {
             sum[fi] += q.weight * q.option[*oi].score;
             wsum[fi] += q.weight;
             answered[fi] += 1;
         }
     }
-    let scores = sum.iter().zip(&wsum).map(|(s, w)| (*w > 0.0).then(|| s / w)).collect();
+    let scores = sum
+        .iter()
+        .zip(&wsum)
+        .map(|(s, w)| (*w > 0.0).then(|| s / w))
+        .collect();
     (scores, answered)
 }
 
@@ -132,7 +155,10 @@ pub fn quick(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<(f64, B
 }
 
 /// Scores one sheet. `choices[q]` is the chosen option of question `q`.
-pub fn evaluate(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Evaluation, NothingAnswered> {
+pub fn evaluate(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+) -> Result<Evaluation, NothingAnswered> {
     let r = &rubric.rubric;
     let (scores, answered) = factor_scores(rubric, choices);
     let index = index_of(rubric, &scores).ok_or(NothingAnswered)?;
@@ -293,12 +319,18 @@ next-steps = ["go"]
 
     #[test]
     fn nothing_answered_is_an_error() {
-        assert_eq!(evaluate(&small(), &[None, None, None]), Err(NothingAnswered));
+        assert_eq!(
+            evaluate(&small(), &[None, None, None]),
+            Err(NothingAnswered)
+        );
     }
 
     #[test]
     fn band_boundaries_are_inclusive_below() {
-        let s = Scoring { hybrid_from: 40.0, vmo_from: 60.0 };
+        let s = Scoring {
+            hybrid_from: 40.0,
+            vmo_from: 60.0,
+        };
         assert_eq!(band_of(&s, 39.999), Band::Pmo);
         assert_eq!(band_of(&s, 40.0), Band::Hybrid);
         assert_eq!(band_of(&s, 59.999), Band::Hybrid);
@@ -319,8 +351,18 @@ next-steps = ["go"]
         assert_eq!(e.band, Band::Vmo);
         assert_eq!(e.recommendation, Band::Hybrid);
         assert_eq!(e.margin, 11.25);
-        let ids: Vec<_> = e.gates.iter().map(|g| (g.id.as_str(), g.effect, g.to)).collect();
-        assert_eq!(ids, vec![("a-weak", Effect::Cap, Band::Hybrid), ("b-strong", Effect::Floor, Band::Hybrid)]);
+        let ids: Vec<_> = e
+            .gates
+            .iter()
+            .map(|g| (g.id.as_str(), g.effect, g.to))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("a-weak", Effect::Cap, Band::Hybrid),
+                ("b-strong", Effect::Floor, Band::Hybrid)
+            ]
+        );
     }
 
     #[test]

@@ -76,17 +76,24 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     if path.is_dir() {
         return Err(InputError::new(source, "is a folder, expected a file"));
     }
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
     text_from_bytes(&source, bytes)
 }
 
 /// Checks raw bytes are usable text (UTF-8, no NUL, not empty); strips a BOM.
 pub fn text_from_bytes(source: &str, bytes: Vec<u8>) -> Result<String, InputError> {
     if bytes.contains(&0) {
-        return Err(InputError::new(source, "looks like a binary file, expected text"));
+        return Err(InputError::new(
+            source,
+            "looks like a binary file, expected text",
+        ));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
-        InputError::new(source, format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+        InputError::new(
+            source,
+            format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        )
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
@@ -116,7 +123,9 @@ impl Sheet {
     /// Parses sheet text in the given format.
     pub fn parse(source: &str, text: &str, format: SheetFormat) -> Result<Sheet, InputError> {
         match format {
-            SheetFormat::Toml => toml::from_str(text).map_err(|e| from_toml_error(source, text, &e)),
+            SheetFormat::Toml => {
+                toml::from_str(text).map_err(|e| from_toml_error(source, text, &e))
+            }
             SheetFormat::Json => {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 serde_path_to_error::deserialize(de).map_err(|e| from_json_error(source, e))
@@ -143,7 +152,9 @@ pub fn resolve(
         match format {
             SheetFormat::Toml => {
                 let path = [Seg::Key(section.into()), Seg::Key(key.into())];
-                match TomlMap::parse(text).and_then(|m| m.span(&path[..if key.is_empty() { 1 } else { 2 }], at_key)) {
+                match TomlMap::parse(text)
+                    .and_then(|m| m.span(&path[..if key.is_empty() { 1 } else { 2 }], at_key))
+                {
                     Some(span) => e.at(text, span),
                     None => e,
                 }
@@ -165,7 +176,10 @@ pub fn resolve(
     if sheet.rubric != r.id {
         let e = InputError::new(
             source,
-            format!("this sheet answers rubric `{}`, but the rubric in use is `{}`", sheet.rubric, r.id),
+            format!(
+                "this sheet answers rubric `{}`, but the rubric in use is `{}`",
+                sheet.rubric, r.id
+            ),
         )
         .with_key("rubric");
         return Err(locate(e, "rubric", "", false));
@@ -187,7 +201,10 @@ pub fn resolve(
                 let valid: Vec<&str> = q.option.iter().map(|o| o.id.as_str()).collect();
                 let e = InputError::new(
                     source,
-                    format!("unknown option `{oid}` for question `{qid}`; valid options: {}", valid.join(", ")),
+                    format!(
+                        "unknown option `{oid}` for question `{qid}`; valid options: {}",
+                        valid.join(", ")
+                    ),
                 )
                 .with_key(key);
                 return Err(locate(e, "answers", qid, false));
@@ -196,12 +213,17 @@ pub fn resolve(
     }
     for qid in sheet.notes.keys() {
         if rubric.question(qid).is_none() {
-            let e = InputError::new(source, format!("note for unknown question `{qid}`")).with_key(format!("notes.{qid}"));
+            let e = InputError::new(source, format!("note for unknown question `{qid}`"))
+                .with_key(format!("notes.{qid}"));
             return Err(locate(e, "notes", qid, true));
         }
     }
     let mut sheet = sheet;
-    for field in [&mut sheet.respondent, &mut sheet.role, &mut sheet.organisation] {
+    for field in [
+        &mut sheet.respondent,
+        &mut sheet.role,
+        &mut sheet.organisation,
+    ] {
         if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
             *field = None;
         }
@@ -215,7 +237,12 @@ pub fn resolve(
             ));
         }
     }
-    Ok(ResolvedSheet { source: source.to_string(), sheet, choices, warnings })
+    Ok(ResolvedSheet {
+        source: source.to_string(),
+        sheet,
+        choices,
+        warnings,
+    })
 }
 
 /// Parses and resolves sheet text in one step.
@@ -266,15 +293,34 @@ mod tests {
 
     #[test]
     fn other_rubric_is_an_error() {
-        let e = load_text(&rubric(), "s.toml", "rubric = \"other\"\n", SheetFormat::Toml).unwrap_err();
+        let e = load_text(
+            &rubric(),
+            "s.toml",
+            "rubric = \"other\"\n",
+            SheetFormat::Toml,
+        )
+        .unwrap_err();
         assert_eq!(e.key.as_deref(), Some("rubric"));
         assert_eq!(e.line, Some(1));
     }
 
     #[test]
     fn binary_and_empty_text_are_refused() {
-        assert!(text_from_bytes("x", vec![0, 1, 2]).unwrap_err().message.contains("binary"));
-        assert!(text_from_bytes("x", b"  \n".to_vec()).unwrap_err().message.contains("empty"));
-        assert_eq!(text_from_bytes("x", b"\xEF\xBB\xBFa=1".to_vec()).unwrap(), "a=1");
+        assert!(
+            text_from_bytes("x", vec![0, 1, 2])
+                .unwrap_err()
+                .message
+                .contains("binary")
+        );
+        assert!(
+            text_from_bytes("x", b"  \n".to_vec())
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
+        assert_eq!(
+            text_from_bytes("x", b"\xEF\xBB\xBFa=1".to_vec()).unwrap(),
+            "a=1"
+        );
     }
 }

@@ -23,14 +23,39 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
         num(r.scoring.vmo_from)
     ));
     for (fi, f) in r.factor.iter().enumerate() {
-        let mut t = new_table(Style { color: false, width, detail: None });
+        let mut t = new_table(Style {
+            color: false,
+            width,
+            detail: None,
+        });
         t.set_header(vec!["Question", "Options (score)"]);
-        for (q, _) in r.question.iter().zip(&rubric.question_factor).filter(|(_, qf)| **qf == fi) {
-            let opts: Vec<String> = q.option.iter().map(|o| format!("{} ({})", o.label, num(o.score))).collect();
-            let weight = if q.weight == 1.0 { String::new() } else { format!("\nweight {}", num(q.weight)) };
-            t.add_row(vec![format!("{}\n[{}]{weight}", q.text, q.id), opts.join("\n")]);
+        for (q, _) in r
+            .question
+            .iter()
+            .zip(&rubric.question_factor)
+            .filter(|(_, qf)| **qf == fi)
+        {
+            let opts: Vec<String> = q
+                .option
+                .iter()
+                .map(|o| format!("{} ({})", o.label, num(o.score)))
+                .collect();
+            let weight = if q.weight == 1.0 {
+                String::new()
+            } else {
+                format!("\nweight {}", num(q.weight))
+            };
+            t.add_row(vec![
+                format!("{}\n[{}]{weight}", q.text, q.id),
+                opts.join("\n"),
+            ]);
         }
-        out.push_str(&format!("\n{} [{}] · weight {}\n{t}\n", f.title, f.id, num(f.weight)));
+        out.push_str(&format!(
+            "\n{} [{}] · weight {}\n{t}\n",
+            f.title,
+            f.id,
+            num(f.weight)
+        ));
     }
     if !r.gate.is_empty() {
         out.push_str("\nGates:\n");
@@ -41,7 +66,16 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                 _ => g.factor.clone(),
             };
             let (effect, band) = g.effect();
-            out.push_str(&format!("  {} : when {cond}, {effect:?} at {} · {}\n", g.id, band.label(), g.message).replace("Cap at", "cap at").replace("Floor at", "floor at"));
+            out.push_str(
+                &format!(
+                    "  {} : when {cond}, {effect:?} at {} · {}\n",
+                    g.id,
+                    band.label(),
+                    g.message
+                )
+                .replace("Cap at", "cap at")
+                .replace("Floor at", "floor at"),
+            );
         }
     }
     out
@@ -61,7 +95,12 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
         if !f.description.is_empty() {
             out.push_str(&format!("{}\n\n", f.description));
         }
-        for (q, _) in r.question.iter().zip(&rubric.question_factor).filter(|(_, qf)| **qf == fi) {
+        for (q, _) in r
+            .question
+            .iter()
+            .zip(&rubric.question_factor)
+            .filter(|(_, qf)| **qf == fi)
+        {
             n += 1;
             out.push_str(&format!("### {n}. {}\n\n", q.text));
             if let Some(h) = &q.help {

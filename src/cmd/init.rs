@@ -24,16 +24,24 @@ pub fn run(g: &GlobalArgs, args: &InitArgs) -> Result<ExitCode> {
         cli::write_stdout(text.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     };
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            bail!("{} already exists; not overwriting it (choose another -o path)", path.display())
+            bail!(
+                "{} already exists; not overwriting it (choose another -o path)",
+                path.display()
+            )
         }
         Err(e) => {
             return Err(e).with_context(|| format!("could not create {}", path.display()));
         }
     };
-    file.write_all(text.as_bytes()).with_context(|| format!("could not write {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("could not write {}", path.display()))?;
     eprintln!(
         "wrote {} ({} questions); fill it in, then run: pmo-vmo score {}",
         path.display(),

@@ -77,7 +77,13 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
     let style = Style {
         color: cli::use_color(g, false),
         width: cli::width(),
-        detail: if args.summary { Some(false) } else if args.detail { Some(true) } else { None },
+        detail: if args.summary {
+            Some(false)
+        } else if args.detail {
+            Some(true)
+        } else {
+            None
+        },
     };
     let out = std::io::stdout().lock();
     let mut sink = render::sink(args.format.into(), &rubric, style, out);
@@ -89,5 +95,9 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
         sink.result(r)?;
     }
     sink.finish()?;
-    Ok(if batch.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if batch.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

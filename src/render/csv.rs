@@ -17,7 +17,11 @@ pub struct CsvSink<'a, W: Write> {
 
 impl<'a, W: Write> CsvSink<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
-        CsvSink { rubric, out: ::csv::Writer::from_writer(out), started: false }
+        CsvSink {
+            rubric,
+            out: ::csv::Writer::from_writer(out),
+            started: false,
+        }
     }
 
     fn start(&mut self) -> io::Result<()> {
@@ -45,7 +49,8 @@ impl<W: Write> Sink for CsvSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
         let row = summary_row(result, full);
-        self.out.write_record(row.iter().map(|c| escape_formula(c).into_owned()))?;
+        self.out
+            .write_record(row.iter().map(|c| escape_formula(c).into_owned()))?;
         Ok(())
     }
 

@@ -20,7 +20,13 @@ pub struct JsonSink<'a, W: Write> {
 
 impl<'a, W: Write> JsonSink<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
-        JsonSink { rubric, out, started: false, count: 0, errors: Vec::new() }
+        JsonSink {
+            rubric,
+            out,
+            started: false,
+            count: 0,
+            errors: Vec::new(),
+        }
     }
 
     fn start(&mut self) -> io::Result<()> {

@@ -18,7 +18,14 @@ pub struct MarkdownSink<'a, W: Write> {
 
 impl<'a, W: Write> MarkdownSink<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
-        MarkdownSink { rubric, out, started: false, counts: [0; 3], sum: 0.0, n: 0 }
+        MarkdownSink {
+            rubric,
+            out,
+            started: false,
+            counts: [0; 3],
+            sum: 0.0,
+            n: 0,
+        }
     }
 
     fn start(&mut self) -> io::Result<()> {
@@ -34,7 +41,9 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
 
 /// Escapes text for a Markdown table cell.
 pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 impl<W: Write> Sink for MarkdownSink<'_, W> {
@@ -55,8 +64,10 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
     fn finish(&mut self) -> io::Result<()> {
         self.start()?;
         writeln!(self.out)?;
-        let counts: Vec<String> =
-            Band::ALL.iter().map(|b| format!("{}: {}", b.label(), self.counts[*b as usize])).collect();
+        let counts: Vec<String> = Band::ALL
+            .iter()
+            .map(|b| format!("{}: {}", b.label(), self.counts[*b as usize]))
+            .collect();
         write!(self.out, "**{} sheets** · {}", self.n, counts.join(" · "))?;
         if self.n > 0 {
             write!(self.out, " · mean index {}", num(self.sum / self.n as f64))?;

@@ -28,7 +28,8 @@ pub enum Format {
 pub struct Style {
     /// Colours and bold text.
     pub color: bool,
-    /// Width to fit tables to; `None` leaves them unwrapped.
+    /// The terminal's width; `None` when output is piped (text tables then keep to
+    /// 100 columns, the summary table to one line per sheet).
     pub width: Option<u16>,
     /// Show a detailed table for each sheet before the summary: always, never, or
     /// (`None`) only for up to [`table::DETAIL_LIMIT`] sheets.
@@ -37,7 +38,11 @@ pub struct Style {
 
 impl Default for Style {
     fn default() -> Self {
-        Style { color: false, width: Some(100), detail: None }
+        Style {
+            color: false,
+            width: Some(100),
+            detail: None,
+        }
     }
 }
 
@@ -49,7 +54,12 @@ pub trait Sink {
 }
 
 /// The sink for a format.
-pub fn sink<'a, W: Write + 'a>(format: Format, rubric: &'a LoadedRubric, style: Style, out: W) -> Box<dyn Sink + 'a> {
+pub fn sink<'a, W: Write + 'a>(
+    format: Format,
+    rubric: &'a LoadedRubric,
+    style: Style,
+    out: W,
+) -> Box<dyn Sink + 'a> {
     match format {
         Format::Table => Box::new(table::TableSink::new(rubric, style, out)),
         Format::Json => Box::new(json::JsonSink::new(rubric, out)),
@@ -79,10 +89,19 @@ pub fn opt_num(x: Option<f64>) -> String {
 
 /// The columns shared by the csv and markdown renderers and the summary table.
 pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
-    let mut h: Vec<String> = ["source", "respondent", "role", "index", "recommendation", "band", "margin", "answered"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut h: Vec<String> = [
+        "source",
+        "respondent",
+        "role",
+        "index",
+        "recommendation",
+        "band",
+        "margin",
+        "answered",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     h.extend(rubric.rubric.factor.iter().map(|f| f.id.clone()));
     h.push("gates".into());
     h
@@ -101,7 +120,17 @@ pub fn summary_row(r: &SheetResult, fmt: fn(f64) -> String) -> Vec<String> {
         fmt(e.margin),
         format!("{}/{}", e.answered, e.questions),
     ];
-    row.extend(e.factors.iter().map(|f| f.score.map(fmt).unwrap_or_default()));
-    row.push(e.gates.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(" "));
+    row.extend(
+        e.factors
+            .iter()
+            .map(|f| f.score.map(fmt).unwrap_or_default()),
+    );
+    row.push(
+        e.gates
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     row
 }

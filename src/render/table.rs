@@ -24,7 +24,13 @@ pub struct TableSink<'a, W: Write> {
 
 impl<'a, W: Write> TableSink<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
-        TableSink { rubric, style, out, results: Vec::new(), errors: 0 }
+        TableSink {
+            rubric,
+            style,
+            out,
+            results: Vec::new(),
+            errors: 0,
+        }
     }
 }
 
@@ -41,33 +47,37 @@ impl<W: Write> Sink for TableSink<'_, W> {
 
     fn finish(&mut self) -> io::Result<()> {
         let many = self.results.len() > 1;
-        let show_detail = self.style.detail.unwrap_or(self.results.len() <= DETAIL_LIMIT);
+        let show_detail = self
+            .style
+            .detail
+            .unwrap_or(self.results.len() <= DETAIL_LIMIT);
         if show_detail || !many {
             for (i, r) in self.results.iter().enumerate() {
                 if i > 0 {
                     writeln!(self.out)?;
                 }
-                self.out.write_all(detail(self.rubric, r, self.style).as_bytes())?;
+                self.out
+                    .write_all(detail(self.rubric, r, self.style).as_bytes())?;
             }
         }
         if many {
             if show_detail {
                 writeln!(self.out)?;
             }
-            self.out.write_all(summary(self.rubric, &self.results, self.style).as_bytes())?;
+            self.out
+                .write_all(summary(self.rubric, &self.results, self.style).as_bytes())?;
         }
         self.out.flush()
     }
 }
 
 /// A table in the house style, fitted to `style.width`.
+/// Without a width (output piped), text-heavy tables are kept to 100 columns.
 pub fn new_table(style: Style) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED.with_rounded_corners());
     t.set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(w) = style.width {
-        t.set_width(w);
-    }
+    t.set_width(style.width.unwrap_or(100));
     if !style.color {
         t.force_no_tty();
     } else {
@@ -122,7 +132,11 @@ pub fn heading(r: &SheetResult) -> String {
     if let Some(o) = &r.organisation {
         who.push(format!("· {o}"));
     }
-    if who.is_empty() { r.source.clone() } else { format!("{} · {}", r.source, who.join(" ")) }
+    if who.is_empty() {
+        r.source.clone()
+    } else {
+        format!("{} · {}", r.source, who.join(" "))
+    }
 }
 
 /// The full, self-explaining table for one sheet.
@@ -176,9 +190,18 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     ]);
     let changed = e.band != e.recommendation;
     let rec_text = if changed {
-        format!("{} · {} (the {} band was changed by a gate)", e.recommendation.label().to_uppercase(), rec.title, e.band.label())
+        format!(
+            "{} · {} (the {} band was changed by a gate)",
+            e.recommendation.label().to_uppercase(),
+            rec.title,
+            e.band.label()
+        )
     } else {
-        format!("{} · {}", e.recommendation.label().to_uppercase(), rec.title)
+        format!(
+            "{} · {}",
+            e.recommendation.label().to_uppercase(),
+            rec.title
+        )
     };
     v.add_row(vec![
         styled("Recommendation", style, None, true),
@@ -186,7 +209,10 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     ]);
     v.add_row(vec![
         styled("Margin", style, None, true),
-        Cell::new(format!("{} index points from the nearest band boundary", num(e.margin))),
+        Cell::new(format!(
+            "{} index points from the nearest band boundary",
+            num(e.margin)
+        )),
     ]);
     v.add_row(vec![
         styled("Answered", style, None, true),
@@ -197,7 +223,11 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
             .gates
             .iter()
             .map(|g| {
-                let msg = rb.gate.iter().find(|x| x.id == g.id).map_or("", |x| x.message.as_str());
+                let msg = rb
+                    .gate
+                    .iter()
+                    .find(|x| x.id == g.id)
+                    .map_or("", |x| x.message.as_str());
                 let verb = match g.effect {
                     Effect::Cap => "caps at",
                     Effect::Floor => "raises to at least",
@@ -205,12 +235,26 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
                 format!("{} ({verb} {}): {msg}", g.id, g.to.label())
             })
             .collect();
-        v.add_row(vec![styled("Gates fired", style, None, true), Cell::new(lines.join("\n"))]);
+        v.add_row(vec![
+            styled("Gates fired", style, None, true),
+            Cell::new(lines.join("\n")),
+        ]);
     }
-    v.add_row(vec![styled("Summary", style, None, true), Cell::new(&rec.summary)]);
+    v.add_row(vec![
+        styled("Summary", style, None, true),
+        Cell::new(&rec.summary),
+    ]);
     if !rec.next_steps.is_empty() {
-        let steps: Vec<String> = rec.next_steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
-        v.add_row(vec![styled("Next steps", style, None, true), Cell::new(steps.join("\n"))]);
+        let steps: Vec<String> = rec
+            .next_steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {s}", i + 1))
+            .collect();
+        v.add_row(vec![
+            styled("Next steps", style, None, true),
+            Cell::new(steps.join("\n")),
+        ]);
     }
     format!("{}\n{t}\n{v}\n", heading(r))
 }
@@ -218,11 +262,21 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
 /// One row per sheet, then counts per recommendation and the mean index.
 pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> String {
     let mut t = new_table(style);
-    let mut header = vec!["Source", "Respondent", "Index", "Recommendation", "Margin"]
+    if style.width.is_none() {
+        // Piped: one line per sheet reads (and greps) better than wrapped cells.
+        t.set_content_arrangement(ContentArrangement::Disabled);
+    }
+    let mut header = vec!["Source", "Respondent", "Index", "Result", "Margin"]
         .into_iter()
         .map(|h| styled(h, style, None, true))
         .collect::<Vec<_>>();
-    header.extend(rubric.rubric.factor.iter().map(|f| styled(&f.id, style, None, true)));
+    header.extend(
+        rubric
+            .rubric
+            .factor
+            .iter()
+            .map(|f| styled(&f.id, style, None, true)),
+    );
     t.set_header(header);
     for r in results {
         let e = &r.evaluation;
@@ -230,10 +284,19 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
             Cell::new(&r.source),
             Cell::new(r.respondent.as_deref().unwrap_or("")),
             Cell::new(num(e.index)).set_alignment(CellAlignment::Right),
-            styled(e.recommendation.label(), style, Some(e.recommendation), false),
+            styled(
+                e.recommendation.label(),
+                style,
+                Some(e.recommendation),
+                false,
+            ),
             Cell::new(num(e.margin)).set_alignment(CellAlignment::Right),
         ];
-        row.extend(e.factors.iter().map(|f| Cell::new(opt_num(f.score)).set_alignment(CellAlignment::Right)));
+        row.extend(
+            e.factors
+                .iter()
+                .map(|f| Cell::new(opt_num(f.score)).set_alignment(CellAlignment::Right)),
+        );
         t.add_row(row);
     }
     // Numbers keep their width; source and respondent take what is left.
@@ -242,10 +305,25 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     }
     let counts: Vec<String> = Band::ALL
         .iter()
-        .map(|b| format!("{} {}", b.label(), results.iter().filter(|r| r.evaluation.recommendation == *b).count()))
+        .map(|b| {
+            format!(
+                "{} {}",
+                b.label(),
+                results
+                    .iter()
+                    .filter(|r| r.evaluation.recommendation == *b)
+                    .count()
+            )
+        })
         .collect();
-    let mean = results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;
-    format!("{t}\n{} sheets · {} · mean index {}\n", results.len(), counts.join(" · "), num(mean))
+    let mean =
+        results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;
+    format!(
+        "{t}\n{} sheets · {} · mean index {}\n",
+        results.len(),
+        counts.join(" · "),
+        num(mean)
+    )
 }
 
 #[cfg(test)]
