@@ -10,6 +10,9 @@ use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, evaluate};
 use crate::sheet::{ResolvedSheet, SheetFormat, load_text, read_text, text_from_bytes};
 
+/// How standard input is named in results and errors.
+pub const STDIN: &str = "<stdin>";
+
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
@@ -98,9 +101,9 @@ pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, Input
         Input::Stdin(format) => {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                .map_err(|e| InputError::new("-", format!("could not read stdin: {e}")))?;
-            let text = text_from_bytes("-", bytes)?;
-            load_text(rubric, "-", &text, *format)
+                .map_err(|e| InputError::new(STDIN, format!("could not read: {e}")))?;
+            let text = text_from_bytes(STDIN, bytes)?;
+            load_text(rubric, STDIN, &text, *format)
         }
     }
 }

@@ -15,7 +15,7 @@ use toml::de::{DeTable, DeValue};
 /// One problem with one input, located as precisely as the input allows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputError {
-    /// The file (`-` for stdin), or `file.csv:LINE` for a CSV row.
+    /// The file (`<stdin>` for standard input), or `file.csv:LINE` for a CSV row.
     pub source: String,
     /// What is wrong, without the location.
     pub message: String,

@@ -60,7 +60,7 @@ pub enum SheetFormat {
 /// A sheet resolved against a rubric: the chosen option of each question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedSheet {
-    /// Where it came from (path, `-`, or `file.csv:LINE`).
+    /// Where it came from (path, `<stdin>`, or `file.csv:LINE`).
     pub source: String,
     pub sheet: Sheet,
     /// Per rubric question, the index of the chosen option.

@@ -38,13 +38,14 @@ pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
         RubricCommand::Check { file } => {
             let r = cli::load_rubric(g, file.as_ref())?;
             let text = format!(
-                "{}: ok ({} {}: {} factors, {} questions, {} gates)\n",
+                "{}: ok ({} {}: {} factors, {} questions, {} gate{})\n",
                 r.source,
                 r.rubric.id,
                 r.rubric.version,
                 r.rubric.factor.len(),
                 r.rubric.question.len(),
-                r.rubric.gate.len()
+                r.rubric.gate.len(),
+                if r.rubric.gate.len() == 1 { "" } else { "s" }
             );
             cli::write_stdout(text.as_bytes())?;
             Ok(ExitCode::SUCCESS)

@@ -98,6 +98,7 @@ pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
         "band",
         "margin",
         "answered",
+        "questions",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -118,7 +119,8 @@ pub fn summary_row(r: &SheetResult, fmt: fn(f64) -> String) -> Vec<String> {
         e.recommendation.id().to_string(),
         e.band.id().to_string(),
         fmt(e.margin),
-        format!("{}/{}", e.answered, e.questions),
+        e.answered.to_string(),
+        e.questions.to_string(),
     ];
     row.extend(
         e.factors

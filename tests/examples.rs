@@ -1,0 +1,175 @@
+//! The shipped examples and the commands that write files, run through the real binary.
+
+use std::path::Path;
+use std::process::Command;
+
+use pmo_vmo::{Band, LoadedRubric, batch};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
+    c.env_remove("RUST_BACKTRACE")
+        .env_remove("PMO_VMO_RUBRIC")
+        .env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn example_sheets_get_pmo_hybrid_and_vmo() {
+    let rubric = LoadedRubric::embedded().unwrap();
+    let inputs = batch::expand(
+        &[Path::new("examples/sheets").to_path_buf()],
+        pmo_vmo::SheetFormat::Toml,
+    );
+    let b = batch::Batch::run(&rubric, &inputs);
+    assert!(b.errors.is_empty(), "{:?}", b.errors);
+    let got: Vec<(&str, Band)> = b
+        .results
+        .iter()
+        .map(|r| {
+            (
+                r.source.rsplit('/').next().unwrap(),
+                r.evaluation.recommendation,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("delivery-focused.toml", Band::Pmo),
+            ("in-transition.toml", Band::Hybrid),
+            ("value-focused.toml", Band::Vmo),
+        ]
+    );
+    // Each example says what it expects; the examples are clear cases, not edge ones.
+    for input in &inputs {
+        let s = batch::load(&rubric, input).unwrap();
+        let r = batch::score(&rubric, &s).unwrap();
+        let expect = s.sheet.expect.clone().unwrap();
+        assert_eq!(expect.recommendation, Some(r.evaluation.recommendation));
+        assert!(r.evaluation.margin >= expect.min_margin.unwrap());
+    }
+}
+
+#[test]
+fn json_output_matches_the_contract_shape() {
+    let out = bin()
+        .args(["score", "--format", "json", "examples/sheets"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rubric"]["id"], "pmo-vmo");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let r = &results[1];
+    for key in [
+        "source",
+        "respondent",
+        "role",
+        "recommendation",
+        "band",
+        "index",
+        "margin",
+        "answered",
+        "questions",
+        "factors",
+        "unanswered",
+        "gates",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(r["recommendation"], "hybrid");
+    assert_eq!(r["factors"].as_array().unwrap().len(), 4);
+    assert_eq!(v["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn init_writes_a_sheet_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sheet.toml");
+    let out = bin().args(["init", "-o"]).arg(&path).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("maturity-standards = \"\""));
+
+    std::fs::write(&path, "keep me").unwrap();
+    let out = bin().args(["init", "-o"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+}
+
+#[test]
+fn filled_blank_sheet_scores() {
+    // init, answer one question per factor, score: the round trip a new user makes.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    assert!(
+        bin()
+            .args(["init", "-o"])
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "maturity-standards = \"\"",
+        "maturity-standards = \"consistent\"",
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = bin()
+        .args(["score", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"][0]["answered"], 1);
+}
+
+#[test]
+fn stdin_sheet_and_closed_pipe() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let text = std::fs::read_to_string("examples/sheets/value-focused.toml").unwrap();
+    let mut child = bin()
+        .args(["score", "--format", "csv", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\n<stdin>,Ingrid Vasquez-Lund,finance,")
+    );
+
+    // A reader that goes away at once: no panic, no error message.
+    let mut child = bin()
+        .args(["rubric", "show", "--format", "markdown"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.code() == Some(0), "{stderr}");
+}
