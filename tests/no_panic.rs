@@ -1,0 +1,43 @@
+//! Malformed input never panics: mangled copies of the shipped rubric and sheets are
+//! either accepted or rejected with a located error.
+
+use pmo_vmo::rubric::DEFAULT_RUBRIC;
+use pmo_vmo::{LoadedRubric, SheetFormat, sheet};
+use proptest::prelude::*;
+
+const SHEET: &str = include_str!("../examples/sheets/in-transition.toml");
+
+fn mangle(text: &str, at: usize, len: usize, insert: &str) -> String {
+    let mut b = text.as_bytes().to_vec();
+    let at = at % b.len();
+    let end = (at + len).min(b.len());
+    b.splice(at..end, insert.bytes());
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn mangled_rubric_is_ok_or_a_located_error(at in 0usize..40_000, len in 0usize..40, insert in "[ -~\n]{0,12}") {
+        let text = mangle(DEFAULT_RUBRIC, at, len, &insert);
+        if let Err(errs) = LoadedRubric::from_str("r.toml", &text) {
+            prop_assert!(!errs.0.is_empty());
+            for e in &errs.0 {
+                prop_assert!(e.to_string().starts_with("r.toml"));
+            }
+        }
+    }
+
+    #[test]
+    fn mangled_sheet_is_ok_or_a_located_error(at in 0usize..4_000, len in 0usize..20, insert in "[ -~\n]{0,12}") {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let text = mangle(SHEET, at, len, &insert);
+        if let Err(e) = sheet::load_text(&rubric, "s.toml", &text, SheetFormat::Toml) {
+            prop_assert!(e.to_string().starts_with("s.toml"));
+        }
+        let json = serde_json::to_string(&pmo_vmo::Sheet::parse("x", SHEET, SheetFormat::Toml).unwrap()).unwrap();
+        let text = mangle(&json, at, len, &insert);
+        let _ = sheet::load_text(&rubric, "s.json", &text, SheetFormat::Json);
+    }
+}
