@@ -91,9 +91,12 @@ pub enum Status {
     Fail,
 }
 
-/// The judgement of one sheet.
+/// The judgement of one sheet. In JSON, the result's fields come first (as in
+/// `score`'s output), then the verdict's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
+    #[serde(flatten)]
+    pub result: SheetResult,
     pub status: Status,
     /// One line for people: the failures, or what was checked and held.
     pub reason: String,
@@ -104,8 +107,6 @@ pub struct Verdict {
     /// The line in the sheet file to point annotations at, where known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    #[serde(flatten)]
-    pub result: SheetResult,
 }
 
 impl Verdict {
@@ -158,8 +159,8 @@ pub fn judge(
         if e.recommendation == want {
             held.push(format!("{} as expected", want.id()));
         } else {
-            // Name the gates that pulled the result away from the wanted band; when
-            // none did, the index itself fell elsewhere.
+            // When the index itself fell in the wanted band, gates moved it: name
+            // those that pulled away from it. Otherwise the index is the reason.
             let ids: Vec<&str> = e
                 .gates
                 .iter()
@@ -169,11 +170,14 @@ pub fn judge(
                 })
                 .map(|g| g.id.as_str())
                 .collect();
-            let why = if ids.is_empty() {
-                format!("index {}", short(e.index, e.index))
-            } else {
+            let index = short(e.index, e.index);
+            let why = if e.band == want && !ids.is_empty() {
                 let word = if ids.len() == 1 { "gate" } else { "gates" };
                 format!("{word} {}", ids.join(", "))
+            } else if e.band == e.recommendation {
+                format!("index {index}")
+            } else {
+                format!("index {index}, {} before gates", e.band.id())
             };
             failures.push(Failure {
                 message: format!(
@@ -230,7 +234,7 @@ pub fn judge(
                 message: format!("rubric-version {v} differs from {rubric_version}"),
                 key: Some("rubric-version".into()),
             }),
-            Some(v) => held.push(format!("rubric-version {v}")),
+            Some(v) => held.push(format!("rubric-version {v} matches")),
             None => held.push("no rubric-version to compare".into()),
         }
     }
@@ -256,12 +260,12 @@ pub fn judge(
         Status::Pass => held.join("; "),
     };
     Verdict {
+        result,
         status,
         reason,
         expected,
         failures,
         line: None,
-        result,
     }
 }
 

@@ -200,10 +200,9 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     line(&[k("factor"), Seg::Index(fi), k("id")], false),
                     "factor-cannot-reach-band",
                     format!(
-                        "factor `{}` scores between {} and {} whatever the answers, so it never reaches the {} band ({})",
+                        "factor `{}` scores {} whatever the answers, so it never reaches the {} band ({})",
                         f.id,
-                        n(lo),
-                        n(hi),
+                        between(lo, hi),
                         band.id(),
                         describe(s, band)
                     ),
@@ -215,12 +214,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     for (gi, g) in r.gate.iter().enumerate() {
         let (lo, hi) = ranges[rubric.gate_factor[gi]];
         let at = |name: &str| line(&[k("gate"), Seg::Index(gi), k(name)], true);
-        let range = format!(
-            "factor `{}` scores between {} and {}",
-            g.factor,
-            n(lo),
-            n(hi)
-        );
+        let range = format!("factor `{}` scores {}", g.factor, between(lo, hi));
         match (g.below, g.at_least) {
             (Some(b), _) if b <= lo => push(
                 at("below"),
@@ -282,6 +276,15 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     out
 }
 
+/// `between 0 and 50`, or `only 10` when the range is one number.
+fn between(lo: f64, hi: f64) -> String {
+    if lo == hi {
+        format!("only {}", n(lo))
+    } else {
+        format!("between {} and {}", n(lo), n(hi))
+    }
+}
+
 fn describe(s: &Scoring, band: Band) -> String {
     match band {
         Band::Pmo => format!("below {}", n(s.hybrid_from)),
@@ -301,67 +304,7 @@ mod tests {
         assert!(findings.is_empty(), "{findings:#?}");
     }
 
-    const LINTY: &str = r#"id = "linty"
-version = "1"
-title = "Linty"
-[scoring]
-hybrid-from = 40.0
-vmo-from = 40.0
-[[factor]]
-id = "a"
-title = "A"
-[[factor]]
-id = "b"
-title = "B"
-[[question]]
-id = "a1"
-factor = "a"
-text = "A1?"
-[[question.option]]
-id = "x"
-label = "X"
-score = 10
-[[question.option]]
-id = "y"
-label = "Y"
-score = 10
-[[question]]
-id = "b1"
-factor = "b"
-text = "B1?"
-[[question.option]]
-id = "x"
-label = "X"
-score = 0
-[[question.option]]
-id = "y"
-label = "Y"
-score = 100
-[[gate]]
-id = "never"
-factor = "a"
-at-least = 50
-cap = "hybrid"
-message = "m"
-[[gate]]
-id = "always"
-factor = "a"
-below = 90
-cap = "hybrid"
-message = "m"
-[recommendation.pmo]
-title = "P"
-summary = "p"
-next-steps = ["go"]
-[recommendation.hybrid]
-title = "H"
-summary = "h"
-next-steps = ["go"]
-[recommendation.vmo]
-title = "V"
-summary = "v"
-next-steps = []
-"#;
+    const LINTY: &str = include_str!("../tests/fixtures/check/rubrics/linty.toml");
 
     #[test]
     fn each_lint_fires_on_the_right_line() {
@@ -371,21 +314,39 @@ next-steps = []
         assert_eq!(
             codes,
             vec![
-                ("empty-band", Some(6)),
-                ("factor-cannot-reach-band", Some(8)),
-                ("duplicate-option-score", Some(24)),
-                ("gate-never-fires", Some(40)),
-                ("gate-always-fires", Some(46)),
-                ("missing-next-steps", Some(60)),
+                ("empty-band", Some(8)),
+                ("factor-cannot-reach-band", Some(10)),
+                ("duplicate-option-score", Some(26)),
+                ("gate-never-fires", Some(42)),
+                ("gate-always-fires", Some(48)),
+                ("missing-next-steps", Some(62)),
             ],
             "{got:#?}"
         );
         assert!(
-            got[1].contains("factor `a` scores between 10 and 10"),
+            got[1].contains("factor `a` scores only 10 whatever"),
             "{}",
             got[1]
         );
         assert!(got[1].contains("vmo band (40 and above)"), "{}", got[1]);
+    }
+
+    #[test]
+    fn hybrid_from_zero_empties_pmo() {
+        let text = LINTY.replace("hybrid-from = 40.0", "hybrid-from = 0.0");
+        let r = LoadedRubric::from_str("l.toml", &text).unwrap();
+        let f = lint(&r);
+        assert!(
+            f.iter()
+                .any(|f| f.code == "empty-band" && f.message.contains("pmo is never")),
+            "{f:#?}"
+        );
+        // An empty band is not also reported as unreachable for each factor.
+        assert!(
+            !f.iter()
+                .any(|f| f.code == "factor-cannot-reach-band" && f.message.contains("pmo band")),
+            "{f:#?}"
+        );
     }
 
     #[test]

@@ -24,10 +24,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "BAND")]
     pub expect: Option<ExpectBand>,
     /// Every sheet's margin must be at least N index points (replaces `expect.min-margin`)
-    #[arg(long, value_name = "N", value_parser = parse_margin)]
+    #[arg(long, value_name = "N", value_parser = parse_margin, allow_negative_numbers = true)]
     pub min_margin: Option<f64>,
     /// Every sheet must answer at least this share of the questions (0..=1)
-    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction)]
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, allow_negative_numbers = true)]
     pub min_answered: Option<f64>,
     /// A sheet whose `rubric-version` differs from the rubric's fails (otherwise a warning)
     #[arg(long)]

@@ -58,11 +58,17 @@ pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
             let findings = lint::lint(&r);
             let text = match format {
                 CheckFormat::Json => {
-                    let doc = serde_json::json!({
-                        "source": r.source,
-                        "rubric": {"id": r.rubric.id, "version": r.rubric.version},
-                        "findings": findings,
-                    });
+                    #[derive(serde::Serialize)]
+                    struct Doc<'a> {
+                        source: &'a str,
+                        rubric: serde_json::Value,
+                        findings: &'a [lint::Finding],
+                    }
+                    let doc = Doc {
+                        source: &r.source,
+                        rubric: serde_json::json!({"id": r.rubric.id, "version": r.rubric.version}),
+                        findings: &findings,
+                    };
                     serde_json::to_string_pretty(&doc)? + "\n"
                 }
                 CheckFormat::Text if findings.is_empty() => format!(
