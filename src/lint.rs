@@ -146,8 +146,16 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     // as for a factor gives its range.
     let index_lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
     let index_hi = ranges.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
+    // Bands some index can fall in; the factor lint looks only at these, so that a
+    // band no sheet can reach is reported once, not once per factor.
+    let mut open_bands = Vec::new();
     for band in Band::ALL {
-        if !band_is_empty(s, band) && !reaches(s, band, index_lo, index_hi) {
+        if band_is_empty(s, band) {
+            continue;
+        }
+        if reaches(s, band, index_lo, index_hi) {
+            open_bands.push(band);
+        } else {
             push(
                 line(&scoring, true),
                 "empty-band",
@@ -194,8 +202,8 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
         if lo > hi {
             continue; // no question; validation reports that
         }
-        for band in Band::ALL {
-            if !band_is_empty(s, band) && !reaches(s, band, lo, hi) {
+        for &band in &open_bands {
+            if !reaches(s, band, lo, hi) {
                 push(
                     line(&[k("factor"), Seg::Index(fi), k("id")], false),
                     "factor-cannot-reach-band",
@@ -362,5 +370,11 @@ mod tests {
             "{f:#?}"
         );
         assert!(f.iter().all(|f| CODES.contains(&f.code)));
+        // Reported once, not again for each factor.
+        assert!(
+            !f.iter()
+                .any(|f| f.code == "factor-cannot-reach-band" && f.message.contains("vmo band")),
+            "{f:#?}"
+        );
     }
 }
