@@ -35,11 +35,12 @@ impl fmt::Display for Finding {
 }
 
 /// Every code [`lint`] can report, for documentation and tests.
-pub const CODES: [&str; 6] = [
+pub const CODES: [&str; 7] = [
     "duplicate-option-score",
     "factor-cannot-reach-band",
     "gate-never-fires",
     "gate-always-fires",
+    "gate-has-no-effect",
     "missing-next-steps",
     "empty-band",
 ];
@@ -262,6 +263,26 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
             ),
             _ => {}
         }
+        // Capping at the top band or flooring at the bottom one changes nothing.
+        match (g.cap, g.floor) {
+            (Some(Band::Vmo), _) => push(
+                at("cap"),
+                "gate-has-no-effect",
+                format!(
+                    "gate `{}` caps at vmo, the highest band, so it never changes a result",
+                    g.id
+                ),
+            ),
+            (None, Some(Band::Pmo)) => push(
+                at("floor"),
+                "gate-has-no-effect",
+                format!(
+                    "gate `{}` floors at pmo, the lowest band, so it never changes a result",
+                    g.id
+                ),
+            ),
+            _ => {}
+        }
     }
 
     for band in Band::ALL {
@@ -327,7 +348,8 @@ mod tests {
                 ("duplicate-option-score", Some(26)),
                 ("gate-never-fires", Some(42)),
                 ("gate-always-fires", Some(48)),
-                ("missing-next-steps", Some(62)),
+                ("gate-has-no-effect", Some(55)),
+                ("missing-next-steps", Some(68)),
             ],
             "{got:#?}"
         );
@@ -336,6 +358,11 @@ mod tests {
             "{}",
             got[1]
         );
+        let mut seen: Vec<&str> = codes.iter().map(|c| c.0).collect();
+        seen.sort();
+        let mut all = CODES.to_vec();
+        all.sort();
+        assert_eq!(seen, all, "the fixture shows every code once");
         assert!(got[1].contains("vmo band (40 and above)"), "{}", got[1]);
     }
 
