@@ -177,3 +177,20 @@ impl Batch {
         })
     }
 }
+
+/// Loads and scores every input like [`Batch::run`], but keeps each resolved sheet
+/// beside its result (for `check`, which reads the sheet's `[expect]`). One entry
+/// per input, in input order.
+pub fn run_keeping_sheets(
+    rubric: &LoadedRubric,
+    inputs: &[Input],
+) -> Vec<Result<(ResolvedSheet, SheetResult), InputError>> {
+    inputs
+        .iter()
+        .map(|input| {
+            let sheet = load(rubric, input)?;
+            let result = score(rubric, &sheet)?;
+            Ok((sheet, result))
+        })
+        .collect()
+}

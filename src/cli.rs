@@ -52,6 +52,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Score answer sheets (files, folders, `-` for stdin) and print the recommendation
     Score(cmd::score::ScoreArgs),
+    /// CI gate: score sheets and judge each against its expectations (exit 1 on a failure)
+    Check(cmd::check::CheckArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
     Init(cmd::init::InitArgs),
     /// Validate, show or describe a rubric
@@ -72,6 +74,7 @@ pub fn run() -> Result<ExitCode> {
     let g = &cli.global;
     match &cli.command {
         Command::Score(a) => cmd::score::run(g, a),
+        Command::Check(a) => cmd::check::run(g, a),
         Command::Init(a) => cmd::init::run(g, a),
         Command::Rubric(c) => cmd::rubric::run(g, c),
         Command::Completions { shell } => {

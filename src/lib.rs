@@ -26,10 +26,13 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod check;
 pub mod diag;
 pub mod init;
+pub mod lint;
 pub mod render;
 pub mod rubric;
+pub mod schema;
 pub mod scoring;
 pub mod sheet;
 pub mod show;

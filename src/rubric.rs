@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{InputError, InputErrors, Seg, TomlMap, from_toml_error, path_string};
@@ -19,7 +20,9 @@ pub const DEFAULT_RUBRIC: &str = include_str!("../questionnaires/pmo-vmo.toml");
 pub const DEFAULT_RUBRIC_NAME: &str = "<embedded>/questionnaires/pmo-vmo.toml";
 
 /// The three outcomes, ordered from delivery-centred to value-centred.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Band {
     Pmo,
@@ -74,10 +77,11 @@ fn default_weight() -> f64 {
 }
 
 /// A questionnaire and the rules that turn its answers into a recommendation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Rubric {
     /// Rubric id, kebab-case; answer sheets name it in `rubric`.
+    #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
     /// Version of the rubric; sheets may name it in `rubric-version`.
     pub version: String,
@@ -89,8 +93,10 @@ pub struct Rubric {
     /// Where the bands start.
     pub scoring: Scoring,
     /// The factors, each a weighted part of the index.
+    #[schemars(length(min = 1))]
     pub factor: Vec<Factor>,
     /// The questions, each belonging to one factor.
+    #[schemars(length(min = 1))]
     pub question: Vec<Question>,
     /// Rules that cap or floor the recommendation on one factor's score.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -100,20 +106,23 @@ pub struct Rubric {
 }
 
 /// Band boundaries on the 0..=100 index.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Scoring {
     /// An index below this is `pmo`.
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub hybrid_from: f64,
     /// An index at or above this is `vmo`; between the two, `hybrid`.
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub vmo_from: f64,
 }
 
 /// One of the decision factors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Factor {
     /// Factor id, unique in the rubric.
+    #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
     /// Name shown to people.
     pub title: String,
@@ -121,15 +130,17 @@ pub struct Factor {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Weight of the factor in the index (> 0, default 1).
+    #[schemars(extend("exclusiveMinimum" = 0))]
     #[serde(default = "default_weight")]
     pub weight: f64,
 }
 
 /// One question with its options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Question {
     /// Question id, unique across the rubric; the key in a sheet's `[answers]`.
+    #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
     /// Id of the factor the question belongs to.
     pub factor: String,
@@ -139,39 +150,51 @@ pub struct Question {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     /// Weight of the question within its factor (> 0, default 1).
+    #[schemars(extend("exclusiveMinimum" = 0))]
     #[serde(default = "default_weight")]
     pub weight: f64,
     /// The possible answers, from PMO-leaning to VMO-leaning.
+    #[schemars(length(min = 2))]
     pub option: Vec<AnswerOption>,
 }
 
 /// One possible answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AnswerOption {
     /// Option id, unique within its question; the value in a sheet's `[answers]`.
+    #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
     /// The answer as shown.
     pub label: String,
     /// 0 = fully PMO-leaning ... 100 = fully VMO-leaning.
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub score: f64,
     /// Why this answer leans the way it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
 }
 
-/// A rule on one factor's score that limits the recommendation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A rule on one factor's score that limits the recommendation: exactly one
+/// condition (`below` or `at-least`) and one effect (`cap` or `floor`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(extend("allOf" = [
+    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}]},
+    {"oneOf": [{"required": ["cap"]}, {"required": ["floor"]}]}
+]))]
 pub struct Gate {
     /// Gate id, unique in the rubric.
+    #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
     /// The factor whose score is tested.
     pub factor: String,
     /// Fires when the factor score is below this.
+    #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub below: Option<f64>,
     /// Fires when the factor score is at least this.
+    #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
     /// When fired, the recommendation is at most this.
@@ -212,12 +235,15 @@ impl Gate {
     }
 }
 
-/// The text for each outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The text for each outcome (all three are required).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Recommendations {
+    /// Advice when the result is a PMO.
     pub pmo: RecommendationText,
+    /// Advice when the result is a hybrid.
     pub hybrid: RecommendationText,
+    /// Advice when the result is a VMO.
     pub vmo: RecommendationText,
 }
 
@@ -232,11 +258,14 @@ impl Recommendations {
 }
 
 /// The title, summary and next steps of one outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RecommendationText {
+    /// Headline of the recommendation.
     pub title: String,
+    /// Why this outcome, in a few sentences.
     pub summary: String,
+    /// What to do next, in order.
     #[serde(default)]
     pub next_steps: Vec<String>,
 }

@@ -4,13 +4,14 @@
 use std::path::Path;
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{InputError, Seg, TomlMap, from_json_error, from_toml_error, json_key_line};
 use crate::rubric::{Band, LoadedRubric};
 
 /// One respondent's answers, as written in a sheet file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Sheet {
     /// Id of the rubric this sheet answers.
@@ -39,7 +40,7 @@ pub struct Sheet {
 }
 
 /// Expectations read by `check`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Expect {
     /// The recommendation (after gates) the sheet must get.

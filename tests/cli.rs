@@ -6,5 +6,6 @@
 fn cli_cases() {
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
-        .case("tests/cmd/*.trycmd");
+        .case("tests/cmd/*.trycmd")
+        .case("tests/cmd/*.toml");
 }

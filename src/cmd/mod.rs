@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+pub mod check;
 pub mod init;
 pub mod rubric;
 pub mod score;

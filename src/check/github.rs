@@ -1,0 +1,99 @@
+//! `check --format github`: GitHub Actions workflow commands, so that failures and
+//! errors show as annotations on the sheet in the pull request. Passing sheets print
+//! nothing but the closing count line.
+
+use std::io::{self, Write};
+
+use super::{Outcome, Report, Status};
+
+/// Escapes a command's message, as GitHub's toolkit does (`escapeData`).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=`, `title=`), as GitHub's toolkit does
+/// (`escapeProperty`): the message escapes plus `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One `::error` command. `file` is left out for stdin (`-`).
+pub fn error_command(
+    file: &str,
+    line: Option<usize>,
+    col: Option<usize>,
+    title: &str,
+    message: &str,
+) -> String {
+    let mut props = Vec::new();
+    if file != crate::batch::STDIN {
+        props.push(format!("file={}", escape_property(file)));
+        if let Some(l) = line {
+            props.push(format!("line={l}"));
+            if let Some(c) = col {
+                props.push(format!("col={c}"));
+            }
+        }
+    }
+    props.push(format!("title={}", escape_property(title)));
+    format!("::error {}::{}", props.join(","), escape_data(message))
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for o in &report.outcomes {
+        match o {
+            Outcome::Judged(v) if v.status == Status::Fail => writeln!(
+                out,
+                "{}",
+                error_command(
+                    &v.result.source,
+                    v.line,
+                    None,
+                    "pmo-vmo check failed",
+                    &v.reason
+                )
+            )?,
+            Outcome::Judged(_) => {}
+            Outcome::Error(e) => {
+                let message = match &e.key {
+                    Some(k) => format!("{k}: {}", e.message),
+                    None => e.message.clone(),
+                };
+                writeln!(
+                    out,
+                    "{}",
+                    error_command(
+                        &e.source,
+                        e.line,
+                        e.column,
+                        "pmo-vmo could not read the sheet",
+                        &message
+                    )
+                )?
+            }
+        }
+    }
+    writeln!(out, "pmo-vmo check: {}", report.counts().sentence())?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_the_actions_toolkit() {
+        assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(
+            error_command("dir/a,b.toml", Some(3), None, "t: x", "m\nn"),
+            "::error file=dir/a%2Cb.toml,line=3,title=t%3A x::m%0An"
+        );
+        assert_eq!(
+            error_command(crate::batch::STDIN, Some(3), Some(1), "t", "m"),
+            "::error title=t::m"
+        );
+    }
+}

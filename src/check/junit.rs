@@ -1,0 +1,87 @@
+//! `check --format junit`: one test suite, one test case per sheet named by its
+//! source; a failing sheet carries a `<failure>`, an unreadable one an `<error>`.
+//! Written by quick-junit, so escaping and the schema that CI viewers read
+//! (GitLab, Jenkins, Azure, the GitHub test-report actions) are not ours to get wrong.
+
+use std::io::{self, Write};
+
+use quick_junit::{
+    NonSuccessKind, Property, Report as JReport, TestCase, TestCaseStatus, TestSuite,
+};
+
+use super::{Outcome, Report, Status};
+use crate::rubric::LoadedRubric;
+
+pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let r = &rubric.rubric;
+    let mut suite = TestSuite::new(format!("pmo-vmo check ({} {})", r.id, r.version));
+    suite.add_property(Property::new("rubric", rubric.source.as_str()));
+    for o in &report.outcomes {
+        let case = match o {
+            Outcome::Judged(v) => {
+                let e = &v.result.evaluation;
+                let status = match v.status {
+                    Status::Pass => TestCaseStatus::success(),
+                    Status::Fail => {
+                        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                        s.set_message(v.reason.as_str()).set_type("expectation");
+                        s.set_description(
+                            v.failures
+                                .iter()
+                                .map(|f| match &f.key {
+                                    Some(k) => format!("{} (set by {k})", f.message),
+                                    None => f.message.clone(),
+                                })
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        );
+                        s
+                    }
+                };
+                let mut case = TestCase::new(v.result.source.as_str(), status);
+                case.set_classname(r.id.as_str());
+                case.set_system_out(format!(
+                    "{}: recommendation {}, band {}, index {:.1}, margin {:.1}, answered {}/{}{}",
+                    v.result.source,
+                    e.recommendation.id(),
+                    e.band.id(),
+                    e.index,
+                    e.margin,
+                    e.answered,
+                    e.questions,
+                    if e.gates.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", gates {}",
+                            e.gates
+                                .iter()
+                                .map(|g| g.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        )
+                    }
+                ));
+                case
+            }
+            Outcome::Error(err) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                s.set_message(err.message.as_str())
+                    .set_type("invalid-sheet");
+                s.set_description(err.to_string());
+                let mut case = TestCase::new(err.source.as_str(), s);
+                case.set_classname(r.id.as_str());
+                case
+            }
+        };
+        suite.add_test_case(case);
+    }
+    let mut doc = JReport::new("pmo-vmo");
+    doc.add_test_suite(suite);
+    let xml = doc.to_string().map_err(io::Error::other)?;
+    out.write_all(xml.as_bytes())?;
+    if !xml.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}

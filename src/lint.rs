@@ -1,0 +1,407 @@
+//! Lints for a rubric that is valid but probably not what its author meant:
+//! options that cannot be told apart, factors and bands that no answer can reach,
+//! gates that never fire, outcomes with nothing to do next.
+//!
+//! Each finding has a stable kebab-case code (scripts and reviewers rely on it)
+//! and points at a line of the rubric file.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::diag::{Seg, TomlMap, line_col};
+use crate::rubric::{Band, LoadedRubric, Scoring};
+
+/// One lint finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The rubric file.
+    pub source: String,
+    /// 1-based line, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Stable kebab-case code (`duplicate-option-score`).
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}: {}", self.source, self.code, self.message),
+            None => write!(f, "{}: {}: {}", self.source, self.code, self.message),
+        }
+    }
+}
+
+/// Every code [`lint`] can report, for documentation and tests.
+pub const CODES: [&str; 7] = [
+    "duplicate-option-score",
+    "factor-cannot-reach-band",
+    "gate-never-fires",
+    "gate-always-fires",
+    "gate-has-no-effect",
+    "missing-next-steps",
+    "empty-band",
+];
+
+fn k(s: &str) -> Seg {
+    Seg::Key(s.to_string())
+}
+
+/// A number as written in a rubric: `50`, `12.5`.
+fn n(x: f64) -> String {
+    let s = format!("{x}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// The half-open index interval of each band, `[from, to)`; vmo includes 100.
+fn band_range(s: &Scoring, band: Band) -> (f64, f64) {
+    match band {
+        Band::Pmo => (0.0, s.hybrid_from),
+        Band::Hybrid => (s.hybrid_from, s.vmo_from),
+        Band::Vmo => (s.vmo_from, f64::INFINITY),
+    }
+}
+
+fn band_is_empty(s: &Scoring, band: Band) -> bool {
+    let (from, to) = band_range(s, band);
+    from >= to || from > 100.0
+}
+
+/// Whether some score in `lo..=hi` falls in the band.
+fn reaches(s: &Scoring, band: Band, lo: f64, hi: f64) -> bool {
+    let (from, to) = band_range(s, band);
+    hi >= from && lo < to
+}
+
+/// The lowest and highest score each factor can get from any set of answers.
+///
+/// A factor's score is a weighted mean over its answered questions, so it always
+/// lies between the lowest and the highest option score of those questions, and
+/// answering a single question reaches either end.
+pub fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
+    let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); rubric.rubric.factor.len()];
+    for (q, &fi) in rubric.rubric.question.iter().zip(&rubric.question_factor) {
+        for o in &q.option {
+            ranges[fi].0 = ranges[fi].0.min(o.score);
+            ranges[fi].1 = ranges[fi].1.max(o.score);
+        }
+    }
+    ranges
+}
+
+/// Lints a validated rubric; empty when nothing is found.
+pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
+    let map = TomlMap::parse(&rubric.text);
+    let line = |path: &[Seg], key: bool| -> Option<usize> {
+        let span = map.as_ref()?.span(path, key)?;
+        Some(line_col(&rubric.text, span.start).0)
+    };
+    let mut out = Vec::new();
+    let mut push = |line: Option<usize>, code: &'static str, message: String| {
+        out.push(Finding {
+            source: rubric.source.clone(),
+            line,
+            code,
+            message,
+        })
+    };
+    let r = &rubric.rubric;
+    let s = &r.scoring;
+
+    // Bands first: the other lints skip bands that are empty anyway.
+    let scoring = [k("scoring")];
+    if s.hybrid_from <= 0.0 {
+        push(
+            line(&[k("scoring"), k("hybrid-from")], false),
+            "empty-band",
+            format!(
+                "hybrid-from is {}, so no index is below it and pmo is never the band",
+                n(s.hybrid_from)
+            ),
+        );
+    }
+    if s.hybrid_from >= s.vmo_from {
+        push(
+            line(&[k("scoring"), k("vmo-from")], false),
+            "empty-band",
+            format!(
+                "hybrid-from and vmo-from are both {}, so hybrid is never the band",
+                n(s.vmo_from)
+            ),
+        );
+    }
+    if s.vmo_from > 100.0 {
+        push(
+            line(&[k("scoring"), k("vmo-from")], false),
+            "empty-band",
+            format!(
+                "vmo-from is {}, above the highest index (100), so vmo is never the band",
+                n(s.vmo_from)
+            ),
+        );
+    }
+    let ranges = factor_ranges(rubric);
+    // The index is a weighted mean of the answered factors, so the same reasoning
+    // as for a factor gives its range.
+    let index_lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+    let index_hi = ranges.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
+    // Bands some index can fall in; the factor lint looks only at these, so that a
+    // band no sheet can reach is reported once, not once per factor.
+    let mut open_bands = Vec::new();
+    for band in Band::ALL {
+        if band_is_empty(s, band) {
+            continue;
+        }
+        if reaches(s, band, index_lo, index_hi) {
+            open_bands.push(band);
+        } else {
+            push(
+                line(&scoring, true),
+                "empty-band",
+                format!(
+                    "option scores run from {} to {}, so no sheet's index falls in the {} band ({})",
+                    n(index_lo),
+                    n(index_hi),
+                    band.id(),
+                    describe(s, band)
+                ),
+            );
+        }
+    }
+
+    for (qi, q) in r.question.iter().enumerate() {
+        for (j, o) in q.option.iter().enumerate() {
+            if let Some(first) = q.option[..j].iter().find(|p| p.score == o.score) {
+                push(
+                    line(
+                        &[
+                            k("question"),
+                            Seg::Index(qi),
+                            k("option"),
+                            Seg::Index(j),
+                            k("score"),
+                        ],
+                        false,
+                    ),
+                    "duplicate-option-score",
+                    format!(
+                        "question `{}`: options `{}` and `{}` both score {}, so choosing between them changes nothing",
+                        q.id,
+                        first.id,
+                        o.id,
+                        n(o.score)
+                    ),
+                );
+            }
+        }
+    }
+
+    for (fi, f) in r.factor.iter().enumerate() {
+        let (lo, hi) = ranges[fi];
+        if lo > hi {
+            continue; // no question; validation reports that
+        }
+        for &band in &open_bands {
+            if !reaches(s, band, lo, hi) {
+                push(
+                    line(&[k("factor"), Seg::Index(fi), k("id")], false),
+                    "factor-cannot-reach-band",
+                    format!(
+                        "factor `{}` scores {} whatever the answers, so it never reaches the {} band ({})",
+                        f.id,
+                        between(lo, hi),
+                        band.id(),
+                        describe(s, band)
+                    ),
+                );
+            }
+        }
+    }
+
+    for (gi, g) in r.gate.iter().enumerate() {
+        let (lo, hi) = ranges[rubric.gate_factor[gi]];
+        let at = |name: &str| line(&[k("gate"), Seg::Index(gi), k(name)], true);
+        let range = format!("factor `{}` scores {}", g.factor, between(lo, hi));
+        match (g.below, g.at_least) {
+            (Some(b), _) if b <= lo => push(
+                at("below"),
+                "gate-never-fires",
+                format!(
+                    "gate `{}` fires below {}, but {range}, never below it",
+                    g.id,
+                    n(b)
+                ),
+            ),
+            (Some(b), _) if b > hi => push(
+                at("below"),
+                "gate-always-fires",
+                format!(
+                    "gate `{}` fires below {}, but {range}, always below it",
+                    g.id,
+                    n(b)
+                ),
+            ),
+            (None, Some(a)) if a > hi => push(
+                at("at-least"),
+                "gate-never-fires",
+                format!(
+                    "gate `{}` fires at {} or more, but {range}, never that high",
+                    g.id,
+                    n(a)
+                ),
+            ),
+            (None, Some(a)) if a <= lo => push(
+                at("at-least"),
+                "gate-always-fires",
+                format!(
+                    "gate `{}` fires at {} or more, but {range}, so it always fires",
+                    g.id,
+                    n(a)
+                ),
+            ),
+            _ => {}
+        }
+        // Capping at the top band or flooring at the bottom one changes nothing.
+        match (g.cap, g.floor) {
+            (Some(Band::Vmo), _) => push(
+                at("cap"),
+                "gate-has-no-effect",
+                format!(
+                    "gate `{}` caps at vmo, the highest band, so it never changes a result",
+                    g.id
+                ),
+            ),
+            (None, Some(Band::Pmo)) => push(
+                at("floor"),
+                "gate-has-no-effect",
+                format!(
+                    "gate `{}` floors at pmo, the lowest band, so it never changes a result",
+                    g.id
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    for band in Band::ALL {
+        if r.recommendation.get(band).next_steps.is_empty() {
+            let path = [k("recommendation"), k(band.id())];
+            let l = line(&[k("recommendation"), k(band.id()), k("next-steps")], true)
+                .or_else(|| line(&path, true));
+            push(
+                l,
+                "missing-next-steps",
+                format!(
+                    "recommendation `{}` has no next steps, so a sheet with that result gets no advice on what to do",
+                    band.id()
+                ),
+            );
+        }
+    }
+
+    out.sort_by_key(|f| f.line.unwrap_or(0));
+    out
+}
+
+/// `between 0 and 50`, or `only 10` when the range is one number.
+fn between(lo: f64, hi: f64) -> String {
+    if lo == hi {
+        format!("only {}", n(lo))
+    } else {
+        format!("between {} and {}", n(lo), n(hi))
+    }
+}
+
+fn describe(s: &Scoring, band: Band) -> String {
+    match band {
+        Band::Pmo => format!("below {}", n(s.hybrid_from)),
+        Band::Hybrid => format!("{} to below {}", n(s.hybrid_from), n(s.vmo_from)),
+        Band::Vmo => format!("{} and above", n(s.vmo_from)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_rubric_lints_clean() {
+        let r = LoadedRubric::embedded().unwrap();
+        let findings = lint(&r);
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+
+    const LINTY: &str = include_str!("../tests/fixtures/check/rubrics/linty.toml");
+
+    #[test]
+    fn each_lint_fires_on_the_right_line() {
+        let r = LoadedRubric::from_str("linty.toml", LINTY).unwrap();
+        let got: Vec<String> = lint(&r).iter().map(|f| f.to_string()).collect();
+        let codes: Vec<(&str, Option<usize>)> = lint(&r).iter().map(|f| (f.code, f.line)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("empty-band", Some(8)),
+                ("factor-cannot-reach-band", Some(10)),
+                ("duplicate-option-score", Some(26)),
+                ("gate-never-fires", Some(42)),
+                ("gate-always-fires", Some(48)),
+                ("gate-has-no-effect", Some(55)),
+                ("missing-next-steps", Some(68)),
+            ],
+            "{got:#?}"
+        );
+        assert!(
+            got[1].contains("factor `a` scores only 10 whatever"),
+            "{}",
+            got[1]
+        );
+        let mut seen: Vec<&str> = codes.iter().map(|c| c.0).collect();
+        seen.sort();
+        let mut all = CODES.to_vec();
+        all.sort();
+        assert_eq!(seen, all, "the fixture shows every code once");
+        assert!(got[1].contains("vmo band (40 and above)"), "{}", got[1]);
+    }
+
+    #[test]
+    fn hybrid_from_zero_empties_pmo() {
+        let text = LINTY.replace("hybrid-from = 40.0", "hybrid-from = 0.0");
+        let r = LoadedRubric::from_str("l.toml", &text).unwrap();
+        let f = lint(&r);
+        assert!(
+            f.iter()
+                .any(|f| f.code == "empty-band" && f.message.contains("pmo is never")),
+            "{f:#?}"
+        );
+        // An empty band is not also reported as unreachable for each factor.
+        assert!(
+            !f.iter()
+                .any(|f| f.code == "factor-cannot-reach-band" && f.message.contains("pmo band")),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn unreachable_index_band_is_an_empty_band() {
+        let text = LINTY
+            .replace("vmo-from = 40.0", "vmo-from = 60.0")
+            .replace("score = 100", "score = 50");
+        let r = LoadedRubric::from_str("l.toml", &text).unwrap();
+        let f = lint(&r);
+        assert!(
+            f.iter()
+                .any(|f| f.code == "empty-band" && f.message.contains("vmo band")),
+            "{f:#?}"
+        );
+        assert!(f.iter().all(|f| CODES.contains(&f.code)));
+        // Reported once, not again for each factor.
+        assert!(
+            !f.iter()
+                .any(|f| f.code == "factor-cannot-reach-band" && f.message.contains("vmo band")),
+            "{f:#?}"
+        );
+    }
+}
