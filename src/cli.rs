@@ -52,6 +52,10 @@ pub enum ColorChoice {
 pub enum Command {
     /// Score answer sheets (files, folders, `-` for stdin) and print the recommendation
     Score(cmd::score::ScoreArgs),
+    /// Interview in the terminal: ask every question, save the sheet after each
+    /// answer, then show the recommendation
+    #[command(after_help = cmd::interview::AFTER_HELP)]
+    Interview(cmd::interview::InterviewArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
     Init(cmd::init::InitArgs),
     /// Validate, show or describe a rubric
@@ -73,6 +77,7 @@ pub fn run() -> Result<ExitCode> {
     match &cli.command {
         Command::Score(a) => cmd::score::run(g, a),
         Command::Init(a) => cmd::init::run(g, a),
+        Command::Interview(a) => cmd::interview::run(g, a),
         Command::Rubric(c) => cmd::rubric::run(g, c),
         Command::Completions { shell } => {
             let mut c = <Cli as clap::CommandFactory>::command();

@@ -9,6 +9,7 @@
 pub mod batch;
 pub mod diag;
 pub mod init;
+pub mod interview;
 pub mod render;
 pub mod rubric;
 pub mod scoring;

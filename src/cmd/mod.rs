@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
 pub mod init;
+pub mod interview;
 pub mod rubric;
 pub mod score;
