@@ -346,3 +346,19 @@ fn without_a_terminal_it_stops_at_once_with_exit_2() {
     assert!(out.stdout.is_empty());
     assert!(files_in(dir.path()).is_empty(), "nothing written");
 }
+
+#[test]
+fn ctrl_c_before_any_answer_writes_nothing() {
+    let dir = tempdir();
+    let mut p = spawn(dir.path(), &[]);
+    see(&mut p, "Your name");
+    p.send(CTRL_C);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 130, "{out}");
+    assert!(out.contains("nothing was saved"), "{out}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}

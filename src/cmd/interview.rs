@@ -309,6 +309,8 @@ fn shell_word(s: &str) -> String {
 struct TermPrompter {
     term: Term,
     theme: ColorfulTheme,
+    /// Nothing printed since the intro's closing blank line.
+    fresh: bool,
 }
 
 /// Label of the skip choice.
@@ -319,6 +321,7 @@ impl TermPrompter {
         TermPrompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
+            fresh: false,
         }
     }
 
@@ -354,11 +357,13 @@ impl TermPrompter {
         );
         out.push_str(&style(wrap(&how, w, "")).for_stderr().dim().to_string());
         self.term.write_str(&out)?;
+        self.fresh = true;
         self.term.write_line("")
     }
 
     /// An optional line of text; empty is `None`.
     fn text(&mut self, prompt: &str) -> io::Result<Option<String>> {
+        self.fresh = false;
         let s: String = Input::with_theme(&self.theme)
             .with_prompt(prompt)
             .allow_empty(true)
@@ -377,7 +382,10 @@ impl Prompter for TermPrompter {
             "Part {}/{} · {} ({} questions)",
             view.number, view.count, f.title, view.questions
         );
-        let mut out = String::from("\n");
+        let mut out = String::new();
+        if !std::mem::take(&mut self.fresh) {
+            out.push('\n');
+        }
         out.push_str(
             &style(wrap(&head, w, ""))
                 .for_stderr()
