@@ -31,13 +31,6 @@ impl Pty {
     fn send(&mut self, keys: impl AsRef<str>) {
         self.s.send(keys.as_ref()).expect("send keys");
     }
-
-    fn set_width(&mut self, cols: u16, rows: u16) {
-        self.s
-            .get_process_mut()
-            .set_window_size(cols, rows)
-            .expect("set the window size");
-    }
 }
 
 fn rubric() -> LoadedRubric {
@@ -46,9 +39,12 @@ fn rubric() -> LoadedRubric {
 
 fn command(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.arg("interview")
-        .args(args)
-        .current_dir(dir)
+    cmd.arg("interview").args(args);
+    with_env(cmd, dir)
+}
+
+fn with_env(mut cmd: Command, dir: &Path) -> Command {
+    cmd.current_dir(dir)
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .env_remove("RUST_BACKTRACE")
@@ -57,7 +53,30 @@ fn command(dir: &Path, args: &[&str]) -> Command {
 }
 
 fn spawn(dir: &Path, args: &[&str]) -> Pty {
-    let mut s = Session::spawn(command(dir, args)).expect("spawn the binary in a pty");
+    spawn_command(command(dir, args))
+}
+
+/// Spawns the interview on a terminal `cols` wide from its first byte. The pty
+/// library sets its default size after the fork, so the size is set here, after the
+/// spawn, and a shell waits for it before starting the binary.
+fn spawn_sized(dir: &Path, cols: u16, rows: u16, args: &[&str]) -> Pty {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "while [ \"$(stty size)\" != '{rows} {cols}' ]; do sleep 0.05; done; \
+             exec \"$0\" interview \"$@\""
+        ))
+        .arg(BIN)
+        .args(args);
+    let mut p = spawn_command(with_env(cmd, dir));
+    p.s.get_process_mut()
+        .set_window_size(cols, rows)
+        .expect("set the window size");
+    p
+}
+
+fn spawn_command(cmd: Command) -> Pty {
+    let mut s = Session::spawn(cmd).expect("spawn the binary in a pty");
     s.set_expect_timeout(Some(TIMEOUT));
     Pty {
         s,
@@ -144,8 +163,7 @@ fn tempdir() -> tempfile::TempDir {
 #[test]
 fn enter_through_to_the_end_on_a_60_column_terminal() {
     let dir = tempdir();
-    let mut p = spawn(dir.path(), &[]);
-    p.set_width(60, 40);
+    let mut p = spawn_sized(dir.path(), 60, 40, &[]);
     see(&mut p, "Your name");
     p.send("Ana Lima\r");
     see(&mut p, "Your role");
@@ -282,8 +300,9 @@ fn ctrl_c_keeps_a_valid_partial_sheet_and_resume_completes_it() {
     assert!(out.contains("interrupted"), "{out}");
     assert!(out.contains("acme.toml"), "{out}");
     assert!(out.contains("--resume acme.toml"), "{out}");
-    // The cursor is shown again.
-    assert!(out.contains("\x1b[?25h"), "{out:?}");
+    // The select hid the cursor; it is shown again after the interrupt.
+    let hidden = out.rfind("\x1b[?25l").expect("the select hides the cursor");
+    assert!(out[hidden..].contains("\x1b[?25h"), "{out:?}");
     let path = dir.path().join("acme.toml");
     let s = load(&path);
     assert_eq!(s.choices.iter().filter(|c| c.is_some()).count(), 5);

@@ -110,6 +110,10 @@ impl Saver {
                 s
             }
         };
+        if text.trim().is_empty() {
+            // Never replace a sheet with nothing.
+            return Err(io::Error::other("the sheet could not be written as text"));
+        }
         let mut saved = lock_saved();
         let dir = match self.path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
@@ -120,10 +124,21 @@ impl Saver {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // Temporary files are private by default; the sheet should get the mode a
+        // plain new file would (or keep the resumed file's), umask applied.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(
+                std::fs::metadata(&self.path)
+                    .map(|m| m.permissions())
+                    .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666)),
+            );
+        }
+        let mut tmp = builder.tempfile_in(dir)?;
         tmp.write_all(text.as_bytes())?;
         tmp.as_file().sync_all()?;
         tmp.persist(&self.path).map_err(|e| e.error)?;
@@ -651,6 +666,23 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["s.toml"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            // A plain new file shows what the umask allows.
+            let plain = dir.path().join("plain");
+            std::fs::write(&plain, "x").unwrap();
+            assert_eq!(mode(&path), mode(&plain), "a new sheet gets the usual mode");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+            saver.save(&sheet).unwrap();
+            assert_eq!(
+                mode(&path),
+                0o640 & mode(&plain),
+                "a resumed sheet keeps its mode"
+            );
+            std::fs::remove_file(&plain).unwrap();
+        }
         let json = Saver {
             path: dir.path().join("s.json"),
             format: SheetFormat::Json,
