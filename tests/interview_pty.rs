@@ -48,12 +48,29 @@ fn with_env(mut cmd: Command, dir: &Path) -> Command {
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC");
+        .env_remove("PMO_VMO_RUBRIC")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE");
     cmd
 }
 
 fn spawn(dir: &Path, args: &[&str]) -> Pty {
     spawn_command(command(dir, args))
+}
+
+/// Like [`spawn`], without NO_COLOR.
+fn spawn_in_colour(dir: &Path, args: &[&str]) -> Pty {
+    let mut cmd = command(dir, args);
+    cmd.env_remove("NO_COLOR");
+    spawn_command(cmd)
+}
+
+/// Whether the output sets colours or text styles (SGR escape sequences).
+fn has_sgr(out: &str) -> bool {
+    out.split("\x1b[").skip(1).any(|rest| {
+        let end = rest.find(|c: char| ('@'..='~').contains(&c));
+        end.is_some_and(|i| rest[i..].starts_with('m'))
+    })
 }
 
 /// Spawns the interview on a terminal `cols` wide from its first byte. The pty
@@ -182,6 +199,10 @@ fn enter_through_to_the_end_on_a_60_column_terminal() {
         out.contains("answers saved in pmo-vmo-answers.toml"),
         "{out}"
     );
+    assert!(
+        !has_sgr(&out),
+        "NO_COLOR is set, yet there is colour: {out:?}"
+    );
     for line in screen_lines(&out) {
         assert!(
             console::measure_text_width(&line) <= 60,
@@ -262,9 +283,9 @@ fn esc_and_the_back_item_return_to_the_previous_answer() {
 }
 
 #[test]
-fn skip_leaves_a_question_unanswered() {
+fn skip_leaves_a_question_unanswered_in_a_colour_terminal() {
     let dir = tempdir();
-    let mut p = spawn(dir.path(), &["--respondent", "Cy", "--role", "pm"]);
+    let mut p = spawn_in_colour(dir.path(), &["--respondent", "Cy", "--role", "pm"]);
     // Five options, then "Not sure / skip".
     at_question(&mut p, 1, &format!("{}{ENTER}", DOWN.repeat(5)));
     for n in 2..=16 {
@@ -277,6 +298,7 @@ fn skip_leaves_a_question_unanswered() {
     let (out, code) = finish(&mut p);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("15 of 16 questions"), "{out}");
+    assert!(has_sgr(&out), "a colour terminal gets colour: {out:?}");
     let s = load(&dir.path().join("pmo-vmo-answers.toml"));
     assert_eq!(s.choices[0], None);
     assert!(s.choices[1..].iter().all(|c| *c == Some(2)));
