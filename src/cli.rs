@@ -52,6 +52,10 @@ pub enum ColorChoice {
 pub enum Command {
     /// Score answer sheets (files, folders, `-` for stdin) and print the recommendation
     Score(cmd::score::ScoreArgs),
+    /// Interview in the terminal: ask every question, save the sheet after each
+    /// answer, then show the recommendation
+    #[command(after_help = cmd::interview::AFTER_HELP)]
+    Interview(cmd::interview::InterviewArgs),
     /// CI gate: score sheets and judge each against its expectations (exit 1 on a failure)
     Check(cmd::check::CheckArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
@@ -76,6 +80,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Score(a) => cmd::score::run(g, a),
         Command::Check(a) => cmd::check::run(g, a),
         Command::Init(a) => cmd::init::run(g, a),
+        Command::Interview(a) => cmd::interview::run(g, a),
         Command::Rubric(c) => cmd::rubric::run(g, c),
         Command::Completions { shell } => {
             let mut c = <Cli as clap::CommandFactory>::command();

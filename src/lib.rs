@@ -29,6 +29,7 @@ pub mod batch;
 pub mod check;
 pub mod diag;
 pub mod init;
+pub mod interview;
 pub mod lint;
 pub mod render;
 pub mod rubric;

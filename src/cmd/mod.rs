@@ -2,5 +2,6 @@
 
 pub mod check;
 pub mod init;
+pub mod interview;
 pub mod rubric;
 pub mod score;

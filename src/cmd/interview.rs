@@ -1,0 +1,696 @@
+//! `pmo-vmo interview`: the questionnaire in the terminal. The flow lives in
+//! `pmo_vmo::interview`; this file is the dialoguer prompter, the atomic saver, Ctrl-C
+//! handling and the final recommendation.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use console::{Term, style};
+use dialoguer::theme::{ColorfulTheme, Theme};
+use dialoguer::{Input, Select};
+use pmo_vmo::batch::{SheetResult, format_of};
+use pmo_vmo::interview::{
+    AskView, FactorView, Interview, InterviewError, Prompter, ReviewEntry, ReviewStep, Step,
+};
+use pmo_vmo::render::{Style, table};
+use pmo_vmo::sheet::{self, Sheet, SheetFormat};
+use pmo_vmo::{LoadedRubric, evaluate};
+
+use crate::cli::{self, GlobalArgs};
+
+/// Where the sheet goes without `-o` or `--resume`.
+pub const DEFAULT_OUTPUT: &str = "pmo-vmo-answers.toml";
+
+/// Keys and exit codes, under `interview --help`.
+pub const AFTER_HELP: &str = "\
+Keys: Up/Down to move, Enter to choose (the saved answer is highlighted, else the first
+option), Esc to go back, Ctrl-C to stop. After the last question a review lets you change
+any answer before the recommendation is shown.
+
+Exit status: 0 done, 2 no terminal or a bad sheet or rubric, 130 stopped with Ctrl-C (the
+answers so far are saved; continue with --resume FILE).";
+
+#[derive(Debug, Args)]
+pub struct InterviewArgs {
+    /// Where to save the answer sheet, .toml or .json [default: pmo-vmo-answers.toml];
+    /// an existing file is never overwritten, except the one being resumed
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Continue a saved sheet from its first unanswered question; without -o the
+    /// answers are saved back to it
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// The respondent's name (not asked when given)
+    #[arg(long, value_name = "NAME")]
+    pub respondent: Option<String>,
+    /// The respondent's role, such as sponsor, pm or finance (not asked when given)
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+}
+
+/// What the Ctrl-C handler needs to say where the answers are. The lock is held
+/// while a save is under way, so an interrupt never lands between the temporary
+/// file and the rename.
+struct Saved {
+    /// The sheet on disk, once there is one.
+    path: Option<PathBuf>,
+    /// The command that continues the interview.
+    resume_hint: String,
+}
+
+static SAVED: Mutex<Saved> = Mutex::new(Saved {
+    path: None,
+    resume_hint: String::new(),
+});
+
+fn lock_saved() -> std::sync::MutexGuard<'static, Saved> {
+    SAVED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Restores the cursor, says where the answers are and exits with 130. Called from
+/// the Ctrl-C handler and from the prompt that read the key, whichever comes first.
+fn interrupted() -> ! {
+    let saved = lock_saved();
+    let term = Term::stderr();
+    let _ = term.show_cursor();
+    let msg = match &saved.path {
+        Some(p) => format!(
+            "\ninterrupted: your answers so far are saved in {}\ncontinue with: {}",
+            p.display(),
+            saved.resume_hint
+        ),
+        None => "\ninterrupted before any answer; nothing was saved".to_string(),
+    };
+    let _ = writeln!(io::stderr(), "{msg}");
+    std::process::exit(130);
+}
+
+/// Writes the sheet to a temporary file in the output's folder, then renames it
+/// over the output: a crash leaves the previous sheet or the new one, never half.
+struct Saver {
+    path: PathBuf,
+    format: SheetFormat,
+}
+
+impl Saver {
+    fn save(&self, sheet: &Sheet) -> io::Result<()> {
+        let text = match self.format {
+            SheetFormat::Toml => sheet.to_toml(),
+            SheetFormat::Json => {
+                let mut s = serde_json::to_string_pretty(sheet).map_err(io::Error::other)?;
+                s.push('\n');
+                s
+            }
+        };
+        if text.trim().is_empty() {
+            // Never replace a sheet with nothing.
+            return Err(io::Error::other("the sheet could not be written as text"));
+        }
+        let mut saved = lock_saved();
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // Temporary files are private by default; the sheet should get the mode a
+        // plain new file would (or keep the resumed file's), umask applied.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(
+                std::fs::metadata(&self.path)
+                    .map(|m| m.permissions())
+                    .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666)),
+            );
+        }
+        let mut tmp = builder.tempfile_in(dir)?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        saved.path = Some(self.path.clone());
+        Ok(())
+    }
+}
+
+pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
+    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+        let _ = writeln!(
+            io::stderr(),
+            "error: the interview needs a terminal (stdin and stderr must be a TTY)\n\
+             without one, write a blank sheet with `pmo-vmo init -o answers.toml`, fill it in,\n\
+             then get the recommendation with `pmo-vmo score answers.toml`"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    console::set_colors_enabled_stderr(cli::use_color(g, true));
+    console::set_colors_enabled(cli::use_color(g, false));
+    let rubric = cli::load_rubric(g, None)?;
+
+    // The sheet being resumed, validated like any other.
+    let (mut base, choices) = match &args.resume {
+        Some(path) => {
+            let format = format_of(path).with_context(|| {
+                format!(
+                    "{}: cannot resume: expected a .toml or .json sheet",
+                    path.display()
+                )
+            })?;
+            let text = sheet::read_text(path)?;
+            let resolved = sheet::load_text(&rubric, &path.display().to_string(), &text, format)?;
+            for w in &resolved.warnings {
+                cli::warn(w);
+            }
+            (resolved.sheet, resolved.choices)
+        }
+        None => (Sheet::default(), Vec::new()),
+    };
+
+    let output = args
+        .output
+        .clone()
+        .or_else(|| args.resume.clone())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT));
+    let Some(format) = format_of(&output) else {
+        bail!(
+            "{}: the answer sheet must end in .toml or .json",
+            output.display()
+        );
+    };
+    if output.exists() && !is_same_file(&output, args.resume.as_deref()) {
+        bail!(
+            "{} already exists; not overwriting it (continue it with --resume {}, or choose another file with -o)",
+            output.display(),
+            output.display()
+        );
+    }
+    {
+        let mut saved = lock_saved();
+        let mut hint = String::from("pmo-vmo");
+        if let Some(r) = &g.rubric {
+            hint.push_str(&format!(
+                " --rubric {}",
+                shell_word(&r.display().to_string())
+            ));
+        }
+        hint.push_str(&format!(
+            " interview --resume {}",
+            shell_word(&output.display().to_string())
+        ));
+        saved.resume_hint = hint;
+        if output.exists() {
+            saved.path = Some(output.clone());
+        }
+    }
+    ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
+
+    let mut prompter = TermPrompter::new();
+    let resumed = args.resume.is_some();
+    prompter
+        .intro(&rubric, &output, resumed)
+        .or_else(stop_on_interrupt)?;
+
+    if let Some(name) = &args.respondent {
+        base.respondent = Some(name.clone());
+    } else if base.respondent.is_none() {
+        base.respondent = prompter
+            .text("Your name (optional)")
+            .or_else(stop_on_interrupt)?;
+    }
+    if let Some(role) = &args.role {
+        base.role = Some(role.clone());
+    } else if base.role.is_none() {
+        base.role = prompter
+            .text("Your role (optional, e.g. sponsor)")
+            .or_else(stop_on_interrupt)?;
+    }
+
+    let saver = Saver {
+        path: output.clone(),
+        format,
+    };
+    let mut interview = Interview::new(&rubric, base, choices);
+    // Saved at once, so that the file is there (and claimed) from the start.
+    saver
+        .save(&interview.sheet())
+        .with_context(|| format!("could not save {}", output.display()))?;
+    let res = interview.run(&mut prompter, &mut |s| saver.save(s));
+    match res {
+        Ok(()) => {}
+        Err(e) if e.is_interrupted() => interrupted(),
+        Err(InterviewError::Save(e)) => {
+            return Err(e).with_context(|| format!("could not save {}", output.display()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+
+    let sheet = interview.sheet();
+    let source = output.display().to_string();
+    match evaluate(&rubric, interview.choices()) {
+        Ok(evaluation) => {
+            let result = SheetResult {
+                source: source.clone(),
+                respondent: sheet.respondent.clone(),
+                role: sheet.role.clone(),
+                organisation: sheet.organisation.clone(),
+                evaluation,
+            };
+            let style = Style {
+                color: cli::use_color(g, false),
+                width: cli::width(),
+                detail: Some(true),
+            };
+            let _ = writeln!(io::stderr());
+            cli::write_stdout(table::detail(&rubric, &result, style).as_bytes())?;
+            let _ = writeln!(
+                io::stderr(),
+                "\nanswers saved in {source}\nscore them again with: pmo-vmo score {}",
+                shell_word(&source)
+            );
+        }
+        Err(_) => {
+            let _ = writeln!(
+                io::stderr(),
+                "\nevery question was skipped, so there is no recommendation\nthe sheet is in {source}"
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C at a prompt: exit 130 now; any other error goes up.
+fn stop_on_interrupt<T>(e: io::Error) -> io::Result<T> {
+    if e.kind() == io::ErrorKind::Interrupted {
+        interrupted();
+    }
+    Err(e)
+}
+
+fn is_same_file(a: &Path, b: Option<&Path>) -> bool {
+    let Some(b) = b else { return false };
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Quotes a path for a shell command line when it needs it.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@+,=".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The real prompter: dialoguer selects on stderr, text wrapped to the terminal.
+struct TermPrompter {
+    term: Term,
+    theme: ColorfulTheme,
+    /// Nothing printed since the intro's closing blank line.
+    fresh: bool,
+}
+
+/// Label of the skip choice.
+const SKIP: &str = "Not sure / skip";
+
+impl TermPrompter {
+    fn new() -> Self {
+        TermPrompter {
+            term: Term::stderr(),
+            theme: ColorfulTheme::default(),
+            fresh: false,
+        }
+    }
+
+    /// Columns to wrap to: the terminal's, at most 100 for readability.
+    fn width(&self) -> usize {
+        usize::from(self.term.size().1).clamp(20, 100)
+    }
+
+    fn rows(&self) -> usize {
+        usize::from(self.term.size().0).max(8)
+    }
+
+    fn intro(&mut self, rubric: &LoadedRubric, output: &Path, resumed: bool) -> io::Result<()> {
+        let r = &rubric.rubric;
+        let w = self.width();
+        let mut out = String::new();
+        out.push_str(&format!("{}\n", style(&r.title).for_stderr().bold()));
+        if !r.description.is_empty() {
+            out.push_str(&wrap(&r.description, w, ""));
+        }
+        out.push('\n');
+        let how = format!(
+            "{} questions in {} parts. Use ↑/↓ and Enter to answer, Esc to go back, \
+             Ctrl-C to stop. Every answer is saved at once to {}{}.",
+            r.question.len(),
+            r.factor.len(),
+            output.display(),
+            if resumed {
+                ", and the interview picks up at the first unanswered question"
+            } else {
+                ""
+            }
+        );
+        out.push_str(&style(wrap(&how, w, "")).for_stderr().dim().to_string());
+        self.term.write_str(&out)?;
+        self.fresh = true;
+        self.term.write_line("")
+    }
+
+    /// An optional line of text; empty is `None`.
+    fn text(&mut self, prompt: &str) -> io::Result<Option<String>> {
+        self.fresh = false;
+        let s: String = Input::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .interact_text_on(&self.term)
+            .map_err(io::Error::from)?;
+        let s = s.trim();
+        Ok((!s.is_empty()).then(|| s.to_string()))
+    }
+}
+
+impl Prompter for TermPrompter {
+    fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
+        let w = self.width();
+        let f = view.factor;
+        let head = format!(
+            "Part {}/{} · {} ({} questions)",
+            view.number, view.count, f.title, view.questions
+        );
+        let mut out = String::new();
+        if !std::mem::take(&mut self.fresh) {
+            out.push('\n');
+        }
+        out.push_str(
+            &style(wrap(&head, w, ""))
+                .for_stderr()
+                .bold()
+                .cyan()
+                .to_string(),
+        );
+        if !f.description.is_empty() {
+            out.push_str(
+                &style(wrap(&f.description, w, ""))
+                    .for_stderr()
+                    .dim()
+                    .to_string(),
+            );
+        }
+        self.term.write_str(&out)?;
+        self.term.write_line("")
+    }
+
+    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step> {
+        let w = self.width();
+        let q = view.question;
+        let mut block = String::new();
+        block.push_str(&style(view.progress()).for_stderr().cyan().to_string());
+        block.push('\n');
+        block.push_str(&style(wrap(&q.text, w, "")).for_stderr().bold().to_string());
+        if let Some(help) = q.help.as_deref().filter(|h| !h.trim().is_empty()) {
+            block.push_str(&style(wrap(help, w, "  ")).for_stderr().dim().to_string());
+        }
+        let block_lines = block.matches('\n').count();
+        self.term.write_str(&block)?;
+
+        let mut items = Vec::new();
+        let mut help = HashMap::new();
+        for (i, o) in q.option.iter().enumerate() {
+            let item = fit(&format!("{}. {}", i + 1, o.label), item_width(w));
+            if let Some(h) = o.help.as_deref().filter(|h| !h.trim().is_empty()) {
+                help.insert(item.clone(), h.to_string());
+            }
+            items.push(item);
+        }
+        items.push(SKIP.to_string());
+        if view.can_go_back {
+            items.push(if view.from_review {
+                "Back to the review".to_string()
+            } else {
+                "Back".to_string()
+            });
+        }
+        let theme = HelpTheme {
+            base: &self.theme,
+            help,
+            width: w,
+        };
+        let picked = Select::with_theme(&theme)
+            .with_prompt("Your answer")
+            .items(&items)
+            .default(view.default_option())
+            .max_length(self.rows().saturating_sub(block_lines + 4).max(3))
+            .report(false)
+            .interact_on_opt(&self.term)
+            .map_err(io::Error::from)?;
+        self.term.clear_last_lines(block_lines)?;
+        let n = q.option.len();
+        let step = match picked {
+            Some(i) if i < n => Step::Answer(i),
+            Some(i) if i == n => Step::Skip,
+            // Esc (or the Back item).
+            _ => Step::Back,
+        };
+        let answer = match step {
+            Step::Answer(i) => Some(q.option[i].label.as_str()),
+            Step::Skip => Some("skipped"),
+            Step::Back => None,
+        };
+        if let Some(answer) = answer {
+            let lead = format!("✔ {}/{} ", view.position, view.total);
+            let room = w.saturating_sub(lead.chars().count() + answer.chars().count() + 3);
+            let line = if room >= 12 {
+                format!("{lead}{} · {answer}", fit(&q.text, room))
+            } else {
+                fit(&format!("{lead}{answer}"), w)
+            };
+            self.term
+                .write_line(&style(line).for_stderr().green().to_string())?;
+        }
+        Ok(step)
+    }
+
+    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep> {
+        let w = self.width();
+        let answered = entries.iter().filter(|e| e.answer.is_some()).count();
+        let head = format!(
+            "Review: {answered} of {} answered. Enter finishes; pick an answer to change it.",
+            entries.len()
+        );
+        let mut block = String::from("\n");
+        block.push_str(&style(wrap(&head, w, "")).for_stderr().bold().to_string());
+        let block_lines = block.matches('\n').count();
+        self.term.write_str(&block)?;
+
+        let mut items = vec!["Finish and show the recommendation".to_string()];
+        let mut help = HashMap::new();
+        for e in entries {
+            let answer = e.answer.map_or("— skipped", |o| o.label.as_str());
+            let item = fit(&format!("{:>2}. {answer}", e.position), item_width(w));
+            help.insert(
+                item.clone(),
+                format!("{} · {}", e.factor.title, e.question.text),
+            );
+            items.push(item);
+        }
+        let theme = HelpTheme {
+            base: &self.theme,
+            help,
+            width: w,
+        };
+        // Room for the heading, the prompt and the highlighted answer's question.
+        let max = self.rows().saturating_sub(block_lines + 5).max(3);
+        let picked = Select::with_theme(&theme)
+            .with_prompt("Your answers")
+            .items(&items)
+            .default(0)
+            .max_length(max)
+            .report(false)
+            .interact_on_opt(&self.term)
+            .map_err(io::Error::from)?;
+        self.term.clear_last_lines(block_lines)?;
+        Ok(match picked {
+            Some(i) if i > 0 => ReviewStep::Change(i - 1),
+            // Enter on Finish; Esc here is not an exit but there is nothing to go
+            // back to, so the review is shown again.
+            Some(_) => ReviewStep::Finish,
+            None => ReviewStep::Change(usize::MAX),
+        })
+    }
+}
+
+/// ColorfulTheme, plus the help of the highlighted item shown under it (so the
+/// options' help is there without making every question taller than the screen).
+struct HelpTheme<'a> {
+    base: &'a ColorfulTheme,
+    help: HashMap<String, String>,
+    width: usize,
+}
+
+impl Theme for HelpTheme<'_> {
+    fn format_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
+        self.base.format_prompt(f, prompt)
+    }
+
+    fn format_select_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
+        self.base.format_select_prompt(f, prompt)
+    }
+
+    fn format_select_prompt_selection(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> fmt::Result {
+        self.base.format_select_prompt_selection(f, prompt, sel)
+    }
+
+    fn format_select_prompt_item(
+        &self,
+        f: &mut dyn fmt::Write,
+        text: &str,
+        active: bool,
+    ) -> fmt::Result {
+        self.base.format_select_prompt_item(f, text, active)?;
+        if active {
+            if let Some(h) = self.help.get(text) {
+                let body = wrap(h, self.width, "     ");
+                write!(
+                    f,
+                    "\n{}",
+                    style(body.trim_end_matches('\n')).for_stderr().dim()
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Room for a select item: dialoguer measures items in bytes when it decides
+/// whether one wrapped, so leave slack for a few multi-byte characters.
+fn item_width(w: usize) -> usize {
+    w.saturating_sub(8).max(10)
+}
+
+/// Wraps text to `width` columns with an indent; ends with a newline.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let opts = textwrap::Options::new(width.max(indent.len() + 10))
+        .initial_indent(indent)
+        .subsequent_indent(indent);
+    let mut s = textwrap::fill(text.trim(), opts);
+    s.push('\n');
+    s
+}
+
+/// Cuts text to `width` columns, ending with "…" when cut.
+fn fit(text: &str, width: usize) -> String {
+    if console::measure_text_width(text) <= width {
+        return text.to_string();
+    }
+    console::truncate_str(text, width.max(2), "…").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_to_the_width_and_indents() {
+        let s = wrap(
+            "How consistently is a common project management method applied across projects?",
+            30,
+            "  ",
+        );
+        assert!(s.lines().count() >= 3, "{s}");
+        assert!(
+            s.lines()
+                .all(|l| l.starts_with("  ") && l.chars().count() <= 30)
+        );
+        assert!(s.ends_with('\n'));
+    }
+
+    #[test]
+    fn fit_cuts_long_text_with_an_ellipsis() {
+        assert_eq!(fit("short", 10), "short");
+        let cut = fit("a rather long answer label", 10);
+        assert_eq!(console::measure_text_width(&cut), 10);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn shell_word_quotes_only_when_needed() {
+        assert_eq!(shell_word("sheets/a-1.toml"), "sheets/a-1.toml");
+        assert_eq!(shell_word("my sheet.toml"), "'my sheet.toml'");
+        assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
+    }
+
+    #[test]
+    fn saver_replaces_the_file_whole_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        let saver = Saver {
+            path: path.clone(),
+            format: SheetFormat::Toml,
+        };
+        let mut sheet = Sheet {
+            rubric: "pmo-vmo".into(),
+            ..Sheet::default()
+        };
+        saver.save(&sheet).unwrap();
+        sheet.respondent = Some("Ana".into());
+        saver.save(&sheet).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("respondent = \"Ana\""), "{text}");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["s.toml"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            // A plain new file shows what the umask allows.
+            let plain = dir.path().join("plain");
+            std::fs::write(&plain, "x").unwrap();
+            assert_eq!(mode(&path), mode(&plain), "a new sheet gets the usual mode");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+            saver.save(&sheet).unwrap();
+            assert_eq!(
+                mode(&path),
+                0o640 & mode(&plain),
+                "a resumed sheet keeps its mode"
+            );
+            std::fs::remove_file(&plain).unwrap();
+        }
+        let json = Saver {
+            path: dir.path().join("s.json"),
+            format: SheetFormat::Json,
+        };
+        json.save(&sheet).unwrap();
+        let back: Sheet =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).unwrap())
+                .unwrap();
+        assert_eq!(back, sheet);
+    }
+}

@@ -1,0 +1,800 @@
+//! The interview as a flow of steps, independent of any terminal: which question
+//! comes next, what Back, skip and the review do, where a resumed sheet starts, and
+//! the sheet to save after every answer.
+//!
+//! The questions are asked through a [`Prompter`] (the binary's is dialoguer on a
+//! terminal; the tests' is a script), and every answer is handed to a saver, so the
+//! whole flow is tested without a terminal.
+
+use std::fmt;
+use std::io;
+
+use crate::rubric::{AnswerOption, Factor, LoadedRubric, Question};
+use crate::sheet::Sheet;
+
+/// What the respondent did with one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Chose the option at this index.
+    Answer(usize),
+    /// "Not sure / skip": the question is left unanswered.
+    Skip,
+    /// Back to the previous question (or, when changing an answer from the review,
+    /// back to the review without changing it).
+    Back,
+}
+
+/// What the respondent did on the review screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStep {
+    /// Done: score the sheet.
+    Finish,
+    /// Change the answer at this position in the asking order (0-based).
+    Change(usize),
+}
+
+/// A factor about to be asked.
+#[derive(Debug, Clone, Copy)]
+pub struct FactorView<'a> {
+    pub factor: &'a Factor,
+    /// 1-based number of the factor.
+    pub number: usize,
+    /// How many factors the rubric has.
+    pub count: usize,
+    /// How many questions the factor has.
+    pub questions: usize,
+}
+
+/// One question, as the prompter shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct AskView<'a> {
+    pub question: &'a Question,
+    pub factor: &'a Factor,
+    /// 1-based position in the asking order.
+    pub position: usize,
+    /// How many questions there are.
+    pub total: usize,
+    /// The option already chosen (this session or in the resumed sheet).
+    pub saved: Option<usize>,
+    /// Whether Back is offered: every question but the first, and every change
+    /// made from the review (where Back returns to the review).
+    pub can_go_back: bool,
+    /// Whether the question was opened from the review screen.
+    pub from_review: bool,
+}
+
+impl AskView<'_> {
+    /// The progress line, e.g. "4/16 · Strategic alignment of projects".
+    pub fn progress(&self) -> String {
+        format!("{}/{} · {}", self.position, self.total, self.factor.title)
+    }
+
+    /// The option highlighted at first, so that Enter alone moves forward: the
+    /// saved answer, else the first option (never Back, never skip).
+    pub fn default_option(&self) -> usize {
+        self.saved
+            .filter(|&i| i < self.question.option.len())
+            .unwrap_or(0)
+    }
+}
+
+/// One line of the review screen.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewEntry<'a> {
+    /// 1-based position in the asking order.
+    pub position: usize,
+    pub question: &'a Question,
+    pub factor: &'a Factor,
+    /// The chosen option, or `None` when skipped.
+    pub answer: Option<&'a AnswerOption>,
+}
+
+/// Asks the questions. The terminal implementation lives in the binary; tests
+/// use a scripted one. An error (such as `io::ErrorKind::Interrupted` for Ctrl-C)
+/// stops the interview; what was saved stays saved.
+pub trait Prompter {
+    /// A new factor starts: show its title and description.
+    fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()>;
+    /// Ask one question.
+    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step>;
+    /// Show every answer; the default choice is to finish.
+    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep>;
+}
+
+/// Why an interview stopped before the end.
+#[derive(Debug)]
+pub enum InterviewError {
+    /// The prompter failed or was interrupted (Ctrl-C is `ErrorKind::Interrupted`).
+    Prompt(io::Error),
+    /// The sheet could not be saved.
+    Save(io::Error),
+}
+
+impl InterviewError {
+    /// Whether the respondent pressed Ctrl-C.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, InterviewError::Prompt(e) if e.kind() == io::ErrorKind::Interrupted)
+    }
+}
+
+impl fmt::Display for InterviewError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InterviewError::Prompt(e) => write!(f, "the interview stopped: {e}"),
+            InterviewError::Save(e) => write!(f, "could not save the answers: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InterviewError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InterviewError::Prompt(e) | InterviewError::Save(e) => Some(e),
+        }
+    }
+}
+
+/// The state of one interview: the answers so far and the sheet fields around them.
+#[derive(Debug, Clone)]
+pub struct Interview<'a> {
+    rubric: &'a LoadedRubric,
+    /// Question indexes in asking order: factor by factor, file order within each.
+    order: Vec<usize>,
+    /// Per rubric question, the chosen option.
+    choices: Vec<Option<usize>>,
+    /// Respondent, role, organisation, notes and expectations carried into the sheet.
+    base: Sheet,
+}
+
+impl<'a> Interview<'a> {
+    /// A new interview. `base` supplies the respondent, role and anything else a
+    /// resumed sheet had (its `answers` are ignored: `choices` holds them, one per
+    /// rubric question, as [`crate::sheet::ResolvedSheet::choices`]).
+    pub fn new(rubric: &'a LoadedRubric, base: Sheet, choices: Vec<Option<usize>>) -> Self {
+        let mut choices = choices;
+        choices.resize(rubric.rubric.question.len(), None);
+        let mut order = Vec::with_capacity(choices.len());
+        for fi in 0..rubric.rubric.factor.len() {
+            order.extend(
+                rubric
+                    .question_factor
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| **f == fi)
+                    .map(|(qi, _)| qi),
+            );
+        }
+        Interview {
+            rubric,
+            order,
+            choices,
+            base,
+        }
+    }
+
+    /// Question indexes in the order they are asked.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// The chosen option of each rubric question.
+    pub fn choices(&self) -> &[Option<usize>] {
+        &self.choices
+    }
+
+    /// Where the interview starts: the first unanswered question in asking order,
+    /// or the end (straight to the review) when everything is answered.
+    pub fn start(&self) -> usize {
+        self.order
+            .iter()
+            .position(|&q| self.choices[q].is_none())
+            .unwrap_or(self.order.len())
+    }
+
+    /// The sheet as it stands: rubric id and version, the base fields, and the
+    /// answers so far in rubric order. Skipped questions are left out.
+    pub fn sheet(&self) -> Sheet {
+        let r = &self.rubric.rubric;
+        let mut sheet = self.base.clone();
+        sheet.rubric = r.id.clone();
+        sheet.rubric_version = Some(r.version.clone());
+        for field in [
+            &mut sheet.respondent,
+            &mut sheet.role,
+            &mut sheet.organisation,
+        ] {
+            if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                *field = None;
+            }
+        }
+        sheet.answers = r
+            .question
+            .iter()
+            .zip(&self.choices)
+            .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
+            .collect();
+        sheet
+    }
+
+    fn factor_view(&self, fi: usize) -> FactorView<'a> {
+        FactorView {
+            factor: &self.rubric.rubric.factor[fi],
+            number: fi + 1,
+            count: self.rubric.rubric.factor.len(),
+            questions: self
+                .rubric
+                .question_factor
+                .iter()
+                .filter(|f| **f == fi)
+                .count(),
+        }
+    }
+
+    fn ask_view(&self, pos: usize, from_review: bool) -> AskView<'a> {
+        let qi = self.order[pos];
+        AskView {
+            question: &self.rubric.rubric.question[qi],
+            factor: &self.rubric.rubric.factor[self.rubric.question_factor[qi]],
+            position: pos + 1,
+            total: self.order.len(),
+            saved: self.choices[qi],
+            can_go_back: pos > 0 || from_review,
+            from_review,
+        }
+    }
+
+    /// Every answer, in asking order, for the review screen.
+    pub fn review_entries(&self) -> Vec<ReviewEntry<'a>> {
+        let r = &self.rubric.rubric;
+        self.order
+            .iter()
+            .enumerate()
+            .map(|(pos, &qi)| {
+                let q = &r.question[qi];
+                ReviewEntry {
+                    position: pos + 1,
+                    question: q,
+                    factor: &r.factor[self.rubric.question_factor[qi]],
+                    answer: self.choices[qi].map(|oi| &q.option[oi]),
+                }
+            })
+            .collect()
+    }
+
+    /// Runs the interview from [`Interview::start`] to the review's Finish, calling
+    /// `save` with the whole sheet after every answer or skip.
+    pub fn run(
+        &mut self,
+        prompter: &mut dyn Prompter,
+        save: &mut dyn FnMut(&Sheet) -> io::Result<()>,
+    ) -> Result<(), InterviewError> {
+        let total = self.order.len();
+        let mut pos = self.start();
+        let mut shown_factor: Option<usize> = None;
+        // Set while a question opened from the review is on screen.
+        let mut from_review = false;
+        loop {
+            if pos >= total {
+                let entries = self.review_entries();
+                match prompter.review(&entries).map_err(InterviewError::Prompt)? {
+                    ReviewStep::Finish => return Ok(()),
+                    ReviewStep::Change(p) if p < total => {
+                        pos = p;
+                        from_review = true;
+                    }
+                    // Not a question: show the review again.
+                    ReviewStep::Change(_) => {}
+                }
+                continue;
+            }
+            let qi = self.order[pos];
+            let fi = self.rubric.question_factor[qi];
+            if !from_review && shown_factor != Some(fi) {
+                prompter
+                    .factor(&self.factor_view(fi))
+                    .map_err(InterviewError::Prompt)?;
+                shown_factor = Some(fi);
+            }
+            let view = self.ask_view(pos, from_review);
+            let step = prompter.ask(&view).map_err(InterviewError::Prompt)?;
+            let forward = match step {
+                Step::Answer(oi) if oi < view.question.option.len() => {
+                    self.choices[qi] = Some(oi);
+                    true
+                }
+                // An option that does not exist: ask again.
+                Step::Answer(_) => false,
+                Step::Skip => {
+                    self.choices[qi] = None;
+                    true
+                }
+                Step::Back => {
+                    if from_review {
+                        pos = total;
+                        from_review = false;
+                    } else {
+                        // On the first question there is nothing before: ask it again.
+                        pos = pos.saturating_sub(1);
+                    }
+                    false
+                }
+            };
+            if forward {
+                save(&self.sheet()).map_err(InterviewError::Save)?;
+                if from_review {
+                    pos = total;
+                    from_review = false;
+                } else {
+                    pos += 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::{SheetFormat, load_text};
+    use std::collections::VecDeque;
+
+    /// What the fake prompter was shown, in order.
+    #[derive(Debug, Clone, PartialEq)]
+    enum Shown {
+        Factor(String),
+        Ask {
+            id: String,
+            position: usize,
+            saved: Option<usize>,
+            default: usize,
+            back: bool,
+        },
+        Review(Vec<Option<String>>),
+    }
+
+    #[derive(Debug, Clone, Copy)]
+    enum Key {
+        Ask(Step),
+        Review(ReviewStep),
+        Interrupt,
+    }
+
+    /// Plays a script of answers and records every screen.
+    struct Script {
+        keys: VecDeque<Key>,
+        shown: Vec<Shown>,
+    }
+
+    impl Script {
+        fn new(keys: impl IntoIterator<Item = Key>) -> Self {
+            Script {
+                keys: keys.into_iter().collect(),
+                shown: Vec::new(),
+            }
+        }
+
+        fn next(&mut self) -> io::Result<Key> {
+            match self.keys.pop_front() {
+                Some(Key::Interrupt) => Err(io::Error::new(io::ErrorKind::Interrupted, "^C")),
+                Some(k) => Ok(k),
+                None => Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "script ran out",
+                )),
+            }
+        }
+
+        fn asked(&self) -> Vec<String> {
+            self.shown
+                .iter()
+                .filter_map(|s| match s {
+                    Shown::Ask { id, .. } => Some(id.clone()),
+                    _ => None,
+                })
+                .collect()
+        }
+    }
+
+    impl Prompter for Script {
+        fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
+            self.shown.push(Shown::Factor(view.factor.id.clone()));
+            Ok(())
+        }
+
+        fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step> {
+            self.shown.push(Shown::Ask {
+                id: view.question.id.clone(),
+                position: view.position,
+                saved: view.saved,
+                default: view.default_option(),
+                back: view.can_go_back,
+            });
+            match self.next()? {
+                Key::Ask(s) => Ok(s),
+                other => panic!("script expected a question, has {other:?}"),
+            }
+        }
+
+        fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep> {
+            self.shown.push(Shown::Review(
+                entries
+                    .iter()
+                    .map(|e| e.answer.map(|o| o.id.clone()))
+                    .collect(),
+            ));
+            match self.next()? {
+                Key::Review(s) => Ok(s),
+                other => panic!("script expected the review, has {other:?}"),
+            }
+        }
+    }
+
+    fn rubric() -> LoadedRubric {
+        LoadedRubric::embedded().unwrap()
+    }
+
+    fn base(r: &LoadedRubric) -> Sheet {
+        Sheet {
+            rubric: r.rubric.id.clone(),
+            respondent: Some("Ana".into()),
+            role: Some("sponsor".into()),
+            ..Sheet::default()
+        }
+    }
+
+    /// Runs a script and returns the interview, the script, and every saved sheet.
+    fn play<'r>(
+        r: &'r LoadedRubric,
+        choices: Vec<Option<usize>>,
+        keys: Vec<Key>,
+    ) -> (
+        Interview<'r>,
+        Script,
+        Vec<Sheet>,
+        Result<(), InterviewError>,
+    ) {
+        let mut iv = Interview::new(r, base(r), choices);
+        let mut script = Script::new(keys);
+        let mut saved = Vec::new();
+        let res = iv.run(&mut script, &mut |s: &Sheet| {
+            saved.push(s.clone());
+            Ok(())
+        });
+        (iv, script, saved, res)
+    }
+
+    fn answer(i: usize) -> Key {
+        Key::Ask(Step::Answer(i))
+    }
+
+    /// A rubric whose questions are listed out of factor order in the file.
+    fn interleaved() -> LoadedRubric {
+        let text = r#"
+id = "mini"
+version = "2.0.0"
+title = "Mini"
+[scoring]
+hybrid-from = 40.0
+vmo-from = 60.0
+[[factor]]
+id = "a"
+title = "Factor A"
+[[factor]]
+id = "b"
+title = "Factor B"
+[[question]]
+id = "b1"
+factor = "b"
+text = "B one?"
+[[question.option]]
+id = "x"
+label = "X"
+score = 0.0
+[[question.option]]
+id = "y"
+label = "Y"
+score = 100.0
+[[question]]
+id = "a1"
+factor = "a"
+text = "A one?"
+[[question.option]]
+id = "x"
+label = "X"
+score = 0.0
+[[question.option]]
+id = "y"
+label = "Y"
+score = 100.0
+[[question]]
+id = "a2"
+factor = "a"
+text = "A two?"
+[[question.option]]
+id = "x"
+label = "X"
+score = 0.0
+[[question.option]]
+id = "y"
+label = "Y"
+score = 100.0
+[recommendation.pmo]
+title = "P"
+summary = "p"
+[recommendation.hybrid]
+title = "H"
+summary = "h"
+[recommendation.vmo]
+title = "V"
+summary = "v"
+"#;
+        LoadedRubric::from_str("mini.toml", text).unwrap()
+    }
+
+    #[test]
+    fn asks_factor_by_factor_with_headings_and_saves_in_rubric_order() {
+        let r = interleaved();
+        let keys = vec![
+            answer(1),
+            answer(0),
+            answer(1),
+            Key::Review(ReviewStep::Finish),
+        ];
+        let (iv, script, saved, res) = play(&r, vec![], keys);
+        res.unwrap();
+        let shown: Vec<String> = script
+            .shown
+            .iter()
+            .map(|s| match s {
+                Shown::Factor(f) => format!("factor {f}"),
+                Shown::Ask { id, position, .. } => format!("{position} {id}"),
+                Shown::Review(_) => "review".into(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            ["factor a", "1 a1", "2 a2", "factor b", "3 b1", "review"]
+        );
+        assert_eq!(iv.choices(), &[Some(1), Some(1), Some(0)]);
+        let last = saved.last().unwrap();
+        let keys: Vec<&str> = last.answers.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["b1", "a1", "a2"], "rubric (file) order in the sheet");
+        assert_eq!(last.rubric, "mini");
+        assert_eq!(last.rubric_version.as_deref(), Some("2.0.0"));
+    }
+
+    #[test]
+    fn every_answer_is_saved_with_the_whole_sheet_so_far() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let mut keys: Vec<Key> = (0..n).map(|i| answer(i % 5)).collect();
+        keys.push(Key::Review(ReviewStep::Finish));
+        let (iv, _, saved, res) = play(&r, vec![], keys);
+        res.unwrap();
+        assert_eq!(saved.len(), n, "one save per answer");
+        for (k, sheet) in saved.iter().enumerate() {
+            assert_eq!(sheet.answers.len(), k + 1, "save {k}");
+            assert_eq!(sheet.respondent.as_deref(), Some("Ana"));
+            assert_eq!(sheet.role.as_deref(), Some("sponsor"));
+            let qi = iv.order()[k];
+            let q = &r.rubric.question[qi];
+            assert_eq!(sheet.answers[&q.id], q.option[k % 5].id);
+            // Each saved sheet is a valid sheet that resolves to the same choices.
+            let text = sheet.to_toml();
+            let back = load_text(&r, "s.toml", &text, SheetFormat::Toml).unwrap();
+            assert_eq!(back.choices[qi], Some(k % 5));
+        }
+    }
+
+    #[test]
+    fn back_returns_to_the_previous_question_with_its_answer_as_default() {
+        let r = rubric();
+        let keys = vec![
+            answer(3),
+            answer(2),
+            Key::Ask(Step::Back),
+            Key::Ask(Step::Back),
+            // First question: Back does nothing, the question is asked again.
+            Key::Ask(Step::Back),
+            answer(4),
+            Key::Interrupt,
+        ];
+        let (_, script, saved, res) = play(&r, vec![], keys);
+        assert!(res.unwrap_err().is_interrupted());
+        let asks: Vec<(usize, Option<usize>, usize, bool)> = script
+            .shown
+            .iter()
+            .filter_map(|s| match s {
+                Shown::Ask {
+                    position,
+                    saved,
+                    default,
+                    back,
+                    ..
+                } => Some((*position, *saved, *default, *back)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            asks,
+            [
+                (1, None, 0, false),
+                (2, None, 0, true),
+                (3, None, 0, true),
+                (2, Some(2), 2, true),
+                (1, Some(3), 3, false),
+                (1, Some(3), 3, false),
+                (2, Some(2), 2, true),
+            ]
+        );
+        // Back saves nothing; the changed first answer does.
+        assert_eq!(saved.len(), 3);
+        let q0 = &r.rubric.question[0];
+        assert_eq!(saved[2].answers[&q0.id], q0.option[4].id);
+    }
+
+    #[test]
+    fn skip_leaves_the_question_unanswered_and_clears_an_old_answer() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let mut keys = vec![answer(1), Key::Ask(Step::Back), Key::Ask(Step::Skip)];
+        keys.extend((1..n).map(|_| Key::Ask(Step::Skip)));
+        keys.push(Key::Review(ReviewStep::Finish));
+        let (iv, script, saved, res) = play(&r, vec![], keys);
+        res.unwrap();
+        assert!(iv.choices().iter().all(Option::is_none));
+        assert_eq!(saved.len(), n + 1, "a skip is saved too");
+        assert!(saved.last().unwrap().answers.is_empty());
+        assert_eq!(
+            script.shown.last(),
+            Some(&Shown::Review(vec![None; n])),
+            "the review shows every question as skipped"
+        );
+    }
+
+    #[test]
+    fn review_change_asks_one_question_then_returns_to_the_review() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let mut keys: Vec<Key> = (0..n).map(|_| answer(0)).collect();
+        keys.push(Key::Review(ReviewStep::Change(5)));
+        keys.push(answer(4));
+        keys.push(Key::Review(ReviewStep::Change(2)));
+        // Back from a change goes to the review, keeping the answer.
+        keys.push(Key::Ask(Step::Back));
+        keys.push(Key::Review(ReviewStep::Finish));
+        let (iv, script, saved, res) = play(&r, vec![], keys);
+        res.unwrap();
+        let q5 = iv.order()[5];
+        assert_eq!(iv.choices()[q5], Some(4));
+        assert_eq!(saved.len(), n + 1);
+        let tail: Vec<&Shown> = script
+            .shown
+            .iter()
+            .skip_while(|s| !matches!(s, Shown::Review(_)))
+            .collect();
+        assert_eq!(tail.len(), 5, "{tail:?}");
+        assert!(matches!(
+            tail[1],
+            Shown::Ask {
+                position: 6,
+                saved: Some(0),
+                back: true,
+                ..
+            }
+        ));
+        match tail[2] {
+            Shown::Review(answers) => {
+                let q = &r.rubric.question[q5];
+                assert_eq!(answers[5].as_deref(), Some(q.option[4].id.as_str()));
+            }
+            other => panic!("expected the review, got {other:?}"),
+        }
+        assert!(matches!(tail[3], Shown::Ask { position: 3, .. }));
+        assert!(matches!(tail[4], Shown::Review(_)));
+        // No factor heading for a single change from the review.
+        assert!(!tail.iter().any(|s| matches!(s, Shown::Factor(_))));
+    }
+
+    #[test]
+    fn resume_starts_at_the_first_unanswered_question_and_keeps_answers() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let mut choices = vec![None; n];
+        let order = Interview::new(&r, base(&r), vec![]).order().to_vec();
+        for &qi in &order[..5] {
+            choices[qi] = Some(2);
+        }
+        choices[order[7]] = Some(1);
+        let mut keys = vec![Key::Ask(Step::Back), answer(2)];
+        keys.extend((5..n).map(|_| answer(0)));
+        keys.push(Key::Review(ReviewStep::Finish));
+        let (iv, script, saved, res) = play(&r, choices, keys);
+        res.unwrap();
+        let asked = script.asked();
+        assert_eq!(asked[0], r.rubric.question[order[5]].id, "first unanswered");
+        assert_eq!(asked[1], r.rubric.question[order[4]].id, "back");
+        // The resumed answer is the default going back.
+        assert!(matches!(
+            script
+                .shown
+                .iter()
+                .filter(|s| matches!(s, Shown::Ask { .. }))
+                .nth(1),
+            Some(Shown::Ask {
+                saved: Some(2),
+                default: 2,
+                ..
+            })
+        ));
+        // The heading of the factor resumed in is shown first.
+        assert!(
+            matches!(&script.shown[0], Shown::Factor(f) if *f == r.rubric.question[order[5]].factor)
+        );
+        // Question 8 had an answer, offered as the default.
+        assert!(script.shown.iter().any(|s| matches!(
+            s,
+            Shown::Ask {
+                position: 8,
+                saved: Some(1),
+                ..
+            }
+        )));
+        // The five answers before it, the one further on, and the new one.
+        assert_eq!(saved.first().unwrap().answers.len(), 6);
+        assert!(iv.choices().iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn a_complete_sheet_resumes_at_the_review() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let (_, script, saved, res) =
+            play(&r, vec![Some(1); n], vec![Key::Review(ReviewStep::Finish)]);
+        res.unwrap();
+        assert_eq!(script.shown.len(), 1);
+        assert!(matches!(&script.shown[0], Shown::Review(a) if a.iter().all(Option::is_some)));
+        assert!(saved.is_empty());
+    }
+
+    #[test]
+    fn interrupt_stops_at_once_and_the_last_save_has_every_answer_before_it() {
+        let r = rubric();
+        let keys = vec![answer(1), answer(2), answer(3), Key::Interrupt];
+        let (_, _, saved, res) = play(&r, vec![], keys);
+        let err = res.unwrap_err();
+        assert!(err.is_interrupted(), "{err}");
+        assert_eq!(saved.len(), 3);
+        assert_eq!(saved[2].answers.len(), 3);
+    }
+
+    #[test]
+    fn a_failed_save_stops_the_interview_with_a_save_error() {
+        let r = rubric();
+        let mut iv = Interview::new(&r, base(&r), vec![]);
+        let mut script = Script::new(vec![answer(0), answer(0)]);
+        let err = iv
+            .run(&mut script, &mut |_| Err(io::Error::other("disk full")))
+            .unwrap_err();
+        assert!(matches!(err, InterviewError::Save(_)));
+        assert!(err.to_string().contains("disk full"));
+        assert_eq!(script.asked().len(), 1);
+    }
+
+    #[test]
+    fn blank_respondent_is_left_out_and_resumed_fields_are_kept() {
+        let r = rubric();
+        let mut b = base(&r);
+        b.respondent = Some("  ".into());
+        b.organisation = Some("Acme".into());
+        b.notes
+            .insert(r.rubric.question[0].id.clone(), "evidence".into());
+        let iv = Interview::new(&r, b, vec![Some(0)]);
+        let s = iv.sheet();
+        assert_eq!(s.respondent, None);
+        assert_eq!(s.organisation.as_deref(), Some("Acme"));
+        assert_eq!(s.notes.len(), 1);
+        assert_eq!(s.answers.len(), 1);
+        assert_eq!(iv.start(), 1);
+    }
+}

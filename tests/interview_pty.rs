@@ -1,0 +1,405 @@
+//! The interview in a real pseudo-terminal: start the built binary, press keys, and
+//! check what it shows, the sheet it saves and its exit status.
+#![cfg(unix)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+use pmo_vmo::LoadedRubric;
+use pmo_vmo::sheet::{ResolvedSheet, SheetFormat, load_text};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pmo-vmo");
+/// The machine is shared and loaded: be patient.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+
+/// A session and everything it printed so far.
+struct Pty {
+    s: expectrl::session::OsSession,
+    log: String,
+}
+
+impl Pty {
+    fn send(&mut self, keys: impl AsRef<str>) {
+        self.s.send(keys.as_ref()).expect("send keys");
+    }
+}
+
+fn rubric() -> LoadedRubric {
+    LoadedRubric::embedded().expect("embedded rubric")
+}
+
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("interview").args(args);
+    with_env(cmd, dir)
+}
+
+fn with_env(mut cmd: Command, dir: &Path) -> Command {
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("PMO_VMO_RUBRIC")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> Pty {
+    spawn_command(command(dir, args))
+}
+
+/// Like [`spawn`], without NO_COLOR.
+fn spawn_in_colour(dir: &Path, args: &[&str]) -> Pty {
+    let mut cmd = command(dir, args);
+    cmd.env_remove("NO_COLOR");
+    spawn_command(cmd)
+}
+
+/// Whether the output sets colours or text styles (SGR escape sequences).
+fn has_sgr(out: &str) -> bool {
+    out.split("\x1b[").skip(1).any(|rest| {
+        let end = rest.find(|c: char| ('@'..='~').contains(&c));
+        end.is_some_and(|i| rest[i..].starts_with('m'))
+    })
+}
+
+/// Spawns the interview on a terminal `cols` wide from its first byte. The pty
+/// library sets its default size after the fork, so the size is set here, after the
+/// spawn, and a shell waits for it before starting the binary.
+fn spawn_sized(dir: &Path, cols: u16, rows: u16, args: &[&str]) -> Pty {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "while [ \"$(stty size)\" != '{rows} {cols}' ]; do sleep 0.05; done; \
+             exec \"$0\" interview \"$@\""
+        ))
+        .arg(BIN)
+        .args(args);
+    let mut p = spawn_command(with_env(cmd, dir));
+    p.s.get_process_mut()
+        .set_window_size(cols, rows)
+        .expect("set the window size");
+    p
+}
+
+fn spawn_command(cmd: Command) -> Pty {
+    let mut s = Session::spawn(cmd).expect("spawn the binary in a pty");
+    s.set_expect_timeout(Some(TIMEOUT));
+    Pty {
+        s,
+        log: String::new(),
+    }
+}
+
+/// Waits for `text` on the terminal; on failure, says what was awaited.
+fn see(p: &mut Pty, text: &str) {
+    match p.s.expect(text) {
+        Ok(c) => {
+            p.log.push_str(&String::from_utf8_lossy(c.before()));
+            p.log.push_str(text);
+        }
+        Err(e) => panic!("waiting for {text:?}: {e}\nso far:\n{}", p.log),
+    }
+}
+
+/// Waits for question `n`'s select, then presses `keys`.
+fn at_question(p: &mut Pty, n: usize, keys: &str) {
+    see(p, &format!("{n}/16 · "));
+    see(p, "Your answer");
+    p.send(keys);
+}
+
+/// Reads everything up to the end; returns all the session printed and the exit code.
+fn finish(p: &mut Pty) -> (String, i32) {
+    match p.s.expect(Eof) {
+        Ok(c) => p.log.push_str(&String::from_utf8_lossy(c.as_bytes())),
+        Err(e) => panic!("waiting for the end: {e}\nso far:\n{}", p.log),
+    }
+    let out = std::mem::take(&mut p.log);
+    let code = match p.s.get_process().wait().expect("wait for the child") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("child did not exit normally: {other:?}"),
+    };
+    (out, code)
+}
+
+fn load(path: &Path) -> ResolvedSheet {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{} should exist: {e}", path.display()));
+    load_text(&rubric(), "sheet", &text, SheetFormat::Toml)
+        .unwrap_or_else(|e| panic!("the saved sheet is invalid: {e}\n{text}"))
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Terminal output with escape sequences removed, split into screen lines.
+fn screen_lines(raw: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                // Parameters, then one final byte in @..~.
+                for d in chars.by_ref() {
+                    if ('@'..='~').contains(&d) {
+                        break;
+                    }
+                }
+            } else {
+                chars.next();
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain.split(['\n', '\r']).map(str::to_string).collect()
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+#[test]
+fn enter_through_to_the_end_on_a_60_column_terminal() {
+    let dir = tempdir();
+    let mut p = spawn_sized(dir.path(), 60, 40, &[]);
+    see(&mut p, "Your name");
+    p.send("Ana Lima\r");
+    see(&mut p, "Your role");
+    p.send("sponsor\r");
+    for n in 1..=16 {
+        at_question(&mut p, n, ENTER);
+    }
+    see(&mut p, "Finish and show the recommendation");
+    p.send(ENTER);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 0, "{out}");
+    // Every first option leans fully to a PMO.
+    assert!(out.contains("Recommendation"), "{out}");
+    assert!(out.contains("PMO ·"), "{out}");
+    assert!(
+        out.contains("answers saved in pmo-vmo-answers.toml"),
+        "{out}"
+    );
+    assert!(
+        !has_sgr(&out),
+        "NO_COLOR is set, yet there is colour: {out:?}"
+    );
+    for line in screen_lines(&out) {
+        assert!(
+            console::measure_text_width(&line) <= 60,
+            "wider than the terminal: {line:?}"
+        );
+    }
+
+    let r = rubric();
+    let s = load(&dir.path().join("pmo-vmo-answers.toml"));
+    assert_eq!(s.choices, vec![Some(0); 16]);
+    assert_eq!(s.sheet.respondent.as_deref(), Some("Ana Lima"));
+    assert_eq!(s.sheet.role.as_deref(), Some("sponsor"));
+    assert_eq!(
+        s.sheet.rubric_version.as_deref(),
+        Some(r.rubric.version.as_str())
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        ["pmo-vmo-answers.toml"],
+        "no temporary left"
+    );
+}
+
+#[test]
+fn down_enter_picks_the_next_option_and_the_review_can_change_an_answer() {
+    let dir = tempdir();
+    let mut p = spawn(
+        dir.path(),
+        &["-o", "sheet.toml", "--respondent", "Bo", "--role", "pm"],
+    );
+    at_question(&mut p, 1, &format!("{DOWN}{ENTER}"));
+    at_question(&mut p, 2, &format!("{DOWN}{DOWN}{DOWN}{ENTER}"));
+    for n in 3..=16 {
+        at_question(&mut p, n, &format!("{DOWN}{DOWN}{DOWN}{DOWN}{ENTER}"));
+    }
+    // Review: the second line is question 1; change it to the first option.
+    see(&mut p, "Finish and show the recommendation");
+    p.send(format!("{DOWN}{ENTER}"));
+    see(&mut p, "1/16 · ");
+    see(&mut p, "Back to the review");
+    // The saved answer (option 2) is highlighted: Up once reaches option 1.
+    p.send(format!("{UP}{ENTER}"));
+    see(&mut p, "Finish and show the recommendation");
+    p.send(ENTER);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("VMO ·"), "{out}");
+
+    let s = load(&dir.path().join("sheet.toml"));
+    let mut want = vec![Some(4); 16];
+    want[0] = Some(0);
+    want[1] = Some(3);
+    assert_eq!(s.choices, want);
+    assert_eq!(s.sheet.respondent.as_deref(), Some("Bo"));
+}
+
+#[test]
+fn esc_and_the_back_item_return_to_the_previous_answer() {
+    let dir = tempdir();
+    let mut p = spawn(dir.path(), &["--respondent", "", "--role", ""]);
+    at_question(&mut p, 1, &format!("{DOWN}{DOWN}{ENTER}"));
+    at_question(&mut p, 2, ESC);
+    // Back at 1 with its answer highlighted: Enter keeps it.
+    at_question(&mut p, 1, ENTER);
+    at_question(&mut p, 2, &format!("{DOWN}{ENTER}"));
+    // Up from the first option wraps to the last item, Back.
+    at_question(&mut p, 3, &format!("{UP}{ENTER}"));
+    at_question(&mut p, 2, &format!("{DOWN}{ENTER}"));
+    at_question(&mut p, 3, CTRL_C);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 130, "{out}");
+    let s = load(&dir.path().join("pmo-vmo-answers.toml"));
+    let mut want = vec![None; 16];
+    want[0] = Some(2);
+    want[1] = Some(2);
+    assert_eq!(s.choices, want);
+    assert_eq!(s.sheet.respondent, None, "an empty name is left out");
+}
+
+#[test]
+fn skip_leaves_a_question_unanswered_in_a_colour_terminal() {
+    let dir = tempdir();
+    let mut p = spawn_in_colour(dir.path(), &["--respondent", "Cy", "--role", "pm"]);
+    // Five options, then "Not sure / skip".
+    at_question(&mut p, 1, &format!("{}{ENTER}", DOWN.repeat(5)));
+    for n in 2..=16 {
+        at_question(&mut p, n, &format!("{DOWN}{DOWN}{ENTER}"));
+    }
+    see(&mut p, "15 of 16 answered");
+    see(&mut p, "Finish and show the recommendation");
+    see(&mut p, "1. — skipped");
+    p.send(ENTER);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("15 of 16 questions"), "{out}");
+    assert!(has_sgr(&out), "a colour terminal gets colour: {out:?}");
+    let s = load(&dir.path().join("pmo-vmo-answers.toml"));
+    assert_eq!(s.choices[0], None);
+    assert!(s.choices[1..].iter().all(|c| *c == Some(2)));
+    let r = rubric();
+    assert!(!s.sheet.answers.contains_key(&r.rubric.question[0].id));
+}
+
+#[test]
+fn ctrl_c_keeps_a_valid_partial_sheet_and_resume_completes_it() {
+    let dir = tempdir();
+    let mut p = spawn(
+        dir.path(),
+        &["-o", "acme.toml", "--respondent", "Di", "--role", "cfo"],
+    );
+    for n in 1..=5 {
+        at_question(&mut p, n, &format!("{DOWN}{DOWN}{DOWN}{ENTER}"));
+    }
+    at_question(&mut p, 6, CTRL_C);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 130, "{out}");
+    assert!(out.contains("interrupted"), "{out}");
+    assert!(out.contains("acme.toml"), "{out}");
+    assert!(out.contains("--resume acme.toml"), "{out}");
+    // The select hid the cursor; it is shown again after the interrupt.
+    let hidden = out.rfind("\x1b[?25l").expect("the select hides the cursor");
+    assert!(out[hidden..].contains("\x1b[?25h"), "{out:?}");
+    let path = dir.path().join("acme.toml");
+    let s = load(&path);
+    assert_eq!(s.choices.iter().filter(|c| c.is_some()).count(), 5);
+    assert_eq!(&s.choices[..5], &[Some(3); 5]);
+    assert_eq!(files_in(dir.path()), ["acme.toml"], "no temporary left");
+
+    // Resume: starts at question 6, asks no name (the sheet has one), saves back.
+    let mut p = spawn(dir.path(), &["--resume", "acme.toml"]);
+    see(&mut p, "first unanswered");
+    at_question(&mut p, 6, ESC);
+    // Back to 5, whose saved answer is the default.
+    at_question(&mut p, 5, ENTER);
+    for n in 6..=16 {
+        at_question(&mut p, n, ENTER);
+    }
+    see(&mut p, "Finish and show the recommendation");
+    p.send(ENTER);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("Your name"), "{out}");
+    assert!(out.contains("Recommendation"), "{out}");
+    let s = load(&path);
+    let mut want = vec![Some(0); 16];
+    want[..5].fill(Some(3));
+    assert_eq!(s.choices, want);
+    assert_eq!(s.sheet.respondent.as_deref(), Some("Di"));
+    assert_eq!(s.sheet.role.as_deref(), Some("cfo"));
+    assert_eq!(files_in(dir.path()), ["acme.toml"]);
+}
+
+#[test]
+fn an_existing_sheet_is_never_overwritten() {
+    let dir = tempdir();
+    let path: PathBuf = dir.path().join("pmo-vmo-answers.toml");
+    std::fs::write(&path, "rubric = \"pmo-vmo\"\n").unwrap();
+    let mut p = spawn(dir.path(), &["--respondent", "E", "--role", "pm"]);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("already exists"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "rubric = \"pmo-vmo\"\n"
+    );
+}
+
+#[test]
+fn without_a_terminal_it_stops_at_once_with_exit_2() {
+    let dir = tempdir();
+    let out = command(dir.path(), &[])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(err.contains("pmo-vmo init"), "{err}");
+    assert!(err.contains("pmo-vmo score"), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(files_in(dir.path()).is_empty(), "nothing written");
+}
+
+#[test]
+fn ctrl_c_before_any_answer_writes_nothing() {
+    let dir = tempdir();
+    let mut p = spawn(dir.path(), &[]);
+    see(&mut p, "Your name");
+    p.send(CTRL_C);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 130, "{out}");
+    assert!(out.contains("nothing was saved"), "{out}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
