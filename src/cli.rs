@@ -34,7 +34,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Rubric file to score against (default: the embedded PMO/VMO rubric)
-    #[arg(long, global = true, env = "PMO_VMO_RUBRIC", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "PMO_VMO_RUBRIC",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     pub rubric: Option<PathBuf>,
     /// When to use colour (NO_COLOR is respected under `auto`)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
