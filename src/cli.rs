@@ -52,6 +52,10 @@ pub enum ColorChoice {
 pub enum Command {
     /// Score answer sheets (files, folders, `-` for stdin) and print the recommendation
     Score(cmd::score::ScoreArgs),
+    /// One group result from many respondents, with where they disagree
+    Workshop(cmd::workshop::WorkshopArgs),
+    /// Write a self-contained HTML report (chart, tables, agenda, notes); never overwrites without --force
+    Report(cmd::report::ReportArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
     Init(cmd::init::InitArgs),
     /// Validate, show or describe a rubric
@@ -72,6 +76,8 @@ pub fn run() -> Result<ExitCode> {
     let g = &cli.global;
     match &cli.command {
         Command::Score(a) => cmd::score::run(g, a),
+        Command::Workshop(a) => cmd::workshop::run(g, a),
+        Command::Report(a) => cmd::report::run(g, a),
         Command::Init(a) => cmd::init::run(g, a),
         Command::Rubric(c) => cmd::rubric::run(g, c),
         Command::Completions { shell } => {

@@ -8,12 +8,15 @@
 
 pub mod batch;
 pub mod diag;
+pub mod flip;
 pub mod init;
 pub mod render;
+pub mod report;
 pub mod rubric;
 pub mod scoring;
 pub mod sheet;
 pub mod show;
+pub mod workshop;
 
 pub use batch::{Batch, Input, SheetResult};
 pub use diag::{InputError, InputErrors};
