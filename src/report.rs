@@ -50,8 +50,8 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--lin
 .verdict .band { font-size: 1.8rem; font-weight: 700; }
 .figures { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin-top: .5rem; }
 .chart { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-.chart svg { width: 100%; max-width: 520px; height: auto; flex: 1 1 320px; }
-.legend { list-style: none; padding: 0; margin: 0; flex: 1 1 200px; }
+.chart svg { width: 100%; max-width: 700px; height: auto; flex: 3 1 480px; }
+.legend { list-style: none; padding: 0; margin: 0; flex: 1 1 180px; }
 .legend li { margin: .2rem 0; }
 .swatch { display: inline-block; width: 1.4em; height: .7em; margin-right: .4em; vertical-align: middle; border-radius: 2px; }
 .scroll { overflow-x: auto; }
@@ -77,6 +77,21 @@ blockquote { margin: .4rem 0 .8rem; padding: .3rem .8rem; border-left: 3px solid
 }
 "#;
 
+/// Splits a label into lines of about `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 /// One polygon of the radar chart.
 struct Series {
     name: String,
@@ -88,7 +103,7 @@ struct Series {
 fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> String {
     let factors = &rubric.rubric.factor;
     let n = factors.len().max(1) as f64;
-    let (cx, cy, radius) = (260.0, 230.0, 150.0);
+    let (cx, cy, radius) = (350.0, 232.0, 165.0);
     let point = |i: usize, v: f64| {
         let a = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / n;
         let r = radius * v.clamp(0.0, 100.0) / 100.0;
@@ -106,7 +121,7 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Str
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 520 460" role="img" aria-labelledby="chart-title"><title id="chart-title">Factor scores, 0 (PMO-leaning) at the centre to 100 (VMO-leaning) at the edge</title>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 465" role="img" aria-labelledby="chart-title"><title id="chart-title">Factor scores, 0 (PMO-leaning) at the centre to 100 (VMO-leaning) at the edge</title>"#
     );
     for v in [25.0, 50.0, 75.0, 100.0] {
         let _ = write!(
@@ -131,7 +146,7 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Str
             s,
             r##"<line x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke="#d5dae3"/>"##
         );
-        let (lx, ly) = point(i, 118.0);
+        let (lx, ly) = point(i, 122.0);
         let anchor = if (lx - cx).abs() < 1.0 {
             "middle"
         } else if lx > cx {
@@ -139,14 +154,25 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Str
         } else {
             "end"
         };
+        let lines = wrap(&f.title, 22);
+        // Labels above the chart grow upwards, others downwards.
+        let first_y = if ly < cy - 1.0 {
+            ly + 4.0 - 15.0 * (lines.len() as f64 - 1.0)
+        } else {
+            ly + 4.0
+        };
         let _ = write!(
             s,
-            r##"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" font-size="13" fill="#1d2330">{}</text>"##,
-            ly + 4.0,
-            esc(&f.title)
+            r##"<text x="{lx:.1}" y="{first_y:.1}" text-anchor="{anchor}" font-size="13" fill="#1d2330">"##
         );
+        for (k, line) in lines.iter().enumerate() {
+            let dy = if k == 0 { 0 } else { 15 };
+            let _ = write!(s, r#"<tspan x="{lx:.1}" dy="{dy}">{}</tspan>"#, esc(line));
+        }
+        s.push_str("</text>");
     }
-    for v in [25.0, 50.0, 75.0, 100.0] {
+    // 100 is the outer edge, said in the caption; a label there would touch the title.
+    for v in [25.0, 50.0, 75.0] {
         let (x, y) = point(0, v);
         let _ = write!(
             s,
@@ -174,6 +200,14 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Str
             poly(&se.values),
             esc(&se.name)
         );
+        // Dots on the corners keep a shape visible when it collapses to the centre.
+        for (i, v) in se.values.iter().enumerate() {
+            let (x, y) = point(i, v.unwrap_or(0.0));
+            let _ = write!(
+                s,
+                r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{color}"/>"#
+            );
+        }
     }
     let _ = write!(
         s,
@@ -452,7 +486,7 @@ fn render_with(
             let _ = writeln!(
                 h,
                 "<p>No two roles are {} points or more apart on any factor.</p>",
-                num(crate::workshop::ROLE_GAP)
+                crate::workshop::ROLE_GAP
             );
         } else {
             h.push_str("<ul>");

@@ -364,7 +364,8 @@ pub fn tipping(
                 continue;
             }
             let d = (to - m).abs();
-            if best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+            // Equal moves (up to rounding) go to the earlier factor.
+            if best.as_ref().is_none_or(|(bd, _)| d < *bd - 1e-6) {
                 best = Some((
                     d,
                     Tipping {

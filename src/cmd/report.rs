@@ -46,9 +46,15 @@ pub fn run(g: &GlobalArgs, args: &ReportArgs) -> Result<ExitCode> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".pmo-vmo-report")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pmo-vmo-report").suffix(".tmp");
+    // A report is for sharing: the usual file mode (umask applies), not tempfile's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(&dir)
         .with_context(|| format!("could not create a file in {}", dir.display()))?;
     tmp.write_all(html.as_bytes())

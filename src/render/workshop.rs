@@ -241,12 +241,12 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         if flags.is_empty() {
             out.push_str(&format!(
                 "No two roles are {} points or more apart on any factor.\n",
-                num(crate::workshop::ROLE_GAP)
+                crate::workshop::ROLE_GAP
             ));
         } else {
             out.push_str(&format!(
                 "Roles {} points or more apart:\n",
-                num(crate::workshop::ROLE_GAP)
+                crate::workshop::ROLE_GAP
             ));
             for f in flags {
                 out.push_str(&format!("  ⚑ {f}\n"));
