@@ -92,6 +92,74 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// With fewer than three factors a radar is a line: one 0..100 strip per factor
+/// instead, a dot per series and a diamond for the group.
+fn strips(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> String {
+    let factors = &rubric.rubric.factor;
+    let (left, right, row) = (170.0, 670.0, 70.0);
+    let height = 40.0 + row * factors.len() as f64;
+    let x = |v: f64| left + (right - left) * v.clamp(0.0, 100.0) / 100.0;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 {height}" role="img" aria-labelledby="chart-title"><title id="chart-title">Factor scores, 0 (PMO-leaning) on the left to 100 (VMO-leaning) on the right</title>"#
+    );
+    for (i, f) in factors.iter().enumerate() {
+        let y = 40.0 + row * i as f64;
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1d2330">{}</text><line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#d5dae3" stroke-width="2"/>"##,
+            left - 10.0,
+            y + 4.0,
+            esc(&f.title)
+        );
+        for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="#5b6475">{v}</text>"##,
+                x(v),
+                y + 22.0
+            );
+        }
+        for b in [
+            rubric.rubric.scoring.hybrid_from,
+            rubric.rubric.scoring.vmo_from,
+        ] {
+            let _ = write!(
+                s,
+                r##"<line class="boundary" x1="{0:.1}" y1="{1:.1}" x2="{0:.1}" y2="{2:.1}" stroke="#8a93a5" stroke-dasharray="4 3"/>"##,
+                x(b),
+                y - 12.0,
+                y + 12.0
+            );
+        }
+        for (k, se) in series.iter().enumerate() {
+            if let Some(v) = se.values[i] {
+                let _ = write!(
+                    s,
+                    r#"<circle class="series" cx="{:.1}" cy="{y}" r="6" fill="{}" fill-opacity="0.8"><title>{}</title></circle>"#,
+                    x(v),
+                    PALETTE[k % PALETTE.len()],
+                    esc(&se.name)
+                );
+            }
+        }
+        if let Some(v) = group[i] {
+            let gx = x(v);
+            let _ = write!(
+                s,
+                r##"<polygon class="group" points="{:.1},{:.1} {:.1},{y} {:.1},{:.1} {:.1},{y}" fill="#1d2330"><title>Group mean</title></polygon>"##,
+                gx,
+                y - 9.0,
+                gx + 9.0,
+                gx,
+                y + 9.0,
+                gx - 9.0
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// One polygon of the radar chart.
 struct Series {
     name: String,
@@ -102,6 +170,9 @@ struct Series {
 /// band boundaries dashed, one polygon per series and the group on top.
 fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> String {
     let factors = &rubric.rubric.factor;
+    if factors.len() < 3 {
+        return strips(rubric, series, group);
+    }
     let n = factors.len().max(1) as f64;
     let (cx, cy, radius) = (350.0, 232.0, 165.0);
     let point = |i: usize, v: f64| {
@@ -271,7 +342,7 @@ fn render_with(
     // The verdict.
     let gate_note = if w.band != w.recommendation {
         format!(
-            " (the index alone says {}; a gate changed it)",
+            "<div class=\"muted\">The index alone says {}; a gate changed it.</div>",
             w.band.label()
         )
     } else {
@@ -279,10 +350,10 @@ fn render_with(
     };
     let _ = write!(
         h,
-        "<section id=\"recommendation\">\n<h2>Recommendation</h2>\n<div class=\"verdict {}\">\n<div class=\"band\">{}{}</div>\n<div><strong>{}</strong></div>\n<p>{}</p>\n<div class=\"figures\"><span>Index <strong>{}</strong> of 100</span><span>Margin {} points</span>",
+        "<section id=\"recommendation\">\n<h2>Recommendation</h2>\n<div class=\"verdict {}\">\n<div class=\"band\">{}</div>{}\n<div><strong>{}</strong></div>\n<p>{}</p>\n<div class=\"figures\"><span>Index <strong>{}</strong> of 100</span><span>Margin {} points</span>",
         w.recommendation.id(),
         w.recommendation.label(),
-        esc(&gate_note),
+        gate_note,
         esc(&rec.title),
         esc(&rec.summary),
         num(w.index),
@@ -331,7 +402,12 @@ fn render_with(
     let group: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
     let _ = write!(
         h,
-        "<section id=\"chart\">\n<h2>Factors at a glance</h2>\n<p class=\"muted\">0 at the centre leans PMO, 100 at the edge leans VMO; the dashed rings are the band boundaries. {}</p>\n<div class=\"chart\">{}\n<ul class=\"legend\">",
+        "<section id=\"chart\">\n<h2>Factors at a glance</h2>\n<p class=\"muted\">{} {}</p>\n<div class=\"chart\">{}\n<ul class=\"legend\">",
+        if rb.factor.len() < 3 {
+            "0 on the left leans PMO, 100 on the right leans VMO; the dashed marks are the band boundaries; the diamond is the group mean."
+        } else {
+            "0 at the centre leans PMO, 100 at the edge leans VMO; the dashed rings are the band boundaries."
+        },
         if by_role {
             "One shape per role."
         } else if members.len() > MAX_POLYGONS {
