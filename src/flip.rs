@@ -1,6 +1,6 @@
 //! The flip: the one answer that, changed, would change the recommendation with the
 //! least movement of the index. It tells a reader how firm a result is and which
-//! question it hangs on. Pure, built on [`scoring::quick`].
+//! question it hangs on. Pure, built on the functions of [`scoring`].
 
 use serde::Serialize;
 
@@ -26,39 +26,80 @@ pub struct Flip {
 /// answer for an unanswered one), the one that changes the recommendation with the
 /// smallest absolute change of the index; ties go to rubric order (question, then
 /// option). `None` when nothing is answered or no single change flips it.
+///
+/// `score` runs this for every sheet, so it does what [`scoring::quick`] does per
+/// candidate, but recomputes only the factor the changed question belongs to and
+/// allocates nothing per candidate. The sums run in the same order as
+/// [`scoring::factor_scores`], so the figures are bit-for-bit those of `evaluate`.
 pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
-    let (base_index, base_rec) = scoring::quick(rubric, choices)?;
-    let mut work = choices.to_vec();
+    let r = &rubric.rubric;
+    let mut work: Vec<Option<usize>> = (0..r.question.len())
+        .map(|i| choices.get(i).copied().flatten())
+        .collect();
+    let (mut scores, _) = scoring::factor_scores(rubric, &work);
+    let base_index = scoring::index_of(rubric, &scores)?;
+    let base_band = scoring::band_of(&r.scoring, base_index);
+    let base_rec = scoring::apply_gates(rubric, base_band, &scores).0;
+    let mut by_factor = vec![Vec::new(); r.factor.len()];
+    for (qi, &fi) in rubric.question_factor.iter().enumerate() {
+        by_factor[fi].push(qi);
+    }
     let mut best: Option<(f64, usize, usize, f64, Band)> = None;
-    for (qi, q) in rubric.rubric.question.iter().enumerate() {
-        let current = choices.get(qi).copied().flatten();
+    for (qi, q) in r.question.iter().enumerate() {
+        let fi = rubric.question_factor[qi];
+        let current = work[qi];
+        let saved = scores[fi];
         for oi in 0..q.option.len() {
             if current == Some(oi) {
                 continue;
             }
             work[qi] = Some(oi);
-            if let Some((index, rec)) = scoring::quick(rubric, &work)
-                && rec != base_rec
-            {
-                let delta = (index - base_index).abs();
-                // Strictly smaller only: the first in rubric order wins a tie.
-                if best.is_none_or(|b| delta < b.0) {
-                    best = Some((delta, qi, oi, index, rec));
-                }
+            scores[fi] = factor_score(rubric, &by_factor[fi], &work);
+            let Some(index) = scoring::index_of(rubric, &scores) else {
+                continue;
+            };
+            let band = scoring::band_of(&r.scoring, index);
+            let rec = scoring::apply_gates(rubric, band, &scores).0;
+            if rec == base_rec {
+                continue;
+            }
+            let delta = (index - base_index).abs();
+            // Strictly smaller only: the first in rubric order wins a tie.
+            if best.is_none_or(|b| delta < b.0) {
+                best = Some((delta, qi, oi, index, rec));
             }
         }
         work[qi] = current;
+        scores[fi] = saved;
     }
     best.map(|(_, qi, oi, index, recommendation)| {
-        let q = &rubric.rubric.question[qi];
+        let q = &r.question[qi];
         Flip {
             question: q.id.clone(),
-            from: choices[qi].map(|c| q.option[c].id.clone()),
+            from: work[qi].map(|c| q.option[c].id.clone()),
             to: q.option[oi].id.clone(),
             recommendation,
             index,
         }
     })
+}
+
+/// One factor's weighted mean over `questions` (its questions, in rubric order).
+fn factor_score(
+    rubric: &LoadedRubric,
+    questions: &[usize],
+    choices: &[Option<usize>],
+) -> Option<f64> {
+    let mut sum = 0.0;
+    let mut wsum = 0.0;
+    for &qi in questions {
+        if let Some(oi) = choices[qi] {
+            let q = &rubric.rubric.question[qi];
+            sum += q.weight * q.option[oi].score;
+            wsum += q.weight;
+        }
+    }
+    (wsum > 0.0).then(|| sum / wsum)
 }
 
 /// The flip as a sentence for people: "Answering X with Y would make it Hybrid."
