@@ -408,7 +408,9 @@ fn render_with(
         } else {
             "0 at the centre leans PMO, 100 at the edge leans VMO; the dashed rings are the band boundaries."
         },
-        if by_role {
+        if by_role && members.iter().any(|(_, m)| m.role.is_none()) {
+            "One shape per role; respondents without a role count only in the group mean."
+        } else if by_role {
             "One shape per role."
         } else if members.len() > MAX_POLYGONS {
             "Too many respondents and no roles to group them: only the group mean is drawn."
