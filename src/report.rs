@@ -385,7 +385,8 @@ fn render_with(
                 values: r.factors.iter().map(|f| f.mean).collect(),
             })
             .collect()
-    } else if members.len() > MAX_POLYGONS {
+    } else if single || members.len() > MAX_POLYGONS {
+        // One respondent is the group shape itself; too many without roles are unreadable.
         Vec::new()
     } else {
         members
@@ -414,6 +415,8 @@ fn render_with(
             "One shape per role."
         } else if members.len() > MAX_POLYGONS {
             "Too many respondents and no roles to group them: only the group mean is drawn."
+        } else if single {
+            ""
         } else {
             "One shape per respondent."
         },
@@ -430,7 +433,11 @@ fn render_with(
     let _ = writeln!(
         h,
         "<li><span class=\"swatch\" style=\"background:#1d2330\"></span><strong>{}</strong></li></ul>\n</div>\n</section>",
-        if single { "Score" } else { "Group mean" }
+        if single {
+            esc(&display_name(&members[0].1))
+        } else {
+            "Group mean".to_string()
+        }
     );
 
     // The factor table.
@@ -706,6 +713,19 @@ mod tests {
         }
         assert!(html.contains("@media print"));
         assert!(html.contains("name=\"viewport\""));
+    }
+
+    #[test]
+    fn one_respondent_gets_the_sheet_flip_and_one_shape() {
+        let (r, ms) = members(&["Solo"]);
+        let html = render(&r, &ms).unwrap();
+        assert_eq!(html.matches("class=\"series\"").count(), 0);
+        assert_eq!(html.matches("class=\"group\"").count(), 1);
+        let flip = esc(&crate::flip::sentence(&r, ms[0].1.flip.as_ref()));
+        assert!(html.contains(&flip), "{flip}");
+        // No group-only sections for one person.
+        assert!(!html.contains("<section id=\"agenda\">"));
+        assert!(!html.contains("<section id=\"roles\">"));
     }
 
     #[test]
