@@ -465,4 +465,48 @@ mod tests {
         assert_eq!(t.recommendation, Band::Vmo);
         assert!((t.index - 60.0).abs() < 1e-6);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn stats_are_ordered(v in proptest::collection::vec(0.0f64..=100.0, 1..30)) {
+                let s = stats(&v).unwrap();
+                prop_assert!(s.min <= s.median && s.median <= s.max);
+                prop_assert!(s.min - 1e-9 <= s.mean && s.mean <= s.max + 1e-9);
+                prop_assert!(s.stdev >= 0.0 && s.stdev <= (s.max - s.min) / 2.0 + 1e-9);
+            }
+
+            /// With every factor answered by everyone, the mean of the indexes equals
+            /// the index of the factor means (the index is linear), which is what
+            /// makes the tipping factor's figures exact.
+            #[test]
+            fn group_index_is_the_index_of_the_means_when_all_answer(
+                sheets in proptest::collection::vec(
+                    (0usize..2, proptest::option::of(0usize..2), 0usize..3), 1..8)
+            ) {
+                let r = crate::scoring::tests::small();
+                let ms: Vec<_> = sheets
+                    .iter()
+                    .map(|&(a1, a2, b1)| member(&r, None, vec![Some(a1), a2, Some(b1)]))
+                    .collect();
+                let w = aggregate(&r, &ms).unwrap();
+                let means: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
+                let direct = crate::scoring::index_of(&r, &means).unwrap();
+                prop_assert!((w.index - direct).abs() < 1e-9, "{} vs {}", w.index, direct);
+                let total: usize = w.recommendations.values().sum();
+                prop_assert_eq!(total, ms.len());
+                for item in &w.agenda {
+                    let n: usize = item.split.values().sum();
+                    prop_assert!(n >= 1 && n <= ms.len());
+                }
+                if let Some(t) = &w.tipping {
+                    prop_assert!(t.recommendation != w.recommendation);
+                    prop_assert!((0.0..=100.0).contains(&t.to));
+                }
+            }
+        }
+    }
 }
