@@ -70,7 +70,7 @@ blockquote { margin: .4rem 0 .8rem; padding: .3rem .8rem; border-left: 3px solid
   body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  section, table, .chart, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  tr, .chart, .verdict, blockquote { break-inside: avoid; page-break-inside: avoid; }
   .verdict, th, .swatch, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
   a { color: inherit; text-decoration: none; }
