@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diag::InputError;
+use crate::flip::Flip;
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, evaluate};
 use crate::sheet::{ResolvedSheet, SheetFormat, load_text, read_text, text_from_bytes};
@@ -118,6 +119,8 @@ pub struct SheetResult {
     pub organisation: Option<String>,
     #[serde(flatten)]
     pub evaluation: Evaluation,
+    /// The single answer change that would change the recommendation, if any.
+    pub flip: Option<Flip>,
 }
 
 /// Scores a resolved sheet; a sheet with no answer is an error.
@@ -130,6 +133,7 @@ pub fn score(rubric: &LoadedRubric, sheet: &ResolvedSheet) -> Result<SheetResult
         role: sheet.sheet.role.clone(),
         organisation: sheet.sheet.organisation.clone(),
         evaluation,
+        flip: crate::flip::find(rubric, &sheet.choices),
     })
 }
 

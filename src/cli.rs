@@ -64,6 +64,10 @@ pub enum Command {
     Interview(cmd::interview::InterviewArgs),
     /// CI gate: score sheets and judge each against its expectations (exit 1 on a failure)
     Check(cmd::check::CheckArgs),
+    /// One group result from many respondents, with where they disagree
+    Workshop(cmd::workshop::WorkshopArgs),
+    /// Write a self-contained HTML report (chart, tables, agenda, notes); never overwrites without --force
+    Report(cmd::report::ReportArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
     Init(cmd::init::InitArgs),
     /// Validate, show or describe a rubric
@@ -85,6 +89,8 @@ pub fn run() -> Result<ExitCode> {
     match &cli.command {
         Command::Score(a) => cmd::score::run(g, a),
         Command::Check(a) => cmd::check::run(g, a),
+        Command::Workshop(a) => cmd::workshop::run(g, a),
+        Command::Report(a) => cmd::report::run(g, a),
         Command::Init(a) => cmd::init::run(g, a),
         Command::Interview(a) => cmd::interview::run(g, a),
         Command::Rubric(c) => cmd::rubric::run(g, c),

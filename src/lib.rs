@@ -28,15 +28,18 @@
 pub mod batch;
 pub mod check;
 pub mod diag;
+pub mod flip;
 pub mod init;
 pub mod interview;
 pub mod lint;
 pub mod render;
+pub mod report;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;
 pub mod sheet;
 pub mod show;
+pub mod workshop;
 
 pub use batch::{Batch, Input, SheetResult};
 pub use diag::{InputError, InputErrors};

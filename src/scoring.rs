@@ -198,7 +198,7 @@ pub fn evaluate(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Two factors (weights 1 and 3), gates on both; small enough to compute by hand.
@@ -283,7 +283,7 @@ summary = "v"
 next-steps = ["go"]
 "#;
 
-    fn small() -> LoadedRubric {
+    pub(crate) fn small() -> LoadedRubric {
         LoadedRubric::from_str("small.toml", SMALL).unwrap()
     }
 

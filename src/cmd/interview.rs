@@ -14,13 +14,13 @@ use clap::Args;
 use console::{Term, style};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use dialoguer::{Input, Select};
-use pmo_vmo::batch::{SheetResult, format_of};
+use pmo_vmo::LoadedRubric;
+use pmo_vmo::batch::{self, format_of};
 use pmo_vmo::interview::{
     AskView, FactorView, Interview, InterviewError, Prompter, ReviewEntry, ReviewStep, Step,
 };
 use pmo_vmo::render::{Style, table};
-use pmo_vmo::sheet::{self, Sheet, SheetFormat};
-use pmo_vmo::{LoadedRubric, evaluate};
+use pmo_vmo::sheet::{self, ResolvedSheet, Sheet, SheetFormat};
 
 use crate::cli::{self, GlobalArgs};
 
@@ -260,15 +260,15 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
 
     let sheet = interview.sheet();
     let source = output.display().to_string();
-    match evaluate(&rubric, interview.choices()) {
-        Ok(evaluation) => {
-            let result = SheetResult {
-                source: source.clone(),
-                respondent: sheet.respondent.clone(),
-                role: sheet.role.clone(),
-                organisation: sheet.organisation.clone(),
-                evaluation,
-            };
+    let resolved = ResolvedSheet {
+        source: source.clone(),
+        sheet: sheet.clone(),
+        choices: interview.choices().to_vec(),
+        warnings: Vec::new(),
+    };
+    // The same scoring as `score` (flip included), so the two always agree.
+    match batch::score(&rubric, &resolved) {
+        Ok(result) => {
             let style = Style {
                 color: cli::use_color(g, false),
                 width: cli::width(),

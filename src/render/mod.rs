@@ -13,6 +13,7 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod workshop;
 
 /// The output formats of `score`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

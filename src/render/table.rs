@@ -241,6 +241,10 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
         ]);
     }
     v.add_row(vec![
+        styled("Flip", style, None, true),
+        Cell::new(crate::flip::sentence(rubric, r.flip.as_ref())),
+    ]);
+    v.add_row(vec![
         styled("Summary", style, None, true),
         Cell::new(&rec.summary),
     ]);

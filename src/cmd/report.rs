@@ -1,0 +1,91 @@
+//! `pmo-vmo report`: write the self-contained HTML report, never over an existing
+//! file unless `--force`; the file appears whole or not at all.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::cli::{self, GlobalArgs};
+use crate::cmd::score::InputFormat;
+use crate::cmd::workshop::load_members;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Answer sheets: .toml or .json files, folders, `-` for stdin
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The HTML file to write
+    #[arg(long, short, value_name = "FILE.html")]
+    pub output: PathBuf,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Format of a sheet read from stdin (`-`)
+    #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
+    pub input_format: InputFormat,
+}
+
+pub fn run(g: &GlobalArgs, args: &ReportArgs) -> Result<ExitCode> {
+    let out = &args.output;
+    // Checked first so a refused run does no work; the final link re-checks.
+    if !args.force && out.exists() {
+        bail!(
+            "{} already exists; not overwriting it (pass --force to replace it)",
+            out.display()
+        );
+    }
+    let rubric = cli::load_rubric(g, None)?;
+    let (members, failed) = load_members(&rubric, &args.paths, args.input_format.into());
+    let Some(html) = pmo_vmo::report::render(&rubric, &members) else {
+        bail!("no sheet could be scored, so there is nothing to report");
+    };
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pmo-vmo-report").suffix(".tmp");
+    // A report is for sharing: the usual file mode (umask applies), not tempfile's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(&dir)
+        .with_context(|| format!("could not create a file in {}", dir.display()))?;
+    tmp.write_all(html.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("could not write {}", out.display()))?;
+    if args.force {
+        tmp.persist(out)
+            .map_err(|e| e.error)
+            .with_context(|| format!("could not write {}", out.display()))?;
+    } else {
+        match tmp.persist_noclobber(out) {
+            Ok(_) => {}
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "{} already exists; not overwriting it (pass --force to replace it)",
+                out.display()
+            ),
+            Err(e) => {
+                return Err(e.error).with_context(|| format!("could not write {}", out.display()));
+            }
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "wrote {} ({} answer sheet{})",
+        out.display(),
+        members.len(),
+        if members.len() == 1 { "" } else { "s" }
+    );
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,327 @@
+//! The flip: the one answer that, changed, would change the recommendation with the
+//! least movement of the index. It tells a reader how firm a result is and which
+//! question it hangs on. Pure, built on the functions of [`scoring`].
+
+use serde::Serialize;
+
+use crate::rubric::{Band, LoadedRubric};
+use crate::scoring;
+
+/// A single answer change that changes the recommendation (after gates).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flip {
+    /// Question id.
+    pub question: String,
+    /// Option id answered now; `None` when the question is unanswered.
+    pub from: Option<String>,
+    /// Option id that would flip the result.
+    pub to: String,
+    /// The recommendation after the change.
+    pub recommendation: Band,
+    /// The index after the change.
+    pub index: f64,
+}
+
+/// Among every single-answer change (another option for an answered question, or an
+/// answer for an unanswered one), the one that changes the recommendation with the
+/// smallest absolute change of the index; ties go to rubric order (question, then
+/// option). `None` when nothing is answered or no single change flips it.
+///
+/// `score` runs this for every sheet, so it does what [`scoring::quick`] does per
+/// candidate, but recomputes only the factor the changed question belongs to and
+/// allocates nothing per candidate. The sums run in the same order as
+/// [`scoring::factor_scores`], so the figures are bit-for-bit those of `evaluate`.
+pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
+    let r = &rubric.rubric;
+    let mut work: Vec<Option<usize>> = (0..r.question.len())
+        .map(|i| choices.get(i).copied().flatten())
+        .collect();
+    let (mut scores, _) = scoring::factor_scores(rubric, &work);
+    let base_index = scoring::index_of(rubric, &scores)?;
+    let base_band = scoring::band_of(&r.scoring, base_index);
+    let base_rec = scoring::apply_gates(rubric, base_band, &scores).0;
+    let mut by_factor = vec![Vec::new(); r.factor.len()];
+    for (qi, &fi) in rubric.question_factor.iter().enumerate() {
+        by_factor[fi].push(qi);
+    }
+    let mut best: Option<(f64, usize, usize, f64, Band)> = None;
+    for (qi, q) in r.question.iter().enumerate() {
+        let fi = rubric.question_factor[qi];
+        let current = work[qi];
+        let saved = scores[fi];
+        for oi in 0..q.option.len() {
+            if current == Some(oi) {
+                continue;
+            }
+            work[qi] = Some(oi);
+            scores[fi] = factor_score(rubric, &by_factor[fi], &work);
+            let Some(index) = scoring::index_of(rubric, &scores) else {
+                continue;
+            };
+            let band = scoring::band_of(&r.scoring, index);
+            let rec = scoring::apply_gates(rubric, band, &scores).0;
+            if rec == base_rec {
+                continue;
+            }
+            let delta = (index - base_index).abs();
+            // Strictly smaller only: the first in rubric order wins a tie.
+            if best.is_none_or(|b| delta < b.0) {
+                best = Some((delta, qi, oi, index, rec));
+            }
+        }
+        work[qi] = current;
+        scores[fi] = saved;
+    }
+    best.map(|(_, qi, oi, index, recommendation)| {
+        let q = &r.question[qi];
+        Flip {
+            question: q.id.clone(),
+            from: work[qi].map(|c| q.option[c].id.clone()),
+            to: q.option[oi].id.clone(),
+            recommendation,
+            index,
+        }
+    })
+}
+
+/// One factor's weighted mean over `questions` (its questions, in rubric order).
+fn factor_score(
+    rubric: &LoadedRubric,
+    questions: &[usize],
+    choices: &[Option<usize>],
+) -> Option<f64> {
+    let mut sum = 0.0;
+    let mut wsum = 0.0;
+    for &qi in questions {
+        if let Some(oi) = choices[qi] {
+            let q = &rubric.rubric.question[qi];
+            sum += q.weight * q.option[oi].score;
+            wsum += q.weight;
+        }
+    }
+    (wsum > 0.0).then(|| sum / wsum)
+}
+
+/// The flip as a sentence for people: "Answering X with Y would make it Hybrid."
+pub fn sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
+    let Some(f) = flip else {
+        return "No single answer changes the recommendation.".to_string();
+    };
+    let Some(q) = rubric
+        .question(&f.question)
+        .map(|i| &rubric.rubric.question[i])
+    else {
+        return format!(
+            "Answering {} with {} would make it {}.",
+            f.question,
+            f.to,
+            f.recommendation.label()
+        );
+    };
+    let label = |id: &str| {
+        q.option
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| id.to_string(), |o| o.label.clone())
+    };
+    match &f.from {
+        None => format!(
+            "Answering \"{}\" with \"{}\" would make it {} (index {:.1}).",
+            q.text,
+            label(&f.to),
+            f.recommendation.label(),
+            f.index
+        ),
+        Some(from) => format!(
+            "Changing \"{}\" from \"{}\" to \"{}\" would make it {} (index {:.1}).",
+            q.text,
+            label(from),
+            label(&f.to),
+            f.recommendation.label(),
+            f.index
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::evaluate;
+
+    /// The flip by brute force with the full `evaluate`, written independently of
+    /// `find`: every candidate is collected, then the minimum is taken by a sort that
+    /// is stable, so rubric order breaks ties.
+    fn brute(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
+        let base = evaluate(rubric, choices).ok()?;
+        let mut cands = Vec::new();
+        for (qi, q) in rubric.rubric.question.iter().enumerate() {
+            for oi in 0..q.option.len() {
+                if choices[qi] == Some(oi) {
+                    continue;
+                }
+                let mut c = choices.to_vec();
+                c[qi] = Some(oi);
+                let e = evaluate(rubric, &c).unwrap();
+                if e.recommendation != base.recommendation {
+                    cands.push(((e.index - base.index).abs(), qi, oi, e));
+                }
+            }
+        }
+        cands.sort_by(|a, b| a.0.total_cmp(&b.0));
+        cands.into_iter().next().map(|(_, qi, oi, e)| {
+            let q = &rubric.rubric.question[qi];
+            Flip {
+                question: q.id.clone(),
+                from: choices[qi].map(|c| q.option[c].id.clone()),
+                to: q.option[oi].id.clone(),
+                recommendation: e.recommendation,
+                index: e.index,
+            }
+        })
+    }
+
+    /// Every combination of answers (unanswered included) for a small rubric.
+    fn all_choices(rubric: &LoadedRubric) -> Vec<Vec<Option<usize>>> {
+        let mut all = vec![Vec::new()];
+        for q in &rubric.rubric.question {
+            let mut next = Vec::new();
+            for c in &all {
+                for o in std::iter::once(None).chain((0..q.option.len()).map(Some)) {
+                    let mut c2: Vec<Option<usize>> = c.clone();
+                    c2.push(o);
+                    next.push(c2);
+                }
+            }
+            all = next;
+        }
+        all
+    }
+
+    #[test]
+    fn matches_brute_force_on_every_sheet_of_the_small_rubric() {
+        let r = crate::scoring::tests::small();
+        let all = all_choices(&r);
+        assert_eq!(all.len(), 3 * 3 * 4);
+        let mut found = 0;
+        for c in &all {
+            let got = find(&r, c);
+            assert_eq!(got, brute(&r, c), "choices {c:?}");
+            found += usize::from(got.is_some());
+        }
+        // Not vacuous: most sheets have a flip, the empty sheet has none.
+        assert!(found > 20, "only {found} flips");
+        assert_eq!(find(&r, &[None, None, None]), None);
+    }
+
+    #[test]
+    fn small_rubric_by_hand() {
+        let r = crate::scoring::tests::small();
+        // a1 hi (100), a2 lo (20), b1 mid (50): a = 40, b = 50, index 47.5, hybrid.
+        // Candidates that flip: b1 lo -> b = 10, index (40 + 30)/4 = 17.5 (pmo, delta 30);
+        // b1 hi -> b = 90, index (40+270)/4 = 77.5 (vmo; gate b-strong floors at hybrid, a = 40 no cap) delta 30;
+        // a2 hi -> a = (100 + 240)/4 = 85, index (85 + 150)/4 = 58.75 hybrid, no flip;
+        // a1 lo -> a = 15 (< 30 caps at hybrid), index (15 + 150)/4 = 41.25 hybrid, no flip.
+        // b1 lo and b1 hi tie at 30: rubric order picks lo.
+        let f = find(&r, &[Some(1), Some(0), Some(1)]).unwrap();
+        assert_eq!(f.question, "b1");
+        assert_eq!(f.from.as_deref(), Some("mid"));
+        assert_eq!(f.to, "lo");
+        assert_eq!(f.recommendation, Band::Pmo);
+        assert_eq!(f.index, 17.5);
+    }
+
+    #[test]
+    fn unanswered_question_can_be_the_flip() {
+        let r = crate::scoring::tests::small();
+        // Only b1 mid: index 50, hybrid. Answering a1 lo: a = 0 -> index (0 + 150)/4 = 37.5, pmo,
+        // delta 12.5; a2 lo: a = 20, index 42.5 (hybrid); a1 hi: a = 100, index 62.5 vmo, delta 12.5;
+        // b1 lo/hi: index 10 / 90, delta 40. a1 lo comes first.
+        let f = find(&r, &[None, None, Some(1)]).unwrap();
+        assert_eq!(f.question, "a1");
+        assert_eq!(f.from, None);
+        assert_eq!(f.to, "lo");
+        assert_eq!(f.index, 37.5);
+        assert_eq!(
+            sentence(&r, Some(&f)),
+            "Answering \"A1?\" with \"Lo\" would make it PMO (index 37.5)."
+        );
+    }
+
+    #[test]
+    fn matches_brute_force_on_the_example_sheets() {
+        let r = LoadedRubric::embedded().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sheets");
+        let mut n = 0;
+        let mut flips = 0;
+        let mut variants = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let s = crate::sheet::load_text(
+                &r,
+                &path.display().to_string(),
+                &text,
+                crate::sheet::SheetFormat::Toml,
+            )
+            .unwrap();
+            let got = find(&r, &s.choices);
+            assert_eq!(got, brute(&r, &s.choices), "{}", path.display());
+            // The examples sit more than 6.25 points from a boundary (one of 16
+            // equally weighted questions moves the index by at most 100/16), and no
+            // single answer trips a gate that changes them: none has a flip.
+            assert_eq!(got, None, "{}", path.display());
+            // Variants with answers removed, so unanswered questions are candidates
+            // and the index sits nearer the boundaries.
+            for step in 2..=5 {
+                for offset in 0..step {
+                    for keep in [false, true] {
+                        let v: Vec<Option<usize>> = s
+                            .choices
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| {
+                                if (i % step == offset) == keep {
+                                    *c
+                                } else {
+                                    None
+                                }
+                            })
+                            .collect();
+                        let got = find(&r, &v);
+                        assert_eq!(got, brute(&r, &v), "{} {v:?}", path.display());
+                        variants += 1;
+                        flips += usize::from(got.is_some());
+                    }
+                }
+            }
+            n += 1;
+        }
+        assert_eq!(n, 3);
+        // Not vacuous: many of the partial sheets do have a flip.
+        assert_eq!(variants, 3 * 14 * 2);
+        assert!(flips > variants / 4, "{flips} flips in {variants} variants");
+    }
+
+    #[test]
+    fn no_flip_when_nothing_can_move_it() {
+        let mut r = crate::scoring::tests::small();
+        // Bands so wide that every index is hybrid.
+        r.rubric.scoring.hybrid_from = 0.0;
+        r.rubric.scoring.vmo_from = 100.5;
+        assert_eq!(find(&r, &[Some(0), Some(0), Some(0)]), None);
+        assert_eq!(
+            sentence(&r, None),
+            "No single answer changes the recommendation."
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_brute_force_on_random_default_sheets(
+            c in proptest::collection::vec(proptest::option::of(0usize..5), 16)
+        ) {
+            let r = LoadedRubric::embedded().unwrap();
+            proptest::prop_assert_eq!(find(&r, &c), brute(&r, &c));
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The workshop's group result for people (tables, Markdown) and machines (JSON).
+
+use comfy_table::{Cell, CellAlignment};
+
+use super::markdown::cell;
+use super::table::{bar, new_table};
+use super::{Style, num, opt_num};
+use crate::rubric::{Band, Effect, LoadedRubric};
+use crate::workshop::{Tipping, Workshop};
+
+/// The group result as pretty JSON.
+pub fn json(w: &Workshop) -> String {
+    serde_json::to_string_pretty(w).unwrap_or_default() + "\n"
+}
+
+fn factor_title(rubric: &LoadedRubric, id: &str) -> String {
+    rubric
+        .rubric
+        .factor
+        .iter()
+        .find(|f| f.id == id)
+        .map_or_else(|| id.to_string(), |f| f.title.clone())
+}
+
+fn question_text(rubric: &LoadedRubric, id: &str) -> String {
+    rubric.question(id).map_or_else(
+        || id.to_string(),
+        |i| rubric.rubric.question[i].text.clone(),
+    )
+}
+
+fn option_label(rubric: &LoadedRubric, question: &str, option: &str) -> String {
+    rubric
+        .question(question)
+        .and_then(|i| {
+            rubric.rubric.question[i]
+                .option
+                .iter()
+                .find(|o| o.id == option)
+        })
+        .map_or_else(|| option.to_string(), |o| o.label.clone())
+}
+
+/// "PMO 2 · Hybrid 0 · VMO 2"
+pub fn counts(w: &Workshop) -> String {
+    Band::ALL
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {}",
+                b.label(),
+                w.recommendations.get(b).copied().unwrap_or(0)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The factor closest to changing the group result, as a sentence.
+pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
+    match t {
+        None => "No move of a single factor's mean changes the group recommendation.".into(),
+        Some(t) => format!(
+            "{} is closest to changing it: a group mean of {} instead of {} would make it {} (index {}), other factors unchanged.",
+            factor_title(rubric, &t.factor),
+            num(t.to),
+            num(t.mean),
+            t.recommendation.label(),
+            num(t.index)
+        ),
+    }
+}
+
+/// One line per gate that fired on the factor means.
+pub fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+    w.gates
+        .iter()
+        .map(|g| {
+            let msg = rubric
+                .rubric
+                .gate
+                .iter()
+                .find(|x| x.id == g.id)
+                .map_or("", |x| x.message.as_str());
+            let verb = match g.effect {
+                Effect::Cap => "caps at",
+                Effect::Floor => "raises to at least",
+            };
+            format!("{} ({verb} {}): {msg}", g.id, g.to.label())
+        })
+        .collect()
+}
+
+/// "Sponsor 87.5 vs pm 37.5 on Maturity (50.0 apart)" per flagged gap.
+pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+    let fi = |id: &str| rubric.rubric.factor.iter().position(|f| f.id == id);
+    w.flags
+        .iter()
+        .map(|g| {
+            let mean_of = |role: &str| {
+                w.roles
+                    .iter()
+                    .find(|r| r.role == role)
+                    .and_then(|r| fi(&g.factor).and_then(|i| r.factors[i].mean))
+            };
+            format!(
+                "{}: {} {} vs {} {} ({} points apart)",
+                factor_title(rubric, &g.factor),
+                g.roles[0],
+                opt_num(mean_of(&g.roles[0])),
+                g.roles[1],
+                opt_num(mean_of(&g.roles[1])),
+                num(g.difference)
+            )
+        })
+        .collect()
+}
+
+/// The split of an agenda item as "label: n" lines.
+fn split_lines(
+    rubric: &LoadedRubric,
+    question: &str,
+    w: &crate::workshop::AgendaItem,
+) -> Vec<String> {
+    w.split
+        .iter()
+        .map(|(o, c)| format!("{}: {c}", option_label(rubric, question, o)))
+        .collect()
+}
+
+/// The group result as tables: factors, verdict, agenda, roles.
+pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
+    let rb = &rubric.rubric;
+    let mut out = format!("Workshop · {} respondents\n", w.respondents);
+
+    let mut t = new_table(style);
+    t.set_header(vec![
+        "Factor",
+        "Mean",
+        "Median",
+        "Stdev",
+        "Min",
+        "Max",
+        "Answered",
+        "PMO ◂ mean ▸ VMO",
+    ]);
+    for (f, s) in rb.factor.iter().zip(&w.factors) {
+        t.add_row(vec![
+            Cell::new(&f.title),
+            Cell::new(opt_num(s.mean)),
+            Cell::new(opt_num(s.median)),
+            Cell::new(opt_num(s.stdev)),
+            Cell::new(opt_num(s.min)),
+            Cell::new(opt_num(s.max)),
+            Cell::new(format!("{}/{}", s.answered, w.respondents)),
+            Cell::new(s.mean.map(|m| bar(m, 16)).unwrap_or_default()),
+        ]);
+    }
+    for c in t.column_iter_mut().skip(1).take(6) {
+        c.set_cell_alignment(CellAlignment::Right);
+    }
+    out.push_str(&format!("{t}\n"));
+
+    let rec = rb.recommendation.get(w.recommendation);
+    let mut v = new_table(style);
+    v.add_row(vec![
+        Cell::new("Group index"),
+        Cell::new(format!(
+            "{} of 100, the mean of the respondents' indexes ({} band)",
+            num(w.index),
+            w.band.label()
+        )),
+    ]);
+    let changed = if w.band != w.recommendation {
+        format!(" (the {} band was changed by a gate)", w.band.label())
+    } else {
+        String::new()
+    };
+    v.add_row(vec![
+        Cell::new("Recommendation"),
+        Cell::new(format!(
+            "{} · {}{changed}",
+            w.recommendation.label().to_uppercase(),
+            rec.title
+        )),
+    ]);
+    v.add_row(vec![
+        Cell::new("Margin"),
+        Cell::new(format!(
+            "{} index points from the nearest band boundary",
+            num(w.margin)
+        )),
+    ]);
+    v.add_row(vec![Cell::new("Individual results"), Cell::new(counts(w))]);
+    let gates = gate_lines(rubric, w);
+    if !gates.is_empty() {
+        v.add_row(vec![Cell::new("Gates fired"), Cell::new(gates.join("\n"))]);
+    }
+    v.add_row(vec![
+        Cell::new("Closest to changing"),
+        Cell::new(tipping_sentence(rubric, w.tipping.as_ref())),
+    ]);
+    out.push_str(&format!("{v}\n"));
+
+    if !w.agenda.is_empty() {
+        out.push_str("\nAgenda: the questions the room disagrees on most come first\n");
+        let mut a = new_table(style);
+        a.set_header(vec!["#", "Question", "Stdev", "Answers"]);
+        for (i, item) in w.agenda.iter().enumerate() {
+            a.add_row(vec![
+                Cell::new(i + 1),
+                Cell::new(format!(
+                    "{}\n[{}]",
+                    question_text(rubric, &item.question),
+                    item.question
+                )),
+                Cell::new(num(item.stdev)).set_alignment(CellAlignment::Right),
+                Cell::new(split_lines(rubric, &item.question, item).join("\n")),
+            ]);
+        }
+        out.push_str(&format!("{a}\n"));
+    }
+
+    if !w.roles.is_empty() {
+        out.push_str("\nRoles: factor means per role\n");
+        let mut r = new_table(style);
+        let mut header = vec!["Role".to_string(), "Respondents".to_string()];
+        header.extend(rb.factor.iter().map(|f| f.id.clone()));
+        r.set_header(header);
+        for role in &w.roles {
+            let mut row = vec![Cell::new(&role.role), Cell::new(role.respondents)];
+            row.extend(
+                role.factors
+                    .iter()
+                    .map(|f| Cell::new(opt_num(f.mean)).set_alignment(CellAlignment::Right)),
+            );
+            r.add_row(row);
+        }
+        out.push_str(&format!("{r}\n"));
+        let flags = flag_lines(rubric, w);
+        if flags.is_empty() {
+            out.push_str(&format!(
+                "No two roles are {} points or more apart on any factor.\n",
+                crate::workshop::ROLE_GAP
+            ));
+        } else {
+            out.push_str(&format!(
+                "Roles {} points or more apart:\n",
+                crate::workshop::ROLE_GAP
+            ));
+            for f in flags {
+                out.push_str(&format!("  ⚑ {f}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// The group result as GitHub-flavoured Markdown.
+pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
+    let rb = &rubric.rubric;
+    let rec = rb.recommendation.get(w.recommendation);
+    let mut out = format!("# Workshop: {} respondents\n\n", w.respondents);
+    out.push_str(&format!(
+        "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
+        w.recommendation.label(),
+        cell(&rec.title),
+        num(w.index),
+        w.band.label(),
+        num(w.margin),
+        counts(w)
+    ));
+    for g in gate_lines(rubric, w) {
+        out.push_str(&format!("- Gate {}\n", cell(&g)));
+    }
+    out.push_str(&format!(
+        "\n{}\n\n## Factors\n\n| factor | mean | median | stdev | min | max | answered |\n|---|---|---|---|---|---|---|\n",
+        cell(&tipping_sentence(rubric, w.tipping.as_ref()))
+    ));
+    for (f, s) in rb.factor.iter().zip(&w.factors) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {}/{} |\n",
+            cell(&f.title),
+            opt_num(s.mean),
+            opt_num(s.median),
+            opt_num(s.stdev),
+            opt_num(s.min),
+            opt_num(s.max),
+            s.answered,
+            w.respondents
+        ));
+    }
+    if !w.agenda.is_empty() {
+        out.push_str("\n## Agenda\n\nMost divided first.\n\n| # | question | stdev | answers |\n|---|---|---|---|\n");
+        for (i, item) in w.agenda.iter().enumerate() {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                i + 1,
+                cell(&question_text(rubric, &item.question)),
+                num(item.stdev),
+                cell(&split_lines(rubric, &item.question, item).join("; "))
+            ));
+        }
+    }
+    if !w.roles.is_empty() {
+        out.push_str("\n## Roles\n\n| role | respondents |");
+        for f in &rb.factor {
+            out.push_str(&format!(" {} |", cell(&f.id)));
+        }
+        out.push_str(&format!("\n|---|---|{}\n", "---|".repeat(rb.factor.len())));
+        for role in &w.roles {
+            out.push_str(&format!("| {} | {} |", cell(&role.role), role.respondents));
+            for f in &role.factors {
+                out.push_str(&format!(" {} |", opt_num(f.mean)));
+            }
+            out.push('\n');
+        }
+        let flags = flag_lines(rubric, w);
+        if !flags.is_empty() {
+            out.push('\n');
+            for f in flags {
+                out.push_str(&format!("- ⚑ {}\n", cell(&f)));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,512 @@
+//! Workshop mode: many respondents' scored sheets become one group result, with the
+//! spread between them laid out so the room discusses where it disagrees rather than
+//! an average that hides it. Pure aggregation: data in, data out.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::batch::SheetResult;
+use crate::rubric::{Band, LoadedRubric};
+use crate::scoring::{self, FiredGate};
+use crate::sheet::ResolvedSheet;
+
+/// Two roles whose factor means are at least this many points apart are flagged.
+pub const ROLE_GAP: f64 = 20.0;
+
+/// Summary statistics of one factor over the respondents who answered it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorStats {
+    pub id: String,
+    /// `None` (JSON null) for the statistics when no respondent answered the factor.
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    /// Population standard deviation.
+    pub stdev: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// How many respondents answered at least one question of the factor.
+    pub answered: usize,
+}
+
+/// One question on the agenda, with how the answers split.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaItem {
+    /// Question id.
+    pub question: String,
+    /// Population standard deviation of the chosen options' scores.
+    pub stdev: f64,
+    /// Option id = how many chose it, in the rubric's option order; options nobody
+    /// chose are left out.
+    pub split: IndexMap<String, usize>,
+}
+
+/// A role's factor mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleFactor {
+    pub id: String,
+    pub mean: Option<f64>,
+}
+
+/// The respondents who gave one role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleStats {
+    pub role: String,
+    pub respondents: usize,
+    pub factors: Vec<RoleFactor>,
+}
+
+/// Two roles far apart on a factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleGap {
+    pub factor: String,
+    /// The two roles, in order of first appearance.
+    pub roles: [String; 2],
+    /// Absolute difference of their means.
+    pub difference: f64,
+}
+
+/// For a group: the factor whose mean needs the smallest move to change the group
+/// recommendation, other factor means held where they are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tipping {
+    pub factor: String,
+    /// The factor mean now.
+    pub mean: f64,
+    /// The factor mean that would change the recommendation.
+    pub to: f64,
+    pub recommendation: Band,
+    /// The group index it would give.
+    pub index: f64,
+}
+
+/// A note from a sheet's `[notes]`, with who wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    /// The respondent's name, or the sheet's source when the name is missing.
+    pub respondent: String,
+    pub question: String,
+    pub text: String,
+}
+
+/// The group result of a workshop.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workshop {
+    pub respondents: usize,
+    /// Mean of the respondents' indexes.
+    pub index: f64,
+    /// After the gates, applied to the factor means.
+    pub recommendation: Band,
+    /// The band of the group index, before gates.
+    pub band: Band,
+    pub margin: f64,
+    pub factors: Vec<FactorStats>,
+    /// Gates that fired on the factor means.
+    pub gates: Vec<FiredGate>,
+    pub agenda: Vec<AgendaItem>,
+    pub roles: Vec<RoleStats>,
+    /// Factors on which two roles are [`ROLE_GAP`] points or more apart.
+    pub flags: Vec<RoleGap>,
+    /// How many respondents got each recommendation.
+    pub recommendations: IndexMap<Band, usize>,
+    pub tipping: Option<Tipping>,
+    pub notes: Vec<Note>,
+}
+
+/// Population statistics: mean, median, standard deviation, min, max.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stats {
+    pub mean: f64,
+    pub median: f64,
+    pub stdev: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Statistics of a non-empty list; `None` when empty.
+pub fn stats(values: &[f64]) -> Option<Stats> {
+    if values.is_empty() {
+        return None;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    let median = if sorted.len() % 2 == 1 {
+        sorted[mid]
+    } else {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    };
+    Some(Stats {
+        mean,
+        median,
+        stdev: var.sqrt(),
+        min: sorted[0],
+        max: sorted[sorted.len() - 1],
+    })
+}
+
+fn mean(values: &[f64]) -> Option<f64> {
+    stats(values).map(|s| s.mean)
+}
+
+/// Aggregates scored sheets into one group result; `None` when there is none.
+pub fn aggregate(
+    rubric: &LoadedRubric,
+    members: &[(ResolvedSheet, SheetResult)],
+) -> Option<Workshop> {
+    if members.is_empty() {
+        return None;
+    }
+    let r = &rubric.rubric;
+    let n = members.len();
+    let index = members.iter().map(|(_, m)| m.evaluation.index).sum::<f64>() / n as f64;
+
+    let factor_values: Vec<Vec<f64>> = (0..r.factor.len())
+        .map(|fi| {
+            members
+                .iter()
+                .filter_map(|(_, m)| m.evaluation.factors.get(fi).and_then(|f| f.score))
+                .collect()
+        })
+        .collect();
+    let factors: Vec<FactorStats> = r
+        .factor
+        .iter()
+        .zip(&factor_values)
+        .map(|(f, vals)| {
+            let s = stats(vals);
+            FactorStats {
+                id: f.id.clone(),
+                mean: s.map(|s| s.mean),
+                median: s.map(|s| s.median),
+                stdev: s.map(|s| s.stdev),
+                min: s.map(|s| s.min),
+                max: s.map(|s| s.max),
+                answered: vals.len(),
+            }
+        })
+        .collect();
+    let means: Vec<Option<f64>> = factors.iter().map(|f| f.mean).collect();
+    let band = scoring::band_of(&r.scoring, index);
+    let (recommendation, gates) = scoring::apply_gates(rubric, band, &means);
+
+    let mut agenda: Vec<AgendaItem> = r
+        .question
+        .iter()
+        .enumerate()
+        .filter_map(|(qi, q)| {
+            let chosen: Vec<usize> = members
+                .iter()
+                .filter_map(|(s, _)| s.choices.get(qi).copied().flatten())
+                .collect();
+            let scores: Vec<f64> = chosen.iter().map(|&oi| q.option[oi].score).collect();
+            let st = stats(&scores)?;
+            let split = q
+                .option
+                .iter()
+                .enumerate()
+                .filter_map(|(oi, o)| {
+                    let c = chosen.iter().filter(|&&x| x == oi).count();
+                    (c > 0).then(|| (o.id.clone(), c))
+                })
+                .collect();
+            Some(AgendaItem {
+                question: q.id.clone(),
+                stdev: st.stdev,
+                split,
+            })
+        })
+        .collect();
+    // Stable: equal spreads keep rubric order.
+    agenda.sort_by(|a, b| b.stdev.total_cmp(&a.stdev));
+
+    let mut role_members: IndexMap<&str, Vec<&SheetResult>> = IndexMap::new();
+    for (_, m) in members {
+        if let Some(role) = m.role.as_deref() {
+            role_members.entry(role).or_default().push(m);
+        }
+    }
+    let roles: Vec<RoleStats> = role_members
+        .iter()
+        .map(|(role, ms)| RoleStats {
+            role: role.to_string(),
+            respondents: ms.len(),
+            factors: r
+                .factor
+                .iter()
+                .enumerate()
+                .map(|(fi, f)| {
+                    let vals: Vec<f64> = ms
+                        .iter()
+                        .filter_map(|m| m.evaluation.factors.get(fi).and_then(|f| f.score))
+                        .collect();
+                    RoleFactor {
+                        id: f.id.clone(),
+                        mean: mean(&vals),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let mut flags = Vec::new();
+    for (fi, f) in r.factor.iter().enumerate() {
+        for (i, a) in roles.iter().enumerate() {
+            for b in &roles[i + 1..] {
+                if let (Some(x), Some(y)) = (a.factors[fi].mean, b.factors[fi].mean) {
+                    let difference = (x - y).abs();
+                    if difference >= ROLE_GAP {
+                        flags.push(RoleGap {
+                            factor: f.id.clone(),
+                            roles: [a.role.clone(), b.role.clone()],
+                            difference,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    let recommendations = Band::ALL
+        .iter()
+        .map(|&b| {
+            let c = members
+                .iter()
+                .filter(|(_, m)| m.evaluation.recommendation == b)
+                .count();
+            (b, c)
+        })
+        .collect();
+
+    let notes = members
+        .iter()
+        .flat_map(|(s, m)| {
+            let who = m.respondent.clone().unwrap_or_else(|| m.source.clone());
+            s.sheet.notes.iter().map(move |(q, text)| Note {
+                respondent: who.clone(),
+                question: q.clone(),
+                text: text.clone(),
+            })
+        })
+        .collect();
+
+    Some(Workshop {
+        respondents: n,
+        index,
+        recommendation,
+        band,
+        margin: scoring::margin_of(&r.scoring, index),
+        tipping: tipping(rubric, index, &means, recommendation),
+        factors,
+        gates,
+        agenda,
+        roles,
+        flags,
+        recommendations,
+        notes,
+    })
+}
+
+/// The smallest move of one factor mean that changes the group recommendation.
+///
+/// The group index moves by the factor's share of the weight times the move; that is
+/// exact when every respondent answered every factor, and a close reading otherwise.
+/// Candidate means are every tenth of a point from 0 to 100 plus the exact points
+/// where a gate or a band boundary is crossed; the nearest one that changes the
+/// result wins, ties going to rubric order.
+pub fn tipping(
+    rubric: &LoadedRubric,
+    index: f64,
+    means: &[Option<f64>],
+    recommendation: Band,
+) -> Option<Tipping> {
+    let r = &rubric.rubric;
+    let wsum: f64 = r
+        .factor
+        .iter()
+        .zip(means)
+        .filter(|(_, m)| m.is_some())
+        .map(|(f, _)| f.weight)
+        .sum();
+    if wsum <= 0.0 {
+        return None;
+    }
+    let mut best: Option<(f64, Tipping)> = None;
+    for (fi, f) in r.factor.iter().enumerate() {
+        let Some(m) = means[fi] else { continue };
+        let share = f.weight / wsum;
+        let mut cands: Vec<f64> = (0..=1000).map(|k| k as f64 / 10.0).collect();
+        let mut critical: Vec<f64> = Vec::new();
+        for (g, &gf) in r.gate.iter().zip(&rubric.gate_factor) {
+            if gf == fi {
+                critical.extend(g.below.iter().chain(&g.at_least));
+            }
+        }
+        for boundary in [r.scoring.hybrid_from, r.scoring.vmo_from] {
+            critical.push(m + (boundary - index) / share);
+        }
+        // Either side of each critical point, so rounding cannot hide the crossing.
+        for c in critical {
+            cands.extend([c - 1e-9, c, c + 1e-9]);
+        }
+        cands.sort_by(f64::total_cmp);
+        for to in cands {
+            if !(0.0..=100.0).contains(&to) || to == m {
+                continue;
+            }
+            let new_index = index + share * (to - m);
+            let mut moved = means.to_vec();
+            moved[fi] = Some(to);
+            let band = scoring::band_of(&r.scoring, new_index);
+            let (rec, _) = scoring::apply_gates(rubric, band, &moved);
+            if rec == recommendation {
+                continue;
+            }
+            let d = (to - m).abs();
+            // Equal moves (up to rounding) go to the earlier factor.
+            if best.as_ref().is_none_or(|(bd, _)| d < *bd - 1e-6) {
+                best = Some((
+                    d,
+                    Tipping {
+                        factor: f.id.clone(),
+                        mean: m,
+                        to,
+                        recommendation: rec,
+                        index: new_index,
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_by_hand() {
+        // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, median (4+5)/2 = 4.5, variance 32/8 = 4, stdev 2.
+        let s = stats(&[9.0, 2.0, 4.0, 4.0, 5.0, 4.0, 5.0, 7.0]).unwrap();
+        assert_eq!(s.mean, 5.0);
+        assert_eq!(s.median, 4.5);
+        assert_eq!(s.stdev, 2.0);
+        assert_eq!((s.min, s.max), (2.0, 9.0));
+        // Odd count: the middle value; one value: stdev 0.
+        assert_eq!(stats(&[3.0, 1.0, 2.0]).unwrap().median, 2.0);
+        assert_eq!(stats(&[7.0]).unwrap().stdev, 0.0);
+        assert_eq!(stats(&[]), None);
+    }
+
+    fn member(
+        rubric: &LoadedRubric,
+        role: Option<&str>,
+        choices: Vec<Option<usize>>,
+    ) -> (ResolvedSheet, SheetResult) {
+        let sheet = ResolvedSheet {
+            source: "x.toml".into(),
+            sheet: crate::sheet::Sheet {
+                rubric: rubric.rubric.id.clone(),
+                role: role.map(str::to_string),
+                ..Default::default()
+            },
+            choices,
+            warnings: Vec::new(),
+        };
+        let result = crate::batch::score(rubric, &sheet).unwrap();
+        (sheet, result)
+    }
+
+    #[test]
+    fn role_gap_of_exactly_twenty_is_flagged_and_less_is_not() {
+        let mut r = crate::scoring::tests::small();
+        // b1's options scored 10 / 30 / 50 so the role means differ by exactly 20.
+        r.rubric.question[2].option[0].score = 10.0;
+        r.rubric.question[2].option[1].score = 30.0;
+        r.rubric.question[2].option[2].score = 29.0;
+        let ms = vec![
+            member(&r, Some("x"), vec![None, None, Some(0)]), // b = 10
+            member(&r, Some("y"), vec![None, None, Some(1)]), // b = 30: gap 20, flagged
+            member(&r, Some("z"), vec![None, None, Some(2)]), // b = 29: gap 19 with x, 1 with y
+            member(&r, None, vec![None, None, Some(2)]),      // no role: not in roles
+        ];
+        let w = aggregate(&r, &ms).unwrap();
+        assert_eq!(w.roles.len(), 3);
+        assert_eq!(w.flags.len(), 1);
+        assert_eq!(w.flags[0].factor, "b");
+        assert_eq!(w.flags[0].roles, ["x".to_string(), "y".to_string()]);
+        assert_eq!(w.flags[0].difference, 20.0);
+        // Factor a is answered by nobody: statistics are null, count 0.
+        assert_eq!(w.factors[0].answered, 0);
+        assert_eq!(w.factors[0].mean, None);
+    }
+
+    #[test]
+    fn tipping_matches_a_direct_search_on_the_small_rubric() {
+        let r = crate::scoring::tests::small();
+        // Two respondents: a1 hi, a2 lo, b1 mid (a 40, b 50, index 47.5) and
+        // a1 hi, a2 hi, b1 mid (a 85, b 50, index 58.75). Means a 62.5, b 50; group
+        // index 53.125, hybrid. Weights 1 and 3: a's share is 1/4.
+        // To reach vmo (60) a would need +27.5 to 90: 6.875/0.25 = 27.5.
+        // b's share is 3/4: +6.875/0.75 = 9.1666.. to 59.1666.. -> vmo; down to pmo
+        // needs -13.125/0.75 = -17.5. So b up by 9.17 wins.
+        let ms = vec![
+            member(&r, None, vec![Some(1), Some(0), Some(1)]),
+            member(&r, None, vec![Some(1), Some(1), Some(1)]),
+        ];
+        let w = aggregate(&r, &ms).unwrap();
+        assert_eq!(w.index, 53.125);
+        assert_eq!(w.recommendation, Band::Hybrid);
+        let t = w.tipping.unwrap();
+        assert_eq!(t.factor, "b");
+        assert!((t.to - (50.0 + 6.875 / 0.75)).abs() < 1e-6, "{t:?}");
+        assert_eq!(t.recommendation, Band::Vmo);
+        assert!((t.index - 60.0).abs() < 1e-6);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn stats_are_ordered(v in proptest::collection::vec(0.0f64..=100.0, 1..30)) {
+                let s = stats(&v).unwrap();
+                prop_assert!(s.min <= s.median && s.median <= s.max);
+                prop_assert!(s.min - 1e-9 <= s.mean && s.mean <= s.max + 1e-9);
+                prop_assert!(s.stdev >= 0.0 && s.stdev <= (s.max - s.min) / 2.0 + 1e-9);
+            }
+
+            /// With every factor answered by everyone, the mean of the indexes equals
+            /// the index of the factor means (the index is linear), which is what
+            /// makes the tipping factor's figures exact.
+            #[test]
+            fn group_index_is_the_index_of_the_means_when_all_answer(
+                sheets in proptest::collection::vec(
+                    (0usize..2, proptest::option::of(0usize..2), 0usize..3), 1..8)
+            ) {
+                let r = crate::scoring::tests::small();
+                let ms: Vec<_> = sheets
+                    .iter()
+                    .map(|&(a1, a2, b1)| member(&r, None, vec![Some(a1), a2, Some(b1)]))
+                    .collect();
+                let w = aggregate(&r, &ms).unwrap();
+                let means: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
+                let direct = crate::scoring::index_of(&r, &means).unwrap();
+                prop_assert!((w.index - direct).abs() < 1e-9, "{} vs {}", w.index, direct);
+                let total: usize = w.recommendations.values().sum();
+                prop_assert_eq!(total, ms.len());
+                for item in &w.agenda {
+                    let n: usize = item.split.values().sum();
+                    prop_assert!(n >= 1 && n <= ms.len());
+                }
+                if let Some(t) = &w.tipping {
+                    prop_assert!(t.recommendation != w.recommendation);
+                    prop_assert!((0.0..=100.0).contains(&t.to));
+                }
+            }
+        }
+    }
+}
