@@ -81,7 +81,9 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
     out
 }
 
-/// A printable questionnaire: every question with boxes to tick.
+/// A printable questionnaire: every question with boxes to tick. Option help is
+/// left out on purpose: it says which way an answer leans, and on paper that would
+/// steer the respondent.
 pub fn markdown(rubric: &LoadedRubric) -> String {
     let r = &rubric.rubric;
     let mut out = format!("# {}\n\n", r.title);
@@ -89,6 +91,8 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
         out.push_str(&format!("{}\n\n", r.description));
     }
     out.push_str("Respondent: ____________________  Role: ____________________\n\n");
+    out.push_str("Organisation: ____________________  Date: ____________________\n\n");
+    out.push_str("Tick one box per question; leave a question blank if you are not sure.\n\n");
     let mut n = 0;
     for (fi, f) in r.factor.iter().enumerate() {
         out.push_str(&format!("## {}\n\n", f.title));
@@ -107,14 +111,12 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
                 out.push_str(&format!("_{}_\n\n", h.trim()));
             }
             for o in &q.option {
-                out.push_str(&format!("- [ ] {}", o.label));
-                if let Some(h) = &o.help {
-                    out.push_str(&format!(": {}", h.trim()));
-                }
-                out.push('\n');
+                out.push_str(&format!("- [ ] {}\n", o.label));
             }
             out.push_str(&format!("\n<sub>`{}`</sub>\n\n", cell(&q.id)));
         }
     }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
     out
 }
