@@ -78,6 +78,21 @@ pub fn leaning(rubric: &LoadedRubric, score: f64) -> &'static str {
     }
 }
 
+/// One fired gate as a sentence: `id (caps at Hybrid): message`.
+pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String {
+    let msg = rubric
+        .rubric
+        .gate
+        .iter()
+        .find(|x| x.id == g.id)
+        .map_or("", |x| x.message.as_str());
+    let verb = match g.effect {
+        crate::rubric::Effect::Cap => "caps at",
+        crate::rubric::Effect::Floor => "raises to at least",
+    };
+    format!("{} ({verb} {}): {msg}", g.id, g.to.label())
+}
+
 /// A number as people read it: one decimal.
 pub fn num(x: f64) -> String {
     format!("{x:.1}")

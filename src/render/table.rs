@@ -9,7 +9,7 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Tab
 use super::{Sink, Style, leaning, num, opt_num};
 use crate::batch::SheetResult;
 use crate::diag::InputError;
-use crate::rubric::{Band, Effect, LoadedRubric};
+use crate::rubric::{Band, LoadedRubric};
 
 /// Above this many sheets, only the summary is shown unless detail is asked for.
 pub const DETAIL_LIMIT: usize = 20;
@@ -222,18 +222,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
         let lines: Vec<String> = e
             .gates
             .iter()
-            .map(|g| {
-                let msg = rb
-                    .gate
-                    .iter()
-                    .find(|x| x.id == g.id)
-                    .map_or("", |x| x.message.as_str());
-                let verb = match g.effect {
-                    Effect::Cap => "caps at",
-                    Effect::Floor => "raises to at least",
-                };
-                format!("{} ({verb} {}): {msg}", g.id, g.to.label())
-            })
+            .map(|g| super::gate_line(rubric, g))
             .collect();
         v.add_row(vec![
             styled("Gates fired", style, None, true),

@@ -5,7 +5,7 @@ use comfy_table::{Cell, CellAlignment};
 use super::markdown::cell;
 use super::table::{bar, new_table};
 use super::{Style, num, opt_num};
-use crate::rubric::{Band, Effect, LoadedRubric};
+use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
 /// The group result as pretty JSON.
@@ -75,19 +75,7 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
 pub fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     w.gates
         .iter()
-        .map(|g| {
-            let msg = rubric
-                .rubric
-                .gate
-                .iter()
-                .find(|x| x.id == g.id)
-                .map_or("", |x| x.message.as_str());
-            let verb = match g.effect {
-                Effect::Cap => "caps at",
-                Effect::Floor => "raises to at least",
-            };
-            format!("{} ({verb} {}): {msg}", g.id, g.to.label())
-        })
+        .map(|g| super::gate_line(rubric, g))
         .collect()
 }
 
