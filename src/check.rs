@@ -35,17 +35,17 @@ pub struct Rules {
 impl Rules {
     /// Checks the numbers are in range; the message names the flag.
     pub fn validate(&self) -> Result<(), String> {
-        if let Some(m) = self.min_margin {
-            if !(m.is_finite() && m >= 0.0) {
-                return Err(format!("--min-margin must be 0 or more, found {m}"));
-            }
+        if let Some(m) = self.min_margin
+            && !(m.is_finite() && m >= 0.0)
+        {
+            return Err(format!("--min-margin must be 0 or more, found {m}"));
         }
-        if let Some(a) = self.min_answered {
-            if !(0.0..=1.0).contains(&a) {
-                return Err(format!(
-                    "--min-answered must be a fraction within 0..=1, found {a}"
-                ));
-            }
+        if let Some(a) = self.min_answered
+            && !(0.0..=1.0).contains(&a)
+        {
+            return Err(format!(
+                "--min-answered must be a fraction within 0..=1, found {a}"
+            ));
         }
         Ok(())
     }

@@ -230,13 +230,13 @@ pub fn resolve(
         }
     }
     let mut warnings = Vec::new();
-    if let Some(v) = &sheet.rubric_version {
-        if *v != r.version {
-            warnings.push(format!(
-                "{source}: sheet was filled against rubric version {v}, the rubric in use is {}",
-                r.version
-            ));
-        }
+    if let Some(v) = &sheet.rubric_version
+        && *v != r.version
+    {
+        warnings.push(format!(
+            "{source}: sheet was filled against rubric version {v}, the rubric in use is {}",
+            r.version
+        ));
     }
     Ok(ResolvedSheet {
         source: source.to_string(),

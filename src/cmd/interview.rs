@@ -572,15 +572,13 @@ impl Theme for HelpTheme<'_> {
         active: bool,
     ) -> fmt::Result {
         self.base.format_select_prompt_item(f, text, active)?;
-        if active {
-            if let Some(h) = self.help.get(text) {
-                let body = wrap(h, self.width, "     ");
-                write!(
-                    f,
-                    "\n{}",
-                    style(body.trim_end_matches('\n')).for_stderr().dim()
-                )?;
-            }
+        if active && let Some(h) = self.help.get(text) {
+            let body = wrap(h, self.width, "     ");
+            write!(
+                f,
+                "\n{}",
+                style(body.trim_end_matches('\n')).for_stderr().dim()
+            )?;
         }
         Ok(())
     }
