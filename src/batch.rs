@@ -1,8 +1,15 @@
 //! Turning the paths on a command line into scored sheets: files, folders (walked
-//! in sorted order) and stdin, each bad input an error that does not stop the rest.
+//! in sorted order), survey exports (one sheet per row) and stdin, each bad input an
+//! error that does not stop the rest.
+//!
+//! [`stream`] hands results over one by one, in input order, as they are ready: files
+//! are read and scored in parallel a chunk at a time, exports row by row, so memory
+//! stays flat however many sheets go through.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::InputError;
@@ -26,6 +33,7 @@ pub fn format_of(path: &Path) -> Option<SheetFormat> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "toml" => Some(SheetFormat::Toml),
         "json" => Some(SheetFormat::Json),
+        "csv" => Some(SheetFormat::Csv),
         _ => None,
     }
 }
@@ -43,7 +51,7 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
             if out.len() == before {
                 out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
-                    "folder holds no .toml or .json sheet",
+                    "folder holds no .toml, .json or .csv sheet",
                 )));
             }
         } else if !p.exists() {
@@ -56,7 +64,7 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
                 Some(f) => out.push(Input::File(p.clone(), f)),
                 None => out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
-                    "unsupported file type; expected .toml or .json",
+                    "unsupported file type; expected .toml, .json or .csv",
                 ))),
             }
         }
@@ -86,10 +94,28 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
     }
 }
 
-/// Reads one input and resolves it against the rubric.
+/// Reads one input and resolves it against the rubric. A CSV export must hold
+/// exactly one row here; [`stream`] reads exports of any length.
 pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, InputError> {
     match input {
         Input::Bad(e) => Err(e.clone()),
+        Input::File(path, SheetFormat::Csv) => {
+            let mut rows = crate::csv_input::open(rubric, path)?;
+            let source = path.display().to_string();
+            let first = rows.next().unwrap_or_else(|| {
+                Err(InputError::new(
+                    &source,
+                    "holds a header row but no answers",
+                ))
+            });
+            match rows.count() {
+                0 => first,
+                n => Err(InputError::new(
+                    source,
+                    format!("holds {} rows where one sheet was expected", n + 1),
+                )),
+            }
+        }
         Input::File(path, format) => {
             let source = path.display().to_string();
             let text = read_text(path)?;
@@ -139,18 +165,21 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Loads and scores every input, keeping going past bad ones.
+    /// Loads and scores every input, keeping going past bad ones. Holds every result
+    /// in memory; [`stream`] does not.
     pub fn run(rubric: &LoadedRubric, inputs: &[Input]) -> Batch {
         let mut batch = Batch::default();
-        for input in inputs {
-            match load(rubric, input).and_then(|s| {
-                batch.warnings.extend(s.warnings.iter().cloned());
-                score(rubric, &s)
-            }) {
-                Ok(r) => batch.results.push(r),
-                Err(e) => batch.errors.push(e),
+        let collect = |event: Event<SheetResult>| {
+            match event {
+                Event::Item(r) => batch.results.push(r),
+                Event::Error(e) => batch.errors.push(e),
+                Event::Warning(w) => batch.warnings.push(w),
+                Event::Progress(_) => {}
             }
-        }
+            Ok(())
+        };
+        // The collector never fails, so neither does the run.
+        let _ = stream(rubric, inputs, |s| score(rubric, &s), collect);
         batch
     }
 
@@ -173,4 +202,142 @@ impl Batch {
             self.results.iter().map(|r| r.evaluation.index).sum::<f64>() / self.results.len() as f64
         })
     }
+}
+
+/// What a streaming run reports, in input order.
+#[derive(Debug)]
+pub enum Event<T> {
+    /// A sheet, as the run's `map` turned it.
+    Item(T),
+    /// A bad input, or a bad row of an export.
+    Error(InputError),
+    /// A remark that does not stop anything (a rubric-version mismatch, ignored columns).
+    Warning(String),
+    /// Bytes of input files read so far, now and then, for a progress bar.
+    Progress(u64),
+}
+
+/// How many single-sheet files are read and scored in parallel before their results
+/// are handed over.
+const FILE_CHUNK: usize = 256;
+/// How many rows of an export are resolved and scored in parallel at a time.
+#[allow(dead_code)]
+const ROW_CHUNK: usize = 2048;
+
+/// The total size of the input files, when every input is a file (for a progress
+/// bar); `None` when stdin is among them.
+pub fn input_bytes(inputs: &[Input]) -> Option<u64> {
+    inputs.iter().try_fold(0u64, |sum, i| match i {
+        Input::File(p, _) => Some(sum + std::fs::metadata(p).map_or(0, |m| m.len())),
+        Input::Bad(_) => Some(sum),
+        Input::Stdin(_) => None,
+    })
+}
+
+/// Reads every input, turns each sheet into a `T` with `map` (in parallel), and hands
+/// the outcomes to `handler` in input order, without ever holding a whole run. Stops
+/// early only when `handler` fails (a closed pipe), and returns that error.
+pub fn stream<T, F, H>(
+    rubric: &LoadedRubric,
+    inputs: &[Input],
+    map: F,
+    mut handler: H,
+) -> io::Result<()>
+where
+    T: Send,
+    F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
+    H: FnMut(Event<T>) -> io::Result<()>,
+{
+    let is_csv = |i: &Input| {
+        matches!(
+            i,
+            Input::File(_, SheetFormat::Csv) | Input::Stdin(SheetFormat::Csv)
+        )
+    };
+    let mut done_bytes = 0u64;
+    let mut at = 0;
+    while at < inputs.len() {
+        match &inputs[at] {
+            Input::File(path, SheetFormat::Csv) => {
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                match crate::csv_input::open(rubric, path) {
+                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
+                    Err(e) => handler(Event::Error(e))?,
+                }
+                done_bytes += size;
+                handler(Event::Progress(done_bytes))?;
+                at += 1;
+            }
+            Input::Stdin(SheetFormat::Csv) => {
+                match crate::csv_input::from_reader(rubric, "-", io::stdin().lock()) {
+                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
+                    Err(e) => handler(Event::Error(e))?,
+                }
+                at += 1;
+            }
+            _ => {
+                let end = inputs[at..]
+                    .iter()
+                    .take(FILE_CHUNK)
+                    .position(is_csv)
+                    .map_or((at + FILE_CHUNK).min(inputs.len()), |n| at + n);
+                let outcomes: Vec<(u64, Vec<String>, Result<T, InputError>)> = inputs[at..end]
+                    .par_iter()
+                    .map(|input| {
+                        let size = match input {
+                            Input::File(p, _) => std::fs::metadata(p).map_or(0, |m| m.len()),
+                            _ => 0,
+                        };
+                        match load(rubric, input) {
+                            Ok(mut sheet) => {
+                                let warnings = std::mem::take(&mut sheet.warnings);
+                                (size, warnings, map(sheet))
+                            }
+                            Err(e) => (size, Vec::new(), Err(e)),
+                        }
+                    })
+                    .collect();
+                for (size, warnings, outcome) in outcomes {
+                    for w in warnings {
+                        handler(Event::Warning(w))?;
+                    }
+                    handler(match outcome {
+                        Ok(t) => Event::Item(t),
+                        Err(e) => Event::Error(e),
+                    })?;
+                    done_bytes += size;
+                }
+                handler(Event::Progress(done_bytes))?;
+                at = end;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Streams the rows of one export: a chunk of rows is read, resolved and scored in
+/// parallel, handed over in order, and its buffers reused for the next chunk.
+fn stream_csv<R, T, F, H>(
+    mut rows: crate::csv_input::CsvSheets<'_, R>,
+    map: &F,
+    handler: &mut H,
+    done_before: u64,
+) -> io::Result<()>
+where
+    R: io::Read,
+    T: Send,
+    F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
+    H: FnMut(Event<T>) -> io::Result<()>,
+{
+    if let Some(w) = rows.header().warning() {
+        handler(Event::Warning(w))?;
+    }
+    for row in rows.by_ref() {
+        handler(match row.and_then(map) {
+            Ok(t) => Event::Item(t),
+            Err(e) => Event::Error(e),
+        })?;
+    }
+    handler(Event::Progress(done_before + rows.bytes_read()))?;
+    Ok(())
 }

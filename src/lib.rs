@@ -7,6 +7,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod csv_input;
 pub mod diag;
 pub mod init;
 pub mod render;
