@@ -156,6 +156,20 @@ pub fn score(rubric: &LoadedRubric, sheet: &ResolvedSheet) -> Result<SheetResult
     })
 }
 
+/// [`score`], taking the sheet: its source and names move into the result instead
+/// of being copied (the per-row path of a large export).
+pub fn score_owned(rubric: &LoadedRubric, sheet: ResolvedSheet) -> Result<SheetResult, InputError> {
+    let evaluation = evaluate(rubric, &sheet.choices)
+        .map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
+    Ok(SheetResult {
+        source: sheet.source,
+        respondent: sheet.sheet.respondent,
+        role: sheet.sheet.role,
+        organisation: sheet.sheet.organisation,
+        evaluation,
+    })
+}
+
 /// Every result and error of a run, in input order.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
@@ -179,7 +193,7 @@ impl Batch {
             Ok(())
         };
         // The collector never fails, so neither does the run.
-        let _ = stream(rubric, inputs, |s| score(rubric, &s), collect);
+        let _ = stream(rubric, inputs, |s| score_owned(rubric, s), collect);
         batch
     }
 
@@ -220,9 +234,8 @@ pub enum Event<T> {
 /// How many single-sheet files are read and scored in parallel before their results
 /// are handed over.
 const FILE_CHUNK: usize = 256;
-/// How many rows of an export are resolved and scored in parallel at a time.
-#[allow(dead_code)]
-const ROW_CHUNK: usize = 2048;
+/// How many rows of an export the reader thread parses before handing them over.
+const ROW_CHUNK: usize = 1024;
 
 /// The total size of the input files, when every input is a file (for a progress
 /// bar); `None` when stdin is among them.
@@ -261,7 +274,7 @@ where
             Input::File(path, SheetFormat::Csv) => {
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
                 match crate::csv_input::open(rubric, path) {
-                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
+                    Ok(rows) => stream_csv(rubric, rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
                 done_bytes += size;
@@ -269,8 +282,8 @@ where
                 at += 1;
             }
             Input::Stdin(SheetFormat::Csv) => {
-                match crate::csv_input::from_reader(rubric, "-", io::stdin().lock()) {
-                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
+                match crate::csv_input::from_reader(rubric, "-", io::stdin()) {
+                    Ok(rows) => stream_csv(rubric, rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
                 at += 1;
@@ -315,29 +328,76 @@ where
     Ok(())
 }
 
-/// Streams the rows of one export: a chunk of rows is read, resolved and scored in
-/// parallel, handed over in order, and its buffers reused for the next chunk.
+/// Streams the rows of one export in two overlapping steps: a reader thread parses
+/// rows a chunk at a time into reused records, while this thread resolves, scores
+/// and hands over the previous chunk. Chunks go back to the reader once done, so only
+/// a few exist and memory stays flat however long the file.
+///
+/// Rows are not spread over a thread pool: resolving and scoring a row costs about
+/// what parsing it does, and on two cores the reader and this thread already keep
+/// both busy (measured in `bench/`).
 fn stream_csv<R, T, F, H>(
+    rubric: &LoadedRubric,
     mut rows: crate::csv_input::CsvSheets<'_, R>,
     map: &F,
     handler: &mut H,
     done_before: u64,
 ) -> io::Result<()>
 where
-    R: io::Read,
-    T: Send,
-    F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
+    R: io::Read + Send,
+    F: Fn(ResolvedSheet) -> Result<T, InputError>,
     H: FnMut(Event<T>) -> io::Result<()>,
 {
-    if let Some(w) = rows.header().warning() {
+    use csv::StringRecord;
+    use std::sync::mpsc;
+    /// A parsed row and its line, or the error reading it.
+    type Slot = (StringRecord, Result<u64, InputError>);
+
+    let header = rows.header().clone();
+    if let Some(w) = header.warning() {
         handler(Event::Warning(w))?;
     }
-    for row in rows.by_ref() {
-        handler(match row.and_then(map) {
-            Ok(t) => Event::Item(t),
-            Err(e) => Event::Error(e),
-        })?;
-    }
-    handler(Event::Progress(done_before + rows.bytes_read()))?;
-    Ok(())
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<(Vec<Slot>, usize, u64)>(2);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<Slot>>();
+        scope.spawn(move || {
+            loop {
+                let mut chunk = empty_rx.try_recv().unwrap_or_default();
+                let mut n = 0;
+                while n < ROW_CHUNK {
+                    if n == chunk.len() {
+                        chunk.push((StringRecord::new(), Ok(0)));
+                    }
+                    match rows.read_record(&mut chunk[n].0) {
+                        Some(line) => chunk[n].1 = line,
+                        None => break,
+                    }
+                    n += 1;
+                }
+                // A closed channel means the handler gave up (a closed pipe): stop.
+                if n == 0 || full_tx.send((chunk, n, rows.bytes_read())).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut buf = String::new();
+        for (mut chunk, n, bytes) in full_rx {
+            for (record, line) in &mut chunk[..n] {
+                let outcome = match line {
+                    Ok(line) => header
+                        .resolve(rubric, *line, record, &mut buf)
+                        .and_then(map),
+                    Err(e) => Err(std::mem::replace(e, InputError::new("", ""))),
+                };
+                handler(match outcome {
+                    Ok(t) => Event::Item(t),
+                    Err(e) => Event::Error(e),
+                })?;
+            }
+            // The reader may have finished; then the chunk is simply dropped.
+            let _ = empty_tx.send(chunk);
+            handler(Event::Progress(done_before + bytes))?;
+        }
+        Ok(())
+    })
 }

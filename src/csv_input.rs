@@ -6,7 +6,7 @@
 //! which are ignored). Rows are then resolved one at a time against that map without
 //! allocating per cell, so a million-row export streams in flat memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -107,8 +107,13 @@ impl OptionMatcher {
             .map(|(_, i)| *i)
     }
 
-    /// The option a non-empty cell names; `buf` is scratch space reused across cells.
+    /// The option a cell names; `buf` is scratch space reused across cells. When
+    /// this returns `None`, `buf` is empty if and only if the cell was blank.
     fn find(&self, cell: &str, buf: &mut String) -> Option<usize> {
+        buf.clear();
+        if cell.is_empty() {
+            return None;
+        }
         match self.exact.iter().find(|(k, _)| **k == *cell) {
             Some((_, i)) => Some(*i),
             None => self.find_normalised(cell, buf),
@@ -262,7 +267,10 @@ impl HeaderMap {
         record: &StringRecord,
         buf: &mut String,
     ) -> Result<ResolvedSheet, InputError> {
-        let source = format!("{}:{line}", self.path);
+        let mut source = String::with_capacity(self.path.len() + 8);
+        source.push_str(&self.path);
+        source.push(':');
+        let _ = std::fmt::Write::write_fmt(&mut source, format_args!("{line}"));
         let r = &rubric.rubric;
         let mut choices = vec![None; r.question.len()];
         let mut sheet = Sheet {
@@ -273,11 +281,10 @@ impl HeaderMap {
             let field = match kind {
                 Column::Ignored => continue,
                 Column::Answer(qi) => {
-                    if cell.trim().is_empty() {
-                        continue;
-                    }
                     match self.matchers[*qi].find(cell, buf) {
                         Some(oi) => choices[*qi] = Some(oi),
+                        // Normalising left nothing: a blank cell, unanswered.
+                        None if buf.is_empty() => {}
                         None => return Err(unknown_answer(rubric, &source, *qi, cell)),
                     }
                     continue;
@@ -323,7 +330,11 @@ fn unknown_answer(rubric: &LoadedRubric, source: &str, qi: usize, cell: &str) ->
 /// The rows of one export, read and resolved one at a time.
 pub struct CsvSheets<'r, R: Read> {
     rubric: &'r LoadedRubric,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Lines<R>>,
+    /// Newlines at or before the start of the last row read.
+    newlines: u64,
+    /// The offset of the last of them.
+    last_newline: Option<u64>,
     header: HeaderMap,
     record: StringRecord,
     buf: String,
@@ -351,10 +362,15 @@ pub fn from_reader<'r, R: Read>(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .buffer_capacity(64 * 1024)
-        .from_reader(reader);
+        .from_reader(Lines {
+            inner: reader,
+            offset: 0,
+            last: 0,
+            newlines: VecDeque::new(),
+        });
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(csv_error(source, &e)),
+        Err(e) => return Err(csv_error(source, &e, Some(1))),
     };
     if headers.iter().all(|h| h.trim().is_empty()) {
         return Err(InputError::new(
@@ -366,6 +382,8 @@ pub fn from_reader<'r, R: Read>(
     Ok(CsvSheets {
         rubric,
         reader,
+        newlines: 0,
+        last_newline: None,
         header,
         record: StringRecord::new(),
         buf: String::new(),
@@ -373,9 +391,44 @@ pub fn from_reader<'r, R: Read>(
     })
 }
 
-/// An error of the csv reader, as an error about the row it happened in.
-fn csv_error(source: &str, e: &csv::Error) -> InputError {
-    let line = e.position().map(|p| p.line());
+/// The input, with the byte offsets of the newlines read through it but not yet
+/// passed by a row, each marked when a CR comes just before it.
+///
+/// The csv reader's own line numbers are one short after a CRLF line end (the
+/// usual one in exports): a row's position is taken before the `\n` of the line
+/// end before it is consumed. A row's line is therefore worked out here from the
+/// newlines at or before the byte where the reader says the row starts, plus those
+/// of any blank lines the reader skipped after it. (Files whose lines end in a bare
+/// CR, from very old Macs, count as one line.)
+struct Lines<R> {
+    inner: R,
+    offset: u64,
+    last: u8,
+    newlines: VecDeque<(u64, bool)>,
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = &buf[..n];
+        let base = self.offset;
+        let last = self.last;
+        self.newlines
+            .extend(memchr::memchr_iter(b'\n', read).map(|i| {
+                let before = if i == 0 { last } else { read[i - 1] };
+                (base + i as u64, before == b'\r')
+            }));
+        if let Some(&b) = read.last() {
+            self.last = b;
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// An error of the csv reader, as an error about the row it happened in (`line`,
+/// found as for rows).
+fn csv_error(source: &str, e: &csv::Error, line: Option<u64>) -> InputError {
     let at = |line: Option<u64>| match line {
         Some(l) => format!("{source}:{l}"),
         None => source.to_string(),
@@ -407,6 +460,27 @@ impl<R: Read> CsvSheets<'_, R> {
         &self.header
     }
 
+    /// The line a row starts on, from the byte the reader says it starts at.
+    fn line_at(&mut self, pos: Option<&csv::Position>) -> u64 {
+        let Some(pos) = pos else { return 0 };
+        let newlines = &mut self.reader.get_mut().newlines;
+        while let Some(&(at, cr)) = newlines.front() {
+            // A newline right after the last one (after a CR at most) ends a blank
+            // line, which the reader skipped on its way to the row.
+            let blank = match self.last_newline {
+                Some(prev) => at == prev + 1 || (at == prev + 2 && cr),
+                None => at == 0 || (at == 1 && cr),
+            };
+            if at > pos.byte() && !blank {
+                break;
+            }
+            newlines.pop_front();
+            self.newlines += 1;
+            self.last_newline = Some(at);
+        }
+        self.newlines + 1
+    }
+
     /// Bytes read so far, for progress.
     pub fn bytes_read(&self) -> u64 {
         self.reader.position().byte()
@@ -420,7 +494,7 @@ impl<R: Read> CsvSheets<'_, R> {
             return None;
         }
         match self.reader.read_record(record) {
-            Ok(true) => Some(Ok(record.position().map_or(0, |p| p.line()))),
+            Ok(true) => Some(Ok(self.line_at(record.position()))),
             Ok(false) => {
                 self.done = true;
                 None
@@ -429,7 +503,8 @@ impl<R: Read> CsvSheets<'_, R> {
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     self.done = true;
                 }
-                Some(Err(csv_error(&self.header.path, &e)))
+                let line = e.position().map(|p| self.line_at(Some(p)));
+                Some(Err(csv_error(&self.header.path, &e, line)))
             }
         }
     }
@@ -532,6 +607,30 @@ mod tests {
         assert!(empty.choices.iter().all(Option::is_none));
         assert_eq!(empty.sheet.role.as_deref(), Some("sponsor"));
         assert_eq!(sheets[4].as_ref().unwrap().sheet.role, None);
+    }
+
+    #[test]
+    fn rows_are_numbered_by_file_line_with_any_line_end() {
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let (a, b) = (&q.option[0].id, &q.option[1].id);
+        for bom in ["", "\u{feff}"] {
+            for nl in ["\n", "\r\n"] {
+                let text = format!(
+                    "{bom}{id},Name{nl}{a},\"two{nl}lines\"{nl}{b},{nl}{nl}{a},x{nl}{nl}{nl}{b},y{nl}",
+                    id = q.id
+                );
+                let sheets: Vec<_> = from_reader(&r, "f.csv", text.as_bytes())
+                    .unwrap()
+                    .map(|s| s.unwrap().source)
+                    .collect();
+                assert_eq!(
+                    sheets,
+                    ["f.csv:2", "f.csv:4", "f.csv:6", "f.csv:9"],
+                    "bom {bom:?} line end {nl:?}"
+                );
+            }
+        }
     }
 
     #[test]

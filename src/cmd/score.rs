@@ -93,7 +93,7 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
     batch::stream(
         &rubric,
         &inputs,
-        |s| batch::score(&rubric, &s),
+        |s| batch::score_owned(&rubric, s),
         |event| {
             match event {
                 Event::Item(r) => {
