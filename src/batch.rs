@@ -235,7 +235,7 @@ pub enum Event<T> {
 /// are handed over.
 const FILE_CHUNK: usize = 256;
 /// How many rows of an export the reader thread parses before handing them over.
-const ROW_CHUNK: usize = 1024;
+const ROW_CHUNK: usize = 128;
 
 /// The total size of the input files, when every input is a file (for a progress
 /// bar); `None` when stdin is among them.
@@ -274,7 +274,7 @@ where
             Input::File(path, SheetFormat::Csv) => {
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
                 match crate::csv_input::open(rubric, path) {
-                    Ok(rows) => stream_csv(rubric, rows, &map, &mut handler, done_bytes)?,
+                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
                 done_bytes += size;
@@ -283,7 +283,7 @@ where
             }
             Input::Stdin(SheetFormat::Csv) => {
                 match crate::csv_input::from_reader(rubric, "-", io::stdin()) {
-                    Ok(rows) => stream_csv(rubric, rows, &map, &mut handler, done_bytes)?,
+                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
                 at += 1;
@@ -329,15 +329,14 @@ where
 }
 
 /// Streams the rows of one export in two overlapping steps: a reader thread parses
-/// rows a chunk at a time into reused records, while this thread resolves, scores
-/// and hands over the previous chunk. Chunks go back to the reader once done, so only
-/// a few exist and memory stays flat however long the file.
+/// and resolves rows a chunk at a time, while this thread scores and hands over the
+/// chunk before. Emptied chunks go back to the reader, so only a few exist and
+/// memory stays flat however long the file.
 ///
-/// Rows are not spread over a thread pool: resolving and scoring a row costs about
-/// what parsing it does, and on two cores the reader and this thread already keep
-/// both busy (measured in `bench/`).
+/// Rows are not spread over a thread pool: on two cores, parsing and resolving on
+/// one side and scoring and writing on the other keep both busy in about equal
+/// measure (profiled with `bench/`), with rows handed over in order for free.
 fn stream_csv<R, T, F, H>(
-    rubric: &LoadedRubric,
     mut rows: crate::csv_input::CsvSheets<'_, R>,
     map: &F,
     handler: &mut H,
@@ -348,48 +347,30 @@ where
     F: Fn(ResolvedSheet) -> Result<T, InputError>,
     H: FnMut(Event<T>) -> io::Result<()>,
 {
-    use csv::StringRecord;
     use std::sync::mpsc;
-    /// A parsed row and its line, or the error reading it.
-    type Slot = (StringRecord, Result<u64, InputError>);
+    type Chunk = Vec<Result<ResolvedSheet, InputError>>;
 
-    let header = rows.header().clone();
-    if let Some(w) = header.warning() {
+    if let Some(w) = rows.header().warning() {
         handler(Event::Warning(w))?;
     }
     std::thread::scope(|scope| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<(Vec<Slot>, usize, u64)>(2);
-        let (empty_tx, empty_rx) = mpsc::channel::<Vec<Slot>>();
+        let (full_tx, full_rx) = mpsc::sync_channel::<(Chunk, u64)>(4);
+        let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
         scope.spawn(move || {
             loop {
-                let mut chunk = empty_rx.try_recv().unwrap_or_default();
-                let mut n = 0;
-                while n < ROW_CHUNK {
-                    if n == chunk.len() {
-                        chunk.push((StringRecord::new(), Ok(0)));
-                    }
-                    match rows.read_record(&mut chunk[n].0) {
-                        Some(line) => chunk[n].1 = line,
-                        None => break,
-                    }
-                    n += 1;
-                }
+                let mut chunk = empty_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(ROW_CHUNK));
+                chunk.extend(rows.by_ref().take(ROW_CHUNK));
                 // A closed channel means the handler gave up (a closed pipe): stop.
-                if n == 0 || full_tx.send((chunk, n, rows.bytes_read())).is_err() {
+                if chunk.is_empty() || full_tx.send((chunk, rows.bytes_read())).is_err() {
                     break;
                 }
             }
         });
-        let mut buf = String::new();
-        for (mut chunk, n, bytes) in full_rx {
-            for (record, line) in &mut chunk[..n] {
-                let outcome = match line {
-                    Ok(line) => header
-                        .resolve(rubric, *line, record, &mut buf)
-                        .and_then(map),
-                    Err(e) => Err(std::mem::replace(e, InputError::new("", ""))),
-                };
-                handler(match outcome {
+        for (mut chunk, bytes) in full_rx {
+            for row in chunk.drain(..) {
+                handler(match row.and_then(map) {
                     Ok(t) => Event::Item(t),
                     Err(e) => Event::Error(e),
                 })?;

@@ -76,27 +76,43 @@ fn number<W: Write>(out: &mut ::csv::Writer<W>, buf: &mut String, x: f64) -> io:
     Ok(())
 }
 
-/// Appends `x` exactly as `format!("{x}")` would, several times faster for most
-/// scores. ryu finds the shortest digits that read back as `x`, as `Display` does;
-/// the notation differs (`50.0` for `50`, exponents), and at 16 or 17 significant
-/// digits the two may break a tie between equally short digits differently. Only
-/// results of at most 15 significant digits, where no tie is possible (15-digit steps
-/// are wider than a double's spacing), are taken from ryu; the rest go to `Display`.
+/// Appends `x` exactly as `format!("{x}")` would, several times faster. ryu finds
+/// the shortest digits that read back as `x`, as `Display` does; the notation
+/// differs (`50.0` for `50`, exponents, left to `Display`), and when `x` lies exactly
+/// halfway between two equally short candidates the two break the tie differently.
+/// That can only happen when `x`, written out in full, has exactly one decimal more
+/// than the shortest digits; such numbers (never a weighted mean of thirds or
+/// ninths, the usual scores) also go to `Display`.
 pub fn push_number(buf: &mut String, x: f64) {
-    if x.is_finite() {
+    if x.is_finite() && x.abs() < 9e15 {
         let mut digits = ryu::Buffer::new();
         let s = digits.format_finite(x);
-        let significant = s
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .skip_while(|&d| d == b'0')
-            .count();
-        if significant <= 15 && !s.contains('e') {
-            buf.push_str(s.strip_suffix(".0").unwrap_or(s));
+        let s = s.strip_suffix(".0").unwrap_or(s);
+        let shown = s.find('.').map_or(0, |dot| s.len() - dot - 1);
+        if !s.contains('e') && exact_decimals(x) != shown + 1 {
+            buf.push_str(s);
             return;
         }
     }
     let _ = std::fmt::Write::write_fmt(buf, format_args!("{x}"));
+}
+
+/// How many decimals `x` has written out in full: a double is m * 2^e, and with m
+/// odd and e < 0 that is exactly -e decimals (2^-1 = 0.5, 2^-2 = 0.25...).
+fn exact_decimals(x: f64) -> usize {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), biased - 1075)
+    };
+    if m == 0 {
+        return 0;
+    }
+    let e = e + i64::from(m.trailing_zeros());
+    if e < 0 { (-e) as usize } else { 0 }
 }
 
 fn push_uint(buf: &mut String, mut n: u64) {
