@@ -126,8 +126,18 @@ pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, Input
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
                 .map_err(|e| InputError::new("-", format!("could not read stdin: {e}")))?;
             let text = text_from_bytes("-", bytes)?;
-            load_text(rubric, "-", &text, *format)
+            load_text(rubric, stdin_source(*format), &text, *format)
         }
+    }
+}
+
+/// How stdin is named in sources. Rows of an export are `NAME:LINE`, and `-:2`
+/// would read as a formula to a spreadsheet (and be escaped in csv output), so an
+/// export on stdin is called `stdin`.
+fn stdin_source(format: SheetFormat) -> &'static str {
+    match format {
+        SheetFormat::Csv => "stdin",
+        SheetFormat::Toml | SheetFormat::Json => "-",
     }
 }
 
@@ -282,7 +292,11 @@ where
                 at += 1;
             }
             Input::Stdin(SheetFormat::Csv) => {
-                match crate::csv_input::from_reader(rubric, "-", io::stdin()) {
+                match crate::csv_input::from_reader(
+                    rubric,
+                    stdin_source(SheetFormat::Csv),
+                    io::stdin(),
+                ) {
                     Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
@@ -381,4 +395,63 @@ where
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_mixed_folder_keeps_input_order() {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let q = &rubric.rubric.question[0];
+        let dir = std::env::temp_dir().join(format!("pmo-vmo-batch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // More files than one parallel chunk, an export in the middle, a bad file.
+        let n = FILE_CHUNK + 40;
+        for i in 0..n {
+            let oi = i % q.option.len();
+            let text = format!(
+                "rubric = \"pmo-vmo\"\nrespondent = \"r{i}\"\n[answers]\n{} = \"{}\"\n",
+                q.id, q.option[oi].id
+            );
+            std::fs::write(dir.join(format!("s{i:04}.toml")), text).unwrap();
+        }
+        let csv = format!(
+            "{},Name\n{},c1\n,c2\n{},c3\n",
+            q.id, q.option[0].id, q.option[1].id
+        );
+        std::fs::write(dir.join("s0100-export.csv"), csv).unwrap();
+        std::fs::write(dir.join("s0200-bad.toml"), "rubric = [").unwrap();
+
+        let batch = Batch::run(
+            &rubric,
+            &expand(std::slice::from_ref(&dir), SheetFormat::Toml),
+        );
+        let names: Vec<String> = batch
+            .results
+            .iter()
+            .map(|r| r.respondent.clone().unwrap_or_default())
+            .collect();
+        let mut want: Vec<String> = (0..n).map(|i| format!("r{i}")).collect();
+        // `s0100-export.csv` sorts before `s0100.toml`.
+        want.splice(100..100, ["c1".to_string(), "c3".to_string()]);
+        assert_eq!(names, want);
+        let errors: Vec<String> = batch.errors.iter().map(|e| e.source.clone()).collect();
+        let shown = |name: &str| dir.join(name).display().to_string();
+        assert_eq!(
+            errors,
+            [shown("s0100-export.csv") + ":3", shown("s0200-bad.toml")]
+        );
+        // Each result is its own sheet's, not a neighbour's.
+        for r in &batch.results {
+            if let Some(n) = r.respondent.as_deref().and_then(|s| s.strip_prefix('r')) {
+                let i: usize = n.parse().unwrap();
+                let want = q.option[i % q.option.len()].score;
+                assert_eq!(r.evaluation.factors[0].score, Some(want));
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
