@@ -79,7 +79,7 @@ F=$(median folder 1)
 SM=$(median score 2)
 PM=$(median parse 2)
 FM=$(median folder 2)
-SIZE=$(du -m "$CSV" | cut -f1)
+SIZE=$(du -Lm "$CSV" | cut -f1)
 
 awk -v rows="$ROWS" -v sheets="$SHEETS" -v runs="$RUNS" -v size="$SIZE" \
     -v p="$P" -v s="$S" -v c="$C" -v f="$F" -v sm="$SM" -v pm="$PM" -v fm="$FM" \

@@ -30,7 +30,9 @@ impl<'a, W: Write> CsvSink<'a, W> {
     fn start(&mut self) -> io::Result<()> {
         if !self.started {
             self.started = true;
-            self.out.write_record(summary_header(self.rubric))?;
+            self.out
+                .write_record(summary_header(self.rubric))
+                .map_err(io_error)?;
         }
         Ok(())
     }
@@ -41,6 +43,15 @@ pub fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
         _ => cell.into(),
+    }
+}
+
+/// A csv writer error as the I/O error it wraps, so that a closed pipe is still
+/// seen as one (`From<csv::Error>` would turn every error into `Other`).
+fn io_error(e: ::csv::Error) -> io::Error {
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        kind => io::Error::other(format!("{kind:?}")),
     }
 }
 
@@ -57,9 +68,9 @@ fn text<W: Write>(out: &mut ::csv::Writer<W>, buf: &mut String, cell: &str) -> i
         buf.clear();
         buf.push('\'');
         buf.push_str(cell);
-        out.write_field(buf.as_bytes())?;
+        out.write_field(buf.as_bytes()).map_err(io_error)?;
     } else {
-        out.write_field(cell.as_bytes())?;
+        out.write_field(cell.as_bytes()).map_err(io_error)?;
     }
     Ok(())
 }
@@ -72,7 +83,7 @@ fn number<W: Write>(out: &mut ::csv::Writer<W>, buf: &mut String, x: f64) -> io:
     if is_formula(buf.as_bytes()) {
         buf.insert(0, '\'');
     }
-    out.write_field(buf.as_bytes())?;
+    out.write_field(buf.as_bytes()).map_err(io_error)?;
     Ok(())
 }
 
@@ -142,18 +153,18 @@ impl<W: Write> Sink for CsvSink<'_, W> {
         text(out, buf, result.respondent.as_deref().unwrap_or_default())?;
         text(out, buf, result.role.as_deref().unwrap_or_default())?;
         number(out, buf, e.index)?;
-        out.write_field(e.recommendation.id())?;
-        out.write_field(e.band.id())?;
+        out.write_field(e.recommendation.id()).map_err(io_error)?;
+        out.write_field(e.band.id()).map_err(io_error)?;
         number(out, buf, e.margin)?;
         buf.clear();
         push_uint(buf, e.answered as u64);
         buf.push('/');
         push_uint(buf, e.questions as u64);
-        out.write_field(buf.as_bytes())?;
+        out.write_field(buf.as_bytes()).map_err(io_error)?;
         for f in &e.factors {
             match f.score {
                 Some(x) => number(out, buf, x)?,
-                None => out.write_field("")?,
+                None => out.write_field("").map_err(io_error)?,
             }
         }
         buf.clear();
@@ -166,8 +177,8 @@ impl<W: Write> Sink for CsvSink<'_, W> {
         if is_formula(buf.as_bytes()) {
             buf.insert(0, '\'');
         }
-        out.write_field(buf.as_bytes())?;
-        out.write_record(None::<&[u8]>)?;
+        out.write_field(buf.as_bytes()).map_err(io_error)?;
+        out.write_record(None::<&[u8]>).map_err(io_error)?;
         Ok(())
     }
 
