@@ -361,30 +361,47 @@ where
     F: Fn(ResolvedSheet) -> Result<T, InputError>,
     H: FnMut(Event<T>) -> io::Result<()>,
 {
+    use crate::csv_input::Row;
     use std::sync::mpsc;
-    type Chunk = Vec<Result<ResolvedSheet, InputError>>;
+    /// Rows resolved into reused buffers; the sheets are made on this thread, so
+    /// what they allocate is freed where it was allocated.
+    type Chunk = Vec<(Row, Result<(), InputError>)>;
 
-    if let Some(w) = rows.header().warning() {
+    let header = rows.header().clone();
+    if let Some(w) = header.warning() {
         handler(Event::Warning(w))?;
     }
     std::thread::scope(|scope| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<(Chunk, u64)>(4);
+        let (full_tx, full_rx) = mpsc::sync_channel::<(Chunk, usize, u64)>(4);
         let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
-        scope.spawn(move || {
+        let reader = std::thread::Builder::new().name("csv-reader".into());
+        let spawned = reader.spawn_scoped(scope, move || {
             loop {
-                let mut chunk = empty_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(ROW_CHUNK));
-                chunk.extend(rows.by_ref().take(ROW_CHUNK));
+                let mut chunk = empty_rx.try_recv().unwrap_or_default();
+                let mut n = 0;
+                while n < ROW_CHUNK {
+                    if n == chunk.len() {
+                        chunk.push((Row::default(), Ok(())));
+                    }
+                    match rows.next_row(&mut chunk[n].0) {
+                        Some(outcome) => chunk[n].1 = outcome,
+                        None => break,
+                    }
+                    n += 1;
+                }
                 // A closed channel means the handler gave up (a closed pipe): stop.
-                if chunk.is_empty() || full_tx.send((chunk, rows.bytes_read())).is_err() {
+                if n == 0 || full_tx.send((chunk, n, rows.bytes_read())).is_err() {
                     break;
                 }
             }
         });
-        for (mut chunk, bytes) in full_rx {
-            for row in chunk.drain(..) {
-                handler(match row.and_then(map) {
+        if let Err(e) = spawned {
+            return Err(io::Error::other(format!("could not start a thread: {e}")));
+        }
+        for (mut chunk, n, bytes) in full_rx {
+            for (row, outcome) in &mut chunk[..n] {
+                let sheet = std::mem::replace(outcome, Ok(())).map(|()| header.sheet(row));
+                handler(match sheet.and_then(map) {
                     Ok(t) => Event::Item(t),
                     Err(e) => Event::Error(e),
                 })?;

@@ -267,46 +267,87 @@ impl HeaderMap {
         record: &StringRecord,
         buf: &mut String,
     ) -> Result<ResolvedSheet, InputError> {
-        let mut source = String::with_capacity(self.path.len() + 8);
-        source.push_str(&self.path);
-        source.push(':');
-        let _ = std::fmt::Write::write_fmt(&mut source, format_args!("{line}"));
-        let r = &rubric.rubric;
-        let mut choices = vec![None; r.question.len()];
-        let mut sheet = Sheet {
-            rubric: self.rubric_id.clone(),
-            ..Sheet::default()
-        };
+        let mut row = Row::default();
+        self.resolve_into(rubric, line, record, buf, &mut row)?;
+        Ok(self.sheet(&row))
+    }
+
+    /// Resolves one row into `row`, reusing its buffers: no allocation unless the row
+    /// is bad. (A reader thread does this; the thread that scores makes the sheet, so
+    /// memory is allocated and freed on one thread.)
+    pub fn resolve_into(
+        &self,
+        rubric: &LoadedRubric,
+        line: u64,
+        record: &StringRecord,
+        buf: &mut String,
+        row: &mut Row,
+    ) -> Result<(), InputError> {
+        row.line = line;
+        row.choices.clear();
+        row.choices.resize(rubric.rubric.question.len(), None);
+        for m in &mut row.meta {
+            m.clear();
+        }
         for (kind, cell) in self.columns.iter().zip(record.iter()) {
             let field = match kind {
                 Column::Ignored => continue,
                 Column::Answer(qi) => {
                     match self.matchers[*qi].find(cell, buf) {
-                        Some(oi) => choices[*qi] = Some(oi),
+                        Some(oi) => row.choices[*qi] = Some(oi),
                         // Normalising left nothing: a blank cell, unanswered.
                         None if buf.is_empty() => {}
-                        None => return Err(unknown_answer(rubric, &source, *qi, cell)),
+                        None => {
+                            let source = format!("{}:{line}", self.path);
+                            return Err(unknown_answer(rubric, &source, *qi, cell));
+                        }
                     }
                     continue;
                 }
-                Column::Respondent => &mut sheet.respondent,
-                Column::Role => &mut sheet.role,
-                Column::Organisation => &mut sheet.organisation,
+                Column::Respondent => &mut row.meta[0],
+                Column::Role => &mut row.meta[1],
+                Column::Organisation => &mut row.meta[2],
             };
-            let cell = cell.trim();
             // Where two columns name the respondent (Microsoft's "Name" and a question
             // of one's own), the first one filled in wins.
-            if field.is_none() && !cell.is_empty() {
-                *field = Some(cell.to_string());
+            if field.is_empty() {
+                field.push_str(cell.trim());
             }
         }
-        Ok(ResolvedSheet {
-            source,
-            sheet,
-            choices,
-            warnings: Vec::new(),
-        })
+        Ok(())
     }
+
+    /// The sheet of a resolved row.
+    pub fn sheet(&self, row: &Row) -> ResolvedSheet {
+        let mut source = String::with_capacity(self.path.len() + 8);
+        source.push_str(&self.path);
+        source.push(':');
+        let _ = std::fmt::Write::write_fmt(&mut source, format_args!("{}", row.line));
+        let text = |s: &String| (!s.is_empty()).then(|| s.clone());
+        ResolvedSheet {
+            source,
+            sheet: Sheet {
+                rubric: self.rubric_id.clone(),
+                respondent: text(&row.meta[0]),
+                role: text(&row.meta[1]),
+                organisation: text(&row.meta[2]),
+                ..Sheet::default()
+            },
+            choices: row.choices.clone(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A row resolved into reusable buffers (see [`HeaderMap::resolve_into`]).
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    /// The line of the file the row starts on.
+    pub line: u64,
+    /// Per rubric question, the index of the chosen option.
+    pub choices: Vec<Option<usize>>,
+    /// Respondent, role and organisation; empty when not given.
+    pub meta: [String; 3],
 }
 
 fn unknown_answer(rubric: &LoadedRubric, source: &str, qi: usize, cell: &str) -> InputError {
@@ -507,6 +548,22 @@ impl<R: Read> CsvSheets<'_, R> {
                 Some(Err(csv_error(&self.header.path, &e, line)))
             }
         }
+    }
+}
+
+impl<R: Read> CsvSheets<'_, R> {
+    /// Reads and resolves the next row into `row`, reusing its buffers. `None` at the
+    /// end of the file.
+    pub fn next_row(&mut self, row: &mut Row) -> Option<Result<(), InputError>> {
+        let mut record = std::mem::take(&mut self.record);
+        let out = match self.read_record(&mut record)? {
+            Ok(line) => self
+                .header
+                .resolve_into(self.rubric, line, &record, &mut self.buf, row),
+            Err(e) => Err(e),
+        };
+        self.record = record;
+        Some(out)
     }
 }
 

@@ -99,8 +99,17 @@ pub fn push_number(buf: &mut String, x: f64) {
         let mut digits = ryu::Buffer::new();
         let s = digits.format_finite(x);
         let s = s.strip_suffix(".0").unwrap_or(s);
-        let shown = s.find('.').map_or(0, |dot| s.len() - dot - 1);
-        if !s.contains('e') && exact_decimals(x) != shown + 1 {
+        // One pass for both the exponent and the decimal point.
+        let (mut dot, mut exponent) = (None, false);
+        for (i, b) in s.bytes().enumerate() {
+            match b {
+                b'.' => dot = Some(i),
+                b'e' => exponent = true,
+                _ => {}
+            }
+        }
+        let shown = dot.map_or(0, |dot| s.len() - dot - 1);
+        if !exponent && exact_decimals(x) != shown + 1 {
             buf.push_str(s);
             return;
         }
