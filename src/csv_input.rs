@@ -721,6 +721,22 @@ mod tests {
     }
 
     #[test]
+    fn one_row_of_csv_text_loads_as_one_sheet() {
+        use crate::sheet::{SheetFormat, load_text};
+        let r = rubric();
+        let q = &r.rubric.question[2];
+        let one = format!("{},role\n{},pm\n", q.text, q.option[3].id);
+        let s = load_text(&r, "in.csv", &one, SheetFormat::Csv).unwrap();
+        assert_eq!((s.source.as_str(), s.choices[2]), ("in.csv:2", Some(3)));
+        let two = format!("{one}{},pm\n", q.option[1].id);
+        let e = load_text(&r, "in.csv", &two, SheetFormat::Csv).unwrap_err();
+        assert!(e.message.contains("2 rows"), "{}", e.message);
+        let none = format!("{},role\n", q.text);
+        let e = load_text(&r, "in.csv", &none, SheetFormat::Csv).unwrap_err();
+        assert!(e.message.contains("no answers"), "{}", e.message);
+    }
+
+    #[test]
     fn an_id_beats_a_label_that_spells_it() {
         let mut r = rubric();
         r.rubric.question[0].option[0].label = r.rubric.question[0].option[1].id.clone();
