@@ -1,8 +1,15 @@
 //! Turning the paths on a command line into scored sheets: files, folders (walked
-//! in sorted order) and stdin, each bad input an error that does not stop the rest.
+//! in sorted order), survey exports (one sheet per row) and stdin, each bad input an
+//! error that does not stop the rest.
+//!
+//! [`stream`] hands results over one by one, in input order, as they are ready: files
+//! are read and scored in parallel a chunk at a time, exports row by row, so memory
+//! stays flat however many sheets go through.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::InputError;
@@ -30,6 +37,7 @@ pub fn format_of(path: &Path) -> Option<SheetFormat> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "toml" => Some(SheetFormat::Toml),
         "json" => Some(SheetFormat::Json),
+        "csv" => Some(SheetFormat::Csv),
         _ => None,
     }
 }
@@ -47,7 +55,7 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
             if out.len() == before {
                 out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
-                    "folder holds no .toml or .json sheet",
+                    "folder holds no .toml, .json or .csv sheet",
                 )));
             }
         } else if !p.exists() {
@@ -60,7 +68,7 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
                 Some(f) => out.push(Input::File(p.clone(), f)),
                 None => out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
-                    "unsupported file type; expected .toml or .json",
+                    "unsupported file type; expected .toml, .json or .csv",
                 ))),
             }
         }
@@ -90,10 +98,28 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
     }
 }
 
-/// Reads one input and resolves it against the rubric.
+/// Reads one input and resolves it against the rubric. A CSV export must hold
+/// exactly one row here; [`stream`] reads exports of any length.
 pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, InputError> {
     match input {
         Input::Bad(e) => Err(e.clone()),
+        Input::File(path, SheetFormat::Csv) => {
+            let mut rows = crate::csv_input::open(rubric, path)?;
+            let source = path.display().to_string();
+            let first = rows.next().unwrap_or_else(|| {
+                Err(InputError::new(
+                    &source,
+                    "holds a header row but no answers",
+                ))
+            });
+            match rows.count() {
+                0 => first,
+                n => Err(InputError::new(
+                    source,
+                    format!("holds {} rows where one sheet was expected", n + 1),
+                )),
+            }
+        }
         Input::File(path, format) => {
             let source = path.display().to_string();
             let text = read_text(path)?;
@@ -109,6 +135,9 @@ pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, Input
     }
 }
 
+/// How stdin is named in sources. Rows of an export are `NAME:LINE`, and `-:2`
+/// would read as a formula to a spreadsheet (and be escaped in csv output), so an
+/// export on stdin is called `stdin`.
 /// A scored sheet as it appears in results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SheetResult {
@@ -125,16 +154,35 @@ pub struct SheetResult {
 
 /// Scores a resolved sheet; a sheet with no answer is an error.
 pub fn score(rubric: &LoadedRubric, sheet: &ResolvedSheet) -> Result<SheetResult, InputError> {
+    score_owned(rubric, sheet.clone())
+}
+
+/// [`score`], taking the sheet: its source and names move into the result instead
+/// of being copied (the per-row path of a large export).
+pub fn score_owned(rubric: &LoadedRubric, sheet: ResolvedSheet) -> Result<SheetResult, InputError> {
     let evaluation = evaluate(rubric, &sheet.choices)
         .map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
+    let flip = crate::flip::find(rubric, &sheet.choices);
     Ok(SheetResult {
-        source: sheet.source.clone(),
-        respondent: sheet.sheet.respondent.clone(),
-        role: sheet.sheet.role.clone(),
-        organisation: sheet.sheet.organisation.clone(),
+        source: sheet.source,
+        respondent: sheet.sheet.respondent,
+        role: sheet.sheet.role,
+        organisation: sheet.sheet.organisation,
         evaluation,
-        flip: crate::flip::find(rubric, &sheet.choices),
+        flip,
     })
+}
+
+/// Splits a result's source into its file and, for a row of an export
+/// (`responses.csv:7`), the row's line.
+pub fn split_source(source: &str) -> (&str, Option<usize>) {
+    if let Some((file, line)) = source.rsplit_once(':')
+        && file.to_ascii_lowercase().ends_with(".csv")
+        && let Ok(n) = line.parse()
+    {
+        return (file, Some(n));
+    }
+    (source, None)
 }
 
 /// Every result and error of a run, in input order.
@@ -146,18 +194,21 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Loads and scores every input, keeping going past bad ones.
+    /// Loads and scores every input, keeping going past bad ones. Holds every result
+    /// in memory; [`stream`] does not.
     pub fn run(rubric: &LoadedRubric, inputs: &[Input]) -> Batch {
         let mut batch = Batch::default();
-        for input in inputs {
-            match load(rubric, input).and_then(|s| {
-                batch.warnings.extend(s.warnings.iter().cloned());
-                score(rubric, &s)
-            }) {
-                Ok(r) => batch.results.push(r),
-                Err(e) => batch.errors.push(e),
+        let collect = |event: Event<SheetResult>| {
+            match event {
+                Event::Item(r) => batch.results.push(r),
+                Event::Error(e) => batch.errors.push(e),
+                Event::Warning(w) => batch.warnings.push(w),
+                Event::Progress(_) => {}
             }
-        }
+            Ok(())
+        };
+        // The collector never fails, so neither does the run.
+        let _ = stream(rubric, inputs, |s| score_owned(rubric, s), collect);
         batch
     }
 
@@ -182,19 +233,273 @@ impl Batch {
     }
 }
 
-/// Loads and scores every input like [`Batch::run`], but keeps each resolved sheet
-/// beside its result (for `check`, which reads the sheet's `[expect]`). One entry
-/// per input, in input order.
+/// Loads and scores every input like [`Batch::run`] (exports included), but keeps
+/// each resolved sheet beside its result (for `check`, which reads the sheet's
+/// `[expect]`). Outcomes in input order, then the warnings.
+#[allow(clippy::type_complexity)]
 pub fn run_keeping_sheets(
     rubric: &LoadedRubric,
     inputs: &[Input],
-) -> Vec<Result<(ResolvedSheet, SheetResult), InputError>> {
-    inputs
-        .iter()
-        .map(|input| {
-            let sheet = load(rubric, input)?;
-            let result = score(rubric, &sheet)?;
-            Ok((sheet, result))
-        })
-        .collect()
+) -> (
+    Vec<Result<(ResolvedSheet, SheetResult), InputError>>,
+    Vec<String>,
+) {
+    let mut outcomes = Vec::new();
+    let mut warnings = Vec::new();
+    let map = |sheet: ResolvedSheet| {
+        let result = score(rubric, &sheet)?;
+        Ok((sheet, result))
+    };
+    // Collecting never fails, so neither does the stream.
+    let _ = stream(rubric, inputs, map, |event| {
+        match event {
+            Event::Item(pair) => outcomes.push(Ok(pair)),
+            Event::Error(e) => outcomes.push(Err(e)),
+            Event::Warning(w) => warnings.push(w),
+            Event::Progress(_) => {}
+        }
+        Ok(())
+    });
+    (outcomes, warnings)
+}
+
+/// What a streaming run reports, in input order.
+#[derive(Debug)]
+pub enum Event<T> {
+    /// A sheet, as the run's `map` turned it.
+    Item(T),
+    /// A bad input, or a bad row of an export.
+    Error(InputError),
+    /// A remark that does not stop anything (a rubric-version mismatch, ignored columns).
+    Warning(String),
+    /// Bytes of input files read so far, now and then, for a progress bar.
+    Progress(u64),
+}
+
+/// How many single-sheet files are read and scored in parallel before their results
+/// are handed over.
+const FILE_CHUNK: usize = 256;
+/// How many rows of an export the reader thread parses before handing them over.
+const ROW_CHUNK: usize = 128;
+
+/// The total size of the input files, when every input is a file (for a progress
+/// bar); `None` when stdin is among them.
+pub fn input_bytes(inputs: &[Input]) -> Option<u64> {
+    inputs.iter().try_fold(0u64, |sum, i| match i {
+        Input::File(p, _) => Some(sum + std::fs::metadata(p).map_or(0, |m| m.len())),
+        Input::Bad(_) => Some(sum),
+        Input::Stdin(_) => None,
+    })
+}
+
+/// Reads every input, turns each sheet into a `T` with `map` (in parallel), and hands
+/// the outcomes to `handler` in input order, without ever holding a whole run. Stops
+/// early only when `handler` fails (a closed pipe), and returns that error.
+pub fn stream<T, F, H>(
+    rubric: &LoadedRubric,
+    inputs: &[Input],
+    map: F,
+    mut handler: H,
+) -> io::Result<()>
+where
+    T: Send,
+    F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
+    H: FnMut(Event<T>) -> io::Result<()>,
+{
+    let is_csv = |i: &Input| {
+        matches!(
+            i,
+            Input::File(_, SheetFormat::Csv) | Input::Stdin(SheetFormat::Csv)
+        )
+    };
+    let mut done_bytes = 0u64;
+    let mut at = 0;
+    while at < inputs.len() {
+        match &inputs[at] {
+            Input::File(path, SheetFormat::Csv) => {
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                match crate::csv_input::open(rubric, path) {
+                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
+                    Err(e) => handler(Event::Error(e))?,
+                }
+                done_bytes += size;
+                handler(Event::Progress(done_bytes))?;
+                at += 1;
+            }
+            Input::Stdin(SheetFormat::Csv) => {
+                match crate::csv_input::from_reader(rubric, STDIN, io::stdin()) {
+                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
+                    Err(e) => handler(Event::Error(e))?,
+                }
+                at += 1;
+            }
+            _ => {
+                let end = inputs[at..]
+                    .iter()
+                    .take(FILE_CHUNK)
+                    .position(is_csv)
+                    .map_or((at + FILE_CHUNK).min(inputs.len()), |n| at + n);
+                let outcomes: Vec<(u64, Vec<String>, Result<T, InputError>)> = inputs[at..end]
+                    .par_iter()
+                    .map(|input| {
+                        let size = match input {
+                            Input::File(p, _) => std::fs::metadata(p).map_or(0, |m| m.len()),
+                            _ => 0,
+                        };
+                        match load(rubric, input) {
+                            Ok(mut sheet) => {
+                                let warnings = std::mem::take(&mut sheet.warnings);
+                                (size, warnings, map(sheet))
+                            }
+                            Err(e) => (size, Vec::new(), Err(e)),
+                        }
+                    })
+                    .collect();
+                for (size, warnings, outcome) in outcomes {
+                    for w in warnings {
+                        handler(Event::Warning(w))?;
+                    }
+                    handler(match outcome {
+                        Ok(t) => Event::Item(t),
+                        Err(e) => Event::Error(e),
+                    })?;
+                    done_bytes += size;
+                }
+                handler(Event::Progress(done_bytes))?;
+                at = end;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Streams the rows of one export in two overlapping steps: a reader thread parses
+/// and resolves rows a chunk at a time, while this thread scores and hands over the
+/// chunk before. Emptied chunks go back to the reader, so only a few exist and
+/// memory stays flat however long the file.
+///
+/// Rows are not spread over a thread pool: on two cores, parsing and resolving on
+/// one side and scoring and writing on the other keep both busy in about equal
+/// measure (profiled with `bench/`), with rows handed over in order for free.
+fn stream_csv<R, T, F, H>(
+    mut rows: crate::csv_input::CsvSheets<'_, R>,
+    map: &F,
+    handler: &mut H,
+    done_before: u64,
+) -> io::Result<()>
+where
+    R: io::Read + Send,
+    F: Fn(ResolvedSheet) -> Result<T, InputError>,
+    H: FnMut(Event<T>) -> io::Result<()>,
+{
+    use crate::csv_input::Row;
+    use std::sync::mpsc;
+    /// Rows resolved into reused buffers; the sheets are made on this thread, so
+    /// what they allocate is freed where it was allocated.
+    type Chunk = Vec<(Row, Result<(), InputError>)>;
+
+    let header = rows.header().clone();
+    if let Some(w) = header.warning() {
+        handler(Event::Warning(w))?;
+    }
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<(Chunk, usize, u64)>(4);
+        let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
+        let reader = std::thread::Builder::new().name("csv-reader".into());
+        let spawned = reader.spawn_scoped(scope, move || {
+            loop {
+                let mut chunk = empty_rx.try_recv().unwrap_or_default();
+                let mut n = 0;
+                while n < ROW_CHUNK {
+                    if n == chunk.len() {
+                        chunk.push((Row::default(), Ok(())));
+                    }
+                    match rows.next_row(&mut chunk[n].0) {
+                        Some(outcome) => chunk[n].1 = outcome,
+                        None => break,
+                    }
+                    n += 1;
+                }
+                // A closed channel means the handler gave up (a closed pipe): stop.
+                if n == 0 || full_tx.send((chunk, n, rows.bytes_read())).is_err() {
+                    break;
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            return Err(io::Error::other(format!("could not start a thread: {e}")));
+        }
+        for (mut chunk, n, bytes) in full_rx {
+            for (row, outcome) in &mut chunk[..n] {
+                let sheet = std::mem::replace(outcome, Ok(())).map(|()| header.sheet(row));
+                handler(match sheet.and_then(map) {
+                    Ok(t) => Event::Item(t),
+                    Err(e) => Event::Error(e),
+                })?;
+            }
+            // The reader may have finished; then the chunk is simply dropped.
+            let _ = empty_tx.send(chunk);
+            handler(Event::Progress(done_before + bytes))?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_mixed_folder_keeps_input_order() {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let q = &rubric.rubric.question[0];
+        let dir = std::env::temp_dir().join(format!("pmo-vmo-batch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // More files than one parallel chunk, an export in the middle, a bad file.
+        let n = FILE_CHUNK + 40;
+        for i in 0..n {
+            let oi = i % q.option.len();
+            let text = format!(
+                "rubric = \"pmo-vmo\"\nrespondent = \"r{i}\"\n[answers]\n{} = \"{}\"\n",
+                q.id, q.option[oi].id
+            );
+            std::fs::write(dir.join(format!("s{i:04}.toml")), text).unwrap();
+        }
+        let csv = format!(
+            "{},Name\n{},c1\n,c2\n{},c3\n",
+            q.id, q.option[0].id, q.option[1].id
+        );
+        std::fs::write(dir.join("s0100-export.csv"), csv).unwrap();
+        std::fs::write(dir.join("s0200-bad.toml"), "rubric = [").unwrap();
+
+        let batch = Batch::run(
+            &rubric,
+            &expand(std::slice::from_ref(&dir), SheetFormat::Toml),
+        );
+        let names: Vec<String> = batch
+            .results
+            .iter()
+            .map(|r| r.respondent.clone().unwrap_or_default())
+            .collect();
+        let mut want: Vec<String> = (0..n).map(|i| format!("r{i}")).collect();
+        // `s0100-export.csv` sorts before `s0100.toml`.
+        want.splice(100..100, ["c1".to_string(), "c3".to_string()]);
+        assert_eq!(names, want);
+        let errors: Vec<String> = batch.errors.iter().map(|e| e.source.clone()).collect();
+        let shown = |name: &str| dir.join(name).display().to_string();
+        assert_eq!(
+            errors,
+            [shown("s0100-export.csv") + ":3", shown("s0200-bad.toml")]
+        );
+        // Each result is its own sheet's, not a neighbour's.
+        for r in &batch.results {
+            if let Some(n) = r.respondent.as_deref().and_then(|s| s.strip_prefix('r')) {
+                let i: usize = n.parse().unwrap();
+                let want = q.option[i % q.option.len()].score;
+                assert_eq!(r.evaluation.factors[0].score, Some(want));
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

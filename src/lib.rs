@@ -27,6 +27,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod csv_input;
 pub mod diag;
 pub mod flip;
 pub mod init;

@@ -56,6 +56,8 @@ pub struct Expect {
 pub enum SheetFormat {
     Toml,
     Json,
+    /// A survey export: one sheet per row (see [`crate::csv_input`]).
+    Csv,
 }
 
 /// A sheet resolved against a rubric: the chosen option of each question.
@@ -131,6 +133,10 @@ impl Sheet {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 serde_path_to_error::deserialize(de).map_err(|e| from_json_error(source, e))
             }
+            SheetFormat::Csv => Err(InputError::new(
+                source,
+                "a CSV export holds one sheet per row and has no sheet keys to parse",
+            )),
         }
     }
 
@@ -171,6 +177,7 @@ pub fn resolve(
                     None => e,
                 }
             }
+            SheetFormat::Csv => e,
         }
     };
     let r = &rubric.rubric;
@@ -246,13 +253,27 @@ pub fn resolve(
     })
 }
 
-/// Parses and resolves sheet text in one step.
+/// Parses and resolves sheet text in one step. CSV text must hold exactly one row
+/// (a whole export is read row by row with [`crate::csv_input`]).
 pub fn load_text(
     rubric: &LoadedRubric,
     source: &str,
     text: &str,
     format: SheetFormat,
 ) -> Result<ResolvedSheet, InputError> {
+    if format == SheetFormat::Csv {
+        let mut rows = crate::csv_input::from_reader(rubric, source, text.as_bytes())?;
+        let first = rows
+            .next()
+            .unwrap_or_else(|| Err(InputError::new(source, "holds a header row but no answers")));
+        return match rows.count() {
+            0 => first,
+            n => Err(InputError::new(
+                source,
+                format!("holds {} rows where one sheet was expected", n + 1),
+            )),
+        };
+    }
     let sheet = Sheet::parse(source, text, format)?;
     resolve(rubric, source, sheet, text, format)
 }

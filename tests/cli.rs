@@ -7,5 +7,6 @@ fn cli_cases() {
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
         .case("tests/cmd/*.trycmd")
+        // Cases that need stdin (a `.stdin` file beside them).
         .case("tests/cmd/*.toml");
 }

@@ -19,7 +19,8 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// One `::error` command. `file` is left out for stdin (`-`).
+/// One `::error` command. `file` is left out for stdin; a row of an export
+/// (`responses.csv:7`) points at its file and line.
 pub fn error_command(
     file: &str,
     line: Option<usize>,
@@ -27,8 +28,10 @@ pub fn error_command(
     title: &str,
     message: &str,
 ) -> String {
+    let (file, row) = crate::batch::split_source(file);
+    let line = line.or(row);
     let mut props = Vec::new();
-    if file != crate::batch::STDIN {
+    if file != crate::batch::STDIN && !file.starts_with(crate::batch::STDIN) {
         props.push(format!("file={}", escape_property(file)));
         if let Some(l) = line {
             props.push(format!("line={l}"));

@@ -117,12 +117,13 @@ pub fn run(g: &GlobalArgs, args: &CheckArgs) -> Result<ExitCode> {
     let rubric = cli::load_rubric(g, None)?;
     let inputs = batch::expand(&args.paths, args.input_format.into());
     let mut report = Report::default();
-    for outcome in batch::run_keeping_sheets(&rubric, &inputs) {
+    let (outcomes, warnings) = batch::run_keeping_sheets(&rubric, &inputs);
+    for w in &warnings {
+        cli::warn(w);
+    }
+    for outcome in outcomes {
         match outcome {
             Ok((sheet, result)) => {
-                for w in &sheet.warnings {
-                    cli::warn(w);
-                }
                 let mut v = check::judge(&rubric.rubric.version, &sheet, result, &rules);
                 if !v.passed() {
                     v.line = sheet_line(&sheet.source, &v);
@@ -145,11 +146,15 @@ pub fn run(g: &GlobalArgs, args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-/// The line of a failed sheet to annotate: the unmet expectation's key, else 1.
-/// Rereads the file (only for failures); stdin has no line to point at.
+/// The line of a failed sheet to annotate: the unmet expectation's key, else 1;
+/// for a row of an export, the row's line. Rereads the file (only for failures);
+/// stdin has no line to point at.
 fn sheet_line(source: &str, v: &check::Verdict) -> Option<usize> {
     if source == pmo_vmo::batch::STDIN {
         return None;
+    }
+    if let (_, Some(row)) = batch::split_source(source) {
+        return Some(row);
     }
     let path = Path::new(source);
     let format = format_of(path).unwrap_or(SheetFormat::Toml);

@@ -93,6 +93,11 @@ fn interrupted() -> ! {
     std::process::exit(130);
 }
 
+/// The format of a single answer sheet file: TOML or JSON (an export is many sheets).
+fn sheet_format(path: &Path) -> Option<SheetFormat> {
+    format_of(path).filter(|f| *f != SheetFormat::Csv)
+}
+
 /// Writes the sheet to a temporary file in the output's folder, then renames it
 /// over the output: a crash leaves the previous sheet or the new one, never half.
 struct Saver {
@@ -108,6 +113,9 @@ impl Saver {
                 let mut s = serde_json::to_string_pretty(sheet).map_err(io::Error::other)?;
                 s.push('\n');
                 s
+            }
+            SheetFormat::Csv => {
+                return Err(io::Error::other("an answer sheet is saved as TOML or JSON"));
             }
         };
         if text.trim().is_empty() {
@@ -164,7 +172,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
     // The sheet being resumed, validated like any other.
     let (mut base, choices) = match &args.resume {
         Some(path) => {
-            let format = format_of(path).with_context(|| {
+            let format = sheet_format(path).with_context(|| {
                 format!(
                     "{}: cannot resume: expected a .toml or .json sheet",
                     path.display()
@@ -185,7 +193,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
         .clone()
         .or_else(|| args.resume.clone())
         .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT));
-    let Some(format) = format_of(&output) else {
+    let Some(format) = sheet_format(&output) else {
         bail!(
             "{}: the answer sheet must end in .toml or .json",
             output.display()

@@ -1,11 +1,14 @@
 //! `pmo-vmo score`: score sheets and print the recommendation.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use pmo_vmo::batch::{self, Batch};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pmo_vmo::batch::{self, Event};
 use pmo_vmo::render::{self, Format, Style};
 use pmo_vmo::sheet::SheetFormat;
 
@@ -13,7 +16,8 @@ use crate::cli::{self, GlobalArgs};
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Answer sheets: .toml or .json files, folders (walked recursively), `-` for stdin
+    /// Answer sheets: .toml or .json files, .csv survey exports (one sheet per row),
+    /// folders (walked recursively), `-` for stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format
@@ -53,6 +57,7 @@ impl From<OutputFormat> for Format {
 pub enum InputFormat {
     Toml,
     Json,
+    Csv,
 }
 
 impl From<InputFormat> for SheetFormat {
@@ -60,6 +65,7 @@ impl From<InputFormat> for SheetFormat {
         match f {
             InputFormat::Toml => SheetFormat::Toml,
             InputFormat::Json => SheetFormat::Json,
+            InputFormat::Csv => SheetFormat::Csv,
         }
     }
 }
@@ -67,13 +73,6 @@ impl From<InputFormat> for SheetFormat {
 pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
     let rubric = cli::load_rubric(g, None)?;
     let inputs = batch::expand(&args.paths, args.input_format.into());
-    let batch = Batch::run(&rubric, &inputs);
-    for w in &batch.warnings {
-        cli::warn(w);
-    }
-    for e in &batch.errors {
-        cli::print_input_error(e);
-    }
     let style = Style {
         color: cli::use_color(g, false),
         width: cli::width(),
@@ -85,19 +84,125 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
             None
         },
     };
-    let out = std::io::stdout().lock();
+    // Results flow straight through the sink; a large buffer keeps a million rows of
+    // csv output from turning into a million small writes.
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut sink = render::sink(args.format.into(), &rubric, style, out);
-    // Errors first so each sink can place them; results keep input order.
-    for e in &batch.errors {
-        sink.error(e)?;
-    }
-    for r in &batch.results {
-        sink.result(r)?;
-    }
+    let mut progress = Progress::new(batch::input_bytes(&inputs));
+    let mut errors = 0usize;
+    batch::stream(
+        &rubric,
+        &inputs,
+        |s| batch::score_owned(&rubric, s),
+        |event| {
+            match event {
+                Event::Item(r) => {
+                    progress.sheet();
+                    sink.result(&r)?;
+                }
+                Event::Error(e) => {
+                    errors += 1;
+                    progress.sheet();
+                    progress.suspend(|| cli::print_input_error(&e));
+                    sink.error(&e)?;
+                }
+                Event::Warning(w) => progress.suspend(|| cli::warn(&w)),
+                Event::Progress(bytes) => progress.bytes(bytes),
+            }
+            Ok(())
+        },
+    )?;
+    progress.finish();
     sink.finish()?;
-    Ok(if batch.errors.is_empty() {
+    Ok(if errors == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
     })
+}
+
+/// A progress bar on stderr that shows up only for a long run on a terminal: after
+/// two seconds, or past a thousand sheets.
+struct Progress {
+    start: Instant,
+    total: Option<u64>,
+    sheets: u64,
+    bytes: u64,
+    bar: Option<ProgressBar>,
+    enabled: bool,
+}
+
+impl Progress {
+    const AFTER: Duration = Duration::from_secs(2);
+    const AFTER_SHEETS: u64 = 1000;
+
+    fn new(total: Option<u64>) -> Self {
+        Progress {
+            start: Instant::now(),
+            total,
+            sheets: 0,
+            bytes: 0,
+            bar: None,
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn sheet(&mut self) {
+        self.sheets += 1;
+        // Checking the clock on every sheet would cost more than scoring some.
+        if self.sheets.is_multiple_of(256) {
+            self.tick();
+        }
+    }
+
+    fn bytes(&mut self, bytes: u64) {
+        self.bytes = bytes;
+        self.tick();
+    }
+
+    fn tick(&mut self) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none()
+            && (self.sheets > Self::AFTER_SHEETS || self.start.elapsed() > Self::AFTER)
+        {
+            let bar = match self.total {
+                Some(total) => ProgressBar::with_draw_target(
+                    Some(total),
+                    ProgressDrawTarget::stderr_with_hz(4),
+                )
+                .with_style(
+                    ProgressStyle::with_template(
+                        "{bar:30} {percent:>3}% · {msg} · {elapsed} elapsed, about {eta} left",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ),
+                None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4))
+                    .with_style(
+                        ProgressStyle::with_template("{spinner} {msg} · {elapsed}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    ),
+            };
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.bytes);
+            bar.set_message(format!("{} sheets", self.sheets));
+        }
+    }
+
+    /// Runs `f` (which writes to stderr) with the bar out of the way.
+    fn suspend(&self, f: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
