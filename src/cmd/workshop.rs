@@ -40,15 +40,16 @@ pub fn load_members(
     paths: &[PathBuf],
     stdin_format: SheetFormat,
 ) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
-    let mut members = Vec::new();
+    let inputs = batch::expand(paths, stdin_format);
+    // The same loading as `check`: survey exports give one member per row.
+    let (outcomes, warnings) = batch::run_keeping_sheets(rubric, &inputs);
+    for w in &warnings {
+        cli::warn(w);
+    }
+    let mut members = Vec::with_capacity(outcomes.len());
     let mut failed = false;
-    for input in batch::expand(paths, stdin_format) {
-        match batch::load(rubric, &input).and_then(|s| {
-            for w in &s.warnings {
-                cli::warn(w);
-            }
-            batch::score(rubric, &s).map(|r| (s, r))
-        }) {
+    for outcome in outcomes {
+        match outcome {
             Ok(m) => members.push(m),
             Err(e) => {
                 cli::print_input_error(&e);
