@@ -283,6 +283,8 @@ pub struct LoadedRubric {
     /// For each gate, the index of its factor.
     pub gate_factor: Vec<usize>,
     question_index: HashMap<String, usize>,
+    /// Questions per factor, counted once (scoring reports it for every sheet).
+    per_factor: Vec<usize>,
 }
 
 impl LoadedRubric {
@@ -345,6 +347,11 @@ impl LoadedRubric {
             .enumerate()
             .map(|(i, q)| (q.id.clone(), i))
             .collect();
+        let question_factor: Vec<usize> = question_factor;
+        let mut per_factor = vec![0; rubric.factor.len()];
+        for &f in &question_factor {
+            per_factor[f] += 1;
+        }
         Ok(LoadedRubric {
             rubric,
             source: source.to_string(),
@@ -352,6 +359,7 @@ impl LoadedRubric {
             question_factor,
             gate_factor,
             question_index,
+            per_factor,
         })
     }
 
@@ -369,12 +377,8 @@ impl LoadedRubric {
     }
 
     /// The number of questions of each factor.
-    pub fn questions_per_factor(&self) -> Vec<usize> {
-        let mut counts = vec![0; self.rubric.factor.len()];
-        for &f in &self.question_factor {
-            counts[f] += 1;
-        }
-        counts
+    pub fn questions_per_factor(&self) -> &[usize] {
+        &self.per_factor
     }
 }
 
