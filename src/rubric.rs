@@ -331,7 +331,7 @@ impl LoadedRubric {
             .enumerate()
             .map(|(i, f)| (f.id.as_str(), i))
             .collect();
-        let question_factor = rubric
+        let question_factor: Vec<usize> = rubric
             .question
             .iter()
             .map(|q| factor_index[q.factor.as_str()])
@@ -347,7 +347,6 @@ impl LoadedRubric {
             .enumerate()
             .map(|(i, q)| (q.id.clone(), i))
             .collect();
-        let question_factor: Vec<usize> = question_factor;
         let mut per_factor = vec![0; rubric.factor.len()];
         for &f in &question_factor {
             per_factor[f] += 1;
