@@ -160,9 +160,25 @@ pub fn score(rubric: &LoadedRubric, sheet: &ResolvedSheet) -> Result<SheetResult
 /// [`score`], taking the sheet: its source and names move into the result instead
 /// of being copied (the per-row path of a large export).
 pub fn score_owned(rubric: &LoadedRubric, sheet: ResolvedSheet) -> Result<SheetResult, InputError> {
+    score_owned_with(rubric, sheet, true)
+}
+
+/// [`score_owned`], with the flip search only when `flip` is true. The search tries
+/// every other answer to every question, which costs more than scoring the sheet,
+/// so outputs that never show the flip (csv, markdown) leave it out; `flip` is then
+/// `None` in the result.
+pub fn score_owned_with(
+    rubric: &LoadedRubric,
+    sheet: ResolvedSheet,
+    flip: bool,
+) -> Result<SheetResult, InputError> {
     let evaluation = evaluate(rubric, &sheet.choices)
         .map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
-    let flip = crate::flip::find(rubric, &sheet.choices);
+    let flip = if flip {
+        crate::flip::find(rubric, &sheet.choices)
+    } else {
+        None
+    };
     Ok(SheetResult {
         source: sheet.source,
         respondent: sheet.sheet.respondent,
@@ -501,5 +517,27 @@ mod tests {
             }
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod flip_choice_tests {
+    use super::*;
+
+    #[test]
+    fn leaving_the_flip_out_changes_nothing_else() {
+        // Index 47.5 (hybrid); answering b1 "hi" instead would make it VMO.
+        let rubric = crate::scoring::tests::small();
+        let sheet = ResolvedSheet {
+            source: "s.toml".into(),
+            sheet: crate::sheet::Sheet::default(),
+            choices: vec![Some(1), Some(0), Some(1)],
+            warnings: Vec::new(),
+        };
+        let with = score_owned_with(&rubric, sheet.clone(), true).unwrap();
+        let without = score_owned_with(&rubric, sheet, false).unwrap();
+        assert!(with.flip.is_some(), "{:?}", with.evaluation);
+        assert_eq!(without.flip, None);
+        assert_eq!(with.evaluation, without.evaluation);
     }
 }

@@ -87,13 +87,15 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
     // Results flow straight through the sink; a large buffer keeps a million rows of
     // csv output from turning into a million small writes.
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut sink = render::sink(args.format.into(), &rubric, style, out);
+    let format: render::Format = args.format.into();
+    let with_flip = format.shows_flip();
+    let mut sink = render::sink(format, &rubric, style, out);
     let mut progress = Progress::new(batch::input_bytes(&inputs));
     let mut errors = 0usize;
     batch::stream(
         &rubric,
         &inputs,
-        |s| batch::score_owned(&rubric, s),
+        |s| batch::score_owned_with(&rubric, s, with_flip),
         |event| {
             match event {
                 Event::Item(r) => {

@@ -24,6 +24,13 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// Whether the format shows each sheet's flip (so it is worth computing).
+    pub fn shows_flip(self) -> bool {
+        matches!(self, Format::Table | Format::Json)
+    }
+}
+
 /// How human output should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
