@@ -41,3 +41,24 @@ proptest! {
         let _ = sheet::load_text(&rubric, "s.json", &text, SheetFormat::Json);
     }
 }
+
+const EXPORT: &str = include_str!("fixtures/forms/microsoft.csv");
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn mangled_export_scores_or_reports_each_bad_row(at in 0usize..40_000, len in 0usize..40, insert in "[ -~\n\",;]{0,12}") {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, mangle(EXPORT, at, len, &insert)).unwrap();
+        let inputs = pmo_vmo::batch::expand(&[path], SheetFormat::Toml);
+        let b = pmo_vmo::Batch::run(&rubric, &inputs);
+        // Every row is accounted for: a result or an error naming the file.
+        prop_assert!(!b.results.is_empty() || !b.errors.is_empty());
+        for e in &b.errors {
+            prop_assert!(e.source.contains("export.csv"), "{}", e);
+        }
+    }
+}
