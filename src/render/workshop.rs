@@ -60,14 +60,23 @@ pub fn counts(w: &Workshop) -> String {
 pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
     match t {
         None => "No move of a single factor's mean changes the group recommendation.".into(),
-        Some(t) => format!(
-            "{} is closest to changing it: a group mean of {} instead of {} would make it {} (index {}), other factors unchanged.",
-            factor_title(rubric, &t.factor),
-            num(t.to),
-            num(t.mean),
-            t.recommendation.label(),
-            num(t.index)
-        ),
+        Some(t) => {
+            // Moving down, the change happens strictly below a boundary (the search
+            // lands a hair under it); moving up, at the boundary itself. The shown
+            // figure is rounded the safe way, so that the sentence stays true.
+            let target = if t.to < t.mean {
+                format!("below {}", num(((t.to + 1e-6) * 10.0).floor() / 10.0))
+            } else {
+                format!("of {} or more", num(((t.to - 1e-6) * 10.0).ceil() / 10.0))
+            };
+            format!(
+                "{} is closest to changing it: a group mean {target} instead of {} would make it {} (index {}), other factors unchanged.",
+                factor_title(rubric, &t.factor),
+                num(t.mean),
+                t.recommendation.label(),
+                num(t.index)
+            )
+        }
     }
 }
 
@@ -312,4 +321,31 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(mean: f64, to: f64) -> String {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let t = Tipping {
+            factor: "maturity".into(),
+            mean,
+            to,
+            recommendation: Band::Hybrid,
+            index: 50.0,
+        };
+        tipping_sentence(&rubric, Some(&t))
+    }
+
+    #[test]
+    fn tipping_figures_are_rounded_so_the_sentence_stays_true() {
+        // Down: a hair under the boundary 50 reads "below 50.0"; 47.26 reads 47.2.
+        assert!(sentence(86.1, 50.0 - 1e-9).contains("a group mean below 50.0 instead of 86.1"));
+        assert!(sentence(86.1, 47.26).contains("below 47.2 "));
+        // Up: 92.74 or more needs "92.8 or more", never "92.7".
+        assert!(sentence(55.0, 92.74).contains("of 92.8 or more instead of 55.0"));
+        assert!(sentence(55.0, 60.0).contains("of 60.0 or more"));
+    }
 }
