@@ -199,7 +199,7 @@ pub fn judge(
         expected.min_margin = Some(min);
         let shown = short(e.margin, min);
         let min_s = trim(min.to_string());
-        if e.margin >= min {
+        if crate::scoring::reaches(e.margin, min) {
             held.push(format!("margin {shown} >= {min_s}"));
         } else {
             failures.push(Failure {

@@ -219,8 +219,8 @@ impl Gate {
     /// Whether the gate fires for a factor score.
     pub fn fires(&self, score: f64) -> bool {
         match (self.below, self.at_least) {
-            (Some(b), _) => score < b,
-            (None, Some(a)) => score >= a,
+            (Some(b), _) => !crate::scoring::reaches(score, b),
+            (None, Some(a)) => crate::scoring::reaches(score, a),
             (None, None) => false,
         }
     }
@@ -430,12 +430,26 @@ fn check_unique<'a>(
     }
 }
 
+/// The range a weight must fall in. The contract asks for `> 0`; the bounds keep
+/// the weighted sums exact enough (no overflow to infinity, no subnormal quotients).
+pub const MIN_WEIGHT: f64 = 1e-6;
+pub const MAX_WEIGHT: f64 = 1e6;
+
 fn check_weight(out: &mut Vec<Problem>, path: Vec<Seg>, w: f64) {
     if !(w.is_finite() && w > 0.0) {
         out.push((
             path,
             false,
             format!("weight must be greater than 0, found {w}"),
+        ));
+    } else if !(MIN_WEIGHT..=MAX_WEIGHT).contains(&w) {
+        out.push((
+            path,
+            false,
+            format!(
+                "weight must be between 0.000001 and 1000000 (weights are relative, so \
+                 scale them into that range), found {w:e}"
+            ),
         ));
     }
 }

@@ -53,11 +53,25 @@ impl std::fmt::Display for NothingAnswered {
 
 impl std::error::Error for NothingAnswered {}
 
+/// How far below a boundary a weighted mean may fall and still count as on it.
+///
+/// Weighted means are not exact in floating point: weights 0.1 and 0.2 over scores of
+/// 60 give 59.99999999999999. Every comparison against a boundary or a gate threshold
+/// goes through [`reaches`], so such a mean lands where the exact arithmetic puts it.
+/// Scores live in 0..=100, so a billionth of a point is far below anything a rubric
+/// can mean and far above the rounding error of a few hundred additions.
+pub const TOLERANCE: f64 = 1e-9;
+
+/// `value >= threshold`, up to [`TOLERANCE`].
+pub fn reaches(value: f64, threshold: f64) -> bool {
+    value >= threshold - TOLERANCE
+}
+
 /// The band of an index under the rubric's boundaries.
 pub fn band_of(scoring: &Scoring, index: f64) -> Band {
-    if index < scoring.hybrid_from {
+    if !reaches(index, scoring.hybrid_from) {
         Band::Pmo
-    } else if index < scoring.vmo_from {
+    } else if !reaches(index, scoring.vmo_from) {
         Band::Hybrid
     } else {
         Band::Vmo
@@ -65,12 +79,14 @@ pub fn band_of(scoring: &Scoring, index: f64) -> Band {
 }
 
 /// Distance from the index to the nearest boundary of its band (before gates).
+/// Never negative: an index a rounding error short of a boundary is on it.
 pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
-    match band_of(scoring, index) {
+    let m = match band_of(scoring, index) {
         Band::Pmo => scoring.hybrid_from - index,
         Band::Vmo => index - scoring.vmo_from,
         Band::Hybrid => (index - scoring.hybrid_from).min(scoring.vmo_from - index),
-    }
+    };
+    m.max(0.0)
 }
 
 /// Applies the gates, in file order, to a band given per-factor scores.
@@ -300,6 +316,29 @@ next-steps = ["go"]
         assert_eq!(e.margin, 7.5); // min(47.5-40, 60-47.5)
         assert!(e.gates.is_empty());
         assert_eq!(e.answered, 3);
+    }
+
+    #[test]
+    fn a_mean_a_rounding_error_short_of_a_boundary_is_on_it() {
+        // (0.1*60 + 0.2*60) / (0.1 + 0.2) is 59.99999999999999 in f64.
+        let mut r = small();
+        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 1.0]) {
+            q.weight = w;
+            q.option[1].score = 60.0;
+        }
+        r.rubric.factor[0].weight = 0.1;
+        r.rubric.factor[1].weight = 0.2;
+        r.rubric.gate[0].below = Some(60.0);
+        let e = evaluate(&r, &[Some(1), Some(1), Some(1)]).unwrap();
+        let a = e.factors[0].score.unwrap();
+        assert!(a < 60.0, "the premise: the mean falls short, {a}");
+        assert_eq!(e.band, Band::Vmo);
+        assert_eq!(e.recommendation, Band::Vmo);
+        assert!(e.gates.is_empty(), "{:?}", e.gates);
+        assert_eq!(e.margin, 0.0);
+        // A real shortfall still counts.
+        assert_eq!(band_of(&r.rubric.scoring, 60.0 - 1e-6), Band::Hybrid);
+        assert!(r.rubric.gate[0].fires(60.0 - 1e-6));
     }
 
     #[test]

@@ -346,9 +346,10 @@ pub fn tipping(
         for boundary in [r.scoring.hybrid_from, r.scoring.vmo_from] {
             critical.push(m + (boundary - index) / share);
         }
-        // Either side of each critical point, so rounding cannot hide the crossing.
+        // Either side of each critical point, far enough out that the comparisons'
+        // tolerance (scoring::TOLERANCE) cannot hide the crossing.
         for c in critical {
-            cands.extend([c - 1e-9, c, c + 1e-9]);
+            cands.extend([c - 1e-6, c, c + 1e-6]);
         }
         cands.sort_by(f64::total_cmp);
         for to in cands {

@@ -65,9 +65,9 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
             // lands a hair under it); moving up, at the boundary itself. The shown
             // figure is rounded the safe way, so that the sentence stays true.
             let target = if t.to < t.mean {
-                format!("below {}", num(((t.to + 1e-6) * 10.0).floor() / 10.0))
+                format!("below {}", num(((t.to + 1e-4) * 10.0).floor() / 10.0))
             } else {
-                format!("of {} or more", num(((t.to - 1e-6) * 10.0).ceil() / 10.0))
+                format!("of {} or more", num(((t.to - 1e-4) * 10.0).ceil() / 10.0))
             };
             format!(
                 "{} is closest to changing it: a group mean {target} instead of {} would make it {} (index {}), other factors unchanged.",
@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn tipping_figures_are_rounded_so_the_sentence_stays_true() {
         // Down: a hair under the boundary 50 reads "below 50.0"; 47.26 reads 47.2.
-        assert!(sentence(86.1, 50.0 - 1e-9).contains("a group mean below 50.0 instead of 86.1"));
+        assert!(sentence(86.1, 50.0 - 1e-6).contains("a group mean below 50.0 instead of 86.1"));
         assert!(sentence(86.1, 47.26).contains("below 47.2 "));
         // Up: 92.74 or more needs "92.8 or more", never "92.7".
         assert!(sentence(55.0, 92.74).contains("of 92.8 or more instead of 55.0"));
