@@ -29,10 +29,14 @@ pub struct Sheet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
     /// Question id = option id; a missing question is unanswered.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub answers: IndexMap<String, String>,
     /// Free-text evidence per question id.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
     pub notes: IndexMap<String, String>,
     /// What `check` expects of this sheet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,6 +53,37 @@ pub struct Expect {
     /// The smallest acceptable margin, in index points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_margin: Option<f64>,
+}
+
+/// A string map that refuses a key given twice. TOML refuses it while parsing; JSON
+/// does not, and a map would silently keep the last answer.
+fn unique_keys<'de, D>(de: D) -> Result<IndexMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = IndexMap<String, String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a table of question ids to strings")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some((k, v)) = map.next_entry::<String, String>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!(
+                        "question `{k}` is given twice; keep one"
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    de.deserialize_map(Unique)
 }
 
 /// The file formats a sheet can come in.
@@ -131,7 +166,17 @@ impl Sheet {
             }
             SheetFormat::Json => {
                 let de = &mut serde_json::Deserializer::from_str(text);
-                serde_path_to_error::deserialize(de).map_err(|e| from_json_error(source, e))
+                let sheet = serde_path_to_error::deserialize(&mut *de)
+                    .map_err(|e| from_json_error(source, e))?;
+                // Anything after the closing brace is an error, not a comment.
+                de.end().map_err(|e| {
+                    let mut ie =
+                        InputError::new(source, "unexpected text after the sheet's closing brace");
+                    ie.line = Some(e.line());
+                    ie.column = Some(e.column());
+                    ie
+                })?;
+                Ok(sheet)
             }
             SheetFormat::Csv => Err(InputError::new(
                 source,
@@ -311,6 +356,44 @@ mod tests {
         let e = load_text(&r, "s.json", &bad, SheetFormat::Json).unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("rubrik"), "{}", e.message);
+    }
+
+    #[test]
+    fn json_sheet_with_trailing_text_or_a_repeated_answer_is_refused() {
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let one = format!("\"{}\": \"{}\"", q.id, q.option[0].id);
+        let good = format!("{{\"rubric\": \"pmo-vmo\", \"answers\": {{{one}}}}}\n");
+        assert!(load_text(&r, "s.json", &good, SheetFormat::Json).is_ok());
+
+        let trailing = format!("{good}}}garbage\n");
+        let e = load_text(&r, "s.json", &trailing, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.message.contains("after the sheet's closing brace"),
+            "{}",
+            e.message
+        );
+
+        let twice = format!(
+            "{{\"rubric\": \"pmo-vmo\", \"answers\": {{\n{one},\n{}}}}}\n",
+            one.replace(
+                &format!("\"{}\"", q.option[0].id),
+                &format!("\"{}\"", q.option[1].id)
+            )
+        );
+        let e = load_text(&r, "s.json", &twice, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("answers"));
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.message.contains(&format!("`{}` is given twice", q.id)),
+            "{}",
+            e.message
+        );
+
+        let notes = r#"{"rubric": "pmo-vmo", "notes": {"a": "x", "a": "y"}}"#;
+        let e = load_text(&r, "s.json", notes, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("notes"));
     }
 
     #[test]
