@@ -151,6 +151,17 @@ pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Writes a command's whole output and returns `code`. A reader that went away
+/// (`pmo-vmo check ... | head -1`) does not turn failures or errors into success:
+/// the status is what the run found, whoever read the output.
+pub fn emit(bytes: &[u8], code: ExitCode) -> anyhow::Result<ExitCode> {
+    match write_stdout(bytes) {
+        Ok(()) => Ok(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Whether an error is stdout's reader going away (`pmo-vmo score ... | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {

@@ -138,12 +138,12 @@ pub fn run(g: &GlobalArgs, args: &CheckArgs) -> Result<ExitCode> {
     }
     let mut out = Vec::new();
     check::render(args.format.into(), &rubric, &report, &mut out)?;
-    cli::write_stdout(&out)?;
-    Ok(match report.status() {
+    let code = match report.status() {
         RunStatus::Passed => ExitCode::SUCCESS,
         RunStatus::Failed => ExitCode::from(1),
         RunStatus::Error => ExitCode::from(2),
-    })
+    };
+    cli::emit(&out, code)
 }
 
 /// The line of a failed sheet to annotate: the unmet expectation's key, else 1;

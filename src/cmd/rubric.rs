@@ -91,12 +91,12 @@ pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
                     t
                 }
             };
-            cli::write_stdout(text.as_bytes())?;
-            Ok(if findings.is_empty() {
+            let code = if findings.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
-            })
+            };
+            cli::emit(text.as_bytes(), code)
         }
         RubricCommand::Schema { sheet } => {
             let text = if *sheet {

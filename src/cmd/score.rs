@@ -92,7 +92,7 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
     let mut sink = render::sink(format, &rubric, style, out);
     let mut progress = Progress::new(batch::input_bytes(&inputs));
     let mut errors = 0usize;
-    batch::stream(
+    let streamed = batch::stream(
         &rubric,
         &inputs,
         |s| batch::score_owned_with(&rubric, s, with_flip),
@@ -113,14 +113,21 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
             }
             Ok(())
         },
-    )?;
+    )
+    .and_then(|()| sink.finish());
     progress.finish();
-    sink.finish()?;
-    Ok(if errors == 0 {
+    let code = if errors == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
-    })
+    };
+    match streamed {
+        // The reader went away (`| head`): the run stops there, and its status is
+        // that of the sheets read so far, not success.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(code),
+    }
 }
 
 /// A progress bar on stderr that shows up only for a long run on a terminal: after

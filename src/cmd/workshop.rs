@@ -79,10 +79,10 @@ pub fn run(g: &GlobalArgs, args: &WorkshopArgs) -> Result<ExitCode> {
             },
         ),
     };
-    cli::write_stdout(text.as_bytes())?;
-    Ok(if failed {
+    let code = if failed {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    cli::emit(text.as_bytes(), code)
 }
