@@ -129,8 +129,8 @@ pub struct Factor {
     /// What the factor is about.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    /// Weight of the factor in the index (> 0, default 1).
-    #[schemars(extend("exclusiveMinimum" = 0))]
+    /// Relative weight of the factor in the index (0.000001..=1000000, default 1).
+    #[schemars(range(min = 0.000001, max = 1000000.0))]
     #[serde(default = "default_weight")]
     pub weight: f64,
 }
@@ -149,8 +149,8 @@ pub struct Question {
     /// What the question probes and why it matters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// Weight of the question within its factor (> 0, default 1).
-    #[schemars(extend("exclusiveMinimum" = 0))]
+    /// Relative weight of the question in its factor (0.000001..=1000000, default 1).
+    #[schemars(range(min = 0.000001, max = 1000000.0))]
     #[serde(default = "default_weight")]
     pub weight: f64,
     /// The possible answers, from PMO-leaning to VMO-leaning.

@@ -50,8 +50,9 @@ pub struct Expect {
     /// The recommendation (after gates) the sheet must get.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<Band>,
-    /// The smallest acceptable margin, in index points.
+    /// The smallest acceptable margin, in index points (0 or more).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0))]
     pub min_margin: Option<f64>,
 }
 
@@ -271,6 +272,16 @@ pub fn resolve(
             return Err(locate(e, "notes", qid, true));
         }
     }
+    if let Some(m) = sheet.expect.as_ref().and_then(|x| x.min_margin)
+        && !(m.is_finite() && m >= 0.0)
+    {
+        let e = InputError::new(
+            source,
+            format!("min-margin must be a number of index points, 0 or more, found {m}"),
+        )
+        .with_key("expect.min-margin");
+        return Err(locate(e, "expect", "min-margin", false));
+    }
     let mut sheet = sheet;
     for field in [
         &mut sheet.respondent,
@@ -394,6 +405,24 @@ mod tests {
         let notes = r#"{"rubric": "pmo-vmo", "notes": {"a": "x", "a": "y"}}"#;
         let e = load_text(&r, "s.json", notes, SheetFormat::Json).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("notes"));
+    }
+
+    #[test]
+    fn an_expected_margin_that_is_not_a_distance_is_an_error() {
+        let r = rubric();
+        for (text, shown) in [("-1.0", "-1"), ("nan", "NaN"), ("inf", "inf")] {
+            let toml = format!("rubric = \"pmo-vmo\"\n\n[expect]\nmin-margin = {text}\n");
+            let e = load_text(&r, "s.toml", &toml, SheetFormat::Toml).unwrap_err();
+            assert_eq!(e.key.as_deref(), Some("expect.min-margin"));
+            assert_eq!(e.line, Some(4), "{text}");
+            assert!(
+                e.message.ends_with(&format!("found {shown}")),
+                "{}",
+                e.message
+            );
+        }
+        let ok = "rubric = \"pmo-vmo\"\n[expect]\nmin-margin = 0\n";
+        assert!(load_text(&r, "s.toml", ok, SheetFormat::Toml).is_ok());
     }
 
     #[test]
