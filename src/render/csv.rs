@@ -13,6 +13,8 @@ pub struct CsvSink<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: ::csv::Writer<W>,
     started: bool,
+    /// An input failed (said on stderr).
+    errored: bool,
     /// Scratch space for one cell, reused: a million rows, no allocation per cell.
     cell: String,
 }
@@ -23,6 +25,7 @@ impl<'a, W: Write> CsvSink<'a, W> {
             rubric,
             out: ::csv::Writer::from_writer(out),
             started: false,
+            errored: false,
             cell: String::new(),
         }
     }
@@ -195,11 +198,16 @@ impl<W: Write> Sink for CsvSink<'_, W> {
 
     fn error(&mut self, _error: &InputError) -> io::Result<()> {
         // Errors go to stderr only; a CSV consumer reads rows.
+        self.errored = true;
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        self.start()?;
+        // Nothing scored because the input failed: no lone header on stdout. (Nothing
+        // scored and nothing failed, such as an export with no rows, keeps the header.)
+        if !self.errored {
+            self.start()?;
+        }
         self.out.flush()
     }
 }

@@ -57,6 +57,12 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
+        // One input that could not be scored: stderr has said why, and stdout stays
+        // empty, as for the other formats. Several errors still make a document, so
+        // that a batch's consumer can read them in `errors`.
+        if !self.started && self.errors.len() == 1 {
+            return self.out.flush();
+        }
         self.start()?;
         if self.count > 0 {
             self.out.write_all(b"\n  ")?;

@@ -11,6 +11,8 @@ pub struct MarkdownSink<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     started: bool,
+    /// An input failed (said on stderr).
+    errored: bool,
     counts: [usize; 3],
     sum: f64,
     n: usize,
@@ -22,6 +24,7 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
             rubric,
             out,
             started: false,
+            errored: false,
             counts: [0; 3],
             sum: 0.0,
             n: 0,
@@ -58,10 +61,15 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
     }
 
     fn error(&mut self, _error: &InputError) -> io::Result<()> {
+        self.errored = true;
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
+        // Nothing scored because the input failed: no empty table on stdout.
+        if self.n == 0 && self.errored {
+            return self.out.flush();
+        }
         self.start()?;
         writeln!(self.out)?;
         let counts: Vec<String> = Band::ALL
