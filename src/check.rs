@@ -136,13 +136,14 @@ fn trim(s: String) -> String {
     }
 }
 
-/// Judges one scored sheet. `rubric_version` is the version of the rubric in use.
+/// Judges one scored sheet against the rules, under the rubric in use.
 pub fn judge(
-    rubric_version: &str,
+    rubric: &crate::LoadedRubric,
     sheet: &ResolvedSheet,
     result: SheetResult,
     rules: &Rules,
 ) -> Verdict {
+    let rubric_version = rubric.rubric.version.as_str();
     let own = sheet.sheet.expect.clone().unwrap_or_default();
     let e = &result.evaluation;
     let mut expected = Expected::default();
@@ -170,7 +171,7 @@ pub fn judge(
                 })
                 .map(|g| g.id.as_str())
                 .collect();
-            let index = short(e.index, e.index);
+            let index = trim(crate::render::index_num(rubric, e.index));
             let why = if e.band == want && !ids.is_empty() {
                 let word = if ids.len() == 1 { "gate" } else { "gates" };
                 format!("{word} {}", ids.join(", "))
@@ -423,7 +424,7 @@ mod tests {
         let r = rubric();
         let s = load_text(&r, "s.toml", text, SheetFormat::Toml).unwrap();
         let res = score(&r, &s).unwrap();
-        judge(&r.rubric.version, &s, res, rules)
+        judge(&r, &s, res, rules)
     }
 
     #[test]

@@ -356,7 +356,7 @@ fn render_with(
         gate_note,
         esc(&rec.title),
         esc(&rec.summary),
-        num(w.index),
+        crate::render::index_num(rubric, w.index),
         num(w.margin)
     );
     if !single {
@@ -619,7 +619,7 @@ fn render_with(
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{} of {}</td></tr>",
             esc(&display_name(m)),
             esc(m.role.as_deref().unwrap_or("")),
-            num(e.index),
+            crate::render::index_num(rubric, e.index),
             e.recommendation.label(),
             e.answered,
             e.questions

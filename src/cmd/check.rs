@@ -124,7 +124,7 @@ pub fn run(g: &GlobalArgs, args: &CheckArgs) -> Result<ExitCode> {
     for outcome in outcomes {
         match outcome {
             Ok((sheet, result)) => {
-                let mut v = check::judge(&rubric.rubric.version, &sheet, result, &rules);
+                let mut v = check::judge(&rubric, &sheet, result, &rules);
                 if !v.passed() {
                     v.line = sheet_line(&sheet.source, &v);
                 }

@@ -259,7 +259,7 @@ mod tests {
         expected.write_record(summary_header(&rubric)).unwrap();
         expected
             .write_record(
-                summary_row(&result, |x| x.to_string())
+                summary_row(&result, None)
                     .iter()
                     .map(|c| escape_formula(c).into_owned()),
             )

@@ -52,7 +52,10 @@ pub fn cell(s: &str) -> String {
 impl<W: Write> Sink for MarkdownSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
-        let row: Vec<String> = summary_row(result, num).iter().map(|c| cell(c)).collect();
+        let row: Vec<String> = summary_row(result, Some(self.rubric))
+            .iter()
+            .map(|c| cell(c))
+            .collect();
         writeln!(self.out, "| {} |", row.join(" | "))?;
         self.counts[result.evaluation.recommendation as usize] += 1;
         self.sum += result.evaluation.index;

@@ -105,6 +105,40 @@ pub fn num(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// One decimal, or as many more as it takes for the figure shown to stay on the same
+/// side of every threshold as the figure itself: an index of 59.96 under a VMO
+/// boundary of 60 reads "59.96", not "60.0" beside a Hybrid result.
+pub fn num_beside(x: f64, thresholds: &[f64]) -> String {
+    use crate::scoring::reaches;
+    for decimals in 1..=6 {
+        let s = format!("{x:.decimals$}");
+        let r: f64 = s.parse().unwrap_or(x);
+        if thresholds.iter().all(|&t| reaches(x, t) == reaches(r, t)) {
+            return s;
+        }
+    }
+    x.to_string()
+}
+
+/// An index as people read it, kept on its side of the band boundaries.
+pub fn index_num(rubric: &LoadedRubric, x: f64) -> String {
+    let s = &rubric.rubric.scoring;
+    num_beside(x, &[s.hybrid_from, s.vmo_from])
+}
+
+/// Factor `fi`'s score as people read it, kept on its side of the band boundaries
+/// (which set its leaning) and of the thresholds of the gates on that factor.
+pub fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
+    let r = &rubric.rubric;
+    let mut t = vec![r.scoring.hybrid_from, r.scoring.vmo_from];
+    for (g, &gf) in r.gate.iter().zip(&rubric.gate_factor) {
+        if gf == fi {
+            t.extend(g.below.iter().chain(&g.at_least));
+        }
+    }
+    num_beside(x, &t)
+}
+
 /// An optional score: one decimal, or a dash when unanswered.
 pub fn opt_num(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), num)
@@ -131,25 +165,29 @@ pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
     h
 }
 
-/// One summary row; numbers use `fmt`.
-pub fn summary_row(r: &SheetResult, fmt: fn(f64) -> String) -> Vec<String> {
+/// One summary row. With a rubric, numbers are shown for people ([`index_num`],
+/// [`factor_num`]); without, in full (`x.to_string()`).
+pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String> {
     let e = &r.evaluation;
+    let (index, margin) = match shown {
+        Some(rb) => (index_num(rb, e.index), num(e.margin)),
+        None => (e.index.to_string(), e.margin.to_string()),
+    };
     let mut row = vec![
         r.source.clone(),
         r.respondent.clone().unwrap_or_default(),
         r.role.clone().unwrap_or_default(),
-        fmt(e.index),
+        index,
         e.recommendation.id().to_string(),
         e.band.id().to_string(),
-        fmt(e.margin),
+        margin,
         e.answered.to_string(),
         e.questions.to_string(),
     ];
-    row.extend(
-        e.factors
-            .iter()
-            .map(|f| f.score.map(fmt).unwrap_or_default()),
-    );
+    row.extend(e.factors.iter().enumerate().map(|(fi, f)| match shown {
+        Some(rb) => f.score.map(|x| factor_num(rb, fi, x)).unwrap_or_default(),
+        None => f.score.map(|x| x.to_string()).unwrap_or_default(),
+    }));
     row.push(
         e.gates
             .iter()
@@ -158,4 +196,35 @@ pub fn summary_row(r: &SheetResult, fmt: fn(f64) -> String) -> Vec<String> {
             .join(" "),
     );
     row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shown_figure_stays_on_its_side_of_every_threshold() {
+        let t = [40.0, 60.0];
+        // One decimal where it cannot mislead.
+        assert_eq!(num_beside(47.26, &t), "47.3");
+        assert_eq!(num_beside(60.04, &t), "60.0");
+        assert_eq!(num_beside(40.0, &t), "40.0");
+        // Just under a boundary: as many decimals as it takes.
+        assert_eq!(num_beside(59.96, &t), "59.96");
+        assert_eq!(num_beside(39.9996, &t), "39.9996");
+        assert_eq!(num_beside(60.0 - 1e-7, &t), (60.0 - 1e-7).to_string());
+        // A rounding error under it counts as on it (scoring::TOLERANCE).
+        assert_eq!(num_beside(59.99999999999999, &t), "60.0");
+    }
+
+    #[test]
+    fn factor_scores_respect_their_gates_and_indexes_the_bands() {
+        let r = crate::scoring::tests::small();
+        // small: bands 40/60, gate `a-weak` below 30 on factor a (0), `b-strong` at 90 on b.
+        assert_eq!(factor_num(&r, 0, 29.97), "29.97");
+        assert_eq!(factor_num(&r, 1, 29.97), "30.0");
+        assert_eq!(factor_num(&r, 1, 89.96), "89.96");
+        assert_eq!(index_num(&r, 29.97), "30.0");
+        assert_eq!(index_num(&r, 39.97), "39.97");
+    }
 }

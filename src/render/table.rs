@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::{Sink, Style, leaning, num, opt_num};
+use super::{Sink, Style, factor_num, index_num, leaning, num};
 use crate::batch::SheetResult;
 use crate::diag::InputError;
 use crate::rubric::{Band, LoadedRubric};
@@ -151,7 +151,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
         styled("Leaning", style, None, true),
         styled("PMO ◂ 0 ··· 100 ▸ VMO", style, None, true),
     ]);
-    for (f, fs) in rb.factor.iter().zip(&e.factors) {
+    for (fi, (f, fs)) in rb.factor.iter().zip(&e.factors).enumerate() {
         let (lean, b, bar_s) = match fs.score {
             Some(s) => {
                 let band = crate::scoring::band_of(&rb.scoring, s);
@@ -166,7 +166,11 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
         };
         t.add_row(vec![
             Cell::new(answered),
-            Cell::new(opt_num(fs.score)).set_alignment(CellAlignment::Right),
+            Cell::new(
+                fs.score
+                    .map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x)),
+            )
+            .set_alignment(CellAlignment::Right),
             Cell::new(num(fs.weight)).set_alignment(CellAlignment::Right),
             styled(lean, style, b, false),
             styled(bar_s, style, b, false),
@@ -182,7 +186,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
         styled("Index", style, None, true),
         Cell::new(format!(
             "{} of 100 ({} band: PMO below {}, VMO from {})",
-            num(e.index),
+            index_num(rubric, e.index),
             e.band.label(),
             num(rb.scoring.hybrid_from),
             num(rb.scoring.vmo_from)
@@ -276,7 +280,7 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
         let mut row = vec![
             Cell::new(&r.source),
             Cell::new(r.respondent.as_deref().unwrap_or("")),
-            Cell::new(num(e.index)).set_alignment(CellAlignment::Right),
+            Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),
             styled(
                 e.recommendation.label(),
                 style,
@@ -285,11 +289,12 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
             ),
             Cell::new(num(e.margin)).set_alignment(CellAlignment::Right),
         ];
-        row.extend(
-            e.factors
-                .iter()
-                .map(|f| Cell::new(opt_num(f.score)).set_alignment(CellAlignment::Right)),
-        );
+        row.extend(e.factors.iter().enumerate().map(|(fi, f)| {
+            let shown = f
+                .score
+                .map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x));
+            Cell::new(shown).set_alignment(CellAlignment::Right)
+        }));
         t.add_row(row);
     }
     // Numbers keep their width; source and respondent take what is left.

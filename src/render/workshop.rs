@@ -4,7 +4,7 @@ use comfy_table::{Cell, CellAlignment};
 
 use super::markdown::cell;
 use super::table::{bar, new_table};
-use super::{Style, num, opt_num};
+use super::{Style, index_num, num, opt_num};
 use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
@@ -164,7 +164,7 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         Cell::new("Group index"),
         Cell::new(format!(
             "{} of 100, the mean of the respondents' indexes ({} band)",
-            num(w.index),
+            index_num(rubric, w.index),
             w.band.label()
         )),
     ]);
@@ -262,7 +262,7 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
         w.recommendation.label(),
         cell(&rec.title),
-        num(w.index),
+        index_num(rubric, w.index),
         w.band.label(),
         num(w.margin),
         counts(w)
