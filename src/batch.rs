@@ -445,7 +445,9 @@ where
         if let Err(e) = spawned {
             return Err(io::Error::other(format!("could not start a thread: {e}")));
         }
+        let mut rows_seen = 0usize;
         for (mut chunk, n, bytes) in full_rx {
+            rows_seen += n;
             for (row, outcome) in &mut chunk[..n] {
                 let sheet = std::mem::replace(outcome, Ok(())).map(|()| header.sheet(row));
                 handler(match sheet.and_then(map) {
@@ -456,6 +458,14 @@ where
             // The reader may have finished; then the chunk is simply dropped.
             let _ = empty_tx.send(chunk);
             handler(Event::Progress(done_before + bytes))?;
+        }
+        // An export with a header and no response: an error, not a batch of none
+        // (a `check` over it must not pass for want of sheets).
+        if rows_seen == 0 {
+            handler(Event::Error(InputError::new(
+                &header.path,
+                "holds a header row but no answers",
+            )))?;
         }
         Ok(())
     })
