@@ -444,12 +444,18 @@ fn render_with(
     h.push_str("<section id=\"factors\">\n<h2>Factor scores</h2>\n<div class=\"scroll\"><table class=\"factors\">\n");
     if single {
         h.push_str("<thead><tr><th>Factor</th><th class=\"n\">Score</th><th class=\"n\">Weight</th><th class=\"n\">Answered</th></tr></thead>\n<tbody>\n");
-        for (f, fs) in rb.factor.iter().zip(&members[0].1.evaluation.factors) {
+        for (fi, (f, fs)) in rb
+            .factor
+            .iter()
+            .zip(&members[0].1.evaluation.factors)
+            .enumerate()
+        {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} of {}</td></tr>",
                 esc(&f.title),
-                fs.score.map_or("–".into(), num),
+                fs.score
+                    .map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x)),
                 num(f.weight),
                 fs.answered,
                 fs.questions
@@ -457,13 +463,16 @@ fn render_with(
         }
     } else {
         h.push_str("<thead><tr><th>Factor</th><th class=\"n\">Mean</th><th class=\"n\">Median</th><th class=\"n\">Spread (stdev)</th><th class=\"n\">Min</th><th class=\"n\">Max</th><th class=\"n\">Answered</th></tr></thead>\n<tbody>\n");
-        for (f, s) in rb.factor.iter().zip(&w.factors) {
+        for (fi, (f, s)) in rb.factor.iter().zip(&w.factors).enumerate() {
             let o = |x: Option<f64>| x.map_or("–".into(), num);
+            let mean = s
+                .mean
+                .map_or("–".into(), |m| crate::render::factor_num(rubric, fi, m));
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} of {}</td></tr>",
                 esc(&f.title),
-                o(s.mean),
+                mean,
                 o(s.median),
                 o(s.stdev),
                 o(s.min),

@@ -80,6 +80,11 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
     }
 }
 
+/// A factor's group mean, which the gates act on, kept on its side of them.
+pub fn mean_num(rubric: &LoadedRubric, fi: usize, mean: Option<f64>) -> String {
+    mean.map_or_else(|| "-".into(), |m| super::factor_num(rubric, fi, m))
+}
+
 /// One line per gate that fired on the factor means.
 pub fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     w.gates
@@ -141,10 +146,10 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         "Answered",
         "PMO ◂ mean ▸ VMO",
     ]);
-    for (f, s) in rb.factor.iter().zip(&w.factors) {
+    for (fi, (f, s)) in rb.factor.iter().zip(&w.factors).enumerate() {
         t.add_row(vec![
             Cell::new(&f.title),
-            Cell::new(opt_num(s.mean)),
+            Cell::new(mean_num(rubric, fi, s.mean)),
             Cell::new(opt_num(s.median)),
             Cell::new(opt_num(s.stdev)),
             Cell::new(opt_num(s.min)),
@@ -274,11 +279,11 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         "\n{}\n\n## Factors\n\n| factor | mean | median | stdev | min | max | answered |\n|---|---|---|---|---|---|---|\n",
         cell(&tipping_sentence(rubric, w.tipping.as_ref()))
     ));
-    for (f, s) in rb.factor.iter().zip(&w.factors) {
+    for (fi, (f, s)) in rb.factor.iter().zip(&w.factors).enumerate() {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {}/{} |\n",
             cell(&f.title),
-            opt_num(s.mean),
+            mean_num(rubric, fi, s.mean),
             opt_num(s.median),
             opt_num(s.stdev),
             opt_num(s.min),
@@ -337,6 +342,17 @@ mod tests {
             index: 50.0,
         };
         tipping_sentence(&rubric, Some(&t))
+    }
+
+    #[test]
+    fn a_group_mean_just_under_a_gate_is_not_shown_on_it() {
+        let r = LoadedRubric::embedded().unwrap();
+        let (maturity, authority) = (0, 2);
+        // vmo-needs-maturity fires below 50, vmo-needs-leadership below 35.
+        assert_eq!(mean_num(&r, maturity, Some(49.96)), "49.96");
+        assert_eq!(mean_num(&r, authority, Some(49.96)), "50.0");
+        assert_eq!(mean_num(&r, authority, Some(34.98)), "34.98");
+        assert_eq!(mean_num(&r, maturity, None), "-");
     }
 
     #[test]
