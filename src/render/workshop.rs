@@ -72,7 +72,10 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
             format!(
                 "{} is closest to changing it: a group mean {target} instead of {} would make it {} (index {}), other factors unchanged.",
                 factor_title(rubric, &t.factor),
-                num(t.mean),
+                match rubric.rubric.factor.iter().position(|f| f.id == t.factor) {
+                    Some(fi) => mean_num(rubric, fi, Some(t.mean)),
+                    None => num(t.mean),
+                },
                 t.recommendation.label(),
                 num(t.index)
             )
