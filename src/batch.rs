@@ -51,7 +51,7 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
             out.push(Input::Stdin(stdin_format));
         } else if p.is_dir() {
             let before = out.len();
-            walk(p, &mut out);
+            walk(p, &mut out, &mut std::collections::HashSet::new());
             if out.len() == before {
                 out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
@@ -76,7 +76,21 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<Input>) {
+fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<PathBuf>) {
+    // A link back to a folder already read (a loop, or a second way into the same
+    // folder) would count its sheets again: an error, not a silent double count.
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !seen.insert(real.clone())
+    {
+        out.push(Input::Bad(InputError::new(
+            dir.display().to_string(),
+            format!(
+                "leads back to the folder {}, which is already being read; not read twice",
+                real.display()
+            ),
+        )));
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
@@ -91,7 +105,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            walk(&p, out);
+            walk(&p, out, seen);
         } else if let Some(f) = format_of(&p) {
             out.push(Input::File(p, f));
         }
@@ -474,6 +488,36 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_link_back_up_is_reported_once_not_walked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("sheets");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("a.toml"), "rubric = \"pmo-vmo\"\n").unwrap();
+        std::os::unix::fs::symlink("..", root.join("sub/up")).unwrap();
+        let inputs = expand(&[root], SheetFormat::Toml);
+        let files = inputs
+            .iter()
+            .filter(|i| matches!(i, Input::File(..)))
+            .count();
+        assert_eq!(files, 1, "{inputs:?}");
+        let bad: Vec<&InputError> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::Bad(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(bad.len(), 1, "{inputs:?}");
+        assert!(bad[0].source.ends_with("sub/up"), "{}", bad[0].source);
+        assert!(
+            bad[0].message.contains("already being read"),
+            "{}",
+            bad[0].message
+        );
+    }
 
     #[test]
     fn a_large_mixed_folder_keeps_input_order() {
