@@ -256,7 +256,7 @@ pub fn aggregate(
             for b in &roles[i + 1..] {
                 if let (Some(x), Some(y)) = (a.factors[fi].mean, b.factors[fi].mean) {
                     let difference = (x - y).abs();
-                    if difference >= ROLE_GAP {
+                    if scoring::reaches(difference, ROLE_GAP) {
                         flags.push(RoleGap {
                             factor: f.id.clone(),
                             roles: [a.role.clone(), b.role.clone()],
@@ -442,6 +442,32 @@ mod tests {
         // Factor a is answered by nobody: statistics are null, count 0.
         assert_eq!(w.factors[0].answered, 0);
         assert_eq!(w.factors[0].mean, None);
+    }
+
+    #[test]
+    fn a_role_gap_of_twenty_up_to_rounding_is_flagged() {
+        // Means of (0, 10, 100) and (0, 0, 50): 36.67 and 16.67, whose difference
+        // is 19.999999999999996 in f64.
+        let mut r = crate::scoring::tests::small();
+        let q = &mut r.rubric.question[2];
+        let mut fourth = q.option[0].clone();
+        fourth.id = "four".into();
+        q.option.push(fourth);
+        for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
+            o.score = score;
+        }
+        let one = |role: &str, o: usize| member(&r, Some(role), vec![None, None, Some(o)]);
+        let ms = vec![
+            one("sponsor", 0),
+            one("sponsor", 1),
+            one("sponsor", 2),
+            one("pm", 0),
+            one("pm", 0),
+            one("pm", 3),
+        ];
+        let w = aggregate(&r, &ms).unwrap();
+        assert_eq!(w.flags.len(), 1, "{:?}", w.roles);
+        assert!((w.flags[0].difference - 20.0).abs() < 1e-9);
     }
 
     #[test]
