@@ -248,7 +248,7 @@ pub fn judge(
     let got = format!(
         "{}, index {}, margin {}",
         e.recommendation.id(),
-        short(e.index, e.index),
+        trim(crate::render::index_num(rubric, e.index)),
         short(e.margin, e.margin)
     );
     let reason = match status {

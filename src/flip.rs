@@ -126,19 +126,19 @@ pub fn sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
     };
     match &f.from {
         None => format!(
-            "Answering \"{}\" with \"{}\" would make it {} (index {:.1}).",
+            "Answering \"{}\" with \"{}\" would make it {} (index {}).",
             q.text,
             label(&f.to),
             f.recommendation.label(),
-            f.index
+            crate::render::index_words(rubric, f.index)
         ),
         Some(from) => format!(
-            "Changing \"{}\" from \"{}\" to \"{}\" would make it {} (index {:.1}).",
+            "Changing \"{}\" from \"{}\" to \"{}\" would make it {} (index {}).",
             q.text,
             label(from),
             label(&f.to),
             f.recommendation.label(),
-            f.index
+            crate::render::index_words(rubric, f.index)
         ),
     }
 }
@@ -147,6 +147,27 @@ pub fn sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
 mod tests {
     use super::*;
     use crate::scoring::evaluate;
+
+    #[test]
+    fn the_sentence_never_rounds_the_new_index_onto_a_boundary() {
+        let r = LoadedRubric::embedded().unwrap();
+        let q = &r.rubric.question[0];
+        let flip = |index: f64| Flip {
+            question: q.id.clone(),
+            from: Some(q.option[0].id.clone()),
+            to: q.option[1].id.clone(),
+            recommendation: Band::Hybrid,
+            index,
+        };
+        // VMO starts at 60: 59.96 is Hybrid and must not read "60.0".
+        let s = sentence(&r, Some(&flip(59.96)));
+        assert!(
+            s.ends_with("would make it Hybrid (index just under 60.0)."),
+            "{s}"
+        );
+        let s = sentence(&r, Some(&flip(52.5)));
+        assert!(s.ends_with("would make it Hybrid (index 52.5)."), "{s}");
+    }
 
     /// The flip by brute force with the full `evaluate`, written independently of
     /// `find`: every candidate is collected, then the minimum is taken by a sort that

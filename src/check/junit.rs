@@ -41,11 +41,11 @@ pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io
                 let mut case = TestCase::new(v.result.source.as_str(), status);
                 case.set_classname(r.id.as_str());
                 case.set_system_out(format!(
-                    "{}: recommendation {}, band {}, index {:.1}, margin {:.1}, answered {}/{}{}",
+                    "{}: recommendation {}, band {}, index {}, margin {:.1}, answered {}/{}{}",
                     v.result.source,
                     e.recommendation.id(),
                     e.band.id(),
-                    e.index,
+                    crate::render::index_num(rubric, e.index),
                     e.margin,
                     e.answered,
                     e.questions,

@@ -126,6 +126,19 @@ pub fn index_num(rubric: &LoadedRubric, x: f64) -> String {
     num_beside(x, &[s.hybrid_from, s.vmo_from])
 }
 
+/// An index inside a sentence: as [`index_num`], except that one a hair under a
+/// boundary (less than 0.05, where one decimal would round it onto the boundary)
+/// reads "just under 60.0" rather than "59.9999995".
+pub fn index_words(rubric: &LoadedRubric, x: f64) -> String {
+    let s = &rubric.rubric.scoring;
+    for b in [s.hybrid_from, s.vmo_from] {
+        if !crate::scoring::reaches(x, b) && b - x < 0.05 {
+            return format!("just under {}", num(b));
+        }
+    }
+    index_num(rubric, x)
+}
+
 /// Factor `fi`'s score as people read it, kept on its side of the band boundaries
 /// (which set its leaning) and of the thresholds of the gates on that factor.
 pub fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
@@ -226,5 +239,9 @@ mod tests {
         assert_eq!(factor_num(&r, 1, 89.96), "89.96");
         assert_eq!(index_num(&r, 29.97), "30.0");
         assert_eq!(index_num(&r, 39.97), "39.97");
+        assert_eq!(index_words(&r, 39.97), "just under 40.0");
+        assert_eq!(index_words(&r, 60.0 - 1e-7), "just under 60.0");
+        assert_eq!(index_words(&r, 59.94), "59.9");
+        assert_eq!(index_words(&r, 60.0), "60.0");
     }
 }

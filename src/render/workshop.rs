@@ -77,7 +77,7 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
                     None => num(t.mean),
                 },
                 t.recommendation.label(),
-                num(t.index)
+                super::index_words(rubric, t.index)
             )
         }
     }
