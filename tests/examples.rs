@@ -105,6 +105,47 @@ fn init_writes_a_sheet_and_never_overwrites() {
 }
 
 #[test]
+fn init_writes_only_toml_files_and_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["sheet.json", "sheet"] {
+        let path = dir.path().join(name);
+        let out = bin().args(["init", "-o"]).arg(&path).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("must end in .toml"), "{err}");
+        assert!(!path.exists(), "{name} was written");
+    }
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["init", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("maturity-standards = \"\""));
+    assert!(!dir.path().join("-").exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn report_to_dash_is_stdout_and_a_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["report", "examples/sheets", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.starts_with(b"<!DOCTYPE html>"));
+    let out = bin()
+        .args(["report", "examples/sheets", "--force", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a folder"), "{err}");
+}
+
+#[test]
 fn filled_blank_sheet_scores() {
     // init, answer one question per factor, score: the round trip a new user makes.
     let dir = tempfile::tempdir().unwrap();

@@ -17,7 +17,8 @@ use crate::cmd::score::InputFormat;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Answer sheets: .toml or .json files, folders (walked recursively), `-` for stdin
+    /// Answer sheets: .toml or .json files, .csv survey exports (one sheet per row),
+    /// folders (walked recursively), `-` for stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Every sheet must get this recommendation (replaces each sheet's `expect.recommendation`)

@@ -12,36 +12,82 @@ use crate::cli::{self, GlobalArgs};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to write the sheet (default: stdout); an existing file is never overwritten
+    /// Where to write the sheet, a .toml file (default, or `-`: stdout); an existing file is never overwritten
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 pub fn run(g: &GlobalArgs, args: &InitArgs) -> Result<ExitCode> {
+    let path = match &args.output {
+        Some(p) if p.as_os_str() != "-" => p,
+        _ => {
+            let rubric = cli::load_rubric(g, None)?;
+            return cli::emit(blank_sheet(&rubric).as_bytes(), ExitCode::SUCCESS);
+        }
+    };
+    // The blank sheet is TOML, its questions and options in comments: a name that
+    // says otherwise would make `score` read it as something else, or not at all.
+    let is_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    if !is_toml {
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        bail!(
+            "{}: init writes a TOML sheet, so the name must end in .toml{}",
+            path.display(),
+            if json {
+                "; for a JSON sheet, answer it with `pmo-vmo interview -o FILE.json`"
+            } else {
+                ""
+            }
+        );
+    }
+    if path.is_dir() {
+        bail!(
+            "{} is a folder; name the sheet file to write",
+            path.display()
+        );
+    }
+    if path.exists() {
+        bail!(
+            "{} already exists; not overwriting it (choose another -o path)",
+            path.display()
+        );
+    }
     let rubric = cli::load_rubric(g, None)?;
     let text = blank_sheet(&rubric);
-    let Some(path) = &args.output else {
-        cli::write_stdout(text.as_bytes())?;
-        return Ok(ExitCode::SUCCESS);
+    // Written beside the target and linked into place: the sheet appears whole or
+    // not at all, and a file that appeared meanwhile is still not overwritten.
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     };
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pmo-vmo-init").suffix(".tmp");
+    // The usual file mode (umask applies), not tempfile's 0600.
+    #[cfg(unix)]
     {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            bail!(
-                "{} already exists; not overwriting it (choose another -o path)",
-                path.display()
-            )
-        }
-        Err(e) => {
-            return Err(e).with_context(|| format!("could not create {}", path.display()));
-        }
-    };
-    file.write_all(text.as_bytes())
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(&dir)
+        .with_context(|| format!("could not create a file in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("could not write {}", path.display()))?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => {}
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists; not overwriting it (choose another -o path)",
+            path.display()
+        ),
+        Err(e) => {
+            return Err(e.error).with_context(|| format!("could not write {}", path.display()));
+        }
+    }
     eprintln!(
         "wrote {} ({} questions); fill it in, then run: pmo-vmo score {}",
         path.display(),

@@ -14,10 +14,11 @@ use crate::cmd::workshop::load_members;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Answer sheets: .toml or .json files, folders, `-` for stdin
+    /// Answer sheets: .toml or .json files, .csv survey exports (one sheet per row),
+    /// folders (walked recursively), `-` for stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// The HTML file to write
+    /// The HTML file to write (`-`: stdout)
     #[arg(long, short, value_name = "FILE.html")]
     pub output: PathBuf,
     /// Replace the file if it exists
@@ -30,8 +31,12 @@ pub struct ReportArgs {
 
 pub fn run(g: &GlobalArgs, args: &ReportArgs) -> Result<ExitCode> {
     let out = &args.output;
+    let to_stdout = out.as_os_str() == "-";
+    if out.is_dir() {
+        bail!("{} is a folder; name the HTML file to write", out.display());
+    }
     // Checked first so a refused run does no work; the final link re-checks.
-    if !args.force && out.exists() {
+    if !to_stdout && !args.force && out.exists() {
         bail!(
             "{} already exists; not overwriting it (pass --force to replace it)",
             out.display()
@@ -42,6 +47,14 @@ pub fn run(g: &GlobalArgs, args: &ReportArgs) -> Result<ExitCode> {
     let Some(html) = pmo_vmo::report::render(&rubric, &members) else {
         bail!("no sheet could be scored, so there is nothing to report");
     };
+    let code = if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if to_stdout {
+        return cli::emit(html.as_bytes(), code);
+    }
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -83,9 +96,5 @@ pub fn run(g: &GlobalArgs, args: &ReportArgs) -> Result<ExitCode> {
         members.len(),
         if members.len() == 1 { "" } else { "s" }
     );
-    Ok(if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(code)
 }

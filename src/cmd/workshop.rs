@@ -15,7 +15,8 @@ use crate::cmd::score::InputFormat;
 
 #[derive(Debug, Args)]
 pub struct WorkshopArgs {
-    /// Answer sheets, one per respondent: .toml or .json files, folders, `-` for stdin
+    /// Answer sheets, one per respondent: .toml or .json files, .csv survey exports
+    /// (one sheet per row), folders, `-` for stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format
