@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pmo_vmo::batch::{self, Event};
+use pmo_vmo::batch::{self, Event, Input};
 use pmo_vmo::render::{self, Format, Style};
 use pmo_vmo::sheet::SheetFormat;
 
@@ -89,7 +89,14 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let format: render::Format = args.format.into();
     let with_flip = format.shows_flip();
-    let mut sink = render::sink(format, &rubric, style, out);
+    // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
+    let single = matches!(
+        inputs.as_slice(),
+        [Input::File(_, SheetFormat::Toml | SheetFormat::Json)
+            | Input::Stdin(SheetFormat::Toml | SheetFormat::Json)
+            | Input::Bad(_)]
+    );
+    let mut sink = render::sink(format, &rubric, style, single, out);
     let mut progress = Progress::new(batch::input_bytes(&inputs));
     let mut errors = 0usize;
     let streamed = batch::stream(

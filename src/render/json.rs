@@ -16,6 +16,8 @@ pub struct JsonSink<'a, W: Write> {
     started: bool,
     count: usize,
     errors: Vec<InputError>,
+    /// The run is one sheet: if it fails, stdout stays empty (see `finish`).
+    single: bool,
 }
 
 impl<'a, W: Write> JsonSink<'a, W> {
@@ -26,7 +28,14 @@ impl<'a, W: Write> JsonSink<'a, W> {
             started: false,
             count: 0,
             errors: Vec::new(),
+            single: false,
         }
+    }
+
+    /// Marks the run as one sheet (one file or stdin, not a folder or an export).
+    pub fn single(mut self, single: bool) -> Self {
+        self.single = single;
+        self
     }
 
     fn start(&mut self) -> io::Result<()> {
@@ -57,10 +66,10 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        // One input that could not be scored: stderr has said why, and stdout stays
-        // empty, as for the other formats. Several errors still make a document, so
-        // that a batch's consumer can read them in `errors`.
-        if !self.started && self.errors.len() == 1 {
+        // One sheet that could not be scored: stderr has said why, and stdout stays
+        // empty, as for the other formats. A batch (several paths, a folder, an
+        // export) always makes a document, so that its consumer reads `errors`.
+        if self.single && !self.started && !self.errors.is_empty() {
             return self.out.flush();
         }
         self.start()?;

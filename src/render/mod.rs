@@ -61,16 +61,18 @@ pub trait Sink {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// The sink for a format.
+/// The sink for a format. `single`: the run is one sheet (one file or stdin), whose
+/// failure leaves stdout empty in every format; a batch's JSON lists its errors.
 pub fn sink<'a, W: Write + 'a>(
     format: Format,
     rubric: &'a LoadedRubric,
     style: Style,
+    single: bool,
     out: W,
 ) -> Box<dyn Sink + 'a> {
     match format {
         Format::Table => Box::new(table::TableSink::new(rubric, style, out)),
-        Format::Json => Box::new(json::JsonSink::new(rubric, out)),
+        Format::Json => Box::new(json::JsonSink::new(rubric, out).single(single)),
         Format::Csv => Box::new(csv::CsvSink::new(rubric, out)),
         Format::Markdown => Box::new(markdown::MarkdownSink::new(rubric, out)),
     }
