@@ -71,8 +71,9 @@ fn band_is_empty(s: &Scoring, band: Band) -> bool {
 
 /// Whether some score in `lo..=hi` falls in the band.
 fn reaches(s: &Scoring, band: Band, lo: f64, hi: f64) -> bool {
+    use crate::scoring::reaches as at_or_above;
     let (from, to) = band_range(s, band);
-    hi >= from && lo < to
+    at_or_above(hi, from) && !at_or_above(lo, to)
 }
 
 /// The lowest and highest score each factor can get from any set of answers.
@@ -220,12 +221,14 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
         }
     }
 
+    // Gates compare as scoring does, up to its tolerance.
+    use crate::scoring::reaches as at_or_above;
     for (gi, g) in r.gate.iter().enumerate() {
         let (lo, hi) = ranges[rubric.gate_factor[gi]];
         let at = |name: &str| line(&[k("gate"), Seg::Index(gi), k(name)], true);
         let range = format!("factor `{}` scores {}", g.factor, between(lo, hi));
         match (g.below, g.at_least) {
-            (Some(b), _) if b <= lo => push(
+            (Some(b), _) if at_or_above(lo, b) => push(
                 at("below"),
                 "gate-never-fires",
                 format!(
@@ -234,7 +237,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     n(b)
                 ),
             ),
-            (Some(b), _) if b > hi => push(
+            (Some(b), _) if !at_or_above(hi, b) => push(
                 at("below"),
                 "gate-always-fires",
                 format!(
@@ -243,7 +246,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     n(b)
                 ),
             ),
-            (None, Some(a)) if a > hi => push(
+            (None, Some(a)) if !at_or_above(hi, a) => push(
                 at("at-least"),
                 "gate-never-fires",
                 format!(
@@ -252,7 +255,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     n(a)
                 ),
             ),
-            (None, Some(a)) if a <= lo => push(
+            (None, Some(a)) if at_or_above(lo, a) => push(
                 at("at-least"),
                 "gate-always-fires",
                 format!(
@@ -364,6 +367,25 @@ mod tests {
         all.sort();
         assert_eq!(seen, all, "the fixture shows every code once");
         assert!(got[1].contains("vmo band (40 and above)"), "{}", got[1]);
+    }
+
+    #[test]
+    fn a_gate_within_the_scoring_tolerance_of_the_lowest_score_never_fires() {
+        // The default rubric's maturity scores start at 0; below 5e-10 is, to the
+        // scoring arithmetic (1e-9), the same as below 0.
+        let mut r = LoadedRubric::embedded().unwrap();
+        let gi = r
+            .rubric
+            .gate
+            .iter()
+            .position(|g| g.below.is_some())
+            .unwrap();
+        r.rubric.gate[gi].below = Some(5e-10);
+        let f = lint(&r);
+        assert!(f.iter().any(|f| f.code == "gate-never-fires"), "{f:#?}");
+        let lowest = vec![Some(0); r.rubric.question.len()];
+        let e = crate::scoring::evaluate(&r, &lowest).unwrap();
+        assert!(!e.gates.iter().any(|g| g.id == r.rubric.gate[gi].id));
     }
 
     #[test]
