@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pmo_vmo::diag::printable;
 use pmo_vmo::{InputError, InputErrors, LoadedRubric};
 
 use crate::cmd;
@@ -173,11 +174,11 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Prints one input error on stderr, with its source excerpt when there is one.
 pub fn print_input_error(e: &InputError) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {e}");
+    let _ = writeln!(err, "error: {}", printable(&e.to_string()));
     if let Some(snippet) = &e.snippet {
         // The first line repeats the message; the excerpt is what adds.
         let body: Vec<&str> = snippet.lines().skip(1).collect();
-        let _ = writeln!(err, "{}", body.join("\n"));
+        let _ = writeln!(err, "{}", printable(&body.join("\n")));
     }
 }
 
@@ -193,12 +194,16 @@ pub fn print_error(err: &anyhow::Error) {
         print_input_error(e);
         return;
     }
-    let _ = writeln!(std::io::stderr(), "error: {err:#}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}",
+        printable(&format!("{err:#}"))
+    );
 }
 
 /// Prints a warning on stderr.
 pub fn warn(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "warning: {msg}");
+    let _ = writeln!(std::io::stderr(), "warning: {}", printable(msg));
 }
 
 #[cfg(test)]

@@ -110,6 +110,30 @@ impl fmt::Display for InputErrors {
 
 impl std::error::Error for InputErrors {}
 
+/// Text from a sheet or a file name made safe to print on a terminal: control
+/// characters (but newline and tab) and the bidirectional overrides are written
+/// as escapes (`\u{1b}`), so a respondent named with an escape sequence cannot
+/// retitle the window, clear the screen or reorder what follows.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\n' && c != '\t')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    }
+    if !s.chars().any(unsafe_char) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
@@ -315,6 +339,17 @@ pub fn json_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_escapes_controls_and_bidi_overrides_but_keeps_text() {
+        assert!(matches!(
+            printable("Zoë Ng\tx\ny"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(printable("a\u{1b}[2Jb\u{7}"), "a\\u{1b}[2Jb\\u{7}");
+        assert_eq!(printable("\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(printable("\r\u{9b}"), "\\u{d}\\u{9b}");
+    }
 
     #[test]
     fn line_col_counts_lines_and_chars() {

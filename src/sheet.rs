@@ -291,6 +291,17 @@ pub fn resolve(
         if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
             *field = None;
         }
+        // Names end up in tables on a terminal: no escape sequences in them.
+        if let Some(s) = field
+            && let std::borrow::Cow::Owned(safe) = crate::diag::printable(s)
+        {
+            *s = safe;
+        }
+    }
+    for note in sheet.notes.values_mut() {
+        if let std::borrow::Cow::Owned(safe) = crate::diag::printable(note) {
+            *note = safe;
+        }
     }
     let mut warnings = Vec::new();
     if let Some(v) = &sheet.rubric_version

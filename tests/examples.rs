@@ -146,6 +146,56 @@ fn report_to_dash_is_stdout_and_a_folder_is_refused() {
 }
 
 #[test]
+fn escape_sequences_in_names_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    // A name from a survey export that would retitle the window and clear the screen.
+    let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J Eve";
+    let export = std::fs::read_to_string("tests/fixtures/forms/agreement.csv")
+        .unwrap()
+        .replacen("Tomasz Brennan", evil, 1);
+    let csv = dir.path().join("export.csv");
+    std::fs::write(&csv, export).unwrap();
+    // The same in a sheet, and in an answer that is no option (an error on stderr).
+    let sheet = std::fs::read_to_string("examples/sheets/in-transition.toml")
+        .unwrap()
+        .replacen("respondent = \"", "respondent = \"\\u001b[2J", 1);
+    let toml = dir.path().join("sheet.toml");
+    std::fs::write(&toml, &sheet).unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = \"\\u001b[2J\"\n",
+    )
+    .unwrap();
+    for format in ["table", "markdown"] {
+        for args in [vec!["score", "--detail"], vec!["check"]] {
+            if args[0] == "check" && format != "table" {
+                continue;
+            }
+            let mut cmd = bin();
+            cmd.args(&args).arg(&csv).arg(&toml).arg(&bad);
+            if args[0] == "score" {
+                cmd.args(["--format", format]);
+            }
+            let out = cmd.output().unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+                let text = String::from_utf8_lossy(bytes);
+                assert!(
+                    !bytes.iter().any(|&b| b == 0x1b || b == 0x07),
+                    "{args:?} {format} {stream}: {text:?}"
+                );
+            }
+            let all = String::from_utf8_lossy(&out.stdout);
+            if args[0] == "score" {
+                assert!(all.contains("u{1b}]0;pwned"), "{all}");
+            }
+            assert!(String::from_utf8_lossy(&out.stderr).contains("u{1b}[2J"));
+        }
+    }
+}
+
+#[test]
 fn filled_blank_sheet_scores() {
     // init, answer one question per factor, score: the round trip a new user makes.
     let dir = tempfile::tempdir().unwrap();

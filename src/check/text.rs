@@ -12,7 +12,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 Status::Pass => "PASS",
                 Status::Fail => "FAIL",
             };
-            writeln!(out, "{word} {}: {}", v.result.source, v.reason)?;
+            let source = crate::diag::printable(&v.result.source);
+            writeln!(out, "{word} {source}: {}", v.reason)?;
         }
     }
     writeln!(out, "{}", report.counts().sentence())?;

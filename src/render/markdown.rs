@@ -44,7 +44,8 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
 
 /// Escapes text for a Markdown table cell.
 pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::diag::printable(s)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")
 }

@@ -132,10 +132,11 @@ pub fn heading(r: &SheetResult) -> String {
     if let Some(o) = &r.organisation {
         who.push(format!("· {o}"));
     }
+    let source = crate::diag::printable(&r.source);
     if who.is_empty() {
-        r.source.clone()
+        source.into_owned()
     } else {
-        format!("{} · {}", r.source, who.join(" "))
+        format!("{source} · {}", who.join(" "))
     }
 }
 
@@ -278,7 +279,7 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     for r in results {
         let e = &r.evaluation;
         let mut row = vec![
-            Cell::new(&r.source),
+            Cell::new(crate::diag::printable(&r.source)),
             Cell::new(r.respondent.as_deref().unwrap_or("")),
             Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),
             styled(
