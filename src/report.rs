@@ -456,7 +456,7 @@ fn render_with(
                 esc(&f.title),
                 fs.score
                     .map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x)),
-                num(f.weight),
+                crate::render::weight_num(f.weight),
                 fs.answered,
                 fs.questions
             );

@@ -43,7 +43,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             let weight = if q.weight == 1.0 {
                 String::new()
             } else {
-                format!("\nweight {}", num(q.weight))
+                format!("\nweight {}", crate::render::weight_num(q.weight))
             };
             t.add_row(vec![
                 format!("{}\n[{}]{weight}", q.text, q.id),
@@ -54,7 +54,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             "\n{} [{}] · weight {}\n{t}\n",
             f.title,
             f.id,
-            num(f.weight)
+            crate::render::weight_num(f.weight)
         ));
     }
     if !r.gate.is_empty() {

@@ -154,6 +154,17 @@ pub fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
     num_beside(x, &t)
 }
 
+/// A weight as written: one decimal when that is exact (1.0, 0.5), otherwise in
+/// full (0.25, 0.000001), since a weight is a setting, not a measurement.
+pub fn weight_num(w: f64) -> String {
+    let s = num(w);
+    if s.parse::<f64>() == Ok(w) {
+        s
+    } else {
+        w.to_string()
+    }
+}
+
 /// An optional score: one decimal, or a dash when unanswered.
 pub fn opt_num(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), num)
@@ -230,6 +241,14 @@ mod tests {
         assert_eq!(num_beside(60.0 - 1e-7, &t), (60.0 - 1e-7).to_string());
         // A rounding error under it counts as on it (scoring::TOLERANCE).
         assert_eq!(num_beside(59.99999999999999, &t), "60.0");
+    }
+
+    #[test]
+    fn a_small_weight_is_never_shown_as_zero() {
+        assert_eq!(weight_num(1.0), "1.0");
+        assert_eq!(weight_num(0.25), "0.25");
+        assert_eq!(weight_num(0.000001), "0.000001");
+        assert_eq!(weight_num(0.01), "0.01");
     }
 
     #[test]

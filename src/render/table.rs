@@ -172,7 +172,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
                     .map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x)),
             )
             .set_alignment(CellAlignment::Right),
-            Cell::new(num(fs.weight)).set_alignment(CellAlignment::Right),
+            Cell::new(super::weight_num(fs.weight)).set_alignment(CellAlignment::Right),
             styled(lean, style, b, false),
             styled(bar_s, style, b, false),
         ]);
