@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pmo_vmo::diag::printable;
 use pmo_vmo::{InputError, InputErrors, LoadedRubric};
@@ -35,12 +36,15 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Rubric file to score against (default: the embedded PMO/VMO rubric)
+    // An empty PMO_VMO_RUBRIC (common in CI templates) means "not set", so the
+    // parser takes empty values and `load_rubric` ignores them.
     #[arg(
         long,
         global = true,
         env = "PMO_VMO_RUBRIC",
         hide_env_values = true,
-        value_name = "FILE"
+        value_name = "FILE",
+        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
     )]
     pub rubric: Option<PathBuf>,
     /// When to use colour (NO_COLOR is respected under `auto`)
@@ -114,7 +118,7 @@ pub fn run() -> Result<ExitCode> {
 
 /// Loads `--rubric` or the embedded default; a bad rubric is an error (exit 2).
 pub fn load_rubric(g: &GlobalArgs, file: Option<&PathBuf>) -> Result<LoadedRubric> {
-    let path = file.or(g.rubric.as_ref());
+    let path = file.or(g.rubric.as_ref().filter(|p| !p.as_os_str().is_empty()));
     Ok(LoadedRubric::load(path.map(|p| p.as_path()))?)
 }
 

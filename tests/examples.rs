@@ -264,3 +264,23 @@ fn stdin_sheet_and_closed_pipe() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.code() == Some(0), "{stderr}");
 }
+
+#[test]
+fn an_empty_rubric_variable_means_the_default_rubric() {
+    let out = bin()
+        .env("PMO_VMO_RUBRIC", "")
+        .args(["score", "examples/sheets", "--format", "csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    // A variable naming a missing file is still an error that names it.
+    let out = bin()
+        .env("PMO_VMO_RUBRIC", "no-such-rubric.toml")
+        .args(["score", "examples/sheets"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rubric.toml"));
+}
