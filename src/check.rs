@@ -36,9 +36,9 @@ impl Rules {
     /// Checks the numbers are in range; the message names the flag.
     pub fn validate(&self) -> Result<(), String> {
         if let Some(m) = self.min_margin
-            && !(m.is_finite() && m >= 0.0)
+            && !(0.0..=100.0).contains(&m)
         {
-            return Err(format!("--min-margin must be 0 or more, found {m}"));
+            return Err(format!("--min-margin must be 0 to 100, found {m}"));
         }
         if let Some(a) = self.min_answered
             && !(0.0..=1.0).contains(&a)

@@ -50,9 +50,9 @@ pub struct Expect {
     /// The recommendation (after gates) the sheet must get.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<Band>,
-    /// The smallest acceptable margin, in index points (0 or more).
+    /// The smallest acceptable margin, in index points (0 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0.0))]
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub min_margin: Option<f64>,
 }
 
@@ -273,11 +273,18 @@ pub fn resolve(
         }
     }
     if let Some(m) = sheet.expect.as_ref().and_then(|x| x.min_margin)
-        && !(m.is_finite() && m >= 0.0)
+        && !(0.0..=100.0).contains(&m)
     {
         let e = InputError::new(
             source,
-            format!("min-margin must be a number of index points, 0 or more, found {m}"),
+            format!(
+                "min-margin must be a number of index points from 0 to 100, found {}",
+                if m.abs() < 1e6 {
+                    m.to_string()
+                } else {
+                    format!("{m:e}")
+                }
+            ),
         )
         .with_key("expect.min-margin");
         return Err(locate(e, "expect", "min-margin", false));
@@ -421,7 +428,12 @@ mod tests {
     #[test]
     fn an_expected_margin_that_is_not_a_distance_is_an_error() {
         let r = rubric();
-        for (text, shown) in [("-1.0", "-1"), ("nan", "NaN"), ("inf", "inf")] {
+        for (text, shown) in [
+            ("-1.0", "-1"),
+            ("nan", "NaN"),
+            ("inf", "inf"),
+            ("1e300", "1e300"),
+        ] {
             let toml = format!("rubric = \"pmo-vmo\"\n\n[expect]\nmin-margin = {text}\n");
             let e = load_text(&r, "s.toml", &toml, SheetFormat::Toml).unwrap_err();
             assert_eq!(e.key.as_deref(), Some("expect.min-margin"));

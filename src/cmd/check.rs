@@ -91,8 +91,8 @@ fn parse_number(s: &str) -> Result<f64, String> {
 
 fn parse_margin(s: &str) -> Result<f64, String> {
     let x = parse_number(s)?;
-    if x < 0.0 {
-        return Err("a margin is 0 or more index points".into());
+    if !(0.0..=100.0).contains(&x) {
+        return Err("a margin is 0 to 100 index points".into());
     }
     Ok(x)
 }
@@ -175,5 +175,7 @@ mod tests {
         assert!(parse_fraction("1.5").is_err());
         assert!(parse_fraction("NaN").is_err());
         assert!(parse_margin("-1").is_err());
+        assert!(parse_margin("1e300").is_err());
+        assert_eq!(parse_margin("100"), Ok(100.0));
     }
 }
