@@ -87,6 +87,15 @@ where
     de.deserialize_map(Unique)
 }
 
+/// The middle of the warning for a sheet filled against another rubric version;
+/// `check --strict-version` makes it a failure, and drops the warning.
+const VERSION_WARNING: &str = ": sheet was filled against rubric version ";
+
+/// Whether a warning is the rubric-version one.
+pub fn is_version_warning(warning: &str) -> bool {
+    warning.contains(VERSION_WARNING)
+}
+
 /// The file formats a sheet can come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetFormat {
@@ -315,7 +324,7 @@ pub fn resolve(
         && *v != r.version
     {
         warnings.push(format!(
-            "{source}: sheet was filled against rubric version {v}, the rubric in use is {}",
+            "{source}{VERSION_WARNING}{v}, the rubric in use is {}",
             r.version
         ));
     }

@@ -120,7 +120,10 @@ pub fn run(g: &GlobalArgs, args: &CheckArgs) -> Result<ExitCode> {
     let mut report = Report::default();
     let (outcomes, warnings) = batch::run_keeping_sheets(&rubric, &inputs);
     for w in &warnings {
-        cli::warn(w);
+        // Under --strict-version the mismatch is the sheet's FAIL reason: said once.
+        if !(rules.strict_version && pmo_vmo::sheet::is_version_warning(w)) {
+            cli::warn(w);
+        }
     }
     for outcome in outcomes {
         match outcome {
