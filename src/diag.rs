@@ -247,6 +247,16 @@ impl<'a> TomlMap<'a> {
     pub fn path_at(&self, span: &Range<usize>) -> Vec<Seg> {
         let mut entries = Vec::new();
         flatten(self.root.get_ref(), &mut Vec::new(), &mut entries);
+        // A span that is exactly one key is that key, even when a deeper table's
+        // value covers it too: `[recommendation.pmo]` lacking a `vmo` sibling is
+        // reported at `recommendation`, not at `recommendation.pmo`.
+        if let Some((p, _, _)) = entries
+            .iter()
+            .filter(|(_, k, _)| k == span)
+            .min_by_key(|(p, _, _)| p.len())
+        {
+            return p.clone();
+        }
         let inside = entries
             .iter()
             .filter(|(_, k, v)| contains(k, span) || contains(v, span))
