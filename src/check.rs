@@ -119,8 +119,8 @@ impl Verdict {
 /// (so `4.96` is never shown as `5.0 < 5`).
 fn short(x: f64, other: f64) -> String {
     for decimals in 1..=6 {
-        let s = trim(format!("{x:.decimals$}"));
-        let o = trim(format!("{other:.decimals$}"));
+        let s = trim(crate::render::fixed(x, decimals));
+        let o = trim(crate::render::fixed(other, decimals));
         if s != o || x == other {
             return s;
         }

@@ -41,12 +41,12 @@ pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io
                 let mut case = TestCase::new(v.result.source.as_str(), status);
                 case.set_classname(r.id.as_str());
                 case.set_system_out(format!(
-                    "{}: recommendation {}, band {}, index {}, margin {:.1}, answered {}/{}{}",
+                    "{}: recommendation {}, band {}, index {}, margin {}, answered {}/{}{}",
                     v.result.source,
                     e.recommendation.id(),
                     e.band.id(),
                     crate::render::index_num(rubric, e.index),
-                    e.margin,
+                    crate::render::num(e.margin),
                     e.answered,
                     e.questions,
                     if e.gates.is_empty() {

@@ -104,7 +104,21 @@ pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String
 
 /// A number as people read it: one decimal.
 pub fn num(x: f64) -> String {
-    format!("{x:.1}")
+    fixed(x, 1)
+}
+
+/// `x` with `decimals` decimals, halves rounded away from zero as people do on paper
+/// (21.25 reads 21.3, like 18.75 reads 18.8; Rust's own formatting rounds the first
+/// down, to even).
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let r = (x * scale).round() / scale;
+    if !r.is_finite() {
+        return format!("{x:.decimals$}");
+    }
+    // No "-0.0" for a tiny negative.
+    let r = if r == 0.0 { 0.0 } else { r };
+    format!("{r:.decimals$}")
 }
 
 /// One decimal, or as many more as it takes for the figure shown to stay on the same
@@ -113,7 +127,7 @@ pub fn num(x: f64) -> String {
 pub fn num_beside(x: f64, thresholds: &[f64]) -> String {
     use crate::scoring::reaches;
     for decimals in 1..=6 {
-        let s = format!("{x:.decimals$}");
+        let s = fixed(x, decimals);
         let r: f64 = s.parse().unwrap_or(x);
         if thresholds.iter().all(|&t| reaches(x, t) == reaches(r, t)) {
             return s;
@@ -241,6 +255,16 @@ mod tests {
         assert_eq!(num_beside(60.0 - 1e-7, &t), (60.0 - 1e-7).to_string());
         // A rounding error under it counts as on it (scoring::TOLERANCE).
         assert_eq!(num_beside(59.99999999999999, &t), "60.0");
+    }
+
+    #[test]
+    fn halves_round_away_from_zero() {
+        assert_eq!(num(21.25), "21.3");
+        assert_eq!(num(18.75), "18.8");
+        assert_eq!(num(47.26), "47.3");
+        assert_eq!(num(-0.04), "0.0");
+        assert_eq!(fixed(59.995, 2), "60.00");
+        assert_eq!(num(f64::NAN), "NaN");
     }
 
     #[test]
