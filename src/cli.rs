@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use pmo_vmo::diag::printable;
+use pmo_vmo::diag::{printable, printable_line};
 use pmo_vmo::{InputError, InputErrors, LoadedRubric};
 
 use crate::cmd;
@@ -178,7 +178,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Prints one input error on stderr, with its source excerpt when there is one.
 pub fn print_input_error(e: &InputError) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {}", printable(&e.to_string()));
+    let _ = writeln!(err, "error: {}", printable_line(&e.to_string()));
     if let Some(snippet) = &e.snippet {
         // The first line repeats the message; the excerpt is what adds.
         let body: Vec<&str> = snippet.lines().skip(1).collect();
@@ -207,7 +207,7 @@ pub fn print_error(err: &anyhow::Error) {
 
 /// Prints a warning on stderr.
 pub fn warn(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "warning: {}", printable(msg));
+    let _ = writeln!(std::io::stderr(), "warning: {}", printable_line(msg));
 }
 
 #[cfg(test)]

@@ -323,8 +323,7 @@ impl HeaderMap {
         source.push_str(&self.path);
         source.push(':');
         let _ = std::fmt::Write::write_fmt(&mut source, format_args!("{}", row.line));
-        // Names end up in tables on a terminal: no escape sequences in them.
-        let text = |s: &String| (!s.is_empty()).then(|| crate::diag::printable(s).into_owned());
+        let text = |s: &String| (!s.is_empty()).then(|| s.clone());
         ResolvedSheet {
             source,
             sheet: Sheet {

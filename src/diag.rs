@@ -136,6 +136,17 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// [`printable`] for text that must stay on one line (a message on stderr): a
+/// newline or carriage return is written as `\n` / `\r` too, so that a value from a
+/// sheet cannot start a line of its own, such as a GitHub Actions `::error` command.
+pub fn printable_line(s: &str) -> std::borrow::Cow<'_, str> {
+    let p = printable(s);
+    if !p.contains(['\n', '\r']) {
+        return p;
+    }
+    p.replace('\n', "\\n").replace('\r', "\\r").into()
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
@@ -361,6 +372,8 @@ mod tests {
         assert_eq!(printable("a\u{1b}[2Jb\u{7}"), "a\\u{1b}[2Jb\\u{7}");
         assert_eq!(printable("\u{202e}evil"), "\\u{202e}evil");
         assert_eq!(printable("\r\u{9b}"), "\\u{d}\\u{9b}");
+        assert_eq!(printable_line("a\n::error::x"), "a\\n::error::x");
+        assert_eq!(printable_line("plain"), "plain");
     }
 
     #[test]

@@ -307,17 +307,6 @@ pub fn resolve(
         if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
             *field = None;
         }
-        // Names end up in tables on a terminal: no escape sequences in them.
-        if let Some(s) = field
-            && let std::borrow::Cow::Owned(safe) = crate::diag::printable(s)
-        {
-            *s = safe;
-        }
-    }
-    for note in sheet.notes.values_mut() {
-        if let std::borrow::Cow::Owned(safe) = crate::diag::printable(note) {
-            *note = safe;
-        }
     }
     let mut warnings = Vec::new();
     if let Some(v) = &sheet.rubric_version
@@ -455,6 +444,21 @@ mod tests {
         }
         let ok = "rubric = \"pmo-vmo\"\n[expect]\nmin-margin = 0\n";
         assert!(load_text(&r, "s.toml", ok, SheetFormat::Toml).is_ok());
+    }
+
+    #[test]
+    fn text_is_kept_as_written_even_with_control_characters() {
+        // Cleaning for the terminal happens when printing, never in the data: a note
+        // with Windows line endings must survive a resume or a JSON export intact.
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let text = format!(
+            "rubric = \"pmo-vmo\"\nrespondent = \"A\\u001bB\"\n[notes]\n{} = \"one\\r\\ntwo\"\n",
+            q.id
+        );
+        let s = load_text(&r, "s.toml", &text, SheetFormat::Toml).unwrap();
+        assert_eq!(s.sheet.respondent.as_deref(), Some("A\u{1b}B"));
+        assert_eq!(s.sheet.notes[&q.id], "one\r\ntwo");
     }
 
     #[test]

@@ -152,7 +152,8 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
     let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J Eve";
     let export = std::fs::read_to_string("tests/fixtures/forms/agreement.csv")
         .unwrap()
-        .replacen("Tomasz Brennan", evil, 1);
+        .replacen("Tomasz Brennan", evil, 1)
+        .replacen(",sponsor,", ",\u{1b}[2Jsponsor,", 1);
     let csv = dir.path().join("export.csv");
     std::fs::write(&csv, export).unwrap();
     // The same in a sheet, and in an answer that is no option (an error on stderr).
@@ -193,6 +194,15 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
             assert!(String::from_utf8_lossy(&out.stderr).contains("u{1b}[2J"));
         }
     }
+    // The workshop's roles table and flags, from the export's role column.
+    let out = bin().arg("workshop").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("u{1b}[2Jsponsor"));
 }
 
 #[test]
@@ -283,4 +293,31 @@ fn an_empty_rubric_variable_means_the_default_rubric() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rubric.toml"));
+}
+
+#[test]
+fn a_value_from_a_sheet_cannot_start_a_line_on_stderr() {
+    // In CI, a line of output that starts with `::` is a GitHub Actions command.
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("inj.toml");
+    std::fs::write(
+        &sheet,
+        "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = \"x\\n::error file=README.md,line=1::Injected\"\n",
+    )
+    .unwrap();
+    for args in [
+        ["check", "--format", "github"],
+        ["score", "--format", "csv"],
+    ] {
+        let out = bin().args(args).arg(&sheet).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("x\\n::error"), "{err}");
+        for stream in [&err, &String::from_utf8_lossy(&out.stdout)] {
+            assert!(
+                !stream.lines().any(|l| l.starts_with("::error file=README")),
+                "{stream}"
+            );
+        }
+    }
 }

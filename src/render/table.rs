@@ -132,12 +132,13 @@ pub fn heading(r: &SheetResult) -> String {
     if let Some(o) = &r.organisation {
         who.push(format!("· {o}"));
     }
-    let source = crate::diag::printable(&r.source);
-    if who.is_empty() {
-        source.into_owned()
+    // Names come from sheets and exports: no escape sequence reaches the terminal.
+    let line = if who.is_empty() {
+        r.source.clone()
     } else {
-        format!("{source} · {}", who.join(" "))
-    }
+        format!("{} · {}", r.source, who.join(" "))
+    };
+    crate::diag::printable(&line).into_owned()
 }
 
 /// The full, self-explaining table for one sheet.
@@ -280,7 +281,9 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
         let e = &r.evaluation;
         let mut row = vec![
             Cell::new(crate::diag::printable(&r.source)),
-            Cell::new(r.respondent.as_deref().unwrap_or("")),
+            Cell::new(crate::diag::printable(
+                r.respondent.as_deref().unwrap_or(""),
+            )),
             Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),
             styled(
                 e.recommendation.label(),

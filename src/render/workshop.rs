@@ -108,7 +108,7 @@ pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
                     .find(|r| r.role == role)
                     .and_then(|r| fi(&g.factor).and_then(|i| r.factors[i].mean))
             };
-            format!(
+            let line = format!(
                 "{}: {} {} vs {} {} ({} points apart)",
                 factor_title(rubric, &g.factor),
                 g.roles[0],
@@ -116,7 +116,9 @@ pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
                 g.roles[1],
                 opt_num(mean_of(&g.roles[1])),
                 num(g.difference)
-            )
+            );
+            // Role names come from sheets: no escape sequence reaches the terminal.
+            crate::diag::printable(&line).into_owned()
         })
         .collect()
 }
@@ -233,7 +235,10 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         header.extend(rb.factor.iter().map(|f| f.id.clone()));
         r.set_header(header);
         for role in &w.roles {
-            let mut row = vec![Cell::new(&role.role), Cell::new(role.respondents)];
+            let mut row = vec![
+                Cell::new(crate::diag::printable(&role.role)),
+                Cell::new(role.respondents),
+            ];
             row.extend(
                 role.factors
                     .iter()
