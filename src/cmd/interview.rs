@@ -100,12 +100,73 @@ fn sheet_format(path: &Path) -> Option<SheetFormat> {
 
 /// Writes the sheet to a temporary file in the output's folder, then renames it
 /// over the output: a crash leaves the previous sheet or the new one, never half.
+///
+/// It only ever replaces its own file: the first save of a new sheet refuses a file
+/// that appeared meanwhile, and later saves refuse a file someone else has written
+/// since (two people started `interview` in the same folder). Then the answers go
+/// to a free name beside it instead, and the save fails with a [`Conflict`].
 struct Saver {
     path: PathBuf,
     format: SheetFormat,
+    /// The identity of the file this interview last wrote (or resumed).
+    claimed: std::cell::Cell<Option<FileId>>,
 }
 
+/// Device and inode on Unix (length elsewhere), and the modification time: an
+/// inode freed and reused by a new file still shows a new time.
+type FileId = (u64, u64, u128);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    let m = std::fs::metadata(path).ok()?;
+    let time = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((m.dev(), m.ino(), time))
+    }
+    #[cfg(not(unix))]
+    {
+        Some((0, m.len(), time))
+    }
+}
+
+/// The sheet file was taken by someone else; the answers are in `moved_to`.
+#[derive(Debug)]
+struct Conflict {
+    path: PathBuf,
+    moved_to: PathBuf,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} was written by another program while you answered (a second interview in \
+             this folder?); it was left alone, and your answers so far are in {}; continue with: \
+             pmo-vmo interview --resume {}",
+            self.path.display(),
+            self.moved_to.display(),
+            shell_word(&self.moved_to.display().to_string())
+        )
+    }
+}
+
+impl std::error::Error for Conflict {}
+
 impl Saver {
+    fn new(path: PathBuf, format: SheetFormat, resumed: bool) -> Saver {
+        let claimed = if resumed { file_id(&path) } else { None };
+        Saver {
+            path,
+            format,
+            claimed: std::cell::Cell::new(claimed),
+        }
+    }
+
     fn save(&self, sheet: &Sheet) -> io::Result<()> {
         let text = match self.format {
             SheetFormat::Toml => sheet.to_toml(),
@@ -149,10 +210,66 @@ impl Saver {
         let mut tmp = builder.tempfile_in(dir)?;
         tmp.write_all(text.as_bytes())?;
         tmp.as_file().sync_all()?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        saved.path = Some(self.path.clone());
+        let now = file_id(&self.path);
+        let ours = match (self.claimed.get(), now) {
+            // Our file, as we left it: replace it.
+            (Some(c), Some(now)) => c == now,
+            // Nothing there (never saved, or removed): create it, but not over a
+            // file that appears in between.
+            (_, None) => true,
+            // Someone else's file.
+            (None, Some(_)) => false,
+        };
+        let target = if ours {
+            self.path.clone()
+        } else {
+            free_name(&self.path)
+        };
+        let persisted = if ours && now.is_some() {
+            tmp.persist(&target).map(|_| ())
+        } else {
+            tmp.persist_noclobber(&target).map(|_| ())
+        };
+        match persisted {
+            Ok(()) => {}
+            Err(e) if ours && e.error.kind() == io::ErrorKind::AlreadyExists => {
+                // Appeared between the check and the link: write beside it.
+                let beside = free_name(&self.path);
+                e.file.persist_noclobber(&beside).map_err(|e| e.error)?;
+                saved.path = Some(beside.clone());
+                return Err(io::Error::other(Conflict {
+                    path: self.path.clone(),
+                    moved_to: beside,
+                }));
+            }
+            Err(e) => return Err(e.error),
+        }
+        saved.path = Some(target.clone());
+        if !ours {
+            return Err(io::Error::other(Conflict {
+                path: self.path.clone(),
+                moved_to: target,
+            }));
+        }
+        self.claimed.set(file_id(&self.path));
         Ok(())
     }
+}
+
+/// `name-2.toml`, `name-3.toml`... the first that does not exist beside `path`.
+fn free_name(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem}-{n}{ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.with_extension("tmp"))
 }
 
 pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
@@ -247,10 +364,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
             .or_else(stop_on_interrupt)?;
     }
 
-    let saver = Saver {
-        path: output.clone(),
-        format,
-    };
+    let saver = Saver::new(output.clone(), format, args.resume.is_some());
     let mut interview = Interview::new(&rubric, base, choices);
     // Saved at once, so that the file is there (and claimed) from the start.
     saver
@@ -651,13 +765,46 @@ mod tests {
     }
 
     #[test]
+    fn a_saver_never_replaces_a_sheet_it_did_not_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        let sheet = |name: &str| Sheet {
+            rubric: "pmo-vmo".into(),
+            respondent: Some(name.into()),
+            ..Sheet::default()
+        };
+        // Two interviews started in the same folder: Alice saves first.
+        let alice = Saver::new(path.clone(), SheetFormat::Toml, false);
+        let bob = Saver::new(path.clone(), SheetFormat::Toml, false);
+        alice.save(&sheet("Alice")).unwrap();
+        let err = bob.save(&sheet("Bob")).unwrap_err();
+        let conflict = err.get_ref().unwrap().downcast_ref::<Conflict>().unwrap();
+        assert_eq!(conflict.moved_to, dir.path().join("s-2.toml"));
+        let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+        assert!(read(&path).contains("Alice"));
+        assert!(read(&dir.path().join("s-2.toml")).contains("Bob"));
+        // Alice goes on saving over her own file.
+        alice.save(&sheet("Alice 2")).unwrap();
+        assert!(read(&path).contains("Alice 2"));
+        // Someone replaces it: her next answer goes beside it, theirs stays.
+        let other = dir.path().join("other");
+        std::fs::write(&other, "rubric = \"pmo-vmo\"\nrespondent = \"Carol\"\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        let err = alice.save(&sheet("Alice 3")).unwrap_err();
+        assert!(err.to_string().contains("s-3.toml"), "{err}");
+        assert!(read(&path).contains("Carol"));
+        assert!(read(&dir.path().join("s-3.toml")).contains("Alice 3"));
+        // A resumed sheet is claimed from the start.
+        let resumed = Saver::new(path.clone(), SheetFormat::Toml, true);
+        resumed.save(&sheet("Carol 2")).unwrap();
+        assert!(read(&path).contains("Carol 2"));
+    }
+
+    #[test]
     fn saver_replaces_the_file_whole_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
-        let saver = Saver {
-            path: path.clone(),
-            format: SheetFormat::Toml,
-        };
+        let saver = Saver::new(path.clone(), SheetFormat::Toml, false);
         let mut sheet = Sheet {
             rubric: "pmo-vmo".into(),
             ..Sheet::default()
@@ -689,10 +836,7 @@ mod tests {
             );
             std::fs::remove_file(&plain).unwrap();
         }
-        let json = Saver {
-            path: dir.path().join("s.json"),
-            format: SheetFormat::Json,
-        };
+        let json = Saver::new(dir.path().join("s.json"), SheetFormat::Json, false);
         json.save(&sheet).unwrap();
         let back: Sheet =
             serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).unwrap())
