@@ -297,7 +297,13 @@ pub fn aggregate(
         recommendation,
         band,
         margin: scoring::margin_of(&r.scoring, index),
-        tipping: tipping(rubric, index, &means, recommendation),
+        tipping: tipping(
+            rubric,
+            index,
+            &means,
+            &shares(rubric, members),
+            recommendation,
+        ),
         factors,
         gates,
         agenda,
@@ -308,34 +314,61 @@ pub fn aggregate(
     })
 }
 
+/// How far the group index moves per point that a factor's group mean moves, when
+/// every respondent who answered the factor moves by that point: the mean, over all
+/// respondents, of the factor's weight over the weight of the factors each answered
+/// (0 for one who did not answer it). With every factor answered by everyone, that
+/// is the factor's share of the total weight.
+pub fn shares(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Vec<f64> {
+    let r = &rubric.rubric;
+    let mut shares = vec![0.0; r.factor.len()];
+    if members.is_empty() {
+        return shares;
+    }
+    for (_, m) in members {
+        let factors = &m.evaluation.factors;
+        let answered: f64 = r
+            .factor
+            .iter()
+            .zip(factors)
+            .filter(|(_, fs)| fs.score.is_some())
+            .map(|(f, _)| f.weight)
+            .sum();
+        if answered <= 0.0 {
+            continue;
+        }
+        for ((share, f), fs) in shares.iter_mut().zip(&r.factor).zip(factors) {
+            if fs.score.is_some() {
+                *share += f.weight / answered;
+            }
+        }
+    }
+    let n = members.len() as f64;
+    shares.iter_mut().for_each(|s| *s /= n);
+    shares
+}
+
 /// The smallest move of one factor mean that changes the group recommendation.
 ///
-/// The group index moves by the factor's share of the weight times the move; that is
-/// exact when every respondent answered every factor, and a close reading otherwise.
-/// Candidate means are every tenth of a point from 0 to 100 plus the exact points
-/// where a gate or a band boundary is crossed; the nearest one that changes the
-/// result wins, ties going to rubric order.
+/// The group index moves by the factor's [`shares`] times the move: exact for a move
+/// made by every respondent who answered the factor. Candidate means are every tenth
+/// of a point from 0 to 100 plus the exact points where a gate or a band boundary is
+/// crossed; the nearest one that changes the result wins, ties going to rubric order.
 pub fn tipping(
     rubric: &LoadedRubric,
     index: f64,
     means: &[Option<f64>],
+    shares: &[f64],
     recommendation: Band,
 ) -> Option<Tipping> {
     let r = &rubric.rubric;
-    let wsum: f64 = r
-        .factor
-        .iter()
-        .zip(means)
-        .filter(|(_, m)| m.is_some())
-        .map(|(f, _)| f.weight)
-        .sum();
-    if wsum <= 0.0 {
-        return None;
-    }
     let mut best: Option<(f64, Tipping)> = None;
     for (fi, f) in r.factor.iter().enumerate() {
         let Some(m) = means[fi] else { continue };
-        let share = f.weight / wsum;
+        let share = shares[fi];
+        if share <= 0.0 {
+            continue;
+        }
         let mut cands: Vec<f64> = (0..=1000).map(|k| k as f64 / 10.0).collect();
         let mut critical: Vec<f64> = Vec::new();
         for (g, &gf) in r.gate.iter().zip(&rubric.gate_factor) {
@@ -468,6 +501,54 @@ mod tests {
         let w = aggregate(&r, &ms).unwrap();
         assert_eq!(w.flags.len(), 1, "{:?}", w.roles);
         assert!((w.flags[0].difference - 20.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn tipping_is_exact_when_a_respondent_skipped_the_factor() {
+        // small: a (weight 1) and b (weight 3); the third respondent skipped b, so
+        // its index does not move with b at all.
+        let r = crate::scoring::tests::small();
+        let ms = vec![
+            member(&r, None, vec![Some(1), Some(1), Some(1)]),
+            member(&r, None, vec![Some(0), Some(1), Some(0)]),
+            member(&r, None, vec![Some(1), Some(0), None]),
+        ];
+        let w = aggregate(&r, &ms).unwrap();
+        let t = w.tipping.clone().expect("some factor can change it");
+        let fi = r
+            .rubric
+            .factor
+            .iter()
+            .position(|f| f.id == t.factor)
+            .unwrap();
+        let delta = t.to - t.mean;
+        // Move every respondent who answered the factor by the same amount, and
+        // score the group again from scratch.
+        let weights: Vec<f64> = r.rubric.factor.iter().map(|f| f.weight).collect();
+        let index: f64 = ms
+            .iter()
+            .map(|(_, m)| {
+                let (mut sum, mut wsum) = (0.0, 0.0);
+                for (k, f) in m.evaluation.factors.iter().enumerate() {
+                    if let Some(sc) = f.score {
+                        sum += weights[k] * (sc + if k == fi { delta } else { 0.0 });
+                        wsum += weights[k];
+                    }
+                }
+                sum / wsum
+            })
+            .sum::<f64>()
+            / ms.len() as f64;
+        assert!((index - t.index).abs() < 1e-9, "{index} vs {}", t.index);
+        let mut means: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
+        means[fi] = Some(t.to);
+        let band = scoring::band_of(&r.rubric.scoring, index);
+        let (rec, _) = scoring::apply_gates(&r, band, &means);
+        assert_eq!(rec, t.recommendation);
+        assert_ne!(rec, w.recommendation);
+        // The respondent who skipped b gives b a smaller share than its weight's.
+        let shares = shares(&r, &ms);
+        assert!(shares[1] < 0.75 && shares[1] > 0.0, "{shares:?}");
     }
 
     #[test]
