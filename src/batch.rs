@@ -79,7 +79,8 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
 fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<PathBuf>) {
     // A link back to a folder already read (a loop, or a second way into the same
     // folder) would count its sheets again: an error, not a silent double count.
-    if let Ok(real) = std::fs::canonicalize(dir)
+    let real_dir = std::fs::canonicalize(dir).ok();
+    if let Some(real) = &real_dir
         && !seen.insert(real.clone())
     {
         out.push(Input::Bad(InputError::new(
@@ -101,12 +102,35 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<P
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // Whether each entry is a link comes with the listing, at no extra cost.
+    let mut paths: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_symlink())))
+        .collect();
     paths.sort();
-    for p in paths {
+    for (p, link) in paths {
         if p.is_dir() {
             walk(&p, out, seen);
         } else if let Some(f) = format_of(&p) {
+            // The same file reached twice (a link beside its target) would count
+            // twice. A plain file's real path is its folder's joined with its name;
+            // only a link needs resolving.
+            let real = match (&real_dir, link) {
+                (Some(d), false) => p.file_name().map(|n| d.join(n)),
+                _ => std::fs::canonicalize(&p).ok(),
+            };
+            if let Some(real) = real
+                && !seen.insert(real.clone())
+            {
+                out.push(Input::Bad(InputError::new(
+                    p.display().to_string(),
+                    format!(
+                        "is another way to {}, which is already being read; not read twice",
+                        real.display()
+                    ),
+                )));
+                continue;
+            }
             out.push(Input::File(p, f));
         }
     }
@@ -517,6 +541,23 @@ mod tests {
             "{}",
             bad[0].message
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_link_beside_its_target_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("sheets");
+        std::fs::create_dir_all(root.join("2024")).unwrap();
+        std::fs::write(root.join("2024/a.toml"), "rubric = \"pmo-vmo\"\n").unwrap();
+        std::os::unix::fs::symlink("2024/a.toml", root.join("latest.toml")).unwrap();
+        let inputs = expand(&[root], SheetFormat::Toml);
+        assert_eq!(inputs.len(), 2, "{inputs:?}");
+        assert!(matches!(&inputs[0], Input::File(p, _) if p.ends_with("2024/a.toml")));
+        assert!(matches!(
+            &inputs[1],
+            Input::Bad(e) if e.source.ends_with("latest.toml") && e.message.contains("another way to")
+        ));
     }
 
     #[test]
