@@ -397,13 +397,32 @@ pub fn open<'r>(rubric: &'r LoadedRubric, path: &Path) -> Result<CsvSheets<'r, F
 pub fn from_reader<'r, R: Read>(
     rubric: &'r LoadedRubric,
     source: &str,
-    reader: R,
+    mut reader: R,
 ) -> Result<CsvSheets<'r, R>, InputError> {
+    // The first line decides the separator; what was read for it is read again.
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while !head.contains(&b'\n') && head.len() < 1 << 20 {
+        match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(InputError::new(
+                    source,
+                    format!("could not read: {}", io_reason(&e)),
+                ));
+            }
+        }
+    }
+    let delimiter = separator(&head);
     // 64 KiB of read buffer: larger gains nothing measurable.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .buffer_capacity(64 * 1024)
         .from_reader(Lines {
+            head: std::io::Cursor::new(head),
             inner: reader,
             offset: 0,
             last: 0,
@@ -432,6 +451,23 @@ pub fn from_reader<'r, R: Read>(
     })
 }
 
+/// The separator of an export, from its first line: `;` when it separates more
+/// cells than `,` does (outside quotes). Spreadsheets in decimal-comma locales
+/// save "CSV" with semicolons.
+fn separator(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let (mut commas, mut semicolons, mut quoted) = (0usize, 0usize, false);
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semicolons += 1,
+            _ => {}
+        }
+    }
+    if semicolons > commas { b';' } else { b',' }
+}
+
 /// The input, with the byte offsets of the newlines read through it but not yet
 /// passed by a row, each marked when a CR comes just before it.
 ///
@@ -442,6 +478,8 @@ pub fn from_reader<'r, R: Read>(
 /// of any blank lines the reader skipped after it. (Files whose lines end in a bare
 /// CR, from very old Macs, count as one line.)
 struct Lines<R> {
+    /// Bytes read ahead to find the separator, served before `inner`.
+    head: std::io::Cursor<Vec<u8>>,
     inner: R,
     offset: u64,
     last: u8,
@@ -450,7 +488,10 @@ struct Lines<R> {
 
 impl<R: Read> Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        let n = match self.head.read(buf)? {
+            0 => self.inner.read(buf)?,
+            n => n,
+        };
         let read = &buf[..n];
         let base = self.offset;
         let last = self.last;
@@ -531,21 +572,31 @@ impl<R: Read> CsvSheets<'_, R> {
     /// resolve rows elsewhere, such as on other threads). `None` at the end; an I/O
     /// error also ends the file.
     pub fn read_record(&mut self, record: &mut StringRecord) -> Option<Result<u64, InputError>> {
-        if self.done {
-            return None;
-        }
-        match self.reader.read_record(record) {
-            Ok(true) => Some(Ok(self.line_at(record.position()))),
-            Ok(false) => {
-                self.done = true;
-                None
+        loop {
+            if self.done {
+                return None;
             }
-            Err(e) => {
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    self.done = true;
+            match self.reader.read_record(record) {
+                Ok(true) => {
+                    let line = self.line_at(record.position());
+                    // A row of empty cells (",,,,", which spreadsheets leave after
+                    // the data) is a blank line, as an empty line is.
+                    if record.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    return Some(Ok(line));
                 }
-                let line = e.position().map(|p| self.line_at(Some(p)));
-                Some(Err(csv_error(&self.header.path, &e, line)))
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        self.done = true;
+                    }
+                    let line = e.position().map(|p| self.line_at(Some(p)));
+                    return Some(Err(csv_error(&self.header.path, &e, line)));
+                }
             }
         }
     }
@@ -602,6 +653,46 @@ mod tests {
             }
             Err(e) => (Err(e), None),
         }
+    }
+
+    #[test]
+    fn a_semicolon_separated_export_reads_like_a_comma_one() {
+        let r = rubric();
+        let (q0, q1) = (&r.rubric.question[0], &r.rubric.question[1]);
+        let text = format!(
+            "Name;{};{}\r\nAna;\"{}\";{}\r\n",
+            q0.text, q1.id, q0.option[2].label, q1.option[0].id
+        );
+        let (got, warning) = rows(&text);
+        let got = got.unwrap();
+        assert_eq!(warning, None);
+        let s = got[0].as_ref().unwrap();
+        assert_eq!(s.sheet.respondent.as_deref(), Some("Ana"));
+        assert_eq!(s.choices[0], Some(2));
+        assert_eq!(s.choices[1], Some(0));
+        // Commas inside quotes do not count; a comma file stays a comma file.
+        assert_eq!(separator(b"\"a;b;c\",x,y\n1;2"), b',');
+        assert_eq!(separator(b"a,b;c;d"), b';');
+        assert_eq!(separator(b""), b',');
+    }
+
+    #[test]
+    fn rows_of_empty_cells_are_blank_lines() {
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let text = format!(
+            "Name,{}\nAna,{}\n,\n , \n\nBo,{}\n,\n",
+            q.id, q.option[0].id, q.option[1].id
+        );
+        let (got, _) = rows(&text);
+        let got = got.unwrap();
+        assert_eq!(got.len(), 2);
+        let sources: Vec<String> = got
+            .iter()
+            .map(|s| s.as_ref().unwrap().source.clone())
+            .collect();
+        // Bo's row keeps its true line number.
+        assert_eq!(sources, ["f.csv:2", "f.csv:6"]);
     }
 
     #[test]
