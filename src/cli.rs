@@ -118,7 +118,18 @@ pub fn run() -> Result<ExitCode> {
 
 /// Loads `--rubric` or the embedded default; a bad rubric is an error (exit 2).
 pub fn load_rubric(g: &GlobalArgs, file: Option<&PathBuf>) -> Result<LoadedRubric> {
-    let path = file.or(g.rubric.as_ref().filter(|p| !p.as_os_str().is_empty()));
+    let given = match g.rubric.as_ref() {
+        // An empty PMO_VMO_RUBRIC is "not set"; an empty --rubric is a mistake
+        // (`--rubric "$UNSET"`) that must not fall back to the default quietly.
+        Some(p) if p.as_os_str().is_empty() => {
+            if std::env::var_os("PMO_VMO_RUBRIC").is_none_or(|v| !v.is_empty()) {
+                anyhow::bail!("--rubric needs a file name, got an empty one");
+            }
+            None
+        }
+        other => other,
+    };
+    let path = file.or(given);
     Ok(LoadedRubric::load(path.map(|p| p.as_path()))?)
 }
 

@@ -285,6 +285,13 @@ fn an_empty_rubric_variable_means_the_default_rubric() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    // An empty --rubric is a mistake, not the default.
+    let out = bin()
+        .args(["--rubric", "", "score", "examples/sheets"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--rubric needs a file name"));
     // A variable naming a missing file is still an error that names it.
     let out = bin()
         .env("PMO_VMO_RUBRIC", "no-such-rubric.toml")
