@@ -252,13 +252,15 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Str
             y - 2.0
         );
     }
+    // An unanswered factor has no corner: drawing it at 0 would read as fully
+    // PMO-leaning. The shape joins the answered axes only.
     let poly = |values: &[Option<f64>]| {
         values
             .iter()
             .enumerate()
-            .map(|(i, v)| {
-                let (x, y) = point(i, v.unwrap_or(0.0));
-                format!("{x:.1},{y:.1}")
+            .filter_map(|(i, v)| {
+                let (x, y) = point(i, (*v)?);
+                Some(format!("{x:.1},{y:.1}"))
             })
             .collect::<Vec<_>>()
             .join(" ")
@@ -273,7 +275,8 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Str
         );
         // Dots on the corners keep a shape visible when it collapses to the centre.
         for (i, v) in se.values.iter().enumerate() {
-            let (x, y) = point(i, v.unwrap_or(0.0));
+            let Some(v) = *v else { continue };
+            let (x, y) = point(i, v);
             let _ = write!(
                 s,
                 r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{color}"/>"#
@@ -677,6 +680,25 @@ mod tests {
             })
             .collect();
         (r, ms)
+    }
+
+    #[test]
+    fn an_unanswered_factor_has_no_corner_on_the_radar() {
+        let r = LoadedRubric::embedded().unwrap();
+        let series = [Series {
+            name: "A".into(),
+            values: vec![Some(50.0), None, Some(50.0), Some(50.0)],
+        }];
+        let svg = radar(&r, &series, &[Some(50.0), None, Some(50.0), Some(50.0)]);
+        let corners = |class: &str| {
+            let at = svg.find(&format!("class=\"{class}\" points=\"")).unwrap();
+            let rest = &svg[at..];
+            let points = rest.split('"').nth(3).unwrap();
+            points.split(' ').count()
+        };
+        assert_eq!(corners("series"), 3, "{svg}");
+        assert_eq!(corners("group"), 3);
+        assert_eq!(svg.matches("<circle").count(), 3);
     }
 
     #[test]
