@@ -368,9 +368,9 @@ fn render_with(
     let _ = writeln!(
         h,
         "</div>\n<p class=\"muted\">Bands: PMO below {}, hybrid from {}, VMO from {}.{}</p>\n</div>\n</section>",
-        num(rb.scoring.hybrid_from),
-        num(rb.scoring.hybrid_from),
-        num(rb.scoring.vmo_from),
+        crate::render::setting_num(rb.scoring.hybrid_from),
+        crate::render::setting_num(rb.scoring.hybrid_from),
+        crate::render::setting_num(rb.scoring.vmo_from),
         if single {
             ""
         } else {
@@ -459,7 +459,7 @@ fn render_with(
                 esc(&f.title),
                 fs.score
                     .map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x)),
-                crate::render::weight_num(f.weight),
+                crate::render::setting_num(f.weight),
                 fs.answered,
                 fs.questions
             );

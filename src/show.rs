@@ -18,9 +18,9 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
     }
     out.push_str(&format!(
         "Bands: PMO below {}, Hybrid from {}, VMO from {}.\n",
-        num(r.scoring.hybrid_from),
-        num(r.scoring.hybrid_from),
-        num(r.scoring.vmo_from)
+        crate::render::setting_num(r.scoring.hybrid_from),
+        crate::render::setting_num(r.scoring.hybrid_from),
+        crate::render::setting_num(r.scoring.vmo_from)
     ));
     for (fi, f) in r.factor.iter().enumerate() {
         let mut t = new_table(Style {
@@ -43,7 +43,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             let weight = if q.weight == 1.0 {
                 String::new()
             } else {
-                format!("\nweight {}", crate::render::weight_num(q.weight))
+                format!("\nweight {}", crate::render::setting_num(q.weight))
             };
             t.add_row(vec![
                 format!("{}\n[{}]{weight}", q.text, q.id),
@@ -54,15 +54,15 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             "\n{} [{}] · weight {}\n{t}\n",
             f.title,
             f.id,
-            crate::render::weight_num(f.weight)
+            crate::render::setting_num(f.weight)
         ));
     }
     if !r.gate.is_empty() {
         out.push_str("\nGates:\n");
         for g in &r.gate {
             let cond = match (g.below, g.at_least) {
-                (Some(b), _) => format!("{} < {}", g.factor, num(b)),
-                (_, Some(a)) => format!("{} >= {}", g.factor, num(a)),
+                (Some(b), _) => format!("{} < {}", g.factor, crate::render::setting_num(b)),
+                (_, Some(a)) => format!("{} >= {}", g.factor, crate::render::setting_num(a)),
                 _ => g.factor.clone(),
             };
             let (effect, band) = g.effect();

@@ -149,7 +149,7 @@ pub fn index_words(rubric: &LoadedRubric, x: f64) -> String {
     let s = &rubric.rubric.scoring;
     for b in [s.hybrid_from, s.vmo_from] {
         if !crate::scoring::reaches(x, b) && b - x < 0.05 {
-            return format!("just under {}", num(b));
+            return format!("just under {}", setting_num(b));
         }
     }
     index_num(rubric, x)
@@ -168,9 +168,10 @@ pub fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
     num_beside(x, &t)
 }
 
-/// A weight as written: one decimal when that is exact (1.0, 0.5), otherwise in
-/// full (0.25, 0.000001), since a weight is a setting, not a measurement.
-pub fn weight_num(w: f64) -> String {
+/// A rubric setting (a weight, a band boundary, a gate threshold) as written: one
+/// decimal when that is exact (1.0, 0.5), otherwise in full (0.25, 33.33, 0.000001),
+/// since a setting is not a measurement and rounding it can misstate it.
+pub fn setting_num(w: f64) -> String {
     let s = num(w);
     if s.parse::<f64>() == Ok(w) {
         s
@@ -269,10 +270,13 @@ mod tests {
 
     #[test]
     fn a_small_weight_is_never_shown_as_zero() {
-        assert_eq!(weight_num(1.0), "1.0");
-        assert_eq!(weight_num(0.25), "0.25");
-        assert_eq!(weight_num(0.000001), "0.000001");
-        assert_eq!(weight_num(0.01), "0.01");
+        assert_eq!(setting_num(1.0), "1.0");
+        assert_eq!(setting_num(0.25), "0.25");
+        assert_eq!(setting_num(0.000001), "0.000001");
+        assert_eq!(setting_num(0.01), "0.01");
+        // A band boundary at a third reads as written, not as 33.3.
+        assert_eq!(setting_num(33.33), "33.33");
+        assert_eq!(setting_num(40.0), "40.0");
     }
 
     #[test]

@@ -173,7 +173,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
                     .map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x)),
             )
             .set_alignment(CellAlignment::Right),
-            Cell::new(super::weight_num(fs.weight)).set_alignment(CellAlignment::Right),
+            Cell::new(super::setting_num(fs.weight)).set_alignment(CellAlignment::Right),
             styled(lean, style, b, false),
             styled(bar_s, style, b, false),
         ]);
@@ -190,8 +190,8 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
             "{} of 100 ({} band: PMO below {}, VMO from {})",
             index_num(rubric, e.index),
             e.band.label(),
-            num(rb.scoring.hybrid_from),
-            num(rb.scoring.vmo_from)
+            crate::render::setting_num(rb.scoring.hybrid_from),
+            crate::render::setting_num(rb.scoring.vmo_from)
         )),
     ]);
     let changed = e.band != e.recommendation;
