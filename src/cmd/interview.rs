@@ -60,13 +60,13 @@ pub struct InterviewArgs {
 struct Saved {
     /// The sheet on disk, once there is one.
     path: Option<PathBuf>,
-    /// The command that continues the interview.
-    resume_hint: String,
+    /// The command line up to `interview` (`pmo-vmo --rubric r.toml`).
+    prefix: String,
 }
 
 static SAVED: Mutex<Saved> = Mutex::new(Saved {
     path: None,
-    resume_hint: String::new(),
+    prefix: String::new(),
 });
 
 fn lock_saved() -> std::sync::MutexGuard<'static, Saved> {
@@ -85,12 +85,20 @@ fn interrupted() -> ! {
         Some(p) => format!(
             "\ninterrupted: your answers so far are saved in {}\ncontinue with: {}",
             p.display(),
-            saved.resume_hint
+            resume_command(&saved.prefix, p)
         ),
         None => "\ninterrupted before any answer; nothing was saved".to_string(),
     };
     let _ = writeln!(io::stderr(), "{msg}");
     std::process::exit(130);
+}
+
+/// The command that continues the interview saved in `path`.
+fn resume_command(prefix: &str, path: &Path) -> String {
+    format!(
+        "{prefix} interview --resume {}",
+        shell_word(&path.display().to_string())
+    )
 }
 
 /// The format of a single answer sheet file: TOML or JSON (an export is many sheets).
@@ -139,6 +147,8 @@ fn file_id(path: &Path) -> Option<FileId> {
 struct Conflict {
     path: PathBuf,
     moved_to: PathBuf,
+    /// The command that continues from `moved_to`.
+    resume: String,
 }
 
 impl fmt::Display for Conflict {
@@ -147,10 +157,10 @@ impl fmt::Display for Conflict {
             f,
             "{} was written by another program while you answered (a second interview in \
              this folder?); it was left alone, and your answers so far are in {}; continue with: \
-             pmo-vmo interview --resume {}",
+             {}",
             self.path.display(),
             self.moved_to.display(),
-            shell_word(&self.moved_to.display().to_string())
+            self.resume
         )
     }
 }
@@ -158,8 +168,9 @@ impl fmt::Display for Conflict {
 impl std::error::Error for Conflict {}
 
 impl Saver {
-    fn new(path: PathBuf, format: SheetFormat, resumed: bool) -> Saver {
-        let claimed = if resumed { file_id(&path) } else { None };
+    /// `claimed`: the identity of the resumed file when it was read (so that a
+    /// change made while the first prompts were open is not overwritten).
+    fn new(path: PathBuf, format: SheetFormat, claimed: Option<FileId>) -> Saver {
         Saver {
             path,
             format,
@@ -239,6 +250,7 @@ impl Saver {
                 saved.path = Some(beside.clone());
                 return Err(io::Error::other(Conflict {
                     path: self.path.clone(),
+                    resume: resume_command(&saved.prefix, &beside),
                     moved_to: beside,
                 }));
             }
@@ -248,6 +260,7 @@ impl Saver {
         if !ours {
             return Err(io::Error::other(Conflict {
                 path: self.path.clone(),
+                resume: resume_command(&saved.prefix, &target),
                 moved_to: target,
             }));
         }
@@ -287,6 +300,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
     let rubric = cli::load_rubric(g, None)?;
 
     // The sheet being resumed, validated like any other.
+    let mut claimed = None;
     let (mut base, choices) = match &args.resume {
         Some(path) => {
             let format = sheet_format(path).with_context(|| {
@@ -295,6 +309,8 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
                     path.display()
                 )
             })?;
+            // Taken before reading: a change made from now on is someone else's.
+            claimed = file_id(path);
             let text = sheet::read_text(path)?;
             let resolved = sheet::load_text(&rubric, &path.display().to_string(), &text, format)?;
             for w in &resolved.warnings {
@@ -325,18 +341,15 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
     }
     {
         let mut saved = lock_saved();
-        let mut hint = String::from("pmo-vmo");
-        if let Some(r) = &g.rubric {
-            hint.push_str(&format!(
+        let mut prefix = String::from("pmo-vmo");
+        // An empty rubric (an empty PMO_VMO_RUBRIC) is the default: not repeated.
+        if let Some(r) = g.rubric.as_ref().filter(|r| !r.as_os_str().is_empty()) {
+            prefix.push_str(&format!(
                 " --rubric {}",
                 shell_word(&r.display().to_string())
             ));
         }
-        hint.push_str(&format!(
-            " interview --resume {}",
-            shell_word(&output.display().to_string())
-        ));
-        saved.resume_hint = hint;
+        saved.prefix = prefix;
         if output.exists() {
             saved.path = Some(output.clone());
         }
@@ -364,7 +377,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
             .or_else(stop_on_interrupt)?;
     }
 
-    let saver = Saver::new(output.clone(), format, args.resume.is_some());
+    let saver = Saver::new(output.clone(), format, claimed);
     let mut interview = Interview::new(&rubric, base, choices);
     // Saved at once, so that the file is there (and claimed) from the start.
     saver
@@ -774,8 +787,8 @@ mod tests {
             ..Sheet::default()
         };
         // Two interviews started in the same folder: Alice saves first.
-        let alice = Saver::new(path.clone(), SheetFormat::Toml, false);
-        let bob = Saver::new(path.clone(), SheetFormat::Toml, false);
+        let alice = Saver::new(path.clone(), SheetFormat::Toml, None);
+        let bob = Saver::new(path.clone(), SheetFormat::Toml, None);
         alice.save(&sheet("Alice")).unwrap();
         let err = bob.save(&sheet("Bob")).unwrap_err();
         let conflict = err.get_ref().unwrap().downcast_ref::<Conflict>().unwrap();
@@ -795,16 +808,23 @@ mod tests {
         assert!(read(&path).contains("Carol"));
         assert!(read(&dir.path().join("s-3.toml")).contains("Alice 3"));
         // A resumed sheet is claimed from the start.
-        let resumed = Saver::new(path.clone(), SheetFormat::Toml, true);
+        let resumed = Saver::new(path.clone(), SheetFormat::Toml, file_id(&path));
         resumed.save(&sheet("Carol 2")).unwrap();
         assert!(read(&path).contains("Carol 2"));
+        // A resumed sheet changed after it was read is not overwritten either.
+        let stale = Saver::new(path.clone(), SheetFormat::Toml, file_id(&path));
+        let other = dir.path().join("other");
+        std::fs::write(&other, "rubric = \"pmo-vmo\"\nrespondent = \"Dan\"\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        assert!(stale.save(&sheet("Carol 3")).is_err());
+        assert!(read(&path).contains("Dan"));
     }
 
     #[test]
     fn saver_replaces_the_file_whole_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
-        let saver = Saver::new(path.clone(), SheetFormat::Toml, false);
+        let saver = Saver::new(path.clone(), SheetFormat::Toml, None);
         let mut sheet = Sheet {
             rubric: "pmo-vmo".into(),
             ..Sheet::default()
@@ -836,7 +856,7 @@ mod tests {
             );
             std::fs::remove_file(&plain).unwrap();
         }
-        let json = Saver::new(dir.path().join("s.json"), SheetFormat::Json, false);
+        let json = Saver::new(dir.path().join("s.json"), SheetFormat::Json, None);
         json.save(&sheet).unwrap();
         let back: Sheet =
             serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).unwrap())
