@@ -312,6 +312,26 @@ fn a_value_from_a_sheet_cannot_start_a_line_on_stderr() {
         "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = \"x\\n::error file=README.md,line=1::Injected\"\n",
     )
     .unwrap();
+    // A name and a rubric-version with a newline, printed in a table and a check line.
+    let named = dir.path().join("named.toml");
+    let sheet_text = std::fs::read_to_string("examples/sheets/in-transition.toml")
+        .unwrap()
+        .replacen("respondent = \"", "respondent = \"Eve\\n::error::named ", 1)
+        .replacen(
+            "rubric-version = \"1.0.0\"",
+            "rubric-version = \"0.9\\n::error::version\"",
+            1,
+        );
+    std::fs::write(&named, sheet_text).unwrap();
+    for args in [vec!["score", "--detail"], vec!["check", "--strict-version"]] {
+        let out = bin().args(&args).arg(&named).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("\\n::error::"), "{args:?}: {text}");
+        assert!(
+            !text.lines().any(|l| l.starts_with("::error")),
+            "{args:?}: {text}"
+        );
+    }
     for args in [
         ["check", "--format", "github"],
         ["score", "--format", "csv"],

@@ -12,8 +12,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 Status::Pass => "PASS",
                 Status::Fail => "FAIL",
             };
-            let source = crate::diag::printable(&v.result.source);
-            writeln!(out, "{word} {source}: {}", v.reason)?;
+            // Source and reason can hold sheet text (a rubric-version): one clean line.
+            let line = format!("{word} {}: {}", v.result.source, v.reason);
+            writeln!(out, "{}", crate::diag::printable_line(&line))?;
         }
     }
     writeln!(out, "{}", report.counts().sentence())?;

@@ -138,7 +138,7 @@ pub fn heading(r: &SheetResult) -> String {
     } else {
         format!("{} · {}", r.source, who.join(" "))
     };
-    crate::diag::printable(&line).into_owned()
+    crate::diag::printable_line(&line).into_owned()
 }
 
 /// The full, self-explaining table for one sheet.

@@ -118,7 +118,7 @@ pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
                 num(g.difference)
             );
             // Role names come from sheets: no escape sequence reaches the terminal.
-            crate::diag::printable(&line).into_owned()
+            crate::diag::printable_line(&line).into_owned()
         })
         .collect()
 }
