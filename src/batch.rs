@@ -30,6 +30,9 @@ pub enum Input {
     Stdin(SheetFormat),
     /// A path that cannot be read as a sheet; the error says why.
     Bad(InputError),
+    /// A second way to a sheet or folder already being read (a link, or the same
+    /// path twice): not read again, and said in this warning.
+    Skipped(String),
 }
 
 /// The sheet format an extension names.
@@ -46,12 +49,15 @@ pub fn format_of(path: &Path) -> Option<SheetFormat> {
 /// sorted order; `-` is stdin in `stdin_format`.
 pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
     let mut out = Vec::new();
+    // Real paths of the folders and sheets taken so far, across all the arguments
+    // (`sheets/*` can name a folder and a link into it): each sheet counts once.
+    let mut seen = std::collections::HashSet::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Input::Stdin(stdin_format));
         } else if p.is_dir() {
             let before = out.len();
-            walk(p, &mut out, &mut std::collections::HashSet::new());
+            walk(p, &mut out, &mut seen);
             if out.len() == before {
                 out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
@@ -65,7 +71,15 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
             )));
         } else {
             match format_of(p) {
-                Some(f) => out.push(Input::File(p.clone(), f)),
+                Some(f) => {
+                    if let Ok(real) = std::fs::canonicalize(p)
+                        && !seen.insert(real.clone())
+                    {
+                        out.push(Input::Skipped(second_way(p, &real)));
+                    } else {
+                        out.push(Input::File(p.clone(), f));
+                    }
+                }
                 None => out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
                     "unsupported file type; expected .toml, .json or .csv",
@@ -76,6 +90,15 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
     out
 }
 
+/// The warning for a path that leads to a folder or sheet already being read.
+fn second_way(path: &Path, real: &Path) -> String {
+    format!(
+        "{}: skipped, it leads to {}, which is already being read (each sheet counts once)",
+        path.display(),
+        real.display()
+    )
+}
+
 fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<PathBuf>) {
     // A link back to a folder already read (a loop, or a second way into the same
     // folder) would count its sheets again: an error, not a silent double count.
@@ -83,13 +106,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<P
     if let Some(real) = &real_dir
         && !seen.insert(real.clone())
     {
-        out.push(Input::Bad(InputError::new(
-            dir.display().to_string(),
-            format!(
-                "leads back to the folder {}, which is already being read; not read twice",
-                real.display()
-            ),
-        )));
+        out.push(Input::Skipped(second_way(dir, real)));
         return;
     }
     let entries = match std::fs::read_dir(dir) {
@@ -122,13 +139,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<P
             if let Some(real) = real
                 && !seen.insert(real.clone())
             {
-                out.push(Input::Bad(InputError::new(
-                    p.display().to_string(),
-                    format!(
-                        "is another way to {}, which is already being read; not read twice",
-                        real.display()
-                    ),
-                )));
+                out.push(Input::Skipped(second_way(&p, &real)));
                 continue;
             }
             out.push(Input::File(p, f));
@@ -141,6 +152,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<P
 pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, InputError> {
     match input {
         Input::Bad(e) => Err(e.clone()),
+        Input::Skipped(w) => Err(InputError::new(STDIN, w.clone())),
         Input::File(path, SheetFormat::Csv) => {
             let mut rows = crate::csv_input::open(rubric, path)?;
             let source = path.display().to_string();
@@ -341,7 +353,7 @@ const ROW_CHUNK: usize = 128;
 pub fn input_bytes(inputs: &[Input]) -> Option<u64> {
     inputs.iter().try_fold(0u64, |sum, i| match i {
         Input::File(p, _) => Some(sum + std::fs::metadata(p).map_or(0, |m| m.len())),
-        Input::Bad(_) => Some(sum),
+        Input::Bad(_) | Input::Skipped(_) => Some(sum),
         Input::Stdin(_) => None,
     })
 }
@@ -360,10 +372,11 @@ where
     F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
     H: FnMut(Event<T>) -> io::Result<()>,
 {
+    // Read one at a time, outside the parallel chunks.
     let is_csv = |i: &Input| {
         matches!(
             i,
-            Input::File(_, SheetFormat::Csv) | Input::Stdin(SheetFormat::Csv)
+            Input::File(_, SheetFormat::Csv) | Input::Stdin(SheetFormat::Csv) | Input::Skipped(_)
         )
     };
     let mut done_bytes = 0u64;
@@ -378,6 +391,10 @@ where
                 }
                 done_bytes += size;
                 handler(Event::Progress(done_bytes))?;
+                at += 1;
+            }
+            Input::Skipped(w) => {
+                handler(Event::Warning(w.clone()))?;
                 at += 1;
             }
             Input::Stdin(SheetFormat::Csv) => {
@@ -521,43 +538,50 @@ mod tests {
         std::fs::create_dir_all(root.join("sub")).unwrap();
         std::fs::write(root.join("a.toml"), "rubric = \"pmo-vmo\"\n").unwrap();
         std::os::unix::fs::symlink("..", root.join("sub/up")).unwrap();
-        let inputs = expand(&[root], SheetFormat::Toml);
-        let files = inputs
-            .iter()
-            .filter(|i| matches!(i, Input::File(..)))
-            .count();
-        assert_eq!(files, 1, "{inputs:?}");
-        let bad: Vec<&InputError> = inputs
-            .iter()
-            .filter_map(|i| match i {
-                Input::Bad(e) => Some(e),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(bad.len(), 1, "{inputs:?}");
-        assert!(bad[0].source.ends_with("sub/up"), "{}", bad[0].source);
+        let inputs = expand(std::slice::from_ref(&root), SheetFormat::Toml);
+        assert_eq!(inputs.len(), 2, "{inputs:?}");
+        assert!(matches!(&inputs[0], Input::File(p, _) if p.ends_with("a.toml")));
         assert!(
-            bad[0].message.contains("already being read"),
-            "{}",
-            bad[0].message
+            matches!(&inputs[1], Input::Skipped(w) if w.contains("sub/up: skipped") && w.contains("already being read")),
+            "{inputs:?}"
         );
     }
 
     #[cfg(unix)]
     #[test]
-    fn a_file_link_beside_its_target_is_read_once() {
+    fn a_file_reached_twice_is_read_once_even_across_arguments() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("sheets");
         std::fs::create_dir_all(root.join("2024")).unwrap();
         std::fs::write(root.join("2024/a.toml"), "rubric = \"pmo-vmo\"\n").unwrap();
         std::os::unix::fs::symlink("2024/a.toml", root.join("latest.toml")).unwrap();
-        let inputs = expand(&[root], SheetFormat::Toml);
+        let inputs = expand(std::slice::from_ref(&root), SheetFormat::Toml);
         assert_eq!(inputs.len(), 2, "{inputs:?}");
         assert!(matches!(&inputs[0], Input::File(p, _) if p.ends_with("2024/a.toml")));
-        assert!(matches!(
-            &inputs[1],
-            Input::Bad(e) if e.source.ends_with("latest.toml") && e.message.contains("another way to")
-        ));
+        assert!(matches!(&inputs[1], Input::Skipped(w) if w.contains("latest.toml: skipped")));
+        // `sheets/*`: the folder, then the link as its own argument.
+        let inputs = expand(
+            &[root.join("2024"), root.join("latest.toml")],
+            SheetFormat::Toml,
+        );
+        assert!(matches!(&inputs[1], Input::Skipped(_)), "{inputs:?}");
+        // A skipped input is a warning in the run, not an error.
+        let rubric = LoadedRubric::embedded().unwrap();
+        let (mut warnings, mut errors) = (0, 0);
+        let _ = stream(
+            &rubric,
+            &inputs,
+            |s| Ok(s.source),
+            |e| {
+                match e {
+                    Event::Warning(_) => warnings += 1,
+                    Event::Error(_) => errors += 1,
+                    _ => {}
+                }
+                Ok(())
+            },
+        );
+        assert_eq!((warnings, errors), (1, 0));
     }
 
     #[test]
