@@ -415,7 +415,7 @@ pub fn from_reader<'r, R: Read>(
             }
         }
     }
-    let delimiter = separator(&head);
+    let delimiter = separator(&head, rubric);
     // 64 KiB of read buffer: larger gains nothing measurable.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -451,21 +451,47 @@ pub fn from_reader<'r, R: Read>(
     })
 }
 
-/// The separator of an export, from its first line: `;` when it separates more
-/// cells than `,` does (outside quotes). Spreadsheets in decimal-comma locales
-/// save "CSV" with semicolons.
-fn separator(head: &[u8]) -> u8 {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-    let (mut commas, mut semicolons, mut quoted) = (0usize, 0usize, false);
-    for &b in line {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => commas += 1,
-            b';' if !quoted => semicolons += 1,
-            _ => {}
+/// The separator of an export, from its header line (the first that is not blank):
+/// the one of `,` and `;` whose cells name more of the rubric's questions, else the
+/// one that separates more cells outside quotes. Spreadsheets in decimal-comma
+/// locales save "CSV" with semicolons, and leave commas inside texts unquoted.
+fn separator(head: &[u8], rubric: &LoadedRubric) -> u8 {
+    let line = head
+        .split(|&b| b == b'\n')
+        .find(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+        .unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let cells = |sep: char| -> Vec<String> {
+        let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if c == sep && !quoted => cells.push(std::mem::take(&mut cell)),
+                c => cell.push(c),
+            }
         }
+        cells.push(cell);
+        cells
+    };
+    let questions: std::collections::HashSet<String> = rubric
+        .rubric
+        .question
+        .iter()
+        .flat_map(|q| [normalise(&q.id), normalise(&q.text)])
+        .collect();
+    let named = |cells: &[String]| {
+        cells
+            .iter()
+            .filter(|c| questions.contains(&normalise(c.trim_start_matches('\u{feff}'))))
+            .count()
+    };
+    let (commas, semicolons) = (cells(','), cells(';'));
+    match named(&semicolons).cmp(&named(&commas)) {
+        std::cmp::Ordering::Greater => b';',
+        std::cmp::Ordering::Less => b',',
+        std::cmp::Ordering::Equal if semicolons.len() > commas.len() => b';',
+        std::cmp::Ordering::Equal => b',',
     }
-    if semicolons > commas { b';' } else { b',' }
 }
 
 /// The input, with the byte offsets of the newlines read through it but not yet
@@ -671,9 +697,26 @@ mod tests {
         assert_eq!(s.choices[0], Some(2));
         assert_eq!(s.choices[1], Some(0));
         // Commas inside quotes do not count; a comma file stays a comma file.
-        assert_eq!(separator(b"\"a;b;c\",x,y\n1;2"), b',');
-        assert_eq!(separator(b"a,b;c;d"), b';');
-        assert_eq!(separator(b""), b',');
+        assert_eq!(separator(b"\"a;b;c\",x,y\n1;2", &r), b',');
+        assert_eq!(separator(b"a,b;c;d", &r), b';');
+        assert_eq!(separator(b"", &r), b',');
+        // Question texts with unquoted commas, as Excel writes them with `;`: the
+        // header that names questions wins over the count.
+        let with_commas: Vec<&str> = r
+            .rubric
+            .question
+            .iter()
+            .map(|q| q.text.as_str())
+            .filter(|t| t.contains(','))
+            .take(3)
+            .collect();
+        assert_eq!(with_commas.len(), 3, "the default rubric has such texts");
+        let header = with_commas.join(";");
+        assert!(header.matches(',').count() > header.matches(';').count());
+        let text = format!("{header}\r\n;;\r\n");
+        assert_eq!(separator(text.as_bytes(), &r), b';');
+        // A blank line before the header is skipped.
+        assert_eq!(separator(b"\r\nName;maturity-standards\r\n", &r), b';');
     }
 
     #[test]
