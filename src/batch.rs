@@ -52,13 +52,22 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
     // Real paths of the folders and sheets taken so far, across all the arguments
     // (`sheets/*` can name a folder and a link into it): each sheet counts once.
     let mut seen = std::collections::HashSet::new();
+    let mut stdin_taken = false;
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Input::Stdin(stdin_format));
+            if stdin_taken {
+                out.push(Input::Skipped(
+                    "-: skipped, standard input is read once".to_string(),
+                ));
+            } else {
+                stdin_taken = true;
+                out.push(Input::Stdin(stdin_format));
+            }
         } else if p.is_dir() {
             let before = out.len();
             walk(p, &mut out, &mut seen);
-            if out.len() == before {
+            // Only skipped second ways (a link back to itself) is still no sheet.
+            if out[before..].iter().all(|i| matches!(i, Input::Skipped(_))) {
                 out.push(Input::Bad(InputError::new(
                     p.display().to_string(),
                     "folder holds no .toml, .json or .csv sheet",
@@ -582,6 +591,31 @@ mod tests {
             },
         );
         assert_eq!((warnings, errors), (1, 0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_that_only_leads_back_to_itself_holds_no_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("loop");
+        std::fs::create_dir_all(&root).unwrap();
+        std::os::unix::fs::symlink(".", root.join("self")).unwrap();
+        let inputs = expand(std::slice::from_ref(&root), SheetFormat::Toml);
+        assert!(
+            inputs
+                .iter()
+                .any(|i| matches!(i, Input::Bad(e) if e.message.contains("holds no"))),
+            "{inputs:?}"
+        );
+    }
+
+    #[test]
+    fn stdin_twice_is_read_once() {
+        let inputs = expand(&["-".into(), "-".into()], SheetFormat::Toml);
+        assert!(matches!(
+            inputs.as_slice(),
+            [Input::Stdin(_), Input::Skipped(_)]
+        ));
     }
 
     #[test]

@@ -402,7 +402,12 @@ pub fn from_reader<'r, R: Read>(
     // The first line decides the separator; what was read for it is read again.
     let mut head = Vec::new();
     let mut chunk = [0u8; 8192];
-    while !head.contains(&b'\n') && head.len() < 1 << 20 {
+    // Up to the end of the first line that is not blank (the header).
+    let has_header_line = |head: &[u8]| {
+        head.split_inclusive(|&b| b == b'\n')
+            .any(|l| l.ends_with(b"\n") && !is_blank(l))
+    };
+    while !has_header_line(&head) && head.len() < 1 << 20 {
         match reader.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => head.extend_from_slice(&chunk[..n]),
@@ -451,6 +456,12 @@ pub fn from_reader<'r, R: Read>(
     })
 }
 
+/// A line with nothing but white space (and a byte-order mark).
+fn is_blank(line: &[u8]) -> bool {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
 /// The separator of an export, from its header line (the first that is not blank):
 /// the one of `,` and `;` whose cells name more of the rubric's questions, else the
 /// one that separates more cells outside quotes. Spreadsheets in decimal-comma
@@ -458,7 +469,7 @@ pub fn from_reader<'r, R: Read>(
 fn separator(head: &[u8], rubric: &LoadedRubric) -> u8 {
     let line = head
         .split(|&b| b == b'\n')
-        .find(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+        .find(|l| !is_blank(l))
         .unwrap_or_default();
     let line = String::from_utf8_lossy(line);
     let cells = |sep: char| -> Vec<String> {
@@ -715,8 +726,37 @@ mod tests {
         assert!(header.matches(',').count() > header.matches(';').count());
         let text = format!("{header}\r\n;;\r\n");
         assert_eq!(separator(text.as_bytes(), &r), b';');
-        // A blank line before the header is skipped.
+        // A blank line before the header is skipped, with or without a BOM.
         assert_eq!(separator(b"\r\nName;maturity-standards\r\n", &r), b';');
+        assert_eq!(
+            separator(b"\xEF\xBB\xBF\r\nName;maturity-standards\r\n", &r),
+            b';'
+        );
+    }
+
+    #[test]
+    fn the_header_is_found_when_a_blank_line_arrives_on_its_own() {
+        // A pipe that delivers the blank first line in one read, the rest later.
+        struct Pieces(Vec<Vec<u8>>);
+        impl Read for Pieces {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Ok(0);
+                }
+                let piece = self.0.remove(0);
+                buf[..piece.len()].copy_from_slice(&piece);
+                Ok(piece.len())
+            }
+        }
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let rest = format!("Name;{}\r\nAna;{}\r\n", q.id, q.option[0].id);
+        let input = Pieces(vec![b"\r\n".to_vec(), rest.into_bytes()]);
+        let rows: Vec<_> = from_reader(&r, "p.csv", input).unwrap().collect();
+        assert_eq!(rows.len(), 1);
+        let s = rows[0].as_ref().unwrap();
+        assert_eq!(s.choices[0], Some(0));
+        assert_eq!(s.source, "p.csv:3");
     }
 
     #[test]
