@@ -117,7 +117,7 @@ impl Verdict {
 
 /// A number as short as it can be without hiding a difference from `other`
 /// (so `4.96` is never shown as `5.0 < 5`).
-fn short(x: f64, other: f64) -> String {
+pub(crate) fn short(x: f64, other: f64) -> String {
     for decimals in 1..=6 {
         let s = trim(crate::render::fixed(x, decimals));
         let o = trim(crate::render::fixed(other, decimals));
@@ -505,6 +505,8 @@ mod tests {
     #[test]
     fn short_numbers_never_hide_a_difference() {
         assert_eq!(short(4.96, 5.0), "4.96");
+        // JUnit's system-out shows the margin this way too, beside the minimum.
+        assert_eq!(short(0.01, 0.015), "0.01");
         assert_eq!(short(1.2, 5.0), "1.2");
         assert_eq!(short(8.6111, 5.0), "8.6");
         assert_eq!(short(10.0, 10.0), "10");

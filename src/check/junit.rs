@@ -46,7 +46,11 @@ pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io
                     e.recommendation.id(),
                     e.band.id(),
                     crate::render::index_num(rubric, e.index),
-                    crate::render::num(e.margin),
+                    // Beside the expected minimum, as precise as the failure message.
+                    match v.expected.min_margin {
+                        Some(min) => super::short(e.margin, min),
+                        None => crate::render::num(e.margin),
+                    },
                     e.answered,
                     e.questions,
                     if e.gates.is_empty() {
