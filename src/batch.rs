@@ -31,8 +31,8 @@ pub enum Input {
     /// A path that cannot be read as a sheet; the error says why.
     Bad(InputError),
     /// A second way to a sheet or folder already being read (a link, or the same
-    /// path twice): not read again, and said in this warning.
-    Skipped(String),
+    /// path twice): not read again; the run says why as a warning, not an error.
+    Skipped(InputError),
 }
 
 /// The sheet format an extension names.
@@ -56,9 +56,10 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
     for p in paths {
         if p.as_os_str() == "-" {
             if stdin_taken {
-                out.push(Input::Skipped(
-                    "-: skipped, standard input is read once".to_string(),
-                ));
+                out.push(Input::Skipped(InputError::new(
+                    "-",
+                    "skipped, standard input is read once",
+                )));
             } else {
                 stdin_taken = true;
                 out.push(Input::Stdin(stdin_format));
@@ -99,12 +100,14 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
     out
 }
 
-/// The warning for a path that leads to a folder or sheet already being read.
-fn second_way(path: &Path, real: &Path) -> String {
-    format!(
-        "{}: skipped, it leads to {}, which is already being read (each sheet counts once)",
-        path.display(),
-        real.display()
+/// Why a path that leads to a folder or sheet already being read is skipped.
+fn second_way(path: &Path, real: &Path) -> InputError {
+    InputError::new(
+        path.display().to_string(),
+        format!(
+            "skipped, it leads to {}, which is already being read (each sheet counts once)",
+            real.display()
+        ),
     )
 }
 
@@ -160,8 +163,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut std::collections::HashSet<P
 /// exactly one row here; [`stream`] reads exports of any length.
 pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, InputError> {
     match input {
-        Input::Bad(e) => Err(e.clone()),
-        Input::Skipped(w) => Err(InputError::new(STDIN, w.clone())),
+        Input::Bad(e) | Input::Skipped(e) => Err(e.clone()),
         Input::File(path, SheetFormat::Csv) => {
             let mut rows = crate::csv_input::open(rubric, path)?;
             let source = path.display().to_string();
@@ -402,8 +404,8 @@ where
                 handler(Event::Progress(done_bytes))?;
                 at += 1;
             }
-            Input::Skipped(w) => {
-                handler(Event::Warning(w.clone()))?;
+            Input::Skipped(e) => {
+                handler(Event::Warning(e.to_string()))?;
                 at += 1;
             }
             Input::Stdin(SheetFormat::Csv) => {
@@ -551,7 +553,7 @@ mod tests {
         assert_eq!(inputs.len(), 2, "{inputs:?}");
         assert!(matches!(&inputs[0], Input::File(p, _) if p.ends_with("a.toml")));
         assert!(
-            matches!(&inputs[1], Input::Skipped(w) if w.contains("sub/up: skipped") && w.contains("already being read")),
+            matches!(&inputs[1], Input::Skipped(e) if e.to_string().contains("sub/up: skipped") && e.message.contains("already being read")),
             "{inputs:?}"
         );
     }
@@ -567,7 +569,9 @@ mod tests {
         let inputs = expand(std::slice::from_ref(&root), SheetFormat::Toml);
         assert_eq!(inputs.len(), 2, "{inputs:?}");
         assert!(matches!(&inputs[0], Input::File(p, _) if p.ends_with("2024/a.toml")));
-        assert!(matches!(&inputs[1], Input::Skipped(w) if w.contains("latest.toml: skipped")));
+        assert!(
+            matches!(&inputs[1], Input::Skipped(e) if e.to_string().contains("latest.toml: skipped"))
+        );
         // `sheets/*`: the folder, then the link as its own argument.
         let inputs = expand(
             &[root.join("2024"), root.join("latest.toml")],
