@@ -157,6 +157,21 @@ fn shown(s: &str) -> String {
     }
 }
 
+/// Each question's id and text, normalised, to its index: the header names that
+/// answer it. Texts go in first and ids last, so an id wins if a text equals one.
+fn question_names(rubric: &LoadedRubric) -> HashMap<String, usize> {
+    let questions = &rubric.rubric.question;
+    let texts = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (normalise(&q.text), i));
+    let ids = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (normalise(&q.id), i));
+    texts.chain(ids).collect()
+}
+
 impl HeaderMap {
     /// Maps a header row. Fails when no column answers a question of the rubric or
     /// when two columns answer the same question.
@@ -166,14 +181,7 @@ impl HeaderMap {
         headers: &StringRecord,
     ) -> Result<Self, InputError> {
         let r = &rubric.rubric;
-        let mut by_name: HashMap<String, usize> = HashMap::new();
-        // Texts first, ids last, so that an id wins if a text happens to equal one.
-        for (i, q) in r.question.iter().enumerate() {
-            by_name.insert(normalise(&q.text), i);
-        }
-        for (i, q) in r.question.iter().enumerate() {
-            by_name.insert(normalise(&q.id), i);
-        }
+        let by_name = question_names(rubric);
         let mut columns = Vec::with_capacity(headers.len());
         let mut ignored = Vec::new();
         let mut seen: Vec<Option<usize>> = vec![None; r.question.len()];
@@ -471,37 +479,25 @@ fn separator(head: &[u8], rubric: &LoadedRubric) -> u8 {
         .split(|&b| b == b'\n')
         .find(|l| !is_blank(l))
         .unwrap_or_default();
-    let line = String::from_utf8_lossy(line);
-    let cells = |sep: char| -> Vec<String> {
-        let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
-        for c in line.chars() {
-            match c {
-                '"' => quoted = !quoted,
-                c if c == sep && !quoted => cells.push(std::mem::take(&mut cell)),
-                c => cell.push(c),
-            }
-        }
-        cells.push(cell);
-        cells
-    };
-    let questions: std::collections::HashSet<String> = rubric
-        .rubric
-        .question
-        .iter()
-        .flat_map(|q| [normalise(&q.id), normalise(&q.text)])
-        .collect();
-    let named = |cells: &[String]| {
-        cells
+    let names = question_names(rubric);
+    // Split the way the reader will split it, then count the cells naming a question.
+    let split = |sep: u8| {
+        let mut header = StringRecord::new();
+        let _ = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(sep)
+            .from_reader(line)
+            .read_record(&mut header);
+        let named = header
             .iter()
-            .filter(|c| questions.contains(&normalise(c.trim_start_matches('\u{feff}'))))
-            .count()
+            .filter(|h| names.contains_key(&normalise(h)))
+            .count();
+        (named, header.len())
     };
-    let (commas, semicolons) = (cells(','), cells(';'));
-    match named(&semicolons).cmp(&named(&commas)) {
-        std::cmp::Ordering::Greater => b';',
-        std::cmp::Ordering::Less => b',',
-        std::cmp::Ordering::Equal if semicolons.len() > commas.len() => b';',
-        std::cmp::Ordering::Equal => b',',
+    if split(b';') > split(b',') {
+        b';'
+    } else {
+        b','
     }
 }
 
@@ -726,6 +722,9 @@ mod tests {
         assert!(header.matches(',').count() > header.matches(';').count());
         let text = format!("{header}\r\n;;\r\n");
         assert_eq!(separator(text.as_bytes(), &r), b';');
+        // A byte-order mark before a question id does not hide it.
+        let ids = format!("\u{feff}{};x,y,z", r.rubric.question[0].id);
+        assert_eq!(separator(ids.as_bytes(), &r), b';');
         // A blank line before the header is skipped, with or without a BOM.
         assert_eq!(separator(b"\r\nName;maturity-standards\r\n", &r), b';');
         assert_eq!(
