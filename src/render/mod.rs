@@ -180,6 +180,11 @@ pub fn setting_num(w: f64) -> String {
     }
 }
 
+/// Factor `fi`'s score as [`factor_num`], or a dash when unanswered.
+pub fn opt_factor_num(rubric: &LoadedRubric, fi: usize, x: Option<f64>) -> String {
+    x.map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x))
+}
+
 /// An optional score: one decimal, or a dash when unanswered.
 pub fn opt_num(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), num)

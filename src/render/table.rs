@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::{Sink, Style, factor_num, index_num, leaning, num};
+use super::{Sink, Style, index_num, leaning, num, opt_factor_num};
 use crate::batch::SheetResult;
 use crate::diag::InputError;
 use crate::rubric::{Band, LoadedRubric};
@@ -168,11 +168,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
         };
         t.add_row(vec![
             Cell::new(answered),
-            Cell::new(
-                fs.score
-                    .map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x)),
-            )
-            .set_alignment(CellAlignment::Right),
+            Cell::new(opt_factor_num(rubric, fi, fs.score)).set_alignment(CellAlignment::Right),
             Cell::new(super::setting_num(fs.weight)).set_alignment(CellAlignment::Right),
             styled(lean, style, b, false),
             styled(bar_s, style, b, false),
@@ -294,10 +290,7 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
             Cell::new(num(e.margin)).set_alignment(CellAlignment::Right),
         ];
         row.extend(e.factors.iter().enumerate().map(|(fi, f)| {
-            let shown = f
-                .score
-                .map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x));
-            Cell::new(shown).set_alignment(CellAlignment::Right)
+            Cell::new(opt_factor_num(rubric, fi, f.score)).set_alignment(CellAlignment::Right)
         }));
         t.add_row(row);
     }

@@ -4,7 +4,7 @@ use comfy_table::{Cell, CellAlignment};
 
 use super::markdown::cell;
 use super::table::{bar, new_table};
-use super::{Style, index_num, num, opt_num};
+use super::{Style, index_num, num, opt_factor_num, opt_num};
 use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
@@ -73,7 +73,7 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
                 "{} is closest to changing it: a group mean {target} instead of {} would make it {} (index {}), other factors unchanged.",
                 factor_title(rubric, &t.factor),
                 match rubric.rubric.factor.iter().position(|f| f.id == t.factor) {
-                    Some(fi) => mean_num(rubric, fi, Some(t.mean)),
+                    Some(fi) => super::factor_num(rubric, fi, t.mean),
                     None => num(t.mean),
                 },
                 t.recommendation.label(),
@@ -81,11 +81,6 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
             )
         }
     }
-}
-
-/// A factor's group mean, which the gates act on, kept on its side of them.
-pub fn mean_num(rubric: &LoadedRubric, fi: usize, mean: Option<f64>) -> String {
-    mean.map_or_else(|| "-".into(), |m| super::factor_num(rubric, fi, m))
 }
 
 /// One line per gate that fired on the factor means.
@@ -154,7 +149,7 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     for (fi, (f, s)) in rb.factor.iter().zip(&w.factors).enumerate() {
         t.add_row(vec![
             Cell::new(&f.title),
-            Cell::new(mean_num(rubric, fi, s.mean)),
+            Cell::new(opt_factor_num(rubric, fi, s.mean)),
             Cell::new(opt_num(s.median)),
             Cell::new(opt_num(s.stdev)),
             Cell::new(opt_num(s.min)),
@@ -291,7 +286,7 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {}/{} |\n",
             cell(&f.title),
-            mean_num(rubric, fi, s.mean),
+            opt_factor_num(rubric, fi, s.mean),
             opt_num(s.median),
             opt_num(s.stdev),
             opt_num(s.min),
@@ -357,10 +352,10 @@ mod tests {
         let r = LoadedRubric::embedded().unwrap();
         let (maturity, authority) = (0, 2);
         // vmo-needs-maturity fires below 50, vmo-needs-leadership below 35.
-        assert_eq!(mean_num(&r, maturity, Some(49.96)), "49.96");
-        assert_eq!(mean_num(&r, authority, Some(49.96)), "50.0");
-        assert_eq!(mean_num(&r, authority, Some(34.98)), "34.98");
-        assert_eq!(mean_num(&r, maturity, None), "-");
+        assert_eq!(opt_factor_num(&r, maturity, Some(49.96)), "49.96");
+        assert_eq!(opt_factor_num(&r, authority, Some(49.96)), "50.0");
+        assert_eq!(opt_factor_num(&r, authority, Some(34.98)), "34.98");
+        assert_eq!(opt_factor_num(&r, maturity, None), "-");
     }
 
     #[test]
