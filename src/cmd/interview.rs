@@ -231,39 +231,34 @@ impl Saver {
             // Someone else's file.
             (None, Some(_)) => false,
         };
-        let target = if ours {
-            self.path.clone()
+        // Our file is replaced (or created, but not over a file that appears in
+        // between); what is left unlinked goes beside it.
+        let unlinked = if !ours {
+            Some(tmp)
         } else {
-            free_name(&self.path)
-        };
-        let persisted = if ours && now.is_some() {
-            tmp.persist(&target).map(|_| ())
-        } else {
-            tmp.persist_noclobber(&target).map(|_| ())
-        };
-        match persisted {
-            Ok(()) => {}
-            Err(e) if ours && e.error.kind() == io::ErrorKind::AlreadyExists => {
-                // Appeared between the check and the link: write beside it.
-                let beside = free_name(&self.path);
-                e.file.persist_noclobber(&beside).map_err(|e| e.error)?;
-                saved.path = Some(beside.clone());
-                return Err(io::Error::other(Conflict {
-                    path: self.path.clone(),
-                    resume: resume_command(&saved.prefix, &beside),
-                    moved_to: beside,
-                }));
+            let linked = if now.is_some() {
+                tmp.persist(&self.path)
+            } else {
+                tmp.persist_noclobber(&self.path)
+            };
+            match linked {
+                Ok(_) => None,
+                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Some(e.file),
+                Err(e) => return Err(e.error),
             }
-            Err(e) => return Err(e.error),
-        }
-        saved.path = Some(target.clone());
-        if !ours {
+        };
+        if let Some(tmp) = unlinked {
+            // Someone else's file: the answers go to a free name beside it.
+            let beside = free_name(&self.path);
+            tmp.persist_noclobber(&beside).map_err(|e| e.error)?;
+            saved.path = Some(beside.clone());
             return Err(io::Error::other(Conflict {
                 path: self.path.clone(),
-                resume: resume_command(&saved.prefix, &target),
-                moved_to: target,
+                resume: resume_command(&saved.prefix, &beside),
+                moved_to: beside,
             }));
         }
+        saved.path = Some(self.path.clone());
         self.claimed.set(file_id(&self.path));
         Ok(())
     }
