@@ -2,7 +2,7 @@
 //! glue every subcommand shares: loading the rubric, colour, width, error output.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -175,6 +175,44 @@ pub fn emit(bytes: &[u8], code: ExitCode) -> anyhow::Result<ExitCode> {
         Ok(()) => Ok(code),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it
+/// (with the usual file mode, umask applied, not tempfile's 0600), synced, then
+/// linked into place. Unless `replace`, an existing file is left alone, even one
+/// that appeared meanwhile, and the error ends with `hint`.
+pub fn write_whole(path: &Path, bytes: &[u8], replace: bool, hint: &str) -> Result<()> {
+    use anyhow::Context;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pmo-vmo").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("could not create a file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("could not write {}", path.display()))?;
+    let linked = if replace {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    match linked {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+            "{} already exists; not overwriting it ({hint})",
+            path.display()
+        ),
+        Err(e) => Err(e.error).with_context(|| format!("could not write {}", path.display())),
     }
 }
 

@@ -1,10 +1,9 @@
 //! `pmo-vmo init`: write a blank answer sheet, never over an existing file.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 use pmo_vmo::init::blank_sheet;
 
@@ -58,36 +57,9 @@ pub fn run(g: &GlobalArgs, args: &InitArgs) -> Result<ExitCode> {
     }
     let rubric = cli::load_rubric(g, None)?;
     let text = blank_sheet(&rubric);
-    // Written beside the target and linked into place: the sheet appears whole or
-    // not at all, and a file that appeared meanwhile is still not overwritten.
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".pmo-vmo-init").suffix(".tmp");
-    // The usual file mode (umask applies), not tempfile's 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder
-        .tempfile_in(&dir)
-        .with_context(|| format!("could not create a file in {}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("could not write {}", path.display()))?;
-    match tmp.persist_noclobber(path) {
-        Ok(_) => {}
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-            "{} already exists; not overwriting it (choose another -o path)",
-            path.display()
-        ),
-        Err(e) => {
-            return Err(e.error).with_context(|| format!("could not write {}", path.display()));
-        }
-    }
+    // The sheet appears whole or not at all, and a file that appeared meanwhile is
+    // still not overwritten.
+    cli::write_whole(path, text.as_bytes(), false, "choose another -o path")?;
     eprintln!(
         "wrote {} ({} questions); fill it in, then run: pmo-vmo score {}",
         path.display(),

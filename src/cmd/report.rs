@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::cli::{self, GlobalArgs};
@@ -55,40 +55,13 @@ pub fn run(g: &GlobalArgs, args: &ReportArgs) -> Result<ExitCode> {
     if to_stdout {
         return cli::emit(html.as_bytes(), code);
     }
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".pmo-vmo-report").suffix(".tmp");
-    // A report is for sharing: the usual file mode (umask applies), not tempfile's 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder
-        .tempfile_in(&dir)
-        .with_context(|| format!("could not create a file in {}", dir.display()))?;
-    tmp.write_all(html.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("could not write {}", out.display()))?;
-    if args.force {
-        tmp.persist(out)
-            .map_err(|e| e.error)
-            .with_context(|| format!("could not write {}", out.display()))?;
-    } else {
-        match tmp.persist_noclobber(out) {
-            Ok(_) => {}
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-                "{} already exists; not overwriting it (pass --force to replace it)",
-                out.display()
-            ),
-            Err(e) => {
-                return Err(e.error).with_context(|| format!("could not write {}", out.display()));
-            }
-        }
-    }
+    // A report is for sharing: the usual file mode, whole or not at all.
+    cli::write_whole(
+        out,
+        html.as_bytes(),
+        args.force,
+        "pass --force to replace it",
+    )?;
     let _ = writeln!(
         std::io::stderr(),
         "wrote {} ({} answer sheet{})",
