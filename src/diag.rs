@@ -4,19 +4,22 @@
 //! binary prints on stderr, the JSON renderer puts in `errors`, and batch commands
 //! collect without stopping. Locations are found after the fact from the source text,
 //! so the model types stay plain serde structs (no `Spanned` fields, no `flatten`).
+//! An error keeps its location as data (an [`Excerpt`] of the source with the span at
+//! fault); the binary draws it with annotate-snippets, in colour when it may.
 
 use std::fmt;
 use std::ops::Range;
 
-use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 use toml::de::{DeTable, DeValue};
+
+use crate::origin::Origin;
 
 /// One problem with one input, located as precisely as the input allows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputError {
-    /// The file (`<stdin>` for standard input), or `file.csv:LINE` for a CSV row.
-    pub source: String,
+    /// The file, standard input, or a row of an export.
+    pub source: Origin,
     /// What is wrong, without the location.
     pub message: String,
     /// 1-based line, where known.
@@ -28,21 +31,51 @@ pub struct InputError {
     /// Dotted path of the key at fault (`question[3].option[1].score`), where known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The source excerpt with the fault underlined, for people.
+    /// The lines of the source around the fault, for people.
     #[serde(skip)]
-    pub snippet: Option<String>,
+    pub excerpt: Option<Excerpt>,
+}
+
+/// The source lines an error points into, and the span at fault within them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excerpt {
+    /// Whole lines of the source, from `line_start` on.
+    pub text: String,
+    /// The 1-based line number of the first line of `text`.
+    pub line_start: usize,
+    /// The byte range at fault, within `text` (at most one line of it).
+    pub span: Range<usize>,
+}
+
+impl Excerpt {
+    /// The line holding `span` of `text` (the first line of a longer span).
+    fn new(text: &str, span: Range<usize>) -> Excerpt {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let mut end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+        // A span over a whole table reads badly; underline its first line only.
+        if let Some(nl) = text[start..end].find('\n') {
+            end = start + nl;
+        }
+        let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        Excerpt {
+            text: text[from..to].to_string(),
+            line_start: line_col(text, from).0,
+            span: start - from..end - from,
+        }
+    }
 }
 
 impl InputError {
     /// An error about a whole input, with no position in it.
-    pub fn new(source: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(source: impl Into<Origin>, message: impl Into<String>) -> Self {
         InputError {
             source: source.into(),
             message: message.into(),
             line: None,
             column: None,
             key: None,
-            snippet: None,
+            excerpt: None,
         }
     }
 
@@ -60,7 +93,7 @@ impl InputError {
         let (line, column) = line_col(text, span.start);
         self.line = Some(line);
         self.column = Some(column);
-        self.snippet = Some(render_snippet(&self.source, text, span, &self.message));
+        self.excerpt = Some(Excerpt::new(text, span));
         self
     }
 
@@ -75,7 +108,7 @@ impl InputError {
         match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", self.source),
             (Some(l), None) => format!("{}:{l}", self.source),
-            _ => self.source.clone(),
+            _ => self.source.to_string(),
         }
     }
 }
@@ -110,41 +143,15 @@ impl fmt::Display for InputErrors {
 
 impl std::error::Error for InputErrors {}
 
-/// Text from a sheet or a file name made safe to print on a terminal: control
-/// characters (but newline and tab) and the bidirectional overrides are written
-/// as escapes (`\u{1b}`), so a respondent named with an escape sequence cannot
-/// retitle the window, clear the screen or reorder what follows.
-pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    fn unsafe_char(c: char) -> bool {
-        (c.is_control() && c != '\n' && c != '\t')
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
+/// Writes a header or cell for an error message, shortened if very long.
+pub fn shown(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() > 80 {
+        let cut: String = s.chars().take(77).collect();
+        format!("\"{cut}...\"")
+    } else {
+        format!("\"{s}\"")
     }
-    // Fast path, run on every name of a million-row export: printable ASCII.
-    let plain = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
-    if s.as_bytes().iter().all(plain) || !s.chars().any(unsafe_char) {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if unsafe_char(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out.into()
-}
-
-/// [`printable`] for text that must stay on one line (a message on stderr): a
-/// newline or carriage return is written as `\n` / `\r` too, so that a value from a
-/// sheet cannot start a line of its own, such as a GitHub Actions `::error` command.
-pub fn printable_line(s: &str) -> std::borrow::Cow<'_, str> {
-    let p = printable(s);
-    if !p.contains(['\n', '\r']) {
-        return p;
-    }
-    p.replace('\n', "\\n").replace('\r', "\\r").into()
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -162,25 +169,6 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-fn render_snippet(path: &str, text: &str, span: Range<usize>, label: &str) -> String {
-    let start = floor_char_boundary(text, span.start.min(text.len()));
-    let mut end = floor_char_boundary(text, span.end.min(text.len()));
-    if end < start {
-        end = start;
-    }
-    // A span over a whole table reads badly; underline its first line only.
-    if let Some(nl) = text[start..end].find('\n') {
-        end = start + nl;
-    }
-    let report = &[Level::ERROR.primary_title(label).element(
-        Snippet::source(text)
-            .path(path)
-            .fold(true)
-            .annotation(AnnotationKind::Primary.span(start..end)),
-    )];
-    Renderer::plain().render(report)
 }
 
 /// One step in a key path: a table key or an array index.
@@ -313,7 +301,7 @@ fn flatten(table: &DeTable<'_>, path: &mut Vec<Seg>, out: &mut Vec<Entry>) {
 }
 
 /// Turns a TOML parse or type error into an [`InputError`] with line, column and key.
-pub fn from_toml_error(source: &str, text: &str, err: &toml::de::Error) -> InputError {
+pub fn from_toml_error(source: &Origin, text: &str, err: &toml::de::Error) -> InputError {
     let message = tidy_serde_message(err.message());
     let mut e = InputError::new(source, message);
     if let Some(span) = err.span() {
@@ -327,7 +315,7 @@ pub fn from_toml_error(source: &str, text: &str, err: &toml::de::Error) -> Input
 
 /// Turns a JSON parse or type error into an [`InputError`] with line, column and key.
 pub fn from_json_error(
-    source: &str,
+    source: &Origin,
     err: serde_path_to_error::Error<serde_json::Error>,
 ) -> InputError {
     let path = err.path().to_string();
@@ -364,19 +352,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn printable_escapes_controls_and_bidi_overrides_but_keeps_text() {
-        assert!(matches!(
-            printable("Zoë Ng\tx\ny"),
-            std::borrow::Cow::Borrowed(_)
-        ));
-        assert_eq!(printable("a\u{1b}[2Jb\u{7}"), "a\\u{1b}[2Jb\\u{7}");
-        assert_eq!(printable("\u{202e}evil"), "\\u{202e}evil");
-        assert_eq!(printable("\r\u{9b}"), "\\u{d}\\u{9b}");
-        assert_eq!(printable_line("a\n::error::x"), "a\\n::error::x");
-        assert_eq!(printable_line("plain"), "plain");
-    }
-
-    #[test]
     fn line_col_counts_lines_and_chars() {
         let text = "a = 1\nbé = 2\n";
         assert_eq!(line_col(text, 0), (1, 1));
@@ -407,6 +382,7 @@ mod tests {
             .with_key("a.b")
             .at("x\ny", 2..3);
         assert_eq!(e.to_string(), "r.toml:2:1: a.b: bad");
-        assert!(e.snippet.unwrap().contains("r.toml:2:1"));
+        let x = e.excerpt.unwrap();
+        assert_eq!((x.text.as_str(), x.line_start, x.span), ("y", 2, 0..1));
     }
 }

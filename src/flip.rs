@@ -102,72 +102,10 @@ fn factor_score(
     (wsum > 0.0).then(|| sum / wsum)
 }
 
-/// The flip as a sentence for people: "Answering X with Y would make it Hybrid."
-pub fn sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
-    let Some(f) = flip else {
-        return "No single answer changes the recommendation.".to_string();
-    };
-    let Some(q) = rubric
-        .question(&f.question)
-        .map(|i| &rubric.rubric.question[i])
-    else {
-        return format!(
-            "Answering {} with {} would make it {}.",
-            f.question,
-            f.to,
-            f.recommendation.label()
-        );
-    };
-    let label = |id: &str| {
-        q.option
-            .iter()
-            .find(|o| o.id == id)
-            .map_or_else(|| id.to_string(), |o| o.label.clone())
-    };
-    match &f.from {
-        None => format!(
-            "Answering \"{}\" with \"{}\" would make it {} (index {}).",
-            q.text,
-            label(&f.to),
-            f.recommendation.label(),
-            crate::render::index_words(rubric, f.index)
-        ),
-        Some(from) => format!(
-            "Changing \"{}\" from \"{}\" to \"{}\" would make it {} (index {}).",
-            q.text,
-            label(from),
-            label(&f.to),
-            f.recommendation.label(),
-            crate::render::index_words(rubric, f.index)
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scoring::evaluate;
-
-    #[test]
-    fn the_sentence_never_rounds_the_new_index_onto_a_boundary() {
-        let r = LoadedRubric::embedded().unwrap();
-        let q = &r.rubric.question[0];
-        let flip = |index: f64| Flip {
-            question: q.id.clone(),
-            from: Some(q.option[0].id.clone()),
-            to: q.option[1].id.clone(),
-            recommendation: Band::Hybrid,
-            index,
-        };
-        // VMO starts at 60: 59.96 is Hybrid and must not read "60.0".
-        let s = sentence(&r, Some(&flip(59.96)));
-        assert!(
-            s.ends_with("would make it Hybrid (index just under 60.0)."),
-            "{s}"
-        );
-        let s = sentence(&r, Some(&flip(52.5)));
-        assert!(s.ends_with("would make it Hybrid (index 52.5)."), "{s}");
-    }
 
     /// The flip by brute force with the full `evaluate`, written independently of
     /// `find`: every candidate is collected, then the minimum is taken by a sort that
@@ -263,7 +201,7 @@ mod tests {
         assert_eq!(f.to, "lo");
         assert_eq!(f.index, 37.5);
         assert_eq!(
-            sentence(&r, Some(&f)),
+            crate::render::words::flip_sentence(&r, Some(&f)),
             "Answering \"A1?\" with \"Lo\" would make it PMO (index 37.5)."
         );
     }
@@ -278,13 +216,8 @@ mod tests {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            let s = crate::sheet::load_text(
-                &r,
-                &path.display().to_string(),
-                &text,
-                crate::sheet::SheetFormat::Toml,
-            )
-            .unwrap();
+            let s = crate::input::load_text(&r, path.as_path(), &text, crate::SheetFormat::Toml)
+                .unwrap();
             let got = find(&r, &s.choices);
             assert_eq!(got, brute(&r, &s.choices), "{}", path.display());
             // The examples sit more than 6.25 points from a boundary (one of 16
@@ -331,7 +264,7 @@ mod tests {
         r.rubric.scoring.vmo_from = 100.5;
         assert_eq!(find(&r, &[Some(0), Some(0), Some(0)]), None);
         assert_eq!(
-            sentence(&r, None),
+            crate::render::words::flip_sentence(&r, None),
             "No single answer changes the recommendation."
         );
     }

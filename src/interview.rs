@@ -9,8 +9,8 @@
 use std::fmt;
 use std::io;
 
+use crate::input::sheet::Sheet;
 use crate::rubric::{AnswerOption, Factor, LoadedRubric, Question};
-use crate::sheet::Sheet;
 
 /// What the respondent did with one question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +149,7 @@ pub struct Interview<'a> {
 impl<'a> Interview<'a> {
     /// A new interview. `base` supplies the respondent, role and anything else a
     /// resumed sheet had (its `answers` are ignored: `choices` holds them, one per
-    /// rubric question, as [`crate::sheet::ResolvedSheet::choices`]).
+    /// rubric question, as [`crate::input::sheet::ResolvedSheet::choices`]).
     pub fn new(rubric: &'a LoadedRubric, base: Sheet, choices: Vec<Option<usize>>) -> Self {
         let mut choices = choices;
         choices.resize(rubric.rubric.question.len(), None);
@@ -335,7 +335,7 @@ impl<'a> Interview<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sheet::{SheetFormat, load_text};
+    use crate::input::sheet::{SheetFormat, load_text};
     use std::collections::VecDeque;
 
     /// What the fake prompter was shown, in order.

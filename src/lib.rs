@@ -1,12 +1,14 @@
 //! pmo-vmo: decide between a Project Management Office, a Value Management Office or
 //! a hybrid, from answers to a rubric of weighted questions.
 //!
-//! The library holds the domain (rubric, sheets, scoring, renderers as data written to
-//! any `io::Write`); the binary parses arguments, calls it, and maps errors to exit
-//! codes. The library never prints.
+//! The library holds the domain in layers that only look down: `input` (paths,
+//! decoding, sheets, survey exports, streaming) -> `scoring` and `flip` (pure) ->
+//! `result` (a scored sheet) -> `check` and `workshop` (judging and aggregating, as
+//! data) -> `render` (every word and number a person reads). The binary parses
+//! arguments, calls it, and maps outcomes to exit codes. The library never prints.
 //!
 //! ```
-//! use pmo_vmo::{Band, LoadedRubric, SheetFormat, evaluate, sheet};
+//! use pmo_vmo::{Band, LoadedRubric, SheetFormat, evaluate, input};
 //!
 //! let rubric = LoadedRubric::embedded()?;
 //! let text = r#"
@@ -15,7 +17,7 @@
 //! maturity-standards = "consistent"
 //! objective-success-measure = "on-plan"
 //! "#;
-//! let answers = sheet::load_text(&rubric, "acme.toml", text, SheetFormat::Toml)?;
+//! let answers = input::load_text(&rubric, "acme.toml", text, SheetFormat::Toml)?;
 //! let result = evaluate(&rubric, &answers.choices)?;
 //! assert_eq!(result.answered, 2);
 //! assert!((0.0..=100.0).contains(&result.index));
@@ -25,25 +27,25 @@
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod batch;
+pub mod atomic;
 pub mod check;
-pub mod csv_input;
 pub mod diag;
 pub mod flip;
-pub mod init;
+pub mod input;
 pub mod interview;
 pub mod lint;
+pub mod origin;
 pub mod render;
 pub mod report;
+pub mod result;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;
-pub mod sheet;
-pub mod show;
 pub mod workshop;
 
-pub use batch::{Batch, Input, SheetResult};
 pub use diag::{InputError, InputErrors};
+pub use input::{Input, ResolvedSheet, Sheet, SheetFormat};
+pub use origin::Origin;
+pub use result::{Batch, SheetResult};
 pub use rubric::{Band, LoadedRubric, Rubric};
 pub use scoring::{Evaluation, evaluate};
-pub use sheet::{ResolvedSheet, Sheet, SheetFormat};

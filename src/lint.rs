@@ -102,7 +102,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut push = |line: Option<usize>, code: &'static str, message: String| {
         out.push(Finding {
-            source: rubric.source.clone(),
+            source: rubric.source.to_string(),
             line,
             code,
             message,

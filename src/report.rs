@@ -5,11 +5,11 @@
 
 use std::fmt::Write as _;
 
-use crate::batch::SheetResult;
+use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, tipping_sentence};
+use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
-use crate::sheet::ResolvedSheet;
 use crate::workshop::{Workshop, aggregate};
 
 /// Above this many respondents the chart draws one polygon per role instead.
@@ -293,7 +293,7 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Str
 }
 
 fn display_name(r: &SheetResult) -> String {
-    r.respondent.clone().unwrap_or_else(|| r.source.clone())
+    r.respondent.clone().unwrap_or_else(|| r.source.to_string())
 }
 
 /// Renders the report for the scored sheets; `None` when there is none.
@@ -507,7 +507,10 @@ fn render_with(
         let _ = writeln!(
             h,
             "<p>{}</p>",
-            esc(&crate::flip::sentence(rubric, members[0].1.flip.as_ref()))
+            esc(&crate::render::words::flip_sentence(
+                rubric,
+                members[0].1.flip.as_ref()
+            ))
         );
     } else {
         let _ = write!(
@@ -521,7 +524,10 @@ fn render_with(
                 "<li><strong>{}</strong> ({}): {}</li>",
                 esc(&display_name(m)),
                 m.evaluation.recommendation.label(),
-                esc(&crate::flip::sentence(rubric, m.flip.as_ref()))
+                esc(&crate::render::words::flip_sentence(
+                    rubric,
+                    m.flip.as_ref()
+                ))
             );
         }
         h.push_str("</ul>\n");
@@ -673,9 +679,9 @@ mod tests {
                     let _ = writeln!(text, "{} = \"{}\"", q.id, q.option[(i + k) % q.option.len()].id);
                 }
                 let _ = writeln!(text, "[notes]\n{} = '{name}'", r.rubric.question[0].id);
-                let s = crate::sheet::load_text(&r, "s.toml", &text, crate::sheet::SheetFormat::Toml)
+                let s = crate::input::sheet::load_text(&r, "s.toml", &text, crate::input::sheet::SheetFormat::Toml)
                     .unwrap();
-                let res = crate::batch::score(&r, &s).unwrap();
+                let res = crate::result::score(&r, s.clone(), true).unwrap();
                 (s, res)
             })
             .collect();
@@ -752,7 +758,10 @@ mod tests {
         let html = render(&r, &ms).unwrap();
         assert_eq!(html.matches("class=\"series\"").count(), 0);
         assert_eq!(html.matches("class=\"group\"").count(), 1);
-        let flip = esc(&crate::flip::sentence(&r, ms[0].1.flip.as_ref()));
+        let flip = esc(&crate::render::words::flip_sentence(
+            &r,
+            ms[0].1.flip.as_ref(),
+        ));
         assert!(html.contains(&flip), "{flip}");
         // No group-only sections for one person.
         assert!(!html.contains("<section id=\"agenda\">"));

@@ -13,11 +13,28 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{InputError, InputErrors, Seg, TomlMap, from_toml_error, path_string};
+use crate::input::decode::read_text;
+use crate::origin::Origin;
 
 /// The rubric built into the binary, used when no `--rubric` is given.
 pub const DEFAULT_RUBRIC: &str = include_str!("../questionnaires/pmo-vmo.toml");
 /// How the embedded rubric is named in messages.
 pub const DEFAULT_RUBRIC_NAME: &str = "<embedded>/questionnaires/pmo-vmo.toml";
+
+/// How far below a boundary a weighted mean may fall and still count as on it.
+///
+/// Weighted means are not exact in floating point: weights 0.1 and 0.2 over scores of
+/// 60 give 59.99999999999999. Every comparison against a boundary or a gate threshold
+/// goes through [`reaches`], so such a mean lands where the exact arithmetic puts it.
+/// Scores live in 0..=100, so a billionth of a point is far below anything a rubric
+/// can mean and far above the rounding error of a few hundred additions.
+pub const TOLERANCE: f64 = 1e-9;
+
+/// `value >= threshold`, up to [`TOLERANCE`]: how a rubric's thresholds are read
+/// wherever they are compared (scoring, gates, lints, shown figures).
+pub fn reaches(value: f64, threshold: f64) -> bool {
+    value >= threshold - TOLERANCE
+}
 
 /// The three outcomes, ordered from delivery-centred to value-centred.
 #[derive(
@@ -219,8 +236,8 @@ impl Gate {
     /// Whether the gate fires for a factor score.
     pub fn fires(&self, score: f64) -> bool {
         match (self.below, self.at_least) {
-            (Some(b), _) => !crate::scoring::reaches(score, b),
-            (None, Some(a)) => crate::scoring::reaches(score, a),
+            (Some(b), _) => !reaches(score, b),
+            (None, Some(a)) => reaches(score, a),
             (None, None) => false,
         }
     }
@@ -275,7 +292,7 @@ pub struct RecommendationText {
 pub struct LoadedRubric {
     pub rubric: Rubric,
     /// Where it came from (a path or [`DEFAULT_RUBRIC_NAME`]).
-    pub source: String,
+    pub source: Origin,
     /// The file's text, for lints that point into it.
     pub text: String,
     /// For each question, the index of its factor.
@@ -295,13 +312,13 @@ impl LoadedRubric {
 
     /// Reads and validates a rubric file.
     pub fn from_path(path: &Path) -> Result<Self, InputErrors> {
-        let source = path.display().to_string();
-        let text = crate::sheet::read_text(path).map_err(|e| InputErrors(vec![e]))?;
-        Self::from_str(&source, &text)
+        let text = read_text(path).map_err(|e| InputErrors(vec![e]))?;
+        Self::from_str(path, &text)
     }
 
     /// Parses and validates rubric text; `source` names it in errors.
-    pub fn from_str(source: &str, text: &str) -> Result<Self, InputErrors> {
+    pub fn from_str(source: impl Into<Origin>, text: &str) -> Result<Self, InputErrors> {
+        let source = &source.into();
         if text.trim().is_empty() {
             return Err(InputErrors(vec![InputError::new(
                 source,
@@ -353,7 +370,7 @@ impl LoadedRubric {
         }
         Ok(LoadedRubric {
             rubric,
-            source: source.to_string(),
+            source: source.clone(),
             text: text.to_string(),
             question_factor,
             gate_factor,

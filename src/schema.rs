@@ -5,8 +5,8 @@
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 
+use crate::input::sheet::Sheet;
 use crate::rubric::Rubric;
-use crate::sheet::Sheet;
 
 fn generate<T: JsonSchema>() -> Schema {
     SchemaSettings::draft07()

@@ -53,19 +53,7 @@ impl std::fmt::Display for NothingAnswered {
 
 impl std::error::Error for NothingAnswered {}
 
-/// How far below a boundary a weighted mean may fall and still count as on it.
-///
-/// Weighted means are not exact in floating point: weights 0.1 and 0.2 over scores of
-/// 60 give 59.99999999999999. Every comparison against a boundary or a gate threshold
-/// goes through [`reaches`], so such a mean lands where the exact arithmetic puts it.
-/// Scores live in 0..=100, so a billionth of a point is far below anything a rubric
-/// can mean and far above the rounding error of a few hundred additions.
-pub const TOLERANCE: f64 = 1e-9;
-
-/// `value >= threshold`, up to [`TOLERANCE`].
-pub fn reaches(value: f64, threshold: f64) -> bool {
-    value >= threshold - TOLERANCE
-}
+pub use crate::rubric::{TOLERANCE, reaches};
 
 /// The band of an index under the rubric's boundaries.
 pub fn band_of(scoring: &Scoring, index: f64) -> Band {

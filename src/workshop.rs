@@ -5,10 +5,10 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::batch::SheetResult;
+use crate::input::sheet::ResolvedSheet;
+use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{self, FiredGate};
-use crate::sheet::ResolvedSheet;
 
 /// Two roles whose factor means are at least this many points apart are flagged.
 pub const ROLE_GAP: f64 = 20.0;
@@ -282,7 +282,7 @@ pub fn aggregate(
     let notes = members
         .iter()
         .flat_map(|(s, m)| {
-            let who = m.respondent.clone().unwrap_or_else(|| m.source.clone());
+            let who = m.respondent.clone().unwrap_or_else(|| m.source.to_string());
             s.sheet.notes.iter().map(move |(q, text)| Note {
                 respondent: who.clone(),
                 question: q.clone(),
@@ -441,15 +441,17 @@ mod tests {
     ) -> (ResolvedSheet, SheetResult) {
         let sheet = ResolvedSheet {
             source: "x.toml".into(),
-            sheet: crate::sheet::Sheet {
+            sheet: crate::input::sheet::Sheet {
                 rubric: rubric.rubric.id.clone(),
                 role: role.map(str::to_string),
                 ..Default::default()
             },
             choices,
             warnings: Vec::new(),
+            format: crate::input::SheetFormat::Toml,
+            text: None,
         };
-        let result = crate::batch::score(rubric, &sheet).unwrap();
+        let result = crate::result::score(rubric, sheet.clone(), true).unwrap();
         (sheet, result)
     }
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use pmo_vmo::{Band, LoadedRubric, batch};
+use pmo_vmo::{Band, LoadedRubric, input, result};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
@@ -16,18 +16,18 @@ fn bin() -> Command {
 #[test]
 fn example_sheets_get_pmo_hybrid_and_vmo() {
     let rubric = LoadedRubric::embedded().unwrap();
-    let inputs = batch::expand(
+    let inputs = input::expand(
         &[Path::new("examples/sheets").to_path_buf()],
         pmo_vmo::SheetFormat::Toml,
     );
-    let b = batch::Batch::run(&rubric, &inputs);
+    let b = result::Batch::run(&rubric, &inputs);
     assert!(b.errors.is_empty(), "{:?}", b.errors);
-    let got: Vec<(&str, Band)> = b
+    let got: Vec<(String, Band)> = b
         .results
         .iter()
         .map(|r| {
             (
-                r.source.rsplit('/').next().unwrap(),
+                r.source.to_string().rsplit('/').next().unwrap().to_string(),
                 r.evaluation.recommendation,
             )
         })
@@ -35,15 +35,15 @@ fn example_sheets_get_pmo_hybrid_and_vmo() {
     assert_eq!(
         got,
         vec![
-            ("delivery-focused.toml", Band::Pmo),
-            ("in-transition.toml", Band::Hybrid),
-            ("value-focused.toml", Band::Vmo),
+            ("delivery-focused.toml".to_string(), Band::Pmo),
+            ("in-transition.toml".to_string(), Band::Hybrid),
+            ("value-focused.toml".to_string(), Band::Vmo),
         ]
     );
     // Each example says what it expects; the examples are clear cases, not edge ones.
     for input in &inputs {
-        let s = batch::load(&rubric, input).unwrap();
-        let r = batch::score(&rubric, &s).unwrap();
+        let s = input::load(&rubric, input).unwrap();
+        let r = result::score(&rubric, s.clone(), true).unwrap();
         let expect = s.sheet.expect.clone().unwrap();
         assert_eq!(expect.recommendation, Some(r.evaluation.recommendation));
         assert!(r.evaluation.margin >= expect.min_margin.unwrap());

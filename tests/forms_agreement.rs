@@ -68,12 +68,12 @@ fn csv_rows_score_like_the_same_answers_in_toml() {
 fn library_batch_run_reads_exports_too() {
     // `Batch::run` (used by other commands) goes through the same streaming path.
     let rubric = pmo_vmo::LoadedRubric::embedded().unwrap();
-    let inputs = pmo_vmo::batch::expand(
+    let inputs = pmo_vmo::input::expand(
         &["tests/fixtures/forms/bad-row.csv".into()],
         pmo_vmo::SheetFormat::Toml,
     );
     let batch = pmo_vmo::Batch::run(&rubric, &inputs);
-    let sources: Vec<&str> = batch.results.iter().map(|r| r.source.as_str()).collect();
+    let sources: Vec<String> = batch.results.iter().map(|r| r.source.to_string()).collect();
     assert_eq!(
         sources,
         [
@@ -81,7 +81,7 @@ fn library_batch_run_reads_exports_too() {
             "tests/fixtures/forms/bad-row.csv:4"
         ]
     );
-    let errors: Vec<&str> = batch.errors.iter().map(|e| e.source.as_str()).collect();
+    let errors: Vec<String> = batch.errors.iter().map(|e| e.source.to_string()).collect();
     assert_eq!(
         errors,
         [

@@ -9,7 +9,7 @@ use std::time::Duration;
 use expectrl::process::unix::WaitStatus;
 use expectrl::{Eof, Expect, Session};
 use pmo_vmo::LoadedRubric;
-use pmo_vmo::sheet::{ResolvedSheet, SheetFormat, load_text};
+use pmo_vmo::input::{ResolvedSheet, SheetFormat, load_text};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pmo-vmo");
 /// The machine is shared and loaded: be patient.

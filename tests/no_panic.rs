@@ -2,7 +2,7 @@
 //! either accepted or rejected with a located error.
 
 use pmo_vmo::rubric::DEFAULT_RUBRIC;
-use pmo_vmo::{LoadedRubric, SheetFormat, sheet};
+use pmo_vmo::{LoadedRubric, SheetFormat};
 use proptest::prelude::*;
 
 const SHEET: &str = include_str!("../examples/sheets/in-transition.toml");
@@ -33,12 +33,12 @@ proptest! {
     fn mangled_sheet_is_ok_or_a_located_error(at in 0usize..4_000, len in 0usize..20, insert in "[ -~\n]{0,12}") {
         let rubric = LoadedRubric::embedded().unwrap();
         let text = mangle(SHEET, at, len, &insert);
-        if let Err(e) = sheet::load_text(&rubric, "s.toml", &text, SheetFormat::Toml) {
+        if let Err(e) = pmo_vmo::input::load_text(&rubric, "s.toml", &text, SheetFormat::Toml) {
             prop_assert!(e.to_string().starts_with("s.toml"));
         }
-        let json = serde_json::to_string(&pmo_vmo::Sheet::parse("x", SHEET, SheetFormat::Toml).unwrap()).unwrap();
+        let json = serde_json::to_string(&pmo_vmo::Sheet::parse(&"x".into(), SHEET, SheetFormat::Toml).unwrap()).unwrap();
         let text = mangle(&json, at, len, &insert);
-        let _ = sheet::load_text(&rubric, "s.json", &text, SheetFormat::Json);
+        let _ = pmo_vmo::input::load_text(&rubric, "s.json", &text, SheetFormat::Json);
     }
 }
 
@@ -53,12 +53,12 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
         std::fs::write(&path, mangle(EXPORT, at, len, &insert)).unwrap();
-        let inputs = pmo_vmo::batch::expand(&[path], SheetFormat::Toml);
+        let inputs = pmo_vmo::input::expand(&[path], SheetFormat::Toml);
         let b = pmo_vmo::Batch::run(&rubric, &inputs);
         // Every row is accounted for: a result or an error naming the file.
         prop_assert!(!b.results.is_empty() || !b.errors.is_empty());
         for e in &b.errors {
-            prop_assert!(e.source.contains("export.csv"), "{}", e);
+            prop_assert!(e.source.to_string().contains("export.csv"), "{}", e);
         }
     }
 }

@@ -13,9 +13,9 @@
 
 use std::path::Path;
 
-use pmo_vmo::batch::{self, Input};
+use pmo_vmo::input::SheetFormat;
+use pmo_vmo::input::{self, Input};
 use pmo_vmo::rubric::{Band, LoadedRubric};
-use pmo_vmo::sheet::SheetFormat;
 use pmo_vmo::workshop::aggregate;
 
 fn close(a: f64, b: f64) -> bool {
@@ -26,13 +26,13 @@ fn close(a: f64, b: f64) -> bool {
 fn group_figures_match_the_hand_computation() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workshop");
     let rubric = LoadedRubric::from_path(&dir.join("rubric.toml")).unwrap();
-    let inputs = batch::expand(&[dir.join("sheets")], SheetFormat::Toml);
+    let inputs = input::expand(&[dir.join("sheets")], SheetFormat::Toml);
     assert_eq!(inputs.len(), 4);
     let members: Vec<_> = inputs
         .iter()
         .map(|i: &Input| {
-            let s = batch::load(&rubric, i).unwrap();
-            let r = batch::score(&rubric, &s).unwrap();
+            let s = input::load(&rubric, i).unwrap();
+            let r = pmo_vmo::result::score(&rubric, s.clone(), true).unwrap();
             (s, r)
         })
         .collect();

@@ -1,27 +1,18 @@
 //! `pmo-vmo init`: write a blank answer sheet, never over an existing file.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use anyhow::{Context, Result, bail};
+use pmo_vmo::render::blank_sheet::blank_sheet;
 
-use anyhow::{Result, bail};
-use clap::Args;
-use pmo_vmo::init::blank_sheet;
+use crate::args::InitArgs;
+use crate::settings::Settings;
+use crate::term::{self, ExitStatus};
 
-use crate::cli::{self, GlobalArgs};
-
-#[derive(Debug, Args)]
-pub struct InitArgs {
-    /// Where to write the sheet, a .toml file (default, or `-`: stdout); an existing file is never overwritten
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-pub fn run(g: &GlobalArgs, args: &InitArgs) -> Result<ExitCode> {
+pub fn run(settings: &Settings, args: &InitArgs) -> Result<ExitStatus> {
     let path = match &args.output {
         Some(p) if p.as_os_str() != "-" => p,
         _ => {
-            let rubric = cli::load_rubric(g, None)?;
-            return cli::emit(blank_sheet(&rubric).as_bytes(), ExitCode::SUCCESS);
+            let rubric = settings.load_rubric(None)?;
+            return term::emit(blank_sheet(&rubric).as_bytes(), ExitStatus::Success);
         }
     };
     // The blank sheet is TOML, its questions and options in comments: a name that
@@ -55,16 +46,22 @@ pub fn run(g: &GlobalArgs, args: &InitArgs) -> Result<ExitCode> {
             path.display()
         );
     }
-    let rubric = cli::load_rubric(g, None)?;
+    let rubric = settings.load_rubric(None)?;
     let text = blank_sheet(&rubric);
     // The sheet appears whole or not at all, and a file that appeared meanwhile is
     // still not overwritten.
-    cli::write_whole(path, text.as_bytes(), false, "choose another -o path")?;
+    match pmo_vmo::atomic::write(path, text.as_bytes(), false) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists; not overwriting it (choose another -o path)",
+            path.display()
+        ),
+        other => other.with_context(|| format!("could not write {}", path.display()))?,
+    }
     eprintln!(
         "wrote {} ({} questions); fill it in, then run: pmo-vmo score {}",
         path.display(),
         rubric.rubric.question.len(),
         path.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -6,53 +6,27 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
-use clap::Args;
 use console::{Term, style};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use dialoguer::{Input, Select};
 use pmo_vmo::LoadedRubric;
-use pmo_vmo::batch::{self, format_of};
+use pmo_vmo::input::decode::read_text;
+use pmo_vmo::input::{ResolvedSheet, Sheet, SheetFormat};
+use pmo_vmo::input::{format_of, load_text};
 use pmo_vmo::interview::{
     AskView, FactorView, Interview, InterviewError, Prompter, ReviewEntry, ReviewStep, Step,
 };
 use pmo_vmo::render::{Style, table};
-use pmo_vmo::sheet::{self, ResolvedSheet, Sheet, SheetFormat};
 
-use crate::cli::{self, GlobalArgs};
+use crate::args::InterviewArgs;
+use crate::settings::Settings;
+use crate::term::{self, ExitStatus};
 
 /// Where the sheet goes without `-o` or `--resume`.
 pub const DEFAULT_OUTPUT: &str = "pmo-vmo-answers.toml";
-
-/// Keys and exit codes, under `interview --help`.
-pub const AFTER_HELP: &str = "\
-Keys: Up/Down to move, Enter to choose (the saved answer is highlighted, else the first
-option), Esc to go back, Ctrl-C to stop. After the last question a review lets you change
-any answer before the recommendation is shown.
-
-Exit status: 0 done, 2 no terminal or a bad sheet or rubric, 130 stopped with Ctrl-C (the
-answers so far are saved; continue with --resume FILE).";
-
-#[derive(Debug, Args)]
-pub struct InterviewArgs {
-    /// Where to save the answer sheet, .toml or .json [default: pmo-vmo-answers.toml];
-    /// an existing file is never overwritten, except the one being resumed
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Continue a saved sheet from its first unanswered question; without -o the
-    /// answers are saved back to it
-    #[arg(long, value_name = "FILE")]
-    pub resume: Option<PathBuf>,
-    /// The respondent's name (not asked when given)
-    #[arg(long, value_name = "NAME")]
-    pub respondent: Option<String>,
-    /// The respondent's role, such as sponsor, pm or finance (not asked when given)
-    #[arg(long, value_name = "ROLE")]
-    pub role: Option<String>,
-}
 
 /// What the Ctrl-C handler needs to say where the answers are. The lock is held
 /// while a save is under way, so an interrupt never lands between the temporary
@@ -280,7 +254,7 @@ fn free_name(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.with_extension("tmp"))
 }
 
-pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
+pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         let _ = writeln!(
             io::stderr(),
@@ -288,11 +262,11 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
              without one, write a blank sheet with `pmo-vmo init -o answers.toml`, fill it in,\n\
              then get the recommendation with `pmo-vmo score answers.toml`"
         );
-        return Ok(ExitCode::from(2));
+        return Ok(ExitStatus::Error);
     }
-    console::set_colors_enabled_stderr(cli::use_color(g, true));
-    console::set_colors_enabled(cli::use_color(g, false));
-    let rubric = cli::load_rubric(g, None)?;
+    console::set_colors_enabled_stderr(settings.color_err);
+    console::set_colors_enabled(settings.color);
+    let rubric = settings.load_rubric(None)?;
 
     // The sheet being resumed, validated like any other.
     let mut claimed = None;
@@ -306,10 +280,10 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
             })?;
             // Taken before reading: a change made from now on is someone else's.
             claimed = file_id(path);
-            let text = sheet::read_text(path)?;
-            let resolved = sheet::load_text(&rubric, &path.display().to_string(), &text, format)?;
+            let text = read_text(path)?;
+            let resolved = load_text(&rubric, path, &text, format)?;
             for w in &resolved.warnings {
-                cli::warn(w);
+                term::warn(w);
             }
             (resolved.sheet, resolved.choices)
         }
@@ -338,7 +312,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
         let mut saved = lock_saved();
         let mut prefix = String::from("pmo-vmo");
         // An empty rubric (an empty PMO_VMO_RUBRIC) is the default: not repeated.
-        if let Some(r) = g.rubric.as_ref().filter(|r| !r.as_os_str().is_empty()) {
+        if let Some(r) = settings.rubric_file() {
             prefix.push_str(&format!(
                 " --rubric {}",
                 shell_word(&r.display().to_string())
@@ -391,21 +365,23 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
     let sheet = interview.sheet();
     let source = output.display().to_string();
     let resolved = ResolvedSheet {
-        source: source.clone(),
+        source: output.as_path().into(),
         sheet: sheet.clone(),
         choices: interview.choices().to_vec(),
         warnings: Vec::new(),
+        format,
+        text: None,
     };
     // The same scoring as `score` (flip included), so the two always agree.
-    match batch::score(&rubric, &resolved) {
+    match pmo_vmo::result::score(&rubric, resolved, true) {
         Ok(result) => {
             let style = Style {
-                color: cli::use_color(g, false),
-                width: cli::width(),
+                color: settings.color,
+                width: settings.width,
                 detail: Some(true),
             };
             let _ = writeln!(io::stderr());
-            cli::write_stdout(table::detail(&rubric, &result, style).as_bytes())?;
+            term::write_stdout(table::detail(&rubric, &result, style).as_bytes())?;
             let _ = writeln!(
                 io::stderr(),
                 "\nanswers saved in {source}\nscore them again with: pmo-vmo score {}",
@@ -419,7 +395,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Ctrl-C at a prompt: exit 130 now; any other error goes up.

@@ -1,6 +1,8 @@
-//! One file per subcommand.
+//! One file per subcommand, each with `run(&Settings, &Args) -> ExitStatus`; glue
+//! they share lives in `common`.
 
 pub mod check;
+pub mod common;
 pub mod init;
 pub mod interview;
 pub mod report;

@@ -1,77 +1,35 @@
 //! `pmo-vmo rubric check|show|schema`: validate and lint a rubric, print the
 //! questionnaire, print the JSON Schema of rubric and sheet files.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
-
 use anyhow::Result;
-use clap::{Subcommand, ValueEnum};
-use pmo_vmo::{lint, schema, show};
+use pmo_vmo::render::rubric as show;
+use pmo_vmo::{lint, schema};
 
-use crate::cli::{self, GlobalArgs};
+use crate::args::{LintFormat, RubricCommand, ShowFormat};
+use crate::settings::Settings;
+use crate::term::{self, ExitStatus};
 
-#[derive(Debug, Subcommand)]
-pub enum RubricCommand {
-    /// Validate and lint a rubric (default: the one in use); exit 1 on a lint finding
-    Check {
-        /// Rubric file (overrides --rubric)
-        file: Option<PathBuf>,
-        /// Output format
-        #[arg(long, short, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
-    },
-    /// Print the JSON Schema (draft-07) of rubric files, or of answer sheets with --sheet
-    Schema {
-        /// The schema of answer sheets instead of rubrics
-        #[arg(long)]
-        sheet: bool,
-    },
-    /// Print the questionnaire
-    Show {
-        /// Rubric file (overrides --rubric)
-        file: Option<PathBuf>,
-        /// Output format
-        #[arg(long, short, value_enum, default_value_t = ShowFormat::Table)]
-        format: ShowFormat,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// `file:line: code: message`, one finding per line
-    Text,
-    /// `{"source", "findings": [{"line", "code", "message"}]}`
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShowFormat {
-    Table,
-    Json,
-    Markdown,
-}
-
-pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
+pub fn run(settings: &Settings, c: &RubricCommand) -> Result<ExitStatus> {
     match c {
         RubricCommand::Check { file, format } => {
-            let r = cli::load_rubric(g, file.as_ref())?;
+            let r = settings.load_rubric(file.as_deref())?;
             let findings = lint::lint(&r);
             let text = match format {
-                CheckFormat::Json => {
+                LintFormat::Json => {
                     #[derive(serde::Serialize)]
                     struct Doc<'a> {
-                        source: &'a str,
+                        source: String,
                         rubric: serde_json::Value,
                         findings: &'a [lint::Finding],
                     }
                     let doc = Doc {
-                        source: &r.source,
+                        source: r.source.to_string(),
                         rubric: serde_json::json!({"id": r.rubric.id, "version": r.rubric.version}),
                         findings: &findings,
                     };
                     serde_json::to_string_pretty(&doc)? + "\n"
                 }
-                CheckFormat::Text if findings.is_empty() => format!(
+                LintFormat::Text if findings.is_empty() => format!(
                     "{}: ok ({} {}: {} factors, {} questions, {} gate{})\n",
                     r.source,
                     r.rubric.id,
@@ -81,7 +39,7 @@ pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
                     r.rubric.gate.len(),
                     if r.rubric.gate.len() == 1 { "" } else { "s" }
                 ),
-                CheckFormat::Text => {
+                LintFormat::Text => {
                     let mut t: String = findings.iter().map(|f| format!("{f}\n")).collect();
                     let n = findings.len();
                     t.push_str(&format!(
@@ -91,12 +49,12 @@ pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
                     t
                 }
             };
-            let code = if findings.is_empty() {
-                ExitCode::SUCCESS
+            let status = if findings.is_empty() {
+                ExitStatus::Success
             } else {
-                ExitCode::from(1)
+                ExitStatus::Failed
             };
-            cli::emit(text.as_bytes(), code)
+            term::emit(text.as_bytes(), status)
         }
         RubricCommand::Schema { sheet } => {
             let text = if *sheet {
@@ -104,18 +62,18 @@ pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
             } else {
                 schema::rubric()
             };
-            cli::write_stdout(text.as_bytes())?;
-            Ok(ExitCode::SUCCESS)
+            term::write_stdout(text.as_bytes())?;
+            Ok(ExitStatus::Success)
         }
         RubricCommand::Show { file, format } => {
-            let r = cli::load_rubric(g, file.as_ref())?;
+            let r = settings.load_rubric(file.as_deref())?;
             let text = match format {
-                ShowFormat::Table => show::table(&r, cli::width()),
+                ShowFormat::Table => show::table(&r, settings.width),
                 ShowFormat::Json => show::json(&r),
                 ShowFormat::Markdown => show::markdown(&r),
             };
-            cli::write_stdout(text.as_bytes())?;
-            Ok(ExitCode::SUCCESS)
+            term::write_stdout(text.as_bytes())?;
+            Ok(ExitStatus::Success)
         }
     }
 }

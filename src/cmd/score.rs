@@ -1,93 +1,33 @@
 //! `pmo-vmo score`: score sheets and print the recommendation.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pmo_vmo::batch::{self, Event, Input};
-use pmo_vmo::render::{self, Format, Style};
-use pmo_vmo::sheet::SheetFormat;
+use pmo_vmo::input::{self, Event, Input, SheetFormat};
+use pmo_vmo::render::{self, Format};
+use pmo_vmo::result;
 
-use crate::cli::{self, GlobalArgs};
+use crate::args::ScoreArgs;
+use crate::settings::Settings;
+use crate::term::{self, ExitStatus};
 
-#[derive(Debug, Args)]
-pub struct ScoreArgs {
-    /// Answer sheets: .toml or .json files, .csv survey exports (one sheet per row),
-    /// folders (walked recursively), `-` for stdin
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Format of a sheet read from stdin (`-`)
-    #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
-    pub input_format: InputFormat,
-    /// Only the summary table, even for a few sheets
-    #[arg(long, conflicts_with = "detail")]
-    pub summary: bool,
-    /// A detailed table for every sheet, even for many
-    #[arg(long)]
-    pub detail: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Json,
-    Csv,
-    Markdown,
-}
-
-impl From<OutputFormat> for Format {
-    fn from(f: OutputFormat) -> Format {
-        match f {
-            OutputFormat::Table => Format::Table,
-            OutputFormat::Json => Format::Json,
-            OutputFormat::Csv => Format::Csv,
-            OutputFormat::Markdown => Format::Markdown,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
-    Toml,
-    Json,
-    Csv,
-}
-
-impl From<InputFormat> for SheetFormat {
-    fn from(f: InputFormat) -> SheetFormat {
-        match f {
-            InputFormat::Toml => SheetFormat::Toml,
-            InputFormat::Json => SheetFormat::Json,
-            InputFormat::Csv => SheetFormat::Csv,
-        }
-    }
-}
-
-pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
-    let rubric = cli::load_rubric(g, None)?;
-    let inputs = batch::expand(&args.paths, args.input_format.into());
-    let style = Style {
-        color: cli::use_color(g, false),
-        width: cli::width(),
-        detail: if args.summary {
-            Some(false)
-        } else if args.detail {
-            Some(true)
-        } else {
-            None
-        },
+pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
+    let rubric = settings.load_rubric(None)?;
+    let inputs = input::expand(&args.sheets.paths, args.sheets.input_format.into());
+    let detail = if args.summary {
+        Some(false)
+    } else if args.detail {
+        Some(true)
+    } else {
+        None
     };
+    let style = settings.style(detail);
     // Results flow straight through the sink; a large buffer keeps a million rows of
     // csv output from turning into a million small writes.
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let format: render::Format = args.format.into();
+    let format: Format = args.format.into();
     let with_flip = format.shows_flip();
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(
@@ -97,12 +37,12 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
             | Input::Bad(_)]
     );
     let mut sink = render::sink(format, &rubric, style, single, out);
-    let mut progress = Progress::new(batch::input_bytes(&inputs));
+    let mut progress = Progress::new(input::stream::input_bytes(&inputs));
     let mut errors = 0usize;
-    let streamed = batch::stream(
+    let streamed = input::stream(
         &rubric,
         &inputs,
-        |s| batch::score_owned_with(&rubric, s, with_flip),
+        |s| result::score(&rubric, s, with_flip),
         |event| {
             match event {
                 Event::Item(r) => {
@@ -112,10 +52,10 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
                 Event::Error(e) => {
                     errors += 1;
                     progress.sheet();
-                    progress.suspend(|| cli::print_input_error(&e));
+                    progress.suspend(|| term::print_input_error(&e, settings));
                     sink.error(&e)?;
                 }
-                Event::Warning(w) => progress.suspend(|| cli::warn(&w)),
+                Event::Warning(w) => progress.suspend(|| term::warn(&w)),
                 Event::Progress(bytes) => progress.bytes(bytes),
             }
             Ok(())
@@ -123,17 +63,13 @@ pub fn run(g: &GlobalArgs, args: &ScoreArgs) -> Result<ExitCode> {
     )
     .and_then(|()| sink.finish());
     progress.finish();
-    let code = if errors == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    };
+    let status = ExitStatus::error_if(errors > 0);
     match streamed {
         // The reader went away (`| head`): the run stops there, and its status is
         // that of the sheets read so far, not success.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
         Err(e) => Err(e.into()),
-        Ok(()) => Ok(code),
+        Ok(()) => Ok(status),
     }
 }
 

@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use super::{Sink, summary_header};
-use crate::batch::SheetResult;
 use crate::diag::InputError;
+use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 
 pub struct CsvSink<'a, W: Write> {
@@ -161,7 +161,7 @@ impl<W: Write> Sink for CsvSink<'_, W> {
         // the per-row cost of scoring a large export.
         let e = &result.evaluation;
         let (out, buf) = (&mut self.out, &mut self.cell);
-        text(out, buf, &result.source)?;
+        text(out, buf, &result.source.to_string())?;
         text(out, buf, result.respondent.as_deref().unwrap_or_default())?;
         text(out, buf, result.role.as_deref().unwrap_or_default())?;
         number(out, buf, e.index)?;

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::Sink;
-use crate::batch::SheetResult;
 use crate::diag::InputError;
+use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 
 pub struct JsonSink<'a, W: Write> {

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::{Sink, num, summary_header, summary_row};
-use crate::batch::SheetResult;
 use crate::diag::InputError;
+use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 
 pub struct MarkdownSink<'a, W: Write> {
@@ -44,7 +44,7 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
 
 /// Escapes text for a Markdown table cell.
 pub fn cell(s: &str) -> String {
-    crate::diag::printable(s)
+    crate::render::clean::printable(s)
         .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")

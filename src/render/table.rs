@@ -7,8 +7,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use super::{Sink, Style, index_num, leaning, num, opt_factor_num};
-use crate::batch::SheetResult;
 use crate::diag::InputError;
+use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 
 /// Above this many sheets, only the summary is shown unless detail is asked for.
@@ -134,11 +134,11 @@ pub fn heading(r: &SheetResult) -> String {
     }
     // Names come from sheets and exports: no escape sequence reaches the terminal.
     let line = if who.is_empty() {
-        r.source.clone()
+        r.source.to_string()
     } else {
         format!("{} · {}", r.source, who.join(" "))
     };
-    crate::diag::printable_line(&line).into_owned()
+    crate::render::clean::printable_line(&line).into_owned()
 }
 
 /// The full, self-explaining table for one sheet.
@@ -233,7 +233,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     }
     v.add_row(vec![
         styled("Flip", style, None, true),
-        Cell::new(crate::flip::sentence(rubric, r.flip.as_ref())),
+        Cell::new(crate::render::words::flip_sentence(rubric, r.flip.as_ref())),
     ]);
     v.add_row(vec![
         styled("Summary", style, None, true),
@@ -276,8 +276,8 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     for r in results {
         let e = &r.evaluation;
         let mut row = vec![
-            Cell::new(crate::diag::printable(&r.source)),
-            Cell::new(crate::diag::printable(
+            Cell::new(crate::render::clean::printable(&r.source.to_string())),
+            Cell::new(crate::render::clean::printable(
                 r.respondent.as_deref().unwrap_or(""),
             )),
             Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),

@@ -113,7 +113,7 @@ pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
                 num(g.difference)
             );
             // Role names come from sheets: no escape sequence reaches the terminal.
-            crate::diag::printable_line(&line).into_owned()
+            crate::render::clean::printable_line(&line).into_owned()
         })
         .collect()
 }
@@ -231,7 +231,7 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         r.set_header(header);
         for role in &w.roles {
             let mut row = vec![
-                Cell::new(crate::diag::printable(&role.role)),
+                Cell::new(crate::render::clean::printable(&role.role)),
                 Cell::new(role.respondents),
             ];
             row.extend(

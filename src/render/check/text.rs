@@ -3,9 +3,12 @@
 
 use std::io::{self, Write};
 
-use super::{Outcome, Report, Status};
+use super::{counts_sentence, reason};
+use crate::check::{Outcome, Report, Status};
+use crate::render::clean::printable_line;
+use crate::rubric::LoadedRubric;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for o in &report.outcomes {
         if let Outcome::Judged(v) = o {
             let word = match v.status {
@@ -13,10 +16,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 Status::Fail => "FAIL",
             };
             // Source and reason can hold sheet text (a rubric-version): one clean line.
-            let line = format!("{word} {}: {}", v.result.source, v.reason);
-            writeln!(out, "{}", crate::diag::printable_line(&line))?;
+            let line = format!("{word} {}: {}", v.result.source, reason(rubric, v));
+            writeln!(out, "{}", printable_line(&line))?;
         }
     }
-    writeln!(out, "{}", report.counts().sentence())?;
+    writeln!(out, "{}", counts_sentence(&report.counts()))?;
     out.flush()
 }

@@ -9,13 +9,15 @@ use quick_junit::{
     NonSuccessKind, Property, Report as JReport, TestCase, TestCaseStatus, TestSuite,
 };
 
-use super::{Outcome, Report, Status};
+use super::{failure_with_key, reason};
+use crate::check::{Outcome, Report, Status};
+use crate::render::num::{index_num, num, short};
 use crate::rubric::LoadedRubric;
 
 pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let r = &rubric.rubric;
     let mut suite = TestSuite::new(format!("pmo-vmo check ({} {})", r.id, r.version));
-    suite.add_property(Property::new("rubric", rubric.source.as_str()));
+    suite.add_property(Property::new("rubric", rubric.source.to_string()));
     for o in &report.outcomes {
         let case = match o {
             Outcome::Judged(v) => {
@@ -24,32 +26,28 @@ pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io
                     Status::Pass => TestCaseStatus::success(),
                     Status::Fail => {
                         let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                        s.set_message(v.reason.as_str()).set_type("expectation");
+                        s.set_message(reason(rubric, v)).set_type("expectation");
                         s.set_description(
-                            v.failures
-                                .iter()
-                                .map(|f| match &f.key {
-                                    Some(k) => format!("{} (set by {k})", f.message),
-                                    None => f.message.clone(),
-                                })
+                            v.failures()
+                                .map(|j| failure_with_key(rubric, j))
                                 .collect::<Vec<_>>()
                                 .join("\n"),
                         );
                         s
                     }
                 };
-                let mut case = TestCase::new(v.result.source.as_str(), status);
+                let mut case = TestCase::new(v.result.source.to_string(), status);
                 case.set_classname(r.id.as_str());
                 case.set_system_out(format!(
                     "{}: recommendation {}, band {}, index {}, margin {}, answered {}/{}{}",
                     v.result.source,
                     e.recommendation.id(),
                     e.band.id(),
-                    crate::render::index_num(rubric, e.index),
+                    index_num(rubric, e.index),
                     // Beside the expected minimum, as precise as the failure message.
                     match v.expected.min_margin {
-                        Some(min) => super::short(e.margin, min),
-                        None => crate::render::num(e.margin),
+                        Some(min) => short(e.margin, min),
+                        None => num(e.margin),
                     },
                     e.answered,
                     e.questions,
@@ -73,7 +71,7 @@ pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io
                 s.set_message(err.message.as_str())
                     .set_type("invalid-sheet");
                 s.set_description(err.to_string());
-                let mut case = TestCase::new(err.source.as_str(), s);
+                let mut case = TestCase::new(err.source.to_string(), s);
                 case.set_classname(r.id.as_str());
                 case
             }

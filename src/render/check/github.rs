@@ -4,7 +4,10 @@
 
 use std::io::{self, Write};
 
-use super::{Outcome, Report, Status};
+use super::{counts_sentence, reason};
+use crate::check::{Outcome, Report, Status};
+use crate::origin::Origin;
+use crate::rubric::LoadedRubric;
 
 /// Escapes a command's message, as GitHub's toolkit does (`escapeData`).
 pub fn escape_data(s: &str) -> String {
@@ -19,20 +22,23 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// One `::error` command. `file` is left out for stdin; a row of an export
-/// (`responses.csv:7`) points at its file and line.
+/// One `::error` command. `file` is left out for stdin; a row of an export points
+/// at its file and line.
 pub fn error_command(
-    file: &str,
+    origin: &Origin,
     line: Option<usize>,
     col: Option<usize>,
     title: &str,
     message: &str,
 ) -> String {
-    let (file, row) = crate::batch::split_source(file);
+    let row = origin.row_line().and_then(|l| usize::try_from(l).ok());
     let line = line.or(row);
     let mut props = Vec::new();
-    if file != crate::batch::STDIN && !file.starts_with(crate::batch::STDIN) {
-        props.push(format!("file={}", escape_property(file)));
+    if let Some(file) = origin.path() {
+        props.push(format!(
+            "file={}",
+            escape_property(&file.display().to_string())
+        ));
         if let Some(l) = line {
             props.push(format!("line={l}"));
             if let Some(c) = col {
@@ -44,7 +50,7 @@ pub fn error_command(
     format!("::error {}::{}", props.join(","), escape_data(message))
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for o in &report.outcomes {
         match o {
             Outcome::Judged(v) if v.status == Status::Fail => writeln!(
@@ -55,7 +61,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     v.line,
                     None,
                     "pmo-vmo check failed",
-                    &v.reason
+                    &reason(rubric, v)
                 )
             )?,
             Outcome::Judged(_) => {}
@@ -78,7 +84,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    writeln!(out, "pmo-vmo check: {}", report.counts().sentence())?;
+    writeln!(out, "pmo-vmo check: {}", counts_sentence(&report.counts()))?;
     out.flush()
 }
 
@@ -91,11 +97,11 @@ mod tests {
         assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
         assert_eq!(
-            error_command("dir/a,b.toml", Some(3), None, "t: x", "m\nn"),
+            error_command(&"dir/a,b.toml".into(), Some(3), None, "t: x", "m\nn"),
             "::error file=dir/a%2Cb.toml,line=3,title=t%3A x::m%0An"
         );
         assert_eq!(
-            error_command(crate::batch::STDIN, Some(3), Some(1), "t", "m"),
+            error_command(&Origin::Stdin, Some(3), Some(1), "t", "m"),
             "::error title=t::m"
         );
     }

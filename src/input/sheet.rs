@@ -1,13 +1,13 @@
 //! Answer sheets: one respondent's answers, read from TOML or JSON and resolved
 //! against a rubric into the option indexes that scoring works on.
 
-use std::path::Path;
-
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{InputError, Seg, TomlMap, from_json_error, from_toml_error, json_key_line};
+use crate::input::warning::Warning;
+use crate::origin::Origin;
 use crate::rubric::{Band, LoadedRubric};
 
 /// One respondent's answers, as written in a sheet file.
@@ -87,89 +87,35 @@ where
     de.deserialize_map(Unique)
 }
 
-/// The middle of the warning for a sheet filled against another rubric version;
-/// `check --strict-version` makes it a failure, and drops the warning.
-const VERSION_WARNING: &str = ": sheet was filled against rubric version ";
-
-/// Whether a warning is the rubric-version one.
-pub fn is_version_warning(warning: &str) -> bool {
-    warning.contains(VERSION_WARNING)
-}
-
 /// The file formats a sheet can come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetFormat {
     Toml,
     Json,
-    /// A survey export: one sheet per row (see [`crate::csv_input`]).
+    /// A survey export: one sheet per row (see [`crate::input::export`]).
     Csv,
 }
 
 /// A sheet resolved against a rubric: the chosen option of each question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedSheet {
-    /// Where it came from (path, `<stdin>`, or `file.csv:LINE`).
-    pub source: String,
+    /// Where it came from: a file, stdin, or a row of an export.
+    pub source: Origin,
     pub sheet: Sheet,
     /// Per rubric question, the index of the chosen option.
     pub choices: Vec<Option<usize>>,
     /// Non-fatal remarks (a rubric-version mismatch).
-    pub warnings: Vec<String>,
-}
-
-/// Reads a file as UTF-8 text, with errors that name it; refuses folders, binary
-/// data and empty files.
-pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let source = path.display().to_string();
-    if path.is_dir() {
-        return Err(InputError::new(source, "is a folder, expected a file"));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
-    text_from_bytes(&source, bytes)
-}
-
-/// Checks raw bytes are usable text (UTF-8, no NUL, not empty); strips a BOM.
-pub fn text_from_bytes(source: &str, bytes: Vec<u8>) -> Result<String, InputError> {
-    if bytes.contains(&0) {
-        return Err(InputError::new(
-            source,
-            "looks like a binary file, expected text",
-        ));
-    }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            source,
-            format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-        )
-    })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
-    if text.trim().is_empty() {
-        return Err(InputError::new(source, "is empty"));
-    }
-    Ok(text)
-}
-
-/// The reason of an I/O error, without Rust's "(os error 2)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
-    }
+    pub warnings: Vec<Warning>,
+    /// The format it was read in.
+    pub format: SheetFormat,
+    /// The text of a sheet file (not of a row of an export), so that `check` can
+    /// point at the line of an expectation without reading the file again.
+    pub text: Option<String>,
 }
 
 impl Sheet {
     /// Parses sheet text in the given format.
-    pub fn parse(source: &str, text: &str, format: SheetFormat) -> Result<Sheet, InputError> {
+    pub fn parse(source: &Origin, text: &str, format: SheetFormat) -> Result<Sheet, InputError> {
         match format {
             SheetFormat::Toml => {
                 toml::from_str(text).map_err(|e| from_toml_error(source, text, &e))
@@ -205,7 +151,7 @@ impl Sheet {
 /// point errors at a line.
 pub fn resolve(
     rubric: &LoadedRubric,
-    source: &str,
+    source: &Origin,
     sheet: Sheet,
     text: &str,
     format: SheetFormat,
@@ -309,45 +255,38 @@ pub fn resolve(
         }
     }
     let mut warnings = Vec::new();
+    // An empty version says nothing, as if none were given.
     if let Some(v) = &sheet.rubric_version
+        && !v.trim().is_empty()
         && *v != r.version
     {
-        warnings.push(format!(
-            "{source}{VERSION_WARNING}{v}, the rubric in use is {}",
-            r.version
-        ));
+        warnings.push(Warning::Version {
+            origin: source.clone(),
+            sheet: v.clone(),
+            rubric: r.version.clone(),
+        });
     }
     Ok(ResolvedSheet {
-        source: source.to_string(),
+        source: source.clone(),
         sheet,
         choices,
         warnings,
+        format,
+        text: (format != SheetFormat::Csv).then(|| text.to_string()),
     })
 }
 
-/// Parses and resolves sheet text in one step. CSV text must hold exactly one row
-/// (a whole export is read row by row with [`crate::csv_input`]).
+/// Parses and resolves TOML or JSON sheet text in one step (an export, even of one
+/// row, is read by [`crate::input::export`]).
 pub fn load_text(
     rubric: &LoadedRubric,
-    source: &str,
+    source: impl Into<Origin>,
     text: &str,
     format: SheetFormat,
 ) -> Result<ResolvedSheet, InputError> {
-    if format == SheetFormat::Csv {
-        let mut rows = crate::csv_input::from_reader(rubric, source, text.as_bytes())?;
-        let first = rows
-            .next()
-            .unwrap_or_else(|| Err(InputError::new(source, "holds a header row but no answers")));
-        return match rows.count() {
-            0 => first,
-            n => Err(InputError::new(
-                source,
-                format!("holds {} rows where one sheet was expected", n + 1),
-            )),
-        };
-    }
-    let sheet = Sheet::parse(source, text, format)?;
-    resolve(rubric, source, sheet, text, format)
+    let source = source.into();
+    let sheet = Sheet::parse(&source, text, format)?;
+    resolve(rubric, &source, sheet, text, format)
 }
 
 #[cfg(test)]
@@ -472,25 +411,5 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.key.as_deref(), Some("rubric"));
         assert_eq!(e.line, Some(1));
-    }
-
-    #[test]
-    fn binary_and_empty_text_are_refused() {
-        assert!(
-            text_from_bytes("x", vec![0, 1, 2])
-                .unwrap_err()
-                .message
-                .contains("binary")
-        );
-        assert!(
-            text_from_bytes("x", b"  \n".to_vec())
-                .unwrap_err()
-                .message
-                .contains("empty")
-        );
-        assert_eq!(
-            text_from_bytes("x", b"\xEF\xBB\xBFa=1".to_vec()).unwrap(),
-            "a=1"
-        );
     }
 }

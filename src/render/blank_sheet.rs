@@ -71,7 +71,7 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sheet::{SheetFormat, load_text};
+    use crate::input::sheet::{SheetFormat, load_text};
 
     #[test]
     fn blank_sheet_parses_and_lists_every_question_and_option() {

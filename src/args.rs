@@ -1,0 +1,316 @@
+//! The command line as clap reads it: plain types, no behaviour. `settings` turns
+//! the global part into a checked configuration; each `cmd::*` file takes its own
+//! `*Args` from here. Value enums convert into the library's own types.
+
+use std::path::PathBuf;
+
+use clap::builder::TypedValueParser;
+use clap::{Args, Subcommand, ValueEnum};
+use pmo_vmo::Band;
+use pmo_vmo::input::SheetFormat;
+
+/// Exit codes and the rubric rule, under `pmo-vmo --help`.
+pub const AFTER_HELP: &str = "\
+Exit status:
+  0    done, and every check passed
+  1    `check` or `rubric check` found a failing sheet or lint
+  2    error: bad usage, unreadable or invalid rubric or sheet, no terminal for `interview`
+  130  the interview was interrupted with Ctrl-C (answers so far are on disk)
+
+Without --rubric (or PMO_VMO_RUBRIC) the embedded default rubric is used.";
+
+/// Keys and exit codes, under `interview --help`.
+pub const INTERVIEW_AFTER_HELP: &str = "\
+Keys: Up/Down to move, Enter to choose (the saved answer is highlighted, else the first
+option), Esc to go back, Ctrl-C to stop. After the last question a review lets you change
+any answer before the recommendation is shown.
+
+Exit status: 0 done, 2 no terminal or a bad sheet or rubric, 130 stopped with Ctrl-C (the
+answers so far are saved; continue with --resume FILE).";
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Rubric file to score against (default: the embedded PMO/VMO rubric)
+    // An empty PMO_VMO_RUBRIC (common in CI templates) means "not set", so the
+    // parser takes empty values and `settings` decides what they mean.
+    #[arg(
+        long,
+        global = true,
+        env = "PMO_VMO_RUBRIC",
+        hide_env_values = true,
+        value_name = "FILE",
+        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
+    )]
+    pub rubric: Option<PathBuf>,
+    /// When to use colour (NO_COLOR is respected under `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The sheets a command reads, shared by every command that reads them.
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Answer sheets: .toml or .json files, .csv survey exports (one sheet per row),
+    /// folders (walked recursively), `-` for stdin
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Format of a sheet read from stdin (`-`)
+    #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
+    pub input_format: InputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Toml,
+    Json,
+    Csv,
+}
+
+impl From<InputFormat> for SheetFormat {
+    fn from(f: InputFormat) -> SheetFormat {
+        match f {
+            InputFormat::Toml => SheetFormat::Toml,
+            InputFormat::Json => SheetFormat::Json,
+            InputFormat::Csv => SheetFormat::Csv,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub sheets: SheetArgs,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// Only the summary table, even for a few sheets
+    #[arg(long, conflicts_with = "detail")]
+    pub summary: bool,
+    /// A detailed table for every sheet, even for many
+    #[arg(long)]
+    pub detail: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl From<ScoreFormat> for pmo_vmo::render::Format {
+    fn from(f: ScoreFormat) -> Self {
+        use pmo_vmo::render::Format;
+        match f {
+            ScoreFormat::Table => Format::Table,
+            ScoreFormat::Json => Format::Json,
+            ScoreFormat::Csv => Format::Csv,
+            ScoreFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub sheets: SheetArgs,
+    /// Every sheet must get this recommendation (replaces each sheet's `expect.recommendation`)
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub expect: Option<BandArg>,
+    /// Every sheet's margin must be at least N index points (replaces `expect.min-margin`)
+    #[arg(long, value_name = "N", value_parser = parse_margin, allow_negative_numbers = true)]
+    pub min_margin: Option<f64>,
+    /// Every sheet must answer at least this share of the questions (0..=1)
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, allow_negative_numbers = true)]
+    pub min_answered: Option<f64>,
+    /// A sheet whose `rubric-version` differs from the rubric's fails (otherwise a warning)
+    #[arg(long)]
+    pub strict_version: bool,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// One PASS/FAIL line per sheet and a count
+    Text,
+    /// The `score` JSON with a verdict per result
+    Json,
+    /// JUnit XML, one test case per sheet
+    Junit,
+    /// GitHub Actions `::error` annotations
+    Github,
+}
+
+impl From<CheckFormat> for pmo_vmo::render::check::Format {
+    fn from(f: CheckFormat) -> Self {
+        use pmo_vmo::render::check::Format;
+        match f {
+            CheckFormat::Text => Format::Text,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Junit => Format::Junit,
+            CheckFormat::Github => Format::Github,
+        }
+    }
+}
+
+/// A recommendation named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandArg {
+    Pmo,
+    Hybrid,
+    Vmo,
+}
+
+impl From<BandArg> for Band {
+    fn from(b: BandArg) -> Band {
+        match b {
+            BandArg::Pmo => Band::Pmo,
+            BandArg::Hybrid => Band::Hybrid,
+            BandArg::Vmo => Band::Vmo,
+        }
+    }
+}
+
+fn parse_number(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| "expected a number".to_string())
+}
+
+fn parse_margin(s: &str) -> Result<f64, String> {
+    let x = parse_number(s)?;
+    if !(0.0..=100.0).contains(&x) {
+        return Err("a margin is 0 to 100 index points".into());
+    }
+    Ok(x)
+}
+
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    let x = parse_number(s)?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err("expected a fraction from 0 to 1, such as 0.75".into());
+    }
+    Ok(x)
+}
+
+#[derive(Debug, Args)]
+pub struct WorkshopArgs {
+    #[command(flatten)]
+    pub sheets: SheetArgs,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = WorkshopFormat::Table)]
+    pub format: WorkshopFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorkshopFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub sheets: SheetArgs,
+    /// The HTML file to write (`-`: stdout)
+    #[arg(long, short, value_name = "FILE.html")]
+    pub output: PathBuf,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the sheet, a .toml file (default, or `-`: stdout); an existing file is never overwritten
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewArgs {
+    /// Where to save the answer sheet, .toml or .json [default: pmo-vmo-answers.toml];
+    /// an existing file is never overwritten, except the one being resumed
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Continue a saved sheet from its first unanswered question; without -o the
+    /// answers are saved back to it
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// The respondent's name (not asked when given)
+    #[arg(long, value_name = "NAME")]
+    pub respondent: Option<String>,
+    /// The respondent's role, such as sponsor, pm or finance (not asked when given)
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RubricCommand {
+    /// Validate and lint a rubric (default: the one in use); exit 1 on a lint finding
+    Check {
+        /// Rubric file (overrides --rubric)
+        file: Option<PathBuf>,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+    },
+    /// Print the JSON Schema (draft-07) of rubric files, or of answer sheets with --sheet
+    Schema {
+        /// The schema of answer sheets instead of rubrics
+        #[arg(long)]
+        sheet: bool,
+    },
+    /// Print the questionnaire
+    Show {
+        /// Rubric file (overrides --rubric)
+        file: Option<PathBuf>,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// `file:line: code: message`, one finding per line
+    Text,
+    /// `{"source", "findings": [{"line", "code", "message"}]}`
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_values_are_checked() {
+        assert_eq!(parse_fraction("0.75"), Ok(0.75));
+        assert!(parse_fraction("1.5").is_err());
+        assert!(parse_fraction("NaN").is_err());
+        assert!(parse_margin("-1").is_err());
+        assert!(parse_margin("1e300").is_err());
+        assert_eq!(parse_margin("100"), Ok(100.0));
+    }
+}

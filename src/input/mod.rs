@@ -1,0 +1,19 @@
+//! Everything between a path on the command line and a sheet resolved against the
+//! rubric: which files to read (`paths`), bytes into text (`decode`), sheet files
+//! (`sheet`), survey exports (`export`), and reading a whole run in input order with
+//! flat memory (`stream`). Remarks that stop nothing are typed (`warning`).
+//!
+//! Nothing here scores or prints: a sheet leaves this layer resolved, or as an
+//! [`InputError`](crate::diag::InputError) that names where it came from.
+
+pub mod decode;
+pub mod export;
+pub mod paths;
+pub mod sheet;
+pub mod stream;
+pub mod warning;
+
+pub use paths::{Input, expand, format_of};
+pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
+pub use stream::{Event, load, stream};
+pub use warning::{Skip, Warning};

@@ -1,0 +1,136 @@
+//! A scored sheet as every output shows it, and the one function that makes it:
+//! the evaluation, the sheet's names and origin, and (where an output shows it)
+//! the flip. Also the collectors for commands that need a whole run at once.
+
+use serde::Serialize;
+
+use crate::diag::InputError;
+use crate::flip::Flip;
+use crate::input::paths::Input;
+use crate::input::sheet::ResolvedSheet;
+use crate::input::stream::{Event, stream};
+use crate::input::warning::Warning;
+use crate::origin::Origin;
+use crate::rubric::LoadedRubric;
+use crate::scoring::{Evaluation, evaluate};
+
+/// A scored sheet as it appears in results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetResult {
+    pub source: Origin,
+    pub respondent: Option<String>,
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    #[serde(flatten)]
+    pub evaluation: Evaluation,
+    /// The single answer change that would change the recommendation, if any.
+    pub flip: Option<Flip>,
+}
+
+/// Scores a resolved sheet; a sheet with no answer is an error. Its origin and names
+/// move into the result (the per-row path of a large export copies nothing).
+///
+/// The flip search (`flip`) tries every other answer to every question, which costs
+/// more than scoring the sheet, so outputs that never show the flip (csv, markdown)
+/// leave it out; `flip` is then `None` in the result.
+pub fn score(
+    rubric: &LoadedRubric,
+    sheet: ResolvedSheet,
+    flip: bool,
+) -> Result<SheetResult, InputError> {
+    let evaluation = evaluate(rubric, &sheet.choices)
+        .map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
+    let flip = if flip {
+        crate::flip::find(rubric, &sheet.choices)
+    } else {
+        None
+    };
+    Ok(SheetResult {
+        source: sheet.source,
+        respondent: sheet.sheet.respondent,
+        role: sheet.sheet.role,
+        organisation: sheet.sheet.organisation,
+        evaluation,
+        flip,
+    })
+}
+
+/// Every result and error of a run, in input order, held in memory ([`stream`]
+/// holds none): for tests and for callers that want a whole run as data.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub results: Vec<SheetResult>,
+    pub errors: Vec<InputError>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Batch {
+    /// Loads and scores every input (flip included), keeping going past bad ones.
+    pub fn run(rubric: &LoadedRubric, inputs: &[Input]) -> Batch {
+        let mut batch = Batch::default();
+        let collect = |event: Event<SheetResult>| {
+            match event {
+                Event::Item(r) => batch.results.push(r),
+                Event::Error(e) => batch.errors.push(e),
+                Event::Warning(w) => batch.warnings.push(w),
+                Event::Progress(_) => {}
+            }
+            Ok(())
+        };
+        // The collector never fails, so neither does the run.
+        let _ = stream(rubric, inputs, |s| score(rubric, s, true), collect);
+        batch
+    }
+}
+
+/// One input's outcome, with the sheet kept beside its result.
+pub type Scored = Result<(ResolvedSheet, SheetResult), InputError>;
+
+/// Loads and scores every input like [`Batch::run`] (exports included), but keeps
+/// each resolved sheet beside its result (for `check`, which reads the sheet's
+/// `[expect]`, and for the workshop and report, which read its answers and notes).
+/// Outcomes in input order, then the warnings.
+pub fn run_keeping_sheets(rubric: &LoadedRubric, inputs: &[Input]) -> (Vec<Scored>, Vec<Warning>) {
+    let mut outcomes = Vec::new();
+    let mut warnings = Vec::new();
+    let map = |sheet: ResolvedSheet| {
+        let result = score(rubric, sheet.clone(), true)?;
+        Ok((sheet, result))
+    };
+    // Collecting never fails, so neither does the stream.
+    let _ = stream(rubric, inputs, map, |event| {
+        match event {
+            Event::Item(pair) => outcomes.push(Ok(pair)),
+            Event::Error(e) => outcomes.push(Err(e)),
+            Event::Warning(w) => warnings.push(w),
+            Event::Progress(_) => {}
+        }
+        Ok(())
+    });
+    (outcomes, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaving_the_flip_out_changes_nothing_else() {
+        // Index 47.5 (hybrid); answering b1 "hi" instead would make it VMO.
+        let rubric = crate::scoring::tests::small();
+        let sheet = ResolvedSheet {
+            source: "s.toml".into(),
+            sheet: crate::input::Sheet::default(),
+            choices: vec![Some(1), Some(0), Some(1)],
+            warnings: Vec::new(),
+            format: crate::input::SheetFormat::Toml,
+            text: None,
+        };
+        let with = score(&rubric, sheet.clone(), true).unwrap();
+        let without = score(&rubric, sheet, false).unwrap();
+        assert!(with.flip.is_some(), "{:?}", with.evaluation);
+        assert_eq!(without.flip, None);
+        assert_eq!(with.evaluation, without.evaluation);
+    }
+}

@@ -1,0 +1,112 @@
+//! The global options resolved once, before any work: which rubric, whether to use
+//! colour on each stream, how wide the terminal is. Commands read these, never the
+//! raw arguments or the environment.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use pmo_vmo::LoadedRubric;
+use pmo_vmo::render::Style;
+
+use crate::args::{ColorChoice, GlobalArgs};
+
+/// Where the rubric comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RubricSource {
+    /// The embedded default (no `--rubric`, or an empty `PMO_VMO_RUBRIC`).
+    Embedded,
+    /// A file.
+    File(PathBuf),
+    /// `--rubric ""` on the command line: a mistake (`--rubric "$UNSET"`) that must
+    /// not fall back to the default quietly. An error when a rubric is needed.
+    Empty,
+}
+
+/// The checked configuration every command runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub rubric: RubricSource,
+    /// Colour on stdout.
+    pub color: bool,
+    /// Colour on stderr.
+    pub color_err: bool,
+    /// The terminal's width, or `None` when stdout is not a terminal.
+    pub width: Option<u16>,
+}
+
+impl Settings {
+    /// Resolves the global options against the environment (`NO_COLOR`, `TERM`,
+    /// `PMO_VMO_RUBRIC`, whether each stream is a terminal).
+    pub fn resolve(g: &GlobalArgs) -> Settings {
+        let rubric = match &g.rubric {
+            None => RubricSource::Embedded,
+            Some(p) if p.as_os_str().is_empty() => {
+                // An empty PMO_VMO_RUBRIC is "not set"; an empty --rubric is not.
+                if std::env::var_os("PMO_VMO_RUBRIC").is_some_and(|v| v.is_empty()) {
+                    RubricSource::Embedded
+                } else {
+                    RubricSource::Empty
+                }
+            }
+            Some(p) => RubricSource::File(p.clone()),
+        };
+        Settings {
+            rubric,
+            color: use_color(g.color, std::io::stdout().is_terminal()),
+            color_err: use_color(g.color, std::io::stderr().is_terminal()),
+            width: width(),
+        }
+    }
+
+    /// Loads the rubric in use, or `file` when a command names one itself.
+    pub fn load_rubric(&self, file: Option<&Path>) -> Result<LoadedRubric> {
+        let path = match (file, &self.rubric) {
+            (Some(f), _) => Some(f),
+            (None, RubricSource::File(p)) => Some(p.as_path()),
+            (None, RubricSource::Embedded) => None,
+            (None, RubricSource::Empty) => {
+                anyhow::bail!("--rubric needs a file name, got an empty one")
+            }
+        };
+        Ok(LoadedRubric::load(path)?)
+    }
+
+    /// The rubric file given, to repeat in a hint (`pmo-vmo --rubric r.toml ...`).
+    pub fn rubric_file(&self) -> Option<&Path> {
+        match &self.rubric {
+            RubricSource::File(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// How human output on stdout should look.
+    pub fn style(&self, detail: Option<bool>) -> Style {
+        Style {
+            color: self.color,
+            width: self.width,
+            detail,
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The terminal's width, or `None` when stdout is not a terminal.
+fn width() -> Option<u16> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| w.max(40))
+}
