@@ -294,28 +294,66 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
     console::set_colors_enabled(cli::use_color(g, false));
     let rubric = cli::load_rubric(g, None)?;
 
-    // The sheet being resumed, validated like any other.
-    let mut claimed = None;
-    let (mut base, choices) = match &args.resume {
-        Some(path) => {
-            let format = sheet_format(path).with_context(|| {
-                format!(
-                    "{}: cannot resume: expected a .toml or .json sheet",
-                    path.display()
-                )
-            })?;
-            // Taken before reading: a change made from now on is someone else's.
-            claimed = file_id(path);
-            let text = sheet::read_text(path)?;
-            let resolved = sheet::load_text(&rubric, &path.display().to_string(), &text, format)?;
-            for w in &resolved.warnings {
-                cli::warn(w);
-            }
-            (resolved.sheet, resolved.choices)
-        }
-        None => (Sheet::default(), Vec::new()),
-    };
+    let (claimed, mut base, choices) = resumed_sheet(&rubric, args.resume.as_deref())?;
+    let (output, format) = output_sheet(args)?;
+    remember_command(g, &output);
+    ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
 
+    let mut prompter = TermPrompter::new();
+    let resumed = args.resume.is_some();
+    prompter
+        .intro(&rubric, &output, resumed)
+        .or_else(stop_on_interrupt)?;
+    ask_who(&mut prompter, args, &mut base)?;
+
+    let saver = Saver::new(output.clone(), format, claimed);
+    let mut interview = Interview::new(&rubric, base, choices);
+    // Saved at once, so that the file is there (and claimed) from the start.
+    saver
+        .save(&interview.sheet())
+        .with_context(|| format!("could not save {}", output.display()))?;
+    let res = interview.run(&mut prompter, &mut |s| saver.save(s));
+    match res {
+        Ok(()) => {}
+        Err(e) if e.is_interrupted() => interrupted(),
+        Err(InterviewError::Save(e)) => {
+            return Err(e).with_context(|| format!("could not save {}", output.display()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+
+    print_result(g, &rubric, &output, &interview)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The sheet being resumed, validated like any other, with the claim on its
+/// file; a fresh sheet without `--resume`.
+fn resumed_sheet(
+    rubric: &LoadedRubric,
+    resume: Option<&Path>,
+) -> Result<(Option<FileId>, Sheet, Vec<Option<usize>>)> {
+    let Some(path) = resume else {
+        return Ok((None, Sheet::default(), Vec::new()));
+    };
+    let format = sheet_format(path).with_context(|| {
+        format!(
+            "{}: cannot resume: expected a .toml or .json sheet",
+            path.display()
+        )
+    })?;
+    // Taken before reading: a change made from now on is someone else's.
+    let claimed = file_id(path);
+    let text = sheet::read_text(path)?;
+    let resolved = sheet::load_text(rubric, &path.display().to_string(), &text, format)?;
+    for w in &resolved.warnings {
+        cli::warn(w);
+    }
+    Ok((claimed, resolved.sheet, resolved.choices))
+}
+
+/// Where the answers go, and in which format; refuses to overwrite a sheet
+/// other than the one being resumed.
+fn output_sheet(args: &InterviewArgs) -> Result<(PathBuf, SheetFormat)> {
     let output = args
         .output
         .clone()
@@ -334,29 +372,28 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
             output.display()
         );
     }
-    {
-        let mut saved = lock_saved();
-        let mut prefix = String::from("pmo-vmo");
-        // An empty rubric (an empty PMO_VMO_RUBRIC) is the default: not repeated.
-        if let Some(r) = g.rubric.as_ref().filter(|r| !r.as_os_str().is_empty()) {
-            prefix.push_str(&format!(
-                " --rubric {}",
-                shell_word(&r.display().to_string())
-            ));
-        }
-        saved.prefix = prefix;
-        if output.exists() {
-            saved.path = Some(output.clone());
-        }
+    Ok((output, format))
+}
+
+/// Records the command line and the sheet on disk, so that an interrupt can say
+/// how to resume.
+fn remember_command(g: &GlobalArgs, output: &Path) {
+    let mut saved = lock_saved();
+    let mut prefix = String::from("pmo-vmo");
+    // An empty rubric (an empty PMO_VMO_RUBRIC) is the default: not repeated.
+    if let Some(r) = g.rubric.as_ref().filter(|r| !r.as_os_str().is_empty()) {
+        prefix.push_str(" --rubric ");
+        prefix.push_str(&shell_word(&r.display().to_string()));
     }
-    ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
+    saved.prefix = prefix;
+    if output.exists() {
+        saved.path = Some(output.to_path_buf());
+    }
+}
 
-    let mut prompter = TermPrompter::new();
-    let resumed = args.resume.is_some();
-    prompter
-        .intro(&rubric, &output, resumed)
-        .or_else(stop_on_interrupt)?;
-
+/// The respondent's name and role: from the options, else from the resumed
+/// sheet, else asked for.
+fn ask_who(prompter: &mut TermPrompter, args: &InterviewArgs, base: &mut Sheet) -> Result<()> {
     if let Some(name) = &args.respondent {
         base.respondent = Some(name.clone());
     } else if base.respondent.is_none() {
@@ -371,23 +408,16 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
             .text("Your role (optional, e.g. sponsor)")
             .or_else(stop_on_interrupt)?;
     }
+    Ok(())
+}
 
-    let saver = Saver::new(output.clone(), format, claimed);
-    let mut interview = Interview::new(&rubric, base, choices);
-    // Saved at once, so that the file is there (and claimed) from the start.
-    saver
-        .save(&interview.sheet())
-        .with_context(|| format!("could not save {}", output.display()))?;
-    let res = interview.run(&mut prompter, &mut |s| saver.save(s));
-    match res {
-        Ok(()) => {}
-        Err(e) if e.is_interrupted() => interrupted(),
-        Err(InterviewError::Save(e)) => {
-            return Err(e).with_context(|| format!("could not save {}", output.display()));
-        }
-        Err(e) => return Err(e.into()),
-    }
-
+/// The final recommendation, scored as `score` does, and where the answers are.
+fn print_result(
+    g: &GlobalArgs,
+    rubric: &LoadedRubric,
+    output: &Path,
+    interview: &Interview<'_>,
+) -> Result<()> {
     let sheet = interview.sheet();
     let source = output.display().to_string();
     let resolved = ResolvedSheet {
@@ -397,7 +427,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
         warnings: Vec::new(),
     };
     // The same scoring as `score` (flip included), so the two always agree.
-    match batch::score(&rubric, &resolved) {
+    match batch::score(rubric, &resolved) {
         Ok(result) => {
             let style = Style {
                 color: cli::use_color(g, false),
@@ -405,7 +435,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
                 detail: Some(true),
             };
             let _ = writeln!(io::stderr());
-            cli::write_stdout(table::detail(&rubric, &result, style).as_bytes())?;
+            cli::write_stdout(table::detail(rubric, &result, style).as_bytes())?;
             let _ = writeln!(
                 io::stderr(),
                 "\nanswers saved in {source}\nscore them again with: pmo-vmo score {}",
@@ -419,7 +449,7 @@ pub fn run(g: &GlobalArgs, args: &InterviewArgs) -> Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Ctrl-C at a prompt: exit 130 now; any other error goes up.
@@ -483,7 +513,8 @@ impl TermPrompter {
         let r = &rubric.rubric;
         let w = self.width();
         let mut out = String::new();
-        out.push_str(&format!("{}\n", style(&r.title).for_stderr().bold()));
+        out.push_str(&style(&r.title).for_stderr().bold().to_string());
+        out.push('\n');
         if !r.description.is_empty() {
             out.push_str(&wrap(&r.description, w, ""));
         }
