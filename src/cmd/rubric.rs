@@ -1,6 +1,7 @@
 //! `pmo-vmo rubric check|show|schema`: validate and lint a rubric, print the
 //! questionnaire, print the JSON Schema of rubric and sheet files.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -84,10 +85,7 @@ pub fn run(g: &GlobalArgs, c: &RubricCommand) -> Result<ExitCode> {
                 CheckFormat::Text => {
                     let mut t: String = findings.iter().map(|f| format!("{f}\n")).collect();
                     let n = findings.len();
-                    t.push_str(&format!(
-                        "{n} lint finding{}\n",
-                        if n == 1 { "" } else { "s" }
-                    ));
+                    let _ = writeln!(t, "{n} lint finding{}", if n == 1 { "" } else { "s" });
                     t
                 }
             };
