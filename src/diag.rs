@@ -125,10 +125,11 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if s.as_bytes().iter().all(plain) || !s.chars().any(unsafe_char) {
         return s.into();
     }
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if unsafe_char(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
         }
@@ -201,7 +202,11 @@ pub fn path_string(path: &[Seg]) -> String {
                 }
                 out.push_str(k);
             }
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            Seg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
         }
     }
     out
