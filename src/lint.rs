@@ -94,141 +94,188 @@ pub fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
 
 /// Lints a validated rubric; empty when nothing is found.
 pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
-    let map = TomlMap::parse(&rubric.text);
-    let line = |path: &[Seg], key: bool| -> Option<usize> {
-        let span = map.as_ref()?.span(path, key)?;
-        Some(line_col(&rubric.text, span.start).0)
+    let mut l = Lints {
+        rubric,
+        map: TomlMap::parse(&rubric.text),
+        out: Vec::new(),
     };
-    let mut out = Vec::new();
-    let mut push = |line: Option<usize>, code: &'static str, message: String| {
-        out.push(Finding {
-            source: rubric.source.to_string(),
+    // Bands first: the other lints skip bands that are empty anyway.
+    l.empty_threshold_bands();
+    let ranges = factor_ranges(rubric);
+    let open_bands = l.unreachable_index_bands(&ranges);
+    l.duplicate_option_scores();
+    l.factors_that_cannot_reach_bands(&ranges, &open_bands);
+    for gi in 0..rubric.rubric.gate.len() {
+        let range = ranges[rubric.gate_factor[gi]];
+        l.gate_that_always_or_never_fires(gi, range);
+        l.gate_with_no_effect(gi);
+    }
+    l.missing_next_steps();
+
+    let mut out = l.out;
+    out.sort_by_key(|f| f.line.unwrap_or(0));
+    out
+}
+
+/// The findings gathered so far, and the rubric's map to give each one a line.
+struct Lints<'a> {
+    rubric: &'a LoadedRubric,
+    map: Option<TomlMap<'a>>,
+    out: Vec<Finding>,
+}
+
+impl Lints<'_> {
+    /// The 1-based line of a key (or its value) in the rubric file, if found.
+    fn line(&self, path: &[Seg], key: bool) -> Option<usize> {
+        let span = self.map.as_ref()?.span(path, key)?;
+        Some(line_col(&self.rubric.text, span.start).0)
+    }
+
+    /// Records one finding against the rubric file.
+    fn push(&mut self, line: Option<usize>, code: &'static str, message: String) {
+        self.out.push(Finding {
+            source: self.rubric.source.to_string(),
             line,
             code,
             message,
-        })
-    };
-    let r = &rubric.rubric;
-    let s = &r.scoring;
+        });
+    }
 
-    // Bands first: the other lints skip bands that are empty anyway.
-    let scoring = [k("scoring")];
-    if s.hybrid_from <= 0.0 {
-        push(
-            line(&[k("scoring"), k("hybrid-from")], false),
-            "empty-band",
-            format!(
-                "hybrid-from is {}, so no index is below it and pmo is never the band",
-                n(s.hybrid_from)
-            ),
-        );
-    }
-    if s.hybrid_from >= s.vmo_from {
-        push(
-            line(&[k("scoring"), k("vmo-from")], false),
-            "empty-band",
-            format!(
-                "hybrid-from and vmo-from are both {}, so hybrid is never the band",
-                n(s.vmo_from)
-            ),
-        );
-    }
-    if s.vmo_from > 100.0 {
-        push(
-            line(&[k("scoring"), k("vmo-from")], false),
-            "empty-band",
-            format!(
-                "vmo-from is {}, above the highest index (100), so vmo is never the band",
-                n(s.vmo_from)
-            ),
-        );
-    }
-    let ranges = factor_ranges(rubric);
-    // The index is a weighted mean of the answered factors, so the same reasoning
-    // as for a factor gives its range.
-    let index_lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
-    let index_hi = ranges.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
-    // Bands some index can fall in; the factor lint looks only at these, so that a
-    // band no sheet can reach is reported once, not once per factor.
-    let mut open_bands = Vec::new();
-    for band in Band::ALL {
-        if band_is_empty(s, band) {
-            continue;
-        }
-        if reaches(s, band, index_lo, index_hi) {
-            open_bands.push(band);
-        } else {
-            push(
-                line(&scoring, true),
+    /// `empty-band`: thresholds that leave a band with no index at all.
+    fn empty_threshold_bands(&mut self) {
+        let s = &self.rubric.rubric.scoring;
+        if s.hybrid_from <= 0.0 {
+            self.push(
+                self.line(&[k("scoring"), k("hybrid-from")], false),
                 "empty-band",
                 format!(
-                    "option scores run from {} to {}, so no sheet's index falls in the {} band ({})",
-                    n(index_lo),
-                    n(index_hi),
-                    band.id(),
-                    describe(s, band)
+                    "hybrid-from is {}, so no index is below it and pmo is never the band",
+                    n(s.hybrid_from)
+                ),
+            );
+        }
+        if s.hybrid_from >= s.vmo_from {
+            self.push(
+                self.line(&[k("scoring"), k("vmo-from")], false),
+                "empty-band",
+                format!(
+                    "hybrid-from and vmo-from are both {}, so hybrid is never the band",
+                    n(s.vmo_from)
+                ),
+            );
+        }
+        if s.vmo_from > 100.0 {
+            self.push(
+                self.line(&[k("scoring"), k("vmo-from")], false),
+                "empty-band",
+                format!(
+                    "vmo-from is {}, above the highest index (100), so vmo is never the band",
+                    n(s.vmo_from)
                 ),
             );
         }
     }
 
-    for (qi, q) in r.question.iter().enumerate() {
-        for (j, o) in q.option.iter().enumerate() {
-            if let Some(first) = q.option[..j].iter().find(|p| p.score == o.score) {
-                push(
-                    line(
-                        &[
-                            k("question"),
-                            Seg::Index(qi),
-                            k("option"),
-                            Seg::Index(j),
-                            k("score"),
-                        ],
-                        false,
-                    ),
-                    "duplicate-option-score",
-                    format!(
-                        "question `{}`: options `{}` and `{}` both score {}, so choosing between them changes nothing",
-                        q.id,
-                        first.id,
-                        o.id,
-                        n(o.score)
-                    ),
-                );
+    /// `empty-band`: non-empty bands no sheet's index can fall in, given the
+    /// option scores. Returns the bands some index can fall in.
+    fn unreachable_index_bands(&mut self, ranges: &[(f64, f64)]) -> Vec<Band> {
+        let s = &self.rubric.rubric.scoring;
+        // The index is a weighted mean of the answered factors, so the same reasoning
+        // as for a factor gives its range.
+        let index_lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+        let index_hi = ranges.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
+        // Bands some index can fall in; the factor lint looks only at these, so that a
+        // band no sheet can reach is reported once, not once per factor.
+        let mut open_bands = Vec::new();
+        for band in Band::ALL {
+            if band_is_empty(s, band) {
+                continue;
             }
-        }
-    }
-
-    for (fi, f) in r.factor.iter().enumerate() {
-        let (lo, hi) = ranges[fi];
-        if lo > hi {
-            continue; // no question; validation reports that
-        }
-        for &band in &open_bands {
-            if !reaches(s, band, lo, hi) {
-                push(
-                    line(&[k("factor"), Seg::Index(fi), k("id")], false),
-                    "factor-cannot-reach-band",
+            if reaches(s, band, index_lo, index_hi) {
+                open_bands.push(band);
+            } else {
+                self.push(
+                    self.line(&[k("scoring")], true),
+                    "empty-band",
                     format!(
-                        "factor `{}` scores {} whatever the answers, so it never reaches the {} band ({})",
-                        f.id,
-                        between(lo, hi),
+                        "option scores run from {} to {}, so no sheet's index falls in the {} band ({})",
+                        n(index_lo),
+                        n(index_hi),
                         band.id(),
                         describe(s, band)
                     ),
                 );
             }
         }
+        open_bands
     }
 
-    // Gates compare as scoring does, up to its tolerance.
-    use crate::scoring::reaches as at_or_above;
-    for (gi, g) in r.gate.iter().enumerate() {
-        let (lo, hi) = ranges[rubric.gate_factor[gi]];
-        let at = |name: &str| line(&[k("gate"), Seg::Index(gi), k(name)], true);
+    /// `duplicate-option-score`: options of one question that score the same.
+    fn duplicate_option_scores(&mut self) {
+        for (qi, q) in self.rubric.rubric.question.iter().enumerate() {
+            for (j, o) in q.option.iter().enumerate() {
+                if let Some(first) = q.option[..j].iter().find(|p| p.score == o.score) {
+                    self.push(
+                        self.line(
+                            &[
+                                k("question"),
+                                Seg::Index(qi),
+                                k("option"),
+                                Seg::Index(j),
+                                k("score"),
+                            ],
+                            false,
+                        ),
+                        "duplicate-option-score",
+                        format!(
+                            "question `{}`: options `{}` and `{}` both score {}, so choosing between them changes nothing",
+                            q.id,
+                            first.id,
+                            o.id,
+                            n(o.score)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `factor-cannot-reach-band`: a factor whose score range misses an open band.
+    fn factors_that_cannot_reach_bands(&mut self, ranges: &[(f64, f64)], open_bands: &[Band]) {
+        let s = &self.rubric.rubric.scoring;
+        for (fi, f) in self.rubric.rubric.factor.iter().enumerate() {
+            let (lo, hi) = ranges[fi];
+            if lo > hi {
+                continue; // no question; validation reports that
+            }
+            for &band in open_bands {
+                if !reaches(s, band, lo, hi) {
+                    self.push(
+                        self.line(&[k("factor"), Seg::Index(fi), k("id")], false),
+                        "factor-cannot-reach-band",
+                        format!(
+                            "factor `{}` scores {} whatever the answers, so it never reaches the {} band ({})",
+                            f.id,
+                            between(lo, hi),
+                            band.id(),
+                            describe(s, band)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `gate-never-fires` / `gate-always-fires`: a gate threshold outside or
+    /// beyond its factor's score range `(lo, hi)`.
+    fn gate_that_always_or_never_fires(&mut self, gi: usize, (lo, hi): (f64, f64)) {
+        // Gates compare as scoring does, up to its tolerance.
+        use crate::scoring::reaches as at_or_above;
+        let g = &self.rubric.rubric.gate[gi];
+        let at = |name: &str| self.line(&[k("gate"), Seg::Index(gi), k(name)], true);
         let range = format!("factor `{}` scores {}", g.factor, between(lo, hi));
-        match (g.below, g.at_least) {
-            (Some(b), _) if at_or_above(lo, b) => push(
+        let finding = match (g.below, g.at_least) {
+            (Some(b), _) if at_or_above(lo, b) => Some((
                 at("below"),
                 "gate-never-fires",
                 format!(
@@ -236,8 +283,8 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     g.id,
                     n(b)
                 ),
-            ),
-            (Some(b), _) if !at_or_above(hi, b) => push(
+            )),
+            (Some(b), _) if !at_or_above(hi, b) => Some((
                 at("below"),
                 "gate-always-fires",
                 format!(
@@ -245,8 +292,8 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     g.id,
                     n(b)
                 ),
-            ),
-            (None, Some(a)) if !at_or_above(hi, a) => push(
+            )),
+            (None, Some(a)) if !at_or_above(hi, a) => Some((
                 at("at-least"),
                 "gate-never-fires",
                 format!(
@@ -254,8 +301,8 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     g.id,
                     n(a)
                 ),
-            ),
-            (None, Some(a)) if at_or_above(lo, a) => push(
+            )),
+            (None, Some(a)) if at_or_above(lo, a) => Some((
                 at("at-least"),
                 "gate-always-fires",
                 format!(
@@ -263,49 +310,67 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
                     g.id,
                     n(a)
                 ),
-            ),
-            _ => {}
+            )),
+            _ => None,
+        };
+        if let Some((line, code, message)) = finding {
+            self.push(line, code, message);
         }
-        // Capping at the top band or flooring at the bottom one changes nothing.
-        match (g.cap, g.floor) {
-            (Some(Band::Vmo), _) => push(
+    }
+
+    /// `gate-has-no-effect`: capping at the top band or flooring at the bottom
+    /// one changes nothing.
+    fn gate_with_no_effect(&mut self, gi: usize) {
+        let g = &self.rubric.rubric.gate[gi];
+        let at = |name: &str| self.line(&[k("gate"), Seg::Index(gi), k(name)], true);
+        let finding = match (g.cap, g.floor) {
+            (Some(Band::Vmo), _) => Some((
                 at("cap"),
-                "gate-has-no-effect",
                 format!(
                     "gate `{}` caps at vmo, the highest band, so it never changes a result",
                     g.id
                 ),
-            ),
-            (None, Some(Band::Pmo)) => push(
+            )),
+            (None, Some(Band::Pmo)) => Some((
                 at("floor"),
-                "gate-has-no-effect",
                 format!(
                     "gate `{}` floors at pmo, the lowest band, so it never changes a result",
                     g.id
                 ),
-            ),
-            _ => {}
+            )),
+            _ => None,
+        };
+        if let Some((line, message)) = finding {
+            self.push(line, "gate-has-no-effect", message);
         }
     }
 
-    for band in Band::ALL {
-        if r.recommendation.get(band).next_steps.is_empty() {
-            let path = [k("recommendation"), k(band.id())];
-            let l = line(&[k("recommendation"), k(band.id()), k("next-steps")], true)
-                .or_else(|| line(&path, true));
-            push(
-                l,
-                "missing-next-steps",
-                format!(
-                    "recommendation `{}` has no next steps, so a sheet with that result gets no advice on what to do",
-                    band.id()
-                ),
-            );
+    /// `missing-next-steps`: a recommendation with no advice on what to do.
+    fn missing_next_steps(&mut self) {
+        for band in Band::ALL {
+            if self
+                .rubric
+                .rubric
+                .recommendation
+                .get(band)
+                .next_steps
+                .is_empty()
+            {
+                let path = [k("recommendation"), k(band.id())];
+                let l = self
+                    .line(&[k("recommendation"), k(band.id()), k("next-steps")], true)
+                    .or_else(|| self.line(&path, true));
+                self.push(
+                    l,
+                    "missing-next-steps",
+                    format!(
+                        "recommendation `{}` has no next steps, so a sheet with that result gets no advice on what to do",
+                        band.id()
+                    ),
+                );
+            }
         }
     }
-
-    out.sort_by_key(|f| f.line.unwrap_or(0));
-    out
 }
 
 /// `between 0 and 50`, or `only 10` when the range is one number.

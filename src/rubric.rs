@@ -487,15 +487,34 @@ impl Rubric {
     fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         check_id(&mut out, vec![Seg::Key("id".into())], &self.id, "rubric");
+        self.validate_scoring(&mut out);
+        if self.factor.is_empty() {
+            out.push((vec![], false, "the rubric has no [[factor]]".into()));
+        }
+        if self.question.is_empty() {
+            out.push((vec![], false, "the rubric has no [[question]]".into()));
+        }
+        let factors = self.validate_factors(&mut out);
+        let per_factor = self.validate_questions(&mut out, &factors);
+        for (i, f) in self.factor.iter().enumerate() {
+            if per_factor[i] == 0 {
+                out.push((
+                    key(&at("factor", i), "id"),
+                    false,
+                    format!("factor `{}` has no question", f.id),
+                ));
+            }
+        }
+        self.validate_gates(&mut out, &factors);
+        out
+    }
+
+    /// `[scoring]`: both thresholds are scores, and the bands are in order.
+    fn validate_scoring(&self, out: &mut Vec<Problem>) {
         let s = self.scoring;
         let sp = vec![Seg::Key("scoring".into())];
-        check_score(
-            &mut out,
-            key(&sp, "hybrid-from"),
-            s.hybrid_from,
-            "hybrid-from",
-        );
-        check_score(&mut out, key(&sp, "vmo-from"), s.vmo_from, "vmo-from");
+        check_score(out, key(&sp, "hybrid-from"), s.hybrid_from, "hybrid-from");
+        check_score(out, key(&sp, "vmo-from"), s.vmo_from, "vmo-from");
         if s.hybrid_from > s.vmo_from {
             out.push((
                 key(&sp, "vmo-from"),
@@ -506,32 +525,34 @@ impl Rubric {
                 ),
             ));
         }
-        if self.factor.is_empty() {
-            out.push((vec![], false, "the rubric has no [[factor]]".into()));
-        }
-        if self.question.is_empty() {
-            out.push((vec![], false, "the rubric has no [[question]]".into()));
-        }
+    }
+
+    /// `[[factor]]`: ids and weights. Returns each factor id's index, for the
+    /// questions and gates that name a factor.
+    fn validate_factors(&self, out: &mut Vec<Problem>) -> HashMap<&str, usize> {
         let mut factors = HashMap::new();
         for (i, f) in self.factor.iter().enumerate() {
             let p = at("factor", i);
-            check_id(&mut out, key(&p, "id"), &f.id, "factor");
-            check_unique(&mut out, &mut factors, &f.id, i, key(&p, "id"), "factor");
-            check_weight(&mut out, key(&p, "weight"), f.weight);
+            check_id(out, key(&p, "id"), &f.id, "factor");
+            check_unique(out, &mut factors, &f.id, i, key(&p, "id"), "factor");
+            check_weight(out, key(&p, "weight"), f.weight);
         }
+        factors
+    }
+
+    /// `[[question]]`: ids, factor, weight and options. Returns how many
+    /// questions each factor has, so that a factor with none can be reported.
+    fn validate_questions(
+        &self,
+        out: &mut Vec<Problem>,
+        factors: &HashMap<&str, usize>,
+    ) -> Vec<usize> {
         let mut questions = HashMap::new();
         let mut per_factor = vec![0usize; self.factor.len()];
         for (i, q) in self.question.iter().enumerate() {
             let p = at("question", i);
-            check_id(&mut out, key(&p, "id"), &q.id, "question");
-            check_unique(
-                &mut out,
-                &mut questions,
-                &q.id,
-                i,
-                key(&p, "id"),
-                "question",
-            );
+            check_id(out, key(&p, "id"), &q.id, "question");
+            check_unique(out, &mut questions, &q.id, i, key(&p, "id"), "question");
             match factors.get(q.factor.as_str()) {
                 Some(&f) => per_factor[f] += 1,
                 None => out.push((
@@ -540,49 +561,19 @@ impl Rubric {
                     format!("question `{}` names unknown factor `{}`", q.id, q.factor),
                 )),
             }
-            check_weight(&mut out, key(&p, "weight"), q.weight);
-            if q.option.len() < 2 {
-                let path = if q.option.is_empty() {
-                    key(&p, "id")
-                } else {
-                    key(&p, "option")
-                };
-                out.push((
-                    path,
-                    false,
-                    format!(
-                        "question `{}` needs at least two options, found {}",
-                        q.id,
-                        q.option.len()
-                    ),
-                ));
-            }
-            let mut options = HashMap::new();
-            for (j, o) in q.option.iter().enumerate() {
-                let op = {
-                    let mut v = key(&p, "option");
-                    v.push(Seg::Index(j));
-                    v
-                };
-                check_id(&mut out, key(&op, "id"), &o.id, "option");
-                check_unique(&mut out, &mut options, &o.id, j, key(&op, "id"), "option");
-                check_score(&mut out, key(&op, "score"), o.score, "score");
-            }
+            check_weight(out, key(&p, "weight"), q.weight);
+            validate_options(out, q, &p);
         }
-        for (i, f) in self.factor.iter().enumerate() {
-            if per_factor[i] == 0 {
-                out.push((
-                    key(&at("factor", i), "id"),
-                    false,
-                    format!("factor `{}` has no question", f.id),
-                ));
-            }
-        }
+        per_factor
+    }
+
+    /// `[[gate]]`: ids, factor, exactly one condition and exactly one effect.
+    fn validate_gates(&self, out: &mut Vec<Problem>, factors: &HashMap<&str, usize>) {
         let mut gates = HashMap::new();
         for (i, g) in self.gate.iter().enumerate() {
             let p = at("gate", i);
-            check_id(&mut out, key(&p, "id"), &g.id, "gate");
-            check_unique(&mut out, &mut gates, &g.id, i, key(&p, "id"), "gate");
+            check_id(out, key(&p, "id"), &g.id, "gate");
+            check_unique(out, &mut gates, &g.id, i, key(&p, "id"), "gate");
             if !factors.contains_key(g.factor.as_str()) {
                 out.push((
                     key(&p, "factor"),
@@ -601,8 +592,8 @@ impl Rubric {
                     false,
                     format!("gate `{}` needs a condition: `below` or `at-least`", g.id),
                 )),
-                (Some(v), None) => check_score(&mut out, key(&p, "below"), v, "below"),
-                (None, Some(v)) => check_score(&mut out, key(&p, "at-least"), v, "at-least"),
+                (Some(v), None) => check_score(out, key(&p, "below"), v, "below"),
+                (None, Some(v)) => check_score(out, key(&p, "at-least"), v, "at-least"),
             }
             match (g.cap, g.floor) {
                 (Some(_), Some(_)) => out.push((
@@ -618,7 +609,38 @@ impl Rubric {
                 _ => {}
             }
         }
-        out
+    }
+}
+
+/// One question's `[[question.option]]`s (`p` is the question's path): at least
+/// two, each with a unique id and a score in range.
+fn validate_options(out: &mut Vec<Problem>, q: &Question, p: &[Seg]) {
+    if q.option.len() < 2 {
+        let path = if q.option.is_empty() {
+            key(p, "id")
+        } else {
+            key(p, "option")
+        };
+        out.push((
+            path,
+            false,
+            format!(
+                "question `{}` needs at least two options, found {}",
+                q.id,
+                q.option.len()
+            ),
+        ));
+    }
+    let mut options = HashMap::new();
+    for (j, o) in q.option.iter().enumerate() {
+        let op = {
+            let mut v = key(p, "option");
+            v.push(Seg::Index(j));
+            v
+        };
+        check_id(out, key(&op, "id"), &o.id, "option");
+        check_unique(out, &mut options, &o.id, j, key(&op, "id"), "option");
+        check_score(out, key(&op, "score"), o.score, "score");
     }
 }
 

@@ -163,6 +163,45 @@ pub fn aggregate(
     let n = members.len();
     let index = members.iter().map(|(_, m)| m.evaluation.index).sum::<f64>() / n as f64;
 
+    let factors = factor_stats(rubric, members);
+    let means: Vec<Option<f64>> = factors.iter().map(|f| f.mean).collect();
+    let band = scoring::band_of(&r.scoring, index);
+    let (recommendation, gates) = scoring::apply_gates(rubric, band, &means);
+    let agenda = agenda(rubric, members);
+    let roles = role_stats(rubric, members);
+    let flags = role_gaps(rubric, &roles);
+    let recommendations = recommendation_counts(members);
+    let notes = notes(members);
+
+    Some(Workshop {
+        respondents: n,
+        index,
+        recommendation,
+        band,
+        margin: scoring::margin_of(&r.scoring, index),
+        tipping: tipping(
+            rubric,
+            index,
+            &means,
+            &shares(rubric, members),
+            recommendation,
+        ),
+        factors,
+        gates,
+        agenda,
+        roles,
+        flags,
+        recommendations,
+        notes,
+    })
+}
+
+/// Each factor's statistics over the members who answered it, in rubric order.
+fn factor_stats(
+    rubric: &LoadedRubric,
+    members: &[(ResolvedSheet, SheetResult)],
+) -> Vec<FactorStats> {
+    let r = &rubric.rubric;
     let factor_values: Vec<Vec<f64>> = (0..r.factor.len())
         .map(|fi| {
             members
@@ -171,8 +210,7 @@ pub fn aggregate(
                 .collect()
         })
         .collect();
-    let factors: Vec<FactorStats> = r
-        .factor
+    r.factor
         .iter()
         .zip(&factor_values)
         .map(|(f, vals)| {
@@ -187,12 +225,13 @@ pub fn aggregate(
                 answered: vals.len(),
             }
         })
-        .collect();
-    let means: Vec<Option<f64>> = factors.iter().map(|f| f.mean).collect();
-    let band = scoring::band_of(&r.scoring, index);
-    let (recommendation, gates) = scoring::apply_gates(rubric, band, &means);
+        .collect()
+}
 
-    let mut agenda: Vec<AgendaItem> = r
+/// The answered questions with how the answers split, most disputed first.
+fn agenda(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Vec<AgendaItem> {
+    let mut agenda: Vec<AgendaItem> = rubric
+        .rubric
         .question
         .iter()
         .enumerate()
@@ -221,14 +260,20 @@ pub fn aggregate(
         .collect();
     // Stable: equal spreads keep rubric order.
     agenda.sort_by(|a, b| b.stdev.total_cmp(&a.stdev));
+    agenda
+}
 
+/// Factor means per role, roles in order of first appearance; members without
+/// a role are left out.
+fn role_stats(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Vec<RoleStats> {
+    let r = &rubric.rubric;
     let mut role_members: IndexMap<&str, Vec<&SheetResult>> = IndexMap::new();
     for (_, m) in members {
         if let Some(role) = m.role.as_deref() {
             role_members.entry(role).or_default().push(m);
         }
     }
-    let roles: Vec<RoleStats> = role_members
+    role_members
         .iter()
         .map(|(role, ms)| RoleStats {
             role: role.to_string(),
@@ -249,9 +294,13 @@ pub fn aggregate(
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+/// Each pair of roles [`ROLE_GAP`] points or more apart on a factor, by factor.
+fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
     let mut flags = Vec::new();
-    for (fi, f) in r.factor.iter().enumerate() {
+    for (fi, f) in rubric.rubric.factor.iter().enumerate() {
         for (i, a) in roles.iter().enumerate() {
             for b in &roles[i + 1..] {
                 if let (Some(x), Some(y)) = (a.factors[fi].mean, b.factors[fi].mean) {
@@ -267,8 +316,12 @@ pub fn aggregate(
             }
         }
     }
+    flags
+}
 
-    let recommendations = Band::ALL
+/// How many members got each recommendation, every band listed.
+fn recommendation_counts(members: &[(ResolvedSheet, SheetResult)]) -> IndexMap<Band, usize> {
+    Band::ALL
         .iter()
         .map(|&b| {
             let c = members
@@ -277,9 +330,12 @@ pub fn aggregate(
                 .count();
             (b, c)
         })
-        .collect();
+        .collect()
+}
 
-    let notes = members
+/// Every sheet's notes, with who wrote them, in member order.
+fn notes(members: &[(ResolvedSheet, SheetResult)]) -> Vec<Note> {
+    members
         .iter()
         .flat_map(|(s, m)| {
             let who = m.respondent.clone().unwrap_or_else(|| m.source.to_string());
@@ -289,29 +345,7 @@ pub fn aggregate(
                 text: text.clone(),
             })
         })
-        .collect();
-
-    Some(Workshop {
-        respondents: n,
-        index,
-        recommendation,
-        band,
-        margin: scoring::margin_of(&r.scoring, index),
-        tipping: tipping(
-            rubric,
-            index,
-            &means,
-            &shares(rubric, members),
-            recommendation,
-        ),
-        factors,
-        gates,
-        agenda,
-        roles,
-        flags,
-        recommendations,
-        notes,
-    })
+        .collect()
 }
 
 /// How far the group index moves per point that a factor's group mean moves, when

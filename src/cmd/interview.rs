@@ -169,32 +169,9 @@ impl Saver {
             return Err(io::Error::other("the sheet could not be written as text"));
         }
         let mut saved = lock_saved();
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        // Temporary files are private by default; the sheet should get the mode a
-        // plain new file would (or keep the resumed file's), umask applied.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(
-                std::fs::metadata(&self.path)
-                    .map(|m| m.permissions())
-                    .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666)),
-            );
-        }
-        let mut tmp = builder.tempfile_in(dir)?;
-        tmp.write_all(text.as_bytes())?;
-        tmp.as_file().sync_all()?;
+        // Written beside the sheet with its mode kept (a new one gets the mode a plain
+        // new file would), synced; then linked in below.
+        let staged = pmo_vmo::atomic::stage(&self.path, text.as_bytes())?;
         let now = file_id(&self.path);
         let ours = match (self.claimed.get(), now) {
             // Our file, as we left it: replace it.
@@ -208,23 +185,23 @@ impl Saver {
         // Our file is replaced (or created, but not over a file that appears in
         // between); what is left unlinked goes beside it.
         let unlinked = if !ours {
-            Some(tmp)
+            Some(staged)
         } else {
             let linked = if now.is_some() {
-                tmp.persist(&self.path)
+                staged.replace()
             } else {
-                tmp.persist_noclobber(&self.path)
+                staged.create()
             };
             match linked {
-                Ok(_) => None,
-                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Some(e.file),
+                Ok(()) => None,
+                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Some(e.staged),
                 Err(e) => return Err(e.error),
             }
         };
-        if let Some(tmp) = unlinked {
+        if let Some(staged) = unlinked {
             // Someone else's file: the answers go to a free name beside it.
             let beside = free_name(&self.path);
-            tmp.persist_noclobber(&beside).map_err(|e| e.error)?;
+            staged.create_at(&beside)?;
             saved.path = Some(beside.clone());
             return Err(io::Error::other(Conflict {
                 path: self.path.clone(),
@@ -268,28 +245,66 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     console::set_colors_enabled(settings.color);
     let rubric = settings.load_rubric(None)?;
 
-    // The sheet being resumed, validated like any other.
-    let mut claimed = None;
-    let (mut base, choices) = match &args.resume {
-        Some(path) => {
-            let format = sheet_format(path).with_context(|| {
-                format!(
-                    "{}: cannot resume: expected a .toml or .json sheet",
-                    path.display()
-                )
-            })?;
-            // Taken before reading: a change made from now on is someone else's.
-            claimed = file_id(path);
-            let text = read_text(path)?;
-            let resolved = load_text(&rubric, path, &text, format)?;
-            for w in &resolved.warnings {
-                term::warn(w);
-            }
-            (resolved.sheet, resolved.choices)
-        }
-        None => (Sheet::default(), Vec::new()),
-    };
+    let (claimed, mut base, choices) = resumed_sheet(&rubric, args.resume.as_deref())?;
+    let (output, format) = output_sheet(args)?;
+    remember_command(settings, &output);
+    ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
 
+    let mut prompter = TermPrompter::new();
+    let resumed = args.resume.is_some();
+    prompter
+        .intro(&rubric, &output, resumed)
+        .or_else(stop_on_interrupt)?;
+    ask_who(&mut prompter, args, &mut base)?;
+
+    let saver = Saver::new(output.clone(), format, claimed);
+    let mut interview = Interview::new(&rubric, base, choices);
+    // Saved at once, so that the file is there (and claimed) from the start.
+    saver
+        .save(&interview.sheet())
+        .with_context(|| format!("could not save {}", output.display()))?;
+    let res = interview.run(&mut prompter, &mut |s| saver.save(s));
+    match res {
+        Ok(()) => {}
+        Err(e) if e.is_interrupted() => interrupted(),
+        Err(InterviewError::Save(e)) => {
+            return Err(e).with_context(|| format!("could not save {}", output.display()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+
+    print_result(settings, &rubric, &output, &interview, format)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The sheet being resumed, validated like any other, with the claim on its
+/// file; a fresh sheet without `--resume`.
+fn resumed_sheet(
+    rubric: &LoadedRubric,
+    resume: Option<&Path>,
+) -> Result<(Option<FileId>, Sheet, Vec<Option<usize>>)> {
+    let Some(path) = resume else {
+        return Ok((None, Sheet::default(), Vec::new()));
+    };
+    let format = sheet_format(path).with_context(|| {
+        format!(
+            "{}: cannot resume: expected a .toml or .json sheet",
+            path.display()
+        )
+    })?;
+    // Taken before reading: a change made from now on is someone else's.
+    let claimed = file_id(path);
+    let text = read_text(path)?;
+    let resolved = load_text(rubric, path, &text, format)?;
+    for w in &resolved.warnings {
+        term::warn(w);
+    }
+    Ok((claimed, resolved.sheet, resolved.choices))
+}
+
+/// Where the answers go, and in which format; refuses to overwrite a sheet
+/// other than the one being resumed.
+fn output_sheet(args: &InterviewArgs) -> Result<(PathBuf, SheetFormat)> {
     let output = args
         .output
         .clone()
@@ -308,29 +323,28 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
             output.display()
         );
     }
-    {
-        let mut saved = lock_saved();
-        let mut prefix = String::from("pmo-vmo");
-        // An empty rubric (an empty PMO_VMO_RUBRIC) is the default: not repeated.
-        if let Some(r) = settings.rubric_file() {
-            prefix.push_str(&format!(
-                " --rubric {}",
-                shell_word(&r.display().to_string())
-            ));
-        }
-        saved.prefix = prefix;
-        if output.exists() {
-            saved.path = Some(output.clone());
-        }
+    Ok((output, format))
+}
+
+/// Records the command line and the sheet on disk, so that an interrupt can say
+/// how to resume.
+fn remember_command(settings: &Settings, output: &Path) {
+    let mut saved = lock_saved();
+    let mut prefix = String::from("pmo-vmo");
+    // An empty rubric (an empty PMO_VMO_RUBRIC) is the default: not repeated.
+    if let Some(r) = settings.rubric_file() {
+        prefix.push_str(" --rubric ");
+        prefix.push_str(&shell_word(&r.display().to_string()));
     }
-    ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
+    saved.prefix = prefix;
+    if output.exists() {
+        saved.path = Some(output.to_path_buf());
+    }
+}
 
-    let mut prompter = TermPrompter::new();
-    let resumed = args.resume.is_some();
-    prompter
-        .intro(&rubric, &output, resumed)
-        .or_else(stop_on_interrupt)?;
-
+/// The respondent's name and role: from the options, else from the resumed
+/// sheet, else asked for.
+fn ask_who(prompter: &mut TermPrompter, args: &InterviewArgs, base: &mut Sheet) -> Result<()> {
     if let Some(name) = &args.respondent {
         base.respondent = Some(name.clone());
     } else if base.respondent.is_none() {
@@ -345,27 +359,21 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
             .text("Your role (optional, e.g. sponsor)")
             .or_else(stop_on_interrupt)?;
     }
+    Ok(())
+}
 
-    let saver = Saver::new(output.clone(), format, claimed);
-    let mut interview = Interview::new(&rubric, base, choices);
-    // Saved at once, so that the file is there (and claimed) from the start.
-    saver
-        .save(&interview.sheet())
-        .with_context(|| format!("could not save {}", output.display()))?;
-    let res = interview.run(&mut prompter, &mut |s| saver.save(s));
-    match res {
-        Ok(()) => {}
-        Err(e) if e.is_interrupted() => interrupted(),
-        Err(InterviewError::Save(e)) => {
-            return Err(e).with_context(|| format!("could not save {}", output.display()));
-        }
-        Err(e) => return Err(e.into()),
-    }
-
+/// The final recommendation, scored as `score` does, and where the answers are.
+fn print_result(
+    settings: &Settings,
+    rubric: &LoadedRubric,
+    output: &Path,
+    interview: &Interview<'_>,
+    format: SheetFormat,
+) -> Result<()> {
     let sheet = interview.sheet();
     let source = output.display().to_string();
     let resolved = ResolvedSheet {
-        source: output.as_path().into(),
+        source: output.into(),
         sheet: sheet.clone(),
         choices: interview.choices().to_vec(),
         warnings: Vec::new(),
@@ -373,7 +381,7 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
         text: None,
     };
     // The same scoring as `score` (flip included), so the two always agree.
-    match pmo_vmo::result::score(&rubric, resolved, true) {
+    match pmo_vmo::result::score(rubric, resolved, true) {
         Ok(result) => {
             let style = Style {
                 color: settings.color,
@@ -381,7 +389,7 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
                 detail: Some(true),
             };
             let _ = writeln!(io::stderr());
-            term::write_stdout(table::detail(&rubric, &result, style).as_bytes())?;
+            term::write_stdout(table::detail(rubric, &result, style).as_bytes())?;
             let _ = writeln!(
                 io::stderr(),
                 "\nanswers saved in {source}\nscore them again with: pmo-vmo score {}",
@@ -395,7 +403,7 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
             );
         }
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// Ctrl-C at a prompt: exit 130 now; any other error goes up.
@@ -459,7 +467,8 @@ impl TermPrompter {
         let r = &rubric.rubric;
         let w = self.width();
         let mut out = String::new();
-        out.push_str(&format!("{}\n", style(&r.title).for_stderr().bold()));
+        out.push_str(&style(&r.title).for_stderr().bold().to_string());
+        out.push('\n');
         if !r.description.is_empty() {
             out.push_str(&wrap(&r.description, w, ""));
         }

@@ -1,6 +1,8 @@
 //! `pmo-vmo rubric check|show|schema`: validate and lint a rubric, print the
 //! questionnaire, print the JSON Schema of rubric and sheet files.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use pmo_vmo::render::rubric as show;
 use pmo_vmo::{lint, schema};
@@ -42,10 +44,7 @@ pub fn run(settings: &Settings, c: &RubricCommand) -> Result<ExitStatus> {
                 LintFormat::Text => {
                     let mut t: String = findings.iter().map(|f| format!("{f}\n")).collect();
                     let n = findings.len();
-                    t.push_str(&format!(
-                        "{n} lint finding{}\n",
-                        if n == 1 { "" } else { "s" }
-                    ));
+                    let _ = writeln!(t, "{n} lint finding{}", if n == 1 { "" } else { "s" });
                     t
                 }
             };

@@ -1,6 +1,8 @@
 //! The blank answer sheet written by `pmo-vmo init`: every question as a comment with
 //! its options, and its key ready to fill.
 
+use std::fmt::Write as _;
+
 use crate::rubric::LoadedRubric;
 
 /// Quotes a string for TOML.
@@ -13,7 +15,7 @@ fn comment(out: &mut String, text: &str, indent: &str) {
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && indent.len() + line.len() + word.len() + 3 > 88 {
-            out.push_str(&format!("# {indent}{line}\n"));
+            let _ = writeln!(out, "# {indent}{line}");
             line.clear();
         }
         if !line.is_empty() {
@@ -22,7 +24,7 @@ fn comment(out: &mut String, text: &str, indent: &str) {
         line.push_str(word);
     }
     if !line.is_empty() {
-        out.push_str(&format!("# {indent}{line}\n"));
+        let _ = writeln!(out, "# {indent}{line}");
     }
 }
 
@@ -30,19 +32,20 @@ fn comment(out: &mut String, text: &str, indent: &str) {
 pub fn blank_sheet(rubric: &LoadedRubric) -> String {
     let r = &rubric.rubric;
     let mut out = String::new();
-    out.push_str(&format!(
-        "# Answer sheet for \"{}\" (rubric {} {}).\n",
+    let _ = writeln!(
+        out,
+        "# Answer sheet for \"{}\" (rubric {} {}).",
         r.title, r.id, r.version
-    ));
+    );
     out.push_str(
         "# For each question, put one option id from the list above it between the quotes.\n",
     );
     out.push_str("# Leave a value empty to skip a question. Then: pmo-vmo score <this file>\n\n");
-    out.push_str(&format!("rubric = {}\n", quoted(&r.id)));
-    out.push_str(&format!("rubric-version = {}\n", quoted(&r.version)));
+    let _ = writeln!(out, "rubric = {}", quoted(&r.id));
+    let _ = writeln!(out, "rubric-version = {}", quoted(&r.version));
     out.push_str("respondent = \"\"\nrole = \"\"\norganisation = \"\"\n\n[answers]\n");
     for (fi, f) in r.factor.iter().enumerate() {
-        out.push_str(&format!("\n# ── {} ──\n", f.title));
+        let _ = writeln!(out, "\n# ── {} ──", f.title);
         if !f.description.is_empty() {
             comment(&mut out, &f.description, "");
         }
@@ -56,14 +59,14 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
             comment(&mut out, &q.text, "");
             let w = q.option.iter().map(|o| o.id.len()).max().unwrap_or(0);
             for o in &q.option {
-                out.push_str(&format!("#   {:<w$}  {}\n", o.id, o.label));
+                let _ = writeln!(out, "#   {:<w$}  {}", o.id, o.label);
             }
-            out.push_str(&format!("{} = \"\"\n", q.id));
+            let _ = writeln!(out, "{} = \"\"", q.id);
         }
     }
     out.push_str("\n[notes]\n# Evidence for an answer, by question id, e.g.\n");
     if let Some(q) = r.question.first() {
-        out.push_str(&format!("# {} = \"Handbook in use since 2021\"\n", q.id));
+        let _ = writeln!(out, "# {} = \"Handbook in use since 2021\"", q.id);
     }
     out
 }

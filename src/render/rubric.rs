@@ -1,6 +1,8 @@
 //! `rubric show`: the questionnaire as a table, JSON (the file's own keys) or a
 //! printable Markdown questionnaire.
 
+use std::fmt::Write as _;
+
 use crate::render::{Style, markdown::cell, num, table::new_table};
 use crate::rubric::LoadedRubric;
 
@@ -14,14 +16,15 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
     let r = &rubric.rubric;
     let mut out = format!("{} ({} {})\n", r.title, r.id, r.version);
     if !r.description.is_empty() {
-        out.push_str(&format!("{}\n", r.description));
+        let _ = writeln!(out, "{}", r.description);
     }
-    out.push_str(&format!(
-        "Bands: PMO below {}, Hybrid from {}, VMO from {}.\n",
+    let _ = writeln!(
+        out,
+        "Bands: PMO below {}, Hybrid from {}, VMO from {}.",
         crate::render::setting_num(r.scoring.hybrid_from),
         crate::render::setting_num(r.scoring.hybrid_from),
         crate::render::setting_num(r.scoring.vmo_from)
-    ));
+    );
     for (fi, f) in r.factor.iter().enumerate() {
         let mut t = new_table(Style {
             color: false,
@@ -50,12 +53,13 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                 opts.join("\n"),
             ]);
         }
-        out.push_str(&format!(
-            "\n{} [{}] · weight {}\n{t}\n",
+        let _ = writeln!(
+            out,
+            "\n{} [{}] · weight {}\n{t}",
             f.title,
             f.id,
             crate::render::setting_num(f.weight)
-        ));
+        );
     }
     if !r.gate.is_empty() {
         out.push_str("\nGates:\n");
@@ -88,16 +92,16 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
     let r = &rubric.rubric;
     let mut out = format!("# {}\n\n", r.title);
     if !r.description.is_empty() {
-        out.push_str(&format!("{}\n\n", r.description));
+        let _ = writeln!(out, "{}\n", r.description);
     }
     out.push_str("Respondent: ____________________  Role: ____________________\n\n");
     out.push_str("Organisation: ____________________  Date: ____________________\n\n");
     out.push_str("Tick one box per question; leave a question blank if you are not sure.\n\n");
     let mut n = 0;
     for (fi, f) in r.factor.iter().enumerate() {
-        out.push_str(&format!("## {}\n\n", f.title));
+        let _ = writeln!(out, "## {}\n", f.title);
         if !f.description.is_empty() {
-            out.push_str(&format!("{}\n\n", f.description));
+            let _ = writeln!(out, "{}\n", f.description);
         }
         for (q, _) in r
             .question
@@ -106,14 +110,14 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
             .filter(|(_, qf)| **qf == fi)
         {
             n += 1;
-            out.push_str(&format!("### {n}. {}\n\n", q.text));
+            let _ = writeln!(out, "### {n}. {}\n", q.text);
             if let Some(h) = &q.help {
-                out.push_str(&format!("_{}_\n\n", h.trim()));
+                let _ = writeln!(out, "_{}_\n", h.trim());
             }
             for o in &q.option {
-                out.push_str(&format!("- [ ] {}\n", o.label));
+                let _ = writeln!(out, "- [ ] {}", o.label);
             }
-            out.push_str(&format!("\n<sub>`{}`</sub>\n\n", cell(&q.id)));
+            let _ = writeln!(out, "\n<sub>`{}`</sub>\n", cell(&q.id));
         }
     }
     out.truncate(out.trim_end().len());

@@ -143,6 +143,13 @@ pub fn heading(r: &SheetResult) -> String {
 
 /// The full, self-explaining table for one sheet.
 pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
+    let t = factor_table(rubric, r, style);
+    let v = verdict_table(rubric, r, style);
+    format!("{}\n{t}\n{v}\n", heading(r))
+}
+
+/// The sheet's factors, one row each: score, weight, leaning and a bar.
+fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     let e = &r.evaluation;
     let rb = &rubric.rubric;
     let mut t = new_table(style);
@@ -177,7 +184,14 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     for c in t.column_iter_mut().skip(1).take(2) {
         c.set_cell_alignment(CellAlignment::Right);
     }
+    t
+}
 
+/// The sheet's result, one labelled row each: index, recommendation, margin,
+/// answered, gates, flip, summary and next steps.
+fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
+    let e = &r.evaluation;
+    let rb = &rubric.rubric;
     let rec = rb.recommendation.get(e.recommendation);
     let mut v = new_table(style);
     v.add_row(vec![
@@ -251,7 +265,7 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
             Cell::new(steps.join("\n")),
         ]);
     }
-    format!("{}\n{t}\n{v}\n", heading(r))
+    v
 }
 
 /// One row per sheet, then counts per recommendation and the mean index.

@@ -1,6 +1,8 @@
 //! The workshop's group result for people (tables, Markdown) and machines (JSON).
 
-use comfy_table::{Cell, CellAlignment};
+use std::fmt::Write as _;
+
+use comfy_table::{Cell, CellAlignment, Table};
 
 use super::markdown::cell;
 use super::table::{bar, new_table};
@@ -132,9 +134,24 @@ fn split_lines(
 
 /// The group result as tables: factors, verdict, agenda, roles.
 pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
-    let rb = &rubric.rubric;
     let mut out = format!("Workshop · {} respondents\n", w.respondents);
+    let _ = writeln!(out, "{}", factor_table(rubric, w, style));
+    let _ = writeln!(out, "{}", verdict_table(rubric, w, style));
+    if !w.agenda.is_empty() {
+        out.push_str("\nAgenda: the questions the room disagrees on most come first\n");
+        let _ = writeln!(out, "{}", agenda_table(rubric, w, style));
+    }
+    if !w.roles.is_empty() {
+        out.push_str("\nRoles: factor means per role\n");
+        let _ = writeln!(out, "{}", role_table(rubric, w, style));
+        push_role_flags(&mut out, rubric, w);
+    }
+    out
+}
 
+/// The factors' group statistics, one row each, with a bar for the mean.
+fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+    let rb = &rubric.rubric;
     let mut t = new_table(style);
     t.set_header(vec![
         "Factor",
@@ -161,9 +178,13 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     for c in t.column_iter_mut().skip(1).take(6) {
         c.set_cell_alignment(CellAlignment::Right);
     }
-    out.push_str(&format!("{t}\n"));
+    t
+}
 
-    let rec = rb.recommendation.get(w.recommendation);
+/// The group's result, one labelled row each: index, recommendation, margin,
+/// individual results, gates and the factor closest to changing it.
+fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+    let rec = rubric.rubric.recommendation.get(w.recommendation);
     let mut v = new_table(style);
     v.add_row(vec![
         Cell::new("Group index"),
@@ -202,63 +223,68 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         Cell::new("Closest to changing"),
         Cell::new(tipping_sentence(rubric, w.tipping.as_ref())),
     ]);
-    out.push_str(&format!("{v}\n"));
+    v
+}
 
-    if !w.agenda.is_empty() {
-        out.push_str("\nAgenda: the questions the room disagrees on most come first\n");
-        let mut a = new_table(style);
-        a.set_header(vec!["#", "Question", "Stdev", "Answers"]);
-        for (i, item) in w.agenda.iter().enumerate() {
-            a.add_row(vec![
-                Cell::new(i + 1),
-                Cell::new(format!(
-                    "{}\n[{}]",
-                    question_text(rubric, &item.question),
-                    item.question
-                )),
-                Cell::new(num(item.stdev)).set_alignment(CellAlignment::Right),
-                Cell::new(split_lines(rubric, &item.question, item).join("\n")),
-            ]);
-        }
-        out.push_str(&format!("{a}\n"));
+/// The agenda, most divided question first, with how the answers split.
+fn agenda_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+    let mut a = new_table(style);
+    a.set_header(vec!["#", "Question", "Stdev", "Answers"]);
+    for (i, item) in w.agenda.iter().enumerate() {
+        a.add_row(vec![
+            Cell::new(i + 1),
+            Cell::new(format!(
+                "{}\n[{}]",
+                question_text(rubric, &item.question),
+                item.question
+            )),
+            Cell::new(num(item.stdev)).set_alignment(CellAlignment::Right),
+            Cell::new(split_lines(rubric, &item.question, item).join("\n")),
+        ]);
     }
+    a
+}
 
-    if !w.roles.is_empty() {
-        out.push_str("\nRoles: factor means per role\n");
-        let mut r = new_table(style);
-        let mut header = vec!["Role".to_string(), "Respondents".to_string()];
-        header.extend(rb.factor.iter().map(|f| f.id.clone()));
-        r.set_header(header);
-        for role in &w.roles {
-            let mut row = vec![
-                Cell::new(crate::render::clean::printable(&role.role)),
-                Cell::new(role.respondents),
-            ];
-            row.extend(
-                role.factors
-                    .iter()
-                    .map(|f| Cell::new(opt_num(f.mean)).set_alignment(CellAlignment::Right)),
-            );
-            r.add_row(row);
-        }
-        out.push_str(&format!("{r}\n"));
-        let flags = flag_lines(rubric, w);
-        if flags.is_empty() {
-            out.push_str(&format!(
-                "No two roles are {} points or more apart on any factor.\n",
-                crate::workshop::ROLE_GAP
-            ));
-        } else {
-            out.push_str(&format!(
-                "Roles {} points or more apart:\n",
-                crate::workshop::ROLE_GAP
-            ));
-            for f in flags {
-                out.push_str(&format!("  ⚑ {f}\n"));
-            }
+/// The factor means per role, one row per role.
+fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+    let mut r = new_table(style);
+    let mut header = vec!["Role".to_string(), "Respondents".to_string()];
+    header.extend(rubric.rubric.factor.iter().map(|f| f.id.clone()));
+    r.set_header(header);
+    for role in &w.roles {
+        let mut row = vec![
+            Cell::new(crate::render::clean::printable(&role.role)),
+            Cell::new(role.respondents),
+        ];
+        row.extend(
+            role.factors
+                .iter()
+                .map(|f| Cell::new(opt_num(f.mean)).set_alignment(CellAlignment::Right)),
+        );
+        r.add_row(row);
+    }
+    r
+}
+
+/// The roles far apart on a factor, or a line saying there are none.
+fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
+    let flags = flag_lines(rubric, w);
+    if flags.is_empty() {
+        let _ = writeln!(
+            out,
+            "No two roles are {} points or more apart on any factor.",
+            crate::workshop::ROLE_GAP
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Roles {} points or more apart:",
+            crate::workshop::ROLE_GAP
+        );
+        for f in flags {
+            let _ = writeln!(out, "  ⚑ {f}");
         }
     }
-    out
 }
 
 /// The group result as GitHub-flavoured Markdown.
@@ -266,7 +292,8 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
     let rb = &rubric.rubric;
     let rec = rb.recommendation.get(w.recommendation);
     let mut out = format!("# Workshop: {} respondents\n\n", w.respondents);
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
         w.recommendation.label(),
         cell(&rec.title),
@@ -274,17 +301,19 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         w.band.label(),
         num(w.margin),
         counts(w)
-    ));
+    );
     for g in gate_lines(rubric, w) {
-        out.push_str(&format!("- Gate {}\n", cell(&g)));
+        let _ = writeln!(out, "- Gate {}", cell(&g));
     }
-    out.push_str(&format!(
-        "\n{}\n\n## Factors\n\n| factor | mean | median | stdev | min | max | answered |\n|---|---|---|---|---|---|---|\n",
+    let _ = writeln!(
+        out,
+        "\n{}\n\n## Factors\n\n| factor | mean | median | stdev | min | max | answered |\n|---|---|---|---|---|---|---|",
         cell(&tipping_sentence(rubric, w.tipping.as_ref()))
-    ));
+    );
     for (fi, (f, s)) in rb.factor.iter().zip(&w.factors).enumerate() {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {}/{} |\n",
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {}/{} |",
             cell(&f.title),
             opt_factor_num(rubric, fi, s.mean),
             opt_num(s.median),
@@ -293,30 +322,31 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
             opt_num(s.max),
             s.answered,
             w.respondents
-        ));
+        );
     }
     if !w.agenda.is_empty() {
         out.push_str("\n## Agenda\n\nMost divided first.\n\n| # | question | stdev | answers |\n|---|---|---|---|\n");
         for (i, item) in w.agenda.iter().enumerate() {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
                 i + 1,
                 cell(&question_text(rubric, &item.question)),
                 num(item.stdev),
                 cell(&split_lines(rubric, &item.question, item).join("; "))
-            ));
+            );
         }
     }
     if !w.roles.is_empty() {
         out.push_str("\n## Roles\n\n| role | respondents |");
         for f in &rb.factor {
-            out.push_str(&format!(" {} |", cell(&f.id)));
+            let _ = write!(out, " {} |", cell(&f.id));
         }
-        out.push_str(&format!("\n|---|---|{}\n", "---|".repeat(rb.factor.len())));
+        let _ = writeln!(out, "\n|---|---|{}", "---|".repeat(rb.factor.len()));
         for role in &w.roles {
-            out.push_str(&format!("| {} | {} |", cell(&role.role), role.respondents));
+            let _ = write!(out, "| {} | {} |", cell(&role.role), role.respondents);
             for f in &role.factors {
-                out.push_str(&format!(" {} |", opt_num(f.mean)));
+                let _ = write!(out, " {} |", opt_num(f.mean));
             }
             out.push('\n');
         }
@@ -324,7 +354,7 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         if !flags.is_empty() {
             out.push('\n');
             for f in flags {
-                out.push_str(&format!("- ⚑ {}\n", cell(&f)));
+                let _ = writeln!(out, "- ⚑ {}", cell(&f));
             }
         }
     }
