@@ -147,60 +147,57 @@ impl Sheet {
     }
 }
 
-/// Resolves a parsed sheet against the rubric. `text` and `format` are used only to
-/// point errors at a line.
-pub fn resolve(
-    rubric: &LoadedRubric,
-    source: &Origin,
-    sheet: Sheet,
+/// Points an error about `section.key` of a sheet at its line (at the key itself
+/// when `at_key`, else at its value).
+fn locate(
+    e: InputError,
     text: &str,
     format: SheetFormat,
-) -> Result<ResolvedSheet, InputError> {
-    let locate = |e: InputError, section: &str, key: &str, at_key: bool| -> InputError {
-        match format {
-            SheetFormat::Toml => {
-                let path = [Seg::Key(section.into()), Seg::Key(key.into())];
-                match TomlMap::parse(text)
-                    .and_then(|m| m.span(&path[..if key.is_empty() { 1 } else { 2 }], at_key))
-                {
-                    Some(span) => e.at(text, span),
-                    None => e,
-                }
+    section: &str,
+    key: &str,
+    at_key: bool,
+) -> InputError {
+    match format {
+        SheetFormat::Toml => {
+            let path = [Seg::Key(section.into()), Seg::Key(key.into())];
+            match TomlMap::parse(text)
+                .and_then(|m| m.span(&path[..if key.is_empty() { 1 } else { 2 }], at_key))
+            {
+                Some(span) => e.at(text, span),
+                None => e,
             }
-            SheetFormat::Json => {
-                let line = if key.is_empty() {
-                    json_key_line(text, section, section)
-                } else {
-                    json_key_line(text, section, key)
-                };
-                match line {
-                    Some(l) => e.at_line(l),
-                    None => e,
-                }
-            }
-            SheetFormat::Csv => e,
         }
-    };
-    let r = &rubric.rubric;
-    if sheet.rubric != r.id {
-        let e = InputError::new(
-            source,
-            format!(
-                "this sheet answers rubric `{}`, but the rubric in use is `{}`",
-                sheet.rubric, r.id
-            ),
-        )
-        .with_key("rubric");
-        return Err(locate(e, "rubric", "", false));
+        SheetFormat::Json => {
+            let line = if key.is_empty() {
+                json_key_line(text, section, section)
+            } else {
+                json_key_line(text, section, key)
+            };
+            match line {
+                Some(l) => e.at_line(l),
+                None => e,
+            }
+        }
+        SheetFormat::Csv => e,
     }
+}
+
+/// The chosen option of each rubric question; an unknown question or option is
+/// an error at its key, as `(error, section, key, at_key)`.
+fn resolve_answers(
+    rubric: &LoadedRubric,
+    source: &Origin,
+    answers: &IndexMap<String, String>,
+) -> Result<Vec<Option<usize>>, (InputError, String, bool)> {
+    let r = &rubric.rubric;
     let mut choices = vec![None; r.question.len()];
-    for (qid, oid) in &sheet.answers {
+    for (qid, oid) in answers {
         let key = format!("answers.{qid}");
         // A blank sheet from `init` has every key with an empty value: unanswered.
         let oid = oid.trim();
         let Some(qi) = rubric.question(qid) else {
             let e = InputError::new(source, format!("unknown question `{qid}`")).with_key(key);
-            return Err(locate(e, "answers", qid, true));
+            return Err((e, qid.clone(), true));
         };
         let q = &r.question[qi];
         match q.option.iter().position(|o| o.id == oid) {
@@ -216,35 +213,65 @@ pub fn resolve(
                     ),
                 )
                 .with_key(key);
-                return Err(locate(e, "answers", qid, false));
+                return Err((e, qid.clone(), false));
             }
         }
     }
-    for qid in sheet.notes.keys() {
-        if rubric.question(qid).is_none() {
-            let e = InputError::new(source, format!("note for unknown question `{qid}`"))
-                .with_key(format!("notes.{qid}"));
-            return Err(locate(e, "notes", qid, true));
-        }
+    Ok(choices)
+}
+
+/// An expected margin that is not a distance on the index.
+fn bad_min_margin(source: &Origin, sheet: &Sheet) -> Option<InputError> {
+    let m = sheet.expect.as_ref().and_then(|x| x.min_margin)?;
+    if (0.0..=100.0).contains(&m) {
+        return None;
     }
-    if let Some(m) = sheet.expect.as_ref().and_then(|x| x.min_margin)
-        && !(0.0..=100.0).contains(&m)
-    {
+    let shown = if m.abs() < 1e6 {
+        m.to_string()
+    } else {
+        format!("{m:e}")
+    };
+    Some(
+        InputError::new(
+            source,
+            format!("min-margin must be a number of index points from 0 to 100, found {shown}"),
+        )
+        .with_key("expect.min-margin"),
+    )
+}
+
+/// Resolves a parsed sheet against the rubric. `text` and `format` are used to
+/// point errors at a line, and kept for `check` to do the same.
+pub fn resolve(
+    rubric: &LoadedRubric,
+    source: &Origin,
+    mut sheet: Sheet,
+    text: &str,
+    format: SheetFormat,
+) -> Result<ResolvedSheet, InputError> {
+    let at = |e, section: &str, key: &str, at_key| locate(e, text, format, section, key, at_key);
+    let r = &rubric.rubric;
+    if sheet.rubric != r.id {
         let e = InputError::new(
             source,
             format!(
-                "min-margin must be a number of index points from 0 to 100, found {}",
-                if m.abs() < 1e6 {
-                    m.to_string()
-                } else {
-                    format!("{m:e}")
-                }
+                "this sheet answers rubric `{}`, but the rubric in use is `{}`",
+                sheet.rubric, r.id
             ),
         )
-        .with_key("expect.min-margin");
-        return Err(locate(e, "expect", "min-margin", false));
+        .with_key("rubric");
+        return Err(at(e, "rubric", "", false));
     }
-    let mut sheet = sheet;
+    let choices = resolve_answers(rubric, source, &sheet.answers)
+        .map_err(|(e, qid, at_key)| at(e, "answers", &qid, at_key))?;
+    if let Some(qid) = sheet.notes.keys().find(|q| rubric.question(q).is_none()) {
+        let e = InputError::new(source, format!("note for unknown question `{qid}`"))
+            .with_key(format!("notes.{qid}"));
+        return Err(at(e, "notes", qid, true));
+    }
+    if let Some(e) = bad_min_margin(source, &sheet) {
+        return Err(at(e, "expect", "min-margin", false));
+    }
     for field in [
         &mut sheet.respondent,
         &mut sheet.role,

@@ -149,6 +149,7 @@ mod tests {
     use crate::diag::InputError;
     use crate::input::{SheetFormat, load_text};
     use crate::rubric::Band;
+    use std::fmt::Write as _;
 
     fn rubric() -> LoadedRubric {
         LoadedRubric::embedded().unwrap()
@@ -161,7 +162,7 @@ mod tests {
         s.push_str("\n[answers]\n");
         for (i, q) in r.rubric.question.iter().enumerate() {
             if let Some(o) = pick(i) {
-                s.push_str(&format!("{} = \"{}\"\n", q.id, q.option[o].id));
+                let _ = writeln!(s, "{} = \"{}\"", q.id, q.option[o].id);
             }
         }
         s
