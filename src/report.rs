@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use maud::{Markup, html};
+
 use crate::batch::SheetResult;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, tipping_sentence};
@@ -92,72 +94,9 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// With fewer than three factors a radar is a line: one 0..100 strip per factor
-/// instead, a dot per series and a diamond for the group.
-fn strips(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> String {
-    let factors = &rubric.rubric.factor;
-    let (left, right, row) = (170.0, 670.0, 70.0);
-    let height = 40.0 + row * factors.len() as f64;
-    let x = |v: f64| left + (right - left) * v.clamp(0.0, 100.0) / 100.0;
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 {height}" role="img" aria-labelledby="chart-title"><title id="chart-title">Factor scores, 0 (PMO-leaning) on the left to 100 (VMO-leaning) on the right</title>"#
-    );
-    for (i, f) in factors.iter().enumerate() {
-        let y = 40.0 + row * i as f64;
-        let _ = write!(
-            s,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1d2330">{}</text><line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#d5dae3" stroke-width="2"/>"##,
-            left - 10.0,
-            y + 4.0,
-            esc(&f.title)
-        );
-        for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
-            let _ = write!(
-                s,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="#5b6475">{v}</text>"##,
-                x(v),
-                y + 22.0
-            );
-        }
-        for b in [
-            rubric.rubric.scoring.hybrid_from,
-            rubric.rubric.scoring.vmo_from,
-        ] {
-            let _ = write!(
-                s,
-                r##"<line class="boundary" x1="{0:.1}" y1="{1:.1}" x2="{0:.1}" y2="{2:.1}" stroke="#8a93a5" stroke-dasharray="4 3"/>"##,
-                x(b),
-                y - 12.0,
-                y + 12.0
-            );
-        }
-        for (k, se) in series.iter().enumerate() {
-            if let Some(v) = se.values[i] {
-                let _ = write!(
-                    s,
-                    r#"<circle class="series" cx="{:.1}" cy="{y}" r="6" fill="{}" fill-opacity="0.8"><title>{}</title></circle>"#,
-                    x(v),
-                    PALETTE[k % PALETTE.len()],
-                    esc(&se.name)
-                );
-            }
-        }
-        if let Some(v) = group[i] {
-            let gx = x(v);
-            let _ = write!(
-                s,
-                r##"<polygon class="group" points="{:.1},{:.1} {:.1},{y} {:.1},{:.1} {:.1},{y}" fill="#1d2330"><title>Group mean</title></polygon>"##,
-                gx,
-                y - 9.0,
-                gx + 9.0,
-                gx,
-                y + 9.0,
-                gx - 9.0
-            );
-        }
-    }
-    s.push_str("</svg>");
-    s
+/// A coordinate with one decimal, as the SVG attributes carry it.
+fn f1(x: f64) -> String {
+    format!("{x:.1}")
 }
 
 /// One polygon of the radar chart.
@@ -166,130 +105,220 @@ struct Series {
     values: Vec<Option<f64>>,
 }
 
-/// The radar chart as inline SVG: one axis per factor, rings every 25 points, the
-/// band boundaries dashed, one polygon per series and the group on top.
-fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> String {
-    let factors = &rubric.rubric.factor;
-    if factors.len() < 3 {
-        return strips(rubric, series, group);
-    }
-    let n = factors.len().max(1) as f64;
-    let (cx, cy, radius) = (350.0, 232.0, 165.0);
-    let point = |i: usize, v: f64| {
-        let a = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / n;
-        let r = radius * v.clamp(0.0, 100.0) / 100.0;
-        (cx + r * a.cos(), cy + r * a.sin())
-    };
-    let ring = |v: f64| {
-        (0..factors.len())
-            .map(|i| {
-                let (x, y) = point(i, v);
-                format!("{x:.1},{y:.1}")
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 465" role="img" aria-labelledby="chart-title"><title id="chart-title">Factor scores, 0 (PMO-leaning) at the centre to 100 (VMO-leaning) at the edge</title>"#
-    );
-    for v in [25.0, 50.0, 75.0, 100.0] {
-        let _ = write!(
-            s,
-            r##"<polygon class="grid" points="{}" fill="none" stroke="#d5dae3" stroke-width="1"/>"##,
-            ring(v)
-        );
-    }
-    for b in [
+/// The colour of the `k`th series, in the chart and its legend.
+fn colour(k: usize) -> &'static str {
+    PALETTE[k % PALETTE.len()]
+}
+
+/// The band boundaries of the rubric, drawn dashed.
+fn boundaries(rubric: &LoadedRubric) -> [f64; 2] {
+    [
         rubric.rubric.scoring.hybrid_from,
         rubric.rubric.scoring.vmo_from,
-    ] {
-        let _ = write!(
-            s,
-            r##"<polygon class="boundary" points="{}" fill="none" stroke="#8a93a5" stroke-width="1" stroke-dasharray="4 3"/>"##,
-            ring(b)
-        );
-    }
-    for (i, f) in factors.iter().enumerate() {
-        let (x, y) = point(i, 100.0);
-        let _ = write!(
-            s,
-            r##"<line x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke="#d5dae3"/>"##
-        );
-        let (lx, ly) = point(i, 122.0);
-        let anchor = if (lx - cx).abs() < 1.0 {
-            "middle"
-        } else if lx > cx {
-            "start"
-        } else {
-            "end"
-        };
-        let lines = wrap(&f.title, 22);
-        // Labels above the chart grow upwards, others downwards.
-        let first_y = if ly < cy - 1.0 {
-            ly + 4.0 - 15.0 * (lines.len() as f64 - 1.0)
-        } else {
-            ly + 4.0
-        };
-        let _ = write!(
-            s,
-            r##"<text x="{lx:.1}" y="{first_y:.1}" text-anchor="{anchor}" font-size="13" fill="#1d2330">"##
-        );
-        for (k, line) in lines.iter().enumerate() {
-            let dy = if k == 0 { 0 } else { 15 };
-            let _ = write!(s, r#"<tspan x="{lx:.1}" dy="{dy}">{}</tspan>"#, esc(line));
+    ]
+}
+
+/// With fewer than three factors a radar is a line: one 0..100 strip per factor
+/// instead, a dot per series and a diamond for the group.
+fn strips(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Markup {
+    let factors = &rubric.rubric.factor;
+    let (left, right, row) = (170.0, 670.0, 70.0);
+    let height = 40.0 + row * factors.len() as f64;
+    let x = |v: f64| left + (right - left) * v.clamp(0.0, 100.0) / 100.0;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={"0 0 700 " (height)} role="img"
+            aria-labelledby="chart-title"
+        {
+            title id="chart-title" {
+                "Factor scores, 0 (PMO-leaning) on the left to 100 (VMO-leaning) on the right"
+            }
+            @for (i, f) in factors.iter().enumerate() {
+                @let y = 40.0 + row * i as f64;
+                text x=(f1(left - 10.0)) y=(f1(y + 4.0)) text-anchor="end" font-size="13"
+                    fill="#1d2330"
+                { (f.title) }
+                line x1=(left) y1=(y) x2=(right) y2=(y) stroke="#d5dae3" stroke-width="2" {}
+                @for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+                    text x=(f1(x(v))) y=(f1(y + 22.0)) text-anchor="middle" font-size="10"
+                        fill="#5b6475"
+                    { (v) }
+                }
+                @for b in boundaries(rubric) {
+                    line class="boundary" x1=(f1(x(b))) y1=(f1(y - 12.0)) x2=(f1(x(b)))
+                        y2=(f1(y + 12.0)) stroke="#8a93a5" stroke-dasharray="4 3" {}
+                }
+                @for (k, se) in series.iter().enumerate() {
+                    @if let Some(v) = se.values[i] {
+                        circle class="series" cx=(f1(x(v))) cy=(y) r="6" fill=(colour(k))
+                            fill-opacity="0.8"
+                        {
+                            title { (se.name) }
+                        }
+                    }
+                }
+                @if let Some(v) = group[i] {
+                    @let gx = x(v);
+                    polygon class="group" points={
+                        (f1(gx)) "," (f1(y - 9.0)) " " (f1(gx + 9.0)) "," (y) " "
+                        (f1(gx)) "," (f1(y + 9.0)) " " (f1(gx - 9.0)) "," (y)
+                    } fill="#1d2330" {
+                        title { "Group mean" }
+                    }
+                }
+            }
         }
-        s.push_str("</text>");
     }
-    // 100 is the outer edge, said in the caption; a label there would touch the title.
-    for v in [25.0, 50.0, 75.0] {
-        let (x, y) = point(0, v);
-        let _ = write!(
-            s,
-            r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#5b6475">{v}</text>"##,
-            x + 3.0,
-            y - 2.0
-        );
+}
+
+/// The geometry of the radar: one axis per factor around a centre, 0 at the
+/// centre and 100 at `radius`.
+struct Radar {
+    axes: usize,
+    cx: f64,
+    cy: f64,
+    radius: f64,
+}
+
+impl Radar {
+    /// Where the value `v` lies on axis `i`; the first axis points up.
+    fn point(&self, i: usize, v: f64) -> (f64, f64) {
+        let n = self.axes.max(1) as f64;
+        let a = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / n;
+        let r = self.radius * v.clamp(0.0, 100.0) / 100.0;
+        (self.cx + r * a.cos(), self.cy + r * a.sin())
     }
-    // An unanswered factor has no corner: drawing it at 0 would read as fully
-    // PMO-leaning. The shape joins the answered axes only.
-    let poly = |values: &[Option<f64>]| {
+
+    /// The `points` of a ring at `v` on every axis.
+    fn ring(&self, v: f64) -> String {
+        self.shape(&vec![Some(v); self.axes])
+    }
+
+    /// The `points` of a shape. An unanswered factor has no corner: drawing it at
+    /// 0 would read as fully PMO-leaning. The shape joins the answered axes only.
+    fn shape(&self, values: &[Option<f64>]) -> String {
         values
             .iter()
             .enumerate()
             .filter_map(|(i, v)| {
-                let (x, y) = point(i, (*v)?);
+                let (x, y) = self.point(i, (*v)?);
                 Some(format!("{x:.1},{y:.1}"))
             })
             .collect::<Vec<_>>()
             .join(" ")
-    };
-    for (k, se) in series.iter().enumerate() {
-        let color = PALETTE[k % PALETTE.len()];
-        let _ = write!(
-            s,
-            r#"<polygon class="series" points="{}" fill="{color}" fill-opacity="0.08" stroke="{color}" stroke-width="2"><title>{}</title></polygon>"#,
-            poly(&se.values),
-            esc(&se.name)
-        );
-        // Dots on the corners keep a shape visible when it collapses to the centre.
-        for (i, v) in se.values.iter().enumerate() {
-            let Some(v) = *v else { continue };
-            let (x, y) = point(i, v);
-            let _ = write!(
-                s,
-                r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{color}"/>"#
-            );
+    }
+
+    /// The rings every 25 points and the band boundaries, dashed.
+    fn grid(&self, rubric: &LoadedRubric) -> Markup {
+        html! {
+            @for v in [25.0, 50.0, 75.0, 100.0] {
+                polygon class="grid" points=(self.ring(v)) fill="none" stroke="#d5dae3"
+                    stroke-width="1" {}
+            }
+            @for b in boundaries(rubric) {
+                polygon class="boundary" points=(self.ring(b)) fill="none" stroke="#8a93a5"
+                    stroke-width="1" stroke-dasharray="4 3" {}
+            }
         }
     }
-    let _ = write!(
-        s,
-        r##"<polygon class="group" points="{}" fill="#1d2330" fill-opacity="0.12" stroke="#1d2330" stroke-width="3.5" stroke-dasharray="8 4"><title>Group mean</title></polygon>"##,
-        poly(group)
-    );
-    s.push_str("</svg>");
-    s
+
+    /// The axis of factor `i` and its title beyond the edge, wrapped.
+    fn axis(&self, i: usize, title: &str) -> Markup {
+        let (x, y) = self.point(i, 100.0);
+        let (lx, ly) = self.point(i, 122.0);
+        let anchor = if (lx - self.cx).abs() < 1.0 {
+            "middle"
+        } else if lx > self.cx {
+            "start"
+        } else {
+            "end"
+        };
+        let lines = wrap(title, 22);
+        // Labels above the chart grow upwards, others downwards.
+        let first_y = if ly < self.cy - 1.0 {
+            ly + 4.0 - 15.0 * (lines.len() as f64 - 1.0)
+        } else {
+            ly + 4.0
+        };
+        html! {
+            line x1=(self.cx) y1=(self.cy) x2=(f1(x)) y2=(f1(y)) stroke="#d5dae3" {}
+            text x=(f1(lx)) y=(f1(first_y)) text-anchor=(anchor) font-size="13"
+                fill="#1d2330"
+            {
+                @for (k, line) in lines.iter().enumerate() {
+                    tspan x=(f1(lx)) dy=(if k == 0 { 0 } else { 15 }) { (line) }
+                }
+            }
+        }
+    }
+
+    /// The scale on the first axis. 100 is the outer edge, said in the caption;
+    /// a label there would touch the title.
+    fn scale(&self) -> Markup {
+        html! {
+            @for v in [25.0, 50.0, 75.0] {
+                @let (x, y) = self.point(0, v);
+                text x=(f1(x + 3.0)) y=(f1(y - 2.0)) font-size="10" fill="#5b6475" {
+                    (v)
+                }
+            }
+        }
+    }
+
+    /// The shape of the `k`th series, with dots on its corners: they keep a shape
+    /// visible when it collapses to the centre.
+    fn series(&self, k: usize, se: &Series) -> Markup {
+        let colour = colour(k);
+        html! {
+            polygon class="series" points=(self.shape(&se.values)) fill=(colour)
+                fill-opacity="0.08" stroke=(colour) stroke-width="2"
+            {
+                title { (se.name) }
+            }
+            @for (i, v) in se.values.iter().enumerate() {
+                @if let Some(v) = *v {
+                    @let (x, y) = self.point(i, v);
+                    circle cx=(f1(x)) cy=(f1(y)) r="3.5" fill=(colour) {}
+                }
+            }
+        }
+    }
+}
+
+/// The radar chart as inline SVG: one axis per factor, rings every 25 points, the
+/// band boundaries dashed, one polygon per series and the group on top.
+fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Markup {
+    let factors = &rubric.rubric.factor;
+    if factors.len() < 3 {
+        return strips(rubric, series, group);
+    }
+    let radar = Radar {
+        axes: factors.len(),
+        cx: 350.0,
+        cy: 232.0,
+        radius: 165.0,
+    };
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 465" role="img"
+            aria-labelledby="chart-title"
+        {
+            title id="chart-title" {
+                "Factor scores, 0 (PMO-leaning) at the centre to 100 (VMO-leaning) at the edge"
+            }
+            (radar.grid(rubric))
+            @for (i, f) in factors.iter().enumerate() {
+                (radar.axis(i, &f.title))
+            }
+            (radar.scale())
+            @for (k, se) in series.iter().enumerate() {
+                (radar.series(k, se))
+            }
+            polygon class="group" points=(radar.shape(group)) fill="#1d2330"
+                fill-opacity="0.12" stroke="#1d2330" stroke-width="3.5" stroke-dasharray="8 4"
+            {
+                title { "Group mean" }
+            }
+        }
+    }
 }
 
 fn display_name(r: &SheetResult) -> String {
@@ -423,7 +452,7 @@ fn render_with(
         } else {
             "One shape per respondent."
         },
-        radar(rubric, &series, &group)
+        radar(rubric, &series, &group).into_string()
     );
     for (k, se) in series.iter().enumerate() {
         let _ = write!(
@@ -689,7 +718,7 @@ mod tests {
             name: "A".into(),
             values: vec![Some(50.0), None, Some(50.0), Some(50.0)],
         }];
-        let svg = radar(&r, &series, &[Some(50.0), None, Some(50.0), Some(50.0)]);
+        let svg = radar(&r, &series, &[Some(50.0), None, Some(50.0), Some(50.0)]).into_string();
         let corners = |class: &str| {
             let at = svg.find(&format!("class=\"{class}\" points=\"")).unwrap();
             let rest = &svg[at..];
