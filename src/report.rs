@@ -1,11 +1,11 @@
 //! The HTML report for the client: one self-contained file (no external scripts,
 //! styles, fonts or images) with the recommendation, a radar chart in inline SVG,
 //! the factor table, gates, the flip, the agenda, next steps and the sheets' notes.
-//! Every piece of text that comes from a sheet or a rubric is HTML-escaped.
+//! The page is built with maud's `html!`, which HTML-escapes every value put
+//! into it, so text from a sheet or a rubric cannot become markup; only the
+//! constant CSS goes in as it is.
 
-use std::fmt::Write as _;
-
-use maud::{Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::batch::SheetResult;
 use crate::render::num;
@@ -16,22 +16,6 @@ use crate::workshop::{Workshop, aggregate};
 
 /// Above this many respondents the chart draws one polygon per role instead.
 pub const MAX_POLYGONS: usize = 8;
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 const PALETTE: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
@@ -321,6 +305,13 @@ fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Mar
     }
 }
 
+/// The text of question `id`, or the id when the rubric has no such question.
+fn question_text<'a>(rubric: &'a LoadedRubric, id: &'a str) -> &'a str {
+    rubric
+        .question(id)
+        .map_or(id, |i| rubric.rubric.question[i].text.as_str())
+}
+
 fn display_name(r: &SheetResult) -> String {
     r.respondent.clone().unwrap_or_else(|| r.source.clone())
 }
@@ -328,366 +319,473 @@ fn display_name(r: &SheetResult) -> String {
 /// Renders the report for the scored sheets; `None` when there is none.
 pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
     let w = aggregate(rubric, members)?;
-    Some(render_with(rubric, members, &w))
+    let report = Report {
+        rubric,
+        members,
+        w: &w,
+        single: members.len() == 1,
+    };
+    Some(report.page().into_string())
 }
 
-fn render_with(
-    rubric: &LoadedRubric,
-    members: &[(ResolvedSheet, SheetResult)],
-    w: &Workshop,
-) -> String {
-    let rb = &rubric.rubric;
-    let single = members.len() == 1;
-    let rec = rb.recommendation.get(w.recommendation);
-    let mut h = String::new();
-    let orgs: Vec<&str> = {
-        let mut o: Vec<&str> = members
+/// What every section of the report draws on.
+struct Report<'a> {
+    rubric: &'a LoadedRubric,
+    members: &'a [(ResolvedSheet, SheetResult)],
+    w: &'a Workshop,
+    /// One answer sheet: its own figures and flip, no group-only sections.
+    single: bool,
+}
+
+impl Report<'_> {
+    /// The whole page, section by section.
+    fn page(&self) -> Markup {
+        let title = self.title();
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) }
+                    // The only markup not escaped: a constant of this file.
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    main {
+                        header {
+                            h1 { (title) }
+                            p.muted {
+                                (self.who()) " · rubric " (self.rubric.rubric.id) " "
+                                (self.rubric.rubric.version)
+                            }
+                        }
+                        (self.recommendation())
+                        (self.chart())
+                        (self.factors())
+                        (self.gates())
+                        (self.flip())
+                        @if !self.single && !self.w.agenda.is_empty() {
+                            (self.agenda())
+                        }
+                        @if !self.single && !self.w.roles.is_empty() {
+                            (self.roles())
+                        }
+                        (self.next_steps())
+                        @if !self.w.notes.is_empty() {
+                            (self.notes())
+                        }
+                        (self.respondents())
+                        footer {
+                            p.muted {
+                                "Made with pmo-vmo " (env!("CARGO_PKG_VERSION")) " from "
+                                (self.members.len()) " answer sheet" @if !self.single { "s" } "."
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The rubric's title, and the organisation when all sheets name the same one.
+    fn title(&self) -> String {
+        let mut orgs: Vec<&str> = self
+            .members
             .iter()
             .filter_map(|(_, m)| m.organisation.as_deref())
             .collect();
-        o.dedup();
-        o
-    };
-    let title = if orgs.len() == 1 {
-        format!("{} · {}", rb.title, orgs[0])
-    } else {
-        rb.title.clone()
-    };
-    let _ = writeln!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>",
-        esc(&title)
-    );
-    let who = if single {
-        format!("Answers of {}", esc(&display_name(&members[0].1)))
-    } else {
-        format!("{} respondents", w.respondents)
-    };
-    let _ = writeln!(
-        h,
-        "<header>\n<h1>{}</h1>\n<p class=\"muted\">{who} · rubric {} {}</p>\n</header>",
-        esc(&title),
-        esc(&rb.id),
-        esc(&rb.version)
-    );
-
-    // The verdict.
-    let gate_note = if w.band != w.recommendation {
-        format!(
-            "<div class=\"muted\">The index alone says {}; a gate changed it.</div>",
-            w.band.label()
-        )
-    } else {
-        String::new()
-    };
-    let _ = write!(
-        h,
-        "<section id=\"recommendation\">\n<h2>Recommendation</h2>\n<div class=\"verdict {}\">\n<div class=\"band\">{}</div>{}\n<div><strong>{}</strong></div>\n<p>{}</p>\n<div class=\"figures\"><span>Index <strong>{}</strong> of 100</span><span>Margin {} points</span>",
-        w.recommendation.id(),
-        w.recommendation.label(),
-        gate_note,
-        esc(&rec.title),
-        esc(&rec.summary),
-        crate::render::index_num(rubric, w.index),
-        num(w.margin)
-    );
-    if !single {
-        let _ = write!(h, "<span>Individual results: {}</span>", esc(&counts(w)));
-    }
-    let _ = writeln!(
-        h,
-        "</div>\n<p class=\"muted\">Bands: PMO below {}, hybrid from {}, VMO from {}.{}</p>\n</div>\n</section>",
-        crate::render::setting_num(rb.scoring.hybrid_from),
-        crate::render::setting_num(rb.scoring.hybrid_from),
-        crate::render::setting_num(rb.scoring.vmo_from),
-        if single {
-            ""
-        } else {
-            " The group index is the mean of the respondents' indexes; gates are applied to the factor means."
+        orgs.dedup();
+        match orgs[..] {
+            [org] => format!("{} · {org}", self.rubric.rubric.title),
+            _ => self.rubric.rubric.title.clone(),
         }
-    );
+    }
 
-    // The chart.
-    let by_role = members.len() > MAX_POLYGONS && !w.roles.is_empty();
-    let series: Vec<Series> = if by_role {
-        w.roles
-            .iter()
-            .map(|r| Series {
-                name: format!("{} ({})", r.role, r.respondents),
-                values: r.factors.iter().map(|f| f.mean).collect(),
-            })
-            .collect()
-    } else if single || members.len() > MAX_POLYGONS {
-        // One respondent is the group shape itself; too many without roles are unreadable.
-        Vec::new()
-    } else {
-        members
-            .iter()
-            .map(|(_, m)| Series {
-                name: match &m.role {
-                    Some(role) => format!("{} ({role})", display_name(m)),
-                    None => display_name(m),
-                },
-                values: m.evaluation.factors.iter().map(|f| f.score).collect(),
-            })
-            .collect()
-    };
-    let group: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
-    let _ = write!(
-        h,
-        "<section id=\"chart\">\n<h2>Factors at a glance</h2>\n<p class=\"muted\">{} {}</p>\n<div class=\"chart\">{}\n<ul class=\"legend\">",
-        if rb.factor.len() < 3 {
-            "0 on the left leans PMO, 100 on the right leans VMO; the dashed marks are the band boundaries; the diamond is the group mean."
+    /// Whose answers these are, under the title.
+    fn who(&self) -> String {
+        if self.single {
+            format!("Answers of {}", display_name(&self.members[0].1))
         } else {
-            "0 at the centre leans PMO, 100 at the edge leans VMO; the dashed rings are the band boundaries."
-        },
-        if by_role && members.iter().any(|(_, m)| m.role.is_none()) {
+            format!("{} respondents", self.w.respondents)
+        }
+    }
+
+    /// The verdict: the band, what it means, the index and the band boundaries.
+    fn recommendation(&self) -> Markup {
+        let (rubric, w) = (self.rubric, self.w);
+        let rb = &rubric.rubric;
+        let rec = rb.recommendation.get(w.recommendation);
+        html! {
+            section id="recommendation" {
+                h2 { "Recommendation" }
+                div.verdict.(w.recommendation.id()) {
+                    div.band { (w.recommendation.label()) }
+                    @if w.band != w.recommendation {
+                        div.muted {
+                            "The index alone says " (w.band.label()) "; a gate changed it."
+                        }
+                    }
+                    div { strong { (rec.title) } }
+                    p { (rec.summary) }
+                    div.figures {
+                        span {
+                            "Index " strong { (crate::render::index_num(rubric, w.index)) }
+                            " of 100"
+                        }
+                        span { "Margin " (num(w.margin)) " points" }
+                        @if !self.single {
+                            span { "Individual results: " (counts(w)) }
+                        }
+                    }
+                    p.muted {
+                        "Bands: PMO below " (crate::render::setting_num(rb.scoring.hybrid_from))
+                        ", hybrid from " (crate::render::setting_num(rb.scoring.hybrid_from))
+                        ", VMO from " (crate::render::setting_num(rb.scoring.vmo_from)) "."
+                        @if !self.single {
+                            " The group index is the mean of the respondents' indexes; "
+                            "gates are applied to the factor means."
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the chart draws one shape per role rather than per respondent.
+    fn by_role(&self) -> bool {
+        self.members.len() > MAX_POLYGONS && !self.w.roles.is_empty()
+    }
+
+    /// The shapes on the chart besides the group's.
+    fn series(&self) -> Vec<Series> {
+        let (members, w) = (self.members, self.w);
+        if self.by_role() {
+            w.roles
+                .iter()
+                .map(|r| Series {
+                    name: format!("{} ({})", r.role, r.respondents),
+                    values: r.factors.iter().map(|f| f.mean).collect(),
+                })
+                .collect()
+        } else if self.single || members.len() > MAX_POLYGONS {
+            // One respondent is the group shape itself; too many without roles are unreadable.
+            Vec::new()
+        } else {
+            members
+                .iter()
+                .map(|(_, m)| Series {
+                    name: match &m.role {
+                        Some(role) => format!("{} ({role})", display_name(m)),
+                        None => display_name(m),
+                    },
+                    values: m.evaluation.factors.iter().map(|f| f.score).collect(),
+                })
+                .collect()
+        }
+    }
+
+    /// How to read the chart and what its shapes are.
+    fn chart_caption(&self) -> String {
+        let scale = if self.rubric.rubric.factor.len() < 3 {
+            "0 on the left leans PMO, 100 on the right leans VMO; \
+             the dashed marks are the band boundaries; the diamond is the group mean."
+        } else {
+            "0 at the centre leans PMO, 100 at the edge leans VMO; \
+             the dashed rings are the band boundaries."
+        };
+        let shapes = if self.by_role() && self.members.iter().any(|(_, m)| m.role.is_none()) {
             "One shape per role; respondents without a role count only in the group mean."
-        } else if by_role {
+        } else if self.by_role() {
             "One shape per role."
-        } else if members.len() > MAX_POLYGONS {
+        } else if self.members.len() > MAX_POLYGONS {
             "Too many respondents and no roles to group them: only the group mean is drawn."
-        } else if single {
+        } else if self.single {
             ""
         } else {
             "One shape per respondent."
-        },
-        radar(rubric, &series, &group).into_string()
-    );
-    for (k, se) in series.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>",
-            PALETTE[k % PALETTE.len()],
-            esc(&se.name)
-        );
+        };
+        format!("{scale} {shapes}")
     }
-    let _ = writeln!(
-        h,
-        "<li><span class=\"swatch\" style=\"background:#1d2330\"></span><strong>{}</strong></li></ul>\n</div>\n</section>",
-        if single {
-            esc(&display_name(&members[0].1))
-        } else {
-            "Group mean".to_string()
-        }
-    );
 
-    // The factor table.
-    h.push_str("<section id=\"factors\">\n<h2>Factor scores</h2>\n<div class=\"scroll\"><table class=\"factors\">\n");
-    if single {
-        h.push_str("<thead><tr><th>Factor</th><th class=\"n\">Score</th><th class=\"n\">Weight</th><th class=\"n\">Answered</th></tr></thead>\n<tbody>\n");
-        for (fi, (f, fs)) in rb
+    /// The chart with its legend.
+    fn chart(&self) -> Markup {
+        let series = self.series();
+        let group: Vec<Option<f64>> = self.w.factors.iter().map(|f| f.mean).collect();
+        html! {
+            section id="chart" {
+                h2 { "Factors at a glance" }
+                p.muted { (self.chart_caption()) }
+                div.chart {
+                    (radar(self.rubric, &series, &group))
+                    ul.legend {
+                        @for (k, se) in series.iter().enumerate() {
+                            li { span.swatch style={ "background:" (colour(k)) } {} (se.name) }
+                        }
+                        li {
+                            span.swatch style="background:#1d2330" {}
+                            strong {
+                                @if self.single {
+                                    (display_name(&self.members[0].1))
+                                } @else {
+                                    "Group mean"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The factor table: one sheet's scores, or the group's statistics.
+    fn factors(&self) -> Markup {
+        html! {
+            section id="factors" {
+                h2 { "Factor scores" }
+                @if self.single {
+                    (self.factor_table_single())
+                } @else {
+                    (self.factor_table_group())
+                }
+            }
+        }
+    }
+
+    fn factor_table_single(&self) -> Markup {
+        let rubric = self.rubric;
+        let rows = rubric
+            .rubric
             .factor
             .iter()
-            .zip(&members[0].1.evaluation.factors)
-            .enumerate()
-        {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} of {}</td></tr>",
-                esc(&f.title),
-                fs.score
-                    .map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x)),
-                crate::render::setting_num(f.weight),
-                fs.answered,
-                fs.questions
-            );
-        }
-    } else {
-        h.push_str("<thead><tr><th>Factor</th><th class=\"n\">Mean</th><th class=\"n\">Median</th><th class=\"n\">Spread (stdev)</th><th class=\"n\">Min</th><th class=\"n\">Max</th><th class=\"n\">Answered</th></tr></thead>\n<tbody>\n");
-        for (fi, (f, s)) in rb.factor.iter().zip(&w.factors).enumerate() {
-            let o = |x: Option<f64>| x.map_or("–".into(), num);
-            let mean = s
-                .mean
-                .map_or("–".into(), |m| crate::render::factor_num(rubric, fi, m));
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} of {}</td></tr>",
-                esc(&f.title),
-                mean,
-                o(s.median),
-                o(s.stdev),
-                o(s.min),
-                o(s.max),
-                s.answered,
-                w.respondents
-            );
-        }
-    }
-    h.push_str("</tbody></table></div>\n</section>\n");
-
-    // Gates.
-    h.push_str("<section id=\"gates\">\n<h2>Gates</h2>\n");
-    let fired = gate_lines(rubric, w);
-    if fired.is_empty() {
-        h.push_str("<p>No gate fired: the recommendation is the band of the index.</p>\n");
-    } else {
-        h.push_str("<ul>");
-        for g in fired {
-            let _ = write!(h, "<li>{}</li>", esc(&g));
-        }
-        h.push_str("</ul>\n");
-    }
-    h.push_str("</section>\n");
-
-    // The flip.
-    h.push_str("<section id=\"flip\">\n<h2>How firm is it?</h2>\n");
-    if single {
-        let _ = writeln!(
-            h,
-            "<p>{}</p>",
-            esc(&crate::flip::sentence(rubric, members[0].1.flip.as_ref()))
-        );
-    } else {
-        let _ = write!(
-            h,
-            "<p>{}</p>\n<p class=\"muted\">Per respondent, the single answer that would change each one's own result:</p>\n<ul>",
-            esc(&tipping_sentence(rubric, w.tipping.as_ref()))
-        );
-        for (_, m) in members {
-            let _ = write!(
-                h,
-                "<li><strong>{}</strong> ({}): {}</li>",
-                esc(&display_name(m)),
-                m.evaluation.recommendation.label(),
-                esc(&crate::flip::sentence(rubric, m.flip.as_ref()))
-            );
-        }
-        h.push_str("</ul>\n");
-    }
-    h.push_str("</section>\n");
-
-    // The agenda and roles (groups only).
-    if !single && !w.agenda.is_empty() {
-        h.push_str("<section id=\"agenda\">\n<h2>Agenda for the discussion</h2>\n<p class=\"muted\">The questions the respondents disagree on most come first.</p>\n<div class=\"scroll\"><table class=\"agenda\">\n<thead><tr><th class=\"n\">#</th><th>Question</th><th class=\"n\">Spread</th><th>Answers</th></tr></thead>\n<tbody>\n");
-        for (i, item) in w.agenda.iter().enumerate() {
-            let Some(qi) = rubric.question(&item.question) else {
-                continue;
-            };
-            let q = &rb.question[qi];
-            let split: Vec<String> = item
-                .split
-                .iter()
-                .map(|(o, c)| {
-                    let label = q
-                        .option
-                        .iter()
-                        .find(|x| x.id == *o)
-                        .map_or(o.as_str(), |x| x.label.as_str());
-                    format!("{}: {c}", esc(label))
-                })
-                .collect();
-            let _ = writeln!(
-                h,
-                "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                i + 1,
-                esc(&q.text),
-                num(item.stdev),
-                split.join("<br>")
-            );
-        }
-        h.push_str("</tbody></table></div>\n</section>\n");
-    }
-    if !single && !w.roles.is_empty() {
-        h.push_str("<section id=\"roles\">\n<h2>Roles</h2>\n<div class=\"scroll\"><table class=\"roles\">\n<thead><tr><th>Role</th><th class=\"n\">Respondents</th>");
-        for f in &rb.factor {
-            let _ = write!(h, "<th class=\"n\">{}</th>", esc(&f.title));
-        }
-        h.push_str("</tr></thead>\n<tbody>\n");
-        for r in &w.roles {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td class=\"n\">{}</td>",
-                esc(&r.role),
-                r.respondents
-            );
-            for f in &r.factors {
-                let _ = write!(h, "<td class=\"n\">{}</td>", f.mean.map_or("–".into(), num));
+            .zip(&self.members[0].1.evaluation.factors);
+        let factor = |fi, x: Option<f64>| {
+            x.map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x))
+        };
+        let head = html! {
+            th { "Factor" } th.n { "Score" } th.n { "Weight" } th.n { "Answered" }
+        };
+        let body = html! {
+            @for (fi, (f, fs)) in rows.enumerate() {
+                tr {
+                    td { (f.title) }
+                    td.n { (factor(fi, fs.score)) }
+                    td.n { (crate::render::setting_num(f.weight)) }
+                    td.n { (fs.answered) " of " (fs.questions) }
+                }
             }
-            h.push_str("</tr>\n");
+        };
+        scroll_table("factors", &head, &body)
+    }
+
+    fn factor_table_group(&self) -> Markup {
+        let (rubric, w) = (self.rubric, self.w);
+        let o = |x: Option<f64>| x.map_or("–".into(), num);
+        let factor = |fi, x: Option<f64>| {
+            x.map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x))
+        };
+        let head = html! {
+            th { "Factor" } th.n { "Mean" } th.n { "Median" } th.n { "Spread (stdev)" }
+            th.n { "Min" } th.n { "Max" } th.n { "Answered" }
+        };
+        let body = html! {
+            @for (fi, (f, s)) in rubric.rubric.factor.iter().zip(&w.factors).enumerate() {
+                tr {
+                    td { (f.title) }
+                    td.n { (factor(fi, s.mean)) }
+                    td.n { (o(s.median)) }
+                    td.n { (o(s.stdev)) }
+                    td.n { (o(s.min)) }
+                    td.n { (o(s.max)) }
+                    td.n { (s.answered) " of " (w.respondents) }
+                }
+            }
+        };
+        scroll_table("factors", &head, &body)
+    }
+
+    fn gates(&self) -> Markup {
+        let fired = gate_lines(self.rubric, self.w);
+        html! {
+            section id="gates" {
+                h2 { "Gates" }
+                @if fired.is_empty() {
+                    p { "No gate fired: the recommendation is the band of the index." }
+                } @else {
+                    ul { @for g in &fired { li { (g) } } }
+                }
+            }
         }
-        h.push_str("</tbody></table></div>\n");
+    }
+
+    /// How firm the result is: the sheet's flip, or the group's tipping point and
+    /// each respondent's flip.
+    fn flip(&self) -> Markup {
+        let rubric = self.rubric;
+        html! {
+            section id="flip" {
+                h2 { "How firm is it?" }
+                @if self.single {
+                    p { (crate::flip::sentence(rubric, self.members[0].1.flip.as_ref())) }
+                } @else {
+                    p { (tipping_sentence(rubric, self.w.tipping.as_ref())) }
+                    p.muted {
+                        "Per respondent, the single answer that would change each one's own result:"
+                    }
+                    ul {
+                        @for (_, m) in self.members {
+                            li {
+                                strong { (display_name(m)) }
+                                " (" (m.evaluation.recommendation.label()) "): "
+                                (crate::flip::sentence(rubric, m.flip.as_ref()))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The questions the group disagrees on most, with how the answers split.
+    fn agenda(&self) -> Markup {
+        let rubric = self.rubric;
+        let items = self.w.agenda.iter().enumerate().filter_map(|(i, item)| {
+            let q = &rubric.rubric.question[rubric.question(&item.question)?];
+            Some((i, item, q))
+        });
+        let head = html! {
+            th.n { "#" } th { "Question" } th.n { "Spread" } th { "Answers" }
+        };
+        let body = html! {
+            @for (i, item, q) in items {
+                tr {
+                    td.n { (i + 1) }
+                    td { (q.text) }
+                    td.n { (num(item.stdev)) }
+                    td {
+                        @for (j, (o, c)) in item.split.iter().enumerate() {
+                            @if j > 0 { br; }
+                            @let option = q.option.iter().find(|x| x.id == *o);
+                            (option.map_or(o.as_str(), |x| x.label.as_str())) ": " (c)
+                        }
+                    }
+                }
+            }
+        };
+        html! {
+            section id="agenda" {
+                h2 { "Agenda for the discussion" }
+                p.muted { "The questions the respondents disagree on most come first." }
+                (scroll_table("agenda", &head, &body))
+            }
+        }
+    }
+
+    /// The factor means per role and the gaps between roles.
+    fn roles(&self) -> Markup {
+        let (rubric, w) = (self.rubric, self.w);
         let flags = flag_lines(rubric, w);
-        if flags.is_empty() {
-            let _ = writeln!(
-                h,
-                "<p>No two roles are {} points or more apart on any factor.</p>",
-                crate::workshop::ROLE_GAP
-            );
-        } else {
-            h.push_str("<ul>");
-            for f in flags {
-                let _ = write!(h, "<li class=\"flag\">⚑ {}</li>", esc(&f));
+        let head = html! {
+            th { "Role" } th.n { "Respondents" }
+            @for f in &rubric.rubric.factor { th.n { (f.title) } }
+        };
+        let body = html! {
+            @for r in &w.roles {
+                tr {
+                    td { (r.role) }
+                    td.n { (r.respondents) }
+                    @for f in &r.factors { td.n { (f.mean.map_or("–".into(), num)) } }
+                }
             }
-            h.push_str("</ul>\n");
+        };
+        html! {
+            section id="roles" {
+                h2 { "Roles" }
+                (scroll_table("roles", &head, &body))
+                @if flags.is_empty() {
+                    p {
+                        "No two roles are " (crate::workshop::ROLE_GAP)
+                        " points or more apart on any factor."
+                    }
+                } @else {
+                    ul { @for f in &flags { li.flag { "⚑ " (f) } } }
+                }
+            }
         }
-        h.push_str("</section>\n");
     }
 
-    // Next steps.
-    if !rec.next_steps.is_empty() {
-        h.push_str("<section id=\"next-steps\">\n<h2>Next steps</h2>\n<ol>");
-        for s in &rec.next_steps {
-            let _ = write!(h, "<li>{}</li>", esc(s));
+    fn next_steps(&self) -> Markup {
+        let rec = self.rubric.rubric.recommendation.get(self.w.recommendation);
+        html! {
+            @if !rec.next_steps.is_empty() {
+                section id="next-steps" {
+                    h2 { "Next steps" }
+                    ol { @for s in &rec.next_steps { li { (s) } } }
+                }
+            }
         }
-        h.push_str("</ol>\n</section>\n");
     }
 
-    // Notes.
-    if !w.notes.is_empty() {
-        h.push_str("<section id=\"notes\">\n<h2>Notes from the answer sheets</h2>\n");
-        for n in &w.notes {
-            let q = rubric
-                .question(&n.question)
-                .map_or(n.question.as_str(), |i| rb.question[i].text.as_str());
-            let _ = writeln!(
-                h,
-                "<p><strong>{}</strong> on <em>{}</em></p>\n<blockquote>{}</blockquote>",
-                esc(&n.respondent),
-                esc(q),
-                esc(&n.text)
-            );
+    /// The notes the respondents left on questions.
+    fn notes(&self) -> Markup {
+        html! {
+            section id="notes" {
+                h2 { "Notes from the answer sheets" }
+                @for n in &self.w.notes {
+                    p {
+                        strong { (n.respondent) }
+                        " on "
+                        em { (question_text(self.rubric, &n.question)) }
+                    }
+                    blockquote { (n.text) }
+                }
+            }
         }
-        h.push_str("</section>\n");
     }
 
-    // Respondents.
-    h.push_str("<section id=\"respondents\">\n<h2>Respondents</h2>\n<div class=\"scroll\"><table class=\"respondents\">\n<thead><tr><th>Respondent</th><th>Role</th><th class=\"n\">Index</th><th>Result</th><th class=\"n\">Answered</th></tr></thead>\n<tbody>\n");
-    for (_, m) in members {
-        let e = &m.evaluation;
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{} of {}</td></tr>",
-            esc(&display_name(m)),
-            esc(m.role.as_deref().unwrap_or("")),
-            crate::render::index_num(rubric, e.index),
-            e.recommendation.label(),
-            e.answered,
-            e.questions
-        );
+    fn respondents(&self) -> Markup {
+        let head = html! {
+            th { "Respondent" } th { "Role" } th.n { "Index" } th { "Result" } th.n { "Answered" }
+        };
+        let body = html! {
+            @for (_, m) in self.members {
+                @let e = &m.evaluation;
+                tr {
+                    td { (display_name(m)) }
+                    td { (m.role.as_deref().unwrap_or("")) }
+                    td.n { (crate::render::index_num(self.rubric, e.index)) }
+                    td { (e.recommendation.label()) }
+                    td.n { (e.answered) " of " (e.questions) }
+                }
+            }
+        };
+        html! {
+            section id="respondents" {
+                h2 { "Respondents" }
+                (scroll_table("respondents", &head, &body))
+            }
+        }
     }
-    h.push_str("</tbody></table></div>\n</section>\n");
-    let _ = writeln!(
-        h,
-        "<footer><p class=\"muted\">Made with pmo-vmo {} from {} answer sheet{}.</p></footer>\n</main>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION"),
-        members.len(),
-        if single { "" } else { "s" }
-    );
-    h
+}
+
+/// A table that scrolls sideways on a narrow screen: `head` is the cells of its
+/// header row, `body` its rows.
+fn scroll_table(class: &str, head: &Markup, body: &Markup) -> Markup {
+    html! {
+        div.scroll {
+            table class=(class) {
+                thead { tr { (head) } }
+                tbody { (body) }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::fmt::Write as _;
 
-    #[test]
-    fn escapes_the_five_characters() {
-        assert_eq!(
-            esc(r#"<script>alert("x" & 'y')</script>"#),
-            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
-        );
-    }
+    use super::*;
 
     fn members(names: &[&str]) -> (LoadedRubric, Vec<(ResolvedSheet, SheetResult)>) {
         let r = LoadedRubric::embedded().unwrap();
@@ -781,7 +879,7 @@ mod tests {
         let html = render(&r, &ms).unwrap();
         assert_eq!(html.matches("class=\"series\"").count(), 0);
         assert_eq!(html.matches("class=\"group\"").count(), 1);
-        let flip = esc(&crate::flip::sentence(&r, ms[0].1.flip.as_ref()));
+        let flip = html! { (crate::flip::sentence(&r, ms[0].1.flip.as_ref())) }.into_string();
         assert!(html.contains(&flip), "{flip}");
         // No group-only sections for one person.
         assert!(!html.contains("<section id=\"agenda\">"));
