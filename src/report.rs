@@ -787,26 +787,260 @@ mod tests {
 
     use super::*;
 
+    /// Sheet number `k` on `r`: the answers vary with `k`, one note on the first
+    /// question. Each text goes into a TOML literal string.
+    fn sheet(
+        r: &LoadedRubric,
+        k: usize,
+        [respondent, role, organisation, note]: [&str; 4],
+    ) -> (ResolvedSheet, SheetResult) {
+        let mut text = format!(
+            "rubric = \"pmo-vmo\"\nrespondent = '{respondent}'\nrole = '{role}'\norganisation = '{organisation}'\n[answers]\n"
+        );
+        for (i, q) in r.rubric.question.iter().enumerate() {
+            let _ = writeln!(
+                text,
+                "{} = \"{}\"",
+                q.id,
+                q.option[(i + k) % q.option.len()].id
+            );
+        }
+        let _ = writeln!(text, "[notes]\n{} = '{note}'", r.rubric.question[0].id);
+        load(r, &text)
+    }
+
+    /// A scored sheet from its TOML text.
+    fn load(r: &LoadedRubric, text: &str) -> (ResolvedSheet, SheetResult) {
+        let s =
+            crate::sheet::load_text(r, "s.toml", text, crate::sheet::SheetFormat::Toml).unwrap();
+        let res = crate::batch::score(r, &s).unwrap();
+        (s, res)
+    }
+
     fn members(names: &[&str]) -> (LoadedRubric, Vec<(ResolvedSheet, SheetResult)>) {
         let r = LoadedRubric::embedded().unwrap();
         let ms = names
             .iter()
             .enumerate()
-            .map(|(k, name)| {
-                let mut text = format!(
-                    "rubric = \"pmo-vmo\"\nrespondent = '{name}'\nrole = '{name}'\norganisation = '{name}'\n[answers]\n"
-                );
-                for (i, q) in r.rubric.question.iter().enumerate() {
-                    let _ = writeln!(text, "{} = \"{}\"", q.id, q.option[(i + k) % q.option.len()].id);
-                }
-                let _ = writeln!(text, "[notes]\n{} = '{name}'", r.rubric.question[0].id);
-                let s = crate::sheet::load_text(&r, "s.toml", &text, crate::sheet::SheetFormat::Toml)
-                    .unwrap();
-                let res = crate::batch::score(&r, &s).unwrap();
-                (s, res)
-            })
+            .map(|(k, name)| sheet(&r, k, [name; 4]))
             .collect();
         (r, ms)
+    }
+
+    /// Text that would become a `<u>` element, an entity and the end of an
+    /// attribute if it reached the page unescaped; `tag` says where it came from.
+    fn mark(tag: &str) -> String {
+        format!("<u>{tag}</u>&amp;\"")
+    }
+
+    /// The start of `mark(tag)` as it must arrive on the page, for every tag that
+    /// starts with `prefix`.
+    fn escaped(prefix: &str) -> String {
+        format!("&lt;u&gt;{prefix}")
+    }
+
+    /// The end of every mark as it must arrive on the page.
+    const ESCAPED_END: &str = "&lt;/u&gt;&amp;amp;&quot;";
+
+    /// The embedded rubric with every text the report shows marked.
+    fn marked_rubric(mut r: LoadedRubric) -> LoadedRubric {
+        let rb = &mut r.rubric;
+        (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
+        for (i, f) in rb.factor.iter_mut().enumerate() {
+            f.title = mark(&format!("factor{i}"));
+        }
+        for (i, q) in rb.question.iter_mut().enumerate() {
+            q.text = mark(&format!("question{i}"));
+            for o in &mut q.option {
+                o.label = mark("option");
+            }
+        }
+        for g in &mut rb.gate {
+            g.message = mark("gate");
+        }
+        for rec in [
+            &mut rb.recommendation.pmo,
+            &mut rb.recommendation.hybrid,
+            &mut rb.recommendation.vmo,
+        ] {
+            rec.title = mark("rec-title");
+            rec.summary = mark("rec-summary");
+            rec.next_steps = vec![mark("next-step")];
+        }
+        r
+    }
+
+    /// The part of `html` from `start` to the first `end` after it.
+    fn part<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+        let at = html.find(start).unwrap_or_else(|| panic!("no {start}"));
+        let len = html[at..]
+            .find(end)
+            .unwrap_or_else(|| panic!("no {end} after {start}"));
+        &html[at..at + len]
+    }
+
+    /// Asserts that no mark is markup on the page and that each (place, tag) has
+    /// a mark escaped in that section (by id) or element (from its start tag to
+    /// its end). A tag may be the start of the marks' tags (`question` for any).
+    fn assert_escaped_in(html: &str, places: &[(&str, &str)]) {
+        assert!(
+            !html.contains("<u>"),
+            "marked text reached the page as markup"
+        );
+        // Every mark arrives whole: its `&` and `"` escaped too.
+        assert_eq!(
+            html.matches(&escaped("")).count(),
+            html.matches(ESCAPED_END).count(),
+            "a mark arrived partly escaped"
+        );
+        for (place, tag) in places {
+            let text = if place.starts_with('<') {
+                let name = place
+                    .trim_start_matches('<')
+                    .split([' ', '>'])
+                    .next()
+                    .unwrap();
+                part(html, place, &format!("</{name}>"))
+            } else {
+                part(html, &format!("<section id=\"{place}\">"), "</section>")
+            };
+            assert!(
+                text.contains(&escaped(tag)),
+                "{tag} not escaped in {place}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn group_text_arrives_escaped_in_every_place() {
+        let r = LoadedRubric::embedded().unwrap();
+        // These two sheets fire a gate and put their roles far apart.
+        let ms: Vec<_> = (0..2)
+            .map(|k| {
+                let (who, role) = (mark(&format!("who{k}")), mark(&format!("role{k}")));
+                sheet(&r, k, [&who, &role, &mark("org"), &mark("note")])
+            })
+            .collect();
+        let r = marked_rubric(r);
+        let html = render(&r, &ms).unwrap();
+        assert_escaped_in(
+            &html,
+            &[
+                ("<title>", "title"),
+                ("<title>", "org"),
+                ("<header>", "title"),
+                ("<header>", "org"),
+                ("<header>", "rubric-id"),
+                ("<header>", "version"),
+                ("recommendation", "rec-title"),
+                ("recommendation", "rec-summary"),
+                ("<svg", "factor0"),
+                ("<svg", "factor3"),
+                ("<polygon class=\"series\"", "who0"),
+                ("<polygon class=\"series\"", "role0"),
+                ("<ul class=\"legend\">", "who1"),
+                ("<ul class=\"legend\">", "role1"),
+                ("factors", "factor0"),
+                ("factors", "factor3"),
+                ("gates", "gate"),
+                ("flip", "who1"),
+                ("flip", "factor0"),
+                ("agenda", "question"),
+                ("agenda", "option"),
+                ("<table class=\"roles\">", "role0"),
+                ("<table class=\"roles\">", "factor2"),
+                ("<li class=\"flag\">", "role1"),
+                ("<li class=\"flag\">", "factor"),
+                ("next-steps", "next-step"),
+                ("notes", "who0"),
+                ("notes", "question0"),
+                ("notes", "note"),
+                ("respondents", "who1"),
+                ("respondents", "role1"),
+            ],
+        );
+    }
+
+    #[test]
+    fn single_sheet_text_arrives_escaped_in_every_place() {
+        let r = LoadedRubric::embedded().unwrap();
+        // One answer short of PMO, so the flip names a question and two options.
+        let text = format!(
+            r#"rubric = "pmo-vmo"
+respondent = '{}'
+role = '{}'
+organisation = '{}'
+
+[answers]
+maturity-standards = "documented"
+maturity-delivery-track-record = "usually"
+objective-success-measure = "business-case"
+authority-funding-decisions = "office-advises"
+alignment-strategy-link = "mapped"
+
+[notes]
+maturity-standards = '{}'
+"#,
+            mark("who"),
+            mark("role"),
+            mark("org"),
+            mark("note"),
+        );
+        let ms = vec![load(&r, &text)];
+        let r = marked_rubric(r);
+        let html = render(&r, &ms).unwrap();
+        assert_escaped_in(
+            &html,
+            &[
+                ("<title>", "org"),
+                ("<header>", "who"),
+                ("<ul class=\"legend\">", "who"),
+                ("factors", "factor1"),
+                ("flip", "question"),
+                ("flip", "option"),
+                ("notes", "note"),
+                ("respondents", "who"),
+                ("respondents", "role"),
+            ],
+        );
+    }
+
+    #[test]
+    fn roles_on_the_chart_arrive_escaped() {
+        let r = LoadedRubric::embedded().unwrap();
+        let ms: Vec<_> = (0..=MAX_POLYGONS)
+            .map(|k| {
+                let role = mark(&format!("role{}", k % 2));
+                sheet(&r, k, [&format!("p{k}"), &role, "org", "note"])
+            })
+            .collect();
+        let html = render(&r, &ms).unwrap();
+        assert_escaped_in(
+            &html,
+            &[
+                ("<polygon class=\"series\"", "role0"),
+                ("<ul class=\"legend\">", "role1"),
+            ],
+        );
+    }
+
+    #[test]
+    fn strips_text_arrives_escaped() {
+        let mut r = marked_rubric(LoadedRubric::embedded().unwrap());
+        r.rubric.factor.truncate(2);
+        let series = [Series {
+            name: mark("series"),
+            values: vec![Some(40.0), Some(60.0)],
+        }];
+        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)]).into_string();
+        assert!(
+            !svg.contains("<polygon class=\"grid\""),
+            "not the strips: {svg}"
+        );
+        assert_escaped_in(
+            &svg,
+            &[("<text", "factor0"), ("<circle class=\"series\"", "series")],
+        );
     }
 
     #[test]
