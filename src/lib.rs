@@ -36,7 +36,6 @@ pub mod interview;
 pub mod lint;
 pub mod origin;
 pub mod render;
-pub mod report;
 pub mod result;
 pub mod rubric;
 pub mod schema;

@@ -25,7 +25,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     }
     let rubric = settings.load_rubric(None)?;
     let (members, failed) = load_members(settings, &rubric, &args.sheets);
-    let Some(html) = pmo_vmo::report::render(&rubric, &members) else {
+    let Some(html) = pmo_vmo::render::report::render(&rubric, &members) else {
         bail!("no sheet could be scored, so there is nothing to report");
     };
     let status = ExitStatus::error_if(failed);

@@ -20,6 +20,7 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod num;
+pub mod report;
 pub mod rubric;
 pub mod table;
 pub mod warning;

@@ -18,13 +18,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
     if !r.description.is_empty() {
         let _ = writeln!(out, "{}", r.description);
     }
-    let _ = writeln!(
-        out,
-        "Bands: PMO below {}, Hybrid from {}, VMO from {}.",
-        crate::render::setting_num(r.scoring.hybrid_from),
-        crate::render::setting_num(r.scoring.hybrid_from),
-        crate::render::setting_num(r.scoring.vmo_from)
-    );
+    let _ = writeln!(out, "{}", crate::render::words::bands_sentence(rubric));
     for (fi, f) in r.factor.iter().enumerate() {
         let mut t = new_table(Style {
             color: false,

@@ -1,0 +1,366 @@
+//! The chart of the report: a radar in inline SVG with one axis per factor, or
+//! one strip per factor when there are fewer than three, and its legend.
+
+use maud::{Markup, html};
+
+use super::{MAX_POLYGONS, Report, display_name};
+use crate::rubric::LoadedRubric;
+
+const PALETTE: [&str; 8] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+];
+
+/// Splits a label into lines of about `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// A coordinate with one decimal, as the SVG attributes carry it.
+fn f1(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// One polygon of the radar chart.
+pub(super) struct Series {
+    pub(super) name: String,
+    pub(super) values: Vec<Option<f64>>,
+}
+
+/// The colour of the `k`th series, in the chart and its legend.
+fn colour(k: usize) -> &'static str {
+    PALETTE[k % PALETTE.len()]
+}
+
+/// The band boundaries of the rubric, drawn dashed.
+fn boundaries(rubric: &LoadedRubric) -> [f64; 2] {
+    [
+        rubric.rubric.scoring.hybrid_from,
+        rubric.rubric.scoring.vmo_from,
+    ]
+}
+
+/// With fewer than three factors a radar is a line: one 0..100 strip per factor
+/// instead, a dot per series and a diamond for the group.
+fn strips(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Markup {
+    let factors = &rubric.rubric.factor;
+    let (left, right, row) = (170.0, 670.0, 70.0);
+    let height = 40.0 + row * factors.len() as f64;
+    let x = |v: f64| left + (right - left) * v.clamp(0.0, 100.0) / 100.0;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={"0 0 700 " (height)} role="img"
+            aria-labelledby="chart-title"
+        {
+            title id="chart-title" {
+                "Factor scores, 0 (PMO-leaning) on the left to 100 (VMO-leaning) on the right"
+            }
+            @for (i, f) in factors.iter().enumerate() {
+                @let y = 40.0 + row * i as f64;
+                text x=(f1(left - 10.0)) y=(f1(y + 4.0)) text-anchor="end" font-size="13"
+                    fill="#1d2330"
+                { (f.title) }
+                line x1=(left) y1=(y) x2=(right) y2=(y) stroke="#d5dae3" stroke-width="2" {}
+                @for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+                    text x=(f1(x(v))) y=(f1(y + 22.0)) text-anchor="middle" font-size="10"
+                        fill="#5b6475"
+                    { (v) }
+                }
+                @for b in boundaries(rubric) {
+                    line class="boundary" x1=(f1(x(b))) y1=(f1(y - 12.0)) x2=(f1(x(b)))
+                        y2=(f1(y + 12.0)) stroke="#8a93a5" stroke-dasharray="4 3" {}
+                }
+                @for (k, se) in series.iter().enumerate() {
+                    @if let Some(v) = se.values[i] {
+                        circle class="series" cx=(f1(x(v))) cy=(y) r="6" fill=(colour(k))
+                            fill-opacity="0.8"
+                        {
+                            title { (se.name) }
+                        }
+                    }
+                }
+                @if let Some(v) = group[i] {
+                    @let gx = x(v);
+                    polygon class="group" points={
+                        (f1(gx)) "," (f1(y - 9.0)) " " (f1(gx + 9.0)) "," (y) " "
+                        (f1(gx)) "," (f1(y + 9.0)) " " (f1(gx - 9.0)) "," (y)
+                    } fill="#1d2330" {
+                        title { "Group mean" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The geometry of the radar: one axis per factor around a centre, 0 at the
+/// centre and 100 at `radius`.
+struct Radar {
+    axes: usize,
+    cx: f64,
+    cy: f64,
+    radius: f64,
+}
+
+impl Radar {
+    /// Where the value `v` lies on axis `i`; the first axis points up.
+    fn point(&self, i: usize, v: f64) -> (f64, f64) {
+        let n = self.axes.max(1) as f64;
+        let a = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / n;
+        let r = self.radius * v.clamp(0.0, 100.0) / 100.0;
+        (self.cx + r * a.cos(), self.cy + r * a.sin())
+    }
+
+    /// The `points` of a ring at `v` on every axis.
+    fn ring(&self, v: f64) -> String {
+        self.shape(&vec![Some(v); self.axes])
+    }
+
+    /// The `points` of a shape. An unanswered factor has no corner: drawing it at
+    /// 0 would read as fully PMO-leaning. The shape joins the answered axes only.
+    fn shape(&self, values: &[Option<f64>]) -> String {
+        values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let (x, y) = self.point(i, (*v)?);
+                Some(format!("{x:.1},{y:.1}"))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The rings every 25 points and the band boundaries, dashed.
+    fn grid(&self, rubric: &LoadedRubric) -> Markup {
+        html! {
+            @for v in [25.0, 50.0, 75.0, 100.0] {
+                polygon class="grid" points=(self.ring(v)) fill="none" stroke="#d5dae3"
+                    stroke-width="1" {}
+            }
+            @for b in boundaries(rubric) {
+                polygon class="boundary" points=(self.ring(b)) fill="none" stroke="#8a93a5"
+                    stroke-width="1" stroke-dasharray="4 3" {}
+            }
+        }
+    }
+
+    /// The axis of factor `i` and its title beyond the edge, wrapped.
+    fn axis(&self, i: usize, title: &str) -> Markup {
+        let (x, y) = self.point(i, 100.0);
+        let (lx, ly) = self.point(i, 122.0);
+        let anchor = if (lx - self.cx).abs() < 1.0 {
+            "middle"
+        } else if lx > self.cx {
+            "start"
+        } else {
+            "end"
+        };
+        let lines = wrap(title, 22);
+        // Labels above the chart grow upwards, others downwards.
+        let first_y = if ly < self.cy - 1.0 {
+            ly + 4.0 - 15.0 * (lines.len() as f64 - 1.0)
+        } else {
+            ly + 4.0
+        };
+        html! {
+            line x1=(self.cx) y1=(self.cy) x2=(f1(x)) y2=(f1(y)) stroke="#d5dae3" {}
+            text x=(f1(lx)) y=(f1(first_y)) text-anchor=(anchor) font-size="13"
+                fill="#1d2330"
+            {
+                @for (k, line) in lines.iter().enumerate() {
+                    tspan x=(f1(lx)) dy=(if k == 0 { 0 } else { 15 }) { (line) }
+                }
+            }
+        }
+    }
+
+    /// The scale on the first axis. 100 is the outer edge, said in the caption;
+    /// a label there would touch the title.
+    fn scale(&self) -> Markup {
+        html! {
+            @for v in [25.0, 50.0, 75.0] {
+                @let (x, y) = self.point(0, v);
+                text x=(f1(x + 3.0)) y=(f1(y - 2.0)) font-size="10" fill="#5b6475" {
+                    (v)
+                }
+            }
+        }
+    }
+
+    /// The shape of the `k`th series, with dots on its corners: they keep a shape
+    /// visible when it collapses to the centre.
+    fn series(&self, k: usize, se: &Series) -> Markup {
+        let colour = colour(k);
+        html! {
+            polygon class="series" points=(self.shape(&se.values)) fill=(colour)
+                fill-opacity="0.08" stroke=(colour) stroke-width="2"
+            {
+                title { (se.name) }
+            }
+            @for (i, v) in se.values.iter().enumerate() {
+                @if let Some(v) = *v {
+                    @let (x, y) = self.point(i, v);
+                    circle cx=(f1(x)) cy=(f1(y)) r="3.5" fill=(colour) {}
+                }
+            }
+        }
+    }
+}
+
+/// The radar chart as inline SVG: one axis per factor, rings every 25 points, the
+/// band boundaries dashed, one polygon per series and the group on top.
+pub(super) fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Markup {
+    let factors = &rubric.rubric.factor;
+    if factors.len() < 3 {
+        return strips(rubric, series, group);
+    }
+    let radar = Radar {
+        axes: factors.len(),
+        cx: 350.0,
+        cy: 232.0,
+        radius: 165.0,
+    };
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 465" role="img"
+            aria-labelledby="chart-title"
+        {
+            title id="chart-title" {
+                "Factor scores, 0 (PMO-leaning) at the centre to 100 (VMO-leaning) at the edge"
+            }
+            (radar.grid(rubric))
+            @for (i, f) in factors.iter().enumerate() {
+                (radar.axis(i, &f.title))
+            }
+            (radar.scale())
+            @for (k, se) in series.iter().enumerate() {
+                (radar.series(k, se))
+            }
+            polygon class="group" points=(radar.shape(group)) fill="#1d2330"
+                fill-opacity="0.12" stroke="#1d2330" stroke-width="3.5" stroke-dasharray="8 4"
+            {
+                title { "Group mean" }
+            }
+        }
+    }
+}
+
+/// The chart section: the shapes, how to read them and the legend.
+impl Report<'_> {
+    /// Whether the chart draws one shape per role rather than per respondent.
+    fn by_role(&self) -> bool {
+        self.members.len() > MAX_POLYGONS && !self.w.roles.is_empty()
+    }
+
+    /// The shapes on the chart besides the group's.
+    fn series(&self) -> Vec<Series> {
+        let (members, w) = (self.members, self.w);
+        if self.by_role() {
+            w.roles
+                .iter()
+                .map(|r| Series {
+                    name: format!("{} ({})", r.role, r.respondents),
+                    values: r.factors.iter().map(|f| f.mean).collect(),
+                })
+                .collect()
+        } else if self.single || members.len() > MAX_POLYGONS {
+            // One respondent is the group shape itself; too many without roles are unreadable.
+            Vec::new()
+        } else {
+            members
+                .iter()
+                .map(|(_, m)| Series {
+                    name: match &m.role {
+                        Some(role) => format!("{} ({role})", display_name(m)),
+                        None => display_name(m),
+                    },
+                    values: m.evaluation.factors.iter().map(|f| f.score).collect(),
+                })
+                .collect()
+        }
+    }
+
+    /// How to read the chart and what its shapes are.
+    fn chart_caption(&self) -> String {
+        let scale = if self.rubric.rubric.factor.len() < 3 {
+            "0 on the left leans PMO, 100 on the right leans VMO; \
+             the dashed marks are the band boundaries; the diamond is the group mean."
+        } else {
+            "0 at the centre leans PMO, 100 at the edge leans VMO; \
+             the dashed rings are the band boundaries."
+        };
+        let shapes = if self.by_role() && self.members.iter().any(|(_, m)| m.role.is_none()) {
+            "One shape per role; respondents without a role count only in the group mean."
+        } else if self.by_role() {
+            "One shape per role."
+        } else if self.members.len() > MAX_POLYGONS {
+            "Too many respondents and no roles to group them: only the group mean is drawn."
+        } else if self.single {
+            ""
+        } else {
+            "One shape per respondent."
+        };
+        format!("{scale} {shapes}")
+    }
+
+    /// The chart with its legend.
+    pub(super) fn chart(&self) -> Markup {
+        let series = self.series();
+        let group: Vec<Option<f64>> = self.w.factors.iter().map(|f| f.mean).collect();
+        html! {
+            section id="chart" {
+                h2 { "Factors at a glance" }
+                p.muted { (self.chart_caption()) }
+                div.chart {
+                    (radar(self.rubric, &series, &group))
+                    ul.legend {
+                        @for (k, se) in series.iter().enumerate() {
+                            li { span.swatch style={ "background:" (colour(k)) } {} (se.name) }
+                        }
+                        li {
+                            span.swatch style="background:#1d2330" {}
+                            strong {
+                                @if self.single {
+                                    (display_name(&self.members[0].1))
+                                } @else {
+                                    "Group mean"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unanswered_factor_has_no_corner_on_the_radar() {
+        let r = LoadedRubric::embedded().unwrap();
+        let series = [Series {
+            name: "A".into(),
+            values: vec![Some(50.0), None, Some(50.0), Some(50.0)],
+        }];
+        let svg = radar(&r, &series, &[Some(50.0), None, Some(50.0), Some(50.0)]).into_string();
+        let corners = |class: &str| {
+            let at = svg.find(&format!("class=\"{class}\" points=\"")).unwrap();
+            let rest = &svg[at..];
+            let points = rest.split('"').nth(3).unwrap();
+            points.split(' ').count()
+        };
+        assert_eq!(corners("series"), 3, "{svg}");
+        assert_eq!(corners("group"), 3);
+        assert_eq!(svg.matches("<circle").count(), 3);
+    }
+}

@@ -1,0 +1,748 @@
+//! The HTML report for the client: one self-contained file (no external scripts,
+//! styles, fonts or images) with the recommendation, a radar chart in inline SVG,
+//! the factor table, gates, the flip, the agenda, next steps and the sheets' notes.
+//! The page is built with maud's `html!`, which HTML-escapes every value put
+//! into it, so text from a sheet or a rubric cannot become markup; only the
+//! constant CSS goes in as it is.
+//!
+//! This file lays out the page and its text sections; `chart` draws the radar
+//! (or, for fewer than three factors, the strips) and its legend, `style` holds
+//! the CSS.
+
+mod chart;
+mod style;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::input::sheet::ResolvedSheet;
+use crate::render::num;
+use crate::render::workshop::{counts, flag_lines, gate_lines, tipping_sentence};
+use crate::result::SheetResult;
+use crate::rubric::LoadedRubric;
+use crate::workshop::{Workshop, aggregate};
+use style::CSS;
+
+/// Above this many respondents the chart draws one polygon per role instead.
+pub const MAX_POLYGONS: usize = 8;
+
+/// The text of question `id`, or the id when the rubric has no such question.
+fn question_text<'a>(rubric: &'a LoadedRubric, id: &'a str) -> &'a str {
+    rubric
+        .question(id)
+        .map_or(id, |i| rubric.rubric.question[i].text.as_str())
+}
+
+fn display_name(r: &SheetResult) -> String {
+    r.respondent.clone().unwrap_or_else(|| r.source.to_string())
+}
+
+/// Renders the report for the scored sheets; `None` when there is none.
+pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
+    let w = aggregate(rubric, members)?;
+    let report = Report {
+        rubric,
+        members,
+        w: &w,
+        single: members.len() == 1,
+    };
+    Some(report.page().into_string())
+}
+
+/// What every section of the report draws on.
+struct Report<'a> {
+    rubric: &'a LoadedRubric,
+    members: &'a [(ResolvedSheet, SheetResult)],
+    w: &'a Workshop,
+    /// One answer sheet: its own figures and flip, no group-only sections.
+    single: bool,
+}
+
+impl Report<'_> {
+    /// The whole page, section by section.
+    fn page(&self) -> Markup {
+        let title = self.title();
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) }
+                    // The only markup not escaped: a constant of this file.
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    main {
+                        header {
+                            h1 { (title) }
+                            p.muted {
+                                (self.who()) " · rubric " (self.rubric.rubric.id) " "
+                                (self.rubric.rubric.version)
+                            }
+                        }
+                        (self.recommendation())
+                        (self.chart())
+                        (self.factors())
+                        (self.gates())
+                        (self.flip())
+                        @if !self.single && !self.w.agenda.is_empty() {
+                            (self.agenda())
+                        }
+                        @if !self.single && !self.w.roles.is_empty() {
+                            (self.roles())
+                        }
+                        (self.next_steps())
+                        @if !self.w.notes.is_empty() {
+                            (self.notes())
+                        }
+                        (self.respondents())
+                        footer {
+                            p.muted {
+                                "Made with pmo-vmo " (env!("CARGO_PKG_VERSION")) " from "
+                                (self.members.len()) " answer sheet" @if !self.single { "s" } "."
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The rubric's title, and the organisation when all sheets name the same one.
+    fn title(&self) -> String {
+        let mut orgs: Vec<&str> = self
+            .members
+            .iter()
+            .filter_map(|(_, m)| m.organisation.as_deref())
+            .collect();
+        orgs.dedup();
+        match orgs[..] {
+            [org] => format!("{} · {org}", self.rubric.rubric.title),
+            _ => self.rubric.rubric.title.clone(),
+        }
+    }
+
+    /// Whose answers these are, under the title.
+    fn who(&self) -> String {
+        if self.single {
+            format!("Answers of {}", display_name(&self.members[0].1))
+        } else {
+            format!("{} respondents", self.w.respondents)
+        }
+    }
+
+    /// The verdict: the band, what it means, the index and the band boundaries.
+    fn recommendation(&self) -> Markup {
+        let (rubric, w) = (self.rubric, self.w);
+        let rb = &rubric.rubric;
+        let rec = rb.recommendation.get(w.recommendation);
+        html! {
+            section id="recommendation" {
+                h2 { "Recommendation" }
+                div.verdict.(w.recommendation.id()) {
+                    div.band { (w.recommendation.label()) }
+                    @if w.band != w.recommendation {
+                        div.muted {
+                            "The index alone says " (w.band.label()) "; a gate changed it."
+                        }
+                    }
+                    div { strong { (rec.title) } }
+                    p { (rec.summary) }
+                    div.figures {
+                        span {
+                            "Index " strong { (crate::render::index_num(rubric, w.index)) }
+                            " of 100"
+                        }
+                        span { "Margin " (num(w.margin)) " points" }
+                        @if !self.single {
+                            span { "Individual results: " (counts(w)) }
+                        }
+                    }
+                    p.muted {
+                        (crate::render::words::bands_sentence(self.rubric))
+                        @if !self.single {
+                            " The group index is the mean of the respondents' indexes; "
+                            "gates are applied to the factor means."
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The factor table: one sheet's scores, or the group's statistics.
+    fn factors(&self) -> Markup {
+        html! {
+            section id="factors" {
+                h2 { "Factor scores" }
+                @if self.single {
+                    (self.factor_table_single())
+                } @else {
+                    (self.factor_table_group())
+                }
+            }
+        }
+    }
+
+    fn factor_table_single(&self) -> Markup {
+        let rubric = self.rubric;
+        let rows = rubric
+            .rubric
+            .factor
+            .iter()
+            .zip(&self.members[0].1.evaluation.factors);
+        let factor = |fi, x: Option<f64>| {
+            x.map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x))
+        };
+        let head = html! {
+            th { "Factor" } th.n { "Score" } th.n { "Weight" } th.n { "Answered" }
+        };
+        let body = html! {
+            @for (fi, (f, fs)) in rows.enumerate() {
+                tr {
+                    td { (f.title) }
+                    td.n { (factor(fi, fs.score)) }
+                    td.n { (crate::render::setting_num(f.weight)) }
+                    td.n { (fs.answered) " of " (fs.questions) }
+                }
+            }
+        };
+        scroll_table("factors", &head, &body)
+    }
+
+    fn factor_table_group(&self) -> Markup {
+        let (rubric, w) = (self.rubric, self.w);
+        let o = |x: Option<f64>| x.map_or("–".into(), num);
+        let factor = |fi, x: Option<f64>| {
+            x.map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x))
+        };
+        let head = html! {
+            th { "Factor" } th.n { "Mean" } th.n { "Median" } th.n { "Spread (stdev)" }
+            th.n { "Min" } th.n { "Max" } th.n { "Answered" }
+        };
+        let body = html! {
+            @for (fi, (f, s)) in rubric.rubric.factor.iter().zip(&w.factors).enumerate() {
+                tr {
+                    td { (f.title) }
+                    td.n { (factor(fi, s.mean)) }
+                    td.n { (o(s.median)) }
+                    td.n { (o(s.stdev)) }
+                    td.n { (o(s.min)) }
+                    td.n { (o(s.max)) }
+                    td.n { (s.answered) " of " (w.respondents) }
+                }
+            }
+        };
+        scroll_table("factors", &head, &body)
+    }
+
+    fn gates(&self) -> Markup {
+        let fired = gate_lines(self.rubric, self.w);
+        html! {
+            section id="gates" {
+                h2 { "Gates" }
+                @if fired.is_empty() {
+                    p { "No gate fired: the recommendation is the band of the index." }
+                } @else {
+                    ul { @for g in &fired { li { (g) } } }
+                }
+            }
+        }
+    }
+
+    /// How firm the result is: the sheet's flip, or the group's tipping point and
+    /// each respondent's flip.
+    fn flip(&self) -> Markup {
+        let rubric = self.rubric;
+        html! {
+            section id="flip" {
+                h2 { "How firm is it?" }
+                @if self.single {
+                    p { (crate::render::words::flip_sentence(rubric, self.members[0].1.flip.as_ref())) }
+                } @else {
+                    p { (tipping_sentence(rubric, self.w.tipping.as_ref())) }
+                    p.muted {
+                        "Per respondent, the single answer that would change each one's own result:"
+                    }
+                    ul {
+                        @for (_, m) in self.members {
+                            li {
+                                strong { (display_name(m)) }
+                                " (" (m.evaluation.recommendation.label()) "): "
+                                (crate::render::words::flip_sentence(rubric, m.flip.as_ref()))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The questions the group disagrees on most, with how the answers split.
+    fn agenda(&self) -> Markup {
+        let rubric = self.rubric;
+        let items = self.w.agenda.iter().enumerate().filter_map(|(i, item)| {
+            let q = &rubric.rubric.question[rubric.question(&item.question)?];
+            Some((i, item, q))
+        });
+        let head = html! {
+            th.n { "#" } th { "Question" } th.n { "Spread" } th { "Answers" }
+        };
+        let body = html! {
+            @for (i, item, q) in items {
+                tr {
+                    td.n { (i + 1) }
+                    td { (q.text) }
+                    td.n { (num(item.stdev)) }
+                    td {
+                        @for (j, (o, c)) in item.split.iter().enumerate() {
+                            @if j > 0 { br; }
+                            @let option = q.option.iter().find(|x| x.id == *o);
+                            (option.map_or(o.as_str(), |x| x.label.as_str())) ": " (c)
+                        }
+                    }
+                }
+            }
+        };
+        html! {
+            section id="agenda" {
+                h2 { "Agenda for the discussion" }
+                p.muted { "The questions the respondents disagree on most come first." }
+                (scroll_table("agenda", &head, &body))
+            }
+        }
+    }
+
+    /// The factor means per role and the gaps between roles.
+    fn roles(&self) -> Markup {
+        let (rubric, w) = (self.rubric, self.w);
+        let flags = flag_lines(rubric, w);
+        let head = html! {
+            th { "Role" } th.n { "Respondents" }
+            @for f in &rubric.rubric.factor { th.n { (f.title) } }
+        };
+        let body = html! {
+            @for r in &w.roles {
+                tr {
+                    td { (r.role) }
+                    td.n { (r.respondents) }
+                    @for f in &r.factors { td.n { (f.mean.map_or("–".into(), num)) } }
+                }
+            }
+        };
+        html! {
+            section id="roles" {
+                h2 { "Roles" }
+                (scroll_table("roles", &head, &body))
+                @if flags.is_empty() {
+                    p {
+                        "No two roles are " (crate::workshop::ROLE_GAP)
+                        " points or more apart on any factor."
+                    }
+                } @else {
+                    ul { @for f in &flags { li.flag { "⚑ " (f) } } }
+                }
+            }
+        }
+    }
+
+    fn next_steps(&self) -> Markup {
+        let rec = self.rubric.rubric.recommendation.get(self.w.recommendation);
+        html! {
+            @if !rec.next_steps.is_empty() {
+                section id="next-steps" {
+                    h2 { "Next steps" }
+                    ol { @for s in &rec.next_steps { li { (s) } } }
+                }
+            }
+        }
+    }
+
+    /// The notes the respondents left on questions.
+    fn notes(&self) -> Markup {
+        html! {
+            section id="notes" {
+                h2 { "Notes from the answer sheets" }
+                @for n in &self.w.notes {
+                    p {
+                        strong { (n.respondent) }
+                        " on "
+                        em { (question_text(self.rubric, &n.question)) }
+                    }
+                    blockquote { (n.text) }
+                }
+            }
+        }
+    }
+
+    fn respondents(&self) -> Markup {
+        let head = html! {
+            th { "Respondent" } th { "Role" } th.n { "Index" } th { "Result" } th.n { "Answered" }
+        };
+        let body = html! {
+            @for (_, m) in self.members {
+                @let e = &m.evaluation;
+                tr {
+                    td { (display_name(m)) }
+                    td { (m.role.as_deref().unwrap_or("")) }
+                    td.n { (crate::render::index_num(self.rubric, e.index)) }
+                    td { (e.recommendation.label()) }
+                    td.n { (e.answered) " of " (e.questions) }
+                }
+            }
+        };
+        html! {
+            section id="respondents" {
+                h2 { "Respondents" }
+                (scroll_table("respondents", &head, &body))
+            }
+        }
+    }
+}
+
+/// A table that scrolls sideways on a narrow screen: `head` is the cells of its
+/// header row, `body` its rows.
+fn scroll_table(class: &str, head: &Markup, body: &Markup) -> Markup {
+    html! {
+        div.scroll {
+            table class=(class) {
+                thead { tr { (head) } }
+                tbody { (body) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::chart::{Series, radar};
+    use super::*;
+
+    /// Sheet number `k` on `r`: the answers vary with `k`, one note on the first
+    /// question. Each text goes into a TOML literal string.
+    fn sheet(
+        r: &LoadedRubric,
+        k: usize,
+        [respondent, role, organisation, note]: [&str; 4],
+    ) -> (ResolvedSheet, SheetResult) {
+        let mut text = format!(
+            "rubric = \"pmo-vmo\"\nrespondent = '{respondent}'\nrole = '{role}'\norganisation = '{organisation}'\n[answers]\n"
+        );
+        for (i, q) in r.rubric.question.iter().enumerate() {
+            let _ = writeln!(
+                text,
+                "{} = \"{}\"",
+                q.id,
+                q.option[(i + k) % q.option.len()].id
+            );
+        }
+        let _ = writeln!(text, "[notes]\n{} = '{note}'", r.rubric.question[0].id);
+        load(r, &text)
+    }
+
+    /// A scored sheet from its TOML text.
+    fn load(r: &LoadedRubric, text: &str) -> (ResolvedSheet, SheetResult) {
+        let s =
+            crate::input::load_text(r, "s.toml", text, crate::input::SheetFormat::Toml).unwrap();
+        let res = crate::result::score(r, s.clone(), true).unwrap();
+        (s, res)
+    }
+
+    fn members(names: &[&str]) -> (LoadedRubric, Vec<(ResolvedSheet, SheetResult)>) {
+        let r = LoadedRubric::embedded().unwrap();
+        let ms = names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| sheet(&r, k, [name; 4]))
+            .collect();
+        (r, ms)
+    }
+
+    /// Text that would become a `<u>` element, an entity and the end of an
+    /// attribute if it reached the page unescaped; `tag` says where it came from.
+    fn mark(tag: &str) -> String {
+        format!("<u>{tag}</u>&amp;\"")
+    }
+
+    /// The start of `mark(tag)` as it must arrive on the page, for every tag that
+    /// starts with `prefix`.
+    fn escaped(prefix: &str) -> String {
+        format!("&lt;u&gt;{prefix}")
+    }
+
+    /// The end of every mark as it must arrive on the page.
+    const ESCAPED_END: &str = "&lt;/u&gt;&amp;amp;&quot;";
+
+    /// The embedded rubric with every text the report shows marked.
+    fn marked_rubric(mut r: LoadedRubric) -> LoadedRubric {
+        let rb = &mut r.rubric;
+        (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
+        for (i, f) in rb.factor.iter_mut().enumerate() {
+            f.title = mark(&format!("factor{i}"));
+        }
+        for (i, q) in rb.question.iter_mut().enumerate() {
+            q.text = mark(&format!("question{i}"));
+            for o in &mut q.option {
+                o.label = mark("option");
+            }
+        }
+        for g in &mut rb.gate {
+            g.message = mark("gate");
+        }
+        for rec in [
+            &mut rb.recommendation.pmo,
+            &mut rb.recommendation.hybrid,
+            &mut rb.recommendation.vmo,
+        ] {
+            rec.title = mark("rec-title");
+            rec.summary = mark("rec-summary");
+            rec.next_steps = vec![mark("next-step")];
+        }
+        r
+    }
+
+    /// The part of `html` from `start` to the first `end` after it.
+    fn part<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+        let at = html.find(start).unwrap_or_else(|| panic!("no {start}"));
+        let len = html[at..]
+            .find(end)
+            .unwrap_or_else(|| panic!("no {end} after {start}"));
+        &html[at..at + len]
+    }
+
+    /// Asserts that no mark is markup on the page and that each (place, tag) has
+    /// a mark escaped in that section (by id) or element (from its start tag to
+    /// its end). A tag may be the start of the marks' tags (`question` for any).
+    fn assert_escaped_in(html: &str, places: &[(&str, &str)]) {
+        assert!(
+            !html.contains("<u>"),
+            "marked text reached the page as markup"
+        );
+        // Every mark arrives whole: its `&` and `"` escaped too.
+        assert_eq!(
+            html.matches(&escaped("")).count(),
+            html.matches(ESCAPED_END).count(),
+            "a mark arrived partly escaped"
+        );
+        for (place, tag) in places {
+            let text = if place.starts_with('<') {
+                let name = place
+                    .trim_start_matches('<')
+                    .split([' ', '>'])
+                    .next()
+                    .unwrap();
+                part(html, place, &format!("</{name}>"))
+            } else {
+                part(html, &format!("<section id=\"{place}\">"), "</section>")
+            };
+            assert!(
+                text.contains(&escaped(tag)),
+                "{tag} not escaped in {place}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn group_text_arrives_escaped_in_every_place() {
+        let r = LoadedRubric::embedded().unwrap();
+        // These two sheets fire a gate and put their roles far apart.
+        let ms: Vec<_> = (0..2)
+            .map(|k| {
+                let (who, role) = (mark(&format!("who{k}")), mark(&format!("role{k}")));
+                sheet(&r, k, [&who, &role, &mark("org"), &mark("note")])
+            })
+            .collect();
+        let r = marked_rubric(r);
+        let html = render(&r, &ms).unwrap();
+        assert_escaped_in(
+            &html,
+            &[
+                ("<title>", "title"),
+                ("<title>", "org"),
+                ("<header>", "title"),
+                ("<header>", "org"),
+                ("<header>", "rubric-id"),
+                ("<header>", "version"),
+                ("recommendation", "rec-title"),
+                ("recommendation", "rec-summary"),
+                ("<svg", "factor0"),
+                ("<svg", "factor3"),
+                ("<polygon class=\"series\"", "who0"),
+                ("<polygon class=\"series\"", "role0"),
+                ("<ul class=\"legend\">", "who1"),
+                ("<ul class=\"legend\">", "role1"),
+                ("factors", "factor0"),
+                ("factors", "factor3"),
+                ("gates", "gate"),
+                ("flip", "who1"),
+                ("flip", "factor0"),
+                ("agenda", "question"),
+                ("agenda", "option"),
+                ("<table class=\"roles\">", "role0"),
+                ("<table class=\"roles\">", "factor2"),
+                ("<li class=\"flag\">", "role1"),
+                ("<li class=\"flag\">", "factor"),
+                ("next-steps", "next-step"),
+                ("notes", "who0"),
+                ("notes", "question0"),
+                ("notes", "note"),
+                ("respondents", "who1"),
+                ("respondents", "role1"),
+            ],
+        );
+    }
+
+    #[test]
+    fn single_sheet_text_arrives_escaped_in_every_place() {
+        let r = LoadedRubric::embedded().unwrap();
+        // One answer short of PMO, so the flip names a question and two options.
+        let text = format!(
+            r#"rubric = "pmo-vmo"
+respondent = '{}'
+role = '{}'
+organisation = '{}'
+
+[answers]
+maturity-standards = "documented"
+maturity-delivery-track-record = "usually"
+objective-success-measure = "business-case"
+authority-funding-decisions = "office-advises"
+alignment-strategy-link = "mapped"
+
+[notes]
+maturity-standards = '{}'
+"#,
+            mark("who"),
+            mark("role"),
+            mark("org"),
+            mark("note"),
+        );
+        let ms = vec![load(&r, &text)];
+        let r = marked_rubric(r);
+        let html = render(&r, &ms).unwrap();
+        assert_escaped_in(
+            &html,
+            &[
+                ("<title>", "org"),
+                ("<header>", "who"),
+                ("<ul class=\"legend\">", "who"),
+                ("factors", "factor1"),
+                ("flip", "question"),
+                ("flip", "option"),
+                ("notes", "note"),
+                ("respondents", "who"),
+                ("respondents", "role"),
+            ],
+        );
+    }
+
+    #[test]
+    fn roles_on_the_chart_arrive_escaped() {
+        let r = LoadedRubric::embedded().unwrap();
+        let ms: Vec<_> = (0..=MAX_POLYGONS)
+            .map(|k| {
+                let role = mark(&format!("role{}", k % 2));
+                sheet(&r, k, [&format!("p{k}"), &role, "org", "note"])
+            })
+            .collect();
+        let html = render(&r, &ms).unwrap();
+        assert_escaped_in(
+            &html,
+            &[
+                ("<polygon class=\"series\"", "role0"),
+                ("<ul class=\"legend\">", "role1"),
+            ],
+        );
+    }
+
+    #[test]
+    fn strips_text_arrives_escaped() {
+        let mut r = marked_rubric(LoadedRubric::embedded().unwrap());
+        r.rubric.factor.truncate(2);
+        let series = [Series {
+            name: mark("series"),
+            values: vec![Some(40.0), Some(60.0)],
+        }];
+        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)]).into_string();
+        assert!(
+            !svg.contains("<polygon class=\"grid\""),
+            "not the strips: {svg}"
+        );
+        assert_escaped_in(
+            &svg,
+            &[("<text", "factor0"), ("<circle class=\"series\"", "series")],
+        );
+    }
+
+    #[test]
+    fn user_text_never_reaches_the_page_unescaped() {
+        let evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        let (r, ms) = members(&[evil, "Bob & <b>Co</b>"]);
+        let html = render(&r, &ms).unwrap();
+        assert!(!html.contains("<script"), "a script element leaked");
+        assert!(!html.contains("<img"));
+        assert!(!html.contains("<b>Co"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("Bob &amp; &lt;b&gt;Co&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn self_contained_and_complete() {
+        let (r, ms) = members(&["Ann", "Bob", "Cy"]);
+        let html = render(&r, &ms).unwrap();
+        // Nothing fetched from elsewhere.
+        for bad in ["<link", "src=", "@import", "url(", "http://", "https://"] {
+            assert!(
+                !html.contains(bad) || (bad == "http://" && html.matches(bad).count() == 1),
+                "{bad}"
+            );
+        }
+        // The only http:// is the SVG namespace, which is not fetched.
+        assert!(html.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+        // One polygon per respondent plus the group, over 4 grid rings and 2 boundaries.
+        assert_eq!(html.matches("class=\"series\"").count(), 3);
+        assert_eq!(html.matches("class=\"group\"").count(), 1);
+        for id in [
+            "recommendation",
+            "chart",
+            "factors",
+            "gates",
+            "flip",
+            "agenda",
+            "roles",
+            "notes",
+            "respondents",
+        ] {
+            assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
+        }
+        assert!(html.contains("@media print"));
+        assert!(html.contains("name=\"viewport\""));
+    }
+
+    #[test]
+    fn one_respondent_gets_the_sheet_flip_and_one_shape() {
+        let (r, ms) = members(&["Solo"]);
+        let html = render(&r, &ms).unwrap();
+        assert_eq!(html.matches("class=\"series\"").count(), 0);
+        assert_eq!(html.matches("class=\"group\"").count(), 1);
+        let flip = html! { (crate::render::words::flip_sentence(&r, ms[0].1.flip.as_ref())) }
+            .into_string();
+        assert!(html.contains(&flip), "{flip}");
+        // No group-only sections for one person.
+        assert!(!html.contains("<section id=\"agenda\">"));
+        assert!(!html.contains("<section id=\"roles\">"));
+    }
+
+    #[test]
+    fn many_respondents_are_drawn_per_role() {
+        let names: Vec<String> = (0..10).map(|i| format!("p{}", i % 3)).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (r, ms) = members(&refs);
+        let html = render(&r, &ms).unwrap();
+        // Roles p0, p1, p2.
+        assert_eq!(html.matches("class=\"series\"").count(), 3);
+        assert!(html.contains("One shape per role."));
+    }
+}

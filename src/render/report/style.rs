@@ -1,0 +1,44 @@
+//! The report's style sheet, inlined into the page: the one piece of the page
+//! that goes in unescaped, so it stays a constant with nothing interpolated.
+
+pub(super) const CSS: &str = r#"
+:root { --ink: #1d2330; --muted: #5b6475; --line: #d5dae3; --bg: #f6f7f9;
+  --pmo: #1f5fa8; --hybrid: #b07800; --vmo: #23803a; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--ink); background: #fff; }
+main { max-width: 960px; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .5rem 0; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; }
+.muted { color: var(--muted); }
+.verdict { border-left: 6px solid var(--hybrid); background: var(--bg); padding: .8rem 1rem; border-radius: 4px; }
+.verdict.pmo { border-color: var(--pmo); } .verdict.vmo { border-color: var(--vmo); }
+.verdict .band { font-size: 1.8rem; font-weight: 700; }
+.figures { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin-top: .5rem; }
+.chart { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+.chart svg { width: 100%; max-width: 700px; height: auto; flex: 3 1 480px; }
+.legend { list-style: none; padding: 0; margin: 0; flex: 1 1 180px; }
+.legend li { margin: .2rem 0; }
+.swatch { display: inline-block; width: 1.4em; height: .7em; margin-right: .4em; vertical-align: middle; border-radius: 2px; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: var(--bg); }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.flag { color: #a33; }
+blockquote { margin: .4rem 0 .8rem; padding: .3rem .8rem; border-left: 3px solid var(--line); background: var(--bg); }
+@media (max-width: 600px) {
+  body { font-size: 15px; }
+  main { padding: .6rem; }
+  th, td { padding: .3rem .3rem; }
+}
+@media print {
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  tr, .chart, .verdict, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  .verdict, th, .swatch, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .scroll { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
