@@ -97,6 +97,9 @@ pub struct ScoreArgs {
     /// A detailed table for every sheet, even for many
     #[arg(long)]
     pub detail: bool,
+    /// With `--format csv`: one more column per question, the option id chosen
+    #[arg(long)]
+    pub answers: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,7 +116,7 @@ impl From<ScoreFormat> for pmo_vmo::render::Format {
         match f {
             ScoreFormat::Table => Format::Table,
             ScoreFormat::Json => Format::Json,
-            ScoreFormat::Csv => Format::Csv,
+            ScoreFormat::Csv => Format::Csv { answers: false },
             ScoreFormat::Markdown => Format::Markdown,
         }
     }

@@ -96,6 +96,12 @@ pub enum Check {
         questions: usize,
         min: f64,
     },
+    /// The rubric's `min-answered`: a provisional result (too few answers in some
+    /// factor) is not a firm recommendation, so it fails. Checked only when the
+    /// rubric sets `min-answered`; listed only when it fails.
+    Coverage {
+        shortfalls: Vec<crate::scoring::Shortfall>,
+    },
     /// `sheet` is `None` when the sheet names no version to compare.
     Version {
         sheet: Option<String>,
@@ -121,6 +127,7 @@ impl Check {
                 };
                 share >= *min
             }
+            Check::Coverage { shortfalls } => shortfalls.is_empty(),
             Check::Version { sheet, rubric } => sheet.as_ref().is_none_or(|v| v == rubric),
         }
     }
@@ -201,6 +208,14 @@ pub fn judge(
     let mut expected = Expected::default();
     let mut checks = Vec::new();
 
+    if e.provisional {
+        checks.push(Judged {
+            check: Check::Coverage {
+                shortfalls: e.shortfalls.clone(),
+            },
+            key: None,
+        });
+    }
     if let Some((want, key)) = pick(rules.expect, own.recommendation, "expect.recommendation") {
         expected.recommendation = Some(want);
         let because = (e.recommendation != want).then(|| {

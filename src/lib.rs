@@ -27,6 +27,7 @@
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod advice;
 pub mod atomic;
 pub mod check;
 pub mod diag;

@@ -10,7 +10,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::diag::{Seg, TomlMap, line_col};
-use crate::rubric::{Band, LoadedRubric, Scoring};
+use crate::rubric::{Band, LoadedRubric, Question, Scoring, Target};
 
 /// One lint finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -92,6 +92,15 @@ pub fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
     ranges
 }
 
+/// The lowest and highest score of a question's options.
+fn question_range(q: &Question) -> (f64, f64) {
+    q.option
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), o| {
+            (lo.min(o.score), hi.max(o.score))
+        })
+}
+
 /// Lints a validated rubric; empty when nothing is found.
 pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     let mut l = Lints {
@@ -106,7 +115,10 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     l.duplicate_option_scores();
     l.factors_that_cannot_reach_bands(&ranges, &open_bands);
     for gi in 0..rubric.rubric.gate.len() {
-        let range = ranges[rubric.gate_factor[gi]];
+        let range = match rubric.gate_target[gi] {
+            Target::Factor(fi) => ranges[fi],
+            Target::Question(qi) => question_range(&rubric.rubric.question[qi]),
+        };
         l.gate_that_always_or_never_fires(gi, range);
         l.gate_with_no_effect(gi);
     }
@@ -273,7 +285,12 @@ impl Lints<'_> {
         use crate::scoring::reaches as at_or_above;
         let g = &self.rubric.rubric.gate[gi];
         let at = |name: &str| self.line(&[k("gate"), Seg::Index(gi), k(name)], true);
-        let range = format!("factor `{}` scores {}", g.factor, between(lo, hi));
+        let what = if g.question.is_some() {
+            "question"
+        } else {
+            "factor"
+        };
+        let range = format!("{what} `{}` scores {}", g.target_id(), between(lo, hi));
         let finding = match (g.below, g.at_least) {
             (Some(b), _) if at_or_above(lo, b) => Some((
                 at("below"),

@@ -2,8 +2,10 @@
 //! the evaluation, the sheet's names and origin, and (where an output shows it)
 //! the flip. Also the collectors for commands that need a whole run at once.
 
+use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::advice::Advice;
 use crate::diag::InputError;
 use crate::flip::Flip;
 use crate::input::paths::Input;
@@ -26,6 +28,14 @@ pub struct SheetResult {
     pub evaluation: Evaluation,
     /// The single answer change that would change the recommendation, if any.
     pub flip: Option<Flip>,
+    /// The evidence: question id -> chosen option id, in rubric order.
+    pub answers: IndexMap<String, String>,
+    /// Question id -> the sheet's note on it, as written.
+    pub notes: IndexMap<String, String>,
+    /// Which texts of the rubric apply (a choice of texts, not a finding: kept out of
+    /// the JSON, whose consumers have the rubric).
+    #[serde(skip)]
+    pub advice: Advice,
 }
 
 /// Scores a resolved sheet; a sheet with no answer is an error. Its origin and names
@@ -46,6 +56,14 @@ pub fn score(
     } else {
         None
     };
+    let advice = crate::advice::for_sheet(rubric, &evaluation, &sheet.choices);
+    let answers = rubric
+        .rubric
+        .question
+        .iter()
+        .zip(&sheet.choices)
+        .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
+        .collect();
     Ok(SheetResult {
         source: sheet.source,
         respondent: sheet.sheet.respondent,
@@ -53,6 +71,9 @@ pub fn score(
         organisation: sheet.sheet.organisation,
         evaluation,
         flip,
+        answers,
+        notes: sheet.sheet.notes,
+        advice,
     })
 }
 

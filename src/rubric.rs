@@ -132,6 +132,23 @@ pub struct Scoring {
     /// An index at or above this is `vmo`; between the two, `hybrid`.
     #[schemars(range(min = 0.0, max = 100.0))]
     pub vmo_from: f64,
+    /// Share (0..=1) of each factor's questions a firm result needs answered; a
+    /// factor below it makes the result provisional. Unset: no result is provisional.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_answered: Option<f64>,
+}
+
+impl Scoring {
+    /// How many answers a factor of `questions` questions needs for a firm result:
+    /// ceil(min-answered x questions), 0 without `min-answered`.
+    pub fn needed(&self, questions: usize) -> usize {
+        self.min_answered.map_or(0, |m| {
+            // A rounding error above a whole number (0.3 x 10) is that number.
+            let x = m * questions as f64 - TOLERANCE;
+            (x.ceil().max(0.0) as usize).min(questions)
+        })
+    }
 }
 
 /// One of the decision factors.
@@ -190,13 +207,18 @@ pub struct AnswerOption {
     /// Why this answer leans the way it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What it takes to move from this answer to the next one up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improve: Option<String>,
 }
 
-/// A rule on one factor's score that limits the recommendation: exactly one
-/// condition (`below` or `at-least`) and one effect (`cap` or `floor`).
+/// A rule on one factor's score, or one question's answer, that limits the
+/// recommendation: exactly one target (`factor` or `question`), one condition
+/// (`below` or `at-least`) and one effect (`cap` or `floor`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(extend("allOf" = [
+    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}]},
     {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}]},
     {"oneOf": [{"required": ["cap"]}, {"required": ["floor"]}]}
 ]))]
@@ -205,12 +227,17 @@ pub struct Gate {
     #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
     /// The factor whose score is tested.
-    pub factor: String,
-    /// Fires when the factor score is below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<String>,
+    /// The question whose answer's score is tested (an unanswered question never
+    /// fires the gate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// Fires when the score is below this.
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub below: Option<f64>,
-    /// Fires when the factor score is at least this.
+    /// Fires when the score is at least this.
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
@@ -232,14 +259,27 @@ pub enum Effect {
     Floor,
 }
 
+/// `below` or `at-least` a threshold: whether a score meets it.
+fn meets(below: Option<f64>, at_least: Option<f64>, score: f64) -> bool {
+    match (below, at_least) {
+        (Some(b), _) => !reaches(score, b),
+        (None, Some(a)) => reaches(score, a),
+        (None, None) => false,
+    }
+}
+
 impl Gate {
-    /// Whether the gate fires for a factor score.
+    /// Whether the gate fires for a score of its factor or question.
     pub fn fires(&self, score: f64) -> bool {
-        match (self.below, self.at_least) {
-            (Some(b), _) => !reaches(score, b),
-            (None, Some(a)) => reaches(score, a),
-            (None, None) => false,
-        }
+        meets(self.below, self.at_least, score)
+    }
+
+    /// The id of what the gate reads (a factor or a question).
+    pub fn target_id(&self) -> &str {
+        self.factor
+            .as_deref()
+            .or(self.question.as_deref())
+            .unwrap_or_default()
     }
 
     /// The gate's effect and target band (validated rubrics have exactly one).
@@ -284,7 +324,108 @@ pub struct RecommendationText {
     pub summary: String,
     /// What to do next, in order.
     #[serde(default)]
-    pub next_steps: Vec<String>,
+    pub next_steps: Vec<NextStep>,
+}
+
+/// One next step: a plain string, or `{ text, unless }`, hidden for a sheet on
+/// which its `unless` condition holds (the answers show it is already done).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum NextStep {
+    Always(String),
+    Unless(ConditionalStep),
+}
+
+impl NextStep {
+    /// The words of the step.
+    pub fn text(&self) -> &str {
+        match self {
+            NextStep::Always(t) => t,
+            NextStep::Unless(c) => &c.text,
+        }
+    }
+
+    /// The condition under which the step is hidden, if any.
+    pub fn unless(&self) -> Option<&Condition> {
+        match self {
+            NextStep::Always(_) => None,
+            NextStep::Unless(c) => Some(&c.unless),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NextStep {
+    /// A string or a table, with the table's own errors (an unknown key, a missing
+    /// `text`) rather than serde's "did not match any variant".
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = NextStep;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, or a table `{ text = \"...\", unless = { ... } }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NextStep, E> {
+                Ok(NextStep::Always(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<NextStep, A::Error> {
+                ConditionalStep::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                    .map(NextStep::Unless)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// A next step with the condition that hides it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConditionalStep {
+    /// The words of the step.
+    pub text: String,
+    /// When this holds for a sheet, the step is not shown.
+    pub unless: Condition,
+}
+
+/// A test on one question's answer or one factor's score: exactly one of
+/// `question`/`factor` and one of `below`/`at-least`. An unanswered question or
+/// factor never meets it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(extend("allOf" = [
+    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}]},
+    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}]}
+]))]
+pub struct Condition {
+    /// The question whose answer's score is tested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// The factor whose score is tested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<String>,
+    /// Holds when the score is below this.
+    #[schemars(range(min = 0.0, max = 100.0))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    /// Holds when the score is at least this.
+    #[schemars(range(min = 0.0, max = 100.0))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+}
+
+impl Condition {
+    /// Whether a score meets the condition.
+    pub fn holds(&self, score: f64) -> bool {
+        meets(self.below, self.at_least, score)
+    }
+}
+
+/// What a gate or a condition reads, resolved to an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A factor's score.
+    Factor(usize),
+    /// The score of a question's chosen option.
+    Question(usize),
 }
 
 /// A rubric that passed validation, with the look-ups scoring needs.
@@ -297,9 +438,10 @@ pub struct LoadedRubric {
     pub text: String,
     /// For each question, the index of its factor.
     pub question_factor: Vec<usize>,
-    /// For each gate, the index of its factor.
-    pub gate_factor: Vec<usize>,
+    /// For each gate, what it reads.
+    pub gate_target: Vec<Target>,
     question_index: HashMap<String, usize>,
+    factor_index: HashMap<String, usize>,
     /// Questions per factor, counted once (scoring reports it for every sheet).
     per_factor: Vec<usize>,
 }
@@ -353,16 +495,23 @@ impl LoadedRubric {
             .iter()
             .map(|q| factor_index[q.factor.as_str()])
             .collect();
-        let gate_factor = rubric
-            .gate
-            .iter()
-            .map(|g| factor_index[g.factor.as_str()])
-            .collect();
-        let question_index = rubric
+        let question_index: HashMap<String, usize> = rubric
             .question
             .iter()
             .enumerate()
             .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        let gate_target = rubric
+            .gate
+            .iter()
+            .map(|g| match (&g.factor, &g.question) {
+                (Some(f), _) => Target::Factor(factor_index[f.as_str()]),
+                (None, q) => Target::Question(question_index[q.as_deref().unwrap_or_default()]),
+            })
+            .collect();
+        let factor_index = factor_index
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
             .collect();
         let mut per_factor = vec![0; rubric.factor.len()];
         for &f in &question_factor {
@@ -373,8 +522,9 @@ impl LoadedRubric {
             source: source.clone(),
             text: text.to_string(),
             question_factor,
-            gate_factor,
+            gate_target,
             question_index,
+            factor_index,
             per_factor,
         })
     }
@@ -390,6 +540,20 @@ impl LoadedRubric {
     /// The index of a question by id.
     pub fn question(&self, id: &str) -> Option<usize> {
         self.question_index.get(id).copied()
+    }
+
+    /// The index of a factor by id.
+    pub fn factor(&self, id: &str) -> Option<usize> {
+        self.factor_index.get(id).copied()
+    }
+
+    /// What a validated condition reads.
+    pub fn condition_target(&self, c: &Condition) -> Option<Target> {
+        match (&c.question, &c.factor) {
+            (Some(q), _) => self.question(q).map(Target::Question),
+            (None, Some(f)) => self.factor(f).map(Target::Factor),
+            (None, None) => None,
+        }
     }
 
     /// The number of questions of each factor.
@@ -505,8 +669,41 @@ impl Rubric {
                 ));
             }
         }
-        self.validate_gates(&mut out, &factors);
+        let questions: HashMap<&str, usize> = self
+            .question
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.as_str(), i))
+            .collect();
+        self.validate_gates(&mut out, &factors, &questions);
+        self.validate_next_steps(&mut out, &factors, &questions);
         out
+    }
+
+    /// `next-steps`: each `unless` names one known question or factor and one
+    /// threshold.
+    fn validate_next_steps(
+        &self,
+        out: &mut Vec<Problem>,
+        factors: &HashMap<&str, usize>,
+        questions: &HashMap<&str, usize>,
+    ) {
+        for band in Band::ALL {
+            let steps = &self.recommendation.get(band).next_steps;
+            for (i, step) in steps.iter().enumerate() {
+                let Some(c) = step.unless() else { continue };
+                let mut p = vec![
+                    Seg::Key("recommendation".into()),
+                    Seg::Key(band.id().into()),
+                    Seg::Key("next-steps".into()),
+                    Seg::Index(i),
+                ];
+                let what = format!("next step {} of `{}`", i + 1, band.id());
+                p.push(Seg::Key("unless".into()));
+                check_target(out, &p, &what, (&c.factor, &c.question), factors, questions);
+                check_condition(out, &p, &what, c.below, c.at_least);
+            }
+        }
     }
 
     /// `[scoring]`: both thresholds are scores, and the bands are in order.
@@ -515,6 +712,17 @@ impl Rubric {
         let sp = vec![Seg::Key("scoring".into())];
         check_score(out, key(&sp, "hybrid-from"), s.hybrid_from, "hybrid-from");
         check_score(out, key(&sp, "vmo-from"), s.vmo_from, "vmo-from");
+        if let Some(m) = s.min_answered
+            && !(0.0..=1.0).contains(&m)
+        {
+            out.push((
+                key(&sp, "min-answered"),
+                false,
+                format!(
+                    "min-answered is a share of each factor's questions, within 0..=1, found {m}"
+                ),
+            ));
+        }
         if s.hybrid_from > s.vmo_from {
             out.push((
                 key(&sp, "vmo-from"),
@@ -567,34 +775,22 @@ impl Rubric {
         per_factor
     }
 
-    /// `[[gate]]`: ids, factor, exactly one condition and exactly one effect.
-    fn validate_gates(&self, out: &mut Vec<Problem>, factors: &HashMap<&str, usize>) {
+    /// `[[gate]]`: ids, exactly one target (a known factor or question), exactly
+    /// one condition and exactly one effect.
+    fn validate_gates(
+        &self,
+        out: &mut Vec<Problem>,
+        factors: &HashMap<&str, usize>,
+        questions: &HashMap<&str, usize>,
+    ) {
         let mut gates = HashMap::new();
         for (i, g) in self.gate.iter().enumerate() {
             let p = at("gate", i);
             check_id(out, key(&p, "id"), &g.id, "gate");
             check_unique(out, &mut gates, &g.id, i, key(&p, "id"), "gate");
-            if !factors.contains_key(g.factor.as_str()) {
-                out.push((
-                    key(&p, "factor"),
-                    false,
-                    format!("gate `{}` names unknown factor `{}`", g.id, g.factor),
-                ));
-            }
-            match (g.below, g.at_least) {
-                (Some(_), Some(_)) => out.push((
-                    key(&p, "at-least"),
-                    true,
-                    format!("gate `{}` has both `below` and `at-least`; keep one", g.id),
-                )),
-                (None, None) => out.push((
-                    key(&p, "id"),
-                    false,
-                    format!("gate `{}` needs a condition: `below` or `at-least`", g.id),
-                )),
-                (Some(v), None) => check_score(out, key(&p, "below"), v, "below"),
-                (None, Some(v)) => check_score(out, key(&p, "at-least"), v, "at-least"),
-            }
+            let what = format!("gate `{}`", g.id);
+            check_target(out, &p, &what, (&g.factor, &g.question), factors, questions);
+            check_condition(out, &p, &what, g.below, g.at_least);
             match (g.cap, g.floor) {
                 (Some(_), Some(_)) => out.push((
                     key(&p, "floor"),
@@ -609,6 +805,76 @@ impl Rubric {
                 _ => {}
             }
         }
+    }
+}
+
+/// Where a missing key of the table at `p` is reported: a gate's `id`, or an
+/// `unless` table itself.
+fn anchor(p: &[Seg]) -> Vec<Seg> {
+    if matches!(p.first(), Some(Seg::Key(k)) if k == "gate") {
+        key(p, "id")
+    } else {
+        p.to_vec()
+    }
+}
+
+/// What a gate or an `unless` at `p` reads: exactly one of `factor` and
+/// `question`, naming one that exists.
+fn check_target(
+    out: &mut Vec<Problem>,
+    p: &[Seg],
+    what: &str,
+    (factor, question): (&Option<String>, &Option<String>),
+    factors: &HashMap<&str, usize>,
+    questions: &HashMap<&str, usize>,
+) {
+    match (factor, question) {
+        (Some(_), Some(_)) => out.push((
+            key(p, "question"),
+            true,
+            format!("{what} has both `factor` and `question`; keep one"),
+        )),
+        (None, None) => out.push((
+            anchor(p),
+            false,
+            format!("{what} needs a `factor` or a `question` to test"),
+        )),
+        (Some(f), None) if !factors.contains_key(f.as_str()) => out.push((
+            key(p, "factor"),
+            false,
+            format!("{what} names unknown factor `{f}`"),
+        )),
+        (None, Some(q)) if !questions.contains_key(q.as_str()) => out.push((
+            key(p, "question"),
+            false,
+            format!("{what} names unknown question `{q}`"),
+        )),
+        _ => {}
+    }
+}
+
+/// The threshold of a gate or an `unless` at `p`: exactly one of `below` and
+/// `at-least`, within 0..=100.
+fn check_condition(
+    out: &mut Vec<Problem>,
+    p: &[Seg],
+    what: &str,
+    below: Option<f64>,
+    at_least: Option<f64>,
+) {
+    match (below, at_least) {
+        (Some(_), Some(_)) => out.push((
+            key(p, "at-least"),
+            true,
+            format!("{what} has both `below` and `at-least`; keep one"),
+        )),
+        (None, None) => out.push((
+            anchor(p),
+            false,
+            format!("{what} needs a condition: `below` or `at-least`"),
+        )),
+        (Some(v), None) => check_score(out, key(p, "below"), v, "below"),
+        (None, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::rubric::{Band, Effect, LoadedRubric, Scoring};
+use crate::rubric::{Band, Effect, LoadedRubric, Scoring, Target};
 
 /// A factor's result on one sheet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,6 +22,18 @@ pub struct FiredGate {
     pub id: String,
     pub effect: Effect,
     pub to: Band,
+    /// Whether it changed the result it was applied to (gates apply in file order).
+    pub changed: bool,
+}
+
+/// A factor with too few answers for a firm result (contract section 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shortfall {
+    /// Factor id.
+    pub factor: String,
+    pub answered: usize,
+    /// ceil(min-answered x the factor's questions).
+    pub needed: usize,
 }
 
 /// The result of scoring one sheet.
@@ -39,6 +51,10 @@ pub struct Evaluation {
     /// Ids of the unanswered questions, in rubric order.
     pub unanswered: Vec<String>,
     pub gates: Vec<FiredGate>,
+    /// Some factor has fewer answers than `min-answered` asks: not a firm result.
+    pub provisional: bool,
+    /// The factors below `min-answered`, in rubric order; empty when firm.
+    pub shortfalls: Vec<Shortfall>,
 }
 
 /// Why a sheet could not be scored.
@@ -77,23 +93,56 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
     m.max(0.0)
 }
 
-/// Applies the gates, in file order, to a band given per-factor scores.
-/// Returns the recommendation and the gates that fired.
+/// The score a gate or a condition reads on a sheet: its factor's score, or the
+/// chosen option's score of its question; `None` when unanswered.
+pub fn target_score(
+    rubric: &LoadedRubric,
+    target: Target,
+    factor_scores: &[Option<f64>],
+    choices: &[Option<usize>],
+) -> Option<f64> {
+    match target {
+        Target::Factor(fi) => factor_scores[fi],
+        Target::Question(qi) => {
+            let oi = choices.get(qi).copied().flatten()?;
+            Some(rubric.rubric.question[qi].option[oi].score)
+        }
+    }
+}
+
+/// Applies the gates, in file order, to a band given per-factor scores and the
+/// chosen options (for gates on a question). Returns the recommendation and the
+/// gates that fired.
 pub fn apply_gates(
     rubric: &LoadedRubric,
     band: Band,
     factor_scores: &[Option<f64>],
+    choices: &[Option<usize>],
+) -> (Band, Vec<FiredGate>) {
+    apply_gates_with(rubric, band, |target| {
+        target_score(rubric, target, factor_scores, choices)
+    })
+}
+
+/// Applies the gates, in file order, to a band, reading each gate's score from
+/// `score_of` (`None`: unanswered, the gate does not fire). A group applies them to
+/// its factor and question means this way.
+pub fn apply_gates_with(
+    rubric: &LoadedRubric,
+    band: Band,
+    score_of: impl Fn(Target) -> Option<f64>,
 ) -> (Band, Vec<FiredGate>) {
     let mut result = band;
     let mut fired = Vec::new();
-    for (g, &fi) in rubric.rubric.gate.iter().zip(&rubric.gate_factor) {
-        let Some(score) = factor_scores[fi] else {
+    for (g, &target) in rubric.rubric.gate.iter().zip(&rubric.gate_target) {
+        let Some(score) = score_of(target) else {
             continue;
         };
         if !g.fires(score) {
             continue;
         }
         let (effect, to) = g.effect();
+        let before = result;
         result = match effect {
             Effect::Cap => result.min(to),
             Effect::Floor => result.max(to),
@@ -102,9 +151,28 @@ pub fn apply_gates(
             id: g.id.clone(),
             effect,
             to,
+            changed: result != before,
         });
     }
     (result, fired)
+}
+
+/// The factors with fewer answers than the rubric's `min-answered` asks.
+pub fn shortfalls(rubric: &LoadedRubric, answered: &[usize]) -> Vec<Shortfall> {
+    let r = &rubric.rubric;
+    r.factor
+        .iter()
+        .zip(rubric.questions_per_factor())
+        .zip(answered)
+        .filter_map(|((f, &questions), &answered)| {
+            let needed = r.scoring.needed(questions);
+            (answered < needed).then(|| Shortfall {
+                factor: f.id.clone(),
+                answered,
+                needed,
+            })
+        })
+        .collect()
 }
 
 /// Per-factor weighted mean of the chosen option scores, and answered counts.
@@ -155,7 +223,7 @@ pub fn quick(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<(f64, B
     let (scores, _) = factor_scores(rubric, choices);
     let index = index_of(rubric, &scores)?;
     let band = band_of(&rubric.rubric.scoring, index);
-    Some((index, apply_gates(rubric, band, &scores).0))
+    Some((index, apply_gates(rubric, band, &scores, choices).0))
 }
 
 /// Scores one sheet. `choices[q]` is the chosen option of question `q`.
@@ -167,7 +235,8 @@ pub fn evaluate(
     let (scores, answered) = factor_scores(rubric, choices);
     let index = index_of(rubric, &scores).ok_or(NothingAnswered)?;
     let band = band_of(&r.scoring, index);
-    let (recommendation, gates) = apply_gates(rubric, band, &scores);
+    let (recommendation, gates) = apply_gates(rubric, band, &scores, choices);
+    let shortfalls = shortfalls(rubric, &answered);
     let per_factor = rubric.questions_per_factor();
     let factors = r
         .factor
@@ -198,6 +267,8 @@ pub fn evaluate(
         factors,
         unanswered,
         gates,
+        provisional: !shortfalls.is_empty(),
+        shortfalls,
     })
 }
 
@@ -357,6 +428,7 @@ next-steps = ["go"]
         let s = Scoring {
             hybrid_from: 40.0,
             vmo_from: 60.0,
+            min_answered: None,
         };
         assert_eq!(band_of(&s, 39.999), Band::Pmo);
         assert_eq!(band_of(&s, 40.0), Band::Hybrid);
@@ -381,13 +453,13 @@ next-steps = ["go"]
         let ids: Vec<_> = e
             .gates
             .iter()
-            .map(|g| (g.id.as_str(), g.effect, g.to))
+            .map(|g| (g.id.as_str(), g.effect, g.to, g.changed))
             .collect();
         assert_eq!(
             ids,
             vec![
-                ("a-weak", Effect::Cap, Band::Hybrid),
-                ("b-strong", Effect::Floor, Band::Hybrid)
+                ("a-weak", Effect::Cap, Band::Hybrid, true),
+                ("b-strong", Effect::Floor, Band::Hybrid, false)
             ]
         );
     }

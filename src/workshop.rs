@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
-use crate::rubric::{Band, LoadedRubric};
+use crate::rubric::{Band, LoadedRubric, Target};
 use crate::scoring::{self, FiredGate};
 
 /// Two roles whose factor means are at least this many points apart are flagged.
@@ -110,6 +110,13 @@ pub struct Workshop {
     pub recommendations: IndexMap<Band, usize>,
     pub tipping: Option<Tipping>,
     pub notes: Vec<Note>,
+    /// The respondents whose own result is provisional (too few answers in some
+    /// factor), by name, or by source when the name is missing.
+    pub provisional: Vec<String>,
+    /// Which texts of the rubric apply to the group result (gates and next-step
+    /// conditions read the group's means).
+    #[serde(skip)]
+    pub advice: crate::advice::Advice,
 }
 
 /// Population statistics: mean, median, standard deviation, min, max.
@@ -166,7 +173,12 @@ pub fn aggregate(
     let factors = factor_stats(rubric, members);
     let means: Vec<Option<f64>> = factors.iter().map(|f| f.mean).collect();
     let band = scoring::band_of(&r.scoring, index);
-    let (recommendation, gates) = scoring::apply_gates(rubric, band, &means);
+    let qmeans = question_means(rubric, members);
+    let (recommendation, gates) = group_gates(rubric, band, &means, &qmeans);
+    let advice = crate::advice::advise(rubric, recommendation, &gates, false, |t| match t {
+        Target::Factor(fi) => means[fi],
+        Target::Question(qi) => qmeans[qi],
+    });
     let agenda = agenda(rubric, members);
     let roles = role_stats(rubric, members);
     let flags = role_gaps(rubric, &roles);
@@ -182,10 +194,16 @@ pub fn aggregate(
         tipping: tipping(
             rubric,
             index,
-            &means,
+            (&means, &qmeans),
             &shares(rubric, members),
             recommendation,
         ),
+        advice,
+        provisional: members
+            .iter()
+            .filter(|(_, m)| m.evaluation.provisional)
+            .map(|(_, m)| who(m))
+            .collect(),
         factors,
         gates,
         agenda,
@@ -193,6 +211,49 @@ pub fn aggregate(
         flags,
         recommendations,
         notes,
+    })
+}
+
+/// A respondent's name, or the sheet's source when the name is missing.
+fn who(m: &SheetResult) -> String {
+    m.respondent
+        .clone()
+        .unwrap_or_else(|| m.source.to_string())
+}
+
+/// Each question's mean score over the members who answered it (`None`: nobody
+/// did), for the gates on a question.
+fn question_means(
+    rubric: &LoadedRubric,
+    members: &[(ResolvedSheet, SheetResult)],
+) -> Vec<Option<f64>> {
+    rubric
+        .rubric
+        .question
+        .iter()
+        .enumerate()
+        .map(|(qi, q)| {
+            let vals: Vec<f64> = members
+                .iter()
+                .filter_map(|(s, _)| s.choices.get(qi).copied().flatten())
+                .map(|oi| q.option[oi].score)
+                .collect();
+            mean(&vals)
+        })
+        .collect()
+}
+
+/// The gates applied to a group: a factor gate reads the factor's mean, a question
+/// gate the question's mean, each over the members who answered.
+pub fn group_gates(
+    rubric: &LoadedRubric,
+    band: Band,
+    means: &[Option<f64>],
+    question_means: &[Option<f64>],
+) -> (Band, Vec<FiredGate>) {
+    scoring::apply_gates_with(rubric, band, |t| match t {
+        Target::Factor(fi) => means[fi],
+        Target::Question(qi) => question_means[qi],
     })
 }
 
@@ -388,10 +449,11 @@ pub fn shares(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -
 /// made by every respondent who answered the factor. Candidate means are every tenth
 /// of a point from 0 to 100 plus the exact points where a gate or a band boundary is
 /// crossed; the nearest one that changes the result wins, ties going to rubric order.
+/// The question means that gates on a question read are held where they are.
 pub fn tipping(
     rubric: &LoadedRubric,
     index: f64,
-    means: &[Option<f64>],
+    (means, qmeans): (&[Option<f64>], &[Option<f64>]),
     shares: &[f64],
     recommendation: Band,
 ) -> Option<Tipping> {
@@ -405,8 +467,8 @@ pub fn tipping(
         }
         let mut cands: Vec<f64> = (0..=1000).map(|k| k as f64 / 10.0).collect();
         let mut critical: Vec<f64> = Vec::new();
-        for (g, &gf) in r.gate.iter().zip(&rubric.gate_factor) {
-            if gf == fi {
+        for (g, &gt) in r.gate.iter().zip(&rubric.gate_target) {
+            if gt == Target::Factor(fi) {
                 critical.extend(g.below.iter().chain(&g.at_least));
             }
         }
@@ -427,7 +489,7 @@ pub fn tipping(
             let mut moved = means.to_vec();
             moved[fi] = Some(to);
             let band = scoring::band_of(&r.scoring, new_index);
-            let (rec, _) = scoring::apply_gates(rubric, band, &moved);
+            let (rec, _) = group_gates(rubric, band, &moved, qmeans);
             if rec == recommendation {
                 continue;
             }
@@ -579,7 +641,8 @@ mod tests {
         let mut means: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
         means[fi] = Some(t.to);
         let band = scoring::band_of(&r.rubric.scoring, index);
-        let (rec, _) = scoring::apply_gates(&r, band, &means);
+        let qmeans = question_means(&r, &ms);
+        let (rec, _) = group_gates(&r, band, &means, &qmeans);
         assert_eq!(rec, t.recommendation);
         assert_ne!(rec, w.recommendation);
         // The respondent who skipped b gives b a smaller share than its weight's.

@@ -27,7 +27,15 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     // Results flow straight through the sink; a large buffer keeps a million rows of
     // csv output from turning into a million small writes.
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let format: Format = args.format.into();
+    if args.answers && !matches!(args.format, crate::args::ScoreFormat::Csv) {
+        anyhow::bail!("--answers adds columns to `--format csv` only");
+    }
+    let format = match args.format.into() {
+        Format::Csv { .. } => Format::Csv {
+            answers: args.answers,
+        },
+        other => other,
+    };
     let with_flip = format.shows_flip();
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(

@@ -17,6 +17,8 @@ pub struct CsvSink<'a, W: Write> {
     errored: bool,
     /// Scratch space for one cell, reused: a million rows, no allocation per cell.
     cell: String,
+    /// Add one column per question with the option id chosen.
+    answers: bool,
 }
 
 impl<'a, W: Write> CsvSink<'a, W> {
@@ -27,15 +29,24 @@ impl<'a, W: Write> CsvSink<'a, W> {
             started: false,
             errored: false,
             cell: String::new(),
+            answers: false,
         }
+    }
+
+    /// Adds one column per question (headed by its id) with the option id chosen.
+    pub fn answers(mut self, answers: bool) -> Self {
+        self.answers = answers;
+        self
     }
 
     fn start(&mut self) -> io::Result<()> {
         if !self.started {
             self.started = true;
-            self.out
-                .write_record(summary_header(self.rubric))
-                .map_err(io_error)?;
+            let mut header = summary_header(self.rubric);
+            if self.answers {
+                header.extend(self.rubric.rubric.question.iter().map(|q| q.id.clone()));
+            }
+            self.out.write_record(header).map_err(io_error)?;
         }
         Ok(())
     }
@@ -175,6 +186,8 @@ impl<W: Write> Sink for CsvSink<'_, W> {
         buf.clear();
         push_uint(buf, e.questions as u64);
         out.write_field(buf.as_bytes()).map_err(io_error)?;
+        let provisional = if e.provisional { "true" } else { "false" };
+        out.write_field(provisional).map_err(io_error)?;
         for f in &e.factors {
             match f.score {
                 Some(x) => number(out, buf, x)?,
@@ -192,6 +205,13 @@ impl<W: Write> Sink for CsvSink<'_, W> {
             buf.insert(0, '\'');
         }
         out.write_field(buf.as_bytes()).map_err(io_error)?;
+        if self.answers {
+            // Option ids are kebab-case: nothing to escape.
+            for q in &self.rubric.rubric.question {
+                let id = result.answers.get(&q.id).map_or("", String::as_str);
+                out.write_field(id).map_err(io_error)?;
+            }
+        }
         out.write_record(None::<&[u8]>).map_err(io_error)?;
         Ok(())
     }
@@ -248,6 +268,13 @@ mod tests {
             organisation: None,
             evaluation: crate::scoring::evaluate(&rubric, &choices).unwrap(),
             flip: None,
+            answers: Default::default(),
+            notes: Default::default(),
+            advice: crate::advice::for_sheet(
+                &rubric,
+                &crate::scoring::evaluate(&rubric, &choices).unwrap(),
+                &choices,
+            ),
         };
         let mut bytes = Vec::new();
         {

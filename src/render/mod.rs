@@ -39,7 +39,10 @@ pub use words::{bands_sentence, flip_sentence, gate_line, leaning};
 pub enum Format {
     Table,
     Json,
-    Csv,
+    /// `answers`: one more column per question, the option id chosen.
+    Csv {
+        answers: bool,
+    },
     Markdown,
 }
 
@@ -92,7 +95,7 @@ pub fn sink<'a, W: Write + 'a>(
     match format {
         Format::Table => Box::new(table::TableSink::new(rubric, style, out)),
         Format::Json => Box::new(json::JsonSink::new(rubric, out).single(single)),
-        Format::Csv => Box::new(csv::CsvSink::new(rubric, out)),
+        Format::Csv { answers } => Box::new(csv::CsvSink::new(rubric, out).answers(answers)),
         Format::Markdown => Box::new(markdown::MarkdownSink::new(rubric, out)),
     }
 }
@@ -109,6 +112,7 @@ pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
         "margin",
         "answered",
         "questions",
+        "provisional",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -122,9 +126,17 @@ pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
 /// [`factor_num`]); without, in full (`x.to_string()`).
 pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String> {
     let e = &r.evaluation;
-    let (index, margin) = match shown {
-        Some(rb) => (index_num(rb, e.index), num(e.margin)),
-        None => (e.index.to_string(), e.margin.to_string()),
+    let (index, margin, provisional) = match shown {
+        Some(rb) => (
+            index_num(rb, e.index),
+            num(e.margin),
+            if e.provisional { "yes" } else { "no" },
+        ),
+        None => (
+            e.index.to_string(),
+            e.margin.to_string(),
+            if e.provisional { "true" } else { "false" },
+        ),
     };
     let mut row = vec![
         r.source.to_string(),
@@ -136,6 +148,7 @@ pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String>
         margin,
         e.answered.to_string(),
         e.questions.to_string(),
+        provisional.to_string(),
     ];
     row.extend(e.factors.iter().enumerate().map(|(fi, f)| match shown {
         Some(rb) => f.score.map(|x| factor_num(rb, fi, x)).unwrap_or_default(),

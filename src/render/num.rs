@@ -60,8 +60,8 @@ pub fn index_words(rubric: &LoadedRubric, x: f64) -> String {
 pub fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
     let r = &rubric.rubric;
     let mut t = vec![r.scoring.hybrid_from, r.scoring.vmo_from];
-    for (g, &gf) in r.gate.iter().zip(&rubric.gate_factor) {
-        if gf == fi {
+    for (g, &gt) in r.gate.iter().zip(&rubric.gate_target) {
+        if gt == crate::rubric::Target::Factor(fi) {
             t.extend(g.below.iter().chain(&g.at_least));
         }
     }

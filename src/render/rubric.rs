@@ -58,10 +58,14 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
     if !r.gate.is_empty() {
         out.push_str("\nGates:\n");
         for g in &r.gate {
+            let target = match &g.question {
+                Some(q) => format!("answer to {q}"),
+                None => g.target_id().to_string(),
+            };
             let cond = match (g.below, g.at_least) {
-                (Some(b), _) => format!("{} < {}", g.factor, crate::render::setting_num(b)),
-                (_, Some(a)) => format!("{} >= {}", g.factor, crate::render::setting_num(a)),
-                _ => g.factor.clone(),
+                (Some(b), _) => format!("{target} < {}", crate::render::setting_num(b)),
+                (_, Some(a)) => format!("{target} >= {}", crate::render::setting_num(a)),
+                _ => target,
             };
             let (effect, band) = g.effect();
             out.push_str(

@@ -141,11 +141,22 @@ pub fn heading(r: &SheetResult) -> String {
     crate::render::clean::printable_line(&line).into_owned()
 }
 
-/// The full, self-explaining table for one sheet.
+/// The full, self-explaining table for one sheet; a provisional result says so
+/// first, under the heading.
 pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     let t = factor_table(rubric, r, style);
     let v = verdict_table(rubric, r, style);
-    format!("{}\n{t}\n{v}\n", heading(r))
+    match crate::render::words::provisional_sentence(&r.evaluation) {
+        Some(p) => format!("{}
+{p}
+{t}
+{v}
+", heading(r)),
+        None => format!("{}
+{t}
+{v}
+", heading(r)),
+    }
 }
 
 /// The sheet's factors, one row each: score, weight, leaning and a bar.
@@ -187,85 +198,94 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     t
 }
 
-/// The sheet's result, one labelled row each: index, recommendation, margin,
-/// answered, gates, flip, summary and next steps.
+/// The sheet's result, one labelled row each: index, recommendation, why (the
+/// gates that changed it, or the summary), margin, answered, gates, flip and next
+/// steps.
 fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
+    use crate::render::words;
     let e = &r.evaluation;
-    let rb = &rubric.rubric;
-    let rec = rb.recommendation.get(e.recommendation);
+    let rec = rubric.rubric.recommendation.get(e.recommendation);
     let mut v = new_table(style);
+    let label = |s: &str| styled(s, style, None, true);
+    v.add_row(vec![label("Index"), Cell::new(index_text(rubric, e))]);
     v.add_row(vec![
-        styled("Index", style, None, true),
-        Cell::new(format!(
-            "{} of 100 ({} band: PMO below {}, VMO from {})",
-            index_num(rubric, e.index),
-            e.band.label(),
-            crate::render::setting_num(rb.scoring.hybrid_from),
-            crate::render::setting_num(rb.scoring.vmo_from)
-        )),
+        label("Recommendation"),
+        styled(
+            recommendation_text(e, &rec.title),
+            style,
+            Some(e.recommendation),
+            true,
+        ),
     ]);
-    let changed = e.band != e.recommendation;
-    let rec_text = if changed {
-        format!(
-            "{} · {} (the {} band was changed by a gate)",
-            e.recommendation.label().to_uppercase(),
-            rec.title,
-            e.band.label()
-        )
-    } else {
-        format!(
-            "{} · {}",
-            e.recommendation.label().to_uppercase(),
-            rec.title
-        )
-    };
+    let lead = words::lead_texts(rubric, e.recommendation, &r.advice);
+    if !lead.is_empty() {
+        let name = match r.advice.lead {
+            crate::advice::Lead::Gates(_) => "Why",
+            _ => "Summary",
+        };
+        v.add_row(vec![label(name), Cell::new(lead.join("\n"))]);
+    }
     v.add_row(vec![
-        styled("Recommendation", style, None, true),
-        styled(rec_text, style, Some(e.recommendation), true),
-    ]);
-    v.add_row(vec![
-        styled("Margin", style, None, true),
+        label("Margin"),
         Cell::new(format!(
             "{} index points from the nearest band boundary",
             num(e.margin)
         )),
     ]);
     v.add_row(vec![
-        styled("Answered", style, None, true),
+        label("Answered"),
         Cell::new(format!("{} of {} questions", e.answered, e.questions)),
     ]);
     if !e.gates.is_empty() {
-        let lines: Vec<String> = e
-            .gates
-            .iter()
-            .map(|g| super::gate_line(rubric, g))
-            .collect();
-        v.add_row(vec![
-            styled("Gates fired", style, None, true),
-            Cell::new(lines.join("\n")),
-        ]);
+        let lines = words::fired_gate_lines(rubric, &e.gates, &r.advice, e.recommendation);
+        v.add_row(vec![label("Gates fired"), Cell::new(lines.join("\n"))]);
     }
     v.add_row(vec![
-        styled("Flip", style, None, true),
-        Cell::new(crate::render::words::flip_sentence(rubric, r.flip.as_ref())),
+        label("Flip"),
+        Cell::new(words::flip_sentence(rubric, r.flip.as_ref())),
     ]);
-    v.add_row(vec![
-        styled("Summary", style, None, true),
-        Cell::new(&rec.summary),
-    ]);
-    if !rec.next_steps.is_empty() {
-        let steps: Vec<String> = rec
-            .next_steps
+    let steps: Vec<String> = if e.provisional {
+        vec![words::provisional_step(e)]
+    } else {
+        words::shown_steps(rubric, e.recommendation, &r.advice)
             .iter()
             .enumerate()
             .map(|(i, s)| format!("{}. {s}", i + 1))
-            .collect();
-        v.add_row(vec![
-            styled("Next steps", style, None, true),
-            Cell::new(steps.join("\n")),
-        ]);
+            .collect()
+    };
+    if !steps.is_empty() {
+        v.add_row(vec![label("Next steps"), Cell::new(steps.join("\n"))]);
     }
     v
+}
+
+/// The recommendation cell: `HYBRID · title`, what a gate changed, or that the
+/// result is only provisional (then without the title, which reads as a firm call).
+fn recommendation_text(e: &crate::scoring::Evaluation, title: &str) -> String {
+    let id = e.recommendation.label().to_uppercase();
+    if e.provisional {
+        return format!("{id}, provisional: too few answers for a firm recommendation");
+    }
+    if e.band != e.recommendation {
+        format!(
+            "{id} · {title} (the {} band was changed by a gate)",
+            e.band.label()
+        )
+    } else {
+        format!("{id} · {title}")
+    }
+}
+
+/// `47.5 of 100 (Hybrid band: PMO below 40.0, VMO from 60.0)`.
+fn index_text(rubric: &LoadedRubric, e: &crate::scoring::Evaluation) -> String {
+    let rb = &rubric.rubric;
+    format!(
+        "{} of 100 ({} band: PMO below {}, VMO from {})",
+        index_num(rubric, e.index),
+        e.band.label(),
+        crate::render::setting_num(rb.scoring.hybrid_from),
+        crate::render::setting_num(rb.scoring.vmo_from)
+    )
 }
 
 /// One row per sheet, then counts per recommendation and the mean index.
@@ -296,7 +316,11 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
             )),
             Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),
             styled(
-                e.recommendation.label(),
+                if e.provisional {
+                    format!("{} (provisional)", e.recommendation.label())
+                } else {
+                    e.recommendation.label().to_string()
+                },
                 style,
                 Some(e.recommendation),
                 false,
@@ -327,8 +351,14 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
         .collect();
     let mean =
         results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;
+    let provisional = results.iter().filter(|r| r.evaluation.provisional).count();
+    let firm = if provisional == 0 {
+        String::new()
+    } else {
+        format!(" · {provisional} provisional (too few answers for a firm result)")
+    };
     format!(
-        "{t}\n{} sheets · {} · mean index {}\n",
+        "{t}\n{} sheets · {} · mean index {}{firm}\n",
         results.len(),
         counts.join(" · "),
         num(mean)

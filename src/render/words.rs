@@ -1,7 +1,9 @@
 //! The sentences and phrases built from results: how a score leans, a fired gate,
 //! the flip, the bands. Pure modules return data; the words are made here.
 
+use crate::advice::{Advice, Lead};
 use crate::flip::Flip;
+use crate::scoring::{Evaluation, FiredGate};
 use crate::render::num::{index_words, setting_num};
 use crate::rubric::{Band, LoadedRubric};
 
@@ -27,6 +29,116 @@ pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String
         crate::rubric::Effect::Floor => "raises to at least",
     };
     format!("{} ({verb} {}): {msg}", g.id, g.to.label())
+}
+
+/// Names joined as people list them: `a`, `a and b`, `a, b and c`.
+pub fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Why a result is provisional, in words, or `None` when it is firm:
+/// "Provisional: based on 1 of 20 answers; maturity, authority and alignment are
+/// not answered enough (a firm result needs 3 answers in each)."
+pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
+    if !e.provisional {
+        return None;
+    }
+    let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor.as_str()).collect();
+    let verb = if names.len() == 1 { "is" } else { "are" };
+    let needed: Vec<usize> = e.shortfalls.iter().map(|s| s.needed).collect();
+    let need = if needed.iter().all(|&n| n == needed[0]) {
+        let each = if names.len() == 1 { "" } else { " in each" };
+        format!("a firm result needs {}{each}", answers(needed[0]))
+    } else {
+        let parts: Vec<String> = e
+            .shortfalls
+            .iter()
+            .map(|s| format!("{} needs {}", s.factor, s.needed))
+            .collect();
+        parts.join(", ")
+    };
+    Some(format!(
+        "Provisional: based on {} of {} answers; {} {verb} not answered enough ({need}).",
+        e.answered,
+        e.questions,
+        and_list(&names)
+    ))
+}
+
+/// `1 answer`, `3 answers`.
+fn answers(n: usize) -> String {
+    if n == 1 {
+        "1 answer".into()
+    } else {
+        format!("{n} answers")
+    }
+}
+
+/// What a provisional result asks for instead of next steps.
+pub fn provisional_step(e: &Evaluation) -> String {
+    let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor.as_str()).collect();
+    format!(
+        "Answer more of the {} questions and score the sheet again before acting on this result.",
+        and_list(&names)
+    )
+}
+
+/// The texts that lead the explanation of a result: the messages of the gates
+/// that changed it, or the recommendation's summary, or nothing (provisional).
+pub fn lead_texts<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
+    let r = &rubric.rubric;
+    match &advice.lead {
+        Lead::Summary => vec![r.recommendation.get(band).summary.as_str()],
+        Lead::Gates(gs) => gs.iter().map(|&g| r.gate[g].message.as_str()).collect(),
+        Lead::Nothing => Vec::new(),
+    }
+}
+
+/// The next steps shown for a result, in the rubric's order.
+pub fn shown_steps<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
+    let steps = &rubric.rubric.recommendation.get(band).next_steps;
+    advice.steps.iter().map(|&i| steps[i].text()).collect()
+}
+
+/// Every fired gate, one line each, saying what it did to this result: the gates
+/// that changed it (their message leads elsewhere), the ones that agree with it
+/// (with their message), and the ones that did nothing here (without their
+/// message, which was written for another outcome).
+pub fn fired_gate_lines(
+    rubric: &LoadedRubric,
+    gates: &[FiredGate],
+    advice: &Advice,
+    recommendation: Band,
+) -> Vec<String> {
+    let leading = match &advice.lead {
+        Lead::Gates(gs) => gs.clone(),
+        _ => Vec::new(),
+    };
+    gates
+        .iter()
+        .map(|g| {
+            let gi = rubric.rubric.gate.iter().position(|x| x.id == g.id);
+            let verb = match g.effect {
+                crate::rubric::Effect::Cap => "caps at",
+                crate::rubric::Effect::Floor => "raises to at least",
+            };
+            let head = format!("{} ({verb} {})", g.id, g.to.label());
+            match gi {
+                Some(i) if leading.contains(&i) => format!("{head}: changed the result"),
+                Some(i) if advice.also.contains(&i) => {
+                    format!("{head}: {}", rubric.rubric.gate[i].message)
+                }
+                _ => format!(
+                    "{head}: no effect, the result is {} anyway",
+                    recommendation.label()
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The flip as a sentence for people: "Answering X with Y would make it Hybrid."

@@ -43,8 +43,36 @@ fn option_label(rubric: &LoadedRubric, question: &str, option: &str) -> String {
         .map_or_else(|| option.to_string(), |o| o.label.clone())
 }
 
-/// "PMO 2 · Hybrid 0 · VMO 2"
+/// "PMO 2 · Hybrid 0 · VMO 2", then who is provisional: "; 1 provisional (too
+/// few answers): Ann".
 pub fn counts(w: &Workshop) -> String {
+    let base = bare_counts(w);
+    match provisional_line(w) {
+        Some(p) => format!("{base}; {p}"),
+        None => base,
+    }
+}
+
+/// "1 provisional (too few answers): Ann", or `None` when every respondent's result
+/// is firm.
+pub fn provisional_line(w: &Workshop) -> Option<String> {
+    if w.provisional.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = w
+        .provisional
+        .iter()
+        .map(|n| crate::render::clean::printable_line(n).into_owned())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    Some(format!(
+        "{} provisional (too few answers for a firm result): {}",
+        w.provisional.len(),
+        super::words::and_list(&names)
+    ))
+}
+
+fn bare_counts(w: &Workshop) -> String {
     Band::ALL
         .iter()
         .map(|b| {
@@ -85,11 +113,16 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
     }
 }
 
-/// One line per gate that fired on the factor means.
+/// One line per gate that fired on the group's means, saying what it did.
 pub fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
-    w.gates
-        .iter()
-        .map(|g| super::gate_line(rubric, g))
+    super::words::fired_gate_lines(rubric, &w.gates, &w.advice, w.recommendation)
+}
+
+/// The gate messages that lead the group result, or its summary.
+pub fn lead(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+    super::words::lead_texts(rubric, w.recommendation, &w.advice)
+        .into_iter()
+        .map(str::to_string)
         .collect()
 }
 
@@ -214,6 +247,14 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
             num(w.margin)
         )),
     ]);
+    let lead = lead(rubric, w);
+    if !lead.is_empty() {
+        let name = match w.advice.lead {
+            crate::advice::Lead::Gates(_) => "Why",
+            _ => "Summary",
+        };
+        v.add_row(vec![Cell::new(name), Cell::new(lead.join("\n"))]);
+    }
     v.add_row(vec![Cell::new("Individual results"), Cell::new(counts(w))]);
     let gates = gate_lines(rubric, w);
     if !gates.is_empty() {

@@ -99,6 +99,21 @@ pub fn phrase(rubric: &LoadedRubric, check: &Check) -> String {
                 trim(min.to_string())
             )
         }
+        Check::Coverage { shortfalls } if held || shortfalls.is_empty() => {
+            "enough answers in every factor".into()
+        }
+        Check::Coverage { shortfalls } => {
+            let parts: Vec<String> = shortfalls
+                .iter()
+                .map(|s| format!("{} ({}/{})", s.factor, s.answered, s.needed))
+                .collect();
+            format!(
+                "provisional: too few answers in {}",
+                crate::render::words::and_list(
+                    &parts.iter().map(String::as_str).collect::<Vec<_>>()
+                )
+            )
+        }
         Check::Version { sheet: None, .. } => "no rubric-version to compare".into(),
         Check::Version {
             sheet: Some(v),
@@ -190,23 +205,24 @@ mod tests {
     #[test]
     fn sheet_expectation_fails_with_gate_named() {
         let r = rubric();
-        // Everything VMO-leaning except maturity, which fires vmo-needs-maturity.
+        // Everything VMO-leaning except maturity (all second-lowest, 25), which
+        // fires the delivery and the maturity gates.
         let text = sheet(
             &r,
-            |i| Some(if r.question_factor[i] == 0 { 0 } else { 4 }),
+            |i| Some(if r.question_factor[i] == 0 { 1 } else { 4 }),
             "",
         ) + "[expect]\nrecommendation = \"vmo\"\n";
         let v = judge_text(&text, &Rules::default());
         assert_eq!(v.status, Status::Fail);
         assert_eq!(
             reason(&r, &v),
-            "expected vmo, got hybrid (gate vmo-needs-maturity)"
+            "expected vmo, got hybrid (gates vmo-needs-reliable-delivery, vmo-needs-maturity)"
         );
         assert_eq!(
             v.failures().next().unwrap().key.as_deref(),
             Some("expect.recommendation")
         );
-        assert_eq!(failure_line(&text, SheetFormat::Toml, &v), Some(21));
+        assert_eq!(failure_line(&text, SheetFormat::Toml, &v), Some(25));
     }
 
     #[test]
@@ -225,8 +241,9 @@ mod tests {
     #[test]
     fn margin_answered_and_version() {
         let r = rubric();
-        // All 50 gives index 50, margin 10; leave 6 of 16 unanswered.
-        let text = sheet(&r, |i| (i < 10).then_some(2), "rubric-version = \"0.9\"");
+        // All 50 gives index 50, margin 10; answer 3 of each factor's 5 (firm), so
+        // 12 of 20.
+        let text = sheet(&r, |i| (i % 5 < 3).then_some(2), "rubric-version = \"0.9\"");
         let rules = Rules {
             min_margin: Some(12.5),
             min_answered: Some(0.75),
@@ -236,7 +253,7 @@ mod tests {
         let v = judge_text(&text, &rules);
         assert_eq!(
             reason(&r, &v),
-            "margin 10 < 12.5; answered 10/16 < 0.75; rubric-version 0.9 differs from 1.0.0"
+            "margin 10 < 12.5; answered 12/20 < 0.75; rubric-version 0.9 differs from 2.0.0"
         );
         assert_eq!(v.failures().count(), 3);
         // The first failure with a key is the version line.
@@ -245,14 +262,14 @@ mod tests {
             &text,
             &Rules {
                 min_margin: Some(10.0),
-                min_answered: Some(0.625),
+                min_answered: Some(0.6),
                 ..Rules::default()
             },
         );
         assert!(loose.passed(), "{}", reason(&r, &loose));
         assert_eq!(
             reason(&r, &loose),
-            "margin 10 >= 10; answered 10/16 >= 0.625"
+            "margin 10 >= 10; answered 12/20 >= 0.6"
         );
     }
 

@@ -16,7 +16,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
-use crate::render::workshop::{counts, flag_lines, gate_lines, tipping_sentence};
+use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 use crate::workshop::{Workshop, aggregate};
@@ -92,7 +92,9 @@ impl Report<'_> {
                             (self.roles())
                         }
                         (self.next_steps())
-                        @if !self.w.notes.is_empty() {
+                        @if self.single {
+                            (self.answers())
+                        } @else if !self.w.notes.is_empty() {
                             (self.notes())
                         }
                         (self.respondents())
@@ -131,23 +133,58 @@ impl Report<'_> {
         }
     }
 
-    /// The verdict: the band, what it means, the index and the band boundaries.
+    /// The single sheet's result, when the report is of one sheet.
+    fn sheet(&self) -> Option<&SheetResult> {
+        self.single.then(|| &self.members[0].1)
+    }
+
+    /// The sentence saying the single sheet's result is provisional, if it is.
+    fn provisional(&self) -> Option<String> {
+        crate::render::words::provisional_sentence(&self.sheet()?.evaluation)
+    }
+
+    /// The texts that lead: the sheet's (or group's) gate messages or summary.
+    fn lead(&self) -> Vec<String> {
+        match self.sheet() {
+            Some(r) => crate::render::words::lead_texts(
+                self.rubric,
+                r.evaluation.recommendation,
+                &r.advice,
+            )
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+            None => lead(self.rubric, self.w),
+        }
+    }
+
+    /// The verdict: the band, what it means, the index and the band boundaries. A
+    /// provisional result says so before anything else, and shows no title.
     fn recommendation(&self) -> Markup {
         let (rubric, w) = (self.rubric, self.w);
         let rb = &rubric.rubric;
         let rec = rb.recommendation.get(w.recommendation);
+        let provisional = self.provisional();
         html! {
             section id="recommendation" {
                 h2 { "Recommendation" }
+                @if let Some(p) = &provisional {
+                    p.provisional { strong { (p) } }
+                }
                 div.verdict.(w.recommendation.id()) {
-                    div.band { (w.recommendation.label()) }
+                    div.band {
+                        (w.recommendation.label())
+                        @if provisional.is_some() { " (provisional)" }
+                    }
                     @if w.band != w.recommendation {
                         div.muted {
                             "The index alone says " (w.band.label()) "; a gate changed it."
                         }
                     }
-                    div { strong { (rec.title) } }
-                    p { (rec.summary) }
+                    @if provisional.is_none() {
+                        div { strong { (rec.title) } }
+                    }
+                    @for t in self.lead() { p { (t) } }
                     div.figures {
                         span {
                             "Index " strong { (crate::render::index_num(rubric, w.index)) }
@@ -347,13 +384,62 @@ impl Report<'_> {
     }
 
     fn next_steps(&self) -> Markup {
-        let rec = self.rubric.rubric.recommendation.get(self.w.recommendation);
+        let words = crate::render::words::shown_steps;
+        let steps: Vec<String> = match self.sheet() {
+            Some(r) if r.evaluation.provisional => {
+                vec![crate::render::words::provisional_step(&r.evaluation)]
+            }
+            Some(r) => words(self.rubric, r.evaluation.recommendation, &r.advice)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            None => words(self.rubric, self.w.recommendation, &self.w.advice)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        };
         html! {
-            @if !rec.next_steps.is_empty() {
+            @if !steps.is_empty() {
                 section id="next-steps" {
                     h2 { "Next steps" }
-                    ol { @for s in &rec.next_steps { li { (s) } } }
+                    ol { @for s in &steps { li { (s) } } }
                 }
+            }
+        }
+    }
+
+    /// The evidence of a single sheet: every question, the answer chosen and the
+    /// sheet's note on it, factor by factor.
+    fn answers(&self) -> Markup {
+        let rubric = self.rubric;
+        let r = &self.members[0].1;
+        let rows = rubric.rubric.question.iter().map(|q| {
+            let answer = r
+                .answers
+                .get(&q.id)
+                .and_then(|o| q.option.iter().find(|x| x.id == *o))
+                .map(|o| o.label.as_str());
+            (q, answer, r.notes.get(&q.id))
+        });
+        let head = html! { th { "Question" } th { "Answer" } th { "Note" } };
+        let body = html! {
+            @for (q, answer, note) in rows {
+                tr {
+                    td { (q.text) }
+                    td {
+                        @match answer {
+                            Some(a) => (a),
+                            None => span.muted { "not answered" },
+                        }
+                    }
+                    td { (note.map_or("", String::as_str)) }
+                }
+            }
+        };
+        html! {
+            section id="answers" {
+                h2 { "Answers" }
+                (scroll_table("answers", &head, &body))
             }
         }
     }
@@ -498,7 +584,7 @@ mod tests {
         ] {
             rec.title = mark("rec-title");
             rec.summary = mark("rec-summary");
-            rec.next_steps = vec![mark("next-step")];
+            rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
         }
         r
     }
@@ -548,10 +634,19 @@ mod tests {
     fn group_text_arrives_escaped_in_every_place() {
         let r = LoadedRubric::embedded().unwrap();
         // These two sheets fire a gate and put their roles far apart.
-        let ms: Vec<_> = (0..2)
-            .map(|k| {
-                let (who, role) = (mark(&format!("who{k}")), mark(&format!("role{k}")));
-                sheet(&r, k, [&who, &role, &mark("org"), &mark("note")])
+        // One sheet at every lowest option, one at every highest: the roles are far
+        // apart, and the buy-in gate fires on the means without changing Hybrid.
+        let ms: Vec<_> = [false, true]
+            .into_iter()
+            .enumerate()
+            .map(|(j, top)| {
+                let (who, role) = (mark(&format!("who{j}")), mark(&format!("role{j}")));
+                let mut s = sheet(&r, 0, [&who, &role, &mark("org"), &mark("note")]).0;
+                for (c, q) in s.choices.iter_mut().zip(&r.rubric.question) {
+                    *c = Some(if top { q.option.len() - 1 } else { 0 });
+                }
+                let res = crate::result::score(&r, s.clone(), true).unwrap();
+                (s, res)
             })
             .collect();
         let r = marked_rubric(r);
@@ -631,7 +726,9 @@ maturity-standards = '{}'
                 ("factors", "factor1"),
                 ("flip", "question"),
                 ("flip", "option"),
-                ("notes", "note"),
+                ("answers", "question"),
+                ("answers", "option"),
+                ("answers", "note"),
                 ("respondents", "who"),
                 ("respondents", "role"),
             ],

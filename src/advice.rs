@@ -1,0 +1,180 @@
+//! Which of the rubric's texts apply to a result, chosen so that nothing shown
+//! contradicts the answers or the gates that fired: the gate messages that lead in
+//! place of the summary, and the next steps the answers do not show as done.
+//! Data only (indexes into the rubric); the words are put together in `render`.
+
+use serde::Serialize;
+
+use crate::rubric::{Band, LoadedRubric, Target};
+use crate::scoring::{self, Evaluation, FiredGate};
+
+/// What leads the explanation of a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "gates")]
+pub enum Lead {
+    /// No gate changed the result: the recommendation's summary holds.
+    Summary,
+    /// Gates changed the result: their messages (indexes into `rubric.gate`, file
+    /// order, each one that changed the result and whose band is the result) lead,
+    /// and the summary, written for results no gate moved, is not shown.
+    Gates(Vec<usize>),
+    /// A provisional result that no gate changed: no summary is shown, since the
+    /// answers are too few to back one.
+    Nothing,
+}
+
+/// The texts that apply to one result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Advice {
+    pub lead: Lead,
+    /// Indexes into the recommendation's `next-steps` that are shown: those without
+    /// an `unless`, or whose `unless` does not hold. None for a provisional result.
+    pub steps: Vec<usize>,
+    /// Fired gates whose message agrees with the result (their band is the result)
+    /// but that are not in the lead, in file order; a fired gate whose band is not
+    /// the result (a cap above it, a floor below it) did nothing here, and its
+    /// message, written for that band, is left out.
+    pub also: Vec<usize>,
+}
+
+/// Chooses the texts for a result: `recommendation` after `gates`, `provisional`,
+/// and each gate's or condition's score read by `score_of` (`None`: unanswered,
+/// so a condition on it does not hold and its step is shown).
+pub fn advise(
+    rubric: &LoadedRubric,
+    recommendation: Band,
+    gates: &[FiredGate],
+    provisional: bool,
+    score_of: impl Fn(Target) -> Option<f64>,
+) -> Advice {
+    let r = &rubric.rubric;
+    let index_of = |id: &str| r.gate.iter().position(|g| g.id == id);
+    let agrees: Vec<(usize, bool)> = gates
+        .iter()
+        .filter(|g| g.to == recommendation)
+        .filter_map(|g| index_of(&g.id).map(|i| (i, g.changed)))
+        .collect();
+    let leading: Vec<usize> = agrees.iter().filter(|a| a.1).map(|a| a.0).collect();
+    let also = agrees.iter().filter(|a| !a.1).map(|a| a.0).collect();
+    let lead = match (leading.is_empty(), provisional) {
+        (false, _) => Lead::Gates(leading),
+        (true, false) => Lead::Summary,
+        (true, true) => Lead::Nothing,
+    };
+    let steps = if provisional {
+        Vec::new()
+    } else {
+        r.recommendation
+            .get(recommendation)
+            .next_steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !done(rubric, s.unless(), &score_of))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    Advice { lead, steps, also }
+}
+
+/// Whether a step's `unless` holds (the step is done): never without one, never
+/// when what it reads is unanswered.
+fn done(
+    rubric: &LoadedRubric,
+    unless: Option<&crate::rubric::Condition>,
+    score_of: &impl Fn(Target) -> Option<f64>,
+) -> bool {
+    unless.is_some_and(|c| {
+        rubric
+            .condition_target(c)
+            .and_then(score_of)
+            .is_some_and(|s| c.holds(s))
+    })
+}
+
+/// The advice for one scored sheet.
+pub fn for_sheet(rubric: &LoadedRubric, e: &Evaluation, choices: &[Option<usize>]) -> Advice {
+    let scores: Vec<Option<f64>> = e.factors.iter().map(|f| f.score).collect();
+    advise(rubric, e.recommendation, &e.gates, e.provisional, |t| {
+        scoring::target_score(rubric, t, &scores, choices)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rubric::NextStep;
+
+    fn sheet(r: &LoadedRubric, answers: &[(&str, &str)]) -> Vec<Option<usize>> {
+        let mut c = vec![None; r.rubric.question.len()];
+        for (q, o) in answers {
+            let qi = r.question(q).unwrap();
+            c[qi] = r.rubric.question[qi].option.iter().position(|x| x.id == *o);
+            assert!(c[qi].is_some(), "{q} = {o}");
+        }
+        c
+    }
+
+    #[test]
+    fn a_step_already_done_is_hidden_and_an_unanswered_one_shown() {
+        let r = LoadedRubric::embedded().unwrap();
+        let steps = &r.rubric.recommendation.pmo.next_steps;
+        let standards = steps
+            .iter()
+            .position(|s| {
+                s.unless()
+                    .is_some_and(|c| c.question.as_deref() == Some("maturity-standards"))
+            })
+            .expect("a PMO step hidden by maturity-standards");
+        // Chaotic delivery caps at PMO; the method is documented (50): done.
+        let c = sheet(
+            &r,
+            &[
+                ("maturity-delivery-track-record", "rarely"),
+                ("maturity-standards", "documented"),
+            ],
+        );
+        let e = scoring::evaluate(&r, &c).unwrap();
+        assert_eq!(e.recommendation, Band::Pmo);
+        let mut firm = e.clone();
+        firm.provisional = false;
+        let a = for_sheet(&r, &firm, &c);
+        assert!(!a.steps.contains(&standards), "{a:?}");
+        assert!(a.steps.contains(&0), "a step with no condition is always shown");
+        // Unanswered: shown.
+        let c = sheet(&r, &[("maturity-delivery-track-record", "rarely")]);
+        let mut e = scoring::evaluate(&r, &c).unwrap();
+        e.provisional = false;
+        assert!(for_sheet(&r, &e, &c).steps.contains(&standards));
+        assert!(matches!(steps[0], NextStep::Always(_)));
+    }
+
+    #[test]
+    fn the_gate_that_changed_the_result_leads_and_a_provisional_result_has_no_steps() {
+        let r = LoadedRubric::embedded().unwrap();
+        let c = sheet(&r, &[("maturity-delivery-track-record", "rarely")]);
+        let e = scoring::evaluate(&r, &c).unwrap();
+        // One answer, score 0: PMO band already, no gate changes it.
+        assert!(e.provisional);
+        let a = for_sheet(&r, &e, &c);
+        assert_eq!(a.lead, Lead::Nothing);
+        assert!(a.steps.is_empty());
+        // A lone top answer elsewhere with chaotic delivery: VMO band, capped at PMO.
+        let c = sheet(
+            &r,
+            &[
+                ("maturity-delivery-track-record", "rarely"),
+                ("objective-success-measure", "value-realised"),
+            ],
+        );
+        let e = scoring::evaluate(&r, &c).unwrap();
+        let a = for_sheet(&r, &e, &c);
+        let chaotic = r
+            .rubric
+            .gate
+            .iter()
+            .position(|g| g.id == "chaotic-delivery-means-pmo")
+            .unwrap();
+        assert_eq!(e.recommendation, Band::Pmo, "{e:?}");
+        assert_eq!(a.lead, Lead::Gates(vec![chaotic]));
+    }
+}
