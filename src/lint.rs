@@ -35,8 +35,12 @@ impl fmt::Display for Finding {
 }
 
 /// Every code [`lint`] can report, for documentation and tests.
-pub const CODES: [&str; 7] = [
+pub const CODES: [&str; 11] = [
     "duplicate-option-score",
+    "duplicate-option-label",
+    "label-is-another-option-id",
+    "duplicate-question-text",
+    "empty-text",
     "factor-cannot-reach-band",
     "gate-never-fires",
     "gate-always-fires",
@@ -123,6 +127,9 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
         l.gate_with_no_effect(gi);
     }
     l.missing_next_steps();
+    l.ambiguous_options();
+    l.duplicate_question_texts();
+    l.empty_texts();
 
     let mut out = l.out;
     out.sort_by_key(|f| f.line.unwrap_or(0));
@@ -390,6 +397,107 @@ impl Lints<'_> {
     }
 }
 
+/// The ambiguity lints: what a respondent or a survey cell could not tell apart.
+impl Lints<'_> {
+    /// `duplicate-option-label` and `label-is-another-option-id`: two options of
+    /// one question that a survey cell cannot tell apart, compared as cells are
+    /// (trimmed, case and runs of white space folded).
+    fn ambiguous_options(&mut self) {
+        use crate::input::export::normalise;
+        for (qi, q) in self.rubric.rubric.question.iter().enumerate() {
+            let labels: Vec<String> = q.option.iter().map(|o| normalise(&o.label)).collect();
+            let ids: Vec<String> = q.option.iter().map(|o| normalise(&o.id)).collect();
+            for (j, o) in q.option.iter().enumerate() {
+                let at = self.line(
+                    &[k("question"), Seg::Index(qi), k("option"), Seg::Index(j), k("label")],
+                    false,
+                );
+                if let Some(first) = labels[..j].iter().position(|l| *l == labels[j]) {
+                    let message = format!(
+                        "question `{}`: options `{}` and `{}` have the same label, so an answer \
+                         given by its label cannot be told apart",
+                        q.id, q.option[first].id, o.id
+                    );
+                    self.push(at, "duplicate-option-label", message);
+                }
+                if let Some(other) = (0..ids.len()).find(|&i| i != j && ids[i] == labels[j]) {
+                    let message = format!(
+                        "question `{}`: option `{}` is labelled `{}`, the id of option `{}`, so \
+                         that answer in a survey export means the other option",
+                        q.id,
+                        o.id,
+                        o.label.trim(),
+                        q.option[other].id
+                    );
+                    self.push(at, "label-is-another-option-id", message);
+                }
+            }
+        }
+    }
+
+    /// `duplicate-question-text`: two questions asked in the same words (a survey
+    /// column headed by that text could be either).
+    fn duplicate_question_texts(&mut self) {
+        use crate::input::export::normalise;
+        let qs = &self.rubric.rubric.question;
+        let texts: Vec<String> = qs.iter().map(|q| normalise(&q.text)).collect();
+        for (i, q) in qs.iter().enumerate() {
+            if texts[i].is_empty() {
+                continue;
+            }
+            if let Some(first) = texts[..i].iter().position(|t| *t == texts[i]) {
+                let at = self.line(&[k("question"), Seg::Index(i), k("text")], false);
+                let message = format!(
+                    "questions `{}` and `{}` have the same text, so respondents and survey \
+                     columns cannot tell them apart",
+                    qs[first].id, q.id
+                );
+                self.push(at, "duplicate-question-text", message);
+            }
+        }
+    }
+
+    /// `empty-text`: a question text, an option label or a next step that is empty
+    /// or only white space, so the respondent or the reader sees nothing.
+    fn empty_texts(&mut self) {
+        let r = &self.rubric.rubric;
+        let mut found = Vec::new();
+        for (qi, q) in r.question.iter().enumerate() {
+            if q.text.trim().is_empty() {
+                let path = vec![k("question"), Seg::Index(qi), k("text")];
+                found.push((path, format!("question `{}` has no text", q.id)));
+            }
+            for (j, o) in q.option.iter().enumerate() {
+                if o.label.trim().is_empty() {
+                    let path = vec![k("question"), Seg::Index(qi), k("option"), Seg::Index(j)];
+                    let path = [path, vec![k("label")]].concat();
+                    let message = format!("option `{}` of question `{}` has no label", o.id, q.id);
+                    found.push((path, message));
+                }
+            }
+        }
+        for band in Band::ALL {
+            for (i, s) in r.recommendation.get(band).next_steps.iter().enumerate() {
+                if s.text().trim().is_empty() {
+                    let path = vec![
+                        k("recommendation"),
+                        k(band.id()),
+                        k("next-steps"),
+                        Seg::Index(i),
+                    ];
+                    let message =
+                        format!("next step {} of recommendation `{}` is empty", i + 1, band.id());
+                    found.push((path, message));
+                }
+            }
+        }
+        for (path, message) in found {
+            let at = self.line(&path, false);
+            self.push(at, "empty-text", message);
+        }
+    }
+}
+
 /// `between 0 and 50`, or `only 10` when the range is one number.
 fn between(lo: f64, hi: f64) -> String {
     if lo == hi {
@@ -431,10 +539,14 @@ mod tests {
                 ("empty-band", Some(8)),
                 ("factor-cannot-reach-band", Some(10)),
                 ("duplicate-option-score", Some(26)),
-                ("gate-never-fires", Some(42)),
-                ("gate-always-fires", Some(48)),
-                ("gate-has-no-effect", Some(55)),
-                ("missing-next-steps", Some(68)),
+                ("duplicate-question-text", Some(42)),
+                ("duplicate-option-label", Some(49)),
+                ("label-is-another-option-id", Some(53)),
+                ("gate-never-fires", Some(58)),
+                ("gate-always-fires", Some(64)),
+                ("gate-has-no-effect", Some(71)),
+                ("empty-text", Some(80)),
+                ("missing-next-steps", Some(84)),
             ],
             "{got:#?}"
         );
@@ -449,6 +561,32 @@ mod tests {
         all.sort();
         assert_eq!(seen, all, "the fixture shows every code once");
         assert!(got[1].contains("vmo band (40 and above)"), "{}", got[1]);
+    }
+
+    #[test]
+    fn a_gate_on_a_question_is_judged_by_that_question_s_scores() {
+        // The delivery question scores 0..=100: a gate below 0 never fires, one
+        // below 100.5 always does, whatever the rest of the maturity factor says.
+        let mut r = LoadedRubric::embedded().unwrap();
+        let gi = r
+            .rubric
+            .gate
+            .iter()
+            .position(|g| g.question.is_some())
+            .unwrap();
+        r.rubric.gate[gi].below = Some(0.0);
+        let f = lint(&r);
+        let hit = f.iter().find(|f| f.code == "gate-never-fires").unwrap();
+        assert!(
+            hit.message
+                .contains("question `maturity-delivery-track-record` scores between 0 and 100"),
+            "{}",
+            hit.message
+        );
+        r.rubric.gate[gi].below = Some(100.0);
+        assert!(lint(&r).iter().all(|f| f.code != "gate-always-fires"));
+        r.rubric.gate[gi].below = Some(100.5);
+        assert!(lint(&r).iter().any(|f| f.code == "gate-always-fires"));
     }
 
     #[test]

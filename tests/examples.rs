@@ -318,7 +318,7 @@ fn a_value_from_a_sheet_cannot_start_a_line_on_stderr() {
         .unwrap()
         .replacen("respondent = \"", "respondent = \"Eve\\n::error::named ", 1)
         .replacen(
-            "rubric-version = \"1.0.0\"",
+            "rubric-version = \"2.0.0\"",
             "rubric-version = \"0.9\\n::error::version\"",
             1,
         );

@@ -54,7 +54,7 @@ fn junit_parses_with_one_case_per_sheet() {
     };
     assert_eq!(
         failure_message("tests/fixtures/check/sheets/gated.toml").as_deref(),
-        Some("expected vmo, got hybrid (gate vmo-needs-maturity)")
+        Some("expected vmo, got hybrid (gates vmo-needs-reliable-delivery, vmo-needs-maturity)")
     );
     // `<` is escaped in the XML and comes back intact.
     assert_eq!(

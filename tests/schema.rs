@@ -100,8 +100,8 @@ fn broken_rubrics_are_rejected() {
     let cases = [
         // An unknown key.
         (
-            "version = \"1.0.0\"",
-            "version = \"1.0.0\"\ncolour = \"blue\"",
+            "version = \"2.0.0\"",
+            "version = \"2.0.0\"\ncolour = \"blue\"",
         ),
         // A score out of range.
         ("score = 100.0", "score = 150.0"),
@@ -111,6 +111,17 @@ fn broken_rubrics_are_rejected() {
         ("below = 50.0", "below = 50.0\nat-least = 10.0"),
         // A band that does not exist.
         ("cap = \"hybrid\"", "cap = \"both\""),
+        // A gate on both a factor and a question.
+        (
+            "question = \"maturity-delivery-track-record\"\nbelow",
+            "question = \"maturity-delivery-track-record\"\nfactor = \"maturity\"\nbelow",
+        ),
+        // A share of answers above 1.
+        ("min-answered = 0.5", "min-answered = 1.5"),
+        // A next step's condition with no threshold.
+        (", at-least = 50.0 } }", " } }"),
+        // A next step's condition with an unknown key.
+        (", at-least = 50.0 } }", ", at-least = 50.0, when = 1 } }"),
     ];
     for (from, to) in cases {
         assert!(good.contains(from), "{from}");
