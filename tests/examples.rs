@@ -75,10 +75,24 @@ fn json_output_matches_the_contract_shape() {
         "factors",
         "unanswered",
         "gates",
+        "provisional",
+        "shortfalls",
+        "answers",
+        "notes",
     ] {
         assert!(r.get(key).is_some(), "missing {key}");
     }
     assert_eq!(r["recommendation"], "hybrid");
+    assert_eq!(r["provisional"], false);
+    assert_eq!(r["shortfalls"], serde_json::json!([]));
+    assert_eq!(r["answers"]["maturity-delivery-track-record"], "usually");
+    assert!(
+        r["notes"]["maturity-delivery-track-record"]
+            .as_str()
+            .is_some_and(|n| n.contains("80%")),
+        "{}",
+        r["notes"]
+    );
     assert_eq!(r["factors"].as_array().unwrap().len(), 4);
     assert_eq!(v["errors"], serde_json::json!([]));
 }
