@@ -16,6 +16,8 @@ pub struct MarkdownSink<'a, W: Write> {
     counts: [usize; 3],
     sum: f64,
     n: usize,
+    /// Each provisional result's source and why, said under the table.
+    provisional: Vec<(String, String)>,
 }
 
 impl<'a, W: Write> MarkdownSink<'a, W> {
@@ -28,6 +30,7 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
             counts: [0; 3],
             sum: 0.0,
             n: 0,
+            provisional: Vec::new(),
         }
     }
 
@@ -59,6 +62,9 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
             .collect();
         writeln!(self.out, "| {} |", row.join(" | "))?;
         self.counts[result.evaluation.recommendation as usize] += 1;
+        if let Some(why) = crate::render::words::provisional_sentence(&result.evaluation) {
+            self.provisional.push((result.source.to_string(), why));
+        }
         self.sum += result.evaluation.index;
         self.n += 1;
         Ok(())
@@ -84,7 +90,16 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
         if self.n > 0 {
             write!(self.out, " · mean index {}", num(self.sum / self.n as f64))?;
         }
+        if !self.provisional.is_empty() {
+            write!(self.out, " · **{} provisional**", self.provisional.len())?;
+        }
         writeln!(self.out)?;
+        if !self.provisional.is_empty() {
+            writeln!(self.out)?;
+        }
+        for (source, why) in &self.provisional {
+            writeln!(self.out, "- `{}`: {}", cell(source).replace('`', "'"), cell(why))?;
+        }
         self.out.flush()
     }
 }

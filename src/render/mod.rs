@@ -143,7 +143,10 @@ pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String>
         r.respondent.clone().unwrap_or_default(),
         r.role.clone().unwrap_or_default(),
         index,
-        e.recommendation.id().to_string(),
+        match shown {
+            Some(_) if e.provisional => format!("{} (provisional)", e.recommendation.id()),
+            _ => e.recommendation.id().to_string(),
+        },
         e.band.id().to_string(),
         margin,
         e.answered.to_string(),

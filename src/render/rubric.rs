@@ -19,6 +19,15 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
         let _ = writeln!(out, "{}", r.description);
     }
     let _ = writeln!(out, "{}", crate::render::words::bands_sentence(rubric));
+    if let Some(m) = r.scoring.min_answered {
+        let _ = writeln!(
+            out,
+            "A result is provisional unless each factor has at least {} of its questions \
+             answered (min-answered {}).",
+            crate::render::words::share_words(m),
+            crate::render::setting_num(m)
+        );
+    }
     for (fi, f) in r.factor.iter().enumerate() {
         let mut t = new_table(Style {
             color: false,

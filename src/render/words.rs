@@ -69,6 +69,16 @@ pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
     ))
 }
 
+/// A share as people say it: `half`, `all`, `none`, else a percentage (`60%`).
+pub fn share_words(m: f64) -> String {
+    match m {
+        0.0 => "none".into(),
+        0.5 => "half".into(),
+        1.0 => "all".into(),
+        _ => format!("{}%", crate::render::num::trim(crate::render::fixed(m * 100.0, 2))),
+    }
+}
+
 /// `1 answer`, `3 answers`.
 fn answers(n: usize) -> String {
     if n == 1 {
