@@ -240,13 +240,6 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
             rec.title
         )),
     ]);
-    v.add_row(vec![
-        Cell::new("Margin"),
-        Cell::new(format!(
-            "{} index points from the nearest band boundary",
-            num(w.margin)
-        )),
-    ]);
     let lead = lead(rubric, w);
     if !lead.is_empty() {
         let name = match w.advice.lead {
@@ -255,6 +248,13 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         };
         v.add_row(vec![Cell::new(name), Cell::new(lead.join("\n"))]);
     }
+    v.add_row(vec![
+        Cell::new("Margin"),
+        Cell::new(format!(
+            "{} index points from the nearest band boundary",
+            num(w.margin)
+        )),
+    ]);
     v.add_row(vec![Cell::new("Individual results"), Cell::new(counts(w))]);
     let gates = gate_lines(rubric, w);
     if !gates.is_empty() {
