@@ -922,6 +922,38 @@ mod tests {
     }
 
     #[test]
+    fn min_answered_rounds_up_but_not_past_a_whole_number() {
+        let mut s = Scoring {
+            hybrid_from: 40.0,
+            vmo_from: 60.0,
+            min_answered: None,
+        };
+        assert_eq!(s.needed(5), 0, "no min-answered: nothing needed");
+        s.min_answered = Some(0.5);
+        assert_eq!(s.needed(5), 3);
+        assert_eq!(s.needed(4), 2);
+        s.min_answered = Some(0.3);
+        assert_eq!(s.needed(10), 3, "0.3 x 10 is 3.0000000000000004 in f64");
+        s.min_answered = Some(1.0);
+        assert_eq!(s.needed(7), 7);
+        s.min_answered = Some(0.0);
+        assert_eq!(s.needed(7), 0);
+    }
+
+    #[test]
+    fn next_steps_are_strings_or_tables_with_a_condition() {
+        let r = LoadedRubric::embedded().unwrap();
+        let steps = &r.rubric.recommendation.pmo.next_steps;
+        assert!(matches!(steps[0], NextStep::Always(_)));
+        let c = steps.iter().find_map(NextStep::unless).unwrap();
+        assert!(r.condition_target(c).is_some());
+        assert!(c.holds(100.0) && !c.holds(0.0));
+        // The JSON of `rubric show` keeps both shapes.
+        let json = serde_json::to_string_pretty(&r.rubric).unwrap();
+        assert!(json.contains("\"unless\": {"), "{json}");
+    }
+
+    #[test]
     fn band_order_and_parse() {
         assert!(Band::Pmo < Band::Hybrid && Band::Hybrid < Band::Vmo);
         assert_eq!("VMO".parse::<Band>(), Ok(Band::Vmo));

@@ -736,6 +736,32 @@ maturity-standards = '{}'
     }
 
     #[test]
+    fn a_single_sheet_report_lists_every_question_with_its_answer_and_note() {
+        let r = LoadedRubric::embedded().unwrap();
+        let text = "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = \"documented\"\n\
+                    authority-stakeholder-buy-in = \"resist\"\n[notes]\n\
+                    maturity-standards = \"Handbook in use since 2021\"\n";
+        let html = render(&r, &[load(&r, text)]).unwrap();
+        let answers = part(&html, "<section id=\"answers\">", "</section>");
+        assert_eq!(answers.matches("<tr>").count(), 1 + r.rubric.question.len());
+        for q in &r.rubric.question {
+            let shown = maud::html! { (q.text) }.into_string();
+            assert!(answers.contains(&shown), "{}", q.id);
+        }
+        assert!(answers.contains("A documented method most projects follow"));
+        assert!(answers.contains("Handbook in use since 2021"));
+        assert_eq!(answers.matches("not answered").count(), 18);
+        // Two answers: provisional, said before the verdict, with no title or summary.
+        let verdict = part(&html, "<section id=\"recommendation\">", "</section>");
+        let said = verdict.find("Provisional: based on 2 of 20 answers").unwrap();
+        assert!(said < verdict.find("class=\"band\"").unwrap());
+        for b in crate::rubric::Band::ALL {
+            let rec = r.rubric.recommendation.get(b);
+            assert!(!verdict.contains(&rec.summary), "{b:?}");
+        }
+    }
+
+    #[test]
     fn roles_on_the_chart_arrive_escaped() {
         let r = LoadedRubric::embedded().unwrap();
         let ms: Vec<_> = (0..=MAX_POLYGONS)

@@ -26,6 +26,7 @@ th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align
 th { background: var(--bg); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .flag { color: #a33; }
+.provisional { border: 2px solid #a33; color: #a33; padding: .5rem .8rem; border-radius: 4px; }
 blockquote { margin: .4rem 0 .8rem; padding: .3rem .8rem; border-left: 3px solid var(--line); background: var(--bg); }
 @media (max-width: 600px) {
   body { font-size: 15px; }
