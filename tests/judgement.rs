@@ -310,3 +310,20 @@ fn the_example_sheets_and_every_1_0_0_sheet_still_score() {
     }
     assert_eq!(scored, 10);
 }
+
+#[test]
+fn every_1_0_0_question_and_option_is_kept_word_for_word() {
+    let old = LoadedRubric::from_path(Path::new("tests/fixtures/v1/pmo-vmo-1.0.0.toml")).unwrap();
+    let new = rubric();
+    assert_eq!(old.rubric.version, "1.0.0");
+    for q in &old.rubric.question {
+        let n = &new.rubric.question[new.question(&q.id).unwrap_or_else(|| panic!("{}", q.id))];
+        assert_eq!((&n.text, &n.factor, n.weight), (&q.text, &q.factor, q.weight), "{}", q.id);
+        for o in &q.option {
+            let m = n.option.iter().find(|m| m.id == o.id);
+            let m = m.unwrap_or_else(|| panic!("{}: option {}", q.id, o.id));
+            assert_eq!((&m.label, m.score), (&o.label, o.score), "{}/{}", q.id, o.id);
+        }
+    }
+    assert_eq!(new.rubric.question.len(), old.rubric.question.len() + 4);
+}
