@@ -139,7 +139,10 @@ mod tests {
         firm.provisional = false;
         let a = for_sheet(&r, &firm, &c);
         assert!(!a.steps.contains(&standards), "{a:?}");
-        assert!(a.steps.contains(&0), "a step with no condition is always shown");
+        assert!(
+            a.steps.contains(&0),
+            "a step with no condition is always shown"
+        );
         // Unanswered: shown.
         let c = sheet(&r, &[("maturity-delivery-track-record", "rarely")]);
         let mut e = scoring::evaluate(&r, &c).unwrap();

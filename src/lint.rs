@@ -409,7 +409,13 @@ impl Lints<'_> {
             let ids: Vec<String> = q.option.iter().map(|o| normalise(&o.id)).collect();
             for (j, o) in q.option.iter().enumerate() {
                 let at = self.line(
-                    &[k("question"), Seg::Index(qi), k("option"), Seg::Index(j), k("label")],
+                    &[
+                        k("question"),
+                        Seg::Index(qi),
+                        k("option"),
+                        Seg::Index(j),
+                        k("label"),
+                    ],
                     false,
                 );
                 if let Some(first) = labels[..j].iter().position(|l| *l == labels[j]) {
@@ -485,8 +491,11 @@ impl Lints<'_> {
                         k("next-steps"),
                         Seg::Index(i),
                     ];
-                    let message =
-                        format!("next step {} of recommendation `{}` is empty", i + 1, band.id());
+                    let message = format!(
+                        "next step {} of recommendation `{}` is empty",
+                        i + 1,
+                        band.id()
+                    );
                     found.push((path, message));
                 }
             }

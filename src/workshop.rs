@@ -216,9 +216,7 @@ pub fn aggregate(
 
 /// A respondent's name, or the sheet's source when the name is missing.
 fn who(m: &SheetResult) -> String {
-    m.respondent
-        .clone()
-        .unwrap_or_else(|| m.source.to_string())
+    m.respondent.clone().unwrap_or_else(|| m.source.to_string())
 }
 
 /// Each question's mean score over the members who answered it (`None`: nobody

@@ -285,15 +285,24 @@ fn the_example_sheets_and_every_1_0_0_sheet_still_score() {
     let r = rubric();
     let mut scored = 0;
     for (dir, want) in [
-        ("examples/sheets", ["delivery-focused", "in-transition", "value-focused"]),
-        ("tests/fixtures/v1", ["delivery-focused", "in-transition", "value-focused"]),
+        (
+            "examples/sheets",
+            ["delivery-focused", "in-transition", "value-focused"],
+        ),
+        (
+            "tests/fixtures/v1",
+            ["delivery-focused", "in-transition", "value-focused"],
+        ),
     ] {
         for (name, band) in want.iter().zip(Band::ALL) {
             let (s, res) = load(&r, &Path::new(dir).join(format!("{name}.toml")));
             assert_eq!(res.evaluation.recommendation, band, "{dir}/{name}");
             assert!(!res.evaluation.provisional, "{dir}/{name}");
             let expect = s.sheet.expect.unwrap();
-            assert!(res.evaluation.margin >= expect.min_margin.unwrap(), "{dir}/{name}");
+            assert!(
+                res.evaluation.margin >= expect.min_margin.unwrap(),
+                "{dir}/{name}"
+            );
             scored += 1;
         }
     }
@@ -318,11 +327,22 @@ fn every_1_0_0_question_and_option_is_kept_word_for_word() {
     assert_eq!(old.rubric.version, "1.0.0");
     for q in &old.rubric.question {
         let n = &new.rubric.question[new.question(&q.id).unwrap_or_else(|| panic!("{}", q.id))];
-        assert_eq!((&n.text, &n.factor, n.weight), (&q.text, &q.factor, q.weight), "{}", q.id);
+        assert_eq!(
+            (&n.text, &n.factor, n.weight),
+            (&q.text, &q.factor, q.weight),
+            "{}",
+            q.id
+        );
         for o in &q.option {
             let m = n.option.iter().find(|m| m.id == o.id);
             let m = m.unwrap_or_else(|| panic!("{}: option {}", q.id, o.id));
-            assert_eq!((&m.label, m.score), (&o.label, o.score), "{}/{}", q.id, o.id);
+            assert_eq!(
+                (&m.label, m.score),
+                (&o.label, o.score),
+                "{}/{}",
+                q.id,
+                o.id
+            );
         }
     }
     assert_eq!(new.rubric.question.len(), old.rubric.question.len() + 4);

@@ -98,7 +98,12 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
             writeln!(self.out)?;
         }
         for (source, why) in &self.provisional {
-            writeln!(self.out, "- `{}`: {}", cell(source).replace('`', "'"), cell(why))?;
+            writeln!(
+                self.out,
+                "- `{}`: {}",
+                cell(source).replace('`', "'"),
+                cell(why)
+            )?;
         }
         self.out.flush()
     }

@@ -147,15 +147,21 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     let t = factor_table(rubric, r, style);
     let v = verdict_table(rubric, r, style);
     match crate::render::words::provisional_sentence(&r.evaluation) {
-        Some(p) => format!("{}
+        Some(p) => format!(
+            "{}
 {p}
 {t}
 {v}
-", heading(r)),
-        None => format!("{}
+",
+            heading(r)
+        ),
+        None => format!(
+            "{}
 {t}
 {v}
-", heading(r)),
+",
+            heading(r)
+        ),
     }
 }
 

@@ -3,9 +3,9 @@
 
 use crate::advice::{Advice, Lead};
 use crate::flip::Flip;
-use crate::scoring::{Evaluation, FiredGate};
 use crate::render::num::{index_words, setting_num};
 use crate::rubric::{Band, LoadedRubric};
+use crate::scoring::{Evaluation, FiredGate};
 
 /// How a factor score leans, by the rubric's band boundaries.
 pub fn leaning(rubric: &LoadedRubric, score: f64) -> &'static str {
@@ -75,7 +75,10 @@ pub fn share_words(m: f64) -> String {
         0.0 => "none".into(),
         0.5 => "half".into(),
         1.0 => "all".into(),
-        _ => format!("{}%", crate::render::num::trim(crate::render::fixed(m * 100.0, 2))),
+        _ => format!(
+            "{}%",
+            crate::render::num::trim(crate::render::fixed(m * 100.0, 2))
+        ),
     }
 }
 

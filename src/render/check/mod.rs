@@ -267,10 +267,7 @@ mod tests {
             },
         );
         assert!(loose.passed(), "{}", reason(&r, &loose));
-        assert_eq!(
-            reason(&r, &loose),
-            "margin 10 >= 10; answered 12/20 >= 0.6"
-        );
+        assert_eq!(reason(&r, &loose), "margin 10 >= 10; answered 12/20 >= 0.6");
     }
 
     #[test]

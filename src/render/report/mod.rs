@@ -753,7 +753,9 @@ maturity-standards = '{}'
         assert_eq!(answers.matches("not answered").count(), 18);
         // Two answers: provisional, said before the verdict, with no title or summary.
         let verdict = part(&html, "<section id=\"recommendation\">", "</section>");
-        let said = verdict.find("Provisional: based on 2 of 20 answers").unwrap();
+        let said = verdict
+            .find("Provisional: based on 2 of 20 answers")
+            .unwrap();
         assert!(said < verdict.find("class=\"band\"").unwrap());
         for b in crate::rubric::Band::ALL {
             let rec = r.rubric.recommendation.get(b);
