@@ -37,6 +37,7 @@ pub mod lint;
 pub mod origin;
 pub mod render;
 pub mod result;
+pub mod roadmap;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;
