@@ -29,6 +29,7 @@
 
 pub mod atomic;
 pub mod check;
+pub mod compare;
 pub mod diag;
 pub mod flip;
 pub mod input;
