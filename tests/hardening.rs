@@ -290,11 +290,13 @@ fn mentions_size(err: &str) -> bool {
     .any(|w| e.contains(w))
 }
 
+/// The temporary files a write leaves in `dir`: `.NAME.XXXX.tmp` (and the older
+/// `.pmo-vmoXXXX.tmp`).
 fn tmp_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".pmo-vmo") && n.ends_with(".tmp"))
+        .filter(|n| n.starts_with('.') && n.ends_with(".tmp"))
         .collect()
 }
 
@@ -1495,7 +1497,7 @@ fn p17_folder_walk_warns_once_about_files_it_cannot_read() {
 // Smaller points
 // ---------------------------------------------------------------------------
 
-/// Smaller: SIGTERM while `report` writes leaves no `.pmo-vmo*.tmp` behind.
+/// Smaller: SIGTERM while `report` writes leaves no `.r.html.XXXX.tmp` behind.
 /// Timing-dependent: the report is made big (a 20,000-row export) so the window in
 /// which the temporary file exists is wide; the test waits for the temporary file to
 /// appear and then sends SIGTERM. If the report finishes before the temporary file
@@ -1678,7 +1680,8 @@ fn small_many_ignored_columns_make_a_short_warning() {
     let mut header = csv_header();
     let mut row = csv_row("Ann");
     for i in 0..300_000 {
-        header.push_str(&format!(",x{i}"));
+        header.push_str(",x");
+        header.push_str(&i.to_string());
         row.push(',');
     }
     let p = write(dir.path(), "wide.csv", format!("{header}\n{row}\n"));
