@@ -265,7 +265,12 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     console::set_colors_enabled(settings.color);
     let rubric = settings.load_rubric(None)?;
 
-    let (claimed, mut base, choices, text) = resumed_sheet(&rubric, args.resume.as_deref())?;
+    let Resumed {
+        claimed,
+        sheet: mut base,
+        choices,
+        text,
+    } = resumed_sheet(&rubric, args.resume.as_deref())?;
     let (output, format) = output_sheet(args)?;
     remember_command(settings, &output);
     ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
@@ -297,14 +302,22 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// A sheet to continue, or a fresh one.
+#[derive(Default)]
+struct Resumed {
+    /// The identity of its file when it was read.
+    claimed: Option<FileId>,
+    sheet: Sheet,
+    choices: Vec<Option<usize>>,
+    /// A TOML sheet's text, which each save keeps (its comments and layout).
+    text: Option<String>,
+}
+
 /// The sheet being resumed, validated like any other, with the claim on its
 /// file and its text; a fresh sheet without `--resume`.
-fn resumed_sheet(
-    rubric: &LoadedRubric,
-    resume: Option<&Path>,
-) -> Result<(Option<FileId>, Sheet, Vec<Option<usize>>, Option<String>)> {
+fn resumed_sheet(rubric: &LoadedRubric, resume: Option<&Path>) -> Result<Resumed> {
     let Some(path) = resume else {
-        return Ok((None, Sheet::default(), Vec::new(), None));
+        return Ok(Resumed::default());
     };
     let format = sheet_format(path).with_context(|| {
         format!(
@@ -321,7 +334,12 @@ fn resumed_sheet(
     }
     // Kept only to write a TOML sheet back over itself.
     let text = (format == SheetFormat::Toml).then_some(text);
-    Ok((claimed, resolved.sheet, resolved.choices, text))
+    Ok(Resumed {
+        claimed,
+        sheet: resolved.sheet,
+        choices: resolved.choices,
+        text,
+    })
 }
 
 /// Where the answers go, and in which format; refuses to overwrite a sheet
