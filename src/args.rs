@@ -226,13 +226,31 @@ pub enum WorkshopFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline: a sheet, a folder of sheets, or a survey export (several sheets
+    /// are compared as a group)
+    #[arg(value_name = "BEFORE")]
+    pub before: PathBuf,
+    /// The follow-up, read the same way
+    #[arg(value_name = "AFTER")]
+    pub after: PathBuf,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = WorkshopFormat::Table)]
+    pub format: WorkshopFormat,
+    /// Format of a side read from stdin (`-`)
+    #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
+    pub input_format: InputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub sheets: SheetArgs,
-    /// The HTML file to write (`-`: stdout)
+    /// The HTML file to write (`-`: stdout); a link is followed to its file, a pipe
+    /// or device is written into
     #[arg(long, short, value_name = "FILE.html")]
     pub output: PathBuf,
-    /// Replace the file if it exists
+    /// Replace the file if it exists (keeping its mode)
     #[arg(long)]
     pub force: bool,
 }
@@ -251,7 +269,7 @@ pub struct InterviewArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Continue a saved sheet from its first unanswered question; without -o the
-    /// answers are saved back to it
+    /// answers are saved back to it (through a link, keeping a TOML sheet's comments)
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
     /// The respondent's name (not asked when given)

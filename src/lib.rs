@@ -30,6 +30,7 @@
 pub mod advice;
 pub mod atomic;
 pub mod check;
+pub mod compare;
 pub mod diag;
 pub mod flip;
 pub mod input;
@@ -38,6 +39,7 @@ pub mod lint;
 pub mod origin;
 pub mod render;
 pub mod result;
+pub mod roadmap;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;
