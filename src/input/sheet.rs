@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{InputError, Seg, TomlMap, from_json_error, from_toml_error, json_key_line};
+use crate::input::date::SheetDate;
 use crate::input::warning::Warning;
 use crate::origin::Origin;
 use crate::rubric::{Band, LoadedRubric};
@@ -19,6 +20,10 @@ pub struct Sheet {
     /// Version of the rubric the sheet was filled against; a mismatch is a warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rubric_version: Option<String>,
+    /// When the assessment was made: a TOML date (`2026-11-25`) or, in JSON, the
+    /// string `"2026-11-25"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<SheetDate>,
     /// Who answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respondent: Option<String>,
@@ -117,9 +122,15 @@ impl Sheet {
     /// Parses sheet text in the given format.
     pub fn parse(source: &Origin, text: &str, format: SheetFormat) -> Result<Sheet, InputError> {
         match format {
-            SheetFormat::Toml => {
-                toml::from_str(text).map_err(|e| from_toml_error(source, text, &e))
-            }
+            SheetFormat::Toml => toml::from_str(text).map_err(|e| {
+                let mut ie = from_toml_error(source, text, &e);
+                // A date that is not a day (2026-02-30) fails while parsing, where
+                // no key is known yet: name it from its line.
+                if ie.key.is_none() && ie.line.is_some_and(|l| is_top_level_date(text, l)) {
+                    ie.key = Some("date".into());
+                }
+                ie
+            }),
             SheetFormat::Json => {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 let sheet = serde_path_to_error::deserialize(&mut *de)
@@ -141,10 +152,56 @@ impl Sheet {
         }
     }
 
-    /// Writes the sheet as TOML (used by the interview).
+    /// Writes the sheet as TOML (used by the interview), `date` as a TOML date.
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
+        let view = TomlSheet {
+            rubric: &self.rubric,
+            rubric_version: self.rubric_version.as_deref(),
+            date: self.date.map(SheetDate::to_toml),
+            respondent: self.respondent.as_deref(),
+            role: self.role.as_deref(),
+            organisation: self.organisation.as_deref(),
+            answers: &self.answers,
+            notes: &self.notes,
+            expect: self.expect.as_ref(),
+        };
+        toml::to_string(&view).unwrap_or_default()
     }
+}
+
+/// A [`Sheet`] as TOML writes it: the same keys in the same order, with `date` a
+/// TOML date (serde's own `Sheet` writes it as a string, as JSON wants).
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct TomlSheet<'a> {
+    rubric: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rubric_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    respondent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organisation: Option<&'a str>,
+    answers: &'a IndexMap<String, String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    notes: &'a IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expect: Option<&'a Expect>,
+}
+
+/// Whether line `line` (1-based) of TOML text sets the top-level `date` key.
+fn is_top_level_date(text: &str, line: usize) -> bool {
+    let mut lines = text.lines();
+    let before_table = lines
+        .by_ref()
+        .take(line.saturating_sub(1))
+        .all(|l| !l.trim_start().starts_with('['));
+    let Some(at) = lines.next() else { return false };
+    let key = at.split('=').next().unwrap_or("").trim();
+    before_table && at.contains('=') && matches!(key, "date" | "\"date\"" | "'date'")
 }
 
 /// Points an error about `section.key` of a sheet at its line (at the key itself
@@ -425,6 +482,58 @@ mod tests {
         let s = load_text(&r, "s.toml", &text, SheetFormat::Toml).unwrap();
         assert_eq!(s.sheet.respondent.as_deref(), Some("A\u{1b}B"));
         assert_eq!(s.sheet.notes[&q.id], "one\r\ntwo");
+    }
+
+    #[test]
+    fn a_date_is_read_from_toml_or_json_and_written_back_the_same_way() {
+        let r = rubric();
+        let toml_text = "rubric = \"pmo-vmo\"\ndate = 2026-11-25\n";
+        let s = load_text(&r, "s.toml", toml_text, SheetFormat::Toml).unwrap();
+        let day = SheetDate::parse("2026-11-25").unwrap();
+        assert_eq!(s.sheet.date, Some(day));
+        let written = s.sheet.to_toml();
+        assert!(written.contains("\ndate = 2026-11-25\n"), "{written}");
+        assert_eq!(
+            load_text(&r, "s.toml", &written, SheetFormat::Toml)
+                .unwrap()
+                .sheet,
+            s.sheet
+        );
+        // A string works in TOML too, and JSON writes and reads a string.
+        let quoted = "rubric = \"pmo-vmo\"\ndate = \"2026-11-25\"\n";
+        let q = load_text(&r, "s.toml", quoted, SheetFormat::Toml).unwrap();
+        assert_eq!(q.sheet.date, Some(day));
+        let json = serde_json::to_string(&s.sheet).unwrap();
+        assert!(json.contains(r#""date":"2026-11-25""#), "{json}");
+        let j = load_text(&r, "s.json", &json, SheetFormat::Json).unwrap();
+        assert_eq!(j.sheet.date, Some(day));
+    }
+
+    #[test]
+    fn a_bad_date_is_an_error_at_its_key_and_line() {
+        let r = rubric();
+        for value in [
+            "2026-02-30",
+            "2026-11-25T10:00:00",
+            "2026-11-25T10:00:00Z",
+            "10:00:00",
+            "\"25/11/2026\"",
+            "\"2026-13-01\"",
+            "20261125",
+        ] {
+            let text = format!("rubric = \"pmo-vmo\"\n\ndate = {value}\n");
+            let e = load_text(&r, "s.toml", &text, SheetFormat::Toml).unwrap_err();
+            assert_eq!(e.key.as_deref(), Some("date"), "{value}: {e:?}");
+            assert_eq!(e.line, Some(3), "{value}");
+        }
+        let json = "{\n  \"rubric\": \"pmo-vmo\",\n  \"date\": \"2026-02-30\"\n}\n";
+        let e = load_text(&r, "s.json", json, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("date"));
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("YYYY-MM-DD"), "{}", e.message);
+        let number = "{\"rubric\": \"pmo-vmo\", \"date\": 20261125}";
+        let e = load_text(&r, "s.json", number, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("date"));
     }
 
     #[test]

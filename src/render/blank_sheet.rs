@@ -43,6 +43,7 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
     out.push_str("# Leave a value empty to skip a question. Then: pmo-vmo score <this file>\n\n");
     let _ = writeln!(out, "rubric = {}", quoted(&r.id));
     let _ = writeln!(out, "rubric-version = {}", quoted(&r.version));
+    out.push_str("# date = YYYY-MM-DD   (when the answers were given, no quotes: 2026-11-25)\n");
     out.push_str("respondent = \"\"\nrole = \"\"\norganisation = \"\"\n\n[answers]\n");
     for (fi, f) in r.factor.iter().enumerate() {
         let _ = writeln!(out, "\n# ── {} ──", f.title);
@@ -82,6 +83,14 @@ mod tests {
         let text = blank_sheet(&r);
         let s = load_text(&r, "blank.toml", &text, SheetFormat::Toml).unwrap();
         assert!(s.choices.iter().all(Option::is_none));
+        // The date line is a comment until filled; filled, it reads as a date.
+        assert_eq!(s.sheet.date, None);
+        let dated = text.replacen("# date = YYYY-MM-DD ", "date = 2026-11-25 #", 1);
+        let d = load_text(&r, "blank.toml", &dated, SheetFormat::Toml).unwrap();
+        assert_eq!(
+            d.sheet.date.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-25")
+        );
         for q in &r.rubric.question {
             assert!(text.contains(&format!("\n{} = \"\"\n", q.id)), "{}", q.id);
             for o in &q.option {
