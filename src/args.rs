@@ -28,6 +28,19 @@ any answer before the recommendation is shown.
 Exit status: 0 done, 2 no terminal or a bad sheet or rubric, 130 stopped with Ctrl-C (the
 answers so far are saved; continue with --resume FILE).";
 
+/// What each format is for, under `form --help`.
+pub const FORM_AFTER_HELP: &str = "\
+html: one page with its style and script inside. It makes no network request, keeps the
+answers in the browser until they are saved, prints as a paper questionnaire, and saves
+NAME-pmo-vmo.json, an answer sheet that score, check, workshop and report read as it is.
+
+apps-script: paste it into a new project at script.google.com and run createForm. The
+Google Form it creates exports a CSV (Responses > Download responses) that scores as it is.
+
+Examples:
+  pmo-vmo form --format html -o assessment.html
+  pmo-vmo --rubric mine.toml form --format apps-script -o make-form.gs";
+
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
@@ -232,6 +245,27 @@ pub struct ReportArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FormArgs {
+    /// What to write
+    #[arg(long, short, value_enum, value_name = "FORMAT")]
+    pub format: FormFormat,
+    /// The file to write; without it, or with `-`, the form goes to stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormFormat {
+    /// One HTML page that works offline and saves an answer sheet (.json)
+    Html,
+    /// A Google Apps Script that creates a Google Form whose CSV export scores as it is
+    AppsScript,
 }
 
 #[derive(Debug, Args)]

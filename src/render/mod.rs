@@ -17,6 +17,7 @@ pub mod blank_sheet;
 pub mod check;
 pub mod clean;
 pub mod csv;
+pub mod form;
 pub mod json;
 pub mod markdown;
 pub mod num;
