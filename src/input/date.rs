@@ -22,7 +22,7 @@ pub struct SheetDate {
 const EXPECTED: &str = "a date written YYYY-MM-DD, such as 2026-11-25";
 
 fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
