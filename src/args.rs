@@ -25,6 +25,13 @@ Keys: Up/Down to move, Enter to choose (the saved answer is highlighted, else th
 option), Esc to go back, Ctrl-C to stop. After the last question a review lets you change
 any answer before the recommendation is shown.
 
+Notes: below each question's options, \"Add a note (evidence)\" opens a line for why the
+answer was given (\"Edit the note\" once there is one; clear it to remove it). The note is
+saved at once, like an answer, kept on --resume, marked ✎ in the review, and shown in
+`report`. Write the note before or after choosing: Esc returns to the question before.
+
+Each session writes today's date (UTC) into the sheet.
+
 Exit status: 0 done, 2 no terminal or a bad sheet or rubric, 130 stopped with Ctrl-C (the
 answers so far are saved; continue with --resume FILE).";
 
