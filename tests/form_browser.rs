@@ -238,6 +238,41 @@ fn skip_without_chromium() -> Option<PathBuf> {
     bin
 }
 
+/// Types the name with real key events, sets role and organisation through the
+/// DOM, answers one question per factor, skips one and writes a note.
+fn fill_in(tab: &Tab) {
+    // The name by real key events, the rest through the DOM.
+    tab.find_element("#pmo-vmo-respondent")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.type_str("Zoë Doe").unwrap();
+    fill(tab, "pmo-vmo-role", "sponsor");
+    fill(tab, "pmo-vmo-organisation", "Acme");
+    // The lowest option of one question per factor: every factor scores 0, so the
+    // index is 0 and the result a PMO, whatever the weights.
+    for (q, o) in [
+        ("maturity-standards", "ad-hoc"),
+        ("objective-success-measure", "on-plan"),
+        ("authority-funding-decisions", "elsewhere"),
+        ("alignment-strategy-link", "no-link"),
+    ] {
+        choose(tab, q, o);
+    }
+    js(
+        tab,
+        "document.querySelector('input[data-question=\"maturity-capacity-planning\"][data-skip]').click()",
+    );
+    fill(tab, "pmo-vmo-q0-note", "Handbook \"v2\"\nsince 2021");
+    assert_eq!(
+        js(
+            tab,
+            "document.getElementById('pmo-vmo-progress').textContent"
+        ),
+        "4 of 16 answered, 1 skipped"
+    );
+}
+
 #[test]
 fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
     let Some(bin) = skip_without_chromium() else {
@@ -266,36 +301,7 @@ fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
         "0 of 16 answered"
     );
 
-    // The name by real key events, the rest through the DOM.
-    tab.find_element("#pmo-vmo-respondent")
-        .unwrap()
-        .click()
-        .unwrap();
-    tab.type_str("Zoë Doe").unwrap();
-    fill(&tab, "pmo-vmo-role", "sponsor");
-    fill(&tab, "pmo-vmo-organisation", "Acme");
-    // The lowest option of one question per factor: every factor scores 0, so the
-    // index is 0 and the result a PMO, whatever the weights.
-    for (q, o) in [
-        ("maturity-standards", "ad-hoc"),
-        ("objective-success-measure", "on-plan"),
-        ("authority-funding-decisions", "elsewhere"),
-        ("alignment-strategy-link", "no-link"),
-    ] {
-        choose(&tab, q, o);
-    }
-    js(
-        &tab,
-        "document.querySelector('input[data-question=\"maturity-capacity-planning\"][data-skip]').click()",
-    );
-    fill(&tab, "pmo-vmo-q0-note", "Handbook \"v2\"\nsince 2021");
-    assert_eq!(
-        js(
-            &tab,
-            "document.getElementById('pmo-vmo-progress').textContent"
-        ),
-        "4 of 16 answered, 1 skipped"
-    );
+    fill_in(&tab);
 
     // A reload keeps everything (localStorage, keyed by rubric id and version).
     tab.reload(false, None)
@@ -388,7 +394,7 @@ fn evil_rubric(dir: &Path) -> PathBuf {
         .replacen("id = \"pmo-vmo\"", "id = \"evil\"", 1)
         .replacen(
             "text = \"How consistently",
-            &format!("text = {}", toml_str(EVIL_TEXT)).trim_end_matches('"'),
+            format!("text = {}", toml_str(EVIL_TEXT)).trim_end_matches('"'),
             1,
         )
         .replacen(
