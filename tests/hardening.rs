@@ -1596,6 +1596,9 @@ fn small_junit_message_keeps_a_newline() {
         msg.contains("first\nsecond") || body.contains("first\nsecond"),
         "message {msg:?}, body {body:?}"
     );
+    // The attribute itself: a raw newline would be read back as a space, so it is
+    // written as `\n`, on one line.
+    assert!(msg.contains(r"`first\nsecond`"), "message {msg:?}");
 }
 
 /// Smaller: a zero-width space in an answer is shown escaped in the error message.
