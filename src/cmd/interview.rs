@@ -549,7 +549,12 @@ impl Prompter for TermPrompter {
         let w = self.width();
         let q = view.question;
         let mut block = String::new();
-        block.push_str(&style(view.progress()).for_stderr().cyan().to_string());
+        block.push_str(
+            &style(printable_line(&view.progress()))
+                .for_stderr()
+                .cyan()
+                .to_string(),
+        );
         block.push('\n');
         block.push_str(&style(wrap(&q.text, w, "")).for_stderr().bold().to_string());
         if let Some(help) = q.help.as_deref().filter(|h| !h.trim().is_empty()) {
