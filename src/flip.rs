@@ -107,6 +107,8 @@ fn factor_score(
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::scoring::evaluate;
 
@@ -272,9 +274,10 @@ mod tests {
              [scoring]\nhybrid-from = 40.0\nvmo-from = 60.0\n",
         );
         for f in ["a", "b"] {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "[[factor]]\nid = \"{f}\"\ntitle = \"{f}\"\nweight = 1.0\n"
-            ));
+            );
         }
         let scores = [
             (61, 75),
@@ -286,16 +289,18 @@ mod tests {
         ];
         for (i, (lo, hi)) in scores.iter().enumerate() {
             let (f, n) = (["a", "b"][i / 3], i % 3 + 1);
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "[[question]]\nid = \"{f}{n}\"\nfactor = \"{f}\"\ntext = \"?\"\n\
                  [[question.option]]\nid = \"lo\"\nlabel = \"Lo\"\nscore = {lo}\n\
                  [[question.option]]\nid = \"hi\"\nlabel = \"Hi\"\nscore = {hi}\n"
-            ));
+            );
         }
         for band in ["pmo", "hybrid", "vmo"] {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "[recommendation.{band}]\ntitle = \"T\"\nsummary = \"S\"\nnext-steps = [\"N\"]\n"
-            ));
+            );
         }
         LoadedRubric::from_str("tie.toml", &text).unwrap()
     }

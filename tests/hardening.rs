@@ -1692,7 +1692,8 @@ fn small_many_ignored_columns_make_a_short_warning() {
     let mut header = csv_header();
     let mut row = csv_row("Ann");
     for i in 0..300_000 {
-        header.push_str(&format!(",x{i}"));
+        header.push_str(",x");
+        header.push_str(&i.to_string());
         row.push(',');
     }
     let p = write(dir.path(), "wide.csv", format!("{header}\n{row}\n"));

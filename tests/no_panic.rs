@@ -69,7 +69,7 @@ proptest! {
 // breaks out of a comment in `init`'s blank sheet.
 // ---------------------------------------------------------------------------
 
-use pmo_vmo::render::{self, Sink, Style};
+use pmo_vmo::render::{self, Style};
 
 /// What a terminal would act on, or what hides a difference: control characters
 /// (but newline and tab), bidi embeddings, overrides and isolates, the zero-width
