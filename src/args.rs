@@ -223,6 +223,23 @@ pub enum WorkshopFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline: a sheet, a folder of sheets, or a survey export (several sheets
+    /// are compared as a group)
+    #[arg(value_name = "BEFORE")]
+    pub before: PathBuf,
+    /// The follow-up, read the same way
+    #[arg(value_name = "AFTER")]
+    pub after: PathBuf,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = WorkshopFormat::Table)]
+    pub format: WorkshopFormat,
+    /// Format of a side read from stdin (`-`)
+    #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
+    pub input_format: InputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub sheets: SheetArgs,

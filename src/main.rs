@@ -38,6 +38,8 @@ enum Command {
     Check(args::CheckArgs),
     /// One group result from many respondents, with where they disagree
     Workshop(args::WorkshopArgs),
+    /// Compare a follow-up assessment with its baseline: what moved
+    Compare(args::CompareArgs),
     /// Write a self-contained HTML report (chart, tables, agenda, notes); never overwrites without --force
     Report(args::ReportArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
@@ -74,6 +76,7 @@ fn run(settings: &Settings, command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Check(a) => cmd::check::run(settings, a),
         Command::Workshop(a) => cmd::workshop::run(settings, a),
         Command::Report(a) => cmd::report::run(settings, a),
+        Command::Compare(a) => cmd::compare::run(settings, a),
         Command::Init(a) => cmd::init::run(settings, a),
         Command::Interview(a) => cmd::interview::run(settings, a),
         Command::Rubric(c) => cmd::rubric::run(settings, c),

@@ -2,7 +2,9 @@
 //! need every sheet at once (workshop, report).
 
 use pmo_vmo::LoadedRubric;
-use pmo_vmo::input::{self, ResolvedSheet};
+use std::path::PathBuf;
+
+use pmo_vmo::input::{self, ResolvedSheet, SheetFormat};
 use pmo_vmo::result::{SheetResult, run_keeping_sheets};
 
 use crate::args::SheetArgs;
@@ -16,7 +18,17 @@ pub fn load_members(
     rubric: &LoadedRubric,
     sheets: &SheetArgs,
 ) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
-    let inputs = input::expand(&sheets.paths, sheets.input_format.into());
+    load_paths(settings, rubric, &sheets.paths, sheets.input_format.into())
+}
+
+/// [`load_members`] for paths given some other way (`compare`'s two sides).
+pub fn load_paths(
+    settings: &Settings,
+    rubric: &LoadedRubric,
+    paths: &[PathBuf],
+    stdin_format: SheetFormat,
+) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
+    let inputs = input::expand(paths, stdin_format);
     // The same loading as `check`: survey exports give one member per row.
     let (outcomes, warnings) = run_keeping_sheets(rubric, &inputs);
     for w in &warnings {

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod common;
+pub mod compare;
 pub mod init;
 pub mod interview;
 pub mod report;

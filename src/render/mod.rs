@@ -16,6 +16,7 @@ use crate::rubric::LoadedRubric;
 pub mod blank_sheet;
 pub mod check;
 pub mod clean;
+pub mod compare;
 pub mod csv;
 pub mod json;
 pub mod markdown;
