@@ -243,10 +243,11 @@ pub struct CompareArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub sheets: SheetArgs,
-    /// The HTML file to write (`-`: stdout)
+    /// The HTML file to write (`-`: stdout); a link is followed to its file, a pipe
+    /// or device is written into
     #[arg(long, short, value_name = "FILE.html")]
     pub output: PathBuf,
-    /// Replace the file if it exists
+    /// Replace the file if it exists (keeping its mode)
     #[arg(long)]
     pub force: bool,
 }
@@ -265,7 +266,7 @@ pub struct InterviewArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Continue a saved sheet from its first unanswered question; without -o the
-    /// answers are saved back to it
+    /// answers are saved back to it (through a link, keeping a TOML sheet's comments)
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
     /// The respondent's name (not asked when given)

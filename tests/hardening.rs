@@ -290,11 +290,13 @@ fn mentions_size(err: &str) -> bool {
     .any(|w| e.contains(w))
 }
 
+/// The temporary files a write leaves in `dir`: `.NAME.XXXX.tmp` (and the older
+/// `.pmo-vmoXXXX.tmp`).
 fn tmp_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".pmo-vmo") && n.ends_with(".tmp"))
+        .filter(|n| n.starts_with('.') && n.ends_with(".tmp"))
         .collect()
 }
 
@@ -1506,7 +1508,7 @@ fn p17_folder_walk_warns_once_about_files_it_cannot_read() {
 // Smaller points
 // ---------------------------------------------------------------------------
 
-/// Smaller: SIGTERM while `report` writes leaves no `.pmo-vmo*.tmp` behind.
+/// Smaller: SIGTERM while `report` writes leaves no `.r.html.XXXX.tmp` behind.
 /// Timing-dependent: the report is made big (a 20,000-row export) so the window in
 /// which the temporary file exists is wide; the test waits for the temporary file to
 /// appear and then sends SIGTERM. If the report finishes before the temporary file

@@ -216,3 +216,28 @@ proptest! {
         }
     }
 }
+
+/// The bad-input corpus (`tests/fixtures/bad-sheets`: a UTF-16 sheet, a JSON
+/// sheet cut short) and an endless input: each refused with an error naming it.
+#[test]
+fn bad_files_and_endless_input_are_refused_by_name() {
+    let rubric = LoadedRubric::embedded().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-sheets");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 2, "{paths:?}");
+    #[cfg(unix)]
+    paths.push("/dev/zero".into());
+    for p in &paths {
+        let inputs = pmo_vmo::input::expand(std::slice::from_ref(p), SheetFormat::Toml);
+        let b = pmo_vmo::Batch::run(&rubric, &inputs);
+        assert!(b.results.is_empty(), "{p:?} was scored");
+        assert_eq!(b.errors.len(), 1, "{p:?}");
+        let shown = b.errors[0].to_string();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(shown.contains(&name), "{shown}");
+    }
+}

@@ -57,7 +57,9 @@ pub fn run(settings: &Settings, args: &InitArgs) -> Result<ExitStatus> {
             "{} already exists; not overwriting it (choose another -o path)",
             path.display()
         ),
-        other => other.with_context(|| format!("could not write {}", path.display()))?,
+        other => other
+            .map(drop)
+            .with_context(|| format!("could not write {}", path.display()))?,
     }
     let shown = printable_line(&path.display().to_string()).into_owned();
     eprintln!(

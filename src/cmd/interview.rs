@@ -84,14 +84,21 @@ fn sheet_format(path: &Path) -> Option<SheetFormat> {
 
 /// Writes the sheet to a temporary file in the output's folder, then renames it
 /// over the output: a crash leaves the previous sheet or the new one, never half.
+/// A link is followed (its target gets the answers, the link stays), and a
+/// resumed TOML sheet is edited in place: its comments and layout stay.
 ///
 /// It only ever replaces its own file: the first save of a new sheet refuses a file
 /// that appeared meanwhile, and later saves refuse a file someone else has written
 /// since (two people started `interview` in the same folder). Then the answers go
 /// to a free name beside it instead, and the save fails with a [`Conflict`].
 struct Saver {
+    /// The sheet as named on the command line (a link, maybe), for messages.
     path: PathBuf,
+    /// Where it is written: `path` with its links followed.
+    real: PathBuf,
     format: SheetFormat,
+    /// The resumed TOML document, whose comments and layout each save keeps.
+    original: Option<toml_edit::DocumentMut>,
     /// The identity of the file this interview last wrote (or resumed).
     claimed: std::cell::Cell<Option<FileId>>,
 }
@@ -148,15 +155,28 @@ impl Saver {
     /// change made while the first prompts were open is not overwritten).
     fn new(path: PathBuf, format: SheetFormat, claimed: Option<FileId>) -> Saver {
         Saver {
+            real: pmo_vmo::atomic::resolve(&path),
             path,
             format,
+            original: None,
             claimed: std::cell::Cell::new(claimed),
         }
     }
 
+    /// Saves over `original`'s text (a resumed TOML sheet), keeping its comments.
+    fn keeping(mut self, original: Option<&str>) -> Saver {
+        if self.format == SheetFormat::Toml {
+            self.original = original.and_then(|t| t.parse().ok());
+        }
+        self
+    }
+
     fn save(&self, sheet: &Sheet) -> io::Result<()> {
         let text = match self.format {
-            SheetFormat::Toml => sheet.to_toml(),
+            SheetFormat::Toml => match &self.original {
+                Some(doc) => sheet.to_toml_over(doc),
+                None => sheet.to_toml(),
+            },
             SheetFormat::Json => {
                 let mut s = serde_json::to_string_pretty(sheet).map_err(io::Error::other)?;
                 s.push('\n');
@@ -173,8 +193,8 @@ impl Saver {
         let mut saved = lock_saved();
         // Written beside the sheet with its mode kept (a new one gets the mode a plain
         // new file would), synced; then linked in below.
-        let staged = pmo_vmo::atomic::stage(&self.path, text.as_bytes())?;
-        let now = file_id(&self.path);
+        let staged = pmo_vmo::atomic::stage(&self.real, text.as_bytes())?;
+        let now = file_id(&self.real);
         let ours = match (self.claimed.get(), now) {
             // Our file, as we left it: replace it.
             (Some(c), Some(now)) => c == now,
@@ -202,7 +222,7 @@ impl Saver {
         };
         if let Some(staged) = unlinked {
             // Someone else's file: the answers go to a free name beside it.
-            let beside = free_name(&self.path);
+            let beside = free_name(&self.real);
             staged.create_at(&beside)?;
             saved.path = Some(beside.clone());
             return Err(io::Error::other(Conflict {
@@ -212,7 +232,7 @@ impl Saver {
             }));
         }
         saved.path = Some(self.path.clone());
-        self.claimed.set(file_id(&self.path));
+        self.claimed.set(file_id(&self.real));
         Ok(())
     }
 }
@@ -247,7 +267,12 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     console::set_colors_enabled(settings.color);
     let rubric = settings.load_rubric(None)?;
 
-    let (claimed, mut base, choices) = resumed_sheet(&rubric, args.resume.as_deref())?;
+    let Resumed {
+        claimed,
+        sheet: mut base,
+        choices,
+        text,
+    } = resumed_sheet(&rubric, args.resume.as_deref())?;
     let (output, format) = output_sheet(args)?;
     remember_command(settings, &output);
     ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
@@ -259,7 +284,7 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
         .or_else(stop_on_interrupt)?;
     ask_who(&mut prompter, args, &mut base)?;
 
-    let saver = Saver::new(output.clone(), format, claimed);
+    let saver = Saver::new(output.clone(), format, claimed).keeping(text.as_deref());
     let mut interview = Interview::new(&rubric, base, choices);
     // Saved at once, so that the file is there (and claimed) from the start.
     saver
@@ -279,14 +304,22 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// A sheet to continue, or a fresh one.
+#[derive(Default)]
+struct Resumed {
+    /// The identity of its file when it was read.
+    claimed: Option<FileId>,
+    sheet: Sheet,
+    choices: Vec<Option<usize>>,
+    /// A TOML sheet's text, which each save keeps (its comments and layout).
+    text: Option<String>,
+}
+
 /// The sheet being resumed, validated like any other, with the claim on its
-/// file; a fresh sheet without `--resume`.
-fn resumed_sheet(
-    rubric: &LoadedRubric,
-    resume: Option<&Path>,
-) -> Result<(Option<FileId>, Sheet, Vec<Option<usize>>)> {
+/// file and its text; a fresh sheet without `--resume`.
+fn resumed_sheet(rubric: &LoadedRubric, resume: Option<&Path>) -> Result<Resumed> {
     let Some(path) = resume else {
-        return Ok((None, Sheet::default(), Vec::new()));
+        return Ok(Resumed::default());
     };
     let format = sheet_format(path).with_context(|| {
         format!(
@@ -301,7 +334,14 @@ fn resumed_sheet(
     for w in &resolved.warnings {
         term::warn(w);
     }
-    Ok((claimed, resolved.sheet, resolved.choices))
+    // Kept only to write a TOML sheet back over itself.
+    let text = (format == SheetFormat::Toml).then_some(text);
+    Ok(Resumed {
+        claimed,
+        sheet: resolved.sheet,
+        choices: resolved.choices,
+        text,
+    })
 }
 
 /// Where the answers go, and in which format; refuses to overwrite a sheet
@@ -861,5 +901,44 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).unwrap())
                 .unwrap();
         assert_eq!(back, sheet);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_saver_writes_through_a_link_and_keeps_the_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("elsewhere")).unwrap();
+        let target = dir.path().join("elsewhere/s.toml");
+        let text = "#:schema ../schema/sheet.schema.json\n# our own note\nrubric = \"pmo-vmo\"\n\n[answers]\n# confirmed with the PMO\nq1 = \"a\"\n";
+        std::fs::write(&target, text).unwrap();
+        let link = dir.path().join("s.toml");
+        std::os::unix::fs::symlink("elsewhere/s.toml", &link).unwrap();
+        let saver = Saver::new(link.clone(), SheetFormat::Toml, file_id(&link)).keeping(Some(text));
+        let mut sheet = Sheet {
+            rubric: "pmo-vmo".into(),
+            ..Sheet::default()
+        };
+        sheet.answers.insert("q1".into(), "a".into());
+        sheet.answers.insert("q2".into(), "b".into());
+        saver.save(&sheet).unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        let saved = std::fs::read_to_string(&target).unwrap();
+        assert_eq!(
+            saved,
+            format!("{text}q2 = \"b\"\n"),
+            "comments and order kept, the new answer added"
+        );
+        // A second save goes through the link again (the claim is the target's).
+        sheet.answers.insert("q2".into(), "c".into());
+        saver.save(&sheet).unwrap();
+        assert!(
+            std::fs::read_to_string(&target)
+                .unwrap()
+                .contains("q2 = \"c\"")
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("elsewhere"))
+            .unwrap()
+            .collect();
+        assert_eq!(names.len(), 1, "no temporary file left");
     }
 }

@@ -34,6 +34,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         inputs.as_slice(),
         [Input::File(_, SheetFormat::Toml | SheetFormat::Json)
             | Input::Stdin(SheetFormat::Toml | SheetFormat::Json)
+            | Input::Piped(_)
             | Input::Bad(_)]
     );
     let mut sink = render::sink(format, &rubric, style, single, out);

@@ -16,4 +16,4 @@ pub mod warning;
 pub use paths::{Input, expand, format_of};
 pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
 pub use stream::{Event, load, stream};
-pub use warning::{Skip, Warning};
+pub use warning::{Skip, Special, Warning};

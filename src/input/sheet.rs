@@ -145,6 +145,63 @@ impl Sheet {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+
+    /// Writes the sheet into `original` (the TOML document it was resumed from),
+    /// changing only values: comments (a `#:schema` line, `init`'s question list, a
+    /// consultant's own), key order and formatting stay as they were. An answer the
+    /// sheet no longer has becomes `""` (skipped) where its key was; a new one goes
+    /// at the end of `[answers]`. Notes and expectations are left as written.
+    pub fn to_toml_over(&self, original: &toml_edit::DocumentMut) -> String {
+        let mut doc = original.clone();
+        let root = doc.as_table_mut();
+        set_str(root, "rubric", &self.rubric);
+        let who = [
+            ("rubric-version", &self.rubric_version),
+            ("respondent", &self.respondent),
+            ("role", &self.role),
+            ("organisation", &self.organisation),
+        ];
+        for (key, value) in who {
+            if let Some(v) = value {
+                set_str(root, key, v);
+            }
+        }
+        let answers = root
+            .entry("answers")
+            .or_insert_with(toml_edit::table)
+            .as_table_like_mut();
+        let Some(answers) = answers else {
+            // `answers` that is not a table cannot have been read as a sheet.
+            return self.to_toml();
+        };
+        let keys: Vec<String> = answers.iter().map(|(k, _)| k.to_string()).collect();
+        for key in keys {
+            let answer = self.answers.get(&key).map_or("", String::as_str);
+            set_str(answers, &key, answer);
+        }
+        for (key, answer) in &self.answers {
+            if !answers.contains_key(key) {
+                answers.insert(key, toml_edit::value(answer.as_str()));
+            }
+        }
+        doc.to_string()
+    }
+}
+
+/// Sets `key` to the string `value`, keeping the spaces and comment around the
+/// old value; adds the key when it is missing.
+fn set_str(table: &mut dyn toml_edit::TableLike, key: &str, value: &str) {
+    match table.get_mut(key).and_then(toml_edit::Item::as_value_mut) {
+        Some(v) if v.as_str() == Some(value) => {}
+        Some(v) => {
+            let decor = v.decor().clone();
+            *v = toml_edit::Value::from(value);
+            *v.decor_mut() = decor;
+        }
+        None => {
+            table.insert(key, toml_edit::value(value));
+        }
+    }
 }
 
 /// Points an error about `section.key` of a sheet at its line (at the key itself
@@ -438,5 +495,55 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.key.as_deref(), Some("rubric"));
         assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn a_sheet_written_over_its_document_keeps_comments_and_order() {
+        let original = "#:schema ../schema/sheet.schema.json\n\
+            # about this sheet\n\
+            rubric = \"pmo-vmo\"\n\
+            respondent = \"\"  # who answered\n\
+            \n\
+            [answers]\n\
+            # confirmed with the PMO\n\
+            b = \"yes\"\n\
+            # a question\n\
+            a = \"\"\n\
+            c = \"old\"\n\
+            \n\
+            [notes]\n\
+            b = \"see the minutes\"\n";
+        let doc: toml_edit::DocumentMut = original.parse().unwrap();
+        let sheet = Sheet {
+            rubric: "pmo-vmo".into(),
+            rubric_version: Some("1.0.0".into()),
+            respondent: Some("Ana".into()),
+            answers: [("a", "x"), ("b", "yes"), ("d", "new")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Sheet::default()
+        };
+        let text = sheet.to_toml_over(&doc);
+        let want = "#:schema ../schema/sheet.schema.json\n\
+            # about this sheet\n\
+            rubric = \"pmo-vmo\"\n\
+            respondent = \"Ana\"  # who answered\n\
+            rubric-version = \"1.0.0\"\n\
+            \n\
+            [answers]\n\
+            # confirmed with the PMO\n\
+            b = \"yes\"\n\
+            # a question\n\
+            a = \"x\"\n\
+            c = \"\"\n\
+            d = \"new\"\n\
+            \n\
+            [notes]\n\
+            b = \"see the minutes\"\n";
+        assert_eq!(text, want);
+        let back = Sheet::parse(&Origin::from("s"), &text, SheetFormat::Toml).unwrap();
+        assert_eq!(back.answers["a"], "x");
+        assert_eq!(back.notes["b"], "see the minutes");
     }
 }

@@ -12,7 +12,6 @@ mod header;
 mod lines;
 mod sniff;
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -22,7 +21,7 @@ pub use header::{Column, HeaderMap, Row, normalise, normalise_into};
 use lines::Lines;
 
 use crate::diag::InputError;
-use crate::input::decode::io_reason;
+use crate::input::decode::{Opened, io_reason, open_input};
 use crate::input::sheet::ResolvedSheet;
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
@@ -37,15 +36,13 @@ pub struct CsvSheets<'r, R: Read> {
     done: bool,
 }
 
-/// Opens an export file and maps its header row.
-pub fn open<'r>(rubric: &'r LoadedRubric, path: &Path) -> Result<CsvSheets<'r, File>, InputError> {
-    let source = Origin::from(path);
-    if path.is_dir() {
-        return Err(InputError::new(source, "is a folder, expected a file"));
-    }
-    let file = File::open(path)
-        .map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
-    from_reader(rubric, source, file)
+/// Opens an export file and maps its header row (a pipe nobody writes to is
+/// refused, as [`open_input`] says).
+pub fn open<'r>(
+    rubric: &'r LoadedRubric,
+    path: &Path,
+) -> Result<CsvSheets<'r, Opened>, InputError> {
+    from_reader(rubric, Origin::from(path), open_input(path)?)
 }
 
 /// Reads an export from any reader (stdin, a string in tests); `source` names it.
