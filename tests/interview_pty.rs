@@ -472,3 +472,54 @@ fn notes_are_saved_at_once_kept_on_resume_shown_in_the_review_and_editable() {
     assert!(s.choices.iter().all(Option::is_some));
     assert_eq!(files_in(dir.path()), ["acme.toml"]);
 }
+
+/// Rubric text reaches the terminal cleaned (issue 11, point 4): a rubric whose
+/// title, factor, question, help and option label hold a window-title sequence, a
+/// screen clear and a right-to-left override shows them as escapes, never raw.
+#[test]
+fn hostile_rubric_text_is_shown_escaped() {
+    let dir = tempdir();
+    let hostile = r"\u001b]0;pwned\u0007\u001b[2J\u202Eevil";
+    let mut text = include_str!("../questionnaires/pmo-vmo.toml").to_string();
+    for (from, to) in [
+        (
+            "title = \"PMO or VMO",
+            format!("title = \"T{hostile} PMO or VMO"),
+        ),
+        (
+            "title = \"Maturity of project management\"",
+            format!("title = \"Maturity{hostile}\""),
+        ),
+        (
+            "label = \"Each project runs its own way\"",
+            format!("label = \"Own way{hostile}\""),
+        ),
+    ] {
+        assert!(text.contains(from), "the default rubric has no {from:?}");
+        text = text.replacen(from, &to, 1);
+    }
+    std::fs::write(dir.path().join("hostile.toml"), text).unwrap();
+    let mut p = spawn(
+        dir.path(),
+        &[
+            "--rubric",
+            "hostile.toml",
+            "--respondent",
+            "A",
+            "--role",
+            "B",
+        ],
+    );
+    see(&mut p, "1/16 · ");
+    see(&mut p, "Your answer");
+    // The first option, whose label is hostile: the answered line shows it too.
+    p.send(ENTER);
+    see(&mut p, "2/16 · ");
+    p.send(CTRL_C);
+    let (out, _) = finish(&mut p);
+    for raw in ["\x1b]0;pwned", "\x1b[2J", "\u{202e}", "\x07"] {
+        assert!(!out.contains(raw), "{raw:?} reached the terminal: {out:?}");
+    }
+    assert!(out.contains(r"Maturity\u{1b}]0;pwned\u{7}"), "{out:?}");
+    assert!(out.contains(r"Own way\u{1b}"), "{out:?}");
+}

@@ -19,6 +19,8 @@ use pmo_vmo::input::{format_of, load_text};
 use pmo_vmo::interview::{
     AskView, FactorView, Interview, InterviewError, Prompter, ReviewEntry, ReviewStep, Step,
 };
+use pmo_vmo::render::clean::{printable, printable_line};
+use pmo_vmo::render::words::count;
 use pmo_vmo::render::{Style, table};
 
 use crate::args::InterviewArgs;
@@ -495,7 +497,12 @@ const EDIT_NOTE: &str = "Edit the note…";
 fn question_block(view: &AskView<'_>, w: usize) -> String {
     let q = view.question;
     let mut block = String::new();
-    block.push_str(&style(view.progress()).for_stderr().cyan().to_string());
+    block.push_str(
+        &style(printable_line(&view.progress()))
+            .for_stderr()
+            .cyan()
+            .to_string(),
+    );
     block.push('\n');
     block.push_str(&style(wrap(&q.text, w, "")).for_stderr().bold().to_string());
     if let Some(help) = q.help.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -508,12 +515,15 @@ fn question_block(view: &AskView<'_>, w: usize) -> String {
     block
 }
 
-/// A note on one line, for showing and editing in a one-line prompt.
+/// A note on one line, cleaned for the terminal, for showing and editing in a
+/// one-line prompt.
 fn one_line(text: &str) -> String {
-    text.split(['\r', '\n'])
+    let joined = text
+        .split(['\r', '\n'])
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
-        .join(" / ")
+        .join(" / ");
+    printable_line(&joined).into_owned()
 }
 
 impl TermPrompter {
@@ -538,18 +548,23 @@ impl TermPrompter {
         let r = &rubric.rubric;
         let w = self.width();
         let mut out = String::new();
-        out.push_str(&style(&r.title).for_stderr().bold().to_string());
+        out.push_str(
+            &style(printable_line(&r.title))
+                .for_stderr()
+                .bold()
+                .to_string(),
+        );
         out.push('\n');
         if !r.description.is_empty() {
             out.push_str(&wrap(&r.description, w, ""));
         }
         out.push('\n');
         let how = format!(
-            "{} questions in {} parts. Use ↑/↓ and Enter to answer, Esc to go back, \
+            "{} in {}. Use ↑/↓ and Enter to answer, Esc to go back, \
              Ctrl-C to stop; \"Add a note\" keeps the evidence for an answer. Every answer \
              and note is saved at once to {}{}.",
-            r.question.len(),
-            r.factor.len(),
+            count(r.question.len(), "question", "questions"),
+            count(r.factor.len(), "part", "parts"),
             output.display(),
             if resumed {
                 ", and the interview picks up at the first unanswered question"
@@ -589,6 +604,8 @@ impl TermPrompter {
             Step::Skip => "skipped",
             Step::Back | Step::Note(_) => return Ok(()),
         };
+        let answer = printable_line(answer);
+        let answer = answer.as_ref();
         let w = self.width();
         let lead = format!("✔ {}/{} ", view.position, view.total);
         let room = w.saturating_sub(lead.chars().count() + answer.chars().count() + 3);
@@ -619,8 +636,11 @@ impl Prompter for TermPrompter {
         let w = self.width();
         let f = view.factor;
         let head = format!(
-            "Part {}/{} · {} ({} questions)",
-            view.number, view.count, f.title, view.questions
+            "Part {}/{} · {} ({})",
+            view.number,
+            view.count,
+            f.title,
+            count(view.questions, "question", "questions")
         );
         let mut out = String::new();
         if !std::mem::take(&mut self.fresh) {
@@ -812,18 +832,22 @@ fn item_width(w: usize) -> usize {
     w.saturating_sub(8).max(10)
 }
 
-/// Wraps text to `width` columns with an indent; ends with a newline.
+/// Wraps text to `width` columns with an indent; ends with a newline. The text
+/// (from the rubric, mostly) is cleaned for the terminal first.
 fn wrap(text: &str, width: usize, indent: &str) -> String {
     let opts = textwrap::Options::new(width.max(indent.len() + 10))
         .initial_indent(indent)
         .subsequent_indent(indent);
-    let mut s = textwrap::fill(text.trim(), opts);
+    let mut s = textwrap::fill(printable(text.trim()).as_ref(), opts);
     s.push('\n');
     s
 }
 
-/// Cuts text to `width` columns, ending with "…" when cut.
+/// Cuts text to `width` columns, ending with "…" when cut. The text (an option
+/// label, a question) is cleaned for the terminal and kept to one line first.
 fn fit(text: &str, width: usize) -> String {
+    let text = printable_line(text);
+    let text = text.as_ref();
     if console::measure_text_width(text) <= width {
         return text.to_string();
     }
