@@ -874,6 +874,16 @@ mod tests {
     }
 
     #[test]
+    fn a_note_is_shown_on_one_line_without_terminal_escapes() {
+        let shown = one_line("Handbook\r\n\n\u{1b}]0;pwned\u{7} v2");
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\n'),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with("Handbook / "), "{shown:?}");
+    }
+
+    #[test]
     fn fit_cuts_long_text_with_an_ellipsis() {
         assert_eq!(fit("short", 10), "short");
         let cut = fit("a rather long answer label", 10);
