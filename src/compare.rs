@@ -127,9 +127,9 @@ fn side_date(members: &Members) -> (Option<String>, usize) {
     (latest, members.len() - dates.len())
 }
 
-/// The sheet's date as `YYYY-MM-DD`. MERGE: sheets gain `date` on the form branch.
-fn sheet_date(_s: &ResolvedSheet) -> Option<String> {
-    None
+/// The sheet's date as `YYYY-MM-DD`.
+fn sheet_date(s: &ResolvedSheet) -> Option<String> {
+    s.sheet.date.map(|d| d.to_string())
 }
 
 /// One side's result: the sheet's own, or the group's.
@@ -412,6 +412,26 @@ mod tests {
             ),
             ("b1", "mid", true)
         );
+    }
+
+    #[test]
+    fn a_side_is_dated_by_its_sheet_or_its_latest_sheet() {
+        let r = crate::scoring::tests::small();
+        let dated = |name: &str, day: Option<&str>| {
+            let (mut s, res) = member(&r, name, [0, 0, 0]);
+            s.sheet.date = day.map(|d| crate::input::SheetDate::parse(d).unwrap());
+            (s, res)
+        };
+        let before = [dated("Ana", Some("2026-05-02"))];
+        let after = [
+            dated("Ana", Some("2026-11-25")),
+            dated("Bo", Some("2026-11-03")),
+            dated("Cy", None),
+        ];
+        let c = compare(&r, &before, &after).unwrap();
+        assert_eq!(c.before.date.as_deref(), Some("2026-05-02"));
+        assert_eq!(c.after.date.as_deref(), Some("2026-11-25"));
+        assert_eq!(c.after.undated, 1);
     }
 
     #[test]

@@ -3,25 +3,18 @@
 //! its target, and a pipe or device (`/dev/stdout`) is written into, never replaced.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
-use pmo_vmo::input::decode::io_reason;
 
 use crate::args::ReportArgs;
-use crate::cmd::common::load_members;
+use crate::cmd::common::{is_stdout, load_members, write_output};
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
-/// Paths that mean this process's standard output, written as `-` is (a link
-/// followed to a file that the shell has just emptied would otherwise be
-/// refused as existing, or renamed over).
-const STDOUT_PATHS: [&str; 4] = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
-
 pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let out = &args.output;
-    let to_stdout = STDOUT_PATHS.iter().any(|p| out.as_os_str() == *p);
+    let to_stdout = is_stdout(out);
     if out.is_dir() {
         bail!("{} is a folder; name the HTML file to write", out.display());
     }
@@ -49,7 +42,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         std::process::exit(130);
     })
     .context("could not install the Ctrl-C handler")?;
-    let wrote = write(out, html.as_bytes(), args.force)?;
+    let wrote = write_output(out, html.as_bytes(), args.force)?;
     let sheets = format!(
         "{} answer sheet{}",
         members.len(),
@@ -66,16 +59,4 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     };
     let _ = writeln!(std::io::stderr(), "{said}");
     Ok(status)
-}
-
-/// Writes the report whole, with the errors worded for the command line.
-fn write(out: &Path, html: &[u8], force: bool) -> Result<Wrote> {
-    match atomic::write(out, html, force) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-            "{} already exists; not overwriting it (pass --force to replace it)",
-            out.display()
-        ),
-        Err(e) => bail!("could not write {}: {}", out.display(), io_reason(&e)),
-        Ok(wrote) => Ok(wrote),
-    }
 }

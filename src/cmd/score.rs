@@ -149,7 +149,8 @@ impl Progress {
         }
         if let Some(bar) = &self.bar {
             bar.set_position(self.bytes);
-            bar.set_message(format!("{} sheets", self.sheets));
+            let sheets = usize::try_from(self.sheets).unwrap_or(usize::MAX);
+            bar.set_message(pmo_vmo::render::words::count(sheets, "sheet", "sheets"));
         }
     }
 

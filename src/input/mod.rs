@@ -6,6 +6,7 @@
 //! Nothing here scores or prints: a sheet leaves this layer resolved, or as an
 //! [`InputError`](crate::diag::InputError) that names where it came from.
 
+pub mod date;
 pub mod decode;
 pub mod export;
 pub mod paths;
@@ -13,6 +14,7 @@ pub mod sheet;
 pub mod stream;
 pub mod warning;
 
+pub use date::SheetDate;
 pub use paths::{Input, expand, format_of};
 pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
 pub use stream::{Event, load, stream};

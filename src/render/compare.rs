@@ -93,10 +93,11 @@ fn row(
             change_cell = change_cell.fg(Color::Red);
         }
     }
+    // Cleaned again (a date comes from a sheet) and long words cut, as every table.
     vec![
-        Cell::new(label),
-        Cell::new(before).set_alignment(CellAlignment::Right),
-        Cell::new(after).set_alignment(CellAlignment::Right),
+        super::table::text(&label),
+        super::table::text(&before).set_alignment(CellAlignment::Right),
+        super::table::text(&after).set_alignment(CellAlignment::Right),
         change_cell,
     ]
 }

@@ -71,6 +71,17 @@ impl<W: Write> Sink for TableSink<'_, W> {
     }
 }
 
+/// The longest word a table cell shows whole; a longer one is cut with "…"
+/// ([`crate::render::clean::cut_long_words`]), which keeps wrapping fast.
+pub const LONGEST_WORD: usize = 300;
+
+/// A cell of text from a rubric, a sheet or a file name: cleaned for the terminal
+/// and with over-long words cut. Every text cell of every table goes through here.
+pub fn text(s: &str) -> Cell {
+    use crate::render::clean::{cut_long_words, printable};
+    Cell::new(cut_long_words(&printable(s), LONGEST_WORD))
+}
+
 /// A table in the house style, fitted to `style.width`.
 /// Without a width (output piped), text-heavy tables are kept to 100 columns.
 pub fn new_table(style: Style) -> Table {
@@ -94,8 +105,8 @@ fn band_color(b: Band) -> Color {
     }
 }
 
-fn styled(text: impl ToString, style: Style, band: Option<Band>, bold: bool) -> Cell {
-    let mut c = Cell::new(text);
+fn styled(s: impl ToString, style: Style, band: Option<Band>, bold: bool) -> Cell {
+    let mut c = text(&s.to_string());
     if style.color {
         if let Some(b) = band {
             c = c.fg(band_color(b));
@@ -138,7 +149,8 @@ pub fn heading(r: &SheetResult) -> String {
     } else {
         format!("{} · {}", r.source, who.join(" "))
     };
-    crate::render::clean::printable_line(&line).into_owned()
+    let line = crate::render::clean::printable_line(&line);
+    crate::render::clean::cut_long_words(&line, LONGEST_WORD).into_owned()
 }
 
 /// The full, self-explaining table for one sheet; a provisional result says so
@@ -147,21 +159,8 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     let t = factor_table(rubric, r, style);
     let v = verdict_table(rubric, r, style);
     match crate::render::words::provisional_sentence(&r.evaluation) {
-        Some(p) => format!(
-            "{}
-{p}
-{t}
-{v}
-",
-            heading(r)
-        ),
-        None => format!(
-            "{}
-{t}
-{v}
-",
-            heading(r)
-        ),
+        Some(p) => format!("{}\n{p}\n{t}\n{v}\n", heading(r)),
+        None => format!("{}\n{t}\n{v}\n", heading(r)),
     }
 }
 
@@ -191,7 +190,7 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
             f.title.clone()
         };
         t.add_row(vec![
-            Cell::new(answered),
+            text(&answered),
             Cell::new(opt_factor_num(rubric, fi, fs.score)).set_alignment(CellAlignment::Right),
             Cell::new(super::setting_num(fs.weight)).set_alignment(CellAlignment::Right),
             styled(lean, style, b, false),
@@ -213,7 +212,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     let rec = rubric.rubric.recommendation.get(e.recommendation);
     let mut v = new_table(style);
     let label = |s: &str| styled(s, style, None, true);
-    v.add_row(vec![label("Index"), Cell::new(index_text(rubric, e))]);
+    v.add_row(vec![label("Index"), text(&index_text(rubric, e))]);
     v.add_row(vec![
         label("Recommendation"),
         styled(
@@ -229,7 +228,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
             crate::advice::Lead::Gates(_) => "Why",
             _ => "Summary",
         };
-        v.add_row(vec![label(name), Cell::new(lead.join("\n"))]);
+        v.add_row(vec![label(name), text(&lead.join("\n"))]);
     }
     v.add_row(vec![
         label("Margin"),
@@ -240,15 +239,19 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     ]);
     v.add_row(vec![
         label("Answered"),
-        Cell::new(format!("{} of {} questions", e.answered, e.questions)),
+        Cell::new(format!(
+            "{} of {}",
+            e.answered,
+            words::count(e.questions, "question", "questions")
+        )),
     ]);
     if !e.gates.is_empty() {
         let lines = words::fired_gate_lines(rubric, &e.gates, &r.advice, e.recommendation);
-        v.add_row(vec![label("Gates fired"), Cell::new(lines.join("\n"))]);
+        v.add_row(vec![label("Gates fired"), text(&lines.join("\n"))]);
     }
     v.add_row(vec![
         label("Flip"),
-        Cell::new(words::flip_sentence(rubric, r.flip.as_ref())),
+        text(&words::flip_sentence(rubric, r.flip.as_ref())),
     ]);
     let steps: Vec<String> = if e.provisional {
         vec![words::provisional_step(e)]
@@ -260,7 +263,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
             .collect()
     };
     if !steps.is_empty() {
-        v.add_row(vec![label("Next steps"), Cell::new(steps.join("\n"))]);
+        v.add_row(vec![label("Next steps"), text(&steps.join("\n"))]);
     }
     v
 }
@@ -316,8 +319,8 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     for r in results {
         let e = &r.evaluation;
         let mut row = vec![
-            Cell::new(crate::render::clean::printable(&r.source.to_string())),
-            Cell::new(crate::render::clean::printable(
+            text(&crate::render::clean::printable_line(&r.source.to_string())),
+            text(&crate::render::clean::printable_line(
                 r.respondent.as_deref().unwrap_or(""),
             )),
             Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),
@@ -364,8 +367,8 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
         format!(" · {provisional} provisional (too few answers for a firm result)")
     };
     format!(
-        "{t}\n{} sheets · {} · mean index {}{firm}\n",
-        results.len(),
+        "{t}\n{} · {} · mean index {}{firm}\n",
+        crate::render::words::count(results.len(), "sheet", "sheets"),
         counts.join(" · "),
         num(mean)
     )
