@@ -321,23 +321,27 @@ fn with_line(text: &str, key: &str, line: &str) -> String {
 }
 
 /// The answers of the in-transition example, in rubric order.
-const ANSWERS: [(&str, &str); 16] = [
+const ANSWERS: [(&str, &str); 20] = [
     ("maturity-standards", "documented"),
     ("maturity-delivery-track-record", "usually"),
     ("maturity-capacity-planning", "planned"),
     ("maturity-governance-reporting", "learning"),
+    ("maturity-value-risk", "delivery-risks"),
     ("objective-success-measure", "business-case"),
     ("objective-pressing-problem", "wrong-priorities"),
     ("objective-control-vs-speed", "balanced"),
     ("objective-transformation", "team-level"),
+    ("objective-funding-model", "in-year-reserve"),
     ("authority-funding-decisions", "office-advises"),
     ("authority-pm-mandate", "plan-owner"),
     ("authority-executive-sponsorship", "executive-team"),
     ("authority-stakeholder-buy-in", "mixed"),
+    ("authority-office-skills", "portfolio"),
     ("alignment-strategy-link", "mapped"),
     ("alignment-prioritisation", "value-score"),
     ("alignment-benefits-tracking", "occasionally"),
     ("alignment-portfolio-review", "half-yearly"),
+    ("alignment-benefits-ownership", "sponsor-informal"),
 ];
 
 fn csv_header() -> String {
@@ -537,7 +541,7 @@ mod pty {
             self.s.send(keys).expect("send keys");
         }
         pub fn at_question(&mut self, n: usize, keys: &str) {
-            self.see(&format!("{n}/16 · "));
+            self.see(&format!("{n}/20 · "));
             self.see("Your answer");
             self.send(keys);
         }
