@@ -152,7 +152,7 @@ fn the_default_rubric_makes_a_form_whose_export_scores() {
     let (rubric, record, csv) = run_harness(&node, dir.path(), None);
     assert_eq!(record["form"]["title"], rubric["title"]);
     let n = questions_once_with_labels_in_order(&rubric, &record).len();
-    assert_eq!(n, 16);
+    assert_eq!(n, 20);
     export_scores(None, &csv, n);
 }
 

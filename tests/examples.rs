@@ -156,7 +156,7 @@ fn form_writes_a_file_keeps_an_existing_one_and_replaces_it_with_force() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("wrote") && err.contains("16 questions"),
+        err.contains("wrote") && err.contains("20 questions"),
         "{err}"
     );
     let page = std::fs::read_to_string(&path).unwrap();

@@ -269,7 +269,7 @@ fn fill_in(tab: &Tab) {
             tab,
             "document.getElementById('pmo-vmo-progress').textContent"
         ),
-        "4 of 16 answered, 1 skipped"
+        "4 of 20 answered, 1 skipped"
     );
 }
 
@@ -291,14 +291,14 @@ fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
             &tab,
             "document.querySelectorAll('fieldset.question').length"
         ),
-        16
+        20
     );
     assert_eq!(
         js(
             &tab,
             "document.getElementById('pmo-vmo-progress').textContent"
         ),
-        "0 of 16 answered"
+        "0 of 20 answered"
     );
 
     fill_in(&tab);
@@ -323,7 +323,7 @@ fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
             &tab,
             "document.getElementById('pmo-vmo-progress').textContent"
         ),
-        "4 of 16 answered, 1 skipped"
+        "4 of 20 answered, 1 skipped"
     );
 
     // Save: a real click on the button downloads the sheet.

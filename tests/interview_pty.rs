@@ -114,7 +114,7 @@ fn see(p: &mut Pty, text: &str) {
 
 /// Waits for question `n`'s select, then presses `keys`.
 fn at_question(p: &mut Pty, n: usize, keys: &str) {
-    see(p, &format!("{n}/16 · "));
+    see(p, &format!("{n}/20 · "));
     see(p, "Your answer");
     p.send(keys);
 }
@@ -185,7 +185,7 @@ fn enter_through_to_the_end_on_a_60_column_terminal() {
     p.send("Ana Lima\r");
     see(&mut p, "Your role");
     p.send("sponsor\r");
-    for n in 1..=16 {
+    for n in 1..=20 {
         at_question(&mut p, n, ENTER);
     }
     see(&mut p, "Finish and show the recommendation");
@@ -212,7 +212,7 @@ fn enter_through_to_the_end_on_a_60_column_terminal() {
 
     let r = rubric();
     let s = load(&dir.path().join("pmo-vmo-answers.toml"));
-    assert_eq!(s.choices, vec![Some(0); 16]);
+    assert_eq!(s.choices, vec![Some(0); 20]);
     assert_eq!(s.sheet.respondent.as_deref(), Some("Ana Lima"));
     assert_eq!(s.sheet.role.as_deref(), Some("sponsor"));
     assert_eq!(
@@ -235,13 +235,13 @@ fn down_enter_picks_the_next_option_and_the_review_can_change_an_answer() {
     );
     at_question(&mut p, 1, &format!("{DOWN}{ENTER}"));
     at_question(&mut p, 2, &format!("{DOWN}{DOWN}{DOWN}{ENTER}"));
-    for n in 3..=16 {
+    for n in 3..=20 {
         at_question(&mut p, n, &format!("{DOWN}{DOWN}{DOWN}{DOWN}{ENTER}"));
     }
     // Review: the second line is question 1; change it to the first option.
     see(&mut p, "Finish and show the recommendation");
     p.send(format!("{DOWN}{ENTER}"));
-    see(&mut p, "1/16 · ");
+    see(&mut p, "1/20 · ");
     see(&mut p, "Back to the review");
     // The saved answer (option 2) is highlighted: Up once reaches option 1.
     p.send(format!("{UP}{ENTER}"));
@@ -252,7 +252,7 @@ fn down_enter_picks_the_next_option_and_the_review_can_change_an_answer() {
     assert!(out.contains("VMO ·"), "{out}");
 
     let s = load(&dir.path().join("sheet.toml"));
-    let mut want = vec![Some(4); 16];
+    let mut want = vec![Some(4); 20];
     want[0] = Some(0);
     want[1] = Some(3);
     assert_eq!(s.choices, want);
@@ -275,7 +275,7 @@ fn esc_and_the_back_item_return_to_the_previous_answer() {
     let (out, code) = finish(&mut p);
     assert_eq!(code, 130, "{out}");
     let s = load(&dir.path().join("pmo-vmo-answers.toml"));
-    let mut want = vec![None; 16];
+    let mut want = vec![None; 20];
     want[0] = Some(2);
     want[1] = Some(2);
     assert_eq!(s.choices, want);
@@ -288,16 +288,16 @@ fn skip_leaves_a_question_unanswered_in_a_colour_terminal() {
     let mut p = spawn_in_colour(dir.path(), &["--respondent", "Cy", "--role", "pm"]);
     // Five options, then "Not sure / skip".
     at_question(&mut p, 1, &format!("{}{ENTER}", DOWN.repeat(5)));
-    for n in 2..=16 {
+    for n in 2..=20 {
         at_question(&mut p, n, &format!("{DOWN}{DOWN}{ENTER}"));
     }
-    see(&mut p, "15 of 16 answered");
+    see(&mut p, "19 of 20 answered");
     see(&mut p, "Finish and show the recommendation");
     see(&mut p, "1. — skipped");
     p.send(ENTER);
     let (out, code) = finish(&mut p);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("15 of 16 questions"), "{out}");
+    assert!(out.contains("19 of 20 questions"), "{out}");
     assert!(has_sgr(&out), "a colour terminal gets colour: {out:?}");
     let s = load(&dir.path().join("pmo-vmo-answers.toml"));
     assert_eq!(s.choices[0], None);
@@ -337,7 +337,7 @@ fn ctrl_c_keeps_a_valid_partial_sheet_and_resume_completes_it() {
     at_question(&mut p, 6, ESC);
     // Back to 5, whose saved answer is the default.
     at_question(&mut p, 5, ENTER);
-    for n in 6..=16 {
+    for n in 6..=20 {
         at_question(&mut p, n, ENTER);
     }
     see(&mut p, "Finish and show the recommendation");
@@ -347,7 +347,7 @@ fn ctrl_c_keeps_a_valid_partial_sheet_and_resume_completes_it() {
     assert!(!out.contains("Your name"), "{out}");
     assert!(out.contains("Recommendation"), "{out}");
     let s = load(&path);
-    let mut want = vec![Some(0); 16];
+    let mut want = vec![Some(0); 20];
     want[..5].fill(Some(3));
     assert_eq!(s.choices, want);
     assert_eq!(s.sheet.respondent.as_deref(), Some("Di"));
@@ -406,7 +406,7 @@ fn ctrl_c_before_any_answer_writes_nothing() {
 
 /// Waits for the note prompt of question `n`, then types `text` and Enter.
 fn write_note(p: &mut Pty, n: usize, text: &str) {
-    see(p, &format!("Note for {n}/16"));
+    see(p, &format!("Note for {n}/20"));
     p.send(format!("{text}{ENTER}"));
 }
 
@@ -423,7 +423,7 @@ fn notes_are_saved_at_once_kept_on_resume_shown_in_the_review_and_editable() {
     at_question(&mut p, 1, &format!("{}{ENTER}", DOWN.repeat(6)));
     write_note(&mut p, 1, "Handbook \"v2\" since 2021");
     // The same question again, showing the note; Enter takes the first option.
-    see(&mut p, "1/16 · ");
+    see(&mut p, "1/20 · ");
     see(&mut p, "Note: Handbook \"v2\" since 2021");
     see(&mut p, "Edit the note");
     p.send(ENTER);
@@ -446,13 +446,13 @@ fn notes_are_saved_at_once_kept_on_resume_shown_in_the_review_and_editable() {
     // Resume: the notes stay; the review counts and marks them; a change from the
     // review can edit a note.
     let mut p = spawn(dir.path(), &["--resume", "acme.toml"]);
-    for n in 3..=16 {
+    for n in 3..=20 {
         at_question(&mut p, n, ENTER);
     }
-    see(&mut p, "16 of 16 answered, 2 notes");
+    see(&mut p, "20 of 20 answered, 2 notes");
     see(&mut p, "1. Each project runs its own way ✎");
     p.send(format!("{DOWN}{ENTER}"));
-    see(&mut p, "1/16 · ");
+    see(&mut p, "1/20 · ");
     see(&mut p, "Note: Handbook");
     // From the saved first option, six down is "Edit the note"; the old text is
     // there to extend.
@@ -510,11 +510,11 @@ fn hostile_rubric_text_is_shown_escaped() {
             "B",
         ],
     );
-    see(&mut p, "1/16 · ");
+    see(&mut p, "1/20 · ");
     see(&mut p, "Your answer");
     // The first option, whose label is hostile: the answered line shows it too.
     p.send(ENTER);
-    see(&mut p, "2/16 · ");
+    see(&mut p, "2/20 · ");
     p.send(CTRL_C);
     let (out, _) = finish(&mut p);
     for raw in ["\x1b]0;pwned", "\x1b[2J", "\u{202e}", "\x07"] {

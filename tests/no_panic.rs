@@ -106,7 +106,7 @@ fn all_outputs(rubric: &LoadedRubric, sheet: &str) -> Vec<(&'static str, String)
         ("init", render::blank_sheet::blank_sheet(rubric)),
     ];
     for (name, format) in [
-        ("score csv", render::Format::Csv),
+        ("score csv", render::Format::Csv { answers: true }),
         ("score markdown", render::Format::Markdown),
     ] {
         let mut bytes = Vec::new();

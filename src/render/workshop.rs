@@ -253,7 +253,7 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
             crate::advice::Lead::Gates(_) => "Why",
             _ => "Summary",
         };
-        v.add_row(vec![Cell::new(name), Cell::new(lead.join("\n"))]);
+        v.add_row(vec![Cell::new(name), text(&lead.join("\n"))]);
     }
     v.add_row(vec![
         Cell::new("Margin"),
@@ -262,7 +262,7 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
             num(w.margin)
         )),
     ]);
-    v.add_row(vec![Cell::new("Individual results"), Cell::new(counts(w))]);
+    v.add_row(vec![Cell::new("Individual results"), text(&counts(w))]);
     let gates = gate_lines(rubric, w);
     if !gates.is_empty() {
         v.add_row(vec![Cell::new("Gates fired"), text(&gates.join("\n"))]);
@@ -351,7 +351,7 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         index_num(rubric, w.index),
         w.band.label(),
         num(w.margin),
-        counts(w)
+        cell(&counts(w))
     );
     for g in gate_lines(rubric, w) {
         let _ = writeln!(out, "- Gate {}", cell(&g));
