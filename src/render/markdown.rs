@@ -125,12 +125,7 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
             writeln!(self.out)?;
         }
         for (source, why) in &self.provisional {
-            writeln!(
-                self.out,
-                "- `{}`: {}",
-                cell(source).replace('`', "'"),
-                cell(why)
-            )?;
+            writeln!(self.out, "- {}: {}", cell(source), cell(why))?;
         }
         self.out.flush()
     }
