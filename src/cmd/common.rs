@@ -18,7 +18,7 @@ pub fn load_members(
 ) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
     let inputs = input::expand(&sheets.paths, sheets.input_format.into());
     // The same loading as `check`: survey exports give one member per row.
-    let (outcomes, warnings) = run_keeping_sheets(rubric, &inputs);
+    let (outcomes, warnings) = run_keeping_sheets(rubric, &inputs, &sheets.read_options());
     for w in &warnings {
         term::warn(w);
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::InputError;
 use crate::input::decode::io_reason;
+use crate::input::export;
 use crate::input::sheet::SheetFormat;
 use crate::input::warning::{Skip, Warning};
 use crate::origin::Origin;
@@ -24,14 +25,27 @@ pub enum Input {
     Skipped(Warning),
 }
 
-/// The sheet format an extension names.
+/// The sheet format an extension names: survey exports are text (`.csv`, `.tsv`,
+/// `.txt`) or workbooks (`.xlsx`, `.xls`, `.ods`...), all read as [`SheetFormat::Csv`].
 pub fn format_of(path: &Path) -> Option<SheetFormat> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "toml" => Some(SheetFormat::Toml),
         "json" => Some(SheetFormat::Json),
-        "csv" => Some(SheetFormat::Csv),
+        "csv" | "tsv" | "txt" => Some(SheetFormat::Csv),
+        _ if export::is_workbook(path) => Some(SheetFormat::Csv),
         _ => None,
     }
+}
+
+/// Whether a file met in a folder is read: a `.txt` only when its first line is
+/// split by tabs (as Excel's "Unicode Text" and Qualtrics' TSV are; a `.txt` of
+/// notes is not an export), a workbook only when it opens.
+fn readable_in_folder(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    if ext.eq_ignore_ascii_case("txt") {
+        return export::first_line_has_tab(path);
+    }
+    !export::is_workbook(path) || export::workbook_opens(path)
 }
 
 /// Expands command-line paths: folders become their sheet files, recursively, in
@@ -55,12 +69,19 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
             }
         } else if p.is_dir() {
             let before = out.len();
-            walk(p, &mut out, &mut seen);
+            let mut unread = Vec::new();
+            walk(p, p, &mut out, &mut seen, &mut unread);
+            if !unread.is_empty() {
+                out.push(Input::Skipped(Warning::NotSheets {
+                    folder: Origin::from(p.as_path()),
+                    files: unread,
+                }));
+            }
             // Only skipped second ways (a link back to itself) is still no sheet.
             if out[before..].iter().all(|i| matches!(i, Input::Skipped(_))) {
                 out.push(Input::Bad(InputError::new(
                     p,
-                    "folder holds no .toml, .json or .csv sheet",
+                    "folder holds no sheet (.toml, .json) or survey export (.csv, .tsv, .xlsx, .ods...)",
                 )));
             }
         } else if !p.exists() {
@@ -78,7 +99,8 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
                 }
                 None => out.push(Input::Bad(InputError::new(
                     p,
-                    "unsupported file type; expected .toml, .json or .csv",
+                    "unsupported file type; expected a sheet (.toml, .json) or a survey export \
+                     (.csv, .tsv, .txt, .xlsx, .xls, .ods)",
                 ))),
             }
         }
@@ -96,7 +118,15 @@ fn second_way(path: &Path, real: &Path) -> Warning {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
+/// Walks `dir` (under the argument `root`) into `out`; files that are not read as
+/// sheets go into `unread`, relative to `root`, for one warning.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<Input>,
+    seen: &mut HashSet<PathBuf>,
+    unread: &mut Vec<PathBuf>,
+) {
     // A link back to a folder already read (a loop, or a second way into the same
     // folder) would count its sheets again: an error, not a silent double count.
     let real_dir = std::fs::canonicalize(dir).ok();
@@ -124,8 +154,8 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
     paths.sort();
     for (p, link) in paths {
         if p.is_dir() {
-            walk(&p, out, seen);
-        } else if let Some(f) = format_of(&p) {
+            walk(root, &p, out, seen, unread);
+        } else if let Some(f) = format_of(&p).filter(|_| readable_in_folder(&p)) {
             // The same file reached twice (a link beside its target) would count
             // twice. A plain file's real path is its folder's joined with its name;
             // only a link needs resolving.
@@ -140,6 +170,15 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) {
                 continue;
             }
             out.push(Input::File(p, f));
+        } else if !is_hidden(&p) {
+            unread.push(p.strip_prefix(root).unwrap_or(&p).to_path_buf());
         }
     }
+}
+
+/// A dot file (`.DS_Store`, `.gitignore`): never a sheet, not worth a word.
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
 }
