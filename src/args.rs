@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand, ValueEnum};
-use pmo_vmo::Band;
 use encoding_rs::Encoding;
+use pmo_vmo::Band;
 use pmo_vmo::input::{ReadOptions, SheetFormat};
 
 /// Exit codes and the rubric rule, under `pmo-vmo --help`.
@@ -94,7 +94,9 @@ impl SheetArgs {
 /// An encoding by one of its names.
 fn encoding(name: &str) -> Result<&'static Encoding, String> {
     ReadOptions::encoding_named(name).ok_or_else(|| {
-        format!("unknown encoding \"{name}\"; try utf-8, windows-1252, iso-8859-1, utf-16le or utf-16be")
+        format!(
+            "unknown encoding \"{name}\"; try utf-8, windows-1252, iso-8859-1, utf-16le or utf-16be"
+        )
     })
 }
 

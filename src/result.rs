@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::diag::InputError;
 use crate::flip::Flip;
+use crate::input::options::ReadOptions;
 use crate::input::paths::Input;
 use crate::input::sheet::ResolvedSheet;
-use crate::input::options::ReadOptions;
 use crate::input::stream::{Event, stream, stream_with};
 use crate::input::warning::Warning;
 use crate::origin::Origin;

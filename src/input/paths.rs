@@ -41,7 +41,10 @@ pub fn format_of(path: &Path) -> Option<SheetFormat> {
 /// split by tabs (as Excel's "Unicode Text" and Qualtrics' TSV are; a `.txt` of
 /// notes is not an export), a workbook only when it opens.
 fn readable_in_folder(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
     if ext.eq_ignore_ascii_case("txt") {
         return export::first_line_has_tab(path);
     }

@@ -109,7 +109,12 @@ pub fn input_bytes(inputs: &[Input]) -> Option<u64> {
 /// Reads every input, turns each sheet into a `T` with `map` (in parallel), and hands
 /// the outcomes to `handler` in input order, without ever holding a whole run. Stops
 /// early only when `handler` fails (a closed pipe), and returns that error.
-pub fn stream<T, F, H>(rubric: &LoadedRubric, inputs: &[Input], map: F, handler: H) -> io::Result<()>
+pub fn stream<T, F, H>(
+    rubric: &LoadedRubric,
+    inputs: &[Input],
+    map: F,
+    handler: H,
+) -> io::Result<()>
 where
     T: Send,
     F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,

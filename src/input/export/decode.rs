@@ -14,10 +14,13 @@ const HEAD: usize = 64 * 1024;
 /// How much is read at most while looking for the end of the header line.
 const HEAD_MAX: usize = 1 << 20;
 
+/// What was read to decide, then the rest, through a decoder to UTF-8.
+type Transcoder<R> = DecodeReaderBytes<Chain<Cursor<Vec<u8>>, R>, Vec<u8>>;
+
 /// The input as UTF-8: as it is, or decoded from another encoding.
 pub(super) enum Decoded<R: Read> {
     Plain(R),
-    Transcoded(Box<DecodeReaderBytes<Chain<Cursor<Vec<u8>>, R>, Vec<u8>>>),
+    Transcoded(Box<Transcoder<R>>),
 }
 
 impl<R: Read> Decoded<R> {

@@ -384,9 +384,7 @@ impl HeaderMap {
         self.partial.iter().find_map(|(col, kind, header)| {
             let cell = record.get(*col)?.trim();
             let unfinished = match kind {
-                Partial::Finished => {
-                    cell == "0" || cell.eq_ignore_ascii_case("false")
-                }
+                Partial::Finished => cell == "0" || cell.eq_ignore_ascii_case("false"),
                 Partial::ResponseType => {
                     cell.eq_ignore_ascii_case("partial") || cell.eq_ignore_ascii_case("started")
                 }

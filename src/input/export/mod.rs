@@ -35,7 +35,11 @@ pub fn workbook_opens(path: &Path) -> bool {
 /// regular files are read).
 pub fn first_line_has_tab(path: &Path) -> bool {
     let Some(head) = is_regular(path)
-        .then(|| File::open(path).and_then(|mut f| decode::read_head(&mut f)).ok())
+        .then(|| {
+            File::open(path)
+                .and_then(|mut f| decode::read_head(&mut f))
+                .ok()
+        })
         .flatten()
     else {
         return false;
@@ -62,6 +66,8 @@ use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
 
 /// Where the rows come from: text read as it streams, or a worksheet read whole.
+/// (One per export: the size of the text reader costs nothing.)
+#[allow(clippy::large_enum_variant)]
 enum Records<R: Read> {
     Text(csv::Reader<Lines<Decoded<R>>>),
     Grid(std::vec::IntoIter<(u64, StringRecord)>),
@@ -108,9 +114,9 @@ pub fn open<'r>(
     }
     let file = File::open(path)
         .map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
-    let tab = path.extension().is_some_and(|e| {
-        e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("txt")
-    });
+    let tab = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("txt"));
     text(rubric, source, file, options, tab)
 }
 

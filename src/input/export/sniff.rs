@@ -34,7 +34,10 @@ fn lines(head: &[u8]) -> impl Iterator<Item = &[u8]> {
 pub(super) fn layout(head: &[u8], rubric: &LoadedRubric, prefer_tab: bool) -> Layout {
     let mut first = lines(head).filter(|l| !is_blank(l));
     let line = first.next().unwrap_or_default();
-    let bare = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line).trim_ascii();
+    let bare = line
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(line)
+        .trim_ascii();
     let sep = match bare {
         [s, e, p, b'=', x] if [s, e, p].map(u8::to_ascii_lowercase) == [b's', b'e', b'p'] => {
             Some(*x)

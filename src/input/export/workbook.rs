@@ -12,13 +12,11 @@ use crate::origin::Origin;
 
 /// Whether a path names a workbook, by its extension.
 pub fn is_workbook(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| {
-            ["xlsx", "xlsm", "xlsb", "xls", "ods"]
-                .iter()
-                .any(|w| e.eq_ignore_ascii_case(w))
-        })
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["xlsx", "xlsm", "xlsb", "xls", "ods"]
+            .iter()
+            .any(|w| e.eq_ignore_ascii_case(w))
+    })
 }
 
 /// Whether a workbook file opens (for a folder walk, which names files it cannot
@@ -34,9 +32,8 @@ pub(super) fn rows(
     path: &Path,
     sheet: Option<&str>,
 ) -> Result<Vec<(u64, StringRecord)>, InputError> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        InputError::new(source, format!("could not be read as a workbook: {e}"))
-    })?;
+    let mut book = calamine::open_workbook_auto(path)
+        .map_err(|e| InputError::new(source, format!("could not be read as a workbook: {e}")))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(want) => names.iter().find(|n| *n == want).ok_or_else(|| {
@@ -55,10 +52,7 @@ pub(super) fn rows(
     }
     .clone();
     let range = book.worksheet_range(&name).map_err(|e| {
-        InputError::new(
-            source,
-            format!("could not read worksheet \"{name}\": {e}"),
-        )
+        InputError::new(source, format!("could not read worksheet \"{name}\": {e}"))
     })?;
     let Some((top, left)) = range.start() else {
         return Ok(Vec::new());
