@@ -587,6 +587,44 @@ mod tests {
     }
 
     #[test]
+    fn typography_folds_and_codes_come_off() {
+        use super::header::strip_code;
+        // Curly quotes, dashes, no-break and zero-width spaces, on the slow path.
+        assert_eq!(
+            normalise(
+                "the organisation\u{2019}s\u{a0}\u{a0}goals \u{201c}now\u{201d} \u{2013} pro\u{200b}ject\u{a0}"
+            ),
+            "the organisation's goals \"now\" - project"
+        );
+        // ASCII takes the fast path and comes out the same.
+        assert_eq!(normalise("It's  \"now\" - X"), "it's \"now\" - x");
+        assert_eq!(strip_code("g01q01. how are you?"), Some("how are you?"));
+        assert_eq!(strip_code("q01[sq001]. your age"), Some("your age"));
+        assert_eq!(strip_code("3) role"), Some("role"));
+        assert_eq!(strip_code("which matters more here: control"), None);
+        assert_eq!(strip_code("maturity-standards"), None);
+        assert_eq!(strip_code("id."), None);
+    }
+
+    #[test]
+    fn layout_finds_tabs_the_sep_line_and_bare_cr() {
+        use super::sniff::layout;
+        let r = rubric();
+        let q = &r.rubric.question;
+        let tabbed = format!("Name\t{}\t{}\r\n", q[0].text, q[1].text);
+        assert_eq!(layout(tabbed.as_bytes(), &r, false).delimiter, b'\t');
+        let sep = format!("sep=;\r\nName;{}\r\n", q[0].id);
+        let l = layout(sep.as_bytes(), &r, false);
+        assert!(l.sep_line && l.delimiter == b';' && !l.bare_cr);
+        let cr = format!("Name,{}\rAnn,x\r", q[0].id);
+        assert!(layout(cr.as_bytes(), &r, false).bare_cr);
+        // Nothing names a question: the most cells, tab on a tie for a .tsv.
+        assert_eq!(layout(b"Q1\tQ2\tQ3\n", &r, false).delimiter, b'\t');
+        assert_eq!(layout(b"Q1\n", &r, true).delimiter, b'\t');
+        assert_eq!(layout(b"Q1\n", &r, false).delimiter, b',');
+    }
+
+    #[test]
     fn normalising_trims_folds_and_lowercases() {
         assert_eq!(
             normalise("  Each  project\truns\n its OWN way  "),
