@@ -26,8 +26,28 @@ Keys: Up/Down to move, Enter to choose (the saved answer is highlighted, else th
 option), Esc to go back, Ctrl-C to stop. After the last question a review lets you change
 any answer before the recommendation is shown.
 
+Notes: below each question's options, \"Add a note (evidence)\" opens a line for why the
+answer was given (\"Edit the note\" once there is one; clear it to remove it). The note is
+saved at once, like an answer, kept on --resume, marked ✎ in the review, and shown in
+`report`. Write the note before or after choosing: Esc returns to the question before.
+
+Each session writes today's date (UTC) into the sheet.
+
 Exit status: 0 done, 2 no terminal or a bad sheet or rubric, 130 stopped with Ctrl-C (the
 answers so far are saved; continue with --resume FILE).";
+
+/// What each format is for, under `form --help`.
+pub const FORM_AFTER_HELP: &str = "\
+html: one page with its style and script inside. It makes no network request, keeps the
+answers in the browser until they are saved, prints as a paper questionnaire, and saves
+NAME-pmo-vmo.json, an answer sheet that score, check, workshop and report read as it is.
+
+apps-script: paste it into a new project at script.google.com and run createForm. The
+Google Form it creates exports a CSV (Responses > Download responses) that scores as it is.
+
+Examples:
+  pmo-vmo form --format html -o assessment.html
+  pmo-vmo --rubric mine.toml form --format apps-script -o make-form.gs";
 
 /// Options every command takes.
 #[derive(Debug, Args)]
@@ -256,15 +276,54 @@ pub enum WorkshopFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline: a sheet, a folder of sheets, or a survey export (several sheets
+    /// are compared as a group)
+    #[arg(value_name = "BEFORE")]
+    pub before: PathBuf,
+    /// The follow-up, read the same way
+    #[arg(value_name = "AFTER")]
+    pub after: PathBuf,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = WorkshopFormat::Table)]
+    pub format: WorkshopFormat,
+    /// Format of a side read from stdin (`-`)
+    #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
+    pub input_format: InputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub sheets: SheetArgs,
-    /// The HTML file to write (`-`: stdout)
+    /// The HTML file to write (`-`: stdout); a link is followed to its file, a pipe
+    /// or device is written into
     #[arg(long, short, value_name = "FILE.html")]
     pub output: PathBuf,
+    /// Replace the file if it exists (keeping its mode)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FormArgs {
+    /// What to write
+    #[arg(long, short, value_enum, value_name = "FORMAT")]
+    pub format: FormFormat,
+    /// The file to write; without it, or with `-`, the form goes to stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormFormat {
+    /// One HTML page that works offline and saves an answer sheet (.json)
+    Html,
+    /// A Google Apps Script that creates a Google Form whose CSV export scores as it is
+    AppsScript,
 }
 
 #[derive(Debug, Args)]
@@ -281,7 +340,7 @@ pub struct InterviewArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Continue a saved sheet from its first unanswered question; without -o the
-    /// answers are saved back to it
+    /// answers are saved back to it (through a link, keeping a TOML sheet's comments)
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
     /// The respondent's name (not asked when given)

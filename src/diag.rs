@@ -324,13 +324,23 @@ pub fn from_json_error(
 ) -> InputError {
     let path = err.path().to_string();
     let inner = err.into_inner();
-    let mut e = InputError::new(source, tidy_serde_message(&inner.to_string()));
-    if path != "." {
+    // A cut-off file: serde_json says "EOF while parsing", at an unknown key ("?").
+    let (message, path) = if inner.is_eof() {
+        (
+            "the file ends before the sheet does (a closing `}` or `]` is missing?)".to_string(),
+            String::new(),
+        )
+    } else {
+        (tidy_serde_message(&inner.to_string()), path)
+    };
+    let mut e = InputError::new(source, message);
+    if path != "." && path != "?" {
         e = e.with_key(path);
     }
     if inner.line() > 0 {
         e.line = Some(inner.line());
-        e.column = Some(inner.column());
+        // Column 0: the end of a file that ends with a newline.
+        e.column = Some(inner.column()).filter(|c| *c > 0);
     }
     // serde_json appends " at line L column C"; the location is already said.
     if let Some(i) = e.message.rfind(" at line ") {

@@ -25,7 +25,10 @@ pub struct Flip {
 /// Among every single-answer change (another option for an answered question, or an
 /// answer for an unanswered one), the one that changes the recommendation with the
 /// smallest absolute change of the index; ties go to rubric order (question, then
-/// option). `None` when nothing is answered or no single change flips it.
+/// option). Two changes tie when their moves differ by no more than the scoring
+/// tolerance ([`crate::rubric::TOLERANCE`]): 25/6 reached through two different
+/// sums can differ in the last bit. `None` when nothing is answered or no single
+/// change flips it.
 ///
 /// `score` runs this for every sheet, so it does what [`scoring::quick`] does per
 /// candidate, but recomputes only the factor the changed question belongs to and
@@ -64,8 +67,8 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
                 continue;
             }
             let delta = (index - base_index).abs();
-            // Strictly smaller only: the first in rubric order wins a tie.
-            if best.is_none_or(|b| delta < b.0) {
+            // Smaller beyond the tolerance only: the first in rubric order wins a tie.
+            if best.is_none_or(|b| delta < b.0 - crate::rubric::TOLERANCE) {
                 best = Some((delta, qi, oi, index, rec));
             }
         }
@@ -104,12 +107,15 @@ fn factor_score(
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::scoring::evaluate;
 
     /// The flip by brute force with the full `evaluate`, written independently of
-    /// `find`: every candidate is collected, then the minimum is taken by a sort that
-    /// is stable, so rubric order breaks ties.
+    /// `find`: every candidate is collected in rubric order, then the first whose
+    /// move is within the scoring tolerance of the smallest is taken, so rubric
+    /// order breaks ties, rounding included.
     fn brute(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
         let base = evaluate(rubric, choices).ok()?;
         let mut cands = Vec::new();
@@ -126,8 +132,11 @@ mod tests {
                 }
             }
         }
-        cands.sort_by(|a, b| a.0.total_cmp(&b.0));
-        cands.into_iter().next().map(|(_, qi, oi, e)| {
+        let least = cands.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+        let first = cands
+            .into_iter()
+            .find(|c| c.0 <= least + crate::rubric::TOLERANCE);
+        first.map(|(_, qi, oi, e)| {
             let q = &rubric.rubric.question[qi];
             Flip {
                 question: q.id.clone(),
@@ -254,6 +263,67 @@ mod tests {
         // Not vacuous: many of the partial sheets do have a flip.
         assert_eq!(variants, 3 * 14 * 2);
         assert!(flips > variants / 4, "{flips} flips in {variants} variants");
+    }
+
+    /// Two factors of three questions. The sheet sits on the Hybrid boundary (index
+    /// 40); lowering a1 (75 to 61) or b1 (14 to 0) moves it by 14/6 either way, but
+    /// the two moves come from different sums and differ in the last bits.
+    fn tie() -> LoadedRubric {
+        let mut text = String::from(
+            "id = \"tie\"\nversion = \"1\"\ntitle = \"Tie\"\n\
+             [scoring]\nhybrid-from = 40.0\nvmo-from = 60.0\n",
+        );
+        for f in ["a", "b"] {
+            let _ = write!(
+                text,
+                "[[factor]]\nid = \"{f}\"\ntitle = \"{f}\"\nweight = 1.0\n"
+            );
+        }
+        let scores = [
+            (61, 75),
+            (53, 100),
+            (20, 100),
+            (0, 14),
+            (57, 100),
+            (21, 100),
+        ];
+        for (i, (lo, hi)) in scores.iter().enumerate() {
+            let (f, n) = (["a", "b"][i / 3], i % 3 + 1);
+            let _ = write!(
+                text,
+                "[[question]]\nid = \"{f}{n}\"\nfactor = \"{f}\"\ntext = \"?\"\n\
+                 [[question.option]]\nid = \"lo\"\nlabel = \"Lo\"\nscore = {lo}\n\
+                 [[question.option]]\nid = \"hi\"\nlabel = \"Hi\"\nscore = {hi}\n"
+            );
+        }
+        for band in ["pmo", "hybrid", "vmo"] {
+            let _ = write!(
+                text,
+                "[recommendation.{band}]\ntitle = \"T\"\nsummary = \"S\"\nnext-steps = [\"N\"]\n"
+            );
+        }
+        LoadedRubric::from_str("tie.toml", &text).unwrap()
+    }
+
+    #[test]
+    fn a_tie_up_to_rounding_goes_to_rubric_order() {
+        let r = tie();
+        let sheet = [Some(1), Some(0), Some(0), Some(1), Some(0), Some(0)];
+        let base = evaluate(&r, &sheet).unwrap();
+        assert_eq!(base.recommendation, Band::Hybrid);
+        let moved = |qi: usize| {
+            let mut c = sheet;
+            c[qi] = Some(0);
+            (evaluate(&r, &c).unwrap().index - base.index).abs()
+        };
+        // Not vacuous: the two moves differ in floating point, by less than the
+        // tolerance.
+        assert_ne!(moved(0), moved(3));
+        assert!((moved(0) - moved(3)).abs() < crate::rubric::TOLERANCE);
+        let f = find(&r, &sheet).unwrap();
+        assert_eq!((f.question.as_str(), f.to.as_str()), ("a1", "lo"));
+        assert_eq!(f.recommendation, Band::Pmo);
+        assert_eq!(Some(f), brute(&r, &sheet));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::input::sheet::Sheet;
 use crate::rubric::{AnswerOption, Factor, LoadedRubric, Question};
 
 /// What the respondent did with one question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// Chose the option at this index.
     Answer(usize),
@@ -22,6 +22,9 @@ pub enum Step {
     /// Back to the previous question (or, when changing an answer from the review,
     /// back to the review without changing it).
     Back,
+    /// The note (evidence) for this question is now this text; blank removes it.
+    /// The note is saved at once and the same question is asked again.
+    Note(String),
 }
 
 /// What the respondent did on the review screen.
@@ -61,6 +64,8 @@ pub struct AskView<'a> {
     pub can_go_back: bool,
     /// Whether the question was opened from the review screen.
     pub from_review: bool,
+    /// The note written for this question so far.
+    pub note: Option<&'a str>,
 }
 
 impl AskView<'_> {
@@ -87,6 +92,8 @@ pub struct ReviewEntry<'a> {
     pub factor: &'a Factor,
     /// The chosen option, or `None` when skipped.
     pub answer: Option<&'a AnswerOption>,
+    /// The note written for this question, if any.
+    pub note: Option<&'a str>,
 }
 
 /// Asks the questions. The terminal implementation lives in the binary; tests
@@ -191,8 +198,25 @@ impl<'a> Interview<'a> {
             .unwrap_or(self.order.len())
     }
 
+    /// The note of the question at rubric index `qi`.
+    pub fn note(&self, qi: usize) -> Option<&str> {
+        let q = &self.rubric.rubric.question[qi];
+        self.base.notes.get(&q.id).map(String::as_str)
+    }
+
+    /// Sets (or, when blank, removes) the note of the question at rubric index `qi`.
+    /// The text is kept as written; only a blank note is dropped.
+    pub fn set_note(&mut self, qi: usize, text: &str) {
+        let id = &self.rubric.rubric.question[qi].id;
+        if text.trim().is_empty() {
+            self.base.notes.shift_remove(id);
+        } else {
+            self.base.notes.insert(id.clone(), text.to_string());
+        }
+    }
+
     /// The sheet as it stands: rubric id and version, the base fields, and the
-    /// answers so far in rubric order. Skipped questions are left out.
+    /// answers and notes so far in rubric order. Skipped questions are left out.
     pub fn sheet(&self) -> Sheet {
         let r = &self.rubric.rubric;
         let mut sheet = self.base.clone();
@@ -213,6 +237,15 @@ impl<'a> Interview<'a> {
             .zip(&self.choices)
             .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
             .collect();
+        // Notes in rubric order too (a note may stand beside a skipped question).
+        sheet.notes = r
+            .question
+            .iter()
+            .filter_map(|q| {
+                let note = self.base.notes.get(&q.id)?;
+                Some((q.id.clone(), note.clone()))
+            })
+            .collect();
         sheet
     }
 
@@ -230,7 +263,7 @@ impl<'a> Interview<'a> {
         }
     }
 
-    fn ask_view(&self, pos: usize, from_review: bool) -> AskView<'a> {
+    fn ask_view(&self, pos: usize, from_review: bool) -> AskView<'_> {
         let qi = self.order[pos];
         AskView {
             question: &self.rubric.rubric.question[qi],
@@ -240,11 +273,12 @@ impl<'a> Interview<'a> {
             saved: self.choices[qi],
             can_go_back: pos > 0 || from_review,
             from_review,
+            note: self.note(qi),
         }
     }
 
     /// Every answer, in asking order, for the review screen.
-    pub fn review_entries(&self) -> Vec<ReviewEntry<'a>> {
+    pub fn review_entries(&self) -> Vec<ReviewEntry<'_>> {
         let r = &self.rubric.rubric;
         self.order
             .iter()
@@ -256,13 +290,14 @@ impl<'a> Interview<'a> {
                     question: q,
                     factor: &r.factor[self.rubric.question_factor[qi]],
                     answer: self.choices[qi].map(|oi| &q.option[oi]),
+                    note: self.note(qi),
                 }
             })
             .collect()
     }
 
     /// Runs the interview from [`Interview::start`] to the review's Finish, calling
-    /// `save` with the whole sheet after every answer or skip.
+    /// `save` with the whole sheet after every answer, skip or note.
     pub fn run(
         &mut self,
         prompter: &mut dyn Prompter,
@@ -296,9 +331,10 @@ impl<'a> Interview<'a> {
                 shown_factor = Some(fi);
             }
             let view = self.ask_view(pos, from_review);
+            let options = view.question.option.len();
             let step = prompter.ask(&view).map_err(InterviewError::Prompt)?;
             let forward = match step {
-                Step::Answer(oi) if oi < view.question.option.len() => {
+                Step::Answer(oi) if oi < options => {
                     self.choices[qi] = Some(oi);
                     true
                 }
@@ -307,6 +343,12 @@ impl<'a> Interview<'a> {
                 Step::Skip => {
                     self.choices[qi] = None;
                     true
+                }
+                // Saved at once; the same question is asked again, showing the note.
+                Step::Note(text) => {
+                    self.set_note(qi, &text);
+                    save(&self.sheet()).map_err(InterviewError::Save)?;
+                    false
                 }
                 Step::Back => {
                     if from_review {
@@ -348,11 +390,12 @@ mod tests {
             saved: Option<usize>,
             default: usize,
             back: bool,
+            note: Option<String>,
         },
         Review(Vec<Option<String>>),
     }
 
-    #[derive(Debug, Clone, Copy)]
+    #[derive(Debug, Clone)]
     enum Key {
         Ask(Step),
         Review(ReviewStep),
@@ -363,6 +406,8 @@ mod tests {
     struct Script {
         keys: VecDeque<Key>,
         shown: Vec<Shown>,
+        /// The notes each review showed, one list per review.
+        review_notes: Vec<Vec<Option<String>>>,
     }
 
     impl Script {
@@ -370,6 +415,7 @@ mod tests {
             Script {
                 keys: keys.into_iter().collect(),
                 shown: Vec::new(),
+                review_notes: Vec::new(),
             }
         }
 
@@ -408,6 +454,7 @@ mod tests {
                 saved: view.saved,
                 default: view.default_option(),
                 back: view.can_go_back,
+                note: view.note.map(str::to_string),
             });
             match self.next()? {
                 Key::Ask(s) => Ok(s),
@@ -422,6 +469,8 @@ mod tests {
                     .map(|e| e.answer.map(|o| o.id.clone()))
                     .collect(),
             ));
+            self.review_notes
+                .push(entries.iter().map(|e| e.note.map(str::to_string)).collect());
             match self.next()? {
                 Key::Review(s) => Ok(s),
                 other => panic!("script expected the review, has {other:?}"),
@@ -796,5 +845,120 @@ summary = "v"
         assert_eq!(s.notes.len(), 1);
         assert_eq!(s.answers.len(), 1);
         assert_eq!(iv.start(), 1);
+    }
+
+    fn note(text: &str) -> Key {
+        Key::Ask(Step::Note(text.into()))
+    }
+
+    /// The note each question view showed, in order.
+    fn notes_shown(script: &Script) -> Vec<(usize, Option<String>)> {
+        script
+            .shown
+            .iter()
+            .filter_map(|s| match s {
+                Shown::Ask { position, note, .. } => Some((*position, note.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_note_is_saved_at_once_and_the_question_asked_again_showing_it() {
+        let r = rubric();
+        let text = "Handbook \"v2\" since 2021\nC:\\docs";
+        let keys = vec![note(text), answer(2), answer(1), Key::Interrupt];
+        let (iv, script, saved, res) = play(&r, vec![], keys);
+        assert!(res.unwrap_err().is_interrupted());
+        let q0 = &r.rubric.question[iv.order()[0]];
+        // The note alone is a save, before any answer.
+        assert_eq!(saved.len(), 3);
+        assert!(saved[0].answers.is_empty());
+        assert_eq!(saved[0].notes[&q0.id], text);
+        assert_eq!(saved[2].notes.len(), 1, "the note stays with later saves");
+        assert_eq!(
+            notes_shown(&script),
+            [(1, None), (1, Some(text.into())), (2, None), (3, None)]
+        );
+        // It survives the trip through TOML.
+        let back = load_text(&r, "s.toml", &saved[2].to_toml(), SheetFormat::Toml).unwrap();
+        assert_eq!(back.sheet.notes[&q0.id], text);
+    }
+
+    #[test]
+    fn a_note_can_be_edited_or_removed_and_stays_beside_a_skip() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let mut keys = vec![
+            note("first"),
+            note("second"),
+            Key::Ask(Step::Skip),
+            note("gone soon"),
+            note("   "),
+            answer(0),
+        ];
+        keys.extend((2..n).map(|_| answer(0)));
+        keys.push(Key::Review(ReviewStep::Finish));
+        let (iv, script, saved, res) = play(&r, vec![], keys);
+        res.unwrap();
+        let q0 = &r.rubric.question[iv.order()[0]];
+        let q1 = &r.rubric.question[iv.order()[1]];
+        let last = saved.last().unwrap();
+        assert!(!last.answers.contains_key(&q0.id), "question 1 was skipped");
+        assert_eq!(last.notes[&q0.id], "second", "the edit replaced the note");
+        assert!(!last.notes.contains_key(&q1.id), "a blank note removes it");
+        assert!(
+            saved
+                .iter()
+                .any(|s| s.notes.get(&q1.id).map(String::as_str) == Some("gone soon")),
+            "the removed note had been saved"
+        );
+        assert_eq!(
+            notes_shown(&script)[..6],
+            [
+                (1, None),
+                (1, Some("first".into())),
+                (1, Some("second".into())),
+                (2, None),
+                (2, Some("gone soon".into())),
+                (2, None),
+            ]
+        );
+        let review = &script.review_notes[0];
+        assert_eq!(review[0].as_deref(), Some("second"));
+        assert!(review[1..].iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn resumed_notes_are_shown_kept_and_written_in_rubric_order() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let mut b = base(&r);
+        let (first, last) = (&r.rubric.question[0].id, &r.rubric.question[n - 1].id);
+        b.notes.insert(last.clone(), "from last time".into());
+        b.notes.insert(first.clone(), "evidence".into());
+        let mut iv = Interview::new(&r, b, vec![Some(1); n]);
+        let mut script = Script::new(vec![
+            Key::Review(ReviewStep::Change(0)),
+            note("evidence, checked"),
+            answer(1),
+            Key::Review(ReviewStep::Finish),
+        ]);
+        let mut saved = Vec::new();
+        iv.run(&mut script, &mut |s: &Sheet| {
+            saved.push(s.clone());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(script.review_notes[0][0].as_deref(), Some("evidence"));
+        assert_eq!(notes_shown(&script)[0], (1, Some("evidence".into())));
+        let sheet = saved.last().unwrap();
+        let keys: Vec<&String> = sheet.notes.keys().collect();
+        assert_eq!(keys, [first, last], "rubric order");
+        assert_eq!(sheet.notes[first], "evidence, checked");
+        assert_eq!(
+            script.review_notes[1][n - 1].as_deref(),
+            Some("from last time")
+        );
     }
 }

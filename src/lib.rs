@@ -29,6 +29,7 @@
 
 pub mod atomic;
 pub mod check;
+pub mod compare;
 pub mod diag;
 pub mod flip;
 pub mod input;
@@ -37,6 +38,7 @@ pub mod lint;
 pub mod origin;
 pub mod render;
 pub mod result;
+pub mod roadmap;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;

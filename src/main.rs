@@ -38,8 +38,14 @@ enum Command {
     Check(args::CheckArgs),
     /// One group result from many respondents, with where they disagree
     Workshop(args::WorkshopArgs),
+    /// Compare a follow-up assessment with its baseline: what moved
+    Compare(args::CompareArgs),
     /// Write a self-contained HTML report (chart, tables, agenda, notes); never overwrites without --force
     Report(args::ReportArgs),
+    /// Write a questionnaire for people without a terminal: an offline HTML form, or a
+    /// script that builds a Google Form (never overwrites without --force)
+    #[command(after_help = args::FORM_AFTER_HELP)]
+    Form(args::FormArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
     Init(args::InitArgs),
     /// Validate, show or describe a rubric
@@ -74,7 +80,9 @@ fn run(settings: &Settings, command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Check(a) => cmd::check::run(settings, a),
         Command::Workshop(a) => cmd::workshop::run(settings, a),
         Command::Report(a) => cmd::report::run(settings, a),
+        Command::Compare(a) => cmd::compare::run(settings, a),
         Command::Init(a) => cmd::init::run(settings, a),
+        Command::Form(a) => cmd::form::run(settings, a),
         Command::Interview(a) => cmd::interview::run(settings, a),
         Command::Rubric(c) => cmd::rubric::run(settings, c),
         Command::Completions { shell } => {

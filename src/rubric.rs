@@ -190,6 +190,10 @@ pub struct AnswerOption {
     /// Why this answer leans the way it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What it takes to move from this answer to the next one up (the roadmap's
+    /// action for that step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improve: Option<String>,
 }
 
 /// A rule on one factor's score that limits the recommendation: exactly one

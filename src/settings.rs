@@ -35,6 +35,14 @@ pub struct Settings {
     pub width: Option<u16>,
 }
 
+/// Whether `--rubric` is on the command line (before a `--`), as opposed to an
+/// empty value that came from `PMO_VMO_RUBRIC`: clap gives both as the same value.
+fn rubric_flag_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--rubric" || a.as_encoded_bytes().starts_with(b"--rubric="))
+}
+
 impl Settings {
     /// Resolves the global options against the environment (`NO_COLOR`, `TERM`,
     /// `PMO_VMO_RUBRIC`, whether each stream is a terminal).
@@ -43,10 +51,10 @@ impl Settings {
             None => RubricSource::Embedded,
             Some(p) if p.as_os_str().is_empty() => {
                 // An empty PMO_VMO_RUBRIC is "not set"; an empty --rubric is not.
-                if std::env::var_os("PMO_VMO_RUBRIC").is_some_and(|v| v.is_empty()) {
-                    RubricSource::Embedded
-                } else {
+                if rubric_flag_given(std::env::args_os()) {
                     RubricSource::Empty
+                } else {
+                    RubricSource::Embedded
                 }
             }
             Some(p) => RubricSource::File(p.clone()),
@@ -66,7 +74,10 @@ impl Settings {
             (None, RubricSource::File(p)) => Some(p.as_path()),
             (None, RubricSource::Embedded) => None,
             (None, RubricSource::Empty) => {
-                anyhow::bail!("--rubric needs a file name, got an empty one")
+                anyhow::bail!(
+                    "--rubric needs a file name, got an empty one; leave the option out for \
+                     the embedded default rubric"
+                )
             }
         };
         Ok(LoadedRubric::load(path)?)
@@ -109,4 +120,20 @@ fn width() -> Option<u16> {
     console::Term::stdout()
         .size_checked()
         .map(|(_, w)| w.max(40))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rubric_flag_given;
+
+    #[test]
+    fn an_empty_rubric_is_explicit_only_on_the_command_line() {
+        let given = |args: &[&str]| rubric_flag_given(args.iter().map(Into::into));
+        assert!(given(&["pmo-vmo", "--rubric", "", "score", "a.toml"]));
+        assert!(given(&["pmo-vmo", "score", "--rubric=", "a.toml"]));
+        // From PMO_VMO_RUBRIC, or a sheet named like the option after `--`.
+        assert!(!given(&["pmo-vmo", "score", "a.toml"]));
+        assert!(!given(&["pmo-vmo", "score", "--", "--rubric"]));
+        assert!(!given(&["--rubric"]));
+    }
 }

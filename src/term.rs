@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use pmo_vmo::input::Warning;
-use pmo_vmo::render::clean::{printable, printable_line};
+use pmo_vmo::render::clean::{visible, visible_line};
 use pmo_vmo::render::warning::warning_text;
 use pmo_vmo::{InputError, InputErrors};
 
@@ -84,14 +84,14 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// there is no excerpt. Every piece of input text is cleaned for the terminal.
 pub fn input_error_text(e: &InputError, settings: &Settings) -> String {
     let Some(x) = &e.excerpt else {
-        return format!("error: {}\n", printable_line(&e.to_string()));
+        return format!("error: {}\n", visible_line(&e.to_string()));
     };
     let title = match &e.key {
         Some(k) => format!("{k}: {}", e.message),
         None => e.message.clone(),
     };
-    let title = printable_line(&title);
-    let path = printable_line(&e.source.to_string()).into_owned();
+    let title = visible_line(&title);
+    let path = visible_line(&e.source.to_string()).into_owned();
     // The excerpt is one line (a span over several is cut to its first): cleaning
     // it escapes characters one for several, so the span moves with them.
     let (text, span) = clean_excerpt(&x.text, x.span.clone());
@@ -118,9 +118,9 @@ pub fn input_error_text(e: &InputError, settings: &Settings) -> String {
 
 /// The excerpt's text cleaned for the terminal, and the span moved to match.
 fn clean_excerpt(text: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
-    let start = printable(&text[..span.start.min(text.len())]).len();
-    let end = printable(&text[..span.end.min(text.len())]).len();
-    (printable(text).into_owned(), start..end)
+    let start = visible(&text[..span.start.min(text.len())]).len();
+    let end = visible(&text[..span.end.min(text.len())]).len();
+    (visible(text).into_owned(), start..end)
 }
 
 /// stderr's width, when it is a terminal.
@@ -147,11 +147,7 @@ pub fn print_error(err: &anyhow::Error, settings: &Settings) {
         print_input_error(e, settings);
         return;
     }
-    let _ = writeln!(
-        std::io::stderr(),
-        "error: {}",
-        printable(&format!("{err:#}"))
-    );
+    let _ = writeln!(std::io::stderr(), "error: {}", visible(&format!("{err:#}")));
 }
 
 /// Prints a warning on stderr.
@@ -161,5 +157,5 @@ pub fn warn(w: &Warning) {
 
 /// Prints a warning given as text on stderr.
 pub fn warn_text(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "warning: {}", printable_line(msg));
+    let _ = writeln!(std::io::stderr(), "warning: {}", visible_line(msg));
 }

@@ -5,6 +5,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::input::export::normalise;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
@@ -264,19 +265,30 @@ fn agenda(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Ve
 }
 
 /// Factor means per role, roles in order of first appearance; members without
-/// a role are left out.
+/// a role (or with one of white space only) are left out. Roles are compared as
+/// answers are ([`normalise`]: trimmed, case and white space folded), so `PM`,
+/// `pm ` and ` Pm` are one role, shown as first written (trimmed).
 fn role_stats(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Vec<RoleStats> {
     let r = &rubric.rubric;
-    let mut role_members: IndexMap<&str, Vec<&SheetResult>> = IndexMap::new();
+    // By normalised role: the first spelling, and the members.
+    let mut role_members: IndexMap<String, (&str, Vec<&SheetResult>)> = IndexMap::new();
     for (_, m) in members {
         if let Some(role) = m.role.as_deref() {
-            role_members.entry(role).or_default().push(m);
+            let key = normalise(role);
+            if key.is_empty() {
+                continue;
+            }
+            role_members
+                .entry(key)
+                .or_insert_with(|| (role.trim(), Vec::new()))
+                .1
+                .push(m);
         }
     }
     role_members
-        .iter()
+        .values()
         .map(|(role, ms)| RoleStats {
-            role: role.to_string(),
+            role: (*role).to_string(),
             respondents: ms.len(),
             factors: r
                 .factor
@@ -511,6 +523,34 @@ mod tests {
         // Factor a is answered by nobody: statistics are null, count 0.
         assert_eq!(w.factors[0].answered, 0);
         assert_eq!(w.factors[0].mean, None);
+    }
+
+    #[test]
+    fn roles_are_grouped_trimmed_and_case_and_space_folded() {
+        let r = crate::scoring::tests::small();
+        let one = |role: Option<&str>, o: usize| member(&r, role, vec![None, None, Some(o)]);
+        let ms = vec![
+            one(Some("Project  Manager"), 0),
+            one(Some(" project manager "), 2),
+            one(Some("PROJECT\tMANAGER"), 2),
+            one(Some("Sponsor"), 0),
+            one(Some("   "), 2),
+            one(None, 2),
+        ];
+        let w = aggregate(&r, &ms).unwrap();
+        let roles: Vec<(&str, usize)> = w
+            .roles
+            .iter()
+            .map(|x| (x.role.as_str(), x.respondents))
+            .collect();
+        assert_eq!(roles, [("Project  Manager", 3), ("Sponsor", 1)]);
+        // One role, so no gap between its spellings; the gap to Sponsor is real.
+        assert!(!w.flags.is_empty());
+        assert!(
+            w.flags.iter().all(|f| f.roles[1] == "Sponsor"),
+            "{:?}",
+            w.flags
+        );
     }
 
     #[test]

@@ -127,6 +127,53 @@ fn init_writes_only_toml_files_and_dash_is_stdout() {
 }
 
 #[test]
+fn form_writes_a_file_keeps_an_existing_one_and_replaces_it_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("form.html");
+    let run = |extra: &[&str]| {
+        bin()
+            .args(["form", "--format", "html", "-o"])
+            .arg(&path)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("wrote") && err.contains("16 questions"),
+        "{err}"
+    );
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(out.stdout.is_empty(), "the page went to the file only");
+
+    std::fs::write(&path, "keep me").unwrap();
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+
+    let out = run(&["--force"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), page);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "a temporary was left"
+    );
+
+    // Without -o, stdout; the script too.
+    let out = bin()
+        .args(["form", "--format", "apps-script"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("function createForm()"));
+}
+
+#[test]
 fn report_to_dash_is_stdout_and_a_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = bin()
@@ -189,7 +236,13 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
             }
             let all = String::from_utf8_lossy(&out.stdout);
             if args[0] == "score" {
-                assert!(all.contains("u{1b}]0;pwned"), "{all}");
+                // Markdown also writes the bracket as a character reference.
+                let shown = if format == "markdown" {
+                    "u{1b}&#93;0;pwned"
+                } else {
+                    "u{1b}]0;pwned"
+                };
+                assert!(all.contains(shown), "{all}");
             }
             assert!(String::from_utf8_lossy(&out.stderr).contains("u{1b}[2J"));
         }

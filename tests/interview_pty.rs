@@ -403,3 +403,123 @@ fn ctrl_c_before_any_answer_writes_nothing() {
         files_in(dir.path())
     );
 }
+
+/// Waits for the note prompt of question `n`, then types `text` and Enter.
+fn write_note(p: &mut Pty, n: usize, text: &str) {
+    see(p, &format!("Note for {n}/16"));
+    p.send(format!("{text}{ENTER}"));
+}
+
+#[test]
+fn notes_are_saved_at_once_kept_on_resume_shown_in_the_review_and_editable() {
+    let dir = tempdir();
+    let r = rubric();
+    let (q1, q2) = (&r.rubric.question[0].id, &r.rubric.question[1].id);
+    let mut p = spawn(
+        dir.path(),
+        &["-o", "acme.toml", "--respondent", "Di", "--role", "cfo"],
+    );
+    // Five options and "Not sure / skip", then the note item.
+    at_question(&mut p, 1, &format!("{}{ENTER}", DOWN.repeat(6)));
+    write_note(&mut p, 1, "Handbook \"v2\" since 2021");
+    // The same question again, showing the note; Enter takes the first option.
+    see(&mut p, "1/16 · ");
+    see(&mut p, "Note: Handbook \"v2\" since 2021");
+    see(&mut p, "Edit the note");
+    p.send(ENTER);
+    at_question(&mut p, 2, &format!("{DOWN}{ENTER}"));
+    // A note for the answer just given: Esc back to it, then the note item.
+    at_question(&mut p, 3, ESC);
+    at_question(&mut p, 2, &format!("{}{ENTER}", DOWN.repeat(5)));
+    write_note(&mut p, 2, "Two of five PMs use it");
+    at_question(&mut p, 2, ENTER);
+    at_question(&mut p, 3, CTRL_C);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 130, "{out}");
+    let path = dir.path().join("acme.toml");
+    let s = load(&path);
+    assert_eq!(&s.choices[..3], &[Some(0), Some(1), None]);
+    assert_eq!(s.sheet.notes[q1], "Handbook \"v2\" since 2021");
+    assert_eq!(s.sheet.notes[q2], "Two of five PMs use it");
+    assert!(s.sheet.date.is_some(), "the session's date is saved");
+
+    // Resume: the notes stay; the review counts and marks them; a change from the
+    // review can edit a note.
+    let mut p = spawn(dir.path(), &["--resume", "acme.toml"]);
+    for n in 3..=16 {
+        at_question(&mut p, n, ENTER);
+    }
+    see(&mut p, "16 of 16 answered, 2 notes");
+    see(&mut p, "1. Each project runs its own way ✎");
+    p.send(format!("{DOWN}{ENTER}"));
+    see(&mut p, "1/16 · ");
+    see(&mut p, "Note: Handbook");
+    // From the saved first option, six down is "Edit the note"; the old text is
+    // there to extend.
+    see(&mut p, "Back to the review");
+    p.send(format!("{}{ENTER}", DOWN.repeat(6)));
+    write_note(&mut p, 1, " (checked)");
+    see(&mut p, "Note: Handbook \"v2\" since 2021 (checked)");
+    see(&mut p, "Back to the review");
+    p.send(ENTER);
+    see(&mut p, "Finish and show the recommendation");
+    p.send(ENTER);
+    let (out, code) = finish(&mut p);
+    assert_eq!(code, 0, "{out}");
+    let s = load(&path);
+    assert_eq!(s.sheet.notes[q1], "Handbook \"v2\" since 2021 (checked)");
+    assert_eq!(s.sheet.notes[q2], "Two of five PMs use it");
+    assert!(s.choices.iter().all(Option::is_some));
+    assert_eq!(files_in(dir.path()), ["acme.toml"]);
+}
+
+/// Rubric text reaches the terminal cleaned (issue 11, point 4): a rubric whose
+/// title, factor, question, help and option label hold a window-title sequence, a
+/// screen clear and a right-to-left override shows them as escapes, never raw.
+#[test]
+fn hostile_rubric_text_is_shown_escaped() {
+    let dir = tempdir();
+    let hostile = r"\u001b]0;pwned\u0007\u001b[2J\u202Eevil";
+    let mut text = include_str!("../questionnaires/pmo-vmo.toml").to_string();
+    for (from, to) in [
+        (
+            "title = \"PMO or VMO",
+            format!("title = \"T{hostile} PMO or VMO"),
+        ),
+        (
+            "title = \"Maturity of project management\"",
+            format!("title = \"Maturity{hostile}\""),
+        ),
+        (
+            "label = \"Each project runs its own way\"",
+            format!("label = \"Own way{hostile}\""),
+        ),
+    ] {
+        assert!(text.contains(from), "the default rubric has no {from:?}");
+        text = text.replacen(from, &to, 1);
+    }
+    std::fs::write(dir.path().join("hostile.toml"), text).unwrap();
+    let mut p = spawn(
+        dir.path(),
+        &[
+            "--rubric",
+            "hostile.toml",
+            "--respondent",
+            "A",
+            "--role",
+            "B",
+        ],
+    );
+    see(&mut p, "1/16 · ");
+    see(&mut p, "Your answer");
+    // The first option, whose label is hostile: the answered line shows it too.
+    p.send(ENTER);
+    see(&mut p, "2/16 · ");
+    p.send(CTRL_C);
+    let (out, _) = finish(&mut p);
+    for raw in ["\x1b]0;pwned", "\x1b[2J", "\u{202e}", "\x07"] {
+        assert!(!out.contains(raw), "{raw:?} reached the terminal: {out:?}");
+    }
+    assert!(out.contains(r"Maturity\u{1b}]0;pwned\u{7}"), "{out:?}");
+    assert!(out.contains(r"Own way\u{1b}"), "{out:?}");
+}

@@ -22,7 +22,18 @@ fn toml_files(dir: &str) -> Vec<PathBuf> {
 }
 
 fn as_json(text: &str) -> Value {
-    toml::from_str::<Value>(text).unwrap_or_else(|e| panic!("{e}"))
+    let toml: toml::Value = toml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+    to_json(toml)
+}
+
+/// TOML as JSON, a TOML date as its text (as editors' schema checkers see it).
+fn to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Table(t) => t.into_iter().map(|(k, v)| (k, to_json(v))).collect(),
+        toml::Value::Array(a) => a.into_iter().map(to_json).collect(),
+        other => serde_json::to_value(other).unwrap(),
+    }
 }
 
 /// The validator's messages, empty when the instance is valid.
@@ -125,11 +136,15 @@ fn broken_sheets_are_rejected() {
     let schema = pmo_vmo::schema::sheet_value();
     let ok = "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = \"documented\"\n";
     assert!(problems(&schema, &as_json(ok)).is_empty());
+    let dated = "rubric = \"pmo-vmo\"\ndate = 2026-11-25\n";
+    assert!(problems(&schema, &as_json(dated)).is_empty());
     for bad in [
         "rubrik = \"pmo-vmo\"\n",
         "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = 3\n",
         "rubric = \"pmo-vmo\"\n[expect]\nrecommendation = \"vmo-ish\"\n",
         "rubric = \"pmo-vmo\"\n[expect]\nmin-margin = \"five\"\n",
+        "rubric = \"pmo-vmo\"\ndate = \"25/11/2026\"\n",
+        "rubric = \"pmo-vmo\"\ndate = 20261125\n",
     ] {
         assert!(
             !problems(&schema, &as_json(bad)).is_empty(),

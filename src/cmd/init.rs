@@ -2,6 +2,8 @@
 
 use anyhow::{Context, Result, bail};
 use pmo_vmo::render::blank_sheet::blank_sheet;
+use pmo_vmo::render::clean::printable_line;
+use pmo_vmo::render::words::count;
 
 use crate::args::InitArgs;
 use crate::settings::Settings;
@@ -55,13 +57,14 @@ pub fn run(settings: &Settings, args: &InitArgs) -> Result<ExitStatus> {
             "{} already exists; not overwriting it (choose another -o path)",
             path.display()
         ),
-        other => other.with_context(|| format!("could not write {}", path.display()))?,
+        other => other
+            .map(drop)
+            .with_context(|| format!("could not write {}", path.display()))?,
     }
+    let shown = printable_line(&path.display().to_string()).into_owned();
     eprintln!(
-        "wrote {} ({} questions); fill it in, then run: pmo-vmo score {}",
-        path.display(),
-        rubric.rubric.question.len(),
-        path.display()
+        "wrote {shown} ({}); fill it in, then run: pmo-vmo score {shown}",
+        count(rubric.rubric.question.len(), "question", "questions"),
     );
     Ok(ExitStatus::Success)
 }

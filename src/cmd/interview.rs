@@ -14,11 +14,13 @@ use dialoguer::theme::{ColorfulTheme, Theme};
 use dialoguer::{Input, Select};
 use pmo_vmo::LoadedRubric;
 use pmo_vmo::input::decode::read_text;
-use pmo_vmo::input::{ResolvedSheet, Sheet, SheetFormat};
+use pmo_vmo::input::{ResolvedSheet, Sheet, SheetDate, SheetFormat};
 use pmo_vmo::input::{format_of, load_text};
 use pmo_vmo::interview::{
     AskView, FactorView, Interview, InterviewError, Prompter, ReviewEntry, ReviewStep, Step,
 };
+use pmo_vmo::render::clean::{printable, printable_line};
+use pmo_vmo::render::words::count;
 use pmo_vmo::render::{Style, table};
 
 use crate::args::InterviewArgs;
@@ -82,14 +84,21 @@ fn sheet_format(path: &Path) -> Option<SheetFormat> {
 
 /// Writes the sheet to a temporary file in the output's folder, then renames it
 /// over the output: a crash leaves the previous sheet or the new one, never half.
+/// A link is followed (its target gets the answers, the link stays), and a
+/// resumed TOML sheet is edited in place: its comments and layout stay.
 ///
 /// It only ever replaces its own file: the first save of a new sheet refuses a file
 /// that appeared meanwhile, and later saves refuse a file someone else has written
 /// since (two people started `interview` in the same folder). Then the answers go
 /// to a free name beside it instead, and the save fails with a [`Conflict`].
 struct Saver {
+    /// The sheet as named on the command line (a link, maybe), for messages.
     path: PathBuf,
+    /// Where it is written: `path` with its links followed.
+    real: PathBuf,
     format: SheetFormat,
+    /// The resumed TOML document, whose comments and layout each save keeps.
+    original: Option<toml_edit::DocumentMut>,
     /// The identity of the file this interview last wrote (or resumed).
     claimed: std::cell::Cell<Option<FileId>>,
 }
@@ -146,15 +155,28 @@ impl Saver {
     /// change made while the first prompts were open is not overwritten).
     fn new(path: PathBuf, format: SheetFormat, claimed: Option<FileId>) -> Saver {
         Saver {
+            real: pmo_vmo::atomic::resolve(&path),
             path,
             format,
+            original: None,
             claimed: std::cell::Cell::new(claimed),
         }
     }
 
+    /// Saves over `original`'s text (a resumed TOML sheet), keeping its comments.
+    fn keeping(mut self, original: Option<&str>) -> Saver {
+        if self.format == SheetFormat::Toml {
+            self.original = original.and_then(|t| t.parse().ok());
+        }
+        self
+    }
+
     fn save(&self, sheet: &Sheet) -> io::Result<()> {
         let text = match self.format {
-            SheetFormat::Toml => sheet.to_toml(),
+            SheetFormat::Toml => match &self.original {
+                Some(doc) => sheet.to_toml_over(doc),
+                None => sheet.to_toml(),
+            },
             SheetFormat::Json => {
                 let mut s = serde_json::to_string_pretty(sheet).map_err(io::Error::other)?;
                 s.push('\n');
@@ -171,8 +193,8 @@ impl Saver {
         let mut saved = lock_saved();
         // Written beside the sheet with its mode kept (a new one gets the mode a plain
         // new file would), synced; then linked in below.
-        let staged = pmo_vmo::atomic::stage(&self.path, text.as_bytes())?;
-        let now = file_id(&self.path);
+        let staged = pmo_vmo::atomic::stage(&self.real, text.as_bytes())?;
+        let now = file_id(&self.real);
         let ours = match (self.claimed.get(), now) {
             // Our file, as we left it: replace it.
             (Some(c), Some(now)) => c == now,
@@ -200,7 +222,7 @@ impl Saver {
         };
         if let Some(staged) = unlinked {
             // Someone else's file: the answers go to a free name beside it.
-            let beside = free_name(&self.path);
+            let beside = free_name(&self.real);
             staged.create_at(&beside)?;
             saved.path = Some(beside.clone());
             return Err(io::Error::other(Conflict {
@@ -210,7 +232,7 @@ impl Saver {
             }));
         }
         saved.path = Some(self.path.clone());
-        self.claimed.set(file_id(&self.path));
+        self.claimed.set(file_id(&self.real));
         Ok(())
     }
 }
@@ -245,7 +267,12 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     console::set_colors_enabled(settings.color);
     let rubric = settings.load_rubric(None)?;
 
-    let (claimed, mut base, choices) = resumed_sheet(&rubric, args.resume.as_deref())?;
+    let Resumed {
+        claimed,
+        sheet: mut base,
+        choices,
+        text,
+    } = resumed_sheet(&rubric, args.resume.as_deref())?;
     let (output, format) = output_sheet(args)?;
     remember_command(settings, &output);
     ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
@@ -257,7 +284,9 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
         .or_else(stop_on_interrupt)?;
     ask_who(&mut prompter, args, &mut base)?;
 
-    let saver = Saver::new(output.clone(), format, claimed);
+    // The day of this session: a resumed sheet takes the day it was last answered.
+    base.date = Some(SheetDate::today_utc());
+    let saver = Saver::new(output.clone(), format, claimed).keeping(text.as_deref());
     let mut interview = Interview::new(&rubric, base, choices);
     // Saved at once, so that the file is there (and claimed) from the start.
     saver
@@ -277,14 +306,22 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// A sheet to continue, or a fresh one.
+#[derive(Default)]
+struct Resumed {
+    /// The identity of its file when it was read.
+    claimed: Option<FileId>,
+    sheet: Sheet,
+    choices: Vec<Option<usize>>,
+    /// A TOML sheet's text, which each save keeps (its comments and layout).
+    text: Option<String>,
+}
+
 /// The sheet being resumed, validated like any other, with the claim on its
-/// file; a fresh sheet without `--resume`.
-fn resumed_sheet(
-    rubric: &LoadedRubric,
-    resume: Option<&Path>,
-) -> Result<(Option<FileId>, Sheet, Vec<Option<usize>>)> {
+/// file and its text; a fresh sheet without `--resume`.
+fn resumed_sheet(rubric: &LoadedRubric, resume: Option<&Path>) -> Result<Resumed> {
     let Some(path) = resume else {
-        return Ok((None, Sheet::default(), Vec::new()));
+        return Ok(Resumed::default());
     };
     let format = sheet_format(path).with_context(|| {
         format!(
@@ -299,7 +336,14 @@ fn resumed_sheet(
     for w in &resolved.warnings {
         term::warn(w);
     }
-    Ok((claimed, resolved.sheet, resolved.choices))
+    // Kept only to write a TOML sheet back over itself.
+    let text = (format == SheetFormat::Toml).then_some(text);
+    Ok(Resumed {
+        claimed,
+        sheet: resolved.sheet,
+        choices: resolved.choices,
+        text,
+    })
 }
 
 /// Where the answers go, and in which format; refuses to overwrite a sheet
@@ -444,6 +488,43 @@ struct TermPrompter {
 
 /// Label of the skip choice.
 const SKIP: &str = "Not sure / skip";
+/// Labels of the note choice, without and with a note.
+const ADD_NOTE: &str = "Add a note (evidence)…";
+const EDIT_NOTE: &str = "Edit the note…";
+
+/// A question's progress line, text, help and note, wrapped to `w`; ends with a
+/// newline.
+fn question_block(view: &AskView<'_>, w: usize) -> String {
+    let q = view.question;
+    let mut block = String::new();
+    block.push_str(
+        &style(printable_line(&view.progress()))
+            .for_stderr()
+            .cyan()
+            .to_string(),
+    );
+    block.push('\n');
+    block.push_str(&style(wrap(&q.text, w, "")).for_stderr().bold().to_string());
+    if let Some(help) = q.help.as_deref().filter(|h| !h.trim().is_empty()) {
+        block.push_str(&style(wrap(help, w, "  ")).for_stderr().dim().to_string());
+    }
+    if let Some(note) = view.note {
+        let note = wrap(&format!("Note: {}", one_line(note)), w, "  ");
+        block.push_str(&style(note).for_stderr().yellow().to_string());
+    }
+    block
+}
+
+/// A note on one line, cleaned for the terminal, for showing and editing in a
+/// one-line prompt.
+fn one_line(text: &str) -> String {
+    let joined = text
+        .split(['\r', '\n'])
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    printable_line(&joined).into_owned()
+}
 
 impl TermPrompter {
     fn new() -> Self {
@@ -467,17 +548,23 @@ impl TermPrompter {
         let r = &rubric.rubric;
         let w = self.width();
         let mut out = String::new();
-        out.push_str(&style(&r.title).for_stderr().bold().to_string());
+        out.push_str(
+            &style(printable_line(&r.title))
+                .for_stderr()
+                .bold()
+                .to_string(),
+        );
         out.push('\n');
         if !r.description.is_empty() {
             out.push_str(&wrap(&r.description, w, ""));
         }
         out.push('\n');
         let how = format!(
-            "{} questions in {} parts. Use ↑/↓ and Enter to answer, Esc to go back, \
-             Ctrl-C to stop. Every answer is saved at once to {}{}.",
-            r.question.len(),
-            r.factor.len(),
+            "{} in {}. Use ↑/↓ and Enter to answer, Esc to go back, \
+             Ctrl-C to stop; \"Add a note\" keeps the evidence for an answer. Every answer \
+             and note is saved at once to {}{}.",
+            count(r.question.len(), "question", "questions"),
+            count(r.factor.len(), "part", "parts"),
             output.display(),
             if resumed {
                 ", and the interview picks up at the first unanswered question"
@@ -489,6 +576,46 @@ impl TermPrompter {
         self.term.write_str(&out)?;
         self.fresh = true;
         self.term.write_line("")
+    }
+
+    /// The note for the question on screen, edited in a one-line prompt (the old
+    /// note is the starting text; clearing it removes the note). The prompt's line
+    /// is cleared after Enter: the question is asked again and shows the note.
+    fn note_text(&mut self, view: &AskView<'_>) -> io::Result<String> {
+        let prompt = format!(
+            "Note for {}/{} (Enter saves; clear it to remove)",
+            view.position, view.total
+        );
+        let text: String = Input::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .with_initial_text(view.note.map(one_line).unwrap_or_default())
+            .allow_empty(true)
+            .report(false)
+            .interact_text_on(&self.term)
+            .map_err(io::Error::from)?;
+        Ok(text.trim().to_string())
+    }
+
+    /// The one-line summary left on screen after a question: "✔ 3/16 text · answer".
+    fn answered_line(&self, view: &AskView<'_>, step: &Step) -> io::Result<()> {
+        let q = view.question;
+        let answer = match step {
+            Step::Answer(i) => q.option[*i].label.as_str(),
+            Step::Skip => "skipped",
+            Step::Back | Step::Note(_) => return Ok(()),
+        };
+        let answer = printable_line(answer);
+        let answer = answer.as_ref();
+        let w = self.width();
+        let lead = format!("✔ {}/{} ", view.position, view.total);
+        let room = w.saturating_sub(lead.chars().count() + answer.chars().count() + 3);
+        let line = if room >= 12 {
+            format!("{lead}{} · {answer}", fit(&q.text, room))
+        } else {
+            fit(&format!("{lead}{answer}"), w)
+        };
+        self.term
+            .write_line(&style(line).for_stderr().green().to_string())
     }
 
     /// An optional line of text; empty is `None`.
@@ -509,8 +636,11 @@ impl Prompter for TermPrompter {
         let w = self.width();
         let f = view.factor;
         let head = format!(
-            "Part {}/{} · {} ({} questions)",
-            view.number, view.count, f.title, view.questions
+            "Part {}/{} · {} ({})",
+            view.number,
+            view.count,
+            f.title,
+            count(view.questions, "question", "questions")
         );
         let mut out = String::new();
         if !std::mem::take(&mut self.fresh) {
@@ -538,13 +668,7 @@ impl Prompter for TermPrompter {
     fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step> {
         let w = self.width();
         let q = view.question;
-        let mut block = String::new();
-        block.push_str(&style(view.progress()).for_stderr().cyan().to_string());
-        block.push('\n');
-        block.push_str(&style(wrap(&q.text, w, "")).for_stderr().bold().to_string());
-        if let Some(help) = q.help.as_deref().filter(|h| !h.trim().is_empty()) {
-            block.push_str(&style(wrap(help, w, "  ")).for_stderr().dim().to_string());
-        }
+        let block = question_block(view, w);
         let block_lines = block.matches('\n').count();
         self.term.write_str(&block)?;
 
@@ -558,6 +682,14 @@ impl Prompter for TermPrompter {
             items.push(item);
         }
         items.push(SKIP.to_string());
+        items.push(
+            if view.note.is_some() {
+                EDIT_NOTE
+            } else {
+                ADD_NOTE
+            }
+            .to_string(),
+        );
         if view.can_go_back {
             items.push(if view.from_review {
                 "Back to the review".to_string()
@@ -578,30 +710,16 @@ impl Prompter for TermPrompter {
             .report(false)
             .interact_on_opt(&self.term)
             .map_err(io::Error::from)?;
-        self.term.clear_last_lines(block_lines)?;
         let n = q.option.len();
         let step = match picked {
             Some(i) if i < n => Step::Answer(i),
             Some(i) if i == n => Step::Skip,
+            Some(i) if i == n + 1 => Step::Note(self.note_text(view)?),
             // Esc (or the Back item).
             _ => Step::Back,
         };
-        let answer = match step {
-            Step::Answer(i) => Some(q.option[i].label.as_str()),
-            Step::Skip => Some("skipped"),
-            Step::Back => None,
-        };
-        if let Some(answer) = answer {
-            let lead = format!("✔ {}/{} ", view.position, view.total);
-            let room = w.saturating_sub(lead.chars().count() + answer.chars().count() + 3);
-            let line = if room >= 12 {
-                format!("{lead}{} · {answer}", fit(&q.text, room))
-            } else {
-                fit(&format!("{lead}{answer}"), w)
-            };
-            self.term
-                .write_line(&style(line).for_stderr().green().to_string())?;
-        }
+        self.term.clear_last_lines(block_lines)?;
+        self.answered_line(view, &step)?;
         Ok(step)
     }
 
@@ -609,8 +727,14 @@ impl Prompter for TermPrompter {
         let w = self.width();
         let answered = entries.iter().filter(|e| e.answer.is_some()).count();
         let head = format!(
-            "Review: {answered} of {} answered. Enter finishes; pick an answer to change it.",
-            entries.len()
+            "Review: {answered} of {} answered{}. Enter finishes; pick an answer to change it \
+             or its note.",
+            entries.len(),
+            match entries.iter().filter(|e| e.note.is_some()).count() {
+                0 => String::new(),
+                1 => ", 1 note".to_string(),
+                k => format!(", {k} notes"),
+            }
         );
         let mut block = String::from("\n");
         block.push_str(&style(wrap(&head, w, "")).for_stderr().bold().to_string());
@@ -621,11 +745,14 @@ impl Prompter for TermPrompter {
         let mut help = HashMap::new();
         for e in entries {
             let answer = e.answer.map_or("— skipped", |o| o.label.as_str());
-            let item = fit(&format!("{:>2}. {answer}", e.position), item_width(w));
-            help.insert(
-                item.clone(),
-                format!("{} · {}", e.factor.title, e.question.text),
-            );
+            let mark = if e.note.is_some() { " ✎" } else { "" };
+            let item = fit(&format!("{:>2}. {answer}{mark}", e.position), item_width(w));
+            let mut about = format!("{} · {}", e.factor.title, e.question.text);
+            if let Some(note) = e.note {
+                about.push_str("\nNote: ");
+                about.push_str(&one_line(note));
+            }
+            help.insert(item.clone(), about);
             items.push(item);
         }
         let theme = HelpTheme {
@@ -705,18 +832,22 @@ fn item_width(w: usize) -> usize {
     w.saturating_sub(8).max(10)
 }
 
-/// Wraps text to `width` columns with an indent; ends with a newline.
+/// Wraps text to `width` columns with an indent; ends with a newline. The text
+/// (from the rubric, mostly) is cleaned for the terminal first.
 fn wrap(text: &str, width: usize, indent: &str) -> String {
     let opts = textwrap::Options::new(width.max(indent.len() + 10))
         .initial_indent(indent)
         .subsequent_indent(indent);
-    let mut s = textwrap::fill(text.trim(), opts);
+    let mut s = textwrap::fill(printable(text.trim()).as_ref(), opts);
     s.push('\n');
     s
 }
 
-/// Cuts text to `width` columns, ending with "…" when cut.
+/// Cuts text to `width` columns, ending with "…" when cut. The text (an option
+/// label, a question) is cleaned for the terminal and kept to one line first.
 fn fit(text: &str, width: usize) -> String {
+    let text = printable_line(text);
+    let text = text.as_ref();
     if console::measure_text_width(text) <= width {
         return text.to_string();
     }
@@ -740,6 +871,16 @@ mod tests {
                 .all(|l| l.starts_with("  ") && l.chars().count() <= 30)
         );
         assert!(s.ends_with('\n'));
+    }
+
+    #[test]
+    fn a_note_is_shown_on_one_line_without_terminal_escapes() {
+        let shown = one_line("Handbook\r\n\n\u{1b}]0;pwned\u{7} v2");
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\n'),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with("Handbook / "), "{shown:?}");
     }
 
     #[test]
@@ -842,5 +983,44 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).unwrap())
                 .unwrap();
         assert_eq!(back, sheet);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_saver_writes_through_a_link_and_keeps_the_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("elsewhere")).unwrap();
+        let target = dir.path().join("elsewhere/s.toml");
+        let text = "#:schema ../schema/sheet.schema.json\n# our own note\nrubric = \"pmo-vmo\"\n\n[answers]\n# confirmed with the PMO\nq1 = \"a\"\n";
+        std::fs::write(&target, text).unwrap();
+        let link = dir.path().join("s.toml");
+        std::os::unix::fs::symlink("elsewhere/s.toml", &link).unwrap();
+        let saver = Saver::new(link.clone(), SheetFormat::Toml, file_id(&link)).keeping(Some(text));
+        let mut sheet = Sheet {
+            rubric: "pmo-vmo".into(),
+            ..Sheet::default()
+        };
+        sheet.answers.insert("q1".into(), "a".into());
+        sheet.answers.insert("q2".into(), "b".into());
+        saver.save(&sheet).unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        let saved = std::fs::read_to_string(&target).unwrap();
+        assert_eq!(
+            saved,
+            format!("{text}q2 = \"b\"\n"),
+            "comments and order kept, the new answer added"
+        );
+        // A second save goes through the link again (the claim is the target's).
+        sheet.answers.insert("q2".into(), "c".into());
+        saver.save(&sheet).unwrap();
+        assert!(
+            std::fs::read_to_string(&target)
+                .unwrap()
+                .contains("q2 = \"c\"")
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("elsewhere"))
+            .unwrap()
+            .collect();
+        assert_eq!(names.len(), 1, "no temporary file left");
     }
 }

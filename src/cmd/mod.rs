@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod common;
+pub mod compare;
+pub mod form;
 pub mod init;
 pub mod interview;
 pub mod report;

@@ -1,23 +1,27 @@
 //! `pmo-vmo report`: write the self-contained HTML report, never over an existing
-//! file unless `--force`; the file appears whole or not at all.
+//! file unless `--force`; the file appears whole or not at all, through a link to
+//! its target, and a pipe or device (`/dev/stdout`) is written into, never replaced.
 
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
+use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::ReportArgs;
-use crate::cmd::common::load_members;
+use crate::cmd::common::{is_stdout, load_members, write_output};
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
 pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let out = &args.output;
-    let to_stdout = out.as_os_str() == "-";
+    let to_stdout = is_stdout(out);
     if out.is_dir() {
         bail!("{} is a folder; name the HTML file to write", out.display());
     }
-    // Checked first so a refused run does no work; the final link re-checks.
-    if !to_stdout && !args.force && out.exists() {
+    // Checked first so a refused run does no work; the final link re-checks. Only
+    // a regular file (or a link to one) can be overwritten: a FIFO or a device is
+    // written into.
+    if !to_stdout && !args.force && atomic::is_file(out) {
         bail!(
             "{} already exists; not overwriting it (pass --force to replace it)",
             out.display()
@@ -32,20 +36,27 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     if to_stdout {
         return term::emit(html.as_bytes(), status);
     }
-    // A report is for sharing: the usual file mode, whole or not at all.
-    match pmo_vmo::atomic::write(out, html.as_bytes(), args.force) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-            "{} already exists; not overwriting it (pass --force to replace it)",
-            out.display()
-        ),
-        other => other.with_context(|| format!("could not write {}", out.display()))?,
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "wrote {} ({} answer sheet{})",
-        out.display(),
+    // A temporary file beside the report is removed if a signal stops the run.
+    ctrlc::set_handler(|| {
+        atomic::discard_staged_for_exit();
+        std::process::exit(130);
+    })
+    .context("could not install the Ctrl-C handler")?;
+    let wrote = write_output(out, html.as_bytes(), args.force)?;
+    let sheets = format!(
+        "{} answer sheet{}",
         members.len(),
         if members.len() == 1 { "" } else { "s" }
     );
+    let said = match wrote {
+        Wrote::File => format!("wrote {} ({sheets})", out.display()),
+        Wrote::Through(target) => format!(
+            "wrote {} through the link {} ({sheets})",
+            target.display(),
+            out.display()
+        ),
+        Wrote::Into => format!("wrote the report into {} ({sheets})", out.display()),
+    };
+    let _ = writeln!(std::io::stderr(), "{said}");
     Ok(status)
 }

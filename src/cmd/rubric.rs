@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use pmo_vmo::render::rubric as show;
+use pmo_vmo::render::words::count;
 use pmo_vmo::{lint, schema};
 
 use crate::args::{LintFormat, RubricCommand, ShowFormat};
@@ -32,14 +33,13 @@ pub fn run(settings: &Settings, c: &RubricCommand) -> Result<ExitStatus> {
                     serde_json::to_string_pretty(&doc)? + "\n"
                 }
                 LintFormat::Text if findings.is_empty() => format!(
-                    "{}: ok ({} {}: {} factors, {} questions, {} gate{})\n",
+                    "{}: ok ({} {}: {}, {}, {})\n",
                     r.source,
                     r.rubric.id,
                     r.rubric.version,
-                    r.rubric.factor.len(),
-                    r.rubric.question.len(),
-                    r.rubric.gate.len(),
-                    if r.rubric.gate.len() == 1 { "" } else { "s" }
+                    count(r.rubric.factor.len(), "factor", "factors"),
+                    count(r.rubric.question.len(), "question", "questions"),
+                    count(r.rubric.gate.len(), "gate", "gates")
                 ),
                 LintFormat::Text => {
                     let mut t: String = findings.iter().map(|f| format!("{f}\n")).collect();

@@ -34,6 +34,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         inputs.as_slice(),
         [Input::File(_, SheetFormat::Toml | SheetFormat::Json)
             | Input::Stdin(SheetFormat::Toml | SheetFormat::Json)
+            | Input::Piped(_)
             | Input::Bad(_)]
     );
     let mut sink = render::sink(format, &rubric, style, single, out);
@@ -141,7 +142,8 @@ impl Progress {
         }
         if let Some(bar) = &self.bar {
             bar.set_position(self.bytes);
-            bar.set_message(format!("{} sheets", self.sheets));
+            let sheets = usize::try_from(self.sheets).unwrap_or(usize::MAX);
+            bar.set_message(pmo_vmo::render::words::count(sheets, "sheet", "sheets"));
         }
     }
 

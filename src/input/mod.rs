@@ -6,6 +6,7 @@
 //! Nothing here scores or prints: a sheet leaves this layer resolved, or as an
 //! [`InputError`](crate::diag::InputError) that names where it came from.
 
+pub mod date;
 pub mod decode;
 pub mod export;
 pub mod options;
@@ -14,8 +15,9 @@ pub mod sheet;
 pub mod stream;
 pub mod warning;
 
+pub use date::SheetDate;
 pub use options::ReadOptions;
 pub use paths::{Input, expand, format_of};
 pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
 pub use stream::{Event, load, load_with, stream, stream_with};
-pub use warning::{Skip, Warning};
+pub use warning::{Skip, Special, Warning};

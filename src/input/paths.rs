@@ -1,14 +1,16 @@
 //! Command-line paths into things to read: files by extension, folders walked in
-//! sorted order (each sheet once, however many links lead to it), `-` for stdin.
+//! sorted order (each sheet once, however many links lead to it; only regular
+//! files), `-` for stdin, pipes by their content.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use crate::diag::InputError;
 use crate::input::decode::io_reason;
 use crate::input::export;
 use crate::input::sheet::SheetFormat;
-use crate::input::warning::{Skip, Warning};
+use crate::input::warning::{Skip, Special, Warning};
 use crate::origin::Origin;
 
 /// One thing to read.
@@ -18,6 +20,9 @@ pub enum Input {
     File(PathBuf, SheetFormat),
     /// Standard input (`-`).
     Stdin(SheetFormat),
+    /// A pipe or device named without an extension (`<(cat sheet.toml)` is
+    /// `/dev/fd/63`): TOML or JSON, as its content says.
+    Piped(PathBuf),
     /// A path that cannot be read as a sheet; the error says why.
     Bad(InputError),
     /// A second way to a sheet or folder already being read (a link, or the same
@@ -37,9 +42,9 @@ pub fn format_of(path: &Path) -> Option<SheetFormat> {
     }
 }
 
-/// Whether a file met in a folder is read: a `.txt` only when its first line is
-/// split by tabs (as Excel's "Unicode Text" and Qualtrics' TSV are; a `.txt` of
-/// notes is not an export), a workbook only when it opens.
+/// Whether a regular file met in a folder is read: a `.txt` only when its first
+/// line is split by tabs (as Excel's "Unicode Text" and Qualtrics' TSV are; a
+/// `.txt` of notes is not an export), a workbook only when it opens.
 fn readable_in_folder(path: &Path) -> bool {
     let ext = path
         .extension()
@@ -51,15 +56,24 @@ fn readable_in_folder(path: &Path) -> bool {
     !export::is_workbook(path) || export::workbook_opens(path)
 }
 
+/// A dot file (`.DS_Store`, `.gitignore`): never a sheet, not worth a word.
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
 /// Expands command-line paths: folders become their sheet files, recursively, in
-/// sorted order; `-` is stdin in `stdin_format`.
+/// sorted order; `-` is stdin in `stdin_format`. A pipe or device named without an
+/// extension (`<(cat sheet.toml)` gives `/dev/fd/63`) is read as its content says.
 pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
     let mut out = Vec::new();
     // Real paths of the folders and sheets taken so far, across all the arguments
-    // (`sheets/*` can name a folder and a link into it): each sheet counts once.
-    let mut seen = HashSet::new();
+    // (`sheets/*` can name a folder and a link into it), with the argument that
+    // first reached each: each sheet counts once.
+    let mut seen = Seen::new();
     let mut stdin_taken = false;
-    for p in paths {
+    for (arg, p) in paths.iter().enumerate() {
         if p.as_os_str() == "-" {
             if stdin_taken {
                 out.push(Input::Skipped(Warning::Skipped {
@@ -71,17 +85,23 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
                 out.push(Input::Stdin(stdin_format));
             }
         } else if p.is_dir() {
-            let before = out.len();
+            // A folder whose sheets were all reached by an earlier argument (`DIR
+            // DIR`, `DIR DIR/sub`) holds sheets: its skips are warnings. One that
+            // only leads back into itself holds none.
             let mut unread = Vec::new();
-            walk(p, p, &mut out, &mut seen, &mut unread);
+            let found = walk(p, &mut out, &mut seen, arg, &mut unread);
+            // Files that are neither sheets nor exports, named once.
             if !unread.is_empty() {
+                let files = unread
+                    .into_iter()
+                    .map(|f| f.strip_prefix(p).map_or(f.clone(), Path::to_path_buf))
+                    .collect();
                 out.push(Input::Skipped(Warning::NotSheets {
                     folder: Origin::from(p.as_path()),
-                    files: unread,
+                    files,
                 }));
             }
-            // Only skipped second ways (a link back to itself) is still no sheet.
-            if out[before..].iter().all(|i| matches!(i, Input::Skipped(_))) {
+            if !found {
                 out.push(Input::Bad(InputError::new(
                     p,
                     "folder holds no sheet (.toml, .json) or survey export (.csv, .tsv, .xlsx, .ods...)",
@@ -90,25 +110,49 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
         } else if !p.exists() {
             out.push(Input::Bad(InputError::new(p, "no such file or folder")));
         } else {
-            match format_of(p) {
-                Some(f) => {
-                    if let Ok(real) = std::fs::canonicalize(p)
-                        && !seen.insert(real.clone())
-                    {
-                        out.push(Input::Skipped(second_way(p, &real)));
-                    } else {
-                        out.push(Input::File(p.clone(), f));
-                    }
-                }
-                None => out.push(Input::Bad(InputError::new(
-                    p,
-                    "unsupported file type; expected a sheet (.toml, .json) or a survey export \
-                     (.csv, .tsv, .txt, .xlsx, .xls, .ods)",
-                ))),
-            }
+            out.push(file_argument(p, &mut seen, arg));
         }
     }
     out
+}
+
+/// Real paths already taken, each with the index of the argument that reached it.
+type Seen = HashMap<PathBuf, usize>;
+
+/// Takes `real` for argument `arg`; when it was taken before, the argument that
+/// took it.
+fn take(seen: &mut Seen, real: PathBuf, arg: usize) -> Option<usize> {
+    match seen.entry(real) {
+        Entry::Occupied(e) => Some(*e.get()),
+        Entry::Vacant(e) => {
+            e.insert(arg);
+            None
+        }
+    }
+}
+
+/// A file named on the command line.
+fn file_argument(p: &Path, seen: &mut Seen, arg: usize) -> Input {
+    let Some(f) = format_of(p) else {
+        // Only a pipe or a device can be a `<(...)` path; a plain file needs its
+        // extension.
+        let regular = std::fs::metadata(p).is_ok_and(|m| m.is_file());
+        return if regular {
+            Input::Bad(InputError::new(
+                p,
+                "unsupported file type; expected a sheet (.toml, .json) or a survey export \
+                 (.csv, .tsv, .txt, .xlsx, .xls, .ods)",
+            ))
+        } else {
+            Input::Piped(p.to_path_buf())
+        };
+    };
+    if let Ok(real) = std::fs::canonicalize(p)
+        && take(seen, real.clone(), arg).is_some()
+    {
+        return Input::Skipped(second_way(p, &real));
+    }
+    Input::File(p.to_path_buf(), f)
 }
 
 /// Why a path that leads to a folder or sheet already being read is skipped.
@@ -121,23 +165,44 @@ fn second_way(path: &Path, real: &Path) -> Warning {
     }
 }
 
-/// Walks `dir` (under the argument `root`) into `out`; files that are not read as
-/// sheets go into `unread`, relative to `root`, for one warning.
+/// What a folder walk found that is neither a file nor a folder.
+fn special_kind(meta: &std::fs::Metadata) -> Special {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return Special::Fifo;
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Special::Device;
+        }
+        if t.is_socket() {
+            return Special::Socket;
+        }
+    }
+    let _ = meta;
+    Special::Other
+}
+
+/// Walks `dir` for argument `arg`; true when it holds a sheet, read here or
+/// reached by an earlier argument.
+/// Files that are not read as sheets go into `unread`, for one warning.
 fn walk(
-    root: &Path,
     dir: &Path,
     out: &mut Vec<Input>,
-    seen: &mut HashSet<PathBuf>,
+    seen: &mut Seen,
+    arg: usize,
     unread: &mut Vec<PathBuf>,
-) {
+) -> bool {
     // A link back to a folder already read (a loop, or a second way into the same
-    // folder) would count its sheets again: an error, not a silent double count.
+    // folder) would count its sheets again: a warning, not a silent double count.
     let real_dir = std::fs::canonicalize(dir).ok();
     if let Some(real) = &real_dir
-        && !seen.insert(real.clone())
+        && let Some(first) = take(seen, real.clone(), arg)
     {
         out.push(Input::Skipped(second_way(dir, real)));
-        return;
+        return first < arg;
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
@@ -146,7 +211,8 @@ fn walk(
                 dir,
                 format!("could not read folder: {}", io_reason(&e)),
             )));
-            return;
+            // The error says enough; not also "holds no sheet".
+            return true;
         }
     };
     // Whether each entry is a link comes with the listing, at no extra cost.
@@ -155,33 +221,48 @@ fn walk(
         .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_symlink())))
         .collect();
     paths.sort();
+    let mut found = false;
     for (p, link) in paths {
-        if p.is_dir() {
-            walk(root, &p, out, seen, unread);
-        } else if let Some(f) = format_of(&p).filter(|_| readable_in_folder(&p)) {
-            // The same file reached twice (a link beside its target) would count
-            // twice. A plain file's real path is its folder's joined with its name;
-            // only a link needs resolving.
-            let real = match (&real_dir, link) {
-                (Some(d), false) => p.file_name().map(|n| d.join(n)),
-                _ => std::fs::canonicalize(&p).ok(),
-            };
-            if let Some(real) = real
-                && !seen.insert(real.clone())
-            {
-                out.push(Input::Skipped(second_way(&p, &real)));
-                continue;
-            }
-            out.push(Input::File(p, f));
-        } else if !is_hidden(&p) {
-            unread.push(p.strip_prefix(root).unwrap_or(&p).to_path_buf());
+        let meta = std::fs::metadata(&p).ok();
+        if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+            found |= walk(&p, out, seen, arg, unread);
+            continue;
         }
+        let Some(f) = format_of(&p) else {
+            if !is_hidden(&p) {
+                unread.push(p);
+            }
+            continue;
+        };
+        // A FIFO would block the run, a device is no sheet: only regular files
+        // are read in a folder (a broken link is read, to say so).
+        if let Some(m) = meta.as_ref().filter(|m| !m.is_file()) {
+            out.push(Input::Skipped(Warning::Skipped {
+                origin: Origin::from(p.as_path()),
+                why: Skip::NotAFile(special_kind(m)),
+            }));
+            continue;
+        }
+        if meta.is_some() && !readable_in_folder(&p) {
+            unread.push(p);
+            continue;
+        }
+        // The same file reached twice (a link beside its target) would count
+        // twice. A plain file's real path is its folder's joined with its name;
+        // only a link needs resolving.
+        let real = match (&real_dir, link) {
+            (Some(d), false) => p.file_name().map(|n| d.join(n)),
+            _ => std::fs::canonicalize(&p).ok(),
+        };
+        if let Some(real) = real
+            && let Some(first) = take(seen, real.clone(), arg)
+        {
+            out.push(Input::Skipped(second_way(&p, &real)));
+            found |= first < arg;
+            continue;
+        }
+        out.push(Input::File(p, f));
+        found = true;
     }
-}
-
-/// A dot file (`.DS_Store`, `.gitignore`): never a sheet, not worth a word.
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.'))
+    found
 }

@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{InputError, Seg, TomlMap, from_json_error, from_toml_error, json_key_line};
+use crate::input::date::SheetDate;
 use crate::input::warning::Warning;
 use crate::origin::Origin;
 use crate::rubric::{Band, LoadedRubric};
@@ -19,6 +20,10 @@ pub struct Sheet {
     /// Version of the rubric the sheet was filled against; a mismatch is a warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rubric_version: Option<String>,
+    /// When the assessment was made: a TOML date (`2026-11-25`) or, in JSON, the
+    /// string `"2026-11-25"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<SheetDate>,
     /// Who answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respondent: Option<String>,
@@ -117,9 +122,15 @@ impl Sheet {
     /// Parses sheet text in the given format.
     pub fn parse(source: &Origin, text: &str, format: SheetFormat) -> Result<Sheet, InputError> {
         match format {
-            SheetFormat::Toml => {
-                toml::from_str(text).map_err(|e| from_toml_error(source, text, &e))
-            }
+            SheetFormat::Toml => toml::from_str(text).map_err(|e| {
+                let mut ie = from_toml_error(source, text, &e);
+                // A date that is not a day (2026-02-30) fails while parsing, where
+                // no key is known yet: name it from its line.
+                if ie.key.is_none() && ie.line.is_some_and(|l| is_top_level_date(text, l)) {
+                    ie.key = Some("date".into());
+                }
+                ie
+            }),
             SheetFormat::Json => {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 let sheet = serde_path_to_error::deserialize(&mut *de)
@@ -141,10 +152,159 @@ impl Sheet {
         }
     }
 
-    /// Writes the sheet as TOML (used by the interview).
+    /// Writes the sheet as TOML (used by the interview), `date` as a TOML date.
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
+        let view = TomlSheet {
+            rubric: &self.rubric,
+            rubric_version: self.rubric_version.as_deref(),
+            date: self.date.map(SheetDate::to_toml),
+            respondent: self.respondent.as_deref(),
+            role: self.role.as_deref(),
+            organisation: self.organisation.as_deref(),
+            answers: &self.answers,
+            notes: &self.notes,
+            expect: self.expect.as_ref(),
+        };
+        toml::to_string(&view).unwrap_or_default()
     }
+
+    /// Writes the sheet into `original` (the TOML document it was resumed from),
+    /// changing only values: comments (a `#:schema` line, `init`'s question list, a
+    /// consultant's own), key order and formatting stay as they were. An answer the
+    /// sheet no longer has becomes `""` (skipped) where its key was; a new one goes
+    /// at the end of `[answers]`. `date` is set as a TOML date. Notes are the
+    /// sheet's: a changed one is rewritten in place, a new one added at the end of
+    /// `[notes]`, one the sheet no longer has removed. Expectations are left as
+    /// written.
+    pub fn to_toml_over(&self, original: &toml_edit::DocumentMut) -> String {
+        let mut doc = original.clone();
+        let root = doc.as_table_mut();
+        set_str(root, "rubric", &self.rubric);
+        let who = [
+            ("rubric-version", &self.rubric_version),
+            ("respondent", &self.respondent),
+            ("role", &self.role),
+            ("organisation", &self.organisation),
+        ];
+        for (key, value) in who {
+            if let Some(v) = value {
+                set_str(root, key, v);
+            }
+        }
+        let answers = root
+            .entry("answers")
+            .or_insert_with(toml_edit::table)
+            .as_table_like_mut();
+        let Some(answers) = answers else {
+            // `answers` that is not a table cannot have been read as a sheet.
+            return self.to_toml();
+        };
+        let keys: Vec<String> = answers.iter().map(|(k, _)| k.to_string()).collect();
+        for key in keys {
+            let answer = self.answers.get(&key).map_or("", String::as_str);
+            set_str(answers, &key, answer);
+        }
+        for (key, answer) in &self.answers {
+            if !answers.contains_key(key) {
+                answers.insert(key, toml_edit::value(answer.as_str()));
+            }
+        }
+        if let Some(date) = self.date {
+            set_value(doc.as_table_mut(), "date", date.to_toml().into());
+        }
+        self.notes_over(doc.as_table_mut());
+        doc.to_string()
+    }
+
+    /// Writes the sheet's notes into the document's `[notes]` (see `to_toml_over`).
+    fn notes_over(&self, root: &mut toml_edit::Table) {
+        if self.notes.is_empty() && !root.contains_key("notes") {
+            return;
+        }
+        let Some(notes) = root
+            .entry("notes")
+            .or_insert_with(toml_edit::table)
+            .as_table_like_mut()
+        else {
+            return;
+        };
+        let gone: Vec<String> = notes
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .filter(|k| !self.notes.contains_key(k))
+            .collect();
+        for key in gone {
+            notes.remove(&key);
+        }
+        for (key, note) in &self.notes {
+            set_str(notes, key, note);
+        }
+    }
+}
+
+/// Sets `key` to the string `value`, keeping the spaces and comment around the
+/// old value; adds the key when it is missing.
+fn set_str(table: &mut dyn toml_edit::TableLike, key: &str, value: &str) {
+    match table.get_mut(key).and_then(toml_edit::Item::as_value_mut) {
+        Some(v) if v.as_str() == Some(value) => {}
+        Some(v) => {
+            let decor = v.decor().clone();
+            *v = toml_edit::Value::from(value);
+            *v.decor_mut() = decor;
+        }
+        None => {
+            table.insert(key, toml_edit::value(value));
+        }
+    }
+}
+
+/// Sets `key` to `value` (any TOML value), as [`set_str`] does.
+fn set_value(table: &mut dyn toml_edit::TableLike, key: &str, value: toml_edit::Value) {
+    match table.get_mut(key).and_then(toml_edit::Item::as_value_mut) {
+        Some(v) => {
+            let decor = v.decor().clone();
+            *v = value;
+            *v.decor_mut() = decor;
+        }
+        None => {
+            table.insert(key, toml_edit::Item::Value(value));
+        }
+    }
+}
+
+/// A [`Sheet`] as TOML writes it: the same keys in the same order, with `date` a
+/// TOML date (serde's own `Sheet` writes it as a string, as JSON wants).
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct TomlSheet<'a> {
+    rubric: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rubric_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    respondent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organisation: Option<&'a str>,
+    answers: &'a IndexMap<String, String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    notes: &'a IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expect: Option<&'a Expect>,
+}
+
+/// Whether line `line` (1-based) of TOML text sets the top-level `date` key.
+fn is_top_level_date(text: &str, line: usize) -> bool {
+    let mut lines = text.lines();
+    let before_table = lines
+        .by_ref()
+        .take(line.saturating_sub(1))
+        .all(|l| !l.trim_start().starts_with('['));
+    let Some(at) = lines.next() else { return false };
+    let key = at.split('=').next().unwrap_or("").trim();
+    before_table && at.contains('=') && matches!(key, "date" | "\"date\"" | "'date'")
 }
 
 /// Points an error about `section.key` of a sheet at its line (at the key itself
@@ -428,6 +588,58 @@ mod tests {
     }
 
     #[test]
+    fn a_date_is_read_from_toml_or_json_and_written_back_the_same_way() {
+        let r = rubric();
+        let toml_text = "rubric = \"pmo-vmo\"\ndate = 2026-11-25\n";
+        let s = load_text(&r, "s.toml", toml_text, SheetFormat::Toml).unwrap();
+        let day = SheetDate::parse("2026-11-25").unwrap();
+        assert_eq!(s.sheet.date, Some(day));
+        let written = s.sheet.to_toml();
+        assert!(written.contains("\ndate = 2026-11-25\n"), "{written}");
+        assert_eq!(
+            load_text(&r, "s.toml", &written, SheetFormat::Toml)
+                .unwrap()
+                .sheet,
+            s.sheet
+        );
+        // A string works in TOML too, and JSON writes and reads a string.
+        let quoted = "rubric = \"pmo-vmo\"\ndate = \"2026-11-25\"\n";
+        let q = load_text(&r, "s.toml", quoted, SheetFormat::Toml).unwrap();
+        assert_eq!(q.sheet.date, Some(day));
+        let json = serde_json::to_string(&s.sheet).unwrap();
+        assert!(json.contains(r#""date":"2026-11-25""#), "{json}");
+        let j = load_text(&r, "s.json", &json, SheetFormat::Json).unwrap();
+        assert_eq!(j.sheet.date, Some(day));
+    }
+
+    #[test]
+    fn a_bad_date_is_an_error_at_its_key_and_line() {
+        let r = rubric();
+        for value in [
+            "2026-02-30",
+            "2026-11-25T10:00:00",
+            "2026-11-25T10:00:00Z",
+            "10:00:00",
+            "\"25/11/2026\"",
+            "\"2026-13-01\"",
+            "20261125",
+        ] {
+            let text = format!("rubric = \"pmo-vmo\"\n\ndate = {value}\n");
+            let e = load_text(&r, "s.toml", &text, SheetFormat::Toml).unwrap_err();
+            assert_eq!(e.key.as_deref(), Some("date"), "{value}: {e:?}");
+            assert_eq!(e.line, Some(3), "{value}");
+        }
+        let json = "{\n  \"rubric\": \"pmo-vmo\",\n  \"date\": \"2026-02-30\"\n}\n";
+        let e = load_text(&r, "s.json", json, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("date"));
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("YYYY-MM-DD"), "{}", e.message);
+        let number = "{\"rubric\": \"pmo-vmo\", \"date\": 20261125}";
+        let e = load_text(&r, "s.json", number, SheetFormat::Json).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("date"));
+    }
+
+    #[test]
     fn other_rubric_is_an_error() {
         let e = load_text(
             &rubric(),
@@ -438,5 +650,110 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.key.as_deref(), Some("rubric"));
         assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn a_sheet_written_over_its_document_keeps_comments_and_order() {
+        let original = "#:schema ../schema/sheet.schema.json\n\
+            # about this sheet\n\
+            rubric = \"pmo-vmo\"\n\
+            respondent = \"\"  # who answered\n\
+            \n\
+            [answers]\n\
+            # confirmed with the PMO\n\
+            b = \"yes\"\n\
+            # a question\n\
+            a = \"\"\n\
+            c = \"old\"\n\
+            \n\
+            [notes]\n\
+            b = \"see the minutes\"\n";
+        let doc: toml_edit::DocumentMut = original.parse().unwrap();
+        let sheet = Sheet {
+            rubric: "pmo-vmo".into(),
+            rubric_version: Some("1.0.0".into()),
+            respondent: Some("Ana".into()),
+            answers: [("a", "x"), ("b", "yes"), ("d", "new")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            // The note read from the document, as a resumed interview carries it.
+            notes: [("b".to_string(), "see the minutes".to_string())].into(),
+            ..Sheet::default()
+        };
+        let text = sheet.to_toml_over(&doc);
+        let want = "#:schema ../schema/sheet.schema.json\n\
+            # about this sheet\n\
+            rubric = \"pmo-vmo\"\n\
+            respondent = \"Ana\"  # who answered\n\
+            rubric-version = \"1.0.0\"\n\
+            \n\
+            [answers]\n\
+            # confirmed with the PMO\n\
+            b = \"yes\"\n\
+            # a question\n\
+            a = \"x\"\n\
+            c = \"\"\n\
+            d = \"new\"\n\
+            \n\
+            [notes]\n\
+            b = \"see the minutes\"\n";
+        assert_eq!(text, want);
+        let back = Sheet::parse(&Origin::from("s"), &text, SheetFormat::Toml).unwrap();
+        assert_eq!(back.answers["a"], "x");
+        assert_eq!(back.notes["b"], "see the minutes");
+    }
+
+    #[test]
+    fn date_and_notes_written_over_a_document_keep_their_comments() {
+        let original = "rubric = \"pmo-vmo\"\n\
+            date = 2026-05-02  # first session\n\
+            \n\
+            [answers]\n\
+            a = \"x\"\n\
+            \n\
+            [notes]\n\
+            # from the workshop\n\
+            a = \"old\"  # keep this comment\n\
+            b = \"dropped\"\n\
+            \n\
+            [expect]\n\
+            recommendation = \"hybrid\"\n";
+        let doc: toml_edit::DocumentMut = original.parse().unwrap();
+        let sheet = Sheet {
+            rubric: "pmo-vmo".into(),
+            date: SheetDate::parse("2026-11-25"),
+            answers: [("a".to_string(), "x".to_string())].into(),
+            notes: [
+                ("a".to_string(), "new \"quoted\"\nline".to_string()),
+                ("c".to_string(), "added".to_string()),
+            ]
+            .into(),
+            ..Sheet::default()
+        };
+        let text = sheet.to_toml_over(&doc);
+        assert!(
+            text.contains("date = 2026-11-25  # first session\n"),
+            "{text}"
+        );
+        assert!(text.contains("# from the workshop\n"), "{text}");
+        assert!(text.contains("  # keep this comment\n"), "{text}");
+        assert!(!text.contains("dropped"), "{text}");
+        assert!(text.contains("recommendation = \"hybrid\""), "{text}");
+        let back = Sheet::parse(&Origin::from("s"), &text, SheetFormat::Toml).unwrap();
+        assert_eq!(back.date, SheetDate::parse("2026-11-25"));
+        assert_eq!(back.notes, sheet.notes);
+        assert!(back.expect.is_some());
+
+        // A document without a date or notes gains both.
+        let bare: toml_edit::DocumentMut = "rubric = \"pmo-vmo\"\n[answers]\n".parse().unwrap();
+        let back = Sheet::parse(
+            &Origin::from("s"),
+            &sheet.to_toml_over(&bare),
+            SheetFormat::Toml,
+        )
+        .unwrap();
+        assert_eq!(back.date, sheet.date);
+        assert_eq!(back.notes, sheet.notes);
     }
 }

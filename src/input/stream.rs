@@ -11,7 +11,7 @@ use std::io;
 use rayon::prelude::*;
 
 use crate::diag::InputError;
-use crate::input::decode::{read_text, text_from_bytes};
+use crate::input::decode::{read_bounded, read_text, text_from_bytes};
 use crate::input::export::{self, CsvSheets, Row};
 use crate::input::options::ReadOptions;
 use crate::input::paths::Input;
@@ -40,10 +40,12 @@ pub fn load_with(
             let text = read_text(path)?;
             load_text(rubric, path, &text, *format)
         }
+        Input::Piped(path) => {
+            let text = read_text(path)?;
+            load_text(rubric, path, &text, sniff(&text))
+        }
         Input::Stdin(format) => {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                .map_err(|e| InputError::new(Origin::Stdin, format!("could not read: {e}")))?;
+            let bytes = read_bounded(&Origin::Stdin, io::stdin().lock())?;
             if *format == SheetFormat::Csv {
                 return one_row(export::text(
                     rubric,
@@ -56,6 +58,16 @@ pub fn load_with(
             let text = text_from_bytes(&Origin::Stdin, bytes)?;
             load_text(rubric, Origin::Stdin, &text, *format)
         }
+    }
+}
+
+/// TOML or JSON, by the content: a JSON sheet is an object, so it opens with `{`,
+/// which no TOML sheet does.
+fn sniff(text: &str) -> SheetFormat {
+    if text.trim_start().starts_with('{') {
+        SheetFormat::Json
+    } else {
+        SheetFormat::Toml
     }
 }
 
@@ -101,7 +113,7 @@ const ROW_CHUNK: usize = 128;
 pub fn input_bytes(inputs: &[Input]) -> Option<u64> {
     inputs.iter().try_fold(0u64, |sum, i| match i {
         Input::File(p, _) => Some(sum + std::fs::metadata(p).map_or(0, |m| m.len())),
-        Input::Bad(_) | Input::Skipped(_) => Some(sum),
+        Input::Bad(_) | Input::Skipped(_) | Input::Piped(_) => Some(sum),
         Input::Stdin(_) => None,
     })
 }

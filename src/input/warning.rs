@@ -53,6 +53,20 @@ pub enum Skip {
     StdinAgain,
     /// A link, or the same path twice: it leads to `real`, already being read.
     SecondWay { real: PathBuf },
+    /// Met in a folder walk, neither a file nor a folder: never opened (a FIFO
+    /// would block the run).
+    NotAFile(Special),
+}
+
+/// What a path that is neither a file nor a folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    /// A named pipe.
+    Fifo,
+    /// A character or block device.
+    Device,
+    Socket,
+    Other,
 }
 
 impl Warning {

@@ -1,8 +1,12 @@
 //! The blank answer sheet written by `pmo-vmo init`: every question as a comment with
-//! its options, and its key ready to fill.
+//! its options, and its key ready to fill. Rubric text only ever appears in
+//! comments, each line starting with `#`, with no character that could end the
+//! comment (a newline, a carriage return) or that TOML forbids in one (control
+//! characters): whatever a rubric says, the sheet parses and holds no answer.
 
 use std::fmt::Write as _;
 
+use crate::render::clean::printable_line;
 use crate::rubric::LoadedRubric;
 
 /// Quotes a string for TOML.
@@ -10,10 +14,12 @@ fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Prefixes each line of `text` with `# `, wrapped to about 88 columns.
+/// Prefixes each line of `text` with `# `, wrapped to about 88 columns. Any white
+/// space (a newline, a vertical tab) only separates words; control characters are
+/// escaped (`\u{1b}`).
 fn comment(out: &mut String, text: &str, indent: &str) {
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in text.split_whitespace().map(printable_line) {
         if !line.is_empty() && indent.len() + line.len() + word.len() + 3 > 88 {
             let _ = writeln!(out, "# {indent}{line}");
             line.clear();
@@ -21,7 +27,7 @@ fn comment(out: &mut String, text: &str, indent: &str) {
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(word);
+        line.push_str(&word);
     }
     if !line.is_empty() {
         let _ = writeln!(out, "# {indent}{line}");
@@ -35,7 +41,9 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
     let _ = writeln!(
         out,
         "# Answer sheet for \"{}\" (rubric {} {}).",
-        r.title, r.id, r.version
+        printable_line(&r.title),
+        r.id,
+        printable_line(&r.version)
     );
     out.push_str(
         "# For each question, put one option id from the list above it between the quotes.\n",
@@ -43,9 +51,10 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
     out.push_str("# Leave a value empty to skip a question. Then: pmo-vmo score <this file>\n\n");
     let _ = writeln!(out, "rubric = {}", quoted(&r.id));
     let _ = writeln!(out, "rubric-version = {}", quoted(&r.version));
+    out.push_str("# date = YYYY-MM-DD   (when the answers were given, no quotes: 2026-11-25)\n");
     out.push_str("respondent = \"\"\nrole = \"\"\norganisation = \"\"\n\n[answers]\n");
     for (fi, f) in r.factor.iter().enumerate() {
-        let _ = writeln!(out, "\n# ── {} ──", f.title);
+        let _ = writeln!(out, "\n# ── {} ──", printable_line(&f.title));
         if !f.description.is_empty() {
             comment(&mut out, &f.description, "");
         }
@@ -59,7 +68,7 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
             comment(&mut out, &q.text, "");
             let w = q.option.iter().map(|o| o.id.len()).max().unwrap_or(0);
             for o in &q.option {
-                let _ = writeln!(out, "#   {:<w$}  {}", o.id, o.label);
+                let _ = writeln!(out, "#   {:<w$}  {}", o.id, printable_line(&o.label));
             }
             let _ = writeln!(out, "{} = \"\"", q.id);
         }
@@ -77,11 +86,46 @@ mod tests {
     use crate::input::sheet::{SheetFormat, load_text};
 
     #[test]
+    fn rubric_text_never_leaves_a_comment() {
+        let mut r = LoadedRubric::embedded().unwrap();
+        let inject = "Yes{sep}other = \"yes\"\u{1b}]0;t\u{7}";
+        for sep in ["\n", "\r", "\r\n", "\u{b}", "\u{c}", "\u{85}", "\u{2028}"] {
+            let hostile = inject.replace("{sep}", sep);
+            r.rubric.title.clone_from(&hostile);
+            r.rubric.factor[0].title.clone_from(&hostile);
+            r.rubric.factor[0].description.clone_from(&hostile);
+            r.rubric.question[0].text.clone_from(&hostile);
+            r.rubric.question[0].option[0].label.clone_from(&hostile);
+            let text = blank_sheet(&r);
+            let doc: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            assert!(!doc.contains_key("other"), "{sep:?}: {text}");
+            let answers = doc["answers"].as_table().unwrap();
+            assert_eq!(answers.len(), r.rubric.question.len(), "{sep:?}");
+            assert!(answers.values().all(|v| v.as_str() == Some("")), "{sep:?}");
+            for line in text.lines().filter(|l| l.contains("other")) {
+                assert!(line.starts_with('#'), "{sep:?}: {line}");
+            }
+            assert!(
+                !text.contains(['\r', '\u{b}', '\u{c}', '\u{1b}', '\u{7}']),
+                "{sep:?}"
+            );
+        }
+    }
+
+    #[test]
     fn blank_sheet_parses_and_lists_every_question_and_option() {
         let r = LoadedRubric::embedded().unwrap();
         let text = blank_sheet(&r);
         let s = load_text(&r, "blank.toml", &text, SheetFormat::Toml).unwrap();
         assert!(s.choices.iter().all(Option::is_none));
+        // The date line is a comment until filled; filled, it reads as a date.
+        assert_eq!(s.sheet.date, None);
+        let dated = text.replacen("# date = YYYY-MM-DD ", "date = 2026-11-25 #", 1);
+        let d = load_text(&r, "blank.toml", &dated, SheetFormat::Toml).unwrap();
+        assert_eq!(
+            d.sheet.date.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-25")
+        );
         for q in &r.rubric.question {
             assert!(text.contains(&format!("\n{} = \"\"\n", q.id)), "{}", q.id);
             for o in &q.option {

@@ -1,6 +1,8 @@
 //! One CSV row per sheet, streamed, with cells escaped against spreadsheet formula
 //! injection (OWASP: a cell starting with `=`, `+`, `-`, `@`, tab or carriage
-//! return is prefixed with a single quote).
+//! return is prefixed with a single quote) and cleaned for a terminal, as every
+//! text is (a control character is written `\u{1b}`: `score --format csv` is
+//! often read on one).
 
 use std::io::{self, Write};
 
@@ -65,8 +67,11 @@ fn is_formula(cell: &[u8]) -> bool {
     )
 }
 
-/// Writes a text cell, escaped; `buf` is used only when the cell needs escaping.
+/// Writes a text cell, cleaned and escaped; `buf` is used only when the cell needs
+/// escaping.
 fn text<W: Write>(out: &mut ::csv::Writer<W>, buf: &mut String, cell: &str) -> io::Result<()> {
+    let cell = crate::render::clean::printable(cell);
+    let cell = cell.as_ref();
     if is_formula(cell.as_bytes()) {
         buf.clear();
         buf.push('\'');
@@ -243,7 +248,7 @@ mod tests {
         choices[5] = Some(0);
         let result = SheetResult {
             source: "a.csv:3".into(),
-            respondent: Some("=HYPERLINK(\"x\")".into()),
+            respondent: Some("=HYPERLINK(\"x\")\u{1b}]52;c;eA==\u{7}".into()),
             role: Some("-2".into()),
             organisation: None,
             evaluation: crate::scoring::evaluate(&rubric, &choices).unwrap(),
@@ -261,13 +266,17 @@ mod tests {
             .write_record(
                 summary_row(&result, None)
                     .iter()
-                    .map(|c| escape_formula(c).into_owned()),
+                    .map(|c| escape_formula(&crate::render::clean::printable(c)).into_owned()),
             )
             .unwrap();
         let expected = String::from_utf8(expected.into_inner().unwrap()).unwrap();
         let got = String::from_utf8(bytes).unwrap();
         assert_eq!(got, expected);
-        assert!(got.contains("\"'=HYPERLINK(\"\"x\"\")\",'-2,"), "{got}");
+        assert!(
+            got.contains("\"'=HYPERLINK(\"\"x\"\")\\u{1b}]52;c;eA==\\u{7}\",'-2,"),
+            "{got}"
+        );
+        assert!(!got.contains('\u{1b}'), "{got}");
     }
 
     #[test]

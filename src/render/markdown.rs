@@ -42,12 +42,34 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
     }
 }
 
-/// Escapes text for a Markdown table cell.
+/// Escapes text (a name, a file name, a rubric's title) for Markdown on one line,
+/// so that it shows as written and is never read as markup: HTML (`<img onerror>`)
+/// and entities become inert (`&lt;`, `&amp;`), link brackets and code backticks
+/// become character references (`&#91;`, `&#93;`, `&#96;`), emphasis marks, the
+/// table's `|` and the backslash are backslash-escaped, a newline becomes a space,
+/// and control characters are escaped for the terminal ([`printable`]).
+///
+/// [`printable`]: crate::render::clean::printable
 pub fn cell(s: &str) -> String {
-    crate::render::clean::printable(s)
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    let s = crate::render::clean::printable(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
+            '`' => out.push_str("&#96;"),
+            '\\' | '|' | '*' | '_' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl<W: Write> Sink for MarkdownSink<'_, W> {
@@ -80,11 +102,42 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
             .iter()
             .map(|b| format!("{}: {}", b.label(), self.counts[*b as usize]))
             .collect();
-        write!(self.out, "**{} sheets** · {}", self.n, counts.join(" · "))?;
+        write!(
+            self.out,
+            "**{}** · {}",
+            super::words::count(self.n, "sheet", "sheets"),
+            counts.join(" · ")
+        )?;
         if self.n > 0 {
             write!(self.out, " · mean index {}", num(self.sum / self.n as f64))?;
         }
         writeln!(self.out)?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_carry_no_live_markup() {
+        assert_eq!(cell("Ann Lee"), "Ann Lee");
+        assert_eq!(
+            cell("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(
+            cell("[x](javascript:alert(1))"),
+            "&#91;x&#93;(javascript:alert(1))"
+        );
+        assert_eq!(cell("a|b\\c\nd"), "a\\|b\\\\c d");
+        assert_eq!(
+            cell("`code` *b* _i_ ~s~"),
+            "&#96;code&#96; \\*b\\* \\_i\\_ \\~s\\~"
+        );
+        assert_eq!(cell("&lt; AT&T"), "&amp;lt; AT&amp;T");
+        // Escaped for the terminal, then the escape's backslash for Markdown.
+        assert_eq!(cell("x\u{1b}]0;t\u{7}"), "x\\\\u{1b}&#93;0;t\\\\u{7}");
     }
 }

@@ -1,8 +1,8 @@
 //! Every word and number a person reads. Output formats for scored sheets sit
 //! behind one [`Sink`] trait so that a run can stream results as they come (csv,
 //! json) or gather them for a table; `check`, `workshop`, the rubric, the blank
-//! sheet and the warnings have a file each. Figures are formatted in `num`,
-//! sentences in `words`, terminal-safe text in `clean`.
+//! sheet, the warnings and `form`'s questionnaires have a file each. Figures are
+//! formatted in `num`, sentences in `words`, terminal-safe text in `clean`.
 //!
 //! Renderers write to any `io::Write` or return a `String`; the library never
 //! prints by itself.
@@ -16,7 +16,9 @@ use crate::rubric::LoadedRubric;
 pub mod blank_sheet;
 pub mod check;
 pub mod clean;
+pub mod compare;
 pub mod csv;
+pub mod form;
 pub mod json;
 pub mod markdown;
 pub mod num;

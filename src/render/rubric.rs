@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::render::{Style, markdown::cell, num, table::new_table};
+use crate::render::clean::{cut_long_words, printable};
+use crate::render::table::{LONGEST_WORD, new_table, text};
+use crate::render::{Style, markdown::cell, num};
 use crate::rubric::LoadedRubric;
 
 /// The rubric as JSON with the same keys as the TOML file.
@@ -11,12 +13,18 @@ pub fn json(rubric: &LoadedRubric) -> String {
     serde_json::to_string_pretty(&rubric.rubric).unwrap_or_default() + "\n"
 }
 
-/// The questionnaire as a table per factor.
+/// Rubric text outside a table, cleaned for the terminal.
+fn line(s: &str) -> String {
+    cut_long_words(&printable(s), LONGEST_WORD).into_owned()
+}
+
+/// The questionnaire as a table per factor. Every text from the rubric is cleaned
+/// for the terminal: rubrics come from other people's repositories.
 pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
     let r = &rubric.rubric;
-    let mut out = format!("{} ({} {})\n", r.title, r.id, r.version);
+    let mut out = format!("{} ({} {})\n", line(&r.title), r.id, line(&r.version));
     if !r.description.is_empty() {
-        let _ = writeln!(out, "{}", r.description);
+        let _ = writeln!(out, "{}", line(&r.description));
     }
     let _ = writeln!(out, "{}", crate::render::words::bands_sentence(rubric));
     for (fi, f) in r.factor.iter().enumerate() {
@@ -35,7 +43,13 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             let opts: Vec<String> = q
                 .option
                 .iter()
-                .map(|o| format!("{} ({})", o.label, num(o.score)))
+                .map(|o| {
+                    format!(
+                        "{} ({})",
+                        crate::render::clean::printable_line(&o.label),
+                        num(o.score)
+                    )
+                })
                 .collect();
             let weight = if q.weight == 1.0 {
                 String::new()
@@ -43,14 +57,14 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                 format!("\nweight {}", crate::render::setting_num(q.weight))
             };
             t.add_row(vec![
-                format!("{}\n[{}]{weight}", q.text, q.id),
-                opts.join("\n"),
+                text(&format!("{}\n[{}]{weight}", q.text, q.id)),
+                text(&opts.join("\n")),
             ]);
         }
         let _ = writeln!(
             out,
             "\n{} [{}] · weight {}\n{t}",
-            f.title,
+            line(&f.title),
             f.id,
             crate::render::setting_num(f.weight)
         );
@@ -69,7 +83,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                     "  {} : when {cond}, {effect:?} at {} · {}\n",
                     g.id,
                     band.label(),
-                    g.message
+                    line(&g.message)
                 )
                 .replace("Cap at", "cap at")
                 .replace("Floor at", "floor at"),
@@ -81,21 +95,22 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
 
 /// A printable questionnaire: every question with boxes to tick. Option help is
 /// left out on purpose: it says which way an answer leans, and on paper that would
-/// steer the respondent.
+/// steer the respondent. Rubric text is escaped like any text in Markdown
+/// ([`cell`]): shown as written, never read as markup or HTML.
 pub fn markdown(rubric: &LoadedRubric) -> String {
     let r = &rubric.rubric;
-    let mut out = format!("# {}\n\n", r.title);
+    let mut out = format!("# {}\n\n", cell(&r.title));
     if !r.description.is_empty() {
-        let _ = writeln!(out, "{}\n", r.description);
+        let _ = writeln!(out, "{}\n", cell(&r.description));
     }
     out.push_str("Respondent: ____________________  Role: ____________________\n\n");
     out.push_str("Organisation: ____________________  Date: ____________________\n\n");
     out.push_str("Tick one box per question; leave a question blank if you are not sure.\n\n");
     let mut n = 0;
     for (fi, f) in r.factor.iter().enumerate() {
-        let _ = writeln!(out, "## {}\n", f.title);
+        let _ = writeln!(out, "## {}\n", cell(&f.title));
         if !f.description.is_empty() {
-            let _ = writeln!(out, "{}\n", f.description);
+            let _ = writeln!(out, "{}\n", cell(&f.description));
         }
         for (q, _) in r
             .question
@@ -104,12 +119,12 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
             .filter(|(_, qf)| **qf == fi)
         {
             n += 1;
-            let _ = writeln!(out, "### {n}. {}\n", q.text);
+            let _ = writeln!(out, "### {n}. {}\n", cell(&q.text));
             if let Some(h) = &q.help {
-                let _ = writeln!(out, "_{}_\n", h.trim());
+                let _ = writeln!(out, "_{}_\n", cell(h.trim()));
             }
             for o in &q.option {
-                let _ = writeln!(out, "- [ ] {}", o.label);
+                let _ = writeln!(out, "- [ ] {}", cell(&o.label));
             }
             let _ = writeln!(out, "\n<sub>`{}`</sub>\n", cell(&q.id));
         }

@@ -71,6 +71,17 @@ impl<W: Write> Sink for TableSink<'_, W> {
     }
 }
 
+/// The longest word a table cell shows whole; a longer one is cut with "…"
+/// ([`crate::render::clean::cut_long_words`]), which keeps wrapping fast.
+pub const LONGEST_WORD: usize = 300;
+
+/// A cell of text from a rubric, a sheet or a file name: cleaned for the terminal
+/// and with over-long words cut. Every text cell of every table goes through here.
+pub fn text(s: &str) -> Cell {
+    use crate::render::clean::{cut_long_words, printable};
+    Cell::new(cut_long_words(&printable(s), LONGEST_WORD))
+}
+
 /// A table in the house style, fitted to `style.width`.
 /// Without a width (output piped), text-heavy tables are kept to 100 columns.
 pub fn new_table(style: Style) -> Table {
@@ -94,8 +105,8 @@ fn band_color(b: Band) -> Color {
     }
 }
 
-fn styled(text: impl ToString, style: Style, band: Option<Band>, bold: bool) -> Cell {
-    let mut c = Cell::new(text);
+fn styled(s: impl ToString, style: Style, band: Option<Band>, bold: bool) -> Cell {
+    let mut c = text(&s.to_string());
     if style.color {
         if let Some(b) = band {
             c = c.fg(band_color(b));
@@ -138,7 +149,8 @@ pub fn heading(r: &SheetResult) -> String {
     } else {
         format!("{} · {}", r.source, who.join(" "))
     };
-    crate::render::clean::printable_line(&line).into_owned()
+    let line = crate::render::clean::printable_line(&line);
+    crate::render::clean::cut_long_words(&line, LONGEST_WORD).into_owned()
 }
 
 /// The full, self-explaining table for one sheet.
@@ -174,7 +186,7 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
             f.title.clone()
         };
         t.add_row(vec![
-            Cell::new(answered),
+            text(&answered),
             Cell::new(opt_factor_num(rubric, fi, fs.score)).set_alignment(CellAlignment::Right),
             Cell::new(super::setting_num(fs.weight)).set_alignment(CellAlignment::Right),
             styled(lean, style, b, false),
@@ -196,7 +208,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     let mut v = new_table(style);
     v.add_row(vec![
         styled("Index", style, None, true),
-        Cell::new(format!(
+        text(&format!(
             "{} of 100 ({} band: PMO below {}, VMO from {})",
             index_num(rubric, e.index),
             e.band.label(),
@@ -232,7 +244,11 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     ]);
     v.add_row(vec![
         styled("Answered", style, None, true),
-        Cell::new(format!("{} of {} questions", e.answered, e.questions)),
+        Cell::new(format!(
+            "{} of {}",
+            e.answered,
+            crate::render::words::count(e.questions, "question", "questions")
+        )),
     ]);
     if !e.gates.is_empty() {
         let lines: Vec<String> = e
@@ -242,16 +258,19 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
             .collect();
         v.add_row(vec![
             styled("Gates fired", style, None, true),
-            Cell::new(lines.join("\n")),
+            text(&lines.join("\n")),
         ]);
     }
     v.add_row(vec![
         styled("Flip", style, None, true),
-        Cell::new(crate::render::words::flip_sentence(rubric, r.flip.as_ref())),
+        text(&crate::render::words::flip_sentence(
+            rubric,
+            r.flip.as_ref(),
+        )),
     ]);
     v.add_row(vec![
         styled("Summary", style, None, true),
-        Cell::new(&rec.summary),
+        text(&rec.summary),
     ]);
     if !rec.next_steps.is_empty() {
         let steps: Vec<String> = rec
@@ -262,7 +281,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
             .collect();
         v.add_row(vec![
             styled("Next steps", style, None, true),
-            Cell::new(steps.join("\n")),
+            text(&steps.join("\n")),
         ]);
     }
     v
@@ -290,8 +309,8 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     for r in results {
         let e = &r.evaluation;
         let mut row = vec![
-            Cell::new(crate::render::clean::printable(&r.source.to_string())),
-            Cell::new(crate::render::clean::printable(
+            text(&crate::render::clean::printable_line(&r.source.to_string())),
+            text(&crate::render::clean::printable_line(
                 r.respondent.as_deref().unwrap_or(""),
             )),
             Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),
@@ -328,8 +347,8 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     let mean =
         results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;
     format!(
-        "{t}\n{} sheets · {} · mean index {}\n",
-        results.len(),
+        "{t}\n{} · {} · mean index {}\n",
+        crate::render::words::count(results.len(), "sheet", "sheets"),
         counts.join(" · "),
         num(mean)
     )

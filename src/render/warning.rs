@@ -1,7 +1,7 @@
 //! Warnings in words, one line each, naming where they come from.
 
 use crate::diag::shown;
-use crate::input::warning::{MissingQuestion, Skip, Warning};
+use crate::input::warning::{MissingQuestion, Skip, Special, Warning};
 
 /// At most this many ignored columns (or unread files) are named; the rest are
 /// counted.
@@ -55,6 +55,18 @@ pub fn warning_text(w: &Warning) -> String {
         } => format!(
             "{origin}: skipped, it leads to {}, which is already being read (each sheet counts once)",
             real.display()
+        ),
+        Warning::Skipped {
+            origin,
+            why: Skip::NotAFile(kind),
+        } => format!(
+            "{origin}: skipped, it is {}, not a file; a folder walk reads regular files only",
+            match kind {
+                Special::Fifo => "a named pipe (FIFO)",
+                Special::Device => "a device",
+                Special::Socket => "a socket",
+                Special::Other => "something else",
+            }
         ),
         Warning::IgnoredColumns { file, columns } => {
             let (column, answer) = if columns.len() == 1 {

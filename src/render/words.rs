@@ -5,6 +5,11 @@ use crate::flip::Flip;
 use crate::render::num::{index_words, setting_num};
 use crate::rubric::{Band, LoadedRubric};
 
+/// A count with its noun, singular for one: "1 sheet", "3 sheets".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// How a factor score leans, by the rubric's band boundaries.
 pub fn leaning(rubric: &LoadedRubric, score: f64) -> &'static str {
     match crate::scoring::band_of(&rubric.rubric.scoring, score) {

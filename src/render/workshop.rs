@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use comfy_table::{Cell, CellAlignment, Table};
 
 use super::markdown::cell;
-use super::table::{bar, new_table};
+use super::table::{bar, new_table, text};
 use super::{Style, index_num, num, opt_factor_num, opt_num};
 use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
@@ -115,7 +115,8 @@ pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
                 num(g.difference)
             );
             // Role names come from sheets: no escape sequence reaches the terminal.
-            crate::render::clean::printable_line(&line).into_owned()
+            let line = crate::render::clean::printable_line(&line);
+            crate::render::clean::cut_long_words(&line, super::table::LONGEST_WORD).into_owned()
         })
         .collect()
 }
@@ -128,13 +129,19 @@ fn split_lines(
 ) -> Vec<String> {
     w.split
         .iter()
-        .map(|(o, c)| format!("{}: {c}", option_label(rubric, question, o)))
+        .map(|(o, c)| {
+            let label = option_label(rubric, question, o);
+            format!("{}: {c}", crate::render::clean::printable_line(&label))
+        })
         .collect()
 }
 
 /// The group result as tables: factors, verdict, agenda, roles.
 pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
-    let mut out = format!("Workshop · {} respondents\n", w.respondents);
+    let mut out = format!(
+        "Workshop · {}\n",
+        super::words::count(w.respondents, "respondent", "respondents")
+    );
     let _ = writeln!(out, "{}", factor_table(rubric, w, style));
     let _ = writeln!(out, "{}", verdict_table(rubric, w, style));
     if !w.agenda.is_empty() {
@@ -165,7 +172,7 @@ fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     ]);
     for (fi, (f, s)) in rb.factor.iter().zip(&w.factors).enumerate() {
         t.add_row(vec![
-            Cell::new(&f.title),
+            text(&f.title),
             Cell::new(opt_factor_num(rubric, fi, s.mean)),
             Cell::new(opt_num(s.median)),
             Cell::new(opt_num(s.stdev)),
@@ -201,7 +208,7 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     };
     v.add_row(vec![
         Cell::new("Recommendation"),
-        Cell::new(format!(
+        text(&format!(
             "{} · {}{changed}",
             w.recommendation.label().to_uppercase(),
             rec.title
@@ -217,11 +224,11 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     v.add_row(vec![Cell::new("Individual results"), Cell::new(counts(w))]);
     let gates = gate_lines(rubric, w);
     if !gates.is_empty() {
-        v.add_row(vec![Cell::new("Gates fired"), Cell::new(gates.join("\n"))]);
+        v.add_row(vec![Cell::new("Gates fired"), text(&gates.join("\n"))]);
     }
     v.add_row(vec![
         Cell::new("Closest to changing"),
-        Cell::new(tipping_sentence(rubric, w.tipping.as_ref())),
+        text(&tipping_sentence(rubric, w.tipping.as_ref())),
     ]);
     v
 }
@@ -233,13 +240,13 @@ fn agenda_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     for (i, item) in w.agenda.iter().enumerate() {
         a.add_row(vec![
             Cell::new(i + 1),
-            Cell::new(format!(
+            text(&format!(
                 "{}\n[{}]",
                 question_text(rubric, &item.question),
                 item.question
             )),
             Cell::new(num(item.stdev)).set_alignment(CellAlignment::Right),
-            Cell::new(split_lines(rubric, &item.question, item).join("\n")),
+            text(&split_lines(rubric, &item.question, item).join("\n")),
         ]);
     }
     a
@@ -253,7 +260,7 @@ fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     r.set_header(header);
     for role in &w.roles {
         let mut row = vec![
-            Cell::new(crate::render::clean::printable(&role.role)),
+            text(&crate::render::clean::printable_line(&role.role)),
             Cell::new(role.respondents),
         ];
         row.extend(
@@ -291,7 +298,10 @@ fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
 pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
     let rb = &rubric.rubric;
     let rec = rb.recommendation.get(w.recommendation);
-    let mut out = format!("# Workshop: {} respondents\n\n", w.respondents);
+    let mut out = format!(
+        "# Workshop: {}\n\n",
+        super::words::count(w.respondents, "respondent", "respondents")
+    );
     let _ = write!(
         out,
         "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",

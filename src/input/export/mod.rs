@@ -58,7 +58,7 @@ fn is_regular(path: &Path) -> bool {
 }
 
 use crate::diag::InputError;
-use crate::input::decode::io_reason;
+use crate::input::decode::{Opened, io_reason, open_input};
 use crate::input::options::ReadOptions;
 use crate::input::sheet::ResolvedSheet;
 use crate::input::warning::Warning;
@@ -91,17 +91,24 @@ pub struct CsvSheets<'r, R: Read> {
     done: bool,
 }
 
-/// Opens an export file (a text export or a workbook) and maps its header rows.
+/// Opens an export file (a text export or a workbook) and maps its header rows (a
+/// pipe nobody writes to is refused, as [`open_input`] says).
 pub fn open<'r>(
     rubric: &'r LoadedRubric,
     path: &Path,
     options: &ReadOptions,
-) -> Result<CsvSheets<'r, File>, InputError> {
+) -> Result<CsvSheets<'r, Opened>, InputError> {
     let source = Origin::from(path);
-    if path.is_dir() {
-        return Err(InputError::new(source, "is a folder, expected a file"));
-    }
     if is_workbook(path) {
+        // A workbook is opened by name, so only a regular file: a pipe could block.
+        if !is_regular(path) {
+            return Err(open_input(path).err().unwrap_or_else(|| {
+                InputError::new(
+                    &source,
+                    "is not a regular file; a workbook is read from a file",
+                )
+            }));
+        }
         let rows = workbook::rows(&source, path, options.sheet.as_deref())?;
         return CsvSheets::new(
             rubric,
@@ -112,12 +119,10 @@ pub fn open<'r>(
             Vec::new(),
         );
     }
-    let file = File::open(path)
-        .map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
     let tab = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("txt"));
-    text(rubric, source, file, options, tab)
+    text(rubric, source, open_input(path)?, options, tab)
 }
 
 /// Reads an export from any reader (stdin, a string in tests); `source` names it.

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::{counts_sentence, reason};
 use crate::check::{Outcome, Report, Status};
 use crate::origin::Origin;
+use crate::render::clean::printable;
 use crate::rubric::LoadedRubric;
 
 /// Escapes a command's message, as GitHub's toolkit does (`escapeData`).
@@ -23,7 +24,9 @@ pub fn escape_property(s: &str) -> String {
 }
 
 /// One `::error` command. `file` is left out for stdin; a row of an export points
-/// at its file and line.
+/// at its file and line. The file name and the message are cleaned for the terminal
+/// first (a control character from a sheet or a file name is written `\u{1b}`):
+/// the log is read on terminals too.
 pub fn error_command(
     origin: &Origin,
     line: Option<usize>,
@@ -37,7 +40,7 @@ pub fn error_command(
     if let Some(file) = origin.path() {
         props.push(format!(
             "file={}",
-            escape_property(&file.display().to_string())
+            escape_property(&printable(&file.display().to_string()))
         ));
         if let Some(l) = line {
             props.push(format!("line={l}"));
@@ -47,7 +50,11 @@ pub fn error_command(
         }
     }
     props.push(format!("title={}", escape_property(title)));
-    format!("::error {}::{}", props.join(","), escape_data(message))
+    format!(
+        "::error {}::{}",
+        props.join(","),
+        escape_data(&printable(message))
+    )
 }
 
 pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -103,6 +110,16 @@ mod tests {
         assert_eq!(
             error_command(&Origin::Stdin, Some(3), Some(1), "t", "m"),
             "::error title=t::m"
+        );
+        assert_eq!(
+            error_command(
+                &"e\u{1b}[31m.toml".into(),
+                None,
+                None,
+                "t",
+                "Eve\u{1b}]52;c;eA==\u{7}"
+            ),
+            "::error file=e\\u{1b}[31m.toml,title=t::Eve\\u{1b}]52;c;eA==\\u{7}"
         );
     }
 }

@@ -14,6 +14,14 @@ use crate::check::{Outcome, Report, Status};
 use crate::render::num::{index_num, num, short};
 use crate::rubric::LoadedRubric;
 
+/// A `message` attribute on one line: an XML parser reads a newline in an attribute
+/// as a space, so a value from a sheet holding one would lose it. The newline is
+/// written `\n` (and control characters escaped); the element's body keeps the
+/// whole text as it was.
+fn one_line(s: &str) -> String {
+    crate::render::clean::printable_line(s).into_owned()
+}
+
 pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let r = &rubric.rubric;
     let mut suite = TestSuite::new(format!("pmo-vmo check ({} {})", r.id, r.version));
@@ -26,7 +34,8 @@ pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io
                     Status::Pass => TestCaseStatus::success(),
                     Status::Fail => {
                         let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                        s.set_message(reason(rubric, v)).set_type("expectation");
+                        s.set_message(one_line(&reason(rubric, v)))
+                            .set_type("expectation");
                         s.set_description(
                             v.failures()
                                 .map(|j| failure_with_key(rubric, j))
@@ -68,7 +77,7 @@ pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io
             }
             Outcome::Error(err) => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-                s.set_message(err.message.as_str())
+                s.set_message(one_line(&err.message))
                     .set_type("invalid-sheet");
                 s.set_description(err.to_string());
                 let mut case = TestCase::new(err.source.to_string(), s);

@@ -39,8 +39,7 @@ pub fn render(
 
 /// `3 sheets: 1 passed, 1 failed, 1 error`.
 pub fn counts_sentence(c: &Counts) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural = crate::render::words::count;
     format!(
         "{}: {} passed, {} failed, {}",
         plural(c.sheets, "sheet", "sheets"),

@@ -127,7 +127,7 @@ impl Report<'_> {
         if self.single {
             format!("Answers of {}", display_name(&self.members[0].1))
         } else {
-            format!("{} respondents", self.w.respondents)
+            crate::render::words::count(self.w.respondents, "respondent", "respondents")
         }
     }
 

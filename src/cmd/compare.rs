@@ -1,0 +1,59 @@
+//! `pmo-vmo compare BEFORE AFTER`: a re-assessment against its baseline.
+
+use anyhow::{Result, bail};
+use pmo_vmo::input::ReadOptions;
+use pmo_vmo::render;
+
+use crate::args::{CompareArgs, WorkshopFormat};
+use crate::cmd::common::load_paths;
+use crate::settings::Settings;
+use crate::term::{self, ExitStatus};
+
+pub fn run(settings: &Settings, args: &CompareArgs) -> Result<ExitStatus> {
+    let rubric = settings.load_rubric(None)?;
+    let format = args.input_format.into();
+    let (before, failed_before) = load_paths(
+        settings,
+        &rubric,
+        std::slice::from_ref(&args.before),
+        format,
+        &ReadOptions::default(),
+    );
+    let (after, failed_after) = load_paths(
+        settings,
+        &rubric,
+        std::slice::from_ref(&args.after),
+        format,
+        &ReadOptions::default(),
+    );
+    for (name, path, side) in [
+        ("BEFORE", &args.before, &before),
+        ("AFTER", &args.after, &after),
+    ] {
+        if side.is_empty() {
+            bail!(
+                "{name} ({}) holds no sheet that could be scored, so there is nothing to compare",
+                path.display()
+            );
+        }
+    }
+    let Some(c) = pmo_vmo::compare::compare(&rubric, &before, &after) else {
+        bail!("no sheet could be scored, so there is nothing to compare");
+    };
+    if let Some([b, a]) = &c.versions {
+        term::warn_text(&format!(
+            "the sides were filled against different rubric versions (before {}, after {}); questions and factors are compared by id",
+            b.join(", "),
+            a.join(", ")
+        ));
+    }
+    let text = match args.format {
+        WorkshopFormat::Json => render::compare::json(&c),
+        WorkshopFormat::Markdown => render::compare::markdown(&rubric, &c),
+        WorkshopFormat::Table => render::compare::table(&rubric, &c, settings.style(None)),
+    };
+    term::emit(
+        text.as_bytes(),
+        ExitStatus::error_if(failed_before || failed_after),
+    )
+}

@@ -1,0 +1,464 @@
+//! Re-assessment: a follow-up compared with its baseline. Each side is one sheet
+//! (compared as it is) or several (compared as a group, the workshop's group
+//! result). Pure: scored sheets in, the differences out as data.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::input::sheet::ResolvedSheet;
+use crate::result::SheetResult;
+use crate::roadmap;
+use crate::rubric::{Band, LoadedRubric};
+use crate::workshop;
+
+/// One side's result, as the comparison shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Side {
+    /// How many sheets the side holds.
+    pub sources: usize,
+    /// When the assessment was made: the sheet's `date`, or the latest of a group's.
+    pub date: Option<String>,
+    pub index: f64,
+    pub recommendation: Band,
+    pub band: Band,
+    pub margin: f64,
+    pub factors: Vec<SideFactor>,
+    /// Ids of the gates that fired.
+    pub gates: Vec<String>,
+    /// Sheets that gave no date, when the side is a group with some dates.
+    #[serde(skip)]
+    pub undated: usize,
+}
+
+/// A factor's score on one side (`None`: not answered there).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideFactor {
+    pub id: String,
+    pub score: Option<f64>,
+}
+
+/// A factor before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorChange {
+    pub id: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    /// `after - before`, when both are scored.
+    pub change: Option<f64>,
+}
+
+/// An answer that moved (single sheets on both sides).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerChange {
+    pub question: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Gates that fired before and not after, and the other way round.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GateChanges {
+    pub cleared: Vec<String>,
+    pub new: Vec<String>,
+}
+
+/// A respondent present on both sides of a group comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Matched {
+    /// The name as first written on the after side.
+    pub respondent: String,
+    pub before: f64,
+    pub after: f64,
+    pub change: f64,
+}
+
+/// Who is on which side of a group comparison, matched by name (compared trimmed,
+/// with case and white space folded).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct People {
+    pub matched: Vec<Matched>,
+    pub joined: Vec<String>,
+    pub left: Vec<String>,
+    /// Sheets with no respondent name, which cannot be matched.
+    pub unnamed: usize,
+}
+
+/// A step of the baseline's roadmap, and whether the follow-up has taken it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepProgress {
+    pub question: String,
+    pub from: String,
+    pub to: String,
+    /// Whether the follow-up's answer scores at least the step's `to`.
+    pub done: bool,
+}
+
+/// The comparison of two assessments.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Comparison {
+    pub before: Side,
+    pub after: Side,
+    pub index_change: f64,
+    pub factors: Vec<FactorChange>,
+    /// Questions whose answer changed (single sheets on both sides; empty for groups).
+    pub answers: Vec<AnswerChange>,
+    pub gates: GateChanges,
+    /// For groups: respondents on both sides, and who joined or left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<People>,
+    /// For single sheets: the baseline's roadmap (towards the band above its result)
+    /// and which of its steps the follow-up has taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<Vec<StepProgress>>,
+    /// Rubric versions the two sides' sheets say they were filled against, when
+    /// they differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub versions: Option<[Vec<String>; 2]>,
+}
+
+/// Scored sheets on one side.
+pub type Members = [(ResolvedSheet, SheetResult)];
+
+/// The latest date of the side's sheets, and how many have none.
+fn side_date(members: &Members) -> (Option<String>, usize) {
+    let dates: Vec<String> = members.iter().filter_map(|(s, _)| sheet_date(s)).collect();
+    let latest = dates.iter().max().cloned();
+    (latest, members.len() - dates.len())
+}
+
+/// The sheet's date as `YYYY-MM-DD`.
+fn sheet_date(s: &ResolvedSheet) -> Option<String> {
+    s.sheet.date.map(|d| d.to_string())
+}
+
+/// One side's result: the sheet's own, or the group's.
+fn side(rubric: &LoadedRubric, members: &Members) -> Option<Side> {
+    let (date, undated) = side_date(members);
+    if let [(_, r)] = members {
+        let e = &r.evaluation;
+        return Some(Side {
+            sources: 1,
+            date,
+            index: e.index,
+            recommendation: e.recommendation,
+            band: e.band,
+            margin: e.margin,
+            factors: e
+                .factors
+                .iter()
+                .map(|f| SideFactor {
+                    id: f.id.clone(),
+                    score: f.score,
+                })
+                .collect(),
+            gates: e.gates.iter().map(|g| g.id.clone()).collect(),
+            undated: 0,
+        });
+    }
+    let w = workshop::aggregate(rubric, members)?;
+    Some(Side {
+        sources: members.len(),
+        date,
+        index: w.index,
+        recommendation: w.recommendation,
+        band: w.band,
+        margin: w.margin,
+        factors: w
+            .factors
+            .iter()
+            .map(|f| SideFactor {
+                id: f.id.clone(),
+                score: f.mean,
+            })
+            .collect(),
+        gates: w.gates.iter().map(|g| g.id.clone()).collect(),
+        undated,
+    })
+}
+
+/// Names folded for matching: trimmed, lower-cased, white space folded.
+fn name_key(name: &str) -> String {
+    crate::input::export::normalise(name)
+}
+
+/// Who is on both sides, and who is on one only, in order of appearance.
+fn people(before: &Members, after: &Members) -> People {
+    let mut out = People::default();
+    let index_by_name = |side: &Members| {
+        let mut m: IndexMap<String, (String, f64)> = IndexMap::new();
+        let mut unnamed = 0;
+        for (_, r) in side {
+            match r
+                .respondent
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                Some(n) => {
+                    m.entry(name_key(n))
+                        .or_insert_with(|| (n.to_string(), r.evaluation.index));
+                }
+                None => unnamed += 1,
+            }
+        }
+        (m, unnamed)
+    };
+    let (b, unnamed_b) = index_by_name(before);
+    let (a, unnamed_a) = index_by_name(after);
+    out.unnamed = unnamed_a + unnamed_b;
+    for (key, (name, after_index)) in &a {
+        match b.get(key) {
+            Some((_, before_index)) => out.matched.push(Matched {
+                respondent: name.clone(),
+                before: *before_index,
+                after: *after_index,
+                change: after_index - before_index,
+            }),
+            None => out.joined.push(name.clone()),
+        }
+    }
+    out.left = b
+        .iter()
+        .filter(|(k, _)| !a.contains_key(*k))
+        .map(|(_, (n, _))| n.clone())
+        .collect();
+    out
+}
+
+/// The answers that changed between two single sheets, in rubric order.
+fn answer_changes(
+    rubric: &LoadedRubric,
+    before: &ResolvedSheet,
+    after: &ResolvedSheet,
+) -> Vec<AnswerChange> {
+    let r = &rubric.rubric;
+    let id = |qi: usize, c: Option<usize>| c.map(|oi| r.question[qi].option[oi].id.clone());
+    (0..r.question.len())
+        .filter(|&qi| before.choices[qi] != after.choices[qi])
+        .map(|qi| AnswerChange {
+            question: r.question[qi].id.clone(),
+            before: id(qi, before.choices[qi]),
+            after: id(qi, after.choices[qi]),
+        })
+        .collect()
+}
+
+/// The baseline's roadmap, each step marked done when the follow-up's answer to its
+/// question scores at least as much as the step's `to`.
+fn roadmap_progress(
+    rubric: &LoadedRubric,
+    before: &ResolvedSheet,
+    after: &ResolvedSheet,
+) -> Option<Vec<StepProgress>> {
+    let plan = roadmap::plan(rubric, &before.choices, None)?;
+    if plan.steps.is_empty() {
+        return None;
+    }
+    let r = &rubric.rubric;
+    Some(
+        plan.steps
+            .iter()
+            .filter_map(|s| {
+                let qi = rubric.question(&s.question)?;
+                let q = &r.question[qi];
+                let to = q.option.iter().find(|o| o.id == s.to)?.score;
+                let now = after.choices[qi].map(|oi| q.option[oi].score);
+                Some(StepProgress {
+                    question: s.question.clone(),
+                    from: s.from.clone(),
+                    to: s.to.clone(),
+                    done: now.is_some_and(|x| x >= to),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The rubric versions the sheets of a side name, each once, in order.
+fn versions(members: &Members) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (s, _) in members {
+        if let Some(v) = s
+            .sheet
+            .rubric_version
+            .as_ref()
+            .filter(|v| !v.trim().is_empty())
+            && !out.contains(v)
+        {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+/// Compares a follow-up with its baseline; `None` when a side holds no sheet.
+pub fn compare(rubric: &LoadedRubric, before: &Members, after: &Members) -> Option<Comparison> {
+    let b = side(rubric, before)?;
+    let a = side(rubric, after)?;
+    let factors = b
+        .factors
+        .iter()
+        .zip(&a.factors)
+        .map(|(x, y)| FactorChange {
+            id: x.id.clone(),
+            before: x.score,
+            after: y.score,
+            change: x.score.zip(y.score).map(|(x, y)| y - x),
+        })
+        .collect();
+    let gates = GateChanges {
+        cleared: b
+            .gates
+            .iter()
+            .filter(|g| !a.gates.contains(g))
+            .cloned()
+            .collect(),
+        new: a
+            .gates
+            .iter()
+            .filter(|g| !b.gates.contains(g))
+            .cloned()
+            .collect(),
+    };
+    let singles = match (before, after) {
+        ([(sb, _)], [(sa, _)]) => Some((sb, sa)),
+        _ => None,
+    };
+    let (vb, va) = (versions(before), versions(after));
+    Some(Comparison {
+        index_change: a.index - b.index,
+        factors,
+        answers: singles.map_or_else(Vec::new, |(sb, sa)| answer_changes(rubric, sb, sa)),
+        gates,
+        people: singles.is_none().then(|| people(before, after)),
+        roadmap: singles.and_then(|(sb, sa)| roadmap_progress(rubric, sb, sa)),
+        versions: (vb != va && !(vb.is_empty() || va.is_empty())).then_some([vb, va]),
+        before: b,
+        after: a,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Sheet, SheetFormat};
+
+    /// A scored sheet of the small rubric (see `scoring::tests::SMALL`).
+    fn member(r: &LoadedRubric, name: &str, choices: [usize; 3]) -> (ResolvedSheet, SheetResult) {
+        let sheet = ResolvedSheet {
+            source: format!("{name}.toml").as_str().into(),
+            sheet: Sheet {
+                rubric: "small".into(),
+                respondent: Some(name.to_string()),
+                ..Sheet::default()
+            },
+            choices: choices.map(Some).to_vec(),
+            warnings: Vec::new(),
+            format: SheetFormat::Toml,
+            text: None,
+        };
+        let result = crate::result::score(r, sheet.clone(), false).unwrap();
+        (sheet, result)
+    }
+
+    #[test]
+    fn two_sheets_by_hand() {
+        // small: a = a1 (w1: 0|100), a2 (w3: 20|80), weight 1; b = b1 (10|50|90),
+        // weight 3. Gates: a-weak (a < 30 caps at hybrid), b-strong (b >= 90 floors).
+        let r = crate::scoring::tests::small();
+        // Before: a = (0 + 60)/4 = 15, b = 10, index (15 + 30)/4 = 11.25, PMO;
+        // a-weak fires. After: a = (100 + 60)/4 = 40, b = 90, index (40 + 270)/4 =
+        // 77.5, VMO; b-strong fires.
+        let before = [member(&r, "Ana", [0, 0, 0])];
+        let after = [member(&r, "Ana", [1, 0, 2])];
+        let c = compare(&r, &before, &after).unwrap();
+        assert_eq!((c.before.index, c.after.index), (11.25, 77.5));
+        assert_eq!(c.index_change, 66.25);
+        assert_eq!(
+            (c.before.recommendation, c.after.recommendation),
+            (Band::Pmo, Band::Vmo)
+        );
+        let f: Vec<(&str, Option<f64>)> = c
+            .factors
+            .iter()
+            .map(|f| (f.id.as_str(), f.change))
+            .collect();
+        assert_eq!(f, [("a", Some(25.0)), ("b", Some(80.0))]);
+        let moved: Vec<(&str, Option<&str>, Option<&str>)> = c
+            .answers
+            .iter()
+            .map(|a| (a.question.as_str(), a.before.as_deref(), a.after.as_deref()))
+            .collect();
+        assert_eq!(
+            moved,
+            [
+                ("a1", Some("lo"), Some("hi")),
+                ("b1", Some("lo"), Some("hi"))
+            ]
+        );
+        assert_eq!(c.gates.cleared, ["a-weak"]);
+        assert_eq!(c.gates.new, ["b-strong"]);
+        assert!(c.people.is_none());
+        // The baseline's roadmap (to hybrid): b1 lo -> mid moves the index most
+        // (+30, to 41.25). The follow-up answers b1 hi: done.
+        let steps = c.roadmap.unwrap();
+        assert_eq!(steps.len(), 1);
+        assert_eq!(
+            (
+                steps[0].question.as_str(),
+                steps[0].to.as_str(),
+                steps[0].done
+            ),
+            ("b1", "mid", true)
+        );
+    }
+
+    #[test]
+    fn a_side_is_dated_by_its_sheet_or_its_latest_sheet() {
+        let r = crate::scoring::tests::small();
+        let dated = |name: &str, day: Option<&str>| {
+            let (mut s, res) = member(&r, name, [0, 0, 0]);
+            s.sheet.date = day.map(|d| crate::input::SheetDate::parse(d).unwrap());
+            (s, res)
+        };
+        let before = [dated("Ana", Some("2026-05-02"))];
+        let after = [
+            dated("Ana", Some("2026-11-25")),
+            dated("Bo", Some("2026-11-03")),
+            dated("Cy", None),
+        ];
+        let c = compare(&r, &before, &after).unwrap();
+        assert_eq!(c.before.date.as_deref(), Some("2026-05-02"));
+        assert_eq!(c.after.date.as_deref(), Some("2026-11-25"));
+        assert_eq!(c.after.undated, 1);
+    }
+
+    #[test]
+    fn two_groups_by_hand() {
+        let r = crate::scoring::tests::small();
+        // Before: Ana 11.25, Bo (a = 85, b = 50) 58.75: group index 35.
+        // After: " ana " 77.5, Cy (a = 60, b = 50) 52.5: group index 65.
+        let before = [member(&r, "Ana", [0, 0, 0]), member(&r, "Bo", [1, 1, 1])];
+        let after = [member(&r, " ana ", [1, 0, 2]), member(&r, "Cy", [0, 1, 1])];
+        let c = compare(&r, &before, &after).unwrap();
+        assert_eq!(
+            (c.before.index, c.after.index, c.index_change),
+            (35.0, 65.0, 30.0)
+        );
+        assert_eq!((c.before.sources, c.after.sources), (2, 2));
+        // Group factor means: a (15 + 85)/2 = 50 -> (40 + 60)/2 = 50; b 30 -> 70.
+        let f: Vec<Option<f64>> = c.factors.iter().map(|f| f.change).collect();
+        assert_eq!(f, [Some(0.0), Some(40.0)]);
+        assert!(c.answers.is_empty() && c.roadmap.is_none());
+        let p = c.people.unwrap();
+        assert_eq!(p.matched.len(), 1);
+        assert_eq!(p.matched[0].respondent, " ana ".trim());
+        assert_eq!((p.matched[0].before, p.matched[0].after), (11.25, 77.5));
+        assert_eq!(p.matched[0].change, 66.25);
+        assert_eq!(
+            (p.joined.as_slice(), p.left.as_slice()),
+            (&["Cy".to_string()][..], &["Bo".to_string()][..])
+        );
+    }
+}

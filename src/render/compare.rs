@@ -1,0 +1,296 @@
+//! `compare` for people and machines: the two assessments side by side with what
+//! moved (table and Markdown), or the comparison as JSON.
+
+use std::fmt::Write as _;
+
+use comfy_table::{Cell, CellAlignment, Color};
+
+use super::Style;
+use super::clean::printable;
+use super::markdown::cell as md;
+use super::num::{factor_num, index_num, num};
+use super::table::new_table;
+use crate::compare::{Comparison, Side};
+use crate::rubric::LoadedRubric;
+
+/// The comparison as a pretty JSON document.
+pub fn json(c: &Comparison) -> String {
+    let mut s = serde_json::to_string_pretty(c).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A change with its direction: `▲ +6.3`, `▼ -2.0`, `= 0.0`.
+pub fn change(x: f64) -> String {
+    let shown = num(x.abs());
+    if shown == num(0.0) {
+        format!("= {shown}")
+    } else if x > 0.0 {
+        format!("▲ +{shown}")
+    } else {
+        format!("▼ -{shown}")
+    }
+}
+
+/// How a side is named: `2026-05-02, 1 sheet`.
+fn side_name(s: &Side) -> String {
+    let sheets = if s.sources == 1 {
+        "1 sheet".to_string()
+    } else {
+        format!("{} sheets", s.sources)
+    };
+    match &s.date {
+        Some(d) => format!("{d}, {sheets}"),
+        None => format!("undated, {sheets}"),
+    }
+}
+
+/// A factor's title, cleaned for the terminal.
+fn factor_title(rubric: &LoadedRubric, id: &str) -> String {
+    let title = rubric
+        .rubric
+        .factor
+        .iter()
+        .find(|f| f.id == id)
+        .map_or(id, |f| f.title.as_str());
+    printable(title).into_owned()
+}
+
+/// A question's text and an option's label, for "answers that moved".
+fn answer_words(rubric: &LoadedRubric, question: &str, option: Option<&str>) -> (String, String) {
+    let q = rubric
+        .question(question)
+        .map(|qi| &rubric.rubric.question[qi]);
+    let text = q.map_or(question, |q| q.text.as_str());
+    let label = match (q, option) {
+        (_, None) => "(not answered)".to_string(),
+        (Some(q), Some(o)) => q
+            .option
+            .iter()
+            .find(|x| x.id == o)
+            .map_or(o.to_string(), |x| format!("\"{}\"", x.label)),
+        (None, Some(o)) => o.to_string(),
+    };
+    (printable(text).into_owned(), printable(&label).into_owned())
+}
+
+/// Cells of one row: label, before, after, change.
+fn row(
+    label: String,
+    before: String,
+    after: String,
+    delta: Option<f64>,
+    style: Style,
+) -> Vec<Cell> {
+    let mut change_cell =
+        Cell::new(delta.map(change).unwrap_or_default()).set_alignment(CellAlignment::Right);
+    if style.color
+        && let Some(d) = delta
+    {
+        if d > 0.0 {
+            change_cell = change_cell.fg(Color::Green);
+        } else if d < 0.0 {
+            change_cell = change_cell.fg(Color::Red);
+        }
+    }
+    // Cleaned again (a date comes from a sheet) and long words cut, as every table.
+    vec![
+        super::table::text(&label),
+        super::table::text(&before).set_alignment(CellAlignment::Right),
+        super::table::text(&after).set_alignment(CellAlignment::Right),
+        change_cell,
+    ]
+}
+
+/// The side-by-side table: date, index, recommendation, margin and each factor.
+fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
+    let (b, a) = (&c.before, &c.after);
+    let mut t = new_table(style);
+    t.set_header(vec!["", "Before", "After", "Change"]);
+    let date = |s: &Side| s.date.clone().unwrap_or_else(|| "-".into());
+    t.add_row(row("Date".into(), date(b), date(a), None, style));
+    t.add_row(row(
+        "Sheets".into(),
+        b.sources.to_string(),
+        a.sources.to_string(),
+        None,
+        style,
+    ));
+    t.add_row(row(
+        "Index".into(),
+        index_num(rubric, b.index),
+        index_num(rubric, a.index),
+        Some(c.index_change),
+        style,
+    ));
+    t.add_row(row(
+        "Recommendation".into(),
+        b.recommendation.label().to_uppercase(),
+        a.recommendation.label().to_uppercase(),
+        None,
+        style,
+    ));
+    t.add_row(row(
+        "Margin".into(),
+        num(b.margin),
+        num(a.margin),
+        None,
+        style,
+    ));
+    for (fi, f) in c.factors.iter().enumerate() {
+        let shown = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x));
+        t.add_row(row(
+            factor_title(rubric, &f.id),
+            shown(f.before),
+            shown(f.after),
+            f.change,
+            style,
+        ));
+    }
+    format!("{t}\n")
+}
+
+/// The lines under the table: gates, answers, roadmap, people, versions.
+fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
+    let mut out = Vec::new();
+    let gate_msg = |id: &str| {
+        rubric
+            .rubric
+            .gate
+            .iter()
+            .find(|g| g.id == id)
+            .map_or(String::new(), |g| format!(": {}", printable(&g.message)))
+    };
+    for g in &c.gates.cleared {
+        out.push(format!("Gate cleared: {g}{}", gate_msg(g)));
+    }
+    for g in &c.gates.new {
+        out.push(format!("Gate newly fired: {g}{}", gate_msg(g)));
+    }
+    if !c.answers.is_empty() {
+        out.push(format!("Answers that moved ({}):", c.answers.len()));
+        for m in &c.answers {
+            let (text, before) = answer_words(rubric, &m.question, m.before.as_deref());
+            let (_, after) = answer_words(rubric, &m.question, m.after.as_deref());
+            out.push(format!("  {text}: {before} -> {after}"));
+        }
+    }
+    if let Some(steps) = &c.roadmap {
+        let done = steps.iter().filter(|s| s.done).count();
+        out.push(format!(
+            "The baseline's roadmap: {done} of {} steps done",
+            steps.len()
+        ));
+        for s in steps {
+            let (text, from) = answer_words(rubric, &s.question, Some(&s.from));
+            let (_, to) = answer_words(rubric, &s.question, Some(&s.to));
+            let mark = if s.done { "done" } else { "open" };
+            out.push(format!("  [{mark}] {text}: {from} -> {to}"));
+        }
+    }
+    if let Some(p) = &c.people {
+        for m in &p.matched {
+            out.push(format!(
+                "{}: index {} -> {} ({})",
+                printable(&m.respondent),
+                num(m.before),
+                num(m.after),
+                change(m.change)
+            ));
+        }
+        if !p.joined.is_empty() {
+            out.push(format!("Joined: {}", printable(&p.joined.join(", "))));
+        }
+        if !p.left.is_empty() {
+            out.push(format!("Left: {}", printable(&p.left.join(", "))));
+        }
+        if p.unnamed > 0 {
+            out.push(format!(
+                "{} sheet{} without a respondent name could not be matched.",
+                p.unnamed,
+                if p.unnamed == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    if let Some([b, a]) = &c.versions {
+        out.push(format!(
+            "Rubric versions differ: before {}, after {}; compared by question and factor id.",
+            printable(&b.join(", ")),
+            printable(&a.join(", "))
+        ));
+    }
+    out
+}
+
+/// The comparison as a table for people.
+pub fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
+    let mut out = format!(
+        "Before ({}) -> after ({})\n",
+        side_name(&c.before),
+        side_name(&c.after)
+    );
+    out.push_str(&main_table(rubric, c, style));
+    for line in details(rubric, c) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The comparison as Markdown.
+pub fn markdown(rubric: &LoadedRubric, c: &Comparison) -> String {
+    let (b, a) = (&c.before, &c.after);
+    let mut out = format!(
+        "## Before ({}) and after ({})\n\n| | Before | After | Change |\n|---|---:|---:|---:|\n",
+        md(&side_name(b)),
+        md(&side_name(a))
+    );
+    let _ = writeln!(
+        out,
+        "| Index | {} | {} | {} |",
+        index_num(rubric, b.index),
+        index_num(rubric, a.index),
+        change(c.index_change)
+    );
+    let _ = writeln!(
+        out,
+        "| Recommendation | {} | {} | |",
+        b.recommendation.label(),
+        a.recommendation.label()
+    );
+    let _ = writeln!(out, "| Margin | {} | {} | |", num(b.margin), num(a.margin));
+    for (fi, f) in c.factors.iter().enumerate() {
+        let shown = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md(&factor_title(rubric, &f.id)),
+            shown(f.before),
+            shown(f.after),
+            f.change.map(change).unwrap_or_default()
+        );
+    }
+    let lines = details(rubric, c);
+    if !lines.is_empty() {
+        out.push('\n');
+        for line in lines {
+            let item = line.trim_start();
+            let indent = if line.starts_with("  ") { "  " } else { "" };
+            let _ = writeln!(out, "{indent}- {}", md(item));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_say_their_direction() {
+        assert_eq!(change(6.25), "▲ +6.3");
+        assert_eq!(change(-2.0), "▼ -2.0");
+        assert_eq!(change(0.01), "= 0.0");
+        assert_eq!(change(0.0), "= 0.0");
+    }
+}

@@ -1,0 +1,543 @@
+//! The roadmap: from a scored sheet, the ordered steps that would take it to a
+//! target recommendation, each moving one answered question to its next option up.
+//! Pure, built on [`crate::scoring`]; the words are in `render`.
+//!
+//! How the steps are chosen:
+//! - Phase 1 clears the gates that cap the result below the target, in file order:
+//!   each step raises the answer that lifts the gate's measure (its factor's score, or
+//!   its question's) the most, until the gate no longer fires.
+//! - Phase 2 raises the index: each step is the one that moves the index most.
+//! - Steps stop at the first that reaches the target. Raising answers only ever
+//!   raises scores, so the target is reachable exactly when it is reached with every
+//!   answered question at its top option; when it is not, there are no steps and
+//!   [`Roadmap::blocked`] says why.
+//!
+//! Only answered questions move (an unanswered one has no "next option up"), so the
+//! weights in every mean stay the same from step to step, and a candidate's effect
+//! on the index is found without scoring the sheet again.
+
+use serde::Serialize;
+
+use crate::rubric::{Band, Effect, LoadedRubric, TOLERANCE};
+use crate::scoring::{self, FiredGate};
+
+/// One step of a roadmap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// 1: clears a gate that holds the result below the target; 2: raises the index.
+    pub phase: u8,
+    /// The question whose answer moves.
+    pub question: String,
+    /// The option answered before this step.
+    pub from: String,
+    /// The next option up (by score).
+    pub to: String,
+    /// What it takes to move from `from` to `to`: the `improve` text of `from`.
+    pub action: Option<String>,
+    /// The index after this step and all earlier ones.
+    pub index: f64,
+    /// The recommendation (after gates) after this step and all earlier ones.
+    pub recommendation: Band,
+    /// The gate this step works to clear (phase 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
+}
+
+/// Why a target cannot be reached by raising answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "reason")]
+pub enum Blocked {
+    /// With every answered question at its top option, this gate still caps the
+    /// result below the target.
+    Gate { gate: String, to: Band },
+    /// With every answered question at its top option, the index stays in a lower
+    /// band (`best`: that index).
+    Index { best: f64 },
+}
+
+/// The steps from a sheet to a target recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Roadmap {
+    /// The recommendation aimed at; `None` when there is none to aim at (a VMO
+    /// result with no target asked for).
+    pub target: Option<Band>,
+    /// Whether the last step reaches the target (true with no steps when the
+    /// result is at or above it already).
+    pub reached: bool,
+    pub steps: Vec<Step>,
+    /// Why the target cannot be reached, when it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<Blocked>,
+}
+
+/// The default target: the band above the result; none above a VMO.
+pub fn default_target(result: Band) -> Option<Band> {
+    match result {
+        Band::Pmo => Some(Band::Hybrid),
+        Band::Hybrid => Some(Band::Vmo),
+        Band::Vmo => None,
+    }
+}
+
+/// The option of question `qi` with the next higher score than option `oi` (the
+/// first in file order among equals), if any.
+pub fn next_up(rubric: &LoadedRubric, qi: usize, oi: usize) -> Option<usize> {
+    let opts = &rubric.rubric.question[qi].option;
+    let now = opts[oi].score;
+    opts.iter()
+        .enumerate()
+        .filter(|(_, o)| o.score > now)
+        .min_by(|a, b| a.1.score.total_cmp(&b.1.score))
+        .map(|(i, _)| i)
+}
+
+/// The option of question `qi` with the highest score (the first among equals).
+fn top(rubric: &LoadedRubric, qi: usize) -> usize {
+    let opts = &rubric.rubric.question[qi].option;
+    let mut best = 0;
+    for (i, o) in opts.iter().enumerate() {
+        if o.score > opts[best].score {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The value a gate compares with its threshold, under `choices`.
+fn gate_measure(rubric: &LoadedRubric, gi: usize, scores: &[Option<f64>]) -> Option<f64> {
+    scores[rubric.gate_factor[gi]]
+}
+
+/// The gates that fire under `choices` and cap the result below `target`.
+fn blocking(gates: &[FiredGate], target: Band) -> impl Iterator<Item = &FiredGate> {
+    gates
+        .iter()
+        .filter(move |g| g.effect == Effect::Cap && g.to < target)
+}
+
+/// Works out the roadmap of a sheet (`choices[q]`: the chosen option of question
+/// `q`) towards `target` (else the band above its result). `None` when nothing is
+/// answered.
+pub fn plan(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+    target: Option<Band>,
+) -> Option<Roadmap> {
+    let start = scoring::evaluate(rubric, choices).ok()?;
+    let target = target.or_else(|| default_target(start.recommendation));
+    let Some(target) = target else {
+        return Some(Roadmap {
+            target: None,
+            reached: true,
+            steps: Vec::new(),
+            blocked: None,
+        });
+    };
+    if start.recommendation >= target {
+        return Some(Roadmap {
+            target: Some(target),
+            reached: true,
+            steps: Vec::new(),
+            blocked: None,
+        });
+    }
+    if let Some(blocked) = unreachable(rubric, choices, target) {
+        return Some(Roadmap {
+            target: Some(target),
+            reached: false,
+            steps: Vec::new(),
+            blocked: Some(blocked),
+        });
+    }
+    let steps = Climb::new(rubric, choices).run(target);
+    let reached = steps.last().is_some_and(|s| s.recommendation >= target);
+    Some(Roadmap {
+        target: Some(target),
+        reached,
+        steps,
+        blocked: None,
+    })
+}
+
+/// Why `target` is out of reach even with every answered question at its top
+/// option; `None` when it is within reach.
+fn unreachable(rubric: &LoadedRubric, choices: &[Option<usize>], target: Band) -> Option<Blocked> {
+    let best: Vec<Option<usize>> = choices
+        .iter()
+        .enumerate()
+        .map(|(qi, c)| c.map(|_| top(rubric, qi)))
+        .collect();
+    let e = scoring::evaluate(rubric, &best).ok()?;
+    if e.recommendation >= target {
+        return None;
+    }
+    // The index is the reason when its band alone stays below the target.
+    match blocking(&e.gates, target).next() {
+        Some(g) if e.band >= target => Some(Blocked::Gate {
+            gate: g.id.clone(),
+            to: g.to,
+        }),
+        _ => Some(Blocked::Index { best: e.index }),
+    }
+}
+
+/// A sheet being raised one step at a time.
+struct Climb<'a> {
+    rubric: &'a LoadedRubric,
+    choices: Vec<Option<usize>>,
+    /// Per factor, the weight of its answered questions (fixed: only answered
+    /// questions move).
+    answered_weight: Vec<f64>,
+    /// The weight of the answered factors.
+    total_weight: f64,
+}
+
+impl<'a> Climb<'a> {
+    fn new(rubric: &'a LoadedRubric, choices: &[Option<usize>]) -> Self {
+        let r = &rubric.rubric;
+        let mut answered_weight = vec![0.0; r.factor.len()];
+        for (qi, c) in choices.iter().enumerate() {
+            if c.is_some() {
+                answered_weight[rubric.question_factor[qi]] += r.question[qi].weight;
+            }
+        }
+        let total_weight = r
+            .factor
+            .iter()
+            .zip(&answered_weight)
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(f, _)| f.weight)
+            .sum();
+        Climb {
+            rubric,
+            choices: choices.to_vec(),
+            answered_weight,
+            total_weight,
+        }
+    }
+
+    /// Raising question `qi` one option up: the option it moves to, how much its
+    /// factor's score rises, and how much the index rises.
+    fn candidate(&self, qi: usize) -> Option<(usize, f64, f64)> {
+        let r = &self.rubric.rubric;
+        let oi = self.choices[qi]?;
+        let to = next_up(self.rubric, qi, oi)?;
+        let q = &r.question[qi];
+        let fi = self.rubric.question_factor[qi];
+        let factor_rise =
+            q.weight * (q.option[to].score - q.option[oi].score) / self.answered_weight[fi];
+        let index_rise = r.factor[fi].weight * factor_rise / self.total_weight;
+        Some((to, factor_rise, index_rise))
+    }
+
+    /// The best step for phase 1: among the questions that lift gate `gi`'s measure,
+    /// the one that lifts it most (the first in rubric order among equals).
+    fn gate_step(&self, gi: usize) -> Option<(usize, usize)> {
+        let fi = self.rubric.gate_factor[gi];
+        let mut best: Option<(usize, usize, f64)> = None;
+        for qi in 0..self.choices.len() {
+            if self.rubric.question_factor[qi] != fi {
+                continue;
+            }
+            if let Some((to, rise, _)) = self.candidate(qi)
+                && rise > TOLERANCE
+                && best.is_none_or(|b| rise > b.2 + TOLERANCE)
+            {
+                best = Some((qi, to, rise));
+            }
+        }
+        best.map(|(qi, to, _)| (qi, to))
+    }
+
+    /// The best step for phase 2: the one that moves the index most (the first in
+    /// rubric order among equals).
+    fn index_step(&self) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize, f64)> = None;
+        for qi in 0..self.choices.len() {
+            if let Some((to, _, rise)) = self.candidate(qi)
+                && best.is_none_or(|b| rise > b.2 + TOLERANCE)
+            {
+                best = Some((qi, to, rise));
+            }
+        }
+        best.map(|(qi, to, _)| (qi, to))
+    }
+
+    /// Takes steps until the target is reached or nothing is left to raise.
+    fn run(mut self, target: Band) -> Vec<Step> {
+        let mut steps = Vec::new();
+        loop {
+            let Ok(now) = scoring::evaluate(self.rubric, &self.choices) else {
+                return steps;
+            };
+            if now.recommendation >= target {
+                return steps;
+            }
+            let (scores, _) = scoring::factor_scores(self.rubric, &self.choices);
+            let gate = blocking(&now.gates, target).find_map(|g| {
+                let gi = self.rubric.rubric.gate.iter().position(|x| x.id == g.id)?;
+                gate_measure(self.rubric, gi, &scores).map(|_| gi)
+            });
+            let (phase, pick) = match gate {
+                Some(gi) => (1, self.gate_step(gi).map(|p| (p, Some(gi)))),
+                None => (2, self.index_step().map(|p| (p, None))),
+            };
+            let Some(((qi, to), gate)) = pick else {
+                return steps;
+            };
+            steps.push(self.apply(qi, to, phase, gate));
+        }
+    }
+
+    /// Moves question `qi` to option `to` and records the step, scored afresh.
+    fn apply(&mut self, qi: usize, to: usize, phase: u8, gate: Option<usize>) -> Step {
+        let r = &self.rubric.rubric;
+        let q = &r.question[qi];
+        let from = self.choices[qi].unwrap_or(to);
+        self.choices[qi] = Some(to);
+        let (index, recommendation) =
+            scoring::quick(self.rubric, &self.choices).unwrap_or((0.0, Band::Pmo));
+        Step {
+            phase,
+            question: q.id.clone(),
+            from: q.option[from].id.clone(),
+            to: q.option[to].id.clone(),
+            action: q.option[from].improve.clone(),
+            index,
+            recommendation,
+            gate: gate.map(|gi| r.gate[gi].id.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::evaluate;
+
+    fn small() -> LoadedRubric {
+        crate::scoring::tests::small()
+    }
+
+    #[test]
+    fn a_gate_is_cleared_first_then_the_index_rises() {
+        // small: a (weight 1) = a1 (w1: 0|100), a2 (w3: 20|80); b (weight 3) = b1
+        // (10|50|90). Gate a-weak: a below 30 caps at hybrid.
+        let r = small();
+        // a1 lo, a2 lo: a = (0 + 60)/4 = 15 (a-weak fires); b1 hi: b = 90, and
+        // b-strong (at least 90) floors the result. Index (15 + 270)/4 = 71.25, VMO
+        // band, capped at hybrid.
+        let c = [Some(0), Some(0), Some(2)];
+        let e = evaluate(&r, &c).unwrap();
+        assert_eq!(e.recommendation, Band::Hybrid);
+        let m = plan(&r, &c, None).unwrap();
+        assert_eq!(m.target, Some(Band::Vmo));
+        assert!(m.reached);
+        // Raising a2 lifts a by 3 x 60 / 4 = 45, a1 by 100 / 4 = 25: a2 first, which
+        // clears the gate (a = 60) and reaches VMO at once.
+        assert_eq!(m.steps.len(), 1);
+        let s = &m.steps[0];
+        assert_eq!(
+            (s.phase, s.question.as_str(), s.from.as_str(), s.to.as_str()),
+            (1, "a2", "lo", "hi")
+        );
+        assert_eq!(s.gate.as_deref(), Some("a-weak"));
+        assert_eq!(s.recommendation, Band::Vmo);
+        assert_eq!(s.index, (60.0 + 270.0) / 4.0);
+    }
+
+    #[test]
+    fn phase_two_takes_the_largest_move_first() {
+        let r = small();
+        // a1 hi, a2 hi: a = (100 + 240)/4 = 85; b1 lo: b = 10. Index (85 + 30)/4 =
+        // 28.75, PMO.
+        let c = [Some(1), Some(1), Some(0)];
+        let m = plan(&r, &c, Some(Band::Vmo)).unwrap();
+        assert!(m.reached);
+        // Only b1 can rise: lo -> mid (index 58.75, hybrid), mid -> hi (88.75, VMO;
+        // b-strong floors at hybrid, no effect).
+        let got: Vec<(&str, &str, f64, Band)> = m
+            .steps
+            .iter()
+            .map(|s| (s.from.as_str(), s.to.as_str(), s.index, s.recommendation))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("lo", "mid", 58.75, Band::Hybrid),
+                ("mid", "hi", 88.75, Band::Vmo)
+            ]
+        );
+        assert!(m.steps.iter().all(|s| s.phase == 2));
+    }
+
+    #[test]
+    fn at_or_above_the_target_there_is_nothing_to_do() {
+        let r = small();
+        let c = [Some(1), Some(1), Some(2)];
+        let m = plan(&r, &c, None).unwrap();
+        assert_eq!((m.target, m.reached, m.steps.len()), (None, true, 0));
+        let m = plan(&r, &c, Some(Band::Hybrid)).unwrap();
+        assert_eq!(
+            (m.target, m.reached, m.steps.len()),
+            (Some(Band::Hybrid), true, 0)
+        );
+    }
+
+    #[test]
+    fn an_unreachable_target_says_why_and_has_no_steps() {
+        // Move gate a-weak (below 30 caps at hybrid) onto b, and keep b1's options
+        // under 30 (10, 20, 25): the gate fires whatever b1's answer.
+        let mut r2 = small();
+        r2.rubric.question[2].option[1].score = 20.0;
+        r2.rubric.question[2].option[2].score = 25.0;
+        r2.rubric.gate[0].factor = "b".into();
+        r2.gate_factor[0] = 1;
+        // a1 lo, b1 lo: index 10, PMO. At the top: a = 100, b = 25, index 43.75:
+        // hybrid is within reach.
+        let c = [Some(0), None, Some(0)];
+        let m = plan(&r2, &c, Some(Band::Hybrid)).unwrap();
+        assert!(m.reached, "{m:?}");
+        // With VMO from 40, index 43.75 is in the VMO band but the gate still caps
+        // it at hybrid: the gate is the reason.
+        r2.rubric.scoring.vmo_from = 40.0;
+        r2.rubric.scoring.hybrid_from = 30.0;
+        let m = plan(&r2, &c, Some(Band::Vmo)).unwrap();
+        assert!(!m.reached);
+        assert!(m.steps.is_empty());
+        assert_eq!(
+            m.blocked,
+            Some(Blocked::Gate {
+                gate: "a-weak".into(),
+                to: Band::Hybrid
+            })
+        );
+        // An index that cannot climb: only b1 answered, with a top of 25 (PMO band).
+        let c = [None, None, Some(0)];
+        let m = plan(&r2, &c, Some(Band::Vmo)).unwrap();
+        assert_eq!(m.blocked, Some(Blocked::Index { best: 25.0 }));
+        assert!(!m.reached && m.steps.is_empty());
+    }
+
+    #[test]
+    fn next_up_goes_by_score_not_by_file_order() {
+        let mut r = small();
+        // b1's options listed out of order: hi (90), lo (10), mid (50).
+        r.rubric.question[2].option.swap(0, 2);
+        r.rubric.question[2].option.swap(1, 2);
+        let scores: Vec<f64> = r.rubric.question[2]
+            .option
+            .iter()
+            .map(|o| o.score)
+            .collect();
+        assert_eq!(scores, [90.0, 10.0, 50.0]);
+        assert_eq!(next_up(&r, 2, 1), Some(2));
+        assert_eq!(next_up(&r, 2, 2), Some(0));
+        assert_eq!(next_up(&r, 2, 0), None);
+    }
+
+    /// A random rubric of 2 to 3 factors, 1 to 3 questions each, 2 to 4 options with
+    /// scores in steps of 5 (so ties happen), weights from a few values, and 0 to 2
+    /// gates on factors (below or at-least, cap or floor).
+    fn random_rubric(seed: &[u8]) -> LoadedRubric {
+        use std::fmt::Write as _;
+        let mut it = seed.iter().copied().cycle();
+        let mut next = |n: u8| it.next().unwrap_or(0) % n;
+        let mut t = String::from(
+            "id = \"r\"\nversion = \"1\"\ntitle = \"R\"\n[scoring]\nhybrid-from = 40.0\nvmo-from = 60.0\n",
+        );
+        let factors = 2 + next(2) as usize;
+        for f in 0..factors {
+            let _ = write!(
+                t,
+                "[[factor]]\nid = \"f{f}\"\ntitle = \"F{f}\"\nweight = {}\n",
+                [1.0, 2.0, 0.5][next(3) as usize]
+            );
+        }
+        for f in 0..factors {
+            for q in 0..1 + next(3) {
+                let _ = write!(
+                    t,
+                    "[[question]]\nid = \"q{f}-{q}\"\nfactor = \"f{f}\"\ntext = \"Q{f}{q}\"\nweight = {}\n",
+                    [1.0, 3.0, 0.25][next(3) as usize]
+                );
+                for o in 0..2 + next(3) {
+                    let _ = write!(
+                        t,
+                        "[[question.option]]\nid = \"o{o}\"\nlabel = \"O{o}\"\nscore = {}\n",
+                        f64::from(next(21)) * 5.0
+                    );
+                }
+            }
+        }
+        for g in 0..next(3) {
+            let (cond, effect) = (next(2), next(2));
+            let _ = write!(
+                t,
+                "[[gate]]\nid = \"g{g}\"\nfactor = \"f{}\"\n{} = {}\n{} = \"{}\"\nmessage = \"m\"\n",
+                next(factors as u8),
+                if cond == 0 { "below" } else { "at-least" },
+                f64::from(next(21)) * 5.0,
+                if effect == 0 { "cap" } else { "floor" },
+                ["pmo", "hybrid", "vmo"][next(3) as usize]
+            );
+        }
+        for b in ["pmo", "hybrid", "vmo"] {
+            let _ = write!(
+                t,
+                "[recommendation.{b}]\ntitle = \"T\"\nsummary = \"S\"\nnext-steps = [\"N\"]\n"
+            );
+        }
+        LoadedRubric::from_str("random.toml", &t).expect("a valid random rubric")
+    }
+
+    proptest::proptest! {
+        /// Replaying the steps one by one and scoring from scratch gives each step's
+        /// stated index and recommendation; the last step reaches the target and no
+        /// earlier one does; every step moves one question to its next option up by
+        /// score; gate-clearing steps (phase 1) come before the others.
+        #[test]
+        fn steps_replay_exactly(
+            seed in proptest::collection::vec(proptest::num::u8::ANY, 64),
+            picks in proptest::collection::vec(proptest::option::of(0usize..4), 9),
+            target in proptest::option::of(0usize..3),
+        ) {
+            let r = random_rubric(&seed);
+            let n = r.rubric.question.len();
+            let choices: Vec<Option<usize>> = (0..n)
+                .map(|qi| picks[qi % picks.len()].map(|o| o % r.rubric.question[qi].option.len()))
+                .collect();
+            let target = target.map(|t| Band::ALL[t]);
+            let Some(m) = plan(&r, &choices, target) else {
+                proptest::prop_assert!(choices.iter().all(Option::is_none));
+                return Ok(());
+            };
+            let mut c = choices.clone();
+            let mut seen_phase_two = false;
+            for (k, s) in m.steps.iter().enumerate() {
+                let qi = r.question(&s.question).unwrap();
+                let q = &r.rubric.question[qi];
+                let from = q.option.iter().position(|o| o.id == s.from).unwrap();
+                let to = q.option.iter().position(|o| o.id == s.to).unwrap();
+                proptest::prop_assert_eq!(c[qi], Some(from));
+                proptest::prop_assert_eq!(next_up(&r, qi, from), Some(to));
+                c[qi] = Some(to);
+                let e = evaluate(&r, &c).unwrap();
+                proptest::prop_assert_eq!(e.index, s.index);
+                proptest::prop_assert_eq!(e.recommendation, s.recommendation);
+                let t = m.target.unwrap();
+                let last = k + 1 == m.steps.len();
+                proptest::prop_assert_eq!(e.recommendation >= t, last && m.reached);
+                if s.phase == 2 {
+                    seen_phase_two = true;
+                } else {
+                    proptest::prop_assert!(!seen_phase_two, "a gate step after an index step");
+                }
+            }
+            // Not reached means out of reach: no steps, and a reason.
+            if !m.reached {
+                proptest::prop_assert!(m.steps.is_empty() && m.blocked.is_some());
+            }
+        }
+    }
+}

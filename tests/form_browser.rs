@@ -1,0 +1,481 @@
+//! The HTML form (`pmo-vmo form --format html`) in a real browser, driven over the
+//! DevTools protocol with `headless_chrome`: a respondent fills it in, the answers
+//! survive a reload, "Save answers" downloads a sheet that `score` reads as it is,
+//! no request leaves the machine, and a rubric full of markup shows as text and runs
+//! nothing.
+//!
+//! Chromium is installed by `.ci/run`. Under `CI=true` a missing browser fails the
+//! test; locally it is skipped with a note.
+//!
+//! Dev-dependency: `headless_chrome = "1.0.22"` with its default features: the default
+//! `offline` makes the build generate the protocol types from JSON shipped in the
+//! crate (without it, the build script downloads that JSON); `fetch`, which would
+//! download a browser, stays off.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use headless_chrome::browser::tab::Tab;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::protocol::cdp::{Browser as CdpBrowser, Network};
+use headless_chrome::{Browser, LaunchOptions};
+use serde_json::Value;
+
+const EVIL_TITLE: &str = r#"<script>alert(1)</script> "quoted" \ back</script><!--"#;
+const EVIL_TEXT: &str = "<img src=x onerror=alert(2)> How consistently";
+const EVIL_LABEL: &str = "Each project <b>runs</b> its own way";
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("chromium"))
+        .find(|p| p.is_file())
+}
+
+fn pmo_vmo(args: &[&OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .args(args)
+        .env_remove("PMO_VMO_RUBRIC")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap()
+}
+
+/// Writes the form for `rubric` (None: the embedded one) to DIR/form.html.
+fn write_form(dir: &Path, rubric: Option<&Path>) -> PathBuf {
+    let html = dir.join("form.html");
+    let mut args: Vec<&OsStr> = Vec::new();
+    if let Some(r) = rubric {
+        args.extend([OsStr::new("--rubric"), r.as_os_str()]);
+    }
+    args.extend(["form", "--format", "html", "-o"].map(OsStr::new));
+    args.push(html.as_os_str());
+    let out = pmo_vmo(&args);
+    assert!(
+        out.status.success(),
+        "form failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    html
+}
+
+fn launch(bin: &Path) -> Browser {
+    let flags = [
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ];
+    Browser::new(
+        LaunchOptions::default_builder()
+            .path(Some(bin.to_path_buf()))
+            .headless(true)
+            .sandbox(false) // adds --no-sandbox
+            .window_size(Some((1200, 1600)))
+            .args(flags.iter().map(OsStr::new).collect())
+            .idle_browser_timeout(Duration::from_secs(120))
+            .build()
+            .unwrap(),
+    )
+    .expect("could not start chromium")
+}
+
+/// What the page asked of the network and whether a dialog opened.
+#[derive(Default)]
+struct Seen {
+    urls: Vec<String>,
+    dialogs: Vec<String>,
+}
+
+/// Opens a tab that records every request and dialog, with downloads going to `dir`.
+fn open_tab(browser: &Browser, dir: &Path) -> (Arc<Tab>, Arc<Mutex<Seen>>) {
+    let tab = browser.new_tab().unwrap();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let sink = Arc::clone(&seen);
+    tab.add_event_listener(Arc::new(move |event: &Event| match event {
+        Event::NetworkRequestWillBeSent(e) => {
+            sink.lock().unwrap().urls.push(e.params.request.url.clone());
+        }
+        Event::PageJavascriptDialogOpening(e) => {
+            sink.lock().unwrap().dialogs.push(e.params.message.clone());
+        }
+        _ => {}
+    }))
+    .unwrap();
+    tab.call_method(Network::Enable {
+        max_total_buffer_size: None,
+        max_resource_buffer_size: None,
+        max_post_data_size: None,
+        report_direct_socket_traffic: None,
+        enable_durable_messages: None,
+    })
+    .unwrap();
+    // Browser.setDownloadBehavior, sent on the tab's session (Browser::call_method is
+    // private in headless_chrome 1.0.22); Chromium accepts it there.
+    tab.call_method(CdpBrowser::SetDownloadBehavior {
+        behavior: CdpBrowser::SetDownloadBehaviorBehaviorOption::Allow,
+        browser_context_id: None,
+        download_path: Some(dir.display().to_string()),
+        events_enabled: None,
+    })
+    .unwrap();
+    (tab, seen)
+}
+
+/// Evaluates `expr` and returns its value (JSON-able results only).
+fn js(tab: &Tab, expr: &str) -> Value {
+    tab.evaluate(expr, false)
+        .unwrap_or_else(|e| panic!("evaluating {expr}: {e}"))
+        .value
+        .unwrap_or(Value::Null)
+}
+
+fn load(tab: &Tab, html: &Path) {
+    tab.navigate_to(&format!("file://{}", html.display()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element("html[data-pmo-vmo-ready=true]")
+        .expect("the form did not build itself");
+}
+
+/// Clicks an option by question and option id, through the DOM (a click event,
+/// which also fires change).
+fn choose(tab: &Tab, question: &str, option: &str) {
+    let q = serde_json::to_string(question).unwrap();
+    let o = serde_json::to_string(option).unwrap();
+    let found = js(
+        tab,
+        &format!(
+            "(() => {{ const i = [...document.querySelectorAll('input[type=radio]')]
+                .find(x => x.dataset.question === {q} && x.dataset.option === {o});
+              if (!i) return false; i.click(); return true; }})()"
+        ),
+    );
+    assert_eq!(
+        found,
+        Value::Bool(true),
+        "no option {option} for {question}"
+    );
+}
+
+/// Sets a text field or note by id and fires `input`, as typing does.
+fn fill(tab: &Tab, id: &str, text: &str) {
+    let id = serde_json::to_string(id).unwrap();
+    let text = serde_json::to_string(text).unwrap();
+    js(
+        tab,
+        &format!(
+            "(() => {{ const e = document.getElementById({id}); e.value = {text};
+              e.dispatchEvent(new Event('input', {{ bubbles: true }})); }})()"
+        ),
+    );
+}
+
+/// Waits for a finished `*-pmo-vmo.json` download in `dir`.
+fn wait_for_download(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        if path.is_file() && std::fs::metadata(&path).is_ok_and(|m| m.len() > 0) {
+            return path;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let listing: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    panic!("no download {name} in {}: {listing:?}", dir.display());
+}
+
+fn assert_local_only(seen: &Mutex<Seen>) {
+    let seen = seen.lock().unwrap();
+    assert!(!seen.urls.is_empty(), "the Network domain recorded nothing");
+    let foreign: Vec<&String> = seen
+        .urls
+        .iter()
+        .filter(|u| !(u.starts_with("file:") || u.starts_with("data:") || u.starts_with("blob:")))
+        .collect();
+    assert!(foreign.is_empty(), "requests beyond the file: {foreign:?}");
+    assert!(
+        seen.dialogs.is_empty(),
+        "a dialog opened: {:?}",
+        seen.dialogs
+    );
+}
+
+fn score_json(sheet: &Path, rubric: Option<&Path>) -> Value {
+    let mut args: Vec<&OsStr> = Vec::new();
+    if let Some(r) = rubric {
+        args.extend([OsStr::new("--rubric"), r.as_os_str()]);
+    }
+    args.extend([OsStr::new("score"), sheet.as_os_str()]);
+    args.extend(["--format", "json"].map(OsStr::new));
+    let out = pmo_vmo(&args);
+    assert!(
+        out.status.success(),
+        "score failed on the saved sheet: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn skip_without_chromium() -> Option<PathBuf> {
+    let bin = chromium();
+    if bin.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is not installed; .ci/run installs it (apt-get install -y chromium)");
+        }
+        eprintln!(
+            "note: chromium not found on PATH; skipping the browser test (CI=true makes this a failure)"
+        );
+    }
+    bin
+}
+
+/// Types the name with real key events, sets role and organisation through the
+/// DOM, answers one question per factor, skips one and writes a note.
+fn fill_in(tab: &Tab) {
+    // The name by real key events, the rest through the DOM.
+    tab.find_element("#pmo-vmo-respondent")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.type_str("Zoë Doe").unwrap();
+    fill(tab, "pmo-vmo-role", "sponsor");
+    fill(tab, "pmo-vmo-organisation", "Acme");
+    // The lowest option of one question per factor: every factor scores 0, so the
+    // index is 0 and the result a PMO, whatever the weights.
+    for (q, o) in [
+        ("maturity-standards", "ad-hoc"),
+        ("objective-success-measure", "on-plan"),
+        ("authority-funding-decisions", "elsewhere"),
+        ("alignment-strategy-link", "no-link"),
+    ] {
+        choose(tab, q, o);
+    }
+    js(
+        tab,
+        "document.querySelector('input[data-question=\"maturity-capacity-planning\"][data-skip]').click()",
+    );
+    fill(tab, "pmo-vmo-q0-note", "Handbook \"v2\"\nsince 2021");
+    assert_eq!(
+        js(
+            tab,
+            "document.getElementById('pmo-vmo-progress').textContent"
+        ),
+        "4 of 16 answered, 1 skipped"
+    );
+}
+
+#[test]
+fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
+    let Some(bin) = skip_without_chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let html = write_form(tmp.path(), None);
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let browser = launch(&bin);
+    let (tab, seen) = open_tab(&browser, &downloads);
+    load(&tab, &html);
+
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('fieldset.question').length"
+        ),
+        16
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.getElementById('pmo-vmo-progress').textContent"
+        ),
+        "0 of 16 answered"
+    );
+
+    fill_in(&tab);
+
+    // A reload keeps everything (localStorage, keyed by rubric id and version).
+    tab.reload(false, None)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element("html[data-pmo-vmo-ready=true]")
+        .unwrap();
+    assert_eq!(
+        js(&tab, "document.getElementById('pmo-vmo-respondent').value"),
+        "Zoë Doe"
+    );
+    assert_eq!(
+        js(&tab, "document.getElementById('pmo-vmo-q0-note').value"),
+        "Handbook \"v2\"\nsince 2021"
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.getElementById('pmo-vmo-progress').textContent"
+        ),
+        "4 of 16 answered, 1 skipped"
+    );
+
+    // Save: a real click on the button downloads the sheet.
+    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    let saved = wait_for_download(&downloads, "Zoë-Doe-pmo-vmo.json");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert_eq!(
+        js(&tab, "window.pmoVmoLastSave.json"),
+        Value::String(text.clone()),
+        "the download and window.pmoVmoLastSave differ"
+    );
+    let sheet: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(sheet["rubric"], "pmo-vmo");
+    assert_eq!(sheet["respondent"], "Zoë Doe");
+    assert_eq!(sheet["organisation"], "Acme");
+    assert_eq!(sheet["answers"].as_object().unwrap().len(), 4);
+    assert!(sheet["answers"].get("maturity-capacity-planning").is_none());
+    assert_eq!(
+        sheet["notes"],
+        serde_json::json!({"maturity-standards": "Handbook \"v2\"\nsince 2021"})
+    );
+    // Today, in the browser's time zone.
+    let today = js(
+        &tab,
+        "(() => { const d = new Date(), p = (n) => String(n).padStart(2, '0');
+          return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()); })()",
+    );
+    assert_eq!(sheet["date"], today);
+
+    let result = &score_json(&saved, None)["results"][0];
+    assert_eq!(result["recommendation"], "pmo");
+    assert_eq!(result["answered"], 4);
+    assert_eq!(result["respondent"], "Zoë Doe");
+    assert_eq!(result["role"], "sponsor");
+    // The note reaches the group view (and the report) as typed.
+    let out = pmo_vmo(&[
+        OsStr::new("workshop"),
+        saved.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let group: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        group["notes"],
+        serde_json::json!([{
+            "respondent": "Zoë Doe",
+            "question": "maturity-standards",
+            "text": "Handbook \"v2\"\nsince 2021"
+        }])
+    );
+
+    assert_local_only(&seen);
+}
+
+/// The default rubric with markup, quotes and backslashes in its texts.
+fn evil_rubric(dir: &Path) -> PathBuf {
+    let toml = include_str!("../questionnaires/pmo-vmo.toml")
+        .replacen(
+            "title = \"PMO or VMO? Readiness assessment\"",
+            &format!("title = {}", toml_str(EVIL_TITLE)),
+            1,
+        )
+        .replacen("id = \"pmo-vmo\"", "id = \"evil\"", 1)
+        .replacen(
+            "text = \"How consistently",
+            format!("text = {}", toml_str(EVIL_TEXT)).trim_end_matches('"'),
+            1,
+        )
+        .replacen(
+            "label = \"Each project runs its own way\"",
+            &format!("label = {}", toml_str(EVIL_LABEL)),
+            1,
+        )
+        .replacen(
+            "help = \"Checks whether",
+            "help = \"Line one\\n<script>alert(3)</script>\\nChecks whether",
+            1,
+        );
+    let path = dir.join("evil.toml");
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+/// A TOML basic string (JSON's escapes are TOML's).
+fn toml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+#[test]
+fn rubric_text_is_shown_as_text_and_runs_nothing() {
+    let Some(bin) = skip_without_chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let rubric = evil_rubric(tmp.path());
+    let html = write_form(tmp.path(), Some(&rubric));
+    let raw = std::fs::read_to_string(&html).unwrap();
+    // The embedded JSON holds no '<' at all: one inline script and the data block.
+    assert_eq!(raw.matches("<script").count(), 2);
+    assert_eq!(raw.matches("</script").count(), 2);
+    assert!(raw.contains("default-src 'none'"), "no CSP meta tag");
+
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let browser = launch(&bin);
+    let (tab, seen) = open_tab(&browser, &downloads);
+    load(&tab, &html);
+
+    assert_eq!(js(&tab, "document.title"), EVIL_TITLE);
+    assert_eq!(
+        js(&tab, "document.querySelector('h1').textContent"),
+        EVIL_TITLE
+    );
+    let legend = js(
+        &tab,
+        "document.querySelector('fieldset.question legend').lastChild.textContent",
+    );
+    assert!(
+        legend.as_str().unwrap().starts_with(EVIL_TEXT),
+        "legend: {legend}"
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('label.option .option-text').textContent"
+        ),
+        EVIL_LABEL
+    );
+    assert!(
+        js(
+            &tab,
+            "document.querySelector('fieldset.question .help').textContent"
+        )
+        .as_str()
+        .unwrap()
+        .starts_with("Line one\n<script>alert(3)</script>\n")
+    );
+    assert_eq!(js(&tab, "document.querySelectorAll('img, b').length"), 0);
+    assert_eq!(js(&tab, "document.scripts.length"), 2);
+
+    choose(&tab, "maturity-standards", "ad-hoc");
+    fill(&tab, "pmo-vmo-respondent", "<b>Bo</b>");
+    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    let saved = wait_for_download(&downloads, "b-Bo-b-pmo-vmo.json");
+    let result = &score_json(&saved, Some(&rubric))["results"][0];
+    assert_eq!(result["respondent"], "<b>Bo</b>");
+    assert_eq!(result["recommendation"], "pmo");
+
+    assert_local_only(&seen);
+}
