@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand, ValueEnum};
+use encoding_rs::Encoding;
 use pmo_vmo::Band;
-use pmo_vmo::input::SheetFormat;
+use pmo_vmo::input::{ReadOptions, SheetFormat};
 
 /// Exit codes and the rubric rule, under `pmo-vmo --help`.
 pub const AFTER_HELP: &str = "\
@@ -78,13 +79,45 @@ pub enum ColorChoice {
 /// The sheets a command reads, shared by every command that reads them.
 #[derive(Debug, Args)]
 pub struct SheetArgs {
-    /// Answer sheets: .toml or .json files, .csv survey exports (one sheet per row),
-    /// folders (walked recursively), `-` for stdin
+    /// Answer sheets: .toml or .json files; survey exports, one sheet per row (.csv,
+    /// .tsv, .txt, or workbooks: .xlsx, .xls, .ods); folders (walked recursively);
+    /// `-` for stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Format of a sheet read from stdin (`-`)
     #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
     pub input_format: InputFormat,
+    /// The worksheet of a workbook export to read, by name [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The text encoding of exports (utf-8, windows-1252, utf-16le...) [default:
+    /// from a byte-order mark, else UTF-8 when valid, else windows-1252]
+    #[arg(long, value_name = "NAME", value_parser = encoding)]
+    pub encoding: Option<&'static Encoding>,
+    /// Score the responses an export marks unfinished too (Qualtrics `Finished`,
+    /// Typeform `Response Type`), which are left out otherwise
+    #[arg(long)]
+    pub include_partial: bool,
+}
+
+impl SheetArgs {
+    /// How exports are read, as these options ask.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            sheet: self.sheet.clone(),
+            encoding: self.encoding,
+            include_partial: self.include_partial,
+        }
+    }
+}
+
+/// An encoding by one of its names.
+fn encoding(name: &str) -> Result<&'static Encoding, String> {
+    ReadOptions::encoding_named(name).ok_or_else(|| {
+        format!(
+            "unknown encoding \"{name}\"; try utf-8, windows-1252, iso-8859-1, utf-16le or utf-16be"
+        )
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,9 +8,10 @@ use serde::Serialize;
 use crate::advice::Advice;
 use crate::diag::InputError;
 use crate::flip::Flip;
+use crate::input::options::ReadOptions;
 use crate::input::paths::Input;
 use crate::input::sheet::ResolvedSheet;
-use crate::input::stream::{Event, stream};
+use crate::input::stream::{Event, stream, stream_with};
 use crate::input::warning::Warning;
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
@@ -112,7 +113,11 @@ pub type Scored = Result<(ResolvedSheet, SheetResult), InputError>;
 /// each resolved sheet beside its result (for `check`, which reads the sheet's
 /// `[expect]`, and for the workshop and report, which read its answers and notes).
 /// Outcomes in input order, then the warnings.
-pub fn run_keeping_sheets(rubric: &LoadedRubric, inputs: &[Input]) -> (Vec<Scored>, Vec<Warning>) {
+pub fn run_keeping_sheets(
+    rubric: &LoadedRubric,
+    inputs: &[Input],
+    options: &ReadOptions,
+) -> (Vec<Scored>, Vec<Warning>) {
     let mut outcomes = Vec::new();
     let mut warnings = Vec::new();
     let map = |sheet: ResolvedSheet| {
@@ -120,7 +125,7 @@ pub fn run_keeping_sheets(rubric: &LoadedRubric, inputs: &[Input]) -> (Vec<Score
         Ok((sheet, result))
     };
     // Collecting never fails, so neither does the stream.
-    let _ = stream(rubric, inputs, map, |event| {
+    let _ = stream_with(rubric, inputs, options, map, |event| {
         match event {
             Event::Item(pair) => outcomes.push(Ok(pair)),
             Event::Error(e) => outcomes.push(Err(e)),

@@ -26,7 +26,7 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
     let rubric = settings.load_rubric(None)?;
     let inputs = input::expand(&args.sheets.paths, args.sheets.input_format.into());
     let mut report = Report::default();
-    let (outcomes, warnings) = run_keeping_sheets(&rubric, &inputs);
+    let (outcomes, warnings) = run_keeping_sheets(&rubric, &inputs, &args.sheets.read_options());
     for w in &warnings {
         // Under --strict-version the mismatch is the sheet's FAIL reason: said once.
         if !(rules.strict_version && matches!(w, Warning::Version { .. })) {

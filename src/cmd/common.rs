@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 use pmo_vmo::input::decode::io_reason;
 
-use pmo_vmo::input::{self, ResolvedSheet, SheetFormat};
+use pmo_vmo::input::{self, ReadOptions, ResolvedSheet, SheetFormat};
 use pmo_vmo::result::{SheetResult, run_keeping_sheets};
 
 use crate::args::SheetArgs;
@@ -23,7 +23,13 @@ pub fn load_members(
     rubric: &LoadedRubric,
     sheets: &SheetArgs,
 ) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
-    load_paths(settings, rubric, &sheets.paths, sheets.input_format.into())
+    load_paths(
+        settings,
+        rubric,
+        &sheets.paths,
+        sheets.input_format.into(),
+        &sheets.read_options(),
+    )
 }
 
 /// [`load_members`] for paths given some other way (`compare`'s two sides).
@@ -32,10 +38,11 @@ pub fn load_paths(
     rubric: &LoadedRubric,
     paths: &[PathBuf],
     stdin_format: SheetFormat,
+    options: &ReadOptions,
 ) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
     let inputs = input::expand(paths, stdin_format);
     // The same loading as `check`: survey exports give one member per row.
-    let (outcomes, warnings) = run_keeping_sheets(rubric, &inputs);
+    let (outcomes, warnings) = run_keeping_sheets(rubric, &inputs, options);
     for w in &warnings {
         term::warn(w);
     }

@@ -1,6 +1,7 @@
 //! `pmo-vmo compare BEFORE AFTER`: a re-assessment against its baseline.
 
 use anyhow::{Result, bail};
+use pmo_vmo::input::ReadOptions;
 use pmo_vmo::render;
 
 use crate::args::{CompareArgs, WorkshopFormat};
@@ -16,9 +17,15 @@ pub fn run(settings: &Settings, args: &CompareArgs) -> Result<ExitStatus> {
         &rubric,
         std::slice::from_ref(&args.before),
         format,
+        &ReadOptions::default(),
     );
-    let (after, failed_after) =
-        load_paths(settings, &rubric, std::slice::from_ref(&args.after), format);
+    let (after, failed_after) = load_paths(
+        settings,
+        &rubric,
+        std::slice::from_ref(&args.after),
+        format,
+        &ReadOptions::default(),
+    );
     for (name, path, side) in [
         ("BEFORE", &args.before, &before),
         ("AFTER", &args.after, &after),

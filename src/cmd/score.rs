@@ -48,9 +48,10 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     let mut sink = render::sink(format, &rubric, style, single, out);
     let mut progress = Progress::new(input::stream::input_bytes(&inputs));
     let mut errors = 0usize;
-    let streamed = input::stream(
+    let streamed = input::stream_with(
         &rubric,
         &inputs,
+        &args.sheets.read_options(),
         |s| result::score(&rubric, s, with_flip),
         |event| {
             match event {

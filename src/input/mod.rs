@@ -9,13 +9,15 @@
 pub mod date;
 pub mod decode;
 pub mod export;
+pub mod options;
 pub mod paths;
 pub mod sheet;
 pub mod stream;
 pub mod warning;
 
 pub use date::SheetDate;
+pub use options::ReadOptions;
 pub use paths::{Input, expand, format_of};
 pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
-pub use stream::{Event, load, stream};
+pub use stream::{Event, load, load_with, stream, stream_with};
 pub use warning::{Skip, Special, Warning};

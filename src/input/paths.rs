@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::InputError;
 use crate::input::decode::io_reason;
+use crate::input::export;
 use crate::input::sheet::SheetFormat;
 use crate::input::warning::{Skip, Special, Warning};
 use crate::origin::Origin;
@@ -29,14 +30,37 @@ pub enum Input {
     Skipped(Warning),
 }
 
-/// The sheet format an extension names.
+/// The sheet format an extension names: survey exports are text (`.csv`, `.tsv`,
+/// `.txt`) or workbooks (`.xlsx`, `.xls`, `.ods`...), all read as [`SheetFormat::Csv`].
 pub fn format_of(path: &Path) -> Option<SheetFormat> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "toml" => Some(SheetFormat::Toml),
         "json" => Some(SheetFormat::Json),
-        "csv" => Some(SheetFormat::Csv),
+        "csv" | "tsv" | "txt" => Some(SheetFormat::Csv),
+        _ if export::is_workbook(path) => Some(SheetFormat::Csv),
         _ => None,
     }
+}
+
+/// Whether a regular file met in a folder is read: a `.txt` only when its first
+/// line is split by tabs (as Excel's "Unicode Text" and Qualtrics' TSV are; a
+/// `.txt` of notes is not an export), a workbook only when it opens.
+fn readable_in_folder(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    if ext.eq_ignore_ascii_case("txt") {
+        return export::first_line_has_tab(path);
+    }
+    !export::is_workbook(path) || export::workbook_opens(path)
+}
+
+/// A dot file (`.DS_Store`, `.gitignore`): never a sheet, not worth a word.
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
 }
 
 /// Expands command-line paths: folders become their sheet files, recursively, in
@@ -64,10 +88,23 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
             // A folder whose sheets were all reached by an earlier argument (`DIR
             // DIR`, `DIR DIR/sub`) holds sheets: its skips are warnings. One that
             // only leads back into itself holds none.
-            if !walk(p, &mut out, &mut seen, arg) {
+            let mut unread = Vec::new();
+            let found = walk(p, &mut out, &mut seen, arg, &mut unread);
+            // Files that are neither sheets nor exports, named once.
+            if !unread.is_empty() {
+                let files = unread
+                    .into_iter()
+                    .map(|f| f.strip_prefix(p).map_or(f.clone(), Path::to_path_buf))
+                    .collect();
+                out.push(Input::Skipped(Warning::NotSheets {
+                    folder: Origin::from(p.as_path()),
+                    files,
+                }));
+            }
+            if !found {
                 out.push(Input::Bad(InputError::new(
                     p,
-                    "folder holds no .toml, .json or .csv sheet",
+                    "folder holds no sheet (.toml, .json) or survey export (.csv, .tsv, .xlsx, .ods...)",
                 )));
             }
         } else if !p.exists() {
@@ -103,7 +140,8 @@ fn file_argument(p: &Path, seen: &mut Seen, arg: usize) -> Input {
         return if regular {
             Input::Bad(InputError::new(
                 p,
-                "unsupported file type; expected .toml, .json or .csv",
+                "unsupported file type; expected a sheet (.toml, .json) or a survey export \
+                 (.csv, .tsv, .txt, .xlsx, .xls, .ods)",
             ))
         } else {
             Input::Piped(p.to_path_buf())
@@ -149,7 +187,14 @@ fn special_kind(meta: &std::fs::Metadata) -> Special {
 
 /// Walks `dir` for argument `arg`; true when it holds a sheet, read here or
 /// reached by an earlier argument.
-fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen, arg: usize) -> bool {
+/// Files that are not read as sheets go into `unread`, for one warning.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<Input>,
+    seen: &mut Seen,
+    arg: usize,
+    unread: &mut Vec<PathBuf>,
+) -> bool {
     // A link back to a folder already read (a loop, or a second way into the same
     // folder) would count its sheets again: a warning, not a silent double count.
     let real_dir = std::fs::canonicalize(dir).ok();
@@ -180,10 +225,15 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen, arg: usize) -> bool {
     for (p, link) in paths {
         let meta = std::fs::metadata(&p).ok();
         if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
-            found |= walk(&p, out, seen, arg);
+            found |= walk(&p, out, seen, arg, unread);
             continue;
         }
-        let Some(f) = format_of(&p) else { continue };
+        let Some(f) = format_of(&p) else {
+            if !is_hidden(&p) {
+                unread.push(p);
+            }
+            continue;
+        };
         // A FIFO would block the run, a device is no sheet: only regular files
         // are read in a folder (a broken link is read, to say so).
         if let Some(m) = meta.as_ref().filter(|m| !m.is_file()) {
@@ -191,6 +241,10 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen, arg: usize) -> bool {
                 origin: Origin::from(p.as_path()),
                 why: Skip::NotAFile(special_kind(m)),
             }));
+            continue;
+        }
+        if meta.is_some() && !readable_in_folder(&p) {
+            unread.push(p);
             continue;
         }
         // The same file reached twice (a link beside its target) would count

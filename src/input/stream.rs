@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::diag::InputError;
 use crate::input::decode::{read_bounded, read_text, text_from_bytes};
 use crate::input::export::{self, CsvSheets, Row};
+use crate::input::options::ReadOptions;
 use crate::input::paths::Input;
 use crate::input::sheet::{ResolvedSheet, SheetFormat, load_text};
 use crate::input::warning::Warning;
@@ -22,10 +23,19 @@ use crate::rubric::LoadedRubric;
 /// Reads one input and resolves it against the rubric. A CSV export must hold
 /// exactly one row here; [`stream`] reads exports of any length.
 pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, InputError> {
+    load_with(rubric, input, &ReadOptions::default())
+}
+
+/// [`load`] with choices about reading exports.
+pub fn load_with(
+    rubric: &LoadedRubric,
+    input: &Input,
+    options: &ReadOptions,
+) -> Result<ResolvedSheet, InputError> {
     match input {
         Input::Bad(e) => Err(e.clone()),
         Input::Skipped(w) => Err(InputError::new(w.origin(), "skipped")),
-        Input::File(path, SheetFormat::Csv) => one_row(export::open(rubric, path)?),
+        Input::File(path, SheetFormat::Csv) => one_row(export::open(rubric, path, options)?),
         Input::File(path, format) => {
             let text = read_text(path)?;
             load_text(rubric, path, &text, *format)
@@ -37,7 +47,13 @@ pub fn load(rubric: &LoadedRubric, input: &Input) -> Result<ResolvedSheet, Input
         Input::Stdin(format) => {
             let bytes = read_bounded(&Origin::Stdin, io::stdin().lock())?;
             if *format == SheetFormat::Csv {
-                return one_row(export::from_reader(rubric, Origin::Stdin, &bytes[..])?);
+                return one_row(export::text(
+                    rubric,
+                    Origin::Stdin,
+                    &bytes[..],
+                    options,
+                    false,
+                )?);
             }
             let text = text_from_bytes(&Origin::Stdin, bytes)?;
             load_text(rubric, Origin::Stdin, &text, *format)
@@ -109,6 +125,22 @@ pub fn stream<T, F, H>(
     rubric: &LoadedRubric,
     inputs: &[Input],
     map: F,
+    handler: H,
+) -> io::Result<()>
+where
+    T: Send,
+    F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
+    H: FnMut(Event<T>) -> io::Result<()>,
+{
+    stream_with(rubric, inputs, &ReadOptions::default(), map, handler)
+}
+
+/// [`stream`] with choices about reading exports.
+pub fn stream_with<T, F, H>(
+    rubric: &LoadedRubric,
+    inputs: &[Input],
+    options: &ReadOptions,
+    map: F,
     mut handler: H,
 ) -> io::Result<()>
 where
@@ -129,7 +161,7 @@ where
         match &inputs[at] {
             Input::File(path, SheetFormat::Csv) => {
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                match export::open(rubric, path) {
+                match export::open(rubric, path, options) {
                     Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
@@ -142,7 +174,7 @@ where
                 at += 1;
             }
             Input::Stdin(SheetFormat::Csv) => {
-                match export::from_reader(rubric, Origin::Stdin, io::stdin()) {
+                match export::text(rubric, Origin::Stdin, io::stdin(), options, false) {
                     Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
@@ -161,7 +193,7 @@ where
                             Input::File(p, _) => std::fs::metadata(p).map_or(0, |m| m.len()),
                             _ => 0,
                         };
-                        match load(rubric, input) {
+                        match load_with(rubric, input, options) {
                             Ok(mut sheet) => {
                                 let warnings = std::mem::take(&mut sheet.warnings);
                                 (size, warnings, map(sheet))
@@ -213,7 +245,7 @@ where
     type Chunk = Vec<(Row, Result<(), InputError>)>;
 
     let header = rows.header().clone();
-    if let Some(w) = header.warning() {
+    for w in rows.warnings() {
         handler(Event::Warning(w))?;
     }
     std::thread::scope(|scope| {
@@ -239,10 +271,12 @@ where
                     break;
                 }
             }
+            rows.partial_warning()
         });
-        if let Err(e) = spawned {
-            return Err(io::Error::other(format!("could not start a thread: {e}")));
-        }
+        let reader = match spawned {
+            Ok(r) => r,
+            Err(e) => return Err(io::Error::other(format!("could not start a thread: {e}"))),
+        };
         let mut rows_seen = 0usize;
         for (mut chunk, n, bytes) in full_rx {
             rows_seen += n;
@@ -256,6 +290,10 @@ where
             // The reader may have finished; then the chunk is simply dropped.
             let _ = empty_tx.send(chunk);
             handler(Event::Progress(done_before + bytes))?;
+        }
+        // The reader has ended: the channel is closed.
+        if let Ok(Some(w)) = reader.join() {
+            handler(Event::Warning(w))?;
         }
         // An export with a header and no response: an error, not a batch of none
         // (a `check` over it must not pass for want of sheets).

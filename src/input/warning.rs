@@ -19,6 +19,31 @@ pub enum Warning {
     Skipped { origin: Origin, why: Skip },
     /// Columns of an export that answer no question (Timestamp, Email...).
     IgnoredColumns { file: Origin, columns: Vec<String> },
+    /// Questions of the rubric that no column of an export answers.
+    MissingQuestions {
+        file: Origin,
+        questions: Vec<MissingQuestion>,
+    },
+    /// An export that is not UTF-8 and has no byte-order mark, read in `encoding`.
+    Encoding { file: Origin, encoding: String },
+    /// Rows the survey product marks as unfinished, left out of the run.
+    PartialSkipped {
+        file: Origin,
+        count: u64,
+        /// The header of the column that marks them.
+        column: String,
+    },
+    /// Files in a folder that are not read as sheets (a .docx, a .pdf...).
+    NotSheets { folder: Origin, files: Vec<PathBuf> },
+}
+
+/// A rubric question no column answers, with the header most like its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingQuestion {
+    pub id: String,
+    pub text: String,
+    /// An ignored column whose header is close to the question's text.
+    pub closest: Option<String>,
 }
 
 /// Why a path was not read.
@@ -49,7 +74,11 @@ impl Warning {
     pub fn origin(&self) -> &Origin {
         match self {
             Warning::Version { origin, .. } | Warning::Skipped { origin, .. } => origin,
-            Warning::IgnoredColumns { file, .. } => file,
+            Warning::IgnoredColumns { file, .. }
+            | Warning::MissingQuestions { file, .. }
+            | Warning::Encoding { file, .. }
+            | Warning::PartialSkipped { file, .. } => file,
+            Warning::NotSheets { folder, .. } => folder,
         }
     }
 }

@@ -1,10 +1,39 @@
 //! Warnings in words, one line each, naming where they come from.
 
 use crate::diag::shown;
-use crate::input::warning::{Skip, Special, Warning};
+use crate::input::warning::{MissingQuestion, Skip, Special, Warning};
 
-/// At most this many ignored columns are named; the rest are counted.
+/// At most this many ignored columns (or unread files) are named; the rest are
+/// counted.
 const NAMED_COLUMNS: usize = 8;
+
+/// The first few of `names`, then how many more there are.
+fn some_of(names: impl ExactSizeIterator<Item = String>) -> String {
+    let total = names.len();
+    let mut shown: Vec<String> = names.take(NAMED_COLUMNS).collect();
+    if total > NAMED_COLUMNS {
+        shown.push(format!("and {} more", total - NAMED_COLUMNS));
+    }
+    shown.join(", ")
+}
+
+fn missing_text(file: &crate::origin::Origin, questions: &[MissingQuestion]) -> String {
+    let named = questions.iter().map(|q| match &q.closest {
+        Some(h) => format!(
+            "`{}` (did you mean {} for column {}?)",
+            q.id,
+            shown(&q.text),
+            shown(h)
+        ),
+        None => format!("`{}`", q.id),
+    });
+    let n = questions.len();
+    format!(
+        "{file}: no column answers {n} question{} of the rubric, left unanswered: {}",
+        if n == 1 { "" } else { "s" },
+        some_of(named)
+    )
+}
 
 /// One warning as a line for people (without the `warning: ` prefix).
 pub fn warning_text(w: &Warning) -> String {
@@ -40,14 +69,6 @@ pub fn warning_text(w: &Warning) -> String {
             }
         ),
         Warning::IgnoredColumns { file, columns } => {
-            let mut names: Vec<String> = columns
-                .iter()
-                .take(NAMED_COLUMNS)
-                .map(|h| shown(h))
-                .collect();
-            if columns.len() > NAMED_COLUMNS {
-                names.push(format!("and {} more", columns.len() - NAMED_COLUMNS));
-            }
             let (column, answer) = if columns.len() == 1 {
                 ("column", "answers")
             } else {
@@ -56,8 +77,26 @@ pub fn warning_text(w: &Warning) -> String {
             format!(
                 "{file}: ignoring {} {column} that {answer} no question: {}",
                 columns.len(),
-                names.join(", ")
+                some_of(columns.iter().map(|h| shown(h)))
             )
         }
+        Warning::MissingQuestions { file, questions } => missing_text(file, questions),
+        Warning::Encoding { file, encoding } => format!(
+            "{file}: not UTF-8 and no byte-order mark; read as {encoding} (choose another with --encoding)"
+        ),
+        Warning::PartialSkipped {
+            file,
+            count,
+            column,
+        } => format!(
+            "{file}: left out {count} unfinished response{} (marked so in column {}); --include-partial scores {}",
+            if *count == 1 { "" } else { "s" },
+            shown(column),
+            if *count == 1 { "it" } else { "them" }
+        ),
+        Warning::NotSheets { folder, files } => format!(
+            "{folder}: not read, not sheets or survey exports: {}",
+            some_of(files.iter().map(|f| shown(&f.display().to_string())))
+        ),
     }
 }

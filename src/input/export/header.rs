@@ -10,12 +10,14 @@ use csv::StringRecord;
 
 use crate::diag::{InputError, shown};
 use crate::input::sheet::{ResolvedSheet, Sheet};
-use crate::input::warning::Warning;
+use crate::input::warning::{MissingQuestion, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
 
-/// Writes `s` into `out` trimmed, lower-cased and with every run of white space
-/// folded to one space: the form in which headers and cells are compared.
+/// Writes `s` into `out` trimmed, lower-cased, with every run of white space folded
+/// to one space, curly quotes and dashes made plain and zero-width characters
+/// dropped: the form in which headers and cells are compared. ASCII text takes a
+/// fast path.
 pub fn normalise_into(s: &str, out: &mut String) {
     out.clear();
     let mut gap = false;
@@ -34,6 +36,17 @@ pub fn normalise_into(s: &str, out: &mut String) {
         return;
     }
     for c in s.chars() {
+        // Typography a word processor or a pasted text brings: folded to the plain
+        // forms a rubric is written in, on both sides of every comparison.
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            // Zero-width characters and the soft hyphen: nothing at all.
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => continue,
+            c => c,
+        };
+        // Unicode white space: no-break spaces (U+00A0, U+2007, U+202F) included.
         if c.is_whitespace() {
             gap = true;
         } else {
@@ -130,7 +143,27 @@ pub enum Column {
     Ignored,
 }
 
-/// The meaning of each column of one export, worked out once from its header row.
+/// The survey product an export's header rows look like: only for the wording of
+/// the hint when its answers are codes, never for how it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    Qualtrics,
+    SurveyMonkey,
+    LimeSurvey,
+    Other,
+}
+
+/// How a column marks a row as an unfinished response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Partial {
+    /// Qualtrics' `Finished`: `False` or `0` when the respondent left early.
+    Finished,
+    /// Typeform's `Response Type`: `partial` or `started`. (Qualtrics calls its
+    /// `Status` column so too, with other values, which never match.)
+    ResponseType,
+}
+
+/// The meaning of each column of one export, worked out once from its header rows.
 #[derive(Debug, Clone)]
 pub struct HeaderMap {
     /// The whole export, as named in errors about it.
@@ -141,6 +174,12 @@ pub struct HeaderMap {
     pub columns: Vec<Column>,
     /// The headers of the ignored columns, as written.
     pub ignored: Vec<String>,
+    /// Rubric questions no column answers, with a near header if there is one.
+    pub missing: Vec<MissingQuestion>,
+    /// The product the header rows look like.
+    pub product: Product,
+    /// Columns that mark unfinished responses, with their headers.
+    partial: Vec<(usize, Partial, String)>,
     rubric_id: String,
     matchers: Vec<OptionMatcher>,
 }
@@ -160,23 +199,118 @@ pub(super) fn question_names(rubric: &LoadedRubric) -> HashMap<String, usize> {
     texts.chain(ids).collect()
 }
 
+/// A normalised header without one leading code (`g01q01. `, `1) `, `id. `), as
+/// LimeSurvey's "question code & question text" headings and numbered forms write
+/// them; `None` when there is no such code or nothing follows it.
+pub(super) fn strip_code(key: &str) -> Option<&str> {
+    let b = key.as_bytes();
+    let word = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'[' | b']');
+    let len = match b.first()? {
+        c if c.is_ascii_digit() => b.iter().take_while(|c| c.is_ascii_digit()).count(),
+        c if c.is_ascii_alphabetic() => b.iter().take_while(|c| word(c)).count(),
+        _ => return None,
+    };
+    if !matches!(b.get(len)?, b'.' | b':' | b')') || b.get(len + 1) != Some(&b' ') {
+        return None;
+    }
+    let rest = &key[len + 2..];
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// The question a header names, by id or text, with or without a leading code.
+pub(super) fn name_of(names: &HashMap<String, usize>, header: &str) -> Option<usize> {
+    let key = normalise(header);
+    names
+        .get(&key)
+        .or_else(|| strip_code(&key).and_then(|k| names.get(k)))
+        .copied()
+}
+
+/// The respondent, role or organisation column a header names.
+fn meta_of(header: &str) -> Option<Column> {
+    let key = normalise(header);
+    let meta = |k: &str| match k {
+        "respondent" | "name" => Some(Column::Respondent),
+        "role" => Some(Column::Role),
+        "organisation" | "organization" | "company" => Some(Column::Organisation),
+        _ => None,
+    };
+    meta(&key).or_else(|| strip_code(&key).and_then(meta))
+}
+
+/// Qualtrics' third header row: `{"ImportId":"QID1"}`.
+pub(super) fn is_import_id(cell: &str) -> bool {
+    cell.trim_start().starts_with("{\"ImportId\"")
+}
+
+/// SurveyMonkey's second header row says this under a question's one column.
+fn is_response_label(key: &str) -> bool {
+    matches!(key, "response" | "open-ended response")
+}
+
+/// Whether `row`, read right after the header row `first`, is another header row:
+/// Qualtrics' import ids, a row naming questions (Qualtrics' question texts under
+/// `Q1`, `Q2`...) or SurveyMonkey's `Response` row under the questions. A row of
+/// answers is none of these: its cells are option labels, not question texts.
+pub(super) fn is_extra_header(
+    names: &HashMap<String, usize>,
+    first: &StringRecord,
+    row: &StringRecord,
+) -> bool {
+    let filled = || row.iter().filter(|c| !c.trim().is_empty());
+    if filled().next().is_none() {
+        return false;
+    }
+    if filled().all(is_import_id) {
+        return true;
+    }
+    let named = |r: &StringRecord| r.iter().filter(|h| name_of(names, h).is_some()).count();
+    let here = named(row);
+    if here > 0 && here * 2 >= named(first) {
+        return true;
+    }
+    let leading_blank = row.get(0).is_some_and(|c| c.trim().is_empty());
+    leading_blank && filled().any(|c| is_response_label(&normalise(c)))
+}
+
+/// What the header rows look like, for the wording of a hint.
+fn product_of(rows: &[StringRecord]) -> Product {
+    let keys: Vec<String> = rows[0].iter().map(normalise).collect();
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    let cells = || rows.iter().flat_map(StringRecord::iter);
+    if cells().any(is_import_id) || (has("responseid") && has("finished")) {
+        Product::Qualtrics
+    } else if (has("respondent id") && has("collector id"))
+        || cells().any(|c| is_response_label(&normalise(c)))
+    {
+        Product::SurveyMonkey
+    } else if has("id. response id") || keys.iter().any(|k| k.starts_with("submitdate. ")) {
+        Product::LimeSurvey
+    } else {
+        Product::Other
+    }
+}
+
 impl HeaderMap {
-    /// Maps a header row. Fails when no column answers a question of the rubric or
-    /// when two columns answer the same question.
+    /// Maps the header rows: the first, then any extra ones ([`is_extra_header`]).
+    /// A column answers a question if any of its header cells names one. Fails when
+    /// no column answers a question of the rubric or when two answer the same one.
     pub fn new(
         rubric: &LoadedRubric,
         path: &Origin,
-        headers: &StringRecord,
+        rows: &[StringRecord],
     ) -> Result<Self, InputError> {
         let r = &rubric.rubric;
         let by_name = question_names(rubric);
-        let mut columns = Vec::with_capacity(headers.len());
+        let width = rows[0].len();
+        let mut columns = Vec::with_capacity(width);
         let mut ignored = Vec::new();
+        let mut partial = Vec::new();
         let mut seen: Vec<Option<usize>> = vec![None; r.question.len()];
-        for (col, h) in headers.iter().enumerate() {
-            let key = normalise(h);
-            let kind = match by_name.get(&key) {
-                Some(&qi) => {
+        for col in 0..width {
+            let cells = || rows.iter().map(move |row| row.get(col).unwrap_or(""));
+            let kind = match cells().find_map(|h| name_of(&by_name, h)) {
+                Some(qi) => {
                     if let Some(first) = seen[qi] {
                         return Err(InputError::new(
                             path,
@@ -192,52 +326,90 @@ impl HeaderMap {
                     seen[qi] = Some(col);
                     Column::Answer(qi)
                 }
-                None => match key.as_str() {
-                    "respondent" | "name" => Column::Respondent,
-                    "role" => Column::Role,
-                    "organisation" | "organization" => Column::Organisation,
-                    _ => {
-                        ignored.push(if key.is_empty() {
-                            format!("column {}", col + 1)
-                        } else {
-                            h.trim().to_string()
-                        });
-                        Column::Ignored
-                    }
-                },
+                None => cells().find_map(meta_of).unwrap_or(Column::Ignored),
             };
+            // The header as people know it: not Qualtrics' import id.
+            let label = cells()
+                .map(str::trim)
+                .find(|h| !h.is_empty() && !is_import_id(h));
+            let keys = || cells().map(normalise);
+            if keys().any(|k| k == "finished") {
+                partial.push((col, Partial::Finished, label.unwrap_or_default().into()));
+            } else if keys().any(|k| k == "response type") {
+                partial.push((col, Partial::ResponseType, label.unwrap_or_default().into()));
+            }
+            if kind == Column::Ignored {
+                ignored.push(label.map_or_else(|| format!("column {}", col + 1), String::from));
+            }
             columns.push(kind);
         }
         if seen.iter().all(Option::is_none) {
-            let shown_headers: Vec<String> = headers.iter().take(8).map(shown).collect();
-            return Err(InputError::new(
-                path,
-                format!(
-                    "no column header names a question of rubric `{}` (by id or text); \
-                     the headers are {}{}",
-                    r.id,
-                    shown_headers.join(", "),
-                    if headers.len() > 8 { ", ..." } else { "" }
-                ),
-            )
-            .at_line(1));
+            return Err(no_question(r, path, &rows[0]));
         }
+        let missing = missing_questions(rubric, &seen, &ignored);
         Ok(HeaderMap {
             origin: path.clone(),
             file: path.row_file(),
             columns,
             ignored,
+            missing,
+            product: product_of(rows),
+            partial,
             rubric_id: r.id.clone(),
             matchers: r.question.iter().map(OptionMatcher::new).collect(),
         })
     }
 
-    /// The one warning about ignored columns, if any are.
-    pub fn warning(&self) -> Option<Warning> {
-        (!self.ignored.is_empty()).then(|| Warning::IgnoredColumns {
-            file: self.origin.clone(),
-            columns: self.ignored.clone(),
+    /// The warnings about the header: ignored columns, unanswered questions.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut out = Vec::new();
+        if !self.ignored.is_empty() {
+            out.push(Warning::IgnoredColumns {
+                file: self.origin.clone(),
+                columns: self.ignored.clone(),
+            });
+        }
+        if !self.missing.is_empty() {
+            out.push(Warning::MissingQuestions {
+                file: self.origin.clone(),
+                questions: self.missing.clone(),
+            });
+        }
+        out
+    }
+
+    /// The header of the column that marks `record` as an unfinished response, if
+    /// one does.
+    pub fn partial(&self, record: &StringRecord) -> Option<&str> {
+        self.partial.iter().find_map(|(col, kind, header)| {
+            let cell = record.get(*col)?.trim();
+            let unfinished = match kind {
+                Partial::Finished => cell == "0" || cell.eq_ignore_ascii_case("false"),
+                Partial::ResponseType => {
+                    cell.eq_ignore_ascii_case("partial") || cell.eq_ignore_ascii_case("started")
+                }
+            };
+            unfinished.then_some(header.as_str())
         })
+    }
+
+    /// Whether a row's answers are all numeric or answer codes (`4`, `A2`,
+    /// `AO03`) that name no option: an export of codes rather than texts.
+    pub fn coded(&self, record: &StringRecord) -> bool {
+        let mut buf = String::new();
+        let mut any = false;
+        for (kind, cell) in self.columns.iter().zip(record.iter()) {
+            let Column::Answer(qi) = kind else { continue };
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            if !is_code(cell) || self.matchers[*qi].find(cell, &mut buf).is_some() {
+                return false;
+            }
+            any = true;
+        }
+        any
     }
 
     /// Resolves one row, found at `line` of the file, into a sheet. `buf` is scratch
@@ -336,6 +508,88 @@ pub struct Row {
     pub choices: Vec<Option<usize>>,
     /// Respondent, role and organisation; empty when not given.
     pub meta: [String; 3],
+}
+
+/// `4`, `12`, `A2`, `AO03`: how exports write an answer by its code.
+fn is_code(cell: &str) -> bool {
+    let digits = cell
+        .strip_prefix(['A', 'a'])
+        .map(|c| c.strip_prefix(['O', 'o']).unwrap_or(c))
+        .unwrap_or(cell);
+    (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The error of a header row that names no question.
+fn no_question(r: &crate::rubric::Rubric, path: &Origin, headers: &StringRecord) -> InputError {
+    let shown_headers: Vec<String> = headers.iter().take(8).map(shown).collect();
+    InputError::new(
+        path,
+        format!(
+            "no column header names a question of rubric `{}` (by id or text); \
+             the headers are {}{}",
+            r.id,
+            shown_headers.join(", "),
+            if headers.len() > 8 { ", ..." } else { "" }
+        ),
+    )
+    .at_line(1)
+}
+
+/// At most this many ignored headers are compared with an unanswered question.
+const NEAR_CANDIDATES: usize = 2000;
+
+/// The questions no column answers, each with the ignored header closest to its
+/// text when one is close (a typing slip, a word changed).
+fn missing_questions(
+    rubric: &LoadedRubric,
+    seen: &[Option<usize>],
+    ignored: &[String],
+) -> Vec<MissingQuestion> {
+    let headers: Vec<(String, &String)> = ignored
+        .iter()
+        .take(NEAR_CANDIDATES)
+        .map(|h| {
+            let key = normalise(h);
+            (strip_code(&key).unwrap_or(&key).to_string(), h)
+        })
+        .collect();
+    let questions = &rubric.rubric.question;
+    seen.iter()
+        .zip(questions)
+        .filter(|(s, _)| s.is_none())
+        .map(|(_, q)| {
+            let text: Vec<char> = normalise(&q.text).chars().collect();
+            let most = (text.len() / 10).max(2);
+            let closest = headers
+                .iter()
+                .filter(|(k, _)| k.chars().count().abs_diff(text.len()) <= most)
+                .map(|(k, h)| (distance(&text, k), *h))
+                .filter(|(d, _)| *d <= most)
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, h)| h.clone());
+            MissingQuestion {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                closest,
+            }
+        })
+        .collect()
+}
+
+/// The edit distance between two texts, in characters.
+fn distance(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let swap = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = swap.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 fn unknown_answer(rubric: &LoadedRubric, source: Origin, qi: usize, cell: &str) -> InputError {

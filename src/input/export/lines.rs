@@ -11,8 +11,11 @@ use std::io::Read;
 /// usual one in exports): a row's position is taken before the `\n` of the line
 /// end before it is consumed. A row's line is therefore worked out here from the
 /// newlines at or before the byte where the reader says the row starts, plus those
-/// of any blank lines the reader skipped after it. (Files whose lines end in a bare
-/// CR, from very old Macs, count as one line.)
+/// of any blank lines the reader skipped after it. Files whose lines end in a bare
+/// CR (classic Mac) are numbered by their CRs instead.
+///
+/// It also bounds a row: reading more than [`MAX_ROW`] bytes past the start of the
+/// row being read fails, so a file without line ends cannot fill memory.
 pub(super) struct Lines<R> {
     /// Bytes read ahead to find the separator, served before `inner`.
     head: std::io::Cursor<Vec<u8>>,
@@ -24,11 +27,21 @@ pub(super) struct Lines<R> {
     passed: u64,
     /// The offset of the last of them.
     last_newline: Option<u64>,
+    /// The byte that ends a line: LF, or CR in a bare-CR file.
+    eol: u8,
+    /// Where the row being read starts.
+    row_start: u64,
+    /// Set when a row ran past [`MAX_ROW`] bytes.
+    pub(super) too_long: bool,
 }
 
+/// The longest row read, in bytes: far more than any survey answers take.
+pub(super) const MAX_ROW: u64 = 16 * 1024 * 1024;
+
 impl<R> Lines<R> {
-    /// Reads `head` (already read from `inner`), then the rest of `inner`.
-    pub(super) fn new(head: Vec<u8>, inner: R) -> Self {
+    /// Reads `head` (already read from `inner`), then the rest of `inner`; lines
+    /// end in a bare CR when `bare_cr`, else in LF or CRLF.
+    pub(super) fn new(head: Vec<u8>, inner: R, bare_cr: bool) -> Self {
         Lines {
             head: std::io::Cursor::new(head),
             inner,
@@ -37,7 +50,15 @@ impl<R> Lines<R> {
             newlines: VecDeque::new(),
             passed: 0,
             last_newline: None,
+            eol: if bare_cr { b'\r' } else { b'\n' },
+            row_start: 0,
+            too_long: false,
         }
+    }
+
+    /// The reader is about to read a row that starts at `byte`.
+    pub(super) fn row_starts(&mut self, byte: u64) {
+        self.row_start = byte;
     }
 
     /// The line a row starts on, from the byte the reader says it starts at. Rows
@@ -63,6 +84,10 @@ impl<R> Lines<R> {
 
 impl<R: Read> Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset > self.row_start + MAX_ROW {
+            self.too_long = true;
+            return Err(std::io::Error::other("a row is too long"));
+        }
         let n = match self.head.read(buf)? {
             0 => self.inner.read(buf)?,
             n => n,
@@ -70,10 +95,11 @@ impl<R: Read> Read for Lines<R> {
         let read = &buf[..n];
         let base = self.offset;
         let last = self.last;
+        let eol = self.eol;
         self.newlines
-            .extend(memchr::memchr_iter(b'\n', read).map(|i| {
+            .extend(memchr::memchr_iter(eol, read).map(|i| {
                 let before = if i == 0 { last } else { read[i - 1] };
-                (base + i as u64, before == b'\r')
+                (base + i as u64, eol == b'\n' && before == b'\r')
             }));
         if let Some(&b) = read.last() {
             self.last = b;

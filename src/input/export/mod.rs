@@ -8,105 +8,186 @@
 //! `header` matches headers and cells, `sniff` finds the separator, `lines` numbers
 //! the rows as an editor would.
 
+mod decode;
 mod header;
 mod lines;
 mod sniff;
+mod workbook;
 
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 use csv::StringRecord;
 
-pub use header::{Column, HeaderMap, Row, normalise, normalise_into};
+use decode::Decoded;
+pub use header::{Column, HeaderMap, Product, Row, normalise, normalise_into};
 use lines::Lines;
+pub use workbook::is_workbook;
+
+/// Whether a workbook file opens (only regular files are tried).
+pub fn workbook_opens(path: &Path) -> bool {
+    is_regular(path) && workbook::opens(path)
+}
+
+/// Whether the first line of a text file, in whatever encoding, holds a tab (only
+/// regular files are read).
+pub fn first_line_has_tab(path: &Path) -> bool {
+    let Some(head) = is_regular(path)
+        .then(|| {
+            File::open(path)
+                .and_then(|mut f| decode::read_head(&mut f))
+                .ok()
+        })
+        .flatten()
+    else {
+        return false;
+    };
+    let text = match decode::encoding_of(&head, None).0 {
+        None => String::from_utf8_lossy(&head).into_owned(),
+        Some(e) => decode::head_text(&head, e),
+    };
+    text.lines()
+        .find(|l| !sniff::is_blank(l.as_bytes()))
+        .is_some_and(|l| l.contains('\t'))
+}
+
+fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
 
 use crate::diag::InputError;
 use crate::input::decode::{Opened, io_reason, open_input};
+use crate::input::options::ReadOptions;
 use crate::input::sheet::ResolvedSheet;
+use crate::input::warning::Warning;
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
+
+/// Where the rows come from: text read as it streams, or a worksheet read whole.
+/// (One per export: the size of the text reader costs nothing.)
+#[allow(clippy::large_enum_variant)]
+enum Records<R: Read> {
+    Text(csv::Reader<Lines<Decoded<R>>>),
+    Grid(std::vec::IntoIter<(u64, StringRecord)>),
+}
 
 /// The rows of one export, read and resolved one at a time.
 pub struct CsvSheets<'r, R: Read> {
     rubric: &'r LoadedRubric,
-    reader: csv::Reader<Lines<R>>,
+    records: Records<R>,
+    file: Arc<Path>,
     header: HeaderMap,
+    /// The row read while looking for more header rows: the first one handed out.
+    pending: Option<(Result<u64, InputError>, StringRecord)>,
+    include_partial: bool,
+    /// Unfinished responses left out so far, and the column that marked them.
+    partial: (u64, String),
+    /// Remarks about the whole file found while opening it (its encoding).
+    warnings: Vec<Warning>,
     record: StringRecord,
     buf: String,
     done: bool,
 }
 
-/// Opens an export file and maps its header row (a pipe nobody writes to is
-/// refused, as [`open_input`] says).
+/// Opens an export file (a text export or a workbook) and maps its header rows (a
+/// pipe nobody writes to is refused, as [`open_input`] says).
 pub fn open<'r>(
     rubric: &'r LoadedRubric,
     path: &Path,
+    options: &ReadOptions,
 ) -> Result<CsvSheets<'r, Opened>, InputError> {
-    from_reader(rubric, Origin::from(path), open_input(path)?)
+    let source = Origin::from(path);
+    if is_workbook(path) {
+        // A workbook is opened by name, so only a regular file: a pipe could block.
+        if !is_regular(path) {
+            return Err(open_input(path).err().unwrap_or_else(|| {
+                InputError::new(
+                    &source,
+                    "is not a regular file; a workbook is read from a file",
+                )
+            }));
+        }
+        let rows = workbook::rows(&source, path, options.sheet.as_deref())?;
+        return CsvSheets::new(
+            rubric,
+            source,
+            Records::Grid(rows.into_iter()),
+            options,
+            false,
+            Vec::new(),
+        );
+    }
+    let tab = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("txt"));
+    text(rubric, source, open_input(path)?, options, tab)
 }
 
 /// Reads an export from any reader (stdin, a string in tests); `source` names it.
 pub fn from_reader<R: Read>(
     rubric: &LoadedRubric,
     source: Origin,
-    mut reader: R,
+    reader: R,
 ) -> Result<CsvSheets<'_, R>, InputError> {
-    // The first line decides the separator; what was read for it is read again.
-    let mut head = Vec::new();
-    let mut chunk = [0u8; 8192];
-    // Up to the end of the first line that is not blank (the header).
-    let has_header_line = |head: &[u8]| {
-        head.split_inclusive(|&b| b == b'\n')
-            .any(|l| l.ends_with(b"\n") && !sniff::is_blank(l))
-    };
-    while !has_header_line(&head) && head.len() < 1 << 20 {
-        match reader.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => head.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                return Err(InputError::new(
-                    source,
-                    format!("could not read: {}", io_reason(&e)),
-                ));
-            }
-        }
+    text(rubric, source, reader, &ReadOptions::default(), false)
+}
+
+/// Reads a text export from any reader with `options`; `tab` prefers tab as the
+/// separator (a `.tsv` or `.txt` file).
+pub fn text<'r, R: Read>(
+    rubric: &'r LoadedRubric,
+    source: Origin,
+    mut reader: R,
+    options: &ReadOptions,
+    tab: bool,
+) -> Result<CsvSheets<'r, R>, InputError> {
+    let head = decode::read_head(&mut reader)
+        .map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
+    let (encoding, guessed) = decode::encoding_of(&head, options.encoding);
+    let mut warnings = Vec::new();
+    if guessed {
+        warnings.push(Warning::Encoding {
+            file: source.clone(),
+            encoding: encoding.map_or("UTF-8", |e| e.name()).to_string(),
+        });
     }
-    let delimiter = sniff::separator(&head, rubric);
-    // 64 KiB of read buffer: larger gains nothing measurable.
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .delimiter(delimiter)
+    let layout = match encoding {
+        None => sniff::layout(&head, rubric, tab),
+        Some(e) => sniff::layout(decode::head_text(&head, e).as_bytes(), rubric, tab),
+    };
+    let (head, inner) = match encoding {
+        None => (head, Decoded::Plain(reader)),
+        Some(e) => (Vec::new(), Decoded::transcoded(head, reader, e)),
+    };
+    // 64 KiB of read buffer: larger gains nothing measurable. Rows may be narrower
+    // or wider than the header (`flexible`): a row of empty cells of any width is a
+    // blank line; any other such row is an error for that row alone.
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(layout.delimiter)
         .buffer_capacity(64 * 1024)
-        .from_reader(Lines::new(head, reader));
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(csv_error(&source, &source.row_file(), &e, Some(1))),
-    };
-    if headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(InputError::new(
-            source,
-            "is empty; expected a header row naming the questions",
-        ));
-    }
-    let header = HeaderMap::new(rubric, &source, &headers)?;
-    Ok(CsvSheets {
+        .from_reader(Lines::new(head, inner, layout.bare_cr));
+    CsvSheets::new(
         rubric,
-        reader,
-        header,
-        record: StringRecord::new(),
-        buf: String::new(),
-        done: false,
-    })
+        source,
+        Records::Text(reader),
+        options,
+        layout.sep_line,
+        warnings,
+    )
 }
 
 /// An error of the csv reader, as an error about the row it happened in (`line`,
 /// found as for rows), or about the whole file.
 fn csv_error(
     source: &Origin,
-    file: &std::sync::Arc<Path>,
+    file: &Arc<Path>,
     e: &csv::Error,
     line: Option<u64>,
+    too_long: bool,
 ) -> InputError {
     let at = |line: Option<u64>| match line {
         Some(line) => Origin::Row {
@@ -116,17 +197,20 @@ fn csv_error(
         None => source.clone(),
     };
     match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => InputError::new(
-            at(line),
-            format!("this row has {len} cells, but the header row has {expected_len}"),
-        ),
         csv::ErrorKind::Utf8 { err, .. } => InputError::new(
             at(line),
             format!(
-                "cell {} is not valid UTF-8; export the form as \"CSV UTF-8\"",
+                "cell {} is not valid UTF-8; name the file's encoding with --encoding \
+                 (for example windows-1252), or export it as \"CSV UTF-8\"",
                 err.field() + 1
+            ),
+        ),
+        csv::ErrorKind::Io(_) if too_long => InputError::new(
+            at(line),
+            format!(
+                "this row is over the size limit of {} MB, far longer than any answers; \
+                 is this a survey export?",
+                lines::MAX_ROW / (1024 * 1024)
             ),
         ),
         csv::ErrorKind::Io(io) => {
@@ -136,53 +220,223 @@ fn csv_error(
     }
 }
 
-impl<R: Read> CsvSheets<'_, R> {
+impl<R: Read> Records<R> {
+    /// The next row that is not blank (a row of empty cells, which spreadsheets
+    /// leave after the data, is a blank line), with the line it starts on. `None` at
+    /// the end; an error reading the file also ends it.
+    fn next(
+        &mut self,
+        record: &mut StringRecord,
+        source: &Origin,
+        file: &Arc<Path>,
+    ) -> Option<(Result<u64, InputError>, bool)> {
+        loop {
+            let line = match self {
+                Records::Grid(rows) => {
+                    let (line, row) = rows.next()?;
+                    *record = row;
+                    line
+                }
+                Records::Text(reader) => {
+                    let start = reader.position().byte();
+                    reader.get_mut().row_starts(start);
+                    match reader.read_record(record) {
+                        Ok(true) => {
+                            let byte = record.position().map_or(0, csv::Position::byte);
+                            reader.get_mut().line_at(byte)
+                        }
+                        Ok(false) => return None,
+                        Err(e) => {
+                            let line = e.position().map(|p| reader.get_mut().line_at(p.byte()));
+                            let too_long = reader.get_ref().too_long;
+                            let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
+                            return Some((Err(csv_error(source, file, &e, line, too_long)), fatal));
+                        }
+                    }
+                }
+            };
+            if !record.iter().all(|c| c.trim().is_empty()) {
+                return Some((Ok(line), false));
+            }
+        }
+    }
+}
+
+/// The error of an export whose answers are codes, naming the export setting to
+/// change in the product its header rows look like.
+fn coded_error(header: &HeaderMap, record: &StringRecord) -> InputError {
+    let letters = header
+        .columns
+        .iter()
+        .zip(record.iter())
+        .any(|(k, c)| matches!(k, Column::Answer(_)) && c.trim().starts_with(['A', 'a']));
+    let product = match header.product {
+        Product::Other if letters => Product::LimeSurvey,
+        p => p,
+    };
+    let hint = match product {
+        Product::Qualtrics => {
+            "the answers are numeric codes (Qualtrics' \"numeric values\"); download the \
+             data again with \"Use choice text\""
+        }
+        Product::SurveyMonkey => {
+            "the answers are numbers, not answer texts; export the responses again from \
+             SurveyMonkey with the cells as \"Actual Answer Text\""
+        }
+        Product::LimeSurvey => {
+            "the answers are answer codes; export the responses again from LimeSurvey \
+             with \"Full answers\" instead of \"Answer codes\""
+        }
+        Product::Other => {
+            "the answers are numbers or codes, not the options' labels; export the \
+             answers as text"
+        }
+    };
+    InputError::new(&header.origin, hint)
+}
+
+impl<'r, R: Read> CsvSheets<'r, R> {
+    /// Reads the header row (after Excel's `sep=` line when `sep_line`) and up to two
+    /// more header rows, and maps them.
+    fn new(
+        rubric: &'r LoadedRubric,
+        source: Origin,
+        mut records: Records<R>,
+        options: &ReadOptions,
+        sep_line: bool,
+        warnings: Vec<Warning>,
+    ) -> Result<Self, InputError> {
+        let file = source.row_file();
+        let mut first = StringRecord::new();
+        for _ in 0..=usize::from(sep_line) {
+            match records.next(&mut first, &source, &file) {
+                Some((Ok(_), _)) => {}
+                Some((Err(e), _)) => return Err(e),
+                None => {
+                    return Err(InputError::new(
+                        source,
+                        "is empty; expected a header row naming the questions",
+                    ));
+                }
+            }
+        }
+        let names = header::question_names(rubric);
+        let mut rows = vec![first];
+        let mut pending = None;
+        while rows.len() < 3 {
+            let mut record = StringRecord::new();
+            match records.next(&mut record, &source, &file) {
+                Some((Ok(_), _)) if header::is_extra_header(&names, &rows[0], &record) => {
+                    rows.push(record);
+                }
+                Some((outcome, _)) => {
+                    pending = Some((outcome, record));
+                    break;
+                }
+                None => break,
+            }
+        }
+        let header = HeaderMap::new(rubric, &source, &rows)?;
+        Ok(CsvSheets {
+            rubric,
+            records,
+            file,
+            header,
+            pending,
+            include_partial: options.include_partial,
+            partial: (0, String::new()),
+            warnings,
+            record: StringRecord::new(),
+            buf: String::new(),
+            done: false,
+        })
+    }
+
     /// The header map, for its warning and columns.
     pub fn header(&self) -> &HeaderMap {
         &self.header
     }
 
-    /// The line a row starts on, from the position the reader gives it.
-    fn line_at(&mut self, pos: Option<&csv::Position>) -> u64 {
-        pos.map_or(0, |p| self.reader.get_mut().line_at(p.byte()))
+    /// The warnings about the whole file: its encoding, its header.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut out = self.warnings.clone();
+        out.extend(self.header.warnings());
+        out
+    }
+
+    /// The warning about unfinished responses left out, once the rows are read.
+    pub fn partial_warning(&self) -> Option<Warning> {
+        (self.partial.0 > 0).then(|| Warning::PartialSkipped {
+            file: self.header.origin.clone(),
+            count: self.partial.0,
+            column: self.partial.1.clone(),
+        })
     }
 
     /// Bytes read so far, for progress.
     pub fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        match &self.records {
+            Records::Text(r) => r.position().byte(),
+            Records::Grid(_) => 0,
+        }
     }
 
     /// Reads the next row into `record` without resolving it (for callers that
     /// resolve rows elsewhere, such as on other threads). `None` at the end; an I/O
-    /// error also ends the file.
+    /// error also ends the file. Unfinished responses are left out (and counted)
+    /// unless asked for.
     pub fn read_record(&mut self, record: &mut StringRecord) -> Option<Result<u64, InputError>> {
         loop {
             if self.done {
                 return None;
             }
-            match self.reader.read_record(record) {
-                Ok(true) => {
-                    let line = self.line_at(record.position());
-                    // A row of empty cells (",,,,", which spreadsheets leave after
-                    // the data) is a blank line, as an empty line is.
-                    if record.iter().all(|c| c.trim().is_empty()) {
-                        continue;
-                    }
-                    return Some(Ok(line));
+            let outcome = match self.pending.take() {
+                Some((outcome, pending)) => {
+                    *record = pending;
+                    outcome
                 }
-                Ok(false) => {
-                    self.done = true;
-                    return None;
+                None => {
+                    let (outcome, fatal) =
+                        self.records.next(record, &self.header.origin, &self.file)?;
+                    self.done = fatal;
+                    outcome
                 }
-                Err(e) => {
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        self.done = true;
-                    }
-                    let line = e.position().map(|p| self.line_at(Some(p)));
-                    let file = self.header.origin.row_file();
-                    return Some(Err(csv_error(&self.header.origin, &file, &e, line)));
-                }
+            };
+            let line = match outcome {
+                Ok(line) => line,
+                Err(e) => return Some(Err(e)),
+            };
+            let width = self.header.columns.len();
+            if record.len() != width {
+                return Some(Err(InputError::new(
+                    self.header.row_origin(line),
+                    format!(
+                        "this row has {} cells, but the header row has {width}",
+                        record.len()
+                    ),
+                )));
             }
+            if !self.include_partial
+                && let Some(column) = self.header.partial(record)
+            {
+                if self.partial.0 == 0 {
+                    self.partial.1 = column.to_string();
+                }
+                self.partial.0 += 1;
+                continue;
+            }
+            return Some(Ok(line));
+        }
+    }
+
+    /// A row that failed to resolve: when its answers are all codes, the export
+    /// was made with codes, which is one error for the whole file, and the end of it.
+    fn resolve_failed(&mut self, e: InputError, record: &StringRecord) -> InputError {
+        if self.header.coded(record) {
+            self.done = true;
+            coded_error(&self.header, record)
+        } else {
+            e
         }
     }
 
@@ -193,7 +447,8 @@ impl<R: Read> CsvSheets<'_, R> {
         let out = match self.read_record(&mut record)? {
             Ok(line) => self
                 .header
-                .resolve_into(self.rubric, line, &record, &mut self.buf, row),
+                .resolve_into(self.rubric, line, &record, &mut self.buf, row)
+                .map_err(|e| self.resolve_failed(e, &record)),
             Err(e) => Err(e),
         };
         self.record = record;
@@ -209,7 +464,8 @@ impl<R: Read> Iterator for CsvSheets<'_, R> {
         let out = match self.read_record(&mut record)? {
             Ok(line) => self
                 .header
-                .resolve(self.rubric, line, &record, &mut self.buf),
+                .resolve(self.rubric, line, &record, &mut self.buf)
+                .map_err(|e| self.resolve_failed(e, &record)),
             Err(e) => Err(e),
         };
         self.record = record;
@@ -234,7 +490,12 @@ mod tests {
         let r = rubric();
         match from_reader(&r, "f.csv".into(), text.as_bytes()) {
             Ok(it) => {
-                let w = it.header().warning().map(|w| warning_text(&w));
+                let w = it
+                    .header()
+                    .warnings()
+                    .iter()
+                    .find(|w| matches!(w, Warning::IgnoredColumns { .. }))
+                    .map(warning_text);
                 (Ok(it.collect()), w)
             }
             Err(e) => (Err(e), None),
@@ -328,6 +589,44 @@ mod tests {
             .collect();
         // Bo's row keeps its true line number.
         assert_eq!(sources, ["f.csv:2", "f.csv:6"]);
+    }
+
+    #[test]
+    fn typography_folds_and_codes_come_off() {
+        use super::header::strip_code;
+        // Curly quotes, dashes, no-break and zero-width spaces, on the slow path.
+        assert_eq!(
+            normalise(
+                "the organisation\u{2019}s\u{a0}\u{a0}goals \u{201c}now\u{201d} \u{2013} pro\u{200b}ject\u{a0}"
+            ),
+            "the organisation's goals \"now\" - project"
+        );
+        // ASCII takes the fast path and comes out the same.
+        assert_eq!(normalise("It's  \"now\" - X"), "it's \"now\" - x");
+        assert_eq!(strip_code("g01q01. how are you?"), Some("how are you?"));
+        assert_eq!(strip_code("q01[sq001]. your age"), Some("your age"));
+        assert_eq!(strip_code("3) role"), Some("role"));
+        assert_eq!(strip_code("which matters more here: control"), None);
+        assert_eq!(strip_code("maturity-standards"), None);
+        assert_eq!(strip_code("id."), None);
+    }
+
+    #[test]
+    fn layout_finds_tabs_the_sep_line_and_bare_cr() {
+        use super::sniff::layout;
+        let r = rubric();
+        let q = &r.rubric.question;
+        let tabbed = format!("Name\t{}\t{}\r\n", q[0].text, q[1].text);
+        assert_eq!(layout(tabbed.as_bytes(), &r, false).delimiter, b'\t');
+        let sep = format!("sep=;\r\nName;{}\r\n", q[0].id);
+        let l = layout(sep.as_bytes(), &r, false);
+        assert!(l.sep_line && l.delimiter == b';' && !l.bare_cr);
+        let cr = format!("Name,{}\rAnn,x\r", q[0].id);
+        assert!(layout(cr.as_bytes(), &r, false).bare_cr);
+        // Nothing names a question: the most cells, tab on a tie for a .tsv.
+        assert_eq!(layout(b"Q1\tQ2\tQ3\n", &r, false).delimiter, b'\t');
+        assert_eq!(layout(b"Q1\n", &r, true).delimiter, b'\t');
+        assert_eq!(layout(b"Q1\n", &r, false).delimiter, b',');
     }
 
     #[test]
