@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::rubric::{Band, LoadedRubric};
+use crate::rubric::{Band, Effect, LoadedRubric, Target};
 use crate::scoring;
 
 /// A single answer change that changes the recommendation (after gates).
@@ -42,7 +42,7 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
     let (mut scores, _) = scoring::factor_scores(rubric, &work);
     let base_index = scoring::index_of(rubric, &scores)?;
     let base_band = scoring::band_of(&r.scoring, base_index);
-    let base_rec = scoring::apply_gates(rubric, base_band, &scores, &work).0;
+    let base_rec = scoring::gated(rubric, base_band, &scores, &work);
     let mut by_factor = vec![Vec::new(); r.factor.len()];
     for (qi, &fi) in rubric.question_factor.iter().enumerate() {
         by_factor[fi].push(qi);
@@ -52,6 +52,20 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
         let fi = rubric.question_factor[qi];
         let current = work[qi];
         let saved = scores[fi];
+        // Most questions cannot change the result whatever the answer: skip them
+        // after scoring only their two extreme options.
+        let steady = Steady {
+            rubric,
+            qi,
+            fi,
+            base_band,
+            base_rec,
+            factor_now: saved,
+            option_now: current.map(|c| q.option[c].score),
+        };
+        if steady.holds(&by_factor[fi], &mut work, &mut scores) {
+            continue;
+        }
         for oi in 0..q.option.len() {
             if current == Some(oi) {
                 continue;
@@ -62,7 +76,7 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
                 continue;
             };
             let band = scoring::band_of(&r.scoring, index);
-            let rec = scoring::apply_gates(rubric, band, &scores, &work).0;
+            let rec = scoring::gated(rubric, band, &scores, &work);
             if rec == base_rec {
                 continue;
             }
@@ -85,6 +99,95 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
             index,
         }
     })
+}
+
+/// The bound that lets [`find`] skip a question: every step from an option score to
+/// the factor score, the index, the band and a gate's firing is monotone (each
+/// rounded operation is), so the options with the lowest and the highest score give
+/// the extremes of every candidate of the question. When every gate on the question
+/// and on its factor pulls the way its score goes, the recommendation is monotone
+/// too, so two extremes that keep it keep it for every option. Otherwise, when both
+/// extremes keep the band and leave each such gate as it is now, the recommendation
+/// (a function of the band and the gates that fire) cannot change either.
+struct Steady<'a> {
+    rubric: &'a LoadedRubric,
+    qi: usize,
+    fi: usize,
+    base_band: Band,
+    base_rec: Band,
+    /// The factor's score and the question's option score now (`None`: unanswered).
+    factor_now: Option<f64>,
+    option_now: Option<f64>,
+}
+
+impl Steady<'_> {
+    /// Whether no option of the question can change the recommendation. Leaves
+    /// `work` and `scores` as it found them.
+    fn holds(
+        &self,
+        questions: &[usize],
+        work: &mut [Option<usize>],
+        scores: &mut [Option<f64>],
+    ) -> bool {
+        let r = &self.rubric.rubric;
+        let options = &r.question[self.qi].option;
+        let (mut lo, mut hi) = (0, 0);
+        for (oi, o) in options.iter().enumerate() {
+            if o.score < options[lo].score {
+                lo = oi;
+            }
+            if o.score > options[hi].score {
+                hi = oi;
+            }
+        }
+        let (current, saved) = (work[self.qi], scores[self.fi]);
+        let mut extreme = |oi: usize| {
+            work[self.qi] = Some(oi);
+            let factor = factor_score(self.rubric, questions, work);
+            scores[self.fi] = factor;
+            let band =
+                scoring::index_of(self.rubric, scores).map(|i| scoring::band_of(&r.scoring, i));
+            let rec = band.map(|b| scoring::gated(self.rubric, b, scores, work));
+            (factor, band, rec)
+        };
+        let (f_lo, band_lo, rec_lo) = extreme(lo);
+        let (f_hi, band_hi, rec_hi) = extreme(hi);
+        work[self.qi] = current;
+        scores[self.fi] = saved;
+        let fires = |g: &crate::rubric::Gate, s: Option<f64>| s.is_some_and(|s| g.fires(s));
+        // The gates that read this question or its factor.
+        let mut own = r
+            .gate
+            .iter()
+            .zip(&self.rubric.gate_target)
+            .filter(|&(_, &t)| t == Target::Factor(self.fi) || t == Target::Question(self.qi));
+        // A cap that fires below a threshold, or a floor that fires from one, pulls
+        // the result the way the score goes: then the recommendation itself is
+        // monotone, and its value at the two extremes bounds every option's.
+        let monotone = own.clone().all(|(g, _)| match g.effect().0 {
+            Effect::Cap => g.below.is_some(),
+            Effect::Floor => g.below.is_none() && g.at_least.is_some(),
+        });
+        if monotone {
+            return rec_lo == Some(self.base_rec) && rec_hi == Some(self.base_rec);
+        }
+        if band_lo != Some(self.base_band) || band_hi != Some(self.base_band) {
+            return false;
+        }
+        own.all(|(g, &t)| {
+            let (now, a, b) = if t == Target::Factor(self.fi) {
+                (self.factor_now, f_lo, f_hi)
+            } else {
+                (
+                    self.option_now,
+                    Some(options[lo].score),
+                    Some(options[hi].score),
+                )
+            };
+            let now = fires(g, now);
+            fires(g, a) == now && fires(g, b) == now
+        })
+    }
 }
 
 /// One factor's weighted mean over `questions` (its questions, in rubric order).

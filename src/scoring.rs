@@ -124,6 +124,29 @@ pub fn apply_gates(
     })
 }
 
+/// The recommendation alone: [`apply_gates`] without listing the gates that fired,
+/// so it allocates nothing (the flip search calls it for many candidates).
+pub fn gated(
+    rubric: &LoadedRubric,
+    band: Band,
+    factor_scores: &[Option<f64>],
+    choices: &[Option<usize>],
+) -> Band {
+    let mut result = band;
+    for (g, &target) in rubric.rubric.gate.iter().zip(&rubric.gate_target) {
+        match target_score(rubric, target, factor_scores, choices) {
+            Some(score) if g.fires(score) => {
+                result = match g.effect() {
+                    (Effect::Cap, to) => result.min(to),
+                    (Effect::Floor, to) => result.max(to),
+                };
+            }
+            _ => {}
+        }
+    }
+    result
+}
+
 /// Applies the gates, in file order, to a band, reading each gate's score from
 /// `score_of` (`None`: unanswered, the gate does not fire). A group applies them to
 /// its factor and question means this way.
