@@ -85,6 +85,15 @@ pub fn resolve(path: &Path) -> PathBuf {
 /// new file otherwise (umask applied, not tempfile's private 0600), and syncs it.
 /// `target` is taken as it is: [`resolve`] it first to write through a link.
 pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
+    stage_with(target, |w| w.write_all(bytes))
+}
+
+/// [`stage`] with the bytes written by `fill` (through a buffer), for a file too
+/// large to hold in memory first.
+pub fn stage_with(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<Staged> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -108,7 +117,11 @@ pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
         let registered = Registered(tmp.path().to_path_buf());
         (tmp, registered)
     };
-    tmp.write_all(bytes)?;
+    {
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut tmp);
+        fill(&mut buffered)?;
+        buffered.flush()?;
+    }
     tmp.as_file().sync_all()?;
     Ok(Staged {
         tmp,
@@ -192,13 +205,23 @@ pub fn is_file(path: &Path) -> bool {
 /// any symbolic link; a FIFO or character device is written into, whatever
 /// `replace`; a folder, block device or socket is refused (`InvalidInput`).
 pub fn write(path: &Path, bytes: &[u8], replace: bool) -> io::Result<Wrote> {
+    write_with(path, replace, |w| w.write_all(bytes))
+}
+
+/// [`write`] with the bytes written by `fill`, for a file too large to hold in
+/// memory first.
+pub fn write_with(
+    path: &Path,
+    replace: bool,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<Wrote> {
     if let Ok(meta) = std::fs::metadata(path)
         && !meta.is_file()
     {
-        return write_into(path, &meta, bytes).map(|()| Wrote::Into);
+        return write_into(path, &meta, fill).map(|()| Wrote::Into);
     }
     let target = resolve(path);
-    let staged = stage(&target, bytes)?;
+    let staged = stage_with(&target, fill)?;
     let linked = if replace {
         staged.replace()
     } else {
@@ -215,7 +238,11 @@ pub fn write(path: &Path, bytes: &[u8], replace: bool) -> io::Result<Wrote> {
 /// Writes into what is neither a regular file nor missing: a FIFO or character
 /// device as a stream (never created, truncated or renamed over), anything else
 /// refused.
-fn write_into(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> io::Result<()> {
+fn write_into(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let refuse = |what: &str| {
         Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -236,8 +263,9 @@ fn write_into(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> io::Result
             return refuse("a socket");
         }
     }
-    let mut out = std::fs::OpenOptions::new().write(true).open(path)?;
-    out.write_all(bytes)?;
+    let out = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    fill(&mut out)?;
     out.flush()
 }
 

@@ -370,30 +370,39 @@ pub enum RunStatus {
     Error,
 }
 
+impl Counts {
+    /// Counts one more outcome.
+    pub fn add(&mut self, o: &Outcome) {
+        self.sheets += 1;
+        match o {
+            Outcome::Judged(v) if v.passed() => self.passed += 1,
+            Outcome::Judged(_) => self.failed += 1,
+            Outcome::Error(_) => self.errors += 1,
+        }
+    }
+
+    /// The run's outcome from its counts.
+    pub fn status(&self) -> RunStatus {
+        if self.errors > 0 {
+            RunStatus::Error
+        } else if self.failed > 0 {
+            RunStatus::Failed
+        } else {
+            RunStatus::Passed
+        }
+    }
+}
+
 impl Report {
     pub fn counts(&self) -> Counts {
-        let mut c = Counts {
-            sheets: self.outcomes.len(),
-            ..Counts::default()
-        };
+        let mut c = Counts::default();
         for o in &self.outcomes {
-            match o {
-                Outcome::Judged(v) if v.passed() => c.passed += 1,
-                Outcome::Judged(_) => c.failed += 1,
-                Outcome::Error(_) => c.errors += 1,
-            }
+            c.add(o);
         }
         c
     }
 
     pub fn status(&self) -> RunStatus {
-        let c = self.counts();
-        if c.errors > 0 {
-            RunStatus::Error
-        } else if c.failed > 0 {
-            RunStatus::Failed
-        } else {
-            RunStatus::Passed
-        }
+        self.counts().status()
     }
 }

@@ -43,6 +43,7 @@ pub mod roadmap;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;
+pub mod spill;
 pub mod workshop;
 
 pub use diag::{InputError, InputErrors};

@@ -155,91 +155,362 @@ pub fn stats(values: &[f64]) -> Option<Stats> {
     })
 }
 
-fn mean(values: &[f64]) -> Option<f64> {
-    stats(values).map(|s| s.mean)
-}
-
 /// Aggregates scored sheets into one group result; `None` when there is none.
 pub fn aggregate(
     rubric: &LoadedRubric,
     members: &[(ResolvedSheet, SheetResult)],
 ) -> Option<Workshop> {
-    if members.is_empty() {
-        return None;
+    let mut group = Group::new(rubric);
+    for (sheet, result) in members {
+        group.add(sheet, result);
     }
-    let r = &rubric.rubric;
-    let n = members.len();
-    let index = members.iter().map(|(_, m)| m.evaluation.index).sum::<f64>() / n as f64;
+    group.finish()
+}
 
-    let factors = factor_stats(rubric, members);
-    let means: Vec<Option<f64>> = factors.iter().map(|f| f.mean).collect();
-    let band = scoring::band_of(&r.scoring, index);
-    let qmeans = question_means(rubric, members);
-    let (recommendation, gates) = group_gates(rubric, band, &means, &qmeans);
-    let advice = crate::advice::advise(rubric, recommendation, &gates, false, |t| match t {
-        Target::Factor(fi) => means[fi],
-        Target::Question(qi) => qmeans[qi],
-    });
-    let agenda = agenda(rubric, members);
-    let roles = role_stats(rubric, members);
-    let flags = role_gaps(rubric, &roles);
-    let recommendations = recommendation_counts(members);
-    let notes = notes(members);
+/// The scores one factor took over the members who answered it, as a count per
+/// distinct score: enough for the mean, median, spread and extremes without keeping
+/// a value per member. A factor score is a weighted mean of its questions' option
+/// scores, so it takes at most the product, over the factor's questions, of their
+/// options plus one (unanswered) distinct values, however many members there are
+/// (7,776 for a factor of five questions of five options; far fewer in practice,
+/// as different answers give equal means).
+#[derive(Debug, Clone, Default)]
+struct Values {
+    /// The sum in member order (the mean is exactly that of a list).
+    sum: f64,
+    count: usize,
+    /// Distinct value (by its bits, all finite and at least 0) -> how many.
+    counts: std::collections::BTreeMap<u64, usize>,
+}
 
-    Some(Workshop {
-        respondents: n,
-        index,
-        recommendation,
-        band,
-        margin: scoring::margin_of(&r.scoring, index),
-        tipping: tipping(
+impl Values {
+    fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.count += 1;
+        // Scores are 0 to 100: their bits sort as the numbers do (-0.0 as 0.0).
+        *self.counts.entry((v + 0.0).to_bits()).or_default() += 1;
+    }
+
+    fn stats(&self) -> Option<Stats> {
+        if self.count == 0 {
+            return None;
+        }
+        let n = self.count as f64;
+        let mean = self.sum / n;
+        let values = || self.counts.iter().map(|(&b, &c)| (f64::from_bits(b), c));
+        let var = values()
+            .map(|(v, c)| c as f64 * (v - mean) * (v - mean))
+            .sum::<f64>()
+            / n;
+        // The value at a 0-based rank in sorted order.
+        let at = |rank: usize| {
+            let mut seen = 0;
+            values()
+                .find(|&(_, c)| {
+                    seen += c;
+                    seen > rank
+                })
+                .map_or(0.0, |(v, _)| v)
+        };
+        let mid = self.count / 2;
+        let median = if self.count % 2 == 1 {
+            at(mid)
+        } else {
+            (at(mid - 1) + at(mid)) / 2.0
+        };
+        Some(Stats {
+            mean,
+            median,
+            stdev: var.sqrt(),
+            min: values().next().map_or(0.0, |(v, _)| v),
+            max: values().last().map_or(0.0, |(v, _)| v),
+        })
+    }
+}
+
+/// One role's members so far: its first spelling, and each factor's sum and count.
+#[derive(Debug, Clone)]
+struct RoleTally {
+    role: String,
+    respondents: usize,
+    factors: Vec<(f64, usize)>,
+}
+
+/// A workshop being aggregated one member at a time, in flat memory: what it keeps
+/// grows with the rubric (a count per distinct factor score, a count per option of
+/// each question), the roles and what the result lists by name (notes, provisional
+/// respondents), never with a member's sheet.
+#[derive(Debug, Clone)]
+pub struct Group<'r> {
+    rubric: &'r LoadedRubric,
+    respondents: usize,
+    index_sum: f64,
+    factors: Vec<Values>,
+    /// Per question: the sum of the chosen options' scores in member order, and how
+    /// many members chose each option (the split, and a group's typical answer).
+    question_sums: Vec<f64>,
+    options: Vec<Vec<usize>>,
+    roles: IndexMap<String, RoleTally>,
+    recommendations: [usize; 3],
+    share_sums: Vec<f64>,
+    notes: Vec<Note>,
+    provisional: Vec<String>,
+}
+
+impl<'r> Group<'r> {
+    pub fn new(rubric: &'r LoadedRubric) -> Self {
+        let r = &rubric.rubric;
+        Group {
             rubric,
-            index,
-            (&means, &qmeans),
-            &shares(rubric, members),
-            recommendation,
-        ),
-        advice,
-        provisional: members
+            respondents: 0,
+            index_sum: 0.0,
+            factors: vec![Values::default(); r.factor.len()],
+            question_sums: vec![0.0; r.question.len()],
+            options: r.question.iter().map(|q| vec![0; q.option.len()]).collect(),
+            roles: IndexMap::new(),
+            recommendations: [0; 3],
+            share_sums: vec![0.0; r.factor.len()],
+            notes: Vec::new(),
+            provisional: Vec::new(),
+        }
+    }
+
+    /// How many members so far.
+    pub fn respondents(&self) -> usize {
+        self.respondents
+    }
+
+    /// Per question, how many members chose each option, in rubric order.
+    pub fn option_counts(&self) -> &[Vec<usize>] {
+        &self.options
+    }
+
+    /// Adds one scored sheet.
+    pub fn add(&mut self, sheet: &ResolvedSheet, m: &SheetResult) {
+        let r = &self.rubric.rubric;
+        self.respondents += 1;
+        self.index_sum += m.evaluation.index;
+        for (fi, values) in self.factors.iter_mut().enumerate() {
+            if let Some(v) = m.evaluation.factors.get(fi).and_then(|f| f.score) {
+                values.add(v);
+            }
+        }
+        for (qi, q) in r.question.iter().enumerate() {
+            if let Some(oi) = sheet.choices.get(qi).copied().flatten() {
+                self.question_sums[qi] += q.option[oi].score;
+                self.options[qi][oi] += 1;
+            }
+        }
+        self.add_role(m);
+        if let Some(i) = Band::ALL
             .iter()
-            .filter(|(_, m)| m.evaluation.provisional)
-            .map(|(_, m)| who(m))
-            .collect(),
-        factors,
-        gates,
-        agenda,
-        roles,
-        flags,
-        recommendations,
-        notes,
-    })
+            .position(|&b| b == m.evaluation.recommendation)
+        {
+            self.recommendations[i] += 1;
+        }
+        self.add_share(m);
+        let who = who(m);
+        self.notes
+            .extend(sheet.sheet.notes.iter().map(|(q, text)| Note {
+                respondent: who.clone(),
+                question: q.clone(),
+                text: text.clone(),
+            }));
+        if m.evaluation.provisional {
+            self.provisional.push(who);
+        }
+    }
+
+    /// Counts the member under its role, compared as answers are ([`normalise`]).
+    fn add_role(&mut self, m: &SheetResult) {
+        let Some(role) = m.role.as_deref() else {
+            return;
+        };
+        let key = normalise(role);
+        if key.is_empty() {
+            return;
+        }
+        let n = self.rubric.rubric.factor.len();
+        let tally = self.roles.entry(key).or_insert_with(|| RoleTally {
+            role: role.trim().to_string(),
+            respondents: 0,
+            factors: vec![(0.0, 0); n],
+        });
+        tally.respondents += 1;
+        for (fi, (sum, count)) in tally.factors.iter_mut().enumerate() {
+            if let Some(v) = m.evaluation.factors.get(fi).and_then(|f| f.score) {
+                *sum += v;
+                *count += 1;
+            }
+        }
+    }
+
+    /// Adds the member's part of each factor's [`shares`].
+    fn add_share(&mut self, m: &SheetResult) {
+        let r = &self.rubric.rubric;
+        let factors = &m.evaluation.factors;
+        let answered: f64 = r
+            .factor
+            .iter()
+            .zip(factors)
+            .filter(|(_, fs)| fs.score.is_some())
+            .map(|(f, _)| f.weight)
+            .sum();
+        if answered <= 0.0 {
+            return;
+        }
+        for ((share, f), fs) in self.share_sums.iter_mut().zip(&r.factor).zip(factors) {
+            if fs.score.is_some() {
+                *share += f.weight / answered;
+            }
+        }
+    }
+
+    /// The group result; `None` when no member was added.
+    pub fn finish(self) -> Option<Workshop> {
+        if self.respondents == 0 {
+            return None;
+        }
+        let rubric = self.rubric;
+        let r = &rubric.rubric;
+        let n = self.respondents as f64;
+        let index = self.index_sum / n;
+        let factors = self.factor_stats();
+        let means: Vec<Option<f64>> = factors.iter().map(|f| f.mean).collect();
+        let band = scoring::band_of(&r.scoring, index);
+        let qmeans = self.question_means();
+        let (recommendation, gates) = group_gates(rubric, band, &means, &qmeans);
+        let advice = crate::advice::advise(rubric, recommendation, &gates, false, |t| match t {
+            Target::Factor(fi) => means[fi],
+            Target::Question(qi) => qmeans[qi],
+        });
+        let roles = self.role_stats();
+        let flags = role_gaps(rubric, &roles);
+        let shares: Vec<f64> = self.share_sums.iter().map(|s| s / n).collect();
+        Some(Workshop {
+            respondents: self.respondents,
+            index,
+            recommendation,
+            band,
+            margin: scoring::margin_of(&r.scoring, index),
+            tipping: tipping(rubric, index, (&means, &qmeans), &shares, recommendation),
+            advice,
+            agenda: self.agenda(),
+            factors,
+            gates,
+            roles,
+            flags,
+            recommendations: Band::ALL
+                .iter()
+                .zip(self.recommendations)
+                .map(|(&b, c)| (b, c))
+                .collect(),
+            notes: self.notes,
+            provisional: self.provisional,
+        })
+    }
+
+    /// Each question's mean score over the members who answered it (`None`: nobody
+    /// did), for the gates on a question.
+    fn question_means(&self) -> Vec<Option<f64>> {
+        self.question_sums
+            .iter()
+            .zip(&self.options)
+            .map(|(sum, counts)| {
+                let n: usize = counts.iter().sum();
+                (n > 0).then(|| sum / n as f64)
+            })
+            .collect()
+    }
+
+    /// Each factor's statistics over the members who answered it, in rubric order.
+    fn factor_stats(&self) -> Vec<FactorStats> {
+        self.rubric
+            .rubric
+            .factor
+            .iter()
+            .zip(&self.factors)
+            .map(|(f, vals)| {
+                let s = vals.stats();
+                FactorStats {
+                    id: f.id.clone(),
+                    mean: s.map(|s| s.mean),
+                    median: s.map(|s| s.median),
+                    stdev: s.map(|s| s.stdev),
+                    min: s.map(|s| s.min),
+                    max: s.map(|s| s.max),
+                    answered: vals.count,
+                }
+            })
+            .collect()
+    }
+
+    /// The answered questions with how the answers split, most disputed first.
+    fn agenda(&self) -> Vec<AgendaItem> {
+        let questions = &self.rubric.rubric.question;
+        let mut agenda: Vec<AgendaItem> = questions
+            .iter()
+            .zip(self.question_sums.iter().zip(&self.options))
+            .filter_map(|(q, (sum, counts))| {
+                let n: usize = counts.iter().sum();
+                if n == 0 {
+                    return None;
+                }
+                let mean = sum / n as f64;
+                let var = q
+                    .option
+                    .iter()
+                    .zip(counts)
+                    .map(|(o, &c)| c as f64 * (o.score - mean) * (o.score - mean))
+                    .sum::<f64>()
+                    / n as f64;
+                let split = q
+                    .option
+                    .iter()
+                    .zip(counts)
+                    .filter(|&(_, &c)| c > 0)
+                    .map(|(o, &c)| (o.id.clone(), c))
+                    .collect();
+                Some(AgendaItem {
+                    question: q.id.clone(),
+                    stdev: var.sqrt(),
+                    split,
+                })
+            })
+            .collect();
+        // Stable: equal spreads keep rubric order.
+        agenda.sort_by(|a, b| b.stdev.total_cmp(&a.stdev));
+        agenda
+    }
+
+    /// Factor means per role, roles in order of first appearance, shown as first
+    /// written (trimmed); members without a role (or with one of white space only)
+    /// are left out.
+    fn role_stats(&self) -> Vec<RoleStats> {
+        self.roles
+            .values()
+            .map(|t| RoleStats {
+                role: t.role.clone(),
+                respondents: t.respondents,
+                factors: self
+                    .rubric
+                    .rubric
+                    .factor
+                    .iter()
+                    .zip(&t.factors)
+                    .map(|(f, &(sum, count))| RoleFactor {
+                        id: f.id.clone(),
+                        mean: (count > 0).then(|| sum / count as f64),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 /// A respondent's name, or the sheet's source when the name is missing.
 fn who(m: &SheetResult) -> String {
     m.respondent.clone().unwrap_or_else(|| m.source.to_string())
-}
-
-/// Each question's mean score over the members who answered it (`None`: nobody
-/// did), for the gates on a question.
-fn question_means(
-    rubric: &LoadedRubric,
-    members: &[(ResolvedSheet, SheetResult)],
-) -> Vec<Option<f64>> {
-    rubric
-        .rubric
-        .question
-        .iter()
-        .enumerate()
-        .map(|(qi, q)| {
-            let vals: Vec<f64> = members
-                .iter()
-                .filter_map(|(s, _)| s.choices.get(qi).copied().flatten())
-                .map(|oi| q.option[oi].score)
-                .collect();
-            mean(&vals)
-        })
-        .collect()
 }
 
 /// The gates applied to a group: a factor gate reads the factor's mean, a question
@@ -254,118 +525,6 @@ pub fn group_gates(
         Target::Factor(fi) => means[fi],
         Target::Question(qi) => question_means[qi],
     })
-}
-
-/// Each factor's statistics over the members who answered it, in rubric order.
-fn factor_stats(
-    rubric: &LoadedRubric,
-    members: &[(ResolvedSheet, SheetResult)],
-) -> Vec<FactorStats> {
-    let r = &rubric.rubric;
-    let factor_values: Vec<Vec<f64>> = (0..r.factor.len())
-        .map(|fi| {
-            members
-                .iter()
-                .filter_map(|(_, m)| m.evaluation.factors.get(fi).and_then(|f| f.score))
-                .collect()
-        })
-        .collect();
-    r.factor
-        .iter()
-        .zip(&factor_values)
-        .map(|(f, vals)| {
-            let s = stats(vals);
-            FactorStats {
-                id: f.id.clone(),
-                mean: s.map(|s| s.mean),
-                median: s.map(|s| s.median),
-                stdev: s.map(|s| s.stdev),
-                min: s.map(|s| s.min),
-                max: s.map(|s| s.max),
-                answered: vals.len(),
-            }
-        })
-        .collect()
-}
-
-/// The answered questions with how the answers split, most disputed first.
-fn agenda(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Vec<AgendaItem> {
-    let mut agenda: Vec<AgendaItem> = rubric
-        .rubric
-        .question
-        .iter()
-        .enumerate()
-        .filter_map(|(qi, q)| {
-            let chosen: Vec<usize> = members
-                .iter()
-                .filter_map(|(s, _)| s.choices.get(qi).copied().flatten())
-                .collect();
-            let scores: Vec<f64> = chosen.iter().map(|&oi| q.option[oi].score).collect();
-            let st = stats(&scores)?;
-            let split = q
-                .option
-                .iter()
-                .enumerate()
-                .filter_map(|(oi, o)| {
-                    let c = chosen.iter().filter(|&&x| x == oi).count();
-                    (c > 0).then(|| (o.id.clone(), c))
-                })
-                .collect();
-            Some(AgendaItem {
-                question: q.id.clone(),
-                stdev: st.stdev,
-                split,
-            })
-        })
-        .collect();
-    // Stable: equal spreads keep rubric order.
-    agenda.sort_by(|a, b| b.stdev.total_cmp(&a.stdev));
-    agenda
-}
-
-/// Factor means per role, roles in order of first appearance; members without
-/// a role (or with one of white space only) are left out. Roles are compared as
-/// answers are ([`normalise`]: trimmed, case and white space folded), so `PM`,
-/// `pm ` and ` Pm` are one role, shown as first written (trimmed).
-fn role_stats(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Vec<RoleStats> {
-    let r = &rubric.rubric;
-    // By normalised role: the first spelling, and the members.
-    let mut role_members: IndexMap<String, (&str, Vec<&SheetResult>)> = IndexMap::new();
-    for (_, m) in members {
-        if let Some(role) = m.role.as_deref() {
-            let key = normalise(role);
-            if key.is_empty() {
-                continue;
-            }
-            role_members
-                .entry(key)
-                .or_insert_with(|| (role.trim(), Vec::new()))
-                .1
-                .push(m);
-        }
-    }
-    role_members
-        .values()
-        .map(|(role, ms)| RoleStats {
-            role: (*role).to_string(),
-            respondents: ms.len(),
-            factors: r
-                .factor
-                .iter()
-                .enumerate()
-                .map(|(fi, f)| {
-                    let vals: Vec<f64> = ms
-                        .iter()
-                        .filter_map(|m| m.evaluation.factors.get(fi).and_then(|f| f.score))
-                        .collect();
-                    RoleFactor {
-                        id: f.id.clone(),
-                        mean: mean(&vals),
-                    }
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 /// Each pair of roles [`ROLE_GAP`] points or more apart on a factor, by factor.
@@ -388,35 +547,6 @@ fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
         }
     }
     flags
-}
-
-/// How many members got each recommendation, every band listed.
-fn recommendation_counts(members: &[(ResolvedSheet, SheetResult)]) -> IndexMap<Band, usize> {
-    Band::ALL
-        .iter()
-        .map(|&b| {
-            let c = members
-                .iter()
-                .filter(|(_, m)| m.evaluation.recommendation == b)
-                .count();
-            (b, c)
-        })
-        .collect()
-}
-
-/// Every sheet's notes, with who wrote them, in member order.
-fn notes(members: &[(ResolvedSheet, SheetResult)]) -> Vec<Note> {
-    members
-        .iter()
-        .flat_map(|(s, m)| {
-            let who = m.respondent.clone().unwrap_or_else(|| m.source.to_string());
-            s.sheet.notes.iter().map(move |(q, text)| Note {
-                respondent: who.clone(),
-                question: q.clone(),
-                text: text.clone(),
-            })
-        })
-        .collect()
 }
 
 /// How far the group index moves per point that a factor's group mean moves, when
@@ -679,7 +809,11 @@ mod tests {
         let mut means: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
         means[fi] = Some(t.to);
         let band = scoring::band_of(&r.rubric.scoring, index);
-        let qmeans = question_means(&r, &ms);
+        let mut g = Group::new(&r);
+        for (s, m) in &ms {
+            g.add(s, m);
+        }
+        let qmeans = g.question_means();
         let (rec, _) = group_gates(&r, band, &means, &qmeans);
         assert_eq!(rec, t.recommendation);
         assert_ne!(rec, w.recommendation);
@@ -722,6 +856,21 @@ mod tests {
                 prop_assert!(s.min <= s.median && s.median <= s.max);
                 prop_assert!(s.min - 1e-9 <= s.mean && s.mean <= s.max + 1e-9);
                 prop_assert!(s.stdev >= 0.0 && s.stdev <= (s.max - s.min) / 2.0 + 1e-9);
+            }
+
+            /// The counts per distinct value give the statistics of the list, the
+            /// median and extremes exactly, the spread up to rounding.
+            #[test]
+            fn counted_values_match_the_list(
+                v in proptest::collection::vec((0usize..7).prop_map(|k| k as f64 * 100.0 / 6.0), 1..40)
+            ) {
+                let mut counted = Values::default();
+                for x in &v {
+                    counted.add(*x);
+                }
+                let (a, b) = (stats(&v).unwrap(), counted.stats().unwrap());
+                prop_assert_eq!((a.mean, a.median, a.min, a.max), (b.mean, b.median, b.min, b.max));
+                prop_assert!((a.stdev - b.stdev).abs() < 1e-9);
             }
 
             /// With every factor answered by everyone, the mean of the indexes equals

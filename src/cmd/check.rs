@@ -4,10 +4,10 @@
 
 use anyhow::{Result, bail};
 use pmo_vmo::Band;
-use pmo_vmo::check::{self, Outcome, Report, Rules, RunStatus};
-use pmo_vmo::input::{self, Warning};
-use pmo_vmo::render::check::render;
-use pmo_vmo::result::run_keeping_sheets;
+use pmo_vmo::check::{self, Outcome, Rules, RunStatus};
+use pmo_vmo::input::{self, Event, ResolvedSheet, Warning};
+use pmo_vmo::render::check::Stream;
+use pmo_vmo::result;
 
 use crate::args::CheckArgs;
 use crate::settings::Settings;
@@ -25,32 +25,44 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
     }
     let rubric = settings.load_rubric(None)?;
     let inputs = input::expand(&args.sheets.paths, args.sheets.input_format.into());
-    let mut report = Report::default();
-    let (outcomes, warnings) = run_keeping_sheets(&rubric, &inputs, &args.sheets.read_options());
-    for w in &warnings {
-        // Under --strict-version the mismatch is the sheet's FAIL reason: said once.
-        if !(rules.strict_version && matches!(w, Warning::Version { .. })) {
-            term::warn(w);
-        }
-    }
-    for outcome in outcomes {
-        match outcome {
-            Ok((sheet, result)) => {
-                let v = check::judge(&rubric, &sheet, result, &rules);
-                report.outcomes.push(Outcome::Judged(Box::new(v)));
-            }
-            Err(e) => {
+    // Verdicts are written as they come (JSON and JUnit keep their body on disk
+    // past a few megabytes), so a million-row export is checked in flat memory.
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut stream = Stream::new(args.format.into(), &rubric, out);
+    let judge = |sheet: ResolvedSheet| {
+        let result = result::score(&rubric, sheet.clone(), true)?;
+        Ok(check::judge(&rubric, &sheet, result, &rules))
+    };
+    let streamed = input::stream_with(
+        &rubric,
+        &inputs,
+        &args.sheets.read_options(),
+        judge,
+        |event| match event {
+            Event::Item(v) => stream.outcome(&Outcome::Judged(Box::new(v))),
+            Event::Error(e) => {
                 term::print_input_error(&e, settings);
-                report.outcomes.push(Outcome::Error(e));
+                stream.outcome(&Outcome::Error(e))
             }
-        }
-    }
-    let mut out = Vec::new();
-    render(args.format.into(), &rubric, &report, &mut out)?;
-    let status = match report.status() {
+            // Under --strict-version the mismatch is the sheet's FAIL reason: said once.
+            Event::Warning(w) => {
+                if !(rules.strict_version && matches!(w, Warning::Version { .. })) {
+                    term::warn(&w);
+                }
+                Ok(())
+            }
+            Event::Progress(_) => Ok(()),
+        },
+    );
+    let status = match stream.counts().status() {
         RunStatus::Passed => ExitStatus::Success,
         RunStatus::Failed => ExitStatus::Failed,
         RunStatus::Error => ExitStatus::Error,
     };
-    term::emit(&out, status)
+    match streamed.and_then(|()| stream.finish()) {
+        // A reader that went away does not turn failures or errors into success.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
+        Err(e) => Err(e.into()),
+        Ok(_) => Ok(status),
+    }
 }

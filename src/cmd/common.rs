@@ -1,5 +1,5 @@
-//! Glue the commands share: reading a whole run of sheets for the commands that
-//! need every sheet at once (workshop, report), and writing a file that a command
+//! Glue the commands share: reading a run of sheets for the commands that
+//! aggregate them (workshop, report, compare), and writing a file that a command
 //! makes (report, form).
 
 use pmo_vmo::LoadedRubric;
@@ -9,27 +9,43 @@ use anyhow::{Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 use pmo_vmo::input::decode::io_reason;
 
-use pmo_vmo::input::{self, ReadOptions, ResolvedSheet, SheetFormat};
-use pmo_vmo::result::{SheetResult, run_keeping_sheets};
+use pmo_vmo::input::{self, Event, ReadOptions, ResolvedSheet, SheetFormat};
+use pmo_vmo::result::{SheetResult, run_keeping_sheets, score};
 
 use crate::args::SheetArgs;
 use crate::settings::Settings;
 use crate::term;
 
-/// Loads and scores every sheet; bad ones are reported on stderr and left out.
-/// Returns the scored sheets and whether any input failed.
-pub fn load_members(
+/// Loads and scores every sheet, handing each to `each` in input order and keeping
+/// none (a million-row export goes through in flat memory); bad ones are reported
+/// on stderr and left out, warnings as they come. `flip`: search each sheet's flip.
+/// Returns whether any input failed.
+pub fn for_each_member(
     settings: &Settings,
     rubric: &LoadedRubric,
     sheets: &SheetArgs,
-) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
-    load_paths(
-        settings,
-        rubric,
-        &sheets.paths,
-        sheets.input_format.into(),
-        &sheets.read_options(),
-    )
+    flip: bool,
+    mut each: impl FnMut(ResolvedSheet, SheetResult) -> std::io::Result<()>,
+) -> Result<bool> {
+    let inputs = input::expand(&sheets.paths, sheets.input_format.into());
+    let mut failed = false;
+    let map = |sheet: ResolvedSheet| {
+        let result = score(rubric, sheet.clone(), flip)?;
+        Ok((sheet, result))
+    };
+    input::stream_with(rubric, &inputs, &sheets.read_options(), map, |event| {
+        match event {
+            Event::Item((sheet, result)) => each(sheet, result)?,
+            Event::Error(e) => {
+                term::print_input_error(&e, settings);
+                failed = true;
+            }
+            Event::Warning(w) => term::warn(&w),
+            Event::Progress(_) => {}
+        }
+        Ok(())
+    })?;
+    Ok(failed)
 }
 
 /// [`load_members`] for paths given some other way (`compare`'s two sides).
@@ -70,9 +86,14 @@ pub fn is_stdout(out: &Path) -> bool {
     STDOUT_PATHS.iter().any(|p| out.as_os_str() == *p)
 }
 
-/// Writes a command's file whole, with the errors worded for the command line.
-pub fn write_output(out: &Path, bytes: &[u8], force: bool) -> Result<Wrote> {
-    match atomic::write(out, bytes, force) {
+/// Writes a command's file whole (its bytes written by `fill`), with the errors
+/// worded for the command line.
+pub fn write_output(
+    out: &Path,
+    force: bool,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<Wrote> {
+    match atomic::write_with(out, force, fill) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
             "{} already exists; not overwriting it (pass --force to replace it)",
             out.display()

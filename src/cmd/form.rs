@@ -41,7 +41,7 @@ pub fn run(settings: &Settings, args: &FormArgs) -> Result<ExitStatus> {
         std::process::exit(130);
     })
     .context("could not install the Ctrl-C handler")?;
-    let wrote = write_output(out, text.as_bytes(), args.force)?;
+    let wrote = write_output(out, args.force, |w| w.write_all(text.as_bytes()))?;
     let place = match wrote {
         Wrote::File | Wrote::Into => out.display().to_string(),
         Wrote::Through(target) => {

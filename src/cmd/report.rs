@@ -8,9 +8,10 @@ use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::ReportArgs;
-use crate::cmd::common::{is_stdout, load_members, write_output};
+use crate::cmd::common::{for_each_member, is_stdout, write_output};
 use crate::settings::Settings;
-use crate::term::{self, ExitStatus};
+use crate::term::ExitStatus;
+use pmo_vmo::render::report::Builder;
 
 pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let out = &args.output;
@@ -28,13 +29,24 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         );
     }
     let rubric = settings.load_rubric(None)?;
-    let (members, failed) = load_members(settings, &rubric, &args.sheets);
-    let Some(html) = pmo_vmo::render::report::render(&rubric, &members) else {
+    // Each sheet goes into the report as it comes: the rows listing every member
+    // wait in temporary files, not in memory.
+    let mut builder = Builder::new(&rubric);
+    let failed = for_each_member(settings, &rubric, &args.sheets, true, |sheet, result| {
+        builder.add(sheet, result)
+    })?;
+    if builder.members() == 0 {
         bail!("no sheet could be scored, so there is nothing to report");
-    };
+    }
+    let members = builder.members();
     let status = ExitStatus::error_if(failed);
     if to_stdout {
-        return term::emit(html.as_bytes(), status);
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match builder.finish(&mut stdout).and_then(|_| stdout.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(status),
+        };
     }
     // A temporary file beside the report is removed if a signal stops the run.
     ctrlc::set_handler(|| {
@@ -42,11 +54,11 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         std::process::exit(130);
     })
     .context("could not install the Ctrl-C handler")?;
-    let wrote = write_output(out, html.as_bytes(), args.force)?;
+    let wrote = write_output(out, args.force, |w| builder.finish(w).map(drop))?;
     let sheets = format!(
         "{} answer sheet{}",
-        members.len(),
-        if members.len() == 1 { "" } else { "s" }
+        members,
+        if members == 1 { "" } else { "s" }
     );
     let said = match wrote {
         Wrote::File => format!("wrote {} ({sheets})", out.display()),

@@ -2,16 +2,23 @@
 
 use anyhow::{Result, bail};
 use pmo_vmo::render;
+use pmo_vmo::workshop::Group;
 
 use crate::args::{WorkshopArgs, WorkshopFormat};
-use crate::cmd::common::load_members;
+use crate::cmd::common::for_each_member;
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
 pub fn run(settings: &Settings, args: &WorkshopArgs) -> Result<ExitStatus> {
     let rubric = settings.load_rubric(None)?;
-    let (members, failed) = load_members(settings, &rubric, &args.sheets);
-    let Some(w) = pmo_vmo::workshop::aggregate(&rubric, &members) else {
+    // Aggregated as the sheets come: no member is kept. No output shows a
+    // member's flip, so none is searched.
+    let mut group = Group::new(&rubric);
+    let failed = for_each_member(settings, &rubric, &args.sheets, false, |sheet, result| {
+        group.add(&sheet, &result);
+        Ok(())
+    })?;
+    let Some(w) = group.finish() else {
         bail!("no sheet could be scored, so there is no group result");
     };
     let text = match args.format {

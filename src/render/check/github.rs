@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
-use super::{counts_sentence, reason};
-use crate::check::{Outcome, Report, Status};
+use super::reason;
+use crate::check::{Outcome, Status};
 use crate::origin::Origin;
 use crate::render::clean::printable;
 use crate::rubric::LoadedRubric;
@@ -57,42 +57,39 @@ pub fn error_command(
     )
 }
 
-pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for o in &report.outcomes {
-        match o {
-            Outcome::Judged(v) if v.status == Status::Fail => writeln!(
+/// One outcome's command: failures and errors only.
+pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    match o {
+        Outcome::Judged(v) if v.status == Status::Fail => writeln!(
+            out,
+            "{}",
+            error_command(
+                &v.result.source,
+                v.line,
+                None,
+                "pmo-vmo check failed",
+                &reason(rubric, v)
+            )
+        ),
+        Outcome::Judged(_) => Ok(()),
+        Outcome::Error(e) => {
+            let message = match &e.key {
+                Some(k) => format!("{k}: {}", e.message),
+                None => e.message.clone(),
+            };
+            writeln!(
                 out,
                 "{}",
                 error_command(
-                    &v.result.source,
-                    v.line,
-                    None,
-                    "pmo-vmo check failed",
-                    &reason(rubric, v)
+                    &e.source,
+                    e.line,
+                    e.column,
+                    "pmo-vmo could not read the sheet",
+                    &message
                 )
-            )?,
-            Outcome::Judged(_) => {}
-            Outcome::Error(e) => {
-                let message = match &e.key {
-                    Some(k) => format!("{k}: {}", e.message),
-                    None => e.message.clone(),
-                };
-                writeln!(
-                    out,
-                    "{}",
-                    error_command(
-                        &e.source,
-                        e.line,
-                        e.column,
-                        "pmo-vmo could not read the sheet",
-                        &message
-                    )
-                )?
-            }
+            )
         }
     }
-    writeln!(out, "pmo-vmo check: {}", counts_sentence(&report.counts()))?;
-    out.flush()
 }
 
 #[cfg(test)]

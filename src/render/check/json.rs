@@ -6,10 +6,11 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{phrase, reason};
-use crate::check::{Counts, Expected, Outcome, Report, Status, Verdict};
+use crate::check::{Counts, Expected, Status, Verdict};
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
+use crate::spill::Spill;
 
 #[derive(Serialize)]
 struct RubricRef<'a> {
@@ -59,31 +60,138 @@ impl<'a> VerdictDoc<'a> {
     }
 }
 
+/// The head of the document: what comes before the results.
 #[derive(Serialize)]
-struct Doc<'a> {
+struct Head<'a> {
     rubric: RubricRef<'a>,
     counts: Counts,
-    results: Vec<VerdictDoc<'a>>,
-    errors: Vec<&'a InputError>,
 }
 
-pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut doc = Doc {
+/// `value` as pretty JSON with every line but the first indented by `indent`
+/// spaces, as it appears nested in the whole document (a JSON text holds no raw
+/// newline inside a string, so lines are safe to indent).
+fn nested<T: Serialize>(value: &T, indent: usize, out: &mut dyn Write) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    let pad = " ".repeat(indent);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(pad.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// One judged sheet, as an element of `results` (after a comma when one came
+/// before it in `body`).
+pub fn verdict(rubric: &LoadedRubric, v: &Verdict, body: &mut Spill) -> io::Result<()> {
+    body.write_all(if body.is_empty() {
+        b"\n    "
+    } else {
+        b",\n    "
+    })?;
+    nested(&VerdictDoc::new(rubric, v), 4, body)
+}
+
+/// The whole document: the head with the counts, the results kept in `body`, then
+/// the errors; byte for byte what serde_json's pretty printer makes of it whole.
+pub fn finish(
+    rubric: &LoadedRubric,
+    counts: Counts,
+    body: Spill,
+    errors: &[InputError],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let head = Head {
         rubric: RubricRef {
             id: &rubric.rubric.id,
             version: &rubric.rubric.version,
         },
-        counts: report.counts(),
-        results: Vec::new(),
-        errors: Vec::new(),
+        counts,
     };
-    for o in &report.outcomes {
-        match o {
-            Outcome::Judged(v) => doc.results.push(VerdictDoc::new(rubric, v)),
-            Outcome::Error(e) => doc.errors.push(e),
+    let text = serde_json::to_string_pretty(&head)?;
+    // Without its closing `\n}`.
+    out.write_all(text[..text.len() - 2].as_bytes())?;
+    out.write_all(b",\n  \"results\": [")?;
+    let any = !body.is_empty();
+    body.copy_to(out)?;
+    out.write_all(if any {
+        b"\n  ],\n  \"errors\": "
+    } else {
+        b"],\n  \"errors\": "
+    })?;
+    nested(&errors, 2, out)?;
+    out.write_all(b"\n}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Outcome, Report, Rules};
+
+    /// The document as serde_json writes it whole: what the streamed one must match.
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        rubric: RubricRef<'a>,
+        counts: Counts,
+        results: Vec<VerdictDoc<'a>>,
+        errors: Vec<&'a InputError>,
+    }
+
+    fn whole(rubric: &LoadedRubric, report: &Report) -> String {
+        let mut doc = Doc {
+            rubric: RubricRef {
+                id: &rubric.rubric.id,
+                version: &rubric.rubric.version,
+            },
+            counts: report.counts(),
+            results: Vec::new(),
+            errors: Vec::new(),
+        };
+        for o in &report.outcomes {
+            match o {
+                Outcome::Judged(v) => doc.results.push(VerdictDoc::new(rubric, v)),
+                Outcome::Error(e) => doc.errors.push(e),
+            }
+        }
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    #[test]
+    fn the_streamed_document_is_the_whole_one_byte_for_byte() {
+        let r = LoadedRubric::embedded().unwrap();
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/sheets");
+        let inputs = crate::input::expand(&[dir], crate::SheetFormat::Toml);
+        let (outcomes, _) = crate::result::run_keeping_sheets(&r, &inputs, &Default::default());
+        let rules = Rules::default();
+        let all: Vec<Outcome> = outcomes
+            .into_iter()
+            .map(|o| match o {
+                Ok((s, res)) => Outcome::Judged(Box::new(crate::check::judge(&r, &s, res, &rules))),
+                Err(e) => Outcome::Error(e),
+            })
+            .collect();
+        assert!(all.iter().any(|o| matches!(o, Outcome::Error(_))));
+        assert!(
+            all.iter()
+                .filter(|o| matches!(o, Outcome::Judged(_)))
+                .count()
+                > 2
+        );
+        // With errors and results, with results only, and with nothing.
+        let judged: Vec<Outcome> = all
+            .iter()
+            .filter(|o| matches!(o, Outcome::Judged(_)))
+            .cloned()
+            .collect();
+        for outcomes in [all, judged, Vec::new()] {
+            let report = Report { outcomes };
+            let mut out = Vec::new();
+            crate::render::check::render(crate::render::check::Format::Json, &r, &report, &mut out)
+                .unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), whole(&r, &report));
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")?;
-    out.flush()
 }

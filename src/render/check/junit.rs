@@ -10,9 +10,10 @@ use quick_junit::{
 };
 
 use super::{failure_with_key, reason};
-use crate::check::{Outcome, Report, Status};
+use crate::check::{Counts, Outcome, Status};
 use crate::render::num::{index_num, num, short};
 use crate::rubric::LoadedRubric;
+use crate::spill::Spill;
 
 /// A `message` attribute on one line: an XML parser reads a newline in an attribute
 /// as a space, so a value from a sheet holding one would lose it. The newline is
@@ -22,77 +23,118 @@ fn one_line(s: &str) -> String {
     crate::render::clean::printable_line(s).into_owned()
 }
 
-pub fn render(rubric: &LoadedRubric, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// The suite every case belongs to, with no case yet.
+fn suite(rubric: &LoadedRubric) -> TestSuite {
     let r = &rubric.rubric;
     let mut suite = TestSuite::new(format!("pmo-vmo check ({} {})", r.id, r.version));
     suite.add_property(Property::new("rubric", rubric.source.to_string()));
-    for o in &report.outcomes {
-        let case = match o {
-            Outcome::Judged(v) => {
-                let e = &v.result.evaluation;
-                let status = match v.status {
-                    Status::Pass => TestCaseStatus::success(),
-                    Status::Fail => {
-                        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                        s.set_message(one_line(&reason(rubric, v)))
-                            .set_type("expectation");
-                        s.set_description(
-                            v.failures()
-                                .map(|j| failure_with_key(rubric, j))
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        );
-                        s
-                    }
-                };
-                let mut case = TestCase::new(v.result.source.to_string(), status);
-                case.set_classname(r.id.as_str());
-                case.set_system_out(format!(
-                    "{}: recommendation {}, band {}, index {}, margin {}, answered {}/{}{}",
-                    v.result.source,
-                    e.recommendation.id(),
-                    e.band.id(),
-                    index_num(rubric, e.index),
-                    // Beside the expected minimum, as precise as the failure message.
-                    match v.expected.min_margin {
-                        Some(min) => short(e.margin, min),
-                        None => num(e.margin),
-                    },
-                    e.answered,
-                    e.questions,
-                    if e.gates.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            ", gates {}",
-                            e.gates
-                                .iter()
-                                .map(|g| g.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        )
-                    }
-                ));
-                case
-            }
-            Outcome::Error(err) => {
-                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-                s.set_message(one_line(&err.message))
-                    .set_type("invalid-sheet");
-                s.set_description(err.to_string());
-                let mut case = TestCase::new(err.source.to_string(), s);
-                case.set_classname(r.id.as_str());
-                case
-            }
-        };
-        suite.add_test_case(case);
-    }
+    suite
+}
+
+/// The XML of a report of `suite`.
+fn xml(suite: TestSuite) -> io::Result<String> {
     let mut doc = JReport::new("pmo-vmo");
     doc.add_test_suite(suite);
+    doc.to_string().map_err(io::Error::other)
+}
+
+/// One outcome's `<testcase>` element, written by quick-junit (in a report of its
+/// own, from which the element's lines are taken) into `body`.
+pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<()> {
+    let r = &rubric.rubric;
+    let case = match o {
+        Outcome::Judged(v) => {
+            let e = &v.result.evaluation;
+            let status = match v.status {
+                Status::Pass => TestCaseStatus::success(),
+                Status::Fail => {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    s.set_message(one_line(&reason(rubric, v)))
+                        .set_type("expectation");
+                    s.set_description(
+                        v.failures()
+                            .map(|j| failure_with_key(rubric, j))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                    s
+                }
+            };
+            let mut case = TestCase::new(v.result.source.to_string(), status);
+            case.set_classname(r.id.as_str());
+            case.set_system_out(format!(
+                "{}: recommendation {}, band {}, index {}, margin {}, answered {}/{}{}",
+                v.result.source,
+                e.recommendation.id(),
+                e.band.id(),
+                index_num(rubric, e.index),
+                // Beside the expected minimum, as precise as the failure message.
+                match v.expected.min_margin {
+                    Some(min) => short(e.margin, min),
+                    None => num(e.margin),
+                },
+                e.answered,
+                e.questions,
+                if e.gates.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", gates {}",
+                        e.gates
+                            .iter()
+                            .map(|g| g.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                }
+            ));
+            case
+        }
+        Outcome::Error(err) => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            s.set_message(one_line(&err.message))
+                .set_type("invalid-sheet");
+            s.set_description(err.to_string());
+            let mut case = TestCase::new(err.source.to_string(), s);
+            case.set_classname(r.id.as_str());
+            case
+        }
+    };
+    let mut suite = suite(rubric);
+    suite.add_test_case(case);
+    let xml = xml(suite)?;
+    let start = xml.find("        <testcase").unwrap_or(xml.len());
+    let end = xml
+        .rfind("    </testsuite>")
+        .unwrap_or(xml.len())
+        .max(start);
+    body.write_all(xml[start..end].as_bytes())
+}
+
+/// The whole report: the suite's head with the counts, the cases kept in `body`,
+/// the end.
+pub fn finish(
+    rubric: &LoadedRubric,
+    counts: Counts,
+    body: Spill,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut suite = suite(rubric);
+    suite.tests = counts.sheets;
+    suite.failures = counts.failed;
+    suite.errors = counts.errors;
+    let mut doc = JReport::new("pmo-vmo");
+    doc.add_test_suite(suite);
+    doc.tests = counts.sheets;
+    doc.failures = counts.failed;
+    doc.errors = counts.errors;
     let xml = doc.to_string().map_err(io::Error::other)?;
-    out.write_all(xml.as_bytes())?;
+    let cut = xml.rfind("    </testsuite>").unwrap_or(xml.len());
+    out.write_all(xml[..cut].as_bytes())?;
+    body.copy_to(out)?;
+    out.write_all(xml[cut..].as_bytes())?;
     if !xml.ends_with('\n') {
         out.write_all(b"\n")?;
     }
-    out.flush()
+    Ok(())
 }

@@ -4,9 +4,11 @@
 
 use std::io::{self, Write};
 
-use crate::check::{Because, Check, Counts, Judged, Report, Status, Verdict};
+use crate::check::{Because, Check, Counts, Judged, Outcome, Report, Status, Verdict};
+use crate::diag::InputError;
 use crate::render::num::{index_num, short, trim};
 use crate::rubric::LoadedRubric;
+use crate::spill::Spill;
 
 pub mod github;
 pub mod json;
@@ -29,11 +31,73 @@ pub fn render(
     report: &Report,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Text => text::render(rubric, report, out),
-        Format::Json => json::render(rubric, report, out),
-        Format::Junit => junit::render(rubric, report, out),
-        Format::Github => github::render(rubric, report, out),
+    let mut stream = Stream::new(format, rubric, out);
+    for o in &report.outcomes {
+        stream.outcome(o)?;
+    }
+    stream.finish().map(drop)
+}
+
+/// A check run written as its outcomes arrive, in flat memory: text and GitHub
+/// lines go out at once; JSON and JUnit, whose head holds the counts, keep their
+/// body in a [`Spill`] (memory, then a temporary file) until [`Stream::finish`].
+/// JSON keeps its errors (few) for the end, as `score` does.
+pub struct Stream<'a, W: Write> {
+    format: Format,
+    rubric: &'a LoadedRubric,
+    out: W,
+    counts: Counts,
+    body: Spill,
+    errors: Vec<InputError>,
+}
+
+impl<'a, W: Write> Stream<'a, W> {
+    pub fn new(format: Format, rubric: &'a LoadedRubric, out: W) -> Self {
+        Stream {
+            format,
+            rubric,
+            out,
+            counts: Counts::default(),
+            body: Spill::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The counts so far.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Writes (or keeps) one outcome.
+    pub fn outcome(&mut self, o: &Outcome) -> io::Result<()> {
+        self.counts.add(o);
+        let rubric = self.rubric;
+        match self.format {
+            Format::Text => text::outcome(rubric, o, &mut self.out),
+            Format::Github => github::outcome(rubric, o, &mut self.out),
+            Format::Json => match o {
+                Outcome::Judged(v) => json::verdict(rubric, v, &mut self.body),
+                Outcome::Error(e) => {
+                    self.errors.push(e.clone());
+                    Ok(())
+                }
+            },
+            Format::Junit => junit::case(rubric, o, &mut self.body),
+        }
+    }
+
+    /// Writes the end (and for JSON and JUnit, the head and the kept body); returns
+    /// the counts.
+    pub fn finish(mut self) -> io::Result<Counts> {
+        let c = self.counts;
+        match self.format {
+            Format::Text => writeln!(self.out, "{}", counts_sentence(&c))?,
+            Format::Github => writeln!(self.out, "pmo-vmo check: {}", counts_sentence(&c))?,
+            Format::Json => json::finish(self.rubric, c, self.body, &self.errors, &mut self.out)?,
+            Format::Junit => junit::finish(self.rubric, c, self.body, &mut self.out)?,
+        }
+        self.out.flush()?;
+        Ok(c)
     }
 }
 

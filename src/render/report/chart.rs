@@ -256,12 +256,12 @@ pub(super) fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f6
 impl Report<'_> {
     /// Whether the chart draws one shape per role rather than per respondent.
     fn by_role(&self) -> bool {
-        self.members.len() > MAX_POLYGONS && !self.w.roles.is_empty()
+        self.count > MAX_POLYGONS && !self.w.roles.is_empty()
     }
 
     /// The shapes on the chart besides the group's.
     fn series(&self) -> Vec<Series> {
-        let (members, w) = (self.members, self.w);
+        let (members, w) = (self.first, self.w);
         if self.by_role() {
             w.roles
                 .iter()
@@ -270,7 +270,7 @@ impl Report<'_> {
                     values: r.factors.iter().map(|f| f.mean).collect(),
                 })
                 .collect()
-        } else if self.single || members.len() > MAX_POLYGONS {
+        } else if self.single || self.count > MAX_POLYGONS {
             // One respondent is the group shape itself; too many without roles are unreadable.
             Vec::new()
         } else {
@@ -296,11 +296,11 @@ impl Report<'_> {
             "0 at the centre leans PMO, 100 at the edge leans VMO; \
              the dashed rings are the band boundaries."
         };
-        let shapes = if self.by_role() && self.members.iter().any(|(_, m)| m.role.is_none()) {
+        let shapes = if self.by_role() && self.roleless {
             "One shape per role; respondents without a role count only in the group mean."
         } else if self.by_role() {
             "One shape per role."
-        } else if self.members.len() > MAX_POLYGONS {
+        } else if self.count > MAX_POLYGONS {
             "Too many respondents and no roles to group them: only the group mean is drawn."
         } else if self.single {
             ""
@@ -328,7 +328,7 @@ impl Report<'_> {
                             span.swatch style="background:#1d2330" {}
                             strong {
                                 @if self.single {
-                                    (display_name(&self.members[0].1))
+                                    (display_name(&self.first[0].1))
                                 } @else {
                                     "Group mean"
                                 }

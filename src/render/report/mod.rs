@@ -19,7 +19,9 @@ use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
-use crate::workshop::{Workshop, aggregate};
+use crate::spill::Spill;
+use crate::workshop::{Group, Workshop};
+use std::io::{self, Write};
 use style::CSS;
 
 /// Above this many respondents the chart draws one polygon per role instead.
@@ -38,20 +40,154 @@ fn display_name(r: &SheetResult) -> String {
 
 /// Renders the report for the scored sheets; `None` when there is none.
 pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
-    let w = aggregate(rubric, members)?;
-    let report = Report {
-        rubric,
-        members,
-        w: &w,
-        single: members.len() == 1,
-    };
-    Some(report.page().into_string())
+    let mut b = Builder::new(rubric);
+    for (sheet, result) in members {
+        b.add(sheet.clone(), result.clone()).ok()?;
+    }
+    let mut out = Vec::new();
+    b.finish(&mut out).ok()?.then_some(())?;
+    String::from_utf8(out).ok()
+}
+
+/// Where the rows listing every member go in the page: comments that no escaped
+/// text can spell (maud writes `<` in text as `&lt;`).
+const FLIPS: &str = "<!--pmo-vmo:flips-->";
+const ROWS: &str = "<!--pmo-vmo:respondents-->";
+
+/// Whether the sheets name one organisation.
+#[derive(Debug, Clone, PartialEq)]
+enum Org {
+    None,
+    One(String),
+    Several,
+}
+
+/// A report built one member at a time, in flat memory: the group aggregate, the
+/// first members whole (the chart draws up to [`MAX_POLYGONS`] of them, a report of
+/// one sheet shows its own figures), and the two lists of every member (their flips
+/// and the respondents table) rendered as they come into [`Spill`]s, which go into
+/// the page when it is written.
+pub struct Builder<'r> {
+    rubric: &'r LoadedRubric,
+    group: Group<'r>,
+    first: Vec<(ResolvedSheet, SheetResult)>,
+    count: usize,
+    roleless: bool,
+    org: Org,
+    flips: Spill,
+    rows: Spill,
+}
+
+impl<'r> Builder<'r> {
+    pub fn new(rubric: &'r LoadedRubric) -> Self {
+        Builder {
+            rubric,
+            group: Group::new(rubric),
+            first: Vec::new(),
+            count: 0,
+            roleless: false,
+            org: Org::None,
+            flips: Spill::new(),
+            rows: Spill::new(),
+        }
+    }
+
+    /// How many members so far.
+    pub fn members(&self) -> usize {
+        self.count
+    }
+
+    /// Adds one scored sheet.
+    pub fn add(&mut self, sheet: ResolvedSheet, result: SheetResult) -> io::Result<()> {
+        self.group.add(&sheet, &result);
+        self.count += 1;
+        self.roleless |= result.role.is_none();
+        if let Some(o) = result.organisation.as_deref() {
+            match &self.org {
+                Org::None => self.org = Org::One(o.to_string()),
+                Org::One(x) if x != o => self.org = Org::Several,
+                _ => {}
+            }
+        }
+        self.flips
+            .write_all(flip_item(self.rubric, &result).into_string().as_bytes())?;
+        self.rows.write_all(
+            respondent_row(self.rubric, &result)
+                .into_string()
+                .as_bytes(),
+        )?;
+        if self.first.len() <= MAX_POLYGONS {
+            self.first.push((sheet, result));
+        }
+        Ok(())
+    }
+
+    /// Writes the page; `false` (and nothing written) when no member was added.
+    pub fn finish(self, out: &mut dyn Write) -> io::Result<bool> {
+        let Some(w) = self.group.finish() else {
+            return Ok(false);
+        };
+        let report = Report {
+            rubric: self.rubric,
+            first: &self.first,
+            count: self.count,
+            roleless: self.roleless,
+            org: match &self.org {
+                Org::One(o) => Some(o.as_str()),
+                _ => None,
+            },
+            w: &w,
+            single: self.count == 1,
+        };
+        let page = report.page().into_string();
+        let mut rest = page.as_str();
+        for (mark, spill) in [(FLIPS, self.flips), (ROWS, self.rows)] {
+            if let Some((before, after)) = rest.split_once(mark) {
+                out.write_all(before.as_bytes())?;
+                spill.copy_to(out)?;
+                rest = after;
+            }
+        }
+        out.write_all(rest.as_bytes())?;
+        Ok(true)
+    }
+}
+
+/// One member in the list of each respondent's flip.
+fn flip_item(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
+    html! {
+        li {
+            strong { (display_name(m)) }
+            " (" (m.evaluation.recommendation.label()) "): "
+            (crate::render::words::flip_sentence(rubric, m.flip.as_ref()))
+        }
+    }
+}
+
+/// One member's row of the respondents table.
+fn respondent_row(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
+    let e = &m.evaluation;
+    html! {
+        tr {
+            td { (display_name(m)) }
+            td { (m.role.as_deref().unwrap_or("")) }
+            td.n { (crate::render::index_num(rubric, e.index)) }
+            td { (e.recommendation.label()) }
+            td.n { (e.answered) " of " (e.questions) }
+        }
+    }
 }
 
 /// What every section of the report draws on.
 struct Report<'a> {
     rubric: &'a LoadedRubric,
-    members: &'a [(ResolvedSheet, SheetResult)],
+    /// The first members, whole: all of them up to [`MAX_POLYGONS`].
+    first: &'a [(ResolvedSheet, SheetResult)],
+    count: usize,
+    /// Some member gave no role.
+    roleless: bool,
+    /// The organisation every sheet that names one names.
+    org: Option<&'a str>,
     w: &'a Workshop,
     /// One answer sheet: its own figures and flip, no group-only sections.
     single: bool,
@@ -101,7 +237,7 @@ impl Report<'_> {
                         footer {
                             p.muted {
                                 "Made with pmo-vmo " (env!("CARGO_PKG_VERSION")) " from "
-                                (self.members.len()) " answer sheet" @if !self.single { "s" } "."
+                                (self.count) " answer sheet" @if !self.single { "s" } "."
                             }
                         }
                     }
@@ -112,22 +248,16 @@ impl Report<'_> {
 
     /// The rubric's title, and the organisation when all sheets name the same one.
     fn title(&self) -> String {
-        let mut orgs: Vec<&str> = self
-            .members
-            .iter()
-            .filter_map(|(_, m)| m.organisation.as_deref())
-            .collect();
-        orgs.dedup();
-        match orgs[..] {
-            [org] => format!("{} · {org}", self.rubric.rubric.title),
-            _ => self.rubric.rubric.title.clone(),
+        match self.org {
+            Some(org) => format!("{} · {org}", self.rubric.rubric.title),
+            None => self.rubric.rubric.title.clone(),
         }
     }
 
     /// Whose answers these are, under the title.
     fn who(&self) -> String {
         if self.single {
-            format!("Answers of {}", display_name(&self.members[0].1))
+            format!("Answers of {}", display_name(&self.first[0].1))
         } else {
             crate::render::words::count(self.w.respondents, "respondent", "respondents")
         }
@@ -135,7 +265,7 @@ impl Report<'_> {
 
     /// The single sheet's result, when the report is of one sheet.
     fn sheet(&self) -> Option<&SheetResult> {
-        self.single.then(|| &self.members[0].1)
+        self.single.then(|| &self.first[0].1)
     }
 
     /// The sentence saying the single sheet's result is provisional, if it is.
@@ -227,7 +357,7 @@ impl Report<'_> {
             .rubric
             .factor
             .iter()
-            .zip(&self.members[0].1.evaluation.factors);
+            .zip(&self.first[0].1.evaluation.factors);
         let factor = |fi, x: Option<f64>| {
             x.map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x))
         };
@@ -295,21 +425,13 @@ impl Report<'_> {
             section id="flip" {
                 h2 { "How firm is it?" }
                 @if self.single {
-                    p { (crate::render::words::flip_sentence(rubric, self.members[0].1.flip.as_ref())) }
+                    p { (crate::render::words::flip_sentence(rubric, self.first[0].1.flip.as_ref())) }
                 } @else {
                     p { (tipping_sentence(rubric, self.w.tipping.as_ref())) }
                     p.muted {
                         "Per respondent, the single answer that would change each one's own result:"
                     }
-                    ul {
-                        @for (_, m) in self.members {
-                            li {
-                                strong { (display_name(m)) }
-                                " (" (m.evaluation.recommendation.label()) "): "
-                                (crate::render::words::flip_sentence(rubric, m.flip.as_ref()))
-                            }
-                        }
-                    }
+                    ul { (PreEscaped(FLIPS)) }
                 }
             }
         }
@@ -412,7 +534,7 @@ impl Report<'_> {
     /// sheet's note on it, factor by factor.
     fn answers(&self) -> Markup {
         let rubric = self.rubric;
-        let r = &self.members[0].1;
+        let r = &self.first[0].1;
         let rows = rubric.rubric.question.iter().map(|q| {
             let answer = r
                 .answers
@@ -465,18 +587,7 @@ impl Report<'_> {
         let head = html! {
             th { "Respondent" } th { "Role" } th.n { "Index" } th { "Result" } th.n { "Answered" }
         };
-        let body = html! {
-            @for (_, m) in self.members {
-                @let e = &m.evaluation;
-                tr {
-                    td { (display_name(m)) }
-                    td { (m.role.as_deref().unwrap_or("")) }
-                    td.n { (crate::render::index_num(self.rubric, e.index)) }
-                    td { (e.recommendation.label()) }
-                    td.n { (e.answered) " of " (e.questions) }
-                }
-            }
-        };
+        let body = html! { (PreEscaped(ROWS)) };
         html! {
             section id="respondents" {
                 h2 { "Respondents" }
