@@ -153,6 +153,9 @@ pub struct ScoreArgs {
     /// With `--format csv`: one more column per question, the option id chosen
     #[arg(long)]
     pub answers: bool,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -269,6 +272,9 @@ pub struct WorkshopArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = WorkshopFormat::Table)]
     pub format: WorkshopFormat,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -306,6 +312,9 @@ pub struct ReportArgs {
     /// Replace the file if it exists (keeping its mode)
     #[arg(long)]
     pub force: bool,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +361,9 @@ pub struct InterviewArgs {
     /// The respondent's role, such as sponsor, pm or finance (not asked when given)
     #[arg(long, value_name = "ROLE")]
     pub role: Option<String>,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -277,7 +277,10 @@ impl<'a> Climb<'a> {
     /// The best of `candidates` (question, option, rise): the largest rise; among
     /// rises equal up to [`TOLERANCE`], the question raised least so far, then the
     /// first in rubric order.
-    fn best(&self, candidates: impl Iterator<Item = (usize, usize, f64)>) -> Option<(usize, usize)> {
+    fn best(
+        &self,
+        candidates: impl Iterator<Item = (usize, usize, f64)>,
+    ) -> Option<(usize, usize)> {
         let mut best: Option<(usize, usize, f64)> = None;
         for (qi, to, rise) in candidates {
             let better = match best {

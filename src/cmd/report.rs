@@ -29,7 +29,9 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     }
     let rubric = settings.load_rubric(None)?;
     let (members, failed) = load_members(settings, &rubric, &args.sheets);
-    let Some(html) = pmo_vmo::render::report::render(&rubric, &members) else {
+    let Some(html) =
+        pmo_vmo::render::report::render_with(&rubric, &members, args.target.map(Into::into))
+    else {
         bail!("no sheet could be scored, so there is nothing to report");
     };
     let status = ExitStatus::error_if(failed);

@@ -11,9 +11,18 @@ use crate::term::{self, ExitStatus};
 pub fn run(settings: &Settings, args: &WorkshopArgs) -> Result<ExitStatus> {
     let rubric = settings.load_rubric(None)?;
     let (members, failed) = load_members(settings, &rubric, &args.sheets);
-    let Some(w) = pmo_vmo::workshop::aggregate(&rubric, &members) else {
+    let Some(mut w) = pmo_vmo::workshop::aggregate(&rubric, &members) else {
         bail!("no sheet could be scored, so there is no group result");
     };
+    if let Some(target) = args.target {
+        let counts = pmo_vmo::workshop::OptionCounts::of(&rubric, &members);
+        w.roadmap = pmo_vmo::workshop::group_roadmap(
+            &rubric,
+            &counts,
+            w.recommendation,
+            Some(target.into()),
+        );
+    }
     let text = match args.format {
         WorkshopFormat::Json => render::workshop::json(&w),
         WorkshopFormat::Markdown => render::workshop::markdown(&rubric, &w),

@@ -18,7 +18,12 @@ pub struct MarkdownSink<'a, W: Write> {
     n: usize,
     /// Each provisional result's source and why, said under the table.
     provisional: Vec<(String, String)>,
+    /// The roadmaps of the first [`ROADMAPS_SHOWN`] sheets, drawn under the table.
+    roadmaps: Vec<String>,
 }
+
+/// A Markdown document shows the roadmaps of this many sheets; JSON has every one.
+pub const ROADMAPS_SHOWN: usize = crate::render::table::DETAIL_LIMIT;
 
 impl<'a, W: Write> MarkdownSink<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
@@ -31,6 +36,7 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
             sum: 0.0,
             n: 0,
             provisional: Vec::new(),
+            roadmaps: Vec::new(),
         }
     }
 
@@ -87,6 +93,16 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
         if let Some(why) = crate::render::words::provisional_sentence(&result.evaluation) {
             self.provisional.push((result.source.to_string(), why));
         }
+        if self.roadmaps.len() < ROADMAPS_SHOWN
+            && let Some(view) = crate::render::roadmap::View::of_sheet(self.rubric, result)
+        {
+            let heading = format!("### Roadmap: {}", cell(&result.source.to_string()));
+            self.roadmaps.push(crate::render::roadmap::markdown(
+                self.rubric,
+                &view,
+                &heading,
+            ));
+        }
         self.sum += result.evaluation.index;
         self.n += 1;
         Ok(())
@@ -126,6 +142,15 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
         }
         for (source, why) in &self.provisional {
             writeln!(self.out, "- {}: {}", cell(source), cell(why))?;
+        }
+        for m in &self.roadmaps {
+            write!(self.out, "\n{m}")?;
+        }
+        if self.n > ROADMAPS_SHOWN {
+            writeln!(
+                self.out,
+                "\nRoadmaps are shown for the first {ROADMAPS_SHOWN} sheets; `--format json` has every sheet's."
+            )?;
         }
         self.out.flush()
     }

@@ -158,9 +158,12 @@ pub fn heading(r: &SheetResult) -> String {
 pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     let t = factor_table(rubric, r, style);
     let v = verdict_table(rubric, r, style);
+    let m = crate::render::roadmap::View::of_sheet(rubric, r)
+        .map(|view| crate::render::roadmap::table(rubric, &view, style))
+        .unwrap_or_default();
     match crate::render::words::provisional_sentence(&r.evaluation) {
-        Some(p) => format!("{}\n{p}\n{t}\n{v}\n", heading(r)),
-        None => format!("{}\n{t}\n{v}\n", heading(r)),
+        Some(p) => format!("{}\n{p}\n{t}\n{v}\n{m}", heading(r)),
+        None => format!("{}\n{t}\n{v}\n{m}", heading(r)),
     }
 }
 

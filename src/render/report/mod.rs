@@ -10,6 +10,7 @@
 //! the CSS.
 
 mod chart;
+mod roadmap;
 mod style;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -18,7 +19,7 @@ use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
 use crate::result::SheetResult;
-use crate::rubric::LoadedRubric;
+use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Workshop, aggregate};
 use style::CSS;
 
@@ -38,7 +39,20 @@ fn display_name(r: &SheetResult) -> String {
 
 /// Renders the report for the scored sheets; `None` when there is none.
 pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
-    let w = aggregate(rubric, members)?;
+    render_with(rubric, members, None)
+}
+
+/// [`render`], with the roadmap aimed at `target` (else the band above the result).
+pub fn render_with(
+    rubric: &LoadedRubric,
+    members: &[(ResolvedSheet, SheetResult)],
+    target: Option<Band>,
+) -> Option<String> {
+    let mut w = aggregate(rubric, members)?;
+    if target.is_some() {
+        let counts = crate::workshop::OptionCounts::of(rubric, members);
+        w.roadmap = crate::workshop::group_roadmap(rubric, &counts, w.recommendation, target);
+    }
     let report = Report {
         rubric,
         members,
@@ -92,6 +106,7 @@ impl Report<'_> {
                             (self.roles())
                         }
                         (self.next_steps())
+                        (self.roadmap())
                         @if self.single {
                             (self.answers())
                         } @else if !self.w.notes.is_empty() {

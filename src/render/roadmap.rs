@@ -1,0 +1,176 @@
+//! The roadmap as people read it (contract section 6): a headline that says the
+//! target and whether it is reached, then the steps by phase, for a terminal table
+//! and for Markdown. The HTML report draws the same [`View`].
+
+use std::fmt::Write as _;
+
+use comfy_table::{Cell, CellAlignment};
+
+use super::markdown::cell;
+use super::table::{new_table, text};
+use super::{Style, index_num, words};
+use crate::result::SheetResult;
+use crate::roadmap::Step;
+use crate::rubric::LoadedRubric;
+use crate::workshop::Workshop;
+
+/// A roadmap ready to draw.
+pub struct View<'a> {
+    /// "Target: VMO, reached in 4 steps." or why not.
+    pub headline: String,
+    /// Each step, with (for a group) how many respondents already answer at or
+    /// above its `to`, out of those who answered the question.
+    pub rows: Vec<(&'a Step, Option<(usize, usize)>)>,
+    /// Steps start from a group's typical answers.
+    pub group: bool,
+    /// The result is provisional: no steps are shown, only why.
+    pub provisional: bool,
+}
+
+impl<'a> View<'a> {
+    /// A sheet's roadmap; `None` where the result carries none.
+    pub fn of_sheet(rubric: &LoadedRubric, r: &'a SheetResult) -> Option<Self> {
+        let m = r.roadmap.as_ref()?;
+        let e = &r.evaluation;
+        if e.provisional {
+            return Some(View {
+                headline: words::PROVISIONAL_ROADMAP.to_string(),
+                rows: Vec::new(),
+                group: false,
+                provisional: true,
+            });
+        }
+        Some(View {
+            headline: words::roadmap_headline(
+                rubric,
+                m.target,
+                m.steps.len(),
+                m.blocked.as_ref(),
+                e.unanswered.len(),
+                false,
+            ),
+            rows: m.steps.iter().map(|s| (s, None)).collect(),
+            group: false,
+            provisional: false,
+        })
+    }
+
+    /// A group's roadmap, from its typical answers; `None` where it has none.
+    pub fn of_group(rubric: &LoadedRubric, w: &'a Workshop) -> Option<Self> {
+        Self::of_workshop(rubric, w, true)
+    }
+
+    /// The roadmap of a workshop's result: a group's (`group`), or that of its one
+    /// sheet, whose typical answers are its own (then without the counts).
+    pub fn of_workshop(rubric: &LoadedRubric, w: &'a Workshop, group: bool) -> Option<Self> {
+        let m = w.roadmap.as_ref()?;
+        let unanswered = rubric.rubric.question.len() - m.start.len();
+        Some(View {
+            headline: words::roadmap_headline(
+                rubric,
+                m.target,
+                m.steps.len(),
+                m.blocked.as_ref(),
+                unanswered,
+                group,
+            ),
+            rows: m
+                .steps
+                .iter()
+                .map(|s| (&s.step, group.then_some((s.already, s.answered))))
+                .collect(),
+            group,
+            provisional: false,
+        })
+    }
+
+    /// The phases in order, each with its steps (numbered through the plan).
+    pub fn phases(&self) -> Vec<(u8, Vec<(usize, &Step, Option<(usize, usize)>)>)> {
+        let mut out: Vec<(u8, Vec<_>)> = Vec::new();
+        for (i, &(s, already)) in self.rows.iter().enumerate() {
+            match out.last_mut() {
+                Some((p, steps)) if *p == s.phase => steps.push((i + 1, s, already)),
+                _ => out.push((s.phase, vec![(i + 1, s, already)])),
+            }
+        }
+        out
+    }
+}
+
+/// "2 of 5".
+pub fn already_words(already: usize, answered: usize) -> String {
+    format!("{already} of {answered}")
+}
+
+/// "47.5 · Hybrid": where the sheet stands after a step.
+pub fn after_words(rubric: &LoadedRubric, s: &Step) -> String {
+    format!(
+        "{} · {}",
+        index_num(rubric, s.index),
+        s.recommendation.label()
+    )
+}
+
+/// The roadmap for the terminal: a `Roadmap` line with the headline, then each
+/// phase's steps as a table (step, the move, the action, the index after).
+pub fn table(rubric: &LoadedRubric, view: &View<'_>, style: Style) -> String {
+    let mut out = format!("Roadmap · {}\n", view.headline);
+    if view.group && !view.rows.is_empty() {
+        let _ = writeln!(out, "{}", words::GROUP_START);
+    }
+    for (phase, steps) in view.phases() {
+        let _ = writeln!(out, "Phase {phase} · {}", words::phase_title(phase));
+        let mut t = new_table(style);
+        let mut head = vec!["Step", "Move", "Action", "Index after"];
+        if view.group {
+            head.push("Already");
+        }
+        t.set_header(head);
+        for (n, s, already) in steps {
+            let (q, from, to) = words::step_move(rubric, s);
+            let mut row = vec![
+                Cell::new(n).set_alignment(CellAlignment::Right),
+                text(&format!("{q}\n{from} → {to}")),
+                text(words::step_action(s)),
+                Cell::new(after_words(rubric, s)),
+            ];
+            if let Some((a, of)) = already {
+                row.push(Cell::new(already_words(a, of)));
+            }
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    out
+}
+
+/// The roadmap as a Markdown section (`heading`: its `#` level and title).
+pub fn markdown(rubric: &LoadedRubric, view: &View<'_>, heading: &str) -> String {
+    let mut out = format!("{heading}\n\n{}\n", cell(&view.headline));
+    if view.rows.is_empty() {
+        return out;
+    }
+    if view.group {
+        let _ = writeln!(out, "\n{}", cell(words::GROUP_START));
+    }
+    for (phase, steps) in view.phases() {
+        let _ = writeln!(out, "\n**Phase {phase}: {}**\n", words::phase_title(phase));
+        for (n, s, already) in steps {
+            let (q, from, to) = words::step_move(rubric, s);
+            let _ = write!(
+                out,
+                "{n}. {}: {} → {}. {} *Then: index {}.*",
+                cell(&q),
+                cell(&from),
+                cell(&to),
+                cell(words::step_action(s)),
+                cell(&after_words(rubric, s))
+            );
+            if let Some((a, of)) = already {
+                let _ = write!(out, " Already there: {}.", already_words(a, of));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
