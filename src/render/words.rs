@@ -306,6 +306,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_out_of_reach_target_says_why_in_words() {
+        let r = LoadedRubric::embedded().unwrap();
+        let gate = Blocked::Gate {
+            gate: "vmo-needs-buy-in".into(),
+            to: Band::Hybrid,
+        };
+        assert_eq!(
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&gate), 0, false),
+            "Target: VMO, out of reach by raising the answers: even with every answered question at its top option, gate vmo-needs-buy-in would still cap the result at Hybrid."
+        );
+        let index = Blocked::Index { best: 59.99 };
+        assert_eq!(
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&index), 2, true),
+            "Target: VMO, out of reach by raising the typical answers: even with every answered question at its top option, the index would be just under 60.0, below the VMO band. Answering the 2 unanswered questions may change that."
+        );
+    }
+
+    #[test]
     fn the_sentence_never_rounds_the_new_index_onto_a_boundary() {
         let r = LoadedRubric::embedded().unwrap();
         let q = &r.rubric.question[0];
