@@ -705,6 +705,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_typical_answer_is_the_lower_median_by_score_among_those_who_answered() {
+        let r = crate::scoring::tests::small();
+        let mut c = OptionCounts::new(&r);
+        // b1 (10 | 50 | 90): answers lo, hi, hi, mid -> by score lo, mid, hi, hi:
+        // the lower middle one is mid. a1 unanswered by all; a2 once.
+        for choices in [
+            [None, Some(0), Some(0)],
+            [None, None, Some(2)],
+            [None, None, Some(2)],
+            [None, None, Some(1)],
+        ] {
+            c.add(&choices);
+        }
+        assert_eq!(c.typical(&r), vec![None, Some(0), Some(1)]);
+        // At or above "mid": mid and two his, of four.
+        assert_eq!(c.at_or_above(&r, 2, 1), (3, 4));
+        // Counting in two parts and merging gives the same counts.
+        let (mut x, mut y) = (OptionCounts::new(&r), OptionCounts::new(&r));
+        x.add(&[None, Some(0), Some(0)]);
+        y.add(&[None, None, Some(2)]);
+        y.add(&[None, None, Some(2)]);
+        y.add(&[None, None, Some(1)]);
+        x.merge(&y);
+        assert_eq!(x, c);
+    }
+
+    #[test]
     fn stats_by_hand() {
         // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, median (4+5)/2 = 4.5, variance 32/8 = 4, stdev 2.
         let s = stats(&[9.0, 2.0, 4.0, 4.0, 5.0, 4.0, 5.0, 7.0]).unwrap();

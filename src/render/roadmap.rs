@@ -14,6 +14,9 @@ use crate::roadmap::Step;
 use crate::rubric::LoadedRubric;
 use crate::workshop::Workshop;
 
+/// A step with its number in the plan and (for a group) who already stands there.
+pub type Numbered<'a> = (usize, &'a Step, Option<(usize, usize)>);
+
 /// A roadmap ready to draw.
 pub struct View<'a> {
     /// "Target: VMO, reached in 4 steps." or why not.
@@ -85,7 +88,7 @@ impl<'a> View<'a> {
     }
 
     /// The phases in order, each with its steps (numbered through the plan).
-    pub fn phases(&self) -> Vec<(u8, Vec<(usize, &Step, Option<(usize, usize)>)>)> {
+    pub fn phases(&self) -> Vec<(u8, Vec<Numbered<'_>>)> {
         let mut out: Vec<(u8, Vec<_>)> = Vec::new();
         for (i, &(s, already)) in self.rows.iter().enumerate() {
             match out.last_mut() {
@@ -159,7 +162,7 @@ pub fn markdown(rubric: &LoadedRubric, view: &View<'_>, heading: &str) -> String
             let (q, from, to) = words::step_move(rubric, s);
             let _ = write!(
                 out,
-                "{n}. {}: {} → {}. {} *Then: index {}.*",
+                "{n}. {} **{} → {}.** {} *Then: index {}.*",
                 cell(&q),
                 cell(&from),
                 cell(&to),
