@@ -324,6 +324,10 @@ pub struct ReportArgs {
     /// Replace the file if it exists (keeping its mode)
     #[arg(long)]
     pub force: bool,
+    /// An earlier assessment to compare with (a sheet, a folder or an export): the
+    /// chart shows it dashed, and a Progress section says what moved
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

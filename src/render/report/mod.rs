@@ -10,10 +10,12 @@
 //! the CSS.
 
 mod chart;
+mod progress;
 mod style;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::compare::Comparison;
 use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
@@ -38,12 +40,23 @@ fn display_name(r: &SheetResult) -> String {
 
 /// Renders the report for the scored sheets; `None` when there is none.
 pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
+    render_with_baseline(rubric, members, None)
+}
+
+/// [`render`], compared with a baseline: the chart draws the baseline dashed and a
+/// Progress section says what moved.
+pub fn render_with_baseline(
+    rubric: &LoadedRubric,
+    members: &[(ResolvedSheet, SheetResult)],
+    baseline: Option<&Comparison>,
+) -> Option<String> {
     let w = aggregate(rubric, members)?;
     let report = Report {
         rubric,
         members,
         w: &w,
         single: members.len() == 1,
+        baseline,
     };
     Some(report.page().into_string())
 }
@@ -55,6 +68,8 @@ struct Report<'a> {
     w: &'a Workshop,
     /// One answer sheet: its own figures and flip, no group-only sections.
     single: bool,
+    /// The comparison with an earlier assessment, when there is one.
+    baseline: Option<&'a Comparison>,
 }
 
 impl Report<'_> {
@@ -82,6 +97,9 @@ impl Report<'_> {
                         }
                         (self.recommendation())
                         (self.chart())
+                        @if let Some(c) = self.baseline {
+                            (progress::section(self.rubric, c))
+                        }
                         (self.factors())
                         (self.gates())
                         (self.flip())
@@ -790,7 +808,7 @@ maturity-standards = '{}'
             name: mark("series"),
             values: vec![Some(40.0), Some(60.0)],
         }];
-        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)]).into_string();
+        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)], None).into_string();
         assert!(
             !svg.contains("<polygon class=\"grid\""),
             "not the strips: {svg}"
@@ -869,5 +887,31 @@ maturity-standards = '{}'
         // Roles p0, p1, p2.
         assert_eq!(html.matches("class=\"series\"").count(), 3);
         assert!(html.contains("One shape per role."));
+    }
+
+    #[test]
+    fn a_baseline_is_drawn_dashed_and_its_progress_listed() {
+        let r = LoadedRubric::embedded().unwrap();
+        let before = sheet(&r, 0, ["Ann", "pm", "Acme", "n"]);
+        let mut after = sheet(&r, 1, ["Ann", "pm", "Acme", "n"]);
+        after.0.sheet.date = crate::input::date::SheetDate::parse("2026-11-25");
+        let mut b = before.clone();
+        b.0.sheet.date = crate::input::date::SheetDate::parse("2026-05-04");
+        let c = crate::compare::compare(&r, std::slice::from_ref(&b), std::slice::from_ref(&after))
+            .unwrap();
+        let html = render_with_baseline(&r, std::slice::from_ref(&after), Some(&c)).unwrap();
+        assert_eq!(
+            html.matches("class=\"baseline\"").count(),
+            1,
+            "one dashed shape"
+        );
+        assert!(html.contains("id=\"progress\""));
+        assert!(html.contains("Baseline (2026-05-04)"));
+        let progress = part(&html, "id=\"progress\"", "</section>");
+        assert!(progress.contains("Baseline: 2026-05-04, 1 sheet. Now: 2026-11-25, 1 sheet."));
+        assert!(progress.contains(&crate::render::compare::change(c.index_change)));
+        // Without a baseline, neither.
+        let plain = render(&r, std::slice::from_ref(&after)).unwrap();
+        assert!(!plain.contains("class=\"baseline\"") && !plain.contains("id=\"progress\""));
     }
 }
