@@ -24,7 +24,7 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
         bail!(msg);
     }
     let rubric = settings.load_rubric(None)?;
-    let inputs = input::expand(&args.sheets.paths, args.sheets.input_format.into());
+    let inputs = input::expand(&args.sheets.paths, args.sheets.stdin_format());
     let mut report = Report::default();
     let (outcomes, warnings) = run_keeping_sheets(&rubric, &inputs, &args.sheets.read_options());
     for w in &warnings {

@@ -27,7 +27,7 @@ pub fn load_members(
         settings,
         rubric,
         &sheets.paths,
-        sheets.input_format.into(),
+        sheets.stdin_format(),
         &sheets.read_options(),
     )
 }

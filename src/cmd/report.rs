@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::ReportArgs;
-use crate::cmd::common::{is_stdout, load_members, write_output};
+use crate::cmd::common::{is_stdout, load_members, load_paths, write_output};
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
@@ -28,10 +28,33 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         );
     }
     let rubric = settings.load_rubric(None)?;
-    let (members, failed) = load_members(settings, &rubric, &args.sheets);
-    let Some(html) =
-        pmo_vmo::render::report::render_with(&rubric, &members, args.target.map(Into::into))
-    else {
+    let (members, mut failed) = load_members(settings, &rubric, &args.sheets);
+    let comparison = match &args.baseline {
+        None => None,
+        Some(path) => {
+            let (before, failed_before) = load_paths(
+                settings,
+                &rubric,
+                std::slice::from_ref(path),
+                args.sheets.stdin_format(),
+                &args.sheets.read_options(),
+            );
+            failed |= failed_before;
+            if before.is_empty() {
+                bail!(
+                    "the baseline ({}) holds no sheet that could be scored, so there is nothing to compare",
+                    path.display()
+                );
+            }
+            pmo_vmo::compare::compare(&rubric, &before, &members)
+        }
+    };
+    let Some(html) = pmo_vmo::render::report::render_with(
+        &rubric,
+        &members,
+        comparison.as_ref(),
+        args.target.map(Into::into),
+    ) else {
         bail!("no sheet could be scored, so there is nothing to report");
     };
     let status = ExitStatus::error_if(failed);

@@ -15,7 +15,7 @@ use crate::term::{self, ExitStatus};
 
 pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     let rubric = settings.load_rubric(None)?;
-    let inputs = input::expand(&args.sheets.paths, args.sheets.input_format.into());
+    let inputs = input::expand(&args.sheets.paths, args.sheets.stdin_format());
     let detail = if args.summary {
         Some(false)
     } else if args.detail {

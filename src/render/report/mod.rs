@@ -10,11 +10,13 @@
 //! the CSS.
 
 mod chart;
+mod progress;
 mod roadmap;
 mod style;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::compare::Comparison;
 use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
@@ -39,13 +41,16 @@ fn display_name(r: &SheetResult) -> String {
 
 /// Renders the report for the scored sheets; `None` when there is none.
 pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
-    render_with(rubric, members, None)
+    render_with(rubric, members, None, None)
 }
 
-/// [`render`], with the roadmap aimed at `target` (else the band above the result).
+/// [`render`], compared with a baseline (the chart draws it dashed and a Progress
+/// section says what moved) and with the roadmap aimed at `target` (else the band
+/// above the result).
 pub fn render_with(
     rubric: &LoadedRubric,
     members: &[(ResolvedSheet, SheetResult)],
+    baseline: Option<&Comparison>,
     target: Option<Band>,
 ) -> Option<String> {
     let mut w = aggregate(rubric, members)?;
@@ -58,6 +63,7 @@ pub fn render_with(
         members,
         w: &w,
         single: members.len() == 1,
+        baseline,
     };
     Some(report.page().into_string())
 }
@@ -69,6 +75,8 @@ struct Report<'a> {
     w: &'a Workshop,
     /// One answer sheet: its own figures and flip, no group-only sections.
     single: bool,
+    /// The comparison with an earlier assessment, when there is one.
+    baseline: Option<&'a Comparison>,
 }
 
 impl Report<'_> {
@@ -96,6 +104,9 @@ impl Report<'_> {
                         }
                         (self.recommendation())
                         (self.chart())
+                        @if let Some(c) = self.baseline {
+                            (progress::section(self.rubric, c))
+                        }
                         (self.factors())
                         (self.gates())
                         (self.flip())
@@ -805,7 +816,7 @@ maturity-standards = '{}'
             name: mark("series"),
             values: vec![Some(40.0), Some(60.0)],
         }];
-        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)]).into_string();
+        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)], None).into_string();
         assert!(
             !svg.contains("<polygon class=\"grid\""),
             "not the strips: {svg}"
@@ -884,5 +895,31 @@ maturity-standards = '{}'
         // Roles p0, p1, p2.
         assert_eq!(html.matches("class=\"series\"").count(), 3);
         assert!(html.contains("One shape per role."));
+    }
+
+    #[test]
+    fn a_baseline_is_drawn_dashed_and_its_progress_listed() {
+        let r = LoadedRubric::embedded().unwrap();
+        let before = sheet(&r, 0, ["Ann", "pm", "Acme", "n"]);
+        let mut after = sheet(&r, 1, ["Ann", "pm", "Acme", "n"]);
+        after.0.sheet.date = crate::input::date::SheetDate::parse("2026-11-25");
+        let mut b = before.clone();
+        b.0.sheet.date = crate::input::date::SheetDate::parse("2026-05-04");
+        let c = crate::compare::compare(&r, std::slice::from_ref(&b), std::slice::from_ref(&after))
+            .unwrap();
+        let html = render_with(&r, std::slice::from_ref(&after), Some(&c), None).unwrap();
+        assert_eq!(
+            html.matches("class=\"baseline\"").count(),
+            1,
+            "one dashed shape"
+        );
+        assert!(html.contains("id=\"progress\""));
+        assert!(html.contains("Baseline (2026-05-04)"));
+        let progress = part(&html, "id=\"progress\"", "</section>");
+        assert!(progress.contains("Baseline: 2026-05-04, 1 sheet. Now: 2026-11-25, 1 sheet."));
+        assert!(progress.contains(&crate::render::compare::change(c.index_change)));
+        // Without a baseline, neither.
+        let plain = render(&r, std::slice::from_ref(&after)).unwrap();
+        assert!(!plain.contains("class=\"baseline\"") && !plain.contains("id=\"progress\""));
     }
 }

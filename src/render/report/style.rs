@@ -20,6 +20,9 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--lin
 .legend { list-style: none; padding: 0; margin: 0; flex: 1 1 180px; }
 .legend li { margin: .2rem 0; }
 .swatch { display: inline-block; width: 1.4em; height: .7em; margin-right: .4em; vertical-align: middle; border-radius: 2px; }
+.swatch.baseline { border: 2px dashed #8a93a5; height: .5em; }
+.up { color: #1f7a3a; } .down { color: #b3261e; }
+.progress li.sub { margin-left: 1.5em; list-style: circle; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
