@@ -81,6 +81,50 @@ pub fn cell(s: &str) -> String {
     out
 }
 
+/// The roadmap as a Markdown section (`heading`: its `#` level and title).
+pub fn roadmap(
+    rubric: &LoadedRubric,
+    view: &crate::render::roadmap::View<'_>,
+    heading: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("{heading}\n\n{}\n", cell(&view.headline));
+    if view.rows.is_empty() {
+        return out;
+    }
+    if view.group {
+        let _ = writeln!(out, "\n{}", cell(crate::render::words::GROUP_START));
+    }
+    for (phase, steps) in view.phases() {
+        let _ = writeln!(
+            out,
+            "\n**Phase {phase}: {}**\n",
+            crate::render::words::phase_title(phase)
+        );
+        for (n, s, already) in steps {
+            let (q, from, to) = crate::render::words::step_move(rubric, s);
+            let _ = write!(
+                out,
+                "{n}. {} **{} → {}.** {} *Then: index {}.*",
+                cell(&q),
+                cell(&from),
+                cell(&to),
+                cell(crate::render::words::step_action(s)),
+                cell(&crate::render::roadmap::after_words(rubric, s))
+            );
+            if let Some((a, of)) = already {
+                let _ = write!(
+                    out,
+                    " Already there: {}.",
+                    crate::render::roadmap::already_words(a, of)
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 impl<W: Write> Sink for MarkdownSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
@@ -97,11 +141,7 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
             && let Some(view) = crate::render::roadmap::View::of_sheet(self.rubric, result)
         {
             let heading = format!("### Roadmap: {}", cell(&result.source.to_string()));
-            self.roadmaps.push(crate::render::roadmap::markdown(
-                self.rubric,
-                &view,
-                &heading,
-            ));
+            self.roadmaps.push(roadmap(self.rubric, &view, &heading));
         }
         self.sum += result.evaluation.index;
         self.n += 1;

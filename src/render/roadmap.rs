@@ -1,14 +1,9 @@
 //! The roadmap as people read it (contract section 6): a headline that says the
-//! target and whether it is reached, then the steps by phase, for a terminal table
-//! and for Markdown. The HTML report draws the same [`View`].
+//! target and whether it is reached, then the steps by phase. Every output draws
+//! the same [`View`]: the terminal table (`table::roadmap`), Markdown
+//! (`markdown::roadmap`) and the HTML report.
 
-use std::fmt::Write as _;
-
-use comfy_table::{Cell, CellAlignment};
-
-use super::markdown::cell;
-use super::table::{new_table, text};
-use super::{Style, index_num, words};
+use super::{index_num, words};
 use crate::result::SheetResult;
 use crate::roadmap::Step;
 use crate::rubric::LoadedRubric;
@@ -112,68 +107,4 @@ pub fn after_words(rubric: &LoadedRubric, s: &Step) -> String {
         index_num(rubric, s.index),
         s.recommendation.label()
     )
-}
-
-/// The roadmap for the terminal: a `Roadmap` line with the headline, then each
-/// phase's steps as a table (step, the move, the action, the index after).
-pub fn table(rubric: &LoadedRubric, view: &View<'_>, style: Style) -> String {
-    let mut out = format!("Roadmap · {}\n", view.headline);
-    if view.group && !view.rows.is_empty() {
-        let _ = writeln!(out, "{}", words::GROUP_START);
-    }
-    for (phase, steps) in view.phases() {
-        let _ = writeln!(out, "Phase {phase} · {}", words::phase_title(phase));
-        let mut t = new_table(style);
-        let mut head = vec!["Step", "Move", "Action", "Index after"];
-        if view.group {
-            head.push("Already");
-        }
-        t.set_header(head);
-        for (n, s, already) in steps {
-            let (q, from, to) = words::step_move(rubric, s);
-            let mut row = vec![
-                Cell::new(n).set_alignment(CellAlignment::Right),
-                text(&format!("{q}\n{from} → {to}")),
-                text(words::step_action(s)),
-                Cell::new(after_words(rubric, s)),
-            ];
-            if let Some((a, of)) = already {
-                row.push(Cell::new(already_words(a, of)));
-            }
-            t.add_row(row);
-        }
-        let _ = writeln!(out, "{t}");
-    }
-    out
-}
-
-/// The roadmap as a Markdown section (`heading`: its `#` level and title).
-pub fn markdown(rubric: &LoadedRubric, view: &View<'_>, heading: &str) -> String {
-    let mut out = format!("{heading}\n\n{}\n", cell(&view.headline));
-    if view.rows.is_empty() {
-        return out;
-    }
-    if view.group {
-        let _ = writeln!(out, "\n{}", cell(words::GROUP_START));
-    }
-    for (phase, steps) in view.phases() {
-        let _ = writeln!(out, "\n**Phase {phase}: {}**\n", words::phase_title(phase));
-        for (n, s, already) in steps {
-            let (q, from, to) = words::step_move(rubric, s);
-            let _ = write!(
-                out,
-                "{n}. {} **{} → {}.** {} *Then: index {}.*",
-                cell(&q),
-                cell(&from),
-                cell(&to),
-                cell(words::step_action(s)),
-                cell(&after_words(rubric, s))
-            );
-            if let Some((a, of)) = already {
-                let _ = write!(out, " Already there: {}.", already_words(a, of));
-            }
-            out.push('\n');
-        }
-    }
-    out
 }

@@ -178,7 +178,7 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let _ = writeln!(out, "{}", factor_table(rubric, w, style));
     let _ = writeln!(out, "{}", verdict_table(rubric, w, style));
     if let Some(view) = super::roadmap::View::of_group(rubric, w) {
-        let _ = write!(out, "\n{}", super::roadmap::table(rubric, &view, style));
+        let _ = write!(out, "\n{}", super::table::roadmap(rubric, &view, style));
     }
     if !w.agenda.is_empty() {
         out.push_str("\nAgenda: the questions the room disagrees on most come first\n");
@@ -382,7 +382,7 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         let _ = write!(
             out,
             "\n{}",
-            super::roadmap::markdown(rubric, &view, "## Roadmap")
+            super::markdown::roadmap(rubric, &view, "## Roadmap")
         );
     }
     if !w.agenda.is_empty() {
