@@ -84,6 +84,13 @@ pub struct SheetArgs {
     /// `-` for stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How sheets and exports are read, shared by every command that reads them.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
     /// Format of a sheet read from stdin (`-`)
     #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
     pub input_format: InputFormat,
@@ -100,7 +107,7 @@ pub struct SheetArgs {
     pub include_partial: bool,
 }
 
-impl SheetArgs {
+impl ReadArgs {
     /// How exports are read, as these options ask.
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
@@ -108,6 +115,18 @@ impl SheetArgs {
             encoding: self.encoding,
             include_partial: self.include_partial,
         }
+    }
+}
+
+impl SheetArgs {
+    /// The format of a sheet read from stdin.
+    pub fn stdin_format(&self) -> SheetFormat {
+        self.read.input_format.into()
+    }
+
+    /// How exports are read, as the options ask.
+    pub fn read_options(&self) -> ReadOptions {
+        self.read.read_options()
     }
 }
 
@@ -153,6 +172,9 @@ pub struct ScoreArgs {
     /// With `--format csv`: one more column per question, the option id chosen
     #[arg(long)]
     pub answers: bool,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -269,6 +291,9 @@ pub struct WorkshopArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = WorkshopFormat::Table)]
     pub format: WorkshopFormat,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -290,9 +315,8 @@ pub struct CompareArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = WorkshopFormat::Table)]
     pub format: WorkshopFormat,
-    /// Format of a side read from stdin (`-`)
-    #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
-    pub input_format: InputFormat,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +330,13 @@ pub struct ReportArgs {
     /// Replace the file if it exists (keeping its mode)
     #[arg(long)]
     pub force: bool,
+    /// An earlier assessment to compare with (a sheet, a folder or an export): the
+    /// chart shows it dashed, and a Progress section says what moved
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +383,9 @@ pub struct InterviewArgs {
     /// The respondent's role, such as sponsor, pm or finance (not asked when given)
     #[arg(long, value_name = "ROLE")]
     pub role: Option<String>,
+    /// The recommendation the roadmap aims at [default: the band above the result]
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub target: Option<BandArg>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -35,7 +35,7 @@ impl fmt::Display for Finding {
 }
 
 /// Every code [`lint`] can report, for documentation and tests.
-pub const CODES: [&str; 11] = [
+pub const CODES: [&str; 12] = [
     "duplicate-option-score",
     "duplicate-option-label",
     "label-is-another-option-id",
@@ -47,6 +47,7 @@ pub const CODES: [&str; 11] = [
     "gate-has-no-effect",
     "missing-next-steps",
     "empty-band",
+    "missing-improve",
 ];
 
 fn k(s: &str) -> Seg {
@@ -127,6 +128,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
         l.gate_with_no_effect(gi);
     }
     l.missing_next_steps();
+    l.missing_improve();
     l.ambiguous_options();
     l.duplicate_question_texts();
     l.empty_texts();
@@ -397,6 +399,65 @@ impl Lints<'_> {
     }
 }
 
+impl Lints<'_> {
+    /// `missing-improve`: a rubric that gives `improve` on some options but not on
+    /// every option below the top of its question, whose roadmap steps would then
+    /// have an action here and none there. One finding, at the first such option.
+    fn missing_improve(&mut self) {
+        let r = &self.rubric.rubric;
+        let any = r
+            .question
+            .iter()
+            .any(|q| q.option.iter().any(|o| o.improve.is_some()));
+        if !any {
+            return;
+        }
+        let mut missing = Vec::new();
+        for (qi, q) in r.question.iter().enumerate() {
+            for (oi, o) in q.option.iter().enumerate() {
+                // Below the top: some option of the question scores more.
+                if o.improve.is_none() && q.option.iter().any(|x| x.score > o.score) {
+                    missing.push((qi, oi));
+                }
+            }
+        }
+        let Some(&(qi, oi)) = missing.first() else {
+            return;
+        };
+        let named: Vec<String> = missing
+            .iter()
+            .take(3)
+            .map(|&(q, o)| {
+                format!(
+                    "`{}` option `{}`",
+                    r.question[q].id, r.question[q].option[o].id
+                )
+            })
+            .collect();
+        let more = if missing.len() > 3 { ", ..." } else { "" };
+        let l = self.line(
+            &[
+                k("question"),
+                Seg::Index(qi),
+                k("option"),
+                Seg::Index(oi),
+                k("id"),
+            ],
+            false,
+        );
+        self.push(
+            l,
+            "missing-improve",
+            format!(
+                "{} below the top of {} no improve text ({}{more}), while other options have one, so those roadmap steps would have no action",
+                if missing.len() == 1 { "1 option".to_string() } else { format!("{} options", missing.len()) },
+                if missing.len() == 1 { "its question has" } else { "their questions have" },
+                named.join(", ")
+            ),
+        );
+    }
+}
+
 /// The ambiguity lints: what a respondent or a survey cell could not tell apart.
 impl Lints<'_> {
     /// `duplicate-option-label` and `label-is-another-option-id`: two options of
@@ -548,14 +609,15 @@ mod tests {
                 ("empty-band", Some(8)),
                 ("factor-cannot-reach-band", Some(10)),
                 ("duplicate-option-score", Some(26)),
+                ("missing-improve", Some(32)),
                 ("duplicate-question-text", Some(42)),
                 ("duplicate-option-label", Some(49)),
                 ("label-is-another-option-id", Some(53)),
-                ("gate-never-fires", Some(58)),
-                ("gate-always-fires", Some(64)),
-                ("gate-has-no-effect", Some(71)),
-                ("empty-text", Some(80)),
-                ("missing-next-steps", Some(84)),
+                ("gate-never-fires", Some(59)),
+                ("gate-always-fires", Some(65)),
+                ("gate-has-no-effect", Some(72)),
+                ("empty-text", Some(81)),
+                ("missing-next-steps", Some(85)),
             ],
             "{got:#?}"
         );

@@ -14,7 +14,8 @@ use crate::input::sheet::ResolvedSheet;
 use crate::input::stream::{Event, stream, stream_with};
 use crate::input::warning::Warning;
 use crate::origin::Origin;
-use crate::rubric::LoadedRubric;
+use crate::roadmap::Roadmap;
+use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, evaluate};
 
 /// A scored sheet as it appears in results.
@@ -33,27 +34,62 @@ pub struct SheetResult {
     pub answers: IndexMap<String, String>,
     /// Question id -> the sheet's note on it, as written.
     pub notes: IndexMap<String, String>,
+    /// The steps towards a target recommendation (contract section 6); `None` where
+    /// the output does not show it (csv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<Roadmap>,
     /// Which texts of the rubric apply (a choice of texts, not a finding: kept out of
     /// the JSON, whose consumers have the rubric).
     #[serde(skip)]
     pub advice: Advice,
 }
 
-/// Scores a resolved sheet; a sheet with no answer is an error. Its origin and names
-/// move into the result (the per-row path of a large export copies nothing).
-///
-/// The flip search (`flip`) tries every other answer to every question, which costs
-/// more than scoring the sheet, so outputs that never show the flip (csv, markdown)
-/// leave it out; `flip` is then `None` in the result.
+/// What a result carries beyond its evaluation, for the outputs that show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Extras {
+    /// Search the flip (every other answer to every question: it costs more than
+    /// scoring the sheet).
+    pub flip: bool,
+    /// Work out the roadmap (a few scorings per step).
+    pub roadmap: bool,
+    /// The roadmap's target; `None`: the band above the result.
+    pub target: Option<Band>,
+}
+
+/// Scores a resolved sheet with its flip (when `flip`) and its roadmap towards the
+/// band above its result (always): [`score_with`] chooses each.
 pub fn score(
     rubric: &LoadedRubric,
     sheet: ResolvedSheet,
     flip: bool,
 ) -> Result<SheetResult, InputError> {
+    let extras = Extras {
+        flip,
+        roadmap: true,
+        target: None,
+    };
+    score_with(rubric, sheet, extras)
+}
+
+/// Scores a resolved sheet; a sheet with no answer is an error. Its origin and names
+/// move into the result (the per-row path of a large export copies nothing).
+///
+/// Outputs that never show the flip (csv, markdown) leave it out, and csv leaves
+/// out the roadmap: each is then `None` in the result.
+pub fn score_with(
+    rubric: &LoadedRubric,
+    sheet: ResolvedSheet,
+    extras: Extras,
+) -> Result<SheetResult, InputError> {
     let evaluation = evaluate(rubric, &sheet.choices)
         .map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
-    let flip = if flip {
+    let flip = if extras.flip {
         crate::flip::find(rubric, &sheet.choices)
+    } else {
+        None
+    };
+    let roadmap = if extras.roadmap {
+        crate::roadmap::plan(rubric, &sheet.choices, extras.target)
     } else {
         None
     };
@@ -74,6 +110,7 @@ pub fn score(
         flip,
         answers,
         notes: sheet.sheet.notes,
+        roadmap,
         advice,
     })
 }

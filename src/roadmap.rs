@@ -7,10 +7,16 @@
 //!   each step raises the answer that lifts the gate's measure (its factor's score, or
 //!   its question's) the most, until the gate no longer fires.
 //! - Phase 2 raises the index: each step is the one that moves the index most.
+//! - Among steps that move as much, the question raised least so far goes first
+//!   (then rubric order), so a plan takes turns between equal questions instead of
+//!   raising one four times in a row.
 //! - Steps stop at the first that reaches the target. Raising answers only ever
-//!   raises scores, so the target is reachable exactly when it is reached with every
-//!   answered question at its top option; when it is not, there are no steps and
-//!   [`Roadmap::blocked`] says why.
+//!   raises scores, so with the usual gates (caps `below`, floors `at-least`) the
+//!   target is reachable exactly when it is reached with every answered question at
+//!   its top option; when it is not, there are no steps and [`Roadmap::blocked`]
+//!   says why. A gate that fires as answers rise (a cap `at-least`, a floor
+//!   `below`) can make the climb miss a target the top answers reach: the plan is
+//!   then unreached too, with no steps and the reason where the climb stopped.
 //!
 //! Only answered questions move (an unanswered one has no "next option up"), so the
 //! weights in every mean stay the same from step to step, and a candidate's effect
@@ -19,7 +25,7 @@
 use serde::Serialize;
 
 use crate::rubric::{Band, Effect, LoadedRubric, TOLERANCE, Target};
-use crate::scoring::{self, FiredGate};
+use crate::scoring;
 
 /// One step of a roadmap.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -103,23 +109,6 @@ fn top(rubric: &LoadedRubric, qi: usize) -> usize {
     best
 }
 
-/// The value a gate compares with its threshold, under `choices`.
-fn gate_measure(
-    rubric: &LoadedRubric,
-    gi: usize,
-    scores: &[Option<f64>],
-    choices: &[Option<usize>],
-) -> Option<f64> {
-    scoring::target_score(rubric, rubric.gate_target[gi], scores, choices)
-}
-
-/// The gates that fire under `choices` and cap the result below `target`.
-fn blocking(gates: &[FiredGate], target: Band) -> impl Iterator<Item = &FiredGate> {
-    gates
-        .iter()
-        .filter(move |g| g.effect == Effect::Cap && g.to < target)
-}
-
 /// Works out the roadmap of a sheet (`choices[q]`: the chosen option of question
 /// `q`) towards `target` (else the band above its result). `None` when nothing is
 /// answered.
@@ -128,73 +117,68 @@ pub fn plan(
     choices: &[Option<usize>],
     target: Option<Band>,
 ) -> Option<Roadmap> {
-    let start = scoring::evaluate(rubric, choices).ok()?;
-    let target = target.or_else(|| default_target(start.recommendation));
-    let Some(target) = target else {
-        return Some(Roadmap {
-            target: None,
-            reached: true,
-            steps: Vec::new(),
-            blocked: None,
-        });
+    let (_, now) = scoring::quick(rubric, choices)?;
+    let target = target.or_else(|| default_target(now));
+    let done = |target, reached, steps, blocked| {
+        Some(Roadmap {
+            target,
+            reached,
+            steps,
+            blocked,
+        })
     };
-    if start.recommendation >= target {
-        return Some(Roadmap {
-            target: Some(target),
-            reached: true,
-            steps: Vec::new(),
-            blocked: None,
-        });
+    let Some(target) = target else {
+        return done(None, true, Vec::new(), None);
+    };
+    if now >= target {
+        return done(Some(target), true, Vec::new(), None);
     }
-    if let Some(blocked) = unreachable(rubric, choices, target) {
-        return Some(Roadmap {
-            target: Some(target),
-            reached: false,
-            steps: Vec::new(),
-            blocked: Some(blocked),
-        });
-    }
-    let steps = Climb::new(rubric, choices).run(target);
-    let reached = steps.last().is_some_and(|s| s.recommendation >= target);
-    Some(Roadmap {
-        target: Some(target),
-        reached,
-        steps,
-        blocked: None,
-    })
-}
-
-/// Why `target` is out of reach even with every answered question at its top
-/// option; `None` when it is within reach.
-fn unreachable(rubric: &LoadedRubric, choices: &[Option<usize>], target: Band) -> Option<Blocked> {
     let best: Vec<Option<usize>> = choices
         .iter()
         .enumerate()
         .map(|(qi, c)| c.map(|_| top(rubric, qi)))
         .collect();
-    let e = scoring::evaluate(rubric, &best).ok()?;
-    if e.recommendation >= target {
-        return None;
+    let climb = Climb::new(rubric, choices);
+    if let Some(blocked) = climb.blocked_at(&best, target) {
+        return done(Some(target), false, Vec::new(), Some(blocked));
     }
-    // The index is the reason when its band alone stays below the target.
-    match blocking(&e.gates, target).next() {
-        Some(g) if e.band >= target => Some(Blocked::Gate {
-            gate: g.id.clone(),
-            to: g.to,
-        }),
-        _ => Some(Blocked::Index { best: e.index }),
+    let (steps, end) = climb.run(target);
+    if steps.last().is_some_and(|s| s.recommendation >= target) {
+        return done(Some(target), true, steps, None);
     }
+    // Only a gate that fires as answers rise (a cap on `at-least`, a floor on
+    // `below`) can stop the climb short of a target that the top answers reach: the
+    // plan then offers no steps rather than a path that does not arrive.
+    let why = climb
+        .blocked_at(&end, target)
+        .unwrap_or(Blocked::Index { best: 0.0 });
+    done(Some(target), false, Vec::new(), Some(why))
 }
 
 /// A sheet being raised one step at a time.
+#[derive(Clone)]
 struct Climb<'a> {
     rubric: &'a LoadedRubric,
     choices: Vec<Option<usize>>,
+    /// How many steps have raised each question so far (ties go to the question
+    /// raised least, so that a plan does not dwell on one question while others
+    /// would do as much).
+    raised: Vec<u32>,
     /// Per factor, the weight of its answered questions (fixed: only answered
     /// questions move).
     answered_weight: Vec<f64>,
     /// The weight of the answered factors.
     total_weight: f64,
+}
+
+/// Where a sheet stands: its factor scores, index and recommendation, and the
+/// first gate (by index) that caps it below the target, if any.
+struct Standing {
+    scores: Vec<Option<f64>>,
+    index: f64,
+    recommendation: Band,
+    band: Band,
+    capping: Option<usize>,
 }
 
 impl<'a> Climb<'a> {
@@ -216,8 +200,63 @@ impl<'a> Climb<'a> {
         Climb {
             rubric,
             choices: choices.to_vec(),
+            raised: vec![0; choices.len()],
             answered_weight,
             total_weight,
+        }
+    }
+
+    /// Scores `choices` without building an [`scoring::Evaluation`] (no names are
+    /// copied): the one scoring a step costs.
+    fn standing(&self, choices: &[Option<usize>], target: Band) -> Option<Standing> {
+        let rb = self.rubric;
+        let (scores, _) = scoring::factor_scores(rb, choices);
+        let index = scoring::index_of(rb, &scores)?;
+        let band = scoring::band_of(&rb.rubric.scoring, index);
+        let mut recommendation = band;
+        let mut capping = None;
+        for (gi, (g, &t)) in rb.rubric.gate.iter().zip(&rb.gate_target).enumerate() {
+            let Some(score) = scoring::target_score(rb, t, &scores, choices) else {
+                continue;
+            };
+            if !g.fires(score) {
+                continue;
+            }
+            match g.effect() {
+                (Effect::Cap, to) => {
+                    recommendation = recommendation.min(to);
+                    if to < target && capping.is_none() {
+                        capping = Some(gi);
+                    }
+                }
+                (Effect::Floor, to) => recommendation = recommendation.max(to),
+            }
+        }
+        Some(Standing {
+            scores,
+            index,
+            recommendation,
+            band,
+            capping,
+        })
+    }
+
+    /// Why `target` is not reached at `choices`; `None` when it is.
+    fn blocked_at(&self, choices: &[Option<usize>], target: Band) -> Option<Blocked> {
+        let s = self.standing(choices, target)?;
+        if s.recommendation >= target {
+            return None;
+        }
+        // The index is the reason when its band alone stays below the target.
+        match s.capping {
+            Some(gi) if s.band >= target => {
+                let g = &self.rubric.rubric.gate[gi];
+                Some(Blocked::Gate {
+                    gate: g.id.clone(),
+                    to: g.effect().1,
+                })
+            }
+            _ => Some(Blocked::Index { best: s.index }),
         }
     }
 
@@ -235,77 +274,102 @@ impl<'a> Climb<'a> {
         Some((to, factor_rise, index_rise))
     }
 
+    /// The best of `candidates` (question, option, rise): the largest rise; among
+    /// rises equal up to [`TOLERANCE`], the question raised least so far, then the
+    /// first in rubric order.
+    fn best(
+        &self,
+        candidates: impl Iterator<Item = (usize, usize, f64)>,
+    ) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize, f64)> = None;
+        for (qi, to, rise) in candidates {
+            let better = match best {
+                None => true,
+                Some((bq, _, br)) => {
+                    rise > br + TOLERANCE
+                        || (rise > br - TOLERANCE && self.raised[qi] < self.raised[bq])
+                }
+            };
+            if better {
+                best = Some((qi, to, rise));
+            }
+        }
+        best.map(|(qi, to, _)| (qi, to))
+    }
+
     /// The best step for phase 1: among the questions that lift gate `gi`'s measure,
-    /// the one that lifts it most (the first in rubric order among equals).
+    /// the one that lifts it most.
     fn gate_step(&self, gi: usize) -> Option<(usize, usize)> {
         let fi = match self.rubric.gate_target[gi] {
             // Only its own answer lifts a gate on a question.
             Target::Question(qi) => return self.candidate(qi).map(|(to, _, _)| (qi, to)),
             Target::Factor(fi) => fi,
         };
-        let mut best: Option<(usize, usize, f64)> = None;
-        for qi in 0..self.choices.len() {
+        self.best((0..self.choices.len()).filter_map(|qi| {
             if self.rubric.question_factor[qi] != fi {
-                continue;
+                return None;
             }
-            if let Some((to, rise, _)) = self.candidate(qi)
-                && rise > TOLERANCE
-                && best.is_none_or(|b| rise > b.2 + TOLERANCE)
-            {
-                best = Some((qi, to, rise));
-            }
-        }
-        best.map(|(qi, to, _)| (qi, to))
+            let (to, rise, _) = self.candidate(qi)?;
+            (rise > TOLERANCE).then_some((qi, to, rise))
+        }))
     }
 
-    /// The best step for phase 2: the one that moves the index most (the first in
-    /// rubric order among equals).
+    /// The best step for phase 2: the one that moves the index most.
     fn index_step(&self) -> Option<(usize, usize)> {
-        let mut best: Option<(usize, usize, f64)> = None;
-        for qi in 0..self.choices.len() {
-            if let Some((to, _, rise)) = self.candidate(qi)
-                && best.is_none_or(|b| rise > b.2 + TOLERANCE)
-            {
-                best = Some((qi, to, rise));
-            }
-        }
-        best.map(|(qi, to, _)| (qi, to))
+        self.best(
+            (0..self.choices.len())
+                .filter_map(|qi| self.candidate(qi).map(|(to, _, rise)| (qi, to, rise))),
+        )
     }
 
-    /// Takes steps until the target is reached or nothing is left to raise.
-    fn run(mut self, target: Band) -> Vec<Step> {
-        let mut steps = Vec::new();
-        loop {
-            let Ok(now) = scoring::evaluate(self.rubric, &self.choices) else {
-                return steps;
-            };
-            if now.recommendation >= target {
-                return steps;
+    /// Takes steps until the target is reached or nothing is left to raise; returns
+    /// the steps and the answers they end at.
+    fn run(&self, target: Band) -> (Vec<Step>, Vec<Option<usize>>) {
+        let mut climb = self.clone();
+        let mut steps: Vec<Step> = Vec::new();
+        let mut now = self.standing(&climb.choices, target);
+        while let Some(s) = now.take() {
+            if s.recommendation >= target {
+                break;
             }
-            let (scores, _) = scoring::factor_scores(self.rubric, &self.choices);
-            let gate = blocking(&now.gates, target).find_map(|g| {
-                let gi = self.rubric.rubric.gate.iter().position(|x| x.id == g.id)?;
-                gate_measure(self.rubric, gi, &scores, &self.choices).map(|_| gi)
+            // Phase 1 works on a capping gate that rising answers clear (a `below`
+            // gate); one that fires on `at-least` only rises with them.
+            let gate = s.capping.filter(|&gi| {
+                let g = &climb.rubric.rubric.gate[gi];
+                g.below.is_some()
+                    && gate_measure(climb.rubric, gi, &s.scores, &climb.choices).is_some()
             });
-            let (phase, pick) = match gate {
-                Some(gi) => (1, self.gate_step(gi).map(|p| (p, Some(gi)))),
-                None => (2, self.index_step().map(|p| (p, None))),
+            let pick = match gate {
+                Some(gi) => climb.gate_step(gi).map(|p| (1, p, Some(gi))),
+                None => climb.index_step().map(|p| (2, p, None)),
             };
-            let Some(((qi, to), gate)) = pick else {
-                return steps;
+            let Some((phase, (qi, to), gate)) = pick else {
+                break;
             };
-            steps.push(self.apply(qi, to, phase, gate));
+            let from = climb.choices[qi].unwrap_or(to);
+            climb.choices[qi] = Some(to);
+            climb.raised[qi] += 1;
+            now = climb.standing(&climb.choices, target);
+            let after = now
+                .as_ref()
+                .map_or((0.0, Band::Pmo), |s| (s.index, s.recommendation));
+            steps.push(climb.step(qi, from, to, phase, gate, after));
         }
+        (steps, climb.choices)
     }
 
-    /// Moves question `qi` to option `to` and records the step, scored afresh.
-    fn apply(&mut self, qi: usize, to: usize, phase: u8, gate: Option<usize>) -> Step {
+    /// The step that moved question `qi` from option `from` to `to`.
+    fn step(
+        &self,
+        qi: usize,
+        from: usize,
+        to: usize,
+        phase: u8,
+        gate: Option<usize>,
+        (index, recommendation): (f64, Band),
+    ) -> Step {
         let r = &self.rubric.rubric;
         let q = &r.question[qi];
-        let from = self.choices[qi].unwrap_or(to);
-        self.choices[qi] = Some(to);
-        let (index, recommendation) =
-            scoring::quick(self.rubric, &self.choices).unwrap_or((0.0, Band::Pmo));
         Step {
             phase,
             question: q.id.clone(),
@@ -317,6 +381,16 @@ impl<'a> Climb<'a> {
             gate: gate.map(|gi| r.gate[gi].id.clone()),
         }
     }
+}
+
+/// The value a gate compares with its threshold, under `choices`.
+fn gate_measure(
+    rubric: &LoadedRubric,
+    gi: usize,
+    scores: &[Option<f64>],
+    choices: &[Option<usize>],
+) -> Option<f64> {
+    scoring::target_score(rubric, rubric.gate_target[gi], scores, choices)
 }
 
 #[cfg(test)]
@@ -429,6 +503,77 @@ mod tests {
     }
 
     #[test]
+    fn equal_moves_take_turns_between_questions() {
+        let t = r#"
+id = "r"
+version = "1"
+title = "R"
+[scoring]
+hybrid-from = 40.0
+vmo-from = 60.0
+[[factor]]
+id = "f"
+title = "F"
+[[question]]
+id = "q1"
+factor = "f"
+text = "Q1"
+[[question.option]]
+id = "lo"
+label = "Lo"
+score = 0.0
+[[question.option]]
+id = "mid"
+label = "Mid"
+score = 50.0
+[[question.option]]
+id = "hi"
+label = "Hi"
+score = 100.0
+[[question]]
+id = "q2"
+factor = "f"
+text = "Q2"
+[[question.option]]
+id = "lo"
+label = "Lo"
+score = 0.0
+[[question.option]]
+id = "mid"
+label = "Mid"
+score = 50.0
+[[question.option]]
+id = "hi"
+label = "Hi"
+score = 100.0
+[recommendation.pmo]
+title = "T"
+summary = "S"
+next-steps = ["N"]
+[recommendation.hybrid]
+title = "T"
+summary = "S"
+next-steps = ["N"]
+[recommendation.vmo]
+title = "T"
+summary = "S"
+next-steps = ["N"]
+"#;
+        let r = LoadedRubric::from_str("r.toml", t).unwrap();
+        let m = plan(&r, &[Some(0), Some(0)], Some(Band::Vmo)).unwrap();
+        // Every step moves the index by 25; q2 takes its turn before q1 rises again.
+        let got: Vec<(&str, &str, f64)> = m
+            .steps
+            .iter()
+            .map(|s| (s.question.as_str(), s.to.as_str(), s.index))
+            .collect();
+        assert_eq!(
+            got,
+            [("q1", "mid", 25.0), ("q2", "mid", 50.0), ("q1", "hi", 75.0)]
+        );
+    }
+
+    #[test]
     fn next_up_goes_by_score_not_by_file_order() {
         let mut r = small();
         // b1's options listed out of order: hi (90), lo (10), mid (50).
@@ -446,8 +591,8 @@ mod tests {
     }
 
     /// A random rubric of 2 to 3 factors, 1 to 3 questions each, 2 to 4 options with
-    /// scores in steps of 5 (so ties happen), weights from a few values, and 0 to 2
-    /// gates on factors (below or at-least, cap or floor).
+    /// scores in steps of 5 (so ties happen), weights from a few values, and 0 to 3
+    /// gates on factors or questions (below or at-least, cap or floor).
     fn random_rubric(seed: &[u8]) -> LoadedRubric {
         use std::fmt::Write as _;
         let mut it = seed.iter().copied().cycle();
@@ -463,8 +608,10 @@ mod tests {
                 [1.0, 2.0, 0.5][next(3) as usize]
             );
         }
+        let mut questions_ids = Vec::new();
         for f in 0..factors {
             for q in 0..1 + next(3) {
+                questions_ids.push(format!("question = \"q{f}-{q}\""));
                 let _ = write!(
                     t,
                     "[[question]]\nid = \"q{f}-{q}\"\nfactor = \"f{f}\"\ntext = \"Q{f}{q}\"\nweight = {}\n",
@@ -479,12 +626,17 @@ mod tests {
                 }
             }
         }
-        for g in 0..next(3) {
-            let (cond, effect) = (next(2), next(2));
+        let questions = questions_ids.len();
+        for g in 0..next(4) {
+            let (on, cond, effect) = (next(2), next(2), next(2));
+            let what = if on == 0 {
+                format!("factor = \"f{}\"", next(factors as u8))
+            } else {
+                questions_ids[next(questions as u8) as usize].clone()
+            };
             let _ = write!(
                 t,
-                "[[gate]]\nid = \"g{g}\"\nfactor = \"f{}\"\n{} = {}\n{} = \"{}\"\nmessage = \"m\"\n",
-                next(factors as u8),
+                "[[gate]]\nid = \"g{g}\"\n{what}\n{} = {}\n{} = \"{}\"\nmessage = \"m\"\n",
                 if cond == 0 { "below" } else { "at-least" },
                 f64::from(next(21)) * 5.0,
                 if effect == 0 { "cap" } else { "floor" },

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::input::export::normalise;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
+use crate::roadmap::{self, Blocked, Step};
 use crate::rubric::{Band, LoadedRubric, Target};
 use crate::scoring::{self, FiredGate};
 
@@ -114,10 +115,180 @@ pub struct Workshop {
     /// The respondents whose own result is provisional (too few answers in some
     /// factor), by name, or by source when the name is missing.
     pub provisional: Vec<String>,
+    /// The steps from the group's typical answers to a target (contract section 6,
+    /// with the starting answers and how many already stand at each step).
+    pub roadmap: Option<GroupRoadmap>,
     /// Which texts of the rubric apply to the group result (gates and next-step
     /// conditions read the group's means).
     #[serde(skip)]
     pub advice: crate::advice::Advice,
+}
+
+/// How many respondents chose each option of each question (`counts[q][o]`): all a
+/// group roadmap needs, small whatever the number of sheets, and built one sheet at
+/// a time ([`OptionCounts::add`]) so a streamed run can keep it instead of the sheets.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OptionCounts {
+    pub counts: Vec<Vec<usize>>,
+}
+
+impl OptionCounts {
+    /// No answer counted yet.
+    pub fn new(rubric: &LoadedRubric) -> Self {
+        OptionCounts {
+            counts: rubric
+                .rubric
+                .question
+                .iter()
+                .map(|q| vec![0; q.option.len()])
+                .collect(),
+        }
+    }
+
+    /// The counts of scored sheets.
+    pub fn of(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Self {
+        let mut c = OptionCounts::new(rubric);
+        for (s, _) in members {
+            c.add(&s.choices);
+        }
+        c
+    }
+
+    /// Counts one sheet's answers.
+    pub fn add(&mut self, choices: &[Option<usize>]) {
+        for (row, c) in self.counts.iter_mut().zip(choices) {
+            if let Some(n) = c.and_then(|oi| row.get_mut(oi)) {
+                *n += 1;
+            }
+        }
+    }
+
+    /// Merges the counts of another part of the run.
+    pub fn merge(&mut self, other: &OptionCounts) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+
+    /// The group's typical answer to each question: the median option by score
+    /// among the respondents who answered it (the lower of the two middle answers
+    /// when their number is even, so no step is skipped); `None` when nobody did.
+    pub fn typical(&self, rubric: &LoadedRubric) -> Vec<Option<usize>> {
+        rubric
+            .rubric
+            .question
+            .iter()
+            .zip(&self.counts)
+            .map(|(q, row)| {
+                let n: usize = row.iter().sum();
+                if n == 0 {
+                    return None;
+                }
+                let mut order: Vec<usize> = (0..row.len()).collect();
+                // Stable: options of equal score keep file order.
+                order.sort_by(|&a, &b| q.option[a].score.total_cmp(&q.option[b].score));
+                let rank = (n - 1) / 2;
+                let mut seen = 0;
+                order.into_iter().find(|&oi| {
+                    seen += row[oi];
+                    seen > rank
+                })
+            })
+            .collect()
+    }
+
+    /// How many respondents answered question `qi` with an option scoring at least
+    /// as much as option `oi`, and how many answered it at all.
+    pub fn at_or_above(&self, rubric: &LoadedRubric, qi: usize, oi: usize) -> (usize, usize) {
+        let q = &rubric.rubric.question[qi];
+        let floor = q.option[oi].score;
+        let row = &self.counts[qi];
+        let at = row
+            .iter()
+            .zip(&q.option)
+            .filter(|(_, o)| crate::rubric::reaches(o.score, floor))
+            .map(|(n, _)| n)
+            .sum();
+        (at, row.iter().sum())
+    }
+}
+
+/// A roadmap step for a group: how many respondents already answer at or above its
+/// `to`, out of those who answered the question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupStep {
+    #[serde(flatten)]
+    pub step: Step,
+    pub already: usize,
+    pub answered: usize,
+}
+
+/// The roadmap of a group (contract section 6), from its typical answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRoadmap {
+    pub target: Option<Band>,
+    pub reached: bool,
+    pub steps: Vec<GroupStep>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<Blocked>,
+    /// Where the steps start: each question's median answer by score
+    /// ([`OptionCounts::typical`]), question id -> option id.
+    pub start: IndexMap<String, String>,
+}
+
+/// The group's roadmap towards `target` (else the band above `recommendation`, the
+/// group's result), starting from its typical answers; `None` when nothing was
+/// answered.
+pub fn group_roadmap(
+    rubric: &LoadedRubric,
+    counts: &OptionCounts,
+    recommendation: Band,
+    target: Option<Band>,
+) -> Option<GroupRoadmap> {
+    let typical = counts.typical(rubric);
+    let target = target.or_else(|| roadmap::default_target(recommendation));
+    let mut plan = roadmap::plan(rubric, &typical, target)?;
+    // A group at VMO with no target asked for has none, whatever its typical sheet.
+    if target.is_none() {
+        plan.target = None;
+        plan.steps.clear();
+        plan.blocked = None;
+        plan.reached = true;
+    }
+    let steps = plan
+        .steps
+        .into_iter()
+        .map(|step| {
+            let qi = rubric.question(&step.question).unwrap_or(0);
+            let to = rubric.rubric.question[qi]
+                .option
+                .iter()
+                .position(|o| o.id == step.to)
+                .unwrap_or(0);
+            let (already, answered) = counts.at_or_above(rubric, qi, to);
+            GroupStep {
+                step,
+                already,
+                answered,
+            }
+        })
+        .collect();
+    let start = rubric
+        .rubric
+        .question
+        .iter()
+        .zip(&typical)
+        .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
+        .collect();
+    Some(GroupRoadmap {
+        target: plan.target,
+        reached: plan.reached,
+        steps,
+        blocked: plan.blocked,
+        start,
+    })
 }
 
 /// Population statistics: mean, median, standard deviation, min, max.
@@ -249,7 +420,7 @@ pub struct Group<'r> {
     /// Per question: the sum of the chosen options' scores in member order, and how
     /// many members chose each option (the split, and a group's typical answer).
     question_sums: Vec<f64>,
-    options: Vec<Vec<usize>>,
+    options: OptionCounts,
     roles: IndexMap<String, RoleTally>,
     recommendations: [usize; 3],
     share_sums: Vec<f64>,
@@ -266,7 +437,7 @@ impl<'r> Group<'r> {
             index_sum: 0.0,
             factors: vec![Values::default(); r.factor.len()],
             question_sums: vec![0.0; r.question.len()],
-            options: r.question.iter().map(|q| vec![0; q.option.len()]).collect(),
+            options: OptionCounts::new(rubric),
             roles: IndexMap::new(),
             recommendations: [0; 3],
             share_sums: vec![0.0; r.factor.len()],
@@ -280,8 +451,9 @@ impl<'r> Group<'r> {
         self.respondents
     }
 
-    /// Per question, how many members chose each option, in rubric order.
-    pub fn option_counts(&self) -> &[Vec<usize>] {
+    /// Per question, how many members chose each option (the group's typical
+    /// answers, for its roadmap).
+    pub fn option_counts(&self) -> &OptionCounts {
         &self.options
     }
 
@@ -298,9 +470,9 @@ impl<'r> Group<'r> {
         for (qi, q) in r.question.iter().enumerate() {
             if let Some(oi) = sheet.choices.get(qi).copied().flatten() {
                 self.question_sums[qi] += q.option[oi].score;
-                self.options[qi][oi] += 1;
             }
         }
+        self.options.add(&sheet.choices);
         self.add_role(m);
         if let Some(i) = Band::ALL
             .iter()
@@ -387,7 +559,9 @@ impl<'r> Group<'r> {
         let roles = self.role_stats();
         let flags = role_gaps(rubric, &roles);
         let shares: Vec<f64> = self.share_sums.iter().map(|s| s / n).collect();
+        let roadmap = group_roadmap(rubric, &self.options, recommendation, None);
         Some(Workshop {
+            roadmap,
             respondents: self.respondents,
             index,
             recommendation,
@@ -415,7 +589,7 @@ impl<'r> Group<'r> {
     fn question_means(&self) -> Vec<Option<f64>> {
         self.question_sums
             .iter()
-            .zip(&self.options)
+            .zip(&self.options.counts)
             .map(|(sum, counts)| {
                 let n: usize = counts.iter().sum();
                 (n > 0).then(|| sum / n as f64)
@@ -450,7 +624,7 @@ impl<'r> Group<'r> {
         let questions = &self.rubric.rubric.question;
         let mut agenda: Vec<AgendaItem> = questions
             .iter()
-            .zip(self.question_sums.iter().zip(&self.options))
+            .zip(self.question_sums.iter().zip(&self.options.counts))
             .filter_map(|(q, (sum, counts))| {
                 let n: usize = counts.iter().sum();
                 if n == 0 {
@@ -655,6 +829,33 @@ pub fn tipping(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_typical_answer_is_the_lower_median_by_score_among_those_who_answered() {
+        let r = crate::scoring::tests::small();
+        let mut c = OptionCounts::new(&r);
+        // b1 (10 | 50 | 90): answers lo, hi, hi, mid -> by score lo, mid, hi, hi:
+        // the lower middle one is mid. a1 unanswered by all; a2 once.
+        for choices in [
+            [None, Some(0), Some(0)],
+            [None, None, Some(2)],
+            [None, None, Some(2)],
+            [None, None, Some(1)],
+        ] {
+            c.add(&choices);
+        }
+        assert_eq!(c.typical(&r), vec![None, Some(0), Some(1)]);
+        // At or above "mid": mid and two his, of four.
+        assert_eq!(c.at_or_above(&r, 2, 1), (3, 4));
+        // Counting in two parts and merging gives the same counts.
+        let (mut x, mut y) = (OptionCounts::new(&r), OptionCounts::new(&r));
+        x.add(&[None, Some(0), Some(0)]);
+        y.add(&[None, None, Some(2)]);
+        y.add(&[None, None, Some(2)]);
+        y.add(&[None, None, Some(1)]);
+        x.merge(&y);
+        assert_eq!(x, c);
+    }
 
     #[test]
     fn stats_by_hand() {

@@ -24,7 +24,7 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
         bail!(msg);
     }
     let rubric = settings.load_rubric(None)?;
-    let inputs = input::expand(&args.sheets.paths, args.sheets.input_format.into());
+    let inputs = input::expand(&args.sheets.paths, args.sheets.stdin_format());
     // Verdicts are written as they come (JSON and JUnit keep their body on disk
     // past a few megabytes), so a million-row export is checked in flat memory.
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());

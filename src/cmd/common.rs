@@ -27,7 +27,7 @@ pub fn for_each_member(
     flip: bool,
     mut each: impl FnMut(ResolvedSheet, SheetResult) -> std::io::Result<()>,
 ) -> Result<bool> {
-    let inputs = input::expand(&sheets.paths, sheets.input_format.into());
+    let inputs = input::expand(&sheets.paths, sheets.stdin_format());
     let mut failed = false;
     let map = |sheet: ResolvedSheet| {
         let result = score(rubric, sheet.clone(), flip)?;

@@ -1,7 +1,6 @@
 //! `pmo-vmo compare BEFORE AFTER`: a re-assessment against its baseline.
 
 use anyhow::{Result, bail};
-use pmo_vmo::input::ReadOptions;
 use pmo_vmo::render;
 
 use crate::args::{CompareArgs, WorkshopFormat};
@@ -11,21 +10,19 @@ use crate::term::{self, ExitStatus};
 
 pub fn run(settings: &Settings, args: &CompareArgs) -> Result<ExitStatus> {
     let rubric = settings.load_rubric(None)?;
-    let format = args.input_format.into();
-    let (before, failed_before) = load_paths(
-        settings,
-        &rubric,
-        std::slice::from_ref(&args.before),
-        format,
-        &ReadOptions::default(),
-    );
-    let (after, failed_after) = load_paths(
-        settings,
-        &rubric,
-        std::slice::from_ref(&args.after),
-        format,
-        &ReadOptions::default(),
-    );
+    let format = args.read.input_format.into();
+    let options = args.read.read_options();
+    let side = |path: &std::path::PathBuf| {
+        load_paths(
+            settings,
+            &rubric,
+            std::slice::from_ref(path),
+            format,
+            &options,
+        )
+    };
+    let (before, failed_before) = side(&args.before);
+    let (after, failed_after) = side(&args.after);
     for (name, path, side) in [
         ("BEFORE", &args.before, &before),
         ("AFTER", &args.after, &after),

@@ -302,7 +302,8 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
         Err(e) => return Err(e.into()),
     }
 
-    print_result(settings, &rubric, &output, &interview, format)?;
+    let target = args.target.map(Into::into);
+    print_result(settings, &rubric, (&output, format), &interview, target)?;
     Ok(ExitStatus::Success)
 }
 
@@ -410,9 +411,9 @@ fn ask_who(prompter: &mut TermPrompter, args: &InterviewArgs, base: &mut Sheet) 
 fn print_result(
     settings: &Settings,
     rubric: &LoadedRubric,
-    output: &Path,
+    (output, format): (&Path, SheetFormat),
     interview: &Interview<'_>,
-    format: SheetFormat,
+    target: Option<pmo_vmo::Band>,
 ) -> Result<()> {
     let sheet = interview.sheet();
     let source = output.display().to_string();
@@ -425,7 +426,12 @@ fn print_result(
         text: None,
     };
     // The same scoring as `score` (flip included), so the two always agree.
-    match pmo_vmo::result::score(rubric, resolved, true) {
+    let extras = pmo_vmo::result::Extras {
+        flip: true,
+        roadmap: true,
+        target,
+    };
+    match pmo_vmo::result::score_with(rubric, resolved, extras) {
         Ok(result) => {
             let style = Style {
                 color: settings.color,

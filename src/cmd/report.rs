@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::ReportArgs;
-use crate::cmd::common::{for_each_member, is_stdout, write_output};
+use crate::cmd::common::{for_each_member, is_stdout, load_paths, write_output};
 use crate::settings::Settings;
 use crate::term::ExitStatus;
 use pmo_vmo::render::report::Builder;
@@ -30,19 +30,50 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     }
     let rubric = settings.load_rubric(None)?;
     // Each sheet goes into the report as it comes: the rows listing every member
-    // wait in temporary files, not in memory.
+    // wait in temporary files, not in memory. Only a comparison with a baseline
+    // keeps the sheets (it reads both sides whole).
     let mut builder = Builder::new(&rubric);
-    let failed = for_each_member(settings, &rubric, &args.sheets, true, |sheet, result| {
+    let keep = args.baseline.is_some();
+    let mut kept = Vec::new();
+    let mut failed = for_each_member(settings, &rubric, &args.sheets, true, |sheet, result| {
+        if keep {
+            kept.push((sheet.clone(), result.clone()));
+        }
         builder.add(sheet, result)
     })?;
+    let comparison = match &args.baseline {
+        None => None,
+        Some(path) => {
+            let (before, failed_before) = load_paths(
+                settings,
+                &rubric,
+                std::slice::from_ref(path),
+                args.sheets.stdin_format(),
+                &args.sheets.read_options(),
+            );
+            failed |= failed_before;
+            if before.is_empty() {
+                bail!(
+                    "the baseline ({}) holds no sheet that could be scored, so there is nothing to compare",
+                    path.display()
+                );
+            }
+            pmo_vmo::compare::compare(&rubric, &before, &kept)
+        }
+    };
+    drop(kept);
     if builder.members() == 0 {
         bail!("no sheet could be scored, so there is nothing to report");
     }
     let members = builder.members();
+    let target = args.target.map(Into::into);
     let status = ExitStatus::error_if(failed);
     if to_stdout {
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        return match builder.finish(&mut stdout).and_then(|_| stdout.flush()) {
+        return match builder
+            .finish(&mut stdout, comparison.as_ref(), target)
+            .and_then(|_| stdout.flush())
+        {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
             Err(e) => Err(e.into()),
             Ok(()) => Ok(status),
@@ -54,7 +85,9 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         std::process::exit(130);
     })
     .context("could not install the Ctrl-C handler")?;
-    let wrote = write_output(out, args.force, |w| builder.finish(w).map(drop))?;
+    let wrote = write_output(out, args.force, |w| {
+        builder.finish(w, comparison.as_ref(), target).map(drop)
+    })?;
     let sheets = format!(
         "{} answer sheet{}",
         members,

@@ -15,7 +15,7 @@ use crate::term::{self, ExitStatus};
 
 pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     let rubric = settings.load_rubric(None)?;
-    let inputs = input::expand(&args.sheets.paths, args.sheets.input_format.into());
+    let inputs = input::expand(&args.sheets.paths, args.sheets.stdin_format());
     let detail = if args.summary {
         Some(false)
     } else if args.detail {
@@ -36,7 +36,11 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         },
         other => other,
     };
-    let with_flip = format.shows_flip();
+    let extras = result::Extras {
+        flip: format.shows_flip(),
+        roadmap: format.shows_roadmap(),
+        target: args.target.map(Into::into),
+    };
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(
         inputs.as_slice(),
@@ -52,7 +56,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         &rubric,
         &inputs,
         &args.sheets.read_options(),
-        |s| result::score(&rubric, s, with_flip),
+        |s| result::score_with(&rubric, s, extras),
         |event| {
             match event {
                 Event::Item(r) => {

@@ -18,9 +18,18 @@ pub fn run(settings: &Settings, args: &WorkshopArgs) -> Result<ExitStatus> {
         group.add(&sheet, &result);
         Ok(())
     })?;
-    let Some(w) = group.finish() else {
+    let counts = group.option_counts().clone();
+    let Some(mut w) = group.finish() else {
         bail!("no sheet could be scored, so there is no group result");
     };
+    if let Some(target) = args.target {
+        w.roadmap = pmo_vmo::workshop::group_roadmap(
+            &rubric,
+            &counts,
+            w.recommendation,
+            Some(target.into()),
+        );
+    }
     let text = match args.format {
         WorkshopFormat::Json => render::workshop::json(&w),
         WorkshopFormat::Markdown => render::workshop::markdown(&rubric, &w),

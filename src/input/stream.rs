@@ -271,7 +271,7 @@ where
                     break;
                 }
             }
-            rows.partial_warning()
+            rows.end_warnings()
         });
         let reader = match spawned {
             Ok(r) => r,
@@ -292,7 +292,7 @@ where
             handler(Event::Progress(done_before + bytes))?;
         }
         // The reader has ended: the channel is closed.
-        if let Ok(Some(w)) = reader.join() {
+        for w in reader.join().unwrap_or_default() {
             handler(Event::Warning(w))?;
         }
         // An export with a header and no response: an error, not a batch of none

@@ -33,6 +33,14 @@ pub enum Warning {
         /// The header of the column that marks them.
         column: String,
     },
+    /// Rows whose date cell is not in a form that reads the same everywhere
+    /// (`2026-11-25`, `2026/11/25`): they get no date.
+    UndatedRows {
+        file: Origin,
+        count: u64,
+        /// The header of the date column.
+        column: String,
+    },
     /// Files in a folder that are not read as sheets (a .docx, a .pdf...).
     NotSheets { folder: Origin, files: Vec<PathBuf> },
 }
@@ -77,7 +85,8 @@ impl Warning {
             Warning::IgnoredColumns { file, .. }
             | Warning::MissingQuestions { file, .. }
             | Warning::Encoding { file, .. }
-            | Warning::PartialSkipped { file, .. } => file,
+            | Warning::PartialSkipped { file, .. }
+            | Warning::UndatedRows { file, .. } => file,
             Warning::NotSheets { folder, .. } => folder,
         }
     }

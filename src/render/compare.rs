@@ -150,8 +150,9 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
     format!("{t}\n")
 }
 
-/// The lines under the table: gates, answers, roadmap, people, versions.
-fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
+/// The lines under the table: gates, answers, roadmap, people, versions. A line
+/// that starts with two spaces belongs to the one before it.
+pub fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
     let mut out = Vec::new();
     let gate_msg = |id: &str| {
         rubric
@@ -172,7 +173,7 @@ fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
         for m in &c.answers {
             let (text, before) = answer_words(rubric, &m.question, m.before.as_deref());
             let (_, after) = answer_words(rubric, &m.question, m.after.as_deref());
-            out.push(format!("  {text}: {before} -> {after}"));
+            out.push(format!("  {text}: {before} → {after}"));
         }
     }
     if let Some(steps) = &c.roadmap {
@@ -185,13 +186,13 @@ fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
             let (text, from) = answer_words(rubric, &s.question, Some(&s.from));
             let (_, to) = answer_words(rubric, &s.question, Some(&s.to));
             let mark = if s.done { "done" } else { "open" };
-            out.push(format!("  [{mark}] {text}: {from} -> {to}"));
+            out.push(format!("  [{mark}] {text}: {from} → {to}"));
         }
     }
     if let Some(p) = &c.people {
         for m in &p.matched {
             out.push(format!(
-                "{}: index {} -> {} ({})",
+                "{}: index {} → {} ({})",
                 printable(&m.respondent),
                 num(m.before),
                 num(m.after),
@@ -225,7 +226,7 @@ fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
 /// The comparison as a table for people.
 pub fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
     let mut out = format!(
-        "Before ({}) -> after ({})\n",
+        "Before ({}) → after ({})\n",
         side_name(&c.before),
         side_name(&c.after)
     );

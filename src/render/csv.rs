@@ -275,6 +275,7 @@ mod tests {
             flip: None,
             answers: Default::default(),
             notes: Default::default(),
+            roadmap: None,
             advice: crate::advice::for_sheet(
                 &rubric,
                 &crate::scoring::evaluate(&rubric, &choices).unwrap(),

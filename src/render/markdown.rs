@@ -18,7 +18,12 @@ pub struct MarkdownSink<'a, W: Write> {
     n: usize,
     /// Each provisional result's source and why, said under the table.
     provisional: Vec<(String, String)>,
+    /// The roadmaps of the first [`ROADMAPS_SHOWN`] sheets, drawn under the table.
+    roadmaps: Vec<String>,
 }
+
+/// A Markdown document shows the roadmaps of this many sheets; JSON has every one.
+pub const ROADMAPS_SHOWN: usize = crate::render::table::DETAIL_LIMIT;
 
 impl<'a, W: Write> MarkdownSink<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
@@ -31,6 +36,7 @@ impl<'a, W: Write> MarkdownSink<'a, W> {
             sum: 0.0,
             n: 0,
             provisional: Vec::new(),
+            roadmaps: Vec::new(),
         }
     }
 
@@ -75,6 +81,50 @@ pub fn cell(s: &str) -> String {
     out
 }
 
+/// The roadmap as a Markdown section (`heading`: its `#` level and title).
+pub fn roadmap(
+    rubric: &LoadedRubric,
+    view: &crate::render::roadmap::View<'_>,
+    heading: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("{heading}\n\n{}\n", cell(&view.headline));
+    if view.rows.is_empty() {
+        return out;
+    }
+    if view.group {
+        let _ = writeln!(out, "\n{}", cell(crate::render::words::GROUP_START));
+    }
+    for (phase, steps) in view.phases() {
+        let _ = writeln!(
+            out,
+            "\n**Phase {phase}: {}**\n",
+            crate::render::words::phase_title(phase)
+        );
+        for (n, s, already) in steps {
+            let (q, from, to) = crate::render::words::step_move(rubric, s);
+            let _ = write!(
+                out,
+                "{n}. {} **{} → {}.** {} *Then: index {}.*",
+                cell(&q),
+                cell(&from),
+                cell(&to),
+                cell(crate::render::words::step_action(s)),
+                cell(&crate::render::roadmap::after_words(rubric, s))
+            );
+            if let Some((a, of)) = already {
+                let _ = write!(
+                    out,
+                    " Already there: {}.",
+                    crate::render::roadmap::already_words(a, of)
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 impl<W: Write> Sink for MarkdownSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
@@ -86,6 +136,12 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
         self.counts[result.evaluation.recommendation as usize] += 1;
         if let Some(why) = crate::render::words::provisional_sentence(&result.evaluation) {
             self.provisional.push((result.source.to_string(), why));
+        }
+        if self.roadmaps.len() < ROADMAPS_SHOWN
+            && let Some(view) = crate::render::roadmap::View::of_sheet(self.rubric, result)
+        {
+            let heading = format!("### Roadmap: {}", cell(&result.source.to_string()));
+            self.roadmaps.push(roadmap(self.rubric, &view, &heading));
         }
         self.sum += result.evaluation.index;
         self.n += 1;
@@ -126,6 +182,15 @@ impl<W: Write> Sink for MarkdownSink<'_, W> {
         }
         for (source, why) in &self.provisional {
             writeln!(self.out, "- {}: {}", cell(source), cell(why))?;
+        }
+        for m in &self.roadmaps {
+            write!(self.out, "\n{m}")?;
+        }
+        if self.n > ROADMAPS_SHOWN {
+            writeln!(
+                self.out,
+                "\nRoadmaps are shown for the first {ROADMAPS_SHOWN} sheets; `--format json` has every sheet's."
+            )?;
         }
         self.out.flush()
     }

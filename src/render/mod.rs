@@ -23,6 +23,7 @@ pub mod json;
 pub mod markdown;
 pub mod num;
 pub mod report;
+pub mod roadmap;
 pub mod rubric;
 pub mod table;
 pub mod warning;
@@ -52,6 +53,11 @@ impl Format {
     /// Whether the format shows each sheet's flip (so it is worth computing).
     pub fn shows_flip(self) -> bool {
         matches!(self, Format::Table | Format::Json)
+    }
+
+    /// Whether the format shows each sheet's roadmap (csv, one row a sheet, does not).
+    pub fn shows_roadmap(self) -> bool {
+        !matches!(self, Format::Csv { .. })
     }
 }
 

@@ -158,9 +158,12 @@ pub fn heading(r: &SheetResult) -> String {
 pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     let t = factor_table(rubric, r, style);
     let v = verdict_table(rubric, r, style);
+    let m = crate::render::roadmap::View::of_sheet(rubric, r)
+        .map(|view| roadmap(rubric, &view, style))
+        .unwrap_or_default();
     match crate::render::words::provisional_sentence(&r.evaluation) {
-        Some(p) => format!("{}\n{p}\n{t}\n{v}\n", heading(r)),
-        None => format!("{}\n{t}\n{v}\n", heading(r)),
+        Some(p) => format!("{}\n{p}\n{t}\n{v}\n{m}", heading(r)),
+        None => format!("{}\n{t}\n{v}\n{m}", heading(r)),
     }
 }
 
@@ -295,6 +298,48 @@ fn index_text(rubric: &LoadedRubric, e: &crate::scoring::Evaluation) -> String {
         crate::render::setting_num(rb.scoring.hybrid_from),
         crate::render::setting_num(rb.scoring.vmo_from)
     )
+}
+
+/// The roadmap for the terminal: a `Roadmap` line with the headline, then each
+/// phase's steps as a table (step, the move, the action, the index after).
+pub fn roadmap(
+    rubric: &LoadedRubric,
+    view: &crate::render::roadmap::View<'_>,
+    style: Style,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("Roadmap · {}\n", view.headline);
+    if view.group && !view.rows.is_empty() {
+        let _ = writeln!(out, "{}", crate::render::words::GROUP_START);
+    }
+    for (phase, steps) in view.phases() {
+        let _ = writeln!(
+            out,
+            "Phase {phase} · {}",
+            crate::render::words::phase_title(phase)
+        );
+        let mut t = new_table(style);
+        let mut head = vec!["Step", "Move", "Action", "Index after"];
+        if view.group {
+            head.push("Already");
+        }
+        t.set_header(head);
+        for (n, s, already) in steps {
+            let (q, from, to) = crate::render::words::step_move(rubric, s);
+            let mut row = vec![
+                Cell::new(n).set_alignment(CellAlignment::Right),
+                text(&format!("{q}\n{from} → {to}")),
+                text(crate::render::words::step_action(s)),
+                Cell::new(crate::render::roadmap::after_words(rubric, s)),
+            ];
+            if let Some((a, of)) = already {
+                row.push(Cell::new(crate::render::roadmap::already_words(a, of)));
+            }
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    out
 }
 
 /// One row per sheet, then counts per recommendation and the mean index.

@@ -94,6 +94,15 @@ pub fn warning_text(w: &Warning) -> String {
             shown(column),
             if *count == 1 { "it" } else { "them" }
         ),
+        Warning::UndatedRows {
+            file,
+            count,
+            column,
+        } => format!(
+            "{file}: {count} row{} left without a date: column {} does not write dates in a form that reads the same everywhere (such as 2026-11-25)",
+            if *count == 1 { " is" } else { "s are" },
+            shown(column)
+        ),
         Warning::NotSheets { folder, files } => format!(
             "{folder}: not read, not sheets or survey exports: {}",
             some_of(files.iter().map(|f| shown(&f.display().to_string())))

@@ -4,6 +4,7 @@
 use crate::advice::{Advice, Lead};
 use crate::flip::Flip;
 use crate::render::num::{index_words, setting_num};
+use crate::roadmap::{Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, FiredGate};
 
@@ -200,6 +201,94 @@ pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
     }
 }
 
+/// Where a roadmap stands, in one sentence: "Target: VMO, reached in 4 steps.", or
+/// why the target is out of reach. `group`: the steps start from the typical
+/// answers, not from one sheet's; `unanswered`: questions the plan cannot move.
+pub fn roadmap_headline(
+    rubric: &LoadedRubric,
+    target: Option<Band>,
+    steps: usize,
+    blocked: Option<&Blocked>,
+    unanswered: usize,
+    group: bool,
+) -> String {
+    let Some(target) = target else {
+        return "No target: VMO is the highest recommendation (ask for another with --target)."
+            .to_string();
+    };
+    let t = target.label();
+    let whose = if group {
+        "the typical answers"
+    } else {
+        "the answers"
+    };
+    let Some(why) = blocked else {
+        return if steps == 0 {
+            format!("Target: {t}, reached already by {whose}.")
+        } else {
+            format!("Target: {t}, reached in {}.", count(steps, "step", "steps"))
+        };
+    };
+    let reason = match why {
+        Blocked::Gate { gate, to } => format!(
+            "even with every answered question at its top option, gate {gate} would still cap the result at {}",
+            to.label()
+        ),
+        Blocked::Index { best } => format!(
+            "even with every answered question at its top option, the index would be {}, below the {t} band",
+            index_words(rubric, *best)
+        ),
+    };
+    let more = if unanswered > 0 {
+        format!(
+            " Answering the {} may change that.",
+            count(unanswered, "unanswered question", "unanswered questions")
+        )
+    } else {
+        String::new()
+    };
+    format!("Target: {t}, out of reach by raising {whose}: {reason}.{more}")
+}
+
+/// What a roadmap phase does, as its heading.
+pub fn phase_title(phase: u8) -> &'static str {
+    match phase {
+        1 => "Clear the gates",
+        _ => "Raise the index",
+    }
+}
+
+/// A step's move as people read it: the question's text, and the labels of the
+/// option it leaves and the one it reaches.
+pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
+    let Some(q) = rubric
+        .question(&step.question)
+        .map(|i| &rubric.rubric.question[i])
+    else {
+        return (step.question.clone(), step.from.clone(), step.to.clone());
+    };
+    let label = |id: &str| {
+        q.option
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| id.to_string(), |o| o.label.clone())
+    };
+    (q.text.clone(), label(&step.from), label(&step.to))
+}
+
+/// A step's action, or what to say when the rubric gives none.
+pub fn step_action(step: &Step) -> &str {
+    step.action
+        .as_deref()
+        .unwrap_or("(the rubric has no improve text for this answer)")
+}
+
+/// Why a provisional result shows no roadmap.
+pub const PROVISIONAL_ROADMAP: &str = "No roadmap yet: a plan built on too few answers would aim at the wrong target. Answer the missing questions first.";
+
+/// How a group's roadmap picks its starting answers.
+pub const GROUP_START: &str = "The steps start from the group's typical answer to each question: the median answer by score among those who answered it (the lower of the two middle answers when their number is even). \"Already\" counts the respondents whose own answer is at or above the step's target answer.";
+
 /// The band boundaries in one sentence: "Bands: PMO below 40.0, Hybrid from 40.0,
 /// VMO from 60.0."
 pub fn bands_sentence(rubric: &LoadedRubric) -> String {
@@ -215,6 +304,24 @@ pub fn bands_sentence(rubric: &LoadedRubric) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_out_of_reach_target_says_why_in_words() {
+        let r = LoadedRubric::embedded().unwrap();
+        let gate = Blocked::Gate {
+            gate: "vmo-needs-buy-in".into(),
+            to: Band::Hybrid,
+        };
+        assert_eq!(
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&gate), 0, false),
+            "Target: VMO, out of reach by raising the answers: even with every answered question at its top option, gate vmo-needs-buy-in would still cap the result at Hybrid."
+        );
+        let index = Blocked::Index { best: 59.99 };
+        assert_eq!(
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&index), 2, true),
+            "Target: VMO, out of reach by raising the typical answers: even with every answered question at its top option, the index would be just under 60.0, below the VMO band. Answering the 2 unanswered questions may change that."
+        );
+    }
 
     #[test]
     fn the_sentence_never_rounds_the_new_index_onto_a_boundary() {

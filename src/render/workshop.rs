@@ -177,6 +177,9 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     );
     let _ = writeln!(out, "{}", factor_table(rubric, w, style));
     let _ = writeln!(out, "{}", verdict_table(rubric, w, style));
+    if let Some(view) = super::roadmap::View::of_group(rubric, w) {
+        let _ = write!(out, "\n{}", super::table::roadmap(rubric, &view, style));
+    }
     if !w.agenda.is_empty() {
         out.push_str("\nAgenda: the questions the room disagrees on most come first\n");
         let _ = writeln!(out, "{}", agenda_table(rubric, w, style));
@@ -373,6 +376,13 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
             opt_num(s.max),
             s.answered,
             w.respondents
+        );
+    }
+    if let Some(view) = super::roadmap::View::of_group(rubric, w) {
+        let _ = write!(
+            out,
+            "\n{}",
+            super::markdown::roadmap(rubric, &view, "## Roadmap")
         );
     }
     if !w.agenda.is_empty() {

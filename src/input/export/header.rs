@@ -9,6 +9,7 @@ use std::sync::Arc;
 use csv::StringRecord;
 
 use crate::diag::{InputError, shown};
+use crate::input::date::SheetDate;
 use crate::input::sheet::{ResolvedSheet, Sheet};
 use crate::input::warning::{MissingQuestion, Warning};
 use crate::origin::Origin;
@@ -139,7 +140,10 @@ pub enum Column {
     Respondent,
     Role,
     Organisation,
-    /// Anything else (Timestamp, ID, Email, Start time...).
+    /// When the response was made (Timestamp, Completion time, EndDate...): the
+    /// sheet's date, where the cell writes it unambiguously.
+    Date,
+    /// Anything else (ID, Email, Start time...).
     Ignored,
 }
 
@@ -174,6 +178,8 @@ pub struct HeaderMap {
     pub columns: Vec<Column>,
     /// The headers of the ignored columns, as written.
     pub ignored: Vec<String>,
+    /// The header of the column that dates the rows, if any.
+    pub date_column: Option<String>,
     /// Rubric questions no column answers, with a near header if there is one.
     pub missing: Vec<MissingQuestion>,
     /// The product the header rows look like.
@@ -224,6 +230,38 @@ pub(super) fn name_of(names: &HashMap<String, usize>, header: &str) -> Option<us
         .get(&key)
         .or_else(|| strip_code(&key).and_then(|k| names.get(k)))
         .copied()
+}
+
+/// How well a header names the moment a response was made: completion before
+/// start; `None` for any other header.
+fn date_rank(header: &str) -> Option<u8> {
+    let key = normalise(header);
+    match key.as_str() {
+        "completion time" | "enddate" | "end date" | "recordeddate" | "recorded date"
+        | "submitdate" | "submit date" | "date submitted" | "submitted at" | "submission date" => {
+            Some(0)
+        }
+        "timestamp" => Some(1),
+        "start time" | "startdate" | "start date" | "date" => Some(2),
+        _ => None,
+    }
+}
+
+/// A date cell read as a day when its form is unambiguous: `2026-11-25` or
+/// `2026/11/25` (Google Forms), alone or followed by a time.
+pub(super) fn export_date(cell: &str) -> Option<SheetDate> {
+    let cell = cell.trim();
+    let day = cell.get(..10)?;
+    let rest = &cell[10..];
+    if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
+        return None;
+    }
+    let b = day.as_bytes();
+    let sep = b[4];
+    if !(sep == b'-' || sep == b'/') || b[7] != sep {
+        return None;
+    }
+    SheetDate::parse(&day.replace('/', "-"))
 }
 
 /// The respondent, role or organisation column a header names.
@@ -307,6 +345,8 @@ impl HeaderMap {
         let mut ignored = Vec::new();
         let mut partial = Vec::new();
         let mut seen: Vec<Option<usize>> = vec![None; r.question.len()];
+        // The best date column so far: (rank, column, header).
+        let mut date: Option<(u8, usize, String)> = None;
         for col in 0..width {
             let cells = || rows.iter().map(move |row| row.get(col).unwrap_or(""));
             let kind = match cells().find_map(|h| name_of(&by_name, h)) {
@@ -338,6 +378,21 @@ impl HeaderMap {
             } else if keys().any(|k| k == "response type") {
                 partial.push((col, Partial::ResponseType, label.unwrap_or_default().into()));
             }
+            let rank = (kind == Column::Ignored)
+                .then(|| cells().filter_map(date_rank).min())
+                .flatten();
+            if let Some(rank) = rank
+                && date.as_ref().is_none_or(|d| rank < d.0)
+            {
+                // A better date column: the one it replaces is ignored after all.
+                if let Some((_, c, h)) = date.replace((rank, col, label.unwrap_or_default().into()))
+                {
+                    columns[c] = Column::Ignored;
+                    ignored.push(h);
+                }
+                columns.push(Column::Date);
+                continue;
+            }
             if kind == Column::Ignored {
                 ignored.push(label.map_or_else(|| format!("column {}", col + 1), String::from));
             }
@@ -352,6 +407,7 @@ impl HeaderMap {
             file: path.row_file(),
             columns,
             ignored,
+            date_column: date.map(|d| d.2),
             missing,
             product: product_of(rows),
             partial,
@@ -443,9 +499,16 @@ impl HeaderMap {
         for m in &mut row.meta {
             m.clear();
         }
+        row.date = None;
+        row.undated = false;
         for (kind, cell) in self.columns.iter().zip(record.iter()) {
             let field = match kind {
                 Column::Ignored => continue,
+                Column::Date => {
+                    row.date = export_date(cell);
+                    row.undated = row.date.is_none() && !cell.trim().is_empty();
+                    continue;
+                }
                 Column::Answer(qi) => {
                     match self.matchers[*qi].find(cell, buf) {
                         Some(oi) => row.choices[*qi] = Some(oi),
@@ -489,6 +552,7 @@ impl HeaderMap {
                 respondent: text(&row.meta[0]),
                 role: text(&row.meta[1]),
                 organisation: text(&row.meta[2]),
+                date: row.date,
                 ..Sheet::default()
             },
             choices: row.choices.clone(),
@@ -508,6 +572,10 @@ pub struct Row {
     pub choices: Vec<Option<usize>>,
     /// Respondent, role and organisation; empty when not given.
     pub meta: [String; 3],
+    /// The row's date, where its date cell writes one unambiguously.
+    pub date: Option<SheetDate>,
+    /// Whether the row has a date cell that could not be read as a day.
+    pub undated: bool,
 }
 
 /// `4`, `12`, `A2`, `AO03`: how exports write an answer by its code.

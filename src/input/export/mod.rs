@@ -84,6 +84,8 @@ pub struct CsvSheets<'r, R: Read> {
     include_partial: bool,
     /// Unfinished responses left out so far, and the column that marked them.
     partial: (u64, String),
+    /// Rows whose date cell could not be read as a day.
+    undated: u64,
     /// Remarks about the whole file found while opening it (its encoding).
     warnings: Vec<Warning>,
     record: StringRecord,
@@ -345,6 +347,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
             pending,
             include_partial: options.include_partial,
             partial: (0, String::new()),
+            undated: 0,
             warnings,
             record: StringRecord::new(),
             buf: String::new(),
@@ -364,13 +367,20 @@ impl<'r, R: Read> CsvSheets<'r, R> {
         out
     }
 
-    /// The warning about unfinished responses left out, once the rows are read.
-    pub fn partial_warning(&self) -> Option<Warning> {
-        (self.partial.0 > 0).then(|| Warning::PartialSkipped {
+    /// The warnings that come once the rows are read: unfinished responses left
+    /// out, rows left without a date.
+    pub fn end_warnings(&self) -> Vec<Warning> {
+        let partial = (self.partial.0 > 0).then(|| Warning::PartialSkipped {
             file: self.header.origin.clone(),
             count: self.partial.0,
             column: self.partial.1.clone(),
-        })
+        });
+        let undated = (self.undated > 0).then(|| Warning::UndatedRows {
+            file: self.header.origin.clone(),
+            count: self.undated,
+            column: self.header.date_column.clone().unwrap_or_default(),
+        });
+        partial.into_iter().chain(undated).collect()
     }
 
     /// Bytes read so far, for progress.
@@ -451,6 +461,9 @@ impl<'r, R: Read> CsvSheets<'r, R> {
                 .map_err(|e| self.resolve_failed(e, &record)),
             Err(e) => Err(e),
         };
+        if out.is_ok() && row.undated {
+            self.undated += 1;
+        }
         self.record = record;
         Some(out)
     }
@@ -645,7 +658,7 @@ mod tests {
         let q0 = &r.rubric.question[0];
         let q1 = &r.rubric.question[1];
         let text = format!(
-            "Timestamp,\" {}  \",{},Name,Email\n2024,\"  {} \",{},Ann,a@x\n",
+            "ID,\" {}  \",{},Name,Email\n2024,\"  {} \",{},Ann,a@x\n",
             q0.text.to_uppercase().replace(' ', "  "),
             q1.id,
             q0.option[2].label.to_lowercase(),
@@ -662,7 +675,7 @@ mod tests {
         assert_eq!(s.sheet.rubric, "pmo-vmo");
         assert_eq!(
             warning.as_deref(),
-            Some("f.csv: ignoring 2 columns that answer no question: \"Timestamp\", \"Email\"")
+            Some("f.csv: ignoring 2 columns that answer no question: \"ID\", \"Email\"")
         );
     }
 
@@ -780,6 +793,50 @@ mod tests {
         assert_eq!(
             m.find(&format!(" {} ", id1.to_uppercase()), &mut buf),
             Some(1)
+        );
+    }
+
+    #[test]
+    fn a_timestamp_column_dates_the_rows_when_it_reads_the_same_everywhere() {
+        use super::header::export_date;
+        let day = |s: &str| export_date(s).map(|d| d.to_string());
+        assert_eq!(day("2026-11-25"), Some("2026-11-25".into()));
+        assert_eq!(day("2026-11-25T09:14:03Z"), Some("2026-11-25".into()));
+        assert_eq!(
+            day("2026/11/02 9:14:03 AM GMT+1"),
+            Some("2026-11-02".into())
+        );
+        // Day and month order depends on the locale: no date.
+        assert_eq!(day("11/3/2026 14:02:11"), None);
+        assert_eq!(day("03.11.2026"), None);
+        assert_eq!(day("2026-02-30"), None);
+        assert_eq!(day("2026-11-250"), None);
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        // Completion beats start; the start column stays ignored.
+        let text = format!(
+            "Start time,Completion time,{}\n2026-11-01 10:00,2026-11-02 11:00,{}\n11/3/26 9:00,11/3/26 9:30,{}\n",
+            q.id, q.option[0].id, q.option[1].id
+        );
+        let mut rows = from_reader(&r, "d.csv".into(), text.as_bytes()).unwrap();
+        assert_eq!(
+            rows.header().date_column.as_deref(),
+            Some("Completion time")
+        );
+        assert_eq!(rows.header().ignored, ["Start time"]);
+        let mut row = Row::default();
+        rows.next_row(&mut row).unwrap().unwrap();
+        assert_eq!(
+            row.date.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-02")
+        );
+        rows.next_row(&mut row).unwrap().unwrap();
+        assert_eq!((row.date, row.undated), (None, true));
+        let warnings: Vec<String> = rows.end_warnings().iter().map(warning_text).collect();
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].contains("1 row is left without a date"),
+            "{warnings:?}"
         );
     }
 }

@@ -51,7 +51,12 @@ fn boundaries(rubric: &LoadedRubric) -> [f64; 2] {
 
 /// With fewer than three factors a radar is a line: one 0..100 strip per factor
 /// instead, a dot per series and a diamond for the group.
-fn strips(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Markup {
+fn strips(
+    rubric: &LoadedRubric,
+    series: &[Series],
+    group: &[Option<f64>],
+    before: Option<&[Option<f64>]>,
+) -> Markup {
     let factors = &rubric.rubric.factor;
     let (left, right, row) = (170.0, 670.0, 70.0);
     let height = 40.0 + row * factors.len() as f64;
@@ -85,6 +90,13 @@ fn strips(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Ma
                         {
                             title { (se.name) }
                         }
+                    }
+                }
+                @if let Some(v) = before.and_then(|b| b[i]) {
+                    circle class="baseline" cx=(f1(x(v))) cy=(y) r="8" fill="none"
+                        stroke="#8a93a5" stroke-width="2" stroke-dasharray="3 3"
+                    {
+                        title { "Baseline" }
                     }
                 }
                 @if let Some(v) = group[i] {
@@ -217,10 +229,15 @@ impl Radar {
 
 /// The radar chart as inline SVG: one axis per factor, rings every 25 points, the
 /// band boundaries dashed, one polygon per series and the group on top.
-pub(super) fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f64>]) -> Markup {
+pub(super) fn radar(
+    rubric: &LoadedRubric,
+    series: &[Series],
+    group: &[Option<f64>],
+    before: Option<&[Option<f64>]>,
+) -> Markup {
     let factors = &rubric.rubric.factor;
     if factors.len() < 3 {
-        return strips(rubric, series, group);
+        return strips(rubric, series, group, before);
     }
     let radar = Radar {
         axes: factors.len(),
@@ -242,6 +259,13 @@ pub(super) fn radar(rubric: &LoadedRubric, series: &[Series], group: &[Option<f6
             (radar.scale())
             @for (k, se) in series.iter().enumerate() {
                 (radar.series(k, se))
+            }
+            @if let Some(before) = before {
+                polygon class="baseline" points=(radar.shape(before)) fill="none"
+                    stroke="#8a93a5" stroke-width="2.5" stroke-dasharray="3 5"
+                {
+                    title { "Baseline" }
+                }
             }
             polygon class="group" points=(radar.shape(group)) fill="#1d2330"
                 fill-opacity="0.12" stroke="#1d2330" stroke-width="3.5" stroke-dasharray="8 4"
@@ -314,15 +338,25 @@ impl Report<'_> {
     pub(super) fn chart(&self) -> Markup {
         let series = self.series();
         let group: Vec<Option<f64>> = self.w.factors.iter().map(|f| f.mean).collect();
+        let before: Option<Vec<Option<f64>>> = self
+            .baseline
+            .map(|c| c.before.factors.iter().map(|f| f.score).collect());
         html! {
             section id="chart" {
                 h2 { "Factors at a glance" }
                 p.muted { (self.chart_caption()) }
                 div.chart {
-                    (radar(self.rubric, &series, &group))
+                    (radar(self.rubric, &series, &group, before.as_deref()))
                     ul.legend {
                         @for (k, se) in series.iter().enumerate() {
                             li { span.swatch style={ "background:" (colour(k)) } {} (se.name) }
+                        }
+                        @if let Some(c) = self.baseline {
+                            li {
+                                span.swatch.baseline {}
+                                "Baseline"
+                                @if let Some(d) = &c.before.date { " (" (d) ")" }
+                            }
                         }
                         li {
                             span.swatch style="background:#1d2330" {}
@@ -352,7 +386,13 @@ mod tests {
             name: "A".into(),
             values: vec![Some(50.0), None, Some(50.0), Some(50.0)],
         }];
-        let svg = radar(&r, &series, &[Some(50.0), None, Some(50.0), Some(50.0)]).into_string();
+        let svg = radar(
+            &r,
+            &series,
+            &[Some(50.0), None, Some(50.0), Some(50.0)],
+            None,
+        )
+        .into_string();
         let corners = |class: &str| {
             let at = svg.find(&format!("class=\"{class}\" points=\"")).unwrap();
             let rest = &svg[at..];

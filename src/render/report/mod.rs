@@ -10,15 +10,18 @@
 //! the CSS.
 
 mod chart;
+mod progress;
+mod roadmap;
 mod style;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::compare::Comparison;
 use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
 use crate::result::SheetResult;
-use crate::rubric::LoadedRubric;
+use crate::rubric::{Band, LoadedRubric};
 use crate::spill::Spill;
 use crate::workshop::{Group, Workshop};
 use std::io::{self, Write};
@@ -40,12 +43,24 @@ fn display_name(r: &SheetResult) -> String {
 
 /// Renders the report for the scored sheets; `None` when there is none.
 pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
+    render_with(rubric, members, None, None)
+}
+
+/// [`render`], compared with a baseline (the chart draws it dashed and a Progress
+/// section says what moved) and with the roadmap aimed at `target` (else the band
+/// above the result).
+pub fn render_with(
+    rubric: &LoadedRubric,
+    members: &[(ResolvedSheet, SheetResult)],
+    baseline: Option<&Comparison>,
+    target: Option<Band>,
+) -> Option<String> {
     let mut b = Builder::new(rubric);
     for (sheet, result) in members {
         b.add(sheet.clone(), result.clone()).ok()?;
     }
     let mut out = Vec::new();
-    b.finish(&mut out).ok()?.then_some(())?;
+    b.finish(&mut out, baseline, target).ok()?.then_some(())?;
     String::from_utf8(out).ok()
 }
 
@@ -122,11 +137,23 @@ impl<'r> Builder<'r> {
         Ok(())
     }
 
-    /// Writes the page; `false` (and nothing written) when no member was added.
-    pub fn finish(self, out: &mut dyn Write) -> io::Result<bool> {
-        let Some(w) = self.group.finish() else {
+    /// Writes the page, compared with `baseline` when there is one and with the
+    /// roadmap aimed at `target` (else the band above the result); `false` (and
+    /// nothing written) when no member was added.
+    pub fn finish(
+        self,
+        out: &mut dyn Write,
+        baseline: Option<&Comparison>,
+        target: Option<Band>,
+    ) -> io::Result<bool> {
+        let counts = self.group.option_counts().clone();
+        let Some(mut w) = self.group.finish() else {
             return Ok(false);
         };
+        if target.is_some() {
+            w.roadmap =
+                crate::workshop::group_roadmap(self.rubric, &counts, w.recommendation, target);
+        }
         let report = Report {
             rubric: self.rubric,
             first: &self.first,
@@ -138,6 +165,7 @@ impl<'r> Builder<'r> {
             },
             w: &w,
             single: self.count == 1,
+            baseline,
         };
         let page = report.page().into_string();
         let mut rest = page.as_str();
@@ -191,6 +219,8 @@ struct Report<'a> {
     w: &'a Workshop,
     /// One answer sheet: its own figures and flip, no group-only sections.
     single: bool,
+    /// The comparison with an earlier assessment, when there is one.
+    baseline: Option<&'a Comparison>,
 }
 
 impl Report<'_> {
@@ -218,6 +248,9 @@ impl Report<'_> {
                         }
                         (self.recommendation())
                         (self.chart())
+                        @if let Some(c) = self.baseline {
+                            (progress::section(self.rubric, c))
+                        }
                         (self.factors())
                         (self.gates())
                         (self.flip())
@@ -228,6 +261,7 @@ impl Report<'_> {
                             (self.roles())
                         }
                         (self.next_steps())
+                        (self.roadmap())
                         @if self.single {
                             (self.answers())
                         } @else if !self.w.notes.is_empty() {
@@ -901,7 +935,7 @@ maturity-standards = '{}'
             name: mark("series"),
             values: vec![Some(40.0), Some(60.0)],
         }];
-        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)]).into_string();
+        let svg = radar(&r, &series, &[Some(40.0), Some(60.0)], None).into_string();
         assert!(
             !svg.contains("<polygon class=\"grid\""),
             "not the strips: {svg}"
@@ -980,5 +1014,31 @@ maturity-standards = '{}'
         // Roles p0, p1, p2.
         assert_eq!(html.matches("class=\"series\"").count(), 3);
         assert!(html.contains("One shape per role."));
+    }
+
+    #[test]
+    fn a_baseline_is_drawn_dashed_and_its_progress_listed() {
+        let r = LoadedRubric::embedded().unwrap();
+        let before = sheet(&r, 0, ["Ann", "pm", "Acme", "n"]);
+        let mut after = sheet(&r, 1, ["Ann", "pm", "Acme", "n"]);
+        after.0.sheet.date = crate::input::date::SheetDate::parse("2026-11-25");
+        let mut b = before.clone();
+        b.0.sheet.date = crate::input::date::SheetDate::parse("2026-05-04");
+        let c = crate::compare::compare(&r, std::slice::from_ref(&b), std::slice::from_ref(&after))
+            .unwrap();
+        let html = render_with(&r, std::slice::from_ref(&after), Some(&c), None).unwrap();
+        assert_eq!(
+            html.matches("class=\"baseline\"").count(),
+            1,
+            "one dashed shape"
+        );
+        assert!(html.contains("id=\"progress\""));
+        assert!(html.contains("Baseline (2026-05-04)"));
+        let progress = part(&html, "id=\"progress\"", "</section>");
+        assert!(progress.contains("Baseline: 2026-05-04, 1 sheet. Now: 2026-11-25, 1 sheet."));
+        assert!(progress.contains(&crate::render::compare::change(c.index_change)));
+        // Without a baseline, neither.
+        let plain = render(&r, std::slice::from_ref(&after)).unwrap();
+        assert!(!plain.contains("class=\"baseline\"") && !plain.contains("id=\"progress\""));
     }
 }

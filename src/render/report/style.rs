@@ -20,6 +20,9 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--lin
 .legend { list-style: none; padding: 0; margin: 0; flex: 1 1 180px; }
 .legend li { margin: .2rem 0; }
 .swatch { display: inline-block; width: 1.4em; height: .7em; margin-right: .4em; vertical-align: middle; border-radius: 2px; }
+.swatch.baseline { border: 2px dashed #8a93a5; height: .5em; }
+.up { color: #1f7a3a; } .down { color: #b3261e; }
+.progress li.sub { margin-left: 1.5em; list-style: circle; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
@@ -27,6 +30,12 @@ th { background: var(--bg); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .flag { color: #a33; }
 .provisional { border: 2px solid #a33; color: #a33; padding: .5rem .8rem; border-radius: 4px; }
+.headline { font-weight: 600; }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
+ol.steps { padding-left: 1.6rem; }
+li.step { border-bottom: 1px solid var(--line); padding: .3rem 0 .4rem; }
+li.step p { margin: .2rem 0; }
+.move .from { color: var(--muted); } .move .to { font-weight: 600; }
 blockquote { margin: .4rem 0 .8rem; padding: .3rem .8rem; border-left: 3px solid var(--line); background: var(--bg); }
 @media (max-width: 600px) {
   body { font-size: 15px; }
@@ -37,7 +46,8 @@ blockquote { margin: .4rem 0 .8rem; padding: .3rem .8rem; border-left: 3px solid
   body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  tr, .chart, .verdict, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  tr, .chart, .verdict, blockquote, li.step { break-inside: avoid; page-break-inside: avoid; }
   .verdict, th, .swatch, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
   a { color: inherit; text-decoration: none; }
