@@ -394,7 +394,7 @@ impl Values {
             median,
             stdev: var.sqrt(),
             min: values().next().map_or(0.0, |(v, _)| v),
-            max: values().last().map_or(0.0, |(v, _)| v),
+            max: values().next_back().map_or(0.0, |(v, _)| v),
         })
     }
 }

@@ -112,7 +112,7 @@ pub fn finish(
     };
     let text = serde_json::to_string_pretty(&head)?;
     // Without its closing `\n}`.
-    out.write_all(text[..text.len() - 2].as_bytes())?;
+    out.write_all(&text.as_bytes()[..text.len() - 2])?;
     out.write_all(b",\n  \"results\": [")?;
     let any = !body.is_empty();
     body.copy_to(out)?;

@@ -108,7 +108,7 @@ pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<
         .rfind("    </testsuite>")
         .unwrap_or(xml.len())
         .max(start);
-    body.write_all(xml[start..end].as_bytes())
+    body.write_all(&xml.as_bytes()[start..end])
 }
 
 /// The whole report: the suite's head with the counts, the cases kept in `body`,
@@ -130,9 +130,9 @@ pub fn finish(
     doc.errors = counts.errors;
     let xml = doc.to_string().map_err(io::Error::other)?;
     let cut = xml.rfind("    </testsuite>").unwrap_or(xml.len());
-    out.write_all(xml[..cut].as_bytes())?;
+    out.write_all(&xml.as_bytes()[..cut])?;
     body.copy_to(out)?;
-    out.write_all(xml[cut..].as_bytes())?;
+    out.write_all(&xml.as_bytes()[cut..])?;
     if !xml.ends_with('\n') {
         out.write_all(b"\n")?;
     }
