@@ -30,7 +30,8 @@ pub struct SheetResult {
     pub evaluation: Evaluation,
     /// The single answer change that would change the recommendation, if any.
     pub flip: Option<Flip>,
-    /// The evidence: question id -> chosen option id, in rubric order.
+    /// The evidence: question id -> chosen option id, in rubric order (empty when
+    /// scored without [`Extras::answers`]).
     pub answers: IndexMap<String, String>,
     /// Question id -> the sheet's note on it, as written.
     pub notes: IndexMap<String, String>,
@@ -54,6 +55,9 @@ pub struct Extras {
     pub roadmap: bool,
     /// The roadmap's target; `None`: the band above the result.
     pub target: Option<Band>,
+    /// Fill `answers` (question id -> option id: two strings per answer, the main
+    /// per-row cost of a large export when no output shows them).
+    pub answers: bool,
 }
 
 /// Scores a resolved sheet with its flip (when `flip`) and its roadmap towards the
@@ -67,6 +71,7 @@ pub fn score(
         flip,
         roadmap: true,
         target: None,
+        answers: true,
     };
     score_with(rubric, sheet, extras)
 }
@@ -94,13 +99,17 @@ pub fn score_with(
         None
     };
     let advice = crate::advice::for_sheet(rubric, &evaluation, &sheet.choices);
-    let answers = rubric
-        .rubric
-        .question
-        .iter()
-        .zip(&sheet.choices)
-        .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
-        .collect();
+    let answers = if extras.answers {
+        rubric
+            .rubric
+            .question
+            .iter()
+            .zip(&sheet.choices)
+            .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
+            .collect()
+    } else {
+        IndexMap::new()
+    };
     Ok(SheetResult {
         source: sheet.source,
         respondent: sheet.sheet.respondent,

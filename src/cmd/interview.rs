@@ -430,6 +430,7 @@ fn print_result(
         flip: true,
         roadmap: true,
         target,
+        answers: true,
     };
     match pmo_vmo::result::score_with(rubric, resolved, extras) {
         Ok(result) => {

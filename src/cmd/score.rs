@@ -40,6 +40,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         flip: format.shows_flip(),
         roadmap: format.shows_roadmap(),
         target: args.target.map(Into::into),
+        answers: format.shows_answers(),
     };
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(

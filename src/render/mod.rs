@@ -59,6 +59,12 @@ impl Format {
     pub fn shows_roadmap(self) -> bool {
         !matches!(self, Format::Csv { .. })
     }
+
+    /// Whether the format shows each sheet's answers (JSON's `answers`, the
+    /// `--answers` columns of csv).
+    pub fn shows_answers(self) -> bool {
+        matches!(self, Format::Json | Format::Csv { answers: true })
+    }
 }
 
 /// How human output should look.
