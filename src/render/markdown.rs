@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{Sink, num, summary_header, summary_row};
+use super::num::num;
+use super::{Sink, summary_header, summary_row};
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};

@@ -30,12 +30,7 @@ pub mod warning;
 pub mod words;
 pub mod workshop;
 
-pub use clean::{printable, printable_line};
-pub use num::{
-    factor_num, fixed, index_num, index_words, num, num_beside, opt_factor_num, opt_num,
-    setting_num,
-};
-pub use words::{bands_sentence, flip_sentence, gate_line, leaning};
+use num::{factor_num, index_num, num};
 
 /// The output formats of `score`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

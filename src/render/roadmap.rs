@@ -3,7 +3,8 @@
 //! the same [`View`]: the terminal table (`table::roadmap`), Markdown
 //! (`markdown::roadmap`) and the HTML report.
 
-use super::{index_num, words};
+use super::num::index_num;
+use super::words;
 use crate::result::SheetResult;
 use crate::roadmap::Step;
 use crate::rubric::LoadedRubric;

@@ -33,7 +33,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             "A result is provisional unless each factor has at least {} of its questions \
              answered (min-answered {}).",
             crate::render::words::share_words(m),
-            crate::render::setting_num(m)
+            crate::render::num::setting_num(m)
         );
     }
     for (fi, f) in r.factor.iter().enumerate() {
@@ -63,7 +63,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             let weight = if q.weight == 1.0 {
                 String::new()
             } else {
-                format!("\nweight {}", crate::render::setting_num(q.weight))
+                format!("\nweight {}", crate::render::num::setting_num(q.weight))
             };
             t.add_row(vec![
                 text(&format!("{}\n[{}]{weight}", q.text, q.id)),
@@ -75,7 +75,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             "\n{} [{}] · weight {}\n{t}",
             line(&f.title),
             f.id,
-            crate::render::setting_num(f.weight)
+            crate::render::num::setting_num(f.weight)
         );
     }
     if !r.gate.is_empty() {
@@ -86,8 +86,8 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                 None => g.target_id().to_string(),
             };
             let cond = match (g.below, g.at_least) {
-                (Some(b), _) => format!("{target} < {}", crate::render::setting_num(b)),
-                (_, Some(a)) => format!("{target} >= {}", crate::render::setting_num(a)),
+                (Some(b), _) => format!("{target} < {}", crate::render::num::setting_num(b)),
+                (_, Some(a)) => format!("{target} >= {}", crate::render::num::setting_num(a)),
                 _ => target,
             };
             let (effect, band) = g.effect();

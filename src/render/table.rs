@@ -6,7 +6,9 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::{Sink, Style, index_num, leaning, num, opt_factor_num};
+use super::num::{index_num, num, opt_factor_num};
+use super::words::leaning;
+use super::{Sink, Style};
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
@@ -195,7 +197,7 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
         t.add_row(vec![
             text(&answered),
             Cell::new(opt_factor_num(rubric, fi, fs.score)).set_alignment(CellAlignment::Right),
-            Cell::new(super::setting_num(fs.weight)).set_alignment(CellAlignment::Right),
+            Cell::new(super::num::setting_num(fs.weight)).set_alignment(CellAlignment::Right),
             styled(lean, style, b, false),
             styled(bar_s, style, b, false),
         ]);
@@ -295,8 +297,8 @@ fn index_text(rubric: &LoadedRubric, e: &crate::scoring::Evaluation) -> String {
         "{} of 100 ({} band: PMO below {}, VMO from {})",
         index_num(rubric, e.index),
         e.band.label(),
-        crate::render::setting_num(rb.scoring.hybrid_from),
-        crate::render::setting_num(rb.scoring.vmo_from)
+        crate::render::num::setting_num(rb.scoring.hybrid_from),
+        crate::render::num::setting_num(rb.scoring.vmo_from)
     )
 }
 

@@ -83,7 +83,7 @@ pub fn share_words(m: f64) -> String {
         1.0 => "all".into(),
         _ => format!(
             "{}%",
-            crate::render::num::trim(crate::render::fixed(m * 100.0, 2))
+            crate::render::num::trim(crate::render::num::fixed(m * 100.0, 2))
         ),
     }
 }

@@ -4,9 +4,10 @@ use std::fmt::Write as _;
 
 use comfy_table::{Cell, CellAlignment, Table};
 
+use super::Style;
 use super::markdown::cell;
+use super::num::{index_num, index_words, num, opt_factor_num, opt_num};
 use super::table::{bar, new_table, text};
-use super::{Style, index_num, num, opt_factor_num, opt_num};
 use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
@@ -107,7 +108,7 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
                     None => num(t.mean),
                 },
                 t.recommendation.label(),
-                super::index_words(rubric, t.index)
+                index_words(rubric, t.index)
             )
         }
     }

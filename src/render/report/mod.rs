@@ -199,7 +199,7 @@ fn respondent_row(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
         tr {
             td { (display_name(m)) }
             td { (m.role.as_deref().unwrap_or("")) }
-            td.n { (crate::render::index_num(rubric, e.index)) }
+            td.n { (crate::render::num::index_num(rubric, e.index)) }
             td { (e.recommendation.label()) }
             td.n { (e.answered) " of " (e.questions) }
         }
@@ -351,7 +351,7 @@ impl Report<'_> {
                     @for t in self.lead() { p { (t) } }
                     div.figures {
                         span {
-                            "Index " strong { (crate::render::index_num(rubric, w.index)) }
+                            "Index " strong { (crate::render::num::index_num(rubric, w.index)) }
                             " of 100"
                         }
                         span { "Margin " (num(w.margin)) " points" }
@@ -393,7 +393,9 @@ impl Report<'_> {
             .iter()
             .zip(&self.first[0].1.evaluation.factors);
         let factor = |fi, x: Option<f64>| {
-            x.map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x))
+            x.map_or("–".into(), |x| {
+                crate::render::num::factor_num(rubric, fi, x)
+            })
         };
         let head = html! {
             th { "Factor" } th.n { "Score" } th.n { "Weight" } th.n { "Answered" }
@@ -403,7 +405,7 @@ impl Report<'_> {
                 tr {
                     td { (f.title) }
                     td.n { (factor(fi, fs.score)) }
-                    td.n { (crate::render::setting_num(f.weight)) }
+                    td.n { (crate::render::num::setting_num(f.weight)) }
                     td.n { (fs.answered) " of " (fs.questions) }
                 }
             }
@@ -415,7 +417,9 @@ impl Report<'_> {
         let (rubric, w) = (self.rubric, self.w);
         let o = |x: Option<f64>| x.map_or("–".into(), num);
         let factor = |fi, x: Option<f64>| {
-            x.map_or("–".into(), |x| crate::render::factor_num(rubric, fi, x))
+            x.map_or("–".into(), |x| {
+                crate::render::num::factor_num(rubric, fi, x)
+            })
         };
         let head = html! {
             th { "Factor" } th.n { "Mean" } th.n { "Median" } th.n { "Spread (stdev)" }
