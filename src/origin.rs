@@ -46,10 +46,22 @@ impl Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::File(p) => write!(f, "{}", p.display()),
+            Origin::File(p) => path(p, f),
             Origin::Stdin => f.write_str(STDIN),
-            Origin::Row { file, line } => write!(f, "{}:{line}", file.display()),
+            Origin::Row { file, line } => {
+                path(file, f)?;
+                write!(f, ":{line}")
+            }
         }
+    }
+}
+
+/// A path as `Path::display` shows it, without its lossy decoding when the path is
+/// UTF-8 (every row of a large export shows its file).
+fn path(p: &Path, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match p.to_str() {
+        Some(s) => f.write_str(s),
+        None => write!(f, "{}", p.display()),
     }
 }
 

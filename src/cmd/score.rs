@@ -51,16 +51,33 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
             | Input::Bad(_)]
     );
     let mut sink = render::sink(format, &rubric, style, single, out);
+    // Rows are written where they are scored (on every core, for a large export);
+    // the sink copies them out in order.
+    let rows = render::row_writer(format, &rubric);
     let mut progress = Progress::new(input::stream::input_bytes(&inputs));
     let mut errors = 0usize;
     let streamed = input::stream_with(
         &rubric,
         &inputs,
         &args.sheets.read_options(),
-        |s| result::score_with(&rubric, s, extras),
+        |s| {
+            let r = result::score_with(&rubric, s, extras)?;
+            Ok(match &rows {
+                Some(w) => {
+                    let mut row = Vec::with_capacity(256);
+                    w.write(&r, &mut row);
+                    Scored::Row(row)
+                }
+                None => Scored::Result(Box::new(r)),
+            })
+        },
         |event| {
             match event {
-                Event::Item(r) => {
+                Event::Item(Scored::Row(row)) => {
+                    progress.sheet();
+                    sink.rendered(&row)?;
+                }
+                Event::Item(Scored::Result(r)) => {
                     progress.sheet();
                     sink.result(&r)?;
                 }
@@ -86,6 +103,13 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         Err(e) => Err(e.into()),
         Ok(()) => Ok(status),
     }
+}
+
+/// A scored sheet as its format needs it: already written as a row, or the result
+/// itself.
+enum Scored {
+    Row(Vec<u8>),
+    Result(Box<pmo_vmo::result::SheetResult>),
 }
 
 /// A progress bar on stderr that shows up only for a long run on a terminal: after

@@ -8,6 +8,7 @@
 
 pub mod date;
 pub mod decode;
+pub mod event;
 pub mod export;
 pub mod options;
 pub mod paths;

@@ -89,18 +89,7 @@ fn one_row<R: io::Read>(mut rows: CsvSheets<'_, R>) -> Result<ResolvedSheet, Inp
     }
 }
 
-/// What a streaming run reports, in input order.
-#[derive(Debug)]
-pub enum Event<T> {
-    /// A sheet, as the run's `map` turned it.
-    Item(T),
-    /// A bad input, or a bad row of an export.
-    Error(InputError),
-    /// A remark that does not stop anything (a rubric-version mismatch, ignored columns).
-    Warning(Warning),
-    /// Bytes of input files read so far, now and then, for a progress bar.
-    Progress(u64),
-}
+pub use crate::input::event::Event;
 
 /// How many single-sheet files are read and scored in parallel before their results
 /// are handed over.
@@ -161,8 +150,11 @@ where
         match &inputs[at] {
             Input::File(path, SheetFormat::Csv) => {
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                match export::open(rubric, path, options) {
-                    Ok(rows) => stream_csv(rows, &map, &mut handler, done_bytes)?,
+                // A plain text file is read on every core; anything else (or a file
+                // whose first row is bad) row by row.
+                match export::open(rubric, path, options).map(|rows| rows.parallel(path)) {
+                    Ok(Ok(parallel)) => parallel.run(&map, &mut handler, done_bytes)?,
+                    Ok(Err(rows)) => stream_csv(rows, &map, &mut handler, done_bytes)?,
                     Err(e) => handler(Event::Error(e))?,
                 }
                 done_bytes += size;

@@ -12,13 +12,20 @@ use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 
 pub struct CsvSink<'a, W: Write> {
-    rubric: &'a LoadedRubric,
-    out: ::csv::Writer<W>,
+    row: CsvRow<'a>,
+    out: W,
     started: bool,
     /// An input failed (said on stderr).
     errored: bool,
-    /// Scratch space for one cell, reused: a million rows, no allocation per cell.
-    cell: String,
+    /// One row, reused: a million rows, no allocation per row.
+    buf: Vec<u8>,
+}
+
+/// Writes one result as one CSV line: on any thread, so that a large export's rows
+/// are written on every core and only copied out in order.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvRow<'a> {
+    rubric: &'a LoadedRubric,
     /// Add one column per question with the option id chosen.
     answers: bool,
 }
@@ -26,31 +33,108 @@ pub struct CsvSink<'a, W: Write> {
 impl<'a, W: Write> CsvSink<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         CsvSink {
-            rubric,
-            out: ::csv::Writer::from_writer(out),
+            row: CsvRow::new(rubric),
+            out,
             started: false,
             errored: false,
-            cell: String::new(),
-            answers: false,
+            buf: Vec::new(),
         }
     }
 
     /// Adds one column per question (headed by its id) with the option id chosen.
     pub fn answers(mut self, answers: bool) -> Self {
-        self.answers = answers;
+        self.row = self.row.answers(answers);
         self
     }
 
     fn start(&mut self) -> io::Result<()> {
         if !self.started {
             self.started = true;
-            let mut header = summary_header(self.rubric);
-            if self.answers {
-                header.extend(self.rubric.rubric.question.iter().map(|q| q.id.clone()));
+            let mut header = summary_header(self.row.rubric);
+            if self.row.answers {
+                header.extend(self.row.rubric.rubric.question.iter().map(|q| q.id.clone()));
             }
-            self.out.write_record(header).map_err(io_error)?;
+            self.buf.clear();
+            for (i, h) in header.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push(b',');
+                }
+                field(&mut self.buf, h.as_bytes());
+            }
+            self.buf.push(b'\n');
+            self.out.write_all(&self.buf)?;
         }
         Ok(())
+    }
+}
+
+impl<'a> CsvRow<'a> {
+    pub fn new(rubric: &'a LoadedRubric) -> Self {
+        CsvRow {
+            rubric,
+            answers: false,
+        }
+    }
+
+    /// Adds one column per question with the option id chosen.
+    pub fn answers(mut self, answers: bool) -> Self {
+        self.answers = answers;
+        self
+    }
+}
+
+impl super::RowWriter for CsvRow<'_> {
+    /// The same cells as `summary_row`, written without building the row: this is
+    /// the per-row cost of scoring a large export.
+    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
+        let e = &result.evaluation;
+        let mut num = String::with_capacity(64);
+        let _ = std::fmt::Write::write_fmt(&mut num, format_args!("{}", result.source));
+        text(out, &num);
+        out.push(b',');
+        text(out, result.respondent.as_deref().unwrap_or_default());
+        out.push(b',');
+        text(out, result.role.as_deref().unwrap_or_default());
+        out.push(b',');
+        number(out, &mut num, e.index);
+        out.push(b',');
+        out.extend_from_slice(e.recommendation.id().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(e.band.id().as_bytes());
+        out.push(b',');
+        number(out, &mut num, e.margin);
+        // Two cells: "16/16" in one would read as a date in a spreadsheet.
+        num.clear();
+        push_uint(&mut num, e.answered as u64);
+        num.push(',');
+        push_uint(&mut num, e.questions as u64);
+        num.push(',');
+        num.push_str(if e.provisional { "true" } else { "false" });
+        out.push(b',');
+        out.extend_from_slice(num.as_bytes());
+        for f in &e.factors {
+            out.push(b',');
+            if let Some(x) = f.score {
+                number(out, &mut num, x);
+            }
+        }
+        num.clear();
+        for (i, g) in e.gates.iter().enumerate() {
+            if i > 0 {
+                num.push(' ');
+            }
+            num.push_str(&g.id);
+        }
+        out.push(b',');
+        text(out, &num);
+        if self.answers {
+            for q in &self.rubric.rubric.question {
+                out.push(b',');
+                let id = result.answers.get(&q.id).map_or("", String::as_str);
+                text(out, id);
+            }
+        }
+        out.push(b'\n');
     }
 }
 
@@ -62,15 +146,6 @@ pub fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A csv writer error as the I/O error it wraps, so that a closed pipe is still
-/// seen as one (`From<csv::Error>` would turn every error into `Other`).
-fn io_error(e: ::csv::Error) -> io::Error {
-    match e.into_kind() {
-        ::csv::ErrorKind::Io(e) => e,
-        kind => io::Error::other(format!("{kind:?}")),
-    }
-}
-
 fn is_formula(cell: &[u8]) -> bool {
     matches!(
         cell.first(),
@@ -78,32 +153,84 @@ fn is_formula(cell: &[u8]) -> bool {
     )
 }
 
-/// Writes a text cell, cleaned and escaped; `buf` is used only when the cell needs
-/// escaping.
-fn text<W: Write>(out: &mut ::csv::Writer<W>, buf: &mut String, cell: &str) -> io::Result<()> {
-    let cell = crate::render::clean::printable(cell);
-    let cell = cell.as_ref();
-    if is_formula(cell.as_bytes()) {
-        buf.clear();
-        buf.push('\'');
-        buf.push_str(cell);
-        out.write_field(buf.as_bytes()).map_err(io_error)?;
+/// Writes one cell as the csv crate writes it: in quotes (doubled inside) when it
+/// holds a comma, a quote or a line break.
+fn field(out: &mut Vec<u8>, cell: &[u8]) {
+    if cell
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.push(b'"');
+        for &b in cell {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
     } else {
-        out.write_field(cell.as_bytes()).map_err(io_error)?;
+        out.extend_from_slice(cell);
     }
-    Ok(())
+}
+
+/// Writes a text cell, cleaned and escaped against formulas.
+fn text(out: &mut Vec<u8>, cell: &str) {
+    let cell = crate::render::clean::printable(cell);
+    let cell = cell.as_bytes();
+    if is_formula(cell) {
+        let mut quoted = Vec::with_capacity(cell.len() + 1);
+        quoted.push(b'\'');
+        quoted.extend_from_slice(cell);
+        field(out, &quoted);
+    } else {
+        field(out, cell);
+    }
 }
 
 /// Writes a number cell, formatted as `Display` formats it (and escaped like any
-/// cell, should it be negative).
-fn number<W: Write>(out: &mut ::csv::Writer<W>, buf: &mut String, x: f64) -> io::Result<()> {
+/// cell, should it be negative); `buf` is scratch space.
+fn number(out: &mut Vec<u8>, buf: &mut String, x: f64) {
+    let bits = x.to_bits();
+    // Scores are means of a few option scores: a run of a million rows holds a few
+    // hundred distinct values, so each thread remembers the cells it wrote last
+    // (a slot per hash of the value), which saves the digit search on nearly every
+    // row.
+    let slot = (bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize;
+    let hit = CELLS.with_borrow(|cells| match cells.get(slot) {
+        Some(c) if c.0 == bits && c.1 > 0 => {
+            out.extend_from_slice(&c.2[..usize::from(c.1)]);
+            true
+        }
+        _ => false,
+    });
+    if hit {
+        return;
+    }
     buf.clear();
     push_number(buf, x);
     if is_formula(buf.as_bytes()) {
         buf.insert(0, '\'');
     }
-    out.write_field(buf.as_bytes()).map_err(io_error)?;
-    Ok(())
+    out.extend_from_slice(buf.as_bytes());
+    let cell = buf.as_bytes();
+    if let Ok(len) = u8::try_from(cell.len())
+        && cell.len() <= 31
+    {
+        CELLS.with_borrow_mut(|cells| {
+            if cells.is_empty() {
+                cells.resize(1 << 10, (0, 0, [0; 31]));
+            }
+            let mut text = [0; 31];
+            text[..cell.len()].copy_from_slice(cell);
+            cells[slot] = (bits, len, text);
+        });
+    }
+}
+
+thread_local! {
+    /// Number cells written lately on this thread: (the value's bits, the cell's
+    /// length, the cell), 1,024 slots.
+    static CELLS: std::cell::RefCell<Vec<(u64, u8, [u8; 31])>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Appends `x` exactly as `format!("{x}")` would, several times faster. ryu finds
@@ -173,52 +300,14 @@ fn push_uint(buf: &mut String, mut n: u64) {
 impl<W: Write> Sink for CsvSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
-        // The same cells as `summary_row`, written without building the row: this is
-        // the per-row cost of scoring a large export.
-        let e = &result.evaluation;
-        let (out, buf) = (&mut self.out, &mut self.cell);
-        text(out, buf, &result.source.to_string())?;
-        text(out, buf, result.respondent.as_deref().unwrap_or_default())?;
-        text(out, buf, result.role.as_deref().unwrap_or_default())?;
-        number(out, buf, e.index)?;
-        out.write_field(e.recommendation.id()).map_err(io_error)?;
-        out.write_field(e.band.id()).map_err(io_error)?;
-        number(out, buf, e.margin)?;
-        // Two cells: "16/16" in one would read as a date in a spreadsheet.
-        buf.clear();
-        push_uint(buf, e.answered as u64);
-        out.write_field(buf.as_bytes()).map_err(io_error)?;
-        buf.clear();
-        push_uint(buf, e.questions as u64);
-        out.write_field(buf.as_bytes()).map_err(io_error)?;
-        let provisional = if e.provisional { "true" } else { "false" };
-        out.write_field(provisional).map_err(io_error)?;
-        for f in &e.factors {
-            match f.score {
-                Some(x) => number(out, buf, x)?,
-                None => out.write_field("").map_err(io_error)?,
-            }
-        }
-        buf.clear();
-        for (i, g) in e.gates.iter().enumerate() {
-            if i > 0 {
-                buf.push(' ');
-            }
-            buf.push_str(&g.id);
-        }
-        if is_formula(buf.as_bytes()) {
-            buf.insert(0, '\'');
-        }
-        out.write_field(buf.as_bytes()).map_err(io_error)?;
-        if self.answers {
-            // Option ids are kebab-case: nothing to escape.
-            for q in &self.rubric.rubric.question {
-                let id = result.answers.get(&q.id).map_or("", String::as_str);
-                out.write_field(id).map_err(io_error)?;
-            }
-        }
-        out.write_record(None::<&[u8]>).map_err(io_error)?;
-        Ok(())
+        self.buf.clear();
+        super::RowWriter::write(&self.row, result, &mut self.buf);
+        self.out.write_all(&self.buf)
+    }
+
+    fn rendered(&mut self, row: &[u8]) -> io::Result<()> {
+        self.start()?;
+        self.out.write_all(row)
     }
 
     fn error(&mut self, _error: &InputError) -> io::Result<()> {
@@ -305,6 +394,35 @@ mod tests {
             "{got}"
         );
         assert!(!got.contains('\u{1b}'), "{got}");
+    }
+
+    #[test]
+    fn remembered_number_cells_are_the_cells_written_the_first_time() {
+        // More values than slots, each written twice: hits, misses and evictions.
+        let values: Vec<f64> = (0..5000)
+            .map(|i| f64::from(i) / 7.0 - 100.0)
+            .chain([
+                0.0,
+                -0.0,
+                1e300,
+                f64::NAN,
+                f64::INFINITY,
+                45.454_545_454_545_45,
+            ])
+            .collect();
+        let mut buf = String::new();
+        for round in 0..2 {
+            for &x in &values {
+                let mut out = Vec::new();
+                number(&mut out, &mut buf, x);
+                let want = escape_formula(&x.to_string()).into_owned();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    want,
+                    "{x} in round {round}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -48,6 +48,17 @@ impl<'a, W: Write> JsonSink<'a, W> {
     }
 }
 
+/// Writes one result as the document's compact JSON object, on any thread.
+pub struct JsonRow;
+
+impl super::RowWriter for JsonRow {
+    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
+        // Writing into memory fails only on a value JSON cannot hold, which a
+        // result never is.
+        let _ = serde_json::to_writer(out, result);
+    }
+}
+
 impl<W: Write> Sink for JsonSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
@@ -56,6 +67,17 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         }
         self.out.write_all(b"\n    ")?;
         serde_json::to_writer(&mut self.out, result)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn rendered(&mut self, row: &[u8]) -> io::Result<()> {
+        self.start()?;
+        if self.count > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(b"\n    ")?;
+        self.out.write_all(row)?;
         self.count += 1;
         Ok(())
     }

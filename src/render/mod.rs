@@ -88,6 +88,12 @@ impl Default for Style {
 /// Receives results and errors in input order, then `finish`.
 pub trait Sink {
     fn result(&mut self, result: &SheetResult) -> io::Result<()>;
+    /// A result already written by this format's [`row_writer`] (on another
+    /// thread). Formats without one refuse it.
+    fn rendered(&mut self, row: &[u8]) -> io::Result<()> {
+        let _ = row;
+        Err(io::Error::other("this format writes no rows ahead"))
+    }
     fn error(&mut self, error: &InputError) -> io::Result<()>;
     fn finish(&mut self) -> io::Result<()>;
 }
@@ -106,6 +112,22 @@ pub fn sink<'a, W: Write + 'a>(
         Format::Json => Box::new(json::JsonSink::new(rubric, out).single(single)),
         Format::Csv { answers } => Box::new(csv::CsvSink::new(rubric, out).answers(answers)),
         Format::Markdown => Box::new(markdown::MarkdownSink::new(rubric, out)),
+    }
+}
+
+/// Writes one result as its format's row, on any thread: a large export's rows are
+/// written on every core, and the sink only copies them out in order.
+pub trait RowWriter: Sync {
+    fn write(&self, result: &SheetResult, out: &mut Vec<u8>);
+}
+
+/// The row writer of a format whose results are rows written one after another
+/// (csv, json); `None` for the others, whose sinks need the results themselves.
+pub fn row_writer(format: Format, rubric: &LoadedRubric) -> Option<Box<dyn RowWriter + '_>> {
+    match format {
+        Format::Csv { answers } => Some(Box::new(csv::CsvRow::new(rubric).answers(answers))),
+        Format::Json => Some(Box::new(json::JsonRow)),
+        Format::Table | Format::Markdown => None,
     }
 }
 

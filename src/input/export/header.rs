@@ -15,6 +15,29 @@ use crate::input::warning::{MissingQuestion, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
 
+/// The cells of one row, however it was read: the csv crate's record, or a row the
+/// parallel reader parsed itself.
+pub trait Cells {
+    /// The number of cells.
+    fn width(&self) -> usize;
+    /// The cell at `i`, if the row is that wide.
+    fn cell(&self, i: usize) -> Option<&str>;
+    /// The cells in order.
+    fn cells(&self) -> impl Iterator<Item = &str>;
+}
+
+impl Cells for StringRecord {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i)
+    }
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.iter()
+    }
+}
+
 /// Writes `s` into `out` trimmed, lower-cased, with every run of white space folded
 /// to one space, curly quotes and dashes made plain and zero-width characters
 /// dropped: the form in which headers and cells are compared. ASCII text takes a
@@ -436,9 +459,9 @@ impl HeaderMap {
 
     /// The header of the column that marks `record` as an unfinished response, if
     /// one does.
-    pub fn partial(&self, record: &StringRecord) -> Option<&str> {
+    pub fn partial(&self, record: &impl Cells) -> Option<&str> {
         self.partial.iter().find_map(|(col, kind, header)| {
-            let cell = record.get(*col)?.trim();
+            let cell = record.cell(*col)?.trim();
             let unfinished = match kind {
                 Partial::Finished => cell == "0" || cell.eq_ignore_ascii_case("false"),
                 Partial::ResponseType => {
@@ -451,10 +474,10 @@ impl HeaderMap {
 
     /// Whether a row's answers are all numeric or answer codes (`4`, `A2`,
     /// `AO03`) that name no option: an export of codes rather than texts.
-    pub fn coded(&self, record: &StringRecord) -> bool {
+    pub fn coded(&self, record: &impl Cells) -> bool {
         let mut buf = String::new();
         let mut any = false;
-        for (kind, cell) in self.columns.iter().zip(record.iter()) {
+        for (kind, cell) in self.columns.iter().zip(record.cells()) {
             let Column::Answer(qi) = kind else { continue };
             let cell = cell.trim();
             if cell.is_empty() {
@@ -489,7 +512,7 @@ impl HeaderMap {
         &self,
         rubric: &LoadedRubric,
         line: u64,
-        record: &StringRecord,
+        record: &impl Cells,
         buf: &mut String,
         row: &mut Row,
     ) -> Result<(), InputError> {
@@ -501,7 +524,7 @@ impl HeaderMap {
         }
         row.date = None;
         row.undated = false;
-        for (kind, cell) in self.columns.iter().zip(record.iter()) {
+        for (kind, cell) in self.columns.iter().zip(record.cells()) {
             let field = match kind {
                 Column::Ignored => continue,
                 Column::Date => {

@@ -8,6 +8,7 @@
 //! `header` matches headers and cells, `sniff` finds the separator, `lines` numbers
 //! the rows as an editor would.
 
+mod chunks;
 mod decode;
 mod header;
 mod lines;
@@ -21,8 +22,9 @@ use std::sync::Arc;
 
 use csv::StringRecord;
 
+pub use chunks::Parallel;
 use decode::Decoded;
-pub use header::{Column, HeaderMap, Product, Row, normalise, normalise_into};
+pub use header::{Cells, Column, HeaderMap, Product, Row, normalise, normalise_into};
 use lines::Lines;
 pub use workbook::is_workbook;
 
@@ -91,6 +93,9 @@ pub struct CsvSheets<'r, R: Read> {
     record: StringRecord,
     buf: String,
     done: bool,
+    /// The separator, when the file may be read in parallel ([`CsvSheets::parallel`]):
+    /// UTF-8 as it is, lines ending in LF or CRLF.
+    plain: Option<u8>,
 }
 
 /// Opens an export file (a text export or a workbook) and maps its header rows (a
@@ -172,13 +177,27 @@ pub fn text<'r, R: Read>(
         .delimiter(layout.delimiter)
         .buffer_capacity(64 * 1024)
         .from_reader(Lines::new(head, inner, layout.bare_cr));
-    CsvSheets::new(
+    let mut sheets = CsvSheets::new(
         rubric,
         source,
         Records::Text(reader),
         options,
         layout.sep_line,
         warnings,
+    )?;
+    sheets.plain = (encoding.is_none() && !layout.bare_cr).then_some(layout.delimiter);
+    Ok(sheets)
+}
+
+/// The error of a row whose cell at `field` (0-based) is not UTF-8.
+fn not_utf8(at: Origin, field: usize) -> InputError {
+    InputError::new(
+        at,
+        format!(
+            "cell {} is not valid UTF-8; name the file's encoding with --encoding \
+             (for example windows-1252), or export it as \"CSV UTF-8\"",
+            field + 1
+        ),
     )
 }
 
@@ -199,14 +218,7 @@ fn csv_error(
         None => source.clone(),
     };
     match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => InputError::new(
-            at(line),
-            format!(
-                "cell {} is not valid UTF-8; name the file's encoding with --encoding \
-                 (for example windows-1252), or export it as \"CSV UTF-8\"",
-                err.field() + 1
-            ),
-        ),
+        csv::ErrorKind::Utf8 { err, .. } => not_utf8(at(line), err.field()),
         csv::ErrorKind::Io(_) if too_long => InputError::new(
             at(line),
             format!(
@@ -266,11 +278,11 @@ impl<R: Read> Records<R> {
 
 /// The error of an export whose answers are codes, naming the export setting to
 /// change in the product its header rows look like.
-fn coded_error(header: &HeaderMap, record: &StringRecord) -> InputError {
+fn coded_error(header: &HeaderMap, record: &impl Cells) -> InputError {
     let letters = header
         .columns
         .iter()
-        .zip(record.iter())
+        .zip(record.cells())
         .any(|(k, c)| matches!(k, Column::Answer(_)) && c.trim().starts_with(['A', 'a']));
     let product = match header.product {
         Product::Other if letters => Product::LimeSurvey,
@@ -352,6 +364,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
             record: StringRecord::new(),
             buf: String::new(),
             done: false,
+            plain: None,
         })
     }
 

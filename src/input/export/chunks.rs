@@ -1,0 +1,959 @@
+//! Reading a large export on every core: the file is cut into chunks of about a
+//! megabyte at line ends, and the chunks are parsed, resolved and mapped in
+//! parallel, then handed over in file order.
+//!
+//! A line end is not always a record boundary: a quoted cell may hold line breaks,
+//! so a chunk may start inside a quoted field. Each chunk is parsed as if it started
+//! a record (the speculation that makes the chunks independent), and the
+//! speculation is checked in order: a chunk is right if the chunk before it, itself
+//! right, ended on a record boundary. When one did not (its last record runs on into
+//! the next chunk), the next chunk's rows are thrown away and its bytes are parsed
+//! again from where that record starts, on the thread that hands rows over. This is
+//! how the parallel readers of polars and simdcsv cut a file, and it gives exactly
+//! the rows the one-thread reader gives (a property test compares the two on
+//! random files cut into tiny chunks).
+//!
+//! Memory stays flat: a fixed number of chunk buffers circulate between the reader,
+//! the workers and the thread that hands rows over, which returns each buffer once
+//! its rows are out. Only regular UTF-8 files whose lines end in LF or CRLF take
+//! this path; the rest (stdin, transcoded encodings, bare-CR files, workbooks) are
+//! read by [`CsvSheets`] on one thread.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+
+use super::header::{Cells, Row};
+use super::{CsvSheets, HeaderMap, coded_error, lines, not_utf8};
+use crate::diag::InputError;
+use crate::input::decode::io_reason;
+use crate::input::event::Event;
+use crate::input::sheet::ResolvedSheet;
+use crate::rubric::LoadedRubric;
+
+/// The size a chunk is cut at (at the next line end before it).
+pub const CHUNK: usize = 1 << 20;
+
+/// What the workers need to turn a chunk's bytes into sheets.
+struct Context<'a> {
+    rubric: &'a LoadedRubric,
+    header: &'a HeaderMap,
+    delimiter: u8,
+    include_partial: bool,
+}
+
+/// A run of whole lines of the file.
+struct Chunk {
+    seq: usize,
+    /// Where `data` starts in the file.
+    offset: u64,
+    /// The line `data` starts on.
+    line: u64,
+    data: Vec<u8>,
+    /// The end of the file: the last record may end without a line end.
+    last: bool,
+}
+
+/// A chunk's rows, parsed as if the chunk started a record.
+struct Parsed<T> {
+    outcomes: Vec<Result<T, InputError>>,
+    /// A row showed the whole file was exported with answer codes: its error is
+    /// the last outcome, and the file ends there.
+    stop: bool,
+    /// The start of a record that runs past the end of the chunk, with its line;
+    /// `None` when the chunk ends on a record boundary.
+    tail: Option<(usize, u64)>,
+    /// Unfinished responses left out, with the column of the first one.
+    partial: (u64, Option<String>),
+    undated: u64,
+}
+
+impl<T> Parsed<T> {
+    fn empty() -> Self {
+        Parsed {
+            outcomes: Vec::new(),
+            stop: false,
+            tail: None,
+            partial: (0, None),
+            undated: 0,
+        }
+    }
+}
+
+/// One thread's reusable parsing state.
+struct Scratch {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    ranges: Vec<(usize, usize)>,
+    row: Row,
+    buf: String,
+}
+
+impl Scratch {
+    fn new(delimiter: u8) -> Self {
+        Scratch {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            ranges: Vec::new(),
+            row: Row::default(),
+            buf: String::new(),
+        }
+    }
+
+    /// A parser in the state of one that has read up to a record boundary: in
+    /// particular, one that no longer strips a byte-order mark (only the file's
+    /// first bytes may hold one, and they are the header's).
+    fn restart(&mut self) {
+        self.core.reset();
+        // A line end at the start of a record is skipped: this only marks the
+        // parser as having read something.
+        let _ = self.core.read_record(b"\n", &mut self.out, &mut self.ends);
+    }
+
+    /// Reads the record that starts at `data[*pos]` into `out` and `ends`, moving
+    /// `pos` past it. Returns the number of cells, or `None` when the record does
+    /// not end within `data` and `data` is not the end of the file.
+    fn record(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Option<usize> {
+        let (mut nout, mut nend) = (0, 0);
+        loop {
+            let (res, nin, o, e) =
+                self.core
+                    .read_record(&data[*pos..], &mut self.out[nout..], &mut self.ends[nend..]);
+            *pos += nin;
+            nout += o;
+            nend += e;
+            match res {
+                csv_core::ReadRecordResult::Record => return Some(nend),
+                csv_core::ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::InputEmpty if *pos < data.len() => {}
+                csv_core::ReadRecordResult::InputEmpty => {
+                    if !last {
+                        return None;
+                    }
+                    // The end of the file ends the record: an empty read says so.
+                    let (res, _, _, e) =
+                        self.core
+                            .read_record(&[], &mut self.out[nout..], &mut self.ends[nend..]);
+                    nend += e;
+                    match res {
+                        csv_core::ReadRecordResult::Record => return Some(nend),
+                        csv_core::ReadRecordResult::OutputEndsFull => {
+                            let n = self.ends.len() * 2;
+                            self.ends.resize(n, 0);
+                        }
+                        _ => return Some(nend),
+                    }
+                }
+                csv_core::ReadRecordResult::End => return Some(nend),
+            }
+        }
+    }
+}
+
+/// The cells of a record: its text, checked as UTF-8, and where each cell lies in it.
+struct Fields<'a> {
+    text: &'a str,
+    ranges: &'a [(usize, usize)],
+}
+
+impl<'a> Fields<'a> {
+    /// The record's cells, or the 0-based index of the first that is not UTF-8.
+    fn new(bytes: &'a [u8], ranges: &'a [(usize, usize)]) -> Result<Self, usize> {
+        if let Ok(text) = std::str::from_utf8(bytes)
+            && ranges
+                .iter()
+                .all(|&(a, b)| text.is_char_boundary(a) && text.is_char_boundary(b))
+        {
+            return Ok(Fields { text, ranges });
+        }
+        let bad = ranges
+            .iter()
+            .position(|&(a, b)| std::str::from_utf8(&bytes[a..b]).is_err());
+        Err(bad.unwrap_or(0))
+    }
+}
+
+impl Cells for Fields<'_> {
+    fn width(&self) -> usize {
+        self.ranges.len()
+    }
+    fn cell(&self, i: usize) -> Option<&str> {
+        let &(a, b) = self.ranges.get(i)?;
+        self.text.get(a..b)
+    }
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.ranges
+            .iter()
+            .map(|&(a, b)| self.text.get(a..b).unwrap_or_default())
+    }
+}
+
+/// Splits the record at the start of `rest` where it can be cut without copying:
+/// cells unquoted, or quoted without a doubled quote inside, each followed by the
+/// separator or the line end (LF or CRLF; the end of the file when `last`). Fills
+/// `ranges` with where the cells lie (quotes left out) and returns where the
+/// record's text ends and where the next record starts; `None` for any other record
+/// (a doubled quote, text after a closing quote, a bare CR, a record running past
+/// `rest`), which the parser then reads. For the records it splits, the cells are
+/// those the parser finds.
+fn split(
+    rest: &[u8],
+    delimiter: u8,
+    last: bool,
+    ranges: &mut Vec<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    ranges.clear();
+    let mut i = 0;
+    loop {
+        let end = if rest.get(i) == Some(&b'"') {
+            let close = i + 1 + memchr::memchr(b'"', &rest[i + 1..])?;
+            ranges.push((i + 1, close));
+            close + 1
+        } else {
+            match memchr::memchr3(delimiter, b'\n', b'\r', &rest[i..]) {
+                Some(k) => {
+                    ranges.push((i, i + k));
+                    i + k
+                }
+                None if last => {
+                    ranges.push((i, rest.len()));
+                    rest.len()
+                }
+                None => return None,
+            }
+        };
+        match rest.get(end) {
+            Some(&b) if b == delimiter => i = end + 1,
+            Some(b'\n') => return Some((end, end + 1)),
+            Some(b'\r') if rest.get(end + 1) == Some(&b'\n') => return Some((end, end + 2)),
+            None if last => return Some((end, end)),
+            _ => return None,
+        }
+    }
+}
+
+/// Parses one chunk as if it started a record: every row is checked, resolved and
+/// turned into a `T` by `map`, exactly as [`CsvSheets`] does row by row.
+fn parse<T, F>(cx: &Context<'_>, chunk: &Chunk, map: &F, s: &mut Scratch) -> Parsed<T>
+where
+    F: Fn(ResolvedSheet) -> Result<T, InputError>,
+{
+    let data = &chunk.data;
+    let mut out = Parsed::empty();
+    s.restart();
+    let width = cx.header.columns.len();
+    let (mut pos, mut line) = (0, chunk.line);
+    loop {
+        // Blank lines between records: the parser would skip them; skipping them
+        // here finds the line a record starts on.
+        while let Some(&b) = data.get(pos) {
+            match b {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            pos += 1;
+        }
+        if pos == data.len() {
+            return out;
+        }
+        let (start, start_line) = (pos, line);
+        // Most rows are cut where they lie; any other goes through the parser.
+        let rest = &data[pos..];
+        let bytes = match split(rest, cx.delimiter, chunk.last, &mut s.ranges) {
+            Some((end, next)) => {
+                pos += next;
+                line += bytecount::count(&rest[..next], b'\n') as u64;
+                &rest[..end]
+            }
+            None => {
+                // The parser counts the line ends it reads (inside quoted cells too).
+                let before = s.core.line();
+                let Some(n) = s.record(data, &mut pos, chunk.last) else {
+                    out.tail = Some((start, start_line));
+                    return out;
+                };
+                line += s.core.line() - before;
+                s.ranges.clear();
+                let mut from = 0;
+                for &end in &s.ends[..n] {
+                    s.ranges.push((from, end));
+                    from = end;
+                }
+                &s.out[..from]
+            }
+        };
+        let fields = match Fields::new(bytes, &s.ranges) {
+            Ok(f) => f,
+            Err(cell) => {
+                let at = cx.header.row_origin(start_line);
+                out.outcomes.push(Err(not_utf8(at, cell)));
+                continue;
+            }
+        };
+        let n = fields.width();
+        if fields.cells().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if n != width {
+            out.outcomes.push(Err(InputError::new(
+                cx.header.row_origin(start_line),
+                format!("this row has {n} cells, but the header row has {width}"),
+            )));
+            continue;
+        }
+        if !cx.include_partial
+            && let Some(column) = cx.header.partial(&fields)
+        {
+            if out.partial.0 == 0 {
+                out.partial.1 = Some(column.to_string());
+            }
+            out.partial.0 += 1;
+            continue;
+        }
+        let resolved = cx
+            .header
+            .resolve_into(cx.rubric, start_line, &fields, &mut s.buf, &mut s.row);
+        match resolved {
+            Ok(()) => {
+                if s.row.undated {
+                    out.undated += 1;
+                }
+                out.outcomes.push(map(cx.header.sheet(&s.row)));
+            }
+            Err(_) if cx.header.coded(&fields) => {
+                out.outcomes.push(Err(coded_error(cx.header, &fields)));
+                out.stop = true;
+                return out;
+            }
+            Err(e) => out.outcomes.push(Err(e)),
+        }
+    }
+}
+
+/// An export ready to be read in parallel: its header mapped, the file open at its
+/// first row.
+pub struct Parallel<'r, R: Read> {
+    sheets: CsvSheets<'r, R>,
+    file: File,
+    offset: u64,
+    line: u64,
+    delimiter: u8,
+    chunk: usize,
+}
+
+impl<'r, R: Read> CsvSheets<'r, R> {
+    /// This export, to be read in parallel from `path`, when it can be: a UTF-8
+    /// text file (not a workbook, not transcoded, lines not ending in a bare CR)
+    /// whose first row after the header was read without error. Otherwise the
+    /// export back, to be read row by row.
+    pub fn parallel(self, path: &Path) -> Result<Parallel<'r, R>, Self> {
+        self.parallel_in(path, CHUNK)
+    }
+
+    /// [`CsvSheets::parallel`] with chunks of about `chunk` bytes (tests cut tiny
+    /// ones).
+    pub fn parallel_in(mut self, path: &Path, chunk: usize) -> Result<Parallel<'r, R>, Self> {
+        let (Some(delimiter), Some((Ok(_), first))) = (self.plain, &self.pending) else {
+            return Err(self);
+        };
+        let Some(offset) = first.position().map(csv::Position::byte) else {
+            return Err(self);
+        };
+        let Ok(mut file) = File::open(path) else {
+            return Err(self);
+        };
+        // The line of the first row: the line ends before it, counted again (the
+        // header is short).
+        let mut head = Vec::new();
+        if (&mut file).take(offset).read_to_end(&mut head).is_err()
+            || head.len() as u64 != offset
+            || file.seek(SeekFrom::Start(offset)).is_err()
+        {
+            return Err(self);
+        }
+        let line = 1 + bytecount::count(&head, b'\n') as u64;
+        self.pending = None;
+        Ok(Parallel {
+            sheets: self,
+            file,
+            offset,
+            line,
+            delimiter,
+            chunk: chunk.max(1),
+        })
+    }
+}
+
+/// What the thread that hands rows over keeps between chunks.
+struct Handover {
+    /// The start of a record that ran past the chunk before, as bytes, with its
+    /// offset and line: the next chunk is parsed again from there.
+    carry: Option<(Vec<u8>, u64, u64)>,
+    rows: usize,
+    partial: (u64, Option<String>),
+    undated: u64,
+    stopped: bool,
+    /// Bytes of the files read before this one, for progress.
+    done_before: u64,
+    /// For parsing chunks again.
+    own: Scratch,
+}
+
+/// The reader thread: fills the buffers that come back with the file's next chunks.
+fn read(
+    mut split: Splitter,
+    empty: &mpsc::Receiver<Vec<u8>>,
+    work: &mpsc::SyncSender<Chunk>,
+    done: &Done<impl Send>,
+    origin: &crate::origin::Origin,
+    stop: &AtomicBool,
+) {
+    while let Ok(buf) = empty.recv() {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        match split.next(buf) {
+            Ok(Some(c)) => {
+                if work.send(c).is_err() {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let message = format!("could not read: {}", io_reason(&e));
+                let _ = done.send(Err(InputError::new(origin, message)));
+                break;
+            }
+        }
+    }
+}
+
+/// Where parsed chunks (or the reader's error) go.
+type Done<T> = mpsc::Sender<Result<(Chunk, Parsed<T>), InputError>>;
+
+/// A worker thread: parses the chunks it takes, until there are none.
+fn work<T, F>(
+    cx: &Context<'_>,
+    chunks: &Mutex<mpsc::Receiver<Chunk>>,
+    done: &Done<T>,
+    map: &F,
+    stop: &AtomicBool,
+) where
+    F: Fn(ResolvedSheet) -> Result<T, InputError>,
+{
+    let mut s = Scratch::new(cx.delimiter);
+    loop {
+        let next = match chunks.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => break,
+        };
+        let Ok(c) = next else { break };
+        let parsed = if stop.load(Ordering::Relaxed) {
+            Parsed::empty()
+        } else {
+            parse(cx, &c, map, &mut s)
+        };
+        if done.send(Ok((c, parsed))).is_err() {
+            break;
+        }
+    }
+}
+
+impl<R: Read> Parallel<'_, R> {
+    /// The header map, for its warning and columns.
+    pub fn header(&self) -> &HeaderMap {
+        self.sheets.header()
+    }
+
+    /// Reads every row as [`super::super::stream::stream_with`] does for an
+    /// export, on every core: `map` runs on worker threads, `handler` on this one,
+    /// in file order. Stops early only when `handler` fails (a closed pipe).
+    pub fn run<T, F, H>(self, map: &F, handler: &mut H, done_before: u64) -> io::Result<()>
+    where
+        T: Send,
+        F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
+        H: FnMut(Event<T>) -> io::Result<()>,
+    {
+        let Parallel {
+            mut sheets,
+            file,
+            offset,
+            line,
+            delimiter,
+            chunk,
+        } = self;
+        for w in sheets.warnings() {
+            handler(Event::Warning(w))?;
+        }
+        let cx = Context {
+            rubric: sheets.rubric,
+            header: &sheets.header,
+            delimiter,
+            include_partial: sheets.include_partial,
+        };
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
+        let buffers = 2 * workers + 2;
+        let stop = AtomicBool::new(false);
+        let mut state = Handover {
+            carry: None,
+            rows: 0,
+            partial: (0, None),
+            undated: 0,
+            stopped: false,
+            done_before,
+            own: Scratch::new(delimiter),
+        };
+        let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(buffers);
+        let work_rx = Mutex::new(work_rx);
+        let outcome = std::thread::scope(|scope| -> io::Result<()> {
+            // Empty buffers go round: the reader fills one, a worker parses it, this
+            // thread hands its rows over and sends it back. Their number bounds memory.
+            let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+            for _ in 0..buffers {
+                let _ = empty_tx.send(Vec::with_capacity(chunk + 64 * 1024));
+            }
+            let (done_tx, done_rx) = mpsc::channel::<Result<(Chunk, Parsed<T>), InputError>>();
+            let reader_done = done_tx.clone();
+            let origin = sheets.header.origin.clone();
+            let split = Splitter::new(file, offset, line, chunk);
+            let stop = &stop;
+            spawn(scope, "csv-reader", move || {
+                read(split, &empty_rx, &work_tx, &reader_done, &origin, stop);
+            })?;
+            for _ in 0..workers {
+                let done_tx = done_tx.clone();
+                let (cx, work_rx) = (&cx, &work_rx);
+                spawn(scope, "csv-worker", move || work(cx, work_rx, &done_tx, map, stop))?;
+            }
+            drop(done_tx);
+            let result = state.hand_over(&cx, &done_rx, &empty_tx, map, handler);
+            // Whatever happened, let the other threads finish: no more buffers go
+            // round, and the chunks still in flight are skipped.
+            stop.store(true, Ordering::Relaxed);
+            drop(empty_tx);
+            drop(done_rx);
+            result
+        });
+        outcome?;
+        sheets.partial = (state.partial.0, state.partial.1.unwrap_or_default());
+        sheets.undated = state.undated;
+        for w in sheets.end_warnings() {
+            handler(Event::Warning(w))?;
+        }
+        if state.rows == 0 && !state.stopped {
+            handler(Event::Error(InputError::new(
+                &sheets.header.origin,
+                "holds a header row but no answers",
+            )))?;
+        }
+        Ok(())
+    }
+}
+
+impl Handover {
+    /// Hands over the parsed chunks in file order as they come in, and sends each
+    /// buffer back once its rows are out.
+    fn hand_over<T, F, H>(
+        &mut self,
+        cx: &Context<'_>,
+        done: &mpsc::Receiver<Result<(Chunk, Parsed<T>), InputError>>,
+        empty: &mpsc::Sender<Vec<u8>>,
+        map: &F,
+        handler: &mut H,
+    ) -> io::Result<()>
+    where
+        F: Fn(ResolvedSheet) -> Result<T, InputError>,
+        H: FnMut(Event<T>) -> io::Result<()>,
+    {
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for message in done {
+            let (c, parsed) = match message {
+                Ok(pair) => pair,
+                Err(e) => {
+                    handler(Event::Error(e))?;
+                    self.stopped = true;
+                    return Ok(());
+                }
+            };
+            waiting.insert(c.seq, (c, parsed));
+            while let Some((c, parsed)) = waiting.remove(&next) {
+                next += 1;
+                let buf = self.take(cx, c, parsed, map, handler)?;
+                let _ = empty.send(buf);
+                if self.stopped {
+                    return Ok(());
+                }
+            }
+        }
+        // A file that ends in a record cut where a chunk was (one with no line
+        // end, say): the end of the file ends it.
+        if let Some((bytes, offset, line)) = &self.carry {
+            let end = Chunk {
+                seq: next,
+                offset: offset + bytes.len() as u64,
+                line: *line,
+                data: Vec::new(),
+                last: true,
+            };
+            self.take(cx, end, Parsed::empty(), map, handler)?;
+        }
+        Ok(())
+    }
+
+    /// Hands over the rows of the next chunk in file order (parsed again from the
+    /// record the chunk before left unfinished, if it did), and gives its buffer
+    /// back.
+    fn take<T, F, H>(
+        &mut self,
+        cx: &Context<'_>,
+        mut c: Chunk,
+        parsed: Parsed<T>,
+        map: &F,
+        handler: &mut H,
+    ) -> io::Result<Vec<u8>>
+    where
+        F: Fn(ResolvedSheet) -> Result<T, InputError>,
+        H: FnMut(Event<T>) -> io::Result<()>,
+    {
+        let end = c.offset + c.data.len() as u64;
+        let parsed = match self.carry.take() {
+            None => parsed,
+            Some((mut bytes, offset, line)) => {
+                // The chunk did not start a record: parse it again, joined to the
+                // start of the record that runs into it.
+                if bytes.len() as u64 > lines::MAX_ROW {
+                    handler(Event::Error(InputError::new(
+                        cx.header.row_origin(line),
+                        format!(
+                            "this row is over the size limit of {} MB, far longer than any \
+                             answers; is this a survey export?",
+                            lines::MAX_ROW / (1024 * 1024)
+                        ),
+                    )))?;
+                    self.stopped = true;
+                    return Ok(c.data);
+                }
+                bytes.extend_from_slice(&c.data);
+                let joined = Chunk {
+                    seq: c.seq,
+                    offset,
+                    line,
+                    data: bytes,
+                    last: c.last,
+                };
+                let parsed = parse(cx, &joined, map, &mut self.own);
+                c.offset = joined.offset;
+                c.data = joined.data;
+                parsed
+            }
+        };
+        self.rows += parsed.outcomes.len();
+        for outcome in parsed.outcomes {
+            handler(match outcome {
+                Ok(t) => Event::Item(t),
+                Err(e) => Event::Error(e),
+            })?;
+        }
+        if self.partial.0 == 0 {
+            self.partial.1 = parsed.partial.1;
+        }
+        self.partial.0 += parsed.partial.0;
+        self.undated += parsed.undated;
+        self.stopped = parsed.stop;
+        if let Some((at, line)) = parsed.tail {
+            self.carry = Some((c.data[at..].to_vec(), c.offset + at as u64, line));
+        }
+        handler(Event::Progress(self.done_before + end))?;
+        Ok(c.data)
+    }
+}
+
+fn spawn<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    name: &str,
+    f: impl FnOnce() + Send + 'scope,
+) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn_scoped(scope, f)
+        .map(|_| ())
+        .map_err(|e| io::Error::other(format!("could not start a thread: {e}")))
+}
+
+/// Cuts the file into chunks of whole lines.
+struct Splitter {
+    file: File,
+    offset: u64,
+    line: u64,
+    chunk: usize,
+    /// Bytes read past the last line end of the chunk before.
+    rest: Vec<u8>,
+    seq: usize,
+    eof: bool,
+}
+
+impl Splitter {
+    fn new(file: File, offset: u64, line: u64, chunk: usize) -> Self {
+        Splitter {
+            file,
+            offset,
+            line,
+            chunk,
+            rest: Vec::new(),
+            seq: 0,
+            eof: false,
+        }
+    }
+
+    /// The next chunk, in `buf`: about `chunk` bytes, up to the last line end in
+    /// them (all of them when they hold none, or at the end of the file). `None`
+    /// once the file is read.
+    fn next(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Chunk>> {
+        if self.eof && self.rest.is_empty() {
+            return Ok(None);
+        }
+        buf.clear();
+        buf.append(&mut self.rest);
+        while !self.eof && buf.len() < self.chunk {
+            let have = buf.len();
+            buf.resize(self.chunk.max(have + 1), 0);
+            match self.file.read(&mut buf[have..]) {
+                Ok(0) => {
+                    buf.truncate(have);
+                    self.eof = true;
+                }
+                Ok(n) => buf.truncate(have + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(have),
+                Err(e) => {
+                    buf.truncate(have);
+                    return Err(e);
+                }
+            }
+        }
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        if !self.eof
+            && let Some(nl) = memchr::memrchr(b'\n', &buf)
+        {
+            self.rest.extend_from_slice(&buf[nl + 1..]);
+            buf.truncate(nl + 1);
+        }
+        let c = Chunk {
+            seq: self.seq,
+            offset: self.offset,
+            line: self.line,
+            last: self.eof && self.rest.is_empty(),
+            data: buf,
+        };
+        self.seq += 1;
+        self.offset += c.data.len() as u64;
+        self.line += bytecount::count(&c.data, b'\n') as u64;
+        Ok(Some(c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::options::ReadOptions;
+
+    /// A tiny deterministic random source (xorshift), so a failure replays.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    /// A cell as a spreadsheet would write it: quoted (quotes doubled) when it
+    /// needs to be, or now and then when it does not.
+    fn cell(rng: &mut Rng, text: &str) -> String {
+        if text.contains([',', '"', '\n', '\r']) || rng.below(6) == 0 {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A random export over three questions of the default rubric, with every
+    /// kind of row the reader must take apart: quoted cells with commas, line
+    /// breaks and doubled quotes, CRLF and LF, blank lines, rows of blank cells,
+    /// rows too short or too long, unknown answers, bad dates, unfinished
+    /// responses, invalid UTF-8, a last row without a line end or with an
+    /// unterminated quote, and (rarely) a row of answer codes.
+    fn export(rng: &mut Rng, rubric: &LoadedRubric) -> Vec<u8> {
+        let qs = &rubric.rubric.question[..3];
+        let mut out = Vec::new();
+        let header: Vec<String> = ["Name".to_string(), "Timestamp".into(), "Finished".into()]
+            .into_iter()
+            .chain(qs.iter().map(|q| q.text.clone()))
+            .collect();
+        let header: Vec<String> = header.iter().map(|h| cell(rng, h)).collect();
+        out.extend_from_slice(header.join(",").as_bytes());
+        out.extend_from_slice(b"\r\n");
+        let rows = 1 + rng.below(40);
+        for r in 0..rows {
+            let eol: &[u8] = if rng.below(3) == 0 { b"\n" } else { b"\r\n" };
+            match rng.below(40) {
+                0 => out.extend_from_slice(eol),
+                1 => out.extend_from_slice(b",,,,,"),
+                2 => out.extend_from_slice(b"Ann,2026/11/01 00:00:00 GMT,True"),
+                3 => out.extend_from_slice(b"Bo,x,True,4,2,3"),
+                4 => out.extend_from_slice(b"Bad \xff name,,True,,,"),
+                _ => {
+                    let name = rng.pick(&[
+                        "Ann Lee",
+                        "O'Brien, Pat",
+                        "Jo \"JJ\" Smith",
+                        "line\nbreak",
+                        "cr\ronly",
+                        "Zoë 🚀",
+                        "",
+                        " \"lead\"",
+                        "a\"b",
+                    ]);
+                    let date = rng.pick(&["2026/11/01 00:00:00 GMT", "yesterday", ""]);
+                    let finished = rng.pick(&["True", "True", "False", ""]);
+                    let mut cells = vec![cell(rng, name), cell(rng, date), cell(rng, finished)];
+                    for q in qs {
+                        let o = &q.option[rng.below(q.option.len())];
+                        let text = match rng.below(8) {
+                            0 => String::new(),
+                            1 => o.id.clone(),
+                            2 => "not an answer".to_string(),
+                            3 => format!("{}\nsecond line", o.label),
+                            _ => o.label.clone(),
+                        };
+                        cells.push(cell(rng, &text));
+                    }
+                    if rng.below(30) == 0 {
+                        cells.pop();
+                    }
+                    out.extend_from_slice(cells.join(",").as_bytes());
+                }
+            }
+            if r + 1 < rows || rng.below(3) > 0 {
+                out.extend_from_slice(eol);
+            }
+        }
+        if rng.below(15) == 0 {
+            out.extend_from_slice(b"Cy,,True,\"never closed\n");
+        }
+        out
+    }
+
+    /// What a run gave, as text to compare.
+    fn shown(sheet: &ResolvedSheet) -> String {
+        format!(
+            "{} {:?} {:?} {:?}",
+            sheet.source, sheet.choices, sheet.sheet.respondent, sheet.sheet.date
+        )
+    }
+
+    /// The rows read one at a time, as `stream` reads them off the parallel path.
+    fn one_by_one(rubric: &LoadedRubric, path: &Path) -> Vec<String> {
+        let mut rows = match super::super::open(rubric, path, &ReadOptions::default()) {
+            Ok(rows) => rows,
+            Err(e) => return vec![format!("open: {e:?}")],
+        };
+        let mut out = Vec::new();
+        loop {
+            let mut row = Row::default();
+            match rows.next_row(&mut row) {
+                Some(Ok(())) => out.push(shown(&rows.header().sheet(&row))),
+                Some(Err(e)) => out.push(format!("error: {e:?}")),
+                None => break,
+            }
+        }
+        let none = out.is_empty();
+        out.extend(
+            rows.end_warnings()
+                .iter()
+                .map(|w| format!("warning: {w:?}")),
+        );
+        // As `stream` says it, after the warnings.
+        if none {
+            out.push("no rows".into());
+        }
+        out
+    }
+
+    /// The rows read in parallel, cut into chunks of about `chunk` bytes; `None`
+    /// when the file does not take the parallel path.
+    fn in_chunks(rubric: &LoadedRubric, path: &Path, chunk: usize) -> Option<Vec<String>> {
+        let rows = super::super::open(rubric, path, &ReadOptions::default()).ok()?;
+        let parallel = rows.parallel_in(path, chunk).ok()?;
+        let mut out = Vec::new();
+        let mut handler = |e: Event<String>| {
+            match e {
+                Event::Item(s) => out.push(s),
+                Event::Error(e) if e.message.contains("header row but no answers") => {
+                    out.push("no rows".into());
+                }
+                Event::Error(e) => out.push(format!("error: {e:?}")),
+                Event::Warning(w @ crate::input::warning::Warning::PartialSkipped { .. })
+                | Event::Warning(w @ crate::input::warning::Warning::UndatedRows { .. }) => {
+                    out.push(format!("warning: {w:?}"));
+                }
+                Event::Warning(_) | Event::Progress(_) => {}
+            }
+            Ok(())
+        };
+        let map = |s: ResolvedSheet| Ok(shown(&s));
+        parallel.run(&map, &mut handler, 0).ok()?;
+        Some(out)
+    }
+
+    #[test]
+    fn chunks_give_the_rows_the_one_thread_reader_gives() {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        let mut rng = Rng(0x5eed_cafe_f00d_0001);
+        let mut parallel = 0;
+        for case in 0..300 {
+            let bytes = export(&mut rng, &rubric);
+            std::fs::write(&path, &bytes).unwrap();
+            let want = one_by_one(&rubric, &path);
+            for chunk in [1, 2, 5, 17, 64, 300, 1 << 20] {
+                let Some(got) = in_chunks(&rubric, &path, chunk) else {
+                    continue;
+                };
+                parallel += 1;
+                assert_eq!(
+                    got,
+                    want,
+                    "case {case}, chunks of {chunk} bytes, file:\n{}",
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+        }
+        // Most files take the parallel path (those whose first row is bad do not).
+        assert!(parallel > 900, "{parallel}");
+    }
+}
