@@ -20,6 +20,7 @@ pub mod compare;
 pub mod csv;
 pub mod form;
 pub mod json;
+pub mod json_row;
 pub mod markdown;
 pub mod num;
 pub mod report;
