@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::Sink;
+use super::json_row::JsonRow;
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
@@ -18,6 +19,10 @@ pub struct JsonSink<'a, W: Write> {
     errors: Vec<InputError>,
     /// The run is one sheet: if it fails, stdout stays empty (see `finish`).
     single: bool,
+    /// Writes each result (as `serde_json` would, faster).
+    row: JsonRow,
+    /// A result's bytes, reused from one result to the next.
+    buf: Vec<u8>,
 }
 
 impl<'a, W: Write> JsonSink<'a, W> {
@@ -29,6 +34,8 @@ impl<'a, W: Write> JsonSink<'a, W> {
             count: 0,
             errors: Vec::new(),
             single: false,
+            row: JsonRow::new(rubric),
+            buf: Vec::new(),
         }
     }
 
@@ -51,11 +58,13 @@ impl<'a, W: Write> JsonSink<'a, W> {
 impl<W: Write> Sink for JsonSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
+        self.buf.clear();
         if self.count > 0 {
-            self.out.write_all(b",")?;
+            self.buf.push(b',');
         }
-        self.out.write_all(b"\n    ")?;
-        serde_json::to_writer(&mut self.out, result)?;
+        self.buf.extend_from_slice(b"\n    ");
+        self.row.write(result, &mut self.buf);
+        self.out.write_all(&self.buf)?;
         self.count += 1;
         Ok(())
     }
