@@ -61,6 +61,9 @@ impl QuestionTexts {
 #[derive(Debug, Clone)]
 pub struct JsonRow {
     factors: Vec<Text>,
+    /// Per factor, its weight (as bits) and that weight as JSON: the one float of a
+    /// row that comes from the rubric.
+    weights: Vec<(u64, Box<[u8]>)>,
     questions: Vec<QuestionTexts>,
     gates: Vec<Text>,
     /// Question id -> index in `questions`, for ids met out of rubric order.
@@ -96,6 +99,15 @@ impl JsonRow {
             .collect();
         JsonRow {
             factors: r.factor.iter().map(|f| Text::new(&f.id)).collect(),
+            weights: r
+                .factor
+                .iter()
+                .map(|f| {
+                    let mut json = Vec::new();
+                    float(&mut json, f.weight);
+                    (f.weight.to_bits(), json.into_boxed_slice())
+                })
+                .collect(),
             questions,
             gates: r.gate.iter().map(|g| Text::new(&g.id)).collect(),
             question_index,
@@ -212,7 +224,11 @@ impl JsonRow {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"weight\":");
-        float(out, f.weight);
+        match self.weights.get(i) {
+            // The same bits: the same figure.
+            Some((bits, json)) if *bits == f.weight.to_bits() => out.extend_from_slice(json),
+            _ => float(out, f.weight),
+        }
         out.extend_from_slice(b",\"answered\":");
         int(out, f.answered);
         out.extend_from_slice(b",\"questions\":");
