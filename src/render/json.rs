@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::Sink;
+use super::json_row::JsonRow;
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
@@ -18,6 +19,10 @@ pub struct JsonSink<'a, W: Write> {
     errors: Vec<InputError>,
     /// The run is one sheet: if it fails, stdout stays empty (see `finish`).
     single: bool,
+    /// Writes each result (as `serde_json` would, faster).
+    row: JsonRow,
+    /// A result's bytes, reused from one result to the next.
+    buf: Vec<u8>,
 }
 
 impl<'a, W: Write> JsonSink<'a, W> {
@@ -29,6 +34,8 @@ impl<'a, W: Write> JsonSink<'a, W> {
             count: 0,
             errors: Vec::new(),
             single: false,
+            row: JsonRow::new(rubric),
+            buf: Vec::new(),
         }
     }
 
@@ -48,25 +55,22 @@ impl<'a, W: Write> JsonSink<'a, W> {
     }
 }
 
-/// Writes one result as the document's compact JSON object, on any thread.
-pub struct JsonRow;
-
 impl super::RowWriter for JsonRow {
     fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
-        // Writing into memory fails only on a value JSON cannot hold, which a
-        // result never is.
-        let _ = serde_json::to_writer(out, result);
+        JsonRow::write(self, result, out);
     }
 }
 
 impl<W: Write> Sink for JsonSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;
+        self.buf.clear();
         if self.count > 0 {
-            self.out.write_all(b",")?;
+            self.buf.push(b',');
         }
-        self.out.write_all(b"\n    ")?;
-        serde_json::to_writer(&mut self.out, result)?;
+        self.buf.extend_from_slice(b"\n    ");
+        self.row.write(result, &mut self.buf);
+        self.out.write_all(&self.buf)?;
         self.count += 1;
         Ok(())
     }

@@ -20,6 +20,7 @@ pub mod compare;
 pub mod csv;
 pub mod form;
 pub mod json;
+pub mod json_row;
 pub mod markdown;
 pub mod num;
 pub mod report;
@@ -126,7 +127,7 @@ pub trait RowWriter: Sync {
 pub fn row_writer(format: Format, rubric: &LoadedRubric) -> Option<Box<dyn RowWriter + '_>> {
     match format {
         Format::Csv { answers } => Some(Box::new(csv::CsvRow::new(rubric).answers(answers))),
-        Format::Json => Some(Box::new(json::JsonRow)),
+        Format::Json => Some(Box::new(json_row::JsonRow::new(rubric))),
         Format::Table | Format::Markdown => None,
     }
 }

@@ -1,0 +1,888 @@
+//! One scored sheet as compact JSON, byte for byte what `serde_json::to_writer`
+//! writes for a [`SheetResult`], without going through serde: most of a row's bytes
+//! are the rubric's own texts (ids, the roadmap's `improve` texts), so their quoted
+//! forms are worked out once per rubric and copied; anything else (names, notes,
+//! paths, ids the rubric does not have) is escaped as it is written, as serde_json
+//! escapes it. Field order and presence follow the `Serialize` derives of
+//! [`SheetResult`], [`Evaluation`] (flattened into it), [`Flip`] and [`Roadmap`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use crate::flip::Flip;
+use crate::origin::Origin;
+use crate::result::SheetResult;
+use crate::roadmap::{Blocked, Roadmap, Step};
+use crate::rubric::{Band, Effect, LoadedRubric};
+use crate::scoring::{Evaluation, FactorScore, FiredGate, Shortfall};
+
+/// A rubric string and its JSON form (quoted and escaped).
+#[derive(Debug, Clone)]
+struct Text {
+    raw: Box<str>,
+    json: Box<[u8]>,
+}
+
+impl Text {
+    fn new(raw: &str) -> Self {
+        let mut json = Vec::with_capacity(raw.len() + 2);
+        string(&mut json, raw);
+        Text {
+            raw: raw.into(),
+            json: json.into_boxed_slice(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct OptionTexts {
+    id: Text,
+    improve: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+struct QuestionTexts {
+    id: Text,
+    options: Vec<OptionTexts>,
+}
+
+impl QuestionTexts {
+    /// The option with this id (a few options a question: a scan beats a hash).
+    fn option(&self, id: &str) -> Option<&OptionTexts> {
+        self.options.iter().find(|o| &*o.id.raw == id)
+    }
+}
+
+/// Writes one result as compact JSON, byte for byte what `serde_json::to_writer`
+/// writes. Built once per rubric; `Send + Sync`, so worker threads can share one,
+/// each writing into its own buffer. [`JsonRow::write`] allocates nothing beyond
+/// growing that buffer.
+#[derive(Debug, Clone)]
+pub struct JsonRow {
+    factors: Vec<Text>,
+    /// Per factor, its weight (as bits) and that weight as JSON: the one float of a
+    /// row that comes from the rubric.
+    weights: Vec<(u64, Box<[u8]>)>,
+    questions: Vec<QuestionTexts>,
+    gates: Vec<Text>,
+    /// Question id -> index in `questions`, for ids met out of rubric order.
+    question_index: HashMap<Box<str>, usize>,
+}
+
+/// Where the next question id of a list in rubric order is likely to be.
+#[derive(Clone, Copy, Default)]
+struct Cursor(usize);
+
+impl JsonRow {
+    pub fn new(rubric: &LoadedRubric) -> Self {
+        let r = &rubric.rubric;
+        let questions: Vec<QuestionTexts> = r
+            .question
+            .iter()
+            .map(|q| QuestionTexts {
+                id: Text::new(&q.id),
+                options: q
+                    .option
+                    .iter()
+                    .map(|o| OptionTexts {
+                        id: Text::new(&o.id),
+                        improve: o.improve.as_deref().map(Text::new),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let question_index = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.raw.clone(), i))
+            .collect();
+        JsonRow {
+            factors: r.factor.iter().map(|f| Text::new(&f.id)).collect(),
+            weights: r
+                .factor
+                .iter()
+                .map(|f| {
+                    let mut json = Vec::new();
+                    float(&mut json, f.weight);
+                    (f.weight.to_bits(), json.into_boxed_slice())
+                })
+                .collect(),
+            questions,
+            gates: r.gate.iter().map(|g| Text::new(&g.id)).collect(),
+            question_index,
+        }
+    }
+
+    /// Appends `r` to `out` as `serde_json::to_writer(out, r)` would.
+    pub fn write(&self, r: &SheetResult, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"source\":");
+        origin(out, &r.source);
+        out.extend_from_slice(b",\"respondent\":");
+        opt_string(out, r.respondent.as_deref());
+        out.extend_from_slice(b",\"role\":");
+        opt_string(out, r.role.as_deref());
+        if let Some(o) = &r.organisation {
+            out.extend_from_slice(b",\"organisation\":");
+            string(out, o);
+        }
+        self.evaluation(out, &r.evaluation);
+        out.extend_from_slice(b",\"flip\":");
+        match &r.flip {
+            Some(f) => self.flip(out, f),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"answers\":{");
+        let mut at = Cursor::default();
+        for (i, (q, o)) in r.answers.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let qt = self.question_at(q, &mut at);
+            self.question_id(out, q, qt);
+            out.push(b':');
+            self.option_id(out, qt, o);
+        }
+        out.extend_from_slice(b"},\"notes\":{");
+        let mut at = Cursor::default();
+        for (i, (q, note)) in r.notes.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let qt = self.question_at(q, &mut at);
+            self.question_id(out, q, qt);
+            out.push(b':');
+            string(out, note);
+        }
+        out.push(b'}');
+        if let Some(m) = &r.roadmap {
+            out.extend_from_slice(b",\"roadmap\":");
+            self.roadmap(out, m);
+        }
+        out.push(b'}');
+    }
+
+    /// The fields of an [`Evaluation`], flattened into the result's object: each
+    /// preceded by a comma.
+    fn evaluation(&self, out: &mut Vec<u8>, e: &Evaluation) {
+        out.extend_from_slice(b",\"recommendation\":");
+        band(out, e.recommendation);
+        out.extend_from_slice(b",\"band\":");
+        band(out, e.band);
+        out.extend_from_slice(b",\"index\":");
+        float(out, e.index);
+        out.extend_from_slice(b",\"margin\":");
+        float(out, e.margin);
+        out.extend_from_slice(b",\"answered\":");
+        int(out, e.answered);
+        out.extend_from_slice(b",\"questions\":");
+        int(out, e.questions);
+        out.extend_from_slice(b",\"factors\":[");
+        for (i, f) in e.factors.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            self.factor_score(out, i, f);
+        }
+        out.extend_from_slice(b"],\"unanswered\":[");
+        let mut at = Cursor::default();
+        for (i, q) in e.unanswered.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let qt = self.question_at(q, &mut at);
+            self.question_id(out, q, qt);
+        }
+        out.extend_from_slice(b"],\"gates\":[");
+        let mut at = Cursor::default();
+        for (i, g) in e.gates.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            self.fired_gate(out, g, &mut at);
+        }
+        out.extend_from_slice(b"],\"provisional\":");
+        boolean(out, e.provisional);
+        out.extend_from_slice(b",\"shortfalls\":[");
+        let mut at = Cursor::default();
+        for (i, s) in e.shortfalls.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            self.shortfall(out, s, &mut at);
+        }
+        out.push(b']');
+    }
+
+    fn factor_score(&self, out: &mut Vec<u8>, i: usize, f: &FactorScore) {
+        out.extend_from_slice(b"{\"id\":");
+        let mut at = Cursor(i);
+        known(out, &f.id, find_text(&self.factors, &f.id, &mut at));
+        out.extend_from_slice(b",\"score\":");
+        match f.score {
+            Some(s) => float(out, s),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"weight\":");
+        match self.weights.get(i) {
+            // The same bits: the same figure.
+            Some((bits, json)) if *bits == f.weight.to_bits() => out.extend_from_slice(json),
+            _ => float(out, f.weight),
+        }
+        out.extend_from_slice(b",\"answered\":");
+        int(out, f.answered);
+        out.extend_from_slice(b",\"questions\":");
+        int(out, f.questions);
+        out.push(b'}');
+    }
+
+    fn fired_gate(&self, out: &mut Vec<u8>, g: &FiredGate, at: &mut Cursor) {
+        out.extend_from_slice(b"{\"id\":");
+        known(out, &g.id, find_text(&self.gates, &g.id, at));
+        out.extend_from_slice(b",\"effect\":");
+        out.extend_from_slice(match g.effect {
+            Effect::Cap => b"\"cap\"",
+            Effect::Floor => b"\"floor\"",
+        });
+        out.extend_from_slice(b",\"to\":");
+        band(out, g.to);
+        out.extend_from_slice(b",\"changed\":");
+        boolean(out, g.changed);
+        out.push(b'}');
+    }
+
+    fn shortfall(&self, out: &mut Vec<u8>, s: &Shortfall, at: &mut Cursor) {
+        out.extend_from_slice(b"{\"factor\":");
+        known(out, &s.factor, find_text(&self.factors, &s.factor, at));
+        out.extend_from_slice(b",\"answered\":");
+        int(out, s.answered);
+        out.extend_from_slice(b",\"needed\":");
+        int(out, s.needed);
+        out.push(b'}');
+    }
+
+    fn flip(&self, out: &mut Vec<u8>, f: &Flip) {
+        let qt = self.question(&f.question);
+        out.extend_from_slice(b"{\"question\":");
+        self.question_id(out, &f.question, qt);
+        out.extend_from_slice(b",\"from\":");
+        match &f.from {
+            Some(o) => self.option_id(out, qt, o),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"to\":");
+        self.option_id(out, qt, &f.to);
+        out.extend_from_slice(b",\"recommendation\":");
+        band(out, f.recommendation);
+        out.extend_from_slice(b",\"index\":");
+        float(out, f.index);
+        out.push(b'}');
+    }
+
+    fn roadmap(&self, out: &mut Vec<u8>, m: &Roadmap) {
+        out.extend_from_slice(b"{\"target\":");
+        match m.target {
+            Some(b) => band(out, b),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"reached\":");
+        boolean(out, m.reached);
+        out.extend_from_slice(b",\"steps\":[");
+        for (i, s) in m.steps.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            self.step(out, s);
+        }
+        out.push(b']');
+        match &m.blocked {
+            Some(Blocked::Gate { gate, to }) => {
+                out.extend_from_slice(b",\"blocked\":{\"reason\":\"gate\",\"gate\":");
+                self.gate_id(out, gate);
+                out.extend_from_slice(b",\"to\":");
+                band(out, *to);
+                out.push(b'}');
+            }
+            Some(Blocked::Index { best }) => {
+                out.extend_from_slice(b",\"blocked\":{\"reason\":\"index\",\"best\":");
+                float(out, *best);
+                out.push(b'}');
+            }
+            None => {}
+        }
+        out.push(b'}');
+    }
+
+    fn step(&self, out: &mut Vec<u8>, s: &Step) {
+        let qt = self.question(&s.question);
+        out.extend_from_slice(b"{\"phase\":");
+        int(out, s.phase);
+        out.extend_from_slice(b",\"question\":");
+        self.question_id(out, &s.question, qt);
+        let from = qt.and_then(|q| q.option(&s.from));
+        out.extend_from_slice(b",\"from\":");
+        known(out, &s.from, from.map(|o| &o.id));
+        let to = qt.and_then(|q| q.option(&s.to));
+        out.extend_from_slice(b",\"to\":");
+        known(out, &s.to, to.map(|o| &o.id));
+        out.extend_from_slice(b",\"action\":");
+        match &s.action {
+            // The action is the `improve` text of the option moved from.
+            Some(a) => known(out, a, improve(from, a).or_else(|| improve(to, a))),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"index\":");
+        float(out, s.index);
+        out.extend_from_slice(b",\"recommendation\":");
+        band(out, s.recommendation);
+        if let Some(g) = &s.gate {
+            out.extend_from_slice(b",\"gate\":");
+            self.gate_id(out, g);
+        }
+        out.push(b'}');
+    }
+
+    /// The rubric's question with this id, looked up by hash.
+    fn question(&self, id: &str) -> Option<&QuestionTexts> {
+        self.question_index.get(id).map(|&i| &self.questions[i])
+    }
+
+    /// The rubric's question with this id, for ids listed in rubric order: tried
+    /// first where the last one was found, then looked up by hash.
+    fn question_at(&self, id: &str, at: &mut Cursor) -> Option<&QuestionTexts> {
+        if let Some(q) = self.questions.get(at.0)
+            && &*q.id.raw == id
+        {
+            at.0 += 1;
+            return Some(q);
+        }
+        let i = *self.question_index.get(id)?;
+        at.0 = i + 1;
+        Some(&self.questions[i])
+    }
+
+    fn question_id(&self, out: &mut Vec<u8>, id: &str, q: Option<&QuestionTexts>) {
+        known(out, id, q.map(|q| &q.id));
+    }
+
+    fn option_id(&self, out: &mut Vec<u8>, q: Option<&QuestionTexts>, id: &str) {
+        known(out, id, q.and_then(|q| q.option(id)).map(|o| &o.id));
+    }
+
+    fn gate_id(&self, out: &mut Vec<u8>, id: &str) {
+        known(out, id, find_text(&self.gates, id, &mut Cursor::default()));
+    }
+}
+
+/// The text with this raw form among `texts` (few: factors, gates), tried first at
+/// the cursor, then from the start.
+fn find_text<'a>(texts: &'a [Text], raw: &str, at: &mut Cursor) -> Option<&'a Text> {
+    let i = match texts.get(at.0) {
+        Some(t) if &*t.raw == raw => at.0,
+        _ => texts.iter().position(|t| &*t.raw == raw)?,
+    };
+    at.0 = i + 1;
+    Some(&texts[i])
+}
+
+/// The option's `improve` text, if it is `action`.
+fn improve<'a>(o: Option<&'a OptionTexts>, action: &str) -> Option<&'a Text> {
+    o?.improve.as_ref().filter(|t| &*t.raw == action)
+}
+
+/// `text`'s precomputed JSON when there is one, else `raw` escaped now.
+fn known(out: &mut Vec<u8>, raw: &str, text: Option<&Text>) {
+    match text {
+        Some(t) => out.extend_from_slice(&t.json),
+        None => string(out, raw),
+    }
+}
+
+fn band(out: &mut Vec<u8>, b: Band) {
+    out.extend_from_slice(match b {
+        Band::Pmo => b"\"pmo\"",
+        Band::Hybrid => b"\"hybrid\"",
+        Band::Vmo => b"\"vmo\"",
+    });
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// An f64 as serde_json writes it: zmij's shortest form, `null` when not finite.
+fn float(out: &mut Vec<u8>, v: f64) {
+    if v.is_finite() {
+        out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => string(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// An origin as its `Serialize` writes it: its `Display` form, as a string.
+fn origin(out: &mut Vec<u8>, o: &Origin) {
+    match o {
+        Origin::File(p) => path(out, p, None),
+        Origin::Stdin => string(out, crate::origin::STDIN),
+        Origin::Row { file, line } => path(out, file, Some(*line)),
+    }
+}
+
+/// A path (then `:line`, for a row of an export) as a JSON string, as
+/// `Path::display` shows it.
+fn path(out: &mut Vec<u8>, p: &Path, line: Option<u64>) {
+    out.push(b'"');
+    match p.to_str() {
+        Some(s) => escaped(out, s),
+        // Not UTF-8: `display` replaces what is not.
+        None => {
+            let _ = fmt::write(&mut Escaping(out), format_args!("{}", p.display()));
+        }
+    }
+    if let Some(line) = line {
+        out.push(b':');
+        int(out, line);
+    }
+    out.push(b'"');
+}
+
+/// Escapes what is written through it into the buffer.
+struct Escaping<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        escaped(self.0, s);
+        Ok(())
+    }
+}
+
+/// A string, quoted and escaped as serde_json does.
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    escaped(out, s);
+    out.push(b'"');
+}
+
+/// Escapes `"`, `\` and the control characters below 0x20 (`\b \t \n \f \r`, else
+/// `\u00XX` in lowercase hex), and nothing else, as serde_json does.
+fn escaped(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        start = i + 1;
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x09 => out.extend_from_slice(b"\\t"),
+            0x0a => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            0x0d => out.extend_from_slice(b"\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use indexmap::IndexMap;
+
+    use super::*;
+    use crate::input::{Input, ResolvedSheet, Sheet, SheetFormat};
+    use crate::result::{Extras, score, score_with};
+
+    /// Texts that need escaping, or pass through as they are.
+    const AWKWARD: &[&str] = &[
+        "",
+        "Ann O'Brien",
+        "say \"yes\"",
+        "back\\slash \\\\ two",
+        "tab\there\nnew line\r\n",
+        "\u{0}\u{1}\u{7}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
+        "Zoë Çelik, Ärzte & Söhne",
+        "日本語のメモ",
+        "emoji 🎉👩‍👩‍👧 done",
+        "</script><!-- & -->",
+        "\u{2028}\u{2029}\u{feff}",
+    ];
+
+    /// A fixed-seed xorshift: the same cases on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            usize::try_from(self.next() % n as u64).unwrap()
+        }
+
+        fn pick<'a>(&mut self, texts: &[&'a str]) -> &'a str {
+            texts[self.below(texts.len())]
+        }
+
+        fn maybe(&mut self, texts: &[&str]) -> Option<String> {
+            (self.below(4) > 0).then(|| self.pick(texts).to_string())
+        }
+    }
+
+    /// Asserts that the row writes what serde_json writes, appended to what the
+    /// buffer holds already.
+    fn check(row: &JsonRow, r: &SheetResult) {
+        let want = serde_json::to_string(r).unwrap();
+        let mut out = b"[prefix]".to_vec();
+        row.write(r, &mut out);
+        let got = String::from_utf8(out).expect("UTF-8");
+        assert_eq!(got.strip_prefix("[prefix]"), Some(want.as_str()), "{r:#?}");
+    }
+
+    fn origin(rng: &mut Rng) -> crate::origin::Origin {
+        match rng.below(4) {
+            0 => Origin::Stdin,
+            1 => Origin::Row {
+                file: Arc::from(Path::new(crate::origin::STDIN)),
+                line: rng.next() % 1_000_000,
+            },
+            2 => Origin::Row {
+                file: Arc::from(Path::new(rng.pick(AWKWARD))),
+                line: rng.next(),
+            },
+            _ => Origin::File(PathBuf::from(rng.pick(AWKWARD)).join("sheet \"1\".toml")),
+        }
+    }
+
+    /// A sheet with random answers (some unanswered), names and notes.
+    fn random_sheet(rubric: &LoadedRubric, rng: &mut Rng) -> ResolvedSheet {
+        let questions = &rubric.rubric.question;
+        let skip = rng.below(4);
+        let mut choices: Vec<Option<usize>> = questions
+            .iter()
+            .map(|q| (rng.below(4) >= skip).then(|| rng.below(q.option.len())))
+            .collect();
+        if choices.iter().all(Option::is_none) {
+            choices[0] = Some(0);
+        }
+        let mut notes = IndexMap::new();
+        for q in questions {
+            if rng.below(5) == 0 {
+                notes.insert(q.id.clone(), rng.pick(AWKWARD).to_string());
+            }
+        }
+        if rng.below(5) == 0 {
+            // Notes on a question the rubric does not have are kept as written.
+            notes.insert(rng.pick(AWKWARD).to_string(), "orphan".to_string());
+        }
+        let sheet = Sheet {
+            respondent: rng.maybe(AWKWARD),
+            role: rng.maybe(AWKWARD),
+            organisation: rng.maybe(AWKWARD),
+            notes,
+            ..Sheet::default()
+        };
+        ResolvedSheet {
+            source: origin(rng),
+            sheet,
+            choices,
+            warnings: Vec::new(),
+            format: SheetFormat::Toml,
+            text: None,
+        }
+    }
+
+    fn random_extras(rng: &mut Rng) -> Extras {
+        Extras {
+            flip: rng.below(3) > 0,
+            roadmap: rng.below(4) > 0,
+            target: [None, Some(Band::Pmo), Some(Band::Hybrid), Some(Band::Vmo)][rng.below(4)],
+            answers: rng.below(3) > 0,
+        }
+    }
+
+    /// What the random results covered, so that the tests can insist on it.
+    #[derive(Default)]
+    struct Seen {
+        flips: usize,
+        steps: usize,
+        actions: usize,
+        gate_steps: usize,
+        blocked_gate: usize,
+        blocked_index: usize,
+        fired: usize,
+        shortfalls: usize,
+        unanswered: usize,
+    }
+
+    impl Seen {
+        fn add(&mut self, r: &SheetResult) {
+            self.flips += usize::from(r.flip.is_some());
+            self.fired += r.evaluation.gates.len();
+            self.shortfalls += r.evaluation.shortfalls.len();
+            self.unanswered += r.evaluation.unanswered.len();
+            if let Some(m) = &r.roadmap {
+                self.steps += m.steps.len();
+                self.actions += m.steps.iter().filter(|s| s.action.is_some()).count();
+                self.gate_steps += m.steps.iter().filter(|s| s.gate.is_some()).count();
+                match m.blocked {
+                    Some(Blocked::Gate { .. }) => self.blocked_gate += 1,
+                    Some(Blocked::Index { .. }) => self.blocked_index += 1,
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn random_results(rubric: &LoadedRubric, seed: u64, n: usize) -> Seen {
+        let row = JsonRow::new(rubric);
+        let mut rng = Rng(seed);
+        let mut seen = Seen::default();
+        for _ in 0..n {
+            let sheet = random_sheet(rubric, &mut rng);
+            let r = score_with(rubric, sheet, random_extras(&mut rng)).unwrap();
+            check(&row, &r);
+            seen.add(&r);
+        }
+        seen
+    }
+
+    #[test]
+    fn random_sheets_on_the_default_rubric_match_serde_json() {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let seen = random_results(&rubric, 0x9e37_79b9_7f4a_7c15, 3000);
+        assert!(seen.flips > 100, "flips {}", seen.flips);
+        assert!(
+            seen.steps > 100 && seen.actions > 100,
+            "steps {}",
+            seen.steps
+        );
+        assert!(seen.fired > 0 && seen.shortfalls > 0 && seen.unanswered > 0);
+    }
+
+    #[test]
+    fn random_sheets_on_a_small_rubric_match_serde_json() {
+        let rubric = crate::scoring::tests::small();
+        let seen = random_results(&rubric, 0x2545_f491_4f6c_dd1d, 1000);
+        assert!(seen.flips > 0 && seen.steps > 0 && seen.gate_steps > 0);
+        assert!(seen.fired > 0 && seen.unanswered > 0);
+    }
+
+    #[test]
+    fn blocked_roadmaps_match_serde_json() {
+        // The small rubric with gate a-weak moved onto b, whose options all stay
+        // under its threshold, and low boundaries: some targets are out of reach,
+        // because of the gate or because of the index.
+        let mut rubric = crate::scoring::tests::small();
+        rubric.rubric.question[2].option[1].score = 20.0;
+        rubric.rubric.question[2].option[2].score = 25.0;
+        rubric.rubric.gate[0].factor = Some("b".into());
+        rubric.gate_target[0] = crate::rubric::Target::Factor(1);
+        rubric.rubric.scoring.vmo_from = 40.0;
+        rubric.rubric.scoring.hybrid_from = 30.0;
+        rubric.rubric.question[0].option[0].improve = Some("Raise \"A1\"\tnow".into());
+        let seen = random_results(&rubric, 0x0123_4567_89ab_cdef, 1000);
+        assert!(seen.blocked_gate > 0, "no roadmap blocked by a gate");
+        assert!(seen.blocked_index > 0, "no roadmap blocked by the index");
+        assert!(seen.actions > 0);
+    }
+
+    #[test]
+    fn the_example_sheets_match_serde_json() {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let row = JsonRow::new(&rubric);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sheets");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let input = Input::File(path, SheetFormat::Toml);
+            let sheet = crate::input::load(&rubric, &input).unwrap();
+            let r = score(&rubric, sheet, true).unwrap();
+            assert!(!r.answers.is_empty());
+            check(&row, &r);
+            n += 1;
+        }
+        assert_eq!(n, 3);
+    }
+
+    /// A result from the default rubric, for the tests that edit one by hand.
+    fn edited() -> (JsonRow, SheetResult) {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let mut rng = Rng(7);
+        let mut sheet = random_sheet(&rubric, &mut rng);
+        sheet.choices.fill(Some(0));
+        let r = score(&rubric, sheet, true).unwrap();
+        assert!(r.roadmap.as_ref().is_some_and(|m| !m.steps.is_empty()));
+        (JsonRow::new(&rubric), r)
+    }
+
+    #[test]
+    fn strings_the_rubric_does_not_have_are_escaped_as_written() {
+        let (row, mut r) = edited();
+        check(&row, &r);
+        let odd = "q\"1\\\u{1}é🎉";
+        r.evaluation.factors[0].id = odd.into();
+        r.evaluation.unanswered.push(odd.into());
+        r.answers.insert(odd.into(), odd.into());
+        let first = r.answers.keys().next().unwrap().clone();
+        r.answers.insert(first, "no-such-option\t".into());
+        let m = r.roadmap.as_mut().unwrap();
+        m.steps[0].action = Some(format!("{odd} not an improve text"));
+        m.steps[0].gate = Some(odd.into());
+        m.steps[0].from = odd.into();
+        let mut step = m.steps[0].clone();
+        step.question = odd.into();
+        m.steps.push(step);
+        m.blocked = Some(Blocked::Gate {
+            gate: odd.into(),
+            to: Band::Hybrid,
+        });
+        r.flip = Some(Flip {
+            question: odd.into(),
+            from: None,
+            to: odd.into(),
+            recommendation: Band::Vmo,
+            index: 50.0,
+        });
+        check(&row, &r);
+    }
+
+    #[test]
+    fn floats_are_written_as_serde_json_writes_them() {
+        let (row, mut r) = edited();
+        let floats = [
+            0.0,
+            -0.0,
+            0.1 + 0.2,
+            100.0 / 3.0,
+            1e300,
+            -2.5e-300,
+            5e-324,
+            f64::MAX,
+            f64::EPSILON,
+            123_456_789.0,
+            1e16,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for (i, &x) in floats.iter().enumerate() {
+            let y = floats[(i + 3) % floats.len()];
+            r.evaluation.index = x;
+            r.evaluation.margin = y;
+            r.evaluation.factors[0].score = Some(x);
+            r.evaluation.factors[1].weight = y;
+            let m = r.roadmap.as_mut().unwrap();
+            m.steps[0].index = x;
+            m.blocked = Some(Blocked::Index { best: y });
+            check(&row, &r);
+        }
+    }
+
+    #[test]
+    fn optional_fields_come_and_go_as_serde_decides() {
+        let (row, mut r) = edited();
+        r.organisation = None;
+        r.respondent = None;
+        r.flip = None;
+        r.answers.clear();
+        r.notes.clear();
+        check(&row, &r);
+        r.roadmap = None;
+        r.evaluation.factors.clear();
+        r.evaluation.gates.clear();
+        r.evaluation.shortfalls.clear();
+        r.evaluation.unanswered.clear();
+        check(&row, &r);
+    }
+
+    #[test]
+    fn every_origin_is_written_as_it_is_shown() {
+        let (row, mut r) = edited();
+        let origins = [
+            Origin::Stdin,
+            Origin::File(PathBuf::from("examples/sheets/value-focused.toml")),
+            Origin::File(PathBuf::from("C:\\sheets\\\"q\".toml")),
+            Origin::Row {
+                file: Arc::from(Path::new("exports/march 2026.csv")),
+                line: 2,
+            },
+            Origin::Row {
+                file: Arc::from(Path::new(crate::origin::STDIN)),
+                line: u64::MAX,
+            },
+        ];
+        for o in origins {
+            r.source = o;
+            check(&row, &r);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bad = Path::new(std::ffi::OsStr::from_bytes(b"bad\xff\"name\n.csv"));
+            r.source = Origin::File(bad.to_path_buf());
+            check(&row, &r);
+            r.source = Origin::Row {
+                file: Arc::from(bad),
+                line: 9,
+            };
+            check(&row, &r);
+        }
+    }
+
+    #[test]
+    fn every_control_character_is_escaped_as_serde_json_does() {
+        let mut out = Vec::new();
+        for c in (0u8..0x80).map(char::from).chain(['é', '\u{80}', '🎉']) {
+            let s = format!("a{c}b");
+            out.clear();
+            string(&mut out, &s);
+            assert_eq!(out, serde_json::to_vec(&s).unwrap(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_row_is_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<JsonRow>();
+        let (row, r) = edited();
+        let want = serde_json::to_vec(&r).unwrap();
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    for _ in 0..50 {
+                        out.clear();
+                        row.write(&r, &mut out);
+                        assert_eq!(out, want);
+                    }
+                });
+            }
+        });
+    }
+}
