@@ -51,6 +51,9 @@ fn scoring_a_sheet_stays_within_its_allocation_budget() {
     );
     assert!(results.iter().any(|r| !r.evaluation.unanswered.is_empty()));
     assert!(results.iter().any(|r| !r.evaluation.gates.is_empty()));
-    assert!(full <= 1000.0, "json: {full:.1} allocations per sheet");
-    assert!(bare <= 1000.0, "csv: {bare:.1} allocations per sheet");
+    // Now 77.7 and 12.5, nearly all of them the result's own strings and lists
+    // (137.8 and 17.9 with scratch Vecs per candidate, per-row id look-ups and an
+    // answers map grown one insert at a time).
+    assert!(full <= 82.0, "json: {full:.1} allocations per sheet");
+    assert!(bare <= 13.5, "csv: {bare:.1} allocations per sheet");
 }
