@@ -49,13 +49,16 @@ pub fn advise(
 ) -> Advice {
     let r = &rubric.rubric;
     let index_of = |id: &str| r.gate.iter().position(|g| g.id == id);
-    let agrees: Vec<(usize, bool)> = gates
-        .iter()
-        .filter(|g| g.to == recommendation)
-        .filter_map(|g| index_of(&g.id).map(|i| (i, g.changed)))
-        .collect();
-    let leading: Vec<usize> = agrees.iter().filter(|a| a.1).map(|a| a.0).collect();
-    let also = agrees.iter().filter(|a| !a.1).map(|a| a.0).collect();
+    // The fired gates whose band is the result: those that changed it lead, the
+    // others are `also`.
+    let agreeing = |changed: bool| {
+        gates
+            .iter()
+            .filter(move |g| g.to == recommendation && g.changed == changed)
+            .filter_map(|g| index_of(&g.id))
+    };
+    let leading: Vec<usize> = agreeing(true).collect();
+    let also = agreeing(false).collect();
     let lead = match (leading.is_empty(), provisional) {
         (false, _) => Lead::Gates(leading),
         (true, false) => Lead::Summary,
@@ -69,23 +72,26 @@ pub fn advise(
             .next_steps
             .iter()
             .enumerate()
-            .filter(|(_, s)| !done(rubric, s.unless(), &score_of))
+            .filter(|&(i, s)| !done(rubric, recommendation, i, s.unless(), &score_of))
             .map(|(i, _)| i)
             .collect()
     };
     Advice { lead, steps, also }
 }
 
-/// Whether a step's `unless` holds (the step is done): never without one, never
-/// when what it reads is unanswered.
+/// Whether step `i` of `band`'s recommendation is done: its `unless` holds. Never
+/// without one, never when what it reads is unanswered. What it reads was resolved
+/// when the rubric was loaded ([`LoadedRubric::step_target`]).
 fn done(
     rubric: &LoadedRubric,
+    band: Band,
+    i: usize,
     unless: Option<&crate::rubric::Condition>,
     score_of: &impl Fn(Target) -> Option<f64>,
 ) -> bool {
     unless.is_some_and(|c| {
         rubric
-            .condition_target(c)
+            .step_target(band, i)
             .and_then(score_of)
             .is_some_and(|s| c.holds(s))
     })
@@ -93,7 +99,7 @@ fn done(
 
 /// The advice for one scored sheet.
 pub fn for_sheet(rubric: &LoadedRubric, e: &Evaluation, choices: &[Option<usize>]) -> Advice {
-    let scores: Vec<Option<f64>> = e.factors.iter().map(|f| f.score).collect();
+    let scores: scoring::Scores = e.factors.iter().map(|f| f.score).collect();
     advise(rubric, e.recommendation, &e.gates, e.provisional, |t| {
         scoring::target_score(rubric, t, &scores, choices)
     })

@@ -3,6 +3,7 @@
 //! question it hangs on. Pure, built on the functions of [`scoring`].
 
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use crate::rubric::{Band, Effect, LoadedRubric, Target};
 use crate::scoring;
@@ -36,17 +37,13 @@ pub struct Flip {
 /// [`scoring::factor_scores`], so the figures are bit-for-bit those of `evaluate`.
 pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
     let r = &rubric.rubric;
-    let mut work: Vec<Option<usize>> = (0..r.question.len())
+    let mut work: SmallVec<[Option<usize>; 32]> = (0..r.question.len())
         .map(|i| choices.get(i).copied().flatten())
         .collect();
-    let (mut scores, _) = scoring::factor_scores(rubric, &work);
+    let mut scores = scoring::scores_of(rubric, &work);
     let base_index = scoring::index_of(rubric, &scores)?;
     let base_band = scoring::band_of(&r.scoring, base_index);
     let base_rec = scoring::gated(rubric, base_band, &scores, &work);
-    let mut by_factor = vec![Vec::new(); r.factor.len()];
-    for (qi, &fi) in rubric.question_factor.iter().enumerate() {
-        by_factor[fi].push(qi);
-    }
     let mut best: Option<(f64, usize, usize, f64, Band)> = None;
     for (qi, q) in r.question.iter().enumerate() {
         let fi = rubric.question_factor[qi];
@@ -63,7 +60,7 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
             factor_now: saved,
             option_now: current.map(|c| q.option[c].score),
         };
-        if steady.holds(&by_factor[fi], &mut work, &mut scores) {
+        if steady.holds(rubric.questions_of(fi), &mut work, &mut scores) {
             continue;
         }
         for oi in 0..q.option.len() {
@@ -71,7 +68,7 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
                 continue;
             }
             work[qi] = Some(oi);
-            scores[fi] = factor_score(rubric, &by_factor[fi], &work);
+            scores[fi] = factor_score(rubric, rubric.questions_of(fi), &work);
             let Some(index) = scoring::index_of(rubric, &scores) else {
                 continue;
             };

@@ -100,13 +100,17 @@ pub fn score_with(
     };
     let advice = crate::advice::for_sheet(rubric, &evaluation, &sheet.choices);
     let answers = if extras.answers {
-        rubric
-            .rubric
-            .question
-            .iter()
-            .zip(&sheet.choices)
-            .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
-            .collect()
+        // Sized once: growing it row by row rehashed it several times per sheet.
+        let mut answers = IndexMap::with_capacity(evaluation.answered);
+        answers.extend(
+            rubric
+                .rubric
+                .question
+                .iter()
+                .zip(&sheet.choices)
+                .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone()))),
+        );
+        answers
     } else {
         IndexMap::new()
     };

@@ -23,6 +23,7 @@
 //! on the index is found without scoring the sheet again.
 
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use crate::rubric::{Band, Effect, LoadedRubric, TOLERANCE, Target};
 use crate::scoring;
@@ -133,7 +134,7 @@ pub fn plan(
     if now >= target {
         return done(Some(target), true, Vec::new(), None);
     }
-    let best: Vec<Option<usize>> = choices
+    let best: Answers = choices
         .iter()
         .enumerate()
         .map(|(qi, c)| c.map(|_| top(rubric, qi)))
@@ -155,18 +156,24 @@ pub fn plan(
     done(Some(target), false, Vec::new(), Some(why))
 }
 
+/// A sheet's answers, on the stack for rubrics of up to 32 questions.
+type Answers = SmallVec<[Option<usize>; 32]>;
+
 /// A sheet being raised one step at a time.
 #[derive(Clone)]
 struct Climb<'a> {
     rubric: &'a LoadedRubric,
-    choices: Vec<Option<usize>>,
+    choices: Answers,
+    /// Per question, its answer's [`next_up`] (kept as the answers rise, so that
+    /// each step looks at the options of the raised question only).
+    up: Answers,
     /// How many steps have raised each question so far (ties go to the question
     /// raised least, so that a plan does not dwell on one question while others
     /// would do as much).
-    raised: Vec<u32>,
+    raised: SmallVec<[u32; 32]>,
     /// Per factor, the weight of its answered questions (fixed: only answered
     /// questions move).
-    answered_weight: Vec<f64>,
+    answered_weight: SmallVec<[f64; scoring::FACTORS_INLINE]>,
     /// The weight of the answered factors.
     total_weight: f64,
 }
@@ -174,7 +181,7 @@ struct Climb<'a> {
 /// Where a sheet stands: its factor scores, index and recommendation, and the
 /// first gate (by index) that caps it below the target, if any.
 struct Standing {
-    scores: Vec<Option<f64>>,
+    scores: scoring::Scores,
     index: f64,
     recommendation: Band,
     band: Band,
@@ -184,7 +191,8 @@ struct Standing {
 impl<'a> Climb<'a> {
     fn new(rubric: &'a LoadedRubric, choices: &[Option<usize>]) -> Self {
         let r = &rubric.rubric;
-        let mut answered_weight = vec![0.0; r.factor.len()];
+        let mut answered_weight: SmallVec<[f64; scoring::FACTORS_INLINE]> =
+            SmallVec::from_elem(0.0, r.factor.len());
         for (qi, c) in choices.iter().enumerate() {
             if c.is_some() {
                 answered_weight[rubric.question_factor[qi]] += r.question[qi].weight;
@@ -199,8 +207,13 @@ impl<'a> Climb<'a> {
             .sum();
         Climb {
             rubric,
-            choices: choices.to_vec(),
-            raised: vec![0; choices.len()],
+            choices: choices.iter().copied().collect(),
+            up: choices
+                .iter()
+                .enumerate()
+                .map(|(qi, c)| c.and_then(|oi| next_up(rubric, qi, oi)))
+                .collect(),
+            raised: SmallVec::from_elem(0, choices.len()),
             answered_weight,
             total_weight,
         }
@@ -210,7 +223,7 @@ impl<'a> Climb<'a> {
     /// copied): the one scoring a step costs.
     fn standing(&self, choices: &[Option<usize>], target: Band) -> Option<Standing> {
         let rb = self.rubric;
-        let (scores, _) = scoring::factor_scores(rb, choices);
+        let scores = scoring::scores_of(rb, choices);
         let index = scoring::index_of(rb, &scores)?;
         let band = scoring::band_of(&rb.rubric.scoring, index);
         let mut recommendation = band;
@@ -265,7 +278,7 @@ impl<'a> Climb<'a> {
     fn candidate(&self, qi: usize) -> Option<(usize, f64, f64)> {
         let r = &self.rubric.rubric;
         let oi = self.choices[qi]?;
-        let to = next_up(self.rubric, qi, oi)?;
+        let to = self.up[qi]?;
         let q = &r.question[qi];
         let fi = self.rubric.question_factor[qi];
         let factor_rise =
@@ -324,7 +337,7 @@ impl<'a> Climb<'a> {
 
     /// Takes steps until the target is reached or nothing is left to raise; returns
     /// the steps and the answers they end at.
-    fn run(&self, target: Band) -> (Vec<Step>, Vec<Option<usize>>) {
+    fn run(&self, target: Band) -> (Vec<Step>, Answers) {
         let mut climb = self.clone();
         let mut steps: Vec<Step> = Vec::new();
         let mut now = self.standing(&climb.choices, target);
@@ -348,6 +361,7 @@ impl<'a> Climb<'a> {
             };
             let from = climb.choices[qi].unwrap_or(to);
             climb.choices[qi] = Some(to);
+            climb.up[qi] = next_up(climb.rubric, qi, to);
             climb.raised[qi] += 1;
             now = climb.standing(&climb.choices, target);
             let after = now

@@ -445,6 +445,11 @@ pub struct LoadedRubric {
     factor_index: HashMap<String, usize>,
     /// Questions per factor, counted once (scoring reports it for every sheet).
     per_factor: Vec<usize>,
+    /// Each factor's questions, in rubric order (the flip rescores one factor).
+    factor_questions: Vec<Vec<usize>>,
+    /// Per band (in [`Band::ALL`] order), what each next step's `unless` reads,
+    /// resolved once here rather than by id for every sheet.
+    step_target: [Vec<Option<Target>>; 3],
 }
 
 impl LoadedRubric {
@@ -515,10 +520,12 @@ impl LoadedRubric {
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         let mut per_factor = vec![0; rubric.factor.len()];
-        for &f in &question_factor {
+        let mut factor_questions = vec![Vec::new(); rubric.factor.len()];
+        for (qi, &f) in question_factor.iter().enumerate() {
             per_factor[f] += 1;
+            factor_questions[f].push(qi);
         }
-        Ok(LoadedRubric {
+        let mut loaded = LoadedRubric {
             rubric,
             source: source.clone(),
             text: text.to_string(),
@@ -527,7 +534,17 @@ impl LoadedRubric {
             question_index,
             factor_index,
             per_factor,
-        })
+            factor_questions,
+            step_target: Default::default(),
+        };
+        loaded.step_target = Band::ALL.map(|band| {
+            let steps = &loaded.rubric.recommendation.get(band).next_steps;
+            steps
+                .iter()
+                .map(|s| s.unless().and_then(|c| loaded.condition_target(c)))
+                .collect()
+        });
+        Ok(loaded)
     }
 
     /// Loads `--rubric FILE` when given, else the embedded default.
@@ -560,6 +577,18 @@ impl LoadedRubric {
     /// The number of questions of each factor.
     pub fn questions_per_factor(&self) -> &[usize] {
         &self.per_factor
+    }
+
+    /// The questions of factor `fi`, in rubric order.
+    pub fn questions_of(&self, fi: usize) -> &[usize] {
+        &self.factor_questions[fi]
+    }
+
+    /// What the `unless` of next step `i` of `band`'s recommendation reads, as
+    /// [`Self::condition_target`] resolves it (resolved when the rubric is loaded);
+    /// `None` for a step without one.
+    pub fn step_target(&self, band: Band, i: usize) -> Option<Target> {
+        self.step_target[band as usize].get(i).copied().flatten()
     }
 }
 

@@ -2,6 +2,7 @@
 //! an index, a band, gates and a margin. Pure: data in, data out, no I/O.
 
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use crate::rubric::{Band, Effect, LoadedRubric, Scoring, Target};
 
@@ -203,10 +204,43 @@ pub fn factor_scores(
     rubric: &LoadedRubric,
     choices: &[Option<usize>],
 ) -> (Vec<Option<f64>>, Vec<usize>) {
-    let n = rubric.rubric.factor.len();
-    let mut sum = vec![0.0; n];
-    let mut wsum = vec![0.0; n];
-    let mut answered = vec![0usize; n];
+    let sums = factor_sums(rubric, choices);
+    (
+        sums.iter().map(FactorSum::score).collect(),
+        sums.iter().map(|s| s.answered).collect(),
+    )
+}
+
+/// Per-factor scores, kept on the stack for rubrics of up to [`FACTORS_INLINE`]
+/// factors: the per-sheet searches (flip, roadmap, advice) score into these.
+pub(crate) type Scores = SmallVec<[Option<f64>; FACTORS_INLINE]>;
+
+/// How many factors fit on the stack before a per-sheet buffer spills to the heap.
+pub(crate) const FACTORS_INLINE: usize = 8;
+
+/// One factor's running sums over the answered questions.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FactorSum {
+    sum: f64,
+    wsum: f64,
+    answered: usize,
+}
+
+impl FactorSum {
+    /// The weighted mean; `None` when no question is answered.
+    fn score(&self) -> Option<f64> {
+        (self.wsum > 0.0).then(|| self.sum / self.wsum)
+    }
+}
+
+/// The running sums of every factor, in rubric order of the questions (so each
+/// mean is bit-for-bit the one every other path computes).
+fn factor_sums(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+) -> SmallVec<[FactorSum; FACTORS_INLINE]> {
+    let mut sums: SmallVec<[FactorSum; FACTORS_INLINE]> =
+        SmallVec::from_elem(FactorSum::default(), rubric.rubric.factor.len());
     for ((q, &fi), choice) in rubric
         .rubric
         .question
@@ -215,17 +249,21 @@ pub fn factor_scores(
         .zip(choices)
     {
         if let Some(oi) = choice {
-            sum[fi] += q.weight * q.option[*oi].score;
-            wsum[fi] += q.weight;
-            answered[fi] += 1;
+            let s = &mut sums[fi];
+            s.sum += q.weight * q.option[*oi].score;
+            s.wsum += q.weight;
+            s.answered += 1;
         }
     }
-    let scores = sum
+    sums
+}
+
+/// [`factor_scores`] without the answered counts, on the stack.
+pub(crate) fn scores_of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Scores {
+    factor_sums(rubric, choices)
         .iter()
-        .zip(&wsum)
-        .map(|(s, w)| (*w > 0.0).then(|| s / w))
-        .collect();
-    (scores, answered)
+        .map(FactorSum::score)
+        .collect()
 }
 
 /// Weighted mean of the answered factors' scores; `None` when none is answered.
@@ -243,10 +281,10 @@ pub fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
 
 /// The index and recommendation only: the hot path for searches such as the flip.
 pub fn quick(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<(f64, Band)> {
-    let (scores, _) = factor_scores(rubric, choices);
+    let scores = scores_of(rubric, choices);
     let index = index_of(rubric, &scores)?;
     let band = band_of(&rubric.rubric.scoring, index);
-    Some((index, apply_gates(rubric, band, &scores, choices).0))
+    Some((index, gated(rubric, band, &scores, choices)))
 }
 
 /// Scores one sheet. `choices[q]` is the chosen option of question `q`.
@@ -255,10 +293,12 @@ pub fn evaluate(
     choices: &[Option<usize>],
 ) -> Result<Evaluation, NothingAnswered> {
     let r = &rubric.rubric;
-    let (scores, answered) = factor_scores(rubric, choices);
+    let sums = factor_sums(rubric, choices);
+    let scores: Scores = sums.iter().map(FactorSum::score).collect();
     let index = index_of(rubric, &scores).ok_or(NothingAnswered)?;
     let band = band_of(&r.scoring, index);
     let (recommendation, gates) = apply_gates(rubric, band, &scores, choices);
+    let answered: SmallVec<[usize; FACTORS_INLINE]> = sums.iter().map(|s| s.answered).collect();
     let shortfalls = shortfalls(rubric, &answered);
     let per_factor = rubric.questions_per_factor();
     let factors = r
