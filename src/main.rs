@@ -60,12 +60,6 @@ enum Command {
     Man,
 }
 
-/// mimalloc instead of the system allocator: a large export makes a few dozen small
-/// allocations per row on two threads, and glibc's malloc and free took a quarter of
-/// the time of `score --format json` (bench/run.sh, perf).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = Settings::resolve(&cli.global);

@@ -63,11 +63,14 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         |s| {
             let r = result::score_with(&rubric, s, extras)?;
             Ok(match &rows {
-                Some(w) => {
-                    let mut row = Vec::with_capacity(256);
-                    w.write(&r, &mut row);
-                    Scored::Row(row)
-                }
+                // Written into this thread's scratch buffer, then copied into one
+                // allocation of the row's size (a json row is a few kilobytes: growing
+                // a Vec to it would copy it several times).
+                Some(w) => SCRATCH.with_borrow_mut(|scratch| {
+                    scratch.clear();
+                    w.write(&r, scratch);
+                    Scored::Row(scratch.as_slice().into())
+                }),
                 None => Scored::Result(Box::new(r)),
             })
         },
@@ -105,10 +108,15 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     }
 }
 
+thread_local! {
+    /// Each thread's buffer for writing one row.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A scored sheet as its format needs it: already written as a row, or the result
 /// itself.
 enum Scored {
-    Row(Vec<u8>),
+    Row(Box<[u8]>),
     Result(Box<pmo_vmo::result::SheetResult>),
 }
 

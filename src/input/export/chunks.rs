@@ -35,7 +35,7 @@ use crate::input::sheet::ResolvedSheet;
 use crate::rubric::LoadedRubric;
 
 /// The size a chunk is cut at (at the next line end before it).
-pub const CHUNK: usize = 1 << 20;
+pub const CHUNK: usize = 1 << 19;
 
 /// What the workers need to turn a chunk's bytes into sheets.
 struct Context<'a> {
@@ -52,9 +52,18 @@ struct Chunk {
     offset: u64,
     /// The line `data` starts on.
     line: u64,
+    /// The buffer; only its first `len` bytes are the chunk's (the rest is left
+    /// from earlier chunks: a buffer is filled without being cleared).
     data: Vec<u8>,
+    len: usize,
     /// The end of the file: the last record may end without a line end.
     last: bool,
+}
+
+impl Chunk {
+    fn bytes(&self) -> &[u8] {
+        &self.data[..self.len]
+    }
 }
 
 /// A chunk's rows, parsed as if the chunk started a record.
@@ -246,12 +255,20 @@ fn split(
 
 /// Parses one chunk as if it started a record: every row is checked, resolved and
 /// turned into a `T` by `map`, exactly as [`CsvSheets`] does row by row.
-fn parse<T, F>(cx: &Context<'_>, chunk: &Chunk, map: &F, s: &mut Scratch) -> Parsed<T>
+fn parse<T, F>(
+    cx: &Context<'_>,
+    chunk: &Chunk,
+    map: &F,
+    s: &mut Scratch,
+    outcomes: Vec<Result<T, InputError>>,
+) -> Parsed<T>
 where
     F: Fn(ResolvedSheet) -> Result<T, InputError>,
 {
-    let data = &chunk.data;
+    let data = chunk.bytes();
     let mut out = Parsed::empty();
+    out.outcomes = outcomes;
+    out.outcomes.clear();
     s.restart();
     let width = cx.header.columns.len();
     let (mut pos, mut line) = (0, chunk.line);
@@ -441,6 +458,13 @@ fn read(
     }
 }
 
+/// Emptied lists of outcomes, kept for the next chunks (a chunk's list is too large
+/// to be allocated afresh each time without cost).
+type Spare<T> = Mutex<Vec<Outcomes<T>>>;
+
+/// A chunk's rows, turned or failed.
+type Outcomes<T> = Vec<Result<T, InputError>>;
+
 /// Where parsed chunks (or the reader's error) go.
 type Done<T> = mpsc::Sender<Result<(Chunk, Parsed<T>), InputError>>;
 
@@ -451,6 +475,7 @@ fn work<T, F>(
     done: &Done<T>,
     map: &F,
     stop: &AtomicBool,
+    spare: &Spare<T>,
 ) where
     F: Fn(ResolvedSheet) -> Result<T, InputError>,
 {
@@ -464,7 +489,8 @@ fn work<T, F>(
         let parsed = if stop.load(Ordering::Relaxed) {
             Parsed::empty()
         } else {
-            parse(cx, &c, map, &mut s)
+            let outcomes = spare.lock().ok().and_then(|mut v| v.pop());
+            parse(cx, &c, map, &mut s, outcomes.unwrap_or_default())
         };
         if done.send(Ok((c, parsed))).is_err() {
             break;
@@ -516,6 +542,7 @@ impl<R: Read> Parallel<'_, R> {
             done_before,
             own: Scratch::new(delimiter),
         };
+        let spare: Spare<T> = Mutex::new(Vec::new());
         let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(buffers);
         let work_rx = Mutex::new(work_rx);
         let outcome = std::thread::scope(|scope| -> io::Result<()> {
@@ -523,7 +550,7 @@ impl<R: Read> Parallel<'_, R> {
             // thread hands its rows over and sends it back. Their number bounds memory.
             let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
             for _ in 0..buffers {
-                let _ = empty_tx.send(Vec::with_capacity(chunk + 64 * 1024));
+                let _ = empty_tx.send(Vec::new());
             }
             let (done_tx, done_rx) = mpsc::channel::<Result<(Chunk, Parsed<T>), InputError>>();
             let reader_done = done_tx.clone();
@@ -536,10 +563,13 @@ impl<R: Read> Parallel<'_, R> {
             for _ in 0..workers {
                 let done_tx = done_tx.clone();
                 let (cx, work_rx) = (&cx, &work_rx);
-                spawn(scope, "csv-worker", move || work(cx, work_rx, &done_tx, map, stop))?;
+                let spare = &spare;
+                spawn(scope, "csv-worker", move || {
+                    work(cx, work_rx, &done_tx, map, stop, spare);
+                })?;
             }
             drop(done_tx);
-            let result = state.hand_over(&cx, &done_rx, &empty_tx, map, handler);
+            let result = state.hand_over(&cx, &done_rx, &empty_tx, &spare, map, handler);
             // Whatever happened, let the other threads finish: no more buffers go
             // round, and the chunks still in flight are skipped.
             stop.store(true, Ordering::Relaxed);
@@ -571,6 +601,7 @@ impl Handover {
         cx: &Context<'_>,
         done: &mpsc::Receiver<Result<(Chunk, Parsed<T>), InputError>>,
         empty: &mpsc::Sender<Vec<u8>>,
+        spare: &Spare<T>,
         map: &F,
         handler: &mut H,
     ) -> io::Result<()>
@@ -592,8 +623,11 @@ impl Handover {
             waiting.insert(c.seq, (c, parsed));
             while let Some((c, parsed)) = waiting.remove(&next) {
                 next += 1;
-                let buf = self.take(cx, c, parsed, map, handler)?;
+                let (buf, outcomes) = self.take(cx, c, parsed, map, handler)?;
                 let _ = empty.send(buf);
+                if let Ok(mut spare) = spare.lock() {
+                    spare.push(outcomes);
+                }
                 if self.stopped {
                     return Ok(());
                 }
@@ -607,6 +641,7 @@ impl Handover {
                 offset: offset + bytes.len() as u64,
                 line: *line,
                 data: Vec::new(),
+                len: 0,
                 last: true,
             };
             self.take(cx, end, Parsed::empty(), map, handler)?;
@@ -624,12 +659,12 @@ impl Handover {
         parsed: Parsed<T>,
         map: &F,
         handler: &mut H,
-    ) -> io::Result<Vec<u8>>
+    ) -> io::Result<(Vec<u8>, Outcomes<T>)>
     where
         F: Fn(ResolvedSheet) -> Result<T, InputError>,
         H: FnMut(Event<T>) -> io::Result<()>,
     {
-        let end = c.offset + c.data.len() as u64;
+        let end = c.offset + c.len as u64;
         let parsed = match self.carry.take() {
             None => parsed,
             Some((mut bytes, offset, line)) => {
@@ -645,24 +680,27 @@ impl Handover {
                         ),
                     )))?;
                     self.stopped = true;
-                    return Ok(c.data);
+                    return Ok((c.data, parsed.outcomes));
                 }
-                bytes.extend_from_slice(&c.data);
+                bytes.extend_from_slice(c.bytes());
                 let joined = Chunk {
                     seq: c.seq,
                     offset,
                     line,
+                    len: bytes.len(),
                     data: bytes,
                     last: c.last,
                 };
-                let parsed = parse(cx, &joined, map, &mut self.own);
+                let parsed = parse(cx, &joined, map, &mut self.own, parsed.outcomes);
                 c.offset = joined.offset;
+                c.len = joined.len;
                 c.data = joined.data;
                 parsed
             }
         };
+        let mut parsed = parsed;
         self.rows += parsed.outcomes.len();
-        for outcome in parsed.outcomes {
+        for outcome in parsed.outcomes.drain(..) {
             handler(match outcome {
                 Ok(t) => Event::Item(t),
                 Err(e) => Event::Error(e),
@@ -675,10 +713,10 @@ impl Handover {
         self.undated += parsed.undated;
         self.stopped = parsed.stop;
         if let Some((at, line)) = parsed.tail {
-            self.carry = Some((c.data[at..].to_vec(), c.offset + at as u64, line));
+            self.carry = Some((c.bytes()[at..].to_vec(), c.offset + at as u64, line));
         }
         handler(Event::Progress(self.done_before + end))?;
-        Ok(c.data)
+        Ok((c.data, parsed.outcomes))
     }
 }
 
@@ -726,32 +764,30 @@ impl Splitter {
         if self.eof && self.rest.is_empty() {
             return Ok(None);
         }
-        buf.clear();
-        buf.append(&mut self.rest);
-        while !self.eof && buf.len() < self.chunk {
-            let have = buf.len();
-            buf.resize(self.chunk.max(have + 1), 0);
-            match self.file.read(&mut buf[have..]) {
-                Ok(0) => {
-                    buf.truncate(have);
-                    self.eof = true;
-                }
-                Ok(n) => buf.truncate(have + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(have),
-                Err(e) => {
-                    buf.truncate(have);
-                    return Err(e);
-                }
+        // A buffer is zeroed once, when it first goes round; after that, reads
+        // overwrite what the chunk before left in it.
+        if buf.len() < self.chunk {
+            buf.resize(self.chunk, 0);
+        }
+        let mut len = self.rest.len();
+        buf[..len].copy_from_slice(&self.rest);
+        self.rest.clear();
+        while !self.eof && len < self.chunk {
+            match self.file.read(&mut buf[len..self.chunk]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
-        if buf.is_empty() {
+        if len == 0 {
             return Ok(None);
         }
         if !self.eof
-            && let Some(nl) = memchr::memrchr(b'\n', &buf)
+            && let Some(nl) = memchr::memrchr(b'\n', &buf[..len])
         {
-            self.rest.extend_from_slice(&buf[nl + 1..]);
-            buf.truncate(nl + 1);
+            self.rest.extend_from_slice(&buf[nl + 1..len]);
+            len = nl + 1;
         }
         let c = Chunk {
             seq: self.seq,
@@ -759,10 +795,11 @@ impl Splitter {
             line: self.line,
             last: self.eof && self.rest.is_empty(),
             data: buf,
+            len,
         };
         self.seq += 1;
-        self.offset += c.data.len() as u64;
-        self.line += bytecount::count(&c.data, b'\n') as u64;
+        self.offset += len as u64;
+        self.line += bytecount::count(c.bytes(), b'\n') as u64;
         Ok(Some(c))
     }
 }

@@ -99,6 +99,28 @@ pub(super) struct OptionMatcher {
     exact: Vec<(Box<str>, usize)>,
     /// Normalised ids first, then normalised labels: an id wins over a label.
     keys: Vec<(Box<str>, usize)>,
+    /// `exact` by a hash of a text's length and three of its bytes, with a seed
+    /// chosen so that no two texts share a slot: slot -> 1 + index into `exact`
+    /// (0: no text). A cell is then compared with one text, not with each. `None`
+    /// when no seed tried separates them all (the list is then searched).
+    slots: Option<(u32, Box<[u8; SLOTS]>)>,
+}
+
+/// Slots of an [`OptionMatcher`]'s table.
+const SLOTS: usize = 256;
+
+/// The slot of `text` under `seed`.
+fn slot(seed: u32, text: &[u8]) -> usize {
+    let n = text.len();
+    let (first, middle, last) = match text {
+        [] => (0, 0, 0),
+        _ => (text[0], text[n / 2], text[n - 1]),
+    };
+    let h = (n as u32)
+        .wrapping_mul(0x9e37_79b1)
+        .wrapping_add(u32::from(first) << 16 | u32::from(middle) << 8 | u32::from(last))
+        .wrapping_mul(seed | 1);
+    (h >> 24) as usize % SLOTS
 }
 
 impl OptionMatcher {
@@ -115,6 +137,7 @@ impl OptionMatcher {
         let mut m = OptionMatcher {
             exact: Vec::new(),
             keys,
+            slots: None,
         };
         let mut buf = String::new();
         // Labels are what exports hold; try them before ids.
@@ -130,7 +153,21 @@ impl OptionMatcher {
                 m.exact.push((text.as_str().into(), i));
             }
         }
+        m.slots = (1..=4096).find_map(|seed| m.table(seed).map(|t| (seed, t)));
         m
+    }
+
+    /// The slots of `exact` under `seed`, if no two texts share one.
+    fn table(&self, seed: u32) -> Option<Box<[u8; SLOTS]>> {
+        let mut t = Box::new([0u8; SLOTS]);
+        for (i, (text, _)) in self.exact.iter().enumerate() {
+            let s = &mut t[slot(seed, text.as_bytes())];
+            if *s != 0 {
+                return None;
+            }
+            *s = u8::try_from(i + 1).ok()?;
+        }
+        Some(t)
     }
 
     fn find_normalised(&self, cell: &str, buf: &mut String) -> Option<usize> {
@@ -148,7 +185,17 @@ impl OptionMatcher {
         if cell.is_empty() {
             return None;
         }
-        match self.exact.iter().find(|(k, _)| **k == *cell) {
+        let exact = match &self.slots {
+            Some((seed, t)) => match t[slot(*seed, cell.as_bytes())] {
+                0 => None,
+                i => self
+                    .exact
+                    .get(usize::from(i) - 1)
+                    .filter(|(k, _)| **k == *cell),
+            },
+            None => self.exact.iter().find(|(k, _)| **k == *cell),
+        };
+        match exact {
             Some((_, i)) => Some(*i),
             None => self.find_normalised(cell, buf),
         }
