@@ -19,6 +19,7 @@ fn bench(c: &mut Criterion) {
         roadmap: true,
         target: None,
         answers: true,
+        advice: false,
     };
     let csv = Extras::default();
     let mut group = c.benchmark_group("score_with");

@@ -37,6 +37,17 @@ pub struct Advice {
     pub also: Vec<usize>,
 }
 
+impl Advice {
+    /// No text chosen: for outputs that show none (csv, json).
+    pub fn none() -> Self {
+        Advice {
+            lead: Lead::Summary,
+            steps: Vec::new(),
+            also: Vec::new(),
+        }
+    }
+}
+
 /// Chooses the texts for a result: `recommendation` after `gates`, `provisional`,
 /// and each gate's or condition's score read by `score_of` (`None`: unanswered,
 /// so a condition on it does not hold and its step is shown).

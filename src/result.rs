@@ -58,6 +58,9 @@ pub struct Extras {
     /// Fill `answers` (question id -> option id: two strings per answer, the main
     /// per-row cost of a large export when no output shows them).
     pub answers: bool,
+    /// Choose the rubric's texts that go with the result (`advice`: the table,
+    /// the interview and the report show them). Without, `advice` is empty.
+    pub advice: bool,
 }
 
 /// Scores a resolved sheet with its flip (when `flip`) and its roadmap towards the
@@ -72,6 +75,7 @@ pub fn score(
         roadmap: true,
         target: None,
         answers: true,
+        advice: true,
     };
     score_with(rubric, sheet, extras)
 }
@@ -98,7 +102,11 @@ pub fn score_with(
     } else {
         None
     };
-    let advice = crate::advice::for_sheet(rubric, &evaluation, &sheet.choices);
+    let advice = if extras.advice {
+        crate::advice::for_sheet(rubric, &evaluation, &sheet.choices)
+    } else {
+        Advice::none()
+    };
     let answers = if extras.answers {
         // Sized once: growing it row by row rehashed it several times per sheet.
         let mut answers = IndexMap::with_capacity(evaluation.answered);

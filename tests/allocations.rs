@@ -37,6 +37,7 @@ fn scoring_a_sheet_stays_within_its_allocation_budget() {
         roadmap: true,
         target: None,
         answers: true,
+        advice: false,
     };
     let (full, results) = per_sheet(&rubric, json);
     let (bare, _) = per_sheet(&rubric, Extras::default());

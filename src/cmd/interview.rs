@@ -431,6 +431,7 @@ fn print_result(
         roadmap: true,
         target,
         answers: true,
+        advice: true,
     };
     match pmo_vmo::result::score_with(rubric, resolved, extras) {
         Ok(result) => {

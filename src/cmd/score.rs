@@ -41,6 +41,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         roadmap: format.shows_roadmap(),
         target: args.target.map(Into::into),
         answers: format.shows_answers(),
+        advice: format.shows_advice(),
     };
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(

@@ -623,6 +623,7 @@ mod tests {
             roadmap: rng.below(4) > 0,
             target: [None, Some(Band::Pmo), Some(Band::Hybrid), Some(Band::Vmo)][rng.below(4)],
             answers: rng.below(3) > 0,
+            advice: rng.below(2) > 0,
         }
     }
 

@@ -56,6 +56,11 @@ impl Format {
         !matches!(self, Format::Csv { .. })
     }
 
+    /// Whether the format shows the rubric's texts for each sheet (its advice).
+    pub fn shows_advice(self) -> bool {
+        matches!(self, Format::Table)
+    }
+
     /// Whether the format shows each sheet's answers (JSON's `answers`, the
     /// `--answers` columns of csv).
     pub fn shows_answers(self) -> bool {
