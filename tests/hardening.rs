@@ -939,6 +939,40 @@ fn p09_a_fifo_in_a_folder_does_not_block() {
     assert!(r.err().contains("x.toml"), "{}", r.describe());
 }
 
+/// Point 9: an export written into a FIFO named `x.csv` is read whole and in order:
+/// the parallel reader, which opens an export file a second time, leaves a pipe to
+/// the one-thread reader (opened again, a pipe would lose the rows already read or
+/// block).
+#[test]
+fn p09_an_export_through_a_fifo_is_read_whole() {
+    let dir = tempdir();
+    let fifo = dir.path().join("x.csv");
+    mkfifo(&fifo);
+    let rubric = pmo_vmo::rubric::LoadedRubric::embedded().unwrap();
+    let q = &rubric.rubric.question[0];
+    let mut text = format!("Name,{}\n", q.id);
+    for i in 0..5000 {
+        text.push_str(&format!("r{i},{}\n", q.option[i % q.option.len()].id));
+    }
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(&fifo, text))
+    };
+    let mut c = bin();
+    c.args(["score", "--format", "csv"]).arg(&fifo);
+    let r = run_timed(c, None, LIMIT);
+    let _ = writer.join();
+    assert!(!r.timed_out, "blocked on the FIFO: {}", r.describe());
+    let out = r.out();
+    let names: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    let want: Vec<String> = (0..5000).map(|i| format!("r{i}")).collect();
+    assert_eq!(names, want, "{}", r.describe());
+}
+
 /// Point 9: `--rubric FIFO` does not block; it exits 2 with a message.
 #[test]
 fn p09_a_fifo_rubric_does_not_block() {

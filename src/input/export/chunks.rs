@@ -386,6 +386,11 @@ impl<'r, R: Read> CsvSheets<'r, R> {
         let (Some(delimiter), Some((Ok(_), first))) = (self.plain, &self.pending) else {
             return Err(self);
         };
+        // Opened a second time: only a regular file reads the same again (a named
+        // pipe would not, and could block).
+        if !super::is_regular(path) {
+            return Err(self);
+        }
         let Some(offset) = first.position().map(csv::Position::byte) else {
             return Err(self);
         };
