@@ -950,10 +950,10 @@ fn p09_an_export_through_a_fifo_is_read_whole() {
     mkfifo(&fifo);
     let rubric = pmo_vmo::rubric::LoadedRubric::embedded().unwrap();
     let q = &rubric.rubric.question[0];
-    let mut text = format!("Name,{}\n", q.id);
-    for i in 0..5000 {
-        text.push_str(&format!("r{i},{}\n", q.option[i % q.option.len()].id));
-    }
+    let rows: Vec<String> = (0..5000)
+        .map(|i| format!("r{i},{}\n", q.option[i % q.option.len()].id))
+        .collect();
+    let text = format!("Name,{}\n{}", q.id, rows.concat());
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(&fifo, text))
