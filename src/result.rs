@@ -35,6 +35,10 @@ pub struct SheetResult {
     pub answers: IndexMap<String, String>,
     /// Question id -> the sheet's note on it, as written.
     pub notes: IndexMap<String, String>,
+    /// The chosen option of each rubric question, by index (`answers` as the
+    /// scoring saw it; a JSON row can be written from it without the map).
+    #[serde(skip)]
+    pub choices: Vec<Option<usize>>,
     /// The steps towards a target recommendation (contract section 6); `None` where
     /// the output does not show it (csv).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,6 +135,7 @@ pub fn score_with(
         flip,
         answers,
         notes: sheet.sheet.notes,
+        choices: sheet.choices,
         roadmap,
         advice,
     })

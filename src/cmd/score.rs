@@ -36,11 +36,16 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         },
         other => other,
     };
+    // Rows are written where they are scored (on every core, for a large export);
+    // the sink copies them out in order.
+    let rows = render::row_writer(format, &rubric);
     let extras = result::Extras {
         flip: format.shows_flip(),
         roadmap: format.shows_roadmap(),
         target: args.target.map(Into::into),
-        answers: format.shows_answers(),
+        // A JSON row writer writes `answers` from the chosen options: only csv's
+        // `--answers` columns read the map.
+        answers: format.shows_answers() && !matches!(format, Format::Json),
         advice: format.shows_advice(),
     };
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
@@ -52,9 +57,6 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
             | Input::Bad(_)]
     );
     let mut sink = render::sink(format, &rubric, style, single, out);
-    // Rows are written where they are scored (on every core, for a large export);
-    // the sink copies them out in order.
-    let rows = render::row_writer(format, &rubric);
     let mut progress = Progress::new(input::stream::input_bytes(&inputs));
     let mut errors = 0usize;
     let streamed = input::stream_with(

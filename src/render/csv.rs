@@ -364,6 +364,7 @@ mod tests {
             flip: None,
             answers: Default::default(),
             notes: Default::default(),
+            choices: choices.clone(),
             roadmap: None,
             advice: crate::advice::for_sheet(
                 &rubric,

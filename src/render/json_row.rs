@@ -68,6 +68,9 @@ pub struct JsonRow {
     gates: Vec<Text>,
     /// Question id -> index in `questions`, for ids met out of rubric order.
     question_index: HashMap<Box<str>, usize>,
+    /// Write `answers` from the result's `choices` rather than from its map (which
+    /// is then left empty: two strings per answer a large export need not make).
+    from_choices: bool,
 }
 
 /// Where the next question id of a list in rubric order is likely to be.
@@ -111,6 +114,31 @@ impl JsonRow {
             questions,
             gates: r.gate.iter().map(|g| Text::new(&g.id)).collect(),
             question_index,
+            from_choices: false,
+        }
+    }
+
+    /// Writes `answers` from each result's `choices` (scored without
+    /// [`crate::result::Extras::answers`]): the same bytes as from the map.
+    pub fn answers_from_choices(mut self) -> Self {
+        self.from_choices = true;
+        self
+    }
+
+    /// `answers` from the chosen options, in rubric order, as the map holds them.
+    fn answers_of_choices(&self, out: &mut Vec<u8>, choices: &[Option<usize>]) {
+        let mut first = true;
+        for (q, c) in self.questions.iter().zip(choices) {
+            let Some(o) = c.and_then(|oi| q.options.get(oi)) else {
+                continue;
+            };
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.extend_from_slice(&q.id.json);
+            out.push(b':');
+            out.extend_from_slice(&o.id.json);
         }
     }
 
@@ -133,8 +161,12 @@ impl JsonRow {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"answers\":{");
+        if self.from_choices {
+            self.answers_of_choices(out, &r.choices);
+        }
         let mut at = Cursor::default();
-        for (i, (q, o)) in r.answers.iter().enumerate() {
+        let map = if self.from_choices { None } else { Some(&r.answers) };
+        for (i, (q, o)) in map.into_iter().flatten().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -684,6 +716,36 @@ mod tests {
             seen.steps
         );
         assert!(seen.fired > 0 && seen.shortfalls > 0 && seen.unanswered > 0);
+    }
+
+    #[test]
+    fn answers_written_from_the_choices_are_the_answers_map() {
+        // score's json rows: scored without the map, `answers` from `choices`.
+        for rubric in [LoadedRubric::embedded().unwrap(), crate::scoring::tests::small()] {
+            let ahead = JsonRow::new(&rubric).answers_from_choices();
+            let mut rng = Rng(0x0dd_ba11_5eed);
+            let mut answered = 0;
+            for _ in 0..1000 {
+                let sheet = random_sheet(&rubric, &mut rng);
+                let extras = Extras {
+                    answers: true,
+                    ..random_extras(&mut rng)
+                };
+                let with = score_with(&rubric, sheet.clone(), extras).unwrap();
+                let without = Extras {
+                    answers: false,
+                    ..extras
+                };
+                let without = score_with(&rubric, sheet, without).unwrap();
+                assert!(without.answers.is_empty());
+                answered += with.answers.len();
+                let mut got = Vec::new();
+                ahead.write(&without, &mut got);
+                let want = serde_json::to_string(&with).unwrap();
+                assert_eq!(String::from_utf8(got).unwrap(), want);
+            }
+            assert!(answered > 1000, "{answered}");
+        }
     }
 
     #[test]

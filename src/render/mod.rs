@@ -132,7 +132,9 @@ pub trait RowWriter: Sync {
 pub fn row_writer(format: Format, rubric: &LoadedRubric) -> Option<Box<dyn RowWriter + '_>> {
     match format {
         Format::Csv { answers } => Some(Box::new(csv::CsvRow::new(rubric).answers(answers))),
-        Format::Json => Some(Box::new(json_row::JsonRow::new(rubric))),
+        Format::Json => Some(Box::new(
+            json_row::JsonRow::new(rubric).answers_from_choices(),
+        )),
         Format::Table | Format::Markdown => None,
     }
 }
