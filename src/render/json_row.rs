@@ -165,7 +165,11 @@ impl JsonRow {
             self.answers_of_choices(out, &r.choices);
         }
         let mut at = Cursor::default();
-        let map = if self.from_choices { None } else { Some(&r.answers) };
+        let map = if self.from_choices {
+            None
+        } else {
+            Some(&r.answers)
+        };
         for (i, (q, o)) in map.into_iter().flatten().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -721,7 +725,10 @@ mod tests {
     #[test]
     fn answers_written_from_the_choices_are_the_answers_map() {
         // score's json rows: scored without the map, `answers` from `choices`.
-        for rubric in [LoadedRubric::embedded().unwrap(), crate::scoring::tests::small()] {
+        for rubric in [
+            LoadedRubric::embedded().unwrap(),
+            crate::scoring::tests::small(),
+        ] {
             let ahead = JsonRow::new(&rubric).answers_from_choices();
             let mut rng = Rng(0x0dd_ba11_5eed);
             let mut answered = 0;
