@@ -538,6 +538,16 @@ impl<'r> Group<'r> {
         }
     }
 
+    /// How far the group index moves per point that a factor's group mean moves,
+    /// when every respondent who answered the factor moves by that point: the mean,
+    /// over all respondents, of the factor's weight over the weight of the factors
+    /// each answered (0 for one who did not answer it). With every factor answered
+    /// by everyone, that is the factor's share of the total weight.
+    pub fn shares(&self) -> Vec<f64> {
+        let n = self.respondents.max(1) as f64;
+        self.share_sums.iter().map(|s| s / n).collect()
+    }
+
     /// The group result; `None` when no member was added.
     pub fn finish(self) -> Option<Workshop> {
         if self.respondents == 0 {
@@ -558,7 +568,7 @@ impl<'r> Group<'r> {
         });
         let roles = self.role_stats();
         let flags = role_gaps(rubric, &roles);
-        let shares: Vec<f64> = self.share_sums.iter().map(|s| s / n).collect();
+        let shares = self.shares();
         let roadmap = group_roadmap(rubric, &self.options, recommendation, None);
         Some(Workshop {
             roadmap,
@@ -721,40 +731,6 @@ fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
         }
     }
     flags
-}
-
-/// How far the group index moves per point that a factor's group mean moves, when
-/// every respondent who answered the factor moves by that point: the mean, over all
-/// respondents, of the factor's weight over the weight of the factors each answered
-/// (0 for one who did not answer it). With every factor answered by everyone, that
-/// is the factor's share of the total weight.
-pub fn shares(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Vec<f64> {
-    let r = &rubric.rubric;
-    let mut shares = vec![0.0; r.factor.len()];
-    if members.is_empty() {
-        return shares;
-    }
-    for (_, m) in members {
-        let factors = &m.evaluation.factors;
-        let answered: f64 = r
-            .factor
-            .iter()
-            .zip(factors)
-            .filter(|(_, fs)| fs.score.is_some())
-            .map(|(f, _)| f.weight)
-            .sum();
-        if answered <= 0.0 {
-            continue;
-        }
-        for ((share, f), fs) in shares.iter_mut().zip(&r.factor).zip(factors) {
-            if fs.score.is_some() {
-                *share += f.weight / answered;
-            }
-        }
-    }
-    let n = members.len() as f64;
-    shares.iter_mut().for_each(|s| *s /= n);
-    shares
 }
 
 /// The smallest move of one factor mean that changes the group recommendation.
@@ -1019,7 +995,7 @@ mod tests {
         assert_eq!(rec, t.recommendation);
         assert_ne!(rec, w.recommendation);
         // The respondent who skipped b gives b a smaller share than its weight's.
-        let shares = shares(&r, &ms);
+        let shares = g.shares();
         assert!(shares[1] < 0.75 && shares[1] > 0.0, "{shares:?}");
     }
 
