@@ -44,6 +44,8 @@ pub mod rubric;
 pub mod schema;
 pub mod scoring;
 pub mod spill;
+#[cfg(test)]
+mod testing;
 pub mod workshop;
 
 pub use diag::{InputError, InputErrors};

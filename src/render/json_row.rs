@@ -550,6 +550,7 @@ mod tests {
     use super::*;
     use crate::input::{Input, ResolvedSheet, Sheet, SheetFormat};
     use crate::result::{Extras, score, score_with};
+    use crate::testing::Rng;
 
     /// Texts that need escaping, or pass through as they are.
     const AWKWARD: &[&str] = &[
@@ -565,30 +566,6 @@ mod tests {
         "</script><!-- & -->",
         "\u{2028}\u{2029}\u{feff}",
     ];
-
-    /// A fixed-seed xorshift: the same cases on every run.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            usize::try_from(self.next() % n as u64).unwrap()
-        }
-
-        fn pick<'a>(&mut self, texts: &[&'a str]) -> &'a str {
-            texts[self.below(texts.len())]
-        }
-
-        fn maybe(&mut self, texts: &[&str]) -> Option<String> {
-            (self.below(4) > 0).then(|| self.pick(texts).to_string())
-        }
-    }
 
     /// Asserts that the row writes what serde_json writes, appended to what the
     /// buffer holds already.

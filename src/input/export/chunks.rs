@@ -813,24 +813,7 @@ impl Splitter {
 mod tests {
     use super::*;
     use crate::input::options::ReadOptions;
-
-    /// A tiny deterministic random source (xorshift), so a failure replays.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[self.below(items.len())]
-        }
-    }
+    use crate::testing::Rng;
 
     /// A cell as a spreadsheet would write it: quoted (quotes doubled) when it
     /// needs to be, or now and then when it does not.
