@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use super::header::{Cells, Row};
-use super::{CsvSheets, HeaderMap, coded_error, lines, not_utf8};
+use super::{CsvSheets, HeaderMap, coded_error, lines, not_utf8, row_too_long};
 use crate::diag::InputError;
 use crate::input::decode::io_reason;
 use crate::input::event::Event;
@@ -128,44 +128,30 @@ impl Scratch {
     /// `pos` past it. Returns the number of cells, or `None` when the record does
     /// not end within `data` and `data` is not the end of the file.
     fn record(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Option<usize> {
+        use csv_core::ReadRecordResult as Read;
         let (mut nout, mut nend) = (0, 0);
         loop {
+            // Once `data` is read, an empty input tells the parser the file ended.
+            let input = &data[*pos..];
             let (res, nin, o, e) =
                 self.core
-                    .read_record(&data[*pos..], &mut self.out[nout..], &mut self.ends[nend..]);
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
             *pos += nin;
             nout += o;
             nend += e;
             match res {
-                csv_core::ReadRecordResult::Record => return Some(nend),
-                csv_core::ReadRecordResult::OutputFull => {
+                Read::Record | Read::End => return Some(nend),
+                Read::OutputFull => {
                     let n = self.out.len() * 2;
                     self.out.resize(n, 0);
                 }
-                csv_core::ReadRecordResult::OutputEndsFull => {
+                Read::OutputEndsFull => {
                     let n = self.ends.len() * 2;
                     self.ends.resize(n, 0);
                 }
-                csv_core::ReadRecordResult::InputEmpty if *pos < data.len() => {}
-                csv_core::ReadRecordResult::InputEmpty => {
-                    if !last {
-                        return None;
-                    }
-                    // The end of the file ends the record: an empty read says so.
-                    let (res, _, _, e) =
-                        self.core
-                            .read_record(&[], &mut self.out[nout..], &mut self.ends[nend..]);
-                    nend += e;
-                    match res {
-                        csv_core::ReadRecordResult::Record => return Some(nend),
-                        csv_core::ReadRecordResult::OutputEndsFull => {
-                            let n = self.ends.len() * 2;
-                            self.ends.resize(n, 0);
-                        }
-                        _ => return Some(nend),
-                    }
-                }
-                csv_core::ReadRecordResult::End => return Some(nend),
+                Read::InputEmpty if input.is_empty() => return Some(nend),
+                Read::InputEmpty if *pos < data.len() || last => {}
+                Read::InputEmpty => return None,
             }
         }
     }
@@ -504,11 +490,6 @@ fn work<T, F>(
 }
 
 impl<R: Read> Parallel<'_, R> {
-    /// The header map, for its warning and columns.
-    pub fn header(&self) -> &HeaderMap {
-        self.sheets.header()
-    }
-
     /// Reads every row as [`super::super::stream::stream_with`] does for an
     /// export, on every core: `map` runs on worker threads, `handler` on this one,
     /// in file order. Stops early only when `handler` fails (a closed pipe).
@@ -676,14 +657,7 @@ impl Handover {
                 // The chunk did not start a record: parse it again, joined to the
                 // start of the record that runs into it.
                 if bytes.len() as u64 > lines::MAX_ROW {
-                    handler(Event::Error(InputError::new(
-                        cx.header.row_origin(line),
-                        format!(
-                            "this row is over the size limit of {} MB, far longer than any \
-                             answers; is this a survey export?",
-                            lines::MAX_ROW / (1024 * 1024)
-                        ),
-                    )))?;
+                    handler(Event::Error(row_too_long(cx.header.row_origin(line))))?;
                     self.stopped = true;
                     return Ok((c.data, parsed.outcomes));
                 }

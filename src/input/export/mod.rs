@@ -189,6 +189,18 @@ pub fn text<'r, R: Read>(
     Ok(sheets)
 }
 
+/// The error of a row longer than [`lines::MAX_ROW`].
+fn row_too_long(at: Origin) -> InputError {
+    InputError::new(
+        at,
+        format!(
+            "this row is over the size limit of {} MB, far longer than any answers; \
+             is this a survey export?",
+            lines::MAX_ROW / (1024 * 1024)
+        ),
+    )
+}
+
 /// The error of a row whose cell at `field` (0-based) is not UTF-8.
 fn not_utf8(at: Origin, field: usize) -> InputError {
     InputError::new(
@@ -219,14 +231,7 @@ fn csv_error(
     };
     match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => not_utf8(at(line), err.field()),
-        csv::ErrorKind::Io(_) if too_long => InputError::new(
-            at(line),
-            format!(
-                "this row is over the size limit of {} MB, far longer than any answers; \
-                 is this a survey export?",
-                lines::MAX_ROW / (1024 * 1024)
-            ),
-        ),
+        csv::ErrorKind::Io(_) if too_long => row_too_long(at(line)),
         csv::ErrorKind::Io(io) => {
             InputError::new(source, format!("could not read: {}", io_reason(io)))
         }
