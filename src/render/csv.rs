@@ -140,9 +140,10 @@ impl super::RowWriter for CsvRow<'_> {
 
 /// Neutralises a cell a spreadsheet would run as a formula.
 pub fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    if is_formula(cell.as_bytes()) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
@@ -176,15 +177,7 @@ fn field(out: &mut Vec<u8>, cell: &[u8]) {
 /// Writes a text cell, cleaned and escaped against formulas.
 fn text(out: &mut Vec<u8>, cell: &str) {
     let cell = crate::render::clean::printable(cell);
-    let cell = cell.as_bytes();
-    if is_formula(cell) {
-        let mut quoted = Vec::with_capacity(cell.len() + 1);
-        quoted.push(b'\'');
-        quoted.extend_from_slice(cell);
-        field(out, &quoted);
-    } else {
-        field(out, cell);
-    }
+    field(out, escape_formula(&cell).as_bytes());
 }
 
 /// Writes a number cell, formatted as `Display` formats it (and escaped like any
