@@ -35,36 +35,68 @@ pub struct Flip {
 /// candidate, but recomputes only the factor the changed question belongs to and
 /// allocates nothing per candidate. The sums run in the same order as
 /// [`scoring::factor_scores`], so the figures are bit-for-bit those of `evaluate`.
+/// Most candidates are never scored: [`Room`] works out in O(1) where each answer
+/// would take the index and the gates, and rules out the questions and options that
+/// cannot change the recommendation or cannot beat the best change found so far.
 pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
     let r = &rubric.rubric;
     let mut work: SmallVec<[Option<usize>; 32]> = (0..r.question.len())
         .map(|i| choices.get(i).copied().flatten())
         .collect();
-    let mut scores = scoring::scores_of(rubric, &work);
+    let sums = scoring::factor_sums(rubric, &work);
+    let mut scores: scoring::Scores = sums.iter().map(scoring::FactorSum::score).collect();
     let base_index = scoring::index_of(rubric, &scores)?;
     let base_band = scoring::band_of(&r.scoring, base_index);
     let base_rec = scoring::gated(rubric, base_band, &scores, &work);
+    let room = Room::new(rubric, &sums, &scores, &work, base_index);
+    let mut reaches: SmallVec<[Option<Reach>; 32]> = SmallVec::new();
+    for (qi, &c) in work.iter().enumerate() {
+        reaches.push(room.reach(qi, c));
+    }
+    let held = room.held_factors(&reaches, base_rec);
     let mut best: Option<(f64, usize, usize, f64, Band)> = None;
+    // Whether a move of at least `least` (give or take rounding) cannot be smaller
+    // than the best so far beyond the tolerance, and so cannot replace it.
+    let beaten = |best: Option<(f64, usize, usize, f64, Band)>, least: f64| {
+        best.is_some_and(|b| least - SLACK >= b.0 - crate::rubric::TOLERANCE)
+    };
     for (qi, q) in r.question.iter().enumerate() {
         let fi = rubric.question_factor[qi];
         let current = work[qi];
         let saved = scores[fi];
-        // Most questions cannot change the result whatever the answer: skip them
-        // after scoring only their two extreme options.
-        let steady = Steady {
-            rubric,
-            qi,
-            fi,
-            base_band,
-            base_rec,
-            factor_now: saved,
-            option_now: current.map(|c| q.option[c].score),
-        };
-        if steady.holds(rubric.questions_of(fi), &mut work, &mut scores) {
-            continue;
+        let reach = &reaches[qi];
+        match reach {
+            Some(reach) => {
+                if (held[fi] && !rubric.gate_target.contains(&Target::Question(qi)))
+                    || best.is_some() && beaten(best, reach.least(q, current))
+                    || room.holds(reach, base_rec)
+                {
+                    continue;
+                }
+            }
+            None => {
+                // Its factor has no answer yet: score the two extreme options.
+                let steady = Steady {
+                    rubric,
+                    qi,
+                    fi,
+                    base_band,
+                    base_rec,
+                    factor_now: saved,
+                    option_now: current.map(|c| q.option[c].score),
+                };
+                if steady.holds(rubric.questions_of(fi), &mut work, &mut scores) {
+                    continue;
+                }
+            }
         }
-        for oi in 0..q.option.len() {
-            if current == Some(oi) {
+        for (oi, o) in q.option.iter().enumerate() {
+            if current == Some(oi)
+                || reach.as_ref().is_some_and(|reach| {
+                    beaten(best, reach.move_to(o.score))
+                        || room.outcome(reach, o.score) == Some(base_rec)
+                })
+            {
                 continue;
             }
             work[qi] = Some(oi);
@@ -98,6 +130,229 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
     })
 }
 
+/// How far [`Room`]'s figures may be from the ones scoring computes: they come from
+/// other sums of the same numbers (at most 100 or so), whose rounding differs by
+/// far less than this.
+const SLACK: f64 = 1e-6;
+
+/// What changing one answer does to a sheet, worked out in O(1) from its running
+/// sums. When the question's factor has answers, the change moves only that
+/// factor's score, by the question's weight times the change of option score over
+/// the factor's answered weight (the question's included), and the index by that
+/// times the factor's share of the answered factors' weight. A figure within
+/// [`SLACK`] of a threshold it is compared with gives no answer: such candidates,
+/// and those the bounds do not rule out, are scored in full, so results are exact.
+struct Room<'a> {
+    rubric: &'a LoadedRubric,
+    sums: &'a [scoring::FactorSum],
+    index: f64,
+    /// The weight of the answered factors.
+    weight: f64,
+    /// Whether each gate fires now.
+    fires: SmallVec<[bool; 8]>,
+}
+
+/// What answers to one question (its factor answered) do.
+struct Reach {
+    qi: usize,
+    fi: usize,
+    /// The factor's score now.
+    factor: f64,
+    /// An answer with option score `x` moves the factor's score by
+    /// `slope` x (`x` - `anchor`) and the index by `share` times that.
+    slope: f64,
+    anchor: f64,
+    share: f64,
+}
+
+impl Reach {
+    /// The smallest move of the index any other answer than `current` makes.
+    fn least(&self, q: &crate::rubric::Question, current: Option<usize>) -> f64 {
+        let mut least = f64::INFINITY;
+        for (oi, o) in q.option.iter().enumerate() {
+            if current != Some(oi) {
+                least = least.min(self.move_to(o.score));
+            }
+        }
+        least
+    }
+
+    /// The move of the index an answer with this option score makes.
+    fn move_to(&self, score: f64) -> f64 {
+        self.share * self.slope * (score - self.anchor).abs()
+    }
+}
+
+impl<'a> Room<'a> {
+    fn new(
+        rubric: &'a LoadedRubric,
+        sums: &'a [scoring::FactorSum],
+        scores: &[Option<f64>],
+        choices: &[Option<usize>],
+        index: f64,
+    ) -> Self {
+        let r = &rubric.rubric;
+        let weight = r
+            .factor
+            .iter()
+            .zip(sums)
+            .filter(|(_, s)| s.wsum > 0.0)
+            .map(|(f, _)| f.weight)
+            .sum();
+        let fires = r
+            .gate
+            .iter()
+            .zip(&rubric.gate_target)
+            .map(|(g, &t)| {
+                scoring::target_score(rubric, t, scores, choices).is_some_and(|s| g.fires(s))
+            })
+            .collect();
+        Room {
+            rubric,
+            sums,
+            index,
+            weight,
+            fires,
+        }
+    }
+
+    /// What answers to question `qi` (answered `current` now) do; `None` when its
+    /// factor has no answer yet (an answer would add a factor to the index).
+    fn reach(&self, qi: usize, current: Option<usize>) -> Option<Reach> {
+        let rb = self.rubric;
+        let q = &rb.rubric.question[qi];
+        let fi = rb.question_factor[qi];
+        let sum = self.sums[fi];
+        if sum.wsum <= 0.0 {
+            return None;
+        }
+        let factor = sum.sum / sum.wsum;
+        // From the current option's score; for an unanswered question, from the
+        // factor's score, the question's weight joining the factor's.
+        let (anchor, divisor) = match current {
+            Some(c) => (q.option[c].score, sum.wsum),
+            None => (factor, sum.wsum + q.weight),
+        };
+        Some(Reach {
+            qi,
+            fi,
+            factor,
+            slope: q.weight / divisor,
+            anchor,
+            share: rb.rubric.factor[fi].weight / self.weight,
+        })
+    }
+
+    /// The recommendation with question `reach.qi` answered with option score `x`;
+    /// `None` when a figure is too close to a threshold to tell.
+    fn outcome(&self, reach: &Reach, x: f64) -> Option<Band> {
+        self.moved(reach, reach.slope * (x - reach.anchor), Some((reach.qi, x)))
+    }
+
+    /// The recommendation with the score of factor `reach.fi` moved by `moved`, and
+    /// `answer`'s question answered with that option score (`None`: the gates on
+    /// questions as they are); `None` when a figure is too close to a threshold to
+    /// tell.
+    fn moved(&self, reach: &Reach, moved: f64, answer: Option<(usize, f64)>) -> Option<Band> {
+        let r = &self.rubric.rubric;
+        let factor = reach.factor + moved;
+        let index = self.index + reach.share * moved;
+        let band = scoring::band_of(&r.scoring, index - SLACK);
+        if scoring::band_of(&r.scoring, index + SLACK) != band {
+            return None;
+        }
+        let mut rec = band;
+        for (gi, (g, &t)) in r.gate.iter().zip(&self.rubric.gate_target).enumerate() {
+            let fires = match t {
+                Target::Factor(f) if f == reach.fi => {
+                    let fires = g.fires(factor - SLACK);
+                    if g.fires(factor + SLACK) != fires {
+                        return None;
+                    }
+                    fires
+                }
+                Target::Question(q) if answer.is_some_and(|a| a.0 == q) => {
+                    answer.is_some_and(|a| g.fires(a.1))
+                }
+                _ => self.fires[gi],
+            };
+            if fires {
+                rec = match g.effect() {
+                    (Effect::Cap, to) => rec.min(to),
+                    (Effect::Floor, to) => rec.max(to),
+                };
+            }
+        }
+        Some(rec)
+    }
+
+    /// Whether no answer to the question can change the recommendation from `now`:
+    /// when every gate on the question and its factor pulls the way its score goes,
+    /// the recommendation rises with the answer's score (see [`Steady`]), so the two
+    /// extreme options bound every other.
+    fn holds(&self, reach: &Reach, now: Band) -> bool {
+        let rb = self.rubric;
+        let monotone = rb
+            .gates_on(reach.qi)
+            .iter()
+            .all(|&gi| pulls_with_score(&rb.rubric.gate[gi]));
+        let q = &rb.rubric.question[reach.qi];
+        let extreme = |oi: usize| self.outcome(reach, q.option[oi].score);
+        monotone
+            && extreme(rb.lowest_option(reach.qi)) == Some(now)
+            && extreme(rb.highest_option(reach.qi)) == Some(now)
+    }
+}
+
+impl Room<'_> {
+    /// Per factor, whether no single answer to its questions can change the
+    /// recommendation from `now` through the index or the gates on the factor (the
+    /// gates on a question are left to its own test). It takes a rubric whose gates
+    /// all pull the way their scores go: the recommendation then rises with the
+    /// factor's score, and the largest fall and rise any one answer makes bound
+    /// every other. Two outcomes a factor instead of two a question.
+    fn held_factors(&self, reaches: &[Option<Reach>], now: Band) -> SmallVec<[bool; 8]> {
+        let rb = self.rubric;
+        let r = &rb.rubric;
+        let mut held: SmallVec<[bool; 8]> = SmallVec::from_elem(false, r.factor.len());
+        if !r.gate.iter().all(pulls_with_score) {
+            return held;
+        }
+        // The largest fall and rise of each factor's score, and a question of it.
+        let mut extremes: SmallVec<[(f64, f64, Option<usize>); 8]> =
+            SmallVec::from_elem((0.0, 0.0, None), r.factor.len());
+        for (qi, reach) in reaches.iter().enumerate() {
+            let Some(reach) = reach else { continue };
+            let q = &r.question[qi];
+            let (lo, hi) = (
+                q.option[rb.lowest_option(qi)].score,
+                q.option[rb.highest_option(qi)].score,
+            );
+            let e = &mut extremes[reach.fi];
+            e.0 = e.0.max(reach.slope * (reach.anchor - lo));
+            e.1 = e.1.max(reach.slope * (hi - reach.anchor));
+            e.2 = Some(qi);
+        }
+        for (fi, &(fall, rise, qi)) in extremes.iter().enumerate() {
+            let Some(reach) = qi.and_then(|qi| reaches[qi].as_ref()) else {
+                continue;
+            };
+            held[fi] = self.moved(reach, -fall, None) == Some(now)
+                && self.moved(reach, rise, None) == Some(now);
+        }
+        held
+    }
+}
+
+/// A cap that fires below a threshold, or a floor that fires from one: a gate that
+/// pulls the result the way its score goes.
+fn pulls_with_score(g: &crate::rubric::Gate) -> bool {
+    match g.effect().0 {
+        Effect::Cap => g.below.is_some(),
+        Effect::Floor => g.below.is_none() && g.at_least.is_some(),
+    }
+}
+
 /// The bound that lets [`find`] skip a question: every step from an option score to
 /// the factor score, the index, the band and a gate's firing is monotone (each
 /// rounded operation is), so the options with the lowest and the highest score give
@@ -128,15 +383,10 @@ impl Steady<'_> {
     ) -> bool {
         let r = &self.rubric.rubric;
         let options = &r.question[self.qi].option;
-        let (mut lo, mut hi) = (0, 0);
-        for (oi, o) in options.iter().enumerate() {
-            if o.score < options[lo].score {
-                lo = oi;
-            }
-            if o.score > options[hi].score {
-                hi = oi;
-            }
-        }
+        let (lo, hi) = (
+            self.rubric.lowest_option(self.qi),
+            self.rubric.highest_option(self.qi),
+        );
         let (current, saved) = (work[self.qi], scores[self.fi]);
         let mut extreme = |oi: usize| {
             work[self.qi] = Some(oi);
@@ -161,10 +411,7 @@ impl Steady<'_> {
         // A cap that fires below a threshold, or a floor that fires from one, pulls
         // the result the way the score goes: then the recommendation itself is
         // monotone, and its value at the two extremes bounds every option's.
-        let monotone = own.clone().all(|(g, _)| match g.effect().0 {
-            Effect::Cap => g.below.is_some(),
-            Effect::Floor => g.below.is_none() && g.at_least.is_some(),
-        });
+        let monotone = own.clone().all(|(g, _)| pulls_with_score(g));
         if monotone {
             return rec_lo == Some(self.base_rec) && rec_hi == Some(self.base_rec);
         }
@@ -279,6 +526,40 @@ mod tests {
         // Not vacuous: most sheets have a flip, the empty sheet has none.
         assert!(found > 20, "only {found} flips");
         assert_eq!(find(&r, &[None, None, None]), None);
+    }
+
+    /// The small rubric with each gate's test turned round (`below` to `at-least`)
+    /// and its effect swapped (a cap becomes a floor), under two sets of
+    /// boundaries: gates that pull against their scores, and one answer that can
+    /// cross two boundaries at once.
+    #[test]
+    fn matches_brute_force_on_every_sheet_of_variants_of_the_small_rubric() {
+        let base = crate::scoring::tests::small();
+        let all = all_choices(&base);
+        let mut found = 0;
+        for variant in 0..32u32 {
+            let mut r = base.clone();
+            for (i, g) in r.rubric.gate.iter_mut().enumerate() {
+                let bits = variant >> (2 * i);
+                if bits & 1 == 1 {
+                    std::mem::swap(&mut g.below, &mut g.at_least);
+                }
+                if bits & 2 == 2 {
+                    std::mem::swap(&mut g.cap, &mut g.floor);
+                }
+            }
+            if variant & 16 == 16 {
+                r.rubric.scoring.hybrid_from = 30.0;
+                r.rubric.scoring.vmo_from = 45.0;
+            }
+            r.reindex();
+            for c in &all {
+                let got = find(&r, c);
+                assert_eq!(got, brute(&r, c), "variant {variant}, choices {c:?}");
+                found += usize::from(got.is_some());
+            }
+        }
+        assert!(found > 32 * 20, "only {found} flips");
     }
 
     #[test]
@@ -445,6 +726,75 @@ mod tests {
             crate::render::words::flip_sentence(&r, None),
             "No single answer changes the recommendation."
         );
+    }
+
+    /// Sheets that lean towards low or high answers by their own amount, so they
+    /// span the bands, sit near boundaries and fire gates; some questions and some
+    /// whole factors unanswered.
+    fn leaning_sheets(r: &LoadedRubric, seed: u64, n: usize) -> Vec<Vec<Option<usize>>> {
+        let mut rng = crate::testing::Rng(seed);
+        (0..n)
+            .map(|_| {
+                let lean = rng.below(9);
+                let blank_factor = (rng.below(6) == 0).then(|| rng.below(r.rubric.factor.len()));
+                r.rubric
+                    .question
+                    .iter()
+                    .enumerate()
+                    .map(|(qi, q)| {
+                        if rng.below(7) == 0 || blank_factor == Some(r.question_factor[qi]) {
+                            return None;
+                        }
+                        let n = q.option.len();
+                        let centre = lean * (n - 1) / 8;
+                        Some((centre + rng.below(3)).saturating_sub(1).min(n - 1))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The default rubric's gates turned round: each that capped below a threshold
+    /// now caps from it, or floors below it (gates that no longer pull the way
+    /// their scores go, which the O(1) bounds of a whole factor do not cover).
+    fn turned(flip_floor: bool) -> LoadedRubric {
+        let mut r = LoadedRubric::embedded().unwrap();
+        for (i, g) in r.rubric.gate.iter_mut().enumerate() {
+            if i % 2 == 0 {
+                g.at_least = g.below.take();
+            }
+            if flip_floor && i % 3 == 0 {
+                g.floor = Some(Band::Vmo);
+                g.cap = None;
+            }
+        }
+        r.reindex();
+        r
+    }
+
+    #[test]
+    fn matches_brute_force_on_leaning_sheets() {
+        let default = LoadedRubric::embedded().unwrap();
+        let mut r_fine = default.clone();
+        // Boundaries off the quarter points, and unequal factor weights.
+        r_fine.rubric.scoring.hybrid_from = 41.25;
+        r_fine.rubric.factor[1].weight = 2.0;
+        r_fine.reindex();
+        for (name, r) in [
+            ("default", default),
+            ("fine", r_fine),
+            ("turned", turned(false)),
+            ("floors", turned(true)),
+        ] {
+            let mut flips = 0;
+            let sheets = leaning_sheets(&r, 0x5eed_f11b, 1500);
+            for c in &sheets {
+                let got = find(&r, c);
+                assert_eq!(got, brute(&r, c), "{name}: {c:?}");
+                flips += usize::from(got.is_some());
+            }
+            assert!(flips > sheets.len() / 2, "{name}: {flips} flips");
+        }
     }
 
     proptest::proptest! {

@@ -87,27 +87,9 @@ pub fn default_target(result: Band) -> Option<Band> {
 }
 
 /// The option of question `qi` with the next higher score than option `oi` (the
-/// first in file order among equals), if any.
+/// first in file order among equals), if any: [`LoadedRubric::next_up`].
 pub fn next_up(rubric: &LoadedRubric, qi: usize, oi: usize) -> Option<usize> {
-    let opts = &rubric.rubric.question[qi].option;
-    let now = opts[oi].score;
-    opts.iter()
-        .enumerate()
-        .filter(|(_, o)| o.score > now)
-        .min_by(|a, b| a.1.score.total_cmp(&b.1.score))
-        .map(|(i, _)| i)
-}
-
-/// The option of question `qi` with the highest score (the first among equals).
-fn top(rubric: &LoadedRubric, qi: usize) -> usize {
-    let opts = &rubric.rubric.question[qi].option;
-    let mut best = 0;
-    for (i, o) in opts.iter().enumerate() {
-        if o.score > opts[best].score {
-            best = i;
-        }
-    }
-    best
+    rubric.next_up(qi, oi)
 }
 
 /// Works out the roadmap of a sheet (`choices[q]`: the chosen option of question
@@ -137,7 +119,7 @@ pub fn plan(
     let best: Answers = choices
         .iter()
         .enumerate()
-        .map(|(qi, c)| c.map(|_| top(rubric, qi)))
+        .map(|(qi, c)| c.map(|_| rubric.highest_option(qi)))
         .collect();
     let climb = Climb::new(rubric, choices);
     if let Some(blocked) = climb.blocked_at(&best, target) {
@@ -489,7 +471,7 @@ mod tests {
         r2.rubric.question[2].option[1].score = 20.0;
         r2.rubric.question[2].option[2].score = 25.0;
         r2.rubric.gate[0].factor = Some("b".into());
-        r2.gate_target[0] = Target::Factor(1);
+        r2.reindex();
         // a1 lo, b1 lo: index 10, PMO. At the top: a = 100, b = 25, index 43.75:
         // hybrid is within reach.
         let c = [Some(0), None, Some(0)];
@@ -593,6 +575,7 @@ next-steps = ["N"]
         // b1's options listed out of order: hi (90), lo (10), mid (50).
         r.rubric.question[2].option.swap(0, 2);
         r.rubric.question[2].option.swap(1, 2);
+        r.reindex();
         let scores: Vec<f64> = r.rubric.question[2]
             .option
             .iter()

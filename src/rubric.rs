@@ -450,6 +450,53 @@ pub struct LoadedRubric {
     /// Per band (in [`Band::ALL`] order), what each next step's `unless` reads,
     /// resolved once here rather than by id for every sheet.
     step_target: [Vec<Option<Target>>; 3],
+    /// Each question's options ranked by score (the flip and the roadmap look them
+    /// up for every sheet).
+    ladders: Vec<Ladder>,
+    /// Per question, the gates that read it or its factor, in file order.
+    question_gates: Vec<Vec<usize>>,
+}
+
+/// One question's options ranked by score.
+#[derive(Debug, Clone)]
+struct Ladder {
+    /// The first option with the lowest score.
+    lowest: usize,
+    /// The first option with the highest score.
+    highest: usize,
+    /// Per option, the option with the next higher score (the first in file order
+    /// among equals); `None` for the top ones.
+    up: Vec<Option<usize>>,
+}
+
+impl Ladder {
+    fn of(q: &Question) -> Ladder {
+        let o = &q.option;
+        let (mut lowest, mut highest) = (0, 0);
+        for (i, x) in o.iter().enumerate() {
+            if x.score < o[lowest].score {
+                lowest = i;
+            }
+            if x.score > o[highest].score {
+                highest = i;
+            }
+        }
+        let up = o
+            .iter()
+            .map(|now| {
+                o.iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.score > now.score)
+                    .min_by(|a, b| a.1.score.total_cmp(&b.1.score))
+                    .map(|(i, _)| i)
+            })
+            .collect();
+        Ladder {
+            lowest,
+            highest,
+            up,
+        }
+    }
 }
 
 impl LoadedRubric {
@@ -490,6 +537,11 @@ impl LoadedRubric {
                 .collect();
             return Err(InputErrors(errs));
         }
+        Ok(Self::index(rubric, source.clone(), text.to_string()))
+    }
+
+    /// A validated rubric with its look-ups.
+    fn index(rubric: Rubric, source: Origin, text: String) -> Self {
         let factor_index: HashMap<&str, usize> = rubric
             .factor
             .iter()
@@ -527,8 +579,8 @@ impl LoadedRubric {
         }
         let mut loaded = LoadedRubric {
             rubric,
-            source: source.clone(),
-            text: text.to_string(),
+            source,
+            text,
             question_factor,
             gate_target,
             question_index,
@@ -536,6 +588,8 @@ impl LoadedRubric {
             per_factor,
             factor_questions,
             step_target: Default::default(),
+            ladders: Vec::new(),
+            question_gates: Vec::new(),
         };
         loaded.step_target = Band::ALL.map(|band| {
             let steps = &loaded.rubric.recommendation.get(band).next_steps;
@@ -544,7 +598,27 @@ impl LoadedRubric {
                 .map(|s| s.unless().and_then(|c| loaded.condition_target(c)))
                 .collect()
         });
-        Ok(loaded)
+        loaded.ladders = loaded.rubric.question.iter().map(Ladder::of).collect();
+        loaded.question_gates = (0..loaded.rubric.question.len())
+            .map(|qi| {
+                let fi = loaded.question_factor[qi];
+                (loaded.gate_target.iter().enumerate())
+                    .filter(|&(_, &t)| t == Target::Question(qi) || t == Target::Factor(fi))
+                    .map(|(gi, _)| gi)
+                    .collect()
+            })
+            .collect();
+        loaded
+    }
+
+    /// Works the look-ups out again after `rubric` was changed in place (tests
+    /// build variants of a rubric this way).
+    pub fn reindex(&mut self) {
+        *self = Self::index(
+            self.rubric.clone(),
+            self.source.clone(),
+            std::mem::take(&mut self.text),
+        );
     }
 
     /// Loads `--rubric FILE` when given, else the embedded default.
@@ -577,6 +651,27 @@ impl LoadedRubric {
     /// The number of questions of each factor.
     pub fn questions_per_factor(&self) -> &[usize] {
         &self.per_factor
+    }
+
+    /// The option of question `qi` with the lowest score (the first among equals).
+    pub fn lowest_option(&self, qi: usize) -> usize {
+        self.ladders[qi].lowest
+    }
+
+    /// The option of question `qi` with the highest score (the first among equals).
+    pub fn highest_option(&self, qi: usize) -> usize {
+        self.ladders[qi].highest
+    }
+
+    /// The option of question `qi` with the next higher score than option `oi` (the
+    /// first in file order among equals), if any.
+    pub fn next_up(&self, qi: usize, oi: usize) -> Option<usize> {
+        self.ladders[qi].up[oi]
+    }
+
+    /// The gates that read question `qi` or its factor, in file order.
+    pub fn gates_on(&self, qi: usize) -> &[usize] {
+        &self.question_gates[qi]
     }
 
     /// The questions of factor `fi`, in rubric order.

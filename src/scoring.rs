@@ -221,21 +221,23 @@ pub(crate) const FACTORS_INLINE: usize = 8;
 /// One factor's running sums over the answered questions.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct FactorSum {
-    sum: f64,
-    wsum: f64,
-    answered: usize,
+    /// The weighted sum of the answered questions' option scores.
+    pub(crate) sum: f64,
+    /// The weight of the answered questions.
+    pub(crate) wsum: f64,
+    pub(crate) answered: usize,
 }
 
 impl FactorSum {
     /// The weighted mean; `None` when no question is answered.
-    fn score(&self) -> Option<f64> {
+    pub(crate) fn score(&self) -> Option<f64> {
         (self.wsum > 0.0).then(|| self.sum / self.wsum)
     }
 }
 
 /// The running sums of every factor, in rubric order of the questions (so each
 /// mean is bit-for-bit the one every other path computes).
-fn factor_sums(
+pub(crate) fn factor_sums(
     rubric: &LoadedRubric,
     choices: &[Option<usize>],
 ) -> SmallVec<[FactorSum; FACTORS_INLINE]> {

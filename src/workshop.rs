@@ -875,6 +875,7 @@ mod tests {
         r.rubric.question[2].option[0].score = 10.0;
         r.rubric.question[2].option[1].score = 30.0;
         r.rubric.question[2].option[2].score = 29.0;
+        r.reindex();
         let ms = vec![
             member(&r, Some("x"), vec![None, None, Some(0)]), // b = 10
             member(&r, Some("y"), vec![None, None, Some(1)]), // b = 30: gap 20, flagged
@@ -932,6 +933,7 @@ mod tests {
         for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
             o.score = score;
         }
+        r.reindex();
         let one = |role: &str, o: usize| member(&r, Some(role), vec![None, None, Some(o)]);
         let ms = vec![
             one("sponsor", 0),

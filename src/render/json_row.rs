@@ -749,10 +749,10 @@ mod tests {
         rubric.rubric.question[2].option[1].score = 20.0;
         rubric.rubric.question[2].option[2].score = 25.0;
         rubric.rubric.gate[0].factor = Some("b".into());
-        rubric.gate_target[0] = crate::rubric::Target::Factor(1);
         rubric.rubric.scoring.vmo_from = 40.0;
         rubric.rubric.scoring.hybrid_from = 30.0;
         rubric.rubric.question[0].option[0].improve = Some("Raise \"A1\"\tnow".into());
+        rubric.reindex();
         let seen = random_results(&rubric, 0x0123_4567_89ab_cdef, 1000);
         assert!(seen.blocked_gate > 0, "no roadmap blocked by a gate");
         assert!(seen.blocked_index > 0, "no roadmap blocked by the index");
