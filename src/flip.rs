@@ -39,6 +39,35 @@ pub struct Flip {
 /// would take the index and the gates, and rules out the questions and options that
 /// cannot change the recommendation or cannot beat the best change found so far.
 pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
+    find_at(rubric, choices).map(|f| f.named(rubric))
+}
+
+/// A [`Flip`] by index: question `question` moves from option `from` to `to`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlipAt {
+    pub question: usize,
+    pub from: Option<usize>,
+    pub to: usize,
+    pub recommendation: Band,
+    pub index: f64,
+}
+
+impl FlipAt {
+    /// The flip with the rubric's ids.
+    pub fn named(&self, rubric: &LoadedRubric) -> Flip {
+        let q = &rubric.rubric.question[self.question];
+        Flip {
+            question: q.id.clone(),
+            from: self.from.map(|c| q.option[c].id.clone()),
+            to: q.option[self.to].id.clone(),
+            recommendation: self.recommendation,
+            index: self.index,
+        }
+    }
+}
+
+/// [`find`] by index.
+pub fn find_at(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<FlipAt> {
     let r = &rubric.rubric;
     let mut work: SmallVec<[Option<usize>; 32]> = (0..r.question.len())
         .map(|i| choices.get(i).copied().flatten())
@@ -85,7 +114,7 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
                     factor_now: saved,
                     option_now: current.map(|c| q.option[c].score),
                 };
-                if steady.holds(rubric.questions_of(fi), &mut work, &mut scores) {
+                if steady.holds(&mut work, &mut scores) {
                     continue;
                 }
             }
@@ -100,7 +129,7 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
                 continue;
             }
             work[qi] = Some(oi);
-            scores[fi] = factor_score(rubric, rubric.questions_of(fi), &work);
+            scores[fi] = scoring::factor_score(rubric, fi, &work);
             let Some(index) = scoring::index_of(rubric, &scores) else {
                 continue;
             };
@@ -118,15 +147,12 @@ pub fn find(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<Flip> {
         work[qi] = current;
         scores[fi] = saved;
     }
-    best.map(|(_, qi, oi, index, recommendation)| {
-        let q = &r.question[qi];
-        Flip {
-            question: q.id.clone(),
-            from: work[qi].map(|c| q.option[c].id.clone()),
-            to: q.option[oi].id.clone(),
-            recommendation,
-            index,
-        }
+    best.map(|(_, question, to, index, recommendation)| FlipAt {
+        question,
+        from: work[question],
+        to,
+        recommendation,
+        index,
     })
 }
 
@@ -375,12 +401,7 @@ struct Steady<'a> {
 impl Steady<'_> {
     /// Whether no option of the question can change the recommendation. Leaves
     /// `work` and `scores` as it found them.
-    fn holds(
-        &self,
-        questions: &[usize],
-        work: &mut [Option<usize>],
-        scores: &mut [Option<f64>],
-    ) -> bool {
+    fn holds(&self, work: &mut [Option<usize>], scores: &mut [Option<f64>]) -> bool {
         let r = &self.rubric.rubric;
         let options = &r.question[self.qi].option;
         let (lo, hi) = (
@@ -390,7 +411,7 @@ impl Steady<'_> {
         let (current, saved) = (work[self.qi], scores[self.fi]);
         let mut extreme = |oi: usize| {
             work[self.qi] = Some(oi);
-            let factor = factor_score(self.rubric, questions, work);
+            let factor = scoring::factor_score(self.rubric, self.fi, work);
             scores[self.fi] = factor;
             let band =
                 scoring::index_of(self.rubric, scores).map(|i| scoring::band_of(&r.scoring, i));
@@ -432,24 +453,6 @@ impl Steady<'_> {
             fires(g, a) == now && fires(g, b) == now
         })
     }
-}
-
-/// One factor's weighted mean over `questions` (its questions, in rubric order).
-fn factor_score(
-    rubric: &LoadedRubric,
-    questions: &[usize],
-    choices: &[Option<usize>],
-) -> Option<f64> {
-    let mut sum = 0.0;
-    let mut wsum = 0.0;
-    for &qi in questions {
-        if let Some(oi) = choices[qi] {
-            let q = &rubric.rubric.question[qi];
-            sum += q.weight * q.option[oi].score;
-            wsum += q.weight;
-        }
-    }
-    (wsum > 0.0).then(|| sum / wsum)
 }
 
 #[cfg(test)]

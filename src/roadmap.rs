@@ -100,10 +100,85 @@ pub fn plan(
     choices: &[Option<usize>],
     target: Option<Band>,
 ) -> Option<Roadmap> {
+    plan_at(rubric, choices, target).map(|p| p.named(rubric))
+}
+
+/// A roadmap whose steps and gates refer to the rubric by index: what [`plan`]
+/// works out, before it names them (a writer that has the rubric's texts at hand
+/// writes from this without copying any).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub target: Option<Band>,
+    pub reached: bool,
+    pub steps: SmallVec<[StepAt; 8]>,
+    pub blocked: Option<BlockedAt>,
+}
+
+/// A [`Step`] by index: question `question` moves from option `from` to `to`;
+/// `gate`: the index of the gate it works to clear.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepAt {
+    pub phase: u8,
+    pub question: usize,
+    pub from: usize,
+    pub to: usize,
+    pub index: f64,
+    pub recommendation: Band,
+    pub gate: Option<usize>,
+}
+
+/// [`Blocked`] by index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BlockedAt {
+    Gate { gate: usize, to: Band },
+    Index { best: f64 },
+}
+
+impl Plan {
+    /// The roadmap with the rubric's ids and texts.
+    pub fn named(&self, rubric: &LoadedRubric) -> Roadmap {
+        let r = &rubric.rubric;
+        Roadmap {
+            target: self.target,
+            reached: self.reached,
+            steps: self
+                .steps
+                .iter()
+                .map(|s| {
+                    let q = &r.question[s.question];
+                    Step {
+                        phase: s.phase,
+                        question: q.id.clone(),
+                        from: q.option[s.from].id.clone(),
+                        to: q.option[s.to].id.clone(),
+                        action: q.option[s.from].improve.clone(),
+                        index: s.index,
+                        recommendation: s.recommendation,
+                        gate: s.gate.map(|gi| r.gate[gi].id.clone()),
+                    }
+                })
+                .collect(),
+            blocked: self.blocked.map(|b| match b {
+                BlockedAt::Gate { gate, to } => Blocked::Gate {
+                    gate: r.gate[gate].id.clone(),
+                    to,
+                },
+                BlockedAt::Index { best } => Blocked::Index { best },
+            }),
+        }
+    }
+}
+
+/// [`plan`] by index.
+pub fn plan_at(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+    target: Option<Band>,
+) -> Option<Plan> {
     let (_, now) = scoring::quick(rubric, choices)?;
     let target = target.or_else(|| default_target(now));
     let done = |target, reached, steps, blocked| {
-        Some(Roadmap {
+        Some(Plan {
             target,
             reached,
             steps,
@@ -111,10 +186,10 @@ pub fn plan(
         })
     };
     let Some(target) = target else {
-        return done(None, true, Vec::new(), None);
+        return done(None, true, SmallVec::new(), None);
     };
     if now >= target {
-        return done(Some(target), true, Vec::new(), None);
+        return done(Some(target), true, SmallVec::new(), None);
     }
     let best: Answers = choices
         .iter()
@@ -123,7 +198,7 @@ pub fn plan(
         .collect();
     let climb = Climb::new(rubric, choices);
     if let Some(blocked) = climb.blocked_at(&best, target) {
-        return done(Some(target), false, Vec::new(), Some(blocked));
+        return done(Some(target), false, SmallVec::new(), Some(blocked));
     }
     let (steps, end) = climb.run(target);
     if steps.last().is_some_and(|s| s.recommendation >= target) {
@@ -134,8 +209,8 @@ pub fn plan(
     // plan then offers no steps rather than a path that does not arrive.
     let why = climb
         .blocked_at(&end, target)
-        .unwrap_or(Blocked::Index { best: 0.0 });
-    done(Some(target), false, Vec::new(), Some(why))
+        .unwrap_or(BlockedAt::Index { best: 0.0 });
+    done(Some(target), false, SmallVec::new(), Some(why))
 }
 
 /// A sheet's answers, on the stack for rubrics of up to 32 questions.
@@ -146,9 +221,10 @@ type Answers = SmallVec<[Option<usize>; 32]>;
 struct Climb<'a> {
     rubric: &'a LoadedRubric,
     choices: Answers,
-    /// Per question, its answer's [`next_up`] (kept as the answers rise, so that
-    /// each step looks at the options of the raised question only).
-    up: Answers,
+    /// Per question, raising its answer one option up ([`Climb::candidate`]): kept
+    /// as the answers rise, so that each step works out the raised question's only
+    /// (the weights in every mean stay the same, so no other question's changes).
+    rises: SmallVec<[Option<Rise>; 32]>,
     /// How many steps have raised each question so far (ties go to the question
     /// raised least, so that a plan does not dwell on one question while others
     /// would do as much).
@@ -158,6 +234,15 @@ struct Climb<'a> {
     answered_weight: SmallVec<[f64; scoring::FACTORS_INLINE]>,
     /// The weight of the answered factors.
     total_weight: f64,
+}
+
+/// Raising one question's answer one option up: the option it moves to, and how
+/// much its factor's score and the index rise.
+#[derive(Clone, Copy)]
+struct Rise {
+    to: usize,
+    factor: f64,
+    index: f64,
 }
 
 /// Where a sheet stands: its factor scores, index and recommendation, and the
@@ -187,25 +272,33 @@ impl<'a> Climb<'a> {
             .filter(|(_, w)| **w > 0.0)
             .map(|(f, _)| f.weight)
             .sum();
-        Climb {
+        let mut climb = Climb {
             rubric,
             choices: choices.iter().copied().collect(),
-            up: choices
-                .iter()
-                .enumerate()
-                .map(|(qi, c)| c.and_then(|oi| next_up(rubric, qi, oi)))
-                .collect(),
+            rises: SmallVec::new(),
             raised: SmallVec::from_elem(0, choices.len()),
             answered_weight,
             total_weight,
-        }
+        };
+        climb.rises = (0..choices.len()).map(|qi| climb.candidate(qi)).collect();
+        climb
     }
 
     /// Scores `choices` without building an [`scoring::Evaluation`] (no names are
-    /// copied): the one scoring a step costs.
+    /// copied).
     fn standing(&self, choices: &[Option<usize>], target: Band) -> Option<Standing> {
+        self.standing_with(scoring::scores_of(self.rubric, choices), choices, target)
+    }
+
+    /// [`Self::standing`] from the factor scores of `choices` (a step rescores the
+    /// raised question's factor only).
+    fn standing_with(
+        &self,
+        scores: scoring::Scores,
+        choices: &[Option<usize>],
+        target: Band,
+    ) -> Option<Standing> {
         let rb = self.rubric;
-        let scores = scoring::scores_of(rb, choices);
         let index = scoring::index_of(rb, &scores)?;
         let band = scoring::band_of(&rb.rubric.scoring, index);
         let mut recommendation = band;
@@ -237,36 +330,33 @@ impl<'a> Climb<'a> {
     }
 
     /// Why `target` is not reached at `choices`; `None` when it is.
-    fn blocked_at(&self, choices: &[Option<usize>], target: Band) -> Option<Blocked> {
+    fn blocked_at(&self, choices: &[Option<usize>], target: Band) -> Option<BlockedAt> {
         let s = self.standing(choices, target)?;
         if s.recommendation >= target {
             return None;
         }
         // The index is the reason when its band alone stays below the target.
         match s.capping {
-            Some(gi) if s.band >= target => {
-                let g = &self.rubric.rubric.gate[gi];
-                Some(Blocked::Gate {
-                    gate: g.id.clone(),
-                    to: g.effect().1,
-                })
-            }
-            _ => Some(Blocked::Index { best: s.index }),
+            Some(gi) if s.band >= target => Some(BlockedAt::Gate {
+                gate: gi,
+                to: self.rubric.rubric.gate[gi].effect().1,
+            }),
+            _ => Some(BlockedAt::Index { best: s.index }),
         }
     }
 
     /// Raising question `qi` one option up: the option it moves to, how much its
     /// factor's score rises, and how much the index rises.
-    fn candidate(&self, qi: usize) -> Option<(usize, f64, f64)> {
+    fn candidate(&self, qi: usize) -> Option<Rise> {
         let r = &self.rubric.rubric;
         let oi = self.choices[qi]?;
-        let to = self.up[qi]?;
+        let to = next_up(self.rubric, qi, oi)?;
         let q = &r.question[qi];
         let fi = self.rubric.question_factor[qi];
-        let factor_rise =
+        let factor =
             q.weight * (q.option[to].score - q.option[oi].score) / self.answered_weight[fi];
-        let index_rise = r.factor[fi].weight * factor_rise / self.total_weight;
-        Some((to, factor_rise, index_rise))
+        let index = r.factor[fi].weight * factor / self.total_weight;
+        Some(Rise { to, factor, index })
     }
 
     /// The best of `candidates` (question, option, rise): the largest rise; among
@@ -297,31 +387,27 @@ impl<'a> Climb<'a> {
     fn gate_step(&self, gi: usize) -> Option<(usize, usize)> {
         let fi = match self.rubric.gate_target[gi] {
             // Only its own answer lifts a gate on a question.
-            Target::Question(qi) => return self.candidate(qi).map(|(to, _, _)| (qi, to)),
+            Target::Question(qi) => return self.rises[qi].map(|r| (qi, r.to)),
             Target::Factor(fi) => fi,
         };
-        self.best((0..self.choices.len()).filter_map(|qi| {
-            if self.rubric.question_factor[qi] != fi {
-                return None;
-            }
-            let (to, rise, _) = self.candidate(qi)?;
-            (rise > TOLERANCE).then_some((qi, to, rise))
+        self.best(self.rubric.questions_of(fi).iter().filter_map(|&qi| {
+            let r = self.rises[qi]?;
+            (r.factor > TOLERANCE).then_some((qi, r.to, r.factor))
         }))
     }
 
     /// The best step for phase 2: the one that moves the index most.
     fn index_step(&self) -> Option<(usize, usize)> {
         self.best(
-            (0..self.choices.len())
-                .filter_map(|qi| self.candidate(qi).map(|(to, _, rise)| (qi, to, rise))),
+            (self.rises.iter().enumerate()).filter_map(|(qi, r)| r.map(|r| (qi, r.to, r.index))),
         )
     }
 
     /// Takes steps until the target is reached or nothing is left to raise; returns
     /// the steps and the answers they end at.
-    fn run(&self, target: Band) -> (Vec<Step>, Answers) {
+    fn run(&self, target: Band) -> (SmallVec<[StepAt; 8]>, Answers) {
         let mut climb = self.clone();
-        let mut steps: Vec<Step> = Vec::new();
+        let mut steps = SmallVec::new();
         let mut now = self.standing(&climb.choices, target);
         while let Some(s) = now.take() {
             if s.recommendation >= target {
@@ -343,39 +429,26 @@ impl<'a> Climb<'a> {
             };
             let from = climb.choices[qi].unwrap_or(to);
             climb.choices[qi] = Some(to);
-            climb.up[qi] = next_up(climb.rubric, qi, to);
+            climb.rises[qi] = climb.candidate(qi);
             climb.raised[qi] += 1;
-            now = climb.standing(&climb.choices, target);
-            let after = now
+            let mut scores = s.scores;
+            let fi = climb.rubric.question_factor[qi];
+            scores[fi] = scoring::factor_score(climb.rubric, fi, &climb.choices);
+            now = climb.standing_with(scores, &climb.choices, target);
+            let (index, recommendation) = now
                 .as_ref()
                 .map_or((0.0, Band::Pmo), |s| (s.index, s.recommendation));
-            steps.push(climb.step(qi, from, to, phase, gate, after));
+            steps.push(StepAt {
+                phase,
+                question: qi,
+                from,
+                to,
+                index,
+                recommendation,
+                gate,
+            });
         }
         (steps, climb.choices)
-    }
-
-    /// The step that moved question `qi` from option `from` to `to`.
-    fn step(
-        &self,
-        qi: usize,
-        from: usize,
-        to: usize,
-        phase: u8,
-        gate: Option<usize>,
-        (index, recommendation): (f64, Band),
-    ) -> Step {
-        let r = &self.rubric.rubric;
-        let q = &r.question[qi];
-        Step {
-            phase,
-            question: q.id.clone(),
-            from: q.option[from].id.clone(),
-            to: q.option[to].id.clone(),
-            action: q.option[from].improve.clone(),
-            index,
-            recommendation,
-            gate: gate.map(|gi| r.gate[gi].id.clone()),
-        }
     }
 }
 

@@ -260,6 +260,26 @@ pub(crate) fn factor_sums(
     sums
 }
 
+/// The score of factor `fi` alone: its questions' weighted mean, summed in rubric
+/// order like [`factor_scores`], so bit-for-bit the same (the searches that change
+/// one answer rescore its factor only).
+pub(crate) fn factor_score(
+    rubric: &LoadedRubric,
+    fi: usize,
+    choices: &[Option<usize>],
+) -> Option<f64> {
+    let mut sum = 0.0;
+    let mut wsum = 0.0;
+    for &qi in rubric.questions_of(fi) {
+        if let Some(oi) = choices[qi] {
+            let q = &rubric.rubric.question[qi];
+            sum += q.weight * q.option[oi].score;
+            wsum += q.weight;
+        }
+    }
+    (wsum > 0.0).then(|| sum / wsum)
+}
+
 /// [`factor_scores`] without the answered counts, on the stack.
 pub(crate) fn scores_of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Scores {
     factor_sums(rubric, choices)

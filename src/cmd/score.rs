@@ -38,14 +38,16 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     };
     // Rows are written where they are scored (on every core, for a large export);
     // the sink copies them out in order.
-    let rows = render::row_writer(format, &rubric);
+    let target = args.target.map(Into::into);
+    let rows = render::row_writer(format, &rubric, target);
+    // The JSON row writer works out the flip, the roadmap and the answers from the
+    // chosen options itself, by index: its results are scored without them.
+    let own = !format.writer_searches();
     let extras = result::Extras {
-        flip: format.shows_flip(),
-        roadmap: format.shows_roadmap(),
-        target: args.target.map(Into::into),
-        // A JSON row writer writes `answers` from the chosen options: only csv's
-        // `--answers` columns read the map.
-        answers: format.shows_answers() && !matches!(format, Format::Json),
+        flip: format.shows_flip() && own,
+        roadmap: format.shows_roadmap() && own,
+        target,
+        answers: format.shows_answers() && own,
         advice: format.shows_advice(),
     };
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.

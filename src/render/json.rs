@@ -61,6 +61,12 @@ impl super::RowWriter for JsonRow {
     }
 }
 
+impl super::RowWriter for super::json_row::SearchingJsonRow<'_> {
+    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
+        super::json_row::SearchingJsonRow::write(self, result, out);
+    }
+}
+
 impl<W: Write> Sink for JsonSink<'_, W> {
     fn result(&mut self, result: &SheetResult) -> io::Result<()> {
         self.start()?;

@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::flip::Flip;
+use crate::flip::{Flip, FlipAt};
 use crate::origin::Origin;
 use crate::result::SheetResult;
-use crate::roadmap::{Blocked, Roadmap, Step};
+use crate::roadmap::{Blocked, BlockedAt, Plan, Roadmap, Step, StepAt};
 use crate::rubric::{Band, Effect, LoadedRubric};
 use crate::scoring::{Evaluation, FactorScore, FiredGate, Shortfall};
 
@@ -144,6 +144,12 @@ impl JsonRow {
 
     /// Appends `r` to `out` as `serde_json::to_writer(out, r)` would.
     pub fn write(&self, r: &SheetResult, out: &mut Vec<u8>) {
+        self.write_with(r, None, out);
+    }
+
+    /// [`Self::write`], with the flip and the roadmap given by index (`found`)
+    /// instead of the result's own (scored without them).
+    fn write_with(&self, r: &SheetResult, found: Option<Found<'_>>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"source\":");
         origin(out, &r.source);
         out.extend_from_slice(b",\"respondent\":");
@@ -156,9 +162,10 @@ impl JsonRow {
         }
         self.evaluation(out, &r.evaluation);
         out.extend_from_slice(b",\"flip\":");
-        match &r.flip {
-            Some(f) => self.flip(out, f),
-            None => out.extend_from_slice(b"null"),
+        match (&found, &r.flip) {
+            (Some(Found { flip: Some(f), .. }), _) => self.flip_at(out, f),
+            (None, Some(f)) => self.flip(out, f),
+            _ => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"answers\":{");
         if self.from_choices {
@@ -191,9 +198,16 @@ impl JsonRow {
             string(out, note);
         }
         out.push(b'}');
-        if let Some(m) = &r.roadmap {
-            out.extend_from_slice(b",\"roadmap\":");
-            self.roadmap(out, m);
+        match (&found, &r.roadmap) {
+            (Some(Found { plan: Some(p), .. }), _) => {
+                out.extend_from_slice(b",\"roadmap\":");
+                self.plan(out, p);
+            }
+            (None, Some(m)) => {
+                out.extend_from_slice(b",\"roadmap\":");
+                self.roadmap(out, m);
+            }
+            _ => {}
         }
         out.push(b'}');
     }
@@ -299,83 +313,107 @@ impl JsonRow {
 
     fn flip(&self, out: &mut Vec<u8>, f: &Flip) {
         let qt = self.question(&f.question);
-        out.extend_from_slice(b"{\"question\":");
-        self.question_id(out, &f.question, qt);
-        out.extend_from_slice(b",\"from\":");
-        match &f.from {
-            Some(o) => self.option_id(out, qt, o),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"to\":");
-        self.option_id(out, qt, &f.to);
-        out.extend_from_slice(b",\"recommendation\":");
-        band(out, f.recommendation);
-        out.extend_from_slice(b",\"index\":");
-        float(out, f.index);
-        out.push(b'}');
+        flip_fields(
+            out,
+            |out| self.question_id(out, &f.question, qt),
+            |out| match &f.from {
+                Some(o) => self.option_id(out, qt, o),
+                None => out.extend_from_slice(b"null"),
+            },
+            |out| self.option_id(out, qt, &f.to),
+            (f.recommendation, f.index),
+        );
+    }
+
+    /// A flip by index: every id is the rubric's, so each is copied as it is.
+    fn flip_at(&self, out: &mut Vec<u8>, f: &FlipAt) {
+        let q = &self.questions[f.question];
+        flip_fields(
+            out,
+            |out| out.extend_from_slice(&q.id.json),
+            |out| match f.from {
+                Some(o) => out.extend_from_slice(&q.options[o].id.json),
+                None => out.extend_from_slice(b"null"),
+            },
+            |out| out.extend_from_slice(&q.options[f.to].id.json),
+            (f.recommendation, f.index),
+        );
     }
 
     fn roadmap(&self, out: &mut Vec<u8>, m: &Roadmap) {
-        out.extend_from_slice(b"{\"target\":");
-        match m.target {
-            Some(b) => band(out, b),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"reached\":");
-        boolean(out, m.reached);
-        out.extend_from_slice(b",\"steps\":[");
-        for (i, s) in m.steps.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        let blocked = m.blocked.as_ref().map(|b| match b {
+            Blocked::Gate { gate, to } => {
+                Why::Gate(|out: &mut Vec<u8>| self.gate_id(out, gate), *to)
             }
-            self.step(out, s);
-        }
-        out.push(b']');
-        match &m.blocked {
-            Some(Blocked::Gate { gate, to }) => {
-                out.extend_from_slice(b",\"blocked\":{\"reason\":\"gate\",\"gate\":");
-                self.gate_id(out, gate);
-                out.extend_from_slice(b",\"to\":");
-                band(out, *to);
-                out.push(b'}');
-            }
-            Some(Blocked::Index { best }) => {
-                out.extend_from_slice(b",\"blocked\":{\"reason\":\"index\",\"best\":");
-                float(out, *best);
-                out.push(b'}');
-            }
-            None => {}
-        }
-        out.push(b'}');
+            Blocked::Index { best } => Why::Index(*best),
+        });
+        roadmap_fields(
+            out,
+            (m.target, m.reached),
+            &m.steps,
+            |out, s| self.step(out, s),
+            blocked,
+        );
+    }
+
+    /// A roadmap by index.
+    fn plan(&self, out: &mut Vec<u8>, p: &Plan) {
+        let blocked = p.blocked.map(|b| match b {
+            BlockedAt::Gate { gate, to } => Why::Gate(
+                move |out: &mut Vec<u8>| out.extend_from_slice(&self.gates[gate].json),
+                to,
+            ),
+            BlockedAt::Index { best } => Why::Index(best),
+        });
+        roadmap_fields(
+            out,
+            (p.target, p.reached),
+            &p.steps,
+            |out, s| self.step_at(out, s),
+            blocked,
+        );
     }
 
     fn step(&self, out: &mut Vec<u8>, s: &Step) {
         let qt = self.question(&s.question);
-        out.extend_from_slice(b"{\"phase\":");
-        int(out, s.phase);
-        out.extend_from_slice(b",\"question\":");
-        self.question_id(out, &s.question, qt);
         let from = qt.and_then(|q| q.option(&s.from));
-        out.extend_from_slice(b",\"from\":");
-        known(out, &s.from, from.map(|o| &o.id));
         let to = qt.and_then(|q| q.option(&s.to));
-        out.extend_from_slice(b",\"to\":");
-        known(out, &s.to, to.map(|o| &o.id));
-        out.extend_from_slice(b",\"action\":");
-        match &s.action {
-            // The action is the `improve` text of the option moved from.
-            Some(a) => known(out, a, improve(from, a).or_else(|| improve(to, a))),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"index\":");
-        float(out, s.index);
-        out.extend_from_slice(b",\"recommendation\":");
-        band(out, s.recommendation);
-        if let Some(g) = &s.gate {
-            out.extend_from_slice(b",\"gate\":");
-            self.gate_id(out, g);
-        }
-        out.push(b'}');
+        step_fields(
+            out,
+            s.phase,
+            |out| self.question_id(out, &s.question, qt),
+            |out| known(out, &s.from, from.map(|o| &o.id)),
+            |out| known(out, &s.to, to.map(|o| &o.id)),
+            |out| match &s.action {
+                // The action is the `improve` text of the option moved from.
+                Some(a) => known(out, a, improve(from, a).or_else(|| improve(to, a))),
+                None => out.extend_from_slice(b"null"),
+            },
+            (s.index, s.recommendation),
+            s.gate
+                .as_ref()
+                .map(|g| move |out: &mut Vec<u8>| self.gate_id(out, g)),
+        );
+    }
+
+    /// A step by index: its texts are the rubric's, copied as they are.
+    fn step_at(&self, out: &mut Vec<u8>, s: &StepAt) {
+        let q = &self.questions[s.question];
+        let from = &q.options[s.from];
+        step_fields(
+            out,
+            s.phase,
+            |out| out.extend_from_slice(&q.id.json),
+            |out| out.extend_from_slice(&from.id.json),
+            |out| out.extend_from_slice(&q.options[s.to].id.json),
+            |out| match &from.improve {
+                Some(t) => out.extend_from_slice(&t.json),
+                None => out.extend_from_slice(b"null"),
+            },
+            (s.index, s.recommendation),
+            s.gate
+                .map(|g| move |out: &mut Vec<u8>| out.extend_from_slice(&self.gates[g].json)),
+        );
     }
 
     /// The rubric's question with this id, looked up by hash.
@@ -407,6 +445,146 @@ impl JsonRow {
 
     fn gate_id(&self, out: &mut Vec<u8>, id: &str) {
         known(out, id, find_text(&self.gates, id, &mut Cursor::default()));
+    }
+}
+
+/// A flip's object; its ids written by the functions given.
+fn flip_fields(
+    out: &mut Vec<u8>,
+    question: impl FnOnce(&mut Vec<u8>),
+    from: impl FnOnce(&mut Vec<u8>),
+    to: impl FnOnce(&mut Vec<u8>),
+    (recommendation, index): (Band, f64),
+) {
+    out.extend_from_slice(b"{\"question\":");
+    question(out);
+    out.extend_from_slice(b",\"from\":");
+    from(out);
+    out.extend_from_slice(b",\"to\":");
+    to(out);
+    out.extend_from_slice(b",\"recommendation\":");
+    band(out, recommendation);
+    out.extend_from_slice(b",\"index\":");
+    float(out, index);
+    out.push(b'}');
+}
+
+/// Why a roadmap is blocked: a gate (its id written by the function) and the band
+/// it holds the result to, or the best index.
+enum Why<G> {
+    Gate(G, Band),
+    Index(f64),
+}
+
+/// A roadmap's object; each step written by `step`.
+fn roadmap_fields<S, G: FnOnce(&mut Vec<u8>)>(
+    out: &mut Vec<u8>,
+    (target, reached): (Option<Band>, bool),
+    steps: &[S],
+    step: impl Fn(&mut Vec<u8>, &S),
+    blocked: Option<Why<G>>,
+) {
+    out.extend_from_slice(b"{\"target\":");
+    match target {
+        Some(b) => band(out, b),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"reached\":");
+    boolean(out, reached);
+    out.extend_from_slice(b",\"steps\":[");
+    for (i, s) in steps.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        step(out, s);
+    }
+    out.push(b']');
+    match blocked {
+        Some(Why::Gate(gate, to)) => {
+            out.extend_from_slice(b",\"blocked\":{\"reason\":\"gate\",\"gate\":");
+            gate(out);
+            out.extend_from_slice(b",\"to\":");
+            band(out, to);
+            out.push(b'}');
+        }
+        Some(Why::Index(best)) => {
+            out.extend_from_slice(b",\"blocked\":{\"reason\":\"index\",\"best\":");
+            float(out, best);
+            out.push(b'}');
+        }
+        None => {}
+    }
+    out.push(b'}');
+}
+
+/// A step's object; its texts written by the functions given.
+#[allow(clippy::too_many_arguments)]
+fn step_fields(
+    out: &mut Vec<u8>,
+    phase: u8,
+    question: impl FnOnce(&mut Vec<u8>),
+    from: impl FnOnce(&mut Vec<u8>),
+    to: impl FnOnce(&mut Vec<u8>),
+    action: impl FnOnce(&mut Vec<u8>),
+    (index, recommendation): (f64, Band),
+    gate: Option<impl FnOnce(&mut Vec<u8>)>,
+) {
+    out.extend_from_slice(b"{\"phase\":");
+    int(out, phase);
+    out.extend_from_slice(b",\"question\":");
+    question(out);
+    out.extend_from_slice(b",\"from\":");
+    from(out);
+    out.extend_from_slice(b",\"to\":");
+    to(out);
+    out.extend_from_slice(b",\"action\":");
+    action(out);
+    out.extend_from_slice(b",\"index\":");
+    float(out, index);
+    out.extend_from_slice(b",\"recommendation\":");
+    band(out, recommendation);
+    if let Some(g) = gate {
+        out.extend_from_slice(b",\"gate\":");
+        g(out);
+    }
+    out.push(b'}');
+}
+
+/// A sheet's flip and roadmap worked out by index (see [`SearchingJsonRow`]).
+struct Found<'a> {
+    flip: Option<FlipAt>,
+    plan: Option<&'a Plan>,
+}
+
+/// A [`JsonRow`] that works out each sheet's flip and roadmap itself, by index,
+/// and writes them from the rubric's texts: `score --format json` scores its
+/// sheets without them (no ids or `improve` texts copied into the result, then
+/// out of it), and the row is the same bytes.
+pub struct SearchingJsonRow<'a> {
+    row: JsonRow,
+    rubric: &'a LoadedRubric,
+    /// The roadmap's target; `None`: the band above the result.
+    target: Option<Band>,
+}
+
+impl<'a> SearchingJsonRow<'a> {
+    pub fn new(rubric: &'a LoadedRubric, target: Option<Band>) -> Self {
+        SearchingJsonRow {
+            row: JsonRow::new(rubric).answers_from_choices(),
+            rubric,
+            target,
+        }
+    }
+
+    /// Appends `r` (scored without its flip and roadmap) to `out` as
+    /// `serde_json::to_writer` writes it scored with them.
+    pub fn write(&self, r: &SheetResult, out: &mut Vec<u8>) {
+        let plan = crate::roadmap::plan_at(self.rubric, &r.choices, self.target);
+        let found = Found {
+            flip: crate::flip::find_at(self.rubric, &r.choices),
+            plan: plan.as_ref(),
+        };
+        self.row.write_with(r, Some(found), out);
     }
 }
 
@@ -699,37 +877,64 @@ mod tests {
         assert!(seen.fired > 0 && seen.shortfalls > 0 && seen.unanswered > 0);
     }
 
+    /// The small rubric with gate a-weak moved onto b, whose options all stay under
+    /// its threshold, and low boundaries: some targets are out of reach, because of
+    /// the gate or because of the index.
+    fn blocking() -> LoadedRubric {
+        let mut rubric = crate::scoring::tests::small();
+        rubric.rubric.question[2].option[1].score = 20.0;
+        rubric.rubric.question[2].option[2].score = 25.0;
+        rubric.rubric.gate[0].factor = Some("b".into());
+        rubric.rubric.scoring.vmo_from = 40.0;
+        rubric.rubric.scoring.hybrid_from = 30.0;
+        rubric.rubric.question[0].option[0].improve = Some("Raise \"A1\"\tnow".into());
+        rubric.reindex();
+        rubric
+    }
+
     #[test]
-    fn answers_written_from_the_choices_are_the_answers_map() {
-        // score's json rows: scored without the map, `answers` from `choices`.
+    fn searching_rows_are_the_whole_results_serde_json() {
+        // score's json rows: scored without the flip, the roadmap and the answers
+        // map, which the row works out by index and writes from the rubric.
+        let mut total = Seen::default();
         for rubric in [
             LoadedRubric::embedded().unwrap(),
             crate::scoring::tests::small(),
+            blocking(),
         ] {
-            let ahead = JsonRow::new(&rubric).answers_from_choices();
             let mut rng = Rng(0x0dd_ba11_5eed);
-            let mut answered = 0;
-            for _ in 0..1000 {
+            let mut seen = Seen::default();
+            for _ in 0..1500 {
                 let sheet = random_sheet(&rubric, &mut rng);
-                let extras = Extras {
+                let whole = Extras {
+                    flip: true,
+                    roadmap: true,
                     answers: true,
                     ..random_extras(&mut rng)
                 };
-                let with = score_with(&rubric, sheet.clone(), extras).unwrap();
-                let without = Extras {
+                let with = score_with(&rubric, sheet.clone(), whole).unwrap();
+                let bare = Extras {
+                    flip: false,
+                    roadmap: false,
                     answers: false,
-                    ..extras
+                    ..whole
                 };
-                let without = score_with(&rubric, sheet, without).unwrap();
-                assert!(without.answers.is_empty());
-                answered += with.answers.len();
+                let without = score_with(&rubric, sheet, bare).unwrap();
+                assert!(without.answers.is_empty() && without.roadmap.is_none());
+                seen.add(&with);
                 let mut got = Vec::new();
-                ahead.write(&without, &mut got);
+                SearchingJsonRow::new(&rubric, whole.target).write(&without, &mut got);
                 let want = serde_json::to_string(&with).unwrap();
                 assert_eq!(String::from_utf8(got).unwrap(), want);
             }
-            assert!(answered > 1000, "{answered}");
+            assert!(seen.flips > 100 && seen.steps > 100 && seen.unanswered > 0);
+            total.actions += seen.actions;
+            total.gate_steps += seen.gate_steps;
+            total.blocked_gate += seen.blocked_gate;
+            total.blocked_index += seen.blocked_index;
         }
+        assert!(total.actions > 100 && total.gate_steps > 100);
+        assert!(total.blocked_gate > 0 && total.blocked_index > 0);
     }
 
     #[test]
@@ -742,18 +947,7 @@ mod tests {
 
     #[test]
     fn blocked_roadmaps_match_serde_json() {
-        // The small rubric with gate a-weak moved onto b, whose options all stay
-        // under its threshold, and low boundaries: some targets are out of reach,
-        // because of the gate or because of the index.
-        let mut rubric = crate::scoring::tests::small();
-        rubric.rubric.question[2].option[1].score = 20.0;
-        rubric.rubric.question[2].option[2].score = 25.0;
-        rubric.rubric.gate[0].factor = Some("b".into());
-        rubric.rubric.scoring.vmo_from = 40.0;
-        rubric.rubric.scoring.hybrid_from = 30.0;
-        rubric.rubric.question[0].option[0].improve = Some("Raise \"A1\"\tnow".into());
-        rubric.reindex();
-        let seen = random_results(&rubric, 0x0123_4567_89ab_cdef, 1000);
+        let seen = random_results(&blocking(), 0x0123_4567_89ab_cdef, 1000);
         assert!(seen.blocked_gate > 0, "no roadmap blocked by a gate");
         assert!(seen.blocked_index > 0, "no roadmap blocked by the index");
         assert!(seen.actions > 0);

@@ -61,6 +61,12 @@ impl Format {
         matches!(self, Format::Table)
     }
 
+    /// Whether the format's [`row_writer`] works out the flip, the roadmap and the
+    /// answers itself, by index (JSON): its results are scored without them.
+    pub fn writer_searches(self) -> bool {
+        matches!(self, Format::Json)
+    }
+
     /// Whether the format shows each sheet's answers (JSON's `answers`, the
     /// `--answers` columns of csv).
     pub fn shows_answers(self) -> bool {
@@ -129,12 +135,17 @@ pub trait RowWriter: Sync {
 
 /// The row writer of a format whose results are rows written one after another
 /// (csv, json); `None` for the others, whose sinks need the results themselves.
-pub fn row_writer(format: Format, rubric: &LoadedRubric) -> Option<Box<dyn RowWriter + '_>> {
+/// The JSON one works out each sheet's flip and its roadmap (towards `target`)
+/// itself, and writes `answers` from the chosen options: its results are scored
+/// without any of the three (see [`Format::writer_searches`]).
+pub fn row_writer(
+    format: Format,
+    rubric: &LoadedRubric,
+    target: Option<crate::rubric::Band>,
+) -> Option<Box<dyn RowWriter + '_>> {
     match format {
         Format::Csv { answers } => Some(Box::new(csv::CsvRow::new(rubric).answers(answers))),
-        Format::Json => Some(Box::new(
-            json_row::JsonRow::new(rubric).answers_from_choices(),
-        )),
+        Format::Json => Some(Box::new(json_row::SearchingJsonRow::new(rubric, target))),
         Format::Table | Format::Markdown => None,
     }
 }
