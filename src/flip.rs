@@ -82,7 +82,7 @@ pub fn find_at(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<FlipA
     for (qi, &c) in work.iter().enumerate() {
         reaches.push(room.reach(qi, c));
     }
-    let held = room.held_factors(&reaches, base_rec);
+    let leeway = room.leeway(&reaches, base_rec);
     let mut best: Option<(f64, usize, usize, f64, Band)> = None;
     // Whether a move of at least `least` (give or take rounding) cannot be smaller
     // than the best so far beyond the tolerance, and so cannot replace it.
@@ -94,9 +94,16 @@ pub fn find_at(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<FlipA
         let current = work[qi];
         let saved = scores[fi];
         let reach = &reaches[qi];
+        // A move of the factor's score that keeps the recommendation, for a question
+        // without a gate of its own (whose answer then acts through its factor only).
+        let (down, up) = leeway[fi];
+        let own_gate = rubric.gate_target.contains(&Target::Question(qi));
+        let keeps = |moved: f64| !own_gate && -down + SLACK < moved && moved < up - SLACK;
         match reach {
             Some(reach) => {
-                if (held[fi] && !rubric.gate_target.contains(&Target::Question(qi)))
+                let extreme = |oi: usize| reach.slope * (q.option[oi].score - reach.anchor);
+                if (keeps(extreme(rubric.lowest_option(qi)))
+                    && keeps(extreme(rubric.highest_option(qi))))
                     || best.is_some() && beaten(best, reach.least(q, current))
                     || room.holds(reach, base_rec)
                 {
@@ -123,6 +130,7 @@ pub fn find_at(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<FlipA
             if current == Some(oi)
                 || reach.as_ref().is_some_and(|reach| {
                     beaten(best, reach.move_to(o.score))
+                        || keeps(reach.slope * (o.score - reach.anchor))
                         || room.outcome(reach, o.score) == Some(base_rec)
                 })
             {
@@ -331,42 +339,80 @@ impl<'a> Room<'a> {
 }
 
 impl Room<'_> {
-    /// Per factor, whether no single answer to its questions can change the
-    /// recommendation from `now` through the index or the gates on the factor (the
-    /// gates on a question are left to its own test). It takes a rubric whose gates
-    /// all pull the way their scores go: the recommendation then rises with the
-    /// factor's score, and the largest fall and rise any one answer makes bound
-    /// every other. Two outcomes a factor instead of two a question.
-    fn held_factors(&self, reaches: &[Option<Reach>], now: Band) -> SmallVec<[bool; 8]> {
-        let rb = self.rubric;
-        let r = &rb.rubric;
-        let mut held: SmallVec<[bool; 8]> = SmallVec::from_elem(false, r.factor.len());
+    /// Per factor, how far its score can fall and rise with the recommendation
+    /// staying `now`, the gates on questions as they are: `(0, 0)` for a factor
+    /// with no answer, and for every factor of a rubric with a gate that pulls
+    /// against its score. When every gate pulls the way its score goes, the
+    /// recommendation moves one way with a factor's score, so it stays `now` up to
+    /// the first threshold (a band boundary the index meets, a gate on the factor)
+    /// past which it changes. A few outcomes a factor, and then one comparison an
+    /// answer.
+    fn leeway(&self, reaches: &[Option<Reach>], now: Band) -> SmallVec<[(f64, f64); 8]> {
+        let r = &self.rubric.rubric;
+        let mut leeway: SmallVec<[(f64, f64); 8]> = SmallVec::from_elem((0.0, 0.0), r.factor.len());
         if !r.gate.iter().all(pulls_with_score) {
-            return held;
+            return leeway;
         }
-        // The largest fall and rise of each factor's score, and a question of it.
-        let mut extremes: SmallVec<[(f64, f64, Option<usize>); 8]> =
+        // The largest fall and rise of each factor's score that one answer makes,
+        // and a question of it: the limits need not be looked for further.
+        let mut largest: SmallVec<[(f64, f64, Option<&Reach>); 8]> =
             SmallVec::from_elem((0.0, 0.0, None), r.factor.len());
         for (qi, reach) in reaches.iter().enumerate() {
             let Some(reach) = reach else { continue };
             let q = &r.question[qi];
             let (lo, hi) = (
-                q.option[rb.lowest_option(qi)].score,
-                q.option[rb.highest_option(qi)].score,
+                q.option[self.rubric.lowest_option(qi)].score,
+                q.option[self.rubric.highest_option(qi)].score,
             );
-            let e = &mut extremes[reach.fi];
+            let e = &mut largest[reach.fi];
             e.0 = e.0.max(reach.slope * (reach.anchor - lo));
             e.1 = e.1.max(reach.slope * (hi - reach.anchor));
-            e.2 = Some(qi);
+            e.2 = Some(reach);
         }
-        for (fi, &(fall, rise, qi)) in extremes.iter().enumerate() {
-            let Some(reach) = qi.and_then(|qi| reaches[qi].as_ref()) else {
-                continue;
-            };
-            held[fi] = self.moved(reach, -fall, None) == Some(now)
-                && self.moved(reach, rise, None) == Some(now);
+        for (fi, &(fall, rise, reach)) in largest.iter().enumerate() {
+            if let Some(reach) = reach {
+                leeway[fi] = (
+                    self.limit(reach, now, -1.0, fall),
+                    self.limit(reach, now, 1.0, rise),
+                );
+            }
         }
-        held
+        leeway
+    }
+
+    /// How far factor `reach.fi`'s score can move in direction `dir` (1: up, -1:
+    /// down) with the recommendation staying `now` (see [`Self::leeway`]), looked
+    /// for no further than past `needed`.
+    fn limit(&self, reach: &Reach, now: Band, dir: f64, needed: f64) -> f64 {
+        let rb = self.rubric;
+        let s = &rb.rubric.scoring;
+        let tolerance = crate::rubric::TOLERANCE;
+        // The moves at which something changes: the index meets a boundary, or the
+        // factor's score a gate's threshold (both read up to the tolerance).
+        let mut points: SmallVec<[f64; 8]> = SmallVec::new();
+        for t in [s.hybrid_from, s.vmo_from] {
+            points.push((t - tolerance - self.index) / (reach.share * dir));
+        }
+        for (g, &t) in rb.rubric.gate.iter().zip(&rb.gate_target) {
+            if t == Target::Factor(reach.fi)
+                && let Some(threshold) = g.below.or(g.at_least)
+            {
+                points.push((threshold - tolerance - reach.factor) * dir);
+            }
+        }
+        points.retain(|p| *p >= 0.0);
+        points.sort_by(f64::total_cmp);
+        // Between two points nothing changes: test each stretch at its middle.
+        for (i, &p) in points.iter().enumerate() {
+            if p > needed + SLACK {
+                return p;
+            }
+            let next = points.get(i + 1).map_or(p + 1.0, |&n| n);
+            if self.moved(reach, dir * (p + next) / 2.0, None) != Some(now) {
+                return p;
+            }
+        }
+        f64::INFINITY
     }
 }
 
