@@ -60,6 +60,8 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     );
     let mut sink = render::sink(format, &rubric, style, single, out);
     let mut progress = Progress::new(input::stream::input_bytes(&inputs));
+    let spare = Spare::default();
+    let pooled = matches!(format, Format::Json);
     let mut errors = 0usize;
     let streamed = input::stream_with(
         &rubric,
@@ -68,13 +70,19 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         |s| {
             let r = result::score_with(&rubric, s, extras)?;
             Ok(match &rows {
-                // Written into this thread's scratch buffer, then copied into one
-                // allocation of the row's size (a json row is a few kilobytes: growing
-                // a Vec to it would copy it several times).
+                // A json row (a few kilobytes) is written straight into a buffer that
+                // comes back once the row is out: copying it out of a scratch buffer,
+                // or allocating one a row, costs more than writing it.
+                Some(w) if pooled => {
+                    let mut row = spare.take();
+                    w.write(&r, &mut row);
+                    Scored::Row(row)
+                }
+                // A small row: copied out of this thread's scratch buffer.
                 Some(w) => SCRATCH.with_borrow_mut(|scratch| {
                     scratch.clear();
                     w.write(&r, scratch);
-                    Scored::Row(scratch.as_slice().into())
+                    Scored::Row(scratch.as_slice().to_vec())
                 }),
                 None => Scored::Result(Box::new(r)),
             })
@@ -84,6 +92,9 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
                 Event::Item(Scored::Row(row)) => {
                     progress.sheet();
                     sink.rendered(&row)?;
+                    if pooled {
+                        spare.give(row);
+                    }
                 }
                 Event::Item(Scored::Result(r)) => {
                     progress.sheet();
@@ -114,14 +125,41 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
 }
 
 thread_local! {
-    /// Each thread's buffer for writing one row.
+    /// Each thread's buffer for writing one small row.
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Row buffers that have been written out, for the threads that write rows to
+/// use again: they go round instead of being allocated and freed a row at a time
+/// (and freed on another thread than the one that allocated them).
+#[derive(Default)]
+struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// More than the rows in flight at once never wait here.
+    const KEEP: usize = 4096;
+
+    /// An empty buffer, used before if one is at hand.
+    fn take(&self) -> Vec<u8> {
+        let used = self.0.lock().ok().and_then(|mut v| v.pop());
+        let mut row = used.unwrap_or_default();
+        row.clear();
+        row
+    }
+
+    fn give(&self, row: Vec<u8>) {
+        if let Ok(mut v) = self.0.lock()
+            && v.len() < Self::KEEP
+        {
+            v.push(row);
+        }
+    }
 }
 
 /// A scored sheet as its format needs it: already written as a row, or the result
 /// itself.
 enum Scored {
-    Row(Box<[u8]>),
+    Row(Vec<u8>),
     Result(Box<pmo_vmo::result::SheetResult>),
 }
 
