@@ -183,47 +183,19 @@ fn text(out: &mut Vec<u8>, cell: &str) {
 /// Writes a number cell, formatted as `Display` formats it (and escaped like any
 /// cell, should it be negative); `buf` is scratch space.
 fn number(out: &mut Vec<u8>, buf: &mut String, x: f64) {
-    let bits = x.to_bits();
-    // Scores are means of a few option scores: a run of a million rows holds a few
-    // hundred distinct values, so each thread remembers the cells it wrote last
-    // (a slot per hash of the value), which saves the digit search on nearly every
-    // row.
-    let slot = (bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize;
-    let hit = CELLS.with_borrow(|cells| match cells.get(slot) {
-        Some(c) if c.0 == bits && c.1 > 0 => {
-            out.extend_from_slice(&c.2[..usize::from(c.1)]);
-            true
+    super::num::remembered(&CELLS, out, x, |out| {
+        buf.clear();
+        push_number(buf, x);
+        if is_formula(buf.as_bytes()) {
+            buf.insert(0, '\'');
         }
-        _ => false,
+        out.extend_from_slice(buf.as_bytes());
     });
-    if hit {
-        return;
-    }
-    buf.clear();
-    push_number(buf, x);
-    if is_formula(buf.as_bytes()) {
-        buf.insert(0, '\'');
-    }
-    out.extend_from_slice(buf.as_bytes());
-    let cell = buf.as_bytes();
-    if let Ok(len) = u8::try_from(cell.len())
-        && cell.len() <= 31
-    {
-        CELLS.with_borrow_mut(|cells| {
-            if cells.is_empty() {
-                cells.resize(1 << 10, (0, 0, [0; 31]));
-            }
-            let mut text = [0; 31];
-            text[..cell.len()].copy_from_slice(cell);
-            cells[slot] = (bits, len, text);
-        });
-    }
 }
 
 thread_local! {
-    /// Number cells written lately on this thread: (the value's bits, the cell's
-    /// length, the cell), 1,024 slots.
-    static CELLS: std::cell::RefCell<Vec<(u64, u8, [u8; 31])>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Number cells written lately on this thread.
+    static CELLS: super::num::Written = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Appends `x` exactly as `format!("{x}")` would, several times faster. ryu finds

@@ -631,10 +631,17 @@ fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
 /// An f64 as serde_json writes it: zmij's shortest form, `null` when not finite.
 fn float(out: &mut Vec<u8>, v: f64) {
     if v.is_finite() {
-        out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+        super::num::remembered(&FLOATS, out, v, |out| {
+            out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+        });
     } else {
         out.extend_from_slice(b"null");
     }
+}
+
+thread_local! {
+    /// Figures written lately on this thread.
+    static FLOATS: super::num::Written = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
