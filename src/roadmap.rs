@@ -175,7 +175,10 @@ pub fn plan_at(
     choices: &[Option<usize>],
     target: Option<Band>,
 ) -> Option<Plan> {
-    let (_, now) = scoring::quick(rubric, choices)?;
+    let scores = scoring::scores_of(rubric, choices);
+    let index = scoring::index_of(rubric, &scores)?;
+    let band = scoring::band_of(&rubric.rubric.scoring, index);
+    let now = scoring::gated(rubric, band, &scores, choices);
     let target = target.or_else(|| default_target(now));
     let done = |target, reached, steps, blocked| {
         Some(Plan {
@@ -200,15 +203,16 @@ pub fn plan_at(
     if let Some(blocked) = climb.blocked_at(&best, target) {
         return done(Some(target), false, SmallVec::new(), Some(blocked));
     }
-    let (steps, end) = climb.run(target);
+    let start = climb.standing_with(scores, choices, target);
+    let (steps, end) = climb.run(start, target);
     if steps.last().is_some_and(|s| s.recommendation >= target) {
         return done(Some(target), true, steps, None);
     }
     // Only a gate that fires as answers rise (a cap on `at-least`, a floor on
     // `below`) can stop the climb short of a target that the top answers reach: the
     // plan then offers no steps rather than a path that does not arrive.
-    let why = climb
-        .blocked_at(&end, target)
+    let why = end
+        .blocked_at(&end.choices, target)
         .unwrap_or(BlockedAt::Index { best: 0.0 });
     done(Some(target), false, SmallVec::new(), Some(why))
 }
@@ -403,12 +407,13 @@ impl<'a> Climb<'a> {
         )
     }
 
-    /// Takes steps until the target is reached or nothing is left to raise; returns
-    /// the steps and the answers they end at.
-    fn run(&self, target: Band) -> (SmallVec<[StepAt; 8]>, Answers) {
-        let mut climb = self.clone();
+    /// Takes steps from `start` (where `choices` stand) until the target is reached
+    /// or nothing is left to raise; returns the steps and the climb at the answers
+    /// they end at.
+    fn run(mut self, start: Option<Standing>, target: Band) -> (SmallVec<[StepAt; 8]>, Self) {
+        let climb = &mut self;
         let mut steps = SmallVec::new();
-        let mut now = self.standing(&climb.choices, target);
+        let mut now = start;
         while let Some(s) = now.take() {
             if s.recommendation >= target {
                 break;
@@ -448,7 +453,7 @@ impl<'a> Climb<'a> {
                 gate,
             });
         }
-        (steps, climb.choices)
+        (steps, self)
     }
 }
 
