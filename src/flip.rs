@@ -91,13 +91,16 @@ pub fn find_at(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<FlipA
     };
     for (qi, q) in r.question.iter().enumerate() {
         let fi = rubric.question_factor[qi];
+        // A move of the factor's score that keeps the recommendation, for a question
+        // without a gate of its own (whose answer then acts through its factor only).
+        let Leeway { down, up, held } = leeway[fi];
+        let own_gate = rubric.gate_target.contains(&Target::Question(qi));
+        if held && !own_gate {
+            continue;
+        }
         let current = work[qi];
         let saved = scores[fi];
         let reach = &reaches[qi];
-        // A move of the factor's score that keeps the recommendation, for a question
-        // without a gate of its own (whose answer then acts through its factor only).
-        let (down, up) = leeway[fi];
-        let own_gate = rubric.gate_target.contains(&Target::Question(qi));
         let keeps = |moved: f64| !own_gate && -down + SLACK < moved && moved < up - SLACK;
         match reach {
             Some(reach) => {
@@ -340,16 +343,21 @@ impl<'a> Room<'a> {
 
 impl Room<'_> {
     /// Per factor, how far its score can fall and rise with the recommendation
-    /// staying `now`, the gates on questions as they are: `(0, 0)` for a factor
+    /// staying `now`, the gates on questions as they are: no leeway for a factor
     /// with no answer, and for every factor of a rubric with a gate that pulls
     /// against its score. When every gate pulls the way its score goes, the
     /// recommendation moves one way with a factor's score, so it stays `now` up to
     /// the first threshold (a band boundary the index meets, a gate on the factor)
     /// past which it changes. A few outcomes a factor, and then one comparison an
     /// answer.
-    fn leeway(&self, reaches: &[Option<Reach>], now: Band) -> SmallVec<[(f64, f64); 8]> {
+    fn leeway(&self, reaches: &[Option<Reach>], now: Band) -> SmallVec<[Leeway; 8]> {
         let r = &self.rubric.rubric;
-        let mut leeway: SmallVec<[(f64, f64); 8]> = SmallVec::from_elem((0.0, 0.0), r.factor.len());
+        let none = Leeway {
+            down: 0.0,
+            up: 0.0,
+            held: false,
+        };
+        let mut leeway: SmallVec<[Leeway; 8]> = SmallVec::from_elem(none, r.factor.len());
         if !r.gate.iter().all(pulls_with_score) {
             return leeway;
         }
@@ -371,10 +379,13 @@ impl Room<'_> {
         }
         for (fi, &(fall, rise, reach)) in largest.iter().enumerate() {
             if let Some(reach) = reach {
-                leeway[fi] = (
-                    self.limit(reach, now, -1.0, fall),
-                    self.limit(reach, now, 1.0, rise),
-                );
+                let down = self.limit(reach, now, -1.0, fall);
+                let up = self.limit(reach, now, 1.0, rise);
+                leeway[fi] = Leeway {
+                    down,
+                    up,
+                    held: fall < down - SLACK && rise < up - SLACK,
+                };
             }
         }
         leeway
@@ -414,6 +425,15 @@ impl Room<'_> {
         }
         f64::INFINITY
     }
+}
+
+/// How far a factor's score can fall (`down`) and rise (`up`) with the
+/// recommendation as it is; `held`: no one answer to its questions moves it as far.
+#[derive(Clone, Copy)]
+struct Leeway {
+    down: f64,
+    up: f64,
+    held: bool,
 }
 
 /// A cap that fires below a threshold, or a floor that fires from one: a gate that
