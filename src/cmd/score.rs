@@ -7,7 +7,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pmo_vmo::input::{self, Event, Input, SheetFormat};
 use pmo_vmo::render::{self, Format};
-use pmo_vmo::result;
+use pmo_vmo::result::{self, SheetResult};
 
 use crate::args::ScoreArgs;
 use crate::settings::Settings;
@@ -62,6 +62,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
     let mut progress = Progress::new(input::stream::input_bytes(&inputs));
     let spare = Spare::default();
     let pooled = matches!(format, Format::Json);
+    let mut batch = Batch::default();
     let mut errors = 0usize;
     let streamed = input::stream_with(
         &rubric,
@@ -69,32 +70,25 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         &args.sheets.read_options(),
         |s| {
             let r = result::score_with(&rubric, s, extras)?;
-            Ok(match &rows {
-                // A json row (a few kilobytes) is written straight into a buffer that
-                // comes back once the row is out: copying it out of a scratch buffer,
-                // or allocating one a row, costs more than writing it.
-                Some(w) if pooled => {
-                    let mut row = spare.take();
-                    w.write(&r, &mut row);
-                    Scored::Row(row)
-                }
-                // A small row: copied out of this thread's scratch buffer.
-                Some(w) => SCRATCH.with_borrow_mut(|scratch| {
-                    scratch.clear();
-                    w.write(&r, scratch);
-                    Scored::Row(scratch.as_slice().to_vec())
-                }),
-                None => Scored::Result(Box::new(r)),
-            })
+            Ok(Scored::new(r, rows.as_deref(), pooled.then_some(&spare)))
         },
         |event| {
+            // Pooled rows go out a batch at a time, without being copied again; anything
+            // else sends the batch first, so that the output keeps its order.
+            if !matches!(event, Event::Item(Scored::Row(_)) | Event::Progress(_)) {
+                batch.send(&mut *sink, &spare)?;
+            }
             match event {
+                Event::Item(Scored::Row(row)) if pooled => {
+                    progress.sheet();
+                    batch.add(row);
+                    if batch.full() {
+                        batch.send(&mut *sink, &spare)?;
+                    }
+                }
                 Event::Item(Scored::Row(row)) => {
                     progress.sheet();
                     sink.rendered(&row)?;
-                    if pooled {
-                        spare.give(row);
-                    }
                 }
                 Event::Item(Scored::Result(r)) => {
                     progress.sheet();
@@ -112,6 +106,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
             Ok(())
         },
     )
+    .and_then(|()| batch.send(&mut *sink, &spare))
     .and_then(|()| sink.finish());
     progress.finish();
     let status = ExitStatus::error_if(errors > 0);
@@ -156,11 +151,70 @@ impl Spare {
     }
 }
 
+/// Pooled rows waiting to go out together: the sink writes a batch with one
+/// vectored write, straight from the rows' buffers (a json row copied into the
+/// output buffer would be copied a second time), then they go back to the pool.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Vec<u8>>,
+    bytes: usize,
+}
+
+impl Batch {
+    /// About this much output goes out at a time.
+    const BYTES: usize = 1 << 18;
+
+    fn add(&mut self, row: Vec<u8>) {
+        self.bytes += row.len();
+        self.rows.push(row);
+    }
+
+    fn full(&self) -> bool {
+        self.bytes >= Self::BYTES
+    }
+
+    fn send(&mut self, sink: &mut dyn render::Sink, spare: &Spare) -> std::io::Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let sent = sink.rendered_all(&self.rows);
+        for row in self.rows.drain(..) {
+            spare.give(row);
+        }
+        self.bytes = 0;
+        sent
+    }
+}
+
 /// A scored sheet as its format needs it: already written as a row, or the result
 /// itself.
 enum Scored {
     Row(Vec<u8>),
-    Result(Box<pmo_vmo::result::SheetResult>),
+    Result(Box<SheetResult>),
+}
+
+impl Scored {
+    /// `r` written by the format's row writer, if it has one: into a buffer from
+    /// `spare` when given, else copied out of this thread's scratch buffer.
+    fn new(r: SheetResult, rows: Option<&dyn render::RowWriter>, spare: Option<&Spare>) -> Self {
+        match (rows, spare) {
+            // A json row (a few kilobytes) is written straight into a buffer that
+            // comes back once the row is out: copying it out of a scratch buffer, or
+            // allocating one a row, costs more than writing it.
+            (Some(w), Some(spare)) => {
+                let mut row = spare.take();
+                w.write(&r, &mut row);
+                Scored::Row(row)
+            }
+            // A small row (csv).
+            (Some(w), None) => SCRATCH.with_borrow_mut(|scratch| {
+                scratch.clear();
+                w.write(&r, scratch);
+                Scored::Row(scratch.as_slice().to_vec())
+            }),
+            (None, _) => Scored::Result(Box::new(r)),
+        }
+    }
 }
 
 /// A progress bar on stderr that shows up only for a long run on a terminal: after

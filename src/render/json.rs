@@ -92,6 +92,33 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         Ok(())
     }
 
+    /// The rows and their separators in vectored writes: a large batch goes to the
+    /// output as it is, not copied into its buffer.
+    fn rendered_all(&mut self, rows: &[Vec<u8>]) -> io::Result<()> {
+        self.start()?;
+        let mut slices = Vec::with_capacity(2 * rows.len());
+        for row in rows {
+            let separator: &[u8] = if self.count > 0 {
+                b",\n    "
+            } else {
+                b"\n    "
+            };
+            slices.push(io::IoSlice::new(separator));
+            slices.push(io::IoSlice::new(row));
+            self.count += 1;
+        }
+        let mut left = &mut slices[..];
+        while !left.is_empty() {
+            match self.out.write_vectored(left) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => io::IoSlice::advance_slices(&mut left, n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
     fn error(&mut self, error: &InputError) -> io::Result<()> {
         self.errors.push(error.clone());
         Ok(())

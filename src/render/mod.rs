@@ -106,6 +106,10 @@ pub trait Sink {
         let _ = row;
         Err(io::Error::other("this format writes no rows ahead"))
     }
+    /// Several rows written ahead, in order.
+    fn rendered_all(&mut self, rows: &[Vec<u8>]) -> io::Result<()> {
+        rows.iter().try_for_each(|row| self.rendered(row))
+    }
     fn error(&mut self, error: &InputError) -> io::Result<()>;
     fn finish(&mut self) -> io::Result<()>;
 }
