@@ -39,6 +39,11 @@ impl Text {
 struct OptionTexts {
     id: Text,
     improve: Option<Text>,
+    /// `"question":"option"`, as `answers` lists it.
+    answer: Box<[u8]>,
+    /// A roadmap step up from this option: the option it moves to, and
+    /// `"question":…,"from":…,"to":…,"action":…` as the step writes them.
+    step: Option<(usize, Box<[u8]>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,16 +88,38 @@ impl JsonRow {
         let questions: Vec<QuestionTexts> = r
             .question
             .iter()
-            .map(|q| QuestionTexts {
-                id: Text::new(&q.id),
-                options: q
-                    .option
-                    .iter()
-                    .map(|o| OptionTexts {
-                        id: Text::new(&o.id),
-                        improve: o.improve.as_deref().map(Text::new),
+            .enumerate()
+            .map(|(qi, q)| {
+                let id = Text::new(&q.id);
+                let ids: Vec<Text> = q.option.iter().map(|o| Text::new(&o.id)).collect();
+                let options = (q.option.iter().zip(&ids).enumerate())
+                    .map(|(oi, (o, oid))| {
+                        let improve = o.improve.as_deref().map(Text::new);
+                        let answer = [&id.json[..], b":", &oid.json].concat().into();
+                        let step = rubric.next_up(qi, oi).map(|to| {
+                            let action: &[u8] = improve.as_ref().map_or(b"null", |t| &t.json);
+                            let text = [
+                                b"\"question\":",
+                                &id.json[..],
+                                b",\"from\":",
+                                &oid.json,
+                                b",\"to\":",
+                                &ids[to].json,
+                                b",\"action\":",
+                                action,
+                            ]
+                            .concat();
+                            (to, text.into())
+                        });
+                        OptionTexts {
+                            id: oid.clone(),
+                            improve,
+                            answer,
+                            step,
+                        }
                     })
-                    .collect(),
+                    .collect();
+                QuestionTexts { id, options }
             })
             .collect();
         let question_index = questions
@@ -136,9 +163,7 @@ impl JsonRow {
                 out.push(b',');
             }
             first = false;
-            out.extend_from_slice(&q.id.json);
-            out.push(b':');
-            out.extend_from_slice(&o.id.json);
+            out.extend_from_slice(&o.answer);
         }
     }
 
@@ -378,42 +403,52 @@ impl JsonRow {
         let qt = self.question(&s.question);
         let from = qt.and_then(|q| q.option(&s.from));
         let to = qt.and_then(|q| q.option(&s.to));
-        step_fields(
-            out,
-            s.phase,
-            |out| self.question_id(out, &s.question, qt),
-            |out| known(out, &s.from, from.map(|o| &o.id)),
-            |out| known(out, &s.to, to.map(|o| &o.id)),
-            |out| match &s.action {
+        let texts = |out: &mut Vec<u8>| {
+            out.extend_from_slice(b"\"question\":");
+            self.question_id(out, &s.question, qt);
+            out.extend_from_slice(b",\"from\":");
+            known(out, &s.from, from.map(|o| &o.id));
+            out.extend_from_slice(b",\"to\":");
+            known(out, &s.to, to.map(|o| &o.id));
+            out.extend_from_slice(b",\"action\":");
+            match &s.action {
                 // The action is the `improve` text of the option moved from.
                 Some(a) => known(out, a, improve(from, a).or_else(|| improve(to, a))),
                 None => out.extend_from_slice(b"null"),
-            },
-            (s.index, s.recommendation),
-            s.gate
-                .as_ref()
-                .map(|g| move |out: &mut Vec<u8>| self.gate_id(out, g)),
-        );
+            }
+        };
+        let gate = s
+            .gate
+            .as_ref()
+            .map(|g| move |out: &mut Vec<u8>| self.gate_id(out, g));
+        step_fields(out, s.phase, texts, (s.index, s.recommendation), gate);
     }
 
-    /// A step by index: its texts are the rubric's, copied as they are.
+    /// A step by index: its texts are the rubric's, one fragment for a step one
+    /// option up (as every step is).
     fn step_at(&self, out: &mut Vec<u8>, s: &StepAt) {
         let q = &self.questions[s.question];
         let from = &q.options[s.from];
-        step_fields(
-            out,
-            s.phase,
-            |out| out.extend_from_slice(&q.id.json),
-            |out| out.extend_from_slice(&from.id.json),
-            |out| out.extend_from_slice(&q.options[s.to].id.json),
-            |out| match &from.improve {
-                Some(t) => out.extend_from_slice(&t.json),
-                None => out.extend_from_slice(b"null"),
-            },
-            (s.index, s.recommendation),
-            s.gate
-                .map(|g| move |out: &mut Vec<u8>| out.extend_from_slice(&self.gates[g].json)),
-        );
+        let texts = |out: &mut Vec<u8>| match &from.step {
+            Some((to, texts)) if *to == s.to => out.extend_from_slice(texts),
+            _ => {
+                out.extend_from_slice(b"\"question\":");
+                out.extend_from_slice(&q.id.json);
+                out.extend_from_slice(b",\"from\":");
+                out.extend_from_slice(&from.id.json);
+                out.extend_from_slice(b",\"to\":");
+                out.extend_from_slice(&q.options[s.to].id.json);
+                out.extend_from_slice(b",\"action\":");
+                match &from.improve {
+                    Some(t) => out.extend_from_slice(&t.json),
+                    None => out.extend_from_slice(b"null"),
+                }
+            }
+        };
+        let gate = s
+            .gate
+            .map(|g| move |out: &mut Vec<u8>| out.extend_from_slice(&self.gates[g].json));
+        step_fields(out, s.phase, texts, (s.index, s.recommendation), gate);
     }
 
     /// The rubric's question with this id, looked up by hash.
@@ -517,28 +552,18 @@ fn roadmap_fields<S, G: FnOnce(&mut Vec<u8>)>(
     out.push(b'}');
 }
 
-/// A step's object; its texts written by the functions given.
-#[allow(clippy::too_many_arguments)]
+/// A step's object; `texts` writes its question, from, to and action fields.
 fn step_fields(
     out: &mut Vec<u8>,
     phase: u8,
-    question: impl FnOnce(&mut Vec<u8>),
-    from: impl FnOnce(&mut Vec<u8>),
-    to: impl FnOnce(&mut Vec<u8>),
-    action: impl FnOnce(&mut Vec<u8>),
+    texts: impl FnOnce(&mut Vec<u8>),
     (index, recommendation): (f64, Band),
     gate: Option<impl FnOnce(&mut Vec<u8>)>,
 ) {
     out.extend_from_slice(b"{\"phase\":");
     int(out, phase);
-    out.extend_from_slice(b",\"question\":");
-    question(out);
-    out.extend_from_slice(b",\"from\":");
-    from(out);
-    out.extend_from_slice(b",\"to\":");
-    to(out);
-    out.extend_from_slice(b",\"action\":");
-    action(out);
+    out.push(b',');
+    texts(out);
     out.extend_from_slice(b",\"index\":");
     float(out, index);
     out.extend_from_slice(b",\"recommendation\":");
