@@ -31,9 +31,8 @@ pub struct Flip {
 /// sums can differ in the last bit. `None` when nothing is answered or no single
 /// change flips it.
 ///
-/// `score` runs this for every sheet, so it does what [`scoring::quick`] does per
-/// candidate, but recomputes only the factor the changed question belongs to and
-/// allocates nothing per candidate. The sums run in the same order as
+/// `score` runs this for every sheet, so each candidate it scores recomputes only
+/// the factor the changed question belongs to, and allocates nothing. The sums run in the same order as
 /// [`scoring::factor_scores`], so the figures are bit-for-bit those of `evaluate`.
 /// Most candidates are never scored: [`Room`] works out in O(1) where each answer
 /// would take the index and the gates, and rules out the questions and options that
@@ -104,9 +103,8 @@ pub fn find_at(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<FlipA
         let keeps = |moved: f64| !own_gate && -down + SLACK < moved && moved < up - SLACK;
         match reach {
             Some(reach) => {
-                let extreme = |oi: usize| reach.slope * (q.option[oi].score - reach.anchor);
-                if (keeps(extreme(rubric.lowest_option(qi)))
-                    && keeps(extreme(rubric.highest_option(qi))))
+                let (fall, rise) = reach.span(rubric);
+                if (keeps(-fall) && keeps(rise))
                     || best.is_some() && beaten(best, reach.least(q, current))
                     || room.holds(reach, base_rec)
                 {
@@ -203,6 +201,16 @@ struct Reach {
 }
 
 impl Reach {
+    /// How far the factor's score falls with the question's lowest-scoring option
+    /// and rises with its highest (each 0 when the answer is already there).
+    fn span(&self, rubric: &LoadedRubric) -> (f64, f64) {
+        let score = |oi: usize| rubric.rubric.question[self.qi].option[oi].score;
+        (
+            self.slope * (self.anchor - score(rubric.lowest_option(self.qi))),
+            self.slope * (score(rubric.highest_option(self.qi)) - self.anchor),
+        )
+    }
+
     /// The smallest move of the index any other answer than `current` makes.
     fn least(&self, q: &crate::rubric::Question, current: Option<usize>) -> f64 {
         let mut least = f64::INFINITY;
@@ -260,10 +268,7 @@ impl<'a> Room<'a> {
         let q = &rb.rubric.question[qi];
         let fi = rb.question_factor[qi];
         let sum = self.sums[fi];
-        if sum.wsum <= 0.0 {
-            return None;
-        }
-        let factor = sum.sum / sum.wsum;
+        let factor = sum.score()?;
         // From the current option's score; for an unanswered question, from the
         // factor's score, the question's weight joining the factor's.
         let (anchor, divisor) = match current {
@@ -339,9 +344,7 @@ impl<'a> Room<'a> {
             && extreme(rb.lowest_option(reach.qi)) == Some(now)
             && extreme(rb.highest_option(reach.qi)) == Some(now)
     }
-}
 
-impl Room<'_> {
     /// Per factor, how far its score can fall and rise with the recommendation
     /// staying `now`, the gates on questions as they are: no leeway for a factor
     /// with no answer, and for every factor of a rubric with a gate that pulls
@@ -365,16 +368,11 @@ impl Room<'_> {
         // and a question of it: the limits need not be looked for further.
         let mut largest: SmallVec<[(f64, f64, Option<&Reach>); 8]> =
             SmallVec::from_elem((0.0, 0.0, None), r.factor.len());
-        for (qi, reach) in reaches.iter().enumerate() {
-            let Some(reach) = reach else { continue };
-            let q = &r.question[qi];
-            let (lo, hi) = (
-                q.option[self.rubric.lowest_option(qi)].score,
-                q.option[self.rubric.highest_option(qi)].score,
-            );
+        for reach in reaches.iter().flatten() {
+            let (fall, rise) = reach.span(self.rubric);
             let e = &mut largest[reach.fi];
-            e.0 = e.0.max(reach.slope * (reach.anchor - lo));
-            e.1 = e.1.max(reach.slope * (hi - reach.anchor));
+            e.0 = e.0.max(fall);
+            e.1 = e.1.max(rise);
             e.2 = Some(reach);
         }
         for (fi, &(fall, rise, reach)) in largest.iter().enumerate() {
@@ -490,11 +488,8 @@ impl Steady<'_> {
         scores[self.fi] = saved;
         let fires = |g: &crate::rubric::Gate, s: Option<f64>| s.is_some_and(|s| g.fires(s));
         // The gates that read this question or its factor.
-        let mut own = r
-            .gate
-            .iter()
-            .zip(&self.rubric.gate_target)
-            .filter(|&(_, &t)| t == Target::Factor(self.fi) || t == Target::Question(self.qi));
+        let mut own = (self.rubric.gates_on(self.qi).iter())
+            .map(|&gi| (&r.gate[gi], &self.rubric.gate_target[gi]));
         // A cap that fires below a threshold, or a floor that fires from one, pulls
         // the result the way the score goes: then the recommendation itself is
         // monotone, and its value at the two extremes bounds every option's.

@@ -86,12 +86,6 @@ pub fn default_target(result: Band) -> Option<Band> {
     }
 }
 
-/// The option of question `qi` with the next higher score than option `oi` (the
-/// first in file order among equals), if any: [`LoadedRubric::next_up`].
-pub fn next_up(rubric: &LoadedRubric, qi: usize, oi: usize) -> Option<usize> {
-    rubric.next_up(qi, oi)
-}
-
 /// Works out the roadmap of a sheet (`choices[q]`: the chosen option of question
 /// `q`) towards `target` (else the band above its result). `None` when nothing is
 /// answered.
@@ -354,7 +348,7 @@ impl<'a> Climb<'a> {
     fn candidate(&self, qi: usize) -> Option<Rise> {
         let r = &self.rubric.rubric;
         let oi = self.choices[qi]?;
-        let to = next_up(self.rubric, qi, oi)?;
+        let to = self.rubric.next_up(qi, oi)?;
         let q = &r.question[qi];
         let fi = self.rubric.question_factor[qi];
         let factor =
@@ -660,9 +654,9 @@ next-steps = ["N"]
             .map(|o| o.score)
             .collect();
         assert_eq!(scores, [90.0, 10.0, 50.0]);
-        assert_eq!(next_up(&r, 2, 1), Some(2));
-        assert_eq!(next_up(&r, 2, 2), Some(0));
-        assert_eq!(next_up(&r, 2, 0), None);
+        assert_eq!(r.next_up(2, 1), Some(2));
+        assert_eq!(r.next_up(2, 2), Some(0));
+        assert_eq!(r.next_up(2, 0), None);
     }
 
     /// A random rubric of 2 to 3 factors, 1 to 3 questions each, 2 to 4 options with
@@ -756,7 +750,7 @@ next-steps = ["N"]
                 let from = q.option.iter().position(|o| o.id == s.from).unwrap();
                 let to = q.option.iter().position(|o| o.id == s.to).unwrap();
                 proptest::prop_assert_eq!(c[qi], Some(from));
-                proptest::prop_assert_eq!(next_up(&r, qi, from), Some(to));
+                proptest::prop_assert_eq!(r.next_up(qi, from), Some(to));
                 c[qi] = Some(to);
                 let e = evaluate(&r, &c).unwrap();
                 proptest::prop_assert_eq!(e.index, s.index);

@@ -225,7 +225,7 @@ pub(crate) struct FactorSum {
     pub(crate) sum: f64,
     /// The weight of the answered questions.
     pub(crate) wsum: f64,
-    pub(crate) answered: usize,
+    answered: usize,
 }
 
 impl FactorSum {
@@ -299,14 +299,6 @@ pub fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
         }
     }
     (wsum > 0.0).then(|| sum / wsum)
-}
-
-/// The index and recommendation only: the hot path for searches such as the flip.
-pub fn quick(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<(f64, Band)> {
-    let scores = scores_of(rubric, choices);
-    let index = index_of(rubric, &scores)?;
-    let band = band_of(&rubric.rubric.scoring, index);
-    Some((index, gated(rubric, band, &scores, choices)))
 }
 
 /// Scores one sheet. `choices[q]` is the chosen option of question `q`.
