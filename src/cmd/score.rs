@@ -37,7 +37,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         other => other,
     };
     // Rows are written where they are scored (on every core, for a large export);
-    // the sink copies them out in order.
+    // the sink writes them out in order.
     let target = args.target.map(Into::into);
     let rows = render::row_writer(format, &rubric, target);
     // The JSON row writer works out the flip, the roadmap and the answers from the

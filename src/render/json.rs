@@ -55,12 +55,6 @@ impl<'a, W: Write> JsonSink<'a, W> {
     }
 }
 
-impl super::RowWriter for JsonRow {
-    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
-        JsonRow::write(self, result, out);
-    }
-}
-
 impl super::RowWriter for super::json_row::SearchingJsonRow<'_> {
     fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
         super::json_row::SearchingJsonRow::write(self, result, out);

@@ -73,9 +73,6 @@ pub struct JsonRow {
     gates: Vec<Text>,
     /// Question id -> index in `questions`, for ids met out of rubric order.
     question_index: HashMap<Box<str>, usize>,
-    /// Write `answers` from the result's `choices` rather than from its map (which
-    /// is then left empty: two strings per answer a large export need not make).
-    from_choices: bool,
 }
 
 /// Where the next question id of a list in rubric order is likely to be.
@@ -141,15 +138,7 @@ impl JsonRow {
             questions,
             gates: r.gate.iter().map(|g| Text::new(&g.id)).collect(),
             question_index,
-            from_choices: false,
         }
-    }
-
-    /// Writes `answers` from each result's `choices` (scored without
-    /// [`crate::result::Extras::answers`]): the same bytes as from the map.
-    pub fn answers_from_choices(mut self) -> Self {
-        self.from_choices = true;
-        self
     }
 
     /// `answers` from the chosen options, in rubric order, as the map holds them.
@@ -173,7 +162,9 @@ impl JsonRow {
     }
 
     /// [`Self::write`], with the flip and the roadmap given by index (`found`)
-    /// instead of the result's own (scored without them).
+    /// instead of the result's own, and `answers` from its `choices` instead of its
+    /// map (a result scored without the three: two strings per answer, and each
+    /// step's texts, that a large export need not make).
     fn write_with(&self, r: &SheetResult, found: Option<Found<'_>>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"source\":");
         origin(out, &r.source);
@@ -193,15 +184,13 @@ impl JsonRow {
             _ => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"answers\":{");
-        if self.from_choices {
+        let map = if found.is_some() {
             self.answers_of_choices(out, &r.choices);
-        }
-        let mut at = Cursor::default();
-        let map = if self.from_choices {
             None
         } else {
             Some(&r.answers)
         };
+        let mut at = Cursor::default();
         for (i, (q, o)) in map.into_iter().flatten().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -595,7 +584,7 @@ pub struct SearchingJsonRow<'a> {
 impl<'a> SearchingJsonRow<'a> {
     pub fn new(rubric: &'a LoadedRubric, target: Option<Band>) -> Self {
         SearchingJsonRow {
-            row: JsonRow::new(rubric).answers_from_choices(),
+            row: JsonRow::new(rubric),
             rubric,
             target,
         }
