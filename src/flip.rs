@@ -67,16 +67,26 @@ impl FlipAt {
 
 /// [`find`] by index.
 pub fn find_at(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<FlipAt> {
+    let outcome = scoring::outcome(rubric, choices).ok()?;
+    find_from(rubric, choices, &outcome)
+}
+
+/// [`find_at`] from the sheet's outcome (`score` has it already).
+pub fn find_from(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+    outcome: &scoring::Outcome,
+) -> Option<FlipAt> {
     let r = &rubric.rubric;
     let mut work: SmallVec<[Option<usize>; 32]> = (0..r.question.len())
         .map(|i| choices.get(i).copied().flatten())
         .collect();
-    let sums = scoring::factor_sums(rubric, &work);
-    let mut scores: scoring::Scores = sums.iter().map(scoring::FactorSum::score).collect();
-    let base_index = scoring::index_of(rubric, &scores)?;
-    let base_band = scoring::band_of(&r.scoring, base_index);
-    let base_rec = scoring::gated(rubric, base_band, &scores, &work);
-    let room = Room::new(rubric, &sums, &scores, &work, base_index);
+    let sums = &outcome.sums;
+    let mut scores = outcome.scores.clone();
+    let base_index = outcome.index;
+    let base_band = outcome.band;
+    let base_rec = outcome.recommendation;
+    let room = Room::new(rubric, sums, &scores, &work, base_index);
     let mut reaches: SmallVec<[Option<Reach>; 32]> = SmallVec::new();
     for (qi, &c) in work.iter().enumerate() {
         reaches.push(room.reach(qi, c));

@@ -169,10 +169,19 @@ pub fn plan_at(
     choices: &[Option<usize>],
     target: Option<Band>,
 ) -> Option<Plan> {
-    let scores = scoring::scores_of(rubric, choices);
-    let index = scoring::index_of(rubric, &scores)?;
-    let band = scoring::band_of(&rubric.rubric.scoring, index);
-    let now = scoring::gated(rubric, band, &scores, choices);
+    let outcome = scoring::outcome(rubric, choices).ok()?;
+    plan_from(rubric, choices, &outcome, target)
+}
+
+/// [`plan_at`] from the sheet's outcome (`score` has it already).
+pub fn plan_from(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+    outcome: &scoring::Outcome,
+    target: Option<Band>,
+) -> Option<Plan> {
+    let scores = outcome.scores.clone();
+    let now = outcome.recommendation;
     let target = target.or_else(|| default_target(now));
     let done = |target, reached, steps, blocked| {
         Some(Plan {

@@ -181,24 +181,6 @@ pub fn apply_gates_with(
     (result, fired)
 }
 
-/// The factors with fewer answers than the rubric's `min-answered` asks.
-pub fn shortfalls(rubric: &LoadedRubric, answered: &[usize]) -> Vec<Shortfall> {
-    let r = &rubric.rubric;
-    r.factor
-        .iter()
-        .zip(rubric.questions_per_factor())
-        .zip(answered)
-        .filter_map(|((f, &questions), &answered)| {
-            let needed = r.scoring.needed(questions);
-            (answered < needed).then(|| Shortfall {
-                factor: f.id.clone(),
-                answered,
-                needed,
-            })
-        })
-        .collect()
-}
-
 /// Per-factor weighted mean of the chosen option scores, and answered counts.
 pub fn factor_scores(
     rubric: &LoadedRubric,
@@ -213,7 +195,7 @@ pub fn factor_scores(
 
 /// Per-factor scores, kept on the stack for rubrics of up to [`FACTORS_INLINE`]
 /// factors: the per-sheet searches (flip, roadmap, advice) score into these.
-pub(crate) type Scores = SmallVec<[Option<f64>; FACTORS_INLINE]>;
+pub type Scores = SmallVec<[Option<f64>; FACTORS_INLINE]>;
 
 /// How many factors fit on the stack before a per-sheet buffer spills to the heap.
 pub(crate) const FACTORS_INLINE: usize = 8;
@@ -306,47 +288,146 @@ pub fn evaluate(
     rubric: &LoadedRubric,
     choices: &[Option<usize>],
 ) -> Result<Evaluation, NothingAnswered> {
+    Ok(outcome(rubric, choices)?.named(rubric, choices))
+}
+
+/// An [`Evaluation`] by index: the figures, with gates and factors as the rubric
+/// numbers them. The flip and the roadmap start from it
+/// ([`crate::flip::find_from`], [`crate::roadmap::plan_from`]), and a JSON row is
+/// written from it without naming anything (no id is copied per sheet).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub(crate) sums: SmallVec<[FactorSum; FACTORS_INLINE]>,
+    /// Per factor, its score; `None` when none of its questions is answered.
+    pub scores: Scores,
+    /// After gates.
+    pub recommendation: Band,
+    /// Before gates.
+    pub band: Band,
+    pub index: f64,
+    /// The distance from the index to the nearest boundary of its band.
+    pub margin: f64,
+    /// The gates that fired, in file order: the gate's index, and whether it
+    /// changed the result it was applied to.
+    pub gates: SmallVec<[(usize, bool); 8]>,
+}
+
+/// [`evaluate`] by index.
+pub fn outcome(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+) -> Result<Outcome, NothingAnswered> {
     let r = &rubric.rubric;
     let sums = factor_sums(rubric, choices);
     let scores: Scores = sums.iter().map(FactorSum::score).collect();
     let index = index_of(rubric, &scores).ok_or(NothingAnswered)?;
     let band = band_of(&r.scoring, index);
-    let (recommendation, gates) = apply_gates(rubric, band, &scores, choices);
-    let answered: SmallVec<[usize; FACTORS_INLINE]> = sums.iter().map(|s| s.answered).collect();
-    let shortfalls = shortfalls(rubric, &answered);
-    let per_factor = rubric.questions_per_factor();
-    let factors = r
-        .factor
-        .iter()
-        .enumerate()
-        .map(|(i, f)| FactorScore {
-            id: f.id.clone(),
-            score: scores[i],
-            weight: f.weight,
-            answered: answered[i],
-            questions: per_factor[i],
-        })
-        .collect();
-    let unanswered = r
-        .question
-        .iter()
-        .zip(choices)
-        .filter(|(_, c)| c.is_none())
-        .map(|(q, _)| q.id.clone())
-        .collect::<Vec<_>>();
-    Ok(Evaluation {
+    let mut recommendation = band;
+    let mut gates = SmallVec::new();
+    for (gi, (g, &target)) in r.gate.iter().zip(&rubric.gate_target).enumerate() {
+        match target_score(rubric, target, &scores, choices) {
+            Some(score) if g.fires(score) => {
+                let before = recommendation;
+                recommendation = match g.effect() {
+                    (Effect::Cap, to) => recommendation.min(to),
+                    (Effect::Floor, to) => recommendation.max(to),
+                };
+                gates.push((gi, recommendation != before));
+            }
+            _ => {}
+        }
+    }
+    Ok(Outcome {
+        sums,
+        scores,
         recommendation,
         band,
         index,
         margin: margin_of(&r.scoring, index),
-        answered: r.question.len() - unanswered.len(),
-        questions: r.question.len(),
-        factors,
-        unanswered,
         gates,
-        provisional: !shortfalls.is_empty(),
-        shortfalls,
     })
+}
+
+impl Outcome {
+    /// How many questions of factor `fi` are answered.
+    pub fn answered(&self, fi: usize) -> usize {
+        self.sums[fi].answered
+    }
+
+    /// How many questions are answered.
+    pub fn answered_all(&self) -> usize {
+        self.sums.iter().map(|s| s.answered).sum()
+    }
+
+    /// The factors below `min-answered` (`(factor, needed)`), in rubric order.
+    pub fn shortfalls<'a>(
+        &'a self,
+        rubric: &'a LoadedRubric,
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let scoring = &rubric.rubric.scoring;
+        (rubric.questions_per_factor().iter().enumerate()).filter_map(move |(fi, &questions)| {
+            let needed = scoring.needed(questions);
+            (self.sums[fi].answered < needed).then_some((fi, needed))
+        })
+    }
+
+    /// The evaluation, with the rubric's ids.
+    pub fn named(&self, rubric: &LoadedRubric, choices: &[Option<usize>]) -> Evaluation {
+        let r = &rubric.rubric;
+        let per_factor = rubric.questions_per_factor();
+        let factors = r
+            .factor
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FactorScore {
+                id: f.id.clone(),
+                score: self.scores[i],
+                weight: f.weight,
+                answered: self.sums[i].answered,
+                questions: per_factor[i],
+            })
+            .collect();
+        let unanswered = r
+            .question
+            .iter()
+            .zip(choices)
+            .filter(|(_, c)| c.is_none())
+            .map(|(q, _)| q.id.clone())
+            .collect::<Vec<_>>();
+        let gates = (self.gates.iter())
+            .map(|&(gi, changed)| {
+                let g = &r.gate[gi];
+                let (effect, to) = g.effect();
+                FiredGate {
+                    id: g.id.clone(),
+                    effect,
+                    to,
+                    changed,
+                }
+            })
+            .collect();
+        let shortfalls: Vec<Shortfall> = self
+            .shortfalls(rubric)
+            .map(|(fi, needed)| Shortfall {
+                factor: r.factor[fi].id.clone(),
+                answered: self.sums[fi].answered,
+                needed,
+            })
+            .collect();
+        Evaluation {
+            recommendation: self.recommendation,
+            band: self.band,
+            index: self.index,
+            margin: self.margin,
+            answered: r.question.len() - unanswered.len(),
+            questions: r.question.len(),
+            factors,
+            unanswered,
+            gates,
+            provisional: !shortfalls.is_empty(),
+            shortfalls,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pmo_vmo::InputError;
 use pmo_vmo::input::{self, Event, Input, SheetFormat};
 use pmo_vmo::render::{self, Format};
 use pmo_vmo::result::{self, SheetResult};
@@ -69,6 +70,14 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         &inputs,
         &args.sheets.read_options(),
         |s| {
+            if let (Some(w), true) = (rows.as_deref(), pooled) {
+                let mut row = spare.take();
+                match w.write_sheet(&s, &mut row) {
+                    Some(Ok(())) => return Ok(Scored::Row(row)),
+                    Some(Err(e)) => return Err(InputError::new(&s.source, e.to_string())),
+                    None => spare.give(row),
+                }
+            }
             let r = result::score_with(&rubric, s, extras)?;
             Ok(Scored::new(r, rows.as_deref(), pooled.then_some(&spare)))
         },

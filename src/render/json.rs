@@ -59,6 +59,16 @@ impl super::RowWriter for super::json_row::SearchingJsonRow<'_> {
     fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
         super::json_row::SearchingJsonRow::write(self, result, out);
     }
+
+    fn write_sheet(
+        &self,
+        sheet: &crate::input::ResolvedSheet,
+        out: &mut Vec<u8>,
+    ) -> Option<Result<(), crate::scoring::NothingAnswered>> {
+        Some(super::json_row::SearchingJsonRow::write_sheet(
+            self, sheet, out,
+        ))
+    }
 }
 
 impl<W: Write> Sink for JsonSink<'_, W> {

@@ -11,11 +11,12 @@ use std::fmt;
 use std::path::Path;
 
 use crate::flip::{Flip, FlipAt};
+use crate::input::ResolvedSheet;
 use crate::origin::Origin;
 use crate::result::SheetResult;
 use crate::roadmap::{Blocked, BlockedAt, Plan, Roadmap, Step, StepAt};
 use crate::rubric::{Band, Effect, LoadedRubric};
-use crate::scoring::{Evaluation, FactorScore, FiredGate, Shortfall};
+use crate::scoring::{Evaluation, FactorScore, FiredGate, NothingAnswered, Outcome, Shortfall};
 
 /// A rubric string and its JSON form (quoted and escaped).
 #[derive(Debug, Clone)]
@@ -69,8 +70,13 @@ pub struct JsonRow {
     /// Per factor, its weight (as bits) and that weight as JSON: the one float of a
     /// row that comes from the rubric.
     weights: Vec<(u64, Box<[u8]>)>,
+    /// Per factor, how many questions it has, and how many answers make it firm
+    /// (`min-answered`).
+    counts: Vec<(usize, usize)>,
     questions: Vec<QuestionTexts>,
     gates: Vec<Text>,
+    /// Per gate, what it does when it fires.
+    effects: Vec<(Effect, Band)>,
     /// Question id -> index in `questions`, for ids met out of rubric order.
     question_index: HashMap<Box<str>, usize>,
 }
@@ -135,8 +141,12 @@ impl JsonRow {
                     (f.weight.to_bits(), json.into_boxed_slice())
                 })
                 .collect(),
+            counts: (rubric.questions_per_factor().iter())
+                .map(|&n| (n, r.scoring.needed(n)))
+                .collect(),
             questions,
             gates: r.gate.iter().map(|g| Text::new(&g.id)).collect(),
+            effects: r.gate.iter().map(crate::rubric::Gate::effect).collect(),
             question_index,
         }
     }
@@ -158,51 +168,40 @@ impl JsonRow {
 
     /// Appends `r` to `out` as `serde_json::to_writer(out, r)` would.
     pub fn write(&self, r: &SheetResult, out: &mut Vec<u8>) {
-        self.write_with(r, None, out);
+        self.write_with(Head::of_result(r), Body::Named(r), out);
     }
 
-    /// [`Self::write`], with the flip and the roadmap given by index (`found`)
-    /// instead of the result's own, and `answers` from its `choices` instead of its
-    /// map (a result scored without the three: two strings per answer, and each
-    /// step's texts, that a large export need not make).
-    fn write_with(&self, r: &SheetResult, found: Option<Found<'_>>, out: &mut Vec<u8>) {
+    /// The row of a sheet: its own fields (`head`), then the rest, named in the
+    /// result or worked out by index.
+    fn write_with(&self, head: Head<'_>, body: Body<'_>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"source\":");
-        origin(out, &r.source);
+        origin(out, head.source);
         out.extend_from_slice(b",\"respondent\":");
-        opt_string(out, r.respondent.as_deref());
+        opt_string(out, head.respondent);
         out.extend_from_slice(b",\"role\":");
-        opt_string(out, r.role.as_deref());
-        if let Some(o) = &r.organisation {
+        opt_string(out, head.role);
+        if let Some(o) = head.organisation {
             out.extend_from_slice(b",\"organisation\":");
             string(out, o);
         }
-        self.evaluation(out, &r.evaluation);
+        match &body {
+            Body::Named(r) => self.evaluation(out, &r.evaluation),
+            Body::At(at) => self.outcome(out, at.outcome, at.choices),
+        }
         out.extend_from_slice(b",\"flip\":");
-        match (&found, &r.flip) {
-            (Some(Found { flip: Some(f), .. }), _) => self.flip_at(out, f),
-            (None, Some(f)) => self.flip(out, f),
+        match &body {
+            Body::Named(SheetResult { flip: Some(f), .. }) => self.flip(out, f),
+            Body::At(At { flip: Some(f), .. }) => self.flip_at(out, f),
             _ => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"answers\":{");
-        let map = if found.is_some() {
-            self.answers_of_choices(out, &r.choices);
-            None
-        } else {
-            Some(&r.answers)
-        };
-        let mut at = Cursor::default();
-        for (i, (q, o)) in map.into_iter().flatten().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let qt = self.question_at(q, &mut at);
-            self.question_id(out, q, qt);
-            out.push(b':');
-            self.option_id(out, qt, o);
+        match &body {
+            Body::Named(r) => self.answers(out, &r.answers),
+            Body::At(at) => self.answers_of_choices(out, at.choices),
         }
         out.extend_from_slice(b"},\"notes\":{");
         let mut at = Cursor::default();
-        for (i, (q, note)) in r.notes.iter().enumerate() {
+        for (i, (q, note)) in head.notes.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -212,18 +211,101 @@ impl JsonRow {
             string(out, note);
         }
         out.push(b'}');
-        match (&found, &r.roadmap) {
-            (Some(Found { plan: Some(p), .. }), _) => {
-                out.extend_from_slice(b",\"roadmap\":");
-                self.plan(out, p);
-            }
-            (None, Some(m)) => {
+        match &body {
+            Body::Named(SheetResult {
+                roadmap: Some(m), ..
+            }) => {
                 out.extend_from_slice(b",\"roadmap\":");
                 self.roadmap(out, m);
+            }
+            Body::At(At { plan: Some(p), .. }) => {
+                out.extend_from_slice(b",\"roadmap\":");
+                self.plan(out, p);
             }
             _ => {}
         }
         out.push(b'}');
+    }
+
+    /// `answers` as the result's map holds them.
+    fn answers(&self, out: &mut Vec<u8>, map: &indexmap::IndexMap<String, String>) {
+        let mut at = Cursor::default();
+        for (i, (q, o)) in map.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let qt = self.question_at(q, &mut at);
+            self.question_id(out, q, qt);
+            out.push(b':');
+            self.option_id(out, qt, o);
+        }
+    }
+
+    /// The fields of an [`Evaluation`] from its [`Outcome`], as
+    /// [`Self::evaluation`] writes the named one: every id is the rubric's.
+    fn outcome(&self, out: &mut Vec<u8>, o: &Outcome, choices: &[Option<usize>]) {
+        out.extend_from_slice(b",\"recommendation\":");
+        band(out, o.recommendation);
+        out.extend_from_slice(b",\"band\":");
+        band(out, o.band);
+        out.extend_from_slice(b",\"index\":");
+        float(out, o.index);
+        out.extend_from_slice(b",\"margin\":");
+        float(out, o.margin);
+        let unanswered =
+            || (self.questions.iter().zip(choices)).filter_map(|(q, c)| c.is_none().then_some(q));
+        out.extend_from_slice(b",\"answered\":");
+        int(out, self.questions.len() - unanswered().count());
+        out.extend_from_slice(b",\"questions\":");
+        int(out, self.questions.len());
+        out.extend_from_slice(b",\"factors\":[");
+        for (fi, (id, &(questions, _))) in self.factors.iter().zip(&self.counts).enumerate() {
+            if fi > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"id\":");
+            out.extend_from_slice(&id.json);
+            out.extend_from_slice(b",\"score\":");
+            match o.scores[fi] {
+                Some(s) => float(out, s),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.extend_from_slice(b",\"weight\":");
+            out.extend_from_slice(&self.weights[fi].1);
+            out.extend_from_slice(b",\"answered\":");
+            int(out, o.answered(fi));
+            out.extend_from_slice(b",\"questions\":");
+            int(out, questions);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"unanswered\":[");
+        for (i, q) in unanswered().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&q.id.json);
+        }
+        out.extend_from_slice(b"],\"gates\":[");
+        for (i, &(gi, changed)) in o.gates.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let (effect, to) = self.effects[gi];
+            fired_gate_fields(out, &self.gates[gi].json, effect, to, changed);
+        }
+        let mut short = (self.counts.iter().enumerate())
+            .filter(|&(fi, &(_, needed))| o.answered(fi) < needed)
+            .peekable();
+        out.extend_from_slice(b"],\"provisional\":");
+        boolean(out, short.peek().is_some());
+        out.extend_from_slice(b",\"shortfalls\":[");
+        for (i, (fi, &(_, needed))) in short.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            shortfall_fields(out, &self.factors[fi].json, o.answered(fi), needed);
+        }
+        out.push(b']');
     }
 
     /// The fields of an [`Evaluation`], flattened into the result's object: each
@@ -301,28 +383,17 @@ impl JsonRow {
     }
 
     fn fired_gate(&self, out: &mut Vec<u8>, g: &FiredGate, at: &mut Cursor) {
-        out.extend_from_slice(b"{\"id\":");
-        known(out, &g.id, find_text(&self.gates, &g.id, at));
-        out.extend_from_slice(b",\"effect\":");
-        out.extend_from_slice(match g.effect {
-            Effect::Cap => b"\"cap\"",
-            Effect::Floor => b"\"floor\"",
-        });
-        out.extend_from_slice(b",\"to\":");
-        band(out, g.to);
-        out.extend_from_slice(b",\"changed\":");
-        boolean(out, g.changed);
-        out.push(b'}');
+        match find_text(&self.gates, &g.id, at) {
+            Some(t) => fired_gate_fields(out, &t.json, g.effect, g.to, g.changed),
+            None => fired_gate_fields(out, &json_string(&g.id), g.effect, g.to, g.changed),
+        }
     }
 
     fn shortfall(&self, out: &mut Vec<u8>, s: &Shortfall, at: &mut Cursor) {
-        out.extend_from_slice(b"{\"factor\":");
-        known(out, &s.factor, find_text(&self.factors, &s.factor, at));
-        out.extend_from_slice(b",\"answered\":");
-        int(out, s.answered);
-        out.extend_from_slice(b",\"needed\":");
-        int(out, s.needed);
-        out.push(b'}');
+        match find_text(&self.factors, &s.factor, at) {
+            Some(t) => shortfall_fields(out, &t.json, s.answered, s.needed),
+            None => shortfall_fields(out, &json_string(&s.factor), s.answered, s.needed),
+        }
     }
 
     fn flip(&self, out: &mut Vec<u8>, f: &Flip) {
@@ -472,6 +543,40 @@ impl JsonRow {
     }
 }
 
+/// A fired gate's object, its id given as JSON.
+fn fired_gate_fields(out: &mut Vec<u8>, id: &[u8], effect: Effect, to: Band, changed: bool) {
+    out.extend_from_slice(b"{\"id\":");
+    out.extend_from_slice(id);
+    out.extend_from_slice(b",\"effect\":");
+    out.extend_from_slice(match effect {
+        Effect::Cap => b"\"cap\"",
+        Effect::Floor => b"\"floor\"",
+    });
+    out.extend_from_slice(b",\"to\":");
+    band(out, to);
+    out.extend_from_slice(b",\"changed\":");
+    boolean(out, changed);
+    out.push(b'}');
+}
+
+/// A shortfall's object, its factor id given as JSON.
+fn shortfall_fields(out: &mut Vec<u8>, factor: &[u8], answered: usize, needed: usize) {
+    out.extend_from_slice(b"{\"factor\":");
+    out.extend_from_slice(factor);
+    out.extend_from_slice(b",\"answered\":");
+    int(out, answered);
+    out.extend_from_slice(b",\"needed\":");
+    int(out, needed);
+    out.push(b'}');
+}
+
+/// A string's JSON form, for an id the rubric does not have.
+fn json_string(s: &str) -> Vec<u8> {
+    let mut json = Vec::with_capacity(s.len() + 2);
+    string(&mut json, s);
+    json
+}
+
 /// A flip's object; its ids written by the functions given.
 fn flip_fields(
     out: &mut Vec<u8>,
@@ -564,16 +669,57 @@ fn step_fields(
     out.push(b'}');
 }
 
-/// A sheet's flip and roadmap worked out by index (see [`SearchingJsonRow`]).
-struct Found<'a> {
+/// What a row says of the sheet itself: the same from a result or from the sheet.
+struct Head<'a> {
+    source: &'a Origin,
+    respondent: Option<&'a str>,
+    role: Option<&'a str>,
+    organisation: Option<&'a str>,
+    notes: &'a indexmap::IndexMap<String, String>,
+}
+
+impl<'a> Head<'a> {
+    fn of_result(r: &'a SheetResult) -> Self {
+        Head {
+            source: &r.source,
+            respondent: r.respondent.as_deref(),
+            role: r.role.as_deref(),
+            organisation: r.organisation.as_deref(),
+            notes: &r.notes,
+        }
+    }
+
+    fn of_sheet(s: &'a ResolvedSheet) -> Self {
+        Head {
+            source: &s.source,
+            respondent: s.sheet.respondent.as_deref(),
+            role: s.sheet.role.as_deref(),
+            organisation: s.sheet.organisation.as_deref(),
+            notes: &s.sheet.notes,
+        }
+    }
+}
+
+/// The rest of a row: named in a result, or worked out by index.
+enum Body<'a> {
+    Named(&'a SheetResult),
+    At(At<'a>),
+}
+
+/// A sheet's evaluation, flip and roadmap by index (see [`SearchingJsonRow`]).
+struct At<'a> {
+    choices: &'a [Option<usize>],
+    outcome: &'a Outcome,
     flip: Option<FlipAt>,
     plan: Option<&'a Plan>,
 }
 
-/// A [`JsonRow`] that works out each sheet's flip and roadmap itself, by index,
-/// and writes them from the rubric's texts: `score --format json` scores its
-/// sheets without them (no ids or `improve` texts copied into the result, then
-/// out of it), and the row is the same bytes.
+/// A [`JsonRow`] that scores each sheet itself, by index, and works out its flip
+/// and roadmap from that: `score --format json` writes a row straight from the
+/// sheet, with every id and `improve` text copied from the rubric's, and makes no
+/// result (no ids copied per sheet, then dropped). The row is the same bytes as
+/// [`JsonRow::write`] writes for the sheet scored with its flip, roadmap and
+/// answers.
 pub struct SearchingJsonRow<'a> {
     row: JsonRow,
     rubric: &'a LoadedRubric,
@@ -590,15 +736,38 @@ impl<'a> SearchingJsonRow<'a> {
         }
     }
 
-    /// Appends `r` (scored without its flip and roadmap) to `out` as
-    /// `serde_json::to_writer` writes it scored with them.
+    /// Appends the row of `sheet` to `out`; nothing when it has no answer.
+    pub fn write_sheet(
+        &self,
+        sheet: &ResolvedSheet,
+        out: &mut Vec<u8>,
+    ) -> Result<(), NothingAnswered> {
+        self.write_parts(Head::of_sheet(sheet), &sheet.choices, out)
+    }
+
+    /// Appends `r` (scored with or without its flip, roadmap and answers) to `out`
+    /// as `serde_json::to_writer` writes it scored with them.
     pub fn write(&self, r: &SheetResult, out: &mut Vec<u8>) {
-        let plan = crate::roadmap::plan_at(self.rubric, &r.choices, self.target);
-        let found = Found {
-            flip: crate::flip::find_at(self.rubric, &r.choices),
+        // A result has at least one answer.
+        let _ = self.write_parts(Head::of_result(r), &r.choices, out);
+    }
+
+    fn write_parts(
+        &self,
+        head: Head<'_>,
+        choices: &[Option<usize>],
+        out: &mut Vec<u8>,
+    ) -> Result<(), NothingAnswered> {
+        let outcome = crate::scoring::outcome(self.rubric, choices)?;
+        let plan = crate::roadmap::plan_from(self.rubric, choices, &outcome, self.target);
+        let at = At {
+            choices,
+            outcome: &outcome,
+            flip: crate::flip::find_from(self.rubric, choices, &outcome),
             plan: plan.as_ref(),
         };
-        self.row.write_with(r, Some(found), out);
+        self.row.write_with(head, Body::At(at), out);
+        Ok(())
     }
 }
 
@@ -940,15 +1109,22 @@ mod tests {
                     answers: false,
                     ..whole
                 };
-                let without = score_with(&rubric, sheet, bare).unwrap();
+                let without = score_with(&rubric, sheet.clone(), bare).unwrap();
                 assert!(without.answers.is_empty() && without.roadmap.is_none());
                 seen.add(&with);
-                let mut got = Vec::new();
-                SearchingJsonRow::new(&rubric, whole.target).write(&without, &mut got);
+                let row = SearchingJsonRow::new(&rubric, whole.target);
                 let want = serde_json::to_string(&with).unwrap();
+                let mut got = Vec::new();
+                row.write(&without, &mut got);
                 assert_eq!(String::from_utf8(got).unwrap(), want);
+                // Straight from the sheet, with no result made.
+                let mut got = b"[prefix]".to_vec();
+                row.write_sheet(&sheet, &mut got).unwrap();
+                assert_eq!(got.strip_prefix(b"[prefix]"), Some(want.as_bytes()));
             }
             assert!(seen.flips > 100 && seen.steps > 100 && seen.unanswered > 0);
+            total.fired += seen.fired;
+            total.shortfalls += seen.shortfalls;
             total.actions += seen.actions;
             total.gate_steps += seen.gate_steps;
             total.blocked_gate += seen.blocked_gate;
@@ -956,6 +1132,19 @@ mod tests {
         }
         assert!(total.actions > 100 && total.gate_steps > 100);
         assert!(total.blocked_gate > 0 && total.blocked_index > 0);
+        assert!(total.fired > 0 && total.shortfalls > 0);
+    }
+
+    #[test]
+    fn a_sheet_with_no_answer_writes_no_row() {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let mut rng = Rng(7);
+        let mut sheet = random_sheet(&rubric, &mut rng);
+        sheet.choices.iter_mut().for_each(|c| *c = None);
+        let mut out = b"kept".to_vec();
+        let row = SearchingJsonRow::new(&rubric, None);
+        assert_eq!(row.write_sheet(&sheet, &mut out), Err(NothingAnswered));
+        assert_eq!(out, b"kept");
     }
 
     #[test]

@@ -135,6 +135,17 @@ pub fn sink<'a, W: Write + 'a>(
 /// written on every core, and the sink only copies them out in order.
 pub trait RowWriter: Sync {
     fn write(&self, result: &SheetResult, out: &mut Vec<u8>);
+
+    /// Writes a sheet's row straight from the sheet, scoring it itself, where the
+    /// writer can (JSON): no [`SheetResult`] is made. `None`: this writer needs
+    /// the result ([`Self::write`]), and has written nothing.
+    fn write_sheet(
+        &self,
+        _sheet: &crate::input::ResolvedSheet,
+        _out: &mut Vec<u8>,
+    ) -> Option<Result<(), crate::scoring::NothingAnswered>> {
+        None
+    }
 }
 
 /// The row writer of a format whose results are rows written one after another
