@@ -347,7 +347,7 @@ impl<'a> Room<'a> {
         let monotone = rb
             .gates_on(reach.qi)
             .iter()
-            .all(|&gi| pulls_with_score(&rb.rubric.gate[gi]));
+            .all(|&gi| rb.rubric.gate[gi].pulls_with_score());
         let q = &rb.rubric.question[reach.qi];
         let extreme = |oi: usize| self.outcome(reach, q.option[oi].score);
         monotone
@@ -371,7 +371,7 @@ impl<'a> Room<'a> {
             held: false,
         };
         let mut leeway: SmallVec<[Leeway; 8]> = SmallVec::from_elem(none, r.factor.len());
-        if !r.gate.iter().all(pulls_with_score) {
+        if !r.gate.iter().all(crate::rubric::Gate::pulls_with_score) {
             return leeway;
         }
         // The largest fall and rise of each factor's score that one answer makes,
@@ -444,15 +444,6 @@ struct Leeway {
     held: bool,
 }
 
-/// A cap that fires below a threshold, or a floor that fires from one: a gate that
-/// pulls the result the way its score goes.
-fn pulls_with_score(g: &crate::rubric::Gate) -> bool {
-    match g.effect().0 {
-        Effect::Cap => g.below.is_some(),
-        Effect::Floor => g.below.is_none() && g.at_least.is_some(),
-    }
-}
-
 /// The bound that lets [`find`] skip a question: every step from an option score to
 /// the factor score, the index, the band and a gate's firing is monotone (each
 /// rounded operation is), so the options with the lowest and the highest score give
@@ -503,7 +494,7 @@ impl Steady<'_> {
         // A cap that fires below a threshold, or a floor that fires from one, pulls
         // the result the way the score goes: then the recommendation itself is
         // monotone, and its value at the two extremes bounds every option's.
-        let monotone = own.clone().all(|(g, _)| pulls_with_score(g));
+        let monotone = own.clone().all(|(g, _)| g.pulls_with_score());
         if monotone {
             return rec_lo == Some(self.base_rec) && rec_hi == Some(self.base_rec);
         }

@@ -180,7 +180,27 @@ pub fn plan_from(
     outcome: &scoring::Outcome,
     target: Option<Band>,
 ) -> Option<Plan> {
-    let scores = outcome.scores.clone();
+    // When every gate pulls the way its score goes, the recommendation only rises
+    // with the answers, so the top answers fall short of the target only if the
+    // climb (which raises answers towards them) does: the climb goes first, and
+    // they are scored only when it falls short.
+    let monotone = rubric
+        .rubric
+        .gate
+        .iter()
+        .all(crate::rubric::Gate::pulls_with_score);
+    plan_with(rubric, choices, outcome, target, !monotone)
+}
+
+/// [`plan_from`], which tries the top answers before the climb when `top_first`
+/// (always right; needed when a gate pulls against its score).
+fn plan_with(
+    rubric: &LoadedRubric,
+    choices: &[Option<usize>],
+    outcome: &scoring::Outcome,
+    target: Option<Band>,
+    top_first: bool,
+) -> Option<Plan> {
     let now = outcome.recommendation;
     let target = target.or_else(|| default_target(now));
     let done = |target, reached, steps, blocked| {
@@ -197,25 +217,31 @@ pub fn plan_from(
     if now >= target {
         return done(Some(target), true, SmallVec::new(), None);
     }
-    let best: Answers = choices
-        .iter()
-        .enumerate()
-        .map(|(qi, c)| c.map(|_| rubric.highest_option(qi)))
-        .collect();
-    let climb = Climb::new(rubric, choices);
-    if let Some(blocked) = climb.blocked_at(&best, target) {
+    let mut climb = Climb::new(rubric, choices);
+    // Why the target is out of reach even with the top answer to every answered
+    // question, if it is.
+    let top_blocked = |climb: &Climb| {
+        let top: Answers = (choices.iter().enumerate())
+            .map(|(qi, c)| c.map(|_| rubric.highest_option(qi)))
+            .collect();
+        climb.blocked_at(&top, target)
+    };
+    if top_first && let Some(blocked) = top_blocked(&climb) {
         return done(Some(target), false, SmallVec::new(), Some(blocked));
     }
-    let start = climb.standing_with(scores, choices, target);
-    let (steps, end) = climb.run(start, target);
+    let start = climb.standing_with(outcome.scores.clone(), choices, target);
+    let steps = climb.run(start, target);
     if steps.last().is_some_and(|s| s.recommendation >= target) {
         return done(Some(target), true, steps, None);
+    }
+    if !top_first && let Some(blocked) = top_blocked(&climb) {
+        return done(Some(target), false, SmallVec::new(), Some(blocked));
     }
     // Only a gate that fires as answers rise (a cap on `at-least`, a floor on
     // `below`) can stop the climb short of a target that the top answers reach: the
     // plan then offers no steps rather than a path that does not arrive.
-    let why = end
-        .blocked_at(&end.choices, target)
+    let why = climb
+        .blocked_at(&climb.choices, target)
         .unwrap_or(BlockedAt::Index { best: 0.0 });
     done(Some(target), false, SmallVec::new(), Some(why))
 }
@@ -287,7 +313,10 @@ impl<'a> Climb<'a> {
             answered_weight,
             total_weight,
         };
-        climb.rises = (0..choices.len()).map(|qi| climb.candidate(qi)).collect();
+        for qi in 0..choices.len() {
+            let rise = climb.candidate(qi);
+            climb.rises.push(rise);
+        }
         climb
     }
 
@@ -411,10 +440,10 @@ impl<'a> Climb<'a> {
     }
 
     /// Takes steps from `start` (where `choices` stand) until the target is reached
-    /// or nothing is left to raise; returns the steps and the climb at the answers
-    /// they end at.
-    fn run(mut self, start: Option<Standing>, target: Band) -> (SmallVec<[StepAt; 8]>, Self) {
-        let climb = &mut self;
+    /// or nothing is left to raise; returns the steps, and leaves the climb at the
+    /// answers they end at.
+    fn run(&mut self, start: Option<Standing>, target: Band) -> SmallVec<[StepAt; 8]> {
+        let climb = self;
         let mut steps = SmallVec::new();
         let mut now = start;
         while let Some(s) = now.take() {
@@ -456,7 +485,7 @@ impl<'a> Climb<'a> {
                 gate,
             });
         }
-        (steps, self)
+        steps
     }
 }
 
@@ -777,6 +806,38 @@ next-steps = ["N"]
             if !m.reached {
                 proptest::prop_assert!(m.steps.is_empty() && m.blocked.is_some());
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// When every gate pulls the way its score goes, trying the top answers
+        /// after the climb (as `plan_from` then does) gives the plan that trying
+        /// them first gives, blocked or not.
+        #[test]
+        fn the_top_answers_may_wait_when_gates_pull_with_scores(
+            seed in proptest::collection::vec(proptest::num::u8::ANY, 64),
+            picks in proptest::collection::vec(proptest::option::of(0usize..4), 9),
+            target in proptest::option::of(0usize..3),
+        ) {
+            // The random rubric with every gate turned to pull with its score.
+            let mut r = random_rubric(&seed);
+            for g in &mut r.rubric.gate {
+                let threshold = g.below.or(g.at_least);
+                let cap = g.effect().0 == crate::rubric::Effect::Cap;
+                (g.below, g.at_least) = if cap { (threshold, None) } else { (None, threshold) };
+            }
+            r.reindex();
+            proptest::prop_assert!(r.rubric.gate.iter().all(crate::rubric::Gate::pulls_with_score));
+            let n = r.rubric.question.len();
+            let choices: Vec<Option<usize>> = (0..n)
+                .map(|qi| picks[qi % picks.len()].map(|o| o % r.rubric.question[qi].option.len()))
+                .collect();
+            let target = target.map(|t| Band::ALL[t]);
+            let Ok(o) = scoring::outcome(&r, &choices) else {
+                return Ok(());
+            };
+            let first = plan_with(&r, &choices, &o, target, true);
+            proptest::prop_assert_eq!(plan_from(&r, &choices, &o, target), first);
         }
     }
 }

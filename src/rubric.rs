@@ -291,6 +291,16 @@ impl Gate {
             (None, None) => (Effect::Cap, Band::Vmo),
         }
     }
+
+    /// A cap that fires below a threshold, or a floor that fires from one: a gate
+    /// that pulls the result the way its score goes (a higher score never lowers
+    /// the recommendation through it).
+    pub fn pulls_with_score(&self) -> bool {
+        match self.effect().0 {
+            Effect::Cap => self.below.is_some(),
+            Effect::Floor => self.below.is_none() && self.at_least.is_some(),
+        }
+    }
 }
 
 /// The text for each outcome (all three are required).
