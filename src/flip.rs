@@ -81,12 +81,11 @@ pub fn find_from(
     let mut work: SmallVec<[Option<usize>; 32]> = (0..r.question.len())
         .map(|i| choices.get(i).copied().flatten())
         .collect();
-    let sums = &outcome.sums;
     let mut scores = outcome.scores.clone();
     let base_index = outcome.index;
     let base_band = outcome.band;
     let base_rec = outcome.recommendation;
-    let room = Room::new(rubric, sums, &scores, &work, base_index);
+    let room = Room::new(rubric, outcome);
     let mut reaches: SmallVec<[Option<Reach>; 32]> = SmallVec::new();
     for (qi, &c) in work.iter().enumerate() {
         reaches.push(room.reach(qi, c));
@@ -191,10 +190,11 @@ struct Room<'a> {
     rubric: &'a LoadedRubric,
     sums: &'a [scoring::FactorSum],
     index: f64,
-    /// The weight of the answered factors.
-    weight: f64,
     /// Whether each gate fires now.
     fires: SmallVec<[bool; 8]>,
+    /// Per factor, its score now (`None`: no answer yet) and its share of the
+    /// answered factors' weight.
+    factors: SmallVec<[(Option<f64>, f64); 8]>,
 }
 
 /// What answers to one question (its factor answered) do.
@@ -239,35 +239,25 @@ impl Reach {
 }
 
 impl<'a> Room<'a> {
-    fn new(
-        rubric: &'a LoadedRubric,
-        sums: &'a [scoring::FactorSum],
-        scores: &[Option<f64>],
-        choices: &[Option<usize>],
-        index: f64,
-    ) -> Self {
+    fn new(rubric: &'a LoadedRubric, outcome: &'a scoring::Outcome) -> Self {
         let r = &rubric.rubric;
-        let weight = r
-            .factor
-            .iter()
-            .zip(sums)
+        let weight: f64 = (r.factor.iter().zip(&outcome.sums))
             .filter(|(_, s)| s.wsum > 0.0)
             .map(|(f, _)| f.weight)
             .sum();
-        let fires = r
-            .gate
-            .iter()
-            .zip(&rubric.gate_target)
-            .map(|(g, &t)| {
-                scoring::target_score(rubric, t, scores, choices).is_some_and(|s| g.fires(s))
-            })
+        let mut fires: SmallVec<[bool; 8]> = SmallVec::from_elem(false, r.gate.len());
+        for &(gi, _) in &outcome.gates {
+            fires[gi] = true;
+        }
+        let factors = (r.factor.iter().zip(&outcome.scores))
+            .map(|(f, &score)| (score, f.weight / weight))
             .collect();
         Room {
             rubric,
-            sums,
-            index,
-            weight,
+            sums: &outcome.sums,
+            index: outcome.index,
             fires,
+            factors,
         }
     }
 
@@ -278,7 +268,8 @@ impl<'a> Room<'a> {
         let q = &rb.rubric.question[qi];
         let fi = rb.question_factor[qi];
         let sum = self.sums[fi];
-        let factor = sum.score()?;
+        let (score, share) = self.factors[fi];
+        let factor = score?;
         // From the current option's score; for an unanswered question, from the
         // factor's score, the question's weight joining the factor's.
         let (anchor, divisor) = match current {
@@ -291,7 +282,7 @@ impl<'a> Room<'a> {
             factor,
             slope: q.weight / divisor,
             anchor,
-            share: rb.rubric.factor[fi].weight / self.weight,
+            share,
         })
     }
 

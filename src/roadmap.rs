@@ -229,7 +229,7 @@ fn plan_with(
     if top_first && let Some(blocked) = top_blocked(&climb) {
         return done(Some(target), false, SmallVec::new(), Some(blocked));
     }
-    let start = climb.standing_with(outcome.scores.clone(), choices, target);
+    let start = Standing::of(rubric, outcome, target);
     let steps = climb.run(start, target);
     if steps.last().is_some_and(|s| s.recommendation >= target) {
         return done(Some(target), true, steps, None);
@@ -286,6 +286,23 @@ struct Standing {
     recommendation: Band,
     band: Band,
     capping: Option<usize>,
+}
+
+impl Standing {
+    /// Where a scored sheet stands ([`Climb::standing_with`] of its answers).
+    fn of(rubric: &LoadedRubric, o: &scoring::Outcome, target: Band) -> Option<Standing> {
+        let capping = (o.gates.iter()).find_map(|&(gi, _)| match rubric.rubric.gate[gi].effect() {
+            (Effect::Cap, to) if to < target => Some(gi),
+            _ => None,
+        });
+        Some(Standing {
+            scores: o.scores.clone(),
+            index: o.index,
+            recommendation: o.recommendation,
+            band: o.band,
+            capping,
+        })
+    }
 }
 
 impl<'a> Climb<'a> {
@@ -383,6 +400,7 @@ impl<'a> Climb<'a> {
 
     /// Raising question `qi` one option up: the option it moves to, how much its
     /// factor's score rises, and how much the index rises.
+    #[inline(always)]
     fn candidate(&self, qi: usize) -> Option<Rise> {
         let r = &self.rubric.rubric;
         let oi = self.choices[qi]?;
