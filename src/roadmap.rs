@@ -230,7 +230,7 @@ fn plan_with(
         return done(Some(target), false, SmallVec::new(), Some(blocked));
     }
     let start = Standing::of(rubric, outcome, target);
-    let steps = climb.run(start, target);
+    let steps = climb.run(start, outcome.scores.clone(), target);
     if steps.last().is_some_and(|s| s.recommendation >= target) {
         return done(Some(target), true, steps, None);
     }
@@ -278,10 +278,9 @@ struct Rise {
     index: f64,
 }
 
-/// Where a sheet stands: its factor scores, index and recommendation, and the
+/// Where a sheet stands: its index and recommendation, and the
 /// first gate (by index) that caps it below the target, if any.
 struct Standing {
-    scores: scoring::Scores,
     index: f64,
     recommendation: Band,
     band: Band,
@@ -296,7 +295,6 @@ impl Standing {
             _ => None,
         });
         Some(Standing {
-            scores: o.scores.clone(),
             index: o.index,
             recommendation: o.recommendation,
             band: o.band,
@@ -340,24 +338,24 @@ impl<'a> Climb<'a> {
     /// Scores `choices` without building an [`scoring::Evaluation`] (no names are
     /// copied).
     fn standing(&self, choices: &[Option<usize>], target: Band) -> Option<Standing> {
-        self.standing_with(scoring::scores_of(self.rubric, choices), choices, target)
+        self.standing_with(&scoring::scores_of(self.rubric, choices), choices, target)
     }
 
     /// [`Self::standing`] from the factor scores of `choices` (a step rescores the
     /// raised question's factor only).
     fn standing_with(
         &self,
-        scores: scoring::Scores,
+        scores: &[Option<f64>],
         choices: &[Option<usize>],
         target: Band,
     ) -> Option<Standing> {
         let rb = self.rubric;
-        let index = scoring::index_of(rb, &scores)?;
+        let index = scoring::index_of(rb, scores)?;
         let band = scoring::band_of(&rb.rubric.scoring, index);
         let mut recommendation = band;
         let mut capping = None;
         for (gi, (g, &t)) in rb.rubric.gate.iter().zip(&rb.gate_target).enumerate() {
-            let Some(score) = scoring::target_score(rb, t, &scores, choices) else {
+            let Some(score) = scoring::target_score(rb, t, scores, choices) else {
                 continue;
             };
             if !g.fires(score) {
@@ -374,7 +372,6 @@ impl<'a> Climb<'a> {
             }
         }
         Some(Standing {
-            scores,
             index,
             recommendation,
             band,
@@ -457,10 +454,15 @@ impl<'a> Climb<'a> {
         )
     }
 
-    /// Takes steps from `start` (where `choices` stand) until the target is reached
-    /// or nothing is left to raise; returns the steps, and leaves the climb at the
-    /// answers they end at.
-    fn run(&mut self, start: Option<Standing>, target: Band) -> SmallVec<[StepAt; 8]> {
+    /// Takes steps from `start` (where `choices` stand, with factor scores
+    /// `scores`) until the target is reached or nothing is left to raise; returns
+    /// the steps, and leaves the climb at the answers they end at.
+    fn run(
+        &mut self,
+        start: Option<Standing>,
+        mut scores: scoring::Scores,
+        target: Band,
+    ) -> SmallVec<[StepAt; 8]> {
         let climb = self;
         let mut steps = SmallVec::new();
         let mut now = start;
@@ -473,7 +475,7 @@ impl<'a> Climb<'a> {
             let gate = s.capping.filter(|&gi| {
                 let g = &climb.rubric.rubric.gate[gi];
                 g.below.is_some()
-                    && gate_measure(climb.rubric, gi, &s.scores, &climb.choices).is_some()
+                    && gate_measure(climb.rubric, gi, &scores, &climb.choices).is_some()
             });
             let pick = match gate {
                 Some(gi) => climb.gate_step(gi).map(|p| (1, p, Some(gi))),
@@ -486,10 +488,9 @@ impl<'a> Climb<'a> {
             climb.choices[qi] = Some(to);
             climb.rises[qi] = climb.candidate(qi);
             climb.raised[qi] += 1;
-            let mut scores = s.scores;
             let fi = climb.rubric.question_factor[qi];
             scores[fi] = scoring::factor_score(climb.rubric, fi, &climb.choices);
-            now = climb.standing_with(scores, &climb.choices, target);
+            now = climb.standing_with(&scores, &climb.choices, target);
             let (index, recommendation) = now
                 .as_ref()
                 .map_or((0.0, Band::Pmo), |s| (s.index, s.recommendation));
