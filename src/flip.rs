@@ -101,7 +101,12 @@ pub fn find_from(
         let fi = rubric.question_factor[qi];
         // A move of the factor's score that keeps the recommendation, for a question
         // without a gate of its own (whose answer then acts through its factor only).
-        let Leeway { down, up, held } = leeway[fi];
+        let Leeway {
+            down,
+            up,
+            held,
+            known,
+        } = leeway[fi];
         let own_gate = rubric.gate_target.contains(&Target::Question(qi));
         if held && !own_gate {
             continue;
@@ -110,12 +115,16 @@ pub fn find_from(
         let saved = scores[fi];
         let reach = &reaches[qi];
         let keeps = |moved: f64| !own_gate && -down + SLACK < moved && moved < up - SLACK;
+        // A move the leeway does not keep changes the recommendation, or is too
+        // close to a limit to tell: working out its outcome in O(1) rules nothing
+        // out that scoring it in full would not.
+        let known = known && !own_gate;
         match reach {
             Some(reach) => {
                 let (fall, rise) = reach.span(rubric);
                 if (keeps(-fall) && keeps(rise))
                     || best.is_some() && beaten(best, reach.least(q, current))
-                    || room.holds(reach, base_rec)
+                    || !known && room.holds(reach, base_rec)
                 {
                     continue;
                 }
@@ -141,7 +150,7 @@ pub fn find_from(
                 || reach.as_ref().is_some_and(|reach| {
                     beaten(best, reach.move_to(o.score))
                         || keeps(reach.slope * (o.score - reach.anchor))
-                        || room.outcome(reach, o.score) == Some(base_rec)
+                        || !known && room.outcome(reach, o.score) == Some(base_rec)
                 })
             {
                 continue;
@@ -360,6 +369,7 @@ impl<'a> Room<'a> {
             down: 0.0,
             up: 0.0,
             held: false,
+            known: false,
         };
         let mut leeway: SmallVec<[Leeway; 8]> = SmallVec::from_elem(none, r.factor.len());
         if !r.gate.iter().all(crate::rubric::Gate::pulls_with_score) {
@@ -384,6 +394,7 @@ impl<'a> Room<'a> {
                     down,
                     up,
                     held: fall < down - SLACK && rise < up - SLACK,
+                    known: true,
                 };
             }
         }
@@ -433,6 +444,9 @@ struct Leeway {
     down: f64,
     up: f64,
     held: bool,
+    /// Whether `down` and `up` were worked out: the recommendation changes past
+    /// them (give or take [`SLACK`]). Otherwise both are 0.
+    known: bool,
 }
 
 /// The bound that lets [`find`] skip a question: every step from an option score to
