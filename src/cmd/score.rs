@@ -129,6 +129,8 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
 }
 
 thread_local! {
+    /// Row buffers a thread has taken from the [`Spare`] pool and not used yet.
+    static STASH: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Each thread's buffer for writing one small row.
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -143,12 +145,24 @@ impl Spare {
     /// More than the rows in flight at once never wait here.
     const KEEP: usize = 4096;
 
-    /// An empty buffer, used before if one is at hand.
+    /// How many buffers a thread takes from the pool at a time.
+    const GRAB: usize = 32;
+
+    /// An empty buffer, used before if one is at hand. Each thread keeps a few in
+    /// hand, taken from the pool a handful at a time rather than one by one under
+    /// its lock.
     fn take(&self) -> Vec<u8> {
-        let used = self.0.lock().ok().and_then(|mut v| v.pop());
-        let mut row = used.unwrap_or_default();
-        row.clear();
-        row
+        STASH.with_borrow_mut(|stash| {
+            if stash.is_empty()
+                && let Ok(mut pool) = self.0.lock()
+            {
+                let from = pool.len().saturating_sub(Self::GRAB);
+                stash.extend(pool.drain(from..));
+            }
+            let mut row = stash.pop().unwrap_or_default();
+            row.clear();
+            row
+        })
     }
 
     fn give(&self, row: Vec<u8>) {
