@@ -166,10 +166,14 @@ impl Spare {
     }
 
     fn give(&self, row: Vec<u8>) {
-        if let Ok(mut v) = self.0.lock()
-            && v.len() < Self::KEEP
-        {
-            v.push(row);
+        self.give_all(std::iter::once(row));
+    }
+
+    /// [`Self::give`] for many, under one lock.
+    fn give_all(&self, rows: impl Iterator<Item = Vec<u8>>) {
+        if let Ok(mut v) = self.0.lock() {
+            let room = Self::KEEP.saturating_sub(v.len());
+            v.extend(rows.take(room));
         }
     }
 }
@@ -201,9 +205,7 @@ impl Batch {
             return Ok(());
         }
         let sent = sink.rendered_all(&self.rows);
-        for row in self.rows.drain(..) {
-            spare.give(row);
-        }
+        spare.give_all(self.rows.drain(..));
         self.bytes = 0;
         sent
     }
