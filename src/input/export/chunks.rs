@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use super::header::{Cells, Row};
 use super::{CsvSheets, HeaderMap, coded_error, lines, not_utf8, row_too_long};
@@ -100,6 +100,9 @@ struct Scratch {
     ranges: Vec<(usize, usize)>,
     row: Row,
     buf: String,
+    /// This thread's copy of the export's path, which the origins of the rows it
+    /// makes share.
+    file: Option<Arc<Path>>,
 }
 
 impl Scratch {
@@ -111,6 +114,7 @@ impl Scratch {
             ranges: Vec::new(),
             row: Row::default(),
             buf: String::new(),
+            file: None,
         }
     }
 
@@ -334,7 +338,8 @@ where
                 if s.row.undated {
                     out.undated += 1;
                 }
-                out.outcomes.push(map(cx.header.sheet(&s.row)));
+                let file = s.file.get_or_insert_with(|| cx.header.file().into());
+                out.outcomes.push(map(cx.header.sheet_in(&s.row, file)));
             }
             Err(_) if cx.header.coded(&fields) => {
                 out.outcomes.push(Err(coded_error(cx.header, &fields)));

@@ -604,6 +604,11 @@ impl HeaderMap {
         Ok(())
     }
 
+    /// The export's path, as its rows' origins name it.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
     /// The origin of the row at `line`.
     pub fn row_origin(&self, line: u64) -> Origin {
         Origin::Row {
@@ -614,9 +619,20 @@ impl HeaderMap {
 
     /// The sheet of a resolved row.
     pub fn sheet(&self, row: &Row) -> ResolvedSheet {
+        self.sheet_in(row, &self.file)
+    }
+
+    /// [`Self::sheet`], its origin naming `file`: a copy of the export's path that
+    /// one thread keeps for the rows it makes, so that threads making rows at once
+    /// do not all count their references to one shared path.
+    pub fn sheet_in(&self, row: &Row, file: &Arc<Path>) -> ResolvedSheet {
+        debug_assert_eq!(**file, *self.file);
         let text = |s: &String| (!s.is_empty()).then(|| s.clone());
         ResolvedSheet {
-            source: self.row_origin(row.line),
+            source: Origin::Row {
+                file: file.clone(),
+                line: row.line,
+            },
             sheet: Sheet {
                 rubric: self.rubric_id.clone(),
                 respondent: text(&row.meta[0]),
