@@ -70,6 +70,8 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         &inputs,
         &args.sheets.read_options(),
         |s| {
+            // A JSON row is written straight from the sheet, which the writer scores
+            // itself, by index: no result is made.
             if let (Some(w), true) = (rows.as_deref(), pooled) {
                 let mut row = spare.take();
                 match w.write_sheet(&s, &mut row) {
