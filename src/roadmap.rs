@@ -778,6 +778,14 @@ next-steps = ["N"]
         LoadedRubric::from_str("random.toml", &t).expect("a valid random rubric")
     }
 
+    /// A sheet of `r` whose answers are `picks` in turn (an option number, taken
+    /// modulo the question's options; `None`: unanswered).
+    fn picked(r: &LoadedRubric, picks: &[Option<usize>]) -> Vec<Option<usize>> {
+        (0..r.rubric.question.len())
+            .map(|qi| picks[qi % picks.len()].map(|o| o % r.rubric.question[qi].option.len()))
+            .collect()
+    }
+
     proptest::proptest! {
         /// Replaying the steps one by one and scoring from scratch gives each step's
         /// stated index and recommendation; the last step reaches the target and no
@@ -790,10 +798,7 @@ next-steps = ["N"]
             target in proptest::option::of(0usize..3),
         ) {
             let r = random_rubric(&seed);
-            let n = r.rubric.question.len();
-            let choices: Vec<Option<usize>> = (0..n)
-                .map(|qi| picks[qi % picks.len()].map(|o| o % r.rubric.question[qi].option.len()))
-                .collect();
+            let choices = picked(&r, &picks);
             let target = target.map(|t| Band::ALL[t]);
             let Some(m) = plan(&r, &choices, target) else {
                 proptest::prop_assert!(choices.iter().all(Option::is_none));
@@ -847,10 +852,7 @@ next-steps = ["N"]
             }
             r.reindex();
             proptest::prop_assert!(r.rubric.gate.iter().all(crate::rubric::Gate::pulls_with_score));
-            let n = r.rubric.question.len();
-            let choices: Vec<Option<usize>> = (0..n)
-                .map(|qi| picks[qi % picks.len()].map(|o| o % r.rubric.question[qi].option.len()))
-                .collect();
+            let choices = picked(&r, &picks);
             let target = target.map(|t| Band::ALL[t]);
             let Ok(o) = scoring::outcome(&r, &choices) else {
                 return Ok(());

@@ -244,142 +244,113 @@ impl JsonRow {
     /// The fields of an [`Evaluation`] from its [`Outcome`], as
     /// [`Self::evaluation`] writes the named one: every id is the rubric's.
     fn outcome(&self, out: &mut Vec<u8>, o: &Outcome, choices: &[Option<usize>]) {
-        out.extend_from_slice(b",\"recommendation\":");
-        band(out, o.recommendation);
-        out.extend_from_slice(b",\"band\":");
-        band(out, o.band);
-        out.extend_from_slice(b",\"index\":");
-        float(out, o.index);
-        out.extend_from_slice(b",\"margin\":");
-        float(out, o.margin);
         let unanswered =
             || (self.questions.iter().zip(choices)).filter_map(|(q, c)| c.is_none().then_some(q));
-        out.extend_from_slice(b",\"answered\":");
-        int(out, self.questions.len() - unanswered().count());
-        out.extend_from_slice(b",\"questions\":");
-        int(out, self.questions.len());
-        out.extend_from_slice(b",\"factors\":[");
-        for (fi, (id, &(questions, _))) in self.factors.iter().zip(&self.counts).enumerate() {
-            if fi > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"id\":");
-            out.extend_from_slice(&id.json);
-            out.extend_from_slice(b",\"score\":");
-            match o.scores[fi] {
-                Some(s) => float(out, s),
-                None => out.extend_from_slice(b"null"),
-            }
-            out.extend_from_slice(b",\"weight\":");
-            out.extend_from_slice(&self.weights[fi].1);
-            out.extend_from_slice(b",\"answered\":");
-            int(out, o.answered(fi));
-            out.extend_from_slice(b",\"questions\":");
-            int(out, questions);
-            out.push(b'}');
-        }
-        out.extend_from_slice(b"],\"unanswered\":[");
-        for (i, q) in unanswered().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&q.id.json);
-        }
-        out.extend_from_slice(b"],\"gates\":[");
-        for (i, &(gi, changed)) in o.gates.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let (effect, to) = self.effects[gi];
-            fired_gate_fields(out, &self.gates[gi].json, effect, to, changed);
-        }
-        let mut short = (self.counts.iter().enumerate())
-            .filter(|&(fi, &(_, needed))| o.answered(fi) < needed)
-            .peekable();
-        out.extend_from_slice(b"],\"provisional\":");
-        boolean(out, short.peek().is_some());
-        out.extend_from_slice(b",\"shortfalls\":[");
-        for (i, (fi, &(_, needed))) in short.enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            shortfall_fields(out, &self.factors[fi].json, o.answered(fi), needed);
-        }
-        out.push(b']');
+        let short = || {
+            (self.counts.iter().enumerate())
+                .filter(|&(fi, &(_, needed))| o.answered(fi) < needed)
+                .map(|(fi, &(_, needed))| (fi, needed))
+        };
+        let figures = Figures {
+            recommendation: o.recommendation,
+            band: o.band,
+            index: o.index,
+            margin: o.margin,
+            answered: self.questions.len() - unanswered().count(),
+            questions: self.questions.len(),
+            provisional: short().next().is_some(),
+        };
+        let counts = self.factors.iter().zip(&self.weights).zip(&self.counts);
+        evaluation_fields(
+            out,
+            &figures,
+            |out| {
+                items(
+                    out,
+                    counts.enumerate(),
+                    |out, (fi, ((id, weight), &(questions, _)))| {
+                        factor_fields(
+                            out,
+                            |out| out.extend_from_slice(&id.json),
+                            o.scores[fi],
+                            |out| out.extend_from_slice(&weight.1),
+                            (o.answered(fi), questions),
+                        );
+                    },
+                );
+            },
+            |out| {
+                items(out, unanswered(), |out, q| {
+                    out.extend_from_slice(&q.id.json)
+                })
+            },
+            |out| {
+                items(out, &o.gates, |out, &(gi, changed)| {
+                    let (effect, to) = self.effects[gi];
+                    fired_gate_fields(out, &self.gates[gi].json, effect, to, changed);
+                });
+            },
+            |out| {
+                items(out, short(), |out, (fi, needed)| {
+                    shortfall_fields(out, &self.factors[fi].json, o.answered(fi), needed);
+                });
+            },
+        );
     }
 
     /// The fields of an [`Evaluation`], flattened into the result's object: each
     /// preceded by a comma.
     fn evaluation(&self, out: &mut Vec<u8>, e: &Evaluation) {
-        out.extend_from_slice(b",\"recommendation\":");
-        band(out, e.recommendation);
-        out.extend_from_slice(b",\"band\":");
-        band(out, e.band);
-        out.extend_from_slice(b",\"index\":");
-        float(out, e.index);
-        out.extend_from_slice(b",\"margin\":");
-        float(out, e.margin);
-        out.extend_from_slice(b",\"answered\":");
-        int(out, e.answered);
-        out.extend_from_slice(b",\"questions\":");
-        int(out, e.questions);
-        out.extend_from_slice(b",\"factors\":[");
-        for (i, f) in e.factors.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            self.factor_score(out, i, f);
-        }
-        out.extend_from_slice(b"],\"unanswered\":[");
-        let mut at = Cursor::default();
-        for (i, q) in e.unanswered.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let qt = self.question_at(q, &mut at);
-            self.question_id(out, q, qt);
-        }
-        out.extend_from_slice(b"],\"gates\":[");
-        let mut at = Cursor::default();
-        for (i, g) in e.gates.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            self.fired_gate(out, g, &mut at);
-        }
-        out.extend_from_slice(b"],\"provisional\":");
-        boolean(out, e.provisional);
-        out.extend_from_slice(b",\"shortfalls\":[");
-        let mut at = Cursor::default();
-        for (i, s) in e.shortfalls.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            self.shortfall(out, s, &mut at);
-        }
-        out.push(b']');
+        let figures = Figures {
+            recommendation: e.recommendation,
+            band: e.band,
+            index: e.index,
+            margin: e.margin,
+            answered: e.answered,
+            questions: e.questions,
+            provisional: e.provisional,
+        };
+        evaluation_fields(
+            out,
+            &figures,
+            |out| {
+                items(out, e.factors.iter().enumerate(), |out, (i, f)| {
+                    self.factor_score(out, i, f)
+                })
+            },
+            |out| {
+                let mut at = Cursor::default();
+                items(out, &e.unanswered, |out, q| {
+                    let qt = self.question_at(q, &mut at);
+                    self.question_id(out, q, qt);
+                });
+            },
+            |out| {
+                let mut at = Cursor::default();
+                items(out, &e.gates, |out, g| self.fired_gate(out, g, &mut at));
+            },
+            |out| {
+                let mut at = Cursor::default();
+                items(out, &e.shortfalls, |out, s| self.shortfall(out, s, &mut at));
+            },
+        );
     }
 
     fn factor_score(&self, out: &mut Vec<u8>, i: usize, f: &FactorScore) {
-        out.extend_from_slice(b"{\"id\":");
-        let mut at = Cursor(i);
-        known(out, &f.id, find_text(&self.factors, &f.id, &mut at));
-        out.extend_from_slice(b",\"score\":");
-        match f.score {
-            Some(s) => float(out, s),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"weight\":");
-        match self.weights.get(i) {
-            // The same bits: the same figure.
-            Some((bits, json)) if *bits == f.weight.to_bits() => out.extend_from_slice(json),
-            _ => float(out, f.weight),
-        }
-        out.extend_from_slice(b",\"answered\":");
-        int(out, f.answered);
-        out.extend_from_slice(b",\"questions\":");
-        int(out, f.questions);
-        out.push(b'}');
+        factor_fields(
+            out,
+            |out| {
+                let mut at = Cursor(i);
+                known(out, &f.id, find_text(&self.factors, &f.id, &mut at));
+            },
+            f.score,
+            |out| match self.weights.get(i) {
+                // The same bits: the same figure.
+                Some((bits, json)) if *bits == f.weight.to_bits() => out.extend_from_slice(json),
+                _ => float(out, f.weight),
+            },
+            (f.answered, f.questions),
+        );
     }
 
     fn fired_gate(&self, out: &mut Vec<u8>, g: &FiredGate, at: &mut Cursor) {
@@ -541,6 +512,90 @@ impl JsonRow {
     fn gate_id(&self, out: &mut Vec<u8>, id: &str) {
         known(out, id, find_text(&self.gates, id, &mut Cursor::default()));
     }
+}
+
+/// An evaluation's single figures (see [`evaluation_fields`]).
+struct Figures {
+    recommendation: Band,
+    band: Band,
+    index: f64,
+    margin: f64,
+    answered: usize,
+    questions: usize,
+    provisional: bool,
+}
+
+/// The fields of an evaluation, flattened into the result's object (each preceded
+/// by a comma); its four lists' items written by the functions given.
+fn evaluation_fields(
+    out: &mut Vec<u8>,
+    f: &Figures,
+    factors: impl FnOnce(&mut Vec<u8>),
+    unanswered: impl FnOnce(&mut Vec<u8>),
+    gates: impl FnOnce(&mut Vec<u8>),
+    shortfalls: impl FnOnce(&mut Vec<u8>),
+) {
+    out.extend_from_slice(b",\"recommendation\":");
+    band(out, f.recommendation);
+    out.extend_from_slice(b",\"band\":");
+    band(out, f.band);
+    out.extend_from_slice(b",\"index\":");
+    float(out, f.index);
+    out.extend_from_slice(b",\"margin\":");
+    float(out, f.margin);
+    out.extend_from_slice(b",\"answered\":");
+    int(out, f.answered);
+    out.extend_from_slice(b",\"questions\":");
+    int(out, f.questions);
+    out.extend_from_slice(b",\"factors\":[");
+    factors(out);
+    out.extend_from_slice(b"],\"unanswered\":[");
+    unanswered(out);
+    out.extend_from_slice(b"],\"gates\":[");
+    gates(out);
+    out.extend_from_slice(b"],\"provisional\":");
+    boolean(out, f.provisional);
+    out.extend_from_slice(b",\"shortfalls\":[");
+    shortfalls(out);
+    out.push(b']');
+}
+
+/// A list's items, separated by commas.
+fn items<T>(
+    out: &mut Vec<u8>,
+    list: impl IntoIterator<Item = T>,
+    mut item: impl FnMut(&mut Vec<u8>, T),
+) {
+    for (i, x) in list.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(out, x);
+    }
+}
+
+/// A factor score's object; its id and weight written by the functions given.
+fn factor_fields(
+    out: &mut Vec<u8>,
+    id: impl FnOnce(&mut Vec<u8>),
+    score: Option<f64>,
+    weight: impl FnOnce(&mut Vec<u8>),
+    (answered, questions): (usize, usize),
+) {
+    out.extend_from_slice(b"{\"id\":");
+    id(out);
+    out.extend_from_slice(b",\"score\":");
+    match score {
+        Some(s) => float(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"weight\":");
+    weight(out);
+    out.extend_from_slice(b",\"answered\":");
+    int(out, answered);
+    out.extend_from_slice(b",\"questions\":");
+    int(out, questions);
+    out.push(b'}');
 }
 
 /// A fired gate's object, its id given as JSON.
