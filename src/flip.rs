@@ -5,7 +5,7 @@
 use serde::Serialize;
 use smallvec::SmallVec;
 
-use crate::rubric::{Band, Effect, LoadedRubric, Target};
+use crate::rubric::{Band, LoadedRubric, Target};
 use crate::scoring;
 
 /// A single answer change that changes the recommendation (after gates).
@@ -250,10 +250,7 @@ impl Reach {
 impl<'a> Room<'a> {
     fn new(rubric: &'a LoadedRubric, outcome: &'a scoring::Outcome) -> Self {
         let r = &rubric.rubric;
-        let weight: f64 = (r.factor.iter().zip(&outcome.sums))
-            .filter(|(_, s)| s.wsum > 0.0)
-            .map(|(f, _)| f.weight)
-            .sum();
+        let weight = outcome.factor_weight(rubric);
         let mut fires: SmallVec<[bool; 8]> = SmallVec::from_elem(false, r.gate.len());
         for &(gi, _) in &outcome.gates {
             fires[gi] = true;
@@ -329,10 +326,7 @@ impl<'a> Room<'a> {
                 _ => self.fires[gi],
             };
             if fires {
-                rec = match g.effect() {
-                    (Effect::Cap, to) => rec.min(to),
-                    (Effect::Floor, to) => rec.max(to),
-                };
+                rec = g.apply(rec);
             }
         }
         Some(rec)

@@ -217,7 +217,7 @@ fn plan_with(
     if now >= target {
         return done(Some(target), true, SmallVec::new(), None);
     }
-    let mut climb = Climb::new(rubric, choices);
+    let mut climb = Climb::new(rubric, choices, outcome);
     // Why the target is out of reach even with the top answer to every answered
     // question, if it is.
     let top_blocked = |climb: &Climb| {
@@ -290,36 +290,32 @@ struct Standing {
 impl Standing {
     /// Where a scored sheet stands ([`Climb::standing_with`] of its answers).
     fn of(rubric: &LoadedRubric, o: &scoring::Outcome, target: Band) -> Option<Standing> {
-        let capping = (o.gates.iter()).find_map(|&(gi, _)| match rubric.rubric.gate[gi].effect() {
-            (Effect::Cap, to) if to < target => Some(gi),
-            _ => None,
-        });
         Some(Standing {
             index: o.index,
             recommendation: o.recommendation,
             band: o.band,
-            capping,
+            capping: capping(rubric, &o.gates, target),
         })
     }
 }
 
+/// The first of the gates that fired that caps below `target`.
+fn capping(rubric: &LoadedRubric, fired: &[(usize, bool)], target: Band) -> Option<usize> {
+    (fired.iter()).find_map(|&(gi, _)| match rubric.rubric.gate[gi].effect() {
+        (Effect::Cap, to) if to < target => Some(gi),
+        _ => None,
+    })
+}
+
 impl<'a> Climb<'a> {
-    fn new(rubric: &'a LoadedRubric, choices: &[Option<usize>]) -> Self {
-        let r = &rubric.rubric;
-        let mut answered_weight: SmallVec<[f64; scoring::FACTORS_INLINE]> =
-            SmallVec::from_elem(0.0, r.factor.len());
-        for (qi, c) in choices.iter().enumerate() {
-            if c.is_some() {
-                answered_weight[rubric.question_factor[qi]] += r.question[qi].weight;
-            }
-        }
-        let total_weight = r
-            .factor
-            .iter()
-            .zip(&answered_weight)
-            .filter(|(_, w)| **w > 0.0)
-            .map(|(f, _)| f.weight)
-            .sum();
+    /// The climb from `choices`, scored as `outcome`.
+    fn new(
+        rubric: &'a LoadedRubric,
+        choices: &[Option<usize>],
+        outcome: &scoring::Outcome,
+    ) -> Self {
+        let answered_weight = outcome.sums.iter().map(|s| s.wsum).collect();
+        let total_weight = outcome.factor_weight(rubric);
         let mut climb = Climb {
             rubric,
             choices: choices.iter().copied().collect(),
@@ -352,30 +348,13 @@ impl<'a> Climb<'a> {
         let rb = self.rubric;
         let index = scoring::index_of(rb, scores)?;
         let band = scoring::band_of(&rb.rubric.scoring, index);
-        let mut recommendation = band;
-        let mut capping = None;
-        for (gi, (g, &t)) in rb.rubric.gate.iter().zip(&rb.gate_target).enumerate() {
-            let Some(score) = scoring::target_score(rb, t, scores, choices) else {
-                continue;
-            };
-            if !g.fires(score) {
-                continue;
-            }
-            match g.effect() {
-                (Effect::Cap, to) => {
-                    recommendation = recommendation.min(to);
-                    if to < target && capping.is_none() {
-                        capping = Some(gi);
-                    }
-                }
-                (Effect::Floor, to) => recommendation = recommendation.max(to),
-            }
-        }
+        let (recommendation, fired) =
+            scoring::gates_fired(rb, band, |t| scoring::target_score(rb, t, scores, choices));
         Some(Standing {
             index,
             recommendation,
             band,
-            capping,
+            capping: capping(rb, &fired, target),
         })
     }
 

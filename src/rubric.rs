@@ -292,6 +292,15 @@ impl Gate {
         }
     }
 
+    /// `rec` with this gate applied (it has fired): held at most at its cap, or at
+    /// least at its floor.
+    pub fn apply(&self, rec: Band) -> Band {
+        match self.effect() {
+            (Effect::Cap, to) => rec.min(to),
+            (Effect::Floor, to) => rec.max(to),
+        }
+    }
+
     /// A cap that fires below a threshold, or a floor that fires from one: a gate
     /// that pulls the result the way its score goes (a higher score never lowers
     /// the recommendation through it).

@@ -111,22 +111,8 @@ pub fn target_score(
     }
 }
 
-/// Applies the gates, in file order, to a band given per-factor scores and the
-/// chosen options (for gates on a question). Returns the recommendation and the
-/// gates that fired.
-pub fn apply_gates(
-    rubric: &LoadedRubric,
-    band: Band,
-    factor_scores: &[Option<f64>],
-    choices: &[Option<usize>],
-) -> (Band, Vec<FiredGate>) {
-    apply_gates_with(rubric, band, |target| {
-        target_score(rubric, target, factor_scores, choices)
-    })
-}
-
-/// The recommendation alone: [`apply_gates`] without listing the gates that fired,
-/// so it allocates nothing (the flip search calls it for many candidates).
+/// The recommendation alone: [`gates_fired`] without listing the gates that fired
+/// (the flip search calls it for many candidates).
 pub fn gated(
     rubric: &LoadedRubric,
     band: Band,
@@ -136,49 +122,71 @@ pub fn gated(
     let mut result = band;
     for (g, &target) in rubric.rubric.gate.iter().zip(&rubric.gate_target) {
         match target_score(rubric, target, factor_scores, choices) {
-            Some(score) if g.fires(score) => {
-                result = match g.effect() {
-                    (Effect::Cap, to) => result.min(to),
-                    (Effect::Floor, to) => result.max(to),
-                };
-            }
+            Some(score) if g.fires(score) => result = g.apply(result),
             _ => {}
         }
     }
     result
 }
 
+/// The gates that fired, by index, each with whether it changed the result it was
+/// applied to.
+pub type Fired = SmallVec<[(usize, bool); 8]>;
+
 /// Applies the gates, in file order, to a band, reading each gate's score from
-/// `score_of` (`None`: unanswered, the gate does not fire). A group applies them to
-/// its factor and question means this way.
+/// `score_of` (`None`: unanswered, the gate does not fire). Returns the
+/// recommendation and the gates that fired.
+pub fn gates_fired(
+    rubric: &LoadedRubric,
+    band: Band,
+    score_of: impl Fn(Target) -> Option<f64>,
+) -> (Band, Fired) {
+    let mut result = band;
+    let mut fired = Fired::new();
+    for (gi, (g, &target)) in rubric
+        .rubric
+        .gate
+        .iter()
+        .zip(&rubric.gate_target)
+        .enumerate()
+    {
+        match score_of(target) {
+            Some(score) if g.fires(score) => {
+                let before = result;
+                result = g.apply(result);
+                fired.push((gi, result != before));
+            }
+            _ => {}
+        }
+    }
+    (result, fired)
+}
+
+/// [`gates_fired`], with the gates named. A group applies them to its factor and
+/// question means this way.
 pub fn apply_gates_with(
     rubric: &LoadedRubric,
     band: Band,
     score_of: impl Fn(Target) -> Option<f64>,
 ) -> (Band, Vec<FiredGate>) {
-    let mut result = band;
-    let mut fired = Vec::new();
-    for (g, &target) in rubric.rubric.gate.iter().zip(&rubric.gate_target) {
-        let Some(score) = score_of(target) else {
-            continue;
-        };
-        if !g.fires(score) {
-            continue;
-        }
-        let (effect, to) = g.effect();
-        let before = result;
-        result = match effect {
-            Effect::Cap => result.min(to),
-            Effect::Floor => result.max(to),
-        };
-        fired.push(FiredGate {
-            id: g.id.clone(),
-            effect,
-            to,
-            changed: result != before,
-        });
-    }
-    (result, fired)
+    let (result, fired) = gates_fired(rubric, band, score_of);
+    (result, named_gates(rubric, &fired))
+}
+
+/// Fired gates with their ids.
+fn named_gates(rubric: &LoadedRubric, fired: &[(usize, bool)]) -> Vec<FiredGate> {
+    (fired.iter())
+        .map(|&(gi, changed)| {
+            let g = &rubric.rubric.gate[gi];
+            let (effect, to) = g.effect();
+            FiredGate {
+                id: g.id.clone(),
+                effect,
+                to,
+                changed,
+            }
+        })
+        .collect()
 }
 
 /// Per-factor weighted mean of the chosen option scores, and answered counts.
@@ -307,9 +315,8 @@ pub struct Outcome {
     pub index: f64,
     /// The distance from the index to the nearest boundary of its band.
     pub margin: f64,
-    /// The gates that fired, in file order: the gate's index, and whether it
-    /// changed the result it was applied to.
-    pub gates: SmallVec<[(usize, bool); 8]>,
+    /// The gates that fired, in file order.
+    pub gates: Fired,
 }
 
 /// [`evaluate`] by index.
@@ -322,21 +329,8 @@ pub fn outcome(
     let scores: Scores = sums.iter().map(FactorSum::score).collect();
     let index = index_of(rubric, &scores).ok_or(NothingAnswered)?;
     let band = band_of(&r.scoring, index);
-    let mut recommendation = band;
-    let mut gates = SmallVec::new();
-    for (gi, (g, &target)) in r.gate.iter().zip(&rubric.gate_target).enumerate() {
-        match target_score(rubric, target, &scores, choices) {
-            Some(score) if g.fires(score) => {
-                let before = recommendation;
-                recommendation = match g.effect() {
-                    (Effect::Cap, to) => recommendation.min(to),
-                    (Effect::Floor, to) => recommendation.max(to),
-                };
-                gates.push((gi, recommendation != before));
-            }
-            _ => {}
-        }
-    }
+    let (recommendation, gates) =
+        gates_fired(rubric, band, |t| target_score(rubric, t, &scores, choices));
     Ok(Outcome {
         sums,
         scores,
@@ -354,9 +348,12 @@ impl Outcome {
         self.sums[fi].answered
     }
 
-    /// How many questions are answered.
-    pub fn answered_all(&self) -> usize {
-        self.sums.iter().map(|s| s.answered).sum()
+    /// The weight of the answered factors (what the index divides by).
+    pub(crate) fn factor_weight(&self, rubric: &LoadedRubric) -> f64 {
+        (rubric.rubric.factor.iter().zip(&self.sums))
+            .filter(|(_, s)| s.wsum > 0.0)
+            .map(|(f, _)| f.weight)
+            .sum()
     }
 
     /// The factors below `min-answered` (`(factor, needed)`), in rubric order.
@@ -394,18 +391,7 @@ impl Outcome {
             .filter(|(_, c)| c.is_none())
             .map(|(q, _)| q.id.clone())
             .collect::<Vec<_>>();
-        let gates = (self.gates.iter())
-            .map(|&(gi, changed)| {
-                let g = &r.gate[gi];
-                let (effect, to) = g.effect();
-                FiredGate {
-                    id: g.id.clone(),
-                    effect,
-                    to,
-                    changed,
-                }
-            })
-            .collect();
+        let gates = named_gates(rubric, &self.gates);
         let shortfalls: Vec<Shortfall> = self
             .shortfalls(rubric)
             .map(|(fi, needed)| Shortfall {

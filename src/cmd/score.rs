@@ -81,7 +81,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
                 }
             }
             let r = result::score_with(&rubric, s, extras)?;
-            Ok(Scored::new(r, rows.as_deref(), pooled.then_some(&spare)))
+            Ok(Scored::new(r, rows.as_deref()))
         },
         |event| {
             // Pooled rows go out a batch at a time, without being copied again; anything
@@ -221,25 +221,17 @@ enum Scored {
 }
 
 impl Scored {
-    /// `r` written by the format's row writer, if it has one: into a buffer from
-    /// `spare` when given, else copied out of this thread's scratch buffer.
-    fn new(r: SheetResult, rows: Option<&dyn render::RowWriter>, spare: Option<&Spare>) -> Self {
-        match (rows, spare) {
-            // A json row (a few kilobytes) is written straight into a buffer that
-            // comes back once the row is out: copying it out of a scratch buffer, or
-            // allocating one a row, costs more than writing it.
-            (Some(w), Some(spare)) => {
-                let mut row = spare.take();
-                w.write(&r, &mut row);
-                Scored::Row(row)
-            }
-            // A small row (csv).
-            (Some(w), None) => SCRATCH.with_borrow_mut(|scratch| {
+    /// `r` written by the format's row writer, if it has one (a small row: csv),
+    /// copied out of this thread's scratch buffer. A JSON row, a few kilobytes, is
+    /// written from the sheet straight into a pooled buffer instead (see `run`).
+    fn new(r: SheetResult, rows: Option<&dyn render::RowWriter>) -> Self {
+        match rows {
+            Some(w) => SCRATCH.with_borrow_mut(|scratch| {
                 scratch.clear();
                 w.write(&r, scratch);
                 Scored::Row(scratch.as_slice().to_vec())
             }),
-            (None, _) => Scored::Result(Box::new(r)),
+            None => Scored::Result(Box::new(r)),
         }
     }
 }

@@ -70,13 +70,8 @@ pub struct JsonRow {
     /// Per factor, its weight (as bits) and that weight as JSON: the one float of a
     /// row that comes from the rubric.
     weights: Vec<(u64, Box<[u8]>)>,
-    /// Per factor, how many questions it has, and how many answers make it firm
-    /// (`min-answered`).
-    counts: Vec<(usize, usize)>,
     questions: Vec<QuestionTexts>,
     gates: Vec<Text>,
-    /// Per gate, what it does when it fires.
-    effects: Vec<(Effect, Band)>,
     /// Question id -> index in `questions`, for ids met out of rubric order.
     question_index: HashMap<Box<str>, usize>,
 }
@@ -141,12 +136,8 @@ impl JsonRow {
                     (f.weight.to_bits(), json.into_boxed_slice())
                 })
                 .collect(),
-            counts: (rubric.questions_per_factor().iter())
-                .map(|&n| (n, r.scoring.needed(n)))
-                .collect(),
             questions,
             gates: r.gate.iter().map(|g| Text::new(&g.id)).collect(),
-            effects: r.gate.iter().map(crate::rubric::Gate::effect).collect(),
             question_index,
         }
     }
@@ -186,7 +177,7 @@ impl JsonRow {
         }
         match &body {
             Body::Named(r) => self.evaluation(out, &r.evaluation),
-            Body::At(at) => self.outcome(out, at.outcome, at.choices),
+            Body::At(at) => self.outcome(out, at.rubric, at.outcome, at.choices),
         }
         out.extend_from_slice(b",\"flip\":");
         match &body {
@@ -243,14 +234,15 @@ impl JsonRow {
 
     /// The fields of an [`Evaluation`] from its [`Outcome`], as
     /// [`Self::evaluation`] writes the named one: every id is the rubric's.
-    fn outcome(&self, out: &mut Vec<u8>, o: &Outcome, choices: &[Option<usize>]) {
+    fn outcome(
+        &self,
+        out: &mut Vec<u8>,
+        rubric: &LoadedRubric,
+        o: &Outcome,
+        choices: &[Option<usize>],
+    ) {
         let unanswered =
             || (self.questions.iter().zip(choices)).filter_map(|(q, c)| c.is_none().then_some(q));
-        let short = || {
-            (self.counts.iter().enumerate())
-                .filter(|&(fi, &(_, needed))| o.answered(fi) < needed)
-                .map(|(fi, &(_, needed))| (fi, needed))
-        };
         let figures = Figures {
             recommendation: o.recommendation,
             band: o.band,
@@ -258,9 +250,9 @@ impl JsonRow {
             margin: o.margin,
             answered: self.questions.len() - unanswered().count(),
             questions: self.questions.len(),
-            provisional: short().next().is_some(),
+            provisional: o.shortfalls(rubric).next().is_some(),
         };
-        let counts = self.factors.iter().zip(&self.weights).zip(&self.counts);
+        let counts = (self.factors.iter().zip(&self.weights)).zip(rubric.questions_per_factor());
         evaluation_fields(
             out,
             &figures,
@@ -268,7 +260,7 @@ impl JsonRow {
                 items(
                     out,
                     counts.enumerate(),
-                    |out, (fi, ((id, weight), &(questions, _)))| {
+                    |out, (fi, ((id, weight), &questions))| {
                         factor_fields(
                             out,
                             |out| out.extend_from_slice(&id.json),
@@ -286,12 +278,12 @@ impl JsonRow {
             },
             |out| {
                 items(out, &o.gates, |out, &(gi, changed)| {
-                    let (effect, to) = self.effects[gi];
+                    let (effect, to) = rubric.rubric.gate[gi].effect();
                     fired_gate_fields(out, &self.gates[gi].json, effect, to, changed);
                 });
             },
             |out| {
-                items(out, short(), |out, (fi, needed)| {
+                items(out, o.shortfalls(rubric), |out, (fi, needed)| {
                     shortfall_fields(out, &self.factors[fi].json, o.answered(fi), needed);
                 });
             },
@@ -763,6 +755,7 @@ enum Body<'a> {
 
 /// A sheet's evaluation, flip and roadmap by index (see [`SearchingJsonRow`]).
 struct At<'a> {
+    rubric: &'a LoadedRubric,
     choices: &'a [Option<usize>],
     outcome: &'a Outcome,
     flip: Option<FlipAt>,
@@ -816,6 +809,7 @@ impl<'a> SearchingJsonRow<'a> {
         let outcome = crate::scoring::outcome(self.rubric, choices)?;
         let plan = crate::roadmap::plan_from(self.rubric, choices, &outcome, self.target);
         let at = At {
+            rubric: self.rubric,
             choices,
             outcome: &outcome,
             flip: crate::flip::find_from(self.rubric, choices, &outcome),
