@@ -26,20 +26,30 @@ pub struct Rules {
     pub strict_version: bool,
 }
 
+/// A rule out of range, with what was given (`render::diag` words it, naming the
+/// flag that gave it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BadRule {
+    /// A margin outside 0..=100.
+    MinMargin(f64),
+    /// A share of answered questions outside 0..=1.
+    MinAnswered(f64),
+}
+
+impl std::error::Error for BadRule {}
+
 impl Rules {
-    /// Checks the numbers are in range; the message names the flag.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the numbers are in range.
+    pub fn validate(&self) -> Result<(), BadRule> {
         if let Some(m) = self.min_margin
             && !(0.0..=100.0).contains(&m)
         {
-            return Err(format!("--min-margin must be 0 to 100, found {m}"));
+            return Err(BadRule::MinMargin(m));
         }
         if let Some(a) = self.min_answered
             && !(0.0..=1.0).contains(&a)
         {
-            return Err(format!(
-                "--min-answered must be a fraction within 0..=1, found {a}"
-            ));
+            return Err(BadRule::MinAnswered(a));
         }
         Ok(())
     }

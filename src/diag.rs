@@ -2,37 +2,41 @@
 //!
 //! Every rubric and sheet problem becomes an [`InputError`]: a plain value that the
 //! binary prints on stderr, the JSON renderer puts in `errors`, and batch commands
-//! collect without stopping. Locations are found after the fact from the source text,
-//! so the model types stay plain serde structs (no `Spanned` fields, no `flatten`).
-//! An error keeps its location as data (an [`Excerpt`] of the source with the span at
-//! fault); the binary draws it with annotate-snippets, in colour when it may.
+//! collect without stopping. What is wrong is a [`Fault`] (a kind with its values,
+//! worded by `render::diag`); where is data too. Locations are found after the fact
+//! from the source text, so the model types stay plain serde structs (no `Spanned`
+//! fields, no `flatten`). An error keeps its location as data (an [`Excerpt`] of the
+//! source with the span at fault); the binary draws it with annotate-snippets, in
+//! colour when it may.
 
-use std::fmt;
+mod fault;
+
 use std::ops::Range;
 
-use serde::Serialize;
 use toml::de::{DeTable, DeValue};
 
+pub use self::fault::{
+    ExportFault, Fault, FileFault, IoReason, Item, ParseNote, Product, RubricFault, Rule,
+    SheetFault,
+};
 use crate::origin::Origin;
 
-/// One problem with one input, located as precisely as the input allows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One problem with one input, located as precisely as the input allows. Its
+/// words (`Display`, and its JSON, whose `message` is in words) are
+/// `render::diag`'s.
+#[derive(Debug, Clone, PartialEq)]
 pub struct InputError {
     /// The file, standard input, or a row of an export.
     pub source: Origin,
     /// What is wrong, without the location.
-    pub message: String,
+    pub kind: Fault,
     /// 1-based line, where known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     /// 1-based column, where known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
     /// Dotted path of the key at fault (`question[3].option[1].score`), where known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The lines of the source around the fault, for people.
-    #[serde(skip)]
     pub excerpt: Option<Excerpt>,
 }
 
@@ -68,10 +72,10 @@ impl Excerpt {
 
 impl InputError {
     /// An error about a whole input, with no position in it.
-    pub fn new(source: impl Into<Origin>, message: impl Into<String>) -> Self {
+    pub fn new(source: impl Into<Origin>, kind: impl Into<Fault>) -> Self {
         InputError {
             source: source.into(),
-            message: message.into(),
+            kind: kind.into(),
             line: None,
             column: None,
             key: None,
@@ -113,46 +117,14 @@ impl InputError {
     }
 }
 
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.location())?;
-        if let Some(key) = &self.key {
-            write!(f, "{key}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for InputError {}
-
-/// A list of problems with one file (a rubric can have several at once).
+/// A list of problems with one file (a rubric can have several at once), worded
+/// one a line by `render::diag`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputErrors(pub Vec<InputError>);
 
-impl fmt::Display for InputErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
+impl std::error::Error for InputError {}
 
 impl std::error::Error for InputErrors {}
-
-/// Writes a header or cell for an error message, shortened if very long.
-pub fn shown(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 80 {
-        let cut: String = s.chars().take(77).collect();
-        format!("\"{cut}...\"")
-    } else {
-        format!("\"{s}\"")
-    }
-}
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -306,8 +278,7 @@ fn flatten(table: &DeTable<'_>, path: &mut Vec<Seg>, out: &mut Vec<Entry>) {
 
 /// Turns a TOML parse or type error into an [`InputError`] with line, column and key.
 pub fn from_toml_error(source: &Origin, text: &str, err: &toml::de::Error) -> InputError {
-    let message = tidy_serde_message(err.message());
-    let mut e = InputError::new(source, message);
+    let mut e = InputError::new(source, Fault::Syntax(tidy_serde_message(err.message())));
     if let Some(span) = err.span() {
         if let Some(map) = TomlMap::parse(text) {
             e = e.with_key(path_string(&map.path_at(&span)));
@@ -325,15 +296,17 @@ pub fn from_json_error(
     let path = err.path().to_string();
     let inner = err.into_inner();
     // A cut-off file: serde_json says "EOF while parsing", at an unknown key ("?").
-    let (message, path) = if inner.is_eof() {
-        (
-            "the file ends before the sheet does (a closing `}` or `]` is missing?)".to_string(),
-            String::new(),
-        )
+    let (kind, path) = if inner.is_eof() {
+        (Fault::Sheet(SheetFault::CutShort), String::new())
     } else {
-        (tidy_serde_message(&inner.to_string()), path)
+        let mut message = tidy_serde_message(&inner.to_string());
+        // serde_json appends " at line L column C"; the location is kept as data.
+        if let Some(i) = message.rfind(" at line ") {
+            message.truncate(i);
+        }
+        (Fault::Syntax(message), path)
     };
-    let mut e = InputError::new(source, message);
+    let mut e = InputError::new(source, kind);
     if path != "." && path != "?" {
         e = e.with_key(path);
     }
@@ -341,10 +314,6 @@ pub fn from_json_error(
         e.line = Some(inner.line());
         // Column 0: the end of a file that ends with a newline.
         e.column = Some(inner.column()).filter(|c| *c > 0);
-    }
-    // serde_json appends " at line L column C"; the location is already said.
-    if let Some(i) = e.message.rfind(" at line ") {
-        e.message.truncate(i);
     }
     e
 }
@@ -391,11 +360,12 @@ mod tests {
     }
 
     #[test]
-    fn display_has_location_and_key() {
-        let e = InputError::new("r.toml", "bad")
+    fn an_error_points_at_its_line_and_excerpt() {
+        let e = InputError::new("r.toml", FileFault::Empty)
             .with_key("a.b")
             .at("x\ny", 2..3);
-        assert_eq!(e.to_string(), "r.toml:2:1: a.b: bad");
+        assert_eq!(e.location(), "r.toml:2:1");
+        assert_eq!(e.key.as_deref(), Some("a.b"));
         let x = e.excerpt.unwrap();
         assert_eq!((x.text.as_str(), x.line_start, x.span), ("y", 2, 0..1));
     }

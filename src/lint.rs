@@ -5,31 +5,133 @@
 //! Each finding has a stable kebab-case code (scripts and reviewers rely on it)
 //! and points at a line of the rubric file.
 
-use std::fmt;
-
-use serde::Serialize;
-
 use crate::diag::{Seg, TomlMap, line_col};
 use crate::rubric::{Band, LoadedRubric, Question, Scoring, Target};
 
-/// One lint finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One lint finding: where, and what (worded by `render::diag`, which also
+/// writes it as JSON: `source`, `line`, `code`, `message`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// The rubric file.
     pub source: String,
     /// 1-based line, where known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    /// Stable kebab-case code (`duplicate-option-score`).
-    pub code: &'static str,
-    pub message: String,
+    pub lint: Lint,
 }
 
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{}:{l}: {}: {}", self.source, self.code, self.message),
-            None => write!(f, "{}: {}: {}", self.source, self.code, self.message),
+/// A gate's threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Threshold {
+    Below(f64),
+    AtLeast(f64),
+}
+
+/// What a lint found, with the values its message needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lint {
+    /// `empty-band`: hybrid-from at or below 0 leaves no pmo band.
+    HybridFromAtZero { hybrid_from: f64 },
+    /// `empty-band`: hybrid-from and vmo-from meet at `at`.
+    NoHybridBand { at: f64 },
+    /// `empty-band`: vmo-from above 100.
+    VmoFromAbove100 { vmo_from: f64 },
+    /// `empty-band`: the index runs from `lo` to `hi`, never into `band`.
+    UnreachableBand {
+        lo: f64,
+        hi: f64,
+        band: Band,
+        scoring: Scoring,
+    },
+    /// `duplicate-option-score`.
+    DuplicateOptionScore {
+        question: String,
+        first: String,
+        second: String,
+        score: f64,
+    },
+    /// `factor-cannot-reach-band`.
+    FactorCannotReachBand {
+        factor: String,
+        lo: f64,
+        hi: f64,
+        band: Band,
+        scoring: Scoring,
+    },
+    /// `gate-never-fires`: the gate's target (a question when `on_question`, else a
+    /// factor) scores from `lo` to `hi`.
+    GateNeverFires {
+        gate: String,
+        threshold: Threshold,
+        on_question: bool,
+        target: String,
+        lo: f64,
+        hi: f64,
+    },
+    /// `gate-always-fires`, with the same values.
+    GateAlwaysFires {
+        gate: String,
+        threshold: Threshold,
+        on_question: bool,
+        target: String,
+        lo: f64,
+        hi: f64,
+    },
+    /// `gate-has-no-effect`: a cap at the highest band.
+    CapAtTop { gate: String },
+    /// `gate-has-no-effect`: a floor at the lowest band.
+    FloorAtBottom { gate: String },
+    /// `missing-next-steps`.
+    MissingNextSteps { band: Band },
+    /// `missing-improve`: `count` options lack one; the first (at most three), as
+    /// (question, option).
+    MissingImprove {
+        count: usize,
+        first: Vec<(String, String)>,
+    },
+    /// `duplicate-option-label`.
+    DuplicateOptionLabel {
+        question: String,
+        first: String,
+        second: String,
+    },
+    /// `label-is-another-option-id`.
+    LabelIsAnotherOptionId {
+        question: String,
+        option: String,
+        label: String,
+        other: String,
+    },
+    /// `duplicate-question-text`.
+    DuplicateQuestionText { first: String, second: String },
+    /// `empty-text`: a question's.
+    NoQuestionText { question: String },
+    /// `empty-text`: an option's label.
+    NoOptionLabel { question: String, option: String },
+    /// `empty-text`: next step `n` (1-based) of a recommendation.
+    EmptyNextStep { band: Band, n: usize },
+}
+
+impl Lint {
+    /// Its stable kebab-case code (one of [`CODES`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Lint::HybridFromAtZero { .. }
+            | Lint::NoHybridBand { .. }
+            | Lint::VmoFromAbove100 { .. }
+            | Lint::UnreachableBand { .. } => "empty-band",
+            Lint::DuplicateOptionScore { .. } => "duplicate-option-score",
+            Lint::FactorCannotReachBand { .. } => "factor-cannot-reach-band",
+            Lint::GateNeverFires { .. } => "gate-never-fires",
+            Lint::GateAlwaysFires { .. } => "gate-always-fires",
+            Lint::CapAtTop { .. } | Lint::FloorAtBottom { .. } => "gate-has-no-effect",
+            Lint::MissingNextSteps { .. } => "missing-next-steps",
+            Lint::MissingImprove { .. } => "missing-improve",
+            Lint::DuplicateOptionLabel { .. } => "duplicate-option-label",
+            Lint::LabelIsAnotherOptionId { .. } => "label-is-another-option-id",
+            Lint::DuplicateQuestionText { .. } => "duplicate-question-text",
+            Lint::NoQuestionText { .. }
+            | Lint::NoOptionLabel { .. }
+            | Lint::EmptyNextStep { .. } => "empty-text",
         }
     }
 }
@@ -52,12 +154,6 @@ pub const CODES: [&str; 12] = [
 
 fn k(s: &str) -> Seg {
     Seg::Key(s.to_string())
-}
-
-/// A number as written in a rubric: `50`, `12.5`.
-fn n(x: f64) -> String {
-    let s = format!("{x}");
-    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
 
 /// The half-open index interval of each band, `[from, to)`; vmo includes 100.
@@ -153,12 +249,11 @@ impl Lints<'_> {
     }
 
     /// Records one finding against the rubric file.
-    fn push(&mut self, line: Option<usize>, code: &'static str, message: String) {
+    fn push(&mut self, line: Option<usize>, lint: Lint) {
         self.out.push(Finding {
             source: self.rubric.source.to_string(),
             line,
-            code,
-            message,
+            lint,
         });
     }
 
@@ -168,31 +263,23 @@ impl Lints<'_> {
         if s.hybrid_from <= 0.0 {
             self.push(
                 self.line(&[k("scoring"), k("hybrid-from")], false),
-                "empty-band",
-                format!(
-                    "hybrid-from is {}, so no index is below it and pmo is never the band",
-                    n(s.hybrid_from)
-                ),
+                Lint::HybridFromAtZero {
+                    hybrid_from: s.hybrid_from,
+                },
             );
         }
         if s.hybrid_from >= s.vmo_from {
             self.push(
                 self.line(&[k("scoring"), k("vmo-from")], false),
-                "empty-band",
-                format!(
-                    "hybrid-from and vmo-from are both {}, so hybrid is never the band",
-                    n(s.vmo_from)
-                ),
+                Lint::NoHybridBand { at: s.vmo_from },
             );
         }
         if s.vmo_from > 100.0 {
             self.push(
                 self.line(&[k("scoring"), k("vmo-from")], false),
-                "empty-band",
-                format!(
-                    "vmo-from is {}, above the highest index (100), so vmo is never the band",
-                    n(s.vmo_from)
-                ),
+                Lint::VmoFromAbove100 {
+                    vmo_from: s.vmo_from,
+                },
             );
         }
     }
@@ -200,7 +287,7 @@ impl Lints<'_> {
     /// `empty-band`: non-empty bands no sheet's index can fall in, given the
     /// option scores. Returns the bands some index can fall in.
     fn unreachable_index_bands(&mut self, ranges: &[(f64, f64)]) -> Vec<Band> {
-        let s = &self.rubric.rubric.scoring;
+        let s = self.rubric.rubric.scoring;
         // The index is a weighted mean of the answered factors, so the same reasoning
         // as for a factor gives its range.
         let index_lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
@@ -209,22 +296,20 @@ impl Lints<'_> {
         // band no sheet can reach is reported once, not once per factor.
         let mut open_bands = Vec::new();
         for band in Band::ALL {
-            if band_is_empty(s, band) {
+            if band_is_empty(&s, band) {
                 continue;
             }
-            if reaches(s, band, index_lo, index_hi) {
+            if reaches(&s, band, index_lo, index_hi) {
                 open_bands.push(band);
             } else {
                 self.push(
                     self.line(&[k("scoring")], true),
-                    "empty-band",
-                    format!(
-                        "option scores run from {} to {}, so no sheet's index falls in the {} band ({})",
-                        n(index_lo),
-                        n(index_hi),
-                        band.id(),
-                        describe(s, band)
-                    ),
+                    Lint::UnreachableBand {
+                        lo: index_lo,
+                        hi: index_hi,
+                        band,
+                        scoring: s,
+                    },
                 );
             }
         }
@@ -247,14 +332,12 @@ impl Lints<'_> {
                             ],
                             false,
                         ),
-                        "duplicate-option-score",
-                        format!(
-                            "question `{}`: options `{}` and `{}` both score {}, so choosing between them changes nothing",
-                            q.id,
-                            first.id,
-                            o.id,
-                            n(o.score)
-                        ),
+                        Lint::DuplicateOptionScore {
+                            question: q.id.clone(),
+                            first: first.id.clone(),
+                            second: o.id.clone(),
+                            score: o.score,
+                        },
                     );
                 }
             }
@@ -263,24 +346,23 @@ impl Lints<'_> {
 
     /// `factor-cannot-reach-band`: a factor whose score range misses an open band.
     fn factors_that_cannot_reach_bands(&mut self, ranges: &[(f64, f64)], open_bands: &[Band]) {
-        let s = &self.rubric.rubric.scoring;
+        let s = self.rubric.rubric.scoring;
         for (fi, f) in self.rubric.rubric.factor.iter().enumerate() {
             let (lo, hi) = ranges[fi];
             if lo > hi {
                 continue; // no question; validation reports that
             }
             for &band in open_bands {
-                if !reaches(s, band, lo, hi) {
+                if !reaches(&s, band, lo, hi) {
                     self.push(
                         self.line(&[k("factor"), Seg::Index(fi), k("id")], false),
-                        "factor-cannot-reach-band",
-                        format!(
-                            "factor `{}` scores {} whatever the answers, so it never reaches the {} band ({})",
-                            f.id,
-                            between(lo, hi),
-                            band.id(),
-                            describe(s, band)
-                        ),
+                        Lint::FactorCannotReachBand {
+                            factor: f.id.clone(),
+                            lo,
+                            hi,
+                            band,
+                            scoring: s,
+                        },
                     );
                 }
             }
@@ -294,54 +376,43 @@ impl Lints<'_> {
         use crate::scoring::reaches as at_or_above;
         let g = &self.rubric.rubric.gate[gi];
         let at = |name: &str| self.line(&[k("gate"), Seg::Index(gi), k(name)], true);
-        let what = if g.question.is_some() {
-            "question"
-        } else {
-            "factor"
-        };
-        let range = format!("{what} `{}` scores {}", g.target_id(), between(lo, hi));
+        // Whether it never fires (else always), where, and its threshold.
         let finding = match (g.below, g.at_least) {
-            (Some(b), _) if at_or_above(lo, b) => Some((
-                at("below"),
-                "gate-never-fires",
-                format!(
-                    "gate `{}` fires below {}, but {range}, never below it",
-                    g.id,
-                    n(b)
-                ),
-            )),
-            (Some(b), _) if !at_or_above(hi, b) => Some((
-                at("below"),
-                "gate-always-fires",
-                format!(
-                    "gate `{}` fires below {}, but {range}, always below it",
-                    g.id,
-                    n(b)
-                ),
-            )),
-            (None, Some(a)) if !at_or_above(hi, a) => Some((
-                at("at-least"),
-                "gate-never-fires",
-                format!(
-                    "gate `{}` fires at {} or more, but {range}, never that high",
-                    g.id,
-                    n(a)
-                ),
-            )),
-            (None, Some(a)) if at_or_above(lo, a) => Some((
-                at("at-least"),
-                "gate-always-fires",
-                format!(
-                    "gate `{}` fires at {} or more, but {range}, so it always fires",
-                    g.id,
-                    n(a)
-                ),
-            )),
+            (Some(b), _) if at_or_above(lo, b) => Some((true, "below", Threshold::Below(b))),
+            (Some(b), _) if !at_or_above(hi, b) => Some((false, "below", Threshold::Below(b))),
+            (None, Some(a)) if !at_or_above(hi, a) => {
+                Some((true, "at-least", Threshold::AtLeast(a)))
+            }
+            (None, Some(a)) if at_or_above(lo, a) => {
+                Some((false, "at-least", Threshold::AtLeast(a)))
+            }
             _ => None,
         };
-        if let Some((line, code, message)) = finding {
-            self.push(line, code, message);
-        }
+        let Some((never, key, threshold)) = finding else {
+            return;
+        };
+        let (gate, on_question, target) = (g.id.clone(), g.question.is_some(), g.target_id());
+        let target = target.to_string();
+        let lint = if never {
+            Lint::GateNeverFires {
+                gate,
+                threshold,
+                on_question,
+                target,
+                lo,
+                hi,
+            }
+        } else {
+            Lint::GateAlwaysFires {
+                gate,
+                threshold,
+                on_question,
+                target,
+                lo,
+                hi,
+            }
+        };
+        self.push(at(key), lint);
     }
 
     /// `gate-has-no-effect`: capping at the top band or flooring at the bottom
@@ -349,25 +420,14 @@ impl Lints<'_> {
     fn gate_with_no_effect(&mut self, gi: usize) {
         let g = &self.rubric.rubric.gate[gi];
         let at = |name: &str| self.line(&[k("gate"), Seg::Index(gi), k(name)], true);
+        let gate = g.id.clone();
         let finding = match (g.cap, g.floor) {
-            (Some(Band::Vmo), _) => Some((
-                at("cap"),
-                format!(
-                    "gate `{}` caps at vmo, the highest band, so it never changes a result",
-                    g.id
-                ),
-            )),
-            (None, Some(Band::Pmo)) => Some((
-                at("floor"),
-                format!(
-                    "gate `{}` floors at pmo, the lowest band, so it never changes a result",
-                    g.id
-                ),
-            )),
+            (Some(Band::Vmo), _) => Some((at("cap"), Lint::CapAtTop { gate })),
+            (None, Some(Band::Pmo)) => Some((at("floor"), Lint::FloorAtBottom { gate })),
             _ => None,
         };
-        if let Some((line, message)) = finding {
-            self.push(line, "gate-has-no-effect", message);
+        if let Some((line, lint)) = finding {
+            self.push(line, lint);
         }
     }
 
@@ -386,14 +446,7 @@ impl Lints<'_> {
                 let l = self
                     .line(&[k("recommendation"), k(band.id()), k("next-steps")], true)
                     .or_else(|| self.line(&path, true));
-                self.push(
-                    l,
-                    "missing-next-steps",
-                    format!(
-                        "recommendation `{}` has no next steps, so a sheet with that result gets no advice on what to do",
-                        band.id()
-                    ),
-                );
+                self.push(l, Lint::MissingNextSteps { band });
             }
         }
     }
@@ -424,17 +477,14 @@ impl Lints<'_> {
         let Some(&(qi, oi)) = missing.first() else {
             return;
         };
-        let named: Vec<String> = missing
+        let first = missing
             .iter()
             .take(3)
             .map(|&(q, o)| {
-                format!(
-                    "`{}` option `{}`",
-                    r.question[q].id, r.question[q].option[o].id
-                )
+                let q = &r.question[q];
+                (q.id.clone(), q.option[o].id.clone())
             })
             .collect();
-        let more = if missing.len() > 3 { ", ..." } else { "" };
         let l = self.line(
             &[
                 k("question"),
@@ -447,13 +497,10 @@ impl Lints<'_> {
         );
         self.push(
             l,
-            "missing-improve",
-            format!(
-                "{} below the top of {} no improve text ({}{more}), while other options have one, so those roadmap steps would have no action",
-                if missing.len() == 1 { "1 option".to_string() } else { format!("{} options", missing.len()) },
-                if missing.len() == 1 { "its question has" } else { "their questions have" },
-                named.join(", ")
-            ),
+            Lint::MissingImprove {
+                count: missing.len(),
+                first,
+            },
         );
     }
 }
@@ -480,23 +527,21 @@ impl Lints<'_> {
                     false,
                 );
                 if let Some(first) = labels[..j].iter().position(|l| *l == labels[j]) {
-                    let message = format!(
-                        "question `{}`: options `{}` and `{}` have the same label, so an answer \
-                         given by its label cannot be told apart",
-                        q.id, q.option[first].id, o.id
-                    );
-                    self.push(at, "duplicate-option-label", message);
+                    let lint = Lint::DuplicateOptionLabel {
+                        question: q.id.clone(),
+                        first: q.option[first].id.clone(),
+                        second: o.id.clone(),
+                    };
+                    self.push(at, lint);
                 }
                 if let Some(other) = (0..ids.len()).find(|&i| i != j && ids[i] == labels[j]) {
-                    let message = format!(
-                        "question `{}`: option `{}` is labelled `{}`, the id of option `{}`, so \
-                         that answer in a survey export means the other option",
-                        q.id,
-                        o.id,
-                        o.label.trim(),
-                        q.option[other].id
-                    );
-                    self.push(at, "label-is-another-option-id", message);
+                    let lint = Lint::LabelIsAnotherOptionId {
+                        question: q.id.clone(),
+                        option: o.id.clone(),
+                        label: o.label.trim().to_string(),
+                        other: q.option[other].id.clone(),
+                    };
+                    self.push(at, lint);
                 }
             }
         }
@@ -514,12 +559,11 @@ impl Lints<'_> {
             }
             if let Some(first) = texts[..i].iter().position(|t| *t == texts[i]) {
                 let at = self.line(&[k("question"), Seg::Index(i), k("text")], false);
-                let message = format!(
-                    "questions `{}` and `{}` have the same text, so respondents and survey \
-                     columns cannot tell them apart",
-                    qs[first].id, q.id
-                );
-                self.push(at, "duplicate-question-text", message);
+                let lint = Lint::DuplicateQuestionText {
+                    first: qs[first].id.clone(),
+                    second: q.id.clone(),
+                };
+                self.push(at, lint);
             }
         }
     }
@@ -532,14 +576,18 @@ impl Lints<'_> {
         for (qi, q) in r.question.iter().enumerate() {
             if q.text.trim().is_empty() {
                 let path = vec![k("question"), Seg::Index(qi), k("text")];
-                found.push((path, format!("question `{}` has no text", q.id)));
+                let question = q.id.clone();
+                found.push((path, Lint::NoQuestionText { question }));
             }
             for (j, o) in q.option.iter().enumerate() {
                 if o.label.trim().is_empty() {
                     let path = vec![k("question"), Seg::Index(qi), k("option"), Seg::Index(j)];
                     let path = [path, vec![k("label")]].concat();
-                    let message = format!("option `{}` of question `{}` has no label", o.id, q.id);
-                    found.push((path, message));
+                    let lint = Lint::NoOptionLabel {
+                        question: q.id.clone(),
+                        option: o.id.clone(),
+                    };
+                    found.push((path, lint));
                 }
             }
         }
@@ -552,36 +600,14 @@ impl Lints<'_> {
                         k("next-steps"),
                         Seg::Index(i),
                     ];
-                    let message = format!(
-                        "next step {} of recommendation `{}` is empty",
-                        i + 1,
-                        band.id()
-                    );
-                    found.push((path, message));
+                    found.push((path, Lint::EmptyNextStep { band, n: i + 1 }));
                 }
             }
         }
-        for (path, message) in found {
+        for (path, lint) in found {
             let at = self.line(&path, false);
-            self.push(at, "empty-text", message);
+            self.push(at, lint);
         }
-    }
-}
-
-/// `between 0 and 50`, or `only 10` when the range is one number.
-fn between(lo: f64, hi: f64) -> String {
-    if lo == hi {
-        format!("only {}", n(lo))
-    } else {
-        format!("between {} and {}", n(lo), n(hi))
-    }
-}
-
-fn describe(s: &Scoring, band: Band) -> String {
-    match band {
-        Band::Pmo => format!("below {}", n(s.hybrid_from)),
-        Band::Hybrid => format!("{} to below {}", n(s.hybrid_from), n(s.vmo_from)),
-        Band::Vmo => format!("{} and above", n(s.vmo_from)),
     }
 }
 
@@ -602,7 +628,8 @@ mod tests {
     fn each_lint_fires_on_the_right_line() {
         let r = LoadedRubric::from_str("linty.toml", LINTY).unwrap();
         let got: Vec<String> = lint(&r).iter().map(|f| f.to_string()).collect();
-        let codes: Vec<(&str, Option<usize>)> = lint(&r).iter().map(|f| (f.code, f.line)).collect();
+        let codes: Vec<(&str, Option<usize>)> =
+            lint(&r).iter().map(|f| (f.lint.code(), f.line)).collect();
         assert_eq!(
             codes,
             vec![
@@ -647,17 +674,27 @@ mod tests {
             .unwrap();
         r.rubric.gate[gi].below = Some(0.0);
         let f = lint(&r);
-        let hit = f.iter().find(|f| f.code == "gate-never-fires").unwrap();
+        let hit = f
+            .iter()
+            .find(|f| f.lint.code() == "gate-never-fires")
+            .unwrap();
         assert!(
-            hit.message
-                .contains("question `maturity-delivery-track-record` scores between 0 and 100"),
-            "{}",
-            hit.message
+            matches!(&hit.lint, Lint::GateNeverFires { on_question: true, target, lo, hi, .. }
+                if target == "maturity-delivery-track-record" && (*lo, *hi) == (0.0, 100.0)),
+            "{hit:?}"
         );
         r.rubric.gate[gi].below = Some(100.0);
-        assert!(lint(&r).iter().all(|f| f.code != "gate-always-fires"));
+        assert!(
+            lint(&r)
+                .iter()
+                .all(|f| f.lint.code() != "gate-always-fires")
+        );
         r.rubric.gate[gi].below = Some(100.5);
-        assert!(lint(&r).iter().any(|f| f.code == "gate-always-fires"));
+        assert!(
+            lint(&r)
+                .iter()
+                .any(|f| f.lint.code() == "gate-always-fires")
+        );
     }
 
     #[test]
@@ -673,7 +710,10 @@ mod tests {
             .unwrap();
         r.rubric.gate[gi].below = Some(5e-10);
         let f = lint(&r);
-        assert!(f.iter().any(|f| f.code == "gate-never-fires"), "{f:#?}");
+        assert!(
+            f.iter().any(|f| f.lint.code() == "gate-never-fires"),
+            "{f:#?}"
+        );
         let lowest = vec![Some(0); r.rubric.question.len()];
         let e = crate::scoring::evaluate(&r, &lowest).unwrap();
         assert!(!e.gates.iter().any(|g| g.id == r.rubric.gate[gi].id));
@@ -686,13 +726,18 @@ mod tests {
         let f = lint(&r);
         assert!(
             f.iter()
-                .any(|f| f.code == "empty-band" && f.message.contains("pmo is never")),
+                .any(|f| matches!(f.lint, Lint::HybridFromAtZero { .. })),
             "{f:#?}"
         );
         // An empty band is not also reported as unreachable for each factor.
         assert!(
-            !f.iter()
-                .any(|f| f.code == "factor-cannot-reach-band" && f.message.contains("pmo band")),
+            !f.iter().any(|f| matches!(
+                f.lint,
+                Lint::FactorCannotReachBand {
+                    band: Band::Pmo,
+                    ..
+                }
+            )),
             "{f:#?}"
         );
     }
@@ -705,15 +750,25 @@ mod tests {
         let r = LoadedRubric::from_str("l.toml", &text).unwrap();
         let f = lint(&r);
         assert!(
-            f.iter()
-                .any(|f| f.code == "empty-band" && f.message.contains("vmo band")),
+            f.iter().any(|f| matches!(
+                f.lint,
+                Lint::UnreachableBand {
+                    band: Band::Vmo,
+                    ..
+                }
+            )),
             "{f:#?}"
         );
-        assert!(f.iter().all(|f| CODES.contains(&f.code)));
+        assert!(f.iter().all(|f| CODES.contains(&f.lint.code())));
         // Reported once, not again for each factor.
         assert!(
-            !f.iter()
-                .any(|f| f.code == "factor-cannot-reach-band" && f.message.contains("vmo band")),
+            !f.iter().any(|f| matches!(
+                f.lint,
+                Lint::FactorCannotReachBand {
+                    band: Band::Vmo,
+                    ..
+                }
+            )),
             "{f:#?}"
         );
     }

@@ -94,8 +94,8 @@ pub fn score_with(
     sheet: ResolvedSheet,
     extras: Extras,
 ) -> Result<SheetResult, InputError> {
-    let evaluation = evaluate(rubric, &sheet.choices)
-        .map_err(|e| InputError::new(&sheet.source, e.to_string()))?;
+    let evaluation =
+        evaluate(rubric, &sheet.choices).map_err(|e| InputError::new(&sheet.source, e))?;
     let flip = if extras.flip {
         crate::flip::find(rubric, &sheet.choices)
     } else {

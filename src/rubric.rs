@@ -12,7 +12,10 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{InputError, InputErrors, Seg, TomlMap, from_toml_error, path_string};
+use crate::diag::{
+    InputError, InputErrors, Item, ParseNote, RubricFault, Rule, Seg, TomlMap, from_toml_error,
+    path_string,
+};
 use crate::input::decode::read_text;
 use crate::origin::Origin;
 
@@ -75,16 +78,25 @@ impl fmt::Display for Band {
     }
 }
 
+/// A recommendation named by no band (worded by `render::diag`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownBand {
+    /// What was given, trimmed and in lower case.
+    pub given: String,
+}
+
+impl std::error::Error for UnknownBand {}
+
 impl std::str::FromStr for Band {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownBand;
+    fn from_str(s: &str) -> Result<Self, UnknownBand> {
         match s.trim().to_ascii_lowercase().as_str() {
             "pmo" => Ok(Band::Pmo),
             "hybrid" => Ok(Band::Hybrid),
             "vmo" => Ok(Band::Vmo),
-            other => Err(format!(
-                "unknown recommendation `{other}` (expected pmo, hybrid or vmo)"
-            )),
+            other => Err(UnknownBand {
+                given: other.to_string(),
+            }),
         }
     }
 }
@@ -382,7 +394,7 @@ impl<'de> Deserialize<'de> for NextStep {
         impl<'de> serde::de::Visitor<'de> for Visit {
             type Value = NextStep;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, or a table `{ text = \"...\", unless = { ... } }`")
+                write!(f, "{}", ParseNote::NextStep)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NextStep, E> {
                 Ok(NextStep::Always(v.to_string()))
@@ -536,7 +548,7 @@ impl LoadedRubric {
         if text.trim().is_empty() {
             return Err(InputErrors(vec![InputError::new(
                 source,
-                "the rubric is empty",
+                RubricFault::Empty,
             )]));
         }
         let rubric: Rubric = toml::from_str(text)
@@ -546,8 +558,8 @@ impl LoadedRubric {
             let map = TomlMap::parse(text);
             let errs = errors
                 .into_iter()
-                .map(|(path, key, msg)| {
-                    let mut e = InputError::new(source, msg).with_key(path_string(&path));
+                .map(|(path, key, fault)| {
+                    let mut e = InputError::new(source, fault).with_key(path_string(&path));
                     if let Some(span) = map.as_ref().and_then(|m| m.span(&path, key)) {
                         e = e.at(text, span);
                     }
@@ -706,7 +718,9 @@ impl LoadedRubric {
     }
 }
 
-type Problem = (Vec<Seg>, bool, String);
+/// A problem the validation found: the key path, whether to point at the key
+/// rather than its value, and what is wrong.
+type Problem = (Vec<Seg>, bool, RubricFault);
 
 fn key(path: &[Seg], name: &str) -> Vec<Seg> {
     let mut p = path.to_vec();
@@ -718,7 +732,7 @@ fn at(name: &str, i: usize) -> Vec<Seg> {
     vec![Seg::Key(name.to_string()), Seg::Index(i)]
 }
 
-fn check_id(out: &mut Vec<Problem>, path: Vec<Seg>, id: &str, what: &str) {
+fn check_id(out: &mut Vec<Problem>, path: Vec<Seg>, id: &str, item: Item) {
     let kebab = !id.is_empty()
         && id
             .bytes()
@@ -726,11 +740,8 @@ fn check_id(out: &mut Vec<Problem>, path: Vec<Seg>, id: &str, what: &str) {
         && !id.starts_with('-')
         && !id.ends_with('-');
     if !kebab {
-        out.push((
-            path,
-            false,
-            format!("{what} id `{id}` must be kebab-case (a-z, 0-9 and -)"),
-        ));
+        let id = id.to_string();
+        out.push((path, false, RubricFault::NotKebab { item, id }));
     }
 }
 
@@ -740,18 +751,12 @@ fn check_unique<'a>(
     id: &'a str,
     i: usize,
     path: Vec<Seg>,
-    what: &str,
+    item: Item,
 ) {
     if let Some(first) = seen.insert(id, i) {
-        out.push((
-            path,
-            false,
-            format!(
-                "duplicate {what} id `{id}` (first used by {what} #{})",
-                first + 1
-            ),
-        ));
         seen.insert(id, first);
+        let (id, first) = (id.to_string(), first + 1);
+        out.push((path, false, RubricFault::DuplicateId { item, id, first }));
     }
 }
 
@@ -762,30 +767,16 @@ pub const MAX_WEIGHT: f64 = 1e6;
 
 fn check_weight(out: &mut Vec<Problem>, path: Vec<Seg>, w: f64) {
     if !(w.is_finite() && w > 0.0) {
-        out.push((
-            path,
-            false,
-            format!("weight must be greater than 0, found {w}"),
-        ));
+        out.push((path, false, RubricFault::WeightNotPositive { found: w }));
     } else if !(MIN_WEIGHT..=MAX_WEIGHT).contains(&w) {
-        out.push((
-            path,
-            false,
-            format!(
-                "weight must be between 0.000001 and 1000000 (weights are relative, so \
-                 scale them into that range), found {w:e}"
-            ),
-        ));
+        out.push((path, false, RubricFault::WeightOutOfRange { found: w }));
     }
 }
 
-fn check_score(out: &mut Vec<Problem>, path: Vec<Seg>, s: f64, what: &str) {
+/// A score, threshold or boundary (`key` names it) within 0..=100.
+fn check_score(out: &mut Vec<Problem>, path: Vec<Seg>, s: f64, key: &'static str) {
     if !(0.0..=100.0).contains(&s) {
-        out.push((
-            path,
-            false,
-            format!("{what} must be within 0..=100, found {s}"),
-        ));
+        out.push((path, false, RubricFault::ScoreOutOfRange { key, found: s }));
     }
 }
 
@@ -794,13 +785,18 @@ impl Rubric {
     /// rather than the value, message); empty when the rubric is sound.
     fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();
-        check_id(&mut out, vec![Seg::Key("id".into())], &self.id, "rubric");
+        check_id(
+            &mut out,
+            vec![Seg::Key("id".into())],
+            &self.id,
+            Item::Rubric,
+        );
         self.validate_scoring(&mut out);
         if self.factor.is_empty() {
-            out.push((vec![], false, "the rubric has no [[factor]]".into()));
+            out.push((vec![], false, RubricFault::NoFactor));
         }
         if self.question.is_empty() {
-            out.push((vec![], false, "the rubric has no [[question]]".into()));
+            out.push((vec![], false, RubricFault::NoQuestion));
         }
         let factors = self.validate_factors(&mut out);
         let per_factor = self.validate_questions(&mut out, &factors);
@@ -809,7 +805,9 @@ impl Rubric {
                 out.push((
                     key(&at("factor", i), "id"),
                     false,
-                    format!("factor `{}` has no question", f.id),
+                    RubricFault::FactorWithoutQuestion {
+                        factor: f.id.clone(),
+                    },
                 ));
             }
         }
@@ -842,10 +840,13 @@ impl Rubric {
                     Seg::Key("next-steps".into()),
                     Seg::Index(i),
                 ];
-                let what = format!("next step {} of `{}`", i + 1, band.id());
+                let rule = Rule::NextStep {
+                    band: band.id(),
+                    n: i + 1,
+                };
                 p.push(Seg::Key("unless".into()));
-                check_target(out, &p, &what, (&c.factor, &c.question), factors, questions);
-                check_condition(out, &p, &what, c.below, c.at_least);
+                check_target(out, &p, &rule, (&c.factor, &c.question), factors, questions);
+                check_condition(out, &p, &rule, c.below, c.at_least);
             }
         }
     }
@@ -862,19 +863,17 @@ impl Rubric {
             out.push((
                 key(&sp, "min-answered"),
                 false,
-                format!(
-                    "min-answered is a share of each factor's questions, within 0..=1, found {m}"
-                ),
+                RubricFault::MinAnsweredOutOfRange { found: m },
             ));
         }
         if s.hybrid_from > s.vmo_from {
             out.push((
                 key(&sp, "vmo-from"),
                 false,
-                format!(
-                    "bands out of order: hybrid-from ({}) must not be above vmo-from ({})",
-                    s.hybrid_from, s.vmo_from
-                ),
+                RubricFault::BandsOutOfOrder {
+                    hybrid_from: s.hybrid_from,
+                    vmo_from: s.vmo_from,
+                },
             ));
         }
     }
@@ -885,8 +884,8 @@ impl Rubric {
         let mut factors = HashMap::new();
         for (i, f) in self.factor.iter().enumerate() {
             let p = at("factor", i);
-            check_id(out, key(&p, "id"), &f.id, "factor");
-            check_unique(out, &mut factors, &f.id, i, key(&p, "id"), "factor");
+            check_id(out, key(&p, "id"), &f.id, Item::Factor);
+            check_unique(out, &mut factors, &f.id, i, key(&p, "id"), Item::Factor);
             check_weight(out, key(&p, "weight"), f.weight);
         }
         factors
@@ -903,14 +902,17 @@ impl Rubric {
         let mut per_factor = vec![0usize; self.factor.len()];
         for (i, q) in self.question.iter().enumerate() {
             let p = at("question", i);
-            check_id(out, key(&p, "id"), &q.id, "question");
-            check_unique(out, &mut questions, &q.id, i, key(&p, "id"), "question");
+            check_id(out, key(&p, "id"), &q.id, Item::Question);
+            check_unique(out, &mut questions, &q.id, i, key(&p, "id"), Item::Question);
             match factors.get(q.factor.as_str()) {
                 Some(&f) => per_factor[f] += 1,
                 None => out.push((
                     key(&p, "factor"),
                     false,
-                    format!("question `{}` names unknown factor `{}`", q.id, q.factor),
+                    RubricFault::UnknownFactor {
+                        question: q.id.clone(),
+                        factor: q.factor.clone(),
+                    },
                 )),
             }
             check_weight(out, key(&p, "weight"), q.weight);
@@ -930,22 +932,17 @@ impl Rubric {
         let mut gates = HashMap::new();
         for (i, g) in self.gate.iter().enumerate() {
             let p = at("gate", i);
-            check_id(out, key(&p, "id"), &g.id, "gate");
-            check_unique(out, &mut gates, &g.id, i, key(&p, "id"), "gate");
-            let what = format!("gate `{}`", g.id);
-            check_target(out, &p, &what, (&g.factor, &g.question), factors, questions);
-            check_condition(out, &p, &what, g.below, g.at_least);
+            check_id(out, key(&p, "id"), &g.id, Item::Gate);
+            check_unique(out, &mut gates, &g.id, i, key(&p, "id"), Item::Gate);
+            let rule = Rule::Gate { id: g.id.clone() };
+            check_target(out, &p, &rule, (&g.factor, &g.question), factors, questions);
+            check_condition(out, &p, &rule, g.below, g.at_least);
+            let gate = g.id.clone();
             match (g.cap, g.floor) {
-                (Some(_), Some(_)) => out.push((
-                    key(&p, "floor"),
-                    true,
-                    format!("gate `{}` has both `cap` and `floor`; keep one", g.id),
-                )),
-                (None, None) => out.push((
-                    key(&p, "id"),
-                    false,
-                    format!("gate `{}` needs an effect: `cap` or `floor`", g.id),
-                )),
+                (Some(_), Some(_)) => {
+                    out.push((key(&p, "floor"), true, RubricFault::CapAndFloor { gate }));
+                }
+                (None, None) => out.push((key(&p, "id"), false, RubricFault::NoEffect { gate })),
                 _ => {}
             }
         }
@@ -967,31 +964,32 @@ fn anchor(p: &[Seg]) -> Vec<Seg> {
 fn check_target(
     out: &mut Vec<Problem>,
     p: &[Seg],
-    what: &str,
+    rule: &Rule,
     (factor, question): (&Option<String>, &Option<String>),
     factors: &HashMap<&str, usize>,
     questions: &HashMap<&str, usize>,
 ) {
+    let rule = rule.clone();
     match (factor, question) {
-        (Some(_), Some(_)) => out.push((
-            key(p, "question"),
-            true,
-            format!("{what} has both `factor` and `question`; keep one"),
-        )),
-        (None, None) => out.push((
-            anchor(p),
-            false,
-            format!("{what} needs a `factor` or a `question` to test"),
-        )),
+        (Some(_), Some(_)) => {
+            out.push((key(p, "question"), true, RubricFault::BothTargets { rule }))
+        }
+        (None, None) => out.push((anchor(p), false, RubricFault::NoTarget { rule })),
         (Some(f), None) if !factors.contains_key(f.as_str()) => out.push((
             key(p, "factor"),
             false,
-            format!("{what} names unknown factor `{f}`"),
+            RubricFault::UnknownTargetFactor {
+                rule,
+                factor: f.clone(),
+            },
         )),
         (None, Some(q)) if !questions.contains_key(q.as_str()) => out.push((
             key(p, "question"),
             false,
-            format!("{what} names unknown question `{q}`"),
+            RubricFault::UnknownTargetQuestion {
+                rule,
+                question: q.clone(),
+            },
         )),
         _ => {}
     }
@@ -1002,21 +1000,18 @@ fn check_target(
 fn check_condition(
     out: &mut Vec<Problem>,
     p: &[Seg],
-    what: &str,
+    rule: &Rule,
     below: Option<f64>,
     at_least: Option<f64>,
 ) {
+    let rule = rule.clone();
     match (below, at_least) {
         (Some(_), Some(_)) => out.push((
             key(p, "at-least"),
             true,
-            format!("{what} has both `below` and `at-least`; keep one"),
+            RubricFault::BothConditions { rule },
         )),
-        (None, None) => out.push((
-            anchor(p),
-            false,
-            format!("{what} needs a condition: `below` or `at-least`"),
-        )),
+        (None, None) => out.push((anchor(p), false, RubricFault::NoCondition { rule })),
         (Some(v), None) => check_score(out, key(p, "below"), v, "below"),
         (None, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
     }
@@ -1034,11 +1029,10 @@ fn validate_options(out: &mut Vec<Problem>, q: &Question, p: &[Seg]) {
         out.push((
             path,
             false,
-            format!(
-                "question `{}` needs at least two options, found {}",
-                q.id,
-                q.option.len()
-            ),
+            RubricFault::TooFewOptions {
+                question: q.id.clone(),
+                found: q.option.len(),
+            },
         ));
     }
     let mut options = HashMap::new();
@@ -1048,8 +1042,8 @@ fn validate_options(out: &mut Vec<Problem>, q: &Question, p: &[Seg]) {
             v.push(Seg::Index(j));
             v
         };
-        check_id(out, key(&op, "id"), &o.id, "option");
-        check_unique(out, &mut options, &o.id, j, key(&op, "id"), "option");
+        check_id(out, key(&op, "id"), &o.id, Item::Option);
+        check_unique(out, &mut options, &o.id, j, key(&op, "id"), Item::Option);
         check_score(out, key(&op, "score"), o.score, "score");
     }
 }

@@ -70,6 +70,13 @@ impl std::fmt::Display for NothingAnswered {
 
 impl std::error::Error for NothingAnswered {}
 
+/// A sheet that cannot be scored is an input error of this kind.
+impl From<NothingAnswered> for crate::diag::Fault {
+    fn from(_: NothingAnswered) -> Self {
+        crate::diag::SheetFault::NothingAnswered.into()
+    }
+}
+
 pub use crate::rubric::{TOLERANCE, reaches};
 
 /// The band of an index under the rubric's boundaries.

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use pmo_vmo::input::Warning;
 use pmo_vmo::render::clean::{visible, visible_line};
+use pmo_vmo::render::diag::message;
 use pmo_vmo::render::warning::warning_text;
 use pmo_vmo::{InputError, InputErrors};
 
@@ -87,8 +88,8 @@ pub fn input_error_text(e: &InputError, settings: &Settings) -> String {
         return format!("error: {}\n", visible_line(&e.to_string()));
     };
     let title = match &e.key {
-        Some(k) => format!("{k}: {}", e.message),
-        None => e.message.clone(),
+        Some(k) => format!("{k}: {}", message(e)),
+        None => message(e),
     };
     let title = visible_line(&title);
     let path = visible_line(&e.source.to_string()).into_owned();

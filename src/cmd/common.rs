@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
-use pmo_vmo::input::decode::io_reason;
+use pmo_vmo::render::diag::io_reason;
 
 use pmo_vmo::input::{self, Event, ReadOptions, ResolvedSheet, SheetFormat};
 use pmo_vmo::result::{SheetResult, run_keeping_sheets, score};

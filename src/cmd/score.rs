@@ -76,7 +76,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
                 let mut row = spare.take();
                 match w.write_sheet(&s, &mut row) {
                     Some(Ok(())) => return Ok(Scored::Row(row)),
-                    Some(Err(e)) => return Err(InputError::new(&s.source, e.to_string())),
+                    Some(Err(e)) => return Err(InputError::new(&s.source, e)),
                     None => spare.give(row),
                 }
             }

@@ -10,6 +10,8 @@ use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::diag::ParseNote;
+
 /// A calendar day (proleptic Gregorian, years 1 to 9999).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SheetDate {
@@ -17,9 +19,6 @@ pub struct SheetDate {
     pub month: u8,
     pub day: u8,
 }
-
-/// Why a date was refused, in words for the error message.
-const EXPECTED: &str = "a date written YYYY-MM-DD, such as 2026-11-25";
 
 fn is_leap(year: u16) -> bool {
     (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
@@ -122,14 +121,13 @@ impl<'de> Deserialize<'de> for SheetDate {
         impl<'de> Visitor<'de> for V {
             type Value = SheetDate;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(EXPECTED)
+                write!(f, "{}", ParseNote::Date)
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<SheetDate, E> {
                 SheetDate::parse(s.trim()).ok_or_else(|| {
-                    E::custom(format!(
-                        "expected {EXPECTED}, found \"{}\"",
-                        s.escape_debug()
-                    ))
+                    E::custom(ParseNote::DateText {
+                        found: s.to_string(),
+                    })
                 })
             }
             // A TOML date-time arrives as toml's private one-key map.
@@ -141,11 +139,14 @@ impl<'de> Deserialize<'de> for SheetDate {
                         date: Some(d),
                         time: None,
                         offset: None,
-                    } => SheetDate::new(d.year, d.month, d.day)
-                        .ok_or_else(|| de::Error::custom(format!("{dt} is not a day that exists"))),
-                    _ => Err(de::Error::custom(format!(
-                        "expected {EXPECTED} without a time, found {dt}"
-                    ))),
+                    } => SheetDate::new(d.year, d.month, d.day).ok_or_else(|| {
+                        de::Error::custom(ParseNote::NotADay {
+                            date: dt.to_string(),
+                        })
+                    }),
+                    _ => Err(de::Error::custom(ParseNote::DateWithTime {
+                        found: dt.to_string(),
+                    })),
                 }
             }
         }

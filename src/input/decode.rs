@@ -1,12 +1,11 @@
 //! Bytes into text: opening a file without ever blocking on a pipe nobody writes
-//! to, reading at most [`MAX_TEXT_BYTES`], refusing what is not text, and the
-//! reason of an I/O error in a few plain words.
+//! to, reading at most [`MAX_TEXT_BYTES`], refusing what is not text.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::diag::InputError;
+use crate::diag::{FileFault, InputError, IoReason};
 use crate::origin::Origin;
 
 /// The most a sheet or rubric may hold. Real ones are a few kilobytes (the default
@@ -38,11 +37,10 @@ impl Read for Opened {
 /// the caller).
 pub fn open_input(path: &Path) -> Result<Opened, InputError> {
     let source = Origin::from(path);
-    let fail =
-        |e: &io::Error| InputError::new(&source, format!("could not read: {}", io_reason(e)));
+    let fail = |e: &io::Error| unreadable(&source, e);
     let meta = std::fs::metadata(path).map_err(|e| fail(&e))?;
     if meta.is_dir() {
-        return Err(InputError::new(source, "is a folder, expected a file"));
+        return Err(InputError::new(source, FileFault::IsFolder));
     }
     let head = io::Cursor::new(Vec::new());
     if meta.is_file() {
@@ -50,10 +48,7 @@ pub fn open_input(path: &Path) -> Result<Opened, InputError> {
         return Ok(Opened { head, file });
     }
     special(path, &meta).map_err(|e| match e {
-        Special::NoWriter => InputError::new(
-            &source,
-            "is a named pipe (FIFO) that nothing is writing to; not read (name a regular file)",
-        ),
+        Special::NoWriter => InputError::new(&source, FileFault::NoWriter),
         Special::Io(e) => fail(&e),
     })
 }
@@ -113,15 +108,10 @@ pub fn read_bounded(source: &Origin, reader: impl Read) -> Result<Vec<u8>, Input
     reader
         .take(MAX_TEXT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| InputError::new(source, format!("could not read: {}", io_reason(&e))))?;
+        .map_err(|e| unreadable(source, &e))?;
     if bytes.len() as u64 > MAX_TEXT_BYTES {
-        return Err(InputError::new(
-            source,
-            format!(
-                "is larger than {} MiB, the size limit for a sheet or rubric; is it the right file?",
-                MAX_TEXT_BYTES / (1024 * 1024)
-            ),
-        ));
+        let limit_mib = MAX_TEXT_BYTES / (1024 * 1024);
+        return Err(InputError::new(source, FileFault::TooLarge { limit_mib }));
     }
     Ok(bytes)
 }
@@ -134,81 +124,55 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     text_from_bytes(&source, bytes)
 }
 
-/// The byte order of UTF-16 text: by its byte order mark, or by the zero bytes
-/// that plain ASCII letters get in UTF-16.
-fn utf16(bytes: &[u8]) -> Option<&'static str> {
+/// The byte order of UTF-16 text (whether big-endian): by its byte order mark, or
+/// by the zero bytes that plain ASCII letters get in UTF-16.
+fn utf16(bytes: &[u8]) -> Option<bool> {
     match bytes {
-        [0xff, 0xfe, ..] => Some("little-endian"),
-        [0xfe, 0xff, ..] => Some("big-endian"),
-        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("little-endian"),
-        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("big-endian"),
+        [0xff, 0xfe, ..] => Some(false),
+        [0xfe, 0xff, ..] => Some(true),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some(false),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some(true),
         _ => None,
     }
 }
 
 /// Checks raw bytes are usable text (UTF-8, no NUL, not empty); strips a BOM.
 pub fn text_from_bytes(source: &Origin, bytes: Vec<u8>) -> Result<String, InputError> {
-    if let Some(order) = utf16(&bytes) {
-        return Err(InputError::new(
-            source,
-            format!("is UTF-16 text ({order}); save it as UTF-8 and try again"),
-        ));
+    if let Some(big_endian) = utf16(&bytes) {
+        return Err(InputError::new(source, FileFault::Utf16 { big_endian }));
     }
     if bytes.contains(&0) {
-        return Err(InputError::new(
-            source,
-            "looks like a binary file, expected text",
-        ));
+        return Err(InputError::new(source, FileFault::Binary));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            source,
-            format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-        )
+        let byte = e.utf8_error().valid_up_to();
+        InputError::new(source, FileFault::NotUtf8 { byte })
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
     if text.trim().is_empty() {
-        return Err(InputError::new(source, "is empty"));
+        return Err(InputError::new(source, FileFault::Empty));
     }
     Ok(text)
 }
 
-/// The reason of an I/O error, without Rust's "(os error 2)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
-    }
+/// The error of a read (or an open) that failed.
+pub fn unreadable(source: &Origin, e: &io::Error) -> InputError {
+    InputError::new(source, FileFault::Unreadable(IoReason::of(e)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Fault;
 
     #[test]
     fn binary_and_empty_text_are_refused() {
         let x = Origin::from("x");
-        assert!(
-            text_from_bytes(&x, vec![0, 1, 2])
-                .unwrap_err()
-                .message
-                .contains("binary")
-        );
-        assert!(
-            text_from_bytes(&x, b"  \n".to_vec())
-                .unwrap_err()
-                .message
-                .contains("empty")
-        );
+        let kind = |bytes: &[u8]| text_from_bytes(&x, bytes.to_vec()).unwrap_err().kind;
+        assert_eq!(kind(&[0, 1, 2]), Fault::File(FileFault::Binary));
+        assert_eq!(kind(b"  \n"), Fault::File(FileFault::Empty));
         assert_eq!(
             text_from_bytes(&x, b"\xEF\xBB\xBFa=1".to_vec()).unwrap(),
             "a=1"
@@ -221,10 +185,9 @@ mod tests {
         let mut le = vec![0xff, 0xfe];
         le.extend("a = 1".encode_utf16().flat_map(u16::to_le_bytes));
         let be: Vec<u8> = "a = 1".encode_utf16().flat_map(u16::to_be_bytes).collect();
-        for bytes in [le, be] {
+        for (bytes, big_endian) in [(le, false), (be, true)] {
             let e = text_from_bytes(&x, bytes).unwrap_err();
-            assert!(e.message.contains("UTF-16"), "{}", e.message);
-            assert!(!e.message.contains("binary"), "{}", e.message);
+            assert_eq!(e.kind, Fault::File(FileFault::Utf16 { big_endian }));
         }
     }
 
@@ -237,7 +200,7 @@ mod tests {
             limit
         );
         let e = read_bounded(&x, io::repeat(b'a')).unwrap_err();
-        assert!(e.message.contains("size limit"), "{}", e.message);
+        assert_eq!(e.kind, Fault::File(FileFault::TooLarge { limit_mib: 4 }));
     }
 
     #[cfg(unix)]
@@ -248,7 +211,7 @@ mod tests {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         assert!(made.is_ok_and(|s| s.success()));
         let e = read_text(&fifo).unwrap_err();
-        assert!(e.message.contains("nothing is writing"), "{}", e.message);
+        assert_eq!(e.kind, Fault::File(FileFault::NoWriter));
         // With a writer, it is read like a file.
         let writer = std::thread::spawn({
             let fifo = fifo.clone();
@@ -258,10 +221,10 @@ mod tests {
         let text = loop {
             match read_text(&fifo) {
                 Ok(t) => break t,
-                Err(e) if e.message.contains("nothing is writing") => {
+                Err(e) if e.kind == Fault::File(FileFault::NoWriter) => {
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-                Err(e) => panic!("{}", e.message),
+                Err(e) => panic!("{e:?}"),
             }
         };
         writer.join().unwrap().unwrap();

@@ -21,4 +21,4 @@ pub use options::ReadOptions;
 pub use paths::{Input, expand, format_of};
 pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
 pub use stream::{Event, load, load_with, stream, stream_with};
-pub use warning::{Skip, Special, Warning};
+pub use warning::{Heading, Skip, Special, Warning};

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
-use crate::diag::InputError;
-use crate::input::decode::io_reason;
+use crate::diag::{FileFault, InputError, IoReason};
 use crate::input::export;
 use crate::input::sheet::SheetFormat;
 use crate::input::warning::{Skip, Special, Warning};
@@ -28,6 +27,18 @@ pub enum Input {
     /// A second way to a sheet or folder already being read (a link, or the same
     /// path twice): not read again; the run says why as a warning, not an error.
     Skipped(Warning),
+}
+
+impl Input {
+    /// Where it comes from, to name it in an error about reading it.
+    pub fn origin(&self) -> Origin {
+        match self {
+            Input::File(p, _) | Input::Piped(p) => Origin::from(p),
+            Input::Stdin(_) => Origin::Stdin,
+            Input::Bad(e) => e.source.clone(),
+            Input::Skipped(w) => w.origin().clone(),
+        }
+    }
 }
 
 /// The sheet format an extension names: survey exports are text (`.csv`, `.tsv`,
@@ -102,13 +113,10 @@ pub fn expand(paths: &[PathBuf], stdin_format: SheetFormat) -> Vec<Input> {
                 }));
             }
             if !found {
-                out.push(Input::Bad(InputError::new(
-                    p,
-                    "folder holds no sheet (.toml, .json) or survey export (.csv, .tsv, .xlsx, .ods...)",
-                )));
+                out.push(Input::Bad(InputError::new(p, FileFault::NoSheetInFolder)));
             }
         } else if !p.exists() {
-            out.push(Input::Bad(InputError::new(p, "no such file or folder")));
+            out.push(Input::Bad(InputError::new(p, FileFault::NoSuchPath)));
         } else {
             out.push(file_argument(p, &mut seen, arg));
         }
@@ -138,11 +146,7 @@ fn file_argument(p: &Path, seen: &mut Seen, arg: usize) -> Input {
         // extension.
         let regular = std::fs::metadata(p).is_ok_and(|m| m.is_file());
         return if regular {
-            Input::Bad(InputError::new(
-                p,
-                "unsupported file type; expected a sheet (.toml, .json) or a survey export \
-                 (.csv, .tsv, .txt, .xlsx, .xls, .ods)",
-            ))
+            Input::Bad(InputError::new(p, FileFault::Unsupported))
         } else {
             Input::Piped(p.to_path_buf())
         };
@@ -207,10 +211,8 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
-            out.push(Input::Bad(InputError::new(
-                dir,
-                format!("could not read folder: {}", io_reason(&e)),
-            )));
+            let why = FileFault::FolderUnreadable(IoReason::of(&e));
+            out.push(Input::Bad(InputError::new(dir, why)));
             // The error says enough; not also "holds no sheet".
             return true;
         }

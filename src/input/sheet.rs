@@ -5,7 +5,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{InputError, Seg, TomlMap, from_json_error, from_toml_error, json_key_line};
+use crate::diag::{
+    InputError, ParseNote, Seg, SheetFault, TomlMap, from_json_error, from_toml_error,
+    json_key_line,
+};
 use crate::input::date::SheetDate;
 use crate::input::warning::Warning;
 use crate::origin::Origin;
@@ -71,7 +74,7 @@ where
     impl<'de> serde::de::Visitor<'de> for Unique {
         type Value = IndexMap<String, String>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a table of question ids to strings")
+            write!(f, "{}", ParseNote::AnswerMap)
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(
             self,
@@ -80,9 +83,9 @@ where
             let mut out = IndexMap::new();
             while let Some((k, v)) = map.next_entry::<String, String>()? {
                 if out.contains_key(&k) {
-                    return Err(serde::de::Error::custom(format!(
-                        "question `{k}` is given twice; keep one"
-                    )));
+                    return Err(serde::de::Error::custom(ParseNote::AnsweredTwice {
+                        question: k,
+                    }));
                 }
                 out.insert(k, v);
             }
@@ -137,18 +140,14 @@ impl Sheet {
                     .map_err(|e| from_json_error(source, e))?;
                 // Anything after the closing brace is an error, not a comment.
                 de.end().map_err(|e| {
-                    let mut ie =
-                        InputError::new(source, "unexpected text after the sheet's closing brace");
+                    let mut ie = InputError::new(source, SheetFault::TrailingText);
                     ie.line = Some(e.line());
                     ie.column = Some(e.column());
                     ie
                 })?;
                 Ok(sheet)
             }
-            SheetFormat::Csv => Err(InputError::new(
-                source,
-                "a CSV export holds one sheet per row and has no sheet keys to parse",
-            )),
+            SheetFormat::Csv => Err(InputError::new(source, SheetFault::CsvHasNoKeys)),
         }
     }
 
@@ -356,7 +355,8 @@ fn resolve_answers(
         // A blank sheet from `init` has every key with an empty value: unanswered.
         let oid = oid.trim();
         let Some(qi) = rubric.question(qid) else {
-            let e = InputError::new(source, format!("unknown question `{qid}`")).with_key(key);
+            let question = qid.clone();
+            let e = InputError::new(source, SheetFault::UnknownQuestion { question }).with_key(key);
             return Err((e, qid.clone(), true));
         };
         let q = &r.question[qi];
@@ -364,15 +364,12 @@ fn resolve_answers(
             _ if oid.is_empty() => {}
             Some(oi) => choices[qi] = Some(oi),
             None => {
-                let valid: Vec<&str> = q.option.iter().map(|o| o.id.as_str()).collect();
-                let e = InputError::new(
-                    source,
-                    format!(
-                        "unknown option `{oid}` for question `{qid}`; valid options: {}",
-                        valid.join(", ")
-                    ),
-                )
-                .with_key(key);
+                let fault = SheetFault::UnknownOption {
+                    question: qid.clone(),
+                    option: oid.to_string(),
+                    valid: q.option.iter().map(|o| o.id.clone()).collect(),
+                };
+                let e = InputError::new(source, fault).with_key(key);
                 return Err((e, qid.clone(), false));
             }
         }
@@ -386,18 +383,7 @@ fn bad_min_margin(source: &Origin, sheet: &Sheet) -> Option<InputError> {
     if (0.0..=100.0).contains(&m) {
         return None;
     }
-    let shown = if m.abs() < 1e6 {
-        m.to_string()
-    } else {
-        format!("{m:e}")
-    };
-    Some(
-        InputError::new(
-            source,
-            format!("min-margin must be a number of index points from 0 to 100, found {shown}"),
-        )
-        .with_key("expect.min-margin"),
-    )
+    Some(InputError::new(source, SheetFault::MinMargin { found: m }).with_key("expect.min-margin"))
 }
 
 /// Resolves a parsed sheet against the rubric. `text` and `format` are used to
@@ -412,20 +398,18 @@ pub fn resolve(
     let at = |e, section: &str, key: &str, at_key| locate(e, text, format, section, key, at_key);
     let r = &rubric.rubric;
     if sheet.rubric != r.id {
-        let e = InputError::new(
-            source,
-            format!(
-                "this sheet answers rubric `{}`, but the rubric in use is `{}`",
-                sheet.rubric, r.id
-            ),
-        )
-        .with_key("rubric");
+        let fault = SheetFault::OtherRubric {
+            sheet: sheet.rubric.clone(),
+            rubric: r.id.clone(),
+        };
+        let e = InputError::new(source, fault).with_key("rubric");
         return Err(at(e, "rubric", "", false));
     }
     let choices = resolve_answers(rubric, source, &sheet.answers)
         .map_err(|(e, qid, at_key)| at(e, "answers", &qid, at_key))?;
     if let Some(qid) = sheet.notes.keys().find(|q| rubric.question(q).is_none()) {
-        let e = InputError::new(source, format!("note for unknown question `{qid}`"))
+        let question = qid.clone();
+        let e = InputError::new(source, SheetFault::NoteForUnknownQuestion { question })
             .with_key(format!("notes.{qid}"));
         return Err(at(e, "notes", qid, true));
     }
@@ -479,6 +463,7 @@ pub fn load_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Fault;
 
     fn rubric() -> LoadedRubric {
         LoadedRubric::embedded().unwrap()
@@ -492,7 +477,11 @@ mod tests {
         let e = load_text(&r, "s.toml", &text, SheetFormat::Toml).unwrap_err();
         assert_eq!(e.line, Some(3));
         assert_eq!(e.key.as_deref(), Some(format!("answers.{}", q.id).as_str()));
-        assert!(e.message.contains(&q.option[0].id), "{}", e.message);
+        assert!(
+            matches!(&e.kind, Fault::Sheet(SheetFault::UnknownOption { valid, .. })
+                if valid.contains(&q.option[0].id)),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -508,7 +497,10 @@ mod tests {
         let bad = text.replace("\"rubric\"", "\"rubrik\"");
         let e = load_text(&r, "s.json", &bad, SheetFormat::Json).unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("rubrik"), "{}", e.message);
+        assert!(
+            matches!(&e.kind, Fault::Syntax(m) if m.contains("rubrik")),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -522,11 +514,7 @@ mod tests {
         let trailing = format!("{good}}}garbage\n");
         let e = load_text(&r, "s.json", &trailing, SheetFormat::Json).unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(
-            e.message.contains("after the sheet's closing brace"),
-            "{}",
-            e.message
-        );
+        assert_eq!(e.kind, Fault::Sheet(SheetFault::TrailingText));
 
         let twice = format!(
             "{{\"rubric\": \"pmo-vmo\", \"answers\": {{\n{one},\n{}}}}}\n",
@@ -539,9 +527,9 @@ mod tests {
         assert_eq!(e.key.as_deref(), Some("answers"));
         assert_eq!(e.line, Some(3));
         assert!(
-            e.message.contains(&format!("`{}` is given twice", q.id)),
-            "{}",
-            e.message
+            e.to_string()
+                .contains(&format!("`{}` is given twice", q.id)),
+            "{e}"
         );
 
         let notes = r#"{"rubric": "pmo-vmo", "notes": {"a": "x", "a": "y"}}"#;
@@ -562,11 +550,7 @@ mod tests {
             let e = load_text(&r, "s.toml", &toml, SheetFormat::Toml).unwrap_err();
             assert_eq!(e.key.as_deref(), Some("expect.min-margin"));
             assert_eq!(e.line, Some(4), "{text}");
-            assert!(
-                e.message.ends_with(&format!("found {shown}")),
-                "{}",
-                e.message
-            );
+            assert!(e.to_string().ends_with(&format!("found {shown}")), "{e}");
         }
         let ok = "rubric = \"pmo-vmo\"\n[expect]\nmin-margin = 0\n";
         assert!(load_text(&r, "s.toml", ok, SheetFormat::Toml).is_ok());
@@ -633,7 +617,7 @@ mod tests {
         let e = load_text(&r, "s.json", json, SheetFormat::Json).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("date"));
         assert_eq!(e.line, Some(3));
-        assert!(e.message.contains("YYYY-MM-DD"), "{}", e.message);
+        assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
         let number = "{\"rubric\": \"pmo-vmo\", \"date\": 20261125}";
         let e = load_text(&r, "s.json", number, SheetFormat::Json).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("date"));

@@ -10,7 +10,7 @@ use std::io;
 
 use rayon::prelude::*;
 
-use crate::diag::InputError;
+use crate::diag::{ExportFault, FileFault, InputError};
 use crate::input::decode::{read_bounded, read_text, text_from_bytes};
 use crate::input::export::{self, CsvSheets, Row};
 use crate::input::options::ReadOptions;
@@ -34,7 +34,7 @@ pub fn load_with(
 ) -> Result<ResolvedSheet, InputError> {
     match input {
         Input::Bad(e) => Err(e.clone()),
-        Input::Skipped(w) => Err(InputError::new(w.origin(), "skipped")),
+        Input::Skipped(w) => Err(InputError::new(w.origin(), FileFault::Skipped)),
         Input::File(path, SheetFormat::Csv) => one_row(export::open(rubric, path, options)?),
         Input::File(path, format) => {
             let text = read_text(path)?;
@@ -74,17 +74,14 @@ fn sniff(text: &str) -> SheetFormat {
 /// The one sheet of an export that must hold exactly one row.
 fn one_row<R: io::Read>(mut rows: CsvSheets<'_, R>) -> Result<ResolvedSheet, InputError> {
     let source = rows.header().origin.clone();
-    let first = rows.next().unwrap_or_else(|| {
-        Err(InputError::new(
-            &source,
-            "holds a header row but no answers",
-        ))
-    });
+    let first = rows
+        .next()
+        .unwrap_or_else(|| Err(InputError::new(&source, ExportFault::NoRows)));
     match rows.count() {
         0 => first,
         n => Err(InputError::new(
             source,
-            format!("holds {} rows where one sheet was expected", n + 1),
+            ExportFault::RowsWhereOne { rows: n + 1 },
         )),
     }
 }
@@ -292,7 +289,7 @@ where
         if rows_seen == 0 {
             handler(Event::Error(InputError::new(
                 &header.origin,
-                "holds a header row but no answers",
+                ExportFault::NoRows,
             )))?;
         }
         Ok(())
@@ -302,6 +299,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Fault;
     use crate::input::paths::expand;
     use crate::render::warning::warning_text;
     use crate::result::Batch;
@@ -371,9 +369,9 @@ mod tests {
         std::os::unix::fs::symlink(".", root.join("self")).unwrap();
         let inputs = expand(std::slice::from_ref(&root), SheetFormat::Toml);
         assert!(
-            inputs
-                .iter()
-                .any(|i| matches!(i, Input::Bad(e) if e.message.contains("holds no"))),
+            inputs.iter().any(
+                |i| matches!(i, Input::Bad(e) if e.kind == Fault::File(FileFault::NoSheetInFolder))
+            ),
             "{inputs:?}"
         );
     }

@@ -18,7 +18,7 @@ pub enum Warning {
     /// A path not read, because what it leads to is read already.
     Skipped { origin: Origin, why: Skip },
     /// Columns of an export that answer no question (Timestamp, Email...).
-    IgnoredColumns { file: Origin, columns: Vec<String> },
+    IgnoredColumns { file: Origin, columns: Vec<Heading> },
     /// Questions of the rubric that no column of an export answers.
     MissingQuestions {
         file: Origin,
@@ -43,6 +43,17 @@ pub enum Warning {
     },
     /// Files in a folder that are not read as sheets (a .docx, a .pdf...).
     NotSheets { folder: Origin, files: Vec<PathBuf> },
+}
+
+/// How a column of an export is known: by its header, or by its place when its
+/// header is blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heading {
+    Text(String),
+    /// A blank header: the column's number, from 1.
+    Blank {
+        column: usize,
+    },
 }
 
 /// A rubric question no column answers, with the header most like its text.

@@ -18,6 +18,7 @@ pub mod check;
 pub mod clean;
 pub mod compare;
 pub mod csv;
+pub mod diag;
 pub mod form;
 pub mod json;
 pub mod json_row;

@@ -1,7 +1,7 @@
 //! Warnings in words, one line each, naming where they come from.
 
-use crate::diag::shown;
-use crate::input::warning::{MissingQuestion, Skip, Special, Warning};
+use crate::input::warning::{Heading, MissingQuestion, Skip, Special, Warning};
+use crate::render::diag::shown;
 
 /// At most this many ignored columns (or unread files) are named; the rest are
 /// counted.
@@ -77,7 +77,10 @@ pub fn warning_text(w: &Warning) -> String {
             format!(
                 "{file}: ignoring {} {column} that {answer} no question: {}",
                 columns.len(),
-                some_of(columns.iter().map(|h| shown(h)))
+                some_of(columns.iter().map(|h| match h {
+                    Heading::Text(h) => shown(h),
+                    Heading::Blank { column } => shown(&format!("column {column}")),
+                }))
             )
         }
         Warning::MissingQuestions { file, questions } => missing_text(file, questions),

@@ -28,8 +28,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use super::header::{Cells, Row};
 use super::{CsvSheets, HeaderMap, coded_error, lines, not_utf8, row_too_long};
-use crate::diag::InputError;
-use crate::input::decode::io_reason;
+use crate::diag::{ExportFault, FileFault, InputError, IoReason};
 use crate::input::event::Event;
 use crate::input::sheet::ResolvedSheet;
 use crate::rubric::LoadedRubric;
@@ -317,7 +316,10 @@ where
         if n != width {
             out.outcomes.push(Err(InputError::new(
                 cx.header.row_origin(start_line),
-                format!("this row has {n} cells, but the header row has {width}"),
+                ExportFault::RowWidth {
+                    cells: n,
+                    header: width,
+                },
             )));
             continue;
         }
@@ -446,8 +448,8 @@ fn read(
             }
             Ok(None) => break,
             Err(e) => {
-                let message = format!("could not read: {}", io_reason(&e));
-                let _ = done.send(Err(InputError::new(origin, message)));
+                let fault = FileFault::Unreadable(IoReason::of(&e));
+                let _ = done.send(Err(InputError::new(origin, fault)));
                 break;
             }
         }
@@ -577,7 +579,7 @@ impl<R: Read> Parallel<'_, R> {
         if state.rows == 0 && !state.stopped {
             handler(Event::Error(InputError::new(
                 &sheets.header.origin,
-                "holds a header row but no answers",
+                ExportFault::NoRows,
             )))?;
         }
         Ok(())
@@ -916,7 +918,7 @@ mod tests {
         let mut handler = |e: Event<String>| {
             match e {
                 Event::Item(s) => out.push(s),
-                Event::Error(e) if e.message.contains("header row but no answers") => {
+                Event::Error(e) if e.kind == crate::diag::Fault::Export(ExportFault::NoRows) => {
                     out.push("no rows".into());
                 }
                 Event::Error(e) => out.push(format!("error: {e:?}")),

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use csv::StringRecord;
 
-use crate::diag::{InputError, shown};
+use crate::diag::{ExportFault, InputError};
 use crate::input::date::SheetDate;
 use crate::input::sheet::{ResolvedSheet, Sheet};
-use crate::input::warning::{MissingQuestion, Warning};
+use crate::input::warning::{Heading, MissingQuestion, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
 
@@ -217,15 +217,7 @@ pub enum Column {
     Ignored,
 }
 
-/// The survey product an export's header rows look like: only for the wording of
-/// the hint when its answers are codes, never for how it is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Product {
-    Qualtrics,
-    SurveyMonkey,
-    LimeSurvey,
-    Other,
-}
+pub use crate::diag::Product;
 
 /// How a column marks a row as an unfinished response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,7 +239,7 @@ pub struct HeaderMap {
     /// One entry per header cell.
     pub columns: Vec<Column>,
     /// The headers of the ignored columns, as written.
-    pub ignored: Vec<String>,
+    pub ignored: Vec<Heading>,
     /// The header of the column that dates the rows, if any.
     pub date_column: Option<String>,
     /// Rubric questions no column answers, with a near header if there is one.
@@ -422,16 +414,12 @@ impl HeaderMap {
             let kind = match cells().find_map(|h| name_of(&by_name, h)) {
                 Some(qi) => {
                     if let Some(first) = seen[qi] {
-                        return Err(InputError::new(
-                            path,
-                            format!(
-                                "columns {} and {} both answer question `{}`; keep one of them",
-                                first + 1,
-                                col + 1,
-                                r.question[qi].id
-                            ),
-                        )
-                        .at_line(1));
+                        let fault = ExportFault::SameQuestion {
+                            first: first + 1,
+                            second: col + 1,
+                            question: r.question[qi].id.clone(),
+                        };
+                        return Err(InputError::new(path, fault).at_line(1));
                     }
                     seen[qi] = Some(col);
                     Column::Answer(qi)
@@ -458,13 +446,15 @@ impl HeaderMap {
                 if let Some((_, c, h)) = date.replace((rank, col, label.unwrap_or_default().into()))
                 {
                     columns[c] = Column::Ignored;
-                    ignored.push(h);
+                    ignored.push(Heading::Text(h));
                 }
                 columns.push(Column::Date);
                 continue;
             }
             if kind == Column::Ignored {
-                ignored.push(label.map_or_else(|| format!("column {}", col + 1), String::from));
+                ignored.push(label.map_or(Heading::Blank { column: col + 1 }, |h| {
+                    Heading::Text(h.to_string())
+                }));
             }
             columns.push(kind);
         }
@@ -675,18 +665,12 @@ fn is_code(cell: &str) -> bool {
 
 /// The error of a header row that names no question.
 fn no_question(r: &crate::rubric::Rubric, path: &Origin, headers: &StringRecord) -> InputError {
-    let shown_headers: Vec<String> = headers.iter().take(8).map(shown).collect();
-    InputError::new(
-        path,
-        format!(
-            "no column header names a question of rubric `{}` (by id or text); \
-             the headers are {}{}",
-            r.id,
-            shown_headers.join(", "),
-            if headers.len() > 8 { ", ..." } else { "" }
-        ),
-    )
-    .at_line(1)
+    let fault = ExportFault::NoQuestionColumn {
+        rubric: r.id.clone(),
+        headers: headers.iter().take(8).map(String::from).collect(),
+        more: headers.len() > 8,
+    };
+    InputError::new(path, fault).at_line(1)
 }
 
 /// At most this many ignored headers are compared with an unanswered question.
@@ -697,11 +681,15 @@ const NEAR_CANDIDATES: usize = 2000;
 fn missing_questions(
     rubric: &LoadedRubric,
     seen: &[Option<usize>],
-    ignored: &[String],
+    ignored: &[Heading],
 ) -> Vec<MissingQuestion> {
     let headers: Vec<(String, &String)> = ignored
         .iter()
         .take(NEAR_CANDIDATES)
+        .filter_map(|h| match h {
+            Heading::Text(h) => Some(h),
+            Heading::Blank { .. } => None,
+        })
         .map(|h| {
             let key = normalise(h);
             (strip_code(&key).unwrap_or(&key).to_string(), h)
@@ -748,18 +736,13 @@ fn distance(a: &[char], b: &str) -> usize {
 
 fn unknown_answer(rubric: &LoadedRubric, source: Origin, qi: usize, cell: &str) -> InputError {
     let q = &rubric.rubric.question[qi];
-    let valid: Vec<String> = q
-        .option
-        .iter()
-        .map(|o| format!("\"{}\" ({})", o.label, o.id))
-        .collect();
-    InputError::new(
-        source,
-        format!(
-            "unknown answer {}; valid answers (label or id): {}",
-            shown(cell),
-            valid.join(", ")
-        ),
-    )
-    .with_key(&q.id)
+    let fault = ExportFault::UnknownAnswer {
+        cell: cell.to_string(),
+        options: q
+            .option
+            .iter()
+            .map(|o| (o.label.clone(), o.id.clone()))
+            .collect(),
+    };
+    InputError::new(source, fault).with_key(&q.id)
 }

@@ -86,7 +86,8 @@ impl<R: Read> Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.offset > self.row_start + MAX_ROW {
             self.too_long = true;
-            return Err(std::io::Error::other("a row is too long"));
+            // Only `too_long` says why: the error itself is never shown.
+            return Err(std::io::ErrorKind::FileTooLarge.into());
         }
         let n = match self.head.read(buf)? {
             0 => self.inner.read(buf)?,

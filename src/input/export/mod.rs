@@ -24,7 +24,7 @@ use csv::StringRecord;
 
 pub use chunks::Parallel;
 use decode::Decoded;
-pub use header::{Cells, Column, HeaderMap, Product, Row, normalise, normalise_into};
+pub use header::{Cells, Column, HeaderMap, Row, normalise, normalise_into};
 use lines::Lines;
 pub use workbook::is_workbook;
 
@@ -59,8 +59,8 @@ fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
-use crate::diag::InputError;
-use crate::input::decode::{Opened, io_reason, open_input};
+use crate::diag::{ExportFault, FileFault, InputError, Product};
+use crate::input::decode::{Opened, open_input, unreadable};
 use crate::input::options::ReadOptions;
 use crate::input::sheet::ResolvedSheet;
 use crate::input::warning::Warning;
@@ -109,12 +109,9 @@ pub fn open<'r>(
     if is_workbook(path) {
         // A workbook is opened by name, so only a regular file: a pipe could block.
         if !is_regular(path) {
-            return Err(open_input(path).err().unwrap_or_else(|| {
-                InputError::new(
-                    &source,
-                    "is not a regular file; a workbook is read from a file",
-                )
-            }));
+            return Err(open_input(path)
+                .err()
+                .unwrap_or_else(|| InputError::new(&source, FileFault::WorkbookNotAFile)));
         }
         let rows = workbook::rows(&source, path, options.sheet.as_deref())?;
         return CsvSheets::new(
@@ -150,8 +147,7 @@ pub fn text<'r, R: Read>(
     options: &ReadOptions,
     tab: bool,
 ) -> Result<CsvSheets<'r, R>, InputError> {
-    let head = decode::read_head(&mut reader)
-        .map_err(|e| InputError::new(&source, format!("could not read: {}", io_reason(&e))))?;
+    let head = decode::read_head(&mut reader).map_err(|e| unreadable(&source, &e))?;
     let (encoding, guessed) = decode::encoding_of(&head, options.encoding);
     let mut warnings = Vec::new();
     if guessed {
@@ -191,26 +187,13 @@ pub fn text<'r, R: Read>(
 
 /// The error of a row longer than [`lines::MAX_ROW`].
 fn row_too_long(at: Origin) -> InputError {
-    InputError::new(
-        at,
-        format!(
-            "this row is over the size limit of {} MB, far longer than any answers; \
-             is this a survey export?",
-            lines::MAX_ROW / (1024 * 1024)
-        ),
-    )
+    let limit_mb = lines::MAX_ROW / (1024 * 1024);
+    InputError::new(at, ExportFault::RowTooLong { limit_mb })
 }
 
 /// The error of a row whose cell at `field` (0-based) is not UTF-8.
 fn not_utf8(at: Origin, field: usize) -> InputError {
-    InputError::new(
-        at,
-        format!(
-            "cell {} is not valid UTF-8; name the file's encoding with --encoding \
-             (for example windows-1252), or export it as \"CSV UTF-8\"",
-            field + 1
-        ),
-    )
+    InputError::new(at, ExportFault::CellNotUtf8 { cell: field + 1 })
 }
 
 /// An error of the csv reader, as an error about the row it happened in (`line`,
@@ -232,10 +215,8 @@ fn csv_error(
     match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => not_utf8(at(line), err.field()),
         csv::ErrorKind::Io(_) if too_long => row_too_long(at(line)),
-        csv::ErrorKind::Io(io) => {
-            InputError::new(source, format!("could not read: {}", io_reason(io)))
-        }
-        _ => InputError::new(at(line), e.to_string()),
+        csv::ErrorKind::Io(io) => unreadable(source, io),
+        _ => InputError::new(at(line), ExportFault::Csv(e.to_string())),
     }
 }
 
@@ -293,25 +274,7 @@ fn coded_error(header: &HeaderMap, record: &impl Cells) -> InputError {
         Product::Other if letters => Product::LimeSurvey,
         p => p,
     };
-    let hint = match product {
-        Product::Qualtrics => {
-            "the answers are numeric codes (Qualtrics' \"numeric values\"); download the \
-             data again with \"Use choice text\""
-        }
-        Product::SurveyMonkey => {
-            "the answers are numbers, not answer texts; export the responses again from \
-             SurveyMonkey with the cells as \"Actual Answer Text\""
-        }
-        Product::LimeSurvey => {
-            "the answers are answer codes; export the responses again from LimeSurvey \
-             with \"Full answers\" instead of \"Answer codes\""
-        }
-        Product::Other => {
-            "the answers are numbers or codes, not the options' labels; export the \
-             answers as text"
-        }
-    };
-    InputError::new(&header.origin, hint)
+    InputError::new(&header.origin, ExportFault::Coded(product))
 }
 
 impl<'r, R: Read> CsvSheets<'r, R> {
@@ -332,10 +295,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
                 Some((Ok(_), _)) => {}
                 Some((Err(e), _)) => return Err(e),
                 None => {
-                    return Err(InputError::new(
-                        source,
-                        "is empty; expected a header row naming the questions",
-                    ));
+                    return Err(InputError::new(source, ExportFault::NoHeader));
                 }
             }
         }
@@ -436,12 +396,13 @@ impl<'r, R: Read> CsvSheets<'r, R> {
             };
             let width = self.header.columns.len();
             if record.len() != width {
+                let cells = record.len();
                 return Some(Err(InputError::new(
                     self.header.row_origin(line),
-                    format!(
-                        "this row has {} cells, but the header row has {width}",
-                        record.len()
-                    ),
+                    ExportFault::RowWidth {
+                        cells,
+                        header: width,
+                    },
                 )));
             }
             if !self.include_partial
@@ -509,6 +470,7 @@ mod tests {
     use super::header::OptionMatcher;
     use super::sniff::separator;
     use super::*;
+    use crate::diag::Fault;
     use crate::render::warning::warning_text;
 
     fn rubric() -> LoadedRubric {
@@ -713,7 +675,11 @@ mod tests {
         let e = sheets[1].as_ref().unwrap_err();
         assert_eq!(e.source.to_string(), "f.csv:3");
         assert_eq!(e.key.as_deref(), Some(q.id.as_str()));
-        assert!(e.message.contains(&q.option[3].label), "{}", e.message);
+        assert!(
+            matches!(&e.kind, Fault::Export(ExportFault::UnknownAnswer { options, .. })
+                if options[3].0 == q.option[3].label),
+            "{e:?}"
+        );
         // The multi-line cell took two lines: the next row starts on line 5.
         assert_eq!(
             sheets[2].as_ref().unwrap_err().source.to_string(),
@@ -758,7 +724,11 @@ mod tests {
         let sheets = sheets.unwrap();
         let e = sheets[0].as_ref().unwrap_err();
         assert_eq!(e.source.to_string(), "f.csv:2");
-        assert!(e.message.contains("1 cells"), "{}", e.message);
+        let width = ExportFault::RowWidth {
+            cells: 1,
+            header: 2,
+        };
+        assert_eq!(e.kind, Fault::Export(width));
         assert_eq!(sheets[1].as_ref().unwrap().choices[0], Some(1));
     }
 
@@ -772,11 +742,25 @@ mod tests {
         assert_eq!(warning, None);
 
         let e = rows("Timestamp,Email\n1,2\n").0.unwrap_err();
-        assert!(e.message.contains("no column header"), "{}", e.message);
+        assert!(
+            matches!(&e.kind, Fault::Export(ExportFault::NoQuestionColumn { headers, more: false, .. })
+                if headers == &["Timestamp", "Email"]),
+            "{e:?}"
+        );
         let e = rows(&format!("{0},{0}\n", q.id)).0.unwrap_err();
-        assert!(e.message.contains("columns 1 and 2"), "{}", e.message);
+        assert!(
+            matches!(
+                e.kind,
+                Fault::Export(ExportFault::SameQuestion {
+                    first: 1,
+                    second: 2,
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
         let e = rows("").0.unwrap_err();
-        assert!(e.message.contains("empty"), "{}", e.message);
+        assert_eq!(e.kind, Fault::Export(ExportFault::NoHeader));
     }
 
     #[test]
@@ -794,10 +778,10 @@ mod tests {
         assert_eq!(s.choices[2], Some(3));
         std::fs::write(&path, format!("{one}{},pm\n", q.option[1].id)).unwrap();
         let e = load(&r, &input).unwrap_err();
-        assert!(e.message.contains("2 rows"), "{}", e.message);
+        assert_eq!(e.kind, Fault::Export(ExportFault::RowsWhereOne { rows: 2 }));
         std::fs::write(&path, format!("{},role\n", q.text)).unwrap();
         let e = load(&r, &input).unwrap_err();
-        assert!(e.message.contains("no answers"), "{}", e.message);
+        assert_eq!(e.kind, Fault::Export(ExportFault::NoRows));
     }
 
     #[test]
@@ -841,7 +825,10 @@ mod tests {
             rows.header().date_column.as_deref(),
             Some("Completion time")
         );
-        assert_eq!(rows.header().ignored, ["Start time"]);
+        assert_eq!(
+            rows.header().ignored,
+            [crate::input::warning::Heading::Text("Start time".into())]
+        );
         let mut row = Row::default();
         rows.next_row(&mut row).unwrap().unwrap();
         assert_eq!(

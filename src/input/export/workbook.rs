@@ -7,7 +7,7 @@ use std::path::Path;
 use calamine::{Data, Reader};
 use csv::StringRecord;
 
-use crate::diag::InputError;
+use crate::diag::{ExportFault, InputError};
 use crate::origin::Origin;
 
 /// Whether a path names a workbook, by its extension.
@@ -33,26 +33,30 @@ pub(super) fn rows(
     sheet: Option<&str>,
 ) -> Result<Vec<(u64, StringRecord)>, InputError> {
     let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| InputError::new(source, format!("could not be read as a workbook: {e}")))?;
+        .map_err(|e| InputError::new(source, ExportFault::Workbook(e.to_string())))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(want) => names.iter().find(|n| *n == want).ok_or_else(|| {
-            let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-            InputError::new(
-                source,
-                format!(
-                    "has no worksheet named \"{want}\"; its worksheets are {}",
-                    list.join(", ")
-                ),
-            )
+            let fault = ExportFault::NoWorksheetNamed {
+                want: want.to_string(),
+                names: names.clone(),
+            };
+            InputError::new(source, fault)
         })?,
         None => names
             .first()
-            .ok_or_else(|| InputError::new(source, "holds no worksheet"))?,
+            .ok_or_else(|| InputError::new(source, ExportFault::NoWorksheet))?,
     }
     .clone();
     let range = book.worksheet_range(&name).map_err(|e| {
-        InputError::new(source, format!("could not read worksheet \"{name}\": {e}"))
+        let reason = e.to_string();
+        InputError::new(
+            source,
+            ExportFault::Worksheet {
+                name: name.clone(),
+                reason,
+            },
+        )
     })?;
     let Some((top, left)) = range.start() else {
         return Ok(Vec::new());

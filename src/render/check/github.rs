@@ -74,8 +74,8 @@ pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::R
         Outcome::Judged(_) => Ok(()),
         Outcome::Error(e) => {
             let message = match &e.key {
-                Some(k) => format!("{k}: {}", e.message),
-                None => e.message.clone(),
+                Some(k) => format!("{k}: {}", crate::render::diag::message(e)),
+                None => crate::render::diag::message(e),
             };
             writeln!(
                 out,

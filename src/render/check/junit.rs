@@ -92,7 +92,7 @@ pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<
         }
         Outcome::Error(err) => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-            s.set_message(one_line(&err.message))
+            s.set_message(one_line(&crate::render::diag::message(err)))
                 .set_type("invalid-sheet");
             s.set_description(err.to_string());
             let mut case = TestCase::new(err.source.to_string(), s);

@@ -349,12 +349,22 @@ mod tests {
             min_answered: Some(1.5),
             ..Rules::default()
         };
-        assert!(bad.validate().unwrap_err().contains("--min-answered"));
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("--min-answered")
+        );
         let bad = Rules {
             min_margin: Some(-1.0),
             ..Rules::default()
         };
-        assert!(bad.validate().unwrap_err().contains("--min-margin"));
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("--min-margin")
+        );
         assert!(Rules::default().validate().is_ok());
     }
 
@@ -369,9 +379,10 @@ mod tests {
             outcomes: vec![Outcome::Judged(Box::new(fail))],
         };
         assert_eq!(report.status(), RunStatus::Failed);
-        report
-            .outcomes
-            .push(Outcome::Error(InputError::new("x.toml", "is empty")));
+        report.outcomes.push(Outcome::Error(InputError::new(
+            "x.toml",
+            crate::diag::FileFault::Empty,
+        )));
         assert_eq!(report.status(), RunStatus::Error);
         assert_eq!(
             counts_sentence(&report.counts()),

@@ -1,0 +1,308 @@
+//! What is wrong with an input, as data: one enum of kinds per concern (reading a
+//! file, a sheet, a survey export, a rubric), each kind with the values its message
+//! needs. `render::diag` words every kind; nothing here is a sentence, so another
+//! language is one more renderer.
+
+use std::io;
+
+/// What is wrong, without where: the kind of an [`InputError`](super::InputError).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// A parser's own words (TOML, JSON, serde's): passed on as they are.
+    Syntax(String),
+    File(FileFault),
+    Sheet(SheetFault),
+    Export(ExportFault),
+    Rubric(RubricFault),
+}
+
+impl From<FileFault> for Fault {
+    fn from(f: FileFault) -> Self {
+        Fault::File(f)
+    }
+}
+
+impl From<SheetFault> for Fault {
+    fn from(f: SheetFault) -> Self {
+        Fault::Sheet(f)
+    }
+}
+
+impl From<ExportFault> for Fault {
+    fn from(f: ExportFault) -> Self {
+        Fault::Export(f)
+    }
+}
+
+impl From<RubricFault> for Fault {
+    fn from(f: RubricFault) -> Self {
+        Fault::Rubric(f)
+    }
+}
+
+/// Why reading failed, as the system said it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IoReason {
+    NotFound,
+    PermissionDenied,
+    /// Any other reason, in the system's words.
+    Other(String),
+}
+
+impl IoReason {
+    /// The reason of an I/O error.
+    pub fn of(e: &io::Error) -> IoReason {
+        match e.kind() {
+            io::ErrorKind::NotFound => IoReason::NotFound,
+            io::ErrorKind::PermissionDenied => IoReason::PermissionDenied,
+            _ => IoReason::Other(e.to_string()),
+        }
+    }
+}
+
+/// A path that could not be read as text, or was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileFault {
+    /// Reading (or opening) failed.
+    Unreadable(IoReason),
+    /// Listing a folder failed.
+    FolderUnreadable(IoReason),
+    /// Nothing is at the path.
+    NoSuchPath,
+    /// A folder where a file was expected.
+    IsFolder,
+    /// A named pipe that nothing writes to (reading it would wait forever).
+    NoWriter,
+    /// Over the size limit of a sheet or rubric, in MiB.
+    TooLarge { limit_mib: u64 },
+    /// UTF-16 text, which is not read.
+    Utf16 { big_endian: bool },
+    /// A NUL byte: not text.
+    Binary,
+    /// Not UTF-8: the offset of the first byte that is not.
+    NotUtf8 { byte: usize },
+    /// Nothing but white space.
+    Empty,
+    /// A folder with no sheet or export in it.
+    NoSheetInFolder,
+    /// A file whose extension names no format that is read.
+    Unsupported,
+    /// A path skipped (its warning says why), when asked for as one sheet.
+    Skipped,
+    /// A workbook that is not a regular file.
+    WorkbookNotAFile,
+    /// The reading stopped part-way: a thread of the reader failed (a bug).
+    Stopped,
+    /// A thread to read on could not be started.
+    NoThread(IoReason),
+}
+
+/// A sheet file that does not hold a sheet for the rubric in use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetFault {
+    /// A JSON sheet cut off before its end.
+    CutShort,
+    /// Text after a JSON sheet's closing brace.
+    TrailingText,
+    /// A CSV export asked to be parsed as one sheet's keys.
+    CsvHasNoKeys,
+    /// The sheet answers another rubric.
+    OtherRubric {
+        sheet: String,
+        rubric: String,
+    },
+    UnknownQuestion {
+        question: String,
+    },
+    /// An option the question does not have; `valid` are its options' ids.
+    UnknownOption {
+        question: String,
+        option: String,
+        valid: Vec<String>,
+    },
+    NoteForUnknownQuestion {
+        question: String,
+    },
+    /// `expect.min-margin` outside 0..=100.
+    MinMargin {
+        found: f64,
+    },
+    /// No question answered: nothing to score.
+    NothingAnswered,
+}
+
+/// The survey product an export's header rows look like: only for the wording of
+/// the hint when its answers are codes, never for how it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    Qualtrics,
+    SurveyMonkey,
+    LimeSurvey,
+    Other,
+}
+
+/// A survey export, or one of its rows, that cannot be read as sheets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportFault {
+    /// No header row at all.
+    NoHeader,
+    /// A header row and no response.
+    NoRows,
+    /// More than the one row a single sheet was expected to be.
+    RowsWhereOne { rows: usize },
+    /// A row whose width is not the header's.
+    RowWidth { cells: usize, header: usize },
+    /// A row over the size limit, in MB.
+    RowTooLong { limit_mb: u64 },
+    /// A cell (1-based) that is not UTF-8.
+    CellNotUtf8 { cell: usize },
+    /// The csv reader's own words.
+    Csv(String),
+    /// The answers are codes, not texts: export again from this product.
+    Coded(Product),
+    /// Two columns (1-based) answer the same question.
+    SameQuestion {
+        first: usize,
+        second: usize,
+        question: String,
+    },
+    /// No header names a question of the rubric: its first headers, and whether
+    /// there are more.
+    NoQuestionColumn {
+        rubric: String,
+        headers: Vec<String>,
+        more: bool,
+    },
+    /// A cell that is no option of its question: the cell, and the options as
+    /// (label, id).
+    UnknownAnswer {
+        cell: String,
+        options: Vec<(String, String)>,
+    },
+    /// The workbook reader's own words.
+    Workbook(String),
+    /// `--sheet` names no worksheet of the workbook.
+    NoWorksheetNamed { want: String, names: Vec<String> },
+    /// A workbook with no worksheet.
+    NoWorksheet,
+    /// A worksheet that could not be read, with the workbook reader's words.
+    Worksheet { name: String, reason: String },
+}
+
+/// A kind of thing with an id in a rubric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Rubric,
+    Factor,
+    Question,
+    Option,
+    Gate,
+}
+
+/// A rule of a rubric that tests a score: a gate, or the `unless` of a next step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    Gate {
+        id: String,
+    },
+    /// Next step `n` (1-based) of the recommendation `band` (its id).
+    NextStep {
+        band: &'static str,
+        n: usize,
+    },
+}
+
+/// A rubric that parses but does not hold together.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RubricFault {
+    /// Nothing but white space.
+    Empty,
+    NotKebab {
+        item: Item,
+        id: String,
+    },
+    /// An id used before, by the `first` (1-based) item of its kind.
+    DuplicateId {
+        item: Item,
+        id: String,
+        first: usize,
+    },
+    WeightNotPositive {
+        found: f64,
+    },
+    WeightOutOfRange {
+        found: f64,
+    },
+    /// A score, threshold or boundary (named by its key) outside 0..=100.
+    ScoreOutOfRange {
+        key: &'static str,
+        found: f64,
+    },
+    MinAnsweredOutOfRange {
+        found: f64,
+    },
+    BandsOutOfOrder {
+        hybrid_from: f64,
+        vmo_from: f64,
+    },
+    NoFactor,
+    NoQuestion,
+    FactorWithoutQuestion {
+        factor: String,
+    },
+    UnknownFactor {
+        question: String,
+        factor: String,
+    },
+    CapAndFloor {
+        gate: String,
+    },
+    NoEffect {
+        gate: String,
+    },
+    BothTargets {
+        rule: Rule,
+    },
+    NoTarget {
+        rule: Rule,
+    },
+    UnknownTargetFactor {
+        rule: Rule,
+        factor: String,
+    },
+    UnknownTargetQuestion {
+        rule: Rule,
+        question: String,
+    },
+    BothConditions {
+        rule: Rule,
+    },
+    NoCondition {
+        rule: Rule,
+    },
+    TooFewOptions {
+        question: String,
+        found: usize,
+    },
+}
+
+/// What our own deserializers say inside a parser's message. Serde carries only
+/// text, so these reach an error as [`Fault::Syntax`]; their words are their
+/// `Display`, which `render::diag` implements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseNote {
+    /// What the answers and notes tables hold (serde's "expected ...").
+    AnswerMap,
+    /// A question given twice in a JSON sheet's table.
+    AnsweredTwice { question: String },
+    /// What a date is (serde's "expected ...").
+    Date,
+    /// A date string that is not `YYYY-MM-DD`.
+    DateText { found: String },
+    /// A TOML date of a day that does not exist.
+    NotADay { date: String },
+    /// A TOML date with a time or an offset.
+    DateWithTime { found: String },
+    /// What a next step is (serde's "expected ...").
+    NextStep,
+}
