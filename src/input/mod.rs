@@ -12,6 +12,7 @@ pub mod event;
 pub mod export;
 pub mod options;
 pub mod paths;
+mod pipeline;
 pub mod sheet;
 pub mod stream;
 pub mod warning;

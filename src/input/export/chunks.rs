@@ -1,5 +1,5 @@
-//! Reading a large export on every core: the file is cut into chunks of about a
-//! megabyte at line ends, and the chunks are parsed, resolved and mapped in
+//! Reading a large export on every core: the file is cut into chunks of about half
+//! a megabyte at line ends, and the chunks are parsed, resolved and mapped in
 //! parallel, then handed over in file order.
 //!
 //! A line end is not always a record boundary: a quoted cell may hold line breaks,
@@ -13,23 +13,23 @@
 //! the rows the one-thread reader gives (a property test compares the two on
 //! random files cut into tiny chunks).
 //!
-//! Memory stays flat: a fixed number of chunk buffers circulate between the reader,
-//! the workers and the thread that hands rows over, which returns each buffer once
-//! its rows are out. Only regular UTF-8 files whose lines end in LF or CRLF take
-//! this path; the rest (stdin, transcoded encodings, bare-CR files, workbooks) are
-//! read by [`CsvSheets`] on one thread.
+//! The threads are the input's one [`pipeline`]: the reader thread cuts the chunks,
+//! the workers parse them, and the thread that hands rows over gives each chunk's
+//! buffers back once its rows are out, so memory stays flat. Only regular UTF-8
+//! files whose lines end in LF or CRLF take this path; the rest (stdin, transcoded
+//! encodings, bare-CR files, workbooks) are parsed by [`CsvSheets`] row by row on
+//! the pipeline's reader thread.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::Arc;
 
 use super::header::{Cells, Row};
 use super::{CsvSheets, HeaderMap, coded_error, lines, not_utf8, row_too_long};
 use crate::diag::{ExportFault, FileFault, InputError, IoReason};
 use crate::input::event::Event;
+use crate::input::pipeline::{self, After, Shape, Stop, failed};
 use crate::input::sheet::ResolvedSheet;
 use crate::rubric::LoadedRubric;
 
@@ -46,7 +46,6 @@ struct Context<'a> {
 
 /// A run of whole lines of the file.
 struct Chunk {
-    seq: usize,
     /// Where `data` starts in the file.
     offset: u64,
     /// The line `data` starts on.
@@ -353,11 +352,15 @@ where
     }
 }
 
+/// The file a parallel export's chunks are read from (a test reads them from a
+/// reader that breaks).
+type Source = Box<dyn Read + Send>;
+
 /// An export ready to be read in parallel: its header mapped, the file open at its
 /// first row.
 pub struct Parallel<'r, R: Read> {
     sheets: CsvSheets<'r, R>,
-    file: File,
+    file: Source,
     offset: u64,
     line: u64,
     delimiter: u8,
@@ -403,7 +406,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
         self.pending = None;
         Ok(Parallel {
             sheets: self,
-            file,
+            file: Box::new(file),
             offset,
             line,
             delimiter,
@@ -427,80 +430,41 @@ struct Handover {
     own: Scratch,
 }
 
-/// The reader thread: fills the buffers that come back with the file's next chunks.
-fn read(
-    mut split: Splitter,
-    empty: &mpsc::Receiver<Vec<u8>>,
-    work: &mpsc::SyncSender<Chunk>,
-    done: &Done<impl Send>,
-    origin: &crate::origin::Origin,
-    stop: &AtomicBool,
-) {
-    while let Ok(buf) = empty.recv() {
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
-        match split.next(buf) {
-            Ok(Some(c)) => {
-                if work.send(c).is_err() {
-                    break;
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                let fault = FileFault::Unreadable(IoReason::of(&e));
-                let _ = done.send(Err(InputError::new(origin, fault)));
-                break;
-            }
-        }
-    }
-}
-
-/// Emptied lists of outcomes, kept for the next chunks (a chunk's list is too large
-/// to be allocated afresh each time without cost).
-type Spare<T> = Mutex<Vec<Outcomes<T>>>;
-
 /// A chunk's rows, turned or failed.
 type Outcomes<T> = Vec<Result<T, InputError>>;
 
-/// Where parsed chunks (or the reader's error) go.
-type Done<T> = mpsc::Sender<Result<(Chunk, Parsed<T>), InputError>>;
+/// The buffers that go round the pipeline: a chunk's bytes, and the list its rows'
+/// outcomes are made into (too large to be allocated afresh for each chunk without
+/// cost).
+struct Buffers<T> {
+    data: Vec<u8>,
+    outcomes: Outcomes<T>,
+}
 
-/// A worker thread: parses the chunks it takes, until there are none.
-fn work<T, F>(
-    cx: &Context<'_>,
-    chunks: &Mutex<mpsc::Receiver<Chunk>>,
-    done: &Done<T>,
-    map: &F,
-    stop: &AtomicBool,
-    spare: &Spare<T>,
-) where
-    F: Fn(ResolvedSheet) -> Result<T, InputError>,
-{
-    let mut s = Scratch::new(cx.delimiter);
-    loop {
-        let next = match chunks.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => break,
-        };
-        let Ok(c) = next else { break };
-        let parsed = if stop.load(Ordering::Relaxed) {
-            Parsed::empty()
-        } else {
-            let outcomes = spare.lock().ok().and_then(|mut v| v.pop());
-            parse(cx, &c, map, &mut s, outcomes.unwrap_or_default())
-        };
-        if done.send(Ok((c, parsed))).is_err() {
-            break;
+impl<T> Default for Buffers<T> {
+    fn default() -> Self {
+        Buffers {
+            data: Vec::new(),
+            outcomes: Vec::new(),
         }
     }
 }
 
+/// What the reader sends on: the next chunk, or the error that ended the file.
+type Job<T> = Result<(Chunk, Outcomes<T>), InputError>;
+
 impl<R: Read> Parallel<'_, R> {
     /// Reads every row as [`super::super::stream::stream_with`] does for an
-    /// export, on every core: `map` runs on worker threads, `handler` on this one,
-    /// in file order. Stops early only when `handler` fails (a closed pipe).
-    pub fn run<T, F, H>(self, map: &F, handler: &mut H, done_before: u64) -> io::Result<()>
+    /// export, on every core ([`pipeline`]): the file is cut on the reader thread,
+    /// `map` runs on worker threads, `handler` on this one, in file order. Stops
+    /// early only when `handler` fails (a closed pipe); a thread that failed is an
+    /// error about the file, and the run's end.
+    pub(crate) fn run<T, F, H>(
+        self,
+        map: &F,
+        handler: &mut H,
+        done_before: u64,
+    ) -> io::Result<After>
     where
         T: Send,
         F: Fn(ResolvedSheet) -> Result<T, InputError> + Sync,
@@ -523,9 +487,6 @@ impl<R: Read> Parallel<'_, R> {
             delimiter,
             include_partial: sheets.include_partial,
         };
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
-        let buffers = 2 * workers + 2;
-        let stop = AtomicBool::new(false);
         let mut state = Handover {
             carry: None,
             rows: 0,
@@ -535,42 +496,67 @@ impl<R: Read> Parallel<'_, R> {
             done_before,
             own: Scratch::new(delimiter),
         };
-        let spare: Spare<T> = Mutex::new(Vec::new());
-        let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(buffers);
-        let work_rx = Mutex::new(work_rx);
-        let outcome = std::thread::scope(|scope| -> io::Result<()> {
-            // Empty buffers go round: the reader fills one, a worker parses it, this
-            // thread hands its rows over and sends it back. Their number bounds memory.
-            let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-            for _ in 0..buffers {
-                let _ = empty_tx.send(Vec::new());
+        let origin = &cx.header.origin;
+        let mut split = Splitter::new(file, offset, line, chunk);
+        let read = move |b: Buffers<T>| -> Option<Job<T>> {
+            match split.next(b.data) {
+                Ok(Some(c)) => Some(Ok((c, b.outcomes))),
+                Ok(None) => None,
+                Err(e) => {
+                    // Nothing after a failed read is read.
+                    split.eof = true;
+                    split.rest.clear();
+                    Some(Err(InputError::new(
+                        origin,
+                        FileFault::Unreadable(IoReason::of(&e)),
+                    )))
+                }
             }
-            let (done_tx, done_rx) = mpsc::channel::<Result<(Chunk, Parsed<T>), InputError>>();
-            let reader_done = done_tx.clone();
-            let origin = sheets.header.origin.clone();
-            let split = Splitter::new(file, offset, line, chunk);
-            let stop = &stop;
-            spawn(scope, "csv-reader", move || {
-                read(split, &empty_rx, &work_tx, &reader_done, &origin, stop);
-            })?;
-            for _ in 0..workers {
-                let done_tx = done_tx.clone();
-                let (cx, work_rx) = (&cx, &work_rx);
-                let spare = &spare;
-                spawn(scope, "csv-worker", move || {
-                    work(cx, work_rx, &done_tx, map, stop, spare);
-                })?;
+        };
+        let work = |s: &mut Scratch, job: Job<T>| {
+            job.map(|(c, outcomes)| {
+                let parsed = parse(&cx, &c, map, s, outcomes);
+                (c, parsed)
+            })
+        };
+        let take = |done: Result<(Chunk, Parsed<T>), InputError>| match done {
+            Ok((c, parsed)) => {
+                let (data, outcomes) = state.take(&cx, c, parsed, map, handler)?;
+                Ok((!state.stopped).then_some(Buffers { data, outcomes }))
             }
-            drop(done_tx);
-            let result = state.hand_over(&cx, &done_rx, &empty_tx, &spare, map, handler);
-            // Whatever happened, let the other threads finish: no more buffers go
-            // round, and the chunks still in flight are skipped.
-            stop.store(true, Ordering::Relaxed);
-            drop(empty_tx);
-            drop(done_rx);
-            result
-        });
-        outcome?;
+            Err(e) => {
+                handler(Event::Error(e))?;
+                state.stopped = true;
+                Ok(None)
+            }
+        };
+        let outcome = pipeline::run(
+            Shape::per_core(),
+            read,
+            || Scratch::new(delimiter),
+            work,
+            take,
+        );
+        match outcome {
+            Ok(()) => {}
+            Err(Stop::Taker(e)) => return Err(e),
+            Err(Stop::Failed { why, .. }) => {
+                handler(Event::Error(failed(origin, why)))?;
+                return Ok(After::EndRun);
+            }
+        }
+        // A file that ends in a record cut where a chunk was (one with no line
+        // end, say): the end of the file ends it.
+        if let (false, Some((bytes, offset, line))) = (state.stopped, &state.carry) {
+            let end = Chunk {
+                offset: offset + bytes.len() as u64,
+                line: *line,
+                data: Vec::new(),
+                len: 0,
+                last: true,
+            };
+            state.take(&cx, end, Parsed::empty(), map, handler)?;
+        }
         sheets.partial = (state.partial.0, state.partial.1.unwrap_or_default());
         sheets.undated = state.undated;
         for w in sheets.end_warnings() {
@@ -582,68 +568,13 @@ impl<R: Read> Parallel<'_, R> {
                 ExportFault::NoRows,
             )))?;
         }
-        Ok(())
+        Ok(After::Continue)
     }
 }
 
 impl Handover {
-    /// Hands over the parsed chunks in file order as they come in, and sends each
-    /// buffer back once its rows are out.
-    fn hand_over<T, F, H>(
-        &mut self,
-        cx: &Context<'_>,
-        done: &mpsc::Receiver<Result<(Chunk, Parsed<T>), InputError>>,
-        empty: &mpsc::Sender<Vec<u8>>,
-        spare: &Spare<T>,
-        map: &F,
-        handler: &mut H,
-    ) -> io::Result<()>
-    where
-        F: Fn(ResolvedSheet) -> Result<T, InputError>,
-        H: FnMut(Event<T>) -> io::Result<()>,
-    {
-        let mut waiting = BTreeMap::new();
-        let mut next = 0;
-        for message in done {
-            let (c, parsed) = match message {
-                Ok(pair) => pair,
-                Err(e) => {
-                    handler(Event::Error(e))?;
-                    self.stopped = true;
-                    return Ok(());
-                }
-            };
-            waiting.insert(c.seq, (c, parsed));
-            while let Some((c, parsed)) = waiting.remove(&next) {
-                next += 1;
-                let (buf, outcomes) = self.take(cx, c, parsed, map, handler)?;
-                let _ = empty.send(buf);
-                if let Ok(mut spare) = spare.lock() {
-                    spare.push(outcomes);
-                }
-                if self.stopped {
-                    return Ok(());
-                }
-            }
-        }
-        // A file that ends in a record cut where a chunk was (one with no line
-        // end, say): the end of the file ends it.
-        if let Some((bytes, offset, line)) = &self.carry {
-            let end = Chunk {
-                seq: next,
-                offset: offset + bytes.len() as u64,
-                line: *line,
-                data: Vec::new(),
-                len: 0,
-                last: true,
-            };
-            self.take(cx, end, Parsed::empty(), map, handler)?;
-        }
-        Ok(())
-    }
-
     /// Hands over the rows of the next chunk in file order (parsed again from the
-    /// record the chunk before left unfinished, if it did), and gives its buffer
+    /// record the chunk before left unfinished, if it did), and gives its buffers
     /// back.
     fn take<T, F, H>(
         &mut self,
@@ -670,7 +601,6 @@ impl Handover {
                 }
                 bytes.extend_from_slice(c.bytes());
                 let joined = Chunk {
-                    seq: c.seq,
                     offset,
                     line,
                     len: bytes.len(),
@@ -706,39 +636,25 @@ impl Handover {
     }
 }
 
-fn spawn<'scope, 'env>(
-    scope: &'scope std::thread::Scope<'scope, 'env>,
-    name: &str,
-    f: impl FnOnce() + Send + 'scope,
-) -> io::Result<()> {
-    std::thread::Builder::new()
-        .name(name.into())
-        .spawn_scoped(scope, f)
-        .map(|_| ())
-        .map_err(|e| io::Error::other(format!("could not start a thread: {e}")))
-}
-
 /// Cuts the file into chunks of whole lines.
 struct Splitter {
-    file: File,
+    file: Source,
     offset: u64,
     line: u64,
     chunk: usize,
     /// Bytes read past the last line end of the chunk before.
     rest: Vec<u8>,
-    seq: usize,
     eof: bool,
 }
 
 impl Splitter {
-    fn new(file: File, offset: u64, line: u64, chunk: usize) -> Self {
+    fn new(file: Source, offset: u64, line: u64, chunk: usize) -> Self {
         Splitter {
             file,
             offset,
             line,
             chunk,
             rest: Vec::new(),
-            seq: 0,
             eof: false,
         }
     }
@@ -776,14 +692,12 @@ impl Splitter {
             len = nl + 1;
         }
         let c = Chunk {
-            seq: self.seq,
             offset: self.offset,
             line: self.line,
             last: self.eof && self.rest.is_empty(),
             data: buf,
             len,
         };
-        self.seq += 1;
         self.offset += len as u64;
         self.line += bytecount::count(c.bytes(), b'\n') as u64;
         Ok(Some(c))
@@ -933,6 +847,72 @@ mod tests {
         let map = |s: ResolvedSheet| Ok(shown(&s));
         parallel.run(&map, &mut handler, 0).ok()?;
         Some(out)
+    }
+
+    use std::fmt::Write as _;
+
+    /// Gives what `inner` gives, up to `left` bytes; then fails.
+    struct FailsAfter<R> {
+        inner: R,
+        left: usize,
+    }
+
+    impl<R: Read> Read for FailsAfter<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.left == 0 {
+                return Err(io::Error::other("injected: the disk went away"));
+            }
+            let n = buf.len().min(self.left);
+            let n = self.inner.read(&mut buf[..n])?;
+            self.left -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_that_fails_part_way_is_an_error_after_the_rows_before_it() {
+        let rubric = LoadedRubric::embedded().unwrap();
+        let q = &rubric.rubric.question[0];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        let mut text = format!("{},Name\n", q.id);
+        for i in 0..5000 {
+            let _ = writeln!(text, "{},r{i:04}", q.option[i % 2].id);
+        }
+        std::fs::write(&path, &text).unwrap();
+        let rows = super::super::open(&rubric, &path, &ReadOptions::default()).unwrap();
+        let Ok(mut parallel) = rows.parallel_in(&path, 300) else {
+            panic!("a plain export takes the parallel path");
+        };
+        // The file breaks 40 000 bytes into its rows, in the middle of a row.
+        let file = std::mem::replace(&mut parallel.file, Box::new(io::empty()));
+        parallel.file = Box::new(FailsAfter {
+            inner: file,
+            left: 40_000 + 3,
+        });
+        let mut events = Vec::new();
+        let map = |s: ResolvedSheet| Ok(s.sheet.respondent.unwrap_or_default());
+        let after = parallel
+            .run(
+                &map,
+                &mut |e| {
+                    match e {
+                        Event::Item(name) => events.push(name),
+                        Event::Error(e) => events.push(format!("error: {:?}", e.kind)),
+                        Event::Warning(_) | Event::Progress(_) => {}
+                    }
+                    Ok(())
+                },
+                0,
+            )
+            .unwrap();
+        assert_eq!(after, After::Continue);
+        // Every row before the break, in order, then the error, then nothing.
+        let error = events.pop().unwrap();
+        assert!(error.contains("Unreadable"), "{error}");
+        assert!(events.len() > 1000, "{}", events.len());
+        let want: Vec<String> = (0..events.len()).map(|i| format!("r{i:04}")).collect();
+        assert_eq!(events, want);
     }
 
     #[test]
