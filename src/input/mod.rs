@@ -1,7 +1,8 @@
 //! Everything between a path on the command line and a sheet resolved against the
 //! rubric: which files to read (`paths`), bytes into text (`decode`), sheet files
 //! (`sheet`), survey exports (`export`), and reading a whole run in input order with
-//! flat memory (`stream`). Remarks that stop nothing are typed (`warning`).
+//! flat memory (`stream`, on the one set of reading threads, `pipeline`). Remarks
+//! that stop nothing are typed (`warning`).
 //!
 //! Nothing here scores or prints: a sheet leaves this layer resolved, or as an
 //! [`InputError`](crate::diag::InputError) that names where it came from.
