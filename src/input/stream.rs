@@ -4,7 +4,7 @@
 //!
 //! [`stream`] hands results over one by one, in input order, as they are ready, in
 //! flat memory however many sheets go through. Everything is read on the input's
-//! one [`pipeline`]: a run of sheet files a few files a job, an export file in
+//! one `pipeline`: a run of sheet files a few files a job, an export file in
 //! chunks parsed on every core, any other export (stdin, a transcoded file, a
 //! workbook) a batch of rows a job, parsed on the reader thread and mapped on the
 //! workers. A thread that fails ends the run with an error, never quietly.
