@@ -625,3 +625,52 @@ impl Serialize for Finding {
         st.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_reads_location_key_then_message() {
+        let e = InputError::new("r.toml", FileFault::Empty)
+            .with_key("a.b")
+            .at("x\ny", 2..3);
+        assert_eq!(e.to_string(), "r.toml:2:1: a.b: is empty");
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"source":"r.toml","message":"is empty","line":2,"column":1,"key":"a.b"}"#
+        );
+        let bare = InputError::new("r.toml", SheetFault::CutShort);
+        assert_eq!(
+            serde_json::to_string(&bare).unwrap(),
+            r#"{"source":"r.toml","message":"the file ends before the sheet does (a closing `}` or `]` is missing?)"}"#
+        );
+    }
+
+    #[test]
+    fn an_io_reason_is_said_without_the_os_error_number() {
+        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_reason(&gone), "no such file");
+        let other = IoReason::Other("Is a directory (os error 21)".into());
+        assert_eq!(io_reason_text(&other), "Is a directory");
+    }
+
+    #[test]
+    fn a_duplicate_id_names_the_first_use() {
+        let f = RubricFault::DuplicateId {
+            item: Item::Option,
+            id: "a".into(),
+            first: 2,
+        };
+        assert_eq!(
+            rubric_text(&f),
+            "duplicate option id `a` (first used by option #2)"
+        );
+        let rule = Rule::NextStep { band: "vmo", n: 3 };
+        assert_eq!(
+            rubric_text(&RubricFault::NoCondition { rule }),
+            "next step 3 of `vmo` needs a condition: `below` or `at-least`"
+        );
+    }
+}
