@@ -4,6 +4,7 @@
 //! no request leaves the machine, and a rubric full of markup shows as text and runs
 //! nothing.
 //!
+//! End-to-end tier (`#[ignore]`d: `cargo test -- --ignored` runs it, as `.ci/run` does).
 //! Chromium is installed by `.ci/run`. Under `CI=true` a missing browser fails the
 //! test; locally it is skipped with a note.
 //!
@@ -274,6 +275,7 @@ fn fill_in(tab: &Tab) {
 }
 
 #[test]
+#[ignore = "e2e: a browser (chromium)"]
 fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
     let Some(bin) = skip_without_chromium() else {
         return;
@@ -418,6 +420,7 @@ fn toml_str(s: &str) -> String {
 }
 
 #[test]
+#[ignore = "e2e: a browser (chromium)"]
 fn rubric_text_is_shown_as_text_and_runs_nothing() {
     let Some(bin) = skip_without_chromium() else {
         return;

@@ -2,6 +2,7 @@
 //! dumps the DOM and takes a screenshot. Checks that the chart and the tables are
 //! there and that a `<script>` in a respondent's name arrives as text.
 //!
+//! End-to-end tier (`#[ignore]`d: `cargo test -- --ignored` runs it, as `.ci/run` does).
 //! Chromium is installed by `.ci/run`. Under `CI=true` a missing browser fails the
 //! test; locally it is skipped with a note.
 
@@ -103,6 +104,7 @@ alignment-strategy-link = "no-link"
 }
 
 #[test]
+#[ignore = "e2e: a browser (chromium)"]
 fn report_renders_in_headless_chromium() {
     let Some(bin) = chromium() else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
