@@ -18,7 +18,7 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 mod common;
 
 /// Allocations per sheet, on average over the set, and the results.
-fn per_sheet(rubric: &LoadedRubric, extras: Extras) -> (f64, Vec<pmo_vmo::SheetResult>) {
+fn per_sheet(rubric: &LoadedRubric, extras: Extras) -> (f64, Vec<pmo_vmo::SheetResult<'_>>) {
     let sheets = common::sheets(rubric);
     let mut results = Vec::with_capacity(sheets.len());
     let region = Region::new(GLOBAL);

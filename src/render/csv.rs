@@ -123,14 +123,14 @@ impl super::RowWriter for CsvRow<'_> {
             if i > 0 {
                 num.push(' ');
             }
-            num.push_str(&g.id);
+            num.push_str(g.id);
         }
         out.push(b',');
         text(out, &num);
         if self.answers {
             for q in &self.rubric.rubric.question {
                 out.push(b',');
-                let id = result.answers.get(&q.id).map_or("", String::as_str);
+                let id = result.answers.get(&q.id).unwrap_or_default();
                 text(out, id);
             }
         }
@@ -262,8 +262,8 @@ fn push_uint(buf: &mut String, mut n: u64) {
     }
 }
 
-impl<W: Write> Sink for CsvSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+impl<'r, W: Write> Sink<'r> for CsvSink<'_, W> {
+    fn result(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.start()?;
         self.buf.clear();
         super::RowWriter::write(&self.row, result, &mut self.buf);
@@ -331,11 +331,7 @@ mod tests {
             notes: Default::default(),
             choices: choices.clone(),
             roadmap: None,
-            advice: crate::advice::for_sheet(
-                &rubric,
-                &crate::scoring::evaluate(&rubric, &choices).unwrap(),
-                &choices,
-            ),
+            advice: crate::advice::Advice::none(),
         };
         let mut bytes = Vec::new();
         {

@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::Sink;
-use super::json_row::JsonRow;
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
@@ -19,8 +18,6 @@ pub struct JsonSink<'a, W: Write> {
     errors: Vec<InputError>,
     /// The run is one sheet: if it fails, stdout stays empty (see `finish`).
     single: bool,
-    /// Writes each result (as `serde_json` would, faster).
-    row: JsonRow,
     /// A result's bytes, reused from one result to the next.
     buf: Vec<u8>,
 }
@@ -34,7 +31,6 @@ impl<'a, W: Write> JsonSink<'a, W> {
             count: 0,
             errors: Vec::new(),
             single: false,
-            row: JsonRow::new(rubric),
             buf: Vec::new(),
         }
     }
@@ -55,31 +51,31 @@ impl<'a, W: Write> JsonSink<'a, W> {
     }
 }
 
-impl super::RowWriter for super::json_row::SearchingJsonRow<'_> {
-    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
-        super::json_row::SearchingJsonRow::write(self, result, out);
-    }
+/// Writes one result as compact JSON (`serde_json::to_writer`).
+pub struct JsonRow;
 
-    fn write_sheet(
-        &self,
-        sheet: &crate::input::ResolvedSheet,
-        out: &mut Vec<u8>,
-    ) -> Option<Result<(), crate::scoring::NothingAnswered>> {
-        Some(super::json_row::SearchingJsonRow::write_sheet(
-            self, sheet, out,
-        ))
+impl super::RowWriter for JsonRow {
+    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
+        row(result, out);
     }
 }
 
-impl<W: Write> Sink for JsonSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+/// One result as compact JSON, appended to `out`.
+pub fn row(result: &SheetResult, out: &mut Vec<u8>) {
+    // Writing into a Vec fails only if serializing does, and these types always
+    // serialize (string keys, finite or null numbers).
+    let _ = serde_json::to_writer(out, result);
+}
+
+impl<'r, W: Write> Sink<'r> for JsonSink<'_, W> {
+    fn result(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.start()?;
         self.buf.clear();
         if self.count > 0 {
             self.buf.push(b',');
         }
         self.buf.extend_from_slice(b"\n    ");
-        self.row.write(result, &mut self.buf);
+        row(result, &mut self.buf);
         self.out.write_all(&self.buf)?;
         self.count += 1;
         Ok(())

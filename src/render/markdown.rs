@@ -126,8 +126,8 @@ pub fn roadmap(
     out
 }
 
-impl<W: Write> Sink for MarkdownSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+impl<'r, W: Write> Sink<'r> for MarkdownSink<'_, W> {
+    fn result(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.start()?;
         let row: Vec<String> = summary_row(result, Some(self.rubric))
             .iter()

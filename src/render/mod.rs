@@ -20,7 +20,6 @@ pub mod compare;
 pub mod csv;
 pub mod form;
 pub mod json;
-pub mod json_row;
 pub mod markdown;
 pub mod num;
 pub mod report;
@@ -61,12 +60,6 @@ impl Format {
         matches!(self, Format::Table)
     }
 
-    /// Whether the format's [`row_writer`] works out the flip, the roadmap and the
-    /// answers itself, by index (JSON): its results are scored without them.
-    pub fn writer_searches(self) -> bool {
-        matches!(self, Format::Json)
-    }
-
     /// Whether the format shows each sheet's answers (JSON's `answers`, the
     /// `--answers` columns of csv).
     pub fn shows_answers(self) -> bool {
@@ -98,8 +91,8 @@ impl Default for Style {
 }
 
 /// Receives results and errors in input order, then `finish`.
-pub trait Sink {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()>;
+pub trait Sink<'r> {
+    fn result(&mut self, result: &SheetResult<'r>) -> io::Result<()>;
     /// A result already written by this format's [`row_writer`] (on another
     /// thread). Formats without one refuse it.
     fn rendered(&mut self, row: &[u8]) -> io::Result<()> {
@@ -116,13 +109,13 @@ pub trait Sink {
 
 /// The sink for a format. `single`: the run is one sheet (one file or stdin), whose
 /// failure leaves stdout empty in every format; a batch's JSON lists its errors.
-pub fn sink<'a, W: Write + 'a>(
+pub fn sink<'a, 'r: 'a, W: Write + 'a>(
     format: Format,
     rubric: &'a LoadedRubric,
     style: Style,
     single: bool,
     out: W,
-) -> Box<dyn Sink + 'a> {
+) -> Box<dyn Sink<'r> + 'a> {
     match format {
         Format::Table => Box::new(table::TableSink::new(rubric, style, out)),
         Format::Json => Box::new(json::JsonSink::new(rubric, out).single(single)),
@@ -135,32 +128,14 @@ pub fn sink<'a, W: Write + 'a>(
 /// written on every core, and the sink only copies them out in order.
 pub trait RowWriter: Sync {
     fn write(&self, result: &SheetResult, out: &mut Vec<u8>);
-
-    /// Writes a sheet's row straight from the sheet, scoring it itself, where the
-    /// writer can (JSON): no [`SheetResult`] is made. `None`: this writer needs
-    /// the result ([`Self::write`]), and has written nothing.
-    fn write_sheet(
-        &self,
-        _sheet: &crate::input::ResolvedSheet,
-        _out: &mut Vec<u8>,
-    ) -> Option<Result<(), crate::scoring::NothingAnswered>> {
-        None
-    }
 }
 
 /// The row writer of a format whose results are rows written one after another
 /// (csv, json); `None` for the others, whose sinks need the results themselves.
-/// The JSON one works out each sheet's flip and its roadmap (towards `target`)
-/// itself, and writes `answers` from the chosen options: its results are scored
-/// without any of the three (see [`Format::writer_searches`]).
-pub fn row_writer(
-    format: Format,
-    rubric: &LoadedRubric,
-    target: Option<crate::rubric::Band>,
-) -> Option<Box<dyn RowWriter + '_>> {
+pub fn row_writer(format: Format, rubric: &LoadedRubric) -> Option<Box<dyn RowWriter + '_>> {
     match format {
         Format::Csv { answers } => Some(Box::new(csv::CsvRow::new(rubric).answers(answers))),
-        Format::Json => Some(Box::new(json_row::SearchingJsonRow::new(rubric, target))),
+        Format::Json => Some(Box::new(json::JsonRow)),
         Format::Table | Format::Markdown => None,
     }
 }
@@ -222,12 +197,6 @@ pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String>
         Some(rb) => f.score.map(|x| factor_num(rb, fi, x)).unwrap_or_default(),
         None => f.score.map(|x| x.to_string()).unwrap_or_default(),
     }));
-    row.push(
-        e.gates
-            .iter()
-            .map(|g| g.id.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
+    row.push(e.gates.iter().map(|g| g.id).collect::<Vec<_>>().join(" "));
     row
 }

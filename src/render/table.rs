@@ -16,15 +16,15 @@ use crate::rubric::{Band, LoadedRubric};
 /// Above this many sheets, only the summary is shown unless detail is asked for.
 pub const DETAIL_LIMIT: usize = 20;
 
-pub struct TableSink<'a, W: Write> {
+pub struct TableSink<'a, 'r, W: Write> {
     rubric: &'a LoadedRubric,
     style: Style,
     out: W,
-    results: Vec<SheetResult>,
+    results: Vec<SheetResult<'r>>,
     errors: usize,
 }
 
-impl<'a, W: Write> TableSink<'a, W> {
+impl<'a, W: Write> TableSink<'a, '_, W> {
     pub fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
         TableSink {
             rubric,
@@ -36,8 +36,8 @@ impl<'a, W: Write> TableSink<'a, W> {
     }
 }
 
-impl<W: Write> Sink for TableSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+impl<'r, W: Write> Sink<'r> for TableSink<'_, 'r, W> {
+    fn result(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.results.push(result.clone());
         Ok(())
     }

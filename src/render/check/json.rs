@@ -32,7 +32,7 @@ struct FailureDoc<'a> {
 #[derive(Serialize)]
 struct VerdictDoc<'a> {
     #[serde(flatten)]
-    result: &'a SheetResult,
+    result: &'a SheetResult<'a>,
     status: Status,
     reason: String,
     expected: &'a Expected,

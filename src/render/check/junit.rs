@@ -80,11 +80,7 @@ pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<
                 } else {
                     format!(
                         ", gates {}",
-                        e.gates
-                            .iter()
-                            .map(|g| g.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" ")
+                        e.gates.iter().map(|g| g.id).collect::<Vec<_>>().join(" ")
                     )
                 }
             ));

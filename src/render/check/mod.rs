@@ -246,11 +246,11 @@ mod tests {
         s
     }
 
-    fn judge_text(text: &str, rules: &Rules) -> Verdict {
-        let r = rubric();
-        let s = load_text(&r, "s.toml", text, SheetFormat::Toml).unwrap();
-        let res = crate::result::score(&r, s.clone(), true).unwrap();
-        judge(&r, &s, res, rules)
+    fn judge_text(text: &str, rules: &Rules) -> Verdict<'static> {
+        let r = crate::testing::embedded();
+        let s = load_text(r, "s.toml", text, SheetFormat::Toml).unwrap();
+        let res = crate::result::score(r, s.clone(), true).unwrap();
+        judge(r, &s, res, rules)
     }
 
     #[test]

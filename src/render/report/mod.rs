@@ -85,7 +85,7 @@ enum Org {
 pub struct Builder<'r> {
     rubric: &'r LoadedRubric,
     group: Group<'r>,
-    first: Vec<(ResolvedSheet, SheetResult)>,
+    first: Vec<(ResolvedSheet, SheetResult<'r>)>,
     count: usize,
     roleless: bool,
     org: Org,
@@ -113,7 +113,7 @@ impl<'r> Builder<'r> {
     }
 
     /// Adds one scored sheet.
-    pub fn add(&mut self, sheet: ResolvedSheet, result: SheetResult) -> io::Result<()> {
+    pub fn add(&mut self, sheet: ResolvedSheet, result: SheetResult<'r>) -> io::Result<()> {
         self.group.add(&sheet, &result);
         self.count += 1;
         self.roleless |= result.role.is_none();
@@ -210,13 +210,13 @@ fn respondent_row(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
 struct Report<'a> {
     rubric: &'a LoadedRubric,
     /// The first members, whole: all of them up to [`MAX_POLYGONS`].
-    first: &'a [(ResolvedSheet, SheetResult)],
+    first: &'a [(ResolvedSheet, SheetResult<'a>)],
     count: usize,
     /// Some member gave no role.
     roleless: bool,
     /// The organisation every sheet that names one names.
     org: Option<&'a str>,
-    w: &'a Workshop,
+    w: &'a Workshop<'a>,
     /// One answer sheet: its own figures and flip, no group-only sections.
     single: bool,
     /// The comparison with an earlier assessment, when there is one.
@@ -298,7 +298,7 @@ impl Report<'_> {
     }
 
     /// The single sheet's result, when the report is of one sheet.
-    fn sheet(&self) -> Option<&SheetResult> {
+    fn sheet(&self) -> Option<&SheetResult<'_>> {
         self.single.then(|| &self.first[0].1)
     }
 
@@ -657,11 +657,11 @@ mod tests {
 
     /// Sheet number `k` on `r`: the answers vary with `k`, one note on the first
     /// question. Each text goes into a TOML literal string.
-    fn sheet(
-        r: &LoadedRubric,
+    fn sheet<'r>(
+        r: &'r LoadedRubric,
         k: usize,
         [respondent, role, organisation, note]: [&str; 4],
-    ) -> (ResolvedSheet, SheetResult) {
+    ) -> (ResolvedSheet, SheetResult<'r>) {
         let mut text = format!(
             "rubric = \"pmo-vmo\"\nrespondent = '{respondent}'\nrole = '{role}'\norganisation = '{organisation}'\n[answers]\n"
         );
@@ -678,19 +678,24 @@ mod tests {
     }
 
     /// A scored sheet from its TOML text.
-    fn load(r: &LoadedRubric, text: &str) -> (ResolvedSheet, SheetResult) {
+    fn load<'r>(r: &'r LoadedRubric, text: &str) -> (ResolvedSheet, SheetResult<'r>) {
         let s =
             crate::input::load_text(r, "s.toml", text, crate::input::SheetFormat::Toml).unwrap();
         let res = crate::result::score(r, s.clone(), true).unwrap();
         (s, res)
     }
 
-    fn members(names: &[&str]) -> (LoadedRubric, Vec<(ResolvedSheet, SheetResult)>) {
-        let r = LoadedRubric::embedded().unwrap();
+    fn members(
+        names: &[&str],
+    ) -> (
+        &'static LoadedRubric,
+        Vec<(ResolvedSheet, SheetResult<'static>)>,
+    ) {
+        let r = crate::testing::embedded();
         let ms = names
             .iter()
             .enumerate()
-            .map(|(k, name)| sheet(&r, k, [name; 4]))
+            .map(|(k, name)| sheet(r, k, [name; 4]))
             .collect();
         (r, ms)
     }
@@ -798,7 +803,7 @@ mod tests {
                 (s, res)
             })
             .collect();
-        let r = marked_rubric(r);
+        let r = marked_rubric(r.clone());
         let html = render(&r, &ms).unwrap();
         assert_escaped_in(
             &html,
@@ -864,7 +869,7 @@ maturity-standards = '{}'
             mark("note"),
         );
         let ms = vec![load(&r, &text)];
-        let r = marked_rubric(r);
+        let r = marked_rubric(r.clone());
         let html = render(&r, &ms).unwrap();
         assert_escaped_in(
             &html,
@@ -954,7 +959,7 @@ maturity-standards = '{}'
     fn user_text_never_reaches_the_page_unescaped() {
         let evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
         let (r, ms) = members(&[evil, "Bob & <b>Co</b>"]);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         assert!(!html.contains("<script"), "a script element leaked");
         assert!(!html.contains("<img"));
         assert!(!html.contains("<b>Co"));
@@ -965,7 +970,7 @@ maturity-standards = '{}'
     #[test]
     fn self_contained_and_complete() {
         let (r, ms) = members(&["Ann", "Bob", "Cy"]);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         // Nothing fetched from elsewhere.
         for bad in ["<link", "src=", "@import", "url(", "http://", "https://"] {
             assert!(
@@ -998,11 +1003,11 @@ maturity-standards = '{}'
     #[test]
     fn one_respondent_gets_the_sheet_flip_and_one_shape() {
         let (r, ms) = members(&["Solo"]);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         assert_eq!(html.matches("class=\"series\"").count(), 0);
         assert_eq!(html.matches("class=\"group\"").count(), 1);
-        let flip = html! { (crate::render::words::flip_sentence(&r, ms[0].1.flip.as_ref())) }
-            .into_string();
+        let flip =
+            html! { (crate::render::words::flip_sentence(r, ms[0].1.flip.as_ref())) }.into_string();
         assert!(html.contains(&flip), "{flip}");
         // No group-only sections for one person.
         assert!(!html.contains("<section id=\"agenda\">"));
@@ -1014,7 +1019,7 @@ maturity-standards = '{}'
         let names: Vec<String> = (0..10).map(|i| format!("p{}", i % 3)).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let (r, ms) = members(&refs);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         // Roles p0, p1, p2.
         assert_eq!(html.matches("class=\"series\"").count(), 3);
         assert!(html.contains("One shape per role."));
