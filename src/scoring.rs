@@ -282,12 +282,8 @@ pub struct Outcome {
     choices: Vec<Option<usize>>,
     /// Every question's term, factor by factor, each factor's in rubric order.
     terms: Vec<Term>,
-    /// Per question, where its term is in `terms`.
-    slot: Vec<usize>,
     tallies: Vec<Tally>,
     decision: Decision,
-    /// Per gate, whether it fires.
-    firing: Vec<bool>,
     /// The gates that fired, by index, in file order, each with whether it changed
     /// the result it was applied to.
     gates: Vec<(usize, bool)>,
@@ -319,7 +315,7 @@ impl Changed<'_> {
             Target::Question(q) if q == qi => {
                 fires(rubric, gi, option_score(rubric, qi, self.answer))
             }
-            _ => o.firing[gi],
+            _ => o.fires_now(gi),
         };
         // A decision is a function of the band and of which gates fire: when
         // neither moved, it stands.
@@ -328,7 +324,7 @@ impl Changed<'_> {
             && rubric
                 .gates_on(qi)
                 .iter()
-                .all(|&gi| gate_fires(gi) == o.firing[gi])
+                .all(|&gi| gate_fires(gi) == o.fires_now(gi))
         {
             return o.decision.recommendation;
         }
@@ -349,22 +345,17 @@ impl Outcome {
     /// (missing ones unanswered).
     pub fn of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Self, NothingAnswered> {
         let r = &rubric.rubric;
-        let mut terms = Vec::with_capacity(r.question.len());
-        let mut slot = vec![0; r.question.len()];
         let mut tallies = vec![Tally::default(); r.factor.len()];
+        let mut end = 0;
         for (fi, t) in tallies.iter_mut().enumerate() {
-            for &qi in rubric.questions_of(fi) {
-                slot[qi] = terms.len();
-                terms.push(Term::default());
-            }
-            t.end = terms.len();
+            end += rubric.questions_of(fi).len();
+            t.end = end;
         }
         let mut outcome = Outcome {
             choices: (0..r.question.len())
                 .map(|qi| choices.get(qi).copied().flatten())
                 .collect(),
-            terms,
-            slot,
+            terms: vec![Term::default(); end],
             tallies,
             decision: Decision {
                 index: 0.0,
@@ -372,7 +363,6 @@ impl Outcome {
                 recommendation: Band::Pmo,
                 margin: 0.0,
             },
-            firing: vec![false; r.gate.len()],
             gates: Vec::new(),
         };
         for fi in 0..r.factor.len() {
@@ -409,16 +399,12 @@ impl Outcome {
             index.add(t.part);
         }
         let index = index.mean().ok_or(NothingAnswered)?;
-        for (gi, &target) in rubric.gate_target.iter().enumerate() {
-            self.firing[gi] = fires(rubric, gi, self.read(rubric, target));
-        }
         let mut gates = std::mem::take(&mut self.gates);
         gates.clear();
-        let firing = &self.firing;
         self.decision = decide(
             rubric,
             index,
-            |gi| firing[gi],
+            |gi| fires(rubric, gi, self.read(rubric, rubric.gate_target[gi])),
             |gi, changed| gates.push((gi, changed)),
         );
         self.gates = gates;
@@ -481,8 +467,10 @@ impl Outcome {
     /// before `qi`, then `qi`'s answer and the answers after it.
     #[inline]
     fn factor_with(&self, rubric: &LoadedRubric, qi: usize, answer: Option<usize>) -> Option<f64> {
-        let i = self.slot[qi];
-        let end = self.tallies[rubric.question_factor[qi]].end;
+        let fi = rubric.question_factor[qi];
+        let end = self.tallies[fi].end;
+        let questions = rubric.questions_of(fi);
+        let i = end - questions.len() + questions.iter().position(|&q| q == qi).unwrap_or(0);
         let mut sums = self.terms[i].before;
         sums.add(answer_part(rubric, qi, answer));
         for t in &self.terms[i + 1..end] {
@@ -559,6 +547,11 @@ impl Outcome {
     /// the result it was applied to.
     pub fn gates(&self) -> &[(usize, bool)] {
         &self.gates
+    }
+
+    /// Whether gate `gi` fires.
+    fn fires_now(&self, gi: usize) -> bool {
+        self.gates.iter().any(|&(g, _)| g == gi)
     }
 
     /// The factors below `min-answered` (`(factor, needed)`), in rubric order.

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pmo_vmo::input::{self, Event, Input, SheetFormat};
-use pmo_vmo::render::{self, Format};
+use pmo_vmo::render::{self, Format, Setup, Shown};
 use pmo_vmo::result::{self, SheetResult};
 
 use crate::args::ScoreArgs;
@@ -24,7 +24,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         None
     };
     let style = settings.style(detail);
-    // Results flow straight through the sink; a large buffer keeps a million rows of
+    // Results flow straight through the output; a large buffer keeps a million rows of
     // csv output from turning into a million small writes.
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if args.answers && !matches!(args.format, crate::args::ScoreFormat::Csv) {
@@ -36,16 +36,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         },
         other => other,
     };
-    // Rows are written where they are scored (on every core, for a large export);
-    // the sink writes them out in order.
-    let rows = render::row_writer(format, &rubric);
-    let extras = result::Extras {
-        flip: format.shows_flip(),
-        roadmap: format.shows_roadmap(),
-        target: args.target.map(Into::into),
-        answers: format.shows_answers(),
-        advice: format.shows_advice(),
-    };
+    let extras = format.extras(args.target.map(Into::into));
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(
         inputs.as_slice(),
@@ -54,7 +45,14 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
             | Input::Piped(_)
             | Input::Bad(_)]
     );
-    let mut sink = render::sink(format, &rubric, style, single, out);
+    let setup = Setup {
+        rubric: &rubric,
+        style,
+        single,
+    };
+    let Some(mut output) = render::output::<SheetResult>(format, setup, out) else {
+        anyhow::bail!("`score` has no {format:?} output");
+    };
     let mut progress = Progress::new(input::stream::input_bytes(&inputs));
     let mut errors = 0usize;
     let streamed = input::stream_with(
@@ -63,30 +61,30 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         &args.sheets.read_options(),
         |s| {
             let r = result::score_with(&rubric, s, extras)?;
-            Ok(match rows.as_deref() {
-                Some(w) => {
-                    let mut row = Vec::with_capacity(4096);
-                    w.write(&r, &mut row);
-                    Scored::Row(row)
-                }
-                None => Scored::Result(Box::new(r)),
+            // Where the format's rows stand alone (csv, json), the row is written
+            // here, on the thread that scored the sheet (every core, for an export).
+            let mut row = Vec::new();
+            Ok(if SheetResult::row(format, &rubric, &r, &mut row) {
+                Scored::Row(row)
+            } else {
+                Scored::Result(Box::new(r))
             })
         },
         |event| {
             match event {
                 Event::Item(Scored::Row(row)) => {
                     progress.sheet();
-                    sink.rendered(&row)?;
+                    output.rows(&row)?;
                 }
                 Event::Item(Scored::Result(r)) => {
                     progress.sheet();
-                    sink.result(&r)?;
+                    output.item(&r)?;
                 }
                 Event::Error(e) => {
                     errors += 1;
                     progress.sheet();
                     progress.suspend(|| term::print_input_error(&e, settings));
-                    sink.error(&e)?;
+                    output.error(&e)?;
                 }
                 Event::Warning(w) => progress.suspend(|| term::warn(&w)),
                 Event::Progress(bytes) => progress.bytes(bytes),
@@ -94,7 +92,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
             Ok(())
         },
     )
-    .and_then(|()| sink.finish());
+    .and_then(|()| output.finish());
     progress.finish();
     let status = ExitStatus::error_if(errors > 0);
     match streamed {

@@ -8,7 +8,7 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Tab
 
 use super::num::{index_num, num, opt_factor_num};
 use super::words::leaning;
-use super::{Sink, Style};
+use super::{Output, Style};
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
@@ -16,7 +16,9 @@ use crate::rubric::{Band, LoadedRubric};
 /// Above this many sheets, only the summary is shown unless detail is asked for.
 pub const DETAIL_LIMIT: usize = 20;
 
-pub struct TableSink<'a, 'r, W: Write> {
+/// `score`'s table: results are kept, and drawn at the end (a detailed table per
+/// sheet, then the summary).
+pub struct TableOutput<'a, 'r, W: Write> {
     rubric: &'a LoadedRubric,
     style: Style,
     out: W,
@@ -24,9 +26,9 @@ pub struct TableSink<'a, 'r, W: Write> {
     errors: usize,
 }
 
-impl<'a, W: Write> TableSink<'a, '_, W> {
+impl<'a, W: Write> TableOutput<'a, '_, W> {
     pub fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
-        TableSink {
+        TableOutput {
             rubric,
             style,
             out,
@@ -36,8 +38,8 @@ impl<'a, W: Write> TableSink<'a, '_, W> {
     }
 }
 
-impl<'r, W: Write> Sink<'r> for TableSink<'_, 'r, W> {
-    fn result(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
+impl<'r, W: Write> Output<SheetResult<'r>> for TableOutput<'_, 'r, W> {
+    fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.results.push(result.clone());
         Ok(())
     }
