@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pmo_vmo::input::{self, Event, Input, SheetFormat};
-use pmo_vmo::render::{self, Format, Setup, Shown};
-use pmo_vmo::result::{self, SheetResult};
+use pmo_vmo::render::{self, Format, Ready, Setup};
+use pmo_vmo::result::SheetResult;
 
 use crate::args::ScoreArgs;
 use crate::settings::Settings;
@@ -36,7 +36,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         },
         other => other,
     };
-    let extras = format.extras(args.target.map(Into::into));
+    let target = args.target.map(Into::into);
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(
         inputs.as_slice(),
@@ -59,24 +59,16 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         &rubric,
         &inputs,
         &args.sheets.read_options(),
-        |s| {
-            let r = result::score_with(&rubric, s, extras)?;
-            // Where the format's rows stand alone (csv, json), the row is written
-            // here, on the thread that scored the sheet (every core, for an export).
-            let mut row = Vec::new();
-            Ok(if SheetResult::row(format, &rubric, &r, &mut row) {
-                Scored::Row(row)
-            } else {
-                Scored::Result(Box::new(r))
-            })
-        },
+        // Rows are written here, on the threads that read the sheets (every core,
+        // for an export); the output puts them in order.
+        |s| render::ready(format, &rubric, s, target),
         |event| {
             match event {
-                Event::Item(Scored::Row(row)) => {
+                Event::Item(Ready::Row(row)) => {
                     progress.sheet();
                     output.rows(&row)?;
                 }
-                Event::Item(Scored::Result(r)) => {
+                Event::Item(Ready::Result(r)) => {
                     progress.sheet();
                     output.item(&r)?;
                 }
@@ -102,13 +94,6 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         Err(e) => Err(e.into()),
         Ok(()) => Ok(status),
     }
-}
-
-/// A scored sheet as its format needs it: already written as a row (csv, json), or
-/// the result itself.
-enum Scored<'r> {
-    Row(Vec<u8>),
-    Result(Box<SheetResult<'r>>),
 }
 
 /// A progress bar on stderr that shows up only for a long run on a terminal: after

@@ -174,6 +174,32 @@ impl<'r> Shown for SheetResult<'r> {
     }
 }
 
+/// A sheet scored for `score`'s output: its row, already written (csv, json), or
+/// the result, for an output that gathers results (a table, Markdown).
+pub enum Ready<'r> {
+    Row(Vec<u8>),
+    Result(Box<SheetResult<'r>>),
+}
+
+/// What `score` does with every sheet, on the thread that read it: scores it for
+/// `format` ([`Format::extras`], the roadmap towards `target`) and, where the
+/// format's rows stand alone, writes its row. The benchmark and the allocation
+/// budget measure this.
+pub fn ready<'r>(
+    format: Format,
+    rubric: &'r LoadedRubric,
+    sheet: crate::input::ResolvedSheet,
+    target: Option<Band>,
+) -> Result<Ready<'r>, InputError> {
+    let r = crate::result::score_with(rubric, sheet, format.extras(target))?;
+    let mut row = Vec::new();
+    Ok(if SheetResult::row(format, rubric, &r, &mut row) {
+        Ready::Row(row)
+    } else {
+        Ready::Result(Box::new(r))
+    })
+}
+
 impl<'r> Shown for crate::check::Outcome<'r> {
     fn output<'a>(
         format: Format,
