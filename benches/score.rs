@@ -1,5 +1,6 @@
 //! What `score` does with every sheet of a large export, on the thread that read
-//! it (`render::ready`): score it for the format and write its row. `json` scores
+//! it: score it for the format (`result::score_with` with `Format::extras`) and
+//! write its row (`render::ready`). `json` scores
 //! the flip, the roadmap and the answers and writes the JSON row; `csv` scores the
 //! sheet alone and writes the csv row. Reading, and putting the rows in order, are
 //! left out: only the per-sheet work of already resolved sheets is timed.
@@ -9,6 +10,7 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pmo_vmo::LoadedRubric;
 use pmo_vmo::render::{Format, ready};
+use pmo_vmo::result::score_with;
 
 mod common;
 
@@ -27,7 +29,13 @@ fn bench(c: &mut Criterion) {
                 |batch| {
                     batch
                         .into_iter()
-                        .map(|s| ready(format, &rubric, s, None).unwrap())
+                        .map(|s| {
+                            ready(
+                                format,
+                                &rubric,
+                                score_with(&rubric, s, format.extras(None)).unwrap(),
+                            )
+                        })
                         .collect::<Vec<_>>()
                 },
                 BatchSize::LargeInput,

@@ -332,7 +332,7 @@ pub fn aggregate<'r>(
     for (sheet, result) in members {
         group.add(sheet, result);
     }
-    group.finish()
+    group.finish(None)
 }
 
 /// The scores one factor took over the members who answered it, as a count per
@@ -545,8 +545,9 @@ impl<'r> Group<'r> {
         self.share_sums.iter().map(|s| s / n).collect()
     }
 
-    /// The group result; `None` when no member was added.
-    pub fn finish(self) -> Option<Workshop<'r>> {
+    /// The group result, with the roadmap of its typical answers towards `target`
+    /// (else the band above its result); `None` when no member was added.
+    pub fn finish(self, target: Option<Band>) -> Option<Workshop<'r>> {
         if self.respondents == 0 {
             return None;
         }
@@ -566,7 +567,7 @@ impl<'r> Group<'r> {
             crate::advice::advise(rubric, d.recommendation, &gates, false, |t| figures.read(t));
         let roles = self.role_stats();
         let flags = role_gaps(rubric, &roles);
-        let roadmap = group_roadmap(rubric, &self.options, d.recommendation, None);
+        let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);
         Some(Workshop {
             roadmap,
             respondents: self.respondents,

@@ -1,5 +1,5 @@
 //! The fixed set of sheets the scoring benchmark (and the allocation budget test)
-//! score as `score` does (`render::ready`): varied answers to the embedded default
+//! score as `score` does: varied answers to the embedded default
 //! rubric, from a fixed seed.
 
 use std::path::Path;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pmo_vmo::input::{self, Event, Input, SheetFormat};
 use pmo_vmo::render::{self, Format, Ready, Setup};
-use pmo_vmo::result::SheetResult;
+use pmo_vmo::result::{self, SheetResult};
 
 use crate::args::ScoreArgs;
 use crate::settings::Settings;
@@ -36,7 +36,7 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         },
         other => other,
     };
-    let target = args.target.map(Into::into);
+    let extras = format.extras(args.target.map(Into::into));
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
     let single = matches!(
         inputs.as_slice(),
@@ -61,7 +61,13 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         &args.sheets.read_options(),
         // Rows are written here, on the threads that read the sheets (every core,
         // for an export); the output puts them in order.
-        |s| render::ready(format, &rubric, s, target),
+        |s| {
+            Ok(render::ready(
+                format,
+                &rubric,
+                result::score_with(&rubric, s, extras)?,
+            ))
+        },
         |event| {
             match event {
                 Event::Item(Ready::Row(row)) => {

@@ -18,18 +18,9 @@ pub fn run(settings: &Settings, args: &WorkshopArgs) -> Result<ExitStatus> {
         group.add(&sheet, &result);
         Ok(())
     })?;
-    let counts = group.option_counts().clone();
-    let Some(mut w) = group.finish() else {
+    let Some(w) = group.finish(args.target.map(Into::into)) else {
         bail!("no sheet could be scored, so there is no group result");
     };
-    if let Some(target) = args.target {
-        w.roadmap = pmo_vmo::workshop::group_roadmap(
-            &rubric,
-            &counts,
-            w.recommendation,
-            Some(target.into()),
-        );
-    }
     let setup = Setup {
         rubric: &rubric,
         style: settings.style(None),

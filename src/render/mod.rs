@@ -181,23 +181,17 @@ pub enum Ready<'r> {
     Result(Box<SheetResult<'r>>),
 }
 
-/// What `score` does with every sheet, on the thread that read it: scores it for
-/// `format` ([`Format::extras`], the roadmap towards `target`) and, where the
-/// format's rows stand alone, writes its row. The benchmark and the allocation
-/// budget measure this.
-pub fn ready<'r>(
-    format: Format,
-    rubric: &'r LoadedRubric,
-    sheet: crate::input::ResolvedSheet,
-    target: Option<Band>,
-) -> Result<Ready<'r>, InputError> {
-    let r = crate::result::score_with(rubric, sheet, format.extras(target))?;
+/// A scored sheet ready for `score`'s output in `format`: written as its row where
+/// the format's rows stand alone (csv, json), else kept whole. `score` calls this
+/// on the thread that scored the sheet (every core, for an export); the benchmark
+/// and the allocation budget measure it with the scoring.
+pub fn ready<'r>(format: Format, rubric: &LoadedRubric, result: SheetResult<'r>) -> Ready<'r> {
     let mut row = Vec::new();
-    Ok(if SheetResult::row(format, rubric, &r, &mut row) {
+    if SheetResult::row(format, rubric, &result, &mut row) {
         Ready::Row(row)
     } else {
-        Ready::Result(Box::new(r))
-    })
+        Ready::Result(Box::new(result))
+    }
 }
 
 impl<'r> Shown for crate::check::Outcome<'r> {

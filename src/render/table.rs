@@ -184,12 +184,9 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
         styled("PMO ◂ 0 ··· 100 ▸ VMO", style, None, true),
     ]);
     for (fi, (f, fs)) in rb.factor.iter().zip(&e.factors).enumerate() {
-        let (lean, b, bar_s) = match fs.score {
-            Some(s) => {
-                let band = crate::scoring::band_of(&rb.scoring, s);
-                (leaning(rubric, s).to_string(), Some(band), bar(s, 20))
-            }
-            None => ("unanswered".to_string(), None, String::new()),
+        let (lean, b, bar_s) = match (fs.score, fs.leaning) {
+            (Some(s), Some(band)) => (leaning(band).to_string(), Some(band), bar(s, 20)),
+            _ => ("unanswered".to_string(), None, String::new()),
         };
         let answered = if fs.answered < fs.questions {
             format!("{} ({}/{} answered)", f.title, fs.answered, fs.questions)

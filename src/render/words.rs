@@ -13,9 +13,9 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// How a factor score leans, by the rubric's band boundaries.
-pub fn leaning(rubric: &LoadedRubric, score: f64) -> &'static str {
-    match crate::scoring::band_of(&rubric.rubric.scoring, score) {
+/// How a factor score leans, by the band it falls in.
+pub fn leaning(band: Band) -> &'static str {
+    match band {
         Band::Pmo => "PMO",
         Band::Hybrid => "balanced",
         Band::Vmo => "VMO",

@@ -21,9 +21,9 @@ use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
 use crate::result::SheetResult;
-use crate::rubric::{Band, LoadedRubric};
+use crate::rubric::LoadedRubric;
 use crate::spill::Spill;
-use crate::workshop::{Group, Workshop};
+use crate::workshop::Workshop;
 use std::io::{self, Write};
 use style::CSS;
 
@@ -41,29 +41,6 @@ fn display_name(r: &SheetResult) -> String {
     r.respondent.clone().unwrap_or_else(|| r.source.to_string())
 }
 
-/// Renders the report for the scored sheets; `None` when there is none.
-pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
-    render_with(rubric, members, None, None)
-}
-
-/// [`render`], compared with a baseline (the chart draws it dashed and a Progress
-/// section says what moved) and with the roadmap aimed at `target` (else the band
-/// above the result).
-pub fn render_with(
-    rubric: &LoadedRubric,
-    members: &[(ResolvedSheet, SheetResult)],
-    baseline: Option<&Comparison>,
-    target: Option<Band>,
-) -> Option<String> {
-    let mut b = Builder::new(rubric);
-    for (sheet, result) in members {
-        b.add(sheet.clone(), result.clone()).ok()?;
-    }
-    let mut out = Vec::new();
-    b.finish(&mut out, baseline, target).ok()?.then_some(())?;
-    String::from_utf8(out).ok()
-}
-
 /// Where the rows listing every member go in the page: comments that no escaped
 /// text can spell (maud writes `<` in text as `&lt;`).
 const FLIPS: &str = "<!--pmo-vmo:flips-->";
@@ -77,14 +54,13 @@ enum Org {
     Several,
 }
 
-/// A report built one member at a time, in flat memory: the group aggregate, the
+/// A report built one member at a time, in flat memory: the
 /// first members whole (the chart draws up to [`MAX_POLYGONS`] of them, a report of
 /// one sheet shows its own figures), and the two lists of every member (their flips
 /// and the respondents table) rendered as they come into [`Spill`]s, which go into
 /// the page when it is written.
 pub struct Builder<'r> {
     rubric: &'r LoadedRubric,
-    group: Group<'r>,
     first: Vec<(ResolvedSheet, SheetResult<'r>)>,
     count: usize,
     roleless: bool,
@@ -97,7 +73,6 @@ impl<'r> Builder<'r> {
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         Builder {
             rubric,
-            group: Group::new(rubric),
             first: Vec::new(),
             count: 0,
             roleless: false,
@@ -114,7 +89,6 @@ impl<'r> Builder<'r> {
 
     /// Adds one scored sheet.
     pub fn add(&mut self, sheet: ResolvedSheet, result: SheetResult<'r>) -> io::Result<()> {
-        self.group.add(&sheet, &result);
         self.count += 1;
         self.roleless |= result.role.is_none();
         if let Some(o) = result.organisation.as_deref() {
@@ -137,23 +111,14 @@ impl<'r> Builder<'r> {
         Ok(())
     }
 
-    /// Writes the page, compared with `baseline` when there is one and with the
-    /// roadmap aimed at `target` (else the band above the result); `false` (and
-    /// nothing written) when no member was added.
+    /// Writes the page for the members' group result `w`, compared with `baseline`
+    /// when there is one.
     pub fn finish(
         self,
         out: &mut dyn Write,
+        w: &Workshop<'_>,
         baseline: Option<&Comparison>,
-        target: Option<Band>,
-    ) -> io::Result<bool> {
-        let counts = self.group.option_counts().clone();
-        let Some(mut w) = self.group.finish() else {
-            return Ok(false);
-        };
-        if target.is_some() {
-            w.roadmap =
-                crate::workshop::group_roadmap(self.rubric, &counts, w.recommendation, target);
-        }
+    ) -> io::Result<()> {
         let report = Report {
             rubric: self.rubric,
             first: &self.first,
@@ -163,7 +128,7 @@ impl<'r> Builder<'r> {
                 Org::One(o) => Some(o.as_str()),
                 _ => None,
             },
-            w: &w,
+            w,
             single: self.count == 1,
             baseline,
         };
@@ -177,7 +142,7 @@ impl<'r> Builder<'r> {
             }
         }
         out.write_all(rest.as_bytes())?;
-        Ok(true)
+        Ok(())
     }
 }
 
@@ -654,6 +619,33 @@ mod tests {
 
     use super::chart::{Series, radar};
     use super::*;
+
+    /// The report of the scored sheets, aggregated as `report` does; `None` when
+    /// there is none.
+    fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
+        render_with(rubric, members, None, None)
+    }
+
+    /// [`render`], compared with a baseline (the chart draws it dashed and a Progress
+    /// section says what moved) and with the roadmap aimed at `target` (else the band
+    /// above the result).
+    fn render_with(
+        rubric: &LoadedRubric,
+        members: &[(ResolvedSheet, SheetResult)],
+        baseline: Option<&Comparison>,
+        target: Option<crate::rubric::Band>,
+    ) -> Option<String> {
+        let mut group = crate::workshop::Group::new(rubric);
+        let mut b = Builder::new(rubric);
+        for (sheet, result) in members {
+            group.add(sheet, result);
+            b.add(sheet.clone(), result.clone()).ok()?;
+        }
+        let w = group.finish(target)?;
+        let mut out = Vec::new();
+        b.finish(&mut out, &w, baseline).ok()?;
+        String::from_utf8(out).ok()
+    }
 
     /// Sheet number `k` on `r`: the answers vary with `k`, one note on the first
     /// question. Each text goes into a TOML literal string.
