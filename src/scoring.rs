@@ -651,6 +651,27 @@ impl GroupFigures {
         }
     }
 
+    /// The means of factor `fi` at which what the decision reads meets a threshold
+    /// (the other means held): a gate on the factor, or a band boundary that the
+    /// index meets as it moves by the factor's share ([`Self::with_factor`]).
+    pub fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
+        let r = &rubric.rubric;
+        let mut at = Vec::new();
+        for (g, &t) in r.gate.iter().zip(&rubric.gate_target) {
+            if t == Target::Factor(fi) {
+                at.extend(g.below.iter().chain(&g.at_least));
+            }
+        }
+        if let Some(now) = self.factors[fi]
+            && self.shares[fi] > 0.0
+        {
+            for boundary in [r.scoring.hybrid_from, r.scoring.vmo_from] {
+                at.push(now + (boundary - self.index) / self.shares[fi]);
+            }
+        }
+        at
+    }
+
     /// The decision with factor `fi`'s mean moved to `to` by every member who
     /// answered it (the index moves by the factor's share of the move), the other
     /// means held where they are; `None` when nobody answered the factor.

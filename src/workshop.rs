@@ -9,7 +9,7 @@ use crate::input::export::normalise;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
 use crate::roadmap::{self, Blocked, Step};
-use crate::rubric::{Band, LoadedRubric, Target};
+use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{self, FiredGate, GroupFigures, Outcome};
 
 /// Two roles whose factor means are at least this many points apart are flagged.
@@ -743,18 +743,10 @@ pub fn tipping(
             continue;
         }
         let mut cands: Vec<f64> = (0..=1000).map(|k| k as f64 / 10.0).collect();
-        let mut critical: Vec<f64> = Vec::new();
-        for (g, &gt) in r.gate.iter().zip(&rubric.gate_target) {
-            if gt == Target::Factor(fi) {
-                critical.extend(g.below.iter().chain(&g.at_least));
-            }
-        }
-        for boundary in [r.scoring.hybrid_from, r.scoring.vmo_from] {
-            critical.push(m + (boundary - figures.index) / share);
-        }
-        // Either side of each critical point, far enough out that the comparisons'
-        // tolerance (scoring::TOLERANCE) cannot hide the crossing.
-        for c in critical {
+        // Either side of each point where the decision may change, far enough out
+        // that the comparisons' tolerance (scoring::TOLERANCE) cannot hide the
+        // crossing.
+        for c in figures.thresholds(rubric, fi) {
             cands.extend([c - 1e-6, c, c + 1e-6]);
         }
         cands.sort_by(f64::total_cmp);
