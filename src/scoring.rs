@@ -251,14 +251,16 @@ struct Term {
     /// The factor's running sums over the questions before this one.
     before: Sums,
     part: Part,
+    /// The next question of the same factor in rubric order ([`LAST`] for none).
+    next: usize,
 }
+
+/// The `next` of a factor's last question.
+const LAST: usize = usize::MAX;
 
 /// One factor on one sheet.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Tally {
-    /// Where its questions' terms end in [`Outcome::terms`] (they start where the
-    /// previous factor's end).
-    end: usize,
     answered: usize,
     /// The weighted mean of its answers; `None` when no question is answered.
     score: Option<f64>,
@@ -280,7 +282,7 @@ struct Tally {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     choices: Vec<Option<usize>>,
-    /// Every question's term, factor by factor, each factor's in rubric order.
+    /// Every question's term, by question.
     terms: Vec<Term>,
     tallies: Vec<Tally>,
     decision: Decision,
@@ -345,18 +347,19 @@ impl Outcome {
     /// (missing ones unanswered).
     pub fn of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Self, NothingAnswered> {
         let r = &rubric.rubric;
-        let mut tallies = vec![Tally::default(); r.factor.len()];
-        let mut end = 0;
-        for (fi, t) in tallies.iter_mut().enumerate() {
-            end += rubric.questions_of(fi).len();
-            t.end = end;
+        let mut terms = vec![Term::default(); r.question.len()];
+        for fi in 0..r.factor.len() {
+            let questions = rubric.questions_of(fi);
+            for (k, &qi) in questions.iter().enumerate() {
+                terms[qi].next = questions.get(k + 1).copied().unwrap_or(LAST);
+            }
         }
         let mut outcome = Outcome {
             choices: (0..r.question.len())
                 .map(|qi| choices.get(qi).copied().flatten())
                 .collect(),
-            terms: vec![Term::default(); end],
-            tallies,
+            terms,
+            tallies: vec![Tally::default(); r.factor.len()],
             decision: Decision {
                 index: 0.0,
                 band: Band::Pmo,
@@ -374,14 +377,11 @@ impl Outcome {
 
     /// Adds up factor `fi`'s answers, in rubric order.
     fn sum_factor(&mut self, rubric: &LoadedRubric, fi: usize) {
-        let start = fi.checked_sub(1).map_or(0, |f| self.tallies[f].end);
         let t = &mut self.tallies[fi];
         let mut sums = Sums::default();
         t.answered = 0;
-        for (term, &qi) in self.terms[start..t.end]
-            .iter_mut()
-            .zip(rubric.questions_of(fi))
-        {
+        for &qi in rubric.questions_of(fi) {
+            let term = &mut self.terms[qi];
             term.before = sums;
             term.part = answer_part(rubric, qi, self.choices[qi]);
             sums.add(term.part);
@@ -467,14 +467,13 @@ impl Outcome {
     /// before `qi`, then `qi`'s answer and the answers after it.
     #[inline]
     fn factor_with(&self, rubric: &LoadedRubric, qi: usize, answer: Option<usize>) -> Option<f64> {
-        let fi = rubric.question_factor[qi];
-        let end = self.tallies[fi].end;
-        let questions = rubric.questions_of(fi);
-        let i = end - questions.len() + questions.iter().position(|&q| q == qi).unwrap_or(0);
-        let mut sums = self.terms[i].before;
+        let term = &self.terms[qi];
+        let mut sums = term.before;
         sums.add(answer_part(rubric, qi, answer));
-        for t in &self.terms[i + 1..end] {
+        let mut next = term.next;
+        while let Some(t) = self.terms.get(next) {
             sums.add(t.part);
+            next = t.next;
         }
         sums.mean()
     }
