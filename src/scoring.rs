@@ -311,7 +311,8 @@ impl Changed<'_> {
     pub fn recommendation(&self, rubric: &LoadedRubric) -> Band {
         let (qi, o) = (self.question, self.outcome);
         let fi = rubric.question_factor[qi];
-        // Only the gates on the changed question or its factor read anything new.
+        // Only the gates on the changed question or its factor read anything new;
+        // the others fire as they do on the sheet.
         let gate_fires = |gi: usize| match rubric.gate_target[gi] {
             Target::Factor(f) if f == fi => fires(rubric, gi, self.factor),
             Target::Question(q) if q == qi => {
@@ -319,17 +320,6 @@ impl Changed<'_> {
             }
             _ => o.fires_now(gi),
         };
-        // A decision is a function of the band and of which gates fire: when
-        // neither moved, it stands.
-        let same_band = band_of(&rubric.rubric.scoring, self.index) == o.decision.band;
-        if same_band
-            && rubric
-                .gates_on(qi)
-                .iter()
-                .all(|&gi| gate_fires(gi) == o.fires_now(gi))
-        {
-            return o.decision.recommendation;
-        }
         decide(rubric, self.index, gate_fires, |_, _| {}).recommendation
     }
 }
@@ -425,7 +415,7 @@ impl Outcome {
     /// unanswered) instead, from the running sums: bit for bit what
     /// [`Outcome::of`] gives for the changed answers. `None` when that leaves
     /// nothing answered. Allocates nothing: the flip asks it of every other answer
-    /// to every question, the roadmap of every step up at every step.
+    /// to every question.
     pub fn with_answer(
         &self,
         rubric: &LoadedRubric,
