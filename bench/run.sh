@@ -6,8 +6,8 @@
 # 1. A Google-Forms-style export of ROWS rows (Timestamp, Email Address, Name, then
 #    the 20 questions of the default rubric by full text, cells holding labels):
 #    `pmo-vmo score FILE --format csv` and `--format json` (which searches every
-#    sheet's flip) against parsing the same file with the csv crate alone
-#    (examples/parse_only.rs).
+#    sheet's flip and works out its roadmap) against parsing the same file with the
+#    csv crate alone, into a ByteRecord (examples/parse_only.rs).
 # 2. A folder of SHEETS TOML sheets: `pmo-vmo score DIR --format csv` against `cat`
 #    of the same files.
 # 3. Peak memory (and time) of `check` in each format, `workshop` and `report` on
@@ -147,16 +147,16 @@ awk -v rows="$ROWS" -v questions="$QUESTIONS" -v sheets="$SHEETS" -v runs="$RUNS
     printf "\nMedians of %d runs; %d cores, load average %s at the end.\n\n", runs, cores, load
     printf "Forms export, %d rows (%d MB), %d questions:\n", rows, size, questions
     printf "  %-44s %8s %12s %10s\n", "", "time", "rows/s", "peak RSS"
-    printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "csv crate, parse only (baseline)", p, rows / p, pm / 1024
+    printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "csv crate, ByteRecord parse only (baseline)", p, rows / p, pm / 1024
     printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "pmo-vmo score --format csv", s, rows / s, sm / 1024
-    printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "pmo-vmo score --format json (with the flip)", j, rows / j, jm / 1024
-    printf "  %-44s %s   (target: at most 1.25x)\n", "ratio score csv / parse", rs
-    printf "  %-44s %s   (target: at most 2x)\n", "ratio score json / parse", rj
+    printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "pmo-vmo score --format json (flip, roadmap)", j, rows / j, jm / 1024
+    printf "  %-44s %s   (target: at most 1.5x)\n", "ratio score csv / parse", rs
+    printf "  %-44s %s   (target: at most 3x)\n", "ratio score json / parse", rj
     printf "  %-44s %7.1f MB (target: under 64 MB)\n", "peak memory of score", (sm > jm ? sm : jm) / 1024
     printf "\nFolder of %d TOML sheets:\n", sheets
     printf "  %-44s %7.3fs\n", "cat of the files (baseline)", c
     printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "pmo-vmo score DIR --format csv", f, sheets / f, fm / 1024
-    printf "  %-44s %7.2fx   (target: under 5x)\n", "ratio score / cat", (c > 0 ? f / c : 0)
+    printf "  %-44s %7.2fx   (target: at most 1.5x)\n", "ratio score / cat", (c > 0 ? f / c : 0)
 }'
 echo
 echo "The same export, once each (time, peak memory):"

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::rubric::{Band, LoadedRubric, Target};
-use crate::scoring::{self, Evaluation, FiredGate};
+use crate::scoring::{self, FiredGate, Outcome};
 
 /// What leads the explanation of a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,7 +66,7 @@ pub fn advise(
         gates
             .iter()
             .filter(move |g| g.to == recommendation && g.changed == changed)
-            .filter_map(|g| index_of(&g.id))
+            .filter_map(|g| index_of(g.id))
     };
     let leading: Vec<usize> = agreeing(true).collect();
     let also = agreeing(false).collect();
@@ -108,11 +108,11 @@ fn done(
     })
 }
 
-/// The advice for one scored sheet.
-pub fn for_sheet(rubric: &LoadedRubric, e: &Evaluation, choices: &[Option<usize>]) -> Advice {
-    let scores: scoring::Scores = e.factors.iter().map(|f| f.score).collect();
-    advise(rubric, e.recommendation, &e.gates, e.provisional, |t| {
-        scoring::target_score(rubric, t, &scores, choices)
+/// The advice for one scored sheet (`provisional`: its coverage falls short).
+pub fn for_sheet(rubric: &LoadedRubric, o: &Outcome, provisional: bool) -> Advice {
+    let gates = scoring::named_gates(rubric, o.gates());
+    advise(rubric, o.recommendation(), &gates, provisional, |t| {
+        o.read(rubric, t)
     })
 }
 
@@ -150,11 +150,9 @@ mod tests {
                 ("maturity-standards", "documented"),
             ],
         );
-        let e = scoring::evaluate(&r, &c).unwrap();
-        assert_eq!(e.recommendation, Band::Pmo);
-        let mut firm = e.clone();
-        firm.provisional = false;
-        let a = for_sheet(&r, &firm, &c);
+        let o = Outcome::of(&r, &c).unwrap();
+        assert_eq!(o.recommendation(), Band::Pmo);
+        let a = for_sheet(&r, &o, false);
         assert!(!a.steps.contains(&standards), "{a:?}");
         assert!(
             a.steps.contains(&0),
@@ -162,9 +160,8 @@ mod tests {
         );
         // Unanswered: shown.
         let c = sheet(&r, &[("maturity-delivery-track-record", "rarely")]);
-        let mut e = scoring::evaluate(&r, &c).unwrap();
-        e.provisional = false;
-        assert!(for_sheet(&r, &e, &c).steps.contains(&standards));
+        let o = Outcome::of(&r, &c).unwrap();
+        assert!(for_sheet(&r, &o, false).steps.contains(&standards));
         assert!(matches!(steps[0], NextStep::Always(_)));
     }
 
@@ -172,10 +169,10 @@ mod tests {
     fn the_gate_that_changed_the_result_leads_and_a_provisional_result_has_no_steps() {
         let r = LoadedRubric::embedded().unwrap();
         let c = sheet(&r, &[("maturity-delivery-track-record", "rarely")]);
-        let e = scoring::evaluate(&r, &c).unwrap();
+        let o = Outcome::of(&r, &c).unwrap();
         // One answer, score 0: PMO band already, no gate changes it.
-        assert!(e.provisional);
-        let a = for_sheet(&r, &e, &c);
+        assert!(o.provisional(&r));
+        let a = for_sheet(&r, &o, true);
         assert_eq!(a.lead, Lead::Nothing);
         assert!(a.steps.is_empty());
         // A lone top answer elsewhere with chaotic delivery: VMO band, capped at PMO.
@@ -187,7 +184,7 @@ mod tests {
             ],
         );
         let e = scoring::evaluate(&r, &c).unwrap();
-        let a = for_sheet(&r, &e, &c);
+        let a = for_sheet(&r, &Outcome::of(&r, &c).unwrap(), e.provisional);
         let chaotic = r
             .rubric
             .gate

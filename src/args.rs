@@ -230,9 +230,9 @@ pub enum CheckFormat {
     Github,
 }
 
-impl From<CheckFormat> for pmo_vmo::render::check::Format {
+impl From<CheckFormat> for pmo_vmo::render::Format {
     fn from(f: CheckFormat) -> Self {
-        use pmo_vmo::render::check::Format;
+        use pmo_vmo::render::Format;
         match f {
             CheckFormat::Text => Format::Text,
             CheckFormat::Json => Format::Json,
@@ -301,6 +301,17 @@ pub enum WorkshopFormat {
     Table,
     Json,
     Markdown,
+}
+
+impl From<WorkshopFormat> for pmo_vmo::render::Format {
+    fn from(f: WorkshopFormat) -> Self {
+        use pmo_vmo::render::Format;
+        match f {
+            WorkshopFormat::Table => Format::Table,
+            WorkshopFormat::Json => Format::Json,
+            WorkshopFormat::Markdown => Format::Markdown,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

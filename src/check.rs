@@ -91,7 +91,7 @@ pub enum Because {
 
 /// One expectation, met or not, with the figures behind it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Check {
+pub enum Check<'r> {
     Recommendation {
         expected: Band,
         got: Band,
@@ -110,7 +110,7 @@ pub enum Check {
     /// factor) is not a firm recommendation, so it fails. Checked only when the
     /// rubric sets `min-answered`; listed only when it fails.
     Coverage {
-        shortfalls: Vec<crate::scoring::Shortfall>,
+        shortfalls: Vec<crate::scoring::Shortfall<'r>>,
     },
     /// `sheet` is `None` when the sheet names no version to compare.
     Version {
@@ -119,7 +119,7 @@ pub enum Check {
     },
 }
 
-impl Check {
+impl Check<'_> {
     /// Whether the expectation held.
     pub fn held(&self) -> bool {
         match self {
@@ -146,8 +146,8 @@ impl Check {
 /// One expectation checked, and the key in the sheet that set it (`expect.min-margin`)
 /// when it came from the sheet rather than from a flag.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Judged {
-    pub check: Check,
+pub struct Judged<'r> {
+    pub check: Check<'r>,
     pub key: Option<String>,
 }
 
@@ -161,30 +161,30 @@ pub enum Status {
 
 /// The judgement of one sheet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    pub result: SheetResult,
+pub struct Verdict<'r> {
+    pub result: SheetResult<'r>,
     pub status: Status,
     /// What the sheet was held to.
     pub expected: Expected,
     /// Every expectation checked, in a fixed order.
-    pub checks: Vec<Judged>,
+    pub checks: Vec<Judged<'r>>,
     /// The line in the sheet file to point annotations at, where known.
     pub line: Option<usize>,
 }
 
-impl Verdict {
+impl<'r> Verdict<'r> {
     pub fn passed(&self) -> bool {
         self.status == Status::Pass
     }
 
     /// The expectations that were not met, in order.
-    pub fn failures(&self) -> impl Iterator<Item = &Judged> {
+    pub fn failures(&self) -> impl Iterator<Item = &Judged<'r>> {
         self.checks.iter().filter(|j| !j.check.held())
     }
 }
 
 /// The gates that pulled a result away from `want`.
-fn gates_against(result: &SheetResult, want: Band) -> Vec<String> {
+fn gates_against(result: &SheetResult<'_>, want: Band) -> Vec<String> {
     result
         .evaluation
         .gates
@@ -193,7 +193,7 @@ fn gates_against(result: &SheetResult, want: Band) -> Vec<String> {
             Effect::Cap => g.to < want,
             Effect::Floor => g.to > want,
         })
-        .map(|g| g.id.clone())
+        .map(|g| g.id.to_string())
         .collect()
 }
 
@@ -207,12 +207,12 @@ fn pick<T>(flag: Option<T>, own: Option<T>, key: &str) -> Option<(T, Option<Stri
 }
 
 /// Judges one scored sheet against the rules, under the rubric in use.
-pub fn judge(
+pub fn judge<'r>(
     rubric: &LoadedRubric,
     sheet: &ResolvedSheet,
-    result: SheetResult,
+    result: SheetResult<'r>,
     rules: &Rules,
-) -> Verdict {
+) -> Verdict<'r> {
     let own = sheet.sheet.expect.clone().unwrap_or_default();
     let e = &result.evaluation;
     let mut expected = Expected::default();
@@ -306,7 +306,7 @@ pub fn judge(
 
 /// The line of a failed sheet to annotate: the unmet expectation's key, else 1;
 /// for a row of an export, the row's line; stdin has no line to point at.
-fn annotation_line(sheet: &ResolvedSheet, v: &Verdict) -> Option<usize> {
+fn annotation_line(sheet: &ResolvedSheet, v: &Verdict<'_>) -> Option<usize> {
     if v.passed() {
         return None;
     }
@@ -323,7 +323,7 @@ fn annotation_line(sheet: &ResolvedSheet, v: &Verdict) -> Option<usize> {
 /// The line of a failure's key in the sheet's text (TOML or JSON), so that
 /// annotations land on the expectation that was not met. Without a key (the rule
 /// came from a flag) it is line 1.
-pub fn failure_line(text: &str, format: SheetFormat, verdict: &Verdict) -> Option<usize> {
+pub fn failure_line(text: &str, format: SheetFormat, verdict: &Verdict<'_>) -> Option<usize> {
     let Some(key) = verdict.failures().find_map(|f| f.key.as_deref()) else {
         return (verdict.status == Status::Fail).then_some(1);
     };
@@ -347,8 +347,8 @@ pub fn failure_line(text: &str, format: SheetFormat, verdict: &Verdict) -> Optio
 
 /// One input's outcome, in input order.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Judged(Box<Verdict>),
+pub enum Outcome<'r> {
+    Judged(Box<Verdict<'r>>),
     /// The sheet could not be read, parsed, resolved or scored: an error, never a
     /// failure.
     Error(InputError),
@@ -356,8 +356,8 @@ pub enum Outcome {
 
 /// Every outcome of a run.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Report {
-    pub outcomes: Vec<Outcome>,
+pub struct Report<'r> {
+    pub outcomes: Vec<Outcome<'r>>,
 }
 
 /// How many sheets passed, failed or could not be judged.
@@ -382,7 +382,7 @@ pub enum RunStatus {
 
 impl Counts {
     /// Counts one more outcome.
-    pub fn add(&mut self, o: &Outcome) {
+    pub fn add(&mut self, o: &Outcome<'_>) {
         self.sheets += 1;
         match o {
             Outcome::Judged(v) if v.passed() => self.passed += 1,
@@ -403,7 +403,7 @@ impl Counts {
     }
 }
 
-impl Report {
+impl Report<'_> {
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for o in &self.outcomes {

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
-use crate::roadmap;
 use crate::rubric::{Band, LoadedRubric};
 use crate::workshop;
 
@@ -118,10 +117,10 @@ pub struct Comparison {
 }
 
 /// Scored sheets on one side.
-pub type Members = [(ResolvedSheet, SheetResult)];
+pub type Members<'r> = [(ResolvedSheet, SheetResult<'r>)];
 
 /// The latest date of the side's sheets, and how many have none.
-fn side_date(members: &Members) -> (Option<String>, usize) {
+fn side_date(members: &Members<'_>) -> (Option<String>, usize) {
     let dates: Vec<String> = members.iter().filter_map(|(s, _)| sheet_date(s)).collect();
     let latest = dates.iter().max().cloned();
     (latest, members.len() - dates.len())
@@ -133,7 +132,7 @@ fn sheet_date(s: &ResolvedSheet) -> Option<String> {
 }
 
 /// One side's result: the sheet's own, or the group's.
-fn side(rubric: &LoadedRubric, members: &Members) -> Option<Side> {
+fn side(rubric: &LoadedRubric, members: &Members<'_>) -> Option<Side> {
     let (date, undated) = side_date(members);
     if let [(_, r)] = members {
         let e = &r.evaluation;
@@ -148,11 +147,11 @@ fn side(rubric: &LoadedRubric, members: &Members) -> Option<Side> {
                 .factors
                 .iter()
                 .map(|f| SideFactor {
-                    id: f.id.clone(),
+                    id: f.id.to_string(),
                     score: f.score,
                 })
                 .collect(),
-            gates: e.gates.iter().map(|g| g.id.clone()).collect(),
+            gates: e.gates.iter().map(|g| g.id.to_string()).collect(),
             undated: 0,
         });
     }
@@ -172,7 +171,7 @@ fn side(rubric: &LoadedRubric, members: &Members) -> Option<Side> {
                 score: f.mean,
             })
             .collect(),
-        gates: w.gates.iter().map(|g| g.id.clone()).collect(),
+        gates: w.gates.iter().map(|g| g.id.to_string()).collect(),
         undated,
     })
 }
@@ -183,9 +182,9 @@ fn name_key(name: &str) -> String {
 }
 
 /// Who is on both sides, and who is on one only, in order of appearance.
-fn people(before: &Members, after: &Members) -> People {
+fn people(before: &Members<'_>, after: &Members<'_>) -> People {
     let mut out = People::default();
-    let index_by_name = |side: &Members| {
+    let index_by_name = |side: &Members<'_>| {
         let mut m: IndexMap<String, (String, f64)> = IndexMap::new();
         let mut unnamed = 0;
         for (_, r) in side {
@@ -244,14 +243,15 @@ fn answer_changes(
         .collect()
 }
 
-/// The baseline's roadmap, each step marked done when the follow-up's answer to its
-/// question scores at least as much as the step's `to`.
+/// The baseline's roadmap (towards the band above its result), each step marked
+/// done when the follow-up's answer to its question scores at least as much as the
+/// step's `to`.
 fn roadmap_progress(
     rubric: &LoadedRubric,
-    before: &ResolvedSheet,
+    before: &SheetResult<'_>,
     after: &ResolvedSheet,
 ) -> Option<Vec<StepProgress>> {
-    let plan = roadmap::plan(rubric, &before.choices, None)?;
+    let plan = before.roadmap.as_ref()?;
     if plan.steps.is_empty() {
         return None;
     }
@@ -260,14 +260,14 @@ fn roadmap_progress(
         plan.steps
             .iter()
             .filter_map(|s| {
-                let qi = rubric.question(&s.question)?;
+                let qi = rubric.question(s.question)?;
                 let q = &r.question[qi];
                 let to = q.option.iter().find(|o| o.id == s.to)?.score;
                 let now = after.choices[qi].map(|oi| q.option[oi].score);
                 Some(StepProgress {
-                    question: s.question.clone(),
-                    from: s.from.clone(),
-                    to: s.to.clone(),
+                    question: s.question.to_string(),
+                    from: s.from.to_string(),
+                    to: s.to.to_string(),
                     done: now.is_some_and(|x| x >= to),
                 })
             })
@@ -276,7 +276,7 @@ fn roadmap_progress(
 }
 
 /// The rubric versions the sheets of a side name, each once, in order.
-fn versions(members: &Members) -> Vec<String> {
+fn versions(members: &Members<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (s, _) in members {
         if let Some(v) = s
@@ -293,7 +293,11 @@ fn versions(members: &Members) -> Vec<String> {
 }
 
 /// Compares a follow-up with its baseline; `None` when a side holds no sheet.
-pub fn compare(rubric: &LoadedRubric, before: &Members, after: &Members) -> Option<Comparison> {
+pub fn compare(
+    rubric: &LoadedRubric,
+    before: &Members<'_>,
+    after: &Members<'_>,
+) -> Option<Comparison> {
     let b = side(rubric, before)?;
     let a = side(rubric, after)?;
     let factors = b
@@ -322,17 +326,17 @@ pub fn compare(rubric: &LoadedRubric, before: &Members, after: &Members) -> Opti
             .collect(),
     };
     let singles = match (before, after) {
-        ([(sb, _)], [(sa, _)]) => Some((sb, sa)),
+        ([(sb, rb)], [(sa, _)]) => Some((sb, rb, sa)),
         _ => None,
     };
     let (vb, va) = (versions(before), versions(after));
     Some(Comparison {
         index_change: a.index - b.index,
         factors,
-        answers: singles.map_or_else(Vec::new, |(sb, sa)| answer_changes(rubric, sb, sa)),
+        answers: singles.map_or_else(Vec::new, |(sb, _, sa)| answer_changes(rubric, sb, sa)),
         gates,
         people: singles.is_none().then(|| people(before, after)),
-        roadmap: singles.and_then(|(sb, sa)| roadmap_progress(rubric, sb, sa)),
+        roadmap: singles.and_then(|(_, rb, sa)| roadmap_progress(rubric, rb, sa)),
         versions: (vb != va && !(vb.is_empty() || va.is_empty())).then_some([vb, va]),
         before: b,
         after: a,
@@ -345,7 +349,11 @@ mod tests {
     use crate::input::{Sheet, SheetFormat};
 
     /// A scored sheet of the small rubric (see `scoring::tests::SMALL`).
-    fn member(r: &LoadedRubric, name: &str, choices: [usize; 3]) -> (ResolvedSheet, SheetResult) {
+    fn member<'r>(
+        r: &'r LoadedRubric,
+        name: &str,
+        choices: [usize; 3],
+    ) -> (ResolvedSheet, SheetResult<'r>) {
         let sheet = ResolvedSheet {
             source: format!("{name}.toml").as_str().into(),
             sheet: Sheet {

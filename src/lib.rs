@@ -35,6 +35,7 @@ pub mod diag;
 pub mod flip;
 pub mod input;
 pub mod interview;
+pub mod json_text;
 pub mod lint;
 pub mod origin;
 pub mod render;

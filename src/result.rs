@@ -16,37 +16,76 @@ use crate::input::warning::Warning;
 use crate::origin::Origin;
 use crate::roadmap::Roadmap;
 use crate::rubric::{Band, LoadedRubric};
-use crate::scoring::{Evaluation, evaluate};
+use crate::scoring::{Evaluation, Outcome};
 
-/// A scored sheet as it appears in results.
+/// A scored sheet as every output shows it: the one result type of `score`,
+/// `check` and the commands built on them. Ids and texts are borrowed from the
+/// rubric (`'r`); JSON is serde over it (`score --format json` writes each row
+/// with `serde_json::to_writer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SheetResult {
+pub struct SheetResult<'r> {
     pub source: Origin,
     pub respondent: Option<String>,
     pub role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
     #[serde(flatten)]
-    pub evaluation: Evaluation,
+    pub evaluation: Evaluation<'r>,
     /// The single answer change that would change the recommendation, if any.
-    pub flip: Option<Flip>,
+    pub flip: Option<Flip<'r>>,
     /// The evidence: question id -> chosen option id, in rubric order (empty when
     /// scored without [`Extras::answers`]).
-    pub answers: IndexMap<String, String>,
+    pub answers: Answers<'r>,
     /// Question id -> the sheet's note on it, as written.
     pub notes: IndexMap<String, String>,
     /// The chosen option of each rubric question, by index (`answers` as the
-    /// scoring saw it; a JSON row can be written from it without the map).
+    /// scoring saw it).
     #[serde(skip)]
     pub choices: Vec<Option<usize>>,
     /// The steps towards a target recommendation (contract section 6); `None` where
     /// the output does not show it (csv).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<Roadmap>,
+    pub roadmap: Option<Roadmap<'r>>,
     /// Which texts of the rubric apply (a choice of texts, not a finding: kept out of
     /// the JSON, whose consumers have the rubric).
     #[serde(skip)]
     pub advice: Advice,
+}
+
+/// A sheet's answers as question id -> option id, in rubric order: a list of
+/// pairs (no map to build for every row), written as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers<'r>(pub Vec<(&'r str, &'r str)>);
+
+impl<'r> Answers<'r> {
+    /// The answers of `choices`, with the rubric's ids.
+    pub fn of(rubric: &'r LoadedRubric, choices: &[Option<usize>]) -> Self {
+        let r = &rubric.rubric;
+        Answers(
+            (r.question.iter().zip(choices))
+                .filter_map(|(q, c)| c.map(|oi| (q.id.as_str(), q.option[oi].id.as_str())))
+                .collect(),
+        )
+    }
+
+    /// The option id answered to a question id.
+    pub fn get(&self, question: &str) -> Option<&'r str> {
+        self.0.iter().find(|(q, _)| *q == question).map(|(_, o)| *o)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl Serialize for Answers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map((self.0.iter()).map(|&(q, o)| (q, crate::json_text::Text(o))))
+    }
 }
 
 /// What a result carries beyond its evaluation, for the outputs that show it.
@@ -59,12 +98,25 @@ pub struct Extras {
     pub roadmap: bool,
     /// The roadmap's target; `None`: the band above the result.
     pub target: Option<Band>,
-    /// Fill `answers` (question id -> option id: two strings per answer, the main
-    /// per-row cost of a large export when no output shows them).
+    /// Fill `answers` (question id -> option id).
     pub answers: bool,
     /// Choose the rubric's texts that go with the result (`advice`: the table,
     /// the interview and the report show them). Without, `advice` is empty.
     pub advice: bool,
+}
+
+impl Extras {
+    /// Everything: the flip (when `flip`), the roadmap towards the band above the
+    /// result, the answers and the advice.
+    pub fn all(flip: bool) -> Self {
+        Extras {
+            flip,
+            roadmap: true,
+            target: None,
+            answers: true,
+            advice: true,
+        }
+    }
 }
 
 /// Scores a resolved sheet with its flip (when `flip`) and its roadmap towards the
@@ -73,19 +125,12 @@ pub fn score(
     rubric: &LoadedRubric,
     sheet: ResolvedSheet,
     flip: bool,
-) -> Result<SheetResult, InputError> {
-    let extras = Extras {
-        flip,
-        roadmap: true,
-        target: None,
-        answers: true,
-        advice: true,
-    };
-    score_with(rubric, sheet, extras)
+) -> Result<SheetResult<'_>, InputError> {
+    score_with(rubric, sheet, Extras::all(flip))
 }
 
 /// Scores a resolved sheet; a sheet with no answer is an error. Its origin and names
-/// move into the result (the per-row path of a large export copies nothing).
+/// move into the result; ids and texts are the rubric's, borrowed.
 ///
 /// Outputs that never show the flip (csv, markdown) leave it out, and csv leaves
 /// out the roadmap: each is then `None` in the result.
@@ -93,38 +138,27 @@ pub fn score_with(
     rubric: &LoadedRubric,
     sheet: ResolvedSheet,
     extras: Extras,
-) -> Result<SheetResult, InputError> {
-    let evaluation =
-        evaluate(rubric, &sheet.choices).map_err(|e| InputError::new(&sheet.source, e))?;
+) -> Result<SheetResult<'_>, InputError> {
+    let outcome =
+        Outcome::of(rubric, &sheet.choices).map_err(|e| InputError::new(&sheet.source, e))?;
+    let evaluation = outcome.named(rubric);
     let flip = if extras.flip {
-        crate::flip::find(rubric, &sheet.choices)
+        crate::flip::find(rubric, &outcome)
     } else {
         None
     };
-    let roadmap = if extras.roadmap {
-        crate::roadmap::plan(rubric, &sheet.choices, extras.target)
-    } else {
-        None
-    };
+    let roadmap = extras
+        .roadmap
+        .then(|| crate::roadmap::plan(rubric, &outcome, extras.target));
     let advice = if extras.advice {
-        crate::advice::for_sheet(rubric, &evaluation, &sheet.choices)
+        crate::advice::for_sheet(rubric, &outcome, evaluation.provisional)
     } else {
         Advice::none()
     };
     let answers = if extras.answers {
-        // Sized once: growing it row by row rehashed it several times per sheet.
-        let mut answers = IndexMap::with_capacity(evaluation.answered);
-        answers.extend(
-            rubric
-                .rubric
-                .question
-                .iter()
-                .zip(&sheet.choices)
-                .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone()))),
-        );
-        answers
+        Answers::of(rubric, &sheet.choices)
     } else {
-        IndexMap::new()
+        Answers::default()
     };
     Ok(SheetResult {
         source: sheet.source,
@@ -144,17 +178,17 @@ pub fn score_with(
 /// Every result and error of a run, in input order, held in memory ([`stream`]
 /// holds none): for tests and for callers that want a whole run as data.
 #[derive(Debug, Clone, Default)]
-pub struct Batch {
-    pub results: Vec<SheetResult>,
+pub struct Batch<'r> {
+    pub results: Vec<SheetResult<'r>>,
     pub errors: Vec<InputError>,
     pub warnings: Vec<Warning>,
 }
 
-impl Batch {
+impl<'r> Batch<'r> {
     /// Loads and scores every input (flip included), keeping going past bad ones.
-    pub fn run(rubric: &LoadedRubric, inputs: &[Input]) -> Batch {
+    pub fn run(rubric: &'r LoadedRubric, inputs: &[Input]) -> Batch<'r> {
         let mut batch = Batch::default();
-        let collect = |event: Event<SheetResult>| {
+        let collect = |event: Event<SheetResult<'r>>| {
             match event {
                 Event::Item(r) => batch.results.push(r),
                 Event::Error(e) => batch.errors.push(e),
@@ -170,17 +204,17 @@ impl Batch {
 }
 
 /// One input's outcome, with the sheet kept beside its result.
-pub type Scored = Result<(ResolvedSheet, SheetResult), InputError>;
+pub type Scored<'r> = Result<(ResolvedSheet, SheetResult<'r>), InputError>;
 
 /// Loads and scores every input like [`Batch::run`] (exports included), but keeps
 /// each resolved sheet beside its result (for `check`, which reads the sheet's
 /// `[expect]`, and for the workshop and report, which read its answers and notes).
 /// Outcomes in input order, then the warnings.
-pub fn run_keeping_sheets(
-    rubric: &LoadedRubric,
+pub fn run_keeping_sheets<'r>(
+    rubric: &'r LoadedRubric,
     inputs: &[Input],
     options: &ReadOptions,
-) -> (Vec<Scored>, Vec<Warning>) {
+) -> (Vec<Scored<'r>>, Vec<Warning>) {
     let mut outcomes = Vec::new();
     let mut warnings = Vec::new();
     let map = |sheet: ResolvedSheet| {

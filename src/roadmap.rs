@@ -1,6 +1,8 @@
 //! The roadmap: from a scored sheet, the ordered steps that would take it to a
 //! target recommendation, each moving one answered question to its next option up.
-//! Pure, built on [`crate::scoring`]; the words are in `render`.
+//! It enumerates the candidate steps and asks the scoring model what each would do
+//! ([`Outcome::with_answer`], then [`Outcome::change`] for the step taken): no
+//! figure here is worked out by the roadmap itself. The words are in `render`.
 //!
 //! How the steps are chosen:
 //! - Phase 1 clears the gates that cap the result below the target, in file order:
@@ -10,53 +12,60 @@
 //! - Among steps that move as much, the question raised least so far goes first
 //!   (then rubric order), so a plan takes turns between equal questions instead of
 //!   raising one four times in a row.
-//! - Steps stop at the first that reaches the target. Raising answers only ever
-//!   raises scores, so with the usual gates (caps `below`, floors `at-least`) the
-//!   target is reachable exactly when it is reached with every answered question at
-//!   its top option; when it is not, there are no steps and [`Roadmap::blocked`]
-//!   says why. A gate that fires as answers rise (a cap `at-least`, a floor
-//!   `below`) can make the climb miss a target the top answers reach: the plan is
-//!   then unreached too, with no steps and the reason where the climb stopped.
+//! - Steps stop at the first that reaches the target. The target is out of reach
+//!   when the top option of every answered question does not reach it: then there
+//!   are no steps and [`Roadmap::blocked`] says why. A gate that fires as answers
+//!   rise (a cap `at-least`, a floor `below`) can make the climb miss a target the
+//!   top answers reach: the plan is then unreached too, with no steps and the reason
+//!   where the climb stopped.
 //!
-//! Only answered questions move (an unanswered one has no "next option up"), so the
-//! weights in every mean stay the same from step to step, and a candidate's effect
-//! on the index is found without scoring the sheet again.
+//! Only answered questions move (an unanswered one has no "next option up").
 
 use serde::Serialize;
-use smallvec::SmallVec;
 
 use crate::rubric::{Band, Effect, LoadedRubric, TOLERANCE, Target};
-use crate::scoring;
+use crate::scoring::{self, Outcome};
 
 /// One step of a roadmap.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step {
+pub struct Step<'r> {
     /// 1: clears a gate that holds the result below the target; 2: raises the index.
     pub phase: u8,
     /// The question whose answer moves.
-    pub question: String,
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub question: &'r str,
     /// The option answered before this step.
-    pub from: String,
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub from: &'r str,
     /// The next option up (by score).
-    pub to: String,
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub to: &'r str,
     /// What it takes to move from `from` to `to`: the `improve` text of `from`.
-    pub action: Option<String>,
+    #[serde(serialize_with = "crate::json_text::option")]
+    pub action: Option<&'r str>,
     /// The index after this step and all earlier ones.
     pub index: f64,
     /// The recommendation (after gates) after this step and all earlier ones.
     pub recommendation: Band,
     /// The gate this step works to clear (phase 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gate: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
+    pub gate: Option<&'r str>,
 }
 
 /// Why a target cannot be reached by raising answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "reason")]
-pub enum Blocked {
+pub enum Blocked<'r> {
     /// With every answered question at its top option, this gate still caps the
     /// result below the target.
-    Gate { gate: String, to: Band },
+    Gate {
+        #[serde(serialize_with = "crate::json_text::text")]
+        gate: &'r str,
+        to: Band,
+    },
     /// With every answered question at its top option, the index stays in a lower
     /// band (`best`: that index).
     Index { best: f64 },
@@ -64,17 +73,17 @@ pub enum Blocked {
 
 /// The steps from a sheet to a target recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Roadmap {
+pub struct Roadmap<'r> {
     /// The recommendation aimed at; `None` when there is none to aim at (a VMO
     /// result with no target asked for).
     pub target: Option<Band>,
     /// Whether the last step reaches the target (true with no steps when the
     /// result is at or above it already).
     pub reached: bool,
-    pub steps: Vec<Step>,
+    pub steps: Vec<Step<'r>>,
     /// Why the target cannot be reached, when it cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked>,
+    pub blocked: Option<Blocked<'r>>,
 }
 
 /// The default target: the band above the result; none above a VMO.
@@ -86,307 +95,166 @@ pub fn default_target(result: Band) -> Option<Band> {
     }
 }
 
-/// Works out the roadmap of a sheet (`choices[q]`: the chosen option of question
-/// `q`) towards `target` (else the band above its result). `None` when nothing is
-/// answered.
-pub fn plan(
-    rubric: &LoadedRubric,
-    choices: &[Option<usize>],
-    target: Option<Band>,
-) -> Option<Roadmap> {
-    plan_at(rubric, choices, target).map(|p| p.named(rubric))
+/// The roadmap of the sheet scored as `outcome` towards `target` (else the band
+/// above its result).
+pub fn plan<'r>(rubric: &'r LoadedRubric, outcome: &Outcome, target: Option<Band>) -> Roadmap<'r> {
+    // When the recommendation moves one way with every answer's score, the top
+    // answers fall short of the target only if the climb (which raises answers
+    // towards them) does: the climb goes first, and they are scored only then.
+    plan_with(rubric, outcome, target, !scoring::monotone(rubric))
 }
 
-/// A roadmap whose steps and gates refer to the rubric by index: what [`plan`]
-/// works out, before it names them (a writer that has the rubric's texts at hand
-/// writes from this without copying any).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub target: Option<Band>,
-    pub reached: bool,
-    pub steps: SmallVec<[StepAt; 8]>,
-    pub blocked: Option<BlockedAt>,
-}
-
-/// A [`Step`] by index: question `question` moves from option `from` to `to`;
-/// `gate`: the index of the gate it works to clear.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StepAt {
-    pub phase: u8,
-    pub question: usize,
-    pub from: usize,
-    pub to: usize,
-    pub index: f64,
-    pub recommendation: Band,
-    pub gate: Option<usize>,
-}
-
-/// [`Blocked`] by index.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum BlockedAt {
-    Gate { gate: usize, to: Band },
-    Index { best: f64 },
-}
-
-impl Plan {
-    /// The roadmap with the rubric's ids and texts.
-    pub fn named(&self, rubric: &LoadedRubric) -> Roadmap {
-        let r = &rubric.rubric;
-        Roadmap {
-            target: self.target,
-            reached: self.reached,
-            steps: self
-                .steps
-                .iter()
-                .map(|s| {
-                    let q = &r.question[s.question];
-                    Step {
-                        phase: s.phase,
-                        question: q.id.clone(),
-                        from: q.option[s.from].id.clone(),
-                        to: q.option[s.to].id.clone(),
-                        action: q.option[s.from].improve.clone(),
-                        index: s.index,
-                        recommendation: s.recommendation,
-                        gate: s.gate.map(|gi| r.gate[gi].id.clone()),
-                    }
-                })
-                .collect(),
-            blocked: self.blocked.map(|b| match b {
-                BlockedAt::Gate { gate, to } => Blocked::Gate {
-                    gate: r.gate[gate].id.clone(),
-                    to,
-                },
-                BlockedAt::Index { best } => Blocked::Index { best },
-            }),
-        }
-    }
-}
-
-/// [`plan`] by index.
-pub fn plan_at(
-    rubric: &LoadedRubric,
-    choices: &[Option<usize>],
-    target: Option<Band>,
-) -> Option<Plan> {
-    let outcome = scoring::outcome(rubric, choices).ok()?;
-    plan_from(rubric, choices, &outcome, target)
-}
-
-/// [`plan_at`] from the sheet's outcome (`score` has it already).
-pub fn plan_from(
-    rubric: &LoadedRubric,
-    choices: &[Option<usize>],
-    outcome: &scoring::Outcome,
-    target: Option<Band>,
-) -> Option<Plan> {
-    // When every gate pulls the way its score goes, the recommendation only rises
-    // with the answers, so the top answers fall short of the target only if the
-    // climb (which raises answers towards them) does: the climb goes first, and
-    // they are scored only when it falls short.
-    let monotone = rubric
-        .rubric
-        .gate
-        .iter()
-        .all(crate::rubric::Gate::pulls_with_score);
-    plan_with(rubric, choices, outcome, target, !monotone)
-}
-
-/// [`plan_from`], which tries the top answers before the climb when `top_first`
-/// (always right; needed when a gate pulls against its score).
-fn plan_with(
-    rubric: &LoadedRubric,
-    choices: &[Option<usize>],
-    outcome: &scoring::Outcome,
+/// [`plan`], which tries the top answers before the climb when `top_first`
+/// (always right; needed when the recommendation can fall as a score rises).
+fn plan_with<'r>(
+    rubric: &'r LoadedRubric,
+    outcome: &Outcome,
     target: Option<Band>,
     top_first: bool,
-) -> Option<Plan> {
-    let now = outcome.recommendation;
+) -> Roadmap<'r> {
+    let now = outcome.recommendation();
     let target = target.or_else(|| default_target(now));
-    let done = |target, reached, steps, blocked| {
-        Some(Plan {
-            target,
-            reached,
-            steps,
-            blocked,
-        })
+    let done = |target, steps, blocked: Option<Blocked<'r>>| Roadmap {
+        target,
+        reached: blocked.is_none(),
+        steps,
+        blocked,
     };
     let Some(target) = target else {
-        return done(None, true, SmallVec::new(), None);
+        return done(None, Vec::new(), None);
     };
     if now >= target {
-        return done(Some(target), true, SmallVec::new(), None);
+        return done(Some(target), Vec::new(), None);
     }
-    let mut climb = Climb::new(rubric, choices, outcome);
     // Why the target is out of reach even with the top answer to every answered
     // question, if it is.
-    let top_blocked = |climb: &Climb| {
-        let top: Answers = (choices.iter().enumerate())
+    let top_blocked = || {
+        let top: Vec<Option<usize>> = (outcome.choices().iter().enumerate())
             .map(|(qi, c)| c.map(|_| rubric.highest_option(qi)))
             .collect();
-        climb.blocked_at(&top, target)
+        (Outcome::of(rubric, &top).ok()).and_then(|o| blocked(rubric, &o, target))
     };
-    if top_first && let Some(blocked) = top_blocked(&climb) {
-        return done(Some(target), false, SmallVec::new(), Some(blocked));
+    if top_first && let Some(why) = top_blocked() {
+        return done(Some(target), Vec::new(), Some(why));
     }
-    let start = Standing::of(rubric, outcome, target);
-    let steps = climb.run(start, outcome.scores.clone(), target);
-    if steps.last().is_some_and(|s| s.recommendation >= target) {
-        return done(Some(target), true, steps, None);
+    let mut climb = Climb::new(rubric, outcome);
+    climb.run(target);
+    if climb.at.recommendation() >= target {
+        return done(Some(target), climb.steps, None);
     }
-    if !top_first && let Some(blocked) = top_blocked(&climb) {
-        return done(Some(target), false, SmallVec::new(), Some(blocked));
+    if !top_first && let Some(why) = top_blocked() {
+        return done(Some(target), Vec::new(), Some(why));
     }
     // Only a gate that fires as answers rise (a cap on `at-least`, a floor on
     // `below`) can stop the climb short of a target that the top answers reach: the
     // plan then offers no steps rather than a path that does not arrive.
-    let why = climb
-        .blocked_at(&climb.choices, target)
-        .unwrap_or(BlockedAt::Index { best: 0.0 });
-    done(Some(target), false, SmallVec::new(), Some(why))
+    let why = blocked(rubric, &climb.at, target).unwrap_or(Blocked::Index { best: 0.0 });
+    done(Some(target), Vec::new(), Some(why))
 }
 
-/// A sheet's answers, on the stack for rubrics of up to 32 questions.
-type Answers = SmallVec<[Option<usize>; 32]>;
-
-/// A sheet being raised one step at a time.
-#[derive(Clone)]
-struct Climb<'a> {
-    rubric: &'a LoadedRubric,
-    choices: Answers,
-    /// Per question, raising its answer one option up ([`Climb::candidate`]): kept
-    /// as the answers rise, so that each step works out the raised question's only
-    /// (the weights in every mean stay the same, so no other question's changes).
-    rises: SmallVec<[Option<Rise>; 32]>,
-    /// How many steps have raised each question so far (ties go to the question
-    /// raised least, so that a plan does not dwell on one question while others
-    /// would do as much).
-    raised: SmallVec<[u32; 32]>,
-    /// Per factor, the weight of its answered questions (fixed: only answered
-    /// questions move).
-    answered_weight: SmallVec<[f64; scoring::FACTORS_INLINE]>,
-    /// The weight of the answered factors.
-    total_weight: f64,
-}
-
-/// Raising one question's answer one option up: the option it moves to, and how
-/// much its factor's score and the index rise.
-#[derive(Clone, Copy)]
-struct Rise {
-    to: usize,
-    factor: f64,
-    index: f64,
-}
-
-/// Where a sheet stands: its index and recommendation, and the
-/// first gate (by index) that caps it below the target, if any.
-struct Standing {
-    index: f64,
-    recommendation: Band,
-    band: Band,
-    capping: Option<usize>,
-}
-
-impl Standing {
-    /// Where a scored sheet stands ([`Climb::standing_with`] of its answers).
-    fn of(rubric: &LoadedRubric, o: &scoring::Outcome, target: Band) -> Option<Standing> {
-        Some(Standing {
-            index: o.index,
-            recommendation: o.recommendation,
-            band: o.band,
-            capping: capping(rubric, &o.gates, target),
-        })
-    }
-}
-
-/// The first of the gates that fired that caps below `target`.
-fn capping(rubric: &LoadedRubric, fired: &[(usize, bool)], target: Band) -> Option<usize> {
-    (fired.iter()).find_map(|&(gi, _)| match rubric.rubric.gate[gi].effect() {
+/// The first of the gates that fired on `o` that caps it below `target`.
+fn capping(rubric: &LoadedRubric, o: &Outcome, target: Band) -> Option<usize> {
+    (o.gates().iter()).find_map(|&(gi, _)| match rubric.rubric.gate[gi].effect() {
         (Effect::Cap, to) if to < target => Some(gi),
         _ => None,
     })
 }
 
-impl<'a> Climb<'a> {
-    /// The climb from `choices`, scored as `outcome`.
-    fn new(
-        rubric: &'a LoadedRubric,
-        choices: &[Option<usize>],
-        outcome: &scoring::Outcome,
-    ) -> Self {
-        let answered_weight = outcome.sums.iter().map(|s| s.wsum).collect();
-        let total_weight = outcome.factor_weight(rubric);
+/// Why `target` is not reached by `o`; `None` when it is. The index is the reason
+/// when its band alone stays below the target.
+fn blocked<'r>(rubric: &'r LoadedRubric, o: &Outcome, target: Band) -> Option<Blocked<'r>> {
+    if o.recommendation() >= target {
+        return None;
+    }
+    match capping(rubric, o, target) {
+        Some(gi) if o.decision().band >= target => Some(Blocked::Gate {
+            gate: &rubric.rubric.gate[gi].id,
+            to: rubric.rubric.gate[gi].effect().1,
+        }),
+        _ => Some(Blocked::Index { best: o.index() }),
+    }
+}
+
+/// A sheet being raised one step at a time.
+struct Climb<'r> {
+    rubric: &'r LoadedRubric,
+    /// Where the answers stand now.
+    at: Outcome,
+    /// How many steps have raised each question so far (ties go to the question
+    /// raised least, so that a plan does not dwell on one question while others
+    /// would do as much).
+    raised: Vec<u32>,
+    /// Per question, raising it one option up: the option, and the score its
+    /// factor would then have ([`Outcome::factor_if`], which reads that factor's
+    /// answers only: worked out again for the factor a step changes).
+    rises: Vec<Option<(usize, Option<f64>)>>,
+    steps: Vec<Step<'r>>,
+}
+
+impl<'r> Climb<'r> {
+    fn new(rubric: &'r LoadedRubric, outcome: &Outcome) -> Self {
         let mut climb = Climb {
             rubric,
-            choices: choices.iter().copied().collect(),
-            rises: SmallVec::new(),
-            raised: SmallVec::from_elem(0, choices.len()),
-            answered_weight,
-            total_weight,
+            at: outcome.clone(),
+            raised: vec![0; outcome.choices().len()],
+            rises: vec![None; outcome.choices().len()],
+            steps: Vec::new(),
         };
-        for qi in 0..choices.len() {
-            let rise = climb.candidate(qi);
-            climb.rises.push(rise);
+        for qi in 0..climb.rises.len() {
+            climb.rises[qi] = climb.rise(qi);
         }
         climb
     }
 
-    /// Scores `choices` without building an [`scoring::Evaluation`] (no names are
-    /// copied).
-    fn standing(&self, choices: &[Option<usize>], target: Band) -> Option<Standing> {
-        self.standing_with(&scoring::scores_of(self.rubric, choices), choices, target)
+    /// Raising question `qi` one option up, as [`Climb::rises`] keeps it.
+    fn rise(&self, qi: usize) -> Option<(usize, Option<f64>)> {
+        let to = self.rubric.next_up(qi, self.at.choices()[qi]?)?;
+        Some((to, self.at.factor_if(self.rubric, qi, Some(to))))
     }
 
-    /// [`Self::standing`] from the factor scores of `choices` (a step rescores the
-    /// raised question's factor only).
-    fn standing_with(
-        &self,
-        scores: &[Option<f64>],
-        choices: &[Option<usize>],
-        target: Band,
-    ) -> Option<Standing> {
-        let rb = self.rubric;
-        let index = scoring::index_of(rb, scores)?;
-        let band = scoring::band_of(&rb.rubric.scoring, index);
-        let (recommendation, fired) =
-            scoring::gates_fired(rb, band, |t| scoring::target_score(rb, t, scores, choices));
-        Some(Standing {
-            index,
-            recommendation,
-            band,
-            capping: capping(rb, &fired, target),
-        })
-    }
-
-    /// Why `target` is not reached at `choices`; `None` when it is.
-    fn blocked_at(&self, choices: &[Option<usize>], target: Band) -> Option<BlockedAt> {
-        let s = self.standing(choices, target)?;
-        if s.recommendation >= target {
-            return None;
+    /// Takes steps until the target is reached or nothing is left to raise.
+    fn run(&mut self, target: Band) {
+        while self.at.recommendation() < target {
+            // Phase 1 works on a capping gate that rising answers clear (a `below`
+            // gate, on something answered); one that fires on `at-least` only rises
+            // with them.
+            let gate = capping(self.rubric, &self.at, target).filter(|&gi| {
+                let g = &self.rubric.rubric.gate[gi];
+                g.below.is_some()
+                    && (self.at)
+                        .read(self.rubric, self.rubric.gate_target[gi])
+                        .is_some()
+            });
+            let pick = match gate {
+                Some(gi) => self.gate_step(gi).map(|p| (1, p)),
+                None => self.index_step().map(|p| (2, p)),
+            };
+            let Some((phase, (qi, to))) = pick else {
+                break;
+            };
+            let Some(from) = self.at.choices()[qi] else {
+                break;
+            };
+            if self.at.change(self.rubric, qi, Some(to)).is_err() {
+                break;
+            }
+            self.raised[qi] += 1;
+            let fi = self.rubric.question_factor[qi];
+            for &q in self.rubric.questions_of(fi) {
+                self.rises[q] = self.rise(q);
+            }
+            let q = &self.rubric.rubric.question[qi];
+            self.steps.push(Step {
+                phase,
+                question: &q.id,
+                from: &q.option[from].id,
+                to: &q.option[to].id,
+                action: q.option[from].improve.as_deref(),
+                index: self.at.index(),
+                recommendation: self.at.recommendation(),
+                gate: gate.map(|gi| self.rubric.rubric.gate[gi].id.as_str()),
+            });
         }
-        // The index is the reason when its band alone stays below the target.
-        match s.capping {
-            Some(gi) if s.band >= target => Some(BlockedAt::Gate {
-                gate: gi,
-                to: self.rubric.rubric.gate[gi].effect().1,
-            }),
-            _ => Some(BlockedAt::Index { best: s.index }),
-        }
-    }
-
-    /// Raising question `qi` one option up: the option it moves to, how much its
-    /// factor's score rises, and how much the index rises.
-    #[inline(always)]
-    fn candidate(&self, qi: usize) -> Option<Rise> {
-        let r = &self.rubric.rubric;
-        let oi = self.choices[qi]?;
-        let to = self.rubric.next_up(qi, oi)?;
-        let q = &r.question[qi];
-        let fi = self.rubric.question_factor[qi];
-        let factor =
-            q.weight * (q.option[to].score - q.option[oi].score) / self.answered_weight[fi];
-        let index = r.factor[fi].weight * factor / self.total_weight;
-        Some(Rise { to, factor, index })
     }
 
     /// The best of `candidates` (question, option, rise): the largest rise; among
@@ -417,90 +285,46 @@ impl<'a> Climb<'a> {
     fn gate_step(&self, gi: usize) -> Option<(usize, usize)> {
         let fi = match self.rubric.gate_target[gi] {
             // Only its own answer lifts a gate on a question.
-            Target::Question(qi) => return self.rises[qi].map(|r| (qi, r.to)),
+            Target::Question(qi) => return self.rises[qi].map(|(to, _)| (qi, to)),
             Target::Factor(fi) => fi,
         };
+        let now = self.at.factor(fi)?;
         self.best(self.rubric.questions_of(fi).iter().filter_map(|&qi| {
-            let r = self.rises[qi]?;
-            (r.factor > TOLERANCE).then_some((qi, r.to, r.factor))
+            let (to, factor) = self.rises[qi]?;
+            let rise = factor? - now;
+            (rise > TOLERANCE).then_some((qi, to, rise))
         }))
     }
 
     /// The best step for phase 2: the one that moves the index most.
     fn index_step(&self) -> Option<(usize, usize)> {
-        self.best(
-            (self.rises.iter().enumerate()).filter_map(|(qi, r)| r.map(|r| (qi, r.to, r.index))),
-        )
+        let now = self.at.index();
+        let rubric = self.rubric;
+        self.best((self.rises.iter().enumerate()).filter_map(|(qi, rise)| {
+            let (to, factor) = (*rise)?;
+            let index = self
+                .at
+                .index_if(rubric, rubric.question_factor[qi], factor)?;
+            Some((qi, to, index - now))
+        }))
     }
-
-    /// Takes steps from `start` (where `choices` stand, with factor scores
-    /// `scores`) until the target is reached or nothing is left to raise; returns
-    /// the steps, and leaves the climb at the answers they end at.
-    fn run(
-        &mut self,
-        start: Option<Standing>,
-        mut scores: scoring::Scores,
-        target: Band,
-    ) -> SmallVec<[StepAt; 8]> {
-        let climb = self;
-        let mut steps = SmallVec::new();
-        let mut now = start;
-        while let Some(s) = now.take() {
-            if s.recommendation >= target {
-                break;
-            }
-            // Phase 1 works on a capping gate that rising answers clear (a `below`
-            // gate); one that fires on `at-least` only rises with them.
-            let gate = s.capping.filter(|&gi| {
-                let g = &climb.rubric.rubric.gate[gi];
-                g.below.is_some()
-                    && gate_measure(climb.rubric, gi, &scores, &climb.choices).is_some()
-            });
-            let pick = match gate {
-                Some(gi) => climb.gate_step(gi).map(|p| (1, p, Some(gi))),
-                None => climb.index_step().map(|p| (2, p, None)),
-            };
-            let Some((phase, (qi, to), gate)) = pick else {
-                break;
-            };
-            let from = climb.choices[qi].unwrap_or(to);
-            climb.choices[qi] = Some(to);
-            climb.rises[qi] = climb.candidate(qi);
-            climb.raised[qi] += 1;
-            let fi = climb.rubric.question_factor[qi];
-            scores[fi] = scoring::factor_score(climb.rubric, fi, &climb.choices);
-            now = climb.standing_with(&scores, &climb.choices, target);
-            let (index, recommendation) = now
-                .as_ref()
-                .map_or((0.0, Band::Pmo), |s| (s.index, s.recommendation));
-            steps.push(StepAt {
-                phase,
-                question: qi,
-                from,
-                to,
-                index,
-                recommendation,
-                gate,
-            });
-        }
-        steps
-    }
-}
-
-/// The value a gate compares with its threshold, under `choices`.
-fn gate_measure(
-    rubric: &LoadedRubric,
-    gi: usize,
-    scores: &[Option<f64>],
-    choices: &[Option<usize>],
-) -> Option<f64> {
-    scoring::target_score(rubric, rubric.gate_target[gi], scores, choices)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scoring::evaluate;
+
+    /// [`plan`] of a sheet's answers; `None` when nothing is answered.
+    fn plan_in<'r>(
+        rubric: &'r LoadedRubric,
+        choices: &[Option<usize>],
+        target: Option<Band>,
+    ) -> Option<Roadmap<'r>> {
+        Outcome::of(rubric, choices)
+            .ok()
+            .map(|o| plan(rubric, &o, target))
+    }
 
     fn small() -> LoadedRubric {
         crate::scoring::tests::small()
@@ -517,18 +341,15 @@ mod tests {
         let c = [Some(0), Some(0), Some(2)];
         let e = evaluate(&r, &c).unwrap();
         assert_eq!(e.recommendation, Band::Hybrid);
-        let m = plan(&r, &c, None).unwrap();
+        let m = plan_in(&r, &c, None).unwrap();
         assert_eq!(m.target, Some(Band::Vmo));
         assert!(m.reached);
         // Raising a2 lifts a by 3 x 60 / 4 = 45, a1 by 100 / 4 = 25: a2 first, which
         // clears the gate (a = 60) and reaches VMO at once.
         assert_eq!(m.steps.len(), 1);
         let s = &m.steps[0];
-        assert_eq!(
-            (s.phase, s.question.as_str(), s.from.as_str(), s.to.as_str()),
-            (1, "a2", "lo", "hi")
-        );
-        assert_eq!(s.gate.as_deref(), Some("a-weak"));
+        assert_eq!((s.phase, s.question, s.from, s.to), (1, "a2", "lo", "hi"));
+        assert_eq!(s.gate, Some("a-weak"));
         assert_eq!(s.recommendation, Band::Vmo);
         assert_eq!(s.index, (60.0 + 270.0) / 4.0);
     }
@@ -539,14 +360,14 @@ mod tests {
         // a1 hi, a2 hi: a = (100 + 240)/4 = 85; b1 lo: b = 10. Index (85 + 30)/4 =
         // 28.75, PMO.
         let c = [Some(1), Some(1), Some(0)];
-        let m = plan(&r, &c, Some(Band::Vmo)).unwrap();
+        let m = plan_in(&r, &c, Some(Band::Vmo)).unwrap();
         assert!(m.reached);
         // Only b1 can rise: lo -> mid (index 58.75, hybrid), mid -> hi (88.75, VMO;
         // b-strong floors at hybrid, no effect).
         let got: Vec<(&str, &str, f64, Band)> = m
             .steps
             .iter()
-            .map(|s| (s.from.as_str(), s.to.as_str(), s.index, s.recommendation))
+            .map(|s| (s.from, s.to, s.index, s.recommendation))
             .collect();
         assert_eq!(
             got,
@@ -562,9 +383,9 @@ mod tests {
     fn at_or_above_the_target_there_is_nothing_to_do() {
         let r = small();
         let c = [Some(1), Some(1), Some(2)];
-        let m = plan(&r, &c, None).unwrap();
+        let m = plan_in(&r, &c, None).unwrap();
         assert_eq!((m.target, m.reached, m.steps.len()), (None, true, 0));
-        let m = plan(&r, &c, Some(Band::Hybrid)).unwrap();
+        let m = plan_in(&r, &c, Some(Band::Hybrid)).unwrap();
         assert_eq!(
             (m.target, m.reached, m.steps.len()),
             (Some(Band::Hybrid), true, 0)
@@ -583,25 +404,25 @@ mod tests {
         // a1 lo, b1 lo: index 10, PMO. At the top: a = 100, b = 25, index 43.75:
         // hybrid is within reach.
         let c = [Some(0), None, Some(0)];
-        let m = plan(&r2, &c, Some(Band::Hybrid)).unwrap();
+        let m = plan_in(&r2, &c, Some(Band::Hybrid)).unwrap();
         assert!(m.reached, "{m:?}");
         // With VMO from 40, index 43.75 is in the VMO band but the gate still caps
         // it at hybrid: the gate is the reason.
         r2.rubric.scoring.vmo_from = 40.0;
         r2.rubric.scoring.hybrid_from = 30.0;
-        let m = plan(&r2, &c, Some(Band::Vmo)).unwrap();
+        let m = plan_in(&r2, &c, Some(Band::Vmo)).unwrap();
         assert!(!m.reached);
         assert!(m.steps.is_empty());
         assert_eq!(
             m.blocked,
             Some(Blocked::Gate {
-                gate: "a-weak".into(),
+                gate: "a-weak",
                 to: Band::Hybrid
             })
         );
         // An index that cannot climb: only b1 answered, with a top of 25 (PMO band).
         let c = [None, None, Some(0)];
-        let m = plan(&r2, &c, Some(Band::Vmo)).unwrap();
+        let m = plan_in(&r2, &c, Some(Band::Vmo)).unwrap();
         assert_eq!(m.blocked, Some(Blocked::Index { best: 25.0 }));
         assert!(!m.reached && m.steps.is_empty());
     }
@@ -664,12 +485,12 @@ summary = "S"
 next-steps = ["N"]
 "#;
         let r = LoadedRubric::from_str("r.toml", t).unwrap();
-        let m = plan(&r, &[Some(0), Some(0)], Some(Band::Vmo)).unwrap();
+        let m = plan_in(&r, &[Some(0), Some(0)], Some(Band::Vmo)).unwrap();
         // Every step moves the index by 25; q2 takes its turn before q1 rises again.
         let got: Vec<(&str, &str, f64)> = m
             .steps
             .iter()
-            .map(|s| (s.question.as_str(), s.to.as_str(), s.index))
+            .map(|s| (s.question, s.to, s.index))
             .collect();
         assert_eq!(
             got,
@@ -779,14 +600,14 @@ next-steps = ["N"]
             let r = random_rubric(&seed);
             let choices = picked(&r, &picks);
             let target = target.map(|t| Band::ALL[t]);
-            let Some(m) = plan(&r, &choices, target) else {
+            let Some(m) = plan_in(&r, &choices, target) else {
                 proptest::prop_assert!(choices.iter().all(Option::is_none));
                 return Ok(());
             };
             let mut c = choices.clone();
             let mut seen_phase_two = false;
             for (k, s) in m.steps.iter().enumerate() {
-                let qi = r.question(&s.question).unwrap();
+                let qi = r.question(s.question).unwrap();
                 let q = &r.rubric.question[qi];
                 let from = q.option.iter().position(|o| o.id == s.from).unwrap();
                 let to = q.option.iter().position(|o| o.id == s.to).unwrap();
@@ -814,8 +635,8 @@ next-steps = ["N"]
 
     proptest::proptest! {
         /// When every gate pulls the way its score goes, trying the top answers
-        /// after the climb (as `plan_from` then does) gives the plan that trying
-        /// them first gives, blocked or not.
+        /// after the climb (as `plan` then does) gives the plan that trying them
+        /// first gives, blocked or not.
         #[test]
         fn the_top_answers_may_wait_when_gates_pull_with_scores(
             seed in proptest::collection::vec(proptest::num::u8::ANY, 64),
@@ -830,14 +651,14 @@ next-steps = ["N"]
                 (g.below, g.at_least) = if cap { (threshold, None) } else { (None, threshold) };
             }
             r.reindex();
-            proptest::prop_assert!(r.rubric.gate.iter().all(crate::rubric::Gate::pulls_with_score));
+            proptest::prop_assert!(scoring::monotone(&r));
             let choices = picked(&r, &picks);
             let target = target.map(|t| Band::ALL[t]);
-            let Ok(o) = scoring::outcome(&r, &choices) else {
+            let Ok(o) = Outcome::of(&r, &choices) else {
                 return Ok(());
             };
-            let first = plan_with(&r, &choices, &o, target, true);
-            proptest::prop_assert_eq!(plan_from(&r, &choices, &o, target), first);
+            let first = plan_with(&r, &o, target, true);
+            proptest::prop_assert_eq!(plan(&r, &o, target), first);
         }
     }
 }

@@ -1,26 +1,37 @@
-//! The scoring arithmetic of contract section 3: option scores to factor scores to
-//! an index, a band, gates and a margin. Pure: data in, data out, no I/O.
+//! The scoring model of contract section 3, written once. A sheet's answers become
+//! factor scores and an index ([`Outcome`]); figures become a recommendation in one
+//! function, [`decide`]: the band of the index, then the gates in file order, and
+//! the margin. Everything derived asks the model rather than restating it: the flip
+//! and the roadmap through its fast form ([`Outcome::with_answer`],
+//! [`Outcome::change`], bit for bit what [`Outcome::of`] gives for the changed
+//! answers), a group ([`crate::workshop`]) through [`decide`] on its means. A new
+//! scoring rule or kind of gate changes this file only. Pure: data in, data out,
+//! no I/O.
 
 use serde::Serialize;
-use smallvec::SmallVec;
 
 use crate::rubric::{Band, Effect, LoadedRubric, Scoring, Target};
 
 /// A factor's result on one sheet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FactorScore {
-    pub id: String,
+pub struct FactorScore<'r> {
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
     /// Weighted mean of the answered questions' scores; `None` when none is answered.
     pub score: Option<f64>,
     pub weight: f64,
     pub answered: usize,
     pub questions: usize,
+    /// The band the score falls in by the rubric's boundaries (how it leans).
+    #[serde(skip)]
+    pub leaning: Option<Band>,
 }
 
 /// A gate that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FiredGate {
-    pub id: String,
+pub struct FiredGate<'r> {
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
     pub effect: Effect,
     pub to: Band,
     /// Whether it changed the result it was applied to (gates apply in file order).
@@ -29,17 +40,18 @@ pub struct FiredGate {
 
 /// A factor with too few answers for a firm result (contract section 3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Shortfall {
+pub struct Shortfall<'r> {
     /// Factor id.
-    pub factor: String,
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub factor: &'r str,
     pub answered: usize,
     /// ceil(min-answered x the factor's questions).
     pub needed: usize,
 }
 
-/// The result of scoring one sheet.
+/// The result of scoring one sheet, with the rubric's ids.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evaluation {
+pub struct Evaluation<'r> {
     /// After gates.
     pub recommendation: Band,
     /// Before gates.
@@ -48,14 +60,15 @@ pub struct Evaluation {
     pub margin: f64,
     pub answered: usize,
     pub questions: usize,
-    pub factors: Vec<FactorScore>,
+    pub factors: Vec<FactorScore<'r>>,
     /// Ids of the unanswered questions, in rubric order.
-    pub unanswered: Vec<String>,
-    pub gates: Vec<FiredGate>,
+    #[serde(serialize_with = "crate::json_text::list")]
+    pub unanswered: Vec<&'r str>,
+    pub gates: Vec<FiredGate<'r>>,
     /// Some factor has fewer answers than `min-answered` asks: not a firm result.
     pub provisional: bool,
     /// The factors below `min-answered`, in rubric order; empty when firm.
-    pub shortfalls: Vec<Shortfall>,
+    pub shortfalls: Vec<Shortfall<'r>>,
 }
 
 /// Why a sheet could not be scored.
@@ -79,7 +92,9 @@ impl From<NothingAnswered> for crate::diag::Fault {
 
 pub use crate::rubric::{TOLERANCE, reaches};
 
-/// The band of an index under the rubric's boundaries.
+/// The band of an index (or of a factor's score: how it leans) under the rubric's
+/// boundaries.
+#[inline]
 pub fn band_of(scoring: &Scoring, index: f64) -> Band {
     if !reaches(index, scoring.hybrid_from) {
         Band::Pmo
@@ -92,6 +107,7 @@ pub fn band_of(scoring: &Scoring, index: f64) -> Band {
 
 /// Distance from the index to the nearest boundary of its band (before gates).
 /// Never negative: an index a rounding error short of a boundary is on it.
+#[inline]
 pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
     let m = match band_of(scoring, index) {
         Band::Pmo => scoring.hybrid_from - index,
@@ -101,93 +117,77 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
     m.max(0.0)
 }
 
-/// The score a gate or a condition reads on a sheet: its factor's score, or the
-/// chosen option's score of its question; `None` when unanswered.
-pub fn target_score(
+/// What a set of figures decides: the recommendation and how it was reached.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision {
+    pub index: f64,
+    /// The band of the index, before gates.
+    pub band: Band,
+    /// After gates.
+    pub recommendation: Band,
+    /// The distance from the index to the nearest boundary of its band.
+    pub margin: f64,
+}
+
+/// How figures become a recommendation, for a sheet, a sheet with an answer
+/// changed, a group and a group with a mean moved alike: the band of `index`, then
+/// every gate in file order that `fires` says fires (see [`fires`]) caps or floors
+/// it, and the margin. `fired` hears of each gate that fired, with whether it
+/// changed the result it was applied to.
+#[inline]
+pub fn decide(
     rubric: &LoadedRubric,
-    target: Target,
-    factor_scores: &[Option<f64>],
-    choices: &[Option<usize>],
-) -> Option<f64> {
-    match target {
-        Target::Factor(fi) => factor_scores[fi],
-        Target::Question(qi) => {
-            let oi = choices.get(qi).copied().flatten()?;
-            Some(rubric.rubric.question[qi].option[oi].score)
+    index: f64,
+    fires: impl Fn(usize) -> bool,
+    mut fired: impl FnMut(usize, bool),
+) -> Decision {
+    let scoring = &rubric.rubric.scoring;
+    let band = band_of(scoring, index);
+    let mut recommendation = band;
+    for (gi, g) in rubric.rubric.gate.iter().enumerate() {
+        if fires(gi) {
+            let before = recommendation;
+            recommendation = g.apply(recommendation);
+            fired(gi, recommendation != before);
         }
+    }
+    Decision {
+        index,
+        band,
+        recommendation,
+        margin: margin_of(scoring, index),
     }
 }
 
-/// The recommendation alone: [`gates_fired`] without listing the gates that fired
-/// (the flip search calls it for many candidates).
-pub fn gated(
-    rubric: &LoadedRubric,
-    band: Band,
-    factor_scores: &[Option<f64>],
-    choices: &[Option<usize>],
-) -> Band {
-    let mut result = band;
-    for (g, &target) in rubric.rubric.gate.iter().zip(&rubric.gate_target) {
-        match target_score(rubric, target, factor_scores, choices) {
-            Some(score) if g.fires(score) => result = g.apply(result),
-            _ => {}
-        }
-    }
-    result
+/// Whether gate `gi` fires on `score`, the score of what it reads (`None`:
+/// unanswered, and a gate on something unanswered stays quiet).
+#[inline]
+pub fn fires(rubric: &LoadedRubric, gi: usize, score: Option<f64>) -> bool {
+    score.is_some_and(|s| rubric.rubric.gate[gi].fires(s))
 }
 
-/// The gates that fired, by index, each with whether it changed the result it was
-/// applied to.
-pub type Fired = SmallVec<[(usize, bool); 8]>;
-
-/// Applies the gates, in file order, to a band, reading each gate's score from
-/// `score_of` (`None`: unanswered, the gate does not fire). Returns the
-/// recommendation and the gates that fired.
-pub fn gates_fired(
-    rubric: &LoadedRubric,
-    band: Band,
-    score_of: impl Fn(Target) -> Option<f64>,
-) -> (Band, Fired) {
-    let mut result = band;
-    let mut fired = Fired::new();
-    for (gi, (g, &target)) in rubric
+/// Whether the recommendation never falls as one answer's score rises, nor rises
+/// as it falls: when every gate pulls the way its score goes (a cap that fires
+/// below a threshold, a floor from one), since the factor scores, the index and
+/// the band all rise with an answer's score. Then the lowest and the highest answer
+/// to a question bound the recommendation every other answer to it gives.
+pub fn monotone(rubric: &LoadedRubric) -> bool {
+    rubric
         .rubric
         .gate
         .iter()
-        .zip(&rubric.gate_target)
-        .enumerate()
-    {
-        match score_of(target) {
-            Some(score) if g.fires(score) => {
-                let before = result;
-                result = g.apply(result);
-                fired.push((gi, result != before));
-            }
-            _ => {}
-        }
-    }
-    (result, fired)
+        .all(crate::rubric::Gate::pulls_with_score)
 }
 
-/// [`gates_fired`], with the gates named. A group applies them to its factor and
-/// question means this way.
-pub fn apply_gates_with(
-    rubric: &LoadedRubric,
-    band: Band,
-    score_of: impl Fn(Target) -> Option<f64>,
-) -> (Band, Vec<FiredGate>) {
-    let (result, fired) = gates_fired(rubric, band, score_of);
-    (result, named_gates(rubric, &fired))
-}
-
-/// Fired gates with their ids.
-fn named_gates(rubric: &LoadedRubric, fired: &[(usize, bool)]) -> Vec<FiredGate> {
+/// The gates that fired (`fired`: by index, with whether each changed the result),
+/// with the rubric's ids.
+pub fn named_gates<'r>(rubric: &'r LoadedRubric, fired: &[(usize, bool)]) -> Vec<FiredGate<'r>> {
     (fired.iter())
         .map(|&(gi, changed)| {
             let g = &rubric.rubric.gate[gi];
             let (effect, to) = g.effect();
             FiredGate {
-                id: g.id.clone(),
+                id: &g.id,
                 effect,
                 to,
                 changed,
@@ -196,171 +196,358 @@ fn named_gates(rubric: &LoadedRubric, fired: &[(usize, bool)]) -> Vec<FiredGate>
         .collect()
 }
 
-/// Per-factor weighted mean of the chosen option scores, and answered counts.
-pub fn factor_scores(
-    rubric: &LoadedRubric,
-    choices: &[Option<usize>],
-) -> (Vec<Option<f64>>, Vec<usize>) {
-    let sums = factor_sums(rubric, choices);
-    (
-        sums.iter().map(FactorSum::score).collect(),
-        sums.iter().map(|s| s.answered).collect(),
-    )
-}
-
-/// Per-factor scores, kept on the stack for rubrics of up to [`FACTORS_INLINE`]
-/// factors: the per-sheet searches (flip, roadmap, advice) score into these.
-pub type Scores = SmallVec<[Option<f64>; FACTORS_INLINE]>;
-
-/// How many factors fit on the stack before a per-sheet buffer spills to the heap.
-pub(crate) const FACTORS_INLINE: usize = 8;
-
-/// One factor's running sums over the answered questions.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct FactorSum {
-    /// The weighted sum of the answered questions' option scores.
-    pub(crate) sum: f64,
-    /// The weight of the answered questions.
-    pub(crate) wsum: f64,
-    answered: usize,
-}
-
-impl FactorSum {
-    /// The weighted mean; `None` when no question is answered.
-    pub(crate) fn score(&self) -> Option<f64> {
-        (self.wsum > 0.0).then(|| self.sum / self.wsum)
-    }
-}
-
-/// The running sums of every factor, in rubric order of the questions (so each
-/// mean is bit-for-bit the one every other path computes).
-pub(crate) fn factor_sums(
-    rubric: &LoadedRubric,
-    choices: &[Option<usize>],
-) -> SmallVec<[FactorSum; FACTORS_INLINE]> {
-    let mut sums: SmallVec<[FactorSum; FACTORS_INLINE]> =
-        SmallVec::from_elem(FactorSum::default(), rubric.rubric.factor.len());
-    for ((q, &fi), choice) in rubric
-        .rubric
-        .question
-        .iter()
-        .zip(&rubric.question_factor)
-        .zip(choices)
-    {
-        if let Some(oi) = choice {
-            let s = &mut sums[fi];
-            s.sum += q.weight * q.option[*oi].score;
-            s.wsum += q.weight;
-            s.answered += 1;
-        }
-    }
-    sums
-}
-
-/// The score of factor `fi` alone: its questions' weighted mean, summed in rubric
-/// order like [`factor_scores`], so bit-for-bit the same (the searches that change
-/// one answer rescore its factor only).
-pub(crate) fn factor_score(
-    rubric: &LoadedRubric,
-    fi: usize,
-    choices: &[Option<usize>],
-) -> Option<f64> {
-    let mut sum = 0.0;
-    let mut wsum = 0.0;
-    for &qi in rubric.questions_of(fi) {
-        if let Some(oi) = choices[qi] {
-            let q = &rubric.rubric.question[qi];
-            sum += q.weight * q.option[oi].score;
-            wsum += q.weight;
-        }
-    }
-    (wsum > 0.0).then(|| sum / wsum)
-}
-
-/// [`factor_scores`] without the answered counts, on the stack.
-pub(crate) fn scores_of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Scores {
-    factor_sums(rubric, choices)
-        .iter()
-        .map(FactorSum::score)
-        .collect()
-}
-
 /// Weighted mean of the answered factors' scores; `None` when none is answered.
 pub fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
-    let mut sum = 0.0;
-    let mut wsum = 0.0;
+    let mut sums = Sums::default();
     for (f, s) in rubric.rubric.factor.iter().zip(scores) {
-        if let Some(s) = s {
-            sum += f.weight * s;
-            wsum += f.weight;
+        if let Some(s) = *s {
+            sums.add((f.weight * s, f.weight));
         }
     }
-    (wsum > 0.0).then(|| sum / wsum)
+    sums.mean()
+}
+
+/// Running sums (a weighted sum and its weight), added up in rubric order: the one
+/// way factor scores and the index are summed, so every path gets the same bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Sums {
+    sum: f64,
+    weight: f64,
+}
+
+/// A weighted score and its weight: an answer's part in its factor's sums, or a
+/// factor's in the index's. Something unanswered has the part (0, 0), which
+/// changes no bit of a sum (all parts are at least 0, and x + 0 is x), so sums
+/// run over every part in rubric order without asking what is answered.
+type Part = (f64, f64);
+
+/// The part of nothing answered.
+const NO_PART: Part = (0.0, 0.0);
+
+impl Sums {
+    #[inline]
+    fn add(&mut self, (weighted, weight): Part) {
+        self.sum += weighted;
+        self.weight += weight;
+    }
+
+    /// The weighted mean; `None` when nothing answered was added.
+    #[inline]
+    fn mean(&self) -> Option<f64> {
+        (self.weight > 0.0).then(|| self.sum / self.weight)
+    }
+}
+
+/// Question `qi`'s part in its factor's sums with option `choice` chosen.
+#[inline]
+fn answer_part(rubric: &LoadedRubric, qi: usize, choice: Option<usize>) -> Part {
+    let q = &rubric.rubric.question[qi];
+    choice.map_or(NO_PART, |oi| (q.weight * q.option[oi].score, q.weight))
+}
+
+/// Factor `fi`'s part in the index with score `score`.
+#[inline]
+fn factor_part(rubric: &LoadedRubric, fi: usize, score: Option<f64>) -> Part {
+    let w = rubric.rubric.factor[fi].weight;
+    score.map_or(NO_PART, |s| (w * s, w))
+}
+
+/// One question's place in its factor's sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Term {
+    /// The factor's running sums over the questions before this one.
+    before: Sums,
+    part: Part,
+    /// The next question of the same factor in rubric order ([`LAST`] for none).
+    next: usize,
+}
+
+/// The `next` of a factor's last question.
+const LAST: usize = usize::MAX;
+
+/// One factor on one sheet.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Tally {
+    answered: usize,
+    /// The weighted mean of its answers; `None` when no question is answered.
+    score: Option<f64>,
+    /// The index's running sums over the factors before this one.
+    before: Sums,
+    /// Its part in the index.
+    part: Part,
+}
+
+/// A sheet's outcome by index: its answers, each factor's running sums and score,
+/// the [`Decision`] and the gates that fired. [`Outcome::named`] gives the
+/// [`Evaluation`]; the flip and the roadmap ask [`Outcome::with_answer`] and
+/// [`Outcome::change`] what another answer would do.
+///
+/// The running sums are kept at every question and every factor (what the sums
+/// stood at before it, in rubric order), so that one answer changed is worked out
+/// by adding up only what comes after it, in the same order: the same additions
+/// of the same numbers as scoring the changed sheet from scratch, so the same bits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    choices: Vec<Option<usize>>,
+    /// Every question's term, by question.
+    terms: Vec<Term>,
+    tallies: Vec<Tally>,
+    decision: Decision,
+    /// The gates that fired, by index, in file order, each with whether it changed
+    /// the result it was applied to.
+    gates: Vec<(usize, bool)>,
+}
+
+/// A sheet with one answer changed ([`Outcome::with_answer`]): its figures, worked
+/// out from the running sums, and its recommendation on demand (the gates cost
+/// more than the figures, and the flip needs them only for a change that moves the
+/// index less than the best found so far).
+#[derive(Debug, Clone, Copy)]
+pub struct Changed<'o> {
+    outcome: &'o Outcome,
+    question: usize,
+    answer: Option<usize>,
+    /// The new score of the changed question's factor.
+    pub factor: Option<f64>,
+    pub index: f64,
+}
+
+impl Changed<'_> {
+    /// The recommendation (after gates) with the answer changed.
+    #[inline]
+    pub fn recommendation(&self, rubric: &LoadedRubric) -> Band {
+        let (qi, o) = (self.question, self.outcome);
+        let fi = rubric.question_factor[qi];
+        // Only the gates on the changed question or its factor read anything new;
+        // the others fire as they do on the sheet.
+        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
+            Target::Factor(f) if f == fi => fires(rubric, gi, self.factor),
+            Target::Question(q) if q == qi => {
+                fires(rubric, gi, option_score(rubric, qi, self.answer))
+            }
+            _ => o.fires_now(gi),
+        };
+        decide(rubric, self.index, gate_fires, |_, _| {}).recommendation
+    }
 }
 
 /// Scores one sheet. `choices[q]` is the chosen option of question `q`.
-pub fn evaluate(
-    rubric: &LoadedRubric,
+pub fn evaluate<'r>(
+    rubric: &'r LoadedRubric,
     choices: &[Option<usize>],
-) -> Result<Evaluation, NothingAnswered> {
-    Ok(outcome(rubric, choices)?.named(rubric, choices))
-}
-
-/// An [`Evaluation`] by index: the figures, with gates and factors as the rubric
-/// numbers them. The flip and the roadmap start from it
-/// ([`crate::flip::find_from`], [`crate::roadmap::plan_from`]), and a JSON row is
-/// written from it without naming anything (no id is copied per sheet).
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub(crate) sums: SmallVec<[FactorSum; FACTORS_INLINE]>,
-    /// Per factor, its score; `None` when none of its questions is answered.
-    pub scores: Scores,
-    /// After gates.
-    pub recommendation: Band,
-    /// Before gates.
-    pub band: Band,
-    pub index: f64,
-    /// The distance from the index to the nearest boundary of its band.
-    pub margin: f64,
-    /// The gates that fired, in file order.
-    pub gates: Fired,
-}
-
-/// [`evaluate`] by index.
-pub fn outcome(
-    rubric: &LoadedRubric,
-    choices: &[Option<usize>],
-) -> Result<Outcome, NothingAnswered> {
-    let r = &rubric.rubric;
-    let sums = factor_sums(rubric, choices);
-    let scores: Scores = sums.iter().map(FactorSum::score).collect();
-    let index = index_of(rubric, &scores).ok_or(NothingAnswered)?;
-    let band = band_of(&r.scoring, index);
-    let (recommendation, gates) =
-        gates_fired(rubric, band, |t| target_score(rubric, t, &scores, choices));
-    Ok(Outcome {
-        sums,
-        scores,
-        recommendation,
-        band,
-        index,
-        margin: margin_of(&r.scoring, index),
-        gates,
-    })
+) -> Result<Evaluation<'r>, NothingAnswered> {
+    Ok(Outcome::of(rubric, choices)?.named(rubric))
 }
 
 impl Outcome {
-    /// How many questions of factor `fi` are answered.
-    pub fn answered(&self, fi: usize) -> usize {
-        self.sums[fi].answered
+    /// Scores one sheet by index. `choices[q]` is the chosen option of question `q`
+    /// (missing ones unanswered).
+    pub fn of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Self, NothingAnswered> {
+        let r = &rubric.rubric;
+        let mut terms = vec![Term::default(); r.question.len()];
+        for fi in 0..r.factor.len() {
+            let questions = rubric.questions_of(fi);
+            for (k, &qi) in questions.iter().enumerate() {
+                terms[qi].next = questions.get(k + 1).copied().unwrap_or(LAST);
+            }
+        }
+        let mut outcome = Outcome {
+            choices: (0..r.question.len())
+                .map(|qi| choices.get(qi).copied().flatten())
+                .collect(),
+            terms,
+            tallies: vec![Tally::default(); r.factor.len()],
+            decision: Decision {
+                index: 0.0,
+                band: Band::Pmo,
+                recommendation: Band::Pmo,
+                margin: 0.0,
+            },
+            gates: Vec::new(),
+        };
+        for fi in 0..r.factor.len() {
+            outcome.sum_factor(rubric, fi);
+        }
+        outcome.sum_index(rubric)?;
+        Ok(outcome)
     }
 
-    /// The weight of the answered factors (what the index divides by).
-    pub(crate) fn factor_weight(&self, rubric: &LoadedRubric) -> f64 {
-        (rubric.rubric.factor.iter().zip(&self.sums))
-            .filter(|(_, s)| s.wsum > 0.0)
-            .map(|(f, _)| f.weight)
-            .sum()
+    /// Adds up factor `fi`'s answers, in rubric order.
+    fn sum_factor(&mut self, rubric: &LoadedRubric, fi: usize) {
+        let t = &mut self.tallies[fi];
+        let mut sums = Sums::default();
+        t.answered = 0;
+        for &qi in rubric.questions_of(fi) {
+            let term = &mut self.terms[qi];
+            term.before = sums;
+            term.part = answer_part(rubric, qi, self.choices[qi]);
+            sums.add(term.part);
+            t.answered += usize::from(self.choices[qi].is_some());
+        }
+        t.score = sums.mean();
+    }
+
+    /// Adds up the factors' scores into the index, in rubric order, and decides.
+    fn sum_index(&mut self, rubric: &LoadedRubric) -> Result<(), NothingAnswered> {
+        let mut index = Sums::default();
+        for (fi, t) in self.tallies.iter_mut().enumerate() {
+            t.before = index;
+            t.part = factor_part(rubric, fi, t.score);
+            index.add(t.part);
+        }
+        let index = index.mean().ok_or(NothingAnswered)?;
+        let mut gates = std::mem::take(&mut self.gates);
+        gates.clear();
+        self.decision = decide(
+            rubric,
+            index,
+            |gi| fires(rubric, gi, self.read(rubric, rubric.gate_target[gi])),
+            |gi, changed| gates.push((gi, changed)),
+        );
+        self.gates = gates;
+        Ok(())
+    }
+
+    /// The score a gate or a condition reads: its factor's score, or the chosen
+    /// option's score of its question; `None` when unanswered.
+    #[inline]
+    pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
+        match target {
+            Target::Factor(fi) => self.tallies[fi].score,
+            Target::Question(qi) => option_score(rubric, qi, self.choices[qi]),
+        }
+    }
+
+    /// What the sheet would come to with question `qi` answered `answer` (`None`:
+    /// unanswered) instead, from the running sums: bit for bit what
+    /// [`Outcome::of`] gives for the changed answers. `None` when that leaves
+    /// nothing answered. Allocates nothing: the flip asks it of every other answer
+    /// to every question.
+    pub fn with_answer(
+        &self,
+        rubric: &LoadedRubric,
+        qi: usize,
+        answer: Option<usize>,
+    ) -> Option<Changed<'_>> {
+        let factor = self.factor_with(rubric, qi, answer);
+        let index = self.index_with(rubric, rubric.question_factor[qi], factor)?;
+        Some(Changed {
+            outcome: self,
+            question: qi,
+            answer,
+            factor,
+            index,
+        })
+    }
+
+    /// [`Self::with_answer`] in two halves, for a search that changes answers one at
+    /// a time: the score question `qi`'s factor would have with `qi` answered
+    /// `answer` (it reads that factor's answers only, so it stays what it is while
+    /// no answer of that factor changes), then [`Self::index_if`].
+    pub fn factor_if(
+        &self,
+        rubric: &LoadedRubric,
+        qi: usize,
+        answer: Option<usize>,
+    ) -> Option<f64> {
+        self.factor_with(rubric, qi, answer)
+    }
+
+    /// The index the sheet would have with factor `fi` at `score` (`None`:
+    /// unanswered), the other factors as they are; `None` when nothing would be
+    /// answered.
+    pub fn index_if(&self, rubric: &LoadedRubric, fi: usize, score: Option<f64>) -> Option<f64> {
+        self.index_with(rubric, fi, score)
+    }
+
+    /// The score of question `qi`'s factor with `qi` answered `answer`: its sums
+    /// before `qi`, then `qi`'s answer and the answers after it.
+    #[inline]
+    fn factor_with(&self, rubric: &LoadedRubric, qi: usize, answer: Option<usize>) -> Option<f64> {
+        let term = &self.terms[qi];
+        let mut sums = term.before;
+        sums.add(answer_part(rubric, qi, answer));
+        let mut next = term.next;
+        while let Some(t) = self.terms.get(next) {
+            sums.add(t.part);
+            next = t.next;
+        }
+        sums.mean()
+    }
+
+    /// The index with factor `fi`'s score `score`: the index's sums before `fi`,
+    /// then `fi` and the factors after it.
+    #[inline]
+    fn index_with(&self, rubric: &LoadedRubric, fi: usize, score: Option<f64>) -> Option<f64> {
+        let mut sums = self.tallies[fi].before;
+        sums.add(factor_part(rubric, fi, score));
+        for t in &self.tallies[fi + 1..] {
+            sums.add(t.part);
+        }
+        sums.mean()
+    }
+
+    /// Changes question `qi`'s answer to `answer` in place (bit for bit
+    /// [`Outcome::of`] of the changed answers). When that would leave nothing
+    /// answered, the outcome stays as it was.
+    pub fn change(
+        &mut self,
+        rubric: &LoadedRubric,
+        qi: usize,
+        answer: Option<usize>,
+    ) -> Result<(), NothingAnswered> {
+        let fi = rubric.question_factor[qi];
+        let before = self.choices[qi];
+        self.choices[qi] = answer;
+        self.sum_factor(rubric, fi);
+        if self.sum_index(rubric).is_err() {
+            // As it was: the same sums of the same answers.
+            self.choices[qi] = before;
+            self.sum_factor(rubric, fi);
+            let _ = self.sum_index(rubric);
+            return Err(NothingAnswered);
+        }
+        Ok(())
+    }
+
+    /// The chosen option of each question.
+    pub fn choices(&self) -> &[Option<usize>] {
+        &self.choices
+    }
+
+    /// The index, the band, the recommendation and the margin.
+    pub fn decision(&self) -> Decision {
+        self.decision
+    }
+
+    pub fn index(&self) -> f64 {
+        self.decision.index
+    }
+
+    /// After gates.
+    pub fn recommendation(&self) -> Band {
+        self.decision.recommendation
+    }
+
+    /// The score of factor `fi`; `None` when none of its questions is answered.
+    pub fn factor(&self, fi: usize) -> Option<f64> {
+        self.tallies[fi].score
+    }
+
+    /// How many questions of factor `fi` are answered.
+    pub fn answered(&self, fi: usize) -> usize {
+        self.tallies[fi].answered
+    }
+
+    /// The gates that fired, by index, in file order, each with whether it changed
+    /// the result it was applied to.
+    pub fn gates(&self) -> &[(usize, bool)] {
+        &self.gates
+    }
+
+    /// Whether gate `gi` fires.
+    fn fires_now(&self, gi: usize) -> bool {
+        self.gates.iter().any(|&(g, _)| g == gi)
     }
 
     /// The factors below `min-answered` (`(factor, needed)`), in rubric order.
@@ -371,55 +558,127 @@ impl Outcome {
         let scoring = &rubric.rubric.scoring;
         (rubric.questions_per_factor().iter().enumerate()).filter_map(move |(fi, &questions)| {
             let needed = scoring.needed(questions);
-            (self.sums[fi].answered < needed).then_some((fi, needed))
+            (self.tallies[fi].answered < needed).then_some((fi, needed))
         })
     }
 
+    /// Whether some factor has too few answers for a firm result.
+    pub fn provisional(&self, rubric: &LoadedRubric) -> bool {
+        self.shortfalls(rubric).next().is_some()
+    }
+
     /// The evaluation, with the rubric's ids.
-    pub fn named(&self, rubric: &LoadedRubric, choices: &[Option<usize>]) -> Evaluation {
+    pub fn named<'r>(&self, rubric: &'r LoadedRubric) -> Evaluation<'r> {
         let r = &rubric.rubric;
         let per_factor = rubric.questions_per_factor();
-        let factors = r
-            .factor
-            .iter()
-            .enumerate()
-            .map(|(i, f)| FactorScore {
-                id: f.id.clone(),
-                score: self.scores[i],
+        let factors = (r.factor.iter().zip(&self.tallies).enumerate())
+            .map(|(fi, (f, t))| FactorScore {
+                id: &f.id,
+                score: t.score,
                 weight: f.weight,
-                answered: self.sums[i].answered,
-                questions: per_factor[i],
+                answered: t.answered,
+                questions: per_factor[fi],
+                leaning: t.score.map(|s| band_of(&r.scoring, s)),
             })
             .collect();
-        let unanswered = r
-            .question
-            .iter()
-            .zip(choices)
+        let unanswered: Vec<&str> = (r.question.iter().zip(&self.choices))
             .filter(|(_, c)| c.is_none())
-            .map(|(q, _)| q.id.clone())
-            .collect::<Vec<_>>();
-        let gates = named_gates(rubric, &self.gates);
-        let shortfalls: Vec<Shortfall> = self
+            .map(|(q, _)| q.id.as_str())
+            .collect();
+        let shortfalls: Vec<Shortfall<'r>> = self
             .shortfalls(rubric)
             .map(|(fi, needed)| Shortfall {
-                factor: r.factor[fi].id.clone(),
-                answered: self.sums[fi].answered,
+                factor: &r.factor[fi].id,
+                answered: self.tallies[fi].answered,
                 needed,
             })
             .collect();
+        let d = self.decision;
         Evaluation {
-            recommendation: self.recommendation,
-            band: self.band,
-            index: self.index,
-            margin: self.margin,
+            recommendation: d.recommendation,
+            band: d.band,
+            index: d.index,
+            margin: d.margin,
             answered: r.question.len() - unanswered.len(),
             questions: r.question.len(),
             factors,
             unanswered,
-            gates,
+            gates: named_gates(rubric, &self.gates),
             provisional: !shortfalls.is_empty(),
             shortfalls,
         }
+    }
+}
+
+/// The score of question `qi`'s option `choice`; `None` when unanswered.
+#[inline]
+fn option_score(rubric: &LoadedRubric, qi: usize, choice: Option<usize>) -> Option<f64> {
+    choice.map(|oi| rubric.rubric.question[qi].option[oi].score)
+}
+
+/// A group's figures (contract section 3 applied to a workshop): the index is the
+/// mean of the members' indexes; a gate on a factor reads the factor's mean, one on
+/// a question the mean of its answers' scores, each over the members who answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupFigures {
+    pub index: f64,
+    /// Per factor, its mean (`None`: nobody answered it).
+    pub factors: Vec<Option<f64>>,
+    /// Per question, the mean score of its answers (`None`: nobody answered it).
+    pub questions: Vec<Option<f64>>,
+    /// Per factor, how far the group index moves per point its mean moves when
+    /// every member who answered it moves by that point: the mean, over the
+    /// members, of the factor's weight over the weight of the factors each answered.
+    pub shares: Vec<f64>,
+}
+
+impl GroupFigures {
+    /// The group's decision, `fired` hearing of each gate that fires.
+    pub fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
+        let gate_fires = |gi: usize| fires(rubric, gi, self.read(rubric.gate_target[gi]));
+        decide(rubric, self.index, gate_fires, fired)
+    }
+
+    /// What a gate or a condition reads on the group.
+    pub fn read(&self, target: Target) -> Option<f64> {
+        match target {
+            Target::Factor(fi) => self.factors[fi],
+            Target::Question(qi) => self.questions[qi],
+        }
+    }
+
+    /// The means of factor `fi` at which what the decision reads meets a threshold
+    /// (the other means held): a gate on the factor, or a band boundary that the
+    /// index meets as it moves by the factor's share ([`Self::with_factor`]).
+    pub fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
+        let r = &rubric.rubric;
+        let mut at = Vec::new();
+        for (g, &t) in r.gate.iter().zip(&rubric.gate_target) {
+            if t == Target::Factor(fi) {
+                at.extend(g.below.iter().chain(&g.at_least));
+            }
+        }
+        if let Some(now) = self.factors[fi]
+            && self.shares[fi] > 0.0
+        {
+            for boundary in [r.scoring.hybrid_from, r.scoring.vmo_from] {
+                at.push(now + (boundary - self.index) / self.shares[fi]);
+            }
+        }
+        at
+    }
+
+    /// The decision with factor `fi`'s mean moved to `to` by every member who
+    /// answered it (the index moves by the factor's share of the move), the other
+    /// means held where they are; `None` when nobody answered the factor.
+    pub fn with_factor(&self, rubric: &LoadedRubric, fi: usize, to: f64) -> Option<Decision> {
+        let now = self.factors[fi]?;
+        let index = self.index + self.shares[fi] * (to - now);
+        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
+            Target::Factor(f) if f == fi => fires(rubric, gi, Some(to)),
+            t => fires(rubric, gi, self.read(t)),
+        };
+        Some(decide(rubric, index, gate_fires, |_, _| {}))
     }
 }
 
@@ -562,7 +821,7 @@ next-steps = ["go"]
         assert_eq!(e.index, 80.0);
         assert_eq!(e.band, Band::Vmo);
         assert_eq!(e.margin, 20.0);
-        assert_eq!(e.unanswered, vec!["a1".to_string(), "b1".to_string()]);
+        assert_eq!(e.unanswered, vec!["a1", "b1"]);
         assert_eq!(e.answered, 1);
     }
 
@@ -604,7 +863,7 @@ next-steps = ["go"]
         let ids: Vec<_> = e
             .gates
             .iter()
-            .map(|g| (g.id.as_str(), g.effect, g.to, g.changed))
+            .map(|g| (g.id, g.effect, g.to, g.changed))
             .collect();
         assert_eq!(
             ids,
@@ -637,6 +896,132 @@ next-steps = ["go"]
         let r = small();
         let e = evaluate(&r, &[None, None, Some(0)]).unwrap();
         assert!(e.gates.iter().all(|g| g.id != "a-weak"));
+    }
+
+    /// Every combination of answers (unanswered included) for a small rubric.
+    pub(crate) fn all_choices(rubric: &LoadedRubric) -> Vec<Vec<Option<usize>>> {
+        let mut all = vec![Vec::new()];
+        for q in &rubric.rubric.question {
+            let mut next = Vec::new();
+            for c in &all {
+                for o in std::iter::once(None).chain((0..q.option.len()).map(Some)) {
+                    let mut c2: Vec<Option<usize>> = c.clone();
+                    c2.push(o);
+                    next.push(c2);
+                }
+            }
+            all = next;
+        }
+        all
+    }
+
+    /// The fast form against the plain one: every sheet of `r`, every answer to
+    /// every question changed in turn.
+    fn fast_form_matches(r: &LoadedRubric, sheets: &[Vec<Option<usize>>]) -> usize {
+        let mut compared = 0;
+        for c in sheets {
+            let Ok(base) = Outcome::of(r, c) else {
+                continue;
+            };
+            for (qi, q) in r.rubric.question.iter().enumerate() {
+                for answer in std::iter::once(None).chain((0..q.option.len()).map(Some)) {
+                    let mut changed = c.clone();
+                    changed[qi] = answer;
+                    let plain = Outcome::of(r, &changed);
+                    let fast = base.with_answer(r, qi, answer);
+                    let mut moved = base.clone();
+                    let result = moved.change(r, qi, answer);
+                    match &plain {
+                        Ok(p) => {
+                            let fi = r.question_factor[qi];
+                            let fast = fast.expect("something is answered");
+                            // Bit for bit: no tolerance.
+                            assert_eq!(fast.index.to_bits(), p.index().to_bits());
+                            assert_eq!(
+                                (fast.index, fast.factor, fast.recommendation(r)),
+                                (p.index(), p.factor(fi), p.recommendation()),
+                                "{c:?}, q{qi} = {answer:?}"
+                            );
+                            assert_eq!(result, Ok(()));
+                            assert_eq!(&moved, p, "{c:?}, q{qi} = {answer:?}");
+                            compared += 1;
+                        }
+                        Err(_) => {
+                            assert!(fast.is_none());
+                            assert_eq!(result, Err(NothingAnswered));
+                            assert_eq!(moved, base, "a refused change leaves it as it was");
+                        }
+                    }
+                }
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn one_answer_changed_is_bit_for_bit_the_plain_outcome_on_the_small_rubric() {
+        let base = small();
+        let all = all_choices(&base);
+        // Gates turned round and boundaries moved, as the flip's tests do.
+        for variant in 0..32u32 {
+            let mut r = base.clone();
+            for (i, g) in r.rubric.gate.iter_mut().enumerate() {
+                let bits = variant >> (2 * i);
+                if bits & 1 == 1 {
+                    std::mem::swap(&mut g.below, &mut g.at_least);
+                }
+                if bits & 2 == 2 {
+                    std::mem::swap(&mut g.cap, &mut g.floor);
+                }
+            }
+            if variant & 16 == 16 {
+                r.rubric.scoring.hybrid_from = 30.0;
+                r.rubric.scoring.vmo_from = 45.0;
+            }
+            r.reindex();
+            assert!(fast_form_matches(&r, &all) > 200);
+        }
+    }
+
+    #[test]
+    fn one_answer_changed_is_bit_for_bit_the_plain_outcome_with_uneven_weights() {
+        // Weights whose sums round (0.1 + 0.2), so a different order of additions
+        // would show in the last bits.
+        let mut r = small();
+        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 0.7]) {
+            q.weight = w;
+        }
+        r.rubric.factor[0].weight = 0.3;
+        r.rubric.factor[1].weight = 0.1;
+        r.reindex();
+        assert!(fast_form_matches(&r, &all_choices(&r)) > 200);
+    }
+
+    #[test]
+    fn a_group_decides_as_a_sheet_does_on_its_means() {
+        let r = small();
+        // Means a = 15 (below 30: a-weak caps at hybrid), b = 90 (b-strong floors
+        // at hybrid), index 71.25: VMO band, hybrid after gates.
+        let g = GroupFigures {
+            index: 71.25,
+            factors: vec![Some(15.0), Some(90.0)],
+            questions: vec![Some(0.0), Some(20.0), Some(90.0)],
+            shares: vec![0.25, 0.75],
+        };
+        let mut fired = Vec::new();
+        let d = g.decide(&r, |gi, changed| fired.push((gi, changed)));
+        let sheet = Outcome::of(&r, &[Some(0), Some(0), Some(2)]).unwrap();
+        assert_eq!(d, sheet.decision());
+        assert_eq!(fired, sheet.gates());
+        // Moving a's mean to 30 clears the cap: the index moves by a quarter of it.
+        let moved = g.with_factor(&r, 0, 30.0).unwrap();
+        assert_eq!(moved.index, 71.25 + 0.25 * 15.0);
+        assert_eq!(moved.recommendation, Band::Vmo);
+        let unanswered = GroupFigures {
+            factors: vec![None, Some(90.0)],
+            ..g
+        };
+        assert_eq!(unanswered.with_factor(&r, 0, 30.0), None);
     }
 
     mod props {
@@ -676,6 +1061,29 @@ next-steps = ["go"]
                 o.score = (o.score + bump).min(100.0);
                 let after = evaluate(&r2, &c).unwrap().index;
                 prop_assert!(after >= before - 1e-9, "{after} < {before}");
+            }
+
+            #[test]
+            fn one_answer_changed_is_the_plain_outcome_on_the_default_rubric(
+                c in proptest::collection::vec(proptest::option::of(0usize..5), 20),
+                qi in 0usize..20,
+                answer in proptest::option::of(0usize..5),
+            ) {
+                let r = LoadedRubric::embedded().unwrap();
+                let Ok(base) = Outcome::of(&r, &c) else { return Ok(()) };
+                let mut changed = c.clone();
+                changed[qi] = answer;
+                let plain = Outcome::of(&r, &changed).ok();
+                let fast = base.with_answer(&r, qi, answer);
+                let fi = r.question_factor[qi];
+                prop_assert_eq!(
+                    fast.map(|f| (f.index, f.factor, f.recommendation(&r))),
+                    plain.as_ref().map(|p| (p.index(), p.factor(fi), p.recommendation()))
+                );
+                let mut moved = base.clone();
+                if moved.change(&r, qi, answer).is_ok() {
+                    prop_assert_eq!(Some(&moved), plain.as_ref());
+                }
             }
 
             #[test]

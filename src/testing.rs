@@ -18,9 +18,11 @@ impl Rng {
     pub(crate) fn pick<'a>(&mut self, texts: &[&'a str]) -> &'a str {
         texts[self.below(texts.len())]
     }
+}
 
-    /// One of `texts` three times in four, else nothing.
-    pub(crate) fn maybe(&mut self, texts: &[&str]) -> Option<String> {
-        (self.below(4) > 0).then(|| self.pick(texts).to_string())
-    }
+/// The embedded rubric, loaded once: results borrow from it for the whole test.
+pub(crate) fn embedded() -> &'static crate::LoadedRubric {
+    static RUBRIC: std::sync::LazyLock<crate::LoadedRubric> =
+        std::sync::LazyLock::new(|| crate::LoadedRubric::embedded().unwrap());
+    &RUBRIC
 }

@@ -9,8 +9,8 @@ use crate::input::export::normalise;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
 use crate::roadmap::{self, Blocked, Step};
-use crate::rubric::{Band, LoadedRubric, Target};
-use crate::scoring::{self, FiredGate};
+use crate::rubric::{Band, LoadedRubric};
+use crate::scoring::{self, FiredGate, GroupFigures, Outcome};
 
 /// Two roles whose factor means are at least this many points apart are flagged.
 pub const ROLE_GAP: f64 = 20.0;
@@ -19,6 +19,9 @@ pub const ROLE_GAP: f64 = 20.0;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorStats {
     pub id: String,
+    /// The band the mean falls in by the rubric's boundaries (how it leans).
+    #[serde(skip)]
+    pub leaning: Option<Band>,
     /// `None` (JSON null) for the statistics when no respondent answered the factor.
     pub mean: Option<f64>,
     pub median: Option<f64>,
@@ -92,7 +95,7 @@ pub struct Note {
 
 /// The group result of a workshop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Workshop {
+pub struct Workshop<'r> {
     pub respondents: usize,
     /// Mean of the respondents' indexes.
     pub index: f64,
@@ -103,7 +106,7 @@ pub struct Workshop {
     pub margin: f64,
     pub factors: Vec<FactorStats>,
     /// Gates that fired on the factor means.
-    pub gates: Vec<FiredGate>,
+    pub gates: Vec<FiredGate<'r>>,
     pub agenda: Vec<AgendaItem>,
     pub roles: Vec<RoleStats>,
     /// Factors on which two roles are [`ROLE_GAP`] points or more apart.
@@ -117,7 +120,7 @@ pub struct Workshop {
     pub provisional: Vec<String>,
     /// The steps from the group's typical answers to a target (contract section 6,
     /// with the starting answers and how many already stand at each step).
-    pub roadmap: Option<GroupRoadmap>,
+    pub roadmap: Option<GroupRoadmap<'r>>,
     /// Which texts of the rubric apply to the group result (gates and next-step
     /// conditions read the group's means).
     #[serde(skip)]
@@ -146,7 +149,7 @@ impl OptionCounts {
     }
 
     /// The counts of scored sheets.
-    pub fn of(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Self {
+    pub fn of(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult<'_>)]) -> Self {
         let mut c = OptionCounts::new(rubric);
         for (s, _) in members {
             c.add(&s.choices);
@@ -218,38 +221,38 @@ impl OptionCounts {
 /// A roadmap step for a group: how many respondents already answer at or above its
 /// `to`, out of those who answered the question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupStep {
+pub struct GroupStep<'r> {
     #[serde(flatten)]
-    pub step: Step,
+    pub step: Step<'r>,
     pub already: usize,
     pub answered: usize,
 }
 
 /// The roadmap of a group (contract section 6), from its typical answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupRoadmap {
+pub struct GroupRoadmap<'r> {
     pub target: Option<Band>,
     pub reached: bool,
-    pub steps: Vec<GroupStep>,
+    pub steps: Vec<GroupStep<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked>,
+    pub blocked: Option<Blocked<'r>>,
     /// Where the steps start: each question's median answer by score
     /// ([`OptionCounts::typical`]), question id -> option id.
-    pub start: IndexMap<String, String>,
+    pub start: crate::result::Answers<'r>,
 }
 
 /// The group's roadmap towards `target` (else the band above `recommendation`, the
 /// group's result), starting from its typical answers; `None` when nothing was
 /// answered.
-pub fn group_roadmap(
-    rubric: &LoadedRubric,
+pub fn group_roadmap<'r>(
+    rubric: &'r LoadedRubric,
     counts: &OptionCounts,
     recommendation: Band,
     target: Option<Band>,
-) -> Option<GroupRoadmap> {
+) -> Option<GroupRoadmap<'r>> {
     let typical = counts.typical(rubric);
     let target = target.or_else(|| roadmap::default_target(recommendation));
-    let mut plan = roadmap::plan(rubric, &typical, target)?;
+    let mut plan = roadmap::plan(rubric, &Outcome::of(rubric, &typical).ok()?, target);
     // A group at VMO with no target asked for has none, whatever its typical sheet.
     if target.is_none() {
         plan.target = None;
@@ -261,7 +264,7 @@ pub fn group_roadmap(
         .steps
         .into_iter()
         .map(|step| {
-            let qi = rubric.question(&step.question).unwrap_or(0);
+            let qi = rubric.question(step.question).unwrap_or(0);
             let to = rubric.rubric.question[qi]
                 .option
                 .iter()
@@ -275,13 +278,7 @@ pub fn group_roadmap(
             }
         })
         .collect();
-    let start = rubric
-        .rubric
-        .question
-        .iter()
-        .zip(&typical)
-        .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
-        .collect();
+    let start = crate::result::Answers::of(rubric, &typical);
     Some(GroupRoadmap {
         target: plan.target,
         reached: plan.reached,
@@ -327,15 +324,15 @@ pub fn stats(values: &[f64]) -> Option<Stats> {
 }
 
 /// Aggregates scored sheets into one group result; `None` when there is none.
-pub fn aggregate(
-    rubric: &LoadedRubric,
-    members: &[(ResolvedSheet, SheetResult)],
-) -> Option<Workshop> {
+pub fn aggregate<'r>(
+    rubric: &'r LoadedRubric,
+    members: &[(ResolvedSheet, SheetResult<'_>)],
+) -> Option<Workshop<'r>> {
     let mut group = Group::new(rubric);
     for (sheet, result) in members {
         group.add(sheet, result);
     }
-    group.finish()
+    group.finish(None)
 }
 
 /// The scores one factor took over the members who answered it, as a count per
@@ -458,7 +455,7 @@ impl<'r> Group<'r> {
     }
 
     /// Adds one scored sheet.
-    pub fn add(&mut self, sheet: &ResolvedSheet, m: &SheetResult) {
+    pub fn add(&mut self, sheet: &ResolvedSheet, m: &SheetResult<'_>) {
         let r = &self.rubric.rubric;
         self.respondents += 1;
         self.index_sum += m.evaluation.index;
@@ -494,7 +491,7 @@ impl<'r> Group<'r> {
     }
 
     /// Counts the member under its role, compared as answers are ([`normalise`]).
-    fn add_role(&mut self, m: &SheetResult) {
+    fn add_role(&mut self, m: &SheetResult<'_>) {
         let Some(role) = m.role.as_deref() else {
             return;
         };
@@ -518,7 +515,7 @@ impl<'r> Group<'r> {
     }
 
     /// Adds the member's part of each factor's [`shares`].
-    fn add_share(&mut self, m: &SheetResult) {
+    fn add_share(&mut self, m: &SheetResult<'_>) {
         let r = &self.rubric.rubric;
         let factors = &m.evaluation.factors;
         let answered: f64 = r
@@ -548,36 +545,37 @@ impl<'r> Group<'r> {
         self.share_sums.iter().map(|s| s / n).collect()
     }
 
-    /// The group result; `None` when no member was added.
-    pub fn finish(self) -> Option<Workshop> {
+    /// The group result, with the roadmap of its typical answers towards `target`
+    /// (else the band above its result); `None` when no member was added.
+    pub fn finish(self, target: Option<Band>) -> Option<Workshop<'r>> {
         if self.respondents == 0 {
             return None;
         }
         let rubric = self.rubric;
-        let r = &rubric.rubric;
         let n = self.respondents as f64;
-        let index = self.index_sum / n;
         let factors = self.factor_stats();
-        let means: Vec<Option<f64>> = factors.iter().map(|f| f.mean).collect();
-        let band = scoring::band_of(&r.scoring, index);
-        let qmeans = self.question_means();
-        let (recommendation, gates) = group_gates(rubric, band, &means, &qmeans);
-        let advice = crate::advice::advise(rubric, recommendation, &gates, false, |t| match t {
-            Target::Factor(fi) => means[fi],
-            Target::Question(qi) => qmeans[qi],
-        });
+        let figures = GroupFigures {
+            index: self.index_sum / n,
+            factors: factors.iter().map(|f| f.mean).collect(),
+            questions: self.question_means(),
+            shares: self.shares(),
+        };
+        let mut fired = Vec::new();
+        let d = figures.decide(rubric, |gi, changed| fired.push((gi, changed)));
+        let gates = scoring::named_gates(rubric, &fired);
+        let advice =
+            crate::advice::advise(rubric, d.recommendation, &gates, false, |t| figures.read(t));
         let roles = self.role_stats();
         let flags = role_gaps(rubric, &roles);
-        let shares = self.shares();
-        let roadmap = group_roadmap(rubric, &self.options, recommendation, None);
+        let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);
         Some(Workshop {
             roadmap,
             respondents: self.respondents,
-            index,
-            recommendation,
-            band,
-            margin: scoring::margin_of(&r.scoring, index),
-            tipping: tipping(rubric, index, (&means, &qmeans), &shares, recommendation),
+            index: d.index,
+            recommendation: d.recommendation,
+            band: d.band,
+            margin: d.margin,
+            tipping: tipping(rubric, &figures, d.recommendation),
             advice,
             agenda: self.agenda(),
             factors,
@@ -618,6 +616,7 @@ impl<'r> Group<'r> {
                 let s = vals.stats();
                 FactorStats {
                     id: f.id.clone(),
+                    leaning: s.map(|s| scoring::band_of(&self.rubric.rubric.scoring, s.mean)),
                     mean: s.map(|s| s.mean),
                     median: s.map(|s| s.median),
                     stdev: s.map(|s| s.stdev),
@@ -693,22 +692,8 @@ impl<'r> Group<'r> {
 }
 
 /// A respondent's name, or the sheet's source when the name is missing.
-fn who(m: &SheetResult) -> String {
+fn who(m: &SheetResult<'_>) -> String {
     m.respondent.clone().unwrap_or_else(|| m.source.to_string())
-}
-
-/// The gates applied to a group: a factor gate reads the factor's mean, a question
-/// gate the question's mean, each over the members who answered.
-pub fn group_gates(
-    rubric: &LoadedRubric,
-    band: Band,
-    means: &[Option<f64>],
-    question_means: &[Option<f64>],
-) -> (Band, Vec<FiredGate>) {
-    scoring::apply_gates_with(rubric, band, |t| match t {
-        Target::Factor(fi) => means[fi],
-        Target::Question(qi) => question_means[qi],
-    })
 }
 
 /// Each pair of roles [`ROLE_GAP`] points or more apart on a factor, by factor.
@@ -735,39 +720,33 @@ fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
 
 /// The smallest move of one factor mean that changes the group recommendation.
 ///
-/// The group index moves by the factor's [`shares`] times the move: exact for a move
-/// made by every respondent who answered the factor. Candidate means are every tenth
-/// of a point from 0 to 100 plus the exact points where a gate or a band boundary is
-/// crossed; the nearest one that changes the result wins, ties going to rubric order.
-/// The question means that gates on a question read are held where they are.
+/// Each candidate mean is scored by the model ([`GroupFigures::with_factor`]: the
+/// group index moves by the factor's share of the move, exact for a move made by
+/// every respondent who answered the factor; the question means that gates on a
+/// question read are held where they are). Candidates are every tenth of a point
+/// from 0 to 100 plus either side of the exact points where a gate or a band
+/// boundary is crossed; the nearest one that changes the result wins, ties going to
+/// rubric order.
 pub fn tipping(
     rubric: &LoadedRubric,
-    index: f64,
-    (means, qmeans): (&[Option<f64>], &[Option<f64>]),
-    shares: &[f64],
+    figures: &GroupFigures,
     recommendation: Band,
 ) -> Option<Tipping> {
     let r = &rubric.rubric;
     let mut best: Option<(f64, Tipping)> = None;
     for (fi, f) in r.factor.iter().enumerate() {
-        let Some(m) = means[fi] else { continue };
-        let share = shares[fi];
+        let Some(m) = figures.factors[fi] else {
+            continue;
+        };
+        let share = figures.shares[fi];
         if share <= 0.0 {
             continue;
         }
         let mut cands: Vec<f64> = (0..=1000).map(|k| k as f64 / 10.0).collect();
-        let mut critical: Vec<f64> = Vec::new();
-        for (g, &gt) in r.gate.iter().zip(&rubric.gate_target) {
-            if gt == Target::Factor(fi) {
-                critical.extend(g.below.iter().chain(&g.at_least));
-            }
-        }
-        for boundary in [r.scoring.hybrid_from, r.scoring.vmo_from] {
-            critical.push(m + (boundary - index) / share);
-        }
-        // Either side of each critical point, far enough out that the comparisons'
-        // tolerance (scoring::TOLERANCE) cannot hide the crossing.
-        for c in critical {
+        // Either side of each point where the decision may change, far enough out
+        // that the comparisons' tolerance (scoring::TOLERANCE) cannot hide the
+        // crossing.
+        for c in figures.thresholds(rubric, fi) {
             cands.extend([c - 1e-6, c, c + 1e-6]);
         }
         cands.sort_by(f64::total_cmp);
@@ -775,25 +754,23 @@ pub fn tipping(
             if !(0.0..=100.0).contains(&to) || to == m {
                 continue;
             }
-            let new_index = index + share * (to - m);
-            let mut moved = means.to_vec();
-            moved[fi] = Some(to);
-            let band = scoring::band_of(&r.scoring, new_index);
-            let (rec, _) = group_gates(rubric, band, &moved, qmeans);
-            if rec == recommendation {
+            let Some(d) = figures.with_factor(rubric, fi, to) else {
+                continue;
+            };
+            if d.recommendation == recommendation {
                 continue;
             }
-            let d = (to - m).abs();
+            let dist = (to - m).abs();
             // Equal moves (up to rounding) go to the earlier factor.
-            if best.as_ref().is_none_or(|(bd, _)| d < *bd - 1e-6) {
+            if best.as_ref().is_none_or(|(bd, _)| dist < *bd - 1e-6) {
                 best = Some((
-                    d,
+                    dist,
                     Tipping {
                         factor: f.id.clone(),
                         mean: m,
                         to,
-                        recommendation: rec,
-                        index: new_index,
+                        recommendation: d.recommendation,
+                        index: d.index,
                     },
                 ));
             }
@@ -847,11 +824,11 @@ mod tests {
         assert_eq!(stats(&[]), None);
     }
 
-    fn member(
-        rubric: &LoadedRubric,
+    fn member<'r>(
+        rubric: &'r LoadedRubric,
         role: Option<&str>,
         choices: Vec<Option<usize>>,
-    ) -> (ResolvedSheet, SheetResult) {
+    ) -> (ResolvedSheet, SheetResult<'r>) {
         let sheet = ResolvedSheet {
             source: "x.toml".into(),
             sheet: crate::input::sheet::Sheet {
@@ -987,13 +964,17 @@ mod tests {
         assert!((index - t.index).abs() < 1e-9, "{index} vs {}", t.index);
         let mut means: Vec<Option<f64>> = w.factors.iter().map(|f| f.mean).collect();
         means[fi] = Some(t.to);
-        let band = scoring::band_of(&r.rubric.scoring, index);
         let mut g = Group::new(&r);
         for (s, m) in &ms {
             g.add(s, m);
         }
-        let qmeans = g.question_means();
-        let (rec, _) = group_gates(&r, band, &means, &qmeans);
+        let moved = GroupFigures {
+            index,
+            factors: means,
+            questions: g.question_means(),
+            shares: g.shares(),
+        };
+        let rec = moved.decide(&r, |_, _| {}).recommendation;
         assert_eq!(rec, t.recommendation);
         assert_ne!(rec, w.recommendation);
         // The respondent who skipped b gives b a smaller share than its weight's.

@@ -15,11 +15,14 @@ use pmo_vmo::result::{self, SheetResult};
 use pmo_vmo::{Band, LoadedRubric};
 use proptest::prelude::*;
 
-fn rubric() -> LoadedRubric {
-    LoadedRubric::embedded().unwrap()
+/// The default rubric, loaded once: results borrow its ids for the whole test.
+fn rubric() -> &'static LoadedRubric {
+    static RUBRIC: std::sync::LazyLock<LoadedRubric> =
+        std::sync::LazyLock::new(|| LoadedRubric::embedded().unwrap());
+    &RUBRIC
 }
 
-fn load(r: &LoadedRubric, path: &Path) -> (ResolvedSheet, SheetResult) {
+fn load<'r>(r: &'r LoadedRubric, path: &Path) -> (ResolvedSheet, SheetResult<'r>) {
     let text = std::fs::read_to_string(path).unwrap();
     let format = if path.extension().is_some_and(|e| e == "json") {
         SheetFormat::Json
@@ -32,14 +35,14 @@ fn load(r: &LoadedRubric, path: &Path) -> (ResolvedSheet, SheetResult) {
     (s, res)
 }
 
-fn archetype(name: &str) -> SheetResult {
+fn archetype(name: &str) -> SheetResult<'static> {
     let dir = Path::new("tests/fixtures/archetypes");
     let path = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.file_name().unwrap().to_string_lossy().contains(name))
         .unwrap_or_else(|| panic!("no archetype {name}"));
-    load(&rubric(), &path).1
+    load(rubric(), &path).1
 }
 
 /// The option index of `question = option` in the default rubric.
@@ -59,7 +62,7 @@ fn sheets() -> impl Strategy<Value = Vec<Option<usize>>> {
     proptest::collection::vec(proptest::option::weighted(0.85, 0usize..5), 20)
 }
 
-fn evaluate(r: &LoadedRubric, choices: &[Option<usize>]) -> Option<pmo_vmo::Evaluation> {
+fn evaluate<'r>(r: &'r LoadedRubric, choices: &[Option<usize>]) -> Option<pmo_vmo::Evaluation<'r>> {
     pmo_vmo::evaluate(r, choices).ok()
 }
 
@@ -70,9 +73,9 @@ proptest! {
     #[test]
     fn most_projects_overrunning_is_never_a_vmo(mut c in sheets()) {
         let r = rubric();
-        let (qi, oi) = pick(&r, "maturity-delivery-track-record", "rarely");
+        let (qi, oi) = pick(r, "maturity-delivery-track-record", "rarely");
         c[qi] = Some(oi);
-        let e = evaluate(&r, &c).unwrap();
+        let e = evaluate(r, &c).unwrap();
         prop_assert_eq!(e.recommendation, Band::Pmo, "{:?}", e);
     }
 
@@ -80,9 +83,9 @@ proptest! {
     #[test]
     fn coin_toss_delivery_is_never_a_vmo(mut c in sheets()) {
         let r = rubric();
-        let (qi, oi) = pick(&r, "maturity-delivery-track-record", "sometimes");
+        let (qi, oi) = pick(r, "maturity-delivery-track-record", "sometimes");
         c[qi] = Some(oi);
-        prop_assert_ne!(evaluate(&r, &c).unwrap().recommendation, Band::Vmo);
+        prop_assert_ne!(evaluate(r, &c).unwrap().recommendation, Band::Vmo);
     }
 
     /// Leaders who would resist, tolerate, or split over a value office never get
@@ -92,7 +95,7 @@ proptest! {
         let r = rubric();
         let qi = r.question("authority-stakeholder-buy-in").unwrap();
         c[qi] = Some(o);
-        prop_assert_ne!(evaluate(&r, &c).unwrap().recommendation, Band::Vmo);
+        prop_assert_ne!(evaluate(r, &c).unwrap().recommendation, Band::Vmo);
     }
 
     /// No text shown contradicts the gates that fired. Over random sheets of the
@@ -112,7 +115,7 @@ proptest! {
     #[test]
     fn no_text_shown_contradicts_the_gates_that_fired(c in sheets()) {
         let r = rubric();
-        let Some(e) = evaluate(&r, &c) else { return Ok(()) };
+        let Some(e) = evaluate(r, &c) else { return Ok(()) };
         let sheet = ResolvedSheet {
             source: "random.toml".into(),
             sheet: pmo_vmo::Sheet::default(),
@@ -121,9 +124,9 @@ proptest! {
             format: SheetFormat::Toml,
             text: None,
         };
-        let res = result::score(&r, sheet, false).unwrap();
+        let res = result::score(r, sheet, false).unwrap();
         let style = Style { color: false, width: Some(10_000), detail: None };
-        let shown = table::detail(&r, &res, style);
+        let shown = table::detail(r, &res, style);
         let rec = r.rubric.recommendation.get(e.recommendation);
         let changed = e.band != e.recommendation || e.gates.iter().any(|g| g.changed);
         let message = |id: &str| &r.rubric.gate.iter().find(|g| g.id == id).unwrap().message;
@@ -132,7 +135,7 @@ proptest! {
             let why = shown.lines().find(|l| l.contains("│ Why "));
             let why = why.unwrap_or_else(|| panic!("no Why row: {shown}"));
             prop_assert!(
-                e.gates.iter().any(|g| g.to == e.recommendation && why.contains(message(&g.id).as_str())),
+                e.gates.iter().any(|g| g.to == e.recommendation && why.contains(message(g.id).as_str())),
                 "{shown}"
             );
             prop_assert!(!shown.contains(&rec.summary), "{shown}");
@@ -142,7 +145,7 @@ proptest! {
         }
         // 3.
         for g in e.gates.iter().filter(|g| g.to != e.recommendation) {
-            prop_assert!(!shown.contains(message(&g.id).as_str()), "{}: {}", g.id, shown);
+            prop_assert!(!shown.contains(message(g.id).as_str()), "{}: {}", g.id, shown);
         }
         // 4.
         let scores: Vec<Option<f64>> = e.factors.iter().map(|f| f.score).collect();
@@ -180,18 +183,18 @@ fn one_answered_question_is_provisional_and_check_fails_it() {
                 format: SheetFormat::Toml,
                 text: None,
             };
-            let res = result::score(&r, sheet.clone(), false).unwrap();
+            let res = result::score(r, sheet.clone(), false).unwrap();
             let e = &res.evaluation;
             assert!(e.provisional, "{}={}", q.id, q.option[oi].id);
             assert_eq!(e.shortfalls.len(), 4, "every factor is short: {e:?}");
-            let v = check::judge(&r, &sheet, res.clone(), &Rules::default());
+            let v = check::judge(r, &sheet, res.clone(), &Rules::default());
             assert!(!v.passed(), "{}", q.id);
             assert!(matches!(
                 v.failures().next().map(|j| &j.check),
                 Some(Check::Coverage { .. })
             ));
             // Said first, in words, and with no summary.
-            let shown = table::detail(&r, &res, Style::default());
+            let shown = table::detail(r, &res, Style::default());
             let second = shown.lines().nth(1).unwrap();
             assert!(
                 second.starts_with("Provisional: based on 1 of 20 answers;"),
@@ -220,7 +223,7 @@ fn the_archetypes_get_the_results_their_descriptions_call_for() {
     assert_eq!(paths.len(), 15);
     let mut provisional = Vec::new();
     for p in &paths {
-        let (s, res) = load(&r, p);
+        let (s, res) = load(r, p);
         let expect = s.sheet.expect.clone().unwrap();
         assert_eq!(
             Some(res.evaluation.recommendation),
@@ -255,7 +258,7 @@ fn a_fully_answered_ready_organisation_gets_a_vmo() {
         ("maturity-delivery-track-record", "reliably"),
         ("authority-stakeholder-buy-in", "welcome"),
     ] {
-        assert_eq!(res.answers.get(q).map(String::as_str), Some(o), "{q}");
+        assert_eq!(res.answers.get(q), Some(o), "{q}");
     }
 }
 
@@ -267,9 +270,7 @@ fn a_strategy_led_organisation_with_chaotic_delivery_gets_a_pmo() {
     assert_eq!(e.recommendation, Band::Pmo);
     assert!(!e.provisional);
     assert_eq!(
-        res.answers
-            .get("maturity-delivery-track-record")
-            .map(String::as_str),
+        res.answers.get("maturity-delivery-track-record"),
         Some("rarely")
     );
     let r = rubric();
@@ -295,7 +296,7 @@ fn the_example_sheets_and_every_1_0_0_sheet_still_score() {
         ),
     ] {
         for (name, band) in want.iter().zip(Band::ALL) {
-            let (s, res) = load(&r, &Path::new(dir).join(format!("{name}.toml")));
+            let (s, res) = load(r, &Path::new(dir).join(format!("{name}.toml")));
             assert_eq!(res.evaluation.recommendation, band, "{dir}/{name}");
             assert!(!res.evaluation.provisional, "{dir}/{name}");
             let expect = s.sheet.expect.unwrap();
@@ -313,7 +314,7 @@ fn the_example_sheets_and_every_1_0_0_sheet_still_score() {
         "tests/fixtures/check/sheets/thin-margin.toml",
         "tests/fixtures/check/sheets/no-expect.toml",
     ] {
-        let (_, res) = load(&r, Path::new(p));
+        let (_, res) = load(r, Path::new(p));
         assert!(res.evaluation.answered > 0, "{p}");
         scored += 1;
     }

@@ -111,9 +111,14 @@ fn all_outputs(rubric: &LoadedRubric, sheet: &str) -> Vec<(&'static str, String)
     ] {
         let mut bytes = Vec::new();
         {
-            let mut sink = render::sink(format, rubric, style, false, &mut bytes);
-            sink.result(&result).unwrap();
-            sink.finish().unwrap();
+            let setup = render::Setup {
+                rubric,
+                style,
+                single: false,
+            };
+            let mut output = render::output(format, setup, &mut bytes).unwrap();
+            output.item(&result).unwrap();
+            output.finish().unwrap();
         }
         out.push((name, String::from_utf8(bytes).unwrap()));
     }

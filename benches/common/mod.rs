@@ -1,27 +1,15 @@
 //! The fixed set of sheets the scoring benchmark (and the allocation budget test)
-//! score: varied answers to the embedded default rubric, from a fixed seed.
+//! score as `score` does: varied answers to the embedded default
+//! rubric, from a fixed seed.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use pmo_vmo::input::{ResolvedSheet, Sheet, SheetFormat};
-use pmo_vmo::result::Extras;
 use pmo_vmo::{LoadedRubric, Origin};
 
 /// How many sheets a run scores.
 pub const SHEETS: usize = 1000;
-
-/// The whole result, as `check`, `workshop` and `report` score a sheet: the flip,
-/// the roadmap and the map of answers (`score --format json` writes its answers
-/// from the chosen options instead of the map). No advice texts: only the table
-/// shows them.
-pub const FULL: Extras = Extras {
-    flip: true,
-    roadmap: true,
-    target: None,
-    answers: true,
-    advice: false,
-};
 
 /// `SHEETS` sheets as a survey export's rows would arrive: a respondent and a
 /// role, no notes, and per question an option or (about one in eight) no answer.

@@ -4,9 +4,9 @@
 
 use anyhow::{Result, bail};
 use pmo_vmo::Band;
-use pmo_vmo::check::{self, Outcome, Rules, RunStatus};
+use pmo_vmo::check::{self, Counts, Outcome, Rules, RunStatus};
 use pmo_vmo::input::{self, Event, ResolvedSheet, Warning};
-use pmo_vmo::render::check::Stream;
+use pmo_vmo::render::{self, Setup};
 use pmo_vmo::result;
 
 use crate::args::CheckArgs;
@@ -28,7 +28,15 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
     // Verdicts are written as they come (JSON and JUnit keep their body on disk
     // past a few megabytes), so a million-row export is checked in flat memory.
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut stream = Stream::new(args.format.into(), &rubric, out);
+    let setup = Setup {
+        rubric: &rubric,
+        style: settings.style(None),
+        single: false,
+    };
+    let Some(mut output) = render::output::<Outcome>(args.format.into(), setup, out) else {
+        bail!("`check` has no {:?} output", args.format);
+    };
+    let mut counts = Counts::default();
     let judge = |sheet: ResolvedSheet| {
         let result = result::score(&rubric, sheet.clone(), true)?;
         Ok(check::judge(&rubric, &sheet, result, &rules))
@@ -39,10 +47,16 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
         &args.sheets.read_options(),
         judge,
         |event| match event {
-            Event::Item(v) => stream.outcome(&Outcome::Judged(Box::new(v))),
+            Event::Item(v) => {
+                let o = Outcome::Judged(Box::new(v));
+                counts.add(&o);
+                output.item(&o)
+            }
             Event::Error(e) => {
                 term::print_input_error(&e, settings);
-                stream.outcome(&Outcome::Error(e))
+                let written = output.error(&e);
+                counts.add(&Outcome::Error(e));
+                written
             }
             // Under --strict-version the mismatch is the sheet's FAIL reason: said once.
             Event::Warning(w) => {
@@ -54,12 +68,12 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
             Event::Progress(_) => Ok(()),
         },
     );
-    let status = match stream.counts().status() {
+    let status = match counts.status() {
         RunStatus::Passed => ExitStatus::Success,
         RunStatus::Failed => ExitStatus::Failed,
         RunStatus::Error => ExitStatus::Error,
     };
-    match streamed.and_then(|()| stream.finish()) {
+    match streamed.and_then(|()| output.finish()) {
         // A reader that went away does not turn failures or errors into success.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
         Err(e) => Err(e.into()),

@@ -20,12 +20,12 @@ use crate::term;
 /// none (a million-row export goes through in flat memory); bad ones are reported
 /// on stderr and left out, warnings as they come. `flip`: search each sheet's flip.
 /// Returns whether any input failed.
-pub fn for_each_member(
+pub fn for_each_member<'r>(
     settings: &Settings,
-    rubric: &LoadedRubric,
+    rubric: &'r LoadedRubric,
     sheets: &SheetArgs,
     flip: bool,
-    mut each: impl FnMut(ResolvedSheet, SheetResult) -> std::io::Result<()>,
+    mut each: impl FnMut(ResolvedSheet, SheetResult<'r>) -> std::io::Result<()>,
 ) -> Result<bool> {
     let inputs = input::expand(&sheets.paths, sheets.stdin_format());
     let mut failed = false;
@@ -49,13 +49,13 @@ pub fn for_each_member(
 }
 
 /// [`load_members`] for paths given some other way (`compare`'s two sides).
-pub fn load_paths(
+pub fn load_paths<'r>(
     settings: &Settings,
-    rubric: &LoadedRubric,
+    rubric: &'r LoadedRubric,
     paths: &[PathBuf],
     stdin_format: SheetFormat,
     options: &ReadOptions,
-) -> (Vec<(ResolvedSheet, SheetResult)>, bool) {
+) -> (Vec<(ResolvedSheet, SheetResult<'r>)>, bool) {
     let inputs = input::expand(paths, stdin_format);
     // The same loading as `check`: survey exports give one member per row.
     let (outcomes, warnings) = run_keeping_sheets(rubric, &inputs, options);

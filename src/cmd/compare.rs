@@ -1,9 +1,10 @@
 //! `pmo-vmo compare BEFORE AFTER`: a re-assessment against its baseline.
 
 use anyhow::{Result, bail};
-use pmo_vmo::render;
+use pmo_vmo::compare::Comparison;
+use pmo_vmo::render::{self, Setup};
 
-use crate::args::{CompareArgs, WorkshopFormat};
+use crate::args::CompareArgs;
 use crate::cmd::common::load_paths;
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
@@ -44,13 +45,18 @@ pub fn run(settings: &Settings, args: &CompareArgs) -> Result<ExitStatus> {
             a.join(", ")
         ));
     }
-    let text = match args.format {
-        WorkshopFormat::Json => render::compare::json(&c),
-        WorkshopFormat::Markdown => render::compare::markdown(&rubric, &c),
-        WorkshopFormat::Table => render::compare::table(&rubric, &c, settings.style(None)),
+    let setup = Setup {
+        rubric: &rubric,
+        style: settings.style(None),
+        single: false,
     };
-    term::emit(
-        text.as_bytes(),
-        ExitStatus::error_if(failed_before || failed_after),
-    )
+    let mut text = Vec::new();
+    let Some(mut output) = render::output::<Comparison>(args.format.into(), setup, &mut text)
+    else {
+        bail!("`compare` has no {:?} output", args.format);
+    };
+    output.item(&c)?;
+    output.finish()?;
+    drop(output);
+    term::emit(&text, ExitStatus::error_if(failed_before || failed_after))
 }

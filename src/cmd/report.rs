@@ -12,6 +12,7 @@ use crate::cmd::common::{for_each_member, is_stdout, load_paths, write_output};
 use crate::settings::Settings;
 use crate::term::ExitStatus;
 use pmo_vmo::render::report::Builder;
+use pmo_vmo::workshop::Group;
 
 pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let out = &args.output;
@@ -33,12 +34,14 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     // wait in temporary files, not in memory. Only a comparison with a baseline
     // keeps the sheets (it reads both sides whole).
     let mut builder = Builder::new(&rubric);
+    let mut group = Group::new(&rubric);
     let keep = args.baseline.is_some();
     let mut kept = Vec::new();
     let mut failed = for_each_member(settings, &rubric, &args.sheets, true, |sheet, result| {
         if keep {
             kept.push((sheet.clone(), result.clone()));
         }
+        group.add(&sheet, &result);
         builder.add(sheet, result)
     })?;
     let comparison = match &args.baseline {
@@ -62,17 +65,16 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         }
     };
     drop(kept);
-    if builder.members() == 0 {
-        bail!("no sheet could be scored, so there is nothing to report");
-    }
     let members = builder.members();
-    let target = args.target.map(Into::into);
+    let Some(w) = group.finish(args.target.map(Into::into)) else {
+        bail!("no sheet could be scored, so there is nothing to report");
+    };
     let status = ExitStatus::error_if(failed);
     if to_stdout {
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         return match builder
-            .finish(&mut stdout, comparison.as_ref(), target)
-            .and_then(|_| stdout.flush())
+            .finish(&mut stdout, &w, comparison.as_ref())
+            .and_then(|()| stdout.flush())
         {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
             Err(e) => Err(e.into()),
@@ -85,8 +87,8 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         std::process::exit(130);
     })
     .context("could not install the Ctrl-C handler")?;
-    let wrote = write_output(out, args.force, |w| {
-        builder.finish(w, comparison.as_ref(), target).map(drop)
+    let wrote = write_output(out, args.force, |file| {
+        builder.finish(file, &w, comparison.as_ref())
     })?;
     let sheets = format!(
         "{} answer sheet{}",

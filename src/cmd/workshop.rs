@@ -1,10 +1,10 @@
 //! `pmo-vmo workshop`: one group result from many respondents, with their disagreement.
 
 use anyhow::{Result, bail};
-use pmo_vmo::render;
-use pmo_vmo::workshop::Group;
+use pmo_vmo::render::{self, Setup};
+use pmo_vmo::workshop::{Group, Workshop};
 
-use crate::args::{WorkshopArgs, WorkshopFormat};
+use crate::args::WorkshopArgs;
 use crate::cmd::common::for_each_member;
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
@@ -18,22 +18,20 @@ pub fn run(settings: &Settings, args: &WorkshopArgs) -> Result<ExitStatus> {
         group.add(&sheet, &result);
         Ok(())
     })?;
-    let counts = group.option_counts().clone();
-    let Some(mut w) = group.finish() else {
+    let Some(w) = group.finish(args.target.map(Into::into)) else {
         bail!("no sheet could be scored, so there is no group result");
     };
-    if let Some(target) = args.target {
-        w.roadmap = pmo_vmo::workshop::group_roadmap(
-            &rubric,
-            &counts,
-            w.recommendation,
-            Some(target.into()),
-        );
-    }
-    let text = match args.format {
-        WorkshopFormat::Json => render::workshop::json(&w),
-        WorkshopFormat::Markdown => render::workshop::markdown(&rubric, &w),
-        WorkshopFormat::Table => render::workshop::table(&rubric, &w, settings.style(None)),
+    let setup = Setup {
+        rubric: &rubric,
+        style: settings.style(None),
+        single: false,
     };
-    term::emit(text.as_bytes(), ExitStatus::error_if(failed))
+    let mut text = Vec::new();
+    let Some(mut output) = render::output::<Workshop>(args.format.into(), setup, &mut text) else {
+        bail!("`workshop` has no {:?} output", args.format);
+    };
+    output.item(&w)?;
+    output.finish()?;
+    drop(output);
+    term::emit(&text, ExitStatus::error_if(failed))
 }

@@ -6,13 +6,17 @@
 
 use std::io::{self, Write};
 
-use super::{Sink, summary_header};
+use super::{Output, summary_header};
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 
-pub struct CsvSink<'a, W: Write> {
-    row: CsvRow<'a>,
+/// `score --format csv`: a header, then a row per sheet, each written on any
+/// thread ([`row`]).
+pub struct CsvOutput<'a, W: Write> {
+    rubric: &'a LoadedRubric,
+    /// One more column per question, with the option id chosen.
+    answers: bool,
     out: W,
     started: bool,
     /// An input failed (said on stderr).
@@ -21,19 +25,13 @@ pub struct CsvSink<'a, W: Write> {
     buf: Vec<u8>,
 }
 
-/// Writes one result as one CSV line: on any thread, so that a large export's rows
-/// are written on every core and only copied out in order.
-#[derive(Debug, Clone, Copy)]
-pub struct CsvRow<'a> {
-    rubric: &'a LoadedRubric,
-    /// Add one column per question with the option id chosen.
-    answers: bool,
-}
-
-impl<'a, W: Write> CsvSink<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
-        CsvSink {
-            row: CsvRow::new(rubric),
+impl<'a, W: Write> CsvOutput<'a, W> {
+    /// `answers`: one more column per question (headed by its id), with the
+    /// option id chosen.
+    pub fn new(rubric: &'a LoadedRubric, answers: bool, out: W) -> Self {
+        CsvOutput {
+            rubric,
+            answers,
             out,
             started: false,
             errored: false,
@@ -41,18 +39,12 @@ impl<'a, W: Write> CsvSink<'a, W> {
         }
     }
 
-    /// Adds one column per question (headed by its id) with the option id chosen.
-    pub fn answers(mut self, answers: bool) -> Self {
-        self.row = self.row.answers(answers);
-        self
-    }
-
     fn start(&mut self) -> io::Result<()> {
         if !self.started {
             self.started = true;
-            let mut header = summary_header(self.row.rubric);
-            if self.row.answers {
-                header.extend(self.row.rubric.rubric.question.iter().map(|q| q.id.clone()));
+            let mut header = summary_header(self.rubric);
+            if self.answers {
+                header.extend(self.rubric.rubric.question.iter().map(|q| q.id.clone()));
             }
             self.buf.clear();
             for (i, h) in header.iter().enumerate() {
@@ -68,74 +60,55 @@ impl<'a, W: Write> CsvSink<'a, W> {
     }
 }
 
-impl<'a> CsvRow<'a> {
-    pub fn new(rubric: &'a LoadedRubric) -> Self {
-        CsvRow {
-            rubric,
-            answers: false,
+/// One result as one CSV line (the cells of `summary_row`, written without
+/// building the row: this is the per-row cost of scoring a large export), with one
+/// more cell per question when `answers`.
+pub fn row(rubric: &LoadedRubric, answers: bool, result: &SheetResult, out: &mut Vec<u8>) {
+    use std::fmt::Write as _;
+    out.reserve(256);
+    let e = &result.evaluation;
+    let mut cell = String::with_capacity(64);
+    let _ = write!(cell, "{}", result.source);
+    text(out, &cell);
+    out.push(b',');
+    text(out, result.respondent.as_deref().unwrap_or_default());
+    out.push(b',');
+    text(out, result.role.as_deref().unwrap_or_default());
+    out.push(b',');
+    number(out, &mut cell, e.index);
+    out.push(b',');
+    out.extend_from_slice(e.recommendation.id().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(e.band.id().as_bytes());
+    out.push(b',');
+    number(out, &mut cell, e.margin);
+    // Two cells: "16/16" in one would read as a date in a spreadsheet.
+    cell.clear();
+    let provisional = if e.provisional { "true" } else { "false" };
+    let _ = write!(cell, ",{},{},{provisional}", e.answered, e.questions);
+    out.extend_from_slice(cell.as_bytes());
+    for f in &e.factors {
+        out.push(b',');
+        if let Some(x) = f.score {
+            number(out, &mut cell, x);
         }
     }
-
-    /// Adds one column per question with the option id chosen.
-    pub fn answers(mut self, answers: bool) -> Self {
-        self.answers = answers;
-        self
+    cell.clear();
+    for (i, g) in e.gates.iter().enumerate() {
+        if i > 0 {
+            cell.push(' ');
+        }
+        cell.push_str(g.id);
     }
-}
-
-impl super::RowWriter for CsvRow<'_> {
-    /// The same cells as `summary_row`, written without building the row: this is
-    /// the per-row cost of scoring a large export.
-    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
-        let e = &result.evaluation;
-        let mut num = String::with_capacity(64);
-        let _ = std::fmt::Write::write_fmt(&mut num, format_args!("{}", result.source));
-        text(out, &num);
-        out.push(b',');
-        text(out, result.respondent.as_deref().unwrap_or_default());
-        out.push(b',');
-        text(out, result.role.as_deref().unwrap_or_default());
-        out.push(b',');
-        number(out, &mut num, e.index);
-        out.push(b',');
-        out.extend_from_slice(e.recommendation.id().as_bytes());
-        out.push(b',');
-        out.extend_from_slice(e.band.id().as_bytes());
-        out.push(b',');
-        number(out, &mut num, e.margin);
-        // Two cells: "16/16" in one would read as a date in a spreadsheet.
-        num.clear();
-        push_uint(&mut num, e.answered as u64);
-        num.push(',');
-        push_uint(&mut num, e.questions as u64);
-        num.push(',');
-        num.push_str(if e.provisional { "true" } else { "false" });
-        out.push(b',');
-        out.extend_from_slice(num.as_bytes());
-        for f in &e.factors {
+    out.push(b',');
+    text(out, &cell);
+    if answers {
+        for q in &rubric.rubric.question {
             out.push(b',');
-            if let Some(x) = f.score {
-                number(out, &mut num, x);
-            }
+            text(out, result.answers.get(&q.id).unwrap_or_default());
         }
-        num.clear();
-        for (i, g) in e.gates.iter().enumerate() {
-            if i > 0 {
-                num.push(' ');
-            }
-            num.push_str(&g.id);
-        }
-        out.push(b',');
-        text(out, &num);
-        if self.answers {
-            for q in &self.rubric.rubric.question {
-                out.push(b',');
-                let id = result.answers.get(&q.id).map_or("", String::as_str);
-                text(out, id);
-            }
-        }
-        out.push(b'\n');
     }
+    out.push(b'\n');
 }
 
 /// Neutralises a cell a spreadsheet would run as a formula.
@@ -180,22 +153,15 @@ fn text(out: &mut Vec<u8>, cell: &str) {
     field(out, escape_formula(&cell).as_bytes());
 }
 
-/// Writes a number cell, formatted as `Display` formats it (and escaped like any
-/// cell, should it be negative); `buf` is scratch space.
+/// Writes a number cell as `Display` formats it (escaped like any cell, should it
+/// be negative); `buf` is scratch space.
 fn number(out: &mut Vec<u8>, buf: &mut String, x: f64) {
-    super::num::remembered(&CELLS, out, x, |out| {
-        buf.clear();
-        push_number(buf, x);
-        if is_formula(buf.as_bytes()) {
-            buf.insert(0, '\'');
-        }
-        out.extend_from_slice(buf.as_bytes());
-    });
-}
-
-thread_local! {
-    /// Number cells written lately on this thread.
-    static CELLS: super::num::Written = const { std::cell::RefCell::new(Vec::new()) };
+    buf.clear();
+    push_number(buf, x);
+    if is_formula(buf.as_bytes()) {
+        out.push(b'\'');
+    }
+    out.extend_from_slice(buf.as_bytes());
 }
 
 /// Appends `x` exactly as `format!("{x}")` would, several times faster. ryu finds
@@ -246,33 +212,17 @@ fn exact_decimals(x: f64) -> usize {
     if e < 0 { (-e) as usize } else { 0 }
 }
 
-fn push_uint(buf: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for d in &digits[i..] {
-        buf.push(char::from(*d));
-    }
-}
-
-impl<W: Write> Sink for CsvSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+impl<'r, W: Write> Output<SheetResult<'r>> for CsvOutput<'_, W> {
+    fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.start()?;
         self.buf.clear();
-        super::RowWriter::write(&self.row, result, &mut self.buf);
+        row(self.rubric, self.answers, result, &mut self.buf);
         self.out.write_all(&self.buf)
     }
 
-    fn rendered(&mut self, row: &[u8]) -> io::Result<()> {
+    fn rows(&mut self, rows: &[u8]) -> io::Result<()> {
         self.start()?;
-        self.out.write_all(row)
+        self.out.write_all(rows)
     }
 
     fn error(&mut self, _error: &InputError) -> io::Result<()> {
@@ -294,7 +244,7 @@ impl<W: Write> Sink for CsvSink<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Sink, summary_row};
+    use crate::render::{Output, summary_row};
 
     proptest::proptest! {
         #[test]
@@ -331,16 +281,12 @@ mod tests {
             notes: Default::default(),
             choices: choices.clone(),
             roadmap: None,
-            advice: crate::advice::for_sheet(
-                &rubric,
-                &crate::scoring::evaluate(&rubric, &choices).unwrap(),
-                &choices,
-            ),
+            advice: crate::advice::Advice::none(),
         };
         let mut bytes = Vec::new();
         {
-            let mut sink = CsvSink::new(&rubric, &mut bytes);
-            sink.result(&result).unwrap();
+            let mut sink = CsvOutput::new(&rubric, false, &mut bytes);
+            sink.item(&result).unwrap();
             sink.finish().unwrap();
         }
         let mut expected = ::csv::Writer::from_writer(Vec::new());
@@ -363,31 +309,18 @@ mod tests {
     }
 
     #[test]
-    fn remembered_number_cells_are_the_cells_written_the_first_time() {
-        // More values than slots, each written twice: hits, misses and evictions.
-        let values: Vec<f64> = (0..5000)
-            .map(|i| f64::from(i) / 7.0 - 100.0)
-            .chain([
-                0.0,
-                -0.0,
-                1e300,
-                f64::NAN,
-                f64::INFINITY,
-                45.454_545_454_545_45,
-            ])
-            .collect();
+    fn number_cells_are_written_as_display_writes_them_and_a_negative_one_escaped() {
         let mut buf = String::new();
-        for round in 0..2 {
-            for &x in &values {
-                let mut out = Vec::new();
-                number(&mut out, &mut buf, x);
-                let want = escape_formula(&x.to_string()).into_owned();
-                assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    want,
-                    "{x} in round {round}"
-                );
-            }
+        for (x, want) in [
+            (47.5, "47.5"),
+            (45.454_545_454_545_45, "45.45454545454545"),
+            (60.0, "60"),
+            (-2.5, "'-2.5"),
+            (1e300, &*format!("{}", 1e300)),
+        ] {
+            let mut out = Vec::new();
+            number(&mut out, &mut buf, x);
+            assert_eq!(String::from_utf8(out).unwrap(), want);
         }
     }
 

@@ -5,13 +5,13 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::Sink;
-use super::json_row::JsonRow;
+use super::Output;
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 
-pub struct JsonSink<'a, W: Write> {
+/// `score --format json`: results as they come, errors (few) kept for the end.
+pub struct JsonOutput<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     started: bool,
@@ -19,22 +19,19 @@ pub struct JsonSink<'a, W: Write> {
     errors: Vec<InputError>,
     /// The run is one sheet: if it fails, stdout stays empty (see `finish`).
     single: bool,
-    /// Writes each result (as `serde_json` would, faster).
-    row: JsonRow,
     /// A result's bytes, reused from one result to the next.
     buf: Vec<u8>,
 }
 
-impl<'a, W: Write> JsonSink<'a, W> {
+impl<'a, W: Write> JsonOutput<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
-        JsonSink {
+        JsonOutput {
             rubric,
             out,
             started: false,
             count: 0,
             errors: Vec::new(),
             single: false,
-            row: JsonRow::new(rubric),
             buf: Vec::new(),
         }
     }
@@ -55,37 +52,27 @@ impl<'a, W: Write> JsonSink<'a, W> {
     }
 }
 
-impl super::RowWriter for super::json_row::SearchingJsonRow<'_> {
-    fn write(&self, result: &SheetResult, out: &mut Vec<u8>) {
-        super::json_row::SearchingJsonRow::write(self, result, out);
-    }
-
-    fn write_sheet(
-        &self,
-        sheet: &crate::input::ResolvedSheet,
-        out: &mut Vec<u8>,
-    ) -> Option<Result<(), crate::scoring::NothingAnswered>> {
-        Some(super::json_row::SearchingJsonRow::write_sheet(
-            self, sheet, out,
-        ))
-    }
+/// One result as compact JSON, appended to `out`.
+pub fn row(result: &SheetResult, out: &mut Vec<u8>) {
+    // About what a row of the default rubric takes (one that grows from nothing
+    // doubles a dozen times on the way).
+    out.reserve(4096);
+    // Writing into a Vec fails only if serializing does, and these types always
+    // serialize (string keys, finite or null numbers).
+    let _ = serde_json::to_writer(out, result);
 }
 
-impl<W: Write> Sink for JsonSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
-        self.start()?;
+impl<'r, W: Write> Output<SheetResult<'r>> for JsonOutput<'_, W> {
+    fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.buf.clear();
-        if self.count > 0 {
-            self.buf.push(b',');
-        }
-        self.buf.extend_from_slice(b"\n    ");
-        self.row.write(result, &mut self.buf);
-        self.out.write_all(&self.buf)?;
-        self.count += 1;
-        Ok(())
+        row(result, &mut self.buf);
+        let buf = std::mem::take(&mut self.buf);
+        let written = self.rows(&buf);
+        self.buf = buf;
+        written
     }
 
-    fn rendered(&mut self, row: &[u8]) -> io::Result<()> {
+    fn rows(&mut self, row: &[u8]) -> io::Result<()> {
         self.start()?;
         if self.count > 0 {
             self.out.write_all(b",")?;
@@ -93,33 +80,6 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         self.out.write_all(b"\n    ")?;
         self.out.write_all(row)?;
         self.count += 1;
-        Ok(())
-    }
-
-    /// The rows and their separators in vectored writes: a large batch goes to the
-    /// output as it is, not copied into its buffer.
-    fn rendered_all(&mut self, rows: &[Vec<u8>]) -> io::Result<()> {
-        self.start()?;
-        let mut slices = Vec::with_capacity(2 * rows.len());
-        for row in rows {
-            let separator: &[u8] = if self.count > 0 {
-                b",\n    "
-            } else {
-                b"\n    "
-            };
-            slices.push(io::IoSlice::new(separator));
-            slices.push(io::IoSlice::new(row));
-            self.count += 1;
-        }
-        let mut left = &mut slices[..];
-        while !left.is_empty() {
-            match self.out.write_vectored(left) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => io::IoSlice::advance_slices(&mut left, n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
         Ok(())
     }
 

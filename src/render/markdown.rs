@@ -3,12 +3,13 @@
 use std::io::{self, Write};
 
 use super::num::num;
-use super::{Sink, summary_header, summary_row};
+use super::{Output, summary_header, summary_row};
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 
-pub struct MarkdownSink<'a, W: Write> {
+/// `score --format markdown`: a row per sheet as it comes, then the counts.
+pub struct MarkdownOutput<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     started: bool,
@@ -26,9 +27,9 @@ pub struct MarkdownSink<'a, W: Write> {
 /// A Markdown document shows the roadmaps of this many sheets; JSON has every one.
 pub const ROADMAPS_SHOWN: usize = crate::render::table::DETAIL_LIMIT;
 
-impl<'a, W: Write> MarkdownSink<'a, W> {
+impl<'a, W: Write> MarkdownOutput<'a, W> {
     pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
-        MarkdownSink {
+        MarkdownOutput {
             rubric,
             out,
             started: false,
@@ -126,8 +127,8 @@ pub fn roadmap(
     out
 }
 
-impl<W: Write> Sink for MarkdownSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
+    fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.start()?;
         let row: Vec<String> = summary_row(result, Some(self.rubric))
             .iter()

@@ -1,8 +1,10 @@
-//! Every word and number a person reads. Output formats for scored sheets sit
-//! behind one [`Sink`] trait so that a run can stream results as they come (csv,
-//! json) or gather them for a table; `check`, `workshop`, the rubric, the blank
-//! sheet, the warnings and `form`'s questionnaires have a file each. Figures are
-//! formatted in `num`, sentences in `words`, terminal-safe text in `clean`.
+//! Every word and number a person reads. The results of `score`, `check`,
+//! `workshop` and `compare` go out through one [`Output`] trait, made for a
+//! [`Format`] by one dispatch ([`output`], each result type listing its formats in
+//! its [`Shown`] impl below), so that a run streams its items as they come (csv,
+//! json, check's lines) or gathers them (a table). The rubric, the blank sheet, the
+//! warnings and `form`'s questionnaires have a file each. Figures are formatted in
+//! `num`, sentences in `words`, terminal-safe text in `clean`.
 //!
 //! Renderers write to any `io::Write` or return a `String`; the library never
 //! prints by itself.
@@ -10,8 +12,8 @@
 use std::io::{self, Write};
 
 use crate::diag::InputError;
-use crate::result::SheetResult;
-use crate::rubric::LoadedRubric;
+use crate::result::{Extras, SheetResult};
+use crate::rubric::{Band, LoadedRubric};
 
 pub mod blank_sheet;
 pub mod check;
@@ -21,7 +23,6 @@ pub mod csv;
 pub mod diag;
 pub mod form;
 pub mod json;
-pub mod json_row;
 pub mod markdown;
 pub mod num;
 pub mod report;
@@ -34,7 +35,8 @@ pub mod workshop;
 
 use num::{factor_num, index_num, num};
 
-/// The output formats of `score`.
+/// The output formats; each command offers those that fit its results (see
+/// `args.rs`), and [`output`] refuses any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
@@ -44,34 +46,24 @@ pub enum Format {
         answers: bool,
     },
     Markdown,
+    /// `check`'s line per sheet.
+    Text,
+    Junit,
+    Github,
 }
 
 impl Format {
-    /// Whether the format shows each sheet's flip (so it is worth computing).
-    pub fn shows_flip(self) -> bool {
-        matches!(self, Format::Table | Format::Json)
-    }
-
-    /// Whether the format shows each sheet's roadmap (csv, one row a sheet, does not).
-    pub fn shows_roadmap(self) -> bool {
-        !matches!(self, Format::Csv { .. })
-    }
-
-    /// Whether the format shows the rubric's texts for each sheet (its advice).
-    pub fn shows_advice(self) -> bool {
-        matches!(self, Format::Table)
-    }
-
-    /// Whether the format's [`row_writer`] works out the flip, the roadmap and the
-    /// answers itself, by index (JSON): its results are scored without them.
-    pub fn writer_searches(self) -> bool {
-        matches!(self, Format::Json)
-    }
-
-    /// Whether the format shows each sheet's answers (JSON's `answers`, the
-    /// `--answers` columns of csv).
-    pub fn shows_answers(self) -> bool {
-        matches!(self, Format::Json | Format::Csv { answers: true })
+    /// What a scored sheet must carry for this format to show it: the flip (table
+    /// and JSON), the roadmap (not csv, one row a sheet) towards `target`, the
+    /// answers (JSON, csv's `--answers`) and the rubric's texts (the table).
+    pub fn extras(self, target: Option<Band>) -> Extras {
+        Extras {
+            flip: matches!(self, Format::Table | Format::Json),
+            roadmap: !matches!(self, Format::Csv { .. }),
+            target,
+            answers: matches!(self, Format::Json | Format::Csv { answers: true }),
+            advice: matches!(self, Format::Table),
+        }
     }
 }
 
@@ -98,71 +90,189 @@ impl Default for Style {
     }
 }
 
-/// Receives results and errors in input order, then `finish`.
-pub trait Sink {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()>;
-    /// A result already written by this format's [`row_writer`] (on another
-    /// thread). Formats without one refuse it.
-    fn rendered(&mut self, row: &[u8]) -> io::Result<()> {
-        let _ = row;
+/// What every output is made with.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup<'a> {
+    pub rubric: &'a LoadedRubric,
+    pub style: Style,
+    /// The run is one sheet (one file or stdin), whose failure leaves stdout empty
+    /// in every format; a batch's JSON lists its errors.
+    pub single: bool,
+}
+
+/// A command's output in one format: the items of a run in input order (scored
+/// sheets, verdicts; a group result or a comparison is one item), the inputs that
+/// failed, then the end.
+pub trait Output<T> {
+    fn item(&mut self, item: &T) -> io::Result<()>;
+    /// Items this format wrote ahead as rows ([`Shown::row`], on the threads that
+    /// made them), in order. Formats without rows refuse them.
+    fn rows(&mut self, rows: &[u8]) -> io::Result<()> {
+        let _ = rows;
         Err(io::Error::other("this format writes no rows ahead"))
-    }
-    /// Several rows written ahead, in order.
-    fn rendered_all(&mut self, rows: &[Vec<u8>]) -> io::Result<()> {
-        rows.iter().try_for_each(|row| self.rendered(row))
     }
     fn error(&mut self, error: &InputError) -> io::Result<()>;
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// The sink for a format. `single`: the run is one sheet (one file or stdin), whose
-/// failure leaves stdout empty in every format; a batch's JSON lists its errors.
-pub fn sink<'a, W: Write + 'a>(
-    format: Format,
-    rubric: &'a LoadedRubric,
-    style: Style,
-    single: bool,
-    out: W,
-) -> Box<dyn Sink + 'a> {
-    match format {
-        Format::Table => Box::new(table::TableSink::new(rubric, style, out)),
-        Format::Json => Box::new(json::JsonSink::new(rubric, out).single(single)),
-        Format::Csv { answers } => Box::new(csv::CsvSink::new(rubric, out).answers(answers)),
-        Format::Markdown => Box::new(markdown::MarkdownSink::new(rubric, out)),
+/// A result type that some formats write: where a format meets its file.
+pub trait Shown: Sized {
+    /// The output of `format` for this type; `None` when the format does not fit
+    /// it.
+    fn output<'a>(
+        format: Format,
+        setup: Setup<'a>,
+        out: Box<dyn Write + 'a>,
+    ) -> Option<Box<dyn Output<Self> + 'a>>
+    where
+        Self: 'a;
+
+    /// `item` as its format's row, where each item stands alone as a row (`score`'s
+    /// csv and JSON): written on any thread, where the item is made (a large
+    /// export's rows on every core), and handed to [`Output::rows`] in order.
+    /// `false`: this format has no rows, and nothing was written.
+    fn row(format: Format, rubric: &LoadedRubric, item: &Self, out: &mut Vec<u8>) -> bool {
+        let _ = (format, rubric, item, out);
+        false
     }
 }
 
-/// Writes one result as its format's row, on any thread: a large export's rows are
-/// written on every core, and the sink only copies them out in order.
-pub trait RowWriter: Sync {
-    fn write(&self, result: &SheetResult, out: &mut Vec<u8>);
+/// The output of `format` for items of type `T`, writing to `out`.
+pub fn output<'a, T: Shown + 'a>(
+    format: Format,
+    setup: Setup<'a>,
+    out: impl Write + 'a,
+) -> Option<Box<dyn Output<T> + 'a>> {
+    T::output(format, setup, Box::new(out))
+}
 
-    /// Writes a sheet's row straight from the sheet, scoring it itself, where the
-    /// writer can (JSON): no [`SheetResult`] is made. `None`: this writer needs
-    /// the result ([`Self::write`]), and has written nothing.
-    fn write_sheet(
-        &self,
-        _sheet: &crate::input::ResolvedSheet,
-        _out: &mut Vec<u8>,
-    ) -> Option<Result<(), crate::scoring::NothingAnswered>> {
-        None
+impl<'r> Shown for SheetResult<'r> {
+    fn output<'a>(
+        format: Format,
+        setup: Setup<'a>,
+        out: Box<dyn Write + 'a>,
+    ) -> Option<Box<dyn Output<Self> + 'a>>
+    where
+        Self: 'a,
+    {
+        let Setup { rubric, style, .. } = setup;
+        Some(match format {
+            Format::Table => Box::new(table::TableOutput::new(rubric, style, out)),
+            Format::Json => Box::new(json::JsonOutput::new(rubric, out).single(setup.single)),
+            Format::Csv { answers } => Box::new(csv::CsvOutput::new(rubric, answers, out)),
+            Format::Markdown => Box::new(markdown::MarkdownOutput::new(rubric, out)),
+            Format::Text | Format::Junit | Format::Github => return None,
+        })
+    }
+
+    fn row(format: Format, rubric: &LoadedRubric, item: &Self, out: &mut Vec<u8>) -> bool {
+        match format {
+            Format::Json => json::row(item, out),
+            Format::Csv { answers } => csv::row(rubric, answers, item, out),
+            _ => return false,
+        }
+        true
     }
 }
 
-/// The row writer of a format whose results are rows written one after another
-/// (csv, json); `None` for the others, whose sinks need the results themselves.
-/// The JSON one works out each sheet's flip and its roadmap (towards `target`)
-/// itself, and writes `answers` from the chosen options: its results are scored
-/// without any of the three (see [`Format::writer_searches`]).
-pub fn row_writer(
-    format: Format,
-    rubric: &LoadedRubric,
-    target: Option<crate::rubric::Band>,
-) -> Option<Box<dyn RowWriter + '_>> {
-    match format {
-        Format::Csv { answers } => Some(Box::new(csv::CsvRow::new(rubric).answers(answers))),
-        Format::Json => Some(Box::new(json_row::SearchingJsonRow::new(rubric, target))),
-        Format::Table | Format::Markdown => None,
+/// A sheet scored for `score`'s output: its row, already written (csv, json), or
+/// the result, for an output that gathers results (a table, Markdown).
+pub enum Ready<'r> {
+    Row(Vec<u8>),
+    Result(Box<SheetResult<'r>>),
+}
+
+/// A scored sheet ready for `score`'s output in `format`: written as its row where
+/// the format's rows stand alone (csv, json), else kept whole. `score` calls this
+/// on the thread that scored the sheet (every core, for an export); the benchmark
+/// and the allocation budget measure it with the scoring.
+pub fn ready<'r>(format: Format, rubric: &LoadedRubric, result: SheetResult<'r>) -> Ready<'r> {
+    let mut row = Vec::new();
+    if SheetResult::row(format, rubric, &result, &mut row) {
+        Ready::Row(row)
+    } else {
+        Ready::Result(Box::new(result))
+    }
+}
+
+impl<'r> Shown for crate::check::Outcome<'r> {
+    fn output<'a>(
+        format: Format,
+        setup: Setup<'a>,
+        out: Box<dyn Write + 'a>,
+    ) -> Option<Box<dyn Output<Self> + 'a>>
+    where
+        Self: 'a,
+    {
+        let rubric = setup.rubric;
+        Some(match format {
+            Format::Text => Box::new(check::text::TextVerdicts::new(rubric, out)),
+            Format::Json => Box::new(check::json::JsonVerdicts::new(rubric, out)),
+            Format::Junit => Box::new(check::junit::JunitVerdicts::new(rubric, out)),
+            Format::Github => Box::new(check::github::GithubVerdicts::new(rubric, out)),
+            Format::Table | Format::Csv { .. } | Format::Markdown => return None,
+        })
+    }
+}
+
+impl<'r> Shown for crate::workshop::Workshop<'r> {
+    fn output<'a>(
+        format: Format,
+        setup: Setup<'a>,
+        out: Box<dyn Write + 'a>,
+    ) -> Option<Box<dyn Output<Self> + 'a>>
+    where
+        Self: 'a,
+    {
+        let Setup { rubric, style, .. } = setup;
+        let text: Box<dyn Fn(&Self) -> String + 'a> = match format {
+            Format::Json => Box::new(workshop::json),
+            Format::Markdown => Box::new(move |w| workshop::markdown(rubric, w)),
+            Format::Table => Box::new(move |w| workshop::table(rubric, w, style)),
+            _ => return None,
+        };
+        Some(Box::new(Whole { text, out }))
+    }
+}
+
+impl Shown for crate::compare::Comparison {
+    fn output<'a>(
+        format: Format,
+        setup: Setup<'a>,
+        out: Box<dyn Write + 'a>,
+    ) -> Option<Box<dyn Output<Self> + 'a>>
+    where
+        Self: 'a,
+    {
+        let Setup { rubric, style, .. } = setup;
+        let text: Box<dyn Fn(&Self) -> String + 'a> = match format {
+            Format::Json => Box::new(compare::json),
+            Format::Markdown => Box::new(move |c| compare::markdown(rubric, c)),
+            Format::Table => Box::new(move |c| compare::table(rubric, c, style)),
+            _ => return None,
+        };
+        Some(Box::new(Whole { text, out }))
+    }
+}
+
+/// The output of a result that is written whole, as one text (a group result, a
+/// comparison).
+struct Whole<'a, T> {
+    text: Box<dyn Fn(&T) -> String + 'a>,
+    out: Box<dyn Write + 'a>,
+}
+
+impl<T> Output<T> for Whole<'_, T> {
+    fn item(&mut self, item: &T) -> io::Result<()> {
+        self.out.write_all((self.text)(item).as_bytes())
+    }
+
+    fn error(&mut self, _error: &InputError) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -223,12 +333,6 @@ pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String>
         Some(rb) => f.score.map(|x| factor_num(rb, fi, x)).unwrap_or_default(),
         None => f.score.map(|x| x.to_string()).unwrap_or_default(),
     }));
-    row.push(
-        e.gates
-            .iter()
-            .map(|g| g.id.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
+    row.push(e.gates.iter().map(|g| g.id).collect::<Vec<_>>().join(" "));
     row
 }

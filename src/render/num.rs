@@ -112,49 +112,6 @@ pub fn trim(s: String) -> String {
     }
 }
 
-/// What a thread remembers of the numbers it wrote lately, for one way of writing
-/// them: (the value's bits, the text's length, the text), 1,024 slots by a hash of
-/// the value.
-pub(crate) type Written = std::cell::RefCell<Vec<(u64, u8, [u8; 31])>>;
-
-/// Appends `x` as `write` writes it, or as this thread wrote it before. Scores are
-/// means of a few option scores: a run of a million rows holds few distinct
-/// values, so the text is nearly always at hand and the digit search is saved.
-pub(crate) fn remembered(
-    texts: &'static std::thread::LocalKey<Written>,
-    out: &mut Vec<u8>,
-    x: f64,
-    write: impl FnOnce(&mut Vec<u8>),
-) {
-    let bits = x.to_bits();
-    let slot = (bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize;
-    let hit = texts.with_borrow(|texts| match texts.get(slot) {
-        Some(t) if t.0 == bits && t.1 > 0 => {
-            out.extend_from_slice(&t.2[..usize::from(t.1)]);
-            true
-        }
-        _ => false,
-    });
-    if hit {
-        return;
-    }
-    let start = out.len();
-    write(out);
-    let text = &out[start..];
-    if let Ok(len) = u8::try_from(text.len())
-        && text.len() <= 31
-    {
-        let mut t = [0; 31];
-        t[..text.len()].copy_from_slice(text);
-        texts.with_borrow_mut(|texts| {
-            if texts.is_empty() {
-                texts.resize(1 << 10, (0, 0, [0; 31]));
-            }
-            texts[slot] = (bits, len, t);
-        });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

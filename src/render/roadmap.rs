@@ -11,7 +11,7 @@ use crate::rubric::LoadedRubric;
 use crate::workshop::Workshop;
 
 /// A step with its number in the plan and (for a group) who already stands there.
-pub type Numbered<'a> = (usize, &'a Step, Option<(usize, usize)>);
+pub type Numbered<'a> = (usize, &'a Step<'a>, Option<(usize, usize)>);
 
 /// A roadmap ready to draw.
 pub struct View<'a> {
@@ -19,7 +19,7 @@ pub struct View<'a> {
     pub headline: String,
     /// Each step, with (for a group) how many respondents already answer at or
     /// above its `to`, out of those who answered the question.
-    pub rows: Vec<(&'a Step, Option<(usize, usize)>)>,
+    pub rows: Vec<(&'a Step<'a>, Option<(usize, usize)>)>,
     /// Steps start from a group's typical answers.
     pub group: bool,
     /// The result is provisional: no steps are shown, only why.

@@ -8,7 +8,7 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Tab
 
 use super::num::{index_num, num, opt_factor_num};
 use super::words::leaning;
-use super::{Sink, Style};
+use super::{Output, Style};
 use crate::diag::InputError;
 use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
@@ -16,17 +16,19 @@ use crate::rubric::{Band, LoadedRubric};
 /// Above this many sheets, only the summary is shown unless detail is asked for.
 pub const DETAIL_LIMIT: usize = 20;
 
-pub struct TableSink<'a, W: Write> {
+/// `score`'s table: results are kept, and drawn at the end (a detailed table per
+/// sheet, then the summary).
+pub struct TableOutput<'a, 'r, W: Write> {
     rubric: &'a LoadedRubric,
     style: Style,
     out: W,
-    results: Vec<SheetResult>,
+    results: Vec<SheetResult<'r>>,
     errors: usize,
 }
 
-impl<'a, W: Write> TableSink<'a, W> {
+impl<'a, W: Write> TableOutput<'a, '_, W> {
     pub fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
-        TableSink {
+        TableOutput {
             rubric,
             style,
             out,
@@ -36,8 +38,8 @@ impl<'a, W: Write> TableSink<'a, W> {
     }
 }
 
-impl<W: Write> Sink for TableSink<'_, W> {
-    fn result(&mut self, result: &SheetResult) -> io::Result<()> {
+impl<'r, W: Write> Output<SheetResult<'r>> for TableOutput<'_, 'r, W> {
+    fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.results.push(result.clone());
         Ok(())
     }
@@ -182,12 +184,9 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
         styled("PMO ◂ 0 ··· 100 ▸ VMO", style, None, true),
     ]);
     for (fi, (f, fs)) in rb.factor.iter().zip(&e.factors).enumerate() {
-        let (lean, b, bar_s) = match fs.score {
-            Some(s) => {
-                let band = crate::scoring::band_of(&rb.scoring, s);
-                (leaning(rubric, s).to_string(), Some(band), bar(s, 20))
-            }
-            None => ("unanswered".to_string(), None, String::new()),
+        let (lean, b, bar_s) = match (fs.score, fs.leaning) {
+            (Some(s), Some(band)) => (leaning(band).to_string(), Some(band), bar(s, 20)),
+            _ => ("unanswered".to_string(), None, String::new()),
         };
         let answered = if fs.answered < fs.questions {
             format!("{} ({}/{} answered)", f.title, fs.answered, fs.questions)

@@ -13,9 +13,9 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// How a factor score leans, by the rubric's band boundaries.
-pub fn leaning(rubric: &LoadedRubric, score: f64) -> &'static str {
-    match crate::scoring::band_of(&rubric.rubric.scoring, score) {
+/// How a factor score leans, by the band it falls in.
+pub fn leaning(band: Band) -> &'static str {
+    match band {
         Band::Pmo => "PMO",
         Band::Hybrid => "balanced",
         Band::Vmo => "VMO",
@@ -53,7 +53,7 @@ pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
     if !e.provisional {
         return None;
     }
-    let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor.as_str()).collect();
+    let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor).collect();
     let verb = if names.len() == 1 { "is" } else { "are" };
     let needed: Vec<usize> = e.shortfalls.iter().map(|s| s.needed).collect();
     let need = if needed.iter().all(|&n| n == needed[0]) {
@@ -99,7 +99,7 @@ fn answers(n: usize) -> String {
 
 /// What a provisional result asks for instead of next steps.
 pub fn provisional_step(e: &Evaluation) -> String {
-    let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor.as_str()).collect();
+    let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor).collect();
     format!(
         "Answer more of the {} questions and score the sheet again before acting on this result.",
         and_list(&names)
@@ -166,7 +166,7 @@ pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
         return "No single answer changes the recommendation.".to_string();
     };
     let Some(q) = rubric
-        .question(&f.question)
+        .question(f.question)
         .map(|i| &rubric.rubric.question[i])
     else {
         return format!(
@@ -186,7 +186,7 @@ pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
         None => format!(
             "Answering \"{}\" with \"{}\" would make it {} (index {}).",
             q.text,
-            label(&f.to),
+            label(f.to),
             f.recommendation.label(),
             index_words(rubric, f.index)
         ),
@@ -194,7 +194,7 @@ pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
             "Changing \"{}\" from \"{}\" to \"{}\" would make it {} (index {}).",
             q.text,
             label(from),
-            label(&f.to),
+            label(f.to),
             f.recommendation.label(),
             index_words(rubric, f.index)
         ),
@@ -262,10 +262,14 @@ pub fn phase_title(phase: u8) -> &'static str {
 /// option it leaves and the one it reaches.
 pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
     let Some(q) = rubric
-        .question(&step.question)
+        .question(step.question)
         .map(|i| &rubric.rubric.question[i])
     else {
-        return (step.question.clone(), step.from.clone(), step.to.clone());
+        return (
+            step.question.to_string(),
+            step.from.to_string(),
+            step.to.to_string(),
+        );
     };
     let label = |id: &str| {
         q.option
@@ -273,13 +277,12 @@ pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String)
             .find(|o| o.id == id)
             .map_or_else(|| id.to_string(), |o| o.label.clone())
     };
-    (q.text.clone(), label(&step.from), label(&step.to))
+    (q.text.clone(), label(step.from), label(step.to))
 }
 
 /// A step's action, or what to say when the rubric gives none.
-pub fn step_action(step: &Step) -> &str {
+pub fn step_action<'a>(step: &Step<'a>) -> &'a str {
     step.action
-        .as_deref()
         .unwrap_or("(the rubric has no improve text for this answer)")
 }
 
@@ -309,7 +312,7 @@ mod tests {
     fn an_out_of_reach_target_says_why_in_words() {
         let r = LoadedRubric::embedded().unwrap();
         let gate = Blocked::Gate {
-            gate: "vmo-needs-buy-in".into(),
+            gate: "vmo-needs-buy-in",
             to: Band::Hybrid,
         };
         assert_eq!(
@@ -328,9 +331,9 @@ mod tests {
         let r = LoadedRubric::embedded().unwrap();
         let q = &r.rubric.question[0];
         let flip = |index: f64| Flip {
-            question: q.id.clone(),
-            from: Some(q.option[0].id.clone()),
-            to: q.option[1].id.clone(),
+            question: &q.id,
+            from: Some(&q.option[0].id),
+            to: &q.option[1].id,
             recommendation: Band::Hybrid,
             index,
         };

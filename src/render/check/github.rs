@@ -4,9 +4,11 @@
 
 use std::io::{self, Write};
 
-use super::reason;
-use crate::check::{Outcome, Status};
+use super::{counts_sentence, reason};
+use crate::check::{Counts, Outcome, Status};
+use crate::diag::InputError;
 use crate::origin::Origin;
+use crate::render::Output;
 use crate::render::clean::printable;
 use crate::rubric::LoadedRubric;
 
@@ -89,6 +91,40 @@ pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::R
                 )
             )
         }
+    }
+}
+
+/// `check`'s workflow commands: a command per failure or error as it comes, then
+/// the counts.
+pub struct GithubVerdicts<'a, W: Write> {
+    rubric: &'a LoadedRubric,
+    out: W,
+    counts: Counts,
+}
+
+impl<'a, W: Write> GithubVerdicts<'a, W> {
+    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+        GithubVerdicts {
+            rubric,
+            out,
+            counts: Counts::default(),
+        }
+    }
+}
+
+impl<'r, W: Write> Output<Outcome<'r>> for GithubVerdicts<'_, W> {
+    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+        self.counts.add(o);
+        outcome(self.rubric, o, &mut self.out)
+    }
+
+    fn error(&mut self, e: &InputError) -> io::Result<()> {
+        self.item(&Outcome::Error(e.clone()))
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        writeln!(self.out, "pmo-vmo check: {}", counts_sentence(&self.counts))?;
+        self.out.flush()
     }
 }
 

@@ -6,8 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{phrase, reason};
-use crate::check::{Counts, Expected, Status, Verdict};
+use crate::check::{Counts, Expected, Outcome, Status, Verdict};
 use crate::diag::InputError;
+use crate::render::Output;
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 use crate::spill::Spill;
@@ -32,7 +33,7 @@ struct FailureDoc<'a> {
 #[derive(Serialize)]
 struct VerdictDoc<'a> {
     #[serde(flatten)]
-    result: &'a SheetResult,
+    result: &'a SheetResult<'a>,
     status: Status,
     reason: String,
     expected: &'a Expected,
@@ -125,6 +126,52 @@ pub fn finish(
     out.write_all(b"\n}\n")
 }
 
+/// `check --format json`: the verdicts' body kept in a [`Spill`] (memory, then a
+/// temporary file) until the counts that head the document are known; the errors
+/// (few) kept for the end.
+pub struct JsonVerdicts<'a, W: Write> {
+    rubric: &'a LoadedRubric,
+    out: W,
+    counts: Counts,
+    body: Spill,
+    errors: Vec<InputError>,
+}
+
+impl<'a, W: Write> JsonVerdicts<'a, W> {
+    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+        JsonVerdicts {
+            rubric,
+            out,
+            counts: Counts::default(),
+            body: Spill::new(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl<'r, W: Write> Output<Outcome<'r>> for JsonVerdicts<'_, W> {
+    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+        self.counts.add(o);
+        match o {
+            Outcome::Judged(v) => verdict(self.rubric, v, &mut self.body),
+            Outcome::Error(e) => {
+                self.errors.push(e.clone());
+                Ok(())
+            }
+        }
+    }
+
+    fn error(&mut self, e: &InputError) -> io::Result<()> {
+        self.item(&Outcome::Error(e.clone()))
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let body = std::mem::replace(&mut self.body, Spill::new());
+        finish(self.rubric, self.counts, body, &self.errors, &mut self.out)?;
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,7 +236,7 @@ mod tests {
         for outcomes in [all, judged, Vec::new()] {
             let report = Report { outcomes };
             let mut out = Vec::new();
-            crate::render::check::render(crate::render::check::Format::Json, &r, &report, &mut out)
+            crate::render::check::render(crate::render::Format::Json, &r, &report, &mut out)
                 .unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), whole(&r, &report));
         }

@@ -11,6 +11,8 @@ use quick_junit::{
 
 use super::{failure_with_key, reason};
 use crate::check::{Counts, Outcome, Status};
+use crate::diag::InputError;
+use crate::render::Output;
 use crate::render::num::{index_num, num, short};
 use crate::rubric::LoadedRubric;
 use crate::spill::Spill;
@@ -80,11 +82,7 @@ pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<
                 } else {
                     format!(
                         ", gates {}",
-                        e.gates
-                            .iter()
-                            .map(|g| g.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" ")
+                        e.gates.iter().map(|g| g.id).collect::<Vec<_>>().join(" ")
                     )
                 }
             ));
@@ -137,4 +135,41 @@ pub fn finish(
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// `check --format junit`: the cases kept in a [`Spill`] (memory, then a temporary
+/// file) until the counts that head the suite are known.
+pub struct JunitVerdicts<'a, W: Write> {
+    rubric: &'a LoadedRubric,
+    out: W,
+    counts: Counts,
+    body: Spill,
+}
+
+impl<'a, W: Write> JunitVerdicts<'a, W> {
+    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+        JunitVerdicts {
+            rubric,
+            out,
+            counts: Counts::default(),
+            body: Spill::new(),
+        }
+    }
+}
+
+impl<'r, W: Write> Output<Outcome<'r>> for JunitVerdicts<'_, W> {
+    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+        self.counts.add(o);
+        case(self.rubric, o, &mut self.body)
+    }
+
+    fn error(&mut self, e: &InputError) -> io::Result<()> {
+        self.item(&Outcome::Error(e.clone()))
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let body = std::mem::replace(&mut self.body, Spill::new());
+        finish(self.rubric, self.counts, body, &mut self.out)?;
+        self.out.flush()
+    }
 }

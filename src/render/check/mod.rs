@@ -5,100 +5,34 @@
 use std::io::{self, Write};
 
 use crate::check::{Because, Check, Counts, Judged, Outcome, Report, Status, Verdict};
-use crate::diag::InputError;
 use crate::render::num::{index_num, short, trim};
+use crate::render::{Format, Setup, Style};
 use crate::rubric::LoadedRubric;
-use crate::spill::Spill;
 
 pub mod github;
 pub mod json;
 pub mod junit;
 pub mod text;
 
-/// The output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-    Junit,
-    Github,
-}
-
-/// Writes the report in a format.
+/// Writes a whole report in one of `check`'s formats (text, JSON, JUnit, GitHub),
+/// as the command streams it ([`crate::render::Output`]).
 pub fn render(
     format: Format,
     rubric: &LoadedRubric,
-    report: &Report,
+    report: &Report<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut stream = Stream::new(format, rubric, out);
+    let setup = Setup {
+        rubric,
+        style: Style::default(),
+        single: false,
+    };
+    let mut output = crate::render::output::<Outcome<'_>>(format, setup, out)
+        .ok_or_else(|| io::Error::other("not a format of check"))?;
     for o in &report.outcomes {
-        stream.outcome(o)?;
+        output.item(o)?;
     }
-    stream.finish().map(drop)
-}
-
-/// A check run written as its outcomes arrive, in flat memory: text and GitHub
-/// lines go out at once; JSON and JUnit, whose head holds the counts, keep their
-/// body in a [`Spill`] (memory, then a temporary file) until [`Stream::finish`].
-/// JSON keeps its errors (few) for the end, as `score` does.
-pub struct Stream<'a, W: Write> {
-    format: Format,
-    rubric: &'a LoadedRubric,
-    out: W,
-    counts: Counts,
-    body: Spill,
-    errors: Vec<InputError>,
-}
-
-impl<'a, W: Write> Stream<'a, W> {
-    pub fn new(format: Format, rubric: &'a LoadedRubric, out: W) -> Self {
-        Stream {
-            format,
-            rubric,
-            out,
-            counts: Counts::default(),
-            body: Spill::new(),
-            errors: Vec::new(),
-        }
-    }
-
-    /// The counts so far.
-    pub fn counts(&self) -> Counts {
-        self.counts
-    }
-
-    /// Writes (or keeps) one outcome.
-    pub fn outcome(&mut self, o: &Outcome) -> io::Result<()> {
-        self.counts.add(o);
-        let rubric = self.rubric;
-        match self.format {
-            Format::Text => text::outcome(rubric, o, &mut self.out),
-            Format::Github => github::outcome(rubric, o, &mut self.out),
-            Format::Json => match o {
-                Outcome::Judged(v) => json::verdict(rubric, v, &mut self.body),
-                Outcome::Error(e) => {
-                    self.errors.push(e.clone());
-                    Ok(())
-                }
-            },
-            Format::Junit => junit::case(rubric, o, &mut self.body),
-        }
-    }
-
-    /// Writes the end (and for JSON and JUnit, the head and the kept body); returns
-    /// the counts.
-    pub fn finish(mut self) -> io::Result<Counts> {
-        let c = self.counts;
-        match self.format {
-            Format::Text => writeln!(self.out, "{}", counts_sentence(&c))?,
-            Format::Github => writeln!(self.out, "pmo-vmo check: {}", counts_sentence(&c))?,
-            Format::Json => json::finish(self.rubric, c, self.body, &self.errors, &mut self.out)?,
-            Format::Junit => junit::finish(self.rubric, c, self.body, &mut self.out)?,
-        }
-        self.out.flush()?;
-        Ok(c)
-    }
+    output.finish()
 }
 
 /// `3 sheets: 1 passed, 1 failed, 1 error`.
@@ -246,11 +180,11 @@ mod tests {
         s
     }
 
-    fn judge_text(text: &str, rules: &Rules) -> Verdict {
-        let r = rubric();
-        let s = load_text(&r, "s.toml", text, SheetFormat::Toml).unwrap();
-        let res = crate::result::score(&r, s.clone(), true).unwrap();
-        judge(&r, &s, res, rules)
+    fn judge_text(text: &str, rules: &Rules) -> Verdict<'static> {
+        let r = crate::testing::embedded();
+        let s = load_text(r, "s.toml", text, SheetFormat::Toml).unwrap();
+        let res = crate::result::score(r, s.clone(), true).unwrap();
+        judge(r, &s, res, rules)
     }
 
     #[test]

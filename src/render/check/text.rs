@@ -3,8 +3,10 @@
 
 use std::io::{self, Write};
 
-use super::reason;
-use crate::check::{Outcome, Status};
+use super::{counts_sentence, reason};
+use crate::check::{Counts, Outcome, Status};
+use crate::diag::InputError;
+use crate::render::Output;
 use crate::render::clean::printable_line;
 use crate::rubric::LoadedRubric;
 
@@ -20,4 +22,37 @@ pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::R
         writeln!(out, "{}", printable_line(&line))?;
     }
     Ok(())
+}
+
+/// `check`'s text: a line per judged sheet as it comes, then the counts.
+pub struct TextVerdicts<'a, W: Write> {
+    rubric: &'a LoadedRubric,
+    out: W,
+    counts: Counts,
+}
+
+impl<'a, W: Write> TextVerdicts<'a, W> {
+    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+        TextVerdicts {
+            rubric,
+            out,
+            counts: Counts::default(),
+        }
+    }
+}
+
+impl<'r, W: Write> Output<Outcome<'r>> for TextVerdicts<'_, W> {
+    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+        self.counts.add(o);
+        outcome(self.rubric, o, &mut self.out)
+    }
+
+    fn error(&mut self, e: &InputError) -> io::Result<()> {
+        self.item(&Outcome::Error(e.clone()))
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        writeln!(self.out, "{}", counts_sentence(&self.counts))?;
+        self.out.flush()
+    }
 }

@@ -21,9 +21,9 @@ use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
 use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
 use crate::result::SheetResult;
-use crate::rubric::{Band, LoadedRubric};
+use crate::rubric::LoadedRubric;
 use crate::spill::Spill;
-use crate::workshop::{Group, Workshop};
+use crate::workshop::Workshop;
 use std::io::{self, Write};
 use style::CSS;
 
@@ -41,29 +41,6 @@ fn display_name(r: &SheetResult) -> String {
     r.respondent.clone().unwrap_or_else(|| r.source.to_string())
 }
 
-/// Renders the report for the scored sheets; `None` when there is none.
-pub fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
-    render_with(rubric, members, None, None)
-}
-
-/// [`render`], compared with a baseline (the chart draws it dashed and a Progress
-/// section says what moved) and with the roadmap aimed at `target` (else the band
-/// above the result).
-pub fn render_with(
-    rubric: &LoadedRubric,
-    members: &[(ResolvedSheet, SheetResult)],
-    baseline: Option<&Comparison>,
-    target: Option<Band>,
-) -> Option<String> {
-    let mut b = Builder::new(rubric);
-    for (sheet, result) in members {
-        b.add(sheet.clone(), result.clone()).ok()?;
-    }
-    let mut out = Vec::new();
-    b.finish(&mut out, baseline, target).ok()?.then_some(())?;
-    String::from_utf8(out).ok()
-}
-
 /// Where the rows listing every member go in the page: comments that no escaped
 /// text can spell (maud writes `<` in text as `&lt;`).
 const FLIPS: &str = "<!--pmo-vmo:flips-->";
@@ -77,15 +54,14 @@ enum Org {
     Several,
 }
 
-/// A report built one member at a time, in flat memory: the group aggregate, the
+/// A report built one member at a time, in flat memory: the
 /// first members whole (the chart draws up to [`MAX_POLYGONS`] of them, a report of
 /// one sheet shows its own figures), and the two lists of every member (their flips
 /// and the respondents table) rendered as they come into [`Spill`]s, which go into
 /// the page when it is written.
 pub struct Builder<'r> {
     rubric: &'r LoadedRubric,
-    group: Group<'r>,
-    first: Vec<(ResolvedSheet, SheetResult)>,
+    first: Vec<(ResolvedSheet, SheetResult<'r>)>,
     count: usize,
     roleless: bool,
     org: Org,
@@ -97,7 +73,6 @@ impl<'r> Builder<'r> {
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         Builder {
             rubric,
-            group: Group::new(rubric),
             first: Vec::new(),
             count: 0,
             roleless: false,
@@ -113,8 +88,7 @@ impl<'r> Builder<'r> {
     }
 
     /// Adds one scored sheet.
-    pub fn add(&mut self, sheet: ResolvedSheet, result: SheetResult) -> io::Result<()> {
-        self.group.add(&sheet, &result);
+    pub fn add(&mut self, sheet: ResolvedSheet, result: SheetResult<'r>) -> io::Result<()> {
         self.count += 1;
         self.roleless |= result.role.is_none();
         if let Some(o) = result.organisation.as_deref() {
@@ -137,23 +111,14 @@ impl<'r> Builder<'r> {
         Ok(())
     }
 
-    /// Writes the page, compared with `baseline` when there is one and with the
-    /// roadmap aimed at `target` (else the band above the result); `false` (and
-    /// nothing written) when no member was added.
+    /// Writes the page for the members' group result `w`, compared with `baseline`
+    /// when there is one.
     pub fn finish(
         self,
         out: &mut dyn Write,
+        w: &Workshop<'_>,
         baseline: Option<&Comparison>,
-        target: Option<Band>,
-    ) -> io::Result<bool> {
-        let counts = self.group.option_counts().clone();
-        let Some(mut w) = self.group.finish() else {
-            return Ok(false);
-        };
-        if target.is_some() {
-            w.roadmap =
-                crate::workshop::group_roadmap(self.rubric, &counts, w.recommendation, target);
-        }
+    ) -> io::Result<()> {
         let report = Report {
             rubric: self.rubric,
             first: &self.first,
@@ -163,7 +128,7 @@ impl<'r> Builder<'r> {
                 Org::One(o) => Some(o.as_str()),
                 _ => None,
             },
-            w: &w,
+            w,
             single: self.count == 1,
             baseline,
         };
@@ -177,7 +142,7 @@ impl<'r> Builder<'r> {
             }
         }
         out.write_all(rest.as_bytes())?;
-        Ok(true)
+        Ok(())
     }
 }
 
@@ -210,13 +175,13 @@ fn respondent_row(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
 struct Report<'a> {
     rubric: &'a LoadedRubric,
     /// The first members, whole: all of them up to [`MAX_POLYGONS`].
-    first: &'a [(ResolvedSheet, SheetResult)],
+    first: &'a [(ResolvedSheet, SheetResult<'a>)],
     count: usize,
     /// Some member gave no role.
     roleless: bool,
     /// The organisation every sheet that names one names.
     org: Option<&'a str>,
-    w: &'a Workshop,
+    w: &'a Workshop<'a>,
     /// One answer sheet: its own figures and flip, no group-only sections.
     single: bool,
     /// The comparison with an earlier assessment, when there is one.
@@ -298,7 +263,7 @@ impl Report<'_> {
     }
 
     /// The single sheet's result, when the report is of one sheet.
-    fn sheet(&self) -> Option<&SheetResult> {
+    fn sheet(&self) -> Option<&SheetResult<'_>> {
         self.single.then(|| &self.first[0].1)
     }
 
@@ -655,13 +620,40 @@ mod tests {
     use super::chart::{Series, radar};
     use super::*;
 
+    /// The report of the scored sheets, aggregated as `report` does; `None` when
+    /// there is none.
+    fn render(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult)]) -> Option<String> {
+        render_with(rubric, members, None, None)
+    }
+
+    /// [`render`], compared with a baseline (the chart draws it dashed and a Progress
+    /// section says what moved) and with the roadmap aimed at `target` (else the band
+    /// above the result).
+    fn render_with(
+        rubric: &LoadedRubric,
+        members: &[(ResolvedSheet, SheetResult)],
+        baseline: Option<&Comparison>,
+        target: Option<crate::rubric::Band>,
+    ) -> Option<String> {
+        let mut group = crate::workshop::Group::new(rubric);
+        let mut b = Builder::new(rubric);
+        for (sheet, result) in members {
+            group.add(sheet, result);
+            b.add(sheet.clone(), result.clone()).ok()?;
+        }
+        let w = group.finish(target)?;
+        let mut out = Vec::new();
+        b.finish(&mut out, &w, baseline).ok()?;
+        String::from_utf8(out).ok()
+    }
+
     /// Sheet number `k` on `r`: the answers vary with `k`, one note on the first
     /// question. Each text goes into a TOML literal string.
-    fn sheet(
-        r: &LoadedRubric,
+    fn sheet<'r>(
+        r: &'r LoadedRubric,
         k: usize,
         [respondent, role, organisation, note]: [&str; 4],
-    ) -> (ResolvedSheet, SheetResult) {
+    ) -> (ResolvedSheet, SheetResult<'r>) {
         let mut text = format!(
             "rubric = \"pmo-vmo\"\nrespondent = '{respondent}'\nrole = '{role}'\norganisation = '{organisation}'\n[answers]\n"
         );
@@ -678,19 +670,24 @@ mod tests {
     }
 
     /// A scored sheet from its TOML text.
-    fn load(r: &LoadedRubric, text: &str) -> (ResolvedSheet, SheetResult) {
+    fn load<'r>(r: &'r LoadedRubric, text: &str) -> (ResolvedSheet, SheetResult<'r>) {
         let s =
             crate::input::load_text(r, "s.toml", text, crate::input::SheetFormat::Toml).unwrap();
         let res = crate::result::score(r, s.clone(), true).unwrap();
         (s, res)
     }
 
-    fn members(names: &[&str]) -> (LoadedRubric, Vec<(ResolvedSheet, SheetResult)>) {
-        let r = LoadedRubric::embedded().unwrap();
+    fn members(
+        names: &[&str],
+    ) -> (
+        &'static LoadedRubric,
+        Vec<(ResolvedSheet, SheetResult<'static>)>,
+    ) {
+        let r = crate::testing::embedded();
         let ms = names
             .iter()
             .enumerate()
-            .map(|(k, name)| sheet(&r, k, [name; 4]))
+            .map(|(k, name)| sheet(r, k, [name; 4]))
             .collect();
         (r, ms)
     }
@@ -798,7 +795,7 @@ mod tests {
                 (s, res)
             })
             .collect();
-        let r = marked_rubric(r);
+        let r = marked_rubric(r.clone());
         let html = render(&r, &ms).unwrap();
         assert_escaped_in(
             &html,
@@ -864,7 +861,7 @@ maturity-standards = '{}'
             mark("note"),
         );
         let ms = vec![load(&r, &text)];
-        let r = marked_rubric(r);
+        let r = marked_rubric(r.clone());
         let html = render(&r, &ms).unwrap();
         assert_escaped_in(
             &html,
@@ -954,7 +951,7 @@ maturity-standards = '{}'
     fn user_text_never_reaches_the_page_unescaped() {
         let evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
         let (r, ms) = members(&[evil, "Bob & <b>Co</b>"]);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         assert!(!html.contains("<script"), "a script element leaked");
         assert!(!html.contains("<img"));
         assert!(!html.contains("<b>Co"));
@@ -965,7 +962,7 @@ maturity-standards = '{}'
     #[test]
     fn self_contained_and_complete() {
         let (r, ms) = members(&["Ann", "Bob", "Cy"]);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         // Nothing fetched from elsewhere.
         for bad in ["<link", "src=", "@import", "url(", "http://", "https://"] {
             assert!(
@@ -998,11 +995,11 @@ maturity-standards = '{}'
     #[test]
     fn one_respondent_gets_the_sheet_flip_and_one_shape() {
         let (r, ms) = members(&["Solo"]);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         assert_eq!(html.matches("class=\"series\"").count(), 0);
         assert_eq!(html.matches("class=\"group\"").count(), 1);
-        let flip = html! { (crate::render::words::flip_sentence(&r, ms[0].1.flip.as_ref())) }
-            .into_string();
+        let flip =
+            html! { (crate::render::words::flip_sentence(r, ms[0].1.flip.as_ref())) }.into_string();
         assert!(html.contains(&flip), "{flip}");
         // No group-only sections for one person.
         assert!(!html.contains("<section id=\"agenda\">"));
@@ -1014,7 +1011,7 @@ maturity-standards = '{}'
         let names: Vec<String> = (0..10).map(|i| format!("p{}", i % 3)).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let (r, ms) = members(&refs);
-        let html = render(&r, &ms).unwrap();
+        let html = render(r, &ms).unwrap();
         // Roles p0, p1, p2.
         assert_eq!(html.matches("class=\"series\"").count(), 3);
         assert!(html.contains("One shape per role."));
