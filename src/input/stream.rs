@@ -381,6 +381,7 @@ mod tests {
     use super::*;
     use crate::diag::Fault;
     use crate::input::paths::expand;
+    #[cfg(unix)]
     use crate::render::warning::warning_text;
     use crate::result::Batch;
 
