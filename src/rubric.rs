@@ -19,6 +19,13 @@ use crate::diag::{
 use crate::input::decode::read_text;
 use crate::origin::Origin;
 
+pub mod judgement;
+
+pub use judgement::{
+    Axis, AxisMember, Effort, OfficeKind, OfficeType, OptionVariant, OutcomeRule, QuestionKind,
+    Requirement, TextVariant, Unless,
+};
+
 /// The rubric built into the binary, used when no `--rubric` is given.
 pub const DEFAULT_RUBRIC: &str = include_str!("../questionnaires/pmo-vmo.toml");
 /// How the embedded rubric is named in messages.
@@ -39,7 +46,11 @@ pub fn reaches(value: f64, threshold: f64) -> bool {
     value >= threshold - TOLERANCE
 }
 
-/// The three outcomes, ordered from delivery-centred to value-centred.
+/// The recommendations. `Pmo < Hybrid < Vmo` is the ladder format 2 scores on
+/// (bands of the index, caps and floors); format 3's outcome rules may also give
+/// `None` (no central office: a role), `Both` (a value office with a delivery
+/// office beside it) and `Federated` (offices in the divisions, a thin centre),
+/// which stand off that ladder: a cap or a floor does not move them.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -48,10 +59,23 @@ pub enum Band {
     Pmo,
     Hybrid,
     Vmo,
+    None,
+    Both,
+    Federated,
 }
 
 impl Band {
-    pub const ALL: [Band; 3] = [Band::Pmo, Band::Hybrid, Band::Vmo];
+    /// Every recommendation, the ladder first.
+    pub const ALL: [Band; 6] = [
+        Band::Pmo,
+        Band::Hybrid,
+        Band::Vmo,
+        Band::None,
+        Band::Both,
+        Band::Federated,
+    ];
+    /// The bands of the index, in order.
+    pub const LADDER: [Band; 3] = [Band::Pmo, Band::Hybrid, Band::Vmo];
 
     /// The lowercase id used in files and JSON.
     pub fn id(self) -> &'static str {
@@ -59,6 +83,9 @@ impl Band {
             Band::Pmo => "pmo",
             Band::Hybrid => "hybrid",
             Band::Vmo => "vmo",
+            Band::None => "none",
+            Band::Both => "both",
+            Band::Federated => "federated",
         }
     }
 
@@ -68,7 +95,15 @@ impl Band {
             Band::Pmo => "PMO",
             Band::Hybrid => "Hybrid",
             Band::Vmo => "VMO",
+            Band::None => "No central office",
+            Band::Both => "Both offices",
+            Band::Federated => "Federated offices",
         }
+    }
+
+    /// Whether it is on the ladder a cap or a floor moves along.
+    pub fn on_ladder(self) -> bool {
+        matches!(self, Band::Pmo | Band::Hybrid | Band::Vmo)
     }
 }
 
@@ -90,20 +125,28 @@ impl std::error::Error for UnknownBand {}
 impl std::str::FromStr for Band {
     type Err = UnknownBand;
     fn from_str(s: &str) -> Result<Self, UnknownBand> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "pmo" => Ok(Band::Pmo),
-            "hybrid" => Ok(Band::Hybrid),
-            "vmo" => Ok(Band::Vmo),
-            other => Err(UnknownBand {
-                given: other.to_string(),
-            }),
-        }
+        let given = s.trim().to_ascii_lowercase();
+        (Band::ALL.into_iter())
+            .find(|b| b.id() == given)
+            .ok_or(UnknownBand { given })
     }
 }
 
 fn default_weight() -> f64 {
     1.0
 }
+
+/// A context option carries no score: NaN until validation says otherwise.
+fn no_score() -> f64 {
+    f64::NAN
+}
+
+fn no_score_given(x: &f64) -> bool {
+    x.is_nan()
+}
+
+/// The option id a sheet may give to any question for "don't know".
+pub const DONT_KNOW: &str = "dont-know";
 
 /// A questionnaire and the rules that turn its answers into a recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -127,15 +170,29 @@ pub struct Rubric {
     /// The questions, each belonging to one factor.
     #[schemars(length(min = 1))]
     pub question: Vec<Question>,
-    /// Rules that cap or floor the recommendation on one factor's score.
+    /// Rules that cap or floor the recommendation on one factor's score (format
+    /// 3: or only warn, as a risk).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gate: Vec<Gate>,
-    /// What to say for each outcome.
-    pub recommendation: Recommendations,
+    /// What to say for each band (format 2; not needed with `outcome`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Recommendations>,
+    /// Format 3: weighted groups of factors or questions, scored like factors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub axis: Vec<Axis>,
+    /// Format 3: the rules that decide the recommendation (first match wins).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcome: Vec<OutcomeRule>,
+    /// Format 3: the office types outcomes name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub office: Vec<OfficeType>,
+    /// Format 3: role id -> title (who leads an initiative, who should answer).
+    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub roles: indexmap::IndexMap<String, String>,
 }
 
 /// Band boundaries on the 0..=100 index.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Scoring {
     /// An index below this is `pmo`.
@@ -149,6 +206,18 @@ pub struct Scoring {
     #[schemars(range(min = 0.0, max = 1.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_answered: Option<f64>,
+    /// Format 3: the context question that says which office exists today (its
+    /// options carry `office`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_office: Option<String>,
+    /// Format 3: the question that names the most pressing problem (its option ids
+    /// are what initiatives `address`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pressing_problem: Option<String>,
+    /// Words respondent text must not contain (`rubric check`); unset: the built-in
+    /// list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leading_words: Option<Vec<String>>,
 }
 
 impl Scoring {
@@ -179,6 +248,12 @@ pub struct Factor {
     #[schemars(range(min = 0.000001, max = 1000000.0))]
     #[serde(default = "default_weight")]
     pub weight: f64,
+    /// What a score of 0 means on this factor (format 3; shown in tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<String>,
+    /// What a score of 100 means on this factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<String>,
 }
 
 /// One question with its options.
@@ -188,13 +263,27 @@ pub struct Question {
     /// Question id, unique across the rubric; the key in a sheet's `[answers]`.
     #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
-    /// Id of the factor the question belongs to.
+    /// What the question is for (format 3; default `practice`).
+    #[serde(default, skip_serializing_if = "QuestionKind::is_default")]
+    pub kind: QuestionKind,
+    /// Id of the factor the question belongs to (none for a context question).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub factor: String,
-    /// The question as asked.
+    /// The question as asked (respondent voice: neutral).
     pub text: String,
-    /// What the question probes and why it matters.
+    /// What to consider when answering (respondent voice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What the answer means for the decision (consultant voice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
+    /// Role ids of the people best placed to answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ask: Vec<String>,
+    /// Option ids of the pressing-problem question that moves of this question
+    /// address (options may say otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
     /// Relative weight of the question in its factor (0.000001..=1000000, default 1).
     #[schemars(range(min = 0.000001, max = 1000000.0))]
     #[serde(default = "default_weight")]
@@ -211,18 +300,44 @@ pub struct AnswerOption {
     /// Option id, unique within its question; the value in a sheet's `[answers]`.
     #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
-    /// The answer as shown.
+    /// The answer as shown (respondent voice).
     pub label: String,
-    /// 0 = fully PMO-leaning ... 100 = fully VMO-leaning.
+    /// 0 = fully PMO-leaning ... 100 = fully VMO-leaning (format 3: 0 = least, 100
+    /// = most of what the question measures). None on a context question.
     #[schemars(range(min = 0.0, max = 100.0))]
+    #[serde(default = "no_score", skip_serializing_if = "no_score_given")]
     pub score: f64,
-    /// Why this answer leans the way it does.
+    /// An example that tells this answer from its neighbours (respondent voice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What this answer means for the decision (consultant voice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
     /// What it takes to move from this answer to the next one up (the roadmap's
     /// action for that step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub improve: Option<String>,
+    /// How to tell the next level is reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_when: Option<String>,
+    /// What the move up from this answer needs first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<Requirement>,
+    /// The role that leads the move up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// How long the move up takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<Effort>,
+    /// Pressing problems the move up addresses (else the question's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<String>>,
+    /// On the existing-office question: the office types this answer says exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<Vec<String>>,
+    /// Plan texts for a context.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variant: Vec<OptionVariant>,
 }
 
 /// A rule on one factor's score, or one question's answer, that limits the
@@ -231,9 +346,9 @@ pub struct AnswerOption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(extend("allOf" = [
-    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}]},
-    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}]},
-    {"oneOf": [{"required": ["cap"]}, {"required": ["floor"]}]}
+    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}, {"required": ["axis"]}]},
+    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}, {"required": ["is"]}]},
+    {"not": {"required": ["cap", "floor"]}}
 ]))]
 pub struct Gate {
     /// Gate id, unique in the rubric.
@@ -246,6 +361,9 @@ pub struct Gate {
     /// fires the gate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// The axis whose score is tested (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axis: Option<String>,
     /// Fires when the score is below this.
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +372,12 @@ pub struct Gate {
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
+    /// Fires when the question's answer is one of these option ids (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<Vec<String>>,
+    /// Only for these recommendations (format 3); unset: for all.
+    #[serde(default, rename = "for", skip_serializing_if = "Vec::is_empty")]
+    pub for_: Vec<Band>,
     /// When fired, the recommendation is at most this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<Band>,
@@ -262,6 +386,9 @@ pub struct Gate {
     pub floor: Option<Band>,
     /// Why, shown when the gate fires.
     pub message: String,
+    /// What a later assessment says when the gate no longer fires (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clears: Option<String>,
 }
 
 /// What a gate does when it fires.
@@ -305,11 +432,28 @@ impl Gate {
     }
 
     /// `rec` with this gate applied (it has fired): held at most at its cap, or at
-    /// least at its floor.
+    /// least at its floor. A recommendation off the ladder, and a gate that only
+    /// warns, leave it as it is.
     pub fn apply(&self, rec: Band) -> Band {
-        match self.effect() {
-            (Effect::Cap, to) => rec.min(to),
-            (Effect::Floor, to) => rec.max(to),
+        if !rec.on_ladder() {
+            return rec;
+        }
+        match (self.cap, self.floor) {
+            (Some(to), _) if to.on_ladder() => rec.min(to),
+            (None, Some(to)) if to.on_ladder() => rec.max(to),
+            _ => rec,
+        }
+    }
+
+    /// The gate's test as a condition.
+    pub fn condition(&self) -> Condition {
+        Condition {
+            question: self.question.clone(),
+            factor: self.factor.clone(),
+            axis: self.axis.clone(),
+            below: self.below,
+            at_least: self.at_least,
+            is: self.is.clone(),
         }
     }
 
@@ -339,8 +483,8 @@ pub struct Recommendations {
 impl Recommendations {
     pub fn get(&self, band: Band) -> &RecommendationText {
         match band {
-            Band::Pmo => &self.pmo,
-            Band::Hybrid => &self.hybrid,
+            Band::Pmo | Band::None => &self.pmo,
+            Band::Hybrid | Band::Both | Band::Federated => &self.hybrid,
             Band::Vmo => &self.vmo,
         }
     }
@@ -377,11 +521,12 @@ impl NextStep {
         }
     }
 
-    /// The condition under which the step is hidden, if any.
-    pub fn unless(&self) -> Option<&Condition> {
+    /// The conditions under which the step is hidden (any of them); empty when
+    /// it is always shown.
+    pub fn unless(&self) -> &[Condition] {
         match self {
-            NextStep::Always(_) => None,
-            NextStep::Unless(c) => Some(&c.unless),
+            NextStep::Always(_) => &[],
+            NextStep::Unless(c) => c.unless.conditions(),
         }
     }
 }
@@ -414,8 +559,8 @@ impl<'de> Deserialize<'de> for NextStep {
 pub struct ConditionalStep {
     /// The words of the step.
     pub text: String,
-    /// When this holds for a sheet, the step is not shown.
-    pub unless: Condition,
+    /// When this holds for a sheet (or any of a list), the step is not shown.
+    pub unless: Unless,
 }
 
 /// A test on one question's answer or one factor's score: exactly one of
@@ -424,16 +569,19 @@ pub struct ConditionalStep {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(extend("allOf" = [
-    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}]},
-    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}]}
+    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}, {"required": ["axis"]}]},
+    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}, {"required": ["is"]}]}
 ]))]
 pub struct Condition {
-    /// The question whose answer's score is tested.
+    /// The question whose answer's score (or, with `is`, its option) is tested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     /// The factor whose score is tested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<String>,
+    /// The axis whose score is tested (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axis: Option<String>,
     /// Holds when the score is below this.
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -442,6 +590,9 @@ pub struct Condition {
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
+    /// Holds when the question is answered with one of these option ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<Vec<String>>,
 }
 
 impl Condition {
@@ -780,6 +931,14 @@ fn check_score(out: &mut Vec<Problem>, path: Vec<Seg>, s: f64, key: &'static str
     }
 }
 
+/// The ids a rubric declares, by kind, for the checks that follow references.
+pub(crate) struct Names<'a> {
+    pub(crate) factors: HashMap<&'a str, usize>,
+    pub(crate) questions: HashMap<&'a str, usize>,
+    pub(crate) axes: HashMap<&'a str, usize>,
+    pub(crate) rubric: &'a Rubric,
+}
+
 impl Rubric {
     /// The checks serde cannot make. Each problem is (key path, point at the key
     /// rather than the value, message); empty when the rubric is sound.
@@ -817,43 +976,50 @@ impl Rubric {
             .enumerate()
             .map(|(i, q)| (q.id.as_str(), i))
             .collect();
-        self.validate_gates(&mut out, &factors, &questions);
-        self.validate_next_steps(&mut out, &factors, &questions);
+        let axes = self
+            .axis
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let names = Names {
+            factors,
+            questions,
+            axes,
+            rubric: self,
+        };
+        self.validate_gates(&mut out, &names);
+        self.validate_next_steps(&mut out, &names);
+        judgement::validate(self, &names, &mut out);
         out
     }
 
-    /// `next-steps`: each `unless` names one known question or factor and one
-    /// threshold.
-    fn validate_next_steps(
-        &self,
-        out: &mut Vec<Problem>,
-        factors: &HashMap<&str, usize>,
-        questions: &HashMap<&str, usize>,
-    ) {
-        for band in Band::ALL {
-            let steps = &self.recommendation.get(band).next_steps;
-            for (i, step) in steps.iter().enumerate() {
-                let Some(c) = step.unless() else { continue };
-                let mut p = vec![
-                    Seg::Key("recommendation".into()),
-                    Seg::Key(band.id().into()),
-                    Seg::Key("next-steps".into()),
-                    Seg::Index(i),
-                ];
-                let rule = Rule::NextStep {
-                    band: band.id(),
-                    n: i + 1,
-                };
-                p.push(Seg::Key("unless".into()));
-                check_target(out, &p, &rule, (&c.factor, &c.question), factors, questions);
-                check_condition(out, &p, &rule, c.below, c.at_least);
+    /// `next-steps` of `[recommendation]`: each `unless` names one known question or
+    /// factor and one threshold.
+    fn validate_next_steps(&self, out: &mut Vec<Problem>, names: &Names) {
+        let Some(recs) = &self.recommendation else {
+            if self.outcome.is_empty() {
+                out.push((vec![], false, RubricFault::NoRecommendations));
             }
+            return;
+        };
+        for band in Band::LADDER {
+            let steps = &recs.get(band).next_steps;
+            let p = vec![
+                Seg::Key("recommendation".into()),
+                Seg::Key(band.id().into()),
+                Seg::Key("next-steps".into()),
+            ];
+            check_steps(out, &p, steps, names, |n| Rule::NextStep {
+                band: band.id(),
+                n,
+            });
         }
     }
 
     /// `[scoring]`: both thresholds are scores, and the bands are in order.
     fn validate_scoring(&self, out: &mut Vec<Problem>) {
-        let s = self.scoring;
+        let s = &self.scoring;
         let sp = vec![Seg::Key("scoring".into())];
         check_score(out, key(&sp, "hybrid-from"), s.hybrid_from, "hybrid-from");
         check_score(out, key(&sp, "vmo-from"), s.vmo_from, "vmo-from");
@@ -891,8 +1057,9 @@ impl Rubric {
         factors
     }
 
-    /// `[[question]]`: ids, factor, weight and options. Returns how many
-    /// questions each factor has, so that a factor with none can be reported.
+    /// `[[question]]`: ids, factor (none for a context question), weight and
+    /// options. Returns how many questions each factor has, so that a factor with
+    /// none can be reported.
     fn validate_questions(
         &self,
         out: &mut Vec<Problem>,
@@ -904,16 +1071,25 @@ impl Rubric {
             let p = at("question", i);
             check_id(out, key(&p, "id"), &q.id, Item::Question);
             check_unique(out, &mut questions, &q.id, i, key(&p, "id"), Item::Question);
-            match factors.get(q.factor.as_str()) {
-                Some(&f) => per_factor[f] += 1,
-                None => out.push((
-                    key(&p, "factor"),
-                    false,
-                    RubricFault::UnknownFactor {
-                        question: q.id.clone(),
-                        factor: q.factor.clone(),
-                    },
-                )),
+            let question = q.id.clone();
+            if q.kind == QuestionKind::Context {
+                if !q.factor.is_empty() {
+                    out.push((key(&p, "factor"), true, RubricFault::ContextWithFactor { question }));
+                }
+            } else if q.factor.is_empty() {
+                out.push((key(&p, "id"), false, RubricFault::NoFactorNamed { question }));
+            } else {
+                match factors.get(q.factor.as_str()) {
+                    Some(&f) => per_factor[f] += 1,
+                    None => out.push((
+                        key(&p, "factor"),
+                        false,
+                        RubricFault::UnknownFactor {
+                            question,
+                            factor: q.factor.clone(),
+                        },
+                    )),
+                }
             }
             check_weight(out, key(&p, "weight"), q.weight);
             validate_options(out, q, &p);
@@ -921,36 +1097,59 @@ impl Rubric {
         per_factor
     }
 
-    /// `[[gate]]`: ids, exactly one target (a known factor or question), exactly
-    /// one condition and exactly one effect.
-    fn validate_gates(
-        &self,
-        out: &mut Vec<Problem>,
-        factors: &HashMap<&str, usize>,
-        questions: &HashMap<&str, usize>,
-    ) {
+    /// `[[gate]]`: ids, exactly one target (a known factor, question or axis),
+    /// exactly one test and at most one effect (none only where outcome rules
+    /// decide: a gate that only warns).
+    fn validate_gates(&self, out: &mut Vec<Problem>, names: &Names) {
         let mut gates = HashMap::new();
         for (i, g) in self.gate.iter().enumerate() {
             let p = at("gate", i);
             check_id(out, key(&p, "id"), &g.id, Item::Gate);
             check_unique(out, &mut gates, &g.id, i, key(&p, "id"), Item::Gate);
             let rule = Rule::Gate { id: g.id.clone() };
-            check_target(out, &p, &rule, (&g.factor, &g.question), factors, questions);
-            check_condition(out, &p, &rule, g.below, g.at_least);
+            check_cond(out, &p, &rule, &g.condition(), names);
             let gate = g.id.clone();
             match (g.cap, g.floor) {
                 (Some(_), Some(_)) => {
                     out.push((key(&p, "floor"), true, RubricFault::CapAndFloor { gate }));
                 }
-                (None, None) => out.push((key(&p, "id"), false, RubricFault::NoEffect { gate })),
+                (None, None) if self.outcome.is_empty() => {
+                    out.push((key(&p, "id"), false, RubricFault::NoEffect { gate }))
+                }
                 _ => {}
             }
         }
     }
 }
 
-/// Where a missing key of the table at `p` is reported: a gate's `id`, or an
-/// `unless` table itself.
+/// The `next-steps` at `p`: each `unless` condition sound.
+pub(crate) fn check_steps(
+    out: &mut Vec<Problem>,
+    p: &[Seg],
+    steps: &[NextStep],
+    names: &Names,
+    rule: impl Fn(usize) -> Rule,
+) {
+    for (i, step) in steps.iter().enumerate() {
+        let NextStep::Unless(c) = step else { continue };
+        let mut sp = p.to_vec();
+        sp.push(Seg::Index(i));
+        sp.push(Seg::Key("unless".into()));
+        match &c.unless {
+            Unless::One(cond) => check_cond(out, &sp, &rule(i + 1), cond, names),
+            Unless::Any(list) => {
+                for (j, cond) in list.iter().enumerate() {
+                    let mut cp = sp.clone();
+                    cp.push(Seg::Index(j));
+                    check_cond(out, &cp, &rule(i + 1), cond, names);
+                }
+            }
+        }
+    }
+}
+
+/// Where a missing key of the table at `p` is reported: a gate's `id`, or the
+/// table itself.
 fn anchor(p: &[Seg]) -> Vec<Seg> {
     if matches!(p.first(), Some(Seg::Key(k)) if k == "gate") {
         key(p, "id")
@@ -959,61 +1158,107 @@ fn anchor(p: &[Seg]) -> Vec<Seg> {
     }
 }
 
-/// What a gate or an `unless` at `p` reads: exactly one of `factor` and
-/// `question`, naming one that exists.
-fn check_target(
+/// One condition at `p` (of a gate, an `unless`, an outcome, an office or a
+/// variant): exactly one target (`factor`, `question` or `axis`, naming one that
+/// exists) and exactly one test (`below` or `at-least` within 0..=100, or `is`
+/// with option ids of its question).
+pub(crate) fn check_cond(
     out: &mut Vec<Problem>,
     p: &[Seg],
     rule: &Rule,
-    (factor, question): (&Option<String>, &Option<String>),
-    factors: &HashMap<&str, usize>,
-    questions: &HashMap<&str, usize>,
+    c: &Condition,
+    names: &Names,
 ) {
-    let rule = rule.clone();
-    match (factor, question) {
-        (Some(_), Some(_)) => {
-            out.push((key(p, "question"), true, RubricFault::BothTargets { rule }))
+    let r = rule.clone();
+    let targets = [c.factor.is_some(), c.question.is_some(), c.axis.is_some()];
+    match targets.iter().filter(|&&t| t).count() {
+        0 => out.push((anchor(p), false, RubricFault::NoTarget { rule: r })),
+        1 => {
+            if let Some(f) = &c.factor
+                && !names.factors.contains_key(f.as_str())
+            {
+                out.push((
+                    key(p, "factor"),
+                    false,
+                    RubricFault::UnknownTargetFactor {
+                        rule: r.clone(),
+                        factor: f.clone(),
+                    },
+                ));
+            }
+            if let Some(q) = &c.question
+                && !names.questions.contains_key(q.as_str())
+            {
+                out.push((
+                    key(p, "question"),
+                    false,
+                    RubricFault::UnknownTargetQuestion {
+                        rule: r.clone(),
+                        question: q.clone(),
+                    },
+                ));
+            }
+            if let Some(a) = &c.axis
+                && !names.axes.contains_key(a.as_str())
+            {
+                out.push((
+                    key(p, "axis"),
+                    false,
+                    RubricFault::UnknownTargetAxis {
+                        rule: r.clone(),
+                        axis: a.clone(),
+                    },
+                ));
+            }
         }
-        (None, None) => out.push((anchor(p), false, RubricFault::NoTarget { rule })),
-        (Some(f), None) if !factors.contains_key(f.as_str()) => out.push((
-            key(p, "factor"),
-            false,
-            RubricFault::UnknownTargetFactor {
-                rule,
-                factor: f.clone(),
-            },
+        _ => {
+            let second = if c.question.is_some() && c.factor.is_some() {
+                "question"
+            } else {
+                "axis"
+            };
+            out.push((key(p, second), true, RubricFault::BothTargets { rule: r.clone() }))
+        }
+    }
+    let tests = [c.below.is_some(), c.at_least.is_some(), c.is.is_some()];
+    match (tests.iter().filter(|&&t| t).count(), c.below, c.at_least) {
+        (0, ..) => out.push((anchor(p), false, RubricFault::NoCondition { rule: r })),
+        (1, Some(v), _) => check_score(out, key(p, "below"), v, "below"),
+        (1, _, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
+        (1, None, None) => check_is(out, p, rule, c, names),
+        _ => out.push((
+            key(p, if c.is.is_some() { "is" } else { "at-least" }),
+            true,
+            RubricFault::BothConditions { rule: r },
         )),
-        (None, Some(q)) if !questions.contains_key(q.as_str()) => out.push((
-            key(p, "question"),
-            false,
-            RubricFault::UnknownTargetQuestion {
-                rule,
-                question: q.clone(),
-            },
-        )),
-        _ => {}
     }
 }
 
-/// The threshold of a gate or an `unless` at `p`: exactly one of `below` and
-/// `at-least`, within 0..=100.
-fn check_condition(
-    out: &mut Vec<Problem>,
-    p: &[Seg],
-    rule: &Rule,
-    below: Option<f64>,
-    at_least: Option<f64>,
-) {
-    let rule = rule.clone();
-    match (below, at_least) {
-        (Some(_), Some(_)) => out.push((
-            key(p, "at-least"),
-            true,
-            RubricFault::BothConditions { rule },
-        )),
-        (None, None) => out.push((anchor(p), false, RubricFault::NoCondition { rule })),
-        (Some(v), None) => check_score(out, key(p, "below"), v, "below"),
-        (None, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
+/// An `is` test: on a question, naming its options.
+fn check_is(out: &mut Vec<Problem>, p: &[Seg], rule: &Rule, c: &Condition, names: &Names) {
+    let Some(q) = &c.question else {
+        if c.factor.is_some() || c.axis.is_some() {
+            let rule = rule.clone();
+            out.push((key(p, "is"), true, RubricFault::IsWithoutQuestion { rule }));
+        }
+        return;
+    };
+    let Some(&qi) = names.questions.get(q.as_str()) else {
+        return;
+    };
+    let question = &names.rubric.question[qi];
+    for o in c.is.iter().flatten() {
+        if !question.option.iter().any(|x| &x.id == o) {
+            out.push((
+                key(p, "is"),
+                false,
+                RubricFault::UnknownIsOption {
+                    rule: rule.clone(),
+                    question: q.clone(),
+                    option: o.clone(),
+                },
+            ));
+        }
     }
 }
 
@@ -1044,7 +1289,23 @@ fn validate_options(out: &mut Vec<Problem>, q: &Question, p: &[Seg]) {
         };
         check_id(out, key(&op, "id"), &o.id, Item::Option);
         check_unique(out, &mut options, &o.id, j, key(&op, "id"), Item::Option);
-        check_score(out, key(&op, "score"), o.score, "score");
+        if o.id == DONT_KNOW {
+            let question = q.id.clone();
+            out.push((key(&op, "id"), false, RubricFault::ReservedOptionId { question }));
+        }
+        let (question, option) = (q.id.clone(), o.id.clone());
+        match (q.kind == QuestionKind::Context, o.score.is_nan()) {
+            (true, true) => {}
+            (true, false) => out.push((
+                key(&op, "score"),
+                true,
+                RubricFault::ContextScore { question, option },
+            )),
+            (false, true) => {
+                out.push((key(&op, "id"), false, RubricFault::NoScore { question, option }))
+            }
+            (false, false) => check_score(out, key(&op, "score"), o.score, "score"),
+        }
     }
 }
 

@@ -243,6 +243,10 @@ fn item_name(item: Item) -> &'static str {
         Item::Question => "question",
         Item::Option => "option",
         Item::Gate => "gate",
+        Item::Axis => "axis",
+        Item::Outcome => "outcome",
+        Item::Office => "office",
+        Item::Role => "role",
     }
 }
 
@@ -251,6 +255,14 @@ fn rule_name(rule: &Rule) -> String {
     match rule {
         Rule::Gate { id } => format!("gate `{id}`"),
         Rule::NextStep { band, n } => format!("next step {n} of `{band}`"),
+        Rule::AxisMember { axis, n } => format!("member {n} of axis `{axis}`"),
+        Rule::Outcome { id } => format!("outcome `{id}`"),
+        Rule::Office { id } => format!("office `{id}`"),
+        Rule::Variant { outcome, n } => format!("variant {n} of outcome `{outcome}`"),
+        Rule::OptionVariant { question, option } => {
+            format!("a variant of option `{option}` of question `{question}`")
+        }
+        Rule::OutcomeStep { outcome, n } => format!("next step {n} of outcome `{outcome}`"),
     }
 }
 
@@ -324,6 +336,100 @@ pub fn rubric_text(f: &RubricFault) -> String {
         RubricFault::TooFewOptions { question, found } => {
             format!("question `{question}` needs at least two options, found {found}")
         }
+        _ => judgement_text(f),
+    }
+}
+
+/// The words of the rubric faults of format 3 (axes, outcomes, offices, plans).
+fn judgement_text(f: &RubricFault) -> String {
+    match f {
+        RubricFault::NoFactorNamed { question } => format!(
+            "question `{question}` names no factor (only a `kind = \"context\"` question may leave it out)"
+        ),
+        RubricFault::ContextWithFactor { question } => format!(
+            "context question `{question}` is not scored, so it belongs to no factor: remove `factor`"
+        ),
+        RubricFault::NoScore { question, option } => {
+            format!("option `{option}` of question `{question}` has no score")
+        }
+        RubricFault::ContextScore { question, option } => format!(
+            "option `{option}` of context question `{question}` has a score, but context questions are not scored"
+        ),
+        RubricFault::ReservedOptionId { question } => format!(
+            "question `{question}` has an option `dont-know`: that id is kept for sheets that answer \"don't know\""
+        ),
+        RubricFault::IsWithoutQuestion { rule } => format!(
+            "{} uses `is`, which tests a question's answer: name a `question`",
+            rule_name(rule)
+        ),
+        RubricFault::UnknownIsOption {
+            rule,
+            question,
+            option,
+        } => format!(
+            "{} tests `{question}` for option `{option}`, which it does not have",
+            rule_name(rule)
+        ),
+        RubricFault::UnknownTargetAxis { rule, axis } => {
+            format!("{} names unknown axis `{axis}`", rule_name(rule))
+        }
+        RubricFault::UnknownRequiredQuestion { question } => {
+            format!("names unknown question `{question}`")
+        }
+        RubricFault::UnknownLevel { question, option } => {
+            format!("question `{question}` has no option `{option}` to reach")
+        }
+        RubricFault::RequiresNonPractice { question } => format!(
+            "question `{question}` is not a practice, so no plan can move it: name a practice question"
+        ),
+        RubricFault::RequiresCycle { path } => format!(
+            "the moves up depend on each other in a circle: {}",
+            path.iter()
+                .map(|(q, o)| format!("`{q}` above `{o}`"))
+                .collect::<Vec<_>>()
+                .join(" needs ")
+        ),
+        RubricFault::UnknownOffice { office } => format!(
+            "no `[[office]]` has id `{office}` (nor is it a kind: pmo, value, none, federated)"
+        ),
+        RubricFault::UnknownRole { role } => format!("`[roles]` has no role `{role}`"),
+        RubricFault::OutcomeWithoutRecommendation { outcome } => {
+            format!("outcome `{outcome}` has no `recommendation` (nor `same-as`)")
+        }
+        RubricFault::OutcomeWithoutText { outcome } => {
+            format!("outcome `{outcome}` needs a `title` and a `summary` (or `same-as`)")
+        }
+        RubricFault::UnknownSameAs { outcome, other } => format!(
+            "outcome `{outcome}` is `same-as` `{other}`, which is not an earlier outcome with a result of its own"
+        ),
+        RubricFault::SameAsWithResult { outcome } => format!(
+            "outcome `{outcome}` has `same-as` beside its own result or texts: keep one"
+        ),
+        RubricFault::AlsoWithoutBoth { outcome } => format!(
+            "outcome `{outcome}` names an `also` office, which only a `both` recommendation has"
+        ),
+        RubricFault::LastOutcomeConditional { outcome } => format!(
+            "the last outcome, `{outcome}`, has conditions, so a sheet could match no outcome: end with one that has none"
+        ),
+        RubricFault::NoRecommendations => {
+            "the rubric needs `[recommendation.pmo]`, `.hybrid` and `.vmo`, or `[[outcome]]` rules".into()
+        }
+        RubricFault::UnknownScoringQuestion { key, question } => {
+            format!("`{key}` names unknown question `{question}`")
+        }
+        RubricFault::ExistingOfficeNotContext { question } => format!(
+            "`existing-office` must name a context question, and `{question}` is not one"
+        ),
+        RubricFault::OfficeOnOtherQuestion { question } => format!(
+            "question `{question}` lists offices on its options, but `[scoring] existing-office` does not name it"
+        ),
+        RubricFault::UnknownProblem { problem } => format!(
+            "the pressing-problem question has no option `{problem}`"
+        ),
+        RubricFault::AddressesWithoutProblem => {
+            "`addresses` needs `[scoring] pressing-problem`, the question whose options it names".into()
+        }
+        _ => unreachable!("worded by rubric_text"),
     }
 }
 
