@@ -190,8 +190,9 @@ fn gates_against(result: &SheetResult<'_>, want: Band) -> Vec<String> {
         .gates
         .iter()
         .filter(|g| match g.effect {
-            Effect::Cap => g.to < want,
-            Effect::Floor => g.to > want,
+            Effect::Cap => g.to.is_some_and(|to| to < want),
+            Effect::Floor => g.to.is_some_and(|to| to > want),
+            Effect::Risk => false,
         })
         .map(|g| g.id.to_string())
         .collect()

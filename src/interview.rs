@@ -39,7 +39,9 @@ pub enum ReviewStep {
 /// A factor about to be asked.
 #[derive(Debug, Clone, Copy)]
 pub struct FactorView<'a> {
-    pub factor: &'a Factor,
+    /// The factor; `None` for the part that asks about the organisation (its
+    /// context questions, which belong to no factor).
+    pub factor: Option<&'a Factor>,
     /// 1-based number of the factor.
     pub number: usize,
     /// How many factors the rubric has.
@@ -52,7 +54,8 @@ pub struct FactorView<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct AskView<'a> {
     pub question: &'a Question,
-    pub factor: &'a Factor,
+    /// `None` for a context question.
+    pub factor: Option<&'a Factor>,
     /// 1-based position in the asking order.
     pub position: usize,
     /// How many questions there are.
@@ -69,9 +72,11 @@ pub struct AskView<'a> {
 }
 
 impl AskView<'_> {
-    /// The progress line, e.g. "4/16 · Strategic alignment of projects".
-    pub fn progress(&self) -> String {
-        format!("{}/{} · {}", self.position, self.total, self.factor.title)
+    /// The progress line, e.g. "4/16 · Strategic alignment of projects";
+    /// `context` names the part of context questions.
+    pub fn progress(&self, context: &str) -> String {
+        let part = self.factor.map_or(context, |f| f.title.as_str());
+        format!("{}/{} · {part}", self.position, self.total)
     }
 
     /// The option highlighted at first, so that Enter alone moves forward: the
@@ -89,7 +94,8 @@ pub struct ReviewEntry<'a> {
     /// 1-based position in the asking order.
     pub position: usize,
     pub question: &'a Question,
-    pub factor: &'a Factor,
+    /// `None` for a context question.
+    pub factor: Option<&'a Factor>,
     /// The chosen option, or `None` when skipped.
     pub answer: Option<&'a AnswerOption>,
     /// The note written for this question, if any.
@@ -161,13 +167,12 @@ impl<'a> Interview<'a> {
         let mut choices = choices;
         choices.resize(rubric.rubric.question.len(), None);
         let mut order = Vec::with_capacity(choices.len());
-        for fi in 0..rubric.rubric.factor.len() {
+        // The organisation first (context questions), then factor by factor.
+        let parts = std::iter::once(None).chain((0..rubric.rubric.factor.len()).map(Some));
+        for part in parts {
             order.extend(
-                rubric
-                    .question_factor
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| **f == fi)
+                (rubric.question_factor.iter().enumerate())
+                    .filter(|(_, f)| **f == part)
                     .map(|(qi, _)| qi),
             );
         }
@@ -249,15 +254,14 @@ impl<'a> Interview<'a> {
         sheet
     }
 
-    fn factor_view(&self, fi: usize) -> FactorView<'a> {
+    fn factor_view(&self, fi: Option<usize>) -> FactorView<'a> {
+        let has_context = self.rubric.question_factor.iter().any(Option::is_none);
+        let shift = usize::from(has_context);
         FactorView {
-            factor: &self.rubric.rubric.factor[fi],
-            number: fi + 1,
-            count: self.rubric.rubric.factor.len(),
-            questions: self
-                .rubric
-                .question_factor
-                .iter()
+            factor: fi.map(|fi| &self.rubric.rubric.factor[fi]),
+            number: fi.map_or(1, |fi| fi + 1 + shift),
+            count: self.rubric.rubric.factor.len() + shift,
+            questions: (self.rubric.question_factor.iter())
                 .filter(|f| **f == fi)
                 .count(),
         }
@@ -267,7 +271,7 @@ impl<'a> Interview<'a> {
         let qi = self.order[pos];
         AskView {
             question: &self.rubric.rubric.question[qi],
-            factor: &self.rubric.rubric.factor[self.rubric.question_factor[qi]],
+            factor: self.rubric.question_factor[qi].map(|fi| &self.rubric.rubric.factor[fi]),
             position: pos + 1,
             total: self.order.len(),
             saved: self.choices[qi],
@@ -288,7 +292,7 @@ impl<'a> Interview<'a> {
                 ReviewEntry {
                     position: pos + 1,
                     question: q,
-                    factor: &r.factor[self.rubric.question_factor[qi]],
+                    factor: self.rubric.question_factor[qi].map(|fi| &r.factor[fi]),
                     answer: self.choices[qi].map(|oi| &q.option[oi]),
                     note: self.note(qi),
                 }
@@ -305,7 +309,7 @@ impl<'a> Interview<'a> {
     ) -> Result<(), InterviewError> {
         let total = self.order.len();
         let mut pos = self.start();
-        let mut shown_factor: Option<usize> = None;
+        let mut shown_factor: Option<Option<usize>> = None;
         // Set while a question opened from the review is on screen.
         let mut from_review = false;
         loop {
@@ -443,7 +447,9 @@ mod tests {
 
     impl Prompter for Script {
         fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
-            self.shown.push(Shown::Factor(view.factor.id.clone()));
+            self.shown.push(Shown::Factor(
+                view.factor.map_or("context".to_string(), |f| f.id.clone()),
+            ));
             Ok(())
         }
 

@@ -6,6 +6,8 @@
 //! and points at a line of the rubric file.
 
 use crate::diag::{Seg, TomlMap, line_col};
+
+mod judgement;
 use crate::rubric::{Band, LoadedRubric, Question, Scoring, Target};
 
 /// One lint finding: where, and what (worded by `render::diag`, which also
@@ -109,6 +111,18 @@ pub enum Lint {
     NoOptionLabel { question: String, option: String },
     /// `empty-text`: next step `n` (1-based) of a recommendation.
     EmptyNextStep { band: Band, n: usize },
+    /// `unreachable-outcome`: every sheet this outcome rule would match is
+    /// matched by earlier rules (or its conditions contradict each other).
+    UnreachableOutcome { outcome: String },
+    /// `leading-word`: respondent text that says or hints how answers count.
+    LeadingWord {
+        /// Where: a question id, and an option id when it is an option's text.
+        question: String,
+        option: Option<String>,
+        /// Which text: `text`, `help` or `label`.
+        field: &'static str,
+        word: String,
+    },
 }
 
 impl Lint {
@@ -132,12 +146,16 @@ impl Lint {
             Lint::NoQuestionText { .. }
             | Lint::NoOptionLabel { .. }
             | Lint::EmptyNextStep { .. } => "empty-text",
+            Lint::UnreachableOutcome { .. } => "unreachable-outcome",
+            Lint::LeadingWord { .. } => "leading-word",
         }
     }
 }
 
 /// Every code [`lint`] can report, for documentation and tests.
-pub const CODES: [&str; 12] = [
+pub const CODES: [&str; 14] = [
+    "unreachable-outcome",
+    "leading-word",
     "duplicate-option-score",
     "duplicate-option-label",
     "label-is-another-option-id",
@@ -162,6 +180,8 @@ fn band_range(s: &Scoring, band: Band) -> (f64, f64) {
         Band::Pmo => (0.0, s.hybrid_from),
         Band::Hybrid => (s.hybrid_from, s.vmo_from),
         Band::Vmo => (s.vmo_from, f64::INFINITY),
+        // Off the index's ladder: no index falls in them.
+        Band::None | Band::Both | Band::Federated => (f64::INFINITY, f64::INFINITY),
     }
 }
 
@@ -184,7 +204,8 @@ fn reaches(s: &Scoring, band: Band, lo: f64, hi: f64) -> bool {
 /// answering a single question reaches either end.
 pub fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
     let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); rubric.rubric.factor.len()];
-    for (q, &fi) in rubric.rubric.question.iter().zip(&rubric.question_factor) {
+    for (q, fi) in rubric.rubric.question.iter().zip(&rubric.question_factor) {
+        let Some(fi) = *fi else { continue };
         for o in &q.option {
             ranges[fi].0 = ranges[fi].0.min(o.score);
             ranges[fi].1 = ranges[fi].1.max(o.score);
@@ -209,20 +230,28 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
         map: TomlMap::parse(&rubric.text),
         out: Vec::new(),
     };
-    // Bands first: the other lints skip bands that are empty anyway.
-    l.empty_threshold_bands();
     let ranges = factor_ranges(rubric);
-    let open_bands = l.unreachable_index_bands(&ranges);
+    // Bands first: the other lints skip bands that are empty anyway. Where
+    // outcome rules decide (format 3), the index's bands decide nothing.
+    if !rubric.has_outcomes() {
+        l.empty_threshold_bands();
+        let open_bands = l.unreachable_index_bands(&ranges);
+        l.factors_that_cannot_reach_bands(&ranges, &open_bands);
+    }
     l.duplicate_option_scores();
-    l.factors_that_cannot_reach_bands(&ranges, &open_bands);
     for gi in 0..rubric.rubric.gate.len() {
-        let range = match rubric.gate_target[gi] {
-            Target::Factor(fi) => ranges[fi],
-            Target::Question(qi) => question_range(&rubric.rubric.question[qi]),
+        let range = match (rubric.gate_target[gi], &rubric.gate_cond[gi].test) {
+            (_, crate::rubric::Test::Is(_)) => None,
+            (Target::Factor(fi), _) => Some(ranges[fi]),
+            (Target::Question(qi), _) => Some(question_range(&rubric.rubric.question[qi])),
+            (Target::Axis(_), _) => None,
         };
-        l.gate_that_always_or_never_fires(gi, range);
+        if let Some(range) = range {
+            l.gate_that_always_or_never_fires(gi, range);
+        }
         l.gate_with_no_effect(gi);
     }
+    crate::lint::judgement::lint(&mut l);
     l.missing_next_steps();
     l.missing_improve();
     l.ambiguous_options();
@@ -287,7 +316,7 @@ impl Lints<'_> {
     /// `empty-band`: non-empty bands no sheet's index can fall in, given the
     /// option scores. Returns the bands some index can fall in.
     fn unreachable_index_bands(&mut self, ranges: &[(f64, f64)]) -> Vec<Band> {
-        let s = self.rubric.rubric.scoring;
+        let s = &self.rubric.rubric.scoring;
         // The index is a weighted mean of the answered factors, so the same reasoning
         // as for a factor gives its range.
         let index_lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
@@ -295,8 +324,8 @@ impl Lints<'_> {
         // Bands some index can fall in; the factor lint looks only at these, so that a
         // band no sheet can reach is reported once, not once per factor.
         let mut open_bands = Vec::new();
-        for band in Band::ALL {
-            if band_is_empty(&s, band) {
+        for band in Band::LADDER {
+            if band_is_empty(s, band) {
                 continue;
             }
             if reaches(&s, band, index_lo, index_hi) {
@@ -308,7 +337,7 @@ impl Lints<'_> {
                         lo: index_lo,
                         hi: index_hi,
                         band,
-                        scoring: s,
+                        scoring: s.clone(),
                     },
                 );
             }
@@ -346,7 +375,7 @@ impl Lints<'_> {
 
     /// `factor-cannot-reach-band`: a factor whose score range misses an open band.
     fn factors_that_cannot_reach_bands(&mut self, ranges: &[(f64, f64)], open_bands: &[Band]) {
-        let s = self.rubric.rubric.scoring;
+        let s = self.rubric.rubric.scoring.clone();
         for (fi, f) in self.rubric.rubric.factor.iter().enumerate() {
             let (lo, hi) = ranges[fi];
             if lo > hi {
@@ -361,7 +390,7 @@ impl Lints<'_> {
                             lo,
                             hi,
                             band,
-                            scoring: s,
+                            scoring: s.clone(),
                         },
                     );
                 }
@@ -433,14 +462,11 @@ impl Lints<'_> {
 
     /// `missing-next-steps`: a recommendation with no advice on what to do.
     fn missing_next_steps(&mut self) {
-        for band in Band::ALL {
-            if self
-                .rubric
-                .rubric
-                .recommendation
-                .get(band)
-                .next_steps
-                .is_empty()
+        let Some(recs) = &self.rubric.rubric.recommendation else {
+            return;
+        };
+        for band in Band::LADDER {
+            if recs.get(band).next_steps.is_empty()
             {
                 let path = [k("recommendation"), k(band.id())];
                 let l = self
@@ -467,6 +493,10 @@ impl Lints<'_> {
         }
         let mut missing = Vec::new();
         for (qi, q) in r.question.iter().enumerate() {
+            // Outcome, preference and context questions are never improved.
+            if !q.kind.is_practice() {
+                continue;
+            }
             for (oi, o) in q.option.iter().enumerate() {
                 // Below the top: some option of the question scores more.
                 if o.improve.is_none() && q.option.iter().any(|x| x.score > o.score) {
@@ -591,8 +621,9 @@ impl Lints<'_> {
                 }
             }
         }
-        for band in Band::ALL {
-            for (i, s) in r.recommendation.get(band).next_steps.iter().enumerate() {
+        for band in Band::LADDER {
+            let Some(recs) = &r.recommendation else { break };
+            for (i, s) in recs.get(band).next_steps.iter().enumerate() {
                 if s.text().trim().is_empty() {
                     let path = vec![
                         k("recommendation"),

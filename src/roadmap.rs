@@ -91,7 +91,7 @@ pub fn default_target(result: Band) -> Option<Band> {
     match result {
         Band::Pmo => Some(Band::Hybrid),
         Band::Hybrid => Some(Band::Vmo),
-        Band::Vmo => None,
+        Band::Vmo | Band::None | Band::Both | Band::Federated => None,
     }
 }
 
@@ -155,7 +155,7 @@ fn plan_with<'r>(
 /// The first of the gates that fired on `o` that caps it below `target`.
 fn capping(rubric: &LoadedRubric, o: &Outcome, target: Band) -> Option<usize> {
     (o.gates().iter()).find_map(|&(gi, _)| match rubric.rubric.gate[gi].effect() {
-        (Effect::Cap, to) if to < target => Some(gi),
+        (Effect::Cap, Some(to)) if to < target => Some(gi),
         _ => None,
     })
 }
@@ -169,7 +169,7 @@ fn blocked<'r>(rubric: &'r LoadedRubric, o: &Outcome, target: Band) -> Option<Bl
     match capping(rubric, o, target) {
         Some(gi) if o.decision().band >= target => Some(Blocked::Gate {
             gate: &rubric.rubric.gate[gi].id,
-            to: rubric.rubric.gate[gi].effect().1,
+            to: rubric.rubric.gate[gi].effect().1.unwrap_or(target),
         }),
         _ => Some(Blocked::Index { best: o.index() }),
     }
@@ -239,9 +239,10 @@ impl<'r> Climb<'r> {
                 break;
             }
             self.raised[qi] += 1;
-            let fi = self.rubric.question_factor[qi];
-            for &q in self.rubric.questions_of(fi) {
-                self.rises[q] = self.rise(q);
+            if let Some(fi) = self.rubric.question_factor[qi] {
+                for &q in self.rubric.questions_of(fi) {
+                    self.rises[q] = self.rise(q);
+                }
             }
             let q = &self.rubric.rubric.question[qi];
             self.steps.push(Step {
@@ -287,6 +288,7 @@ impl<'r> Climb<'r> {
             // Only its own answer lifts a gate on a question.
             Target::Question(qi) => return self.rises[qi].map(|(to, _)| (qi, to)),
             Target::Factor(fi) => fi,
+            Target::Axis(_) => return None,
         };
         let now = self.at.factor(fi)?;
         self.best(self.rubric.questions_of(fi).iter().filter_map(|&qi| {
@@ -304,7 +306,7 @@ impl<'r> Climb<'r> {
             let (to, factor) = (*rise)?;
             let index = self
                 .at
-                .index_if(rubric, rubric.question_factor[qi], factor)?;
+                .index_if(rubric, rubric.question_factor[qi]?, factor)?;
             Some((qi, to, index - now))
         }))
     }

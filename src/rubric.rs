@@ -397,6 +397,8 @@ pub struct Gate {
 pub enum Effect {
     Cap,
     Floor,
+    /// Neither: the gate only warns (a risk, format 3).
+    Risk,
 }
 
 /// `below` or `at-least` a threshold: whether a score meets it.
@@ -422,12 +424,12 @@ impl Gate {
             .unwrap_or_default()
     }
 
-    /// The gate's effect and target band (validated rubrics have exactly one).
-    pub fn effect(&self) -> (Effect, Band) {
+    /// The gate's effect and target band; `None` for a gate that only warns.
+    pub fn effect(&self) -> (Effect, Option<Band>) {
         match (self.cap, self.floor) {
-            (Some(c), _) => (Effect::Cap, c),
-            (None, Some(f)) => (Effect::Floor, f),
-            (None, None) => (Effect::Cap, Band::Vmo),
+            (Some(c), _) => (Effect::Cap, Some(c)),
+            (None, Some(f)) => (Effect::Floor, Some(f)),
+            (None, None) => (Effect::Risk, None),
         }
     }
 
@@ -464,6 +466,7 @@ impl Gate {
         match self.effect().0 {
             Effect::Cap => self.below.is_some(),
             Effect::Floor => self.below.is_none() && self.at_least.is_some(),
+            Effect::Risk => true,
         }
     }
 }
@@ -607,8 +610,75 @@ impl Condition {
 pub enum Target {
     /// A factor's score.
     Factor(usize),
-    /// The score of a question's chosen option.
+    /// The score of a question's chosen option (or, for `is`, the option).
     Question(usize),
+    /// An axis's score.
+    Axis(usize),
+}
+
+/// What a resolved condition tests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Below(f64),
+    AtLeast(f64),
+    /// The chosen option is one of these.
+    Is(Vec<usize>),
+}
+
+/// A condition of a gate, an `unless`, an outcome rule, an office type or a
+/// variant, resolved to indexes. Something unanswered never meets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cond {
+    pub target: Target,
+    pub test: Test,
+}
+
+impl Cond {
+    /// Whether it holds for the score of its target and (for `is`) the chosen
+    /// option of its question.
+    pub fn holds(&self, score: Option<f64>, choice: Option<usize>) -> bool {
+        match &self.test {
+            Test::Below(b) => score.is_some_and(|s| !reaches(s, *b)),
+            Test::AtLeast(a) => score.is_some_and(|s| reaches(s, *a)),
+            Test::Is(list) => choice.is_some_and(|c| list.contains(&c)),
+        }
+    }
+
+    /// Its threshold, when it tests a score.
+    pub fn threshold(&self) -> Option<f64> {
+        match self.test {
+            Test::Below(t) | Test::AtLeast(t) => Some(t),
+            Test::Is(_) => None,
+        }
+    }
+}
+
+/// One member of an axis, resolved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member {
+    /// A factor or a question.
+    pub target: Target,
+    pub weight: f64,
+    pub reverse: bool,
+}
+
+/// An outcome rule, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleAt {
+    pub when: Vec<Cond>,
+    pub when_any: Vec<Cond>,
+    /// The rule whose result and texts apply (itself, or its `same-as`).
+    pub result: usize,
+    /// The office it names: a type (`Ok`) or a kind to choose among (`Err`).
+    pub office: Option<Result<usize, OfficeKind>>,
+    pub also: Option<Result<usize, OfficeKind>>,
+}
+
+/// An office type's conditions, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficeAt {
+    pub when: Vec<Cond>,
+    pub when_any: Vec<Cond>,
 }
 
 /// A rubric that passed validation, with the look-ups scoring needs.
@@ -619,19 +689,31 @@ pub struct LoadedRubric {
     pub source: Origin,
     /// The file's text, for lints that point into it.
     pub text: String,
-    /// For each question, the index of its factor.
-    pub question_factor: Vec<usize>,
+    /// For each question, the index of its factor (`None`: a context question).
+    pub question_factor: Vec<Option<usize>>,
     /// For each gate, what it reads.
     pub gate_target: Vec<Target>,
+    /// For each gate, its test.
+    pub gate_cond: Vec<Cond>,
+    /// Each axis's members.
+    pub axes: Vec<Vec<Member>>,
+    /// Each outcome rule, resolved (format 3).
+    pub rules: Vec<RuleAt>,
+    /// Each office type's conditions.
+    pub offices: Vec<OfficeAt>,
+    /// The question that says which office exists, and per option the office
+    /// types it says exist.
+    pub existing: Option<(usize, Vec<Vec<usize>>)>,
     question_index: HashMap<String, usize>,
     factor_index: HashMap<String, usize>,
+    axis_index: HashMap<String, usize>,
     /// Questions per factor, counted once (scoring reports it for every sheet).
     per_factor: Vec<usize>,
     /// Each factor's questions, in rubric order (the flip rescores one factor).
     factor_questions: Vec<Vec<usize>>,
-    /// Per band (in [`Band::ALL`] order), what each next step's `unless` reads,
-    /// resolved once here rather than by id for every sheet.
-    step_target: [Vec<Option<Target>>; 3],
+    /// Per band of the ladder, each next step's `unless` conditions, resolved once
+    /// here rather than by id for every sheet.
+    step_conds: [Vec<Vec<Cond>>; 3],
     /// Each question's options ranked by score (the flip and the roadmap look them
     /// up for every sheet).
     ladders: Vec<Ladder>,
@@ -724,73 +806,156 @@ impl LoadedRubric {
 
     /// A validated rubric with its look-ups.
     fn index(rubric: Rubric, source: Origin, text: String) -> Self {
-        let factor_index: HashMap<&str, usize> = rubric
-            .factor
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
+        let factor_index: HashMap<String, usize> = (rubric.factor.iter().enumerate())
+            .map(|(i, f)| (f.id.clone(), i))
             .collect();
-        let question_factor: Vec<usize> = rubric
-            .question
-            .iter()
-            .map(|q| factor_index[q.factor.as_str()])
+        let question_factor: Vec<Option<usize>> = (rubric.question.iter())
+            .map(|q| factor_index.get(q.factor.as_str()).copied())
             .collect();
-        let question_index: HashMap<String, usize> = rubric
-            .question
-            .iter()
-            .enumerate()
+        let question_index: HashMap<String, usize> = (rubric.question.iter().enumerate())
             .map(|(i, q)| (q.id.clone(), i))
             .collect();
-        let gate_target = rubric
-            .gate
-            .iter()
-            .map(|g| match (&g.factor, &g.question) {
-                (Some(f), _) => Target::Factor(factor_index[f.as_str()]),
-                (None, q) => Target::Question(question_index[q.as_deref().unwrap_or_default()]),
-            })
-            .collect();
-        let factor_index = factor_index
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+        let axis_index: HashMap<String, usize> = (rubric.axis.iter().enumerate())
+            .map(|(i, a)| (a.id.clone(), i))
             .collect();
         let mut per_factor = vec![0; rubric.factor.len()];
         let mut factor_questions = vec![Vec::new(); rubric.factor.len()];
-        for (qi, &f) in question_factor.iter().enumerate() {
-            per_factor[f] += 1;
-            factor_questions[f].push(qi);
+        for (qi, f) in question_factor.iter().enumerate() {
+            if let Some(f) = *f {
+                per_factor[f] += 1;
+                factor_questions[f].push(qi);
+            }
         }
         let mut loaded = LoadedRubric {
             rubric,
             source,
             text,
             question_factor,
-            gate_target,
+            gate_target: Vec::new(),
+            gate_cond: Vec::new(),
+            axes: Vec::new(),
+            rules: Vec::new(),
+            offices: Vec::new(),
+            existing: None,
             question_index,
             factor_index,
+            axis_index,
             per_factor,
             factor_questions,
-            step_target: Default::default(),
+            step_conds: Default::default(),
             ladders: Vec::new(),
             question_gates: Vec::new(),
         };
-        loaded.step_target = Band::ALL.map(|band| {
-            let steps = &loaded.rubric.recommendation.get(band).next_steps;
-            steps
-                .iter()
-                .map(|s| s.unless().and_then(|c| loaded.condition_target(c)))
-                .collect()
-        });
-        loaded.ladders = loaded.rubric.question.iter().map(Ladder::of).collect();
-        loaded.question_gates = (0..loaded.rubric.question.len())
+        let r = &loaded.rubric;
+        loaded.gate_cond = r.gate.iter().map(|g| loaded.cond(&g.condition())).collect();
+        loaded.gate_target = loaded.gate_cond.iter().map(|c| c.target).collect();
+        loaded.axes = (r.axis.iter())
+            .map(|a| {
+                (a.member.iter())
+                    .map(|m| Member {
+                        target: match (&m.factor, &m.question) {
+                            (Some(f), _) => Target::Factor(loaded.factor_index[f.as_str()]),
+                            (None, q) => Target::Question(
+                                loaded.question_index[q.as_deref().unwrap_or_default()],
+                            ),
+                        },
+                        weight: m.weight,
+                        reverse: m.reverse,
+                    })
+                    .collect()
+            })
+            .collect();
+        loaded.offices = (r.office.iter())
+            .map(|o| OfficeAt {
+                when: loaded.conds(&o.when),
+                when_any: loaded.conds(&o.when_any),
+            })
+            .collect();
+        let office_ref = |x: &Option<String>| {
+            x.as_deref().map(|x| match r.office.iter().position(|o| o.id == x) {
+                Some(i) => Ok(i),
+                None => Err(OfficeKind::parse(x).unwrap_or(OfficeKind::Pmo)),
+            })
+        };
+        loaded.rules = (r.outcome.iter())
+            .map(|o| {
+                let result = (o.same_as.as_deref())
+                    .and_then(|id| r.outcome.iter().position(|x| x.id == id))
+                    .unwrap_or_else(|| r.outcome.iter().position(|x| x.id == o.id).unwrap_or(0));
+                let base = &r.outcome[result];
+                RuleAt {
+                    when: loaded.conds(&o.when),
+                    when_any: loaded.conds(&o.when_any),
+                    result,
+                    office: office_ref(&base.office),
+                    also: office_ref(&base.also),
+                }
+            })
+            .collect();
+        loaded.existing = (r.scoring.existing_office.as_deref())
+            .and_then(|q| loaded.question(q))
+            .map(|qi| {
+                let per_option = (r.question[qi].option.iter())
+                    .map(|o| {
+                        (o.office.iter().flatten())
+                            .filter_map(|id| r.office.iter().position(|x| &x.id == id))
+                            .collect()
+                    })
+                    .collect();
+                (qi, per_option)
+            });
+        if let Some(recs) = &r.recommendation {
+            loaded.step_conds = Band::LADDER.map(|band| {
+                (recs.get(band).next_steps.iter())
+                    .map(|s| loaded.conds(s.unless()))
+                    .collect()
+            });
+        }
+        loaded.ladders = r.question.iter().map(Ladder::of).collect();
+        loaded.question_gates = (0..r.question.len())
             .map(|qi| {
                 let fi = loaded.question_factor[qi];
                 (loaded.gate_target.iter().enumerate())
-                    .filter(|&(_, &t)| t == Target::Question(qi) || t == Target::Factor(fi))
+                    .filter(|&(_, &t)| {
+                        t == Target::Question(qi) || fi.is_some_and(|f| t == Target::Factor(f))
+                    })
                     .map(|(gi, _)| gi)
                     .collect()
             })
             .collect();
         loaded
+    }
+
+    /// A validated condition, resolved.
+    pub fn cond(&self, c: &Condition) -> Cond {
+        let target = if let Some(f) = &c.factor {
+            Target::Factor(self.factor_index.get(f.as_str()).copied().unwrap_or(0))
+        } else if let Some(a) = &c.axis {
+            Target::Axis(self.axis_index.get(a.as_str()).copied().unwrap_or(0))
+        } else {
+            Target::Question(self.question(c.question.as_deref().unwrap_or_default()).unwrap_or(0))
+        };
+        let test = match (c.below, c.at_least, &c.is) {
+            (Some(b), ..) => Test::Below(b),
+            (None, Some(a), _) => Test::AtLeast(a),
+            (None, None, is) => Test::Is(match target {
+                Target::Question(qi) => (is.iter().flatten())
+                    .filter_map(|id| self.rubric.question[qi].option.iter().position(|o| &o.id == id))
+                    .collect(),
+                _ => Vec::new(),
+            }),
+        };
+        Cond { target, test }
+    }
+
+    /// Validated conditions, resolved.
+    pub fn conds(&self, list: &[Condition]) -> Vec<Cond> {
+        list.iter().map(|c| self.cond(c)).collect()
+    }
+
+    /// Whether outcome rules decide (format 3), rather than the index's band.
+    pub fn has_outcomes(&self) -> bool {
+        !self.rules.is_empty()
     }
 
     /// Works the look-ups out again after `rubric` was changed in place (tests
@@ -821,13 +986,9 @@ impl LoadedRubric {
         self.factor_index.get(id).copied()
     }
 
-    /// What a validated condition reads.
-    pub fn condition_target(&self, c: &Condition) -> Option<Target> {
-        match (&c.question, &c.factor) {
-            (Some(q), _) => self.question(q).map(Target::Question),
-            (None, Some(f)) => self.factor(f).map(Target::Factor),
-            (None, None) => None,
-        }
+    /// The index of an axis by id.
+    pub fn axis(&self, id: &str) -> Option<usize> {
+        self.axis_index.get(id).copied()
     }
 
     /// The number of questions of each factor.
@@ -861,11 +1022,12 @@ impl LoadedRubric {
         &self.factor_questions[fi]
     }
 
-    /// What the `unless` of next step `i` of `band`'s recommendation reads, as
-    /// [`Self::condition_target`] resolves it (resolved when the rubric is loaded);
-    /// `None` for a step without one.
-    pub fn step_target(&self, band: Band, i: usize) -> Option<Target> {
-        self.step_target[band as usize].get(i).copied().flatten()
+    /// The `unless` conditions of next step `i` of `band`'s recommendation
+    /// (format 2; resolved when the rubric is loaded); empty for a step without.
+    pub fn step_conds(&self, band: Band, i: usize) -> &[Cond] {
+        (Band::LADDER.iter().position(|&b| b == band))
+            .and_then(|k| self.step_conds[k].get(i))
+            .map_or(&[], |v| v.as_slice())
     }
 }
 
@@ -1172,7 +1334,7 @@ pub(crate) fn check_cond(
     let r = rule.clone();
     let targets = [c.factor.is_some(), c.question.is_some(), c.axis.is_some()];
     match targets.iter().filter(|&&t| t).count() {
-        0 => out.push((anchor(p), false, RubricFault::NoTarget { rule: r })),
+        0 => out.push((anchor(p), false, RubricFault::NoTarget { rule: r.clone() })),
         1 => {
             if let Some(f) = &c.factor
                 && !names.factors.contains_key(f.as_str())
@@ -1222,14 +1384,14 @@ pub(crate) fn check_cond(
     }
     let tests = [c.below.is_some(), c.at_least.is_some(), c.is.is_some()];
     match (tests.iter().filter(|&&t| t).count(), c.below, c.at_least) {
-        (0, ..) => out.push((anchor(p), false, RubricFault::NoCondition { rule: r })),
+        (0, ..) => out.push((anchor(p), false, RubricFault::NoCondition { rule: rule.clone() })),
         (1, Some(v), _) => check_score(out, key(p, "below"), v, "below"),
         (1, _, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
         (1, None, None) => check_is(out, p, rule, c, names),
         _ => out.push((
             key(p, if c.is.is_some() { "is" } else { "at-least" }),
             true,
-            RubricFault::BothConditions { rule: r },
+            RubricFault::BothConditions { rule: rule.clone() },
         )),
     }
 }

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::rubric::{Band, Effect, LoadedRubric, Scoring, Target};
+use crate::rubric::{Band, Cond, Effect, LoadedRubric, OfficeKind, Scoring, Target};
 
 /// A factor's result on one sheet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,7 +33,9 @@ pub struct FiredGate<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
     pub id: &'r str,
     pub effect: Effect,
-    pub to: Band,
+    /// The band it caps or floors at; `None` for a gate that only warns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<Band>,
     /// Whether it changed the result it was applied to (gates apply in file order).
     pub changed: bool,
 }
@@ -113,6 +115,7 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
         Band::Pmo => scoring.hybrid_from - index,
         Band::Vmo => index - scoring.vmo_from,
         Band::Hybrid => (index - scoring.hybrid_from).min(scoring.vmo_from - index),
+        Band::None | Band::Both | Band::Federated => 0.0,
     };
     m.max(0.0)
 }
@@ -121,49 +124,245 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision {
     pub index: f64,
-    /// The band of the index, before gates.
+    /// Before gates: the band of the index, or (format 3) the outcome rule's.
     pub band: Band,
     /// After gates.
     pub recommendation: Band,
-    /// The distance from the index to the nearest boundary of its band.
+    /// Format 2: the distance from the index to the nearest boundary of its band.
+    /// Format 3: the distance, in points of what it reads, to the nearest
+    /// condition that would change the outcome (100 when no score can).
     pub margin: f64,
+    /// Format 3: what the margin is measured on, and the threshold.
+    pub margin_on: Option<(Target, f64)>,
+    /// Format 3: the outcome rule that decided (by index).
+    pub rule: Option<usize>,
+    /// Format 3: the office type recommended, and the second one of `both`.
+    pub office: Option<usize>,
+    pub also: Option<usize>,
+}
+
+/// What a decision reads on a sheet, a sheet with an answer changed, or a group:
+/// the factors' and the answers' scores, and the chosen options (for `is`).
+pub trait Figures {
+    /// Factor `fi`'s score; `None` when unanswered.
+    fn factor(&self, fi: usize) -> Option<f64>;
+    /// Question `qi`'s answer score; `None` when unanswered (or a context question).
+    fn question(&self, qi: usize) -> Option<f64>;
+    /// Question `qi`'s chosen option.
+    fn choice(&self, qi: usize) -> Option<usize>;
+}
+
+/// The score `target` reads on `f`: a factor's, an answer's, or an axis's (the
+/// weighted mean of its answered members).
+pub fn read<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, target: Target) -> Option<f64> {
+    match target {
+        Target::Factor(fi) => f.factor(fi),
+        Target::Question(qi) => f.question(qi),
+        Target::Axis(ai) => {
+            let mut sums = Sums::default();
+            for m in &rubric.axes[ai] {
+                let score = match m.target {
+                    Target::Factor(fi) => f.factor(fi),
+                    Target::Question(qi) => f.question(qi),
+                    Target::Axis(_) => None,
+                };
+                if let Some(s) = score {
+                    let s = if m.reverse { 100.0 - s } else { s };
+                    sums.add((m.weight * s, m.weight));
+                }
+            }
+            sums.mean()
+        }
+    }
+}
+
+/// Whether a resolved condition holds on `f`.
+pub fn holds<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, c: &Cond) -> bool {
+    let choice = match c.target {
+        Target::Question(qi) => f.choice(qi),
+        _ => None,
+    };
+    c.holds(read(rubric, f, c.target), choice)
+}
+
+/// Whether all of `when` and (when given) one of `any` hold.
+fn all_and_any<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, when: &[Cond], any: &[Cond]) -> bool {
+    when.iter().all(|c| holds(rubric, f, c))
+        && (any.is_empty() || any.iter().any(|c| holds(rubric, f, c)))
 }
 
 /// How figures become a recommendation, for a sheet, a sheet with an answer
-/// changed, a group and a group with a mean moved alike: the band of `index`, then
-/// every gate in file order that `fires` says fires (see [`fires`]) caps or floors
-/// it, and the margin. `fired` hears of each gate that fired, with whether it
-/// changed the result it was applied to.
-#[inline]
-pub fn decide(
+/// changed, a group and a group with a mean moved alike. Format 2: the band of
+/// `index`. Format 3: the first outcome rule that holds, with its office types.
+/// Then every gate in file order that holds (and applies to the band: `for`) caps
+/// or floors it, and the margin. `fired` hears of each gate that fired, with
+/// whether it changed the result it was applied to.
+pub fn decide<F: Figures + ?Sized>(
     rubric: &LoadedRubric,
     index: f64,
-    fires: impl Fn(usize) -> bool,
+    figures: &F,
     mut fired: impl FnMut(usize, bool),
 ) -> Decision {
     let scoring = &rubric.rubric.scoring;
-    let band = band_of(scoring, index);
+    let rule = rubric.has_outcomes().then(|| {
+        (rubric.rules.iter())
+            .position(|r| all_and_any(rubric, figures, &r.when, &r.when_any))
+            .unwrap_or(rubric.rules.len() - 1)
+    });
+    let band = match rule {
+        Some(ri) => rubric.rubric.outcome[rubric.rules[ri].result]
+            .recommendation
+            .unwrap_or(Band::Pmo),
+        None => band_of(scoring, index),
+    };
     let mut recommendation = band;
+    let mut changing: Option<usize> = None;
     for (gi, g) in rubric.rubric.gate.iter().enumerate() {
-        if fires(gi) {
+        if (g.for_.is_empty() || g.for_.contains(&band))
+            && holds(rubric, figures, &rubric.gate_cond[gi])
+        {
             let before = recommendation;
             recommendation = g.apply(recommendation);
+            if recommendation != before {
+                changing.get_or_insert(gi);
+            }
             fired(gi, recommendation != before);
         }
     }
+    let (margin, margin_on) = match rule {
+        None => (margin_of(scoring, index), None),
+        Some(ri) => match changing {
+            Some(gi) => distance_to_leave(rubric, figures, std::slice::from_ref(&rubric.gate_cond[gi]), &[]),
+            None => rule_margin(rubric, figures, ri),
+        },
+    };
+    let office_of = |spec| rule.and_then(|_| choose_office(rubric, figures, spec));
     Decision {
         index,
         band,
         recommendation,
-        margin: margin_of(scoring, index),
+        margin,
+        margin_on,
+        rule,
+        office: rule.and_then(|ri| office_of(rubric.rules[ri].office)),
+        also: rule.and_then(|ri| office_of(rubric.rules[ri].also)),
     }
 }
 
-/// Whether gate `gi` fires on `score`, the score of what it reads (`None`:
-/// unanswered, and a gate on something unanswered stays quiet).
-#[inline]
-pub fn fires(rubric: &LoadedRubric, gi: usize, score: Option<f64>) -> bool {
-    score.is_some_and(|s| rubric.rubric.gate[gi].fires(s))
+/// The office type an outcome names: that type, or the first of its kind whose
+/// conditions hold (else the last of the kind).
+fn choose_office<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    spec: Option<Result<usize, OfficeKind>>,
+) -> Option<usize> {
+    match spec? {
+        Ok(i) => Some(i),
+        Err(kind) => {
+            let of_kind = || (rubric.rubric.office.iter().enumerate()).filter(move |(_, o)| o.kind == kind);
+            of_kind()
+                .find(|&(i, _)| {
+                    let o = &rubric.offices[i];
+                    all_and_any(rubric, f, &o.when, &o.when_any)
+                })
+                .or_else(|| of_kind().last())
+                .map(|(i, _)| i)
+        }
+    }
+}
+
+/// How far the score a numeric condition reads is from changing whether it holds;
+/// `None` for an `is` test or something unanswered (no score moves it).
+fn distance<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, c: &Cond) -> Option<(f64, (Target, f64))> {
+    let t = c.threshold()?;
+    let score = read(rubric, f, c.target)?;
+    Some(((score - t).abs(), (c.target, t)))
+}
+
+/// The nearest (least) of some distances.
+fn nearest(a: Option<(f64, (Target, f64))>, b: Option<(f64, (Target, f64))>) -> Option<(f64, (Target, f64))> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.0 < x.0 { y } else { x }),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// How far the figures are from no longer meeting conditions that hold now:
+/// any one of `when` failing, or every holding one of `any` failing.
+fn distance_to_leave<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    when: &[Cond],
+    any: &[Cond],
+) -> (f64, Option<(Target, f64)>) {
+    let mut best = None;
+    for c in when {
+        best = nearest(best, distance(rubric, f, c));
+    }
+    // All the holding `any` conditions must fail: the farthest of them, unless
+    // one of them cannot move (then the group cannot fail).
+    let mut far: Option<(f64, (Target, f64))> = None;
+    let mut fixed = false;
+    for c in any.iter().filter(|c| holds(rubric, f, c)) {
+        match distance(rubric, f, c) {
+            Some(d) if far.is_none_or(|x| d.0 > x.0) => far = Some(d),
+            Some(_) => {}
+            None => fixed = true,
+        }
+    }
+    if !fixed {
+        best = nearest(best, far);
+    }
+    match best {
+        Some((d, on)) => (d.min(100.0), Some(on)),
+        None => (100.0, None),
+    }
+}
+
+/// How far the figures are from meeting conditions that do not all hold now:
+/// every failing one of `when` must come to hold (the farthest counts), and one of
+/// `any` (the nearest); `None` when an `is` test or something unanswered fails.
+fn distance_to_meet<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    when: &[Cond],
+    any: &[Cond],
+) -> Option<(f64, (Target, f64))> {
+    let mut far: Option<(f64, (Target, f64))> = None;
+    for c in when.iter().filter(|c| !holds(rubric, f, c)) {
+        let d = distance(rubric, f, c)?;
+        if far.is_none_or(|x| d.0 > x.0) {
+            far = Some(d);
+        }
+    }
+    if !any.is_empty() && !any.iter().any(|c| holds(rubric, f, c)) {
+        let mut near = None;
+        for c in any {
+            near = nearest(near, distance(rubric, f, c));
+        }
+        let near = near?;
+        if far.is_none_or(|x| near.0 > x.0) {
+            far = Some(near);
+        }
+    }
+    far
+}
+
+/// The margin of a rule-decided result: the nearer of leaving the rule that
+/// decides and meeting an earlier one (which would then decide), in points of what
+/// the condition concerned reads.
+fn rule_margin<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, ri: usize) -> (f64, Option<(Target, f64)>) {
+    let r = &rubric.rules[ri];
+    let (mut margin, mut on) = distance_to_leave(rubric, f, &r.when, &r.when_any);
+    for earlier in &rubric.rules[..ri] {
+        if let Some((d, at)) = distance_to_meet(rubric, f, &earlier.when, &earlier.when_any)
+            && d < margin
+        {
+            (margin, on) = (d, Some(at));
+        }
+    }
+    (margin, on)
 }
 
 /// Whether the recommendation never falls as one answer's score rises, nor rises
@@ -316,18 +515,66 @@ impl Changed<'_> {
     /// The recommendation (after gates) with the answer changed.
     #[inline]
     pub fn recommendation(&self, rubric: &LoadedRubric) -> Band {
-        let (qi, o) = (self.question, self.outcome);
-        let fi = rubric.question_factor[qi];
-        // Only the gates on the changed question or its factor read anything new;
-        // the others fire as they do on the sheet.
-        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
-            Target::Factor(f) if f == fi => fires(rubric, gi, self.factor),
-            Target::Question(q) if q == qi => {
-                fires(rubric, gi, option_score(rubric, qi, self.answer))
-            }
-            _ => o.fires_now(gi),
+        self.decision(rubric).recommendation
+    }
+
+    /// The whole decision with the answer changed.
+    pub fn decision(&self, rubric: &LoadedRubric) -> Decision {
+        let view = ChangedView {
+            changed: self,
+            rubric,
+            fi: rubric.question_factor[self.question],
         };
-        decide(rubric, self.index, gate_fires, |_, _| {}).recommendation
+        decide(rubric, self.index, &view, |_, _| {})
+    }
+}
+
+/// The figures of a sheet with one answer changed.
+struct ChangedView<'a, 'o> {
+    changed: &'a Changed<'o>,
+    rubric: &'a LoadedRubric,
+    fi: Option<usize>,
+}
+
+impl Figures for ChangedView<'_, '_> {
+    fn factor(&self, fi: usize) -> Option<f64> {
+        if Some(fi) == self.fi {
+            self.changed.factor
+        } else {
+            self.changed.outcome.tallies[fi].score
+        }
+    }
+
+    fn question(&self, qi: usize) -> Option<f64> {
+        option_score(self.rubric, qi, self.choice(qi))
+    }
+
+    fn choice(&self, qi: usize) -> Option<usize> {
+        if qi == self.changed.question {
+            self.changed.answer
+        } else {
+            self.changed.outcome.choices[qi]
+        }
+    }
+}
+
+/// A sheet's figures as its outcome holds them.
+struct SheetView<'a> {
+    outcome: &'a Outcome,
+    rubric: &'a LoadedRubric,
+}
+
+impl Figures for SheetView<'_> {
+    fn factor(&self, fi: usize) -> Option<f64> {
+        self.outcome.tallies[fi].score
+    }
+
+    fn question(&self, qi: usize) -> Option<f64> {
+        option_score(self.rubric, qi, self.outcome.choices[qi])
+    }
+
+    fn choice(&self, qi: usize) -> Option<usize> {
+        self.outcome.choices[qi]
     }
 }
 
@@ -362,6 +609,10 @@ impl Outcome {
                 band: Band::Pmo,
                 recommendation: Band::Pmo,
                 margin: 0.0,
+                margin_on: None,
+                rule: None,
+                office: None,
+                also: None,
             },
             gates: Vec::new(),
         };
@@ -398,24 +649,26 @@ impl Outcome {
         let index = index.mean().ok_or(NothingAnswered)?;
         let mut gates = std::mem::take(&mut self.gates);
         gates.clear();
-        self.decision = decide(
+        let view = SheetView {
+            outcome: self,
             rubric,
-            index,
-            |gi| fires(rubric, gi, self.read(rubric, rubric.gate_target[gi])),
-            |gi, changed| gates.push((gi, changed)),
-        );
+        };
+        let decision = decide(rubric, index, &view, |gi, changed| gates.push((gi, changed)));
+        self.decision = decision;
         self.gates = gates;
         Ok(())
     }
 
-    /// The score a gate or a condition reads: its factor's score, or the chosen
-    /// option's score of its question; `None` when unanswered.
+    /// The score a gate or a condition reads: a factor's, an answer's or an
+    /// axis's; `None` when unanswered.
     #[inline]
     pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
-        match target {
-            Target::Factor(fi) => self.tallies[fi].score,
-            Target::Question(qi) => option_score(rubric, qi, self.choices[qi]),
-        }
+        read(rubric, &SheetView { outcome: self, rubric }, target)
+    }
+
+    /// Whether a resolved condition holds on the sheet.
+    pub fn holds(&self, rubric: &LoadedRubric, c: &Cond) -> bool {
+        holds(rubric, &SheetView { outcome: self, rubric }, c)
     }
 
     /// What the sheet would come to with question `qi` answered `answer` (`None`:
@@ -429,8 +682,18 @@ impl Outcome {
         qi: usize,
         answer: Option<usize>,
     ) -> Option<Changed<'_>> {
+        let Some(fi) = rubric.question_factor[qi] else {
+            // A context question: no figure moves, only what reads its answer.
+            return Some(Changed {
+                outcome: self,
+                question: qi,
+                answer,
+                factor: None,
+                index: self.decision.index,
+            });
+        };
         let factor = self.factor_with(rubric, qi, answer);
-        let index = self.index_with(rubric, rubric.question_factor[qi], factor)?;
+        let index = self.index_with(rubric, fi, factor)?;
         Some(Changed {
             outcome: self,
             question: qi,
@@ -496,9 +759,12 @@ impl Outcome {
         qi: usize,
         answer: Option<usize>,
     ) -> Result<(), NothingAnswered> {
-        let fi = rubric.question_factor[qi];
         let before = self.choices[qi];
         self.choices[qi] = answer;
+        let Some(fi) = rubric.question_factor[qi] else {
+            // A context question: only the decision reads it.
+            return self.sum_index(rubric);
+        };
         self.sum_factor(rubric, fi);
         if self.sum_index(rubric).is_err() {
             // As it was: the same sums of the same answers.
@@ -543,11 +809,6 @@ impl Outcome {
     /// the result it was applied to.
     pub fn gates(&self) -> &[(usize, bool)] {
         &self.gates
-    }
-
-    /// Whether gate `gi` fires.
-    fn fires_now(&self, gi: usize) -> bool {
-        self.gates.iter().any(|&(g, _)| g == gi)
     }
 
     /// The factors below `min-answered` (`(factor, needed)`), in rubric order.
@@ -610,10 +871,12 @@ impl Outcome {
     }
 }
 
-/// The score of question `qi`'s option `choice`; `None` when unanswered.
+/// The score of question `qi`'s option `choice`; `None` when unanswered, and for a
+/// context question (whose options have none).
 #[inline]
 fn option_score(rubric: &LoadedRubric, qi: usize, choice: Option<usize>) -> Option<f64> {
-    choice.map(|oi| rubric.rubric.question[qi].option[oi].score)
+    let score = rubric.rubric.question[qi].option[choice?].score;
+    (!score.is_nan()).then_some(score)
 }
 
 /// A group's figures (contract section 3 applied to a workshop): the index is the
@@ -626,6 +889,9 @@ pub struct GroupFigures {
     pub factors: Vec<Option<f64>>,
     /// Per question, the mean score of its answers (`None`: nobody answered it).
     pub questions: Vec<Option<f64>>,
+    /// Per question, the option most members chose (the first in rubric order
+    /// among ties): what `is` conditions read, chiefly on context questions.
+    pub choices: Vec<Option<usize>>,
     /// Per factor, how far the group index moves per point its mean moves when
     /// every member who answered it moves by that point: the mean, over the
     /// members, of the factor's weight over the weight of the factors each answered.
@@ -635,16 +901,12 @@ pub struct GroupFigures {
 impl GroupFigures {
     /// The group's decision, `fired` hearing of each gate that fires.
     pub fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
-        let gate_fires = |gi: usize| fires(rubric, gi, self.read(rubric.gate_target[gi]));
-        decide(rubric, self.index, gate_fires, fired)
+        decide(rubric, self.index, self, fired)
     }
 
     /// What a gate or a condition reads on the group.
-    pub fn read(&self, target: Target) -> Option<f64> {
-        match target {
-            Target::Factor(fi) => self.factors[fi],
-            Target::Question(qi) => self.questions[qi],
-        }
+    pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
+        read(rubric, self, target)
     }
 
     /// The means of factor `fi` at which what the decision reads meets a threshold
@@ -674,11 +936,24 @@ impl GroupFigures {
     pub fn with_factor(&self, rubric: &LoadedRubric, fi: usize, to: f64) -> Option<Decision> {
         let now = self.factors[fi]?;
         let index = self.index + self.shares[fi] * (to - now);
-        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
-            Target::Factor(f) if f == fi => fires(rubric, gi, Some(to)),
-            t => fires(rubric, gi, self.read(t)),
-        };
-        Some(decide(rubric, index, gate_fires, |_, _| {}))
+        let mut moved = self.clone();
+        moved.factors[fi] = Some(to);
+        moved.index = index;
+        Some(decide(rubric, index, &moved, |_, _| {}))
+    }
+}
+
+impl Figures for GroupFigures {
+    fn factor(&self, fi: usize) -> Option<f64> {
+        self.factors[fi]
+    }
+
+    fn question(&self, qi: usize) -> Option<f64> {
+        self.questions[qi]
+    }
+
+    fn choice(&self, qi: usize) -> Option<usize> {
+        self.choices[qi]
     }
 }
 

@@ -175,6 +175,18 @@ impl OptionCounts {
         }
     }
 
+    /// The answer most respondents chose to each question (the first in file order
+    /// among ties); `None` when nobody answered it. What a group's `is` conditions
+    /// read, chiefly on context questions.
+    pub fn modal(&self) -> Vec<Option<usize>> {
+        (self.counts.iter())
+            .map(|counts| {
+                let (best, &n) = counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))?;
+                (n > 0).then_some(best)
+            })
+            .collect()
+    }
+
     /// The group's typical answer to each question: the median option by score
     /// among the respondents who answered it (the lower of the two middle answers
     /// when their number is even, so no step is skipped); `None` when nobody did.
@@ -558,13 +570,15 @@ impl<'r> Group<'r> {
             index: self.index_sum / n,
             factors: factors.iter().map(|f| f.mean).collect(),
             questions: self.question_means(),
+            choices: self.options.modal(),
             shares: self.shares(),
         };
         let mut fired = Vec::new();
         let d = figures.decide(rubric, |gi, changed| fired.push((gi, changed)));
         let gates = scoring::named_gates(rubric, &fired);
-        let advice =
-            crate::advice::advise(rubric, d.recommendation, &gates, false, |t| figures.read(t));
+        let advice = crate::advice::advise(rubric, &d, &fired, false, |c| {
+            scoring::holds(rubric, &figures, c)
+        });
         let roles = self.role_stats();
         let flags = role_gaps(rubric, &roles);
         let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);

@@ -212,7 +212,7 @@ proptest! {
         r.question[0].text.clone_from(&q);
         r.question[0].help = Some(q);
         r.question[0].option[0].label.clone_from(&l);
-        r.recommendation.hybrid.summary = l;
+        r.recommendation.as_mut().unwrap().hybrid.summary = l;
         if let Err(e) = blank_sheet_holds_only_questions(&rubric) {
             prop_assert!(false, "{}", e);
         }

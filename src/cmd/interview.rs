@@ -506,7 +506,7 @@ fn question_block(view: &AskView<'_>, w: usize) -> String {
     let q = view.question;
     let mut block = String::new();
     block.push_str(
-        &style(printable_line(&view.progress()))
+        &style(printable_line(&view.progress(CONTEXT_PART)))
             .for_stderr()
             .cyan()
             .to_string(),
@@ -639,15 +639,18 @@ impl TermPrompter {
     }
 }
 
+/// The part of the interview that asks about the organisation (its context).
+const CONTEXT_PART: &str = "About the organisation";
+
 impl Prompter for TermPrompter {
     fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
         let w = self.width();
-        let f = view.factor;
+        let title = view.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
         let head = format!(
             "Part {}/{} · {} ({})",
             view.number,
             view.count,
-            f.title,
+            title,
             count(view.questions, "question", "questions")
         );
         let mut out = String::new();
@@ -661,7 +664,7 @@ impl Prompter for TermPrompter {
                 .cyan()
                 .to_string(),
         );
-        if !f.description.is_empty() {
+        if let Some(f) = view.factor && !f.description.is_empty() {
             out.push_str(
                 &style(wrap(&f.description, w, ""))
                     .for_stderr()
@@ -755,7 +758,8 @@ impl Prompter for TermPrompter {
             let answer = e.answer.map_or("— skipped", |o| o.label.as_str());
             let mark = if e.note.is_some() { " ✎" } else { "" };
             let item = fit(&format!("{:>2}. {answer}{mark}", e.position), item_width(w));
-            let mut about = format!("{} · {}", e.factor.title, e.question.text);
+            let part = e.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
+            let mut about = format!("{part} · {}", e.question.text);
             if let Some(note) = e.note {
                 about.push_str("\nNote: ");
                 about.push_str(&one_line(note));

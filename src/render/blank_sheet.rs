@@ -62,7 +62,7 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
             .question
             .iter()
             .zip(&rubric.question_factor)
-            .filter(|(_, qf)| **qf == fi)
+            .filter(|(_, qf)| **qf == Some(fi))
         {
             out.push('\n');
             comment(&mut out, &q.text, "");

@@ -550,12 +550,30 @@ fn describe(s: &Scoring, band: Band) -> String {
         Band::Pmo => format!("below {}", n(s.hybrid_from)),
         Band::Hybrid => format!("{} to below {}", n(s.hybrid_from), n(s.vmo_from)),
         Band::Vmo => format!("{} and above", n(s.vmo_from)),
+        Band::None | Band::Both | Band::Federated => "no index".into(),
     }
 }
 
 /// A lint finding in words, without its place and code.
 pub fn lint_text(l: &Lint) -> String {
     match l {
+        Lint::UnreachableOutcome { outcome } => format!(
+            "outcome `{outcome}` can never decide: the outcomes before it match every sheet it would match"
+        ),
+        Lint::LeadingWord {
+            question,
+            option,
+            field,
+            word,
+        } => {
+            let place = match option {
+                Some(o) => format!("the {field} of option `{o}` of question `{question}`"),
+                None => format!("the {field} of question `{question}`"),
+            };
+            format!(
+                "{place} contains `{word}`: respondents would read how answers count; say what the answer looks like day to day, and keep the meaning in `explain`"
+            )
+        }
         Lint::HybridFromAtZero { hybrid_from } => format!(
             "hybrid-from is {}, so no index is below it and pmo is never the band",
             n(*hybrid_from)

@@ -47,7 +47,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
             .question
             .iter()
             .zip(&rubric.question_factor)
-            .filter(|(_, qf)| **qf == fi)
+            .filter(|(_, qf)| **qf == Some(fi))
         {
             let opts: Vec<String> = q
                 .option
@@ -90,12 +90,14 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                 (_, Some(a)) => format!("{target} >= {}", crate::render::num::setting_num(a)),
                 _ => target,
             };
-            let (effect, band) = g.effect();
+            let what = match g.effect() {
+                (effect, Some(band)) => format!("{effect:?} at {}", band.label()),
+                (_, None) => "a risk".to_string(),
+            };
             out.push_str(
                 &format!(
-                    "  {} : when {cond}, {effect:?} at {} · {}\n",
+                    "  {} : when {cond}, {what} · {}\n",
                     g.id,
-                    band.label(),
                     line(&g.message)
                 )
                 .replace("Cap at", "cap at")
@@ -129,7 +131,7 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
             .question
             .iter()
             .zip(&rubric.question_factor)
-            .filter(|(_, qf)| **qf == fi)
+            .filter(|(_, qf)| **qf == Some(fi))
         {
             n += 1;
             let _ = writeln!(out, "### {n}. {}\n", cell(&q.text));

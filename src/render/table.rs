@@ -106,6 +106,9 @@ fn band_color(b: Band) -> Color {
         Band::Pmo => Color::Blue,
         Band::Hybrid => Color::Yellow,
         Band::Vmo => Color::Green,
+        Band::None => Color::Grey,
+        Band::Both => Color::Cyan,
+        Band::Federated => Color::Magenta,
     }
 }
 
@@ -213,20 +216,19 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
 fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     use crate::render::words;
     let e = &r.evaluation;
-    let rec = rubric.rubric.recommendation.get(e.recommendation);
     let mut v = new_table(style);
     let label = |s: &str| styled(s, style, None, true);
     v.add_row(vec![label("Index"), text(&index_text(rubric, e))]);
     v.add_row(vec![
         label("Recommendation"),
         styled(
-            recommendation_text(e, &rec.title),
+            recommendation_text(e, r.advice.source.title(rubric)),
             style,
             Some(e.recommendation),
             true,
         ),
     ]);
-    let lead = words::lead_texts(rubric, e.recommendation, &r.advice);
+    let lead = words::lead_texts(rubric, &r.advice);
     if !lead.is_empty() {
         let name = match r.advice.lead {
             crate::advice::Lead::Gates(_) => "Why",
@@ -260,7 +262,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     let steps: Vec<String> = if e.provisional {
         vec![words::provisional_step(e)]
     } else {
-        words::shown_steps(rubric, e.recommendation, &r.advice)
+        words::shown_steps(rubric, &r.advice)
             .iter()
             .enumerate()
             .map(|(i, s)| format!("{}. {s}", i + 1))

@@ -19,6 +19,7 @@ pub fn leaning(band: Band) -> &'static str {
         Band::Pmo => "PMO",
         Band::Hybrid => "balanced",
         Band::Vmo => "VMO",
+        Band::None | Band::Both | Band::Federated => "balanced",
     }
 }
 
@@ -30,11 +31,15 @@ pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String
         .iter()
         .find(|x| x.id == g.id)
         .map_or("", |x| x.message.as_str());
-    let verb = match g.effect {
-        crate::rubric::Effect::Cap => "caps at",
-        crate::rubric::Effect::Floor => "raises to at least",
-    };
-    format!("{} ({verb} {}): {msg}", g.id, g.to.label())
+    match (g.effect, g.to) {
+        (crate::rubric::Effect::Cap, Some(to)) => {
+            format!("{} (caps at {}): {msg}", g.id, to.label())
+        }
+        (crate::rubric::Effect::Floor, Some(to)) => {
+            format!("{} (raises to at least {}): {msg}", g.id, to.label())
+        }
+        _ => format!("{}: {msg}", g.id),
+    }
 }
 
 /// Names joined as people list them: `a`, `a and b`, `a, b and c`.
@@ -107,26 +112,25 @@ pub fn provisional_step(e: &Evaluation) -> String {
 }
 
 /// The texts that lead the explanation of a result: the messages of the gates
-/// that changed it, or the recommendation's summary, or nothing (provisional).
-pub fn lead_texts<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
+/// that changed it, or the summary, or nothing (provisional).
+pub fn lead_texts<'a>(rubric: &'a LoadedRubric, advice: &Advice) -> Vec<&'a str> {
     let r = &rubric.rubric;
     match &advice.lead {
-        Lead::Summary => vec![r.recommendation.get(band).summary.as_str()],
+        Lead::Summary => vec![advice.source.summary(rubric)],
         Lead::Gates(gs) => gs.iter().map(|&g| r.gate[g].message.as_str()).collect(),
         Lead::Nothing => Vec::new(),
     }
 }
 
 /// The next steps shown for a result, in the rubric's order.
-pub fn shown_steps<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
-    let steps = &rubric.rubric.recommendation.get(band).next_steps;
+pub fn shown_steps<'a>(rubric: &'a LoadedRubric, advice: &Advice) -> Vec<&'a str> {
+    let steps = advice.source.steps(rubric);
     advice.steps.iter().map(|&i| steps[i].text()).collect()
 }
 
-/// Every fired gate, one line each, saying what it did to this result: the gates
-/// that changed it (their message leads elsewhere), the ones that agree with it
-/// (with their message), and the ones that did nothing here (without their
-/// message, which was written for another outcome).
+/// Every fired gate, one line each: the gates that changed the result (their
+/// message leads elsewhere), and every other one with its message, as a risk to
+/// the recommended office whatever it did to the result.
 pub fn fired_gate_lines(
     rubric: &LoadedRubric,
     gates: &[FiredGate],
@@ -141,20 +145,22 @@ pub fn fired_gate_lines(
         .iter()
         .map(|g| {
             let gi = rubric.rubric.gate.iter().position(|x| x.id == g.id);
-            let verb = match g.effect {
-                crate::rubric::Effect::Cap => "caps at",
-                crate::rubric::Effect::Floor => "raises to at least",
+            let head = match (g.effect, g.to) {
+                (crate::rubric::Effect::Cap, Some(to)) => format!("{} (caps at {}", g.id, to.label()),
+                (crate::rubric::Effect::Floor, Some(to)) => {
+                    format!("{} (raises to at least {}", g.id, to.label())
+                }
+                _ => g.id.to_string(),
             };
-            let head = format!("{} ({verb} {})", g.id, g.to.label());
+            let head = match (g.to.is_some(), g.changed) {
+                (true, true) => format!("{head})"),
+                (true, false) => format!("{head}; the result is {} anyway)", recommendation.label()),
+                (false, _) => head,
+            };
             match gi {
                 Some(i) if leading.contains(&i) => format!("{head}: changed the result"),
-                Some(i) if advice.also.contains(&i) => {
-                    format!("{head}: {}", rubric.rubric.gate[i].message)
-                }
-                _ => format!(
-                    "{head}: no effect, the result is {} anyway",
-                    recommendation.label()
-                ),
+                Some(i) => format!("{head}: {}", rubric.rubric.gate[i].message),
+                None => head,
             }
         })
         .collect()

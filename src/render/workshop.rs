@@ -121,7 +121,7 @@ pub fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
 
 /// The gate messages that lead the group result, or its summary.
 pub fn lead(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
-    super::words::lead_texts(rubric, w.recommendation, &w.advice)
+    super::words::lead_texts(rubric, &w.advice)
         .into_iter()
         .map(str::to_string)
         .collect()
@@ -228,7 +228,6 @@ fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
 /// The group's result, one labelled row each: index, recommendation, margin,
 /// individual results, gates and the factor closest to changing it.
 fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
-    let rec = rubric.rubric.recommendation.get(w.recommendation);
     let mut v = new_table(style);
     v.add_row(vec![
         Cell::new("Group index"),
@@ -248,7 +247,7 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         text(&format!(
             "{} · {}{changed}",
             w.recommendation.label().to_uppercase(),
-            rec.title
+            w.advice.source.title(rubric)
         )),
     ]);
     let lead = lead(rubric, w);
@@ -342,7 +341,7 @@ fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
 /// The group result as GitHub-flavoured Markdown.
 pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
     let rb = &rubric.rubric;
-    let rec = rb.recommendation.get(w.recommendation);
+    let title = w.advice.source.title(rubric);
     let mut out = format!(
         "# Workshop: {}\n\n",
         super::words::count(w.respondents, "respondent", "respondents")
@@ -351,7 +350,7 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         out,
         "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
         w.recommendation.label(),
-        cell(&rec.title),
+        cell(title),
         index_num(rubric, w.index),
         w.band.label(),
         num(w.margin),

@@ -547,7 +547,7 @@ fn validate_scoring_refs(r: &Rubric, names: &Names, out: &mut Vec<Problem>) {
     let known = |id: &str| problem.is_some_and(|qi| r.question[qi].option.iter().any(|o| o.id == id));
     for (i, q) in r.question.iter().enumerate() {
         let p = at("question", i);
-        let mut check = |p: Vec<Seg>, list: &[String], out: &mut Vec<Problem>| {
+        let check = |p: Vec<Seg>, list: &[String], out: &mut Vec<Problem>| {
             for a in list {
                 if r.scoring.pressing_problem.is_none() {
                     out.push((p.clone(), false, RubricFault::AddressesWithoutProblem));

@@ -275,11 +275,7 @@ impl Report<'_> {
     /// The texts that lead: the sheet's (or group's) gate messages or summary.
     fn lead(&self) -> Vec<String> {
         match self.sheet() {
-            Some(r) => crate::render::words::lead_texts(
-                self.rubric,
-                r.evaluation.recommendation,
-                &r.advice,
-            )
+            Some(r) => crate::render::words::lead_texts(self.rubric, &r.advice)
             .into_iter()
             .map(str::to_string)
             .collect(),
@@ -291,8 +287,8 @@ impl Report<'_> {
     /// provisional result says so before anything else, and shows no title.
     fn recommendation(&self) -> Markup {
         let (rubric, w) = (self.rubric, self.w);
-        let rb = &rubric.rubric;
-        let rec = rb.recommendation.get(w.recommendation);
+        let advice = self.sheet().map_or(&w.advice, |r| &r.advice);
+        let title = advice.source.title(rubric);
         let provisional = self.provisional();
         html! {
             section id="recommendation" {
@@ -311,7 +307,7 @@ impl Report<'_> {
                         }
                     }
                     @if provisional.is_none() {
-                        div { strong { (rec.title) } }
+                        div { strong { (title) } }
                     }
                     @for t in self.lead() { p { (t) } }
                     div.figures {
@@ -514,11 +510,11 @@ impl Report<'_> {
             Some(r) if r.evaluation.provisional => {
                 vec![crate::render::words::provisional_step(&r.evaluation)]
             }
-            Some(r) => words(self.rubric, r.evaluation.recommendation, &r.advice)
+            Some(r) => words(self.rubric, &r.advice)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
-            None => words(self.rubric, self.w.recommendation, &self.w.advice)
+            None => words(self.rubric, &self.w.advice)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
