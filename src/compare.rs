@@ -362,6 +362,7 @@ mod tests {
                 ..Sheet::default()
             },
             choices: choices.map(Some).to_vec(),
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: SheetFormat::Toml,
             text: None,

@@ -32,7 +32,7 @@ pub mod atomic;
 pub mod check;
 pub mod compare;
 pub mod diag;
-pub mod flip;
+pub mod sensitivity;
 pub mod input;
 pub mod interview;
 pub mod json_text;

@@ -686,7 +686,9 @@ mod tests {
         );
         let mut seen: Vec<&str> = codes.iter().map(|c| c.0).collect();
         seen.sort();
-        let mut all = CODES.to_vec();
+        // The codes of format 3 have a fixture of their own.
+        let format3 = ["leading-word", "unreachable-outcome"];
+        let mut all: Vec<&str> = CODES.iter().copied().filter(|c| !format3.contains(c)).collect();
         all.sort();
         assert_eq!(seen, all, "the fixture shows every code once");
         assert!(got[1].contains("vmo band (40 and above)"), "{}", got[1]);
@@ -704,6 +706,7 @@ mod tests {
             .position(|g| g.question.is_some())
             .unwrap();
         r.rubric.gate[gi].below = Some(0.0);
+        r.reindex();
         let f = lint(&r);
         let hit = f
             .iter()
@@ -715,12 +718,14 @@ mod tests {
             "{hit:?}"
         );
         r.rubric.gate[gi].below = Some(100.0);
+        r.reindex();
         assert!(
             lint(&r)
                 .iter()
                 .all(|f| f.lint.code() != "gate-always-fires")
         );
         r.rubric.gate[gi].below = Some(100.5);
+        r.reindex();
         assert!(
             lint(&r)
                 .iter()
@@ -740,6 +745,7 @@ mod tests {
             .position(|g| g.below.is_some())
             .unwrap();
         r.rubric.gate[gi].below = Some(5e-10);
+        r.reindex();
         let f = lint(&r);
         assert!(
             f.iter().any(|f| f.lint.code() == "gate-never-fires"),

@@ -1,13 +1,13 @@
 //! A scored sheet as every output shows it, and the one function that makes it:
 //! the evaluation, the sheet's names and origin, and (where an output shows it)
-//! the flip. Also the collectors for commands that need a whole run at once.
+//! how firm it is. Also the collectors for commands that need a whole run at once.
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::advice::Advice;
 use crate::diag::InputError;
-use crate::flip::Flip;
+use crate::sensitivity::Sensitivity;
 use crate::input::options::ReadOptions;
 use crate::input::paths::Input;
 use crate::input::sheet::ResolvedSheet;
@@ -31,8 +31,15 @@ pub struct SheetResult<'r> {
     pub organisation: Option<String>,
     #[serde(flatten)]
     pub evaluation: Evaluation<'r>,
-    /// The single answer change that would change the recommendation, if any.
-    pub flip: Option<Flip<'r>>,
+    /// How firm it is: the answers one option up or down that would change the
+    /// recommendation (empty where the output does not show it, or none would).
+    pub sensitivity: Vec<Sensitivity<'r>>,
+    /// The questions answered "don't know", in rubric order.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "crate::json_text::list")]
+    pub unknown: Vec<&'r str>,
+    /// The context answers (format 3): question id -> option id.
+    #[serde(skip_serializing_if = "Answers::is_empty")]
+    pub context: Answers<'r>,
     /// The evidence: question id -> chosen option id, in rubric order (empty when
     /// scored without [`Extras::answers`]).
     pub answers: Answers<'r>,
@@ -91,9 +98,8 @@ impl Serialize for Answers<'_> {
 /// What a result carries beyond its evaluation, for the outputs that show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Extras {
-    /// Search the flip (every other answer to every question: it costs more than
-    /// scoring the sheet).
-    pub flip: bool,
+    /// Work out how firm the result is (each answer one option up and down).
+    pub sensitivity: bool,
     /// Work out the roadmap (a few scorings per step).
     pub roadmap: bool,
     /// The roadmap's target; `None`: the band above the result.
@@ -106,11 +112,11 @@ pub struct Extras {
 }
 
 impl Extras {
-    /// Everything: the flip (when `flip`), the roadmap towards the band above the
-    /// result, the answers and the advice.
-    pub fn all(flip: bool) -> Self {
+    /// Everything: the sensitivity (when `sensitivity`), the roadmap towards the
+    /// band above the result, the answers and the advice.
+    pub fn all(sensitivity: bool) -> Self {
         Extras {
-            flip,
+            sensitivity,
             roadmap: true,
             target: None,
             answers: true,
@@ -119,20 +125,20 @@ impl Extras {
     }
 }
 
-/// Scores a resolved sheet with its flip (when `flip`) and its roadmap towards the
-/// band above its result (always): [`score_with`] chooses each.
+/// Scores a resolved sheet with its sensitivity (when `sensitivity`) and its
+/// roadmap towards the band above its result (always): [`score_with`] chooses each.
 pub fn score(
     rubric: &LoadedRubric,
     sheet: ResolvedSheet,
-    flip: bool,
+    sensitivity: bool,
 ) -> Result<SheetResult<'_>, InputError> {
-    score_with(rubric, sheet, Extras::all(flip))
+    score_with(rubric, sheet, Extras::all(sensitivity))
 }
 
 /// Scores a resolved sheet; a sheet with no answer is an error. Its origin and names
 /// move into the result; ids and texts are the rubric's, borrowed.
 ///
-/// Outputs that never show the flip (csv, markdown) leave it out, and csv leaves
+/// Outputs that never show how firm it is (csv, markdown) leave it out, and csv leaves
 /// out the roadmap: each is then `None` in the result.
 pub fn score_with(
     rubric: &LoadedRubric,
@@ -141,12 +147,22 @@ pub fn score_with(
 ) -> Result<SheetResult<'_>, InputError> {
     let outcome =
         Outcome::of(rubric, &sheet.choices).map_err(|e| InputError::new(&sheet.source, e))?;
-    let evaluation = outcome.named(rubric);
-    let flip = if extras.flip {
-        crate::flip::find(rubric, &outcome)
+    let mut evaluation = outcome.named(rubric);
+    let r = &rubric.rubric;
+    let unknown: Vec<&str> = (sheet.unknown.iter()).map(|&qi| r.question[qi].id.as_str()).collect();
+    // "Don't know" is an answer, reported apart: not among the skipped questions.
+    evaluation.unanswered.retain(|q| !unknown.contains(q));
+    let sensitivity = if extras.sensitivity {
+        crate::sensitivity::of(rubric, &outcome)
     } else {
-        None
+        Vec::new()
     };
+    let context = Answers(
+        (r.question.iter().zip(&sheet.choices))
+            .filter(|(q, _)| q.kind == crate::rubric::QuestionKind::Context)
+            .filter_map(|(q, c)| c.map(|oi| (q.id.as_str(), q.option[oi].id.as_str())))
+            .collect(),
+    );
     let roadmap = extras
         .roadmap
         .then(|| crate::roadmap::plan(rubric, &outcome, extras.target));
@@ -166,7 +182,9 @@ pub fn score_with(
         role: sheet.sheet.role,
         organisation: sheet.sheet.organisation,
         evaluation,
-        flip,
+        sensitivity,
+        unknown,
+        context,
         answers,
         notes: sheet.sheet.notes,
         choices: sheet.choices,
@@ -185,7 +203,7 @@ pub struct Batch<'r> {
 }
 
 impl<'r> Batch<'r> {
-    /// Loads and scores every input (flip included), keeping going past bad ones.
+    /// Loads and scores every input (sensitivity included), keeping going past bad ones.
     pub fn run(rubric: &'r LoadedRubric, inputs: &[Input]) -> Batch<'r> {
         let mut batch = Batch::default();
         let collect = |event: Event<SheetResult<'r>>| {
@@ -239,21 +257,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn leaving_the_flip_out_changes_nothing_else() {
+    fn leaving_the_sensitivity_out_changes_nothing_else() {
         // Index 47.5 (hybrid); answering b1 "hi" instead would make it VMO.
         let rubric = crate::scoring::tests::small();
         let sheet = ResolvedSheet {
             source: "s.toml".into(),
             sheet: crate::input::Sheet::default(),
             choices: vec![Some(1), Some(0), Some(1)],
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: crate::input::SheetFormat::Toml,
             text: None,
         };
         let with = score(&rubric, sheet.clone(), true).unwrap();
         let without = score(&rubric, sheet, false).unwrap();
-        assert!(with.flip.is_some(), "{:?}", with.evaluation);
-        assert_eq!(without.flip, None);
+        assert!(!with.sensitivity.is_empty(), "{:?}", with.evaluation);
+        assert!(without.sensitivity.is_empty());
         assert_eq!(with.evaluation, without.evaluation);
     }
 }

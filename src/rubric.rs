@@ -192,7 +192,7 @@ pub struct Rubric {
 }
 
 /// Band boundaries on the 0..=100 index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Scoring {
     /// An index below this is `pmo`.
@@ -731,6 +731,9 @@ struct Ladder {
     /// Per option, the option with the next higher score (the first in file order
     /// among equals); `None` for the top ones.
     up: Vec<Option<usize>>,
+    /// Per option, the option with the next lower score (the first in file order
+    /// among equals); `None` for the bottom ones.
+    down: Vec<Option<usize>>,
 }
 
 impl Ladder {
@@ -755,10 +758,20 @@ impl Ladder {
                     .map(|(i, _)| i)
             })
             .collect();
+        let down = o
+            .iter()
+            .map(|now| {
+                (o.iter().enumerate())
+                    .filter(|(_, x)| x.score < now.score)
+                    .max_by(|a, b| a.1.score.total_cmp(&b.1.score).then(b.0.cmp(&a.0)))
+                    .map(|(i, _)| i)
+            })
+            .collect();
         Ladder {
             lowest,
             highest,
             up,
+            down,
         }
     }
 }
@@ -1010,6 +1023,12 @@ impl LoadedRubric {
     /// first in file order among equals), if any.
     pub fn next_up(&self, qi: usize, oi: usize) -> Option<usize> {
         self.ladders[qi].up[oi]
+    }
+
+    /// The option of question `qi` with the next lower score than option `oi` (the
+    /// first in file order among equals), if any.
+    pub fn next_down(&self, qi: usize, oi: usize) -> Option<usize> {
+        self.ladders[qi].down[oi]
     }
 
     /// The gates that read question `qi` or its factor, in file order.
@@ -1488,6 +1507,7 @@ mod tests {
             hybrid_from: 40.0,
             vmo_from: 60.0,
             min_answered: None,
+            ..Default::default()
         };
         assert_eq!(s.needed(5), 0, "no min-answered: nothing needed");
         s.min_answered = Some(0.5);
@@ -1504,10 +1524,9 @@ mod tests {
     #[test]
     fn next_steps_are_strings_or_tables_with_a_condition() {
         let r = LoadedRubric::embedded().unwrap();
-        let steps = &r.rubric.recommendation.pmo.next_steps;
+        let steps = &r.rubric.recommendation.as_ref().unwrap().pmo.next_steps;
         assert!(matches!(steps[0], NextStep::Always(_)));
-        let c = steps.iter().find_map(NextStep::unless).unwrap();
-        assert!(r.condition_target(c).is_some());
+        let c = (steps.iter()).find_map(|s| s.unless().first()).unwrap();
         assert!(c.holds(100.0) && !c.holds(0.0));
         // The JSON of `rubric show` keeps both shapes.
         let json = serde_json::to_string_pretty(&r.rubric).unwrap();

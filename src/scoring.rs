@@ -51,6 +51,64 @@ pub struct Shortfall<'r> {
     pub needed: usize,
 }
 
+/// An axis's score on one sheet (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AxisScore<'r> {
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
+    /// `None` when none of its members is answered.
+    pub score: Option<f64>,
+}
+
+/// What to do with the office that exists today (format 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// No office exists (or one was closed): set one up.
+    Build,
+    /// An office exists, but its type or remit must change.
+    Evolve,
+    /// The office that exists is the one recommended.
+    Keep,
+}
+
+/// The office type recommended, and what to do about the one that exists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfficeView<'r> {
+    /// The office type's id.
+    #[serde(rename = "type", serialize_with = "crate::json_text::text")]
+    pub type_: &'r str,
+    pub kind: OfficeKind,
+    /// `None` when the sheet does not say which office exists (or recommends no
+    /// office).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// For `both`: the second office.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also: Option<Box<OfficeView<'r>>>,
+}
+
+/// A gate that fired without changing the result: a risk to the recommended
+/// office, with its message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk<'r> {
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub message: &'r str,
+}
+
+/// What a format-3 margin is measured on: the axis, factor or question whose
+/// score is nearest a threshold that would change the outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarginOn<'r> {
+    /// `axis`, `factor` or `question`.
+    pub on: &'static str,
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
+    pub threshold: f64,
+}
+
 /// The result of scoring one sheet, with the rubric's ids.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation<'r> {
@@ -71,6 +129,23 @@ pub struct Evaluation<'r> {
     pub provisional: bool,
     /// The factors below `min-answered`, in rubric order; empty when firm.
     pub shortfalls: Vec<Shortfall<'r>>,
+    /// Format 3: the outcome rule that decided.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
+    pub outcome: Option<&'r str>,
+    /// Format 3: the office type recommended and the action on the one that exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<OfficeView<'r>>,
+    /// Format 3: the axes' scores.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub axes: Vec<AxisScore<'r>>,
+    /// Format 3: what the margin is measured on.
+    #[serde(rename = "margin-on", skip_serializing_if = "Option::is_none")]
+    pub margin_on: Option<MarginOn<'r>>,
+    /// The gates that fired without changing the result, with their messages.
+    pub risks: Vec<Risk<'r>>,
 }
 
 /// Why a sheet could not be scored.
@@ -842,8 +917,12 @@ impl Outcome {
                 leaning: t.score.map(|s| band_of(&r.scoring, s)),
             })
             .collect();
+        // Context questions are not scored: they count neither as answered nor as
+        // unanswered.
+        let scored = |q: &&crate::rubric::Question| q.kind != crate::rubric::QuestionKind::Context;
+        let questions = r.question.iter().filter(scored).count();
         let unanswered: Vec<&str> = (r.question.iter().zip(&self.choices))
-            .filter(|(_, c)| c.is_none())
+            .filter(|(q, c)| scored(q) && c.is_none())
             .map(|(q, _)| q.id.as_str())
             .collect();
         let shortfalls: Vec<Shortfall<'r>> = self
@@ -855,20 +934,97 @@ impl Outcome {
             })
             .collect();
         let d = self.decision;
+        let view = SheetView {
+            outcome: self,
+            rubric,
+        };
         Evaluation {
             recommendation: d.recommendation,
             band: d.band,
             index: d.index,
             margin: d.margin,
-            answered: r.question.len() - unanswered.len(),
-            questions: r.question.len(),
+            answered: questions - unanswered.len(),
+            questions,
             factors,
             unanswered,
             gates: named_gates(rubric, &self.gates),
             provisional: !shortfalls.is_empty(),
             shortfalls,
+            outcome: d.rule.map(|ri| r.outcome[ri].id.as_str()),
+            office: office_view(rubric, &d, &self.choices),
+            axes: (r.axis.iter().enumerate())
+                .map(|(ai, a)| AxisScore {
+                    id: &a.id,
+                    score: read(rubric, &view, Target::Axis(ai)),
+                })
+                .collect(),
+            margin_on: d.margin_on.map(|(t, threshold)| {
+                let (on, id) = match t {
+                    Target::Axis(i) => ("axis", r.axis[i].id.as_str()),
+                    Target::Factor(i) => ("factor", r.factor[i].id.as_str()),
+                    Target::Question(i) => ("question", r.question[i].id.as_str()),
+                };
+                MarginOn { on, id, threshold }
+            }),
+            risks: (self.gates.iter())
+                .filter(|&&(_, changed)| !changed)
+                .map(|&(gi, _)| Risk {
+                    id: &r.gate[gi].id,
+                    message: &r.gate[gi].message,
+                })
+                .collect(),
         }
     }
+}
+
+/// The office a decision recommends, with what to do about the one that exists
+/// (read from the existing-office question's answer in `choices`).
+pub fn office_view<'r>(
+    rubric: &'r LoadedRubric,
+    d: &Decision,
+    choices: &[Option<usize>],
+) -> Option<OfficeView<'r>> {
+    let existing = rubric
+        .existing
+        .as_ref()
+        .and_then(|(qi, per_option)| choices.get(*qi).copied().flatten().map(|oi| &per_option[oi]));
+    let view = |oi: usize, hybrid: bool| {
+        let o = &rubric.rubric.office[oi];
+        OfficeView {
+            type_: &o.id,
+            kind: o.kind,
+            action: existing.and_then(|ex| action(rubric, oi, ex, hybrid)),
+            also: None,
+        }
+    };
+    let mut main = view(d.office?, d.band == crate::rubric::Band::Hybrid);
+    main.also = d.also.map(|a| Box::new(view(a, false)));
+    Some(main)
+}
+
+/// What to do about the offices that exist (`existing`: their type indexes) when
+/// office type `oi` is recommended: build when none exists (or one was closed),
+/// keep when that type exists, evolve when an office of its kind exists or a PMO
+/// exists where a value office is recommended, else build. A hybrid never keeps:
+/// its office takes on value duties. No office (a role) has no action.
+fn action(rubric: &LoadedRubric, oi: usize, existing: &[usize], hybrid: bool) -> Option<Action> {
+    let offices = &rubric.rubric.office;
+    let kind = offices[oi].kind;
+    if kind == OfficeKind::None {
+        return None;
+    }
+    let a = if existing.is_empty() {
+        Action::Build
+    } else if existing.contains(&oi) {
+        Action::Keep
+    } else if existing.iter().any(|&e| offices[e].kind == kind)
+        || (kind == OfficeKind::Value && existing.iter().any(|&e| offices[e].kind == OfficeKind::Pmo))
+    {
+        Action::Evolve
+    } else {
+        Action::Build
+    };
+    Some(if hybrid && a == Action::Keep { Action::Evolve } else { a })
 }
 
 /// The score of question `qi`'s option `choice`; `None` when unanswered, and for a
@@ -1073,6 +1229,7 @@ next-steps = ["go"]
         r.rubric.factor[0].weight = 0.1;
         r.rubric.factor[1].weight = 0.2;
         r.rubric.gate[0].below = Some(60.0);
+        r.reindex();
         let e = evaluate(&r, &[Some(1), Some(1), Some(1)]).unwrap();
         let a = e.factors[0].score.unwrap();
         assert!(a < 60.0, "the premise: the mean falls short, {a}");
@@ -1114,6 +1271,7 @@ next-steps = ["go"]
             hybrid_from: 40.0,
             vmo_from: 60.0,
             min_answered: None,
+            ..Default::default()
         };
         assert_eq!(band_of(&s, 39.999), Band::Pmo);
         assert_eq!(band_of(&s, 40.0), Band::Hybrid);
@@ -1143,8 +1301,8 @@ next-steps = ["go"]
         assert_eq!(
             ids,
             vec![
-                ("a-weak", Effect::Cap, Band::Hybrid, true),
-                ("b-strong", Effect::Floor, Band::Hybrid, false)
+                ("a-weak", Effect::Cap, Some(Band::Hybrid), true),
+                ("b-strong", Effect::Floor, Some(Band::Hybrid), false)
             ]
         );
     }
@@ -1160,6 +1318,7 @@ next-steps = ["go"]
         // Floor case: a gate that floors on a factor while the index is pmo.
         let mut r2 = r.clone();
         r2.rubric.gate[1].at_least = Some(10.0);
+        r2.reindex();
         // a = 15, b = 10 (lo): index = (15 + 30)/4 = 11.25 -> pmo, floored to hybrid.
         let e = evaluate(&r2, &[Some(0), Some(0), Some(0)]).unwrap();
         assert_eq!(e.band, Band::Pmo);
@@ -1208,7 +1367,7 @@ next-steps = ["go"]
                     let result = moved.change(r, qi, answer);
                     match &plain {
                         Ok(p) => {
-                            let fi = r.question_factor[qi];
+                            let fi = r.question_factor[qi].unwrap();
                             let fast = fast.expect("something is answered");
                             // Bit for bit: no tolerance.
                             assert_eq!(fast.index.to_bits(), p.index().to_bits());
@@ -1281,6 +1440,7 @@ next-steps = ["go"]
             index: 71.25,
             factors: vec![Some(15.0), Some(90.0)],
             questions: vec![Some(0.0), Some(20.0), Some(90.0)],
+            choices: vec![Some(0), Some(0), Some(2)],
             shares: vec![0.25, 0.75],
         };
         let mut fired = Vec::new();
@@ -1350,7 +1510,7 @@ next-steps = ["go"]
                 changed[qi] = answer;
                 let plain = Outcome::of(&r, &changed).ok();
                 let fast = base.with_answer(&r, qi, answer);
-                let fi = r.question_factor[qi];
+                let fi = r.question_factor[qi].unwrap();
                 prop_assert_eq!(
                     fast.map(|f| (f.index, f.factor, f.recommendation(&r))),
                     plain.as_ref().map(|p| (p.index(), p.factor(fi), p.recommendation()))

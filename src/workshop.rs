@@ -851,6 +851,7 @@ mod tests {
                 ..Default::default()
             },
             choices,
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: crate::input::SheetFormat::Toml,
             text: None,
@@ -986,6 +987,7 @@ mod tests {
             index,
             factors: means,
             questions: g.question_means(),
+            choices: g.option_counts().modal(),
             shares: g.shares(),
         };
         let rec = moved.decide(&r, |_, _| {}).recommendation;

@@ -421,13 +421,14 @@ fn print_result(
         source: output.into(),
         sheet: sheet.clone(),
         choices: interview.choices().to_vec(),
+        unknown: Vec::new(),
         warnings: Vec::new(),
         format,
         text: None,
     };
-    // The same scoring as `score` (flip included), so the two always agree.
+    // The same scoring as `score` (sensitivity included), so the two always agree.
     let extras = pmo_vmo::result::Extras {
-        flip: true,
+        sensitivity: true,
         roadmap: true,
         target,
         answers: true,

@@ -37,9 +37,12 @@ pub(super) fn lint(l: &mut Lints) {
 /// case.
 fn leading_words(l: &mut Lints) {
     let r = &l.rubric.rubric;
+    // A format-2 rubric (no outcome rules) wrote its help to explain scoring: it
+    // is checked only when it lists its own words.
     let words: Vec<String> = match &r.scoring.leading_words {
         Some(list) => list.clone(),
-        None => LEADING_WORDS.iter().map(|w| w.to_string()).collect(),
+        None if l.rubric.has_outcomes() => LEADING_WORDS.iter().map(|w| w.to_string()).collect(),
+        None => return,
     };
     let mut found = Vec::new();
     for (qi, q) in r.question.iter().enumerate() {

@@ -53,12 +53,12 @@ pub enum Format {
 }
 
 impl Format {
-    /// What a scored sheet must carry for this format to show it: the flip (table
-    /// and JSON), the roadmap (not csv, one row a sheet) towards `target`, the
+    /// What a scored sheet must carry for this format to show it: how firm it is
+    /// (table and JSON), the roadmap (not csv, one row a sheet) towards `target`, the
     /// answers (JSON, csv's `--answers`) and the rubric's texts (the table).
     pub fn extras(self, target: Option<Band>) -> Extras {
         Extras {
-            flip: matches!(self, Format::Table | Format::Json),
+            sensitivity: matches!(self, Format::Table | Format::Json),
             roadmap: !matches!(self, Format::Csv { .. }),
             target,
             answers: matches!(self, Format::Json | Format::Csv { answers: true }),

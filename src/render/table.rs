@@ -256,8 +256,8 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
         v.add_row(vec![label("Gates fired"), text(&lines.join("\n"))]);
     }
     v.add_row(vec![
-        label("Flip"),
-        text(&words::flip_sentence(rubric, r.flip.as_ref())),
+        label("How firm"),
+        text(&words::firmness_lines(rubric, &r.sensitivity).join("\n")),
     ]);
     let steps: Vec<String> = if e.provisional {
         vec![words::provisional_step(e)]

@@ -1,8 +1,8 @@
 //! The sentences and phrases built from results: how a score leans, a fired gate,
-//! the flip, the bands. Pure modules return data; the words are made here.
+//! how firm a result is, the bands. Pure modules return data; the words are made here.
 
 use crate::advice::{Advice, Lead};
-use crate::flip::Flip;
+use crate::sensitivity::Sensitivity;
 use crate::render::num::{index_words, setting_num};
 use crate::roadmap::{Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
@@ -166,45 +166,38 @@ pub fn fired_gate_lines(
         .collect()
 }
 
-/// The flip as a sentence for people: "Answering X with Y would make it Hybrid."
-pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
-    let Some(f) = flip else {
-        return "No single answer changes the recommendation.".to_string();
-    };
-    let Some(q) = rubric
-        .question(f.question)
-        .map(|i| &rubric.rubric.question[i])
-    else {
-        return format!(
-            "Answering {} with {} would make it {}.",
-            f.question,
-            f.to,
-            f.recommendation.label()
-        );
-    };
-    let label = |id: &str| {
-        q.option
-            .iter()
-            .find(|o| o.id == id)
-            .map_or_else(|| id.to_string(), |o| o.label.clone())
-    };
-    match &f.from {
-        None => format!(
-            "Answering \"{}\" with \"{}\" would make it {} (index {}).",
-            q.text,
-            label(f.to),
-            f.recommendation.label(),
-            index_words(rubric, f.index)
-        ),
-        Some(from) => format!(
-            "Changing \"{}\" from \"{}\" to \"{}\" would make it {} (index {}).",
-            q.text,
-            label(from),
-            label(f.to),
-            f.recommendation.label(),
-            index_words(rubric, f.index)
-        ),
+/// How firm a result is, for people: "Firm: ..." when no answer one step up or
+/// down changes it, else one line per such move: "\"How reliably ...?\" one
+/// step down, from \"Most\" to \"About half\", would make it PMO."
+pub fn firmness_lines(rubric: &LoadedRubric, moves: &[Sensitivity]) -> Vec<String> {
+    if moves.is_empty() {
+        return vec![
+            "Firm: no answer one step up or down would change the recommendation.".to_string(),
+        ];
     }
+    let mut lines = vec![format!(
+        "{} one step from changing it:",
+        count(moves.len(), "answer is", "answers are")
+    )];
+    lines.extend(moves.iter().map(|m| {
+        let q = rubric.question(m.question).map(|i| &rubric.rubric.question[i]);
+        let label = |id: &str| {
+            (q.and_then(|q| q.option.iter().find(|o| o.id == id)))
+                .map_or_else(|| id.to_string(), |o| o.label.clone())
+        };
+        let text = q.map_or(m.question, |q| q.text.as_str());
+        let way = match m.direction {
+            crate::sensitivity::Direction::Up => "up",
+            crate::sensitivity::Direction::Down => "down",
+        };
+        format!(
+            "\"{text}\" one step {way}, from \"{}\" to \"{}\", would make it {}.",
+            label(m.from),
+            label(m.to),
+            m.recommendation.label()
+        )
+    }));
+    lines
 }
 
 /// Where a roadmap stands, in one sentence: "Target: VMO, reached in 4 steps.", or
@@ -333,23 +326,20 @@ mod tests {
     }
 
     #[test]
-    fn the_sentence_never_rounds_the_new_index_onto_a_boundary() {
+    fn firmness_says_which_way_each_move_goes() {
         let r = LoadedRubric::embedded().unwrap();
         let q = &r.rubric.question[0];
-        let flip = |index: f64| Flip {
+        let moves = [crate::sensitivity::Sensitivity {
             question: &q.id,
-            from: Some(&q.option[0].id),
-            to: &q.option[1].id,
-            recommendation: Band::Hybrid,
-            index,
-        };
-        // VMO starts at 60: 59.96 is Hybrid and must not read "60.0".
-        let s = flip_sentence(&r, Some(&flip(59.96)));
-        assert!(
-            s.ends_with("would make it Hybrid (index just under 60.0)."),
-            "{s}"
-        );
-        let s = flip_sentence(&r, Some(&flip(52.5)));
-        assert!(s.ends_with("would make it Hybrid (index 52.5)."), "{s}");
+            from: &q.option[1].id,
+            to: &q.option[0].id,
+            direction: crate::sensitivity::Direction::Down,
+            recommendation: Band::Pmo,
+        }];
+        let lines = firmness_lines(&r, &moves);
+        assert_eq!(lines[0], "1 answer is one step from changing it:");
+        assert!(lines[1].contains(" one step down, from "), "{}", lines[1]);
+        assert!(lines[1].ends_with("would make it PMO."), "{}", lines[1]);
+        assert!(firmness_lines(&r, &[])[0].starts_with("Firm:"));
     }
 }

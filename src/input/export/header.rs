@@ -632,6 +632,7 @@ impl HeaderMap {
                 ..Sheet::default()
             },
             choices: row.choices.clone(),
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: crate::input::sheet::SheetFormat::Csv,
             text: None,

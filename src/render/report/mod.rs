@@ -152,7 +152,7 @@ fn flip_item(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
         li {
             strong { (display_name(m)) }
             " (" (m.evaluation.recommendation.label()) "): "
-            (crate::render::words::flip_sentence(rubric, m.flip.as_ref()))
+            (crate::render::words::firmness_lines(rubric, &m.sensitivity).join(" "))
         }
     }
 }
@@ -424,11 +424,13 @@ impl Report<'_> {
             section id="flip" {
                 h2 { "How firm is it?" }
                 @if self.single {
-                    p { (crate::render::words::flip_sentence(rubric, self.first[0].1.flip.as_ref())) }
+                    @for line in crate::render::words::firmness_lines(rubric, &self.first[0].1.sensitivity) {
+                        p { (line) }
+                    }
                 } @else {
                     p { (tipping_sentence(rubric, self.w.tipping.as_ref())) }
                     p.muted {
-                        "Per respondent, the single answer that would change each one's own result:"
+                        "Per respondent, the answers one step from changing each one's own result:"
                     }
                     ul { (PreEscaped(FLIPS)) }
                 }
@@ -719,11 +721,8 @@ mod tests {
         for g in &mut rb.gate {
             g.message = mark("gate");
         }
-        for rec in [
-            &mut rb.recommendation.pmo,
-            &mut rb.recommendation.hybrid,
-            &mut rb.recommendation.vmo,
-        ] {
+        let recs = rb.recommendation.as_mut().unwrap();
+        for rec in [&mut recs.pmo, &mut recs.hybrid, &mut recs.vmo] {
             rec.title = mark("rec-title");
             rec.summary = mark("rec-summary");
             rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
@@ -899,8 +898,8 @@ maturity-standards = '{}'
             .find("Provisional: based on 2 of 20 answers")
             .unwrap();
         assert!(said < verdict.find("class=\"band\"").unwrap());
-        for b in crate::rubric::Band::ALL {
-            let rec = r.rubric.recommendation.get(b);
+        for b in crate::rubric::Band::LADDER {
+            let rec = r.rubric.recommendation.as_ref().unwrap().get(b);
             assert!(!verdict.contains(&rec.summary), "{b:?}");
         }
     }
@@ -994,9 +993,9 @@ maturity-standards = '{}'
         let html = render(r, &ms).unwrap();
         assert_eq!(html.matches("class=\"series\"").count(), 0);
         assert_eq!(html.matches("class=\"group\"").count(), 1);
-        let flip =
-            html! { (crate::render::words::flip_sentence(r, ms[0].1.flip.as_ref())) }.into_string();
-        assert!(html.contains(&flip), "{flip}");
+        let firm = crate::render::words::firmness_lines(r, &ms[0].1.sensitivity);
+        let firm = html! { (firm[0]) }.into_string();
+        assert!(html.contains(&firm), "{firm}");
         // No group-only sections for one person.
         assert!(!html.contains("<section id=\"agenda\">"));
         assert!(!html.contains("<section id=\"roles\">"));
