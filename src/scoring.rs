@@ -425,12 +425,14 @@ fn distance_to_meet<F: Figures + ?Sized>(
 }
 
 /// The margin of a rule-decided result: the nearer of leaving the rule that
-/// decides and meeting an earlier one (which would then decide), in points of what
-/// the condition concerned reads.
+/// decides and meeting an earlier one with another recommendation (which would
+/// then decide), in points of what the condition concerned reads.
 fn rule_margin<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, ri: usize) -> (f64, Option<(Target, f64)>) {
     let r = &rubric.rules[ri];
+    let recommendation = |rule: &crate::rubric::RuleAt| rubric.rubric.outcome[rule.result].recommendation;
     let (mut margin, mut on) = distance_to_leave(rubric, f, &r.when, &r.when_any);
-    for earlier in &rubric.rules[..ri] {
+    let others = rubric.rules[..ri].iter().filter(|e| recommendation(e) != recommendation(r));
+    for earlier in others {
         if let Some((d, at)) = distance_to_meet(rubric, f, &earlier.when, &earlier.when_any)
             && d < margin
         {

@@ -41,9 +41,9 @@ fn results_without_source(doc: &Value) -> Vec<Value> {
 #[test]
 fn csv_rows_score_like_the_same_answers_in_toml() {
     let toml = score_json(&[
-        "examples/sheets/delivery-focused.toml",
-        "examples/sheets/in-transition.toml",
-        "examples/sheets/value-focused.toml",
+        "tests/fixtures/v2/sheets/delivery-focused.toml",
+        "tests/fixtures/v2/sheets/in-transition.toml",
+        "tests/fixtures/v2/sheets/value-focused.toml",
     ]);
     let csv = score_json(&["tests/fixtures/forms/agreement.csv"]);
     let (a, b) = (results_without_source(&toml), results_without_source(&csv));

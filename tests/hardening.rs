@@ -26,7 +26,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_pmo-vmo");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// The longest any child may run before it counts as blocked.
 const LIMIT: Duration = Duration::from_secs(10);
-const SHEET: &str = include_str!("../examples/sheets/in-transition.toml");
+const SHEET: &str = include_str!("../tests/fixtures/v2/sheets/in-transition.toml");
 const RUBRIC: &str = include_str!("../questionnaires/pmo-vmo.toml");
 
 /// A hostile text: an OSC title change ended by BEL, a clear-screen CSI, a bare CR
@@ -374,7 +374,7 @@ fn p01_report_force_onto_a_full_device_fails_and_keeps_the_device() {
     };
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         full.as_os_str(),
         "--force".as_ref(),
@@ -403,7 +403,7 @@ fn p01_report_force_onto_a_null_device_keeps_the_device() {
     };
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         null.as_os_str(),
         "--force".as_ref(),
@@ -438,7 +438,7 @@ fn p01_report_force_onto_a_fifo_keeps_the_fifo() {
         .unwrap();
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         fifo.as_os_str(),
         "--force".as_ref(),
@@ -481,7 +481,7 @@ fn p02_report_force_onto_a_symlink_keeps_the_link() {
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         link.as_os_str(),
         "--force".as_ref(),
@@ -707,7 +707,7 @@ fn p04_score_table_cleans_hostile_rubric_text() {
         "--rubric".as_ref(),
         rubric.as_os_str(),
         "score".as_ref(),
-        "examples/sheets/in-transition.toml".as_ref(),
+        "tests/fixtures/v2/sheets/in-transition.toml".as_ref(),
     ]);
     assert_clean("score", &r);
 }
@@ -721,7 +721,7 @@ fn p04_workshop_table_cleans_hostile_rubric_text() {
         "--rubric".as_ref(),
         rubric.as_os_str(),
         "workshop".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
     ]);
     assert_clean("workshop", &r);
 }
@@ -815,7 +815,7 @@ fn p06_report_force_keeps_a_private_mode() {
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         out.as_os_str(),
         "--force".as_ref(),
@@ -991,7 +991,7 @@ fn p09_a_fifo_rubric_does_not_block() {
         "--rubric".as_ref(),
         fifo.as_os_str(),
         "score".as_ref(),
-        "examples/sheets/in-transition.toml".as_ref(),
+        "tests/fixtures/v2/sheets/in-transition.toml".as_ref(),
     ]);
     assert!(!r.timed_out, "blocked on the FIFO: {}", r.describe());
     assert_eq!(r.code, Some(2), "{}", r.describe());
@@ -1012,7 +1012,7 @@ fn p09_process_substitution_is_read() {
         .env_remove("PMO_VMO_RUBRIC")
         .env("NO_COLOR", "1")
         .arg("-c")
-        .arg("\"$0\" score <(cat examples/sheets/in-transition.toml)")
+        .arg("\"$0\" score <(cat tests/fixtures/v2/sheets/in-transition.toml)")
         .arg(BIN);
     let r = run_timed(c, None, LIMIT);
     assert_eq!(r.code, Some(0), "{}", r.describe());
@@ -1397,7 +1397,7 @@ fn p14_workshop_roles_ignore_case_and_spaces() {
     ];
     for (name, role) in sheets {
         let text =
-            std::fs::read_to_string(Path::new(ROOT).join("examples/sheets").join(name)).unwrap();
+            std::fs::read_to_string(Path::new(ROOT).join("tests/fixtures/v2/sheets").join(name)).unwrap();
         write(
             dir.path(),
             name,
@@ -1493,7 +1493,7 @@ fn p16_strict_version_treats_an_empty_version_as_absent() {
 fn p16_an_empty_env_rubric_uses_the_default() {
     let mut c = bin();
     c.env("PMO_VMO_RUBRIC", "")
-        .args(["score", "examples/sheets/in-transition.toml"]);
+        .args(["score", "tests/fixtures/v2/sheets/in-transition.toml"]);
     let r = run_timed(c, None, LIMIT);
     assert_eq!(r.code, Some(0), "{}", r.describe());
     assert!(r.out().contains("HYBRID"), "{}", r.describe());
@@ -1513,7 +1513,7 @@ fn p16_an_empty_rubric_flag_is_an_error_that_says_so() {
             "--rubric",
             "",
             "score",
-            "examples/sheets/in-transition.toml",
+            "tests/fixtures/v2/sheets/in-transition.toml",
         ]);
         let r = run_timed(c, None, LIMIT);
         assert_eq!(r.code, Some(2), "env {env:?}: {}", r.describe());
@@ -1832,7 +1832,7 @@ fn small_singular_grammar() {
         "score",
         "--format",
         "markdown",
-        "examples/sheets/in-transition.toml",
+        "tests/fixtures/v2/sheets/in-transition.toml",
     ]);
     if md.out().contains("1 sheets") || !md.out().contains("1 sheet") {
         bad.push(format!("markdown: {}", md.out()));
@@ -1862,7 +1862,7 @@ fn small_a_long_unbroken_word_in_a_title_is_not_slow() {
         "--rubric".as_ref(),
         rubric.as_os_str(),
         "score".as_ref(),
-        "examples/sheets/in-transition.toml".as_ref(),
+        "tests/fixtures/v2/sheets/in-transition.toml".as_ref(),
     ]);
     assert!(!r.timed_out, "took over 10 s: {}", r.describe());
     assert_eq!(r.code, Some(0), "{}", r.describe());

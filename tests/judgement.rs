@@ -290,7 +290,7 @@ fn the_example_sheets_and_every_1_0_0_sheet_still_score() {
     let mut scored = 0;
     for (dir, want) in [
         (
-            "examples/sheets",
+            "tests/fixtures/v2/sheets",
             ["delivery-focused", "in-transition", "value-focused"],
         ),
         (

@@ -5,7 +5,7 @@ use pmo_vmo::rubric::DEFAULT_RUBRIC;
 use pmo_vmo::{LoadedRubric, SheetFormat};
 use proptest::prelude::*;
 
-const SHEET: &str = include_str!("../examples/sheets/in-transition.toml");
+const SHEET: &str = include_str!("../tests/fixtures/v2/sheets/in-transition.toml");
 
 fn mangle(text: &str, at: usize, len: usize, insert: &str) -> String {
     let mut b = text.as_bytes().to_vec();

@@ -98,7 +98,7 @@ fn shipped_rubrics_validate() {
 #[test]
 fn shipped_sheets_validate() {
     let schema = pmo_vmo::schema::sheet_value();
-    for p in toml_files("examples/sheets") {
+    for p in toml_files("tests/fixtures/v2/sheets") {
         check_shipped(&p, &schema, "schema/sheet.schema.json");
     }
 }
