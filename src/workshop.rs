@@ -431,7 +431,7 @@ pub struct Group<'r> {
     question_sums: Vec<f64>,
     options: OptionCounts,
     roles: IndexMap<String, RoleTally>,
-    recommendations: [usize; 3],
+    recommendations: [usize; 6],
     share_sums: Vec<f64>,
     notes: Vec<Note>,
     provisional: Vec<String>,
@@ -448,7 +448,7 @@ impl<'r> Group<'r> {
             question_sums: vec![0.0; r.question.len()],
             options: OptionCounts::new(rubric),
             roles: IndexMap::new(),
-            recommendations: [0; 3],
+            recommendations: [0; 6],
             share_sums: vec![0.0; r.factor.len()],
             notes: Vec::new(),
             provisional: Vec::new(),
@@ -596,9 +596,11 @@ impl<'r> Group<'r> {
             gates,
             roles,
             flags,
+            // The outcomes off the index's ladder only where someone has them.
             recommendations: Band::ALL
                 .iter()
                 .zip(self.recommendations)
+                .filter(|&(b, c)| b.on_ladder() || c > 0)
                 .map(|(&b, c)| (b, c))
                 .collect(),
             notes: self.notes,

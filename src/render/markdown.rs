@@ -15,7 +15,7 @@ pub struct MarkdownOutput<'a, W: Write> {
     started: bool,
     /// An input failed (said on stderr).
     errored: bool,
-    counts: [usize; 3],
+    counts: [usize; 6],
     sum: f64,
     n: usize,
     /// Each provisional result's source and why, said under the table.
@@ -34,7 +34,7 @@ impl<'a, W: Write> MarkdownOutput<'a, W> {
             out,
             started: false,
             errored: false,
-            counts: [0; 3],
+            counts: [0; 6],
             sum: 0.0,
             n: 0,
             provisional: Vec::new(),
@@ -162,10 +162,11 @@ impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
         }
         self.start()?;
         writeln!(self.out)?;
-        let counts: Vec<String> = Band::ALL
-            .iter()
-            .map(|b| format!("{}: {}", b.label(), self.counts[*b as usize]))
-            .collect();
+        let counts: Vec<String> =
+            super::words::shown_counts(Band::ALL.iter().map(|&b| (b, self.counts[b as usize])))
+                .into_iter()
+                .map(|(b, n)| format!("{}: {n}", b.label()))
+                .collect();
         write!(
             self.out,
             "**{}** · {}",

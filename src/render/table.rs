@@ -393,18 +393,10 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     for c in t.column_iter_mut().skip(2) {
         c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
     }
-    let counts: Vec<String> = Band::ALL
-        .iter()
-        .map(|b| {
-            format!(
-                "{} {}",
-                b.label(),
-                results
-                    .iter()
-                    .filter(|r| r.evaluation.recommendation == *b)
-                    .count()
-            )
-        })
+    let tally = (Band::ALL.iter())
+        .map(|&b| (b, results.iter().filter(|r| r.evaluation.recommendation == b).count()));
+    let counts: Vec<String> = (crate::render::words::shown_counts(tally).into_iter())
+        .map(|(b, n)| format!("{} {n}", b.label()))
         .collect();
     let mean =
         results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;

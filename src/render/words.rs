@@ -8,6 +8,13 @@ use crate::roadmap::{Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, FiredGate};
 
+/// The recommendations worth listing in a tally: the three bands of the index
+/// always, the outcomes off that ladder (none, both, federated) where some sheet
+/// has them.
+pub fn shown_counts(tally: impl Iterator<Item = (Band, usize)>) -> Vec<(Band, usize)> {
+    tally.filter(|&(b, n)| b.on_ladder() || n > 0).collect()
+}
+
 /// A count with its noun, singular for one: "1 sheet", "3 sheets".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -74,15 +74,10 @@ pub fn provisional_line(w: &Workshop) -> Option<String> {
 }
 
 fn bare_counts(w: &Workshop) -> String {
-    Band::ALL
-        .iter()
-        .map(|b| {
-            format!(
-                "{} {}",
-                b.label(),
-                w.recommendations.get(b).copied().unwrap_or(0)
-            )
-        })
+    let tally = (Band::ALL.iter()).map(|b| (*b, w.recommendations.get(b).copied().unwrap_or(0)));
+    super::words::shown_counts(tally)
+        .into_iter()
+        .map(|(b, n)| format!("{} {n}", b.label()))
         .collect::<Vec<_>>()
         .join(" · ")
 }
