@@ -45,7 +45,11 @@ impl Source {
     /// The headline.
     pub fn title(self, rubric: &LoadedRubric) -> &str {
         match self {
-            Source::Band(b) => rubric.rubric.recommendation.as_ref().map_or("", |r| &r.get(b).title),
+            Source::Band(b) => rubric
+                .rubric
+                .recommendation
+                .as_ref()
+                .map_or("", |r| &r.get(b).title),
             Source::Rule { rule, title, .. } => {
                 let o = &rubric.rubric.outcome[rule];
                 (title.and_then(|v| o.variant[v].title.as_deref()))
@@ -201,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_step_already_done_is_hidden_and_an_unanswered_one_shown() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let steps = &r.rubric.recommendation.as_ref().unwrap().pmo.next_steps;
         let standards = steps
             .iter()
@@ -235,7 +239,7 @@ mod tests {
 
     #[test]
     fn the_gate_that_changed_the_result_leads_and_a_provisional_result_has_no_steps() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let c = sheet(&r, &[("maturity-delivery-track-record", "rarely")]);
         let o = Outcome::of(&r, &c).unwrap();
         // One answer, score 0: PMO band already, no gate changes it.

@@ -485,7 +485,7 @@ mod tests {
     }
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     fn base(r: &LoadedRubric) -> Sheet {

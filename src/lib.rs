@@ -32,7 +32,6 @@ pub mod atomic;
 pub mod check;
 pub mod compare;
 pub mod diag;
-pub mod sensitivity;
 pub mod input;
 pub mod interview;
 pub mod json_text;
@@ -44,6 +43,7 @@ pub mod roadmap;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;
+pub mod sensitivity;
 pub mod spill;
 #[cfg(test)]
 mod testing;

@@ -466,8 +466,7 @@ impl Lints<'_> {
             return;
         };
         for band in Band::LADDER {
-            if recs.get(band).next_steps.is_empty()
-            {
+            if recs.get(band).next_steps.is_empty() {
                 let path = [k("recommendation"), k(band.id())];
                 let l = self
                     .line(&[k("recommendation"), k(band.id()), k("next-steps")], true)
@@ -647,10 +646,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_rubric_lints_clean() {
-        let r = LoadedRubric::embedded().unwrap();
-        let findings = lint(&r);
-        assert!(findings.is_empty(), "{findings:#?}");
+    fn default_rubrics_lint_clean() {
+        for r in [
+            crate::LoadedRubric::embedded().unwrap(),
+            crate::testing::v2(),
+        ] {
+            let findings = lint(&r);
+            assert!(findings.is_empty(), "{findings:#?}");
+        }
     }
 
     const LINTY: &str = include_str!("../tests/fixtures/check/rubrics/linty.toml");
@@ -688,7 +691,11 @@ mod tests {
         seen.sort();
         // The codes of format 3 have a fixture of their own.
         let format3 = ["leading-word", "unreachable-outcome"];
-        let mut all: Vec<&str> = CODES.iter().copied().filter(|c| !format3.contains(c)).collect();
+        let mut all: Vec<&str> = CODES
+            .iter()
+            .copied()
+            .filter(|c| !format3.contains(c))
+            .collect();
         all.sort();
         assert_eq!(seen, all, "the fixture shows every code once");
         assert!(got[1].contains("vmo band (40 and above)"), "{}", got[1]);
@@ -698,7 +705,7 @@ mod tests {
     fn a_gate_on_a_question_is_judged_by_that_question_s_scores() {
         // The delivery question scores 0..=100: a gate below 0 never fires, one
         // below 100.5 always does, whatever the rest of the maturity factor says.
-        let mut r = LoadedRubric::embedded().unwrap();
+        let mut r = crate::testing::v2();
         let gi = r
             .rubric
             .gate
@@ -737,7 +744,7 @@ mod tests {
     fn a_gate_within_the_scoring_tolerance_of_the_lowest_score_never_fires() {
         // The default rubric's maturity scores start at 0; below 5e-10 is, to the
         // scoring arithmetic (1e-9), the same as below 0.
-        let mut r = LoadedRubric::embedded().unwrap();
+        let mut r = crate::testing::v2();
         let gi = r
             .rubric
             .gate

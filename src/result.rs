@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::advice::Advice;
 use crate::diag::InputError;
-use crate::sensitivity::Sensitivity;
 use crate::input::options::ReadOptions;
 use crate::input::paths::Input;
 use crate::input::sheet::ResolvedSheet;
@@ -17,6 +16,7 @@ use crate::origin::Origin;
 use crate::roadmap::Roadmap;
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, Outcome};
+use crate::sensitivity::Sensitivity;
 
 /// A scored sheet as every output shows it: the one result type of `score`,
 /// `check` and the commands built on them. Ids and texts are borrowed from the
@@ -35,7 +35,10 @@ pub struct SheetResult<'r> {
     /// recommendation (empty where the output does not show it, or none would).
     pub sensitivity: Vec<Sensitivity<'r>>,
     /// The questions answered "don't know", in rubric order.
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "crate::json_text::list")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::json_text::list"
+    )]
     pub unknown: Vec<&'r str>,
     /// The context answers (format 3): question id -> option id.
     #[serde(skip_serializing_if = "Answers::is_empty")]
@@ -149,7 +152,9 @@ pub fn score_with(
         Outcome::of(rubric, &sheet.choices).map_err(|e| InputError::new(&sheet.source, e))?;
     let mut evaluation = outcome.named(rubric);
     let r = &rubric.rubric;
-    let unknown: Vec<&str> = (sheet.unknown.iter()).map(|&qi| r.question[qi].id.as_str()).collect();
+    let unknown: Vec<&str> = (sheet.unknown.iter())
+        .map(|&qi| r.question[qi].id.as_str())
+        .collect();
     // "Don't know" is an answer, reported apart: not among the skipped questions.
     evaluation.unanswered.retain(|q| !unknown.contains(q));
     let sensitivity = if extras.sensitivity {

@@ -885,10 +885,11 @@ impl LoadedRubric {
             })
             .collect();
         let office_ref = |x: &Option<String>| {
-            x.as_deref().map(|x| match r.office.iter().position(|o| o.id == x) {
-                Some(i) => Ok(i),
-                None => Err(OfficeKind::parse(x).unwrap_or(OfficeKind::Pmo)),
-            })
+            x.as_deref()
+                .map(|x| match r.office.iter().position(|o| o.id == x) {
+                    Some(i) => Ok(i),
+                    None => Err(OfficeKind::parse(x).unwrap_or(OfficeKind::Pmo)),
+                })
         };
         loaded.rules = (r.outcome.iter())
             .map(|o| {
@@ -946,14 +947,22 @@ impl LoadedRubric {
         } else if let Some(a) = &c.axis {
             Target::Axis(self.axis_index.get(a.as_str()).copied().unwrap_or(0))
         } else {
-            Target::Question(self.question(c.question.as_deref().unwrap_or_default()).unwrap_or(0))
+            Target::Question(
+                self.question(c.question.as_deref().unwrap_or_default())
+                    .unwrap_or(0),
+            )
         };
         let test = match (c.below, c.at_least, &c.is) {
             (Some(b), ..) => Test::Below(b),
             (None, Some(a), _) => Test::AtLeast(a),
             (None, None, is) => Test::Is(match target {
                 Target::Question(qi) => (is.iter().flatten())
-                    .filter_map(|id| self.rubric.question[qi].option.iter().position(|o| &o.id == id))
+                    .filter_map(|id| {
+                        self.rubric.question[qi]
+                            .option
+                            .iter()
+                            .position(|o| &o.id == id)
+                    })
                     .collect(),
                 _ => Vec::new(),
             }),
@@ -1255,10 +1264,18 @@ impl Rubric {
             let question = q.id.clone();
             if q.kind == QuestionKind::Context {
                 if !q.factor.is_empty() {
-                    out.push((key(&p, "factor"), true, RubricFault::ContextWithFactor { question }));
+                    out.push((
+                        key(&p, "factor"),
+                        true,
+                        RubricFault::ContextWithFactor { question },
+                    ));
                 }
             } else if q.factor.is_empty() {
-                out.push((key(&p, "id"), false, RubricFault::NoFactorNamed { question }));
+                out.push((
+                    key(&p, "id"),
+                    false,
+                    RubricFault::NoFactorNamed { question },
+                ));
             } else {
                 match factors.get(q.factor.as_str()) {
                     Some(&f) => per_factor[f] += 1,
@@ -1398,12 +1415,20 @@ pub(crate) fn check_cond(
             } else {
                 "axis"
             };
-            out.push((key(p, second), true, RubricFault::BothTargets { rule: r.clone() }))
+            out.push((
+                key(p, second),
+                true,
+                RubricFault::BothTargets { rule: r.clone() },
+            ))
         }
     }
     let tests = [c.below.is_some(), c.at_least.is_some(), c.is.is_some()];
     match (tests.iter().filter(|&&t| t).count(), c.below, c.at_least) {
-        (0, ..) => out.push((anchor(p), false, RubricFault::NoCondition { rule: rule.clone() })),
+        (0, ..) => out.push((
+            anchor(p),
+            false,
+            RubricFault::NoCondition { rule: rule.clone() },
+        )),
         (1, Some(v), _) => check_score(out, key(p, "below"), v, "below"),
         (1, _, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
         (1, None, None) => check_is(out, p, rule, c, names),
@@ -1472,7 +1497,11 @@ fn validate_options(out: &mut Vec<Problem>, q: &Question, p: &[Seg]) {
         check_unique(out, &mut options, &o.id, j, key(&op, "id"), Item::Option);
         if o.id == DONT_KNOW {
             let question = q.id.clone();
-            out.push((key(&op, "id"), false, RubricFault::ReservedOptionId { question }));
+            out.push((
+                key(&op, "id"),
+                false,
+                RubricFault::ReservedOptionId { question },
+            ));
         }
         let (question, option) = (q.id.clone(), o.id.clone());
         match (q.kind == QuestionKind::Context, o.score.is_nan()) {
@@ -1482,9 +1511,11 @@ fn validate_options(out: &mut Vec<Problem>, q: &Question, p: &[Seg]) {
                 true,
                 RubricFault::ContextScore { question, option },
             )),
-            (false, true) => {
-                out.push((key(&op, "id"), false, RubricFault::NoScore { question, option }))
-            }
+            (false, true) => out.push((
+                key(&op, "id"),
+                false,
+                RubricFault::NoScore { question, option },
+            )),
             (false, false) => check_score(out, key(&op, "score"), o.score, "score"),
         }
     }
@@ -1523,7 +1554,7 @@ mod tests {
 
     #[test]
     fn next_steps_are_strings_or_tables_with_a_condition() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let steps = &r.rubric.recommendation.as_ref().unwrap().pmo.next_steps;
         assert!(matches!(steps[0], NextStep::Always(_)));
         let c = (steps.iter()).find_map(|s| s.unless().first()).unwrap();

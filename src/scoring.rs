@@ -261,7 +261,12 @@ pub fn holds<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, c: &Cond) -> boo
 }
 
 /// Whether all of `when` and (when given) one of `any` hold.
-fn all_and_any<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, when: &[Cond], any: &[Cond]) -> bool {
+fn all_and_any<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    when: &[Cond],
+    any: &[Cond],
+) -> bool {
     when.iter().all(|c| holds(rubric, f, c))
         && (any.is_empty() || any.iter().any(|c| holds(rubric, f, c)))
 }
@@ -307,7 +312,12 @@ pub fn decide<F: Figures + ?Sized>(
     let (margin, margin_on) = match rule {
         None => (margin_of(scoring, index), None),
         Some(ri) => match changing {
-            Some(gi) => distance_to_leave(rubric, figures, std::slice::from_ref(&rubric.gate_cond[gi]), &[]),
+            Some(gi) => distance_to_leave(
+                rubric,
+                figures,
+                std::slice::from_ref(&rubric.gate_cond[gi]),
+                &[],
+            ),
             None => rule_margin(rubric, figures, ri),
         },
     };
@@ -334,7 +344,8 @@ fn choose_office<F: Figures + ?Sized>(
     match spec? {
         Ok(i) => Some(i),
         Err(kind) => {
-            let of_kind = || (rubric.rubric.office.iter().enumerate()).filter(move |(_, o)| o.kind == kind);
+            let of_kind =
+                || (rubric.rubric.office.iter().enumerate()).filter(move |(_, o)| o.kind == kind);
             of_kind()
                 .find(|&(i, _)| {
                     let o = &rubric.offices[i];
@@ -348,14 +359,21 @@ fn choose_office<F: Figures + ?Sized>(
 
 /// How far the score a numeric condition reads is from changing whether it holds;
 /// `None` for an `is` test or something unanswered (no score moves it).
-fn distance<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, c: &Cond) -> Option<(f64, (Target, f64))> {
+fn distance<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    c: &Cond,
+) -> Option<(f64, (Target, f64))> {
     let t = c.threshold()?;
     let score = read(rubric, f, c.target)?;
     Some(((score - t).abs(), (c.target, t)))
 }
 
 /// The nearest (least) of some distances.
-fn nearest(a: Option<(f64, (Target, f64))>, b: Option<(f64, (Target, f64))>) -> Option<(f64, (Target, f64))> {
+fn nearest(
+    a: Option<(f64, (Target, f64))>,
+    b: Option<(f64, (Target, f64))>,
+) -> Option<(f64, (Target, f64))> {
     match (a, b) {
         (Some(x), Some(y)) => Some(if y.0 < x.0 { y } else { x }),
         (x, None) => x,
@@ -427,11 +445,18 @@ fn distance_to_meet<F: Figures + ?Sized>(
 /// The margin of a rule-decided result: the nearer of leaving the rule that
 /// decides and meeting an earlier one with another recommendation (which would
 /// then decide), in points of what the condition concerned reads.
-fn rule_margin<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, ri: usize) -> (f64, Option<(Target, f64)>) {
+fn rule_margin<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    ri: usize,
+) -> (f64, Option<(Target, f64)>) {
     let r = &rubric.rules[ri];
-    let recommendation = |rule: &crate::rubric::RuleAt| rubric.rubric.outcome[rule.result].recommendation;
+    let recommendation =
+        |rule: &crate::rubric::RuleAt| rubric.rubric.outcome[rule.result].recommendation;
     let (mut margin, mut on) = distance_to_leave(rubric, f, &r.when, &r.when_any);
-    let others = rubric.rules[..ri].iter().filter(|e| recommendation(e) != recommendation(r));
+    let others = rubric.rules[..ri]
+        .iter()
+        .filter(|e| recommendation(e) != recommendation(r));
     for earlier in others {
         if let Some((d, at)) = distance_to_meet(rubric, f, &earlier.when, &earlier.when_any)
             && d < margin
@@ -730,7 +755,9 @@ impl Outcome {
             outcome: self,
             rubric,
         };
-        let decision = decide(rubric, index, &view, |gi, changed| gates.push((gi, changed)));
+        let decision = decide(rubric, index, &view, |gi, changed| {
+            gates.push((gi, changed))
+        });
         self.decision = decision;
         self.gates = gates;
         Ok(())
@@ -740,12 +767,26 @@ impl Outcome {
     /// axis's; `None` when unanswered.
     #[inline]
     pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
-        read(rubric, &SheetView { outcome: self, rubric }, target)
+        read(
+            rubric,
+            &SheetView {
+                outcome: self,
+                rubric,
+            },
+            target,
+        )
     }
 
     /// Whether a resolved condition holds on the sheet.
     pub fn holds(&self, rubric: &LoadedRubric, c: &Cond) -> bool {
-        holds(rubric, &SheetView { outcome: self, rubric }, c)
+        holds(
+            rubric,
+            &SheetView {
+                outcome: self,
+                rubric,
+            },
+            c,
+        )
     }
 
     /// What the sheet would come to with question `qi` answered `answer` (`None`:
@@ -986,10 +1027,13 @@ pub fn office_view<'r>(
     d: &Decision,
     choices: &[Option<usize>],
 ) -> Option<OfficeView<'r>> {
-    let existing = rubric
-        .existing
-        .as_ref()
-        .and_then(|(qi, per_option)| choices.get(*qi).copied().flatten().map(|oi| &per_option[oi]));
+    let existing = rubric.existing.as_ref().and_then(|(qi, per_option)| {
+        choices
+            .get(*qi)
+            .copied()
+            .flatten()
+            .map(|oi| &per_option[oi])
+    });
     let view = |oi: usize, hybrid: bool| {
         let o = &rubric.rubric.office[oi];
         OfficeView {
@@ -1020,13 +1064,18 @@ fn action(rubric: &LoadedRubric, oi: usize, existing: &[usize], hybrid: bool) ->
     } else if existing.contains(&oi) {
         Action::Keep
     } else if existing.iter().any(|&e| offices[e].kind == kind)
-        || (kind == OfficeKind::Value && existing.iter().any(|&e| offices[e].kind == OfficeKind::Pmo))
+        || (kind == OfficeKind::Value
+            && existing.iter().any(|&e| offices[e].kind == OfficeKind::Pmo))
     {
         Action::Evolve
     } else {
         Action::Build
     };
-    Some(if hybrid && a == Action::Keep { Action::Evolve } else { a })
+    Some(if hybrid && a == Action::Keep {
+        Action::Evolve
+    } else {
+        a
+    })
 }
 
 /// The score of question `qi`'s option `choice`; `None` when unanswered, and for a
@@ -1506,7 +1555,7 @@ next-steps = ["go"]
                 qi in 0usize..20,
                 answer in proptest::option::of(0usize..5),
             ) {
-                let r = LoadedRubric::embedded().unwrap();
+                let r = crate::testing::v2();
                 let Ok(base) = Outcome::of(&r, &c) else { return Ok(()) };
                 let mut changed = c.clone();
                 changed[qi] = answer;
@@ -1519,6 +1568,34 @@ next-steps = ["go"]
                 );
                 let mut moved = base.clone();
                 if moved.change(&r, qi, answer).is_ok() {
+                    prop_assert_eq!(Some(&moved), plain.as_ref());
+                }
+            }
+
+            /// The fast form on the format-3 default rubric (context questions,
+            /// axes, outcome rules, office types): the whole decision a changed
+            /// answer gives is the one scoring the changed sheet gives.
+            #[test]
+            fn one_answer_changed_decides_as_the_plain_outcome_on_the_format_3_rubric(
+                c in proptest::collection::vec(proptest::option::of(0usize..9), 26),
+                qi in 0usize..26,
+                answer in proptest::option::of(0usize..9),
+            ) {
+                let r = crate::testing::default3();
+                let fit = |qi: usize, o: Option<usize>| o.map(|o| o % r.rubric.question[qi].option.len());
+                let c: Vec<Option<usize>> = c.iter().enumerate().map(|(q, &o)| fit(q, o)).collect();
+                let answer = fit(qi, answer);
+                let Ok(base) = Outcome::of(r, &c) else { return Ok(()) };
+                let mut changed = c.clone();
+                changed[qi] = answer;
+                let plain = Outcome::of(r, &changed).ok();
+                let fast = base.with_answer(r, qi, answer);
+                prop_assert_eq!(
+                    fast.map(|f| f.decision(r)),
+                    plain.as_ref().map(|p| p.decision())
+                );
+                let mut moved = base.clone();
+                if moved.change(r, qi, answer).is_ok() {
                     prop_assert_eq!(Some(&moved), plain.as_ref());
                 }
             }

@@ -181,7 +181,10 @@ impl OptionCounts {
     pub fn modal(&self) -> Vec<Option<usize>> {
         (self.counts.iter())
             .map(|counts| {
-                let (best, &n) = counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))?;
+                let (best, &n) = counts
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))?;
                 (n > 0).then_some(best)
             })
             .collect()

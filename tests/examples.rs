@@ -7,15 +7,22 @@ use pmo_vmo::{Band, LoadedRubric, input, result};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
-    c.env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
-        .env("NO_COLOR", "1");
+    c.env(
+        "PMO_VMO_RUBRIC",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+        ),
+    );
+    c.env_remove("RUST_BACKTRACE").env("NO_COLOR", "1");
     c
 }
 
 #[test]
 fn example_sheets_get_pmo_hybrid_and_vmo() {
-    let rubric = LoadedRubric::embedded().unwrap();
+    let rubric =
+        LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml"))
+            .unwrap();
     let inputs = input::expand(
         &[Path::new("tests/fixtures/v2/sheets").to_path_buf()],
         pmo_vmo::SheetFormat::Toml,

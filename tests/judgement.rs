@@ -17,8 +17,10 @@ use proptest::prelude::*;
 
 /// The default rubric, loaded once: results borrow its ids for the whole test.
 fn rubric() -> &'static LoadedRubric {
-    static RUBRIC: std::sync::LazyLock<LoadedRubric> =
-        std::sync::LazyLock::new(|| LoadedRubric::embedded().unwrap());
+    static RUBRIC: std::sync::LazyLock<LoadedRubric> = std::sync::LazyLock::new(|| {
+        LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml"))
+            .unwrap()
+    });
     &RUBRIC
 }
 

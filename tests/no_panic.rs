@@ -31,7 +31,7 @@ proptest! {
 
     #[test]
     fn mangled_sheet_is_ok_or_a_located_error(at in 0usize..4_000, len in 0usize..20, insert in "[ -~\n]{0,12}") {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml")).unwrap();
         let text = mangle(SHEET, at, len, &insert);
         if let Err(e) = pmo_vmo::input::load_text(&rubric, "s.toml", &text, SheetFormat::Toml) {
             prop_assert!(e.to_string().starts_with("s.toml"));
@@ -49,7 +49,7 @@ proptest! {
 
     #[test]
     fn mangled_export_scores_or_reports_each_bad_row(at in 0usize..40_000, len in 0usize..40, insert in "[ -~\n\",;]{0,12}") {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml")).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
         std::fs::write(&path, mangle(EXPORT, at, len, &insert)).unwrap();
@@ -204,7 +204,7 @@ proptest! {
 
     #[test]
     fn hostile_rubric_text_is_shown_inert(t in hostile_text(), f in hostile_text(), q in hostile_text(), l in hostile_text()) {
-        let mut rubric = LoadedRubric::embedded().unwrap();
+        let mut rubric = LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml")).unwrap();
         let r = &mut rubric.rubric;
         r.title = t;
         r.factor[0].title.clone_from(&f);
@@ -226,7 +226,9 @@ proptest! {
 /// sheet cut short) and an endless input: each refused with an error naming it.
 #[test]
 fn bad_files_and_endless_input_are_refused_by_name() {
-    let rubric = LoadedRubric::embedded().unwrap();
+    let rubric =
+        LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml"))
+            .unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-sheets");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -5,9 +5,14 @@ use std::process::Command;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
-    c.env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
-        .env("NO_COLOR", "1");
+    c.env(
+        "PMO_VMO_RUBRIC",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+        ),
+    );
+    c.env_remove("RUST_BACKTRACE").env("NO_COLOR", "1");
     c
 }
 
@@ -115,8 +120,13 @@ fn a_workshop_plans_from_the_median_answers_and_counts_who_is_there() {
     let road = &t[t.find("Roadmap · ").expect("a roadmap section")..];
     assert!(road.contains("the median answer by score"), "{road}");
     assert!(road.contains("Already"), "{road}");
-    let j: serde_json::Value =
-        serde_json::from_str(&run(&["workshop", "-f", "json", "tests/fixtures/v2/sheets"])).unwrap();
+    let j: serde_json::Value = serde_json::from_str(&run(&[
+        "workshop",
+        "-f",
+        "json",
+        "tests/fixtures/v2/sheets",
+    ]))
+    .unwrap();
     let m = &j["roadmap"];
     // Three sheets: the median of PMO-, hybrid- and VMO-leaning answers is the
     // hybrid sheet's answer wherever the three are ordered that way.
@@ -145,7 +155,14 @@ fn the_report_prints_a_phased_plan_for_one_sheet_and_for_a_group() {
     assert!(road.contains("Already there: "), "{road}");
     assert!(road.contains("median answer"), "{road}");
     // Asked for PMO, a hybrid group is there already.
-    let html = run(&["report", "--target", "pmo", "tests/fixtures/v2/sheets", "-o", "-"]);
+    let html = run(&[
+        "report",
+        "--target",
+        "pmo",
+        "tests/fixtures/v2/sheets",
+        "-o",
+        "-",
+    ]);
     assert!(
         html.contains("Target: PMO, reached already by the typical answers."),
         "roadmap with --target pmo"

@@ -665,7 +665,9 @@ impl Prompter for TermPrompter {
                 .cyan()
                 .to_string(),
         );
-        if let Some(f) = view.factor && !f.description.is_empty() {
+        if let Some(f) = view.factor
+            && !f.description.is_empty()
+        {
             out.push_str(
                 &style(wrap(&f.description, w, ""))
                     .for_stderr()

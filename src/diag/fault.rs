@@ -215,17 +215,33 @@ pub enum Rule {
         n: usize,
     },
     /// Member `n` (1-based) of an axis.
-    AxisMember { axis: String, n: usize },
+    AxisMember {
+        axis: String,
+        n: usize,
+    },
     /// A condition of an outcome rule.
-    Outcome { id: String },
+    Outcome {
+        id: String,
+    },
     /// A condition of an office type.
-    Office { id: String },
+    Office {
+        id: String,
+    },
     /// A condition of text variant `n` (1-based) of an outcome.
-    Variant { outcome: String, n: usize },
+    Variant {
+        outcome: String,
+        n: usize,
+    },
     /// A condition of a variant of an option's plan texts.
-    OptionVariant { question: String, option: String },
+    OptionVariant {
+        question: String,
+        option: String,
+    },
     /// Next step `n` (1-based) of an outcome's (or its variant's) steps.
-    OutcomeStep { outcome: String, n: usize },
+    OutcomeStep {
+        outcome: String,
+        n: usize,
+    },
 }
 
 /// A rubric that parses but does not hold together.
@@ -301,17 +317,31 @@ pub enum RubricFault {
         found: usize,
     },
     /// A question that is not a context question names no factor.
-    NoFactorNamed { question: String },
+    NoFactorNamed {
+        question: String,
+    },
     /// A context question names a factor (it is not scored).
-    ContextWithFactor { question: String },
+    ContextWithFactor {
+        question: String,
+    },
     /// An option of a scored question without a score.
-    NoScore { question: String, option: String },
+    NoScore {
+        question: String,
+        option: String,
+    },
     /// An option of a context question with a score.
-    ContextScore { question: String, option: String },
+    ContextScore {
+        question: String,
+        option: String,
+    },
     /// An option uses the id sheets give for "don't know".
-    ReservedOptionId { question: String },
+    ReservedOptionId {
+        question: String,
+    },
     /// `is` on something other than a question.
-    IsWithoutQuestion { rule: Rule },
+    IsWithoutQuestion {
+        rule: Rule,
+    },
     /// `is` names an option the question does not have.
     UnknownIsOption {
         rule: Rule,
@@ -319,42 +349,80 @@ pub enum RubricFault {
         option: String,
     },
     /// A condition names an axis that does not exist.
-    UnknownTargetAxis { rule: Rule, axis: String },
+    UnknownTargetAxis {
+        rule: Rule,
+        axis: String,
+    },
     /// `requires` or `needs` names a question that does not exist.
-    UnknownRequiredQuestion { question: String },
+    UnknownRequiredQuestion {
+        question: String,
+    },
     /// `requires` or `needs` names a level (option) its question does not have.
-    UnknownLevel { question: String, option: String },
+    UnknownLevel {
+        question: String,
+        option: String,
+    },
     /// `requires` or `needs` names a question that is not a practice.
-    RequiresNonPractice { question: String },
+    RequiresNonPractice {
+        question: String,
+    },
     /// The `requires` of moves up depend on each other in a circle: each move as
     /// (question, the option it starts from), the first repeated at the end.
-    RequiresCycle { path: Vec<(String, String)> },
+    RequiresCycle {
+        path: Vec<(String, String)>,
+    },
     /// An office type id that no `[[office]]` declares (and no kind).
-    UnknownOffice { office: String },
+    UnknownOffice {
+        office: String,
+    },
     /// A role id that `[roles]` does not declare.
-    UnknownRole { role: String },
+    UnknownRole {
+        role: String,
+    },
     /// An outcome without a recommendation (and no `same-as`).
-    OutcomeWithoutRecommendation { outcome: String },
+    OutcomeWithoutRecommendation {
+        outcome: String,
+    },
     /// An outcome without a title or summary (and no `same-as`).
-    OutcomeWithoutText { outcome: String },
+    OutcomeWithoutText {
+        outcome: String,
+    },
     /// `same-as` names no earlier outcome that has its own result.
-    UnknownSameAs { outcome: String, other: String },
+    UnknownSameAs {
+        outcome: String,
+        other: String,
+    },
     /// `same-as` beside keys it replaces.
-    SameAsWithResult { outcome: String },
+    SameAsWithResult {
+        outcome: String,
+    },
     /// `also` on an outcome whose recommendation is not `both`.
-    AlsoWithoutBoth { outcome: String },
+    AlsoWithoutBoth {
+        outcome: String,
+    },
     /// The last outcome has conditions, so some sheets would match none.
-    LastOutcomeConditional { outcome: String },
+    LastOutcomeConditional {
+        outcome: String,
+    },
     /// Neither `[recommendation]` nor `[[outcome]]`.
     NoRecommendations,
     /// `[scoring]` names a question that does not exist.
-    UnknownScoringQuestion { key: &'static str, question: String },
+    UnknownScoringQuestion {
+        key: &'static str,
+        question: String,
+    },
     /// `existing-office` names a question that is not a context question.
-    ExistingOfficeNotContext { question: String },
+    ExistingOfficeNotContext {
+        question: String,
+    },
     /// `office` on an option of a question that is not the existing-office one.
-    OfficeOnOtherQuestion { question: String },
+    OfficeOnOtherQuestion {
+        question: String,
+    },
     /// `addresses` names an option the pressing-problem question does not have.
-    UnknownProblem { problem: String },
+    UnknownProblem {
+        problem: String,
+    },
     /// `addresses` without `[scoring] pressing-problem`.
     AddressesWithoutProblem,
 }

@@ -473,7 +473,7 @@ mod tests {
     use crate::diag::Fault;
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     #[test]

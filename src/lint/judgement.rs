@@ -61,7 +61,10 @@ fn leading_words(l: &mut Lints) {
         }
         for (oi, o) in q.option.iter().enumerate() {
             let op = [qp.clone(), vec![k("option"), Seg::Index(oi)]].concat();
-            let texts = [("label", Some(o.label.as_str())), ("help", o.help.as_deref())];
+            let texts = [
+                ("label", Some(o.label.as_str())),
+                ("help", o.help.as_deref()),
+            ];
             for (field, text) in texts {
                 if let Some(word) = text.and_then(|t| first_leading(t, &words)) {
                     let lint = Lint::LeadingWord {
@@ -169,7 +172,10 @@ impl Space {
     fn of(rubric: &LoadedRubric) -> Space {
         let mut targets: Vec<(Target, bool)> = Vec::new();
         let mut cuts: Vec<Cuts> = Vec::new();
-        let conds = rubric.rules.iter().flat_map(|r| r.when.iter().chain(&r.when_any));
+        let conds = rubric
+            .rules
+            .iter()
+            .flat_map(|r| r.when.iter().chain(&r.when_any));
         for c in conds {
             let is = matches!(c.test, Test::Is(_));
             let d = match targets.iter().position(|&t| t == (c.target, is)) {
@@ -282,7 +288,10 @@ impl Space {
         let Some(first) = meeting.first() else {
             return Some(false);
         };
-        if meeting.iter().any(|x| x.iter().zip(b).all(|(m, n)| n & !m == 0)) {
+        if meeting
+            .iter()
+            .any(|x| x.iter().zip(b).all(|(m, n)| n & !m == 0))
+        {
             return Some(true);
         }
         // Split along a dimension where the first box does not hold all of `b`.

@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn rubric_text_never_leaves_a_comment() {
-        let mut r = LoadedRubric::embedded().unwrap();
+        let mut r = crate::testing::v2();
         let inject = "Yes{sep}other = \"yes\"\u{1b}]0;t\u{7}";
         for sep in ["\n", "\r", "\r\n", "\u{b}", "\u{c}", "\u{85}", "\u{2028}"] {
             let hostile = inject.replace("{sep}", sep);
@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn blank_sheet_parses_and_lists_every_question_and_option() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let text = blank_sheet(&r);
         let s = load_text(&r, "blank.toml", &text, SheetFormat::Toml).unwrap();
         assert!(s.choices.iter().all(Option::is_none));

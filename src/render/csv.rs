@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn streamed_row_equals_the_summary_row_escaped() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let mut choices = vec![Some(4); rubric.rubric.question.len()];
         choices[0] = None;
         choices[5] = Some(0);

@@ -402,9 +402,9 @@ fn judgement_text(f: &RubricFault) -> String {
         RubricFault::UnknownSameAs { outcome, other } => format!(
             "outcome `{outcome}` is `same-as` `{other}`, which is not an earlier outcome with a result of its own"
         ),
-        RubricFault::SameAsWithResult { outcome } => format!(
-            "outcome `{outcome}` has `same-as` beside its own result or texts: keep one"
-        ),
+        RubricFault::SameAsWithResult { outcome } => {
+            format!("outcome `{outcome}` has `same-as` beside its own result or texts: keep one")
+        }
         RubricFault::AlsoWithoutBoth { outcome } => format!(
             "outcome `{outcome}` names an `also` office, which only a `both` recommendation has"
         ),
@@ -412,22 +412,24 @@ fn judgement_text(f: &RubricFault) -> String {
             "the last outcome, `{outcome}`, has conditions, so a sheet could match no outcome: end with one that has none"
         ),
         RubricFault::NoRecommendations => {
-            "the rubric needs `[recommendation.pmo]`, `.hybrid` and `.vmo`, or `[[outcome]]` rules".into()
+            "the rubric needs `[recommendation.pmo]`, `.hybrid` and `.vmo`, or `[[outcome]]` rules"
+                .into()
         }
         RubricFault::UnknownScoringQuestion { key, question } => {
             format!("`{key}` names unknown question `{question}`")
         }
-        RubricFault::ExistingOfficeNotContext { question } => format!(
-            "`existing-office` must name a context question, and `{question}` is not one"
-        ),
+        RubricFault::ExistingOfficeNotContext { question } => {
+            format!("`existing-office` must name a context question, and `{question}` is not one")
+        }
         RubricFault::OfficeOnOtherQuestion { question } => format!(
             "question `{question}` lists offices on its options, but `[scoring] existing-office` does not name it"
         ),
-        RubricFault::UnknownProblem { problem } => format!(
-            "the pressing-problem question has no option `{problem}`"
-        ),
+        RubricFault::UnknownProblem { problem } => {
+            format!("the pressing-problem question has no option `{problem}`")
+        }
         RubricFault::AddressesWithoutProblem => {
-            "`addresses` needs `[scoring] pressing-problem`, the question whose options it names".into()
+            "`addresses` needs `[scoring] pressing-problem`, the question whose options it names"
+                .into()
         }
         _ => unreachable!("worded by rubric_text"),
     }

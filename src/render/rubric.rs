@@ -95,13 +95,9 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                 (_, None) => "a risk".to_string(),
             };
             out.push_str(
-                &format!(
-                    "  {} : when {cond}, {what} · {}\n",
-                    g.id,
-                    line(&g.message)
-                )
-                .replace("Cap at", "cap at")
-                .replace("Floor at", "floor at"),
+                &format!("  {} : when {cond}, {what} · {}\n", g.id, line(&g.message))
+                    .replace("Cap at", "cap at")
+                    .replace("Floor at", "floor at"),
             );
         }
     }

@@ -393,8 +393,15 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     for c in t.column_iter_mut().skip(2) {
         c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
     }
-    let tally = (Band::ALL.iter())
-        .map(|&b| (b, results.iter().filter(|r| r.evaluation.recommendation == b).count()));
+    let tally = (Band::ALL.iter()).map(|&b| {
+        (
+            b,
+            results
+                .iter()
+                .filter(|r| r.evaluation.recommendation == b)
+                .count(),
+        )
+    });
     let counts: Vec<String> = (crate::render::words::shown_counts(tally).into_iter())
         .map(|(b, n)| format!("{} {n}", b.label()))
         .collect();

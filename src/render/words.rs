@@ -2,11 +2,11 @@
 //! how firm a result is, the bands. Pure modules return data; the words are made here.
 
 use crate::advice::{Advice, Lead};
-use crate::sensitivity::Sensitivity;
 use crate::render::num::{index_words, setting_num};
 use crate::roadmap::{Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, FiredGate};
+use crate::sensitivity::Sensitivity;
 
 /// The recommendations worth listing in a tally: the three bands of the index
 /// always, the outcomes off that ladder (none, both, federated) where some sheet
@@ -153,7 +153,9 @@ pub fn fired_gate_lines(
         .map(|g| {
             let gi = rubric.rubric.gate.iter().position(|x| x.id == g.id);
             let head = match (g.effect, g.to) {
-                (crate::rubric::Effect::Cap, Some(to)) => format!("{} (caps at {}", g.id, to.label()),
+                (crate::rubric::Effect::Cap, Some(to)) => {
+                    format!("{} (caps at {}", g.id, to.label())
+                }
                 (crate::rubric::Effect::Floor, Some(to)) => {
                     format!("{} (raises to at least {}", g.id, to.label())
                 }
@@ -161,7 +163,9 @@ pub fn fired_gate_lines(
             };
             let head = match (g.to.is_some(), g.changed) {
                 (true, true) => format!("{head})"),
-                (true, false) => format!("{head}; the result is {} anyway)", recommendation.label()),
+                (true, false) => {
+                    format!("{head}; the result is {} anyway)", recommendation.label())
+                }
                 (false, _) => head,
             };
             match gi {
@@ -187,7 +191,9 @@ pub fn firmness_lines(rubric: &LoadedRubric, moves: &[Sensitivity]) -> Vec<Strin
         count(moves.len(), "answer is", "answers are")
     )];
     lines.extend(moves.iter().map(|m| {
-        let q = rubric.question(m.question).map(|i| &rubric.rubric.question[i]);
+        let q = rubric
+            .question(m.question)
+            .map(|i| &rubric.rubric.question[i]);
         let label = |id: &str| {
             (q.and_then(|q| q.option.iter().find(|o| o.id == id)))
                 .map_or_else(|| id.to_string(), |o| o.label.clone())
@@ -316,7 +322,7 @@ mod tests {
 
     #[test]
     fn an_out_of_reach_target_says_why_in_words() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let gate = Blocked::Gate {
             gate: "vmo-needs-buy-in",
             to: Band::Hybrid,
@@ -334,7 +340,7 @@ mod tests {
 
     #[test]
     fn firmness_says_which_way_each_move_goes() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let q = &r.rubric.question[0];
         let moves = [crate::sensitivity::Sensitivity {
             question: &q.id,

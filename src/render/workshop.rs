@@ -422,7 +422,7 @@ mod tests {
     use super::*;
 
     fn sentence(mean: f64, to: f64) -> String {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let t = Tipping {
             factor: "maturity".into(),
             mean,
@@ -435,7 +435,7 @@ mod tests {
 
     #[test]
     fn a_group_mean_just_under_a_gate_is_not_shown_on_it() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let (maturity, authority) = (0, 2);
         // vmo-needs-maturity fires below 50, vmo-needs-leadership below 35.
         assert_eq!(opt_factor_num(&r, maturity, Some(49.96)), "49.96");

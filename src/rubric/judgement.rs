@@ -11,9 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::{Band, Condition, NextStep, default_weight};
 
 /// What a question is for.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum QuestionKind {
     /// Something the organisation does: improvable, so its moves up are initiatives.
@@ -49,7 +47,9 @@ impl QuestionKind {
 }
 
 /// How long a move up takes, roughly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Effort {
     Weeks,
@@ -131,9 +131,7 @@ pub struct AxisMember {
 }
 
 /// The kinds of office an outcome may name.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum OfficeKind {
     /// A project management office (supportive, controlling, directive...).
@@ -351,10 +349,14 @@ fn validate_axes(r: &Rubric, names: &Names, out: &mut Vec<Problem>) {
                 && r.question[qi].kind == Kind::Context
             {
                 let question = q.clone();
-                out.push((key(&mp, "question"), false, RubricFault::ContextScore {
-                    question,
-                    option: "*".into(),
-                }));
+                out.push((
+                    key(&mp, "question"),
+                    false,
+                    RubricFault::ContextScore {
+                        question,
+                        option: "*".into(),
+                    },
+                ));
             }
         }
     }
@@ -402,13 +404,21 @@ fn requirements(out: &mut Vec<Problem>, p: &[Seg], list: &[Requirement], names: 
         rp.push(Seg::Index(j));
         let Some(&qi) = names.questions.get(req.question.as_str()) else {
             let question = req.question.clone();
-            out.push((key(&rp, "question"), false, RubricFault::UnknownRequiredQuestion { question }));
+            out.push((
+                key(&rp, "question"),
+                false,
+                RubricFault::UnknownRequiredQuestion { question },
+            ));
             continue;
         };
         let q = &names.rubric.question[qi];
         if q.kind != Kind::Practice {
             let question = q.id.clone();
-            out.push((key(&rp, "question"), false, RubricFault::RequiresNonPractice { question }));
+            out.push((
+                key(&rp, "question"),
+                false,
+                RubricFault::RequiresNonPractice { question },
+            ));
         }
         if !q.option.iter().any(|o| o.id == req.reaches) {
             out.push((
@@ -446,7 +456,11 @@ fn validate_outcomes(
         if let Some(other) = &o.same_as {
             if !own.contains_key(other.as_str()) {
                 let other = other.clone();
-                out.push((key(&p, "same-as"), false, RubricFault::UnknownSameAs { outcome, other }));
+                out.push((
+                    key(&p, "same-as"),
+                    false,
+                    RubricFault::UnknownSameAs { outcome, other },
+                ));
             } else if o.recommendation.is_some()
                 || o.office.is_some()
                 || o.title.is_some()
@@ -455,15 +469,23 @@ fn validate_outcomes(
                 || !o.variant.is_empty()
                 || !o.needs.is_empty()
             {
-                out.push((key(&p, "same-as"), true, RubricFault::SameAsWithResult { outcome }));
+                out.push((
+                    key(&p, "same-as"),
+                    true,
+                    RubricFault::SameAsWithResult { outcome },
+                ));
             }
             continue;
         }
         own.insert(&o.id, i);
         match o.recommendation {
-            None => out.push((key(&p, "id"), false, RubricFault::OutcomeWithoutRecommendation {
-                outcome: outcome.clone(),
-            })),
+            None => out.push((
+                key(&p, "id"),
+                false,
+                RubricFault::OutcomeWithoutRecommendation {
+                    outcome: outcome.clone(),
+                },
+            )),
             Some(b) if b != Band::Both && o.also.is_some() => out.push((
                 key(&p, "also"),
                 true,
@@ -474,7 +496,11 @@ fn validate_outcomes(
             _ => {}
         }
         if o.title.is_none() || o.summary.is_none() {
-            out.push((key(&p, "id"), false, RubricFault::OutcomeWithoutText { outcome }));
+            out.push((
+                key(&p, "id"),
+                false,
+                RubricFault::OutcomeWithoutText { outcome },
+            ));
         }
         for (name, office) in [("office", &o.office), ("also", &o.also)] {
             if let Some(x) = office
@@ -486,9 +512,11 @@ fn validate_outcomes(
         }
         requirements(out, &key(&p, "needs"), &o.needs, names);
         let steps = o.next_steps.as_deref().unwrap_or_default();
-        check_steps(out, &key(&p, "next-steps"), steps, names, |n| Rule::OutcomeStep {
-            outcome: o.id.clone(),
-            n,
+        check_steps(out, &key(&p, "next-steps"), steps, names, |n| {
+            Rule::OutcomeStep {
+                outcome: o.id.clone(),
+                n,
+            }
         });
         for (j, v) in o.variant.iter().enumerate() {
             let mut vp = key(&p, "variant");
@@ -499,9 +527,11 @@ fn validate_outcomes(
             };
             conditions(out, &vp, "when", &v.when, &rule, names);
             let steps = v.next_steps.as_deref().unwrap_or_default();
-            check_steps(out, &key(&vp, "next-steps"), steps, names, |n| Rule::OutcomeStep {
-                outcome: o.id.clone(),
-                n,
+            check_steps(out, &key(&vp, "next-steps"), steps, names, |n| {
+                Rule::OutcomeStep {
+                    outcome: o.id.clone(),
+                    n,
+                }
             });
         }
     }
@@ -509,9 +539,11 @@ fn validate_outcomes(
         && !last.unconditional()
     {
         let outcome = last.id.clone();
-        out.push((key(&at("outcome", i), "id"), false, RubricFault::LastOutcomeConditional {
-            outcome,
-        }));
+        out.push((
+            key(&at("outcome", i), "id"),
+            false,
+            RubricFault::LastOutcomeConditional { outcome },
+        ));
     }
 }
 
@@ -522,7 +554,11 @@ fn validate_scoring_refs(r: &Rubric, names: &Names, out: &mut Vec<Problem>) {
         let found = names.questions.get(q).copied();
         if found.is_none() {
             let question = q.to_string();
-            out.push((key(&sp, k), false, RubricFault::UnknownScoringQuestion { key: k, question }));
+            out.push((
+                key(&sp, k),
+                false,
+                RubricFault::UnknownScoringQuestion { key: k, question },
+            ));
         }
         found
     };
@@ -531,20 +567,25 @@ fn validate_scoring_refs(r: &Rubric, names: &Names, out: &mut Vec<Problem>) {
         && r.question[qi].kind != Kind::Context
     {
         let question = r.question[qi].id.clone();
-        out.push((key(&sp, "existing-office"), false, RubricFault::ExistingOfficeNotContext {
-            question,
-        }));
+        out.push((
+            key(&sp, "existing-office"),
+            false,
+            RubricFault::ExistingOfficeNotContext { question },
+        ));
     }
     for (i, q) in r.question.iter().enumerate() {
         if Some(i) != existing && q.option.iter().any(|o| o.office.is_some()) {
             let question = q.id.clone();
-            out.push((key(&at("question", i), "id"), false, RubricFault::OfficeOnOtherQuestion {
-                question,
-            }));
+            out.push((
+                key(&at("question", i), "id"),
+                false,
+                RubricFault::OfficeOnOtherQuestion { question },
+            ));
         }
     }
     let problem = lookup("pressing-problem", &r.scoring.pressing_problem, out);
-    let known = |id: &str| problem.is_some_and(|qi| r.question[qi].option.iter().any(|o| o.id == id));
+    let known =
+        |id: &str| problem.is_some_and(|qi| r.question[qi].option.iter().any(|o| o.id == id));
     for (i, q) in r.question.iter().enumerate() {
         let p = at("question", i);
         let check = |p: Vec<Seg>, list: &[String], out: &mut Vec<Problem>| {
@@ -563,7 +604,11 @@ fn validate_scoring_refs(r: &Rubric, names: &Names, out: &mut Vec<Problem>) {
         for (j, o) in q.option.iter().enumerate() {
             let mut op = key(&p, "option");
             op.push(Seg::Index(j));
-            check(key(&op, "addresses"), o.addresses.as_deref().unwrap_or_default(), out);
+            check(
+                key(&op, "addresses"),
+                o.addresses.as_deref().unwrap_or_default(),
+                out,
+            );
         }
     }
 }
@@ -584,7 +629,11 @@ fn validate_plan_data(
             for x in o.office.iter().flatten() {
                 if !offices.contains_key(x.as_str()) {
                     let office = x.clone();
-                    out.push((key(&op, "office"), false, RubricFault::UnknownOffice { office }));
+                    out.push((
+                        key(&op, "office"),
+                        false,
+                        RubricFault::UnknownOffice { office },
+                    ));
                 }
             }
             for (k, v) in o.variant.iter().enumerate() {
@@ -606,7 +655,12 @@ fn validate_roles(r: &Rubric, out: &mut Vec<Problem>) {
         return;
     }
     for role in r.roles.keys() {
-        check_id(out, vec![Seg::Key("roles".into()), Seg::Key(role.clone())], role, Item::Role);
+        check_id(
+            out,
+            vec![Seg::Key("roles".into()), Seg::Key(role.clone())],
+            role,
+            Item::Role,
+        );
     }
     let known = |x: &str| r.roles.contains_key(x);
     for (i, q) in r.question.iter().enumerate() {
@@ -618,7 +672,10 @@ fn validate_roles(r: &Rubric, out: &mut Vec<Problem>) {
         for (j, o) in q.option.iter().enumerate() {
             let mut op = key(&p, "option");
             op.push(Seg::Index(j));
-            let owners = o.owner.iter().chain(o.variant.iter().filter_map(|v| v.owner.as_ref()));
+            let owners = o
+                .owner
+                .iter()
+                .chain(o.variant.iter().filter_map(|v| v.owner.as_ref()));
             for x in owners.filter(|x| !known(x)) {
                 let role = x.clone();
                 out.push((key(&op, "owner"), false, RubricFault::UnknownRole { role }));
@@ -640,8 +697,14 @@ fn requires_cycle(r: &Rubric, names: &Names) -> Option<Vec<(String, String)>> {
             v.push((qi, k - 1));
         }
         for req in &r.question[qi].option[ranked[qi][k]].requires {
-            let Some(&q2) = names.questions.get(req.question.as_str()) else { continue };
-            let Some(o2) = r.question[q2].option.iter().position(|o| o.id == req.reaches) else {
+            let Some(&q2) = names.questions.get(req.question.as_str()) else {
+                continue;
+            };
+            let Some(o2) = r.question[q2]
+                .option
+                .iter()
+                .position(|o| o.id == req.reaches)
+            else {
                 continue;
             };
             let target = pos(q2, o2);
@@ -659,7 +722,8 @@ fn requires_cycle(r: &Rubric, names: &Names) -> Option<Vec<(String, String)>> {
             if state.contains_key(&(qi, k)) {
                 continue;
             }
-            let mut path: Vec<((usize, usize), Vec<(usize, usize)>)> = vec![((qi, k), edges((qi, k)))];
+            let mut path: Vec<((usize, usize), Vec<(usize, usize)>)> =
+                vec![((qi, k), edges((qi, k)))];
             state.insert((qi, k), 1);
             while let Some((node, todo)) = path.last_mut() {
                 let node = *node;
@@ -672,7 +736,8 @@ fn requires_cycle(r: &Rubric, names: &Names) -> Option<Vec<(String, String)>> {
                         Some(2) => {}
                         Some(_) => {
                             let from = path.iter().position(|(n, _)| *n == next).unwrap_or(0);
-                            let mut ring: Vec<(usize, usize)> = path[from..].iter().map(|(n, _)| *n).collect();
+                            let mut ring: Vec<(usize, usize)> =
+                                path[from..].iter().map(|(n, _)| *n).collect();
                             ring.push(next);
                             return Some(
                                 ring.into_iter()
@@ -701,4 +766,3 @@ pub(crate) fn rank(q: &super::Question) -> Vec<usize> {
     v.sort_by(|&a, &b| q.option[a].score.total_cmp(&q.option[b].score));
     v
 }
-

@@ -871,7 +871,7 @@ mod tests {
 
     #[test]
     fn a_read_that_fails_part_way_is_an_error_after_the_rows_before_it() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let q = &rubric.rubric.question[0];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
@@ -917,7 +917,7 @@ mod tests {
 
     #[test]
     fn chunks_give_the_rows_the_one_thread_reader_gives() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
         let mut rng = Rng(0x5eed_cafe_f00d_0001);

@@ -474,7 +474,7 @@ mod tests {
     use crate::render::warning::warning_text;
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     type Rows = Result<Vec<Result<ResolvedSheet, InputError>>, InputError>;

@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_streamed_document_is_the_whole_one_byte_for_byte() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/sheets");
         let inputs = crate::input::expand(&[dir], crate::SheetFormat::Toml);

@@ -164,7 +164,7 @@ mod tests {
     use std::fmt::Write as _;
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     /// A sheet answering every question with option `pick` of each, plus `extra`.
@@ -206,7 +206,13 @@ mod tests {
         // fires the delivery and the maturity gates.
         let text = sheet(
             &r,
-            |i| Some(if r.question_factor[i] == Some(0) { 1 } else { 4 }),
+            |i| {
+                Some(if r.question_factor[i] == Some(0) {
+                    1
+                } else {
+                    4
+                })
+            },
             "",
         ) + "[expect]\nrecommendation = \"vmo\"\n";
         let v = judge_text(&text, &Rules::default());

@@ -37,7 +37,7 @@ mod tests {
 
     #[test]
     fn the_script_defines_create_form_around_the_rubric() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let gs = render(&r);
         assert!(gs.contains("function createForm()"));
         assert!(gs.contains(&format!("\"id\": \"{}\"", r.rubric.id)));

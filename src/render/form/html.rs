@@ -51,7 +51,7 @@ mod tests {
 
     #[test]
     fn the_page_holds_the_rubric_once_and_only_two_scripts() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let page = render(&r);
         assert!(!page.contains(super::super::PLACEHOLDER));
         assert_eq!(page.matches("<script").count(), 2);

@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn the_view_leaves_out_scores_gates_and_recommendations() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let text = serde_json::to_string(&FormView::of(&r)).unwrap();
         assert!(text.starts_with(&format!("{{\"id\":\"{}\",\"version\":", r.rubric.id)));
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();

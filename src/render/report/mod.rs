@@ -276,9 +276,9 @@ impl Report<'_> {
     fn lead(&self) -> Vec<String> {
         match self.sheet() {
             Some(r) => crate::render::words::lead_texts(self.rubric, &r.advice)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             None => lead(self.rubric, self.w),
         }
     }
@@ -773,7 +773,7 @@ mod tests {
 
     #[test]
     fn group_text_arrives_escaped_in_every_place() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         // These two sheets fire a gate and put their roles far apart.
         // One sheet at every lowest option, one at every highest: the roles are far
         // apart, and the buy-in gate fires on the means without changing Hybrid.
@@ -832,8 +832,9 @@ mod tests {
 
     #[test]
     fn single_sheet_text_arrives_escaped_in_every_place() {
-        let r = LoadedRubric::embedded().unwrap();
-        // One answer short of PMO, so the flip names a question and two options.
+        let r = crate::testing::v2();
+        // One step from PMO (the delivery record one step down caps it), so "how
+        // firm" names a question and two options.
         let text = format!(
             r#"rubric = "pmo-vmo"
 respondent = '{}'
@@ -842,7 +843,7 @@ organisation = '{}'
 
 [answers]
 maturity-standards = "documented"
-maturity-delivery-track-record = "usually"
+maturity-delivery-track-record = "sometimes"
 objective-success-measure = "business-case"
 authority-funding-decisions = "office-advises"
 alignment-strategy-link = "mapped"
@@ -878,7 +879,7 @@ maturity-standards = '{}'
 
     #[test]
     fn a_single_sheet_report_lists_every_question_with_its_answer_and_note() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let text = "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = \"documented\"\n\
                     authority-stakeholder-buy-in = \"resist\"\n[notes]\n\
                     maturity-standards = \"Handbook in use since 2021\"\n";
@@ -906,7 +907,7 @@ maturity-standards = '{}'
 
     #[test]
     fn roles_on_the_chart_arrive_escaped() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let ms: Vec<_> = (0..=MAX_POLYGONS)
             .map(|k| {
                 let role = mark(&format!("role{}", k % 2));
@@ -925,7 +926,7 @@ maturity-standards = '{}'
 
     #[test]
     fn strips_text_arrives_escaped() {
-        let mut r = marked_rubric(LoadedRubric::embedded().unwrap());
+        let mut r = marked_rubric(crate::testing::v2());
         r.rubric.factor.truncate(2);
         let series = [Series {
             name: mark("series"),
@@ -1014,7 +1015,7 @@ maturity-standards = '{}'
 
     #[test]
     fn a_baseline_is_drawn_dashed_and_its_progress_listed() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let before = sheet(&r, 0, ["Ann", "pm", "Acme", "n"]);
         let mut after = sheet(&r, 1, ["Ann", "pm", "Acme", "n"]);
         after.0.sheet.date = crate::input::date::SheetDate::parse("2026-11-25");
