@@ -202,8 +202,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub sheets: SheetArgs,
     /// Every sheet must get this recommendation (replaces each sheet's `expect.recommendation`)
-    #[arg(long, value_enum, value_name = "BAND")]
-    pub expect: Option<BandArg>,
+    #[arg(long, value_enum, value_name = "RECOMMENDATION")]
+    pub expect: Option<OutcomeArg>,
     /// Every sheet's margin must be at least N index points (replaces `expect.min-margin`)
     #[arg(long, value_name = "N", value_parser = parse_margin, allow_negative_numbers = true)]
     pub min_margin: Option<f64>,
@@ -248,6 +248,33 @@ pub enum BandArg {
     Pmo,
     Hybrid,
     Vmo,
+}
+
+/// Any recommendation, as `check --expect` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Pmo,
+    Hybrid,
+    Vmo,
+    /// No central office: a role is enough
+    None,
+    /// A value office and a delivery office beside it
+    Both,
+    /// Offices in the divisions, with a thin centre
+    Federated,
+}
+
+impl From<OutcomeArg> for Band {
+    fn from(b: OutcomeArg) -> Band {
+        match b {
+            OutcomeArg::Pmo => Band::Pmo,
+            OutcomeArg::Hybrid => Band::Hybrid,
+            OutcomeArg::Vmo => Band::Vmo,
+            OutcomeArg::None => Band::None,
+            OutcomeArg::Both => Band::Both,
+            OutcomeArg::Federated => Band::Federated,
+        }
+    }
 }
 
 impl From<BandArg> for Band {

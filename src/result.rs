@@ -168,8 +168,9 @@ pub fn score_with(
             .filter_map(|(q, c)| c.map(|oi| (q.id.as_str(), q.option[oi].id.as_str())))
             .collect(),
     );
-    let roadmap = extras
-        .roadmap
+    // Where outcome rules decide (format 3), the roadmap of the index's bands
+    // does not apply.
+    let roadmap = (extras.roadmap && !rubric.has_outcomes())
         .then(|| crate::roadmap::plan(rubric, &outcome, extras.target));
     let advice = if extras.advice {
         crate::advice::for_sheet(rubric, &outcome, evaluation.provisional)

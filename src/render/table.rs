@@ -163,7 +163,10 @@ pub fn heading(r: &SheetResult) -> String {
 /// The full, self-explaining table for one sheet; a provisional result says so
 /// first, under the heading.
 pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
-    let t = factor_table(rubric, r, style);
+    let mut t = factor_table(rubric, r, style).to_string();
+    if !r.evaluation.axes.is_empty() {
+        t = format!("{t}\n{}", axis_table(rubric, r, style));
+    }
     let v = verdict_table(rubric, r, style);
     let m = crate::render::roadmap::View::of_sheet(rubric, r)
         .map(|view| roadmap(rubric, &view, style))
@@ -174,20 +177,29 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     }
 }
 
-/// The sheet's factors, one row each: score, weight, leaning and a bar.
+/// The sheet's factors, one row each: score, weight, leaning and a bar. Where
+/// outcome rules decide (format 3), a factor does not lean to an office: it reads
+/// on its own scale (its `low` and `high` words).
 fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     let e = &r.evaluation;
     let rb = &rubric.rubric;
+    let own_scale = rubric.has_outcomes();
     let mut t = new_table(style);
     t.set_header(vec![
         styled("Factor", style, None, true),
         styled("Score", style, None, true),
         styled("Weight", style, None, true),
-        styled("Leaning", style, None, true),
-        styled("PMO ◂ 0 ··· 100 ▸ VMO", style, None, true),
+        styled(if own_scale { "Reads" } else { "Leaning" }, style, None, true),
+        styled(
+            if own_scale { "0 ··· 100" } else { "PMO ◂ 0 ··· 100 ▸ VMO" },
+            style,
+            None,
+            true,
+        ),
     ]);
     for (fi, (f, fs)) in rb.factor.iter().zip(&e.factors).enumerate() {
         let (lean, b, bar_s) = match (fs.score, fs.leaning) {
+            (Some(s), _) if own_scale => (scale_word(f, s), None, bar(s, 20)),
             (Some(s), Some(band)) => (leaning(band).to_string(), Some(band), bar(s, 20)),
             _ => ("unanswered".to_string(), None, String::new()),
         };
@@ -210,15 +222,51 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     t
 }
 
-/// The sheet's result, one labelled row each: index, recommendation, why (the
-/// gates that changed it, or the summary), margin, answered, gates, flip and next
-/// steps.
+/// Where a score falls on a factor's own scale (format 3), in fifths: its `low`
+/// word, towards it, between, towards its `high` word, the `high` word.
+fn scale_word(f: &crate::rubric::Factor, score: f64) -> String {
+    let low = f.low.as_deref().unwrap_or("low");
+    let high = f.high.as_deref().unwrap_or("high");
+    match score {
+        s if s < 20.0 => low.to_string(),
+        s if s < 40.0 => format!("towards {low}"),
+        s if s < 60.0 => format!("between {low} and {high}"),
+        s if s < 80.0 => format!("towards {high}"),
+        _ => high.to_string(),
+    }
+}
+
+/// What the organisation needs and can carry (format 3): one row per axis.
+fn axis_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
+    let mut t = new_table(style);
+    t.set_header(vec![
+        styled("Needs and capacity", style, None, true),
+        styled("Score", style, None, true),
+        styled("0 ··· 100", style, None, true),
+    ]);
+    for (a, s) in rubric.rubric.axis.iter().zip(&r.evaluation.axes) {
+        t.add_row(vec![
+            text(&a.title),
+            Cell::new(s.score.map_or_else(|| "unanswered".into(), num))
+                .set_alignment(CellAlignment::Right),
+            Cell::new(s.score.map(|x| bar(x, 20)).unwrap_or_default()),
+        ]);
+    }
+    t
+}
+
+/// The sheet's result, one labelled row each: index (or, where outcome rules
+/// decide, the office), recommendation, why (the gates that changed it, or the
+/// summary), margin, answered, gates or risks, how firm it is and next steps.
 fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     use crate::render::words;
     let e = &r.evaluation;
     let mut v = new_table(style);
     let label = |s: &str| styled(s, style, None, true);
-    v.add_row(vec![label("Index"), text(&index_text(rubric, e))]);
+    let format3 = e.outcome.is_some();
+    if !format3 {
+        v.add_row(vec![label("Index"), text(&index_text(rubric, e))]);
+    }
     v.add_row(vec![
         label("Recommendation"),
         styled(
@@ -228,6 +276,9 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
             true,
         ),
     ]);
+    if let Some(office) = words::office_sentence(rubric, e) {
+        v.add_row(vec![label("Office"), text(&office)]);
+    }
     let lead = words::lead_texts(rubric, &r.advice);
     if !lead.is_empty() {
         let name = match r.advice.lead {
@@ -236,24 +287,37 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
         };
         v.add_row(vec![label(name), text(&lead.join("\n"))]);
     }
-    v.add_row(vec![
-        label("Margin"),
-        Cell::new(format!(
-            "{} index points from the nearest band boundary",
-            num(e.margin)
-        )),
-    ]);
+    v.add_row(vec![label("Margin"), text(&words::margin_sentence(rubric, e))]);
+    let about = if r.context.is_empty() {
+        String::new()
+    } else {
+        format!(", and {} about the organisation", r.context.len())
+    };
     v.add_row(vec![
         label("Answered"),
         Cell::new(format!(
-            "{} of {}",
+            "{} of {}{about}",
             e.answered,
             words::count(e.questions, "question", "questions")
         )),
     ]);
+    if !r.unknown.is_empty() {
+        let texts: Vec<String> = (r.unknown.iter())
+            .filter_map(|id| rubric.question(id).map(|qi| &rubric.rubric.question[qi].text))
+            .map(|t| format!("\"{t}\""))
+            .collect();
+        v.add_row(vec![label("Don't know"), text(&texts.join("\n"))]);
+    }
+    if e.provisional {
+        let ask = words::ask_lines(rubric, e, &r.unknown);
+        if !ask.is_empty() {
+            v.add_row(vec![label("Who to ask"), text(&ask.join("\n"))]);
+        }
+    }
     if !e.gates.is_empty() {
         let lines = words::fired_gate_lines(rubric, &e.gates, &r.advice, e.recommendation);
-        v.add_row(vec![label("Gates fired"), text(&lines.join("\n"))]);
+        let name = if format3 { "Risks" } else { "Gates fired" };
+        v.add_row(vec![label(name), text(&lines.join("\n"))]);
     }
     v.add_row(vec![
         label("How firm"),

@@ -2,7 +2,7 @@
 //! how firm a result is, the bands. Pure modules return data; the words are made here.
 
 use crate::advice::{Advice, Lead};
-use crate::render::num::{index_words, setting_num};
+use crate::render::num::{index_words, num, setting_num};
 use crate::roadmap::{Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, FiredGate};
@@ -355,4 +355,95 @@ mod tests {
         assert!(lines[1].ends_with("would make it PMO."), "{}", lines[1]);
         assert!(firmness_lines(&r, &[])[0].starts_with("Firm:"));
     }
+}
+
+/// The office recommended, in words: "Controlling PMO: build one" / "...: evolve
+/// the office that exists" / "...: keep the office that exists", with the second
+/// office of `both`. `None` when there is no office type.
+pub fn office_sentence(rubric: &LoadedRubric, e: &Evaluation) -> Option<String> {
+    let o = e.office.as_ref()?;
+    let one = |o: &crate::scoring::OfficeView, hybrid: bool| {
+        let title = (rubric.rubric.office.iter())
+            .find(|x| x.id == o.type_)
+            .map_or(o.type_, |x| x.title.as_str());
+        let what = match (o.kind, o.action) {
+            (crate::rubric::OfficeKind::None, _) => return title.to_string(),
+            (_, None) => "whether to build one or change the office that exists depends on what exists today (not answered)",
+            (_, Some(crate::scoring::Action::Build)) => "build one",
+            (_, Some(crate::scoring::Action::Keep)) => "keep the office that exists",
+            (_, Some(crate::scoring::Action::Evolve)) if hybrid => {
+                "evolve the office that exists, which takes on value duties"
+            }
+            (_, Some(crate::scoring::Action::Evolve)) => "evolve the office that exists",
+        };
+        format!("{title} · {what}")
+    };
+    let hybrid = e.recommendation == Band::Hybrid;
+    let mut s = one(o, hybrid);
+    if let Some(also) = &o.also {
+        s.push_str(&format!("; beside it, {}", lower_first(&one(also, false))));
+    }
+    Some(s)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// How far the outcome is from changing, for a format-3 result: "13.3 points: it
+/// changes if Need to steer value goes below 45.0", or that no score can change it.
+pub fn margin_sentence(rubric: &LoadedRubric, e: &Evaluation) -> String {
+    let Some(on) = &e.margin_on else {
+        return if e.outcome.is_some() {
+            "No answer's score can change it: the organisation's context decides it".to_string()
+        } else {
+            format!("{} index points from the nearest band boundary", num(e.margin))
+        };
+    };
+    let r = &rubric.rubric;
+    let title = match on.on {
+        "axis" => r.axis.iter().find(|a| a.id == on.id).map(|a| a.title.as_str()),
+        "factor" => r.factor.iter().find(|f| f.id == on.id).map(|f| f.title.as_str()),
+        _ => r.question.iter().find(|q| q.id == on.id).map(|q| q.text.as_str()),
+    }
+    .unwrap_or(on.id);
+    let what = if on.on == "question" {
+        format!("the answer to \"{title}\"")
+    } else {
+        title.to_string()
+    };
+    format!(
+        "{} points: the outcome changes where {what} meets {}",
+        num(e.margin),
+        crate::render::num::setting_num(on.threshold)
+    )
+}
+
+/// Who should answer what is missing (unanswered or "don't know"), by the roles
+/// each question names (`ask`): "Finance: funding model, benefits tracking".
+pub fn ask_lines(rubric: &LoadedRubric, e: &Evaluation, unknown: &[&str]) -> Vec<String> {
+    let r = &rubric.rubric;
+    let mut by_role: Vec<(&str, Vec<&str>)> = Vec::new();
+    let missing = e.unanswered.iter().chain(unknown);
+    for id in missing {
+        let Some(q) = r.question.iter().find(|q| q.id == *id) else { continue };
+        for role in &q.ask {
+            let title = r.roles.get(role).map_or(role.as_str(), String::as_str);
+            match by_role.iter_mut().find(|(t, _)| *t == title) {
+                Some((_, qs)) => qs.push(&q.text),
+                None => by_role.push((title, vec![&q.text])),
+            }
+        }
+    }
+    by_role
+        .into_iter()
+        .map(|(role, qs)| {
+            let list: Vec<String> = qs.iter().map(|q| format!("\"{q}\"")).collect();
+            format!("{role}: {}", list.join("; "))
+        })
+        .collect()
 }

@@ -316,7 +316,15 @@ pub(super) fn validate(r: &Rubric, names: &Names, out: &mut Vec<Problem>) {
     validate_plan_data(r, names, &offices, out);
     validate_roles(r, out);
     if let Some(path) = requires_cycle(r, names) {
-        out.push((vec![], false, RubricFault::RequiresCycle { path }));
+        // Point at the `requires` of the first move around the circle.
+        let at_first = path.first().and_then(|(q, o)| {
+            let qi = names.questions.get(q.as_str()).copied()?;
+            let oi = r.question[qi].option.iter().position(|x| &x.id == o)?;
+            let mut p = key(&at("question", qi), "option");
+            p.push(Seg::Index(oi));
+            Some(key(&p, "requires"))
+        });
+        out.push((at_first.unwrap_or_default(), false, RubricFault::RequiresCycle { path }));
     }
 }
 
