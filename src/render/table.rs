@@ -189,9 +189,18 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
         styled("Factor", style, None, true),
         styled("Score", style, None, true),
         styled("Weight", style, None, true),
-        styled(if own_scale { "Reads" } else { "Leaning" }, style, None, true),
         styled(
-            if own_scale { "0 ··· 100" } else { "PMO ◂ 0 ··· 100 ▸ VMO" },
+            if own_scale { "Reads" } else { "Leaning" },
+            style,
+            None,
+            true,
+        ),
+        styled(
+            if own_scale {
+                "0 ··· 100"
+            } else {
+                "PMO ◂ 0 ··· 100 ▸ VMO"
+            },
             style,
             None,
             true,
@@ -287,7 +296,10 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
         };
         v.add_row(vec![label(name), text(&lead.join("\n"))]);
     }
-    v.add_row(vec![label("Margin"), text(&words::margin_sentence(rubric, e))]);
+    v.add_row(vec![
+        label("Margin"),
+        text(&words::margin_sentence(rubric, e)),
+    ]);
     let about = if r.context.is_empty() {
         String::new()
     } else {
@@ -303,7 +315,11 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     ]);
     if !r.unknown.is_empty() {
         let texts: Vec<String> = (r.unknown.iter())
-            .filter_map(|id| rubric.question(id).map(|qi| &rubric.rubric.question[qi].text))
+            .filter_map(|id| {
+                rubric
+                    .question(id)
+                    .map(|qi| &rubric.rubric.question[qi].text)
+            })
             .map(|t| format!("\"{t}\""))
             .collect();
         v.add_row(vec![label("Don't know"), text(&texts.join("\n"))]);

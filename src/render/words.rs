@@ -368,7 +368,9 @@ pub fn office_sentence(rubric: &LoadedRubric, e: &Evaluation) -> Option<String> 
             .map_or(o.type_, |x| x.title.as_str());
         let what = match (o.kind, o.action) {
             (crate::rubric::OfficeKind::None, _) => return title.to_string(),
-            (_, None) => "whether to build one or change the office that exists depends on what exists today (not answered)",
+            (_, None) => {
+                "whether to build one or change the office that exists depends on what exists today (not answered)"
+            }
             (_, Some(crate::scoring::Action::Build)) => "build one",
             (_, Some(crate::scoring::Action::Keep)) => "keep the office that exists",
             (_, Some(crate::scoring::Action::Evolve)) if hybrid => {
@@ -401,14 +403,29 @@ pub fn margin_sentence(rubric: &LoadedRubric, e: &Evaluation) -> String {
         return if e.outcome.is_some() {
             "No answer's score can change it: the organisation's context decides it".to_string()
         } else {
-            format!("{} index points from the nearest band boundary", num(e.margin))
+            format!(
+                "{} index points from the nearest band boundary",
+                num(e.margin)
+            )
         };
     };
     let r = &rubric.rubric;
     let title = match on.on {
-        "axis" => r.axis.iter().find(|a| a.id == on.id).map(|a| a.title.as_str()),
-        "factor" => r.factor.iter().find(|f| f.id == on.id).map(|f| f.title.as_str()),
-        _ => r.question.iter().find(|q| q.id == on.id).map(|q| q.text.as_str()),
+        "axis" => r
+            .axis
+            .iter()
+            .find(|a| a.id == on.id)
+            .map(|a| a.title.as_str()),
+        "factor" => r
+            .factor
+            .iter()
+            .find(|f| f.id == on.id)
+            .map(|f| f.title.as_str()),
+        _ => r
+            .question
+            .iter()
+            .find(|q| q.id == on.id)
+            .map(|q| q.text.as_str()),
     }
     .unwrap_or(on.id);
     let what = if on.on == "question" {
@@ -430,7 +447,9 @@ pub fn ask_lines(rubric: &LoadedRubric, e: &Evaluation, unknown: &[&str]) -> Vec
     let mut by_role: Vec<(&str, Vec<&str>)> = Vec::new();
     let missing = e.unanswered.iter().chain(unknown);
     for id in missing {
-        let Some(q) = r.question.iter().find(|q| q.id == *id) else { continue };
+        let Some(q) = r.question.iter().find(|q| q.id == *id) else {
+            continue;
+        };
         for role in &q.ask {
             let title = r.roles.get(role).map_or(role.as_str(), String::as_str);
             match by_role.iter_mut().find(|(t, _)| *t == title) {

@@ -324,7 +324,11 @@ pub(super) fn validate(r: &Rubric, names: &Names, out: &mut Vec<Problem>) {
             p.push(Seg::Index(oi));
             Some(key(&p, "requires"))
         });
-        out.push((at_first.unwrap_or_default(), false, RubricFault::RequiresCycle { path }));
+        out.push((
+            at_first.unwrap_or_default(),
+            false,
+            RubricFault::RequiresCycle { path },
+        ));
     }
 }
 
