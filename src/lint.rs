@@ -328,7 +328,7 @@ impl Lints<'_> {
             if band_is_empty(s, band) {
                 continue;
             }
-            if reaches(&s, band, index_lo, index_hi) {
+            if reaches(s, band, index_lo, index_hi) {
                 open_bands.push(band);
             } else {
                 self.push(

@@ -878,46 +878,8 @@ impl LoadedRubric {
                     .collect()
             })
             .collect();
-        loaded.offices = (r.office.iter())
-            .map(|o| OfficeAt {
-                when: loaded.conds(&o.when),
-                when_any: loaded.conds(&o.when_any),
-            })
-            .collect();
-        let office_ref = |x: &Option<String>| {
-            x.as_deref()
-                .map(|x| match r.office.iter().position(|o| o.id == x) {
-                    Some(i) => Ok(i),
-                    None => Err(OfficeKind::parse(x).unwrap_or(OfficeKind::Pmo)),
-                })
-        };
-        loaded.rules = (r.outcome.iter())
-            .map(|o| {
-                let result = (o.same_as.as_deref())
-                    .and_then(|id| r.outcome.iter().position(|x| x.id == id))
-                    .unwrap_or_else(|| r.outcome.iter().position(|x| x.id == o.id).unwrap_or(0));
-                let base = &r.outcome[result];
-                RuleAt {
-                    when: loaded.conds(&o.when),
-                    when_any: loaded.conds(&o.when_any),
-                    result,
-                    office: office_ref(&base.office),
-                    also: office_ref(&base.also),
-                }
-            })
-            .collect();
-        loaded.existing = (r.scoring.existing_office.as_deref())
-            .and_then(|q| loaded.question(q))
-            .map(|qi| {
-                let per_option = (r.question[qi].option.iter())
-                    .map(|o| {
-                        (o.office.iter().flatten())
-                            .filter_map(|id| r.office.iter().position(|x| &x.id == id))
-                            .collect()
-                    })
-                    .collect();
-                (qi, per_option)
-            });
+        loaded.index_judgement();
+        let r = &loaded.rubric;
         if let Some(recs) = &r.recommendation {
             loaded.step_conds = Band::LADDER.map(|band| {
                 (recs.get(band).next_steps.iter())
@@ -938,6 +900,56 @@ impl LoadedRubric {
             })
             .collect();
         loaded
+    }
+
+    /// The look-ups of format 3: office types' conditions, outcome rules and which
+    /// offices each answer to the existing-office question says exist.
+    fn index_judgement(&mut self) {
+        let loaded = &*self;
+        let r = &loaded.rubric;
+        let offices = (r.office.iter())
+            .map(|o| OfficeAt {
+                when: loaded.conds(&o.when),
+                when_any: loaded.conds(&o.when_any),
+            })
+            .collect();
+        let office_ref = |x: &Option<String>| {
+            x.as_deref()
+                .map(|x| match r.office.iter().position(|o| o.id == x) {
+                    Some(i) => Ok(i),
+                    None => Err(OfficeKind::parse(x).unwrap_or(OfficeKind::Pmo)),
+                })
+        };
+        let rules = (r.outcome.iter())
+            .map(|o| {
+                let result = (o.same_as.as_deref())
+                    .and_then(|id| r.outcome.iter().position(|x| x.id == id))
+                    .unwrap_or_else(|| r.outcome.iter().position(|x| x.id == o.id).unwrap_or(0));
+                let base = &r.outcome[result];
+                RuleAt {
+                    when: loaded.conds(&o.when),
+                    when_any: loaded.conds(&o.when_any),
+                    result,
+                    office: office_ref(&base.office),
+                    also: office_ref(&base.also),
+                }
+            })
+            .collect();
+        let existing = (r.scoring.existing_office.as_deref())
+            .and_then(|q| loaded.question(q))
+            .map(|qi| {
+                let per_option = (r.question[qi].option.iter())
+                    .map(|o| {
+                        (o.office.iter().flatten())
+                            .filter_map(|id| r.office.iter().position(|x| &x.id == id))
+                            .collect()
+                    })
+                    .collect();
+                (qi, per_option)
+            });
+        self.offices = offices;
+        self.rules = rules;
+        self.existing = existing;
     }
 
     /// A validated condition, resolved.

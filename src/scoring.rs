@@ -351,7 +351,7 @@ fn choose_office<F: Figures + ?Sized>(
                     let o = &rubric.offices[i];
                     all_and_any(rubric, f, &o.when, &o.when_any)
                 })
-                .or_else(|| of_kind().last())
+                .or_else(|| of_kind().next_back())
                 .map(|(i, _)| i)
         }
     }

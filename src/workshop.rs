@@ -15,6 +15,18 @@ use crate::scoring::{self, FiredGate, GroupFigures, Outcome};
 /// Two roles whose factor means are at least this many points apart are flagged.
 pub const ROLE_GAP: f64 = 20.0;
 
+/// At most this many role gaps are reported (the largest): a room of free-text
+/// roles must not bury the headline under every pair of them.
+pub const MAX_ROLE_GAPS: usize = 5;
+
+/// A respondent is flagged as far from the rest when at least this share of the
+/// scored questions they answered sit at the top option, or at the bottom one.
+pub const EXTREME_SHARE: f64 = 0.8;
+
+/// At most this many such respondents are kept (each with their answers, to work
+/// the group out without them).
+const MAX_OUTLIERS: usize = 20;
+
 /// Summary statistics of one factor over the respondents who answered it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorStats {
@@ -58,6 +70,35 @@ pub struct RoleStats {
     pub role: String,
     pub respondents: usize,
     pub factors: Vec<RoleFactor>,
+}
+
+/// A respondent whose answers sit nearly all at one extreme, and the group result
+/// without them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Outlier {
+    pub respondent: String,
+    /// `top` or `bottom`: where their answers sit.
+    pub side: &'static str,
+    /// Scored questions they answered, and how many of them at that extreme.
+    pub answered: usize,
+    pub at_extreme: usize,
+    /// The group's recommendation and index without them.
+    pub recommendation_without: Band,
+    pub index_without: f64,
+}
+
+/// What a flagged member added to the group, kept to take it out again.
+#[derive(Debug, Clone)]
+struct Member {
+    who: String,
+    side: &'static str,
+    answered: usize,
+    at_extreme: usize,
+    index: f64,
+    factors: Vec<Option<f64>>,
+    choices: Vec<Option<usize>>,
+    shares: Vec<f64>,
 }
 
 /// Two roles far apart on a factor.
@@ -109,8 +150,16 @@ pub struct Workshop<'r> {
     pub gates: Vec<FiredGate<'r>>,
     pub agenda: Vec<AgendaItem>,
     pub roles: Vec<RoleStats>,
-    /// Factors on which two roles are [`ROLE_GAP`] points or more apart.
+    /// The largest gaps (at most [`MAX_ROLE_GAPS`]) of [`ROLE_GAP`] points or more
+    /// between the means of two roles on a factor, each role answered by more than
+    /// one respondent.
     pub flags: Vec<RoleGap>,
+    /// How many more such gaps there are beyond those listed.
+    #[serde(rename = "more-flags")]
+    pub more_flags: usize,
+    /// Respondents far from the rest (nearly every answer at one extreme), with
+    /// what the group result would be without each.
+    pub outliers: Vec<Outlier>,
     /// How many respondents got each recommendation.
     pub recommendations: IndexMap<Band, usize>,
     pub tipping: Option<Tipping>,
@@ -438,6 +487,10 @@ pub struct Group<'r> {
     share_sums: Vec<f64>,
     notes: Vec<Note>,
     provisional: Vec<String>,
+    /// Per factor, the sum of the members' scores (to take one out).
+    factor_sums: Vec<(f64, usize)>,
+    /// Members far from the rest, kept whole (at most [`MAX_OUTLIERS`]).
+    outliers: Vec<Member>,
 }
 
 impl<'r> Group<'r> {
@@ -455,6 +508,8 @@ impl<'r> Group<'r> {
             share_sums: vec![0.0; r.factor.len()],
             notes: Vec::new(),
             provisional: Vec::new(),
+            factor_sums: vec![(0.0, 0); r.factor.len()],
+            outliers: Vec::new(),
         }
     }
 
@@ -477,8 +532,11 @@ impl<'r> Group<'r> {
         for (fi, values) in self.factors.iter_mut().enumerate() {
             if let Some(v) = m.evaluation.factors.get(fi).and_then(|f| f.score) {
                 values.add(v);
+                self.factor_sums[fi].0 += v;
+                self.factor_sums[fi].1 += 1;
             }
         }
+        self.note_extreme(sheet, m);
         for (qi, q) in r.question.iter().enumerate() {
             if let Some(oi) = sheet.choices.get(qi).copied().flatten() {
                 self.question_sums[qi] += q.option[oi].score;
@@ -503,6 +561,96 @@ impl<'r> Group<'r> {
         if m.evaluation.provisional {
             self.provisional.push(who);
         }
+    }
+
+    /// Keeps a member whose answers sit nearly all at one extreme (at least
+    /// [`EXTREME_SHARE`] of four or more scored answers at the top option, or at
+    /// the bottom one), to report them and the group without them.
+    fn note_extreme(&mut self, sheet: &ResolvedSheet, m: &SheetResult<'_>) {
+        if self.outliers.len() >= MAX_OUTLIERS {
+            return;
+        }
+        let rubric = self.rubric;
+        let (mut answered, mut top, mut bottom) = (0, 0, 0);
+        for (qi, q) in rubric.rubric.question.iter().enumerate() {
+            let Some(oi) = sheet.choices.get(qi).copied().flatten() else {
+                continue;
+            };
+            if q.kind == crate::rubric::QuestionKind::Context {
+                continue;
+            }
+            answered += 1;
+            top += usize::from(oi == rubric.highest_option(qi));
+            bottom += usize::from(oi == rubric.lowest_option(qi));
+        }
+        let (side, at) = if top >= bottom {
+            ("top", top)
+        } else {
+            ("bottom", bottom)
+        };
+        if answered < 4 || (at as f64) < EXTREME_SHARE * answered as f64 {
+            return;
+        }
+        let r = &rubric.rubric;
+        let factors: Vec<Option<f64>> = m.evaluation.factors.iter().map(|f| f.score).collect();
+        let weight: f64 = (r.factor.iter().zip(&factors))
+            .filter(|(_, s)| s.is_some())
+            .map(|(f, _)| f.weight)
+            .sum();
+        let shares = (r.factor.iter().zip(&factors))
+            .map(|(f, s)| {
+                if s.is_some() && weight > 0.0 {
+                    f.weight / weight
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        self.outliers.push(Member {
+            who: who(m),
+            side,
+            answered,
+            at_extreme: at,
+            index: m.evaluation.index,
+            factors,
+            choices: sheet.choices.clone(),
+            shares,
+        });
+    }
+
+    /// The group's figures without one member (kept by [`Self::note_extreme`]).
+    fn figures_without(&self, m: &Member) -> Option<GroupFigures> {
+        let n = self.respondents.checked_sub(1).filter(|&n| n > 0)? as f64;
+        let r = &self.rubric.rubric;
+        let factors = (self.factor_sums.iter().zip(&m.factors))
+            .map(|(&(sum, count), own)| {
+                let (sum, count) = match own {
+                    Some(v) => (sum - v, count - 1),
+                    None => (sum, count),
+                };
+                (count > 0).then(|| sum / count as f64)
+            })
+            .collect();
+        let mut counts = self.options.clone();
+        let mut questions = Vec::with_capacity(r.question.len());
+        for (qi, q) in r.question.iter().enumerate() {
+            let mut sum = self.question_sums[qi];
+            if let Some(oi) = m.choices.get(qi).copied().flatten() {
+                sum -= q.option[oi].score;
+                counts.counts[qi][oi] -= 1;
+            }
+            let answered: usize = counts.counts[qi].iter().sum();
+            questions.push((answered > 0).then(|| sum / answered as f64));
+        }
+        Some(GroupFigures {
+            index: (self.index_sum - m.index) / n,
+            factors,
+            questions,
+            choices: counts.modal(),
+            shares: (self.share_sums.iter().zip(&m.shares))
+                .map(|(s, own)| (s - own) / n)
+                .collect(),
+        })
     }
 
     /// Counts the member under its role, compared as answers are ([`normalise`]).
@@ -583,7 +731,20 @@ impl<'r> Group<'r> {
             scoring::holds(rubric, &figures, c)
         });
         let roles = self.role_stats();
-        let flags = role_gaps(rubric, &roles);
+        let (flags, more_flags) = role_gaps(rubric, &roles);
+        let outliers = (self.outliers.iter())
+            .filter_map(|m| {
+                let without = self.figures_without(m)?.decide(rubric, |_, _| {});
+                Some(Outlier {
+                    respondent: m.who.clone(),
+                    side: m.side,
+                    answered: m.answered,
+                    at_extreme: m.at_extreme,
+                    recommendation_without: without.recommendation,
+                    index_without: without.index,
+                })
+            })
+            .collect();
         let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);
         Some(Workshop {
             roadmap,
@@ -599,6 +760,8 @@ impl<'r> Group<'r> {
             gates,
             roles,
             flags,
+            more_flags,
+            outliers,
             // The outcomes off the index's ladder only where someone has them.
             recommendations: Band::ALL
                 .iter()
@@ -715,26 +878,49 @@ fn who(m: &SheetResult<'_>) -> String {
     m.respondent.clone().unwrap_or_else(|| m.source.to_string())
 }
 
-/// Each pair of roles [`ROLE_GAP`] points or more apart on a factor, by factor.
-fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
-    let mut flags = Vec::new();
-    for (fi, f) in rubric.rubric.factor.iter().enumerate() {
-        for (i, a) in roles.iter().enumerate() {
-            for b in &roles[i + 1..] {
-                if let (Some(x), Some(y)) = (a.factors[fi].mean, b.factors[fi].mean) {
-                    let difference = (x - y).abs();
-                    if scoring::reaches(difference, ROLE_GAP) {
-                        flags.push(RoleGap {
-                            factor: f.id.clone(),
-                            roles: [a.role.clone(), b.role.clone()],
-                            difference,
-                        });
-                    }
+/// The largest gaps between two roles' means on a factor: [`ROLE_GAP`] points or
+/// more, between roles each answered by more than one respondent (one person is
+/// no role's view), largest first (then factor and role order), at most
+/// [`MAX_ROLE_GAPS`]; and how many more there are.
+fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> (Vec<RoleGap>, usize) {
+    // The largest gaps so far, as (difference, factor, role, role): no text is
+    // copied for a pair that is not kept, however many roles there are.
+    let mut top: Vec<(f64, usize, usize, usize)> = Vec::with_capacity(MAX_ROLE_GAPS + 1);
+    let mut found = 0usize;
+    let backed: Vec<usize> = (0..roles.len())
+        .filter(|&i| roles[i].respondents > 1)
+        .collect();
+    for fi in 0..rubric.rubric.factor.len() {
+        for (k, &i) in backed.iter().enumerate() {
+            for &j in &backed[k + 1..] {
+                let (Some(x), Some(y)) = (roles[i].factors[fi].mean, roles[j].factors[fi].mean)
+                else {
+                    continue;
+                };
+                let difference = (x - y).abs();
+                if !scoring::reaches(difference, ROLE_GAP) {
+                    continue;
+                }
+                found += 1;
+                // Kept in order, largest first; an equal gap goes after the ones
+                // found before it (factor, then role order).
+                let at = top.partition_point(|t| t.0 >= difference);
+                if at < MAX_ROLE_GAPS {
+                    top.insert(at, (difference, fi, i, j));
+                    top.truncate(MAX_ROLE_GAPS);
                 }
             }
         }
     }
-    flags
+    let flags = (top.into_iter())
+        .map(|(difference, fi, i, j)| RoleGap {
+            factor: rubric.rubric.factor[fi].id.clone(),
+            roles: [roles[i].role.clone(), roles[j].role.clone()],
+            difference,
+        })
+        .collect::<Vec<_>>();
+    let more = found - flags.len();
+    (flags, more)
 }
 
 /// The smallest move of one factor mean that changes the group recommendation.
@@ -873,14 +1059,19 @@ mod tests {
         r.rubric.question[2].option[1].score = 30.0;
         r.rubric.question[2].option[2].score = 29.0;
         r.reindex();
+        // Two of each role: a role of one respondent is nobody's view but theirs.
         let ms = vec![
             member(&r, Some("x"), vec![None, None, Some(0)]), // b = 10
+            member(&r, Some("x"), vec![None, None, Some(0)]),
             member(&r, Some("y"), vec![None, None, Some(1)]), // b = 30: gap 20, flagged
+            member(&r, Some("y"), vec![None, None, Some(1)]),
             member(&r, Some("z"), vec![None, None, Some(2)]), // b = 29: gap 19 with x, 1 with y
-            member(&r, None, vec![None, None, Some(2)]),      // no role: not in roles
+            member(&r, Some("z"), vec![None, None, Some(2)]),
+            member(&r, Some("alone"), vec![None, None, Some(1)]), // 20 from x, but alone
+            member(&r, None, vec![None, None, Some(2)]),          // no role: not in roles
         ];
         let w = aggregate(&r, &ms).unwrap();
-        assert_eq!(w.roles.len(), 3);
+        assert_eq!(w.roles.len(), 4);
         assert_eq!(w.flags.len(), 1);
         assert_eq!(w.flags[0].factor, "b");
         assert_eq!(w.flags[0].roles, ["x".to_string(), "y".to_string()]);
@@ -899,6 +1090,7 @@ mod tests {
             one(Some(" project manager "), 2),
             one(Some("PROJECT\tMANAGER"), 2),
             one(Some("Sponsor"), 0),
+            one(Some("sponsor"), 0),
             one(Some("   "), 2),
             one(None, 2),
         ];
@@ -908,7 +1100,7 @@ mod tests {
             .iter()
             .map(|x| (x.role.as_str(), x.respondents))
             .collect();
-        assert_eq!(roles, [("Project  Manager", 3), ("Sponsor", 1)]);
+        assert_eq!(roles, [("Project  Manager", 3), ("Sponsor", 2)]);
         // One role, so no gap between its spellings; the gap to Sponsor is real.
         assert!(!w.flags.is_empty());
         assert!(
@@ -916,6 +1108,59 @@ mod tests {
             "{:?}",
             w.flags
         );
+    }
+
+    #[test]
+    fn at_most_five_role_gaps_are_listed_the_largest_and_the_rest_counted() {
+        let r = crate::scoring::tests::small();
+        // Seven roles of two, b answered lo (10) by four and hi (90) by three: 12
+        // pairs 80 apart; five are listed, the other seven counted.
+        let mut ms = Vec::new();
+        for (k, role) in ["a", "b", "c", "d", "e", "f", "g"].iter().enumerate() {
+            let o = if k < 4 { 0 } else { 2 };
+            ms.push(member(&r, Some(role), vec![None, None, Some(o)]));
+            ms.push(member(&r, Some(role), vec![None, None, Some(o)]));
+        }
+        let w = aggregate(&r, &ms).unwrap();
+        assert_eq!(w.flags.len(), MAX_ROLE_GAPS);
+        assert_eq!(w.more_flags, 12 - MAX_ROLE_GAPS);
+        assert!(w.flags.iter().all(|f| f.difference == 80.0));
+    }
+
+    #[test]
+    fn a_respondent_at_the_top_everywhere_is_flagged_with_the_group_result_without_them() {
+        let r = crate::scoring::tests::small();
+        // Three in the middle (a1 lo, a2 hi, b1 mid: a = 60, b = 50, index 52.5,
+        // hybrid) and one at the top everywhere (a = 85, b = 90: 88.75): the group
+        // index is 61.56, vmo; without the fourth it is 52.5, hybrid.
+        let mut ms: Vec<_> = (0..3)
+            .map(|_| member(&r, Some("pm"), vec![Some(0), Some(1), Some(1)]))
+            .collect();
+        ms.push(member(&r, Some("sponsor"), vec![Some(1), Some(1), Some(2)]));
+        let w = aggregate(&r, &ms).unwrap();
+        assert_eq!(w.recommendation, Band::Vmo, "{}", w.index);
+        assert_eq!(w.outliers.len(), 0, "three answers: too few to tell");
+        // The small rubric has three questions: a four-question variant is needed.
+        let mut r4 = crate::scoring::tests::small();
+        let mut extra = r4.rubric.question[2].clone();
+        extra.id = "b2".into();
+        r4.rubric.question.push(extra);
+        r4.reindex();
+        let mut ms: Vec<_> = (0..3)
+            .map(|_| member(&r4, Some("pm"), vec![Some(0), Some(1), Some(1), Some(1)]))
+            .collect();
+        ms.push(member(
+            &r4,
+            Some("sponsor"),
+            vec![Some(1), Some(1), Some(2), Some(2)],
+        ));
+        let w = aggregate(&r4, &ms).unwrap();
+        assert_eq!(w.outliers.len(), 1);
+        let o = &w.outliers[0];
+        assert_eq!((o.side, o.answered, o.at_extreme), ("top", 4, 4));
+        assert_eq!(o.index_without, 52.5);
+        assert_eq!(o.recommendation_without, Band::Hybrid);
+        assert_eq!(w.recommendation, Band::Vmo);
     }
 
     #[test]

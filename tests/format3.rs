@@ -23,7 +23,7 @@ fn score(answers: &[(&str, &str)]) -> SheetResult<'static> {
     let r = rubric();
     let mut text = String::from("rubric = \"small3\"\n[answers]\n");
     for (q, o) in answers {
-        text.push_str(&format!("{q} = \"{o}\"\n"));
+        text = format!("{text}{q} = \"{o}\"\n");
     }
     let sheet = input::load_text(r, "s.toml", &text, SheetFormat::Toml).unwrap();
     result::score(r, sheet, true).unwrap()

@@ -13,7 +13,7 @@ pub enum Fault {
     File(FileFault),
     Sheet(SheetFault),
     Export(ExportFault),
-    Rubric(RubricFault),
+    Rubric(Box<RubricFault>),
 }
 
 impl From<FileFault> for Fault {
@@ -36,7 +36,7 @@ impl From<ExportFault> for Fault {
 
 impl From<RubricFault> for Fault {
     fn from(f: RubricFault) -> Self {
-        Fault::Rubric(f)
+        Fault::Rubric(Box::new(f))
     }
 }
 

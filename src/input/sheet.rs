@@ -346,11 +346,15 @@ fn locate(
 
 /// The chosen option of each rubric question; an unknown question or option is
 /// an error at its key, as `(error, section, key, at_key)`.
+/// A sheet's answers by index: each question's chosen option, and the questions
+/// answered "don't know".
+type Resolved = (Vec<Option<usize>>, Vec<usize>);
+
 fn resolve_answers(
     rubric: &LoadedRubric,
     source: &Origin,
     answers: &IndexMap<String, String>,
-) -> Result<(Vec<Option<usize>>, Vec<usize>), (InputError, String, bool)> {
+) -> Result<Resolved, (InputError, String, bool)> {
     let r = &rubric.rubric;
     let mut choices = vec![None; r.question.len()];
     let mut unknown = Vec::new();

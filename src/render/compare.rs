@@ -154,16 +154,16 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
 /// that starts with two spaces belongs to the one before it.
 pub fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
     let mut out = Vec::new();
-    let gate_msg = |id: &str| {
-        rubric
-            .rubric
-            .gate
-            .iter()
-            .find(|g| g.id == id)
-            .map_or(String::new(), |g| format!(": {}", printable(&g.message)))
-    };
+    let gate = |id: &str| rubric.rubric.gate.iter().find(|g| g.id == id);
+    let gate_msg =
+        |id: &str| gate(id).map_or(String::new(), |g| format!(": {}", printable(&g.message)));
+    // A gate that no longer fires says so in its own words (`clears`), not in
+    // the words of the risk it no longer is.
     for g in &c.gates.cleared {
-        out.push(format!("Gate cleared: {g}{}", gate_msg(g)));
+        match gate(g).and_then(|x| x.clears.as_deref()) {
+            Some(clears) => out.push(format!("Cleared: {g}: {}", printable(clears))),
+            None => out.push(format!("Gate cleared: {g}")),
+        }
     }
     for g in &c.gates.new {
         out.push(format!("Gate newly fired: {g}{}", gate_msg(g)));

@@ -556,8 +556,8 @@ fn describe(s: &Scoring, band: Band) -> String {
     }
 }
 
-/// A lint finding in words, without its place and code.
-pub fn lint_text(l: &Lint) -> String {
+/// The words of the lints of format 3.
+fn judgement_lint_text(l: &Lint) -> String {
     match l {
         Lint::UnreachableOutcome { outcome } => format!(
             "outcome `{outcome}` can never decide: the outcomes before it match every sheet it would match"
@@ -576,6 +576,14 @@ pub fn lint_text(l: &Lint) -> String {
                 "{place} contains `{word}`: respondents would read how answers count; say what the answer looks like day to day, and keep the meaning in `explain`"
             )
         }
+        _ => String::new(),
+    }
+}
+
+/// A lint finding in words, without its place and code.
+pub fn lint_text(l: &Lint) -> String {
+    match l {
+        Lint::UnreachableOutcome { .. } | Lint::LeadingWord { .. } => judgement_lint_text(l),
         Lint::HybridFromAtZero { hybrid_from } => format!(
             "hybrid-from is {}, so no index is below it and pmo is never the band",
             n(*hybrid_from)

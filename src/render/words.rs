@@ -316,47 +316,6 @@ pub fn bands_sentence(rubric: &LoadedRubric) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_out_of_reach_target_says_why_in_words() {
-        let r = crate::testing::v2();
-        let gate = Blocked::Gate {
-            gate: "vmo-needs-buy-in",
-            to: Band::Hybrid,
-        };
-        assert_eq!(
-            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&gate), 0, false),
-            "Target: VMO, out of reach by raising the answers: even with every answered question at its top option, gate vmo-needs-buy-in would still cap the result at Hybrid."
-        );
-        let index = Blocked::Index { best: 59.99 };
-        assert_eq!(
-            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&index), 2, true),
-            "Target: VMO, out of reach by raising the typical answers: even with every answered question at its top option, the index would be just under 60.0, below the VMO band. Answering the 2 unanswered questions may change that."
-        );
-    }
-
-    #[test]
-    fn firmness_says_which_way_each_move_goes() {
-        let r = crate::testing::v2();
-        let q = &r.rubric.question[0];
-        let moves = [crate::sensitivity::Sensitivity {
-            question: &q.id,
-            from: &q.option[1].id,
-            to: &q.option[0].id,
-            direction: crate::sensitivity::Direction::Down,
-            recommendation: Band::Pmo,
-        }];
-        let lines = firmness_lines(&r, &moves);
-        assert_eq!(lines[0], "1 answer is one step from changing it:");
-        assert!(lines[1].contains(" one step down, from "), "{}", lines[1]);
-        assert!(lines[1].ends_with("would make it PMO."), "{}", lines[1]);
-        assert!(firmness_lines(&r, &[])[0].starts_with("Firm:"));
-    }
-}
-
 /// The office recommended, in words: "Controlling PMO: build one" / "...: evolve
 /// the office that exists" / "...: keep the office that exists", with the second
 /// office of `both`. `None` when there is no office type.
@@ -383,7 +342,7 @@ pub fn office_sentence(rubric: &LoadedRubric, e: &Evaluation) -> Option<String> 
     let hybrid = e.recommendation == Band::Hybrid;
     let mut s = one(o, hybrid);
     if let Some(also) = &o.also {
-        s.push_str(&format!("; beside it, {}", lower_first(&one(also, false))));
+        s = format!("{s}; beside it, {}", lower_first(&one(also, false)));
     }
     Some(s)
 }
@@ -465,4 +424,45 @@ pub fn ask_lines(rubric: &LoadedRubric, e: &Evaluation, unknown: &[&str]) -> Vec
             format!("{role}: {}", list.join("; "))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_out_of_reach_target_says_why_in_words() {
+        let r = crate::testing::v2();
+        let gate = Blocked::Gate {
+            gate: "vmo-needs-buy-in",
+            to: Band::Hybrid,
+        };
+        assert_eq!(
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&gate), 0, false),
+            "Target: VMO, out of reach by raising the answers: even with every answered question at its top option, gate vmo-needs-buy-in would still cap the result at Hybrid."
+        );
+        let index = Blocked::Index { best: 59.99 };
+        assert_eq!(
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&index), 2, true),
+            "Target: VMO, out of reach by raising the typical answers: even with every answered question at its top option, the index would be just under 60.0, below the VMO band. Answering the 2 unanswered questions may change that."
+        );
+    }
+
+    #[test]
+    fn firmness_says_which_way_each_move_goes() {
+        let r = crate::testing::v2();
+        let q = &r.rubric.question[0];
+        let moves = [crate::sensitivity::Sensitivity {
+            question: &q.id,
+            from: &q.option[1].id,
+            to: &q.option[0].id,
+            direction: crate::sensitivity::Direction::Down,
+            recommendation: Band::Pmo,
+        }];
+        let lines = firmness_lines(&r, &moves);
+        assert_eq!(lines[0], "1 answer is one step from changing it:");
+        assert!(lines[1].contains(" one step down, from "), "{}", lines[1]);
+        assert!(lines[1].ends_with("would make it PMO."), "{}", lines[1]);
+        assert!(firmness_lines(&r, &[])[0].starts_with("Firm:"));
+    }
 }

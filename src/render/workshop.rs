@@ -261,6 +261,10 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         )),
     ]);
     v.add_row(vec![Cell::new("Individual results"), text(&counts(w))]);
+    let far = outlier_lines(w);
+    if !far.is_empty() {
+        v.add_row(vec![Cell::new("Far from the rest"), text(&far.join("\n"))]);
+    }
     let gates = gate_lines(rubric, w);
     if !gates.is_empty() {
         v.add_row(vec![Cell::new("Gates fired"), text(&gates.join("\n"))]);
@@ -312,23 +316,53 @@ fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     r
 }
 
-/// The roles far apart on a factor, or a line saying there are none.
+/// Each respondent far from the rest, and the group result without them:
+/// "Ann: 18 of 20 answers at the top option; without them: Hybrid (index 52.5)".
+pub fn outlier_lines(w: &Workshop) -> Vec<String> {
+    (w.outliers.iter())
+        .map(|o| {
+            let name = crate::render::clean::printable_line(&o.respondent);
+            let without = if o.recommendation_without == w.recommendation {
+                format!("the result would stay {}", o.recommendation_without.label())
+            } else {
+                format!("the result would be {}", o.recommendation_without.label())
+            };
+            format!(
+                "{name}: {} of {} answers at the {} option; without them {without} (index {})",
+                o.at_extreme,
+                o.answered,
+                o.side,
+                num(o.index_without)
+            )
+        })
+        .collect()
+}
+
+/// The roles far apart on a factor (the largest gaps, roles of two or more), or a
+/// line saying there are none.
 fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
     let flags = flag_lines(rubric, w);
     if flags.is_empty() {
         let _ = writeln!(
             out,
-            "No two roles are {} points or more apart on any factor.",
+            "No two roles (of two or more respondents each) are {} points or more apart on any factor.",
             crate::workshop::ROLE_GAP
         );
     } else {
         let _ = writeln!(
             out,
-            "Roles {} points or more apart:",
+            "Roles {} points or more apart (roles of two or more respondents):",
             crate::workshop::ROLE_GAP
         );
         for f in flags {
             let _ = writeln!(out, "  ⚑ {f}");
+        }
+        if w.more_flags > 0 {
+            let _ = writeln!(
+                out,
+                "  and {} smaller",
+                super::words::count(w.more_flags, "gap", "gaps")
+            );
         }
     }
 }
@@ -412,6 +446,17 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
             for f in flags {
                 let _ = writeln!(out, "- ⚑ {}", cell(&f));
             }
+            if w.more_flags > 0 {
+                let more = super::words::count(w.more_flags, "smaller gap", "smaller gaps");
+                let _ = writeln!(out, "- and {more}");
+            }
+        }
+    }
+    let far = outlier_lines(w);
+    if !far.is_empty() {
+        out.push_str("\n## Far from the rest\n\n");
+        for f in far {
+            let _ = writeln!(out, "- {}", cell(&f));
         }
     }
     out

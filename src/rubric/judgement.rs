@@ -530,32 +530,38 @@ fn validate_outcomes(
                 n,
             }
         });
-        for (j, v) in o.variant.iter().enumerate() {
-            let mut vp = key(&p, "variant");
-            vp.push(Seg::Index(j));
-            let rule = Rule::Variant {
-                outcome: o.id.clone(),
-                n: j + 1,
-            };
-            conditions(out, &vp, "when", &v.when, &rule, names);
-            let steps = v.next_steps.as_deref().unwrap_or_default();
-            check_steps(out, &key(&vp, "next-steps"), steps, names, |n| {
-                Rule::OutcomeStep {
-                    outcome: o.id.clone(),
-                    n,
-                }
-            });
-        }
+        validate_variants(o, &p, names, out);
     }
-    if let Some((i, last)) = r.outcome.iter().enumerate().last()
+    if let Some(last) = r.outcome.last()
         && !last.unconditional()
     {
+        let i = r.outcome.len() - 1;
         let outcome = last.id.clone();
         out.push((
             key(&at("outcome", i), "id"),
             false,
             RubricFault::LastOutcomeConditional { outcome },
         ));
+    }
+}
+
+/// An outcome's text variants: their conditions and their steps' conditions.
+fn validate_variants(o: &OutcomeRule, p: &[Seg], names: &Names, out: &mut Vec<Problem>) {
+    for (j, v) in o.variant.iter().enumerate() {
+        let mut vp = key(p, "variant");
+        vp.push(Seg::Index(j));
+        let rule = Rule::Variant {
+            outcome: o.id.clone(),
+            n: j + 1,
+        };
+        conditions(out, &vp, "when", &v.when, &rule, names);
+        let steps = v.next_steps.as_deref().unwrap_or_default();
+        check_steps(out, &key(&vp, "next-steps"), steps, names, |n| {
+            Rule::OutcomeStep {
+                outcome: o.id.clone(),
+                n,
+            }
+        });
     }
 }
 
@@ -696,6 +702,9 @@ fn validate_roles(r: &Rubric, out: &mut Vec<Problem>) {
     }
 }
 
+/// A move up: (question, the rank of the option it starts from).
+type Move = (usize, usize);
+
 /// A circle in the `requires` of moves up, if any: the moves (question id, the
 /// option the move starts from) around it, the first repeated at the end. A move
 /// needs the move just below it on its own ladder, and for each requirement (`q`
@@ -734,8 +743,7 @@ fn requires_cycle(r: &Rubric, names: &Names) -> Option<Vec<(String, String)>> {
             if state.contains_key(&(qi, k)) {
                 continue;
             }
-            let mut path: Vec<((usize, usize), Vec<(usize, usize)>)> =
-                vec![((qi, k), edges((qi, k)))];
+            let mut path: Vec<(Move, Vec<Move>)> = vec![((qi, k), edges((qi, k)))];
             state.insert((qi, k), 1);
             while let Some((node, todo)) = path.last_mut() {
                 let node = *node;

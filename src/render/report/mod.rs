@@ -774,14 +774,15 @@ mod tests {
     #[test]
     fn group_text_arrives_escaped_in_every_place() {
         let r = crate::testing::v2();
-        // These two sheets fire a gate and put their roles far apart.
-        // One sheet at every lowest option, one at every highest: the roles are far
-        // apart, and the buy-in gate fires on the means without changing Hybrid.
-        let ms: Vec<_> = [false, true]
+        // These sheets fire a gate and put their roles far apart: two at every
+        // lowest option (role0), two at every highest (role1), so each role has the
+        // two respondents a role gap needs, and the buy-in gate fires on the means
+        // without changing Hybrid.
+        let ms: Vec<_> = [false, true, false, true]
             .into_iter()
             .enumerate()
             .map(|(j, top)| {
-                let (who, role) = (mark(&format!("who{j}")), mark(&format!("role{j}")));
+                let (who, role) = (mark(&format!("who{j}")), mark(&format!("role{}", j % 2)));
                 let mut s = sheet(&r, 0, [&who, &role, &mark("org"), &mark("note")]).0;
                 for (c, q) in s.choices.iter_mut().zip(&r.rubric.question) {
                     *c = Some(if top { q.option.len() - 1 } else { 0 });
