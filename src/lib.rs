@@ -37,6 +37,7 @@ pub mod interview;
 pub mod json_text;
 pub mod lint;
 pub mod origin;
+pub mod plan;
 pub mod render;
 pub mod result;
 pub mod roadmap;
