@@ -178,7 +178,7 @@ fn side(rubric: &LoadedRubric, members: &Members<'_>) -> Option<Side> {
 
 /// Names folded for matching: trimmed, lower-cased, white space folded.
 fn name_key(name: &str) -> String {
-    crate::input::export::normalise(name)
+    crate::text::normalise(name)
 }
 
 /// Who is on both sides, and who is on one only, in order of appearance.

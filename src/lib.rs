@@ -47,6 +47,7 @@ pub mod scoring;
 pub mod spill;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod workshop;
 
 pub use diag::{InputError, InputErrors};

@@ -511,7 +511,7 @@ impl Lints<'_> {
     /// one question that a survey cell cannot tell apart, compared as cells are
     /// (trimmed, case and runs of white space folded).
     fn ambiguous_options(&mut self) {
-        use crate::input::export::normalise;
+        use crate::text::normalise;
         for (qi, q) in self.rubric.rubric.question.iter().enumerate() {
             let labels: Vec<String> = q.option.iter().map(|o| normalise(&o.label)).collect();
             let ids: Vec<String> = q.option.iter().map(|o| normalise(&o.id)).collect();
@@ -550,7 +550,7 @@ impl Lints<'_> {
     /// `duplicate-question-text`: two questions asked in the same words (a survey
     /// column headed by that text could be either).
     fn duplicate_question_texts(&mut self) {
-        use crate::input::export::normalise;
+        use crate::text::normalise;
         let qs = &self.rubric.rubric.question;
         let texts: Vec<String> = qs.iter().map(|q| normalise(&q.text)).collect();
         for (i, q) in qs.iter().enumerate() {

@@ -5,12 +5,12 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::input::export::normalise;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
 use crate::roadmap::{self, Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{self, FiredGate, GroupFigures, Outcome};
+use crate::text::normalise;
 
 /// Two roles whose factor means are at least this many points apart are flagged.
 pub const ROLE_GAP: f64 = 20.0;
