@@ -29,6 +29,7 @@
 
 pub mod advice;
 pub mod atomic;
+pub mod batch;
 pub mod check;
 pub mod compare;
 pub mod diag;
@@ -50,9 +51,10 @@ mod testing;
 pub mod text;
 pub mod workshop;
 
+pub use batch::Batch;
 pub use diag::{InputError, InputErrors};
 pub use input::{Input, ResolvedSheet, Sheet, SheetFormat};
 pub use origin::Origin;
-pub use result::{Batch, SheetResult};
+pub use result::SheetResult;
 pub use rubric::{Band, LoadedRubric, Rubric};
 pub use scoring::{Evaluation, evaluate};

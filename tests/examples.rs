@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use pmo_vmo::{Band, LoadedRubric, input, result};
+use pmo_vmo::{Band, Batch, LoadedRubric, input, result};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
@@ -20,7 +20,7 @@ fn example_sheets_get_pmo_hybrid_and_vmo() {
         &[Path::new("examples/sheets").to_path_buf()],
         pmo_vmo::SheetFormat::Toml,
     );
-    let b = result::Batch::run(&rubric, &inputs);
+    let b = Batch::run(&rubric, &inputs);
     assert!(b.errors.is_empty(), "{:?}", b.errors);
     let got: Vec<(String, Band)> = b
         .results

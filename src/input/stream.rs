@@ -379,10 +379,10 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::Batch;
     use crate::diag::Fault;
     use crate::input::paths::expand;
     use crate::render::warning::warning_text;
-    use crate::result::Batch;
 
     #[cfg(unix)]
     #[test]

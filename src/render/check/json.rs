@@ -211,7 +211,7 @@ mod tests {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/sheets");
         let inputs = crate::input::expand(&[dir], crate::SheetFormat::Toml);
-        let (outcomes, _) = crate::result::run_keeping_sheets(&r, &inputs, &Default::default());
+        let (outcomes, _) = crate::batch::run_keeping_sheets(&r, &inputs, &Default::default());
         let rules = Rules::default();
         let all: Vec<Outcome> = outcomes
             .into_iter()
