@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,7 +15,6 @@ use crate::diag::{
     InputError, InputErrors, Item, ParseNote, RubricFault, Rule, Seg, TomlMap, from_toml_error,
     path_string,
 };
-use crate::input::decode::read_text;
 use crate::origin::Origin;
 
 /// The rubric built into the binary, used when no `--rubric` is given.
@@ -536,12 +534,6 @@ impl LoadedRubric {
         Self::from_str(DEFAULT_RUBRIC_NAME, DEFAULT_RUBRIC)
     }
 
-    /// Reads and validates a rubric file.
-    pub fn from_path(path: &Path) -> Result<Self, InputErrors> {
-        let text = read_text(path).map_err(|e| InputErrors(vec![e]))?;
-        Self::from_str(path, &text)
-    }
-
     /// Parses and validates rubric text; `source` names it in errors.
     pub fn from_str(source: impl Into<Origin>, text: &str) -> Result<Self, InputErrors> {
         let source = &source.into();
@@ -650,14 +642,6 @@ impl LoadedRubric {
             self.source.clone(),
             std::mem::take(&mut self.text),
         );
-    }
-
-    /// Loads `--rubric FILE` when given, else the embedded default.
-    pub fn load(path: Option<&Path>) -> Result<Self, InputErrors> {
-        match path {
-            Some(p) => Self::from_path(p),
-            None => Self::embedded(),
-        }
     }
 
     /// The index of a question by id.
