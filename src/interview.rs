@@ -14,7 +14,7 @@ use crate::rubric::{AnswerOption, Factor, LoadedRubric, Question};
 
 /// What the respondent did with one question.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub enum Reply {
     /// Chose the option at this index.
     Answer(usize),
     /// "Not sure / skip": the question is left unanswered.
@@ -29,7 +29,7 @@ pub enum Step {
 
 /// What the respondent did on the review screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewStep {
+pub enum ReviewReply {
     /// Done: score the sheet.
     Finish,
     /// Change the answer at this position in the asking order (0-based).
@@ -103,9 +103,9 @@ pub trait Prompter {
     /// A new factor starts: show its title and description.
     fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()>;
     /// Ask one question.
-    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step>;
+    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply>;
     /// Show every answer; the default choice is to finish.
-    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep>;
+    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewReply>;
 }
 
 /// Why an interview stopped before the end.
@@ -312,13 +312,13 @@ impl<'a> Interview<'a> {
             if pos >= total {
                 let entries = self.review_entries();
                 match prompter.review(&entries).map_err(InterviewError::Prompt)? {
-                    ReviewStep::Finish => return Ok(()),
-                    ReviewStep::Change(p) if p < total => {
+                    ReviewReply::Finish => return Ok(()),
+                    ReviewReply::Change(p) if p < total => {
                         pos = p;
                         from_review = true;
                     }
                     // Not a question: show the review again.
-                    ReviewStep::Change(_) => {}
+                    ReviewReply::Change(_) => {}
                 }
                 continue;
             }
@@ -334,23 +334,23 @@ impl<'a> Interview<'a> {
             let options = view.question.option.len();
             let step = prompter.ask(&view).map_err(InterviewError::Prompt)?;
             let forward = match step {
-                Step::Answer(oi) if oi < options => {
+                Reply::Answer(oi) if oi < options => {
                     self.choices[qi] = Some(oi);
                     true
                 }
                 // An option that does not exist: ask again.
-                Step::Answer(_) => false,
-                Step::Skip => {
+                Reply::Answer(_) => false,
+                Reply::Skip => {
                     self.choices[qi] = None;
                     true
                 }
                 // Saved at once; the same question is asked again, showing the note.
-                Step::Note(text) => {
+                Reply::Note(text) => {
                     self.set_note(qi, &text);
                     save(&self.sheet()).map_err(InterviewError::Save)?;
                     false
                 }
-                Step::Back => {
+                Reply::Back => {
                     if from_review {
                         pos = total;
                         from_review = false;
@@ -397,8 +397,8 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Key {
-        Ask(Step),
-        Review(ReviewStep),
+        Ask(Reply),
+        Review(ReviewReply),
         Interrupt,
     }
 
@@ -447,7 +447,7 @@ mod tests {
             Ok(())
         }
 
-        fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step> {
+        fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply> {
             self.shown.push(Shown::Ask {
                 id: view.question.id.clone(),
                 position: view.position,
@@ -462,7 +462,7 @@ mod tests {
             }
         }
 
-        fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep> {
+        fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewReply> {
             self.shown.push(Shown::Review(
                 entries
                     .iter()
@@ -513,7 +513,7 @@ mod tests {
     }
 
     fn answer(i: usize) -> Key {
-        Key::Ask(Step::Answer(i))
+        Key::Ask(Reply::Answer(i))
     }
 
     /// A rubric whose questions are listed out of factor order in the file.
@@ -587,7 +587,7 @@ summary = "v"
             answer(1),
             answer(0),
             answer(1),
-            Key::Review(ReviewStep::Finish),
+            Key::Review(ReviewReply::Finish),
         ];
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
@@ -617,7 +617,7 @@ summary = "v"
         let r = rubric();
         let n = r.rubric.question.len();
         let mut keys: Vec<Key> = (0..n).map(|i| answer(i % 5)).collect();
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, _, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         assert_eq!(saved.len(), n, "one save per answer");
@@ -641,10 +641,10 @@ summary = "v"
         let keys = vec![
             answer(3),
             answer(2),
-            Key::Ask(Step::Back),
-            Key::Ask(Step::Back),
+            Key::Ask(Reply::Back),
+            Key::Ask(Reply::Back),
             // First question: Back does nothing, the question is asked again.
-            Key::Ask(Step::Back),
+            Key::Ask(Reply::Back),
             answer(4),
             Key::Interrupt,
         ];
@@ -686,9 +686,9 @@ summary = "v"
     fn skip_leaves_the_question_unanswered_and_clears_an_old_answer() {
         let r = rubric();
         let n = r.rubric.question.len();
-        let mut keys = vec![answer(1), Key::Ask(Step::Back), Key::Ask(Step::Skip)];
-        keys.extend((1..n).map(|_| Key::Ask(Step::Skip)));
-        keys.push(Key::Review(ReviewStep::Finish));
+        let mut keys = vec![answer(1), Key::Ask(Reply::Back), Key::Ask(Reply::Skip)];
+        keys.extend((1..n).map(|_| Key::Ask(Reply::Skip)));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         assert!(iv.choices().iter().all(Option::is_none));
@@ -706,12 +706,12 @@ summary = "v"
         let r = rubric();
         let n = r.rubric.question.len();
         let mut keys: Vec<Key> = (0..n).map(|_| answer(0)).collect();
-        keys.push(Key::Review(ReviewStep::Change(5)));
+        keys.push(Key::Review(ReviewReply::Change(5)));
         keys.push(answer(4));
-        keys.push(Key::Review(ReviewStep::Change(2)));
+        keys.push(Key::Review(ReviewReply::Change(2)));
         // Back from a change goes to the review, keeping the answer.
-        keys.push(Key::Ask(Step::Back));
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Ask(Reply::Back));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         let q5 = iv.order()[5];
@@ -755,9 +755,9 @@ summary = "v"
             choices[qi] = Some(2);
         }
         choices[order[7]] = Some(1);
-        let mut keys = vec![Key::Ask(Step::Back), answer(2)];
+        let mut keys = vec![Key::Ask(Reply::Back), answer(2)];
         keys.extend((5..n).map(|_| answer(0)));
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, choices, keys);
         res.unwrap();
         let asked = script.asked();
@@ -799,7 +799,7 @@ summary = "v"
         let r = rubric();
         let n = r.rubric.question.len();
         let (_, script, saved, res) =
-            play(&r, vec![Some(1); n], vec![Key::Review(ReviewStep::Finish)]);
+            play(&r, vec![Some(1); n], vec![Key::Review(ReviewReply::Finish)]);
         res.unwrap();
         assert_eq!(script.shown.len(), 1);
         assert!(matches!(&script.shown[0], Shown::Review(a) if a.iter().all(Option::is_some)));
@@ -848,7 +848,7 @@ summary = "v"
     }
 
     fn note(text: &str) -> Key {
-        Key::Ask(Step::Note(text.into()))
+        Key::Ask(Reply::Note(text.into()))
     }
 
     /// The note each question view showed, in order.
@@ -892,13 +892,13 @@ summary = "v"
         let mut keys = vec![
             note("first"),
             note("second"),
-            Key::Ask(Step::Skip),
+            Key::Ask(Reply::Skip),
             note("gone soon"),
             note("   "),
             answer(0),
         ];
         keys.extend((2..n).map(|_| answer(0)));
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         let q0 = &r.rubric.question[iv.order()[0]];
@@ -939,10 +939,10 @@ summary = "v"
         b.notes.insert(first.clone(), "evidence".into());
         let mut iv = Interview::new(&r, b, vec![Some(1); n]);
         let mut script = Script::new(vec![
-            Key::Review(ReviewStep::Change(0)),
+            Key::Review(ReviewReply::Change(0)),
             note("evidence, checked"),
             answer(1),
-            Key::Review(ReviewStep::Finish),
+            Key::Review(ReviewReply::Finish),
         ]);
         let mut saved = Vec::new();
         iv.run(&mut script, &mut |s: &Sheet| {
