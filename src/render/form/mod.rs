@@ -25,29 +25,29 @@ pub struct FormView<'a> {
     pub version: &'a str,
     pub title: &'a str,
     pub description: &'a str,
-    pub factor: Vec<FactorView<'a>>,
-    pub question: Vec<QuestionView<'a>>,
+    pub factor: Vec<FormFactor<'a>>,
+    pub question: Vec<FormQuestion<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct FactorView<'a> {
+pub struct FormFactor<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub description: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct QuestionView<'a> {
+pub struct FormQuestion<'a> {
     pub id: &'a str,
     pub factor: &'a str,
     pub text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<&'a str>,
-    pub option: Vec<OptionView<'a>>,
+    pub option: Vec<FormOption<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct OptionView<'a> {
+pub struct FormOption<'a> {
     pub id: &'a str,
     pub label: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,7 +65,7 @@ impl<'a> FormView<'a> {
             factor: r
                 .factor
                 .iter()
-                .map(|f| FactorView {
+                .map(|f| FormFactor {
                     id: &f.id,
                     title: &f.title,
                     description: &f.description,
@@ -74,7 +74,7 @@ impl<'a> FormView<'a> {
             question: r
                 .question
                 .iter()
-                .map(|q| QuestionView {
+                .map(|q| FormQuestion {
                     id: &q.id,
                     factor: &q.factor,
                     text: &q.text,
@@ -82,7 +82,7 @@ impl<'a> FormView<'a> {
                     option: q
                         .option
                         .iter()
-                        .map(|o| OptionView {
+                        .map(|o| FormOption {
                             id: &o.id,
                             label: &o.label,
                             help: o.help.as_deref(),
