@@ -345,9 +345,9 @@ pub fn failure_line(text: &str, format: SheetFormat, verdict: &Verdict<'_>) -> O
     }
 }
 
-/// One input's outcome, in input order.
+/// One input, checked: its verdict, or the error that kept it from being judged.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome<'r> {
+pub enum Checked<'r> {
     Judged(Box<Verdict<'r>>),
     /// The sheet could not be read, parsed, resolved or scored: an error, never a
     /// failure.
@@ -357,7 +357,7 @@ pub enum Outcome<'r> {
 /// Every outcome of a run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report<'r> {
-    pub outcomes: Vec<Outcome<'r>>,
+    pub outcomes: Vec<Checked<'r>>,
 }
 
 /// How many sheets passed, failed or could not be judged.
@@ -382,12 +382,12 @@ pub enum RunStatus {
 
 impl Counts {
     /// Counts one more outcome.
-    pub fn add(&mut self, o: &Outcome<'_>) {
+    pub fn add(&mut self, o: &Checked<'_>) {
         self.sheets += 1;
         match o {
-            Outcome::Judged(v) if v.passed() => self.passed += 1,
-            Outcome::Judged(_) => self.failed += 1,
-            Outcome::Error(_) => self.errors += 1,
+            Checked::Judged(v) if v.passed() => self.passed += 1,
+            Checked::Judged(_) => self.failed += 1,
+            Checked::Error(_) => self.errors += 1,
         }
     }
 

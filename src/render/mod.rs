@@ -195,7 +195,7 @@ pub fn ready<'r>(format: Format, rubric: &LoadedRubric, result: SheetResult<'r>)
     }
 }
 
-impl<'r> Shown for crate::check::Outcome<'r> {
+impl<'r> Shown for crate::check::Checked<'r> {
     fn output<'a>(
         format: Format,
         setup: Setup<'a>,

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::{counts_sentence, reason};
-use crate::check::{Counts, Outcome, Status};
+use crate::check::{Checked, Counts, Status};
 use crate::diag::InputError;
 use crate::origin::Origin;
 use crate::render::Output;
@@ -60,9 +60,9 @@ pub fn error_command(
 }
 
 /// One outcome's command: failures and errors only.
-pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub fn outcome(rubric: &LoadedRubric, o: &Checked, out: &mut dyn Write) -> io::Result<()> {
     match o {
-        Outcome::Judged(v) if v.status == Status::Fail => writeln!(
+        Checked::Judged(v) if v.status == Status::Fail => writeln!(
             out,
             "{}",
             error_command(
@@ -73,8 +73,8 @@ pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::R
                 &reason(rubric, v)
             )
         ),
-        Outcome::Judged(_) => Ok(()),
-        Outcome::Error(e) => {
+        Checked::Judged(_) => Ok(()),
+        Checked::Error(e) => {
             let message = match &e.key {
                 Some(k) => format!("{k}: {}", crate::render::diag::message(e)),
                 None => crate::render::diag::message(e),
@@ -112,14 +112,14 @@ impl<'a, W: Write> GithubVerdicts<'a, W> {
     }
 }
 
-impl<'r, W: Write> Output<Outcome<'r>> for GithubVerdicts<'_, W> {
-    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+impl<'r, W: Write> Output<Checked<'r>> for GithubVerdicts<'_, W> {
+    fn item(&mut self, o: &Checked<'r>) -> io::Result<()> {
         self.counts.add(o);
         outcome(self.rubric, o, &mut self.out)
     }
 
     fn error(&mut self, e: &InputError) -> io::Result<()> {
-        self.item(&Outcome::Error(e.clone()))
+        self.item(&Checked::Error(e.clone()))
     }
 
     fn finish(&mut self) -> io::Result<()> {

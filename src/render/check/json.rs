@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{phrase, reason};
-use crate::check::{Counts, Expected, Outcome, Status, Verdict};
+use crate::check::{Checked, Counts, Expected, Status, Verdict};
 use crate::diag::InputError;
 use crate::render::Output;
 use crate::result::SheetResult;
@@ -149,12 +149,12 @@ impl<'a, W: Write> JsonVerdicts<'a, W> {
     }
 }
 
-impl<'r, W: Write> Output<Outcome<'r>> for JsonVerdicts<'_, W> {
-    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+impl<'r, W: Write> Output<Checked<'r>> for JsonVerdicts<'_, W> {
+    fn item(&mut self, o: &Checked<'r>) -> io::Result<()> {
         self.counts.add(o);
         match o {
-            Outcome::Judged(v) => verdict(self.rubric, v, &mut self.body),
-            Outcome::Error(e) => {
+            Checked::Judged(v) => verdict(self.rubric, v, &mut self.body),
+            Checked::Error(e) => {
                 self.errors.push(e.clone());
                 Ok(())
             }
@@ -162,7 +162,7 @@ impl<'r, W: Write> Output<Outcome<'r>> for JsonVerdicts<'_, W> {
     }
 
     fn error(&mut self, e: &InputError) -> io::Result<()> {
-        self.item(&Outcome::Error(e.clone()))
+        self.item(&Checked::Error(e.clone()))
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -175,7 +175,7 @@ impl<'r, W: Write> Output<Outcome<'r>> for JsonVerdicts<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Outcome, Report, Rules};
+    use crate::check::{Checked, Report, Rules};
 
     /// The document as serde_json writes it whole: what the streamed one must match.
     #[derive(Serialize)]
@@ -198,8 +198,8 @@ mod tests {
         };
         for o in &report.outcomes {
             match o {
-                Outcome::Judged(v) => doc.results.push(VerdictDoc::new(rubric, v)),
-                Outcome::Error(e) => doc.errors.push(e),
+                Checked::Judged(v) => doc.results.push(VerdictDoc::new(rubric, v)),
+                Checked::Error(e) => doc.errors.push(e),
             }
         }
         serde_json::to_string_pretty(&doc).unwrap() + "\n"
@@ -213,24 +213,24 @@ mod tests {
         let inputs = crate::input::expand(&[dir], crate::SheetFormat::Toml);
         let (outcomes, _) = crate::batch::run_keeping_sheets(&r, &inputs, &Default::default());
         let rules = Rules::default();
-        let all: Vec<Outcome> = outcomes
+        let all: Vec<Checked> = outcomes
             .into_iter()
             .map(|o| match o {
-                Ok((s, res)) => Outcome::Judged(Box::new(crate::check::judge(&r, &s, res, &rules))),
-                Err(e) => Outcome::Error(e),
+                Ok((s, res)) => Checked::Judged(Box::new(crate::check::judge(&r, &s, res, &rules))),
+                Err(e) => Checked::Error(e),
             })
             .collect();
-        assert!(all.iter().any(|o| matches!(o, Outcome::Error(_))));
+        assert!(all.iter().any(|o| matches!(o, Checked::Error(_))));
         assert!(
             all.iter()
-                .filter(|o| matches!(o, Outcome::Judged(_)))
+                .filter(|o| matches!(o, Checked::Judged(_)))
                 .count()
                 > 2
         );
         // With errors and results, with results only, and with nothing.
-        let judged: Vec<Outcome> = all
+        let judged: Vec<Checked> = all
             .iter()
-            .filter(|o| matches!(o, Outcome::Judged(_)))
+            .filter(|o| matches!(o, Checked::Judged(_)))
             .cloned()
             .collect();
         for outcomes in [all, judged, Vec::new()] {

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::check::{Because, Check, Counts, Judged, Outcome, Report, Status, Verdict};
+use crate::check::{Because, Check, Checked, Counts, Judged, Report, Status, Verdict};
 use crate::render::num::{index_num, short, trim};
 use crate::render::{Format, Setup, Style};
 use crate::rubric::LoadedRubric;
@@ -27,7 +27,7 @@ pub fn render(
         style: Style::default(),
         single: false,
     };
-    let mut output = crate::render::output::<Outcome<'_>>(format, setup, out)
+    let mut output = crate::render::output::<Checked<'_>>(format, setup, out)
         .ok_or_else(|| io::Error::other("not a format of check"))?;
     for o in &report.outcomes {
         output.item(o)?;
@@ -157,7 +157,7 @@ pub fn reason(rubric: &LoadedRubric, v: &Verdict) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Outcome, Rules, RunStatus, failure_line, judge};
+    use crate::check::{Checked, Rules, RunStatus, failure_line, judge};
     use crate::diag::InputError;
     use crate::input::{SheetFormat, load_text};
     use crate::rubric::Band;
@@ -310,10 +310,10 @@ mod tests {
             &Rules::default(),
         );
         let mut report = Report {
-            outcomes: vec![Outcome::Judged(Box::new(fail))],
+            outcomes: vec![Checked::Judged(Box::new(fail))],
         };
         assert_eq!(report.status(), RunStatus::Failed);
-        report.outcomes.push(Outcome::Error(InputError::new(
+        report.outcomes.push(Checked::Error(InputError::new(
             "x.toml",
             crate::diag::FileFault::Empty,
         )));
