@@ -181,143 +181,162 @@ impl Token {
 /// The tokens of a file's code: no comments, no literals (except a string that is
 /// a path, as serde's `serialize_with = "crate::..."` names a function).
 fn lex(text: &str) -> Vec<Token> {
-    let c: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let (mut i, mut line) = (0, 1);
-    let is_ident = |ch: char| ch.is_alphanumeric() || ch == '_';
-    while i < c.len() {
-        let ch = c[i];
-        let next = c.get(i + 1).copied();
-        if ch == '\n' {
-            line += 1;
-            i += 1;
-        } else if ch.is_whitespace() {
-            i += 1;
-        } else if ch == '/' && next == Some('/') {
-            while i < c.len() && c[i] != '\n' {
-                i += 1;
-            }
-        } else if ch == '/' && next == Some('*') {
-            let mut depth = 0;
-            while i < c.len() {
-                if c[i] == '/' && c.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if c[i] == '*' && c.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    line += usize::from(c[i] == '\n');
-                    i += 1;
-                }
-            }
-        } else if ch == '"' {
-            let start = line;
-            let (body, end) = string_body(&c, i + 1, 0, &mut line);
-            path_in_string(&body, start, &mut out);
-            i = end;
-        } else if ch == '\'' {
-            // A char literal ('x', '\n', '\u{1b}') or a lifetime ('r).
-            if next == Some('\\') {
-                i += 2;
-                while i < c.len() && c[i] != '\'' {
-                    i += 1;
-                }
-                i += 1;
-            } else if c.get(i + 2) == Some(&'\'') {
-                i += 3;
-            } else {
-                i += 1;
-            }
-        } else if ch.is_ascii_digit() {
-            while i < c.len()
-                && (is_ident(c[i])
-                    || (c[i] == '.' && c.get(i + 1).is_some_and(char::is_ascii_digit)))
-            {
-                i += 1;
-            }
-        } else if is_ident(ch) {
-            let start = i;
-            while i < c.len() && is_ident(c[i]) {
-                i += 1;
-            }
-            let word: String = c[start..i].iter().collect();
-            let raw = matches!(word.as_str(), "r" | "br" | "cr");
-            let bytes = matches!(word.as_str(), "b" | "c");
-            if (raw || bytes) && c.get(i) == Some(&'"') {
-                let start = line;
-                let (body, end) = string_body(&c, i + 1, 0, &mut line);
-                path_in_string(&body, start, &mut out);
-                i = end;
-            } else if raw && c.get(i) == Some(&'#') {
-                let hashes = c[i..].iter().take_while(|&&h| h == '#').count();
-                if c.get(i + hashes) == Some(&'"') {
-                    let (_, end) = string_body(&c, i + hashes + 1, hashes, &mut line);
-                    i = end;
-                } else {
-                    // A raw identifier (`r#type`).
-                    i += hashes;
-                }
-            } else if word == "b" && c.get(i) == Some(&'\'') {
-                i += 1;
-                if c.get(i) == Some(&'\\') {
-                    i += 1;
-                }
-                while i < c.len() && c[i] != '\'' {
-                    i += 1;
-                }
-                i += 1;
-            } else {
-                out.push(Token {
-                    tok: Tok::Ident(word),
-                    line,
-                });
-            }
-        } else if ch == ':' && next == Some(':') {
-            out.push(Token {
-                tok: Tok::Colons,
-                line,
-            });
-            i += 2;
-        } else {
-            out.push(Token {
-                tok: Tok::Punct(ch),
-                line,
-            });
-            i += 1;
-        }
+    let mut lx = Lexer {
+        c: text.chars().collect(),
+        i: 0,
+        line: 1,
+        out: Vec::new(),
+    };
+    while lx.i < lx.c.len() {
+        lx.step();
     }
-    out
+    lx.out
 }
 
-/// The body of a string literal from `i` (just past its opening quote) and the
-/// index past its end; `hashes` for a raw string. A raw string has no escapes.
-fn string_body(c: &[char], mut i: usize, hashes: usize, line: &mut usize) -> (String, usize) {
-    let raw = hashes > 0;
-    let mut body = String::new();
-    while i < c.len() {
-        if !raw && c[i] == '\\' {
-            i += 2;
-            continue;
-        }
-        if c[i] == '"'
-            && c[i + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|&&h| h == '#')
-                .count()
-                == hashes
-        {
-            return (body, i + 1 + hashes);
-        }
-        *line += usize::from(c[i] == '\n');
-        body.push(c[i]);
-        i += 1;
+struct Lexer {
+    c: Vec<char>,
+    i: usize,
+    line: usize,
+    out: Vec<Token>,
+}
+
+fn is_ident(ch: char) -> bool {
+    ch.is_alphanumeric() || ch == '_'
+}
+
+impl Lexer {
+    fn at(&self, k: usize) -> Option<char> {
+        self.c.get(self.i + k).copied()
     }
-    (body, i)
+
+    fn push(&mut self, tok: Tok) {
+        let line = self.line;
+        self.out.push(Token { tok, line });
+    }
+
+    /// Reads one token, comment, literal or run of white space.
+    fn step(&mut self) {
+        let (ch, next) = (self.c[self.i], self.at(1));
+        match ch {
+            '\n' => {
+                self.line += 1;
+                self.i += 1;
+            }
+            _ if ch.is_whitespace() => self.i += 1,
+            '/' if next == Some('/') => {
+                while self.at(0).is_some_and(|c| c != '\n') {
+                    self.i += 1;
+                }
+            }
+            '/' if next == Some('*') => self.block_comment(),
+            '"' => {
+                self.i += 1;
+                self.string(0, false);
+            }
+            '\'' => self.quote(),
+            _ if ch.is_ascii_digit() => {
+                while self.at(0).is_some_and(is_ident)
+                    || (self.at(0) == Some('.') && self.at(1).is_some_and(|c| c.is_ascii_digit()))
+                {
+                    self.i += 1;
+                }
+            }
+            _ if is_ident(ch) => self.word(),
+            ':' if next == Some(':') => {
+                self.push(Tok::Colons);
+                self.i += 2;
+            }
+            _ => {
+                self.push(Tok::Punct(ch));
+                self.i += 1;
+            }
+        }
+    }
+
+    /// `/* .. */`, nested.
+    fn block_comment(&mut self) {
+        let mut depth = 0;
+        while let Some(c) = self.at(0) {
+            if c == '/' && self.at(1) == Some('*') {
+                depth += 1;
+                self.i += 2;
+            } else if c == '*' && self.at(1) == Some('/') {
+                depth -= 1;
+                self.i += 2;
+                if depth == 0 {
+                    return;
+                }
+            } else {
+                self.line += usize::from(c == '\n');
+                self.i += 1;
+            }
+        }
+    }
+
+    /// A char literal (`'x'`, `'\n'`, `'\u{1b}'`) or a lifetime (`'r`).
+    fn quote(&mut self) {
+        if self.at(1) == Some('\\') {
+            self.i += 2;
+            while self.at(0).is_some_and(|c| c != '\'') {
+                self.i += 1;
+            }
+            self.i += 1;
+        } else if self.at(2) == Some('\'') {
+            self.i += 3;
+        } else {
+            self.i += 1;
+        }
+    }
+
+    /// An identifier or keyword, or the prefix of a literal (`r"..."`, `b'x'`,
+    /// `br#"..."#`), or a raw identifier (`r#type`).
+    fn word(&mut self) {
+        let start = self.i;
+        while self.at(0).is_some_and(is_ident) {
+            self.i += 1;
+        }
+        let word: String = self.c[start..self.i].iter().collect();
+        let raw = matches!(word.as_str(), "r" | "br" | "cr");
+        let bytes = matches!(word.as_str(), "b" | "c");
+        match self.at(0) {
+            Some('"') if raw || bytes => {
+                self.i += 1;
+                self.string(0, raw);
+            }
+            Some('#') if raw => {
+                let hashes = self.c[self.i..].iter().take_while(|&&h| h == '#').count();
+                self.i += hashes;
+                if self.at(0) == Some('"') {
+                    self.i += 1;
+                    self.string(hashes, true);
+                }
+            }
+            Some('\'') if word == "b" => self.quote(),
+            _ => self.push(Tok::Ident(word)),
+        }
+    }
+
+    /// A string literal's body, from just past its opening quote to past its end
+    /// (`hashes` for a raw string, which has no escapes). A path in it is code.
+    fn string(&mut self, hashes: usize, raw: bool) {
+        let line = self.line;
+        let mut body = String::new();
+        while let Some(c) = self.at(0) {
+            if !raw && c == '\\' {
+                self.i += 2;
+                continue;
+            }
+            let closes = c == '"' && (1..=hashes).all(|k| self.at(k) == Some('#'));
+            if closes {
+                self.i += 1 + hashes;
+                break;
+            }
+            self.line += usize::from(c == '\n');
+            body.push(c);
+            self.i += 1;
+        }
+        path_in_string(&body, line, &mut self.out);
+    }
 }
 
 /// A string literal that is a path into the crate (`"crate::json_text::text"`) is
