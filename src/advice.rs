@@ -29,17 +29,17 @@ pub struct Advice {
     pub lead: Lead,
     /// Indexes into the recommendation's `next-steps` that are shown: those without
     /// an `unless`, or whose `unless` does not hold. None for a provisional result.
-    pub steps: Vec<usize>,
+    pub(crate) steps: Vec<usize>,
     /// Fired gates whose message agrees with the result (their band is the result)
     /// but that are not in the lead, in file order; a fired gate whose band is not
     /// the result (a cap above it, a floor below it) did nothing here, and its
     /// message, written for that band, is left out.
-    pub also: Vec<usize>,
+    pub(crate) also: Vec<usize>,
 }
 
 impl Advice {
     /// No text chosen: for outputs that show none (csv, json).
-    pub fn none() -> Self {
+    pub(crate) fn none() -> Self {
         Advice {
             lead: Lead::Summary,
             steps: Vec::new(),
@@ -51,7 +51,7 @@ impl Advice {
 /// Chooses the texts for a result: `recommendation` after `gates`, `provisional`,
 /// and each gate's or condition's score read by `score_of` (`None`: unanswered,
 /// so a condition on it does not hold and its step is shown).
-pub fn advise(
+pub(crate) fn advise(
     rubric: &LoadedRubric,
     recommendation: Band,
     gates: &[FiredGate],
@@ -109,7 +109,7 @@ fn done(
 }
 
 /// The advice for one scored sheet (`provisional`: its coverage falls short).
-pub fn for_sheet(rubric: &LoadedRubric, o: &Outcome, provisional: bool) -> Advice {
+pub(crate) fn for_sheet(rubric: &LoadedRubric, o: &Outcome, provisional: bool) -> Advice {
     let gates = scoring::named_gates(rubric, o.gates());
     advise(rubric, o.recommendation(), &gates, provisional, |t| {
         o.read(rubric, t)

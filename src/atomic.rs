@@ -90,7 +90,7 @@ pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
 
 /// [`stage`] with the bytes written by `fill` (through a buffer), for a file too
 /// large to hold in memory first.
-pub fn stage_with(
+pub(crate) fn stage_with(
     target: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<Staged> {

@@ -18,7 +18,7 @@ use crate::rubric::LoadedRubric;
 pub struct Batch<'r> {
     pub results: Vec<SheetResult<'r>>,
     pub errors: Vec<InputError>,
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 impl<'r> Batch<'r> {
@@ -41,7 +41,7 @@ impl<'r> Batch<'r> {
 }
 
 /// One input's outcome, with the sheet kept beside its result.
-pub type Scored<'r> = Result<(ResolvedSheet, SheetResult<'r>), InputError>;
+pub(crate) type Scored<'r> = Result<(ResolvedSheet, SheetResult<'r>), InputError>;
 
 /// Loads and scores every input like [`Batch::run`] (exports included), but keeps
 /// each resolved sheet beside its result (for `check`, which reads the sheet's

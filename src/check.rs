@@ -58,20 +58,20 @@ impl Rules {
 /// What one sheet was held to, after the rules replaced its own expectations.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Expected {
+pub(crate) struct Expected {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recommendation: Option<Band>,
+    pub(crate) recommendation: Option<Band>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_margin: Option<f64>,
+    pub(crate) min_margin: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_answered: Option<f64>,
+    pub(crate) min_answered: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rubric_version: Option<String>,
+    pub(crate) rubric_version: Option<String>,
 }
 
 impl Expected {
     /// Whether nothing at all is expected.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Expected::default()
     }
 }
@@ -121,7 +121,7 @@ pub enum Check<'r> {
 
 impl Check<'_> {
     /// Whether the expectation held.
-    pub fn held(&self) -> bool {
+    pub(crate) fn held(&self) -> bool {
         match self {
             Check::Recommendation { expected, got, .. } => expected == got,
             Check::Margin { margin, min } => reaches(*margin, *min),
@@ -148,13 +148,13 @@ impl Check<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged<'r> {
     pub check: Check<'r>,
-    pub key: Option<String>,
+    pub(crate) key: Option<String>,
 }
 
 /// Pass or fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     Fail,
 }
@@ -162,14 +162,14 @@ pub enum Status {
 /// The judgement of one sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict<'r> {
-    pub result: SheetResult<'r>,
-    pub status: Status,
+    pub(crate) result: SheetResult<'r>,
+    pub(crate) status: Status,
     /// What the sheet was held to.
-    pub expected: Expected,
+    pub(crate) expected: Expected,
     /// Every expectation checked, in a fixed order.
-    pub checks: Vec<Judged<'r>>,
+    pub(crate) checks: Vec<Judged<'r>>,
     /// The line in the sheet file to point annotations at, where known.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
 }
 
 impl<'r> Verdict<'r> {
@@ -323,7 +323,11 @@ fn annotation_line(sheet: &ResolvedSheet, v: &Verdict<'_>) -> Option<usize> {
 /// The line of a failure's key in the sheet's text (TOML or JSON), so that
 /// annotations land on the expectation that was not met. Without a key (the rule
 /// came from a flag) it is line 1.
-pub fn failure_line(text: &str, format: SheetFormat, verdict: &Verdict<'_>) -> Option<usize> {
+pub(crate) fn failure_line(
+    text: &str,
+    format: SheetFormat,
+    verdict: &Verdict<'_>,
+) -> Option<usize> {
     let Some(key) = verdict.failures().find_map(|f| f.key.as_deref()) else {
         return (verdict.status == Status::Fail).then_some(1);
     };
@@ -354,19 +358,13 @@ pub enum Checked<'r> {
     Error(InputError),
 }
 
-/// Every outcome of a run.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Report<'r> {
-    pub outcomes: Vec<Checked<'r>>,
-}
-
 /// How many sheets passed, failed or could not be judged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
-    pub sheets: usize,
-    pub passed: usize,
-    pub failed: usize,
-    pub errors: usize,
+    pub(crate) sheets: usize,
+    pub(crate) passed: usize,
+    pub(crate) failed: usize,
+    pub(crate) errors: usize,
 }
 
 /// The run's overall outcome; errors win over failures.
@@ -400,19 +398,5 @@ impl Counts {
         } else {
             RunStatus::Passed
         }
-    }
-}
-
-impl Report<'_> {
-    pub fn counts(&self) -> Counts {
-        let mut c = Counts::default();
-        for o in &self.outcomes {
-            c.add(o);
-        }
-        c
-    }
-
-    pub fn status(&self) -> RunStatus {
-        self.counts().status()
     }
 }

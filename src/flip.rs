@@ -10,20 +10,20 @@ use crate::scoring::{self, Outcome};
 
 /// A single answer change that changes the recommendation (after gates).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Flip<'r> {
+pub(crate) struct Flip<'r> {
     /// Question id.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub question: &'r str,
+    pub(crate) question: &'r str,
     /// Option id answered now; `None` when the question is unanswered.
     #[serde(serialize_with = "crate::json_text::option")]
-    pub from: Option<&'r str>,
+    pub(crate) from: Option<&'r str>,
     /// Option id that would flip the result.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub to: &'r str,
+    pub(crate) to: &'r str,
     /// The recommendation after the change.
-    pub recommendation: Band,
+    pub(crate) recommendation: Band,
     /// The index after the change.
-    pub index: f64,
+    pub(crate) index: f64,
 }
 
 /// Among every single-answer change to the sheet scored as `outcome` (another
@@ -33,7 +33,7 @@ pub struct Flip<'r> {
 /// moves differ by no more than the scoring tolerance ([`TOLERANCE`]): 25/6
 /// reached through two different sums can differ in the last bit. `None` when no
 /// single change flips it.
-pub fn find<'r>(rubric: &'r LoadedRubric, outcome: &Outcome) -> Option<Flip<'r>> {
+pub(crate) fn find<'r>(rubric: &'r LoadedRubric, outcome: &Outcome) -> Option<Flip<'r>> {
     let now = outcome.recommendation();
     let monotone = scoring::monotone(rubric);
     // (move of the index, question, option, index after, recommendation after)

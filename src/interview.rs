@@ -52,13 +52,13 @@ pub struct FactorView<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct AskView<'a> {
     pub question: &'a Question,
-    pub factor: &'a Factor,
+    pub(crate) factor: &'a Factor,
     /// 1-based position in the asking order.
     pub position: usize,
     /// How many questions there are.
     pub total: usize,
     /// The option already chosen (this session or in the resumed sheet).
-    pub saved: Option<usize>,
+    pub(crate) saved: Option<usize>,
     /// Whether Back is offered: every question but the first, and every change
     /// made from the review (where Back returns to the review).
     pub can_go_back: bool,
@@ -180,7 +180,8 @@ impl<'a> Interview<'a> {
     }
 
     /// Question indexes in the order they are asked.
-    pub fn order(&self) -> &[usize] {
+    #[cfg(test)]
+    pub(crate) fn order(&self) -> &[usize] {
         &self.order
     }
 
@@ -191,7 +192,7 @@ impl<'a> Interview<'a> {
 
     /// Where the interview starts: the first unanswered question in asking order,
     /// or the end (straight to the review) when everything is answered.
-    pub fn start(&self) -> usize {
+    pub(crate) fn start(&self) -> usize {
         self.order
             .iter()
             .position(|&q| self.choices[q].is_none())
@@ -199,14 +200,14 @@ impl<'a> Interview<'a> {
     }
 
     /// The note of the question at rubric index `qi`.
-    pub fn note(&self, qi: usize) -> Option<&str> {
+    pub(crate) fn note(&self, qi: usize) -> Option<&str> {
         let q = &self.rubric.rubric.question[qi];
         self.base.notes.get(&q.id).map(String::as_str)
     }
 
     /// Sets (or, when blank, removes) the note of the question at rubric index `qi`.
     /// The text is kept as written; only a blank note is dropped.
-    pub fn set_note(&mut self, qi: usize, text: &str) {
+    pub(crate) fn set_note(&mut self, qi: usize, text: &str) {
         let id = &self.rubric.rubric.question[qi].id;
         if text.trim().is_empty() {
             self.base.notes.shift_remove(id);
@@ -278,7 +279,7 @@ impl<'a> Interview<'a> {
     }
 
     /// Every answer, in asking order, for the review screen.
-    pub fn review_entries(&self) -> Vec<ReviewEntry<'_>> {
+    pub(crate) fn review_entries(&self) -> Vec<ReviewEntry<'_>> {
         let r = &self.rubric.rubric;
         self.order
             .iter()

@@ -26,6 +26,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(unnameable_types, unreachable_pub)]
 
 pub mod advice;
 pub mod atomic;
@@ -33,28 +34,27 @@ pub mod batch;
 pub mod check;
 pub mod compare;
 pub mod diag;
-pub mod flip;
+pub(crate) mod flip;
 pub mod input;
 pub mod interview;
-pub mod json_text;
+pub(crate) mod json_text;
 pub mod lint;
-pub mod origin;
+pub(crate) mod origin;
 pub mod render;
 pub mod result;
-pub mod roadmap;
+pub(crate) mod roadmap;
 pub mod rubric;
 pub mod schema;
 pub mod scoring;
-pub mod spill;
+pub(crate) mod spill;
 #[cfg(test)]
 mod testing;
-pub mod text;
+pub(crate) mod text;
 pub mod workshop;
 
 pub use batch::Batch;
 pub use diag::{InputError, InputErrors};
-pub use input::{Input, ResolvedSheet, Sheet, SheetFormat};
+pub use input::{Sheet, SheetFormat};
 pub use origin::Origin;
-pub use result::SheetResult;
-pub use rubric::{Band, LoadedRubric, Rubric};
+pub use rubric::{Band, LoadedRubric};
 pub use scoring::{Evaluation, evaluate};

@@ -13,22 +13,22 @@ use crate::rubric::{Band, LoadedRubric, Question, Scoring, Target};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// The rubric file.
-    pub source: String,
+    pub(crate) source: String,
     /// 1-based line, where known.
-    pub line: Option<usize>,
-    pub lint: Lint,
+    pub(crate) line: Option<usize>,
+    pub(crate) lint: Lint,
 }
 
 /// A gate's threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Threshold {
+pub(crate) enum Threshold {
     Below(f64),
     AtLeast(f64),
 }
 
 /// What a lint found, with the values its message needs.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Lint {
+pub(crate) enum Lint {
     /// `empty-band`: hybrid-from at or below 0 leaves no pmo band.
     HybridFromAtZero { hybrid_from: f64 },
     /// `empty-band`: hybrid-from and vmo-from meet at `at`.
@@ -113,7 +113,7 @@ pub enum Lint {
 
 impl Lint {
     /// Its stable kebab-case code (one of [`CODES`]).
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Lint::HybridFromAtZero { .. }
             | Lint::NoHybridBand { .. }
@@ -136,8 +136,9 @@ impl Lint {
     }
 }
 
-/// Every code [`lint`] can report, for documentation and tests.
-pub const CODES: [&str; 12] = [
+/// Every code [`lint`] can report (the tests check each has its words).
+#[cfg(test)]
+pub(crate) const CODES: [&str; 12] = [
     "duplicate-option-score",
     "duplicate-option-label",
     "label-is-another-option-id",
@@ -182,7 +183,7 @@ fn reaches(s: &Scoring, band: Band, lo: f64, hi: f64) -> bool {
 /// A factor's score is a weighted mean over its answered questions, so it always
 /// lies between the lowest and the highest option score of those questions, and
 /// answering a single question reaches either end.
-pub fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
+pub(crate) fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
     let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); rubric.rubric.factor.len()];
     for (q, &fi) in rubric.rubric.question.iter().zip(&rubric.question_factor) {
         for o in &q.option {

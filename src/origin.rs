@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 
 /// How standard input is named in results and errors.
-pub const STDIN: &str = "<stdin>";
+pub(crate) const STDIN: &str = "<stdin>";
 
 /// The origin of a sheet or of a problem with one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -26,7 +26,7 @@ pub enum Origin {
 
 impl Origin {
     /// The file this comes from (`None` for standard input).
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
             Origin::File(p) => Some(p),
             Origin::Row { file, .. } if &**file != Path::new(STDIN) => Some(file),
@@ -35,7 +35,7 @@ impl Origin {
     }
 
     /// The line within the file, for a row of an export.
-    pub fn row_line(&self) -> Option<u64> {
+    pub(crate) fn row_line(&self) -> Option<u64> {
         match self {
             Origin::Row { line, .. } => Some(*line),
             _ => None,
@@ -98,7 +98,7 @@ impl From<&str> for Origin {
 
 impl Origin {
     /// The file named in the origins of an export's rows.
-    pub fn row_file(&self) -> Arc<Path> {
+    pub(crate) fn row_file(&self) -> Arc<Path> {
         match self {
             Origin::File(p) => Arc::from(p.as_path()),
             Origin::Row { file, .. } => file.clone(),

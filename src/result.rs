@@ -21,27 +21,27 @@ use crate::scoring::{Evaluation, Outcome};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SheetResult<'r> {
     pub source: Origin,
-    pub respondent: Option<String>,
-    pub role: Option<String>,
+    pub(crate) respondent: Option<String>,
+    pub(crate) role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub organisation: Option<String>,
+    pub(crate) organisation: Option<String>,
     #[serde(flatten)]
     pub evaluation: Evaluation<'r>,
     /// The single answer change that would change the recommendation, if any.
-    pub flip: Option<Flip<'r>>,
+    pub(crate) flip: Option<Flip<'r>>,
     /// The evidence: question id -> chosen option id, in rubric order (empty when
     /// scored without [`Extras::answers`]).
     pub answers: Answers<'r>,
     /// Question id -> the sheet's note on it, as written.
-    pub notes: IndexMap<String, String>,
+    pub(crate) notes: IndexMap<String, String>,
     /// The chosen option of each rubric question, by index (`answers` as the
     /// scoring saw it).
     #[serde(skip)]
-    pub choices: Vec<Option<usize>>,
+    pub(crate) choices: Vec<Option<usize>>,
     /// The steps towards a target recommendation (contract section 6); `None` where
     /// the output does not show it (csv).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<Roadmap<'r>>,
+    pub(crate) roadmap: Option<Roadmap<'r>>,
     /// Which texts of the rubric apply (a choice of texts, not a finding: kept out of
     /// the JSON, whose consumers have the rubric).
     #[serde(skip)]
@@ -51,11 +51,11 @@ pub struct SheetResult<'r> {
 /// A sheet's answers as question id -> option id, in rubric order: a list of
 /// pairs (no map to build for every row), written as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Answers<'r>(pub Vec<(&'r str, &'r str)>);
+pub struct Answers<'r>(pub(crate) Vec<(&'r str, &'r str)>);
 
 impl<'r> Answers<'r> {
     /// The answers of `choices`, with the rubric's ids.
-    pub fn of(rubric: &'r LoadedRubric, choices: &[Option<usize>]) -> Self {
+    pub(crate) fn of(rubric: &'r LoadedRubric, choices: &[Option<usize>]) -> Self {
         let r = &rubric.rubric;
         Answers(
             (r.question.iter().zip(choices))
@@ -69,11 +69,7 @@ impl<'r> Answers<'r> {
         self.0.iter().find(|(q, _)| *q == question).map(|(_, o)| *o)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
 }
@@ -104,7 +100,7 @@ pub struct Extras {
 impl Extras {
     /// Everything: the flip (when `flip`), the roadmap towards the band above the
     /// result, the answers and the advice.
-    pub fn all(flip: bool) -> Self {
+    pub(crate) fn all(flip: bool) -> Self {
         Extras {
             flip,
             roadmap: true,

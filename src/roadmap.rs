@@ -28,37 +28,37 @@ use crate::scoring::{self, Outcome};
 
 /// One step of a roadmap.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step<'r> {
+pub(crate) struct Step<'r> {
     /// 1: clears a gate that holds the result below the target; 2: raises the index.
-    pub phase: u8,
+    pub(crate) phase: u8,
     /// The question whose answer moves.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub question: &'r str,
+    pub(crate) question: &'r str,
     /// The option answered before this step.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub from: &'r str,
+    pub(crate) from: &'r str,
     /// The next option up (by score).
     #[serde(serialize_with = "crate::json_text::text")]
-    pub to: &'r str,
+    pub(crate) to: &'r str,
     /// What it takes to move from `from` to `to`: the `improve` text of `from`.
     #[serde(serialize_with = "crate::json_text::option")]
-    pub action: Option<&'r str>,
+    pub(crate) action: Option<&'r str>,
     /// The index after this step and all earlier ones.
-    pub index: f64,
+    pub(crate) index: f64,
     /// The recommendation (after gates) after this step and all earlier ones.
-    pub recommendation: Band,
+    pub(crate) recommendation: Band,
     /// The gate this step works to clear (phase 1).
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::json_text::option"
     )]
-    pub gate: Option<&'r str>,
+    pub(crate) gate: Option<&'r str>,
 }
 
 /// Why a target cannot be reached by raising answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "reason")]
-pub enum Blocked<'r> {
+pub(crate) enum Blocked<'r> {
     /// With every answered question at its top option, this gate still caps the
     /// result below the target.
     Gate {
@@ -73,21 +73,21 @@ pub enum Blocked<'r> {
 
 /// The steps from a sheet to a target recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Roadmap<'r> {
+pub(crate) struct Roadmap<'r> {
     /// The recommendation aimed at; `None` when there is none to aim at (a VMO
     /// result with no target asked for).
-    pub target: Option<Band>,
+    pub(crate) target: Option<Band>,
     /// Whether the last step reaches the target (true with no steps when the
     /// result is at or above it already).
-    pub reached: bool,
-    pub steps: Vec<Step<'r>>,
+    pub(crate) reached: bool,
+    pub(crate) steps: Vec<Step<'r>>,
     /// Why the target cannot be reached, when it cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked<'r>>,
+    pub(crate) blocked: Option<Blocked<'r>>,
 }
 
 /// The default target: the band above the result; none above a VMO.
-pub fn default_target(result: Band) -> Option<Band> {
+pub(crate) fn default_target(result: Band) -> Option<Band> {
     match result {
         Band::Pmo => Some(Band::Hybrid),
         Band::Hybrid => Some(Band::Vmo),
@@ -97,7 +97,11 @@ pub fn default_target(result: Band) -> Option<Band> {
 
 /// The roadmap of the sheet scored as `outcome` towards `target` (else the band
 /// above its result).
-pub fn plan<'r>(rubric: &'r LoadedRubric, outcome: &Outcome, target: Option<Band>) -> Roadmap<'r> {
+pub(crate) fn plan<'r>(
+    rubric: &'r LoadedRubric,
+    outcome: &Outcome,
+    target: Option<Band>,
+) -> Roadmap<'r> {
     // When the recommendation moves one way with every answer's score, the top
     // answers fall short of the target only if the climb (which raises answers
     // towards them) does: the climb goes first, and they are scored only then.

@@ -16,15 +16,15 @@ use crate::rubric::{Band, Effect, LoadedRubric, Scoring, Target};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorScore<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
-    pub id: &'r str,
+    pub(crate) id: &'r str,
     /// Weighted mean of the answered questions' scores; `None` when none is answered.
     pub score: Option<f64>,
-    pub weight: f64,
-    pub answered: usize,
-    pub questions: usize,
+    pub(crate) weight: f64,
+    pub(crate) answered: usize,
+    pub(crate) questions: usize,
     /// The band the score falls in by the rubric's boundaries (how it leans).
     #[serde(skip)]
-    pub leaning: Option<Band>,
+    pub(crate) leaning: Option<Band>,
 }
 
 /// A gate that fired.
@@ -32,7 +32,7 @@ pub struct FactorScore<'r> {
 pub struct FiredGate<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
     pub id: &'r str,
-    pub effect: Effect,
+    pub(crate) effect: Effect,
     pub to: Band,
     /// Whether it changed the result it was applied to (gates apply in file order).
     pub changed: bool,
@@ -43,10 +43,10 @@ pub struct FiredGate<'r> {
 pub struct Shortfall<'r> {
     /// Factor id.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub factor: &'r str,
-    pub answered: usize,
+    pub(crate) factor: &'r str,
+    pub(crate) answered: usize,
     /// ceil(min-answered x the factor's questions).
-    pub needed: usize,
+    pub(crate) needed: usize,
 }
 
 /// The result of scoring one sheet, with the rubric's ids.
@@ -59,11 +59,11 @@ pub struct Evaluation<'r> {
     pub index: f64,
     pub margin: f64,
     pub answered: usize,
-    pub questions: usize,
+    pub(crate) questions: usize,
     pub factors: Vec<FactorScore<'r>>,
     /// Ids of the unanswered questions, in rubric order.
     #[serde(serialize_with = "crate::json_text::list")]
-    pub unanswered: Vec<&'r str>,
+    pub(crate) unanswered: Vec<&'r str>,
     pub gates: Vec<FiredGate<'r>>,
     /// Some factor has fewer answers than `min-answered` asks: not a firm result.
     pub provisional: bool,
@@ -90,7 +90,7 @@ impl From<NothingAnswered> for crate::diag::Fault {
     }
 }
 
-pub use crate::rubric::{TOLERANCE, reaches};
+pub(crate) use crate::rubric::reaches;
 
 /// The band of an index (or of a factor's score: how it leans) under the rubric's
 /// boundaries.
@@ -108,7 +108,7 @@ pub fn band_of(scoring: &Scoring, index: f64) -> Band {
 /// Distance from the index to the nearest boundary of its band (before gates).
 /// Never negative: an index a rounding error short of a boundary is on it.
 #[inline]
-pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
+pub(crate) fn margin_of(scoring: &Scoring, index: f64) -> f64 {
     let m = match band_of(scoring, index) {
         Band::Pmo => scoring.hybrid_from - index,
         Band::Vmo => index - scoring.vmo_from,
@@ -119,14 +119,14 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
 
 /// What a set of figures decides: the recommendation and how it was reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Decision {
-    pub index: f64,
+pub(crate) struct Decision {
+    pub(crate) index: f64,
     /// The band of the index, before gates.
-    pub band: Band,
+    pub(crate) band: Band,
     /// After gates.
-    pub recommendation: Band,
+    pub(crate) recommendation: Band,
     /// The distance from the index to the nearest boundary of its band.
-    pub margin: f64,
+    pub(crate) margin: f64,
 }
 
 /// How figures become a recommendation, for a sheet, a sheet with an answer
@@ -135,7 +135,7 @@ pub struct Decision {
 /// it, and the margin. `fired` hears of each gate that fired, with whether it
 /// changed the result it was applied to.
 #[inline]
-pub fn decide(
+pub(crate) fn decide(
     rubric: &LoadedRubric,
     index: f64,
     fires: impl Fn(usize) -> bool,
@@ -162,7 +162,7 @@ pub fn decide(
 /// Whether gate `gi` fires on `score`, the score of what it reads (`None`:
 /// unanswered, and a gate on something unanswered stays quiet).
 #[inline]
-pub fn fires(rubric: &LoadedRubric, gi: usize, score: Option<f64>) -> bool {
+pub(crate) fn fires(rubric: &LoadedRubric, gi: usize, score: Option<f64>) -> bool {
     score.is_some_and(|s| rubric.rubric.gate[gi].fires(s))
 }
 
@@ -171,7 +171,7 @@ pub fn fires(rubric: &LoadedRubric, gi: usize, score: Option<f64>) -> bool {
 /// below a threshold, a floor from one), since the factor scores, the index and
 /// the band all rise with an answer's score. Then the lowest and the highest answer
 /// to a question bound the recommendation every other answer to it gives.
-pub fn monotone(rubric: &LoadedRubric) -> bool {
+pub(crate) fn monotone(rubric: &LoadedRubric) -> bool {
     rubric
         .rubric
         .gate
@@ -181,7 +181,10 @@ pub fn monotone(rubric: &LoadedRubric) -> bool {
 
 /// The gates that fired (`fired`: by index, with whether each changed the result),
 /// with the rubric's ids.
-pub fn named_gates<'r>(rubric: &'r LoadedRubric, fired: &[(usize, bool)]) -> Vec<FiredGate<'r>> {
+pub(crate) fn named_gates<'r>(
+    rubric: &'r LoadedRubric,
+    fired: &[(usize, bool)],
+) -> Vec<FiredGate<'r>> {
     (fired.iter())
         .map(|&(gi, changed)| {
             let g = &rubric.rubric.gate[gi];
@@ -197,7 +200,8 @@ pub fn named_gates<'r>(rubric: &'r LoadedRubric, fired: &[(usize, bool)]) -> Vec
 }
 
 /// Weighted mean of the answered factors' scores; `None` when none is answered.
-pub fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
+#[cfg(test)]
+pub(crate) fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
     let mut sums = Sums::default();
     for (f, s) in rubric.rubric.factor.iter().zip(scores) {
         if let Some(s) = *s {
@@ -287,7 +291,7 @@ struct Tally {
 /// by adding up only what comes after it, in the same order: the same additions
 /// of the same numbers as scoring the changed sheet from scratch, so the same bits.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     choices: Vec<Option<usize>>,
     /// Every question's term, by question.
     terms: Vec<Term>,
@@ -303,19 +307,19 @@ pub struct Outcome {
 /// more than the figures, and the flip needs them only for a change that moves the
 /// index less than the best found so far).
 #[derive(Debug, Clone, Copy)]
-pub struct Changed<'o> {
+pub(crate) struct Changed<'o> {
     outcome: &'o Outcome,
     question: usize,
     answer: Option<usize>,
     /// The new score of the changed question's factor.
-    pub factor: Option<f64>,
-    pub index: f64,
+    pub(crate) factor: Option<f64>,
+    pub(crate) index: f64,
 }
 
 impl Changed<'_> {
     /// The recommendation (after gates) with the answer changed.
     #[inline]
-    pub fn recommendation(&self, rubric: &LoadedRubric) -> Band {
+    pub(crate) fn recommendation(&self, rubric: &LoadedRubric) -> Band {
         let (qi, o) = (self.question, self.outcome);
         let fi = rubric.question_factor[qi];
         // Only the gates on the changed question or its factor read anything new;
@@ -342,7 +346,10 @@ pub fn evaluate<'r>(
 impl Outcome {
     /// Scores one sheet by index. `choices[q]` is the chosen option of question `q`
     /// (missing ones unanswered).
-    pub fn of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Self, NothingAnswered> {
+    pub(crate) fn of(
+        rubric: &LoadedRubric,
+        choices: &[Option<usize>],
+    ) -> Result<Self, NothingAnswered> {
         let r = &rubric.rubric;
         let mut terms = vec![Term::default(); r.question.len()];
         for fi in 0..r.factor.len() {
@@ -411,7 +418,7 @@ impl Outcome {
     /// The score a gate or a condition reads: its factor's score, or the chosen
     /// option's score of its question; `None` when unanswered.
     #[inline]
-    pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
+    pub(crate) fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
         match target {
             Target::Factor(fi) => self.tallies[fi].score,
             Target::Question(qi) => option_score(rubric, qi, self.choices[qi]),
@@ -423,7 +430,7 @@ impl Outcome {
     /// [`Outcome::of`] gives for the changed answers. `None` when that leaves
     /// nothing answered. Allocates nothing: the flip asks it of every other answer
     /// to every question.
-    pub fn with_answer(
+    pub(crate) fn with_answer(
         &self,
         rubric: &LoadedRubric,
         qi: usize,
@@ -444,7 +451,7 @@ impl Outcome {
     /// a time: the score question `qi`'s factor would have with `qi` answered
     /// `answer` (it reads that factor's answers only, so it stays what it is while
     /// no answer of that factor changes), then [`Self::index_if`].
-    pub fn factor_if(
+    pub(crate) fn factor_if(
         &self,
         rubric: &LoadedRubric,
         qi: usize,
@@ -456,7 +463,12 @@ impl Outcome {
     /// The index the sheet would have with factor `fi` at `score` (`None`:
     /// unanswered), the other factors as they are; `None` when nothing would be
     /// answered.
-    pub fn index_if(&self, rubric: &LoadedRubric, fi: usize, score: Option<f64>) -> Option<f64> {
+    pub(crate) fn index_if(
+        &self,
+        rubric: &LoadedRubric,
+        fi: usize,
+        score: Option<f64>,
+    ) -> Option<f64> {
         self.index_with(rubric, fi, score)
     }
 
@@ -490,7 +502,7 @@ impl Outcome {
     /// Changes question `qi`'s answer to `answer` in place (bit for bit
     /// [`Outcome::of`] of the changed answers). When that would leave nothing
     /// answered, the outcome stays as it was.
-    pub fn change(
+    pub(crate) fn change(
         &mut self,
         rubric: &LoadedRubric,
         qi: usize,
@@ -511,37 +523,32 @@ impl Outcome {
     }
 
     /// The chosen option of each question.
-    pub fn choices(&self) -> &[Option<usize>] {
+    pub(crate) fn choices(&self) -> &[Option<usize>] {
         &self.choices
     }
 
     /// The index, the band, the recommendation and the margin.
-    pub fn decision(&self) -> Decision {
+    pub(crate) fn decision(&self) -> Decision {
         self.decision
     }
 
-    pub fn index(&self) -> f64 {
+    pub(crate) fn index(&self) -> f64 {
         self.decision.index
     }
 
     /// After gates.
-    pub fn recommendation(&self) -> Band {
+    pub(crate) fn recommendation(&self) -> Band {
         self.decision.recommendation
     }
 
     /// The score of factor `fi`; `None` when none of its questions is answered.
-    pub fn factor(&self, fi: usize) -> Option<f64> {
+    pub(crate) fn factor(&self, fi: usize) -> Option<f64> {
         self.tallies[fi].score
-    }
-
-    /// How many questions of factor `fi` are answered.
-    pub fn answered(&self, fi: usize) -> usize {
-        self.tallies[fi].answered
     }
 
     /// The gates that fired, by index, in file order, each with whether it changed
     /// the result it was applied to.
-    pub fn gates(&self) -> &[(usize, bool)] {
+    pub(crate) fn gates(&self) -> &[(usize, bool)] {
         &self.gates
     }
 
@@ -551,7 +558,7 @@ impl Outcome {
     }
 
     /// The factors below `min-answered` (`(factor, needed)`), in rubric order.
-    pub fn shortfalls<'a>(
+    pub(crate) fn shortfalls<'a>(
         &'a self,
         rubric: &'a LoadedRubric,
     ) -> impl Iterator<Item = (usize, usize)> + 'a {
@@ -563,12 +570,13 @@ impl Outcome {
     }
 
     /// Whether some factor has too few answers for a firm result.
-    pub fn provisional(&self, rubric: &LoadedRubric) -> bool {
+    #[cfg(test)]
+    pub(crate) fn provisional(&self, rubric: &LoadedRubric) -> bool {
         self.shortfalls(rubric).next().is_some()
     }
 
     /// The evaluation, with the rubric's ids.
-    pub fn named<'r>(&self, rubric: &'r LoadedRubric) -> Evaluation<'r> {
+    pub(crate) fn named<'r>(&self, rubric: &'r LoadedRubric) -> Evaluation<'r> {
         let r = &rubric.rubric;
         let per_factor = rubric.questions_per_factor();
         let factors = (r.factor.iter().zip(&self.tallies).enumerate())
@@ -620,27 +628,27 @@ fn option_score(rubric: &LoadedRubric, qi: usize, choice: Option<usize>) -> Opti
 /// mean of the members' indexes; a gate on a factor reads the factor's mean, one on
 /// a question the mean of its answers' scores, each over the members who answered.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GroupFigures {
-    pub index: f64,
+pub(crate) struct GroupFigures {
+    pub(crate) index: f64,
     /// Per factor, its mean (`None`: nobody answered it).
-    pub factors: Vec<Option<f64>>,
+    pub(crate) factors: Vec<Option<f64>>,
     /// Per question, the mean score of its answers (`None`: nobody answered it).
-    pub questions: Vec<Option<f64>>,
+    pub(crate) questions: Vec<Option<f64>>,
     /// Per factor, how far the group index moves per point its mean moves when
     /// every member who answered it moves by that point: the mean, over the
     /// members, of the factor's weight over the weight of the factors each answered.
-    pub shares: Vec<f64>,
+    pub(crate) shares: Vec<f64>,
 }
 
 impl GroupFigures {
     /// The group's decision, `fired` hearing of each gate that fires.
-    pub fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
+    pub(crate) fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
         let gate_fires = |gi: usize| fires(rubric, gi, self.read(rubric.gate_target[gi]));
         decide(rubric, self.index, gate_fires, fired)
     }
 
     /// What a gate or a condition reads on the group.
-    pub fn read(&self, target: Target) -> Option<f64> {
+    pub(crate) fn read(&self, target: Target) -> Option<f64> {
         match target {
             Target::Factor(fi) => self.factors[fi],
             Target::Question(qi) => self.questions[qi],
@@ -650,7 +658,7 @@ impl GroupFigures {
     /// The means of factor `fi` at which what the decision reads meets a threshold
     /// (the other means held): a gate on the factor, or a band boundary that the
     /// index meets as it moves by the factor's share ([`Self::with_factor`]).
-    pub fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
+    pub(crate) fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
         let r = &rubric.rubric;
         let mut at = Vec::new();
         for (g, &t) in r.gate.iter().zip(&rubric.gate_target) {
@@ -671,7 +679,12 @@ impl GroupFigures {
     /// The decision with factor `fi`'s mean moved to `to` by every member who
     /// answered it (the index moves by the factor's share of the move), the other
     /// means held where they are; `None` when nobody answered the factor.
-    pub fn with_factor(&self, rubric: &LoadedRubric, fi: usize, to: f64) -> Option<Decision> {
+    pub(crate) fn with_factor(
+        &self,
+        rubric: &LoadedRubric,
+        fi: usize,
+        to: f64,
+    ) -> Option<Decision> {
         let now = self.factors[fi]?;
         let index = self.index + self.shares[fi] * (to - now);
         let gate_fires = |gi: usize| match rubric.gate_target[gi] {

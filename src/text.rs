@@ -8,7 +8,7 @@
 /// to one space, curly quotes and dashes made plain and zero-width characters
 /// dropped: the form in which headers and cells are compared. ASCII text takes a
 /// fast path.
-pub fn normalise_into(s: &str, out: &mut String) {
+pub(crate) fn normalise_into(s: &str, out: &mut String) {
     out.clear();
     let mut gap = false;
     if s.is_ascii() {
@@ -50,7 +50,7 @@ pub fn normalise_into(s: &str, out: &mut String) {
 }
 
 /// [`normalise_into`] into a new string.
-pub fn normalise(s: &str) -> String {
+pub(crate) fn normalise(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     normalise_into(s, &mut out);
     out

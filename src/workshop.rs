@@ -13,7 +13,7 @@ use crate::scoring::{self, FiredGate, GroupFigures, Outcome};
 use crate::text::normalise;
 
 /// Two roles whose factor means are at least this many points apart are flagged.
-pub const ROLE_GAP: f64 = 20.0;
+pub(crate) const ROLE_GAP: f64 = 20.0;
 
 /// Summary statistics of one factor over the respondents who answered it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,7 +21,7 @@ pub struct FactorStats {
     pub id: String,
     /// The band the mean falls in by the rubric's boundaries (how it leans).
     #[serde(skip)]
-    pub leaning: Option<Band>,
+    pub(crate) leaning: Option<Band>,
     /// `None` (JSON null) for the statistics when no respondent answered the factor.
     pub mean: Option<f64>,
     pub median: Option<f64>,
@@ -48,7 +48,7 @@ pub struct AgendaItem {
 /// A role's factor mean.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleFactor {
-    pub id: String,
+    pub(crate) id: String,
     pub mean: Option<f64>,
 }
 
@@ -65,7 +65,7 @@ pub struct RoleStats {
 pub struct RoleGap {
     pub factor: String,
     /// The two roles, in order of first appearance.
-    pub roles: [String; 2],
+    pub(crate) roles: [String; 2],
     /// Absolute difference of their means.
     pub difference: f64,
 }
@@ -76,7 +76,7 @@ pub struct RoleGap {
 pub struct Tipping {
     pub factor: String,
     /// The factor mean now.
-    pub mean: f64,
+    pub(crate) mean: f64,
     /// The factor mean that would change the recommendation.
     pub to: f64,
     pub recommendation: Band,
@@ -90,7 +90,7 @@ pub struct Note {
     /// The respondent's name, or the sheet's source when the name is missing.
     pub respondent: String,
     pub question: String,
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// The group result of a workshop.
@@ -117,27 +117,27 @@ pub struct Workshop<'r> {
     pub notes: Vec<Note>,
     /// The respondents whose own result is provisional (too few answers in some
     /// factor), by name, or by source when the name is missing.
-    pub provisional: Vec<String>,
+    pub(crate) provisional: Vec<String>,
     /// The steps from the group's typical answers to a target (contract section 6,
     /// with the starting answers and how many already stand at each step).
-    pub roadmap: Option<GroupRoadmap<'r>>,
+    pub(crate) roadmap: Option<GroupRoadmap<'r>>,
     /// Which texts of the rubric apply to the group result (gates and next-step
     /// conditions read the group's means).
     #[serde(skip)]
-    pub advice: crate::advice::Advice,
+    pub(crate) advice: crate::advice::Advice,
 }
 
 /// How many respondents chose each option of each question (`counts[q][o]`): all a
 /// group roadmap needs, small whatever the number of sheets, and built one sheet at
 /// a time ([`OptionCounts::add`]) so a streamed run can keep it instead of the sheets.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct OptionCounts {
-    pub counts: Vec<Vec<usize>>,
+pub(crate) struct OptionCounts {
+    pub(crate) counts: Vec<Vec<usize>>,
 }
 
 impl OptionCounts {
     /// No answer counted yet.
-    pub fn new(rubric: &LoadedRubric) -> Self {
+    pub(crate) fn new(rubric: &LoadedRubric) -> Self {
         OptionCounts {
             counts: rubric
                 .rubric
@@ -148,17 +148,8 @@ impl OptionCounts {
         }
     }
 
-    /// The counts of scored sheets.
-    pub fn of(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult<'_>)]) -> Self {
-        let mut c = OptionCounts::new(rubric);
-        for (s, _) in members {
-            c.add(&s.choices);
-        }
-        c
-    }
-
     /// Counts one sheet's answers.
-    pub fn add(&mut self, choices: &[Option<usize>]) {
+    pub(crate) fn add(&mut self, choices: &[Option<usize>]) {
         for (row, c) in self.counts.iter_mut().zip(choices) {
             if let Some(n) = c.and_then(|oi| row.get_mut(oi)) {
                 *n += 1;
@@ -167,7 +158,8 @@ impl OptionCounts {
     }
 
     /// Merges the counts of another part of the run.
-    pub fn merge(&mut self, other: &OptionCounts) {
+    #[cfg(test)]
+    pub(crate) fn merge(&mut self, other: &OptionCounts) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -178,7 +170,7 @@ impl OptionCounts {
     /// The group's typical answer to each question: the median option by score
     /// among the respondents who answered it (the lower of the two middle answers
     /// when their number is even, so no step is skipped); `None` when nobody did.
-    pub fn typical(&self, rubric: &LoadedRubric) -> Vec<Option<usize>> {
+    pub(crate) fn typical(&self, rubric: &LoadedRubric) -> Vec<Option<usize>> {
         rubric
             .rubric
             .question
@@ -204,7 +196,12 @@ impl OptionCounts {
 
     /// How many respondents answered question `qi` with an option scoring at least
     /// as much as option `oi`, and how many answered it at all.
-    pub fn at_or_above(&self, rubric: &LoadedRubric, qi: usize, oi: usize) -> (usize, usize) {
+    pub(crate) fn at_or_above(
+        &self,
+        rubric: &LoadedRubric,
+        qi: usize,
+        oi: usize,
+    ) -> (usize, usize) {
         let q = &rubric.rubric.question[qi];
         let floor = q.option[oi].score;
         let row = &self.counts[qi];
@@ -221,30 +218,30 @@ impl OptionCounts {
 /// A roadmap step for a group: how many respondents already answer at or above its
 /// `to`, out of those who answered the question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupStep<'r> {
+pub(crate) struct GroupStep<'r> {
     #[serde(flatten)]
-    pub step: Step<'r>,
-    pub already: usize,
-    pub answered: usize,
+    pub(crate) step: Step<'r>,
+    pub(crate) already: usize,
+    pub(crate) answered: usize,
 }
 
 /// The roadmap of a group (contract section 6), from its typical answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupRoadmap<'r> {
-    pub target: Option<Band>,
-    pub reached: bool,
-    pub steps: Vec<GroupStep<'r>>,
+pub(crate) struct GroupRoadmap<'r> {
+    pub(crate) target: Option<Band>,
+    pub(crate) reached: bool,
+    pub(crate) steps: Vec<GroupStep<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked<'r>>,
+    pub(crate) blocked: Option<Blocked<'r>>,
     /// Where the steps start: each question's median answer by score
     /// ([`OptionCounts::typical`]), question id -> option id.
-    pub start: crate::result::Answers<'r>,
+    pub(crate) start: crate::result::Answers<'r>,
 }
 
 /// The group's roadmap towards `target` (else the band above `recommendation`, the
 /// group's result), starting from its typical answers; `None` when nothing was
 /// answered.
-pub fn group_roadmap<'r>(
+pub(crate) fn group_roadmap<'r>(
     rubric: &'r LoadedRubric,
     counts: &OptionCounts,
     recommendation: Band,
@@ -290,16 +287,17 @@ pub fn group_roadmap<'r>(
 
 /// Population statistics: mean, median, standard deviation, min, max.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Stats {
-    pub mean: f64,
-    pub median: f64,
-    pub stdev: f64,
-    pub min: f64,
-    pub max: f64,
+pub(crate) struct Stats {
+    pub(crate) mean: f64,
+    pub(crate) median: f64,
+    pub(crate) stdev: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
 }
 
 /// Statistics of a non-empty list; `None` when empty.
-pub fn stats(values: &[f64]) -> Option<Stats> {
+#[cfg(test)]
+pub(crate) fn stats(values: &[f64]) -> Option<Stats> {
     if values.is_empty() {
         return None;
     }
@@ -443,17 +441,6 @@ impl<'r> Group<'r> {
         }
     }
 
-    /// How many members so far.
-    pub fn respondents(&self) -> usize {
-        self.respondents
-    }
-
-    /// Per question, how many members chose each option (the group's typical
-    /// answers, for its roadmap).
-    pub fn option_counts(&self) -> &OptionCounts {
-        &self.options
-    }
-
     /// Adds one scored sheet.
     pub fn add(&mut self, sheet: &ResolvedSheet, m: &SheetResult<'_>) {
         let r = &self.rubric.rubric;
@@ -540,7 +527,7 @@ impl<'r> Group<'r> {
     /// over all respondents, of the factor's weight over the weight of the factors
     /// each answered (0 for one who did not answer it). With every factor answered
     /// by everyone, that is the factor's share of the total weight.
-    pub fn shares(&self) -> Vec<f64> {
+    pub(crate) fn shares(&self) -> Vec<f64> {
         let n = self.respondents.max(1) as f64;
         self.share_sums.iter().map(|s| s / n).collect()
     }
@@ -727,7 +714,7 @@ fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
 /// from 0 to 100 plus either side of the exact points where a gate or a band
 /// boundary is crossed; the nearest one that changes the result wins, ties going to
 /// rubric order.
-pub fn tipping(
+pub(crate) fn tipping(
     rubric: &LoadedRubric,
     figures: &GroupFigures,
     recommendation: Band,

@@ -88,7 +88,7 @@ fn one_row<R: io::Read>(mut rows: CsvSheets<'_, R>) -> Result<ResolvedSheet, Inp
     }
 }
 
-pub use crate::input::event::Event;
+pub(crate) use crate::input::event::Event;
 
 /// How many sheet files make one job of the pipeline.
 const FILE_BATCH: usize = 8;

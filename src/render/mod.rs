@@ -16,17 +16,17 @@ use crate::result::{Extras, SheetResult};
 use crate::rubric::{Band, LoadedRubric};
 
 pub mod blank_sheet;
-pub mod check;
+pub(crate) mod check;
 pub mod clean;
-pub mod compare;
-pub mod csv;
+pub(crate) mod compare;
+pub(crate) mod csv;
 pub mod diag;
 pub mod form;
-pub mod json;
-pub mod markdown;
-pub mod num;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod num;
 pub mod report;
-pub mod roadmap;
+pub(crate) mod roadmap;
 pub mod rubric;
 pub mod table;
 pub mod warning;
@@ -277,7 +277,7 @@ impl<T> Output<T> for Whole<'_, T> {
 }
 
 /// The columns shared by the csv and markdown renderers and the summary table.
-pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
+pub(crate) fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
     let mut h: Vec<String> = [
         "source",
         "respondent",
@@ -300,7 +300,7 @@ pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
 
 /// One summary row. With a rubric, numbers are shown for people ([`index_num`],
 /// [`factor_num`]); without, in full (`x.to_string()`).
-pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String> {
+pub(crate) fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String> {
     let e = &r.evaluation;
     let (index, margin, provisional) = match shown {
         Some(rb) => (

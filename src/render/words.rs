@@ -14,7 +14,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// How a factor score leans, by the band it falls in.
-pub fn leaning(band: Band) -> &'static str {
+pub(crate) fn leaning(band: Band) -> &'static str {
     match band {
         Band::Pmo => "PMO",
         Band::Hybrid => "balanced",
@@ -22,23 +22,8 @@ pub fn leaning(band: Band) -> &'static str {
     }
 }
 
-/// One fired gate as a sentence: `id (caps at Hybrid): message`.
-pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String {
-    let msg = rubric
-        .rubric
-        .gate
-        .iter()
-        .find(|x| x.id == g.id)
-        .map_or("", |x| x.message.as_str());
-    let verb = match g.effect {
-        crate::rubric::Effect::Cap => "caps at",
-        crate::rubric::Effect::Floor => "raises to at least",
-    };
-    format!("{} ({verb} {}): {msg}", g.id, g.to.label())
-}
-
 /// Names joined as people list them: `a`, `a and b`, `a, b and c`.
-pub fn and_list(items: &[&str]) -> String {
+pub(crate) fn and_list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),
@@ -49,7 +34,7 @@ pub fn and_list(items: &[&str]) -> String {
 /// Why a result is provisional, in words, or `None` when it is firm:
 /// "Provisional: based on 1 of 20 answers; maturity, authority and alignment are
 /// not answered enough (a firm result needs 3 answers in each)."
-pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
+pub(crate) fn provisional_sentence(e: &Evaluation) -> Option<String> {
     if !e.provisional {
         return None;
     }
@@ -76,7 +61,7 @@ pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
 }
 
 /// A share as people say it: `half`, `all`, `none`, else a percentage (`60%`).
-pub fn share_words(m: f64) -> String {
+pub(crate) fn share_words(m: f64) -> String {
     match m {
         0.0 => "none".into(),
         0.5 => "half".into(),
@@ -98,7 +83,7 @@ fn answers(n: usize) -> String {
 }
 
 /// What a provisional result asks for instead of next steps.
-pub fn provisional_step(e: &Evaluation) -> String {
+pub(crate) fn provisional_step(e: &Evaluation) -> String {
     let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor).collect();
     format!(
         "Answer more of the {} questions and score the sheet again before acting on this result.",
@@ -108,7 +93,11 @@ pub fn provisional_step(e: &Evaluation) -> String {
 
 /// The texts that lead the explanation of a result: the messages of the gates
 /// that changed it, or the recommendation's summary, or nothing (provisional).
-pub fn lead_texts<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
+pub(crate) fn lead_texts<'a>(
+    rubric: &'a LoadedRubric,
+    band: Band,
+    advice: &Advice,
+) -> Vec<&'a str> {
     let r = &rubric.rubric;
     match &advice.lead {
         Lead::Summary => vec![r.recommendation.get(band).summary.as_str()],
@@ -118,7 +107,11 @@ pub fn lead_texts<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> 
 }
 
 /// The next steps shown for a result, in the rubric's order.
-pub fn shown_steps<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
+pub(crate) fn shown_steps<'a>(
+    rubric: &'a LoadedRubric,
+    band: Band,
+    advice: &Advice,
+) -> Vec<&'a str> {
     let steps = &rubric.rubric.recommendation.get(band).next_steps;
     advice.steps.iter().map(|&i| steps[i].text()).collect()
 }
@@ -127,7 +120,7 @@ pub fn shown_steps<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) ->
 /// that changed it (their message leads elsewhere), the ones that agree with it
 /// (with their message), and the ones that did nothing here (without their
 /// message, which was written for another outcome).
-pub fn fired_gate_lines(
+pub(crate) fn fired_gate_lines(
     rubric: &LoadedRubric,
     gates: &[FiredGate],
     advice: &Advice,
@@ -161,7 +154,7 @@ pub fn fired_gate_lines(
 }
 
 /// The flip as a sentence for people: "Answering X with Y would make it Hybrid."
-pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
+pub(crate) fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
     let Some(f) = flip else {
         return "No single answer changes the recommendation.".to_string();
     };
@@ -204,7 +197,7 @@ pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
 /// Where a roadmap stands, in one sentence: "Target: VMO, reached in 4 steps.", or
 /// why the target is out of reach. `group`: the steps start from the typical
 /// answers, not from one sheet's; `unanswered`: questions the plan cannot move.
-pub fn roadmap_headline(
+pub(crate) fn roadmap_headline(
     rubric: &LoadedRubric,
     target: Option<Band>,
     steps: usize,
@@ -251,7 +244,7 @@ pub fn roadmap_headline(
 }
 
 /// What a roadmap phase does, as its heading.
-pub fn phase_title(phase: u8) -> &'static str {
+pub(crate) fn phase_title(phase: u8) -> &'static str {
     match phase {
         1 => "Clear the gates",
         _ => "Raise the index",
@@ -260,7 +253,7 @@ pub fn phase_title(phase: u8) -> &'static str {
 
 /// A step's move as people read it: the question's text, and the labels of the
 /// option it leaves and the one it reaches.
-pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
+pub(crate) fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
     let Some(q) = rubric
         .question(step.question)
         .map(|i| &rubric.rubric.question[i])
@@ -281,20 +274,20 @@ pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String)
 }
 
 /// A step's action, or what to say when the rubric gives none.
-pub fn step_action<'a>(step: &Step<'a>) -> &'a str {
+pub(crate) fn step_action<'a>(step: &Step<'a>) -> &'a str {
     step.action
         .unwrap_or("(the rubric has no improve text for this answer)")
 }
 
 /// Why a provisional result shows no roadmap.
-pub const PROVISIONAL_ROADMAP: &str = "No roadmap yet: a plan built on too few answers would aim at the wrong target. Answer the missing questions first.";
+pub(crate) const PROVISIONAL_ROADMAP: &str = "No roadmap yet: a plan built on too few answers would aim at the wrong target. Answer the missing questions first.";
 
 /// How a group's roadmap picks its starting answers.
-pub const GROUP_START: &str = "The steps start from the group's typical answer to each question: the median answer by score among those who answered it (the lower of the two middle answers when their number is even). \"Already\" counts the respondents whose own answer is at or above the step's target answer.";
+pub(crate) const GROUP_START: &str = "The steps start from the group's typical answer to each question: the median answer by score among those who answered it (the lower of the two middle answers when their number is even). \"Already\" counts the respondents whose own answer is at or above the step's target answer.";
 
 /// The band boundaries in one sentence: "Bands: PMO below 40.0, Hybrid from 40.0,
 /// VMO from 60.0."
-pub fn bands_sentence(rubric: &LoadedRubric) -> String {
+pub(crate) fn bands_sentence(rubric: &LoadedRubric) -> String {
     let s = &rubric.rubric.scoring;
     format!(
         "Bands: PMO below {}, Hybrid from {}, VMO from {}.",

@@ -86,7 +86,7 @@ fn nested<T: Serialize>(value: &T, indent: usize, out: &mut dyn Write) -> io::Re
 
 /// One judged sheet, as an element of `results` (after a comma when one came
 /// before it in `body`).
-pub fn verdict(rubric: &LoadedRubric, v: &Verdict, body: &mut Spill) -> io::Result<()> {
+pub(crate) fn verdict(rubric: &LoadedRubric, v: &Verdict, body: &mut Spill) -> io::Result<()> {
     body.write_all(if body.is_empty() {
         b"\n    "
     } else {
@@ -97,7 +97,7 @@ pub fn verdict(rubric: &LoadedRubric, v: &Verdict, body: &mut Spill) -> io::Resu
 
 /// The whole document: the head with the counts, the results kept in `body`, then
 /// the errors; byte for byte what serde_json's pretty printer makes of it whole.
-pub fn finish(
+pub(crate) fn finish(
     rubric: &LoadedRubric,
     counts: Counts,
     body: Spill,
@@ -129,7 +129,7 @@ pub fn finish(
 /// `check --format json`: the verdicts' body kept in a [`Spill`] (memory, then a
 /// temporary file) until the counts that head the document are known; the errors
 /// (few) kept for the end.
-pub struct JsonVerdicts<'a, W: Write> {
+pub(crate) struct JsonVerdicts<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     counts: Counts,
@@ -138,7 +138,7 @@ pub struct JsonVerdicts<'a, W: Write> {
 }
 
 impl<'a, W: Write> JsonVerdicts<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         JsonVerdicts {
             rubric,
             out,
@@ -175,7 +175,8 @@ impl<'r, W: Write> Output<Checked<'r>> for JsonVerdicts<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Checked, Report, Rules};
+    use crate::check::{Checked, Rules};
+    use crate::render::{Format, Setup, Style};
 
     /// The document as serde_json writes it whole: what the streamed one must match.
     #[derive(Serialize)]
@@ -186,17 +187,18 @@ mod tests {
         errors: Vec<&'a InputError>,
     }
 
-    fn whole(rubric: &LoadedRubric, report: &Report) -> String {
+    fn whole(rubric: &LoadedRubric, outcomes: &[Checked]) -> String {
         let mut doc = Doc {
             rubric: RubricRef {
                 id: &rubric.rubric.id,
                 version: &rubric.rubric.version,
             },
-            counts: report.counts(),
+            counts: Counts::default(),
             results: Vec::new(),
             errors: Vec::new(),
         };
-        for o in &report.outcomes {
+        for o in outcomes {
+            doc.counts.add(o);
             match o {
                 Checked::Judged(v) => doc.results.push(VerdictDoc::new(rubric, v)),
                 Checked::Error(e) => doc.errors.push(e),
@@ -234,11 +236,28 @@ mod tests {
             .cloned()
             .collect();
         for outcomes in [all, judged, Vec::new()] {
-            let report = Report { outcomes };
             let mut out = Vec::new();
-            crate::render::check::render(crate::render::Format::Json, &r, &report, &mut out)
-                .unwrap();
-            assert_eq!(String::from_utf8(out).unwrap(), whole(&r, &report));
+            streamed(&r, &outcomes, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), whole(&r, &outcomes));
         }
+    }
+
+    /// The outcomes written as `check --format json` streams them.
+    fn streamed(
+        rubric: &LoadedRubric,
+        outcomes: &[Checked],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let setup = Setup {
+            rubric,
+            style: Style::default(),
+            single: false,
+        };
+        let mut output = crate::render::output::<Checked<'_>>(Format::Json, setup, out)
+            .ok_or_else(|| io::Error::other("not a format of check"))?;
+        for o in outcomes {
+            output.item(o)?;
+        }
+        output.finish()
     }
 }

@@ -42,7 +42,7 @@ fn xml(suite: TestSuite) -> io::Result<String> {
 
 /// One outcome's `<testcase>` element, written by quick-junit (in a report of its
 /// own, from which the element's lines are taken) into `body`.
-pub fn case(rubric: &LoadedRubric, o: &Checked, body: &mut Spill) -> io::Result<()> {
+pub(crate) fn case(rubric: &LoadedRubric, o: &Checked, body: &mut Spill) -> io::Result<()> {
     let r = &rubric.rubric;
     let case = match o {
         Checked::Judged(v) => {
@@ -111,7 +111,7 @@ pub fn case(rubric: &LoadedRubric, o: &Checked, body: &mut Spill) -> io::Result<
 
 /// The whole report: the suite's head with the counts, the cases kept in `body`,
 /// the end.
-pub fn finish(
+pub(crate) fn finish(
     rubric: &LoadedRubric,
     counts: Counts,
     body: Spill,
@@ -139,7 +139,7 @@ pub fn finish(
 
 /// `check --format junit`: the cases kept in a [`Spill`] (memory, then a temporary
 /// file) until the counts that head the suite are known.
-pub struct JunitVerdicts<'a, W: Write> {
+pub(crate) struct JunitVerdicts<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     counts: Counts,
@@ -147,7 +147,7 @@ pub struct JunitVerdicts<'a, W: Write> {
 }
 
 impl<'a, W: Write> JunitVerdicts<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         JunitVerdicts {
             rubric,
             out,

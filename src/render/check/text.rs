@@ -11,7 +11,7 @@ use crate::render::clean::printable_line;
 use crate::rubric::LoadedRubric;
 
 /// One outcome's line: judged sheets only (errors go to stderr).
-pub fn outcome(rubric: &LoadedRubric, o: &Checked, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn outcome(rubric: &LoadedRubric, o: &Checked, out: &mut dyn Write) -> io::Result<()> {
     if let Checked::Judged(v) = o {
         let word = match v.status {
             Status::Pass => "PASS",
@@ -25,14 +25,14 @@ pub fn outcome(rubric: &LoadedRubric, o: &Checked, out: &mut dyn Write) -> io::R
 }
 
 /// `check`'s text: a line per judged sheet as it comes, then the counts.
-pub struct TextVerdicts<'a, W: Write> {
+pub(crate) struct TextVerdicts<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     counts: Counts,
 }
 
 impl<'a, W: Write> TextVerdicts<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         TextVerdicts {
             rubric,
             out,

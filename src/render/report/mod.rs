@@ -28,7 +28,7 @@ use std::io::{self, Write};
 use style::CSS;
 
 /// Above this many respondents the chart draws one polygon per role instead.
-pub const MAX_POLYGONS: usize = 8;
+pub(crate) const MAX_POLYGONS: usize = 8;
 
 /// The text of question `id`, or the id when the rubric has no such question.
 fn question_text<'a>(rubric: &'a LoadedRubric, id: &'a str) -> &'a str {
