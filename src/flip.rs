@@ -170,21 +170,21 @@ mod tests {
         let all = all_choices(&base);
         let mut found = 0;
         for variant in 0..32u32 {
-            let mut r = base.clone();
-            for (i, g) in r.rubric.gate.iter_mut().enumerate() {
-                let bits = variant >> (2 * i);
-                if bits & 1 == 1 {
-                    std::mem::swap(&mut g.below, &mut g.at_least);
+            let r = base.changed(|rb| {
+                for (i, g) in rb.gate.iter_mut().enumerate() {
+                    let bits = variant >> (2 * i);
+                    if bits & 1 == 1 {
+                        std::mem::swap(&mut g.below, &mut g.at_least);
+                    }
+                    if bits & 2 == 2 {
+                        std::mem::swap(&mut g.cap, &mut g.floor);
+                    }
                 }
-                if bits & 2 == 2 {
-                    std::mem::swap(&mut g.cap, &mut g.floor);
+                if variant & 16 == 16 {
+                    rb.scoring.hybrid_from = 30.0;
+                    rb.scoring.vmo_from = 45.0;
                 }
-            }
-            if variant & 16 == 16 {
-                r.rubric.scoring.hybrid_from = 30.0;
-                r.rubric.scoring.vmo_from = 45.0;
-            }
-            r.reindex();
+            });
             for c in &all {
                 let got = find_in(&r, c);
                 assert_eq!(got, brute(&r, c), "variant {variant}, choices {c:?}");
@@ -349,10 +349,11 @@ mod tests {
 
     #[test]
     fn no_flip_when_nothing_can_move_it() {
-        let mut r = crate::scoring::tests::small();
         // Bands so wide that every index is hybrid.
-        r.rubric.scoring.hybrid_from = 0.0;
-        r.rubric.scoring.vmo_from = 100.5;
+        let r = crate::scoring::tests::small().changed(|rb| {
+            rb.scoring.hybrid_from = 0.0;
+            rb.scoring.vmo_from = 100.5;
+        });
         assert_eq!(find_in(&r, &[Some(0), Some(0), Some(0)]), None);
         assert_eq!(
             crate::render::words::flip_sentence(&r, None),
@@ -374,7 +375,7 @@ mod tests {
                     .iter()
                     .enumerate()
                     .map(|(qi, q)| {
-                        if rng.below(7) == 0 || blank_factor == Some(r.question_factor[qi]) {
+                        if rng.below(7) == 0 || blank_factor == Some(r.question_factors()[qi]) {
                             return None;
                         }
                         let n = q.option.len();
@@ -390,28 +391,27 @@ mod tests {
     /// now caps from it, or floors below it (gates that no longer pull the way
     /// their scores go, which the O(1) bounds of a whole factor do not cover).
     fn turned(flip_floor: bool) -> LoadedRubric {
-        let mut r = LoadedRubric::embedded().unwrap();
-        for (i, g) in r.rubric.gate.iter_mut().enumerate() {
-            if i % 2 == 0 {
-                g.at_least = g.below.take();
+        LoadedRubric::embedded().unwrap().changed(|rb| {
+            for (i, g) in rb.gate.iter_mut().enumerate() {
+                if i % 2 == 0 {
+                    g.at_least = g.below.take();
+                }
+                if flip_floor && i % 3 == 0 {
+                    g.floor = Some(Band::Vmo);
+                    g.cap = None;
+                }
             }
-            if flip_floor && i % 3 == 0 {
-                g.floor = Some(Band::Vmo);
-                g.cap = None;
-            }
-        }
-        r.reindex();
-        r
+        })
     }
 
     #[test]
     fn matches_brute_force_on_leaning_sheets() {
         let default = LoadedRubric::embedded().unwrap();
-        let mut r_fine = default.clone();
         // Boundaries off the quarter points, and unequal factor weights.
-        r_fine.rubric.scoring.hybrid_from = 41.25;
-        r_fine.rubric.factor[1].weight = 2.0;
-        r_fine.reindex();
+        let r_fine = default.changed(|rb| {
+            rb.scoring.hybrid_from = 41.25;
+            rb.factor[1].weight = 2.0;
+        });
         for (name, r) in [
             ("default", default),
             ("fine", r_fine),

@@ -164,7 +164,7 @@ impl<'a> Interview<'a> {
         for fi in 0..rubric.rubric.factor.len() {
             order.extend(
                 rubric
-                    .question_factor
+                    .question_factors()
                     .iter()
                     .enumerate()
                     .filter(|(_, f)| **f == fi)
@@ -257,7 +257,7 @@ impl<'a> Interview<'a> {
             count: self.rubric.rubric.factor.len(),
             questions: self
                 .rubric
-                .question_factor
+                .question_factors()
                 .iter()
                 .filter(|f| **f == fi)
                 .count(),
@@ -268,7 +268,7 @@ impl<'a> Interview<'a> {
         let qi = self.order[pos];
         AskView {
             question: &self.rubric.rubric.question[qi],
-            factor: &self.rubric.rubric.factor[self.rubric.question_factor[qi]],
+            factor: &self.rubric.rubric.factor[self.rubric.question_factors()[qi]],
             position: pos + 1,
             total: self.order.len(),
             saved: self.choices[qi],
@@ -289,7 +289,7 @@ impl<'a> Interview<'a> {
                 ReviewEntry {
                     position: pos + 1,
                     question: q,
-                    factor: &r.factor[self.rubric.question_factor[qi]],
+                    factor: &r.factor[self.rubric.question_factors()[qi]],
                     answer: self.choices[qi].map(|oi| &q.option[oi]),
                     note: self.note(qi),
                 }
@@ -324,7 +324,7 @@ impl<'a> Interview<'a> {
                 continue;
             }
             let qi = self.order[pos];
-            let fi = self.rubric.question_factor[qi];
+            let fi = self.rubric.question_factors()[qi];
             if !from_review && shown_factor != Some(fi) {
                 prompter
                     .factor(&self.factor_view(fi))

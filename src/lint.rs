@@ -185,7 +185,7 @@ fn reaches(s: &Scoring, band: Band, lo: f64, hi: f64) -> bool {
 /// answering a single question reaches either end.
 pub(crate) fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
     let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); rubric.rubric.factor.len()];
-    for (q, &fi) in rubric.rubric.question.iter().zip(&rubric.question_factor) {
+    for (q, &fi) in rubric.rubric.question.iter().zip(rubric.question_factors()) {
         for o in &q.option {
             ranges[fi].0 = ranges[fi].0.min(o.score);
             ranges[fi].1 = ranges[fi].1.max(o.score);
@@ -207,7 +207,7 @@ fn question_range(q: &Question) -> (f64, f64) {
 pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     let mut l = Lints {
         rubric,
-        map: TomlMap::parse(&rubric.text),
+        map: TomlMap::parse(rubric.text()),
         out: Vec::new(),
     };
     // Bands first: the other lints skip bands that are empty anyway.
@@ -217,7 +217,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     l.duplicate_option_scores();
     l.factors_that_cannot_reach_bands(&ranges, &open_bands);
     for gi in 0..rubric.rubric.gate.len() {
-        let range = match rubric.gate_target[gi] {
+        let range = match rubric.gate_targets()[gi] {
             Target::Factor(fi) => ranges[fi],
             Target::Question(qi) => question_range(&rubric.rubric.question[qi]),
         };
@@ -246,13 +246,13 @@ impl Lints<'_> {
     /// The 1-based line of a key (or its value) in the rubric file, if found.
     fn line(&self, path: &[Seg], key: bool) -> Option<usize> {
         let span = self.map.as_ref()?.span(path, key)?;
-        Some(line_col(&self.rubric.text, span.start).0)
+        Some(line_col(self.rubric.text(), span.start).0)
     }
 
     /// Records one finding against the rubric file.
     fn push(&mut self, line: Option<usize>, lint: Lint) {
         self.out.push(Finding {
-            source: self.rubric.source.to_string(),
+            source: self.rubric.source().to_string(),
             line,
             lint,
         });
@@ -666,15 +666,12 @@ mod tests {
     fn a_gate_on_a_question_is_judged_by_that_question_s_scores() {
         // The delivery question scores 0..=100: a gate below 0 never fires, one
         // below 100.5 always does, whatever the rest of the maturity factor says.
-        let mut r = LoadedRubric::embedded().unwrap();
-        let gi = r
-            .rubric
-            .gate
-            .iter()
+        let embedded = LoadedRubric::embedded().unwrap();
+        let gi = (embedded.rubric.gate.iter())
             .position(|g| g.question.is_some())
             .unwrap();
-        r.rubric.gate[gi].below = Some(0.0);
-        let f = lint(&r);
+        let below = |b: f64| embedded.changed(|rb| rb.gate[gi].below = Some(b));
+        let f = lint(&below(0.0));
         let hit = f
             .iter()
             .find(|f| f.lint.code() == "gate-never-fires")
@@ -684,15 +681,13 @@ mod tests {
                 if target == "maturity-delivery-track-record" && (*lo, *hi) == (0.0, 100.0)),
             "{hit:?}"
         );
-        r.rubric.gate[gi].below = Some(100.0);
         assert!(
-            lint(&r)
+            lint(&below(100.0))
                 .iter()
                 .all(|f| f.lint.code() != "gate-always-fires")
         );
-        r.rubric.gate[gi].below = Some(100.5);
         assert!(
-            lint(&r)
+            lint(&below(100.5))
                 .iter()
                 .any(|f| f.lint.code() == "gate-always-fires")
         );
@@ -702,14 +697,11 @@ mod tests {
     fn a_gate_within_the_scoring_tolerance_of_the_lowest_score_never_fires() {
         // The default rubric's maturity scores start at 0; below 5e-10 is, to the
         // scoring arithmetic (1e-9), the same as below 0.
-        let mut r = LoadedRubric::embedded().unwrap();
-        let gi = r
-            .rubric
-            .gate
-            .iter()
+        let embedded = LoadedRubric::embedded().unwrap();
+        let gi = (embedded.rubric.gate.iter())
             .position(|g| g.below.is_some())
             .unwrap();
-        r.rubric.gate[gi].below = Some(5e-10);
+        let r = embedded.changed(|rb| rb.gate[gi].below = Some(5e-10));
         let f = lint(&r);
         assert!(
             f.iter().any(|f| f.lint.code() == "gate-never-fires"),

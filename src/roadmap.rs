@@ -226,7 +226,7 @@ impl<'r> Climb<'r> {
                 let g = &self.rubric.rubric.gate[gi];
                 g.below.is_some()
                     && (self.at)
-                        .read(self.rubric, self.rubric.gate_target[gi])
+                        .read(self.rubric, self.rubric.gate_targets()[gi])
                         .is_some()
             });
             let pick = match gate {
@@ -243,7 +243,7 @@ impl<'r> Climb<'r> {
                 break;
             }
             self.raised[qi] += 1;
-            let fi = self.rubric.question_factor[qi];
+            let fi = self.rubric.question_factors()[qi];
             for &q in self.rubric.questions_of(fi) {
                 self.rises[q] = self.rise(q);
             }
@@ -287,7 +287,7 @@ impl<'r> Climb<'r> {
     /// The best step for phase 1: among the questions that lift gate `gi`'s measure,
     /// the one that lifts it most.
     fn gate_step(&self, gi: usize) -> Option<(usize, usize)> {
-        let fi = match self.rubric.gate_target[gi] {
+        let fi = match self.rubric.gate_targets()[gi] {
             // Only its own answer lifts a gate on a question.
             Target::Question(qi) => return self.rises[qi].map(|(to, _)| (qi, to)),
             Target::Factor(fi) => fi,
@@ -308,7 +308,7 @@ impl<'r> Climb<'r> {
             let (to, factor) = (*rise)?;
             let index = self
                 .at
-                .index_if(rubric, rubric.question_factor[qi], factor)?;
+                .index_if(rubric, rubric.question_factors()[qi], factor)?;
             Some((qi, to, index - now))
         }))
     }
@@ -400,11 +400,11 @@ mod tests {
     fn an_unreachable_target_says_why_and_has_no_steps() {
         // Move gate a-weak (below 30 caps at hybrid) onto b, and keep b1's options
         // under 30 (10, 20, 25): the gate fires whatever b1's answer.
-        let mut r2 = small();
-        r2.rubric.question[2].option[1].score = 20.0;
-        r2.rubric.question[2].option[2].score = 25.0;
-        r2.rubric.gate[0].factor = Some("b".into());
-        r2.reindex();
+        let r2 = small().changed(|rb| {
+            rb.question[2].option[1].score = 20.0;
+            rb.question[2].option[2].score = 25.0;
+            rb.gate[0].factor = Some("b".into());
+        });
         // a1 lo, b1 lo: index 10, PMO. At the top: a = 100, b = 25, index 43.75:
         // hybrid is within reach.
         let c = [Some(0), None, Some(0)];
@@ -412,8 +412,10 @@ mod tests {
         assert!(m.reached, "{m:?}");
         // With VMO from 40, index 43.75 is in the VMO band but the gate still caps
         // it at hybrid: the gate is the reason.
-        r2.rubric.scoring.vmo_from = 40.0;
-        r2.rubric.scoring.hybrid_from = 30.0;
+        let r2 = r2.changed(|rb| {
+            rb.scoring.vmo_from = 40.0;
+            rb.scoring.hybrid_from = 30.0;
+        });
         let m = plan_in(&r2, &c, Some(Band::Vmo)).unwrap();
         assert!(!m.reached);
         assert!(m.steps.is_empty());
@@ -504,11 +506,11 @@ next-steps = ["N"]
 
     #[test]
     fn next_up_goes_by_score_not_by_file_order() {
-        let mut r = small();
         // b1's options listed out of order: hi (90), lo (10), mid (50).
-        r.rubric.question[2].option.swap(0, 2);
-        r.rubric.question[2].option.swap(1, 2);
-        r.reindex();
+        let r = small().changed(|rb| {
+            rb.question[2].option.swap(0, 2);
+            rb.question[2].option.swap(1, 2);
+        });
         let scores: Vec<f64> = r.rubric.question[2]
             .option
             .iter()
@@ -648,13 +650,13 @@ next-steps = ["N"]
             target in proptest::option::of(0usize..3),
         ) {
             // The random rubric with every gate turned to pull with its score.
-            let mut r = random_rubric(&seed);
-            for g in &mut r.rubric.gate {
-                let threshold = g.below.or(g.at_least);
-                let cap = g.effect().0 == crate::rubric::Effect::Cap;
-                (g.below, g.at_least) = if cap { (threshold, None) } else { (None, threshold) };
-            }
-            r.reindex();
+            let r = random_rubric(&seed).changed(|rb| {
+                for g in &mut rb.gate {
+                    let threshold = g.below.or(g.at_least);
+                    let cap = g.effect().0 == crate::rubric::Effect::Cap;
+                    (g.below, g.at_least) = if cap { (threshold, None) } else { (None, threshold) };
+                }
+            });
             proptest::prop_assert!(scoring::monotone(&r));
             let choices = picked(&r, &picks);
             let target = target.map(|t| Band::ALL[t]);

@@ -321,10 +321,10 @@ impl Changed<'_> {
     #[inline]
     pub(crate) fn recommendation(&self, rubric: &LoadedRubric) -> Band {
         let (qi, o) = (self.question, self.outcome);
-        let fi = rubric.question_factor[qi];
+        let fi = rubric.question_factors()[qi];
         // Only the gates on the changed question or its factor read anything new;
         // the others fire as they do on the sheet.
-        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
+        let gate_fires = |gi: usize| match rubric.gate_targets()[gi] {
             Target::Factor(f) if f == fi => fires(rubric, gi, self.factor),
             Target::Question(q) if q == qi => {
                 fires(rubric, gi, option_score(rubric, qi, self.answer))
@@ -408,7 +408,7 @@ impl Outcome {
         self.decision = decide(
             rubric,
             index,
-            |gi| fires(rubric, gi, self.read(rubric, rubric.gate_target[gi])),
+            |gi| fires(rubric, gi, self.read(rubric, rubric.gate_targets()[gi])),
             |gi, changed| gates.push((gi, changed)),
         );
         self.gates = gates;
@@ -437,7 +437,7 @@ impl Outcome {
         answer: Option<usize>,
     ) -> Option<Changed<'_>> {
         let factor = self.factor_with(rubric, qi, answer);
-        let index = self.index_with(rubric, rubric.question_factor[qi], factor)?;
+        let index = self.index_with(rubric, rubric.question_factors()[qi], factor)?;
         Some(Changed {
             outcome: self,
             question: qi,
@@ -508,7 +508,7 @@ impl Outcome {
         qi: usize,
         answer: Option<usize>,
     ) -> Result<(), NothingAnswered> {
-        let fi = rubric.question_factor[qi];
+        let fi = rubric.question_factors()[qi];
         let before = self.choices[qi];
         self.choices[qi] = answer;
         self.sum_factor(rubric, fi);
@@ -643,7 +643,7 @@ pub(crate) struct GroupFigures {
 impl GroupFigures {
     /// The group's decision, `fired` hearing of each gate that fires.
     pub(crate) fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
-        let gate_fires = |gi: usize| fires(rubric, gi, self.read(rubric.gate_target[gi]));
+        let gate_fires = |gi: usize| fires(rubric, gi, self.read(rubric.gate_targets()[gi]));
         decide(rubric, self.index, gate_fires, fired)
     }
 
@@ -661,7 +661,7 @@ impl GroupFigures {
     pub(crate) fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
         let r = &rubric.rubric;
         let mut at = Vec::new();
-        for (g, &t) in r.gate.iter().zip(&rubric.gate_target) {
+        for (g, &t) in r.gate.iter().zip(rubric.gate_targets()) {
             if t == Target::Factor(fi) {
                 at.extend(g.below.iter().chain(&g.at_least));
             }
@@ -687,7 +687,7 @@ impl GroupFigures {
     ) -> Option<Decision> {
         let now = self.factors[fi]?;
         let index = self.index + self.shares[fi] * (to - now);
-        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
+        let gate_fires = |gi: usize| match rubric.gate_targets()[gi] {
             Target::Factor(f) if f == fi => fires(rubric, gi, Some(to)),
             t => fires(rubric, gi, self.read(t)),
         };
@@ -803,14 +803,15 @@ next-steps = ["go"]
     #[test]
     fn a_mean_a_rounding_error_short_of_a_boundary_is_on_it() {
         // (0.1*60 + 0.2*60) / (0.1 + 0.2) is 59.99999999999999 in f64.
-        let mut r = small();
-        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 1.0]) {
-            q.weight = w;
-            q.option[1].score = 60.0;
-        }
-        r.rubric.factor[0].weight = 0.1;
-        r.rubric.factor[1].weight = 0.2;
-        r.rubric.gate[0].below = Some(60.0);
+        let r = small().changed(|rb| {
+            for (q, w) in rb.question.iter_mut().zip([0.1, 0.2, 1.0]) {
+                q.weight = w;
+                q.option[1].score = 60.0;
+            }
+            rb.factor[0].weight = 0.1;
+            rb.factor[1].weight = 0.2;
+            rb.gate[0].below = Some(60.0);
+        });
         let e = evaluate(&r, &[Some(1), Some(1), Some(1)]).unwrap();
         let a = e.factors[0].score.unwrap();
         assert!(a < 60.0, "the premise: the mean falls short, {a}");
@@ -896,8 +897,7 @@ next-steps = ["go"]
         assert_eq!(e.recommendation, Band::Pmo);
         assert_eq!(e.gates.len(), 1);
         // Floor case: a gate that floors on a factor while the index is pmo.
-        let mut r2 = r.clone();
-        r2.rubric.gate[1].at_least = Some(10.0);
+        let r2 = r.changed(|rb| rb.gate[1].at_least = Some(10.0));
         // a = 15, b = 10 (lo): index = (15 + 30)/4 = 11.25 -> pmo, floored to hybrid.
         let e = evaluate(&r2, &[Some(0), Some(0), Some(0)]).unwrap();
         assert_eq!(e.band, Band::Pmo);
@@ -946,7 +946,7 @@ next-steps = ["go"]
                     let result = moved.change(r, qi, answer);
                     match &plain {
                         Ok(p) => {
-                            let fi = r.question_factor[qi];
+                            let fi = r.question_factors()[qi];
                             let fast = fast.expect("something is answered");
                             // Bit for bit: no tolerance.
                             assert_eq!(fast.index.to_bits(), p.index().to_bits());
@@ -977,21 +977,21 @@ next-steps = ["go"]
         let all = all_choices(&base);
         // Gates turned round and boundaries moved, as the flip's tests do.
         for variant in 0..32u32 {
-            let mut r = base.clone();
-            for (i, g) in r.rubric.gate.iter_mut().enumerate() {
-                let bits = variant >> (2 * i);
-                if bits & 1 == 1 {
-                    std::mem::swap(&mut g.below, &mut g.at_least);
+            let r = base.changed(|rb| {
+                for (i, g) in rb.gate.iter_mut().enumerate() {
+                    let bits = variant >> (2 * i);
+                    if bits & 1 == 1 {
+                        std::mem::swap(&mut g.below, &mut g.at_least);
+                    }
+                    if bits & 2 == 2 {
+                        std::mem::swap(&mut g.cap, &mut g.floor);
+                    }
                 }
-                if bits & 2 == 2 {
-                    std::mem::swap(&mut g.cap, &mut g.floor);
+                if variant & 16 == 16 {
+                    rb.scoring.hybrid_from = 30.0;
+                    rb.scoring.vmo_from = 45.0;
                 }
-            }
-            if variant & 16 == 16 {
-                r.rubric.scoring.hybrid_from = 30.0;
-                r.rubric.scoring.vmo_from = 45.0;
-            }
-            r.reindex();
+            });
             assert!(fast_form_matches(&r, &all) > 200);
         }
     }
@@ -1000,13 +1000,13 @@ next-steps = ["go"]
     fn one_answer_changed_is_bit_for_bit_the_plain_outcome_with_uneven_weights() {
         // Weights whose sums round (0.1 + 0.2), so a different order of additions
         // would show in the last bits.
-        let mut r = small();
-        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 0.7]) {
-            q.weight = w;
-        }
-        r.rubric.factor[0].weight = 0.3;
-        r.rubric.factor[1].weight = 0.1;
-        r.reindex();
+        let r = small().changed(|rb| {
+            for (q, w) in rb.question.iter_mut().zip([0.1, 0.2, 0.7]) {
+                q.weight = w;
+            }
+            rb.factor[0].weight = 0.3;
+            rb.factor[1].weight = 0.1;
+        });
         assert!(fast_form_matches(&r, &all_choices(&r)) > 200);
     }
 
@@ -1069,9 +1069,10 @@ next-steps = ["go"]
                 let r = small();
                 let Some(oi) = c[q] else { return Ok(()) };
                 let before = evaluate(&r, &c).unwrap().index;
-                let mut r2 = r.clone();
-                let o = &mut r2.rubric.question[q].option[oi];
-                o.score = (o.score + bump).min(100.0);
+                let r2 = r.changed(|rb| {
+                    let o = &mut rb.question[q].option[oi];
+                    o.score = (o.score + bump).min(100.0);
+                });
                 let after = evaluate(&r2, &c).unwrap().index;
                 prop_assert!(after >= before - 1e-9, "{after} < {before}");
             }
@@ -1088,7 +1089,7 @@ next-steps = ["go"]
                 changed[qi] = answer;
                 let plain = Outcome::of(&r, &changed).ok();
                 let fast = base.with_answer(&r, qi, answer);
-                let fi = r.question_factor[qi];
+                let fi = r.question_factors()[qi];
                 prop_assert_eq!(
                     fast.map(|f| (f.index, f.factor, f.recommendation(&r))),
                     plain.as_ref().map(|p| (p.index(), p.factor(fi), p.recommendation()))
@@ -1104,14 +1105,15 @@ next-steps = ["go"]
                 scores in proptest::collection::vec(0.0f64..=100.0, 7),
                 c in choices(),
             ) {
-                let mut r = small();
-                let mut k = 0;
-                for q in &mut r.rubric.question {
-                    for o in &mut q.option {
-                        o.score = scores[k];
-                        k += 1;
+                let r = small().changed(|rb| {
+                    let mut k = 0;
+                    for q in &mut rb.question {
+                        for o in &mut q.option {
+                            o.score = scores[k];
+                            k += 1;
+                        }
                     }
-                }
+                });
                 if let Ok(e) = evaluate(&r, &c) {
                     prop_assert!((0.0..=100.0 + 1e-9).contains(&e.index));
                     prop_assert_eq!(e.band, band_of(&r.rubric.scoring, e.index));

@@ -834,12 +834,12 @@ mod tests {
 
     #[test]
     fn role_gap_of_exactly_twenty_is_flagged_and_less_is_not() {
-        let mut r = crate::scoring::tests::small();
         // b1's options scored 10 / 30 / 50 so the role means differ by exactly 20.
-        r.rubric.question[2].option[0].score = 10.0;
-        r.rubric.question[2].option[1].score = 30.0;
-        r.rubric.question[2].option[2].score = 29.0;
-        r.reindex();
+        let r = crate::scoring::tests::small().changed(|rb| {
+            rb.question[2].option[0].score = 10.0;
+            rb.question[2].option[1].score = 30.0;
+            rb.question[2].option[2].score = 29.0;
+        });
         let ms = vec![
             member(&r, Some("x"), vec![None, None, Some(0)]), // b = 10
             member(&r, Some("y"), vec![None, None, Some(1)]), // b = 30: gap 20, flagged
@@ -889,15 +889,15 @@ mod tests {
     fn a_role_gap_of_twenty_up_to_rounding_is_flagged() {
         // Means of (0, 10, 100) and (0, 0, 50): 36.67 and 16.67, whose difference
         // is 19.999999999999996 in f64.
-        let mut r = crate::scoring::tests::small();
-        let q = &mut r.rubric.question[2];
-        let mut fourth = q.option[0].clone();
-        fourth.id = "four".into();
-        q.option.push(fourth);
-        for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
-            o.score = score;
-        }
-        r.reindex();
+        let r = crate::scoring::tests::small().changed(|rb| {
+            let q = &mut rb.question[2];
+            let mut fourth = q.option[0].clone();
+            fourth.id = "four".into();
+            q.option.push(fourth);
+            for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
+                o.score = score;
+            }
+        });
         let one = |role: &str, o: usize| member(&r, Some(role), vec![None, None, Some(o)]);
         let ms = vec![
             one("sponsor", 0),

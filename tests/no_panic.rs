@@ -1,7 +1,7 @@
 //! Malformed input never panics: mangled copies of the shipped rubric and sheets are
 //! either accepted or rejected with a located error.
 
-use pmo_vmo::rubric::DEFAULT_RUBRIC;
+use pmo_vmo::rubric::{DEFAULT_RUBRIC, Rubric};
 use pmo_vmo::{LoadedRubric, SheetFormat};
 use proptest::prelude::*;
 
@@ -204,8 +204,8 @@ proptest! {
 
     #[test]
     fn hostile_rubric_text_is_shown_inert(t in hostile_text(), f in hostile_text(), q in hostile_text(), l in hostile_text()) {
-        let mut rubric = LoadedRubric::embedded().unwrap();
-        let r = &mut rubric.rubric;
+        let embedded = LoadedRubric::embedded().unwrap();
+        let mut r = Rubric::clone(&embedded.rubric);
         r.title = t;
         r.factor[0].title.clone_from(&f);
         r.factor[0].description = f;
@@ -213,6 +213,7 @@ proptest! {
         r.question[0].help = Some(q);
         r.question[0].option[0].label.clone_from(&l);
         r.recommendation.hybrid.summary = l;
+        let rubric = LoadedRubric::from_rubric("hostile.toml", r).unwrap();
         if let Err(e) = blank_sheet_holds_only_questions(&rubric) {
             prop_assert!(false, "{}", e);
         }

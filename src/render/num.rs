@@ -60,7 +60,7 @@ pub(crate) fn index_words(rubric: &LoadedRubric, x: f64) -> String {
 pub(crate) fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
     let r = &rubric.rubric;
     let mut t = vec![r.scoring.hybrid_from, r.scoring.vmo_from];
-    for (g, &gt) in r.gate.iter().zip(&rubric.gate_target) {
+    for (g, &gt) in r.gate.iter().zip(rubric.gate_targets()) {
         if gt == crate::rubric::Target::Factor(fi) {
             t.extend(g.below.iter().chain(&g.at_least));
         }

@@ -790,8 +790,8 @@ mod tests {
 
     #[test]
     fn an_id_beats_a_label_that_spells_it() {
-        let mut r = rubric();
-        r.rubric.question[0].option[0].label = r.rubric.question[0].option[1].id.clone();
+        let r = rubric()
+            .changed(|rb| rb.question[0].option[0].label = rb.question[0].option[1].id.clone());
         let m = OptionMatcher::new(&r.rubric.question[0]);
         let id1 = r.rubric.question[0].option[1].id.clone();
         let mut buf = String::new();

@@ -29,7 +29,7 @@ fn one_line(s: &str) -> String {
 fn suite(rubric: &LoadedRubric) -> TestSuite {
     let r = &rubric.rubric;
     let mut suite = TestSuite::new(format!("pmo-vmo check ({} {})", r.id, r.version));
-    suite.add_property(Property::new("rubric", rubric.source.to_string()));
+    suite.add_property(Property::new("rubric", rubric.source().to_string()));
     suite
 }
 

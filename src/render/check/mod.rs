@@ -182,7 +182,7 @@ mod tests {
         // fires the delivery and the maturity gates.
         let text = sheet(
             &r,
-            |i| Some(if r.question_factor[i] == 0 { 1 } else { 4 }),
+            |i| Some(if r.question_factors()[i] == 0 { 1 } else { 4 }),
             "",
         ) + "[expect]\nrecommendation = \"vmo\"\n";
         let v = judge_text(&text, &Rules::default());

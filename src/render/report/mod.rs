@@ -708,31 +708,31 @@ mod tests {
     const ESCAPED_END: &str = "&lt;/u&gt;&amp;amp;&quot;";
 
     /// The embedded rubric with every text the report shows marked.
-    fn marked_rubric(mut r: LoadedRubric) -> LoadedRubric {
-        let rb = &mut r.rubric;
-        (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
-        for (i, f) in rb.factor.iter_mut().enumerate() {
-            f.title = mark(&format!("factor{i}"));
-        }
-        for (i, q) in rb.question.iter_mut().enumerate() {
-            q.text = mark(&format!("question{i}"));
-            for o in &mut q.option {
-                o.label = mark("option");
+    fn marked_rubric(r: LoadedRubric) -> LoadedRubric {
+        r.changed(|rb| {
+            (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
+            for (i, f) in rb.factor.iter_mut().enumerate() {
+                f.title = mark(&format!("factor{i}"));
             }
-        }
-        for g in &mut rb.gate {
-            g.message = mark("gate");
-        }
-        for rec in [
-            &mut rb.recommendation.pmo,
-            &mut rb.recommendation.hybrid,
-            &mut rb.recommendation.vmo,
-        ] {
-            rec.title = mark("rec-title");
-            rec.summary = mark("rec-summary");
-            rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
-        }
-        r
+            for (i, q) in rb.question.iter_mut().enumerate() {
+                q.text = mark(&format!("question{i}"));
+                for o in &mut q.option {
+                    o.label = mark("option");
+                }
+            }
+            for g in &mut rb.gate {
+                g.message = mark("gate");
+            }
+            for rec in [
+                &mut rb.recommendation.pmo,
+                &mut rb.recommendation.hybrid,
+                &mut rb.recommendation.vmo,
+            ] {
+                rec.title = mark("rec-title");
+                rec.summary = mark("rec-summary");
+                rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
+            }
+        })
     }
 
     /// The part of `html` from `start` to the first `end` after it.
@@ -930,8 +930,19 @@ maturity-standards = '{}'
 
     #[test]
     fn strips_text_arrives_escaped() {
-        let mut r = marked_rubric(LoadedRubric::embedded().unwrap());
-        r.rubric.factor.truncate(2);
+        // Two factors (with their questions and gates): strips, not a radar.
+        let r = marked_rubric(LoadedRubric::embedded().unwrap()).changed(|rb| {
+            rb.factor.truncate(2);
+            let kept: Vec<String> = rb.factor.iter().map(|f| f.id.clone()).collect();
+            rb.question.retain(|q| kept.contains(&q.factor));
+            let asked: Vec<String> = rb.question.iter().map(|q| q.id.clone()).collect();
+            (rb.gate).retain(|g| {
+                g.factor
+                    .as_ref()
+                    .or(g.question.as_ref())
+                    .is_some_and(|t| kept.contains(t) || asked.contains(t))
+            });
+        });
         let series = [Series {
             name: mark("series"),
             values: vec![Some(40.0), Some(60.0)],
