@@ -26,6 +26,7 @@ pub enum Lead {
 /// The texts that apply to one result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Advice {
+    /// What leads the explanation: the gates' messages, the summary, or nothing.
     pub lead: Lead,
     /// Indexes into the recommendation's `next-steps` that are shown: those without
     /// an `unless`, or whose `unless` does not hold. None for a provisional result.

@@ -134,7 +134,9 @@ pub(crate) fn stage_with(
 /// caller can put it elsewhere.
 #[derive(Debug)]
 pub struct NotLinked {
+    /// The staged file, still to be put somewhere.
     pub staged: Staged,
+    /// Why it could not be linked in.
     pub error: io::Error,
 }
 

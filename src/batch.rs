@@ -16,7 +16,9 @@ use crate::rubric::LoadedRubric;
 /// holds none): for tests and for callers that want a whole run as data.
 #[derive(Debug, Clone, Default)]
 pub struct Batch<'r> {
+    /// The scored sheets, in input order.
     pub results: Vec<SheetResult<'r>>,
+    /// The inputs that could not be read, parsed, resolved or scored.
     pub errors: Vec<InputError>,
     pub(crate) warnings: Vec<Warning>,
 }

@@ -84,7 +84,9 @@ pub enum Because {
     /// The index itself is elsewhere (`before_gates`: its band, when gates then
     /// moved the result again).
     Index {
+        /// The sheet's index.
         index: f64,
+        /// The index's band, when gates then moved the result away from it.
         before_gates: Option<Band>,
     },
 }
@@ -92,29 +94,43 @@ pub enum Because {
 /// One expectation, met or not, with the figures behind it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check<'r> {
+    /// The recommendation (after gates) the sheet was expected to get.
     Recommendation {
+        /// What was expected.
         expected: Band,
+        /// What the sheet got.
         got: Band,
+        /// Why it got something else (`None` when it got what was expected).
         because: Option<Because>,
     },
+    /// The smallest margin allowed.
     Margin {
+        /// The sheet's margin, in index points.
         margin: f64,
+        /// The smallest acceptable margin.
         min: f64,
     },
+    /// The smallest share of questions answered (`--min-answered`).
     Answered {
+        /// How many questions the sheet answered.
         answered: usize,
+        /// How many questions the rubric has.
         questions: usize,
+        /// The smallest acceptable share, 0..=1.
         min: f64,
     },
     /// The rubric's `min-answered`: a provisional result (too few answers in some
     /// factor) is not a firm recommendation, so it fails. Checked only when the
     /// rubric sets `min-answered`; listed only when it fails.
     Coverage {
+        /// The factors below `min-answered`.
         shortfalls: Vec<crate::scoring::Shortfall<'r>>,
     },
     /// `sheet` is `None` when the sheet names no version to compare.
     Version {
+        /// The sheet's `rubric-version`.
         sheet: Option<String>,
+        /// The rubric's version.
         rubric: String,
     },
 }
@@ -147,6 +163,7 @@ impl Check<'_> {
 /// when it came from the sheet rather than from a flag.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged<'r> {
+    /// The expectation and the figures it was checked on.
     pub check: Check<'r>,
     pub(crate) key: Option<String>,
 }
@@ -173,6 +190,7 @@ pub struct Verdict<'r> {
 }
 
 impl<'r> Verdict<'r> {
+    /// Whether every expectation held.
     pub fn passed(&self) -> bool {
         self.status == Status::Pass
     }
@@ -352,6 +370,7 @@ pub(crate) fn failure_line(
 /// One input, checked: its verdict, or the error that kept it from being judged.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Checked<'r> {
+    /// The sheet was judged: passed or failed.
     Judged(Box<Verdict<'r>>),
     /// The sheet could not be read, parsed, resolved or scored: an error, never a
     /// failure.

@@ -39,6 +39,7 @@ pub enum ReviewReply {
 /// A factor about to be asked.
 #[derive(Debug, Clone, Copy)]
 pub struct FactorView<'a> {
+    /// The factor.
     pub factor: &'a Factor,
     /// 1-based number of the factor.
     pub number: usize,
@@ -51,6 +52,7 @@ pub struct FactorView<'a> {
 /// One question, as the prompter shows it.
 #[derive(Debug, Clone, Copy)]
 pub struct AskView<'a> {
+    /// The question.
     pub question: &'a Question,
     pub(crate) factor: &'a Factor,
     /// 1-based position in the asking order.
@@ -88,7 +90,9 @@ impl AskView<'_> {
 pub struct ReviewEntry<'a> {
     /// 1-based position in the asking order.
     pub position: usize,
+    /// The question.
     pub question: &'a Question,
+    /// Its factor.
     pub factor: &'a Factor,
     /// The chosen option, or `None` when skipped.
     pub answer: Option<&'a AnswerOption>,

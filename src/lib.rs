@@ -1,11 +1,14 @@
 //! pmo-vmo: decide between a Project Management Office, a Value Management Office or
 //! a hybrid, from answers to a rubric of weighted questions.
 //!
-//! The library holds the domain in layers that only look down: `input` (paths,
-//! decoding, sheets, survey exports, streaming) -> `scoring` and `flip` (pure) ->
-//! `result` (a scored sheet) -> `check` and `workshop` (judging and aggregating, as
-//! data) -> `render` (every word and number a person reads). The binary parses
-//! arguments, calls it, and maps outcomes to exit codes. The library never prints.
+//! The library holds the domain in layers that only look down: `render` (every
+//! word and number a person reads) over the model (`result`, `check`, `workshop`,
+//! `compare` and the rest: data), over `scoring` (pure), over `input` (files into
+//! sheets) and `rubric`, over what all of them share (`diag`, `origin`). `batch`
+//! reads and scores a whole run. ARCHITECTURE.md has the table of what may import
+//! what, and `tests/architecture.rs` checks every import against it. The binary
+//! parses arguments, calls the library, and maps outcomes to exit codes. The
+//! library never prints.
 //!
 //! ```
 //! use pmo_vmo::{Band, LoadedRubric, SheetFormat, evaluate, input};
@@ -26,7 +29,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
-#![warn(unnameable_types, unreachable_pub)]
+#![warn(missing_docs, unnameable_types, unreachable_pub)]
 
 pub mod advice;
 pub mod atomic;
@@ -35,6 +38,10 @@ pub mod check;
 pub mod compare;
 pub mod diag;
 pub(crate) mod flip;
+// input and rubric are being reworked on their own branches (survey exports,
+// rubric format 3): the few items they leave undocumented are theirs to document,
+// and then these two `allow`s go.
+#[allow(missing_docs)]
 pub mod input;
 pub mod interview;
 pub(crate) mod json_text;
@@ -43,6 +50,7 @@ pub(crate) mod origin;
 pub mod render;
 pub mod result;
 pub(crate) mod roadmap;
+#[allow(missing_docs)]
 pub mod rubric;
 pub mod schema;
 pub mod scoring;

@@ -21,7 +21,12 @@ pub enum Origin {
     /// One row of a survey export, starting at `line` of `file` (1-based, the line
     /// a text editor shows, or the row number a spreadsheet shows); `file` is
     /// `<stdin>` for an export read from standard input.
-    Row { file: Arc<Path>, line: u64 },
+    Row {
+        /// The export file.
+        file: Arc<Path>,
+        /// The row's first line.
+        line: u64,
+    },
 }
 
 impl Origin {

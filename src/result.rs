@@ -20,12 +20,14 @@ use crate::scoring::{Evaluation, Outcome};
 /// with `serde_json::to_writer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SheetResult<'r> {
+    /// Where the sheet came from.
     pub source: Origin,
     pub(crate) respondent: Option<String>,
     pub(crate) role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) organisation: Option<String>,
     #[serde(flatten)]
+    /// Its figures and recommendation.
     pub evaluation: Evaluation<'r>,
     /// The single answer change that would change the recommendation, if any.
     pub(crate) flip: Option<Flip<'r>>,

@@ -31,8 +31,10 @@ pub struct FactorScore<'r> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FiredGate<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
+    /// Gate id.
     pub id: &'r str,
     pub(crate) effect: Effect,
+    /// The band it holds the result at (at most, for a cap; at least, for a floor).
     pub to: Band,
     /// Whether it changed the result it was applied to (gates apply in file order).
     pub changed: bool,
@@ -56,14 +58,19 @@ pub struct Evaluation<'r> {
     pub recommendation: Band,
     /// Before gates.
     pub band: Band,
+    /// The weighted mean of the answered factors' scores, 0..=100.
     pub index: f64,
+    /// Distance in index points from the index to the nearest band boundary.
     pub margin: f64,
+    /// How many questions were answered.
     pub answered: usize,
     pub(crate) questions: usize,
+    /// Each factor's score, in rubric order.
     pub factors: Vec<FactorScore<'r>>,
     /// Ids of the unanswered questions, in rubric order.
     #[serde(serialize_with = "crate::json_text::list")]
     pub(crate) unanswered: Vec<&'r str>,
+    /// The gates that fired, in file order.
     pub gates: Vec<FiredGate<'r>>,
     /// Some factor has fewer answers than `min-answered` asks: not a firm result.
     pub provisional: bool,

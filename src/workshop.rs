@@ -18,16 +18,20 @@ pub(crate) const ROLE_GAP: f64 = 20.0;
 /// Summary statistics of one factor over the respondents who answered it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorStats {
+    /// Factor id.
     pub id: String,
     /// The band the mean falls in by the rubric's boundaries (how it leans).
     #[serde(skip)]
     pub(crate) leaning: Option<Band>,
     /// `None` (JSON null) for the statistics when no respondent answered the factor.
     pub mean: Option<f64>,
+    /// Median of the respondents' factor scores.
     pub median: Option<f64>,
     /// Population standard deviation.
     pub stdev: Option<f64>,
+    /// Lowest factor score.
     pub min: Option<f64>,
+    /// Highest factor score.
     pub max: Option<f64>,
     /// How many respondents answered at least one question of the factor.
     pub answered: usize,
@@ -49,20 +53,25 @@ pub struct AgendaItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleFactor {
     pub(crate) id: String,
+    /// Mean of the role's respondents' scores on the factor; `None` when none answered it.
     pub mean: Option<f64>,
 }
 
 /// The respondents who gave one role.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleStats {
+    /// The role, as the first respondent who gave it wrote it.
     pub role: String,
+    /// How many respondents gave it.
     pub respondents: usize,
+    /// The role's mean on each factor, in rubric order.
     pub factors: Vec<RoleFactor>,
 }
 
 /// Two roles far apart on a factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleGap {
+    /// Factor id.
     pub factor: String,
     /// The two roles, in order of first appearance.
     pub(crate) roles: [String; 2],
@@ -74,11 +83,13 @@ pub struct RoleGap {
 /// recommendation, other factor means held where they are.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tipping {
+    /// Factor id.
     pub factor: String,
     /// The factor mean now.
     pub(crate) mean: f64,
     /// The factor mean that would change the recommendation.
     pub to: f64,
+    /// The group recommendation the factor would then give.
     pub recommendation: Band,
     /// The group index it would give.
     pub index: f64,
@@ -89,6 +100,7 @@ pub struct Tipping {
 pub struct Note {
     /// The respondent's name, or the sheet's source when the name is missing.
     pub respondent: String,
+    /// Question id.
     pub question: String,
     pub(crate) text: String,
 }
@@ -96,6 +108,7 @@ pub struct Note {
 /// The group result of a workshop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Workshop<'r> {
+    /// How many scored sheets the group has.
     pub respondents: usize,
     /// Mean of the respondents' indexes.
     pub index: f64,
@@ -103,17 +116,23 @@ pub struct Workshop<'r> {
     pub recommendation: Band,
     /// The band of the group index, before gates.
     pub band: Band,
+    /// Distance in index points from the group index to the nearest band boundary.
     pub margin: f64,
+    /// Each factor's statistics, in rubric order.
     pub factors: Vec<FactorStats>,
     /// Gates that fired on the factor means.
     pub gates: Vec<FiredGate<'r>>,
+    /// Every question someone answered, the widest split first: what to discuss.
     pub agenda: Vec<AgendaItem>,
+    /// Each role's factor means, in order of first appearance.
     pub roles: Vec<RoleStats>,
     /// Factors on which two roles are [`ROLE_GAP`] points or more apart.
     pub flags: Vec<RoleGap>,
     /// How many respondents got each recommendation.
     pub recommendations: IndexMap<Band, usize>,
+    /// The factor closest to changing the group recommendation, if any.
     pub tipping: Option<Tipping>,
+    /// The sheets' notes, in input order.
     pub notes: Vec<Note>,
     /// The respondents whose own result is provisional (too few answers in some
     /// factor), by name, or by source when the name is missing.
@@ -424,6 +443,7 @@ pub struct Group<'r> {
 }
 
 impl<'r> Group<'r> {
+    /// A group with no member yet.
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         let r = &rubric.rubric;
         Group {

@@ -39,16 +39,22 @@ use num::{factor_num, index_num, num};
 /// `args.rs`), and [`output`] refuses any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A table for people (`score`, `workshop`, `compare`).
     Table,
+    /// The JSON document of the command's results.
     Json,
     /// `answers`: one more column per question, the option id chosen.
     Csv {
+        /// One more column per question, the option id chosen.
         answers: bool,
     },
+    /// A GitHub-flavoured Markdown table.
     Markdown,
     /// `check`'s line per sheet.
     Text,
+    /// `check`'s JUnit XML.
     Junit,
+    /// `check`'s GitHub workflow commands (annotations).
     Github,
 }
 
@@ -93,7 +99,9 @@ impl Default for Style {
 /// What every output is made with.
 #[derive(Debug, Clone, Copy)]
 pub struct Setup<'a> {
+    /// The rubric the results were scored with.
     pub rubric: &'a LoadedRubric,
+    /// How output for people looks (colour, width, detail).
     pub style: Style,
     /// The run is one sheet (one file or stdin), whose failure leaves stdout empty
     /// in every format; a batch's JSON lists its errors.
@@ -104,6 +112,7 @@ pub struct Setup<'a> {
 /// sheets, verdicts; a group result or a comparison is one item), the inputs that
 /// failed, then the end.
 pub trait Output<T> {
+    /// One item of the run, in input order.
     fn item(&mut self, item: &T) -> io::Result<()>;
     /// Items this format wrote ahead as rows ([`Shown::row`], on the threads that
     /// made them), in order. Formats without rows refuse them.
@@ -111,7 +120,9 @@ pub trait Output<T> {
         let _ = rows;
         Err(io::Error::other("this format writes no rows ahead"))
     }
+    /// An input that failed, in input order among the items.
     fn error(&mut self, error: &InputError) -> io::Result<()>;
+    /// The end of the run: whatever the format writes last (counts, a closing bracket).
     fn finish(&mut self) -> io::Result<()>;
 }
 
@@ -178,7 +189,9 @@ impl<'r> Shown for SheetResult<'r> {
 /// A sheet scored for `score`'s output: its row, already written (csv, json), or
 /// the result, for an output that gathers results (a table, Markdown).
 pub enum Ready<'r> {
+    /// The sheet's row, written on the thread that scored it.
     Row(Vec<u8>),
+    /// The scored sheet itself.
     Result(Box<SheetResult<'r>>),
 }
 

@@ -70,6 +70,7 @@ pub struct Builder<'r> {
 }
 
 impl<'r> Builder<'r> {
+    /// A report with no member yet.
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         Builder {
             rubric,
