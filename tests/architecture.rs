@@ -3,7 +3,9 @@
 //! - every file belongs to a layer of [`LAYERS`], and imports only from the layers
 //!   its row allows (the same table is in ARCHITECTURE.md);
 //! - no import cycle among the files;
-//! - no two types that leave their module (`pub`, `pub(crate)`, ...) share a name.
+//! - no two types that leave their module (`pub`, `pub(crate)`, ...) share a name;
+//! - ARCHITECTURE.md shows the table, names every file under `src/` once, and no
+//!   `.rs` file that does not exist.
 //!
 //! An import is a path in a file's code (comments, doc comments and test code
 //! aside) that starts at `crate::`, `super::` or `pmo_vmo::`, followed through
@@ -11,6 +13,7 @@
 //! own descendants is no edge: it declares them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// The two crates of the package: the library (`src/lib.rs`) and the binary
@@ -913,6 +916,40 @@ fn shared_type_names(files: &BTreeMap<Module, File>) -> BTreeMap<String, Vec<Str
     seen
 }
 
+/// The table as ARCHITECTURE.md shows it.
+fn table_markdown(table: &[Layer]) -> String {
+    let mut out = String::from("| Layer | Modules | May import |\n|---|---|---|\n");
+    for l in table {
+        let modules: Vec<String> = (l.modules.iter())
+            .map(|m| match (l.krate, *m) {
+                (Bin, "") => "`main.rs`".to_string(),
+                _ => format!("`{m}`"),
+            })
+            .collect();
+        let may: Vec<String> = (l.may_import.iter())
+            .map(|m| {
+                if *m == LIBRARY {
+                    m.to_string()
+                } else {
+                    format!("`{m}`")
+                }
+            })
+            .collect();
+        let krate = match l.krate {
+            Bin => " (binary)",
+            Lib => "",
+        };
+        let _ = writeln!(
+            out,
+            "| `{}`{krate} | {} | {} |",
+            l.name,
+            modules.join(", "),
+            may.join(", ")
+        );
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------
 // The tests of the tree.
 
@@ -966,6 +1003,74 @@ fn type_names_are_unique() {
         shared.is_empty(),
         "types that leave their module share a name (rename one, or make it private):\n{}",
         shown.join("\n")
+    );
+}
+
+/// The file `ARCHITECTURE.md` at the root.
+fn architecture_md() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md");
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn architecture_md_shows_the_layers_table() {
+    let want = table_markdown(LAYERS);
+    assert!(
+        architecture_md().contains(&want),
+        "ARCHITECTURE.md does not show the table of tests/architecture.rs; it should read:\n\n{want}"
+    );
+}
+
+#[test]
+fn architecture_md_names_every_file_once() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = all_files(&src);
+    let doc = architecture_md();
+    // Under `## The files`, each file is a list item that starts with its path
+    // under `src/` in backticks.
+    let list = doc
+        .split("\n## The files\n")
+        .nth(1)
+        .expect("ARCHITECTURE.md has a `## The files` section");
+    let list = list.split("\n## ").next().unwrap_or(list);
+    let mut named: BTreeMap<String, usize> = BTreeMap::new();
+    for line in list.lines() {
+        let Some(rest) = line.trim_start().strip_prefix("- `") else {
+            continue;
+        };
+        let Some((path, _)) = rest.split_once('`') else {
+            continue;
+        };
+        *named.entry(path.to_string()).or_default() += 1;
+    }
+    let missing: Vec<&String> = files.iter().filter(|f| !named.contains_key(*f)).collect();
+    let extra: Vec<&String> = named.keys().filter(|f| !files.contains(f)).collect();
+    let twice: Vec<&String> = (named.iter())
+        .filter(|(_, n)| **n > 1)
+        .map(|(f, _)| f)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && twice.is_empty(),
+        "ARCHITECTURE.md's list of files (`- `path`: what it holds`, paths under src/):\n\
+         not named: {missing:?}\nnamed but not under src/: {extra:?}\nnamed twice: {twice:?}"
+    );
+    // Any `.rs` file it names anywhere exists: under `src/` (by its path, or its
+    // name in a folder), or from the root (`tests/...`). `<name>` is a pattern.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut ghosts = Vec::new();
+    for span in doc.split('`').skip(1).step_by(2) {
+        let rs = span.ends_with(".rs") && !span.contains([' ', '<']);
+        let exists = files
+            .iter()
+            .any(|f| f == span || f.ends_with(&format!("/{span}")))
+            || root.join(span).is_file();
+        if rs && !exists {
+            ghosts.push(span);
+        }
+    }
+    assert!(
+        ghosts.is_empty(),
+        "ARCHITECTURE.md names files that do not exist: {ghosts:?}"
     );
 }
 
