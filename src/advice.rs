@@ -34,9 +34,13 @@ pub enum Source {
     /// Format 3: outcome rule `rule` (its `same-as` resolved), each text from the
     /// variant given (by index) or from the rule itself.
     Rule {
+        /// The rule, by index.
         rule: usize,
+        /// The variant whose title is shown, by index.
         title: Option<usize>,
+        /// The variant whose summary is shown, by index.
         summary: Option<usize>,
+        /// The variant whose next steps are shown, by index.
         steps: Option<usize>,
     },
 }
@@ -93,7 +97,9 @@ impl Source {
 /// The texts that apply to one result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Advice {
+    /// Where the texts come from.
     pub source: Source,
+    /// What the summary opens with.
     pub lead: Lead,
     /// Indexes into the source's `next-steps` that are shown: those without an
     /// `unless`, or whose `unless` does not hold. None for a provisional result.
@@ -105,7 +111,7 @@ pub struct Advice {
 
 impl Advice {
     /// No text chosen: for outputs that show none (csv, json).
-    pub fn none() -> Self {
+    pub(crate) fn none() -> Self {
         Advice {
             source: Source::Band(Band::Pmo),
             lead: Lead::Summary,
@@ -146,7 +152,7 @@ pub fn advise(
     let source = match decision.rule {
         None => Source::Band(recommendation),
         Some(ri) => {
-            let rule = rubric.rules[ri].result;
+            let rule = rubric.rules()[ri].result;
             let o = &r.outcome[rule];
             let variant = |has: fn(&crate::rubric::TextVariant) -> bool| {
                 (o.variant.iter().enumerate())
@@ -182,7 +188,7 @@ pub fn advise(
 }
 
 /// The advice for one scored sheet (`provisional`: its coverage falls short).
-pub fn for_sheet(rubric: &LoadedRubric, o: &Outcome, provisional: bool) -> Advice {
+pub(crate) fn for_sheet(rubric: &LoadedRubric, o: &Outcome, provisional: bool) -> Advice {
     advise(rubric, &o.decision(), o.gates(), provisional, |c| {
         o.holds(rubric, c)
     })

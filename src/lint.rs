@@ -15,22 +15,22 @@ use crate::rubric::{Band, LoadedRubric, Question, Scoring, Target};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// The rubric file.
-    pub source: String,
+    pub(crate) source: String,
     /// 1-based line, where known.
-    pub line: Option<usize>,
-    pub lint: Lint,
+    pub(crate) line: Option<usize>,
+    pub(crate) lint: Lint,
 }
 
 /// A gate's threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Threshold {
+pub(crate) enum Threshold {
     Below(f64),
     AtLeast(f64),
 }
 
 /// What a lint found, with the values its message needs.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Lint {
+pub(crate) enum Lint {
     /// `empty-band`: hybrid-from at or below 0 leaves no pmo band.
     HybridFromAtZero { hybrid_from: f64 },
     /// `empty-band`: hybrid-from and vmo-from meet at `at`.
@@ -127,7 +127,7 @@ pub enum Lint {
 
 impl Lint {
     /// Its stable kebab-case code (one of [`CODES`]).
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Lint::HybridFromAtZero { .. }
             | Lint::NoHybridBand { .. }
@@ -202,9 +202,9 @@ fn reaches(s: &Scoring, band: Band, lo: f64, hi: f64) -> bool {
 /// A factor's score is a weighted mean over its answered questions, so it always
 /// lies between the lowest and the highest option score of those questions, and
 /// answering a single question reaches either end.
-pub fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
+pub(crate) fn factor_ranges(rubric: &LoadedRubric) -> Vec<(f64, f64)> {
     let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); rubric.rubric.factor.len()];
-    for (q, fi) in rubric.rubric.question.iter().zip(&rubric.question_factor) {
+    for (q, fi) in rubric.rubric.question.iter().zip(rubric.question_factors()) {
         let Some(fi) = *fi else { continue };
         for o in &q.option {
             ranges[fi].0 = ranges[fi].0.min(o.score);
@@ -227,7 +227,7 @@ fn question_range(q: &Question) -> (f64, f64) {
 pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     let mut l = Lints {
         rubric,
-        map: TomlMap::parse(&rubric.text),
+        map: TomlMap::parse(rubric.text()),
         out: Vec::new(),
     };
     let ranges = factor_ranges(rubric);
@@ -240,7 +240,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     }
     l.duplicate_option_scores();
     for gi in 0..rubric.rubric.gate.len() {
-        let range = match (rubric.gate_target[gi], &rubric.gate_cond[gi].test) {
+        let range = match (rubric.gate_targets()[gi], &rubric.gate_conds()[gi].test) {
             (_, crate::rubric::Test::Is(_)) => None,
             (Target::Factor(fi), _) => Some(ranges[fi]),
             (Target::Question(qi), _) => Some(question_range(&rubric.rubric.question[qi])),
@@ -274,13 +274,13 @@ impl Lints<'_> {
     /// The 1-based line of a key (or its value) in the rubric file, if found.
     fn line(&self, path: &[Seg], key: bool) -> Option<usize> {
         let span = self.map.as_ref()?.span(path, key)?;
-        Some(line_col(&self.rubric.text, span.start).0)
+        Some(line_col(self.rubric.text(), span.start).0)
     }
 
     /// Records one finding against the rubric file.
     fn push(&mut self, line: Option<usize>, lint: Lint) {
         self.out.push(Finding {
-            source: self.rubric.source.to_string(),
+            source: self.rubric.source().to_string(),
             line,
             lint,
         });
@@ -540,7 +540,7 @@ impl Lints<'_> {
     /// one question that a survey cell cannot tell apart, compared as cells are
     /// (trimmed, case and runs of white space folded).
     fn ambiguous_options(&mut self) {
-        use crate::input::export::normalise;
+        use crate::text::normalise;
         for (qi, q) in self.rubric.rubric.question.iter().enumerate() {
             let labels: Vec<String> = q.option.iter().map(|o| normalise(&o.label)).collect();
             let ids: Vec<String> = q.option.iter().map(|o| normalise(&o.id)).collect();
@@ -579,7 +579,7 @@ impl Lints<'_> {
     /// `duplicate-question-text`: two questions asked in the same words (a survey
     /// column headed by that text could be either).
     fn duplicate_question_texts(&mut self) {
-        use crate::input::export::normalise;
+        use crate::text::normalise;
         let qs = &self.rubric.rubric.question;
         let texts: Vec<String> = qs.iter().map(|q| normalise(&q.text)).collect();
         for (i, q) in qs.iter().enumerate() {
@@ -705,16 +705,12 @@ mod tests {
     fn a_gate_on_a_question_is_judged_by_that_question_s_scores() {
         // The delivery question scores 0..=100: a gate below 0 never fires, one
         // below 100.5 always does, whatever the rest of the maturity factor says.
-        let mut r = crate::testing::v2();
-        let gi = r
-            .rubric
-            .gate
-            .iter()
+        let v2 = crate::testing::v2();
+        let gi = (v2.rubric.gate.iter())
             .position(|g| g.question.is_some())
             .unwrap();
-        r.rubric.gate[gi].below = Some(0.0);
-        r.reindex();
-        let f = lint(&r);
+        let below = |b: f64| v2.changed(|rb| rb.gate[gi].below = Some(b));
+        let f = lint(&below(0.0));
         let hit = f
             .iter()
             .find(|f| f.lint.code() == "gate-never-fires")
@@ -724,17 +720,13 @@ mod tests {
                 if target == "maturity-delivery-track-record" && (*lo, *hi) == (0.0, 100.0)),
             "{hit:?}"
         );
-        r.rubric.gate[gi].below = Some(100.0);
-        r.reindex();
         assert!(
-            lint(&r)
+            lint(&below(100.0))
                 .iter()
                 .all(|f| f.lint.code() != "gate-always-fires")
         );
-        r.rubric.gate[gi].below = Some(100.5);
-        r.reindex();
         assert!(
-            lint(&r)
+            lint(&below(100.5))
                 .iter()
                 .any(|f| f.lint.code() == "gate-always-fires")
         );
@@ -744,15 +736,11 @@ mod tests {
     fn a_gate_within_the_scoring_tolerance_of_the_lowest_score_never_fires() {
         // The default rubric's maturity scores start at 0; below 5e-10 is, to the
         // scoring arithmetic (1e-9), the same as below 0.
-        let mut r = crate::testing::v2();
-        let gi = r
-            .rubric
-            .gate
-            .iter()
+        let v2 = crate::testing::v2();
+        let gi = (v2.rubric.gate.iter())
             .position(|g| g.below.is_some())
             .unwrap();
-        r.rubric.gate[gi].below = Some(5e-10);
-        r.reindex();
+        let r = v2.changed(|rb| rb.gate[gi].below = Some(5e-10));
         let f = lint(&r);
         assert!(
             f.iter().any(|f| f.lint.code() == "gate-never-fires"),

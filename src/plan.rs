@@ -31,12 +31,12 @@ use crate::rubric::{Band, Effort, LoadedRubric, OfficeKind, QuestionKind, Requir
 use crate::scoring::{Decision, Outcome};
 
 /// The most initiatives a plan shows; the rest are `later`.
-pub const SHOWN: usize = 7;
+pub(crate) const SHOWN: usize = 7;
 
 /// One initiative by index: question `question` from option `from` to option `to`
 /// (by score rank, several levels at once).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Move {
+pub(crate) struct Move {
     pub question: usize,
     /// Ranks (position in the question's options by score).
     pub from: usize,
@@ -53,7 +53,7 @@ pub struct Move {
 /// Why an initiative is where it is in the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Reason {
+pub(crate) enum Reason {
     /// Others need it.
     Foundation,
     /// It works on what a fired gate reads.
@@ -66,7 +66,7 @@ pub enum Reason {
 
 /// A plan by index, before it is named.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Moves {
+pub(crate) struct Moves {
     /// The recommendation aimed at.
     pub target: Band,
     /// The office types aimed at (the second one for `both`).
@@ -88,17 +88,20 @@ fn ranks(rubric: &LoadedRubric, qi: usize) -> Vec<usize> {
 /// The rank an option id has in its question; `None` for an unknown id.
 fn rank_of(rubric: &LoadedRubric, req: &Requirement) -> Option<(usize, usize)> {
     let qi = rubric.question(&req.question)?;
-    let oi = rubric.rubric.question[qi].option.iter().position(|o| o.id == req.reaches)?;
+    let oi = rubric.rubric.question[qi]
+        .option
+        .iter()
+        .position(|o| o.id == req.reaches)?;
     let rank = ranks(rubric, qi).iter().position(|&x| x == oi)?;
     Some((qi, rank))
 }
 
 /// What a plan starts from: each question's level (its rank), `None` where the
 /// level is unknown (unanswered, "don't know").
-pub type Levels = Vec<Option<usize>>;
+pub(crate) type Levels = Vec<Option<usize>>;
 
 /// The levels of a sheet's answers.
-pub fn levels_of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Levels {
+pub(crate) fn levels_of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Levels {
     (0..rubric.rubric.question.len())
         .map(|qi| {
             let oi = choices.get(qi).copied().flatten()?;
@@ -109,7 +112,7 @@ pub fn levels_of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Levels {
 
 /// What to plan towards.
 #[derive(Clone)]
-pub struct Aim<'a> {
+pub(crate) struct Aim<'a> {
     pub rubric: &'a LoadedRubric,
     /// Where each question stands.
     pub levels: Levels,
@@ -127,7 +130,11 @@ pub struct Aim<'a> {
 }
 
 /// The plan's target levels: per question, the rank to reach (`None`: no move).
-fn target_levels(aim: &Aim, offices: (Option<usize>, Option<usize>), rule: Option<usize>) -> Vec<Option<usize>> {
+fn target_levels(
+    aim: &Aim,
+    offices: (Option<usize>, Option<usize>),
+    rule: Option<usize>,
+) -> Vec<Option<usize>> {
     let r = &aim.rubric.rubric;
     let mut want: Vec<Option<usize>> = vec![None; r.question.len()];
     let mut needs: Vec<&Requirement> = Vec::new();
@@ -135,7 +142,7 @@ fn target_levels(aim: &Aim, offices: (Option<usize>, Option<usize>), rule: Optio
         needs.extend(&r.office[oi].needs);
     }
     if let Some(ri) = rule {
-        needs.extend(&r.outcome[aim.rubric.rules[ri].result].needs);
+        needs.extend(&r.outcome[aim.rubric.rules()[ri].result].needs);
     }
     for req in needs {
         raise(aim, &mut want, req);
@@ -154,7 +161,9 @@ fn raise(aim: &Aim, want: &mut [Option<usize>], req: &Requirement) -> bool {
     if q.kind != QuestionKind::Practice {
         return false;
     }
-    let Some(now) = aim.levels[qi] else { return false };
+    let Some(now) = aim.levels[qi] else {
+        return false;
+    };
     if rank > now && want[qi].is_none_or(|w| rank > w) {
         want[qi] = Some(rank);
         return true;
@@ -173,7 +182,9 @@ fn close(aim: &Aim, want: &mut [Option<usize>]) {
     loop {
         let mut rose = false;
         for qi in 0..want.len() {
-            let (Some(to), Some(from)) = (want[qi], aim.levels[qi]) else { continue };
+            let (Some(to), Some(from)) = (want[qi], aim.levels[qi]) else {
+                continue;
+            };
             for k in from..to {
                 for req in requires(aim.rubric, qi, k) {
                     rose |= raise(aim, want, req);
@@ -196,7 +207,9 @@ fn addresses(rubric: &LoadedRubric, qi: usize, k: usize) -> &[String] {
 /// The pressing problem the sheet names, as its option id.
 fn problem_id<'r>(aim: &Aim<'r>) -> Option<&'r str> {
     let r = &aim.rubric.rubric;
-    let qi = aim.rubric.question(r.scoring.pressing_problem.as_deref()?)?;
+    let qi = aim
+        .rubric
+        .question(r.scoring.pressing_problem.as_deref()?)?;
     Some(&r.question[qi].option[aim.problem?].id)
 }
 
@@ -209,7 +222,9 @@ fn addresses_problem(aim: &Aim, qi: usize, from: usize, to: usize, problem: Opti
 /// addresses it, the practice that addresses it with the lowest level goes one
 /// level up (with what that needs).
 fn cover_problem(aim: &Aim, want: &mut [Option<usize>]) {
-    let Some(problem) = problem_id(aim) else { return };
+    let Some(problem) = problem_id(aim) else {
+        return;
+    };
     let r = &aim.rubric.rubric;
     let covered = (0..want.len()).any(|qi| match (aim.levels[qi], want[qi]) {
         (Some(from), Some(to)) => addresses_problem(aim, qi, from, to, Some(problem)),
@@ -239,12 +254,14 @@ fn cover_problem(aim: &Aim, want: &mut [Option<usize>]) {
 fn offices_for(aim: &Aim, target: Band) -> (Option<usize>, Option<usize>, Option<usize>) {
     let rubric = aim.rubric;
     let r = &rubric.rubric;
-    for (ri, rule) in rubric.rules.iter().enumerate() {
+    for (ri, rule) in rubric.rules().iter().enumerate() {
         let base = &r.outcome[rule.result];
         if base.recommendation != Some(target) {
             continue;
         }
-        let context = |c: &crate::rubric::Cond| !matches!(c.test, crate::rubric::Test::Is(_)) || (aim.context)(c);
+        let context = |c: &crate::rubric::Cond| {
+            !matches!(c.test, crate::rubric::Test::Is(_)) || (aim.context)(c)
+        };
         if !rule.when.iter().all(context) {
             continue;
         }
@@ -254,8 +271,9 @@ fn offices_for(aim: &Aim, target: Band) -> (Option<usize>, Option<usize>, Option
                 let of_kind = || (r.office.iter().enumerate()).filter(move |(_, o)| o.kind == kind);
                 of_kind()
                     .find(|&(i, _)| {
-                        let o = &rubric.offices[i];
-                        o.when.iter().all(context) && (o.when_any.is_empty() || o.when_any.iter().any(context))
+                        let o = &rubric.offices()[i];
+                        o.when.iter().all(context)
+                            && (o.when_any.is_empty() || o.when_any.iter().any(context))
                     })
                     .or_else(|| of_kind().next_back())
                     .map(|(i, _)| i)
@@ -267,7 +285,7 @@ fn offices_for(aim: &Aim, target: Band) -> (Option<usize>, Option<usize>, Option
 }
 
 /// Works out the plan by index.
-pub fn moves(aim: &Aim, outcome: Option<&Outcome>) -> Moves {
+pub(crate) fn moves(aim: &Aim, outcome: Option<&Outcome>) -> Moves {
     let rubric = aim.rubric;
     let target = aim.target.unwrap_or(aim.decision.recommendation);
     let (offices, rule) = if target == aim.decision.recommendation {
@@ -282,7 +300,11 @@ pub fn moves(aim: &Aim, outcome: Option<&Outcome>) -> Moves {
     let mut parts = split(aim, &want);
     order(aim, &mut parts);
     let projected = project(rubric, &parts, outcome);
-    let end = projected.last().copied().flatten().or_else(|| outcome.map(Outcome::decision));
+    let end = projected
+        .last()
+        .copied()
+        .flatten()
+        .or_else(|| outcome.map(Outcome::decision));
     Moves {
         target,
         offices,
@@ -352,7 +374,9 @@ fn link(rubric: &LoadedRubric, parts: &[Move], aim: &Aim) -> Vec<Vec<(usize, usi
             }
             for k in p.from..p.to {
                 for req in requires(rubric, p.question, k) {
-                    let Some((q2, rank)) = rank_of(rubric, req) else { continue };
+                    let Some((q2, rank)) = rank_of(rubric, req) else {
+                        continue;
+                    };
                     if aim.levels[q2].is_some_and(|now| now >= rank) {
                         continue;
                     }
@@ -428,7 +452,7 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
     let gate_questions: Vec<usize> = aim
         .gates
         .iter()
-        .flat_map(|&gi| match rubric.gate_target[gi] {
+        .flat_map(|&gi| match rubric.gate_targets()[gi] {
             crate::rubric::Target::Question(qi) => vec![qi],
             crate::rubric::Target::Factor(fi) => rubric.questions_of(fi).to_vec(),
             crate::rubric::Target::Axis(_) => Vec::new(),
@@ -456,7 +480,9 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
         let ready = (0..n)
             .filter(|&i| !done[i] && parts[i].needs.iter().all(|&d| done[d]))
             .min_by_key(|&i| (parts[i].reason, parts[i].question, parts[i].from));
-        let Some(i) = ready.or_else(|| (0..n).find(|&i| !done[i])) else { break };
+        let Some(i) = ready.or_else(|| (0..n).find(|&i| !done[i])) else {
+            break;
+        };
         done[i] = true;
         order.push(i);
     }
@@ -512,7 +538,11 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
 
 /// The decision after each part in turn, scored by the model from the sheet's
 /// outcome (a group has none: `None` each).
-fn project(rubric: &LoadedRubric, parts: &[Move], outcome: Option<&Outcome>) -> Vec<Option<Decision>> {
+fn project(
+    rubric: &LoadedRubric,
+    parts: &[Move],
+    outcome: Option<&Outcome>,
+) -> Vec<Option<Decision>> {
     let Some(outcome) = outcome else {
         return vec![None; parts.len()];
     };

@@ -1,17 +1,13 @@
 //! A scored sheet as every output shows it, and the one function that makes it:
 //! the evaluation, the sheet's names and origin, and (where an output shows it)
-//! how firm it is. Also the collectors for commands that need a whole run at once.
+//! how firm it is.
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::advice::Advice;
 use crate::diag::InputError;
-use crate::input::options::ReadOptions;
-use crate::input::paths::Input;
 use crate::input::sheet::ResolvedSheet;
-use crate::input::stream::{Event, stream, stream_with};
-use crate::input::warning::Warning;
 use crate::origin::Origin;
 use crate::roadmap::Roadmap;
 use crate::rubric::{Band, LoadedRubric};
@@ -24,12 +20,14 @@ use crate::sensitivity::Sensitivity;
 /// with `serde_json::to_writer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SheetResult<'r> {
+    /// Where the sheet came from.
     pub source: Origin,
-    pub respondent: Option<String>,
-    pub role: Option<String>,
+    pub(crate) respondent: Option<String>,
+    pub(crate) role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub organisation: Option<String>,
+    pub(crate) organisation: Option<String>,
     #[serde(flatten)]
+    /// Its figures and recommendation.
     pub evaluation: Evaluation<'r>,
     /// How firm it is: the answers one option up or down that would change the
     /// recommendation (empty where the output does not show it, or none would).
@@ -47,15 +45,15 @@ pub struct SheetResult<'r> {
     /// scored without [`Extras::answers`]).
     pub answers: Answers<'r>,
     /// Question id -> the sheet's note on it, as written.
-    pub notes: IndexMap<String, String>,
+    pub(crate) notes: IndexMap<String, String>,
     /// The chosen option of each rubric question, by index (`answers` as the
     /// scoring saw it).
     #[serde(skip)]
-    pub choices: Vec<Option<usize>>,
+    pub(crate) choices: Vec<Option<usize>>,
     /// The steps towards a target recommendation (contract section 6); `None` where
     /// the output does not show it (csv).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<Roadmap<'r>>,
+    pub(crate) roadmap: Option<Roadmap<'r>>,
     /// Which texts of the rubric apply (a choice of texts, not a finding: kept out of
     /// the JSON, whose consumers have the rubric).
     #[serde(skip)]
@@ -65,11 +63,11 @@ pub struct SheetResult<'r> {
 /// A sheet's answers as question id -> option id, in rubric order: a list of
 /// pairs (no map to build for every row), written as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Answers<'r>(pub Vec<(&'r str, &'r str)>);
+pub struct Answers<'r>(pub(crate) Vec<(&'r str, &'r str)>);
 
 impl<'r> Answers<'r> {
     /// The answers of `choices`, with the rubric's ids.
-    pub fn of(rubric: &'r LoadedRubric, choices: &[Option<usize>]) -> Self {
+    pub(crate) fn of(rubric: &'r LoadedRubric, choices: &[Option<usize>]) -> Self {
         let r = &rubric.rubric;
         Answers(
             (r.question.iter().zip(choices))
@@ -83,12 +81,13 @@ impl<'r> Answers<'r> {
         self.0.iter().find(|(q, _)| *q == question).map(|(_, o)| *o)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
+    /// No answers.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -197,65 +196,6 @@ pub fn score_with(
         roadmap,
         advice,
     })
-}
-
-/// Every result and error of a run, in input order, held in memory ([`stream`]
-/// holds none): for tests and for callers that want a whole run as data.
-#[derive(Debug, Clone, Default)]
-pub struct Batch<'r> {
-    pub results: Vec<SheetResult<'r>>,
-    pub errors: Vec<InputError>,
-    pub warnings: Vec<Warning>,
-}
-
-impl<'r> Batch<'r> {
-    /// Loads and scores every input (sensitivity included), keeping going past bad ones.
-    pub fn run(rubric: &'r LoadedRubric, inputs: &[Input]) -> Batch<'r> {
-        let mut batch = Batch::default();
-        let collect = |event: Event<SheetResult<'r>>| {
-            match event {
-                Event::Item(r) => batch.results.push(r),
-                Event::Error(e) => batch.errors.push(e),
-                Event::Warning(w) => batch.warnings.push(w),
-                Event::Progress(_) => {}
-            }
-            Ok(())
-        };
-        // The collector never fails, so neither does the run.
-        let _ = stream(rubric, inputs, |s| score(rubric, s, true), collect);
-        batch
-    }
-}
-
-/// One input's outcome, with the sheet kept beside its result.
-pub type Scored<'r> = Result<(ResolvedSheet, SheetResult<'r>), InputError>;
-
-/// Loads and scores every input like [`Batch::run`] (exports included), but keeps
-/// each resolved sheet beside its result (for `check`, which reads the sheet's
-/// `[expect]`, and for the workshop and report, which read its answers and notes).
-/// Outcomes in input order, then the warnings.
-pub fn run_keeping_sheets<'r>(
-    rubric: &'r LoadedRubric,
-    inputs: &[Input],
-    options: &ReadOptions,
-) -> (Vec<Scored<'r>>, Vec<Warning>) {
-    let mut outcomes = Vec::new();
-    let mut warnings = Vec::new();
-    let map = |sheet: ResolvedSheet| {
-        let result = score(rubric, sheet.clone(), true)?;
-        Ok((sheet, result))
-    };
-    // Collecting never fails, so neither does the stream.
-    let _ = stream_with(rubric, inputs, options, map, |event| {
-        match event {
-            Event::Item(pair) => outcomes.push(Ok(pair)),
-            Event::Error(e) => outcomes.push(Err(e)),
-            Event::Warning(w) => warnings.push(w),
-            Event::Progress(_) => {}
-        }
-        Ok(())
-    });
-    (outcomes, warnings)
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,7 +15,6 @@ use crate::diag::{
     InputError, InputErrors, Item, ParseNote, RubricFault, Rule, Seg, TomlMap, from_toml_error,
     path_string,
 };
-use crate::input::decode::read_text;
 use crate::origin::Origin;
 
 pub mod judgement;
@@ -681,29 +679,51 @@ pub struct OfficeAt {
     pub when_any: Vec<Cond>,
 }
 
-/// A rubric that passed validation, with the look-ups scoring needs.
+/// A value to read, never to change: a [`LoadedRubric`]'s rubric, from which its
+/// look-ups were worked out once. It reads as the value itself (`Deref`); a changed
+/// rubric is a new [`LoadedRubric`] ([`LoadedRubric::from_rubric`]).
+#[derive(Clone)]
+pub struct ReadOnly<T>(T);
+
+impl<T> std::ops::Deref for ReadOnly<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ReadOnly<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A rubric that passed validation, with the look-ups scoring needs. The rubric
+/// is read-only and the look-ups private, so they cannot go stale: a variant is
+/// made with [`LoadedRubric::from_rubric`], which validates and indexes it anew.
 #[derive(Debug, Clone)]
 pub struct LoadedRubric {
-    pub rubric: Rubric,
+    /// The rubric, as its file says.
+    pub rubric: ReadOnly<Rubric>,
     /// Where it came from (a path or [`DEFAULT_RUBRIC_NAME`]).
-    pub source: Origin,
+    source: Origin,
     /// The file's text, for lints that point into it.
-    pub text: String,
+    text: String,
     /// For each question, the index of its factor (`None`: a context question).
-    pub question_factor: Vec<Option<usize>>,
+    question_factor: Vec<Option<usize>>,
     /// For each gate, what it reads.
-    pub gate_target: Vec<Target>,
+    gate_target: Vec<Target>,
     /// For each gate, its test.
-    pub gate_cond: Vec<Cond>,
+    gate_cond: Vec<Cond>,
     /// Each axis's members.
-    pub axes: Vec<Vec<Member>>,
+    axes: Vec<Vec<Member>>,
     /// Each outcome rule, resolved (format 3).
-    pub rules: Vec<RuleAt>,
+    rules: Vec<RuleAt>,
     /// Each office type's conditions.
-    pub offices: Vec<OfficeAt>,
+    offices: Vec<OfficeAt>,
     /// The question that says which office exists, and per option the office
     /// types it says exist.
-    pub existing: Option<(usize, Vec<Vec<usize>>)>,
+    existing: Option<(usize, Vec<Vec<usize>>)>,
     question_index: HashMap<String, usize>,
     factor_index: HashMap<String, usize>,
     axis_index: HashMap<String, usize>,
@@ -782,12 +802,6 @@ impl LoadedRubric {
         Self::from_str(DEFAULT_RUBRIC_NAME, DEFAULT_RUBRIC)
     }
 
-    /// Reads and validates a rubric file.
-    pub fn from_path(path: &Path) -> Result<Self, InputErrors> {
-        let text = read_text(path).map_err(|e| InputErrors(vec![e]))?;
-        Self::from_str(path, &text)
-    }
-
     /// Parses and validates rubric text; `source` names it in errors.
     pub fn from_str(source: impl Into<Origin>, text: &str) -> Result<Self, InputErrors> {
         let source = &source.into();
@@ -799,22 +813,36 @@ impl LoadedRubric {
         }
         let rubric: Rubric = toml::from_str(text)
             .map_err(|e| InputErrors(vec![from_toml_error(source, text, &e)]))?;
+        Self::validated(rubric, source, text.to_string())
+    }
+
+    /// A rubric made in code (a variant of another, in a test), validated and
+    /// indexed as a file's would be; `source` names it in errors. Its text, for
+    /// lints, is the rubric written as TOML.
+    pub fn from_rubric(source: impl Into<Origin>, rubric: Rubric) -> Result<Self, InputErrors> {
+        let text = toml::to_string(&rubric).unwrap_or_default();
+        Self::validated(rubric, &source.into(), text)
+    }
+
+    /// `rubric` with its look-ups once it passes validation; the errors point into
+    /// `text` where they can.
+    fn validated(rubric: Rubric, source: &Origin, text: String) -> Result<Self, InputErrors> {
         let errors = rubric.validate();
         if !errors.is_empty() {
-            let map = TomlMap::parse(text);
+            let map = TomlMap::parse(&text);
             let errs = errors
                 .into_iter()
                 .map(|(path, key, fault)| {
                     let mut e = InputError::new(source, fault).with_key(path_string(&path));
                     if let Some(span) = map.as_ref().and_then(|m| m.span(&path, key)) {
-                        e = e.at(text, span);
+                        e = e.at(&text, span);
                     }
                     e
                 })
                 .collect();
             return Err(InputErrors(errs));
         }
-        Ok(Self::index(rubric, source.clone(), text.to_string()))
+        Ok(Self::index(rubric, source.clone(), text))
     }
 
     /// A validated rubric with its look-ups.
@@ -840,7 +868,7 @@ impl LoadedRubric {
             }
         }
         let mut loaded = LoadedRubric {
-            rubric,
+            rubric: ReadOnly(rubric),
             source,
             text,
             question_factor,
@@ -992,22 +1020,60 @@ impl LoadedRubric {
         !self.rules.is_empty()
     }
 
-    /// Works the look-ups out again after `rubric` was changed in place (tests
-    /// build variants of a rubric this way).
-    pub fn reindex(&mut self) {
-        *self = Self::index(
-            self.rubric.clone(),
-            self.source.clone(),
-            std::mem::take(&mut self.text),
-        );
+    /// This rubric with `change` made to a copy, indexed anew but not validated
+    /// (a unit test may want a rubric no file could give). The source and the
+    /// text stay this one's.
+    #[cfg(test)]
+    pub(crate) fn changed(&self, change: impl FnOnce(&mut Rubric)) -> Self {
+        let mut rubric = self.rubric.0.clone();
+        change(&mut rubric);
+        Self::index(rubric, self.source.clone(), self.text.clone())
     }
 
-    /// Loads `--rubric FILE` when given, else the embedded default.
-    pub fn load(path: Option<&Path>) -> Result<Self, InputErrors> {
-        match path {
-            Some(p) => Self::from_path(p),
-            None => Self::embedded(),
-        }
+    /// Where it came from (a path or [`DEFAULT_RUBRIC_NAME`]).
+    pub fn source(&self) -> &Origin {
+        &self.source
+    }
+
+    /// The text it was read from, for findings that point at a line.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// For each question, the index of its factor (`None`: a context question).
+    pub fn question_factors(&self) -> &[Option<usize>] {
+        &self.question_factor
+    }
+
+    /// For each gate, what it reads.
+    pub fn gate_targets(&self) -> &[Target] {
+        &self.gate_target
+    }
+
+    /// For each gate, its condition, resolved.
+    pub(crate) fn gate_conds(&self) -> &[Cond] {
+        &self.gate_cond
+    }
+
+    /// Each axis's members, resolved.
+    pub(crate) fn axis_members(&self) -> &[Vec<Member>] {
+        &self.axes
+    }
+
+    /// Each outcome rule, resolved (format 3; empty before).
+    pub(crate) fn rules(&self) -> &[RuleAt] {
+        &self.rules
+    }
+
+    /// Each office type's conditions, resolved.
+    pub(crate) fn offices(&self) -> &[OfficeAt] {
+        &self.offices
+    }
+
+    /// The question that says which office exists, and per option the office
+    /// types it says exist (format 3, where the rubric names one).
+    pub(crate) fn existing(&self) -> Option<&(usize, Vec<Vec<usize>>)> {
+        self.existing.as_ref()
     }
 
     /// The index of a question by id.
@@ -1545,6 +1611,25 @@ mod tests {
     }
 
     #[test]
+    fn a_rubric_made_in_code_is_validated_and_indexed_like_a_file() {
+        let embedded = LoadedRubric::embedded().unwrap();
+        let mut rubric = Rubric::clone(&embedded.rubric);
+        rubric.question.swap(0, 1);
+        let r = LoadedRubric::from_rubric("variant", rubric.clone()).unwrap();
+        assert_eq!(r.question(&rubric.question[0].id), Some(0));
+        assert_eq!(r.source().to_string(), "variant");
+        // Its text is the rubric as TOML, which reads back as the same rubric.
+        let again = LoadedRubric::from_str("again", r.text()).unwrap();
+        // Compared as written out: a context question's options have no score
+        // (NaN), which equals nothing, itself included.
+        assert_eq!(format!("{:?}", *again.rubric), format!("{rubric:?}"));
+        rubric.factor[0].weight = 0.0;
+        let errors = LoadedRubric::from_rubric("variant", rubric).unwrap_err();
+        assert_eq!(errors.0.len(), 1);
+        assert_eq!(errors.0[0].key.as_deref(), Some("factor[0].weight"));
+    }
+
+    #[test]
     fn min_answered_rounds_up_but_not_past_a_whole_number() {
         let mut s = Scoring {
             hybrid_from: 40.0,
@@ -1572,7 +1657,7 @@ mod tests {
         let c = (steps.iter()).find_map(|s| s.unless().first()).unwrap();
         assert!(c.holds(100.0) && !c.holds(0.0));
         // The JSON of `rubric show` keeps both shapes.
-        let json = serde_json::to_string_pretty(&r.rubric).unwrap();
+        let json = serde_json::to_string_pretty(&*r.rubric).unwrap();
         assert!(json.contains("\"unless\": {"), "{json}");
     }
 

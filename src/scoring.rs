@@ -16,22 +16,24 @@ use crate::rubric::{Band, Cond, Effect, LoadedRubric, OfficeKind, Scoring, Targe
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorScore<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
-    pub id: &'r str,
+    pub(crate) id: &'r str,
     /// Weighted mean of the answered questions' scores; `None` when none is answered.
     pub score: Option<f64>,
-    pub weight: f64,
-    pub answered: usize,
-    pub questions: usize,
+    pub(crate) weight: f64,
+    pub(crate) answered: usize,
+    pub(crate) questions: usize,
     /// The band the score falls in by the rubric's boundaries (how it leans).
     #[serde(skip)]
-    pub leaning: Option<Band>,
+    pub(crate) leaning: Option<Band>,
 }
 
 /// A gate that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FiredGate<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
+    /// Gate id.
     pub id: &'r str,
+    /// Whether it caps, floors or only warns.
     pub effect: Effect,
     /// The band it caps or floors at; `None` for a gate that only warns.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,15 +47,16 @@ pub struct FiredGate<'r> {
 pub struct Shortfall<'r> {
     /// Factor id.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub factor: &'r str,
-    pub answered: usize,
+    pub(crate) factor: &'r str,
+    pub(crate) answered: usize,
     /// ceil(min-answered x the factor's questions).
-    pub needed: usize,
+    pub(crate) needed: usize,
 }
 
 /// An axis's score on one sheet (format 3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AxisScore<'r> {
+    /// The axis's id.
     #[serde(serialize_with = "crate::json_text::text")]
     pub id: &'r str,
     /// `None` when none of its members is answered.
@@ -78,6 +81,7 @@ pub struct OfficeView<'r> {
     /// The office type's id.
     #[serde(rename = "type", serialize_with = "crate::json_text::text")]
     pub type_: &'r str,
+    /// PMO, VMO or a hybrid office.
     pub kind: OfficeKind,
     /// `None` when the sheet does not say which office exists (or recommends no
     /// office).
@@ -92,8 +96,10 @@ pub struct OfficeView<'r> {
 /// office, with its message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Risk<'r> {
+    /// The gate's id.
     #[serde(serialize_with = "crate::json_text::text")]
     pub id: &'r str,
+    /// The gate's message.
     #[serde(serialize_with = "crate::json_text::text")]
     pub message: &'r str,
 }
@@ -104,8 +110,10 @@ pub struct Risk<'r> {
 pub struct MarginOn<'r> {
     /// `axis`, `factor` or `question`.
     pub on: &'static str,
+    /// Its id.
     #[serde(serialize_with = "crate::json_text::text")]
     pub id: &'r str,
+    /// The score at which the outcome would change.
     pub threshold: f64,
 }
 
@@ -116,14 +124,20 @@ pub struct Evaluation<'r> {
     pub recommendation: Band,
     /// Before gates.
     pub band: Band,
+    /// The weighted mean of the answered factors' scores, 0..=100.
     pub index: f64,
+    /// Distance in index points from the index to the nearest band boundary.
     pub margin: f64,
+    /// How many questions were answered.
     pub answered: usize,
+    /// How many questions count towards the coverage (context questions do not).
     pub questions: usize,
+    /// Each factor's score, in rubric order.
     pub factors: Vec<FactorScore<'r>>,
     /// Ids of the unanswered questions, in rubric order.
     #[serde(serialize_with = "crate::json_text::list")]
     pub unanswered: Vec<&'r str>,
+    /// The gates that fired, in file order.
     pub gates: Vec<FiredGate<'r>>,
     /// Some factor has fewer answers than `min-answered` asks: not a firm result.
     pub provisional: bool,
@@ -167,7 +181,7 @@ impl From<NothingAnswered> for crate::diag::Fault {
     }
 }
 
-pub use crate::rubric::{TOLERANCE, reaches};
+pub(crate) use crate::rubric::reaches;
 
 /// The band of an index (or of a factor's score: how it leans) under the rubric's
 /// boundaries.
@@ -185,7 +199,7 @@ pub fn band_of(scoring: &Scoring, index: f64) -> Band {
 /// Distance from the index to the nearest boundary of its band (before gates).
 /// Never negative: an index a rounding error short of a boundary is on it.
 #[inline]
-pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
+pub(crate) fn margin_of(scoring: &Scoring, index: f64) -> f64 {
     let m = match band_of(scoring, index) {
         Band::Pmo => scoring.hybrid_from - index,
         Band::Vmo => index - scoring.vmo_from,
@@ -198,6 +212,7 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
 /// What a set of figures decides: the recommendation and how it was reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision {
+    /// The index (format 2's one line; format 3 reports it beside the axes).
     pub index: f64,
     /// Before gates: the band of the index, or (format 3) the outcome rule's.
     pub band: Band,
@@ -211,8 +226,9 @@ pub struct Decision {
     pub margin_on: Option<(Target, f64)>,
     /// Format 3: the outcome rule that decided (by index).
     pub rule: Option<usize>,
-    /// Format 3: the office type recommended, and the second one of `both`.
+    /// Format 3: the office type recommended (by index).
     pub office: Option<usize>,
+    /// Format 3: the second office type of `both` (by index).
     pub also: Option<usize>,
 }
 
@@ -235,7 +251,7 @@ pub fn read<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, target: Target) -
         Target::Question(qi) => f.question(qi),
         Target::Axis(ai) => {
             let mut sums = Sums::default();
-            for m in &rubric.axes[ai] {
+            for m in &rubric.axis_members()[ai] {
                 let score = match m.target {
                     Target::Factor(fi) => f.factor(fi),
                     Target::Question(qi) => f.question(qi),
@@ -285,12 +301,12 @@ pub fn decide<F: Figures + ?Sized>(
 ) -> Decision {
     let scoring = &rubric.rubric.scoring;
     let rule = rubric.has_outcomes().then(|| {
-        (rubric.rules.iter())
+        (rubric.rules().iter())
             .position(|r| all_and_any(rubric, figures, &r.when, &r.when_any))
-            .unwrap_or(rubric.rules.len() - 1)
+            .unwrap_or(rubric.rules().len() - 1)
     });
     let band = match rule {
-        Some(ri) => rubric.rubric.outcome[rubric.rules[ri].result]
+        Some(ri) => rubric.rubric.outcome[rubric.rules()[ri].result]
             .recommendation
             .unwrap_or(Band::Pmo),
         None => band_of(scoring, index),
@@ -299,7 +315,7 @@ pub fn decide<F: Figures + ?Sized>(
     let mut changing: Option<usize> = None;
     for (gi, g) in rubric.rubric.gate.iter().enumerate() {
         if (g.for_.is_empty() || g.for_.contains(&band))
-            && holds(rubric, figures, &rubric.gate_cond[gi])
+            && holds(rubric, figures, &rubric.gate_conds()[gi])
         {
             let before = recommendation;
             recommendation = g.apply(recommendation);
@@ -315,7 +331,7 @@ pub fn decide<F: Figures + ?Sized>(
             Some(gi) => distance_to_leave(
                 rubric,
                 figures,
-                std::slice::from_ref(&rubric.gate_cond[gi]),
+                std::slice::from_ref(&rubric.gate_conds()[gi]),
                 &[],
             ),
             None => rule_margin(rubric, figures, ri),
@@ -329,8 +345,8 @@ pub fn decide<F: Figures + ?Sized>(
         margin,
         margin_on,
         rule,
-        office: rule.and_then(|ri| office_of(rubric.rules[ri].office)),
-        also: rule.and_then(|ri| office_of(rubric.rules[ri].also)),
+        office: rule.and_then(|ri| office_of(rubric.rules()[ri].office)),
+        also: rule.and_then(|ri| office_of(rubric.rules()[ri].also)),
     }
 }
 
@@ -348,7 +364,7 @@ fn choose_office<F: Figures + ?Sized>(
                 || (rubric.rubric.office.iter().enumerate()).filter(move |(_, o)| o.kind == kind);
             of_kind()
                 .find(|&(i, _)| {
-                    let o = &rubric.offices[i];
+                    let o = &rubric.offices()[i];
                     all_and_any(rubric, f, &o.when, &o.when_any)
                 })
                 .or_else(|| of_kind().next_back())
@@ -450,11 +466,11 @@ fn rule_margin<F: Figures + ?Sized>(
     f: &F,
     ri: usize,
 ) -> (f64, Option<(Target, f64)>) {
-    let r = &rubric.rules[ri];
+    let r = &rubric.rules()[ri];
     let recommendation =
         |rule: &crate::rubric::RuleAt| rubric.rubric.outcome[rule.result].recommendation;
     let (mut margin, mut on) = distance_to_leave(rubric, f, &r.when, &r.when_any);
-    let others = rubric.rules[..ri]
+    let others = rubric.rules()[..ri]
         .iter()
         .filter(|e| recommendation(e) != recommendation(r));
     for earlier in others {
@@ -472,7 +488,7 @@ fn rule_margin<F: Figures + ?Sized>(
 /// below a threshold, a floor from one), since the factor scores, the index and
 /// the band all rise with an answer's score. Then the lowest and the highest answer
 /// to a question bound the recommendation every other answer to it gives.
-pub fn monotone(rubric: &LoadedRubric) -> bool {
+pub(crate) fn monotone(rubric: &LoadedRubric) -> bool {
     rubric
         .rubric
         .gate
@@ -482,7 +498,10 @@ pub fn monotone(rubric: &LoadedRubric) -> bool {
 
 /// The gates that fired (`fired`: by index, with whether each changed the result),
 /// with the rubric's ids.
-pub fn named_gates<'r>(rubric: &'r LoadedRubric, fired: &[(usize, bool)]) -> Vec<FiredGate<'r>> {
+pub(crate) fn named_gates<'r>(
+    rubric: &'r LoadedRubric,
+    fired: &[(usize, bool)],
+) -> Vec<FiredGate<'r>> {
     (fired.iter())
         .map(|&(gi, changed)| {
             let g = &rubric.rubric.gate[gi];
@@ -498,7 +517,8 @@ pub fn named_gates<'r>(rubric: &'r LoadedRubric, fired: &[(usize, bool)]) -> Vec
 }
 
 /// Weighted mean of the answered factors' scores; `None` when none is answered.
-pub fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
+#[cfg(test)]
+pub(crate) fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
     let mut sums = Sums::default();
     for (f, s) in rubric.rubric.factor.iter().zip(scores) {
         if let Some(s) = *s {
@@ -588,7 +608,7 @@ struct Tally {
 /// by adding up only what comes after it, in the same order: the same additions
 /// of the same numbers as scoring the changed sheet from scratch, so the same bits.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     choices: Vec<Option<usize>>,
     /// Every question's term, by question.
     terms: Vec<Term>,
@@ -604,28 +624,28 @@ pub struct Outcome {
 /// more than the figures, and the flip needs them only for a change that moves the
 /// index less than the best found so far).
 #[derive(Debug, Clone, Copy)]
-pub struct Changed<'o> {
+pub(crate) struct Changed<'o> {
     outcome: &'o Outcome,
     question: usize,
     answer: Option<usize>,
     /// The new score of the changed question's factor.
-    pub factor: Option<f64>,
-    pub index: f64,
+    pub(crate) factor: Option<f64>,
+    pub(crate) index: f64,
 }
 
 impl Changed<'_> {
     /// The recommendation (after gates) with the answer changed.
     #[inline]
-    pub fn recommendation(&self, rubric: &LoadedRubric) -> Band {
+    pub(crate) fn recommendation(&self, rubric: &LoadedRubric) -> Band {
         self.decision(rubric).recommendation
     }
 
     /// The whole decision with the answer changed.
-    pub fn decision(&self, rubric: &LoadedRubric) -> Decision {
+    pub(crate) fn decision(&self, rubric: &LoadedRubric) -> Decision {
         let view = ChangedView {
             changed: self,
             rubric,
-            fi: rubric.question_factor[self.question],
+            fi: rubric.question_factors()[self.question],
         };
         decide(rubric, self.index, &view, |_, _| {})
     }
@@ -691,7 +711,10 @@ pub fn evaluate<'r>(
 impl Outcome {
     /// Scores one sheet by index. `choices[q]` is the chosen option of question `q`
     /// (missing ones unanswered).
-    pub fn of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Self, NothingAnswered> {
+    pub(crate) fn of(
+        rubric: &LoadedRubric,
+        choices: &[Option<usize>],
+    ) -> Result<Self, NothingAnswered> {
         let r = &rubric.rubric;
         let mut terms = vec![Term::default(); r.question.len()];
         for fi in 0..r.factor.len() {
@@ -766,7 +789,7 @@ impl Outcome {
     /// The score a gate or a condition reads: a factor's, an answer's or an
     /// axis's; `None` when unanswered.
     #[inline]
-    pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
+    pub(crate) fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
         read(
             rubric,
             &SheetView {
@@ -778,7 +801,7 @@ impl Outcome {
     }
 
     /// Whether a resolved condition holds on the sheet.
-    pub fn holds(&self, rubric: &LoadedRubric, c: &Cond) -> bool {
+    pub(crate) fn holds(&self, rubric: &LoadedRubric, c: &Cond) -> bool {
         holds(
             rubric,
             &SheetView {
@@ -794,13 +817,13 @@ impl Outcome {
     /// [`Outcome::of`] gives for the changed answers. `None` when that leaves
     /// nothing answered. Allocates nothing: the flip asks it of every other answer
     /// to every question.
-    pub fn with_answer(
+    pub(crate) fn with_answer(
         &self,
         rubric: &LoadedRubric,
         qi: usize,
         answer: Option<usize>,
     ) -> Option<Changed<'_>> {
-        let Some(fi) = rubric.question_factor[qi] else {
+        let Some(fi) = rubric.question_factors()[qi] else {
             // A context question: no figure moves, only what reads its answer.
             return Some(Changed {
                 outcome: self,
@@ -825,7 +848,7 @@ impl Outcome {
     /// a time: the score question `qi`'s factor would have with `qi` answered
     /// `answer` (it reads that factor's answers only, so it stays what it is while
     /// no answer of that factor changes), then [`Self::index_if`].
-    pub fn factor_if(
+    pub(crate) fn factor_if(
         &self,
         rubric: &LoadedRubric,
         qi: usize,
@@ -837,7 +860,12 @@ impl Outcome {
     /// The index the sheet would have with factor `fi` at `score` (`None`:
     /// unanswered), the other factors as they are; `None` when nothing would be
     /// answered.
-    pub fn index_if(&self, rubric: &LoadedRubric, fi: usize, score: Option<f64>) -> Option<f64> {
+    pub(crate) fn index_if(
+        &self,
+        rubric: &LoadedRubric,
+        fi: usize,
+        score: Option<f64>,
+    ) -> Option<f64> {
         self.index_with(rubric, fi, score)
     }
 
@@ -871,7 +899,7 @@ impl Outcome {
     /// Changes question `qi`'s answer to `answer` in place (bit for bit
     /// [`Outcome::of`] of the changed answers). When that would leave nothing
     /// answered, the outcome stays as it was.
-    pub fn change(
+    pub(crate) fn change(
         &mut self,
         rubric: &LoadedRubric,
         qi: usize,
@@ -879,7 +907,7 @@ impl Outcome {
     ) -> Result<(), NothingAnswered> {
         let before = self.choices[qi];
         self.choices[qi] = answer;
-        let Some(fi) = rubric.question_factor[qi] else {
+        let Some(fi) = rubric.question_factors()[qi] else {
             // A context question: only the decision reads it.
             return self.sum_index(rubric);
         };
@@ -895,42 +923,37 @@ impl Outcome {
     }
 
     /// The chosen option of each question.
-    pub fn choices(&self) -> &[Option<usize>] {
+    pub(crate) fn choices(&self) -> &[Option<usize>] {
         &self.choices
     }
 
     /// The index, the band, the recommendation and the margin.
-    pub fn decision(&self) -> Decision {
+    pub(crate) fn decision(&self) -> Decision {
         self.decision
     }
 
-    pub fn index(&self) -> f64 {
+    pub(crate) fn index(&self) -> f64 {
         self.decision.index
     }
 
     /// After gates.
-    pub fn recommendation(&self) -> Band {
+    pub(crate) fn recommendation(&self) -> Band {
         self.decision.recommendation
     }
 
     /// The score of factor `fi`; `None` when none of its questions is answered.
-    pub fn factor(&self, fi: usize) -> Option<f64> {
+    pub(crate) fn factor(&self, fi: usize) -> Option<f64> {
         self.tallies[fi].score
-    }
-
-    /// How many questions of factor `fi` are answered.
-    pub fn answered(&self, fi: usize) -> usize {
-        self.tallies[fi].answered
     }
 
     /// The gates that fired, by index, in file order, each with whether it changed
     /// the result it was applied to.
-    pub fn gates(&self) -> &[(usize, bool)] {
+    pub(crate) fn gates(&self) -> &[(usize, bool)] {
         &self.gates
     }
 
     /// The factors below `min-answered` (`(factor, needed)`), in rubric order.
-    pub fn shortfalls<'a>(
+    pub(crate) fn shortfalls<'a>(
         &'a self,
         rubric: &'a LoadedRubric,
     ) -> impl Iterator<Item = (usize, usize)> + 'a {
@@ -942,12 +965,13 @@ impl Outcome {
     }
 
     /// Whether some factor has too few answers for a firm result.
-    pub fn provisional(&self, rubric: &LoadedRubric) -> bool {
+    #[cfg(test)]
+    pub(crate) fn provisional(&self, rubric: &LoadedRubric) -> bool {
         self.shortfalls(rubric).next().is_some()
     }
 
     /// The evaluation, with the rubric's ids.
-    pub fn named<'r>(&self, rubric: &'r LoadedRubric) -> Evaluation<'r> {
+    pub(crate) fn named<'r>(&self, rubric: &'r LoadedRubric) -> Evaluation<'r> {
         let r = &rubric.rubric;
         let per_factor = rubric.questions_per_factor();
         let factors = (r.factor.iter().zip(&self.tallies).enumerate())
@@ -1027,7 +1051,7 @@ pub fn office_view<'r>(
     d: &Decision,
     choices: &[Option<usize>],
 ) -> Option<OfficeView<'r>> {
-    let existing = rubric.existing.as_ref().and_then(|(qi, per_option)| {
+    let existing = rubric.existing().and_then(|(qi, per_option)| {
         choices
             .get(*qi)
             .copied()
@@ -1090,10 +1114,10 @@ fn option_score(rubric: &LoadedRubric, qi: usize, choice: Option<usize>) -> Opti
 /// mean of the members' indexes; a gate on a factor reads the factor's mean, one on
 /// a question the mean of its answers' scores, each over the members who answered.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GroupFigures {
-    pub index: f64,
+pub(crate) struct GroupFigures {
+    pub(crate) index: f64,
     /// Per factor, its mean (`None`: nobody answered it).
-    pub factors: Vec<Option<f64>>,
+    pub(crate) factors: Vec<Option<f64>>,
     /// Per question, the mean score of its answers (`None`: nobody answered it).
     pub questions: Vec<Option<f64>>,
     /// Per question, the option most members chose (the first in rubric order
@@ -1102,27 +1126,22 @@ pub struct GroupFigures {
     /// Per factor, how far the group index moves per point its mean moves when
     /// every member who answered it moves by that point: the mean, over the
     /// members, of the factor's weight over the weight of the factors each answered.
-    pub shares: Vec<f64>,
+    pub(crate) shares: Vec<f64>,
 }
 
 impl GroupFigures {
     /// The group's decision, `fired` hearing of each gate that fires.
-    pub fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
+    pub(crate) fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
         decide(rubric, self.index, self, fired)
-    }
-
-    /// What a gate or a condition reads on the group.
-    pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
-        read(rubric, self, target)
     }
 
     /// The means of factor `fi` at which what the decision reads meets a threshold
     /// (the other means held): a gate on the factor, or a band boundary that the
     /// index meets as it moves by the factor's share ([`Self::with_factor`]).
-    pub fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
+    pub(crate) fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
         let r = &rubric.rubric;
         let mut at = Vec::new();
-        for (g, &t) in r.gate.iter().zip(&rubric.gate_target) {
+        for (g, &t) in r.gate.iter().zip(rubric.gate_targets()) {
             if t == Target::Factor(fi) {
                 at.extend(g.below.iter().chain(&g.at_least));
             }
@@ -1140,7 +1159,12 @@ impl GroupFigures {
     /// The decision with factor `fi`'s mean moved to `to` by every member who
     /// answered it (the index moves by the factor's share of the move), the other
     /// means held where they are; `None` when nobody answered the factor.
-    pub fn with_factor(&self, rubric: &LoadedRubric, fi: usize, to: f64) -> Option<Decision> {
+    pub(crate) fn with_factor(
+        &self,
+        rubric: &LoadedRubric,
+        fi: usize,
+        to: f64,
+    ) -> Option<Decision> {
         let now = self.factors[fi]?;
         let index = self.index + self.shares[fi] * (to - now);
         let mut moved = self.clone();
@@ -1272,15 +1296,15 @@ next-steps = ["go"]
     #[test]
     fn a_mean_a_rounding_error_short_of_a_boundary_is_on_it() {
         // (0.1*60 + 0.2*60) / (0.1 + 0.2) is 59.99999999999999 in f64.
-        let mut r = small();
-        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 1.0]) {
-            q.weight = w;
-            q.option[1].score = 60.0;
-        }
-        r.rubric.factor[0].weight = 0.1;
-        r.rubric.factor[1].weight = 0.2;
-        r.rubric.gate[0].below = Some(60.0);
-        r.reindex();
+        let r = small().changed(|rb| {
+            for (q, w) in rb.question.iter_mut().zip([0.1, 0.2, 1.0]) {
+                q.weight = w;
+                q.option[1].score = 60.0;
+            }
+            rb.factor[0].weight = 0.1;
+            rb.factor[1].weight = 0.2;
+            rb.gate[0].below = Some(60.0);
+        });
         let e = evaluate(&r, &[Some(1), Some(1), Some(1)]).unwrap();
         let a = e.factors[0].score.unwrap();
         assert!(a < 60.0, "the premise: the mean falls short, {a}");
@@ -1367,9 +1391,7 @@ next-steps = ["go"]
         assert_eq!(e.recommendation, Band::Pmo);
         assert_eq!(e.gates.len(), 1);
         // Floor case: a gate that floors on a factor while the index is pmo.
-        let mut r2 = r.clone();
-        r2.rubric.gate[1].at_least = Some(10.0);
-        r2.reindex();
+        let r2 = r.changed(|rb| rb.gate[1].at_least = Some(10.0));
         // a = 15, b = 10 (lo): index = (15 + 30)/4 = 11.25 -> pmo, floored to hybrid.
         let e = evaluate(&r2, &[Some(0), Some(0), Some(0)]).unwrap();
         assert_eq!(e.band, Band::Pmo);
@@ -1418,7 +1440,7 @@ next-steps = ["go"]
                     let result = moved.change(r, qi, answer);
                     match &plain {
                         Ok(p) => {
-                            let fi = r.question_factor[qi].unwrap();
+                            let fi = r.question_factors()[qi].unwrap();
                             let fast = fast.expect("something is answered");
                             // Bit for bit: no tolerance.
                             assert_eq!(fast.index.to_bits(), p.index().to_bits());
@@ -1449,21 +1471,21 @@ next-steps = ["go"]
         let all = all_choices(&base);
         // Gates turned round and boundaries moved, as the flip's tests do.
         for variant in 0..32u32 {
-            let mut r = base.clone();
-            for (i, g) in r.rubric.gate.iter_mut().enumerate() {
-                let bits = variant >> (2 * i);
-                if bits & 1 == 1 {
-                    std::mem::swap(&mut g.below, &mut g.at_least);
+            let r = base.changed(|rb| {
+                for (i, g) in rb.gate.iter_mut().enumerate() {
+                    let bits = variant >> (2 * i);
+                    if bits & 1 == 1 {
+                        std::mem::swap(&mut g.below, &mut g.at_least);
+                    }
+                    if bits & 2 == 2 {
+                        std::mem::swap(&mut g.cap, &mut g.floor);
+                    }
                 }
-                if bits & 2 == 2 {
-                    std::mem::swap(&mut g.cap, &mut g.floor);
+                if variant & 16 == 16 {
+                    rb.scoring.hybrid_from = 30.0;
+                    rb.scoring.vmo_from = 45.0;
                 }
-            }
-            if variant & 16 == 16 {
-                r.rubric.scoring.hybrid_from = 30.0;
-                r.rubric.scoring.vmo_from = 45.0;
-            }
-            r.reindex();
+            });
             assert!(fast_form_matches(&r, &all) > 200);
         }
     }
@@ -1472,13 +1494,13 @@ next-steps = ["go"]
     fn one_answer_changed_is_bit_for_bit_the_plain_outcome_with_uneven_weights() {
         // Weights whose sums round (0.1 + 0.2), so a different order of additions
         // would show in the last bits.
-        let mut r = small();
-        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 0.7]) {
-            q.weight = w;
-        }
-        r.rubric.factor[0].weight = 0.3;
-        r.rubric.factor[1].weight = 0.1;
-        r.reindex();
+        let r = small().changed(|rb| {
+            for (q, w) in rb.question.iter_mut().zip([0.1, 0.2, 0.7]) {
+                q.weight = w;
+            }
+            rb.factor[0].weight = 0.3;
+            rb.factor[1].weight = 0.1;
+        });
         assert!(fast_form_matches(&r, &all_choices(&r)) > 200);
     }
 
@@ -1542,9 +1564,10 @@ next-steps = ["go"]
                 let r = small();
                 let Some(oi) = c[q] else { return Ok(()) };
                 let before = evaluate(&r, &c).unwrap().index;
-                let mut r2 = r.clone();
-                let o = &mut r2.rubric.question[q].option[oi];
-                o.score = (o.score + bump).min(100.0);
+                let r2 = r.changed(|rb| {
+                    let o = &mut rb.question[q].option[oi];
+                    o.score = (o.score + bump).min(100.0);
+                });
                 let after = evaluate(&r2, &c).unwrap().index;
                 prop_assert!(after >= before - 1e-9, "{after} < {before}");
             }
@@ -1561,7 +1584,7 @@ next-steps = ["go"]
                 changed[qi] = answer;
                 let plain = Outcome::of(&r, &changed).ok();
                 let fast = base.with_answer(&r, qi, answer);
-                let fi = r.question_factor[qi].unwrap();
+                let fi = r.question_factors()[qi].unwrap();
                 prop_assert_eq!(
                     fast.map(|f| (f.index, f.factor, f.recommendation(&r))),
                     plain.as_ref().map(|p| (p.index(), p.factor(fi), p.recommendation()))
@@ -1605,14 +1628,15 @@ next-steps = ["go"]
                 scores in proptest::collection::vec(0.0f64..=100.0, 7),
                 c in choices(),
             ) {
-                let mut r = small();
-                let mut k = 0;
-                for q in &mut r.rubric.question {
-                    for o in &mut q.option {
-                        o.score = scores[k];
-                        k += 1;
+                let r = small().changed(|rb| {
+                    let mut k = 0;
+                    for q in &mut rb.question {
+                        for o in &mut q.option {
+                            o.score = scores[k];
+                            k += 1;
+                        }
                     }
-                }
+                });
                 if let Ok(e) = evaluate(&r, &c) {
                     prop_assert!((0.0..=100.0 + 1e-9).contains(&e.index));
                     prop_assert_eq!(e.band, band_of(&r.rubric.scoring, e.index));

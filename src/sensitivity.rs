@@ -31,6 +31,7 @@ pub struct Sensitivity<'r> {
     /// The option one step up or down.
     #[serde(serialize_with = "crate::json_text::text")]
     pub to: &'r str,
+    /// Up or down the question's options.
     pub direction: Direction,
     /// The recommendation after the move.
     pub recommendation: Band,
@@ -39,7 +40,7 @@ pub struct Sensitivity<'r> {
 /// Every answered, scored question of the sheet scored as `outcome`, moved one
 /// option down and one up: the moves that change the recommendation, in rubric
 /// order (down before up). Empty when the result holds against every such move.
-pub fn of<'r>(rubric: &'r LoadedRubric, outcome: &Outcome) -> Vec<Sensitivity<'r>> {
+pub(crate) fn of<'r>(rubric: &'r LoadedRubric, outcome: &Outcome) -> Vec<Sensitivity<'r>> {
     let now = outcome.recommendation();
     let mut out = Vec::new();
     for (qi, q) in rubric.rubric.question.iter().enumerate() {

@@ -5,15 +5,15 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::input::export::normalise;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
 use crate::roadmap::{self, Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{self, FiredGate, GroupFigures, Outcome};
+use crate::text::normalise;
 
 /// Two roles whose factor means are at least this many points apart are flagged.
-pub const ROLE_GAP: f64 = 20.0;
+pub(crate) const ROLE_GAP: f64 = 20.0;
 
 /// At most this many role gaps are reported (the largest): a room of free-text
 /// roles must not bury the headline under every pair of them.
@@ -30,16 +30,20 @@ const MAX_OUTLIERS: usize = 20;
 /// Summary statistics of one factor over the respondents who answered it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorStats {
+    /// Factor id.
     pub id: String,
     /// The band the mean falls in by the rubric's boundaries (how it leans).
     #[serde(skip)]
-    pub leaning: Option<Band>,
+    pub(crate) leaning: Option<Band>,
     /// `None` (JSON null) for the statistics when no respondent answered the factor.
     pub mean: Option<f64>,
+    /// Median of the respondents' factor scores.
     pub median: Option<f64>,
     /// Population standard deviation.
     pub stdev: Option<f64>,
+    /// Lowest factor score.
     pub min: Option<f64>,
+    /// Highest factor score.
     pub max: Option<f64>,
     /// How many respondents answered at least one question of the factor.
     pub answered: usize,
@@ -60,15 +64,19 @@ pub struct AgendaItem {
 /// A role's factor mean.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleFactor {
-    pub id: String,
+    pub(crate) id: String,
+    /// Mean of the role's respondents' scores on the factor; `None` when none answered it.
     pub mean: Option<f64>,
 }
 
 /// The respondents who gave one role.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleStats {
+    /// The role, as the first respondent who gave it wrote it.
     pub role: String,
+    /// How many respondents gave it.
     pub respondents: usize,
+    /// The role's mean on each factor, in rubric order.
     pub factors: Vec<RoleFactor>,
 }
 
@@ -77,14 +85,17 @@ pub struct RoleStats {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Outlier {
+    /// Who.
     pub respondent: String,
     /// `top` or `bottom`: where their answers sit.
     pub side: &'static str,
     /// Scored questions they answered, and how many of them at that extreme.
     pub answered: usize,
+    /// How many of those sit at the extreme.
     pub at_extreme: usize,
-    /// The group's recommendation and index without them.
+    /// The group's recommendation without them.
     pub recommendation_without: Band,
+    /// The group's index without them.
     pub index_without: f64,
 }
 
@@ -104,9 +115,10 @@ struct Member {
 /// Two roles far apart on a factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleGap {
+    /// Factor id.
     pub factor: String,
     /// The two roles, in order of first appearance.
-    pub roles: [String; 2],
+    pub(crate) roles: [String; 2],
     /// Absolute difference of their means.
     pub difference: f64,
 }
@@ -115,11 +127,13 @@ pub struct RoleGap {
 /// recommendation, other factor means held where they are.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tipping {
+    /// Factor id.
     pub factor: String,
     /// The factor mean now.
-    pub mean: f64,
+    pub(crate) mean: f64,
     /// The factor mean that would change the recommendation.
     pub to: f64,
+    /// The group recommendation the factor would then give.
     pub recommendation: Band,
     /// The group index it would give.
     pub index: f64,
@@ -130,13 +144,15 @@ pub struct Tipping {
 pub struct Note {
     /// The respondent's name, or the sheet's source when the name is missing.
     pub respondent: String,
+    /// Question id.
     pub question: String,
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// The group result of a workshop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Workshop<'r> {
+    /// How many scored sheets the group has.
     pub respondents: usize,
     /// Mean of the respondents' indexes.
     pub index: f64,
@@ -144,11 +160,15 @@ pub struct Workshop<'r> {
     pub recommendation: Band,
     /// The band of the group index, before gates.
     pub band: Band,
+    /// Distance in index points from the group index to the nearest band boundary.
     pub margin: f64,
+    /// Each factor's statistics, in rubric order.
     pub factors: Vec<FactorStats>,
     /// Gates that fired on the factor means.
     pub gates: Vec<FiredGate<'r>>,
+    /// Every question someone answered, the widest split first: what to discuss.
     pub agenda: Vec<AgendaItem>,
+    /// Each role's factor means, in order of first appearance.
     pub roles: Vec<RoleStats>,
     /// The largest gaps (at most [`MAX_ROLE_GAPS`]) of [`ROLE_GAP`] points or more
     /// between the means of two roles on a factor, each role answered by more than
@@ -162,31 +182,33 @@ pub struct Workshop<'r> {
     pub outliers: Vec<Outlier>,
     /// How many respondents got each recommendation.
     pub recommendations: IndexMap<Band, usize>,
+    /// The factor closest to changing the group recommendation, if any.
     pub tipping: Option<Tipping>,
+    /// The sheets' notes, in input order.
     pub notes: Vec<Note>,
     /// The respondents whose own result is provisional (too few answers in some
     /// factor), by name, or by source when the name is missing.
-    pub provisional: Vec<String>,
+    pub(crate) provisional: Vec<String>,
     /// The steps from the group's typical answers to a target (contract section 6,
     /// with the starting answers and how many already stand at each step).
-    pub roadmap: Option<GroupRoadmap<'r>>,
+    pub(crate) roadmap: Option<GroupRoadmap<'r>>,
     /// Which texts of the rubric apply to the group result (gates and next-step
     /// conditions read the group's means).
     #[serde(skip)]
-    pub advice: crate::advice::Advice,
+    pub(crate) advice: crate::advice::Advice,
 }
 
 /// How many respondents chose each option of each question (`counts[q][o]`): all a
 /// group roadmap needs, small whatever the number of sheets, and built one sheet at
 /// a time ([`OptionCounts::add`]) so a streamed run can keep it instead of the sheets.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct OptionCounts {
-    pub counts: Vec<Vec<usize>>,
+pub(crate) struct OptionCounts {
+    pub(crate) counts: Vec<Vec<usize>>,
 }
 
 impl OptionCounts {
     /// No answer counted yet.
-    pub fn new(rubric: &LoadedRubric) -> Self {
+    pub(crate) fn new(rubric: &LoadedRubric) -> Self {
         OptionCounts {
             counts: rubric
                 .rubric
@@ -197,17 +219,8 @@ impl OptionCounts {
         }
     }
 
-    /// The counts of scored sheets.
-    pub fn of(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult<'_>)]) -> Self {
-        let mut c = OptionCounts::new(rubric);
-        for (s, _) in members {
-            c.add(&s.choices);
-        }
-        c
-    }
-
     /// Counts one sheet's answers.
-    pub fn add(&mut self, choices: &[Option<usize>]) {
+    pub(crate) fn add(&mut self, choices: &[Option<usize>]) {
         for (row, c) in self.counts.iter_mut().zip(choices) {
             if let Some(n) = c.and_then(|oi| row.get_mut(oi)) {
                 *n += 1;
@@ -216,7 +229,8 @@ impl OptionCounts {
     }
 
     /// Merges the counts of another part of the run.
-    pub fn merge(&mut self, other: &OptionCounts) {
+    #[cfg(test)]
+    pub(crate) fn merge(&mut self, other: &OptionCounts) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -227,7 +241,7 @@ impl OptionCounts {
     /// The answer most respondents chose to each question (the first in file order
     /// among ties); `None` when nobody answered it. What a group's `is` conditions
     /// read, chiefly on context questions.
-    pub fn modal(&self) -> Vec<Option<usize>> {
+    pub(crate) fn modal(&self) -> Vec<Option<usize>> {
         (self.counts.iter())
             .map(|counts| {
                 let (best, &n) = counts
@@ -242,7 +256,7 @@ impl OptionCounts {
     /// The group's typical answer to each question: the median option by score
     /// among the respondents who answered it (the lower of the two middle answers
     /// when their number is even, so no step is skipped); `None` when nobody did.
-    pub fn typical(&self, rubric: &LoadedRubric) -> Vec<Option<usize>> {
+    pub(crate) fn typical(&self, rubric: &LoadedRubric) -> Vec<Option<usize>> {
         rubric
             .rubric
             .question
@@ -268,7 +282,12 @@ impl OptionCounts {
 
     /// How many respondents answered question `qi` with an option scoring at least
     /// as much as option `oi`, and how many answered it at all.
-    pub fn at_or_above(&self, rubric: &LoadedRubric, qi: usize, oi: usize) -> (usize, usize) {
+    pub(crate) fn at_or_above(
+        &self,
+        rubric: &LoadedRubric,
+        qi: usize,
+        oi: usize,
+    ) -> (usize, usize) {
         let q = &rubric.rubric.question[qi];
         let floor = q.option[oi].score;
         let row = &self.counts[qi];
@@ -285,30 +304,30 @@ impl OptionCounts {
 /// A roadmap step for a group: how many respondents already answer at or above its
 /// `to`, out of those who answered the question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupStep<'r> {
+pub(crate) struct GroupStep<'r> {
     #[serde(flatten)]
-    pub step: Step<'r>,
-    pub already: usize,
-    pub answered: usize,
+    pub(crate) step: Step<'r>,
+    pub(crate) already: usize,
+    pub(crate) answered: usize,
 }
 
 /// The roadmap of a group (contract section 6), from its typical answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupRoadmap<'r> {
-    pub target: Option<Band>,
-    pub reached: bool,
-    pub steps: Vec<GroupStep<'r>>,
+pub(crate) struct GroupRoadmap<'r> {
+    pub(crate) target: Option<Band>,
+    pub(crate) reached: bool,
+    pub(crate) steps: Vec<GroupStep<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked<'r>>,
+    pub(crate) blocked: Option<Blocked<'r>>,
     /// Where the steps start: each question's median answer by score
     /// ([`OptionCounts::typical`]), question id -> option id.
-    pub start: crate::result::Answers<'r>,
+    pub(crate) start: crate::result::Answers<'r>,
 }
 
 /// The group's roadmap towards `target` (else the band above `recommendation`, the
 /// group's result), starting from its typical answers; `None` when nothing was
 /// answered.
-pub fn group_roadmap<'r>(
+pub(crate) fn group_roadmap<'r>(
     rubric: &'r LoadedRubric,
     counts: &OptionCounts,
     recommendation: Band,
@@ -354,16 +373,17 @@ pub fn group_roadmap<'r>(
 
 /// Population statistics: mean, median, standard deviation, min, max.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Stats {
-    pub mean: f64,
-    pub median: f64,
-    pub stdev: f64,
-    pub min: f64,
-    pub max: f64,
+pub(crate) struct Stats {
+    pub(crate) mean: f64,
+    pub(crate) median: f64,
+    pub(crate) stdev: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
 }
 
 /// Statistics of a non-empty list; `None` when empty.
-pub fn stats(values: &[f64]) -> Option<Stats> {
+#[cfg(test)]
+pub(crate) fn stats(values: &[f64]) -> Option<Stats> {
     if values.is_empty() {
         return None;
     }
@@ -494,6 +514,7 @@ pub struct Group<'r> {
 }
 
 impl<'r> Group<'r> {
+    /// A group with no member yet.
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         let r = &rubric.rubric;
         Group {
@@ -511,17 +532,6 @@ impl<'r> Group<'r> {
             factor_sums: vec![(0.0, 0); r.factor.len()],
             outliers: Vec::new(),
         }
-    }
-
-    /// How many members so far.
-    pub fn respondents(&self) -> usize {
-        self.respondents
-    }
-
-    /// Per question, how many members chose each option (the group's typical
-    /// answers, for its roadmap).
-    pub fn option_counts(&self) -> &OptionCounts {
-        &self.options
     }
 
     /// Adds one scored sheet.
@@ -703,7 +713,7 @@ impl<'r> Group<'r> {
     /// over all respondents, of the factor's weight over the weight of the factors
     /// each answered (0 for one who did not answer it). With every factor answered
     /// by everyone, that is the factor's share of the total weight.
-    pub fn shares(&self) -> Vec<f64> {
+    pub(crate) fn shares(&self) -> Vec<f64> {
         let n = self.respondents.max(1) as f64;
         self.share_sums.iter().map(|s| s / n).collect()
     }
@@ -932,7 +942,7 @@ fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> (Vec<RoleGap>, usize
 /// from 0 to 100 plus either side of the exact points where a gate or a band
 /// boundary is crossed; the nearest one that changes the result wins, ties going to
 /// rubric order.
-pub fn tipping(
+pub(crate) fn tipping(
     rubric: &LoadedRubric,
     figures: &GroupFigures,
     recommendation: Band,
@@ -1053,12 +1063,12 @@ mod tests {
 
     #[test]
     fn role_gap_of_exactly_twenty_is_flagged_and_less_is_not() {
-        let mut r = crate::scoring::tests::small();
         // b1's options scored 10 / 30 / 50 so the role means differ by exactly 20.
-        r.rubric.question[2].option[0].score = 10.0;
-        r.rubric.question[2].option[1].score = 30.0;
-        r.rubric.question[2].option[2].score = 29.0;
-        r.reindex();
+        let r = crate::scoring::tests::small().changed(|rb| {
+            rb.question[2].option[0].score = 10.0;
+            rb.question[2].option[1].score = 30.0;
+            rb.question[2].option[2].score = 29.0;
+        });
         // Two of each role: a role of one respondent is nobody's view but theirs.
         let ms = vec![
             member(&r, Some("x"), vec![None, None, Some(0)]), // b = 10
@@ -1141,11 +1151,11 @@ mod tests {
         assert_eq!(w.recommendation, Band::Vmo, "{}", w.index);
         assert_eq!(w.outliers.len(), 0, "three answers: too few to tell");
         // The small rubric has three questions: a four-question variant is needed.
-        let mut r4 = crate::scoring::tests::small();
-        let mut extra = r4.rubric.question[2].clone();
-        extra.id = "b2".into();
-        r4.rubric.question.push(extra);
-        r4.reindex();
+        let r4 = crate::scoring::tests::small().changed(|rb| {
+            let mut extra = rb.question[2].clone();
+            extra.id = "b2".into();
+            rb.question.push(extra);
+        });
         let mut ms: Vec<_> = (0..3)
             .map(|_| member(&r4, Some("pm"), vec![Some(0), Some(1), Some(1), Some(1)]))
             .collect();
@@ -1167,15 +1177,15 @@ mod tests {
     fn a_role_gap_of_twenty_up_to_rounding_is_flagged() {
         // Means of (0, 10, 100) and (0, 0, 50): 36.67 and 16.67, whose difference
         // is 19.999999999999996 in f64.
-        let mut r = crate::scoring::tests::small();
-        let q = &mut r.rubric.question[2];
-        let mut fourth = q.option[0].clone();
-        fourth.id = "four".into();
-        q.option.push(fourth);
-        for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
-            o.score = score;
-        }
-        r.reindex();
+        let r = crate::scoring::tests::small().changed(|rb| {
+            let q = &mut rb.question[2];
+            let mut fourth = q.option[0].clone();
+            fourth.id = "four".into();
+            q.option.push(fourth);
+            for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
+                o.score = score;
+            }
+        });
         let one = |role: &str, o: usize| member(&r, Some(role), vec![None, None, Some(o)]);
         let ms = vec![
             one("sponsor", 0),
@@ -1237,7 +1247,7 @@ mod tests {
             index,
             factors: means,
             questions: g.question_means(),
-            choices: g.option_counts().modal(),
+            choices: g.options.modal(),
             shares: g.shares(),
         };
         let rec = moved.decide(&r, |_, _| {}).recommendation;

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use pmo_vmo::{Band, LoadedRubric, input, result};
+use pmo_vmo::{Band, Batch, input, result};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
@@ -20,14 +20,16 @@ fn bin() -> Command {
 
 #[test]
 fn example_sheets_get_pmo_hybrid_and_vmo() {
-    let rubric =
-        LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml"))
-            .unwrap();
+    let rubric = pmo_vmo::LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let inputs = input::expand(
         &[Path::new("tests/fixtures/v2/sheets").to_path_buf()],
         pmo_vmo::SheetFormat::Toml,
     );
-    let b = result::Batch::run(&rubric, &inputs);
+    let b = Batch::run(&rubric, &inputs);
     assert!(b.errors.is_empty(), "{:?}", b.errors);
     let got: Vec<(String, Band)> = b
         .results

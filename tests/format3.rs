@@ -3,7 +3,6 @@
 //! types chosen by kind, build / evolve / keep, gates that cap or only warn, text
 //! variants, margins, "don't know" and context questions.
 
-use std::path::Path;
 
 use pmo_vmo::advice::Source;
 use pmo_vmo::input::{self, SheetFormat};
@@ -13,7 +12,11 @@ use pmo_vmo::{Band, LoadedRubric};
 
 fn rubric() -> &'static LoadedRubric {
     static R: std::sync::LazyLock<LoadedRubric> = std::sync::LazyLock::new(|| {
-        LoadedRubric::from_path(Path::new("tests/fixtures/format3/rubric.toml")).unwrap()
+        LoadedRubric::from_str(
+            "tests/fixtures/format3/rubric.toml",
+            &std::fs::read_to_string("tests/fixtures/format3/rubric.toml").unwrap(),
+        )
+        .unwrap()
     });
     &R
 }

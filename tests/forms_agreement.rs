@@ -77,9 +77,10 @@ fn csv_rows_score_like_the_same_answers_in_toml() {
 #[test]
 fn library_batch_run_reads_exports_too() {
     // `Batch::run` (used by other commands) goes through the same streaming path.
-    let rubric = pmo_vmo::LoadedRubric::from_path(std::path::Path::new(
+    let rubric = pmo_vmo::LoadedRubric::from_str(
         "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
-    ))
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
     .unwrap();
     let inputs = pmo_vmo::input::expand(
         &["tests/fixtures/forms/bad-row.csv".into()],

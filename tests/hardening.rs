@@ -967,10 +967,9 @@ fn p09_an_export_through_a_fifo_is_read_whole() {
     let dir = tempdir();
     let fifo = dir.path().join("x.csv");
     mkfifo(&fifo);
-    let rubric = pmo_vmo::rubric::LoadedRubric::from_path(std::path::Path::new(
-        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
-    ))
-    .unwrap();
+    let path = "tests/fixtures/v2/pmo-vmo-2.0.0.toml";
+    let text = std::fs::read_to_string(path).unwrap();
+    let rubric = pmo_vmo::rubric::LoadedRubric::from_str(path, &text).unwrap();
     let q = &rubric.rubric.question[0];
     let rows: Vec<String> = (0..5000)
         .map(|i| format!("r{i},{}\n", q.option[i % q.option.len()].id))

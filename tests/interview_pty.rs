@@ -38,8 +38,11 @@ impl Pty {
 }
 
 fn rubric() -> LoadedRubric {
-    LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml"))
-        .expect("embedded rubric")
+    LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .expect("embedded rubric")
 }
 
 fn command(dir: &Path, args: &[&str]) -> Command {

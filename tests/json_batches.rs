@@ -13,9 +13,11 @@ const ROWS: usize = 2_000;
 /// reader's chunks, and dozens of the output's batches); every 97th row is short of
 /// a cell. Returns how many rows are bad.
 fn write_export(path: &Path) -> usize {
-    let rubric =
-        LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml"))
-            .unwrap();
+    let rubric = LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let questions = &rubric.rubric.question;
     let mut w = csv::WriterBuilder::new()
         .flexible(true)

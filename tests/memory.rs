@@ -23,9 +23,11 @@ const LIMIT_MB: u64 = 64;
 /// A Forms-shaped export: name and role, then every question of the default rubric
 /// by its text, the cells holding option labels chosen by a fixed generator.
 fn write_export(path: &Path) {
-    let rubric =
-        LoadedRubric::from_path(std::path::Path::new("tests/fixtures/v2/pmo-vmo-2.0.0.toml"))
-            .unwrap();
+    let rubric = LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let questions = &rubric.rubric.question;
     let mut w = csv::Writer::from_path(path).unwrap();
     let mut header = vec!["Name".to_string(), "Role".to_string()];

@@ -17,7 +17,7 @@ use pmo_vmo::input::decode::read_text;
 use pmo_vmo::input::{ResolvedSheet, Sheet, SheetDate, SheetFormat};
 use pmo_vmo::input::{format_of, load_text};
 use pmo_vmo::interview::{
-    AskView, FactorView, Interview, InterviewError, Prompter, ReviewEntry, ReviewStep, Step,
+    AskView, FactorView, Interview, InterviewError, Prompter, Reply, ReviewEntry, ReviewReply,
 };
 use pmo_vmo::render::clean::{printable, printable_line};
 use pmo_vmo::render::words::count;
@@ -606,12 +606,12 @@ impl TermPrompter {
     }
 
     /// The one-line summary left on screen after a question: "✔ 3/16 text · answer".
-    fn answered_line(&self, view: &AskView<'_>, step: &Step) -> io::Result<()> {
+    fn answered_line(&self, view: &AskView<'_>, step: &Reply) -> io::Result<()> {
         let q = view.question;
         let answer = match step {
-            Step::Answer(i) => q.option[*i].label.as_str(),
-            Step::Skip => "skipped",
-            Step::Back | Step::Note(_) => return Ok(()),
+            Reply::Answer(i) => q.option[*i].label.as_str(),
+            Reply::Skip => "skipped",
+            Reply::Back | Reply::Note(_) => return Ok(()),
         };
         let answer = printable_line(answer);
         let answer = answer.as_ref();
@@ -679,7 +679,7 @@ impl Prompter for TermPrompter {
         self.term.write_line("")
     }
 
-    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step> {
+    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply> {
         let w = self.width();
         let q = view.question;
         let block = question_block(view, w);
@@ -726,18 +726,18 @@ impl Prompter for TermPrompter {
             .map_err(io::Error::from)?;
         let n = q.option.len();
         let step = match picked {
-            Some(i) if i < n => Step::Answer(i),
-            Some(i) if i == n => Step::Skip,
-            Some(i) if i == n + 1 => Step::Note(self.note_text(view)?),
+            Some(i) if i < n => Reply::Answer(i),
+            Some(i) if i == n => Reply::Skip,
+            Some(i) if i == n + 1 => Reply::Note(self.note_text(view)?),
             // Esc (or the Back item).
-            _ => Step::Back,
+            _ => Reply::Back,
         };
         self.term.clear_last_lines(block_lines)?;
         self.answered_line(view, &step)?;
         Ok(step)
     }
 
-    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep> {
+    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewReply> {
         let w = self.width();
         let answered = entries.iter().filter(|e| e.answer.is_some()).count();
         let head = format!(
@@ -787,11 +787,11 @@ impl Prompter for TermPrompter {
             .map_err(io::Error::from)?;
         self.term.clear_last_lines(block_lines)?;
         Ok(match picked {
-            Some(i) if i > 0 => ReviewStep::Change(i - 1),
+            Some(i) if i > 0 => ReviewReply::Change(i - 1),
             // Enter on Finish; Esc here is not an exit but there is nothing to go
             // back to, so the review is shown again.
-            Some(_) => ReviewStep::Finish,
-            None => ReviewStep::Change(usize::MAX),
+            Some(_) => ReviewReply::Finish,
+            None => ReviewReply::Change(usize::MAX),
         })
     }
 }

@@ -7,7 +7,7 @@ use std::io;
 
 /// What is wrong, without where: the kind of an [`InputError`](super::InputError).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// A parser's own words (TOML, JSON, serde's): passed on as they are.
     Syntax(String),
     File(FileFault),
@@ -42,7 +42,7 @@ impl From<RubricFault> for Fault {
 
 /// Why reading failed, as the system said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IoReason {
+pub(crate) enum IoReason {
     NotFound,
     PermissionDenied,
     /// Any other reason, in the system's words.
@@ -51,7 +51,7 @@ pub enum IoReason {
 
 impl IoReason {
     /// The reason of an I/O error.
-    pub fn of(e: &io::Error) -> IoReason {
+    pub(crate) fn of(e: &io::Error) -> IoReason {
         match e.kind() {
             io::ErrorKind::NotFound => IoReason::NotFound,
             io::ErrorKind::PermissionDenied => IoReason::PermissionDenied,
@@ -62,7 +62,7 @@ impl IoReason {
 
 /// A path that could not be read as text, or was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileFault {
+pub(crate) enum FileFault {
     /// Reading (or opening) failed.
     Unreadable(IoReason),
     /// Listing a folder failed.
@@ -99,7 +99,7 @@ pub enum FileFault {
 
 /// A sheet file that does not hold a sheet for the rubric in use.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SheetFault {
+pub(crate) enum SheetFault {
     /// A JSON sheet cut off before its end.
     CutShort,
     /// Text after a JSON sheet's closing brace.
@@ -134,7 +134,7 @@ pub enum SheetFault {
 /// The survey product an export's header rows look like: only for the wording of
 /// the hint when its answers are codes, never for how it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Product {
+pub(crate) enum Product {
     Qualtrics,
     SurveyMonkey,
     LimeSurvey,
@@ -143,7 +143,7 @@ pub enum Product {
 
 /// A survey export, or one of its rows, that cannot be read as sheets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExportFault {
+pub(crate) enum ExportFault {
     /// No header row at all.
     NoHeader,
     /// A header row and no response.
@@ -191,7 +191,7 @@ pub enum ExportFault {
 
 /// A kind of thing with an id in a rubric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Item {
+pub(crate) enum Item {
     Rubric,
     Factor,
     Question,
@@ -205,7 +205,7 @@ pub enum Item {
 
 /// A rule of a rubric that tests a score: a gate, or the `unless` of a next step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rule {
+pub(crate) enum Rule {
     Gate {
         id: String,
     },
@@ -246,7 +246,7 @@ pub enum Rule {
 
 /// A rubric that parses but does not hold together.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RubricFault {
+pub(crate) enum RubricFault {
     /// Nothing but white space.
     Empty,
     NotKebab {
@@ -431,7 +431,7 @@ pub enum RubricFault {
 /// text, so these reach an error as [`Fault::Syntax`]; their words are their
 /// `Display`, which `render::diag` implements.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParseNote {
+pub(crate) enum ParseNote {
     /// What the answers and notes tables hold (serde's "expected ...").
     AnswerMap,
     /// A question given twice in a JSON sheet's table.

@@ -398,7 +398,7 @@ fn bad_min_margin(source: &Origin, sheet: &Sheet) -> Option<InputError> {
 
 /// Resolves a parsed sheet against the rubric. `text` and `format` are used to
 /// point errors at a line, and kept for `check` to do the same.
-pub fn resolve(
+pub(crate) fn resolve(
     rubric: &LoadedRubric,
     source: &Origin,
     mut sheet: Sheet,

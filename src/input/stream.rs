@@ -88,7 +88,7 @@ fn one_row<R: io::Read>(mut rows: CsvSheets<'_, R>) -> Result<ResolvedSheet, Inp
     }
 }
 
-pub use crate::input::event::Event;
+pub(crate) use crate::input::event::Event;
 
 /// How many sheet files make one job of the pipeline.
 const FILE_BATCH: usize = 8;
@@ -379,10 +379,10 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::Batch;
     use crate::diag::Fault;
     use crate::input::paths::expand;
     use crate::render::warning::warning_text;
-    use crate::result::Batch;
 
     #[cfg(unix)]
     #[test]

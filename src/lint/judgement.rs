@@ -6,7 +6,7 @@ use crate::diag::Seg;
 use crate::rubric::{Cond, LoadedRubric, Target, Test};
 
 /// The words respondent text must not contain when the rubric lists none.
-pub const LEADING_WORDS: [&str; 18] = [
+pub(crate) const LEADING_WORDS: [&str; 18] = [
     "PMO",
     "VMO",
     "EPMO",
@@ -86,7 +86,7 @@ fn leading_words(l: &mut Lints) {
 
 /// The first of `words` that `text` contains as a whole word (or phrase), in any
 /// case.
-pub fn first_leading(text: &str, words: &[String]) -> Option<String> {
+pub(crate) fn first_leading(text: &str, words: &[String]) -> Option<String> {
     let lower = text.to_lowercase();
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     words.iter().find_map(|w| {
@@ -120,13 +120,13 @@ pub fn first_leading(text: &str, words: &[String]) -> Option<String> {
 /// between them makes unreachable may pass.
 fn unreachable_outcomes(l: &mut Lints) {
     let rubric = l.rubric;
-    if rubric.rules.is_empty() {
+    if rubric.rules().is_empty() {
         return;
     }
     let space = Space::of(rubric);
     let mut earlier: Vec<Vec<u64>> = Vec::new();
     let mut found = Vec::new();
-    for (ri, rule) in rubric.rules.iter().enumerate() {
+    for (ri, rule) in rubric.rules().iter().enumerate() {
         let boxes = space.boxes(&rule.when, &rule.when_any);
         let mut budget = 200_000usize;
         let unreachable = boxes
@@ -172,10 +172,7 @@ impl Space {
     fn of(rubric: &LoadedRubric) -> Space {
         let mut targets: Vec<(Target, bool)> = Vec::new();
         let mut cuts: Vec<Cuts> = Vec::new();
-        let conds = rubric
-            .rules
-            .iter()
-            .flat_map(|r| r.when.iter().chain(&r.when_any));
+        let conds = (rubric.rules().iter()).flat_map(|r| r.when.iter().chain(&r.when_any));
         for c in conds {
             let is = matches!(c.test, Test::Is(_));
             let d = match targets.iter().position(|&t| t == (c.target, is)) {

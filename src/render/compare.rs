@@ -14,14 +14,14 @@ use crate::compare::{Comparison, Side};
 use crate::rubric::LoadedRubric;
 
 /// The comparison as a pretty JSON document.
-pub fn json(c: &Comparison) -> String {
+pub(crate) fn json(c: &Comparison) -> String {
     let mut s = serde_json::to_string_pretty(c).unwrap_or_default();
     s.push('\n');
     s
 }
 
 /// A change with its direction: `▲ +6.3`, `▼ -2.0`, `= 0.0`.
-pub fn change(x: f64) -> String {
+pub(crate) fn change(x: f64) -> String {
     let shown = num(x.abs());
     if shown == num(0.0) {
         format!("= {shown}")
@@ -152,7 +152,7 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
 
 /// The lines under the table: gates, answers, roadmap, people, versions. A line
 /// that starts with two spaces belongs to the one before it.
-pub fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
+pub(crate) fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
     let mut out = Vec::new();
     let gate = |id: &str| rubric.rubric.gate.iter().find(|g| g.id == id);
     let gate_msg =
@@ -224,7 +224,7 @@ pub fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
 }
 
 /// The comparison as a table for people.
-pub fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
+pub(crate) fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
     let mut out = format!(
         "Before ({}) → after ({})\n",
         side_name(&c.before),
@@ -239,7 +239,7 @@ pub fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
 }
 
 /// The comparison as Markdown.
-pub fn markdown(rubric: &LoadedRubric, c: &Comparison) -> String {
+pub(crate) fn markdown(rubric: &LoadedRubric, c: &Comparison) -> String {
     let (b, a) = (&c.before, &c.after);
     let mut out = format!(
         "## Before ({}) and after ({})\n\n| | Before | After | Change |\n|---|---:|---:|---:|\n",

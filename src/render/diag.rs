@@ -22,7 +22,7 @@ pub fn message(e: &InputError) -> String {
 }
 
 /// A kind of error in words.
-pub fn fault_text(f: &Fault) -> String {
+pub(crate) fn fault_text(f: &Fault) -> String {
     match f {
         Fault::Syntax(words) => words.clone(),
         Fault::File(f) => file_text(f),
@@ -33,7 +33,7 @@ pub fn fault_text(f: &Fault) -> String {
 }
 
 /// The reason of an I/O error in a few plain words, without Rust's "(os error 2)".
-pub fn io_reason_text(r: &IoReason) -> String {
+pub(crate) fn io_reason_text(r: &IoReason) -> String {
     match r {
         IoReason::NotFound => "no such file".into(),
         IoReason::PermissionDenied => "permission denied".into(),
@@ -50,7 +50,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// A header or cell for an error message, quoted, shortened if very long.
-pub fn shown(s: &str) -> String {
+pub(crate) fn shown(s: &str) -> String {
     let s = s.trim();
     if s.chars().count() > 80 {
         let cut: String = s.chars().take(77).collect();
@@ -61,7 +61,7 @@ pub fn shown(s: &str) -> String {
 }
 
 /// A problem reading a path, in words.
-pub fn file_text(f: &FileFault) -> String {
+pub(crate) fn file_text(f: &FileFault) -> String {
     match f {
         FileFault::Unreadable(r) => format!("could not read: {}", io_reason_text(r)),
         FileFault::FolderUnreadable(r) => format!("could not read folder: {}", io_reason_text(r)),
@@ -107,7 +107,7 @@ pub fn file_text(f: &FileFault) -> String {
 }
 
 /// A problem with a sheet, in words.
-pub fn sheet_text(f: &SheetFault) -> String {
+pub(crate) fn sheet_text(f: &SheetFault) -> String {
     match f {
         SheetFault::CutShort => {
             "the file ends before the sheet does (a closing `}` or `]` is missing?)".into()
@@ -146,7 +146,7 @@ pub fn sheet_text(f: &SheetFault) -> String {
 }
 
 /// A problem with a survey export or one of its rows, in words.
-pub fn export_text(f: &ExportFault) -> String {
+pub(crate) fn export_text(f: &ExportFault) -> String {
     match f {
         ExportFault::NoHeader => "is empty; expected a header row naming the questions".into(),
         ExportFault::NoRows => "holds a header row but no answers".into(),
@@ -267,7 +267,7 @@ fn rule_name(rule: &Rule) -> String {
 }
 
 /// A problem with a rubric, in words.
-pub fn rubric_text(f: &RubricFault) -> String {
+pub(crate) fn rubric_text(f: &RubricFault) -> String {
     match f {
         RubricFault::Empty => "the rubric is empty".into(),
         RubricFault::NotKebab { item, id } => format!(
@@ -581,7 +581,7 @@ fn judgement_lint_text(l: &Lint) -> String {
 }
 
 /// A lint finding in words, without its place and code.
-pub fn lint_text(l: &Lint) -> String {
+pub(crate) fn lint_text(l: &Lint) -> String {
     match l {
         Lint::UnreachableOutcome { .. } | Lint::LeadingWord { .. } => judgement_lint_text(l),
         Lint::HybridFromAtZero { hybrid_from } => format!(

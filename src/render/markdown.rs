@@ -9,7 +9,7 @@ use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 
 /// `score --format markdown`: a row per sheet as it comes, then the counts.
-pub struct MarkdownOutput<'a, W: Write> {
+pub(crate) struct MarkdownOutput<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     started: bool,
@@ -25,10 +25,10 @@ pub struct MarkdownOutput<'a, W: Write> {
 }
 
 /// A Markdown document shows the roadmaps of this many sheets; JSON has every one.
-pub const ROADMAPS_SHOWN: usize = crate::render::table::DETAIL_LIMIT;
+pub(crate) const ROADMAPS_SHOWN: usize = crate::render::table::DETAIL_LIMIT;
 
 impl<'a, W: Write> MarkdownOutput<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         MarkdownOutput {
             rubric,
             out,
@@ -61,7 +61,7 @@ impl<'a, W: Write> MarkdownOutput<'a, W> {
 /// and control characters are escaped for the terminal ([`printable`]).
 ///
 /// [`printable`]: crate::render::clean::printable
-pub fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = crate::render::clean::printable(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -84,7 +84,7 @@ pub fn cell(s: &str) -> String {
 }
 
 /// The roadmap as a Markdown section (`heading`: its `#` level and title).
-pub fn roadmap(
+pub(crate) fn roadmap(
     rubric: &LoadedRubric,
     view: &crate::render::roadmap::View<'_>,
     heading: &str,

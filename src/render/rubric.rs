@@ -10,7 +10,7 @@ use crate::rubric::LoadedRubric;
 
 /// The rubric as JSON with the same keys as the TOML file.
 pub fn json(rubric: &LoadedRubric) -> String {
-    serde_json::to_string_pretty(&rubric.rubric).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&*rubric.rubric).unwrap_or_default() + "\n"
 }
 
 /// Rubric text outside a table, cleaned for the terminal.
@@ -46,7 +46,7 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
         for (q, _) in r
             .question
             .iter()
-            .zip(&rubric.question_factor)
+            .zip(rubric.question_factors())
             .filter(|(_, qf)| **qf == Some(fi))
         {
             let opts: Vec<String> = q
@@ -126,7 +126,7 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
         for (q, _) in r
             .question
             .iter()
-            .zip(&rubric.question_factor)
+            .zip(rubric.question_factors())
             .filter(|(_, qf)| **qf == Some(fi))
         {
             n += 1;

@@ -14,11 +14,11 @@ use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 
 /// Above this many sheets, only the summary is shown unless detail is asked for.
-pub const DETAIL_LIMIT: usize = 20;
+pub(crate) const DETAIL_LIMIT: usize = 20;
 
 /// `score`'s table: results are kept, and drawn at the end (a detailed table per
 /// sheet, then the summary).
-pub struct TableOutput<'a, 'r, W: Write> {
+pub(crate) struct TableOutput<'a, 'r, W: Write> {
     rubric: &'a LoadedRubric,
     style: Style,
     out: W,
@@ -27,7 +27,7 @@ pub struct TableOutput<'a, 'r, W: Write> {
 }
 
 impl<'a, W: Write> TableOutput<'a, '_, W> {
-    pub fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
         TableOutput {
             rubric,
             style,
@@ -77,18 +77,18 @@ impl<'r, W: Write> Output<SheetResult<'r>> for TableOutput<'_, 'r, W> {
 
 /// The longest word a table cell shows whole; a longer one is cut with "…"
 /// ([`crate::render::clean::cut_long_words`]), which keeps wrapping fast.
-pub const LONGEST_WORD: usize = 300;
+pub(crate) const LONGEST_WORD: usize = 300;
 
 /// A cell of text from a rubric, a sheet or a file name: cleaned for the terminal
 /// and with over-long words cut. Every text cell of every table goes through here.
-pub fn text(s: &str) -> Cell {
+pub(crate) fn text(s: &str) -> Cell {
     use crate::render::clean::{cut_long_words, printable};
     Cell::new(cut_long_words(&printable(s), LONGEST_WORD))
 }
 
 /// A table in the house style, fitted to `style.width`.
 /// Without a width (output piped), text-heavy tables are kept to 100 columns.
-pub fn new_table(style: Style) -> Table {
+pub(crate) fn new_table(style: Style) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED.with_rounded_corners());
     t.set_content_arrangement(ContentArrangement::Dynamic);
@@ -126,7 +126,7 @@ fn styled(s: impl ToString, style: Style, band: Option<Band>, bold: bool) -> Cel
 }
 
 /// A bar of `width` cells for a 0..=100 score, with eighth-block precision.
-pub fn bar(score: f64, width: usize) -> String {
+pub(crate) fn bar(score: f64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let eighths = ((score.clamp(0.0, 100.0) / 100.0) * (width * 8) as f64).round() as usize;
     let mut s = "█".repeat(eighths / 8);
@@ -139,7 +139,7 @@ pub fn bar(score: f64, width: usize) -> String {
 }
 
 /// The heading line above a sheet's table.
-pub fn heading(r: &SheetResult) -> String {
+pub(crate) fn heading(r: &SheetResult) -> String {
     let mut who = Vec::new();
     if let Some(n) = &r.respondent {
         who.push(n.clone());
@@ -385,7 +385,7 @@ fn index_text(rubric: &LoadedRubric, e: &crate::scoring::Evaluation) -> String {
 
 /// The roadmap for the terminal: a `Roadmap` line with the headline, then each
 /// phase's steps as a table (step, the move, the action, the index after).
-pub fn roadmap(
+pub(crate) fn roadmap(
     rubric: &LoadedRubric,
     view: &crate::render::roadmap::View<'_>,
     style: Style,

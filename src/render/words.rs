@@ -21,7 +21,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// How a factor score leans, by the band it falls in.
-pub fn leaning(band: Band) -> &'static str {
+pub(crate) fn leaning(band: Band) -> &'static str {
     match band {
         Band::Pmo => "PMO",
         Band::Hybrid => "balanced",
@@ -50,7 +50,7 @@ pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String
 }
 
 /// Names joined as people list them: `a`, `a and b`, `a, b and c`.
-pub fn and_list(items: &[&str]) -> String {
+pub(crate) fn and_list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),
@@ -61,7 +61,7 @@ pub fn and_list(items: &[&str]) -> String {
 /// Why a result is provisional, in words, or `None` when it is firm:
 /// "Provisional: based on 1 of 20 answers; maturity, authority and alignment are
 /// not answered enough (a firm result needs 3 answers in each)."
-pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
+pub(crate) fn provisional_sentence(e: &Evaluation) -> Option<String> {
     if !e.provisional {
         return None;
     }
@@ -88,7 +88,7 @@ pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
 }
 
 /// A share as people say it: `half`, `all`, `none`, else a percentage (`60%`).
-pub fn share_words(m: f64) -> String {
+pub(crate) fn share_words(m: f64) -> String {
     match m {
         0.0 => "none".into(),
         0.5 => "half".into(),
@@ -110,7 +110,7 @@ fn answers(n: usize) -> String {
 }
 
 /// What a provisional result asks for instead of next steps.
-pub fn provisional_step(e: &Evaluation) -> String {
+pub(crate) fn provisional_step(e: &Evaluation) -> String {
     let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor).collect();
     format!(
         "Answer more of the {} questions and score the sheet again before acting on this result.",
@@ -216,7 +216,7 @@ pub fn firmness_lines(rubric: &LoadedRubric, moves: &[Sensitivity]) -> Vec<Strin
 /// Where a roadmap stands, in one sentence: "Target: VMO, reached in 4 steps.", or
 /// why the target is out of reach. `group`: the steps start from the typical
 /// answers, not from one sheet's; `unanswered`: questions the plan cannot move.
-pub fn roadmap_headline(
+pub(crate) fn roadmap_headline(
     rubric: &LoadedRubric,
     target: Option<Band>,
     steps: usize,
@@ -263,7 +263,7 @@ pub fn roadmap_headline(
 }
 
 /// What a roadmap phase does, as its heading.
-pub fn phase_title(phase: u8) -> &'static str {
+pub(crate) fn phase_title(phase: u8) -> &'static str {
     match phase {
         1 => "Clear the gates",
         _ => "Raise the index",
@@ -272,7 +272,7 @@ pub fn phase_title(phase: u8) -> &'static str {
 
 /// A step's move as people read it: the question's text, and the labels of the
 /// option it leaves and the one it reaches.
-pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
+pub(crate) fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
     let Some(q) = rubric
         .question(step.question)
         .map(|i| &rubric.rubric.question[i])
@@ -293,20 +293,20 @@ pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String)
 }
 
 /// A step's action, or what to say when the rubric gives none.
-pub fn step_action<'a>(step: &Step<'a>) -> &'a str {
+pub(crate) fn step_action<'a>(step: &Step<'a>) -> &'a str {
     step.action
         .unwrap_or("(the rubric has no improve text for this answer)")
 }
 
 /// Why a provisional result shows no roadmap.
-pub const PROVISIONAL_ROADMAP: &str = "No roadmap yet: a plan built on too few answers would aim at the wrong target. Answer the missing questions first.";
+pub(crate) const PROVISIONAL_ROADMAP: &str = "No roadmap yet: a plan built on too few answers would aim at the wrong target. Answer the missing questions first.";
 
 /// How a group's roadmap picks its starting answers.
-pub const GROUP_START: &str = "The steps start from the group's typical answer to each question: the median answer by score among those who answered it (the lower of the two middle answers when their number is even). \"Already\" counts the respondents whose own answer is at or above the step's target answer.";
+pub(crate) const GROUP_START: &str = "The steps start from the group's typical answer to each question: the median answer by score among those who answered it (the lower of the two middle answers when their number is even). \"Already\" counts the respondents whose own answer is at or above the step's target answer.";
 
 /// The band boundaries in one sentence: "Bands: PMO below 40.0, Hybrid from 40.0,
 /// VMO from 60.0."
-pub fn bands_sentence(rubric: &LoadedRubric) -> String {
+pub(crate) fn bands_sentence(rubric: &LoadedRubric) -> String {
     let s = &rubric.rubric.scoring;
     format!(
         "Bands: PMO below {}, Hybrid from {}, VMO from {}.",

@@ -12,7 +12,7 @@ use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
 /// The group result as pretty JSON.
-pub fn json(w: &Workshop) -> String {
+pub(crate) fn json(w: &Workshop) -> String {
     serde_json::to_string_pretty(w).unwrap_or_default() + "\n"
 }
 
@@ -46,7 +46,7 @@ fn option_label(rubric: &LoadedRubric, question: &str, option: &str) -> String {
 
 /// "PMO 2 · Hybrid 0 · VMO 2", then who is provisional: "; 1 provisional (too
 /// few answers): Ann".
-pub fn counts(w: &Workshop) -> String {
+pub(crate) fn counts(w: &Workshop) -> String {
     let base = bare_counts(w);
     match provisional_line(w) {
         Some(p) => format!("{base}; {p}"),
@@ -56,7 +56,7 @@ pub fn counts(w: &Workshop) -> String {
 
 /// "1 provisional (too few answers): Ann", or `None` when every respondent's result
 /// is firm.
-pub fn provisional_line(w: &Workshop) -> Option<String> {
+pub(crate) fn provisional_line(w: &Workshop) -> Option<String> {
     if w.provisional.is_empty() {
         return None;
     }
@@ -83,7 +83,7 @@ fn bare_counts(w: &Workshop) -> String {
 }
 
 /// The factor closest to changing the group result, as a sentence.
-pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
+pub(crate) fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
     match t {
         None => "No move of a single factor's mean changes the group recommendation.".into(),
         Some(t) => {
@@ -110,7 +110,7 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
 }
 
 /// One line per gate that fired on the group's means, saying what it did.
-pub fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+pub(crate) fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     super::words::fired_gate_lines(rubric, &w.gates, &w.advice, w.recommendation)
 }
 
@@ -123,7 +123,7 @@ pub fn lead(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
 }
 
 /// "Sponsor 87.5 vs pm 37.5 on Maturity (50.0 apart)" per flagged gap.
-pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+pub(crate) fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     let fi = |id: &str| rubric.rubric.factor.iter().position(|f| f.id == id);
     w.flags
         .iter()

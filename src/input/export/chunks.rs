@@ -34,7 +34,7 @@ use crate::input::sheet::ResolvedSheet;
 use crate::rubric::LoadedRubric;
 
 /// The size a chunk is cut at (at the next line end before it).
-pub const CHUNK: usize = 1 << 19;
+pub(crate) const CHUNK: usize = 1 << 19;
 
 /// What the workers need to turn a chunk's bytes into sheets.
 struct Context<'a> {
@@ -358,7 +358,7 @@ type Source = Box<dyn Read + Send>;
 
 /// An export ready to be read in parallel: its header mapped, the file open at its
 /// first row.
-pub struct Parallel<'r, R: Read> {
+pub(crate) struct Parallel<'r, R: Read> {
     sheets: CsvSheets<'r, R>,
     file: Source,
     offset: u64,
@@ -372,13 +372,17 @@ impl<'r, R: Read> CsvSheets<'r, R> {
     /// text file (not a workbook, not transcoded, lines not ending in a bare CR)
     /// whose first row after the header was read without error. Otherwise the
     /// export back, to be read row by row.
-    pub fn parallel(self, path: &Path) -> Result<Parallel<'r, R>, Self> {
+    pub(crate) fn parallel(self, path: &Path) -> Result<Parallel<'r, R>, Self> {
         self.parallel_in(path, CHUNK)
     }
 
     /// [`CsvSheets::parallel`] with chunks of about `chunk` bytes (tests cut tiny
     /// ones).
-    pub fn parallel_in(mut self, path: &Path, chunk: usize) -> Result<Parallel<'r, R>, Self> {
+    pub(crate) fn parallel_in(
+        mut self,
+        path: &Path,
+        chunk: usize,
+    ) -> Result<Parallel<'r, R>, Self> {
         let (Some(delimiter), Some((Ok(_), first))) = (self.plain, &self.pending) else {
             return Err(self);
         };

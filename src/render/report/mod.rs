@@ -28,7 +28,7 @@ use std::io::{self, Write};
 use style::CSS;
 
 /// Above this many respondents the chart draws one polygon per role instead.
-pub const MAX_POLYGONS: usize = 8;
+pub(crate) const MAX_POLYGONS: usize = 8;
 
 /// The text of question `id`, or the id when the rubric has no such question.
 fn question_text<'a>(rubric: &'a LoadedRubric, id: &'a str) -> &'a str {
@@ -70,6 +70,7 @@ pub struct Builder<'r> {
 }
 
 impl<'r> Builder<'r> {
+    /// A report with no member yet.
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         Builder {
             rubric,
@@ -706,28 +707,28 @@ mod tests {
     const ESCAPED_END: &str = "&lt;/u&gt;&amp;amp;&quot;";
 
     /// The embedded rubric with every text the report shows marked.
-    fn marked_rubric(mut r: LoadedRubric) -> LoadedRubric {
-        let rb = &mut r.rubric;
-        (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
-        for (i, f) in rb.factor.iter_mut().enumerate() {
-            f.title = mark(&format!("factor{i}"));
-        }
-        for (i, q) in rb.question.iter_mut().enumerate() {
-            q.text = mark(&format!("question{i}"));
-            for o in &mut q.option {
-                o.label = mark("option");
+    fn marked_rubric(r: LoadedRubric) -> LoadedRubric {
+        r.changed(|rb| {
+            (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
+            for (i, f) in rb.factor.iter_mut().enumerate() {
+                f.title = mark(&format!("factor{i}"));
             }
-        }
-        for g in &mut rb.gate {
-            g.message = mark("gate");
-        }
-        let recs = rb.recommendation.as_mut().unwrap();
-        for rec in [&mut recs.pmo, &mut recs.hybrid, &mut recs.vmo] {
-            rec.title = mark("rec-title");
-            rec.summary = mark("rec-summary");
-            rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
-        }
-        r
+            for (i, q) in rb.question.iter_mut().enumerate() {
+                q.text = mark(&format!("question{i}"));
+                for o in &mut q.option {
+                    o.label = mark("option");
+                }
+            }
+            for g in &mut rb.gate {
+                g.message = mark("gate");
+            }
+            let recs = rb.recommendation.as_mut().unwrap();
+            for rec in [&mut recs.pmo, &mut recs.hybrid, &mut recs.vmo] {
+                rec.title = mark("rec-title");
+                rec.summary = mark("rec-summary");
+                rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
+            }
+        })
     }
 
     /// The part of `html` from `start` to the first `end` after it.
@@ -927,8 +928,7 @@ maturity-standards = '{}'
 
     #[test]
     fn strips_text_arrives_escaped() {
-        let mut r = marked_rubric(crate::testing::v2());
-        r.rubric.factor.truncate(2);
+        let r = marked_rubric(crate::testing::v2()).changed(|rb| rb.factor.truncate(2));
         let series = [Series {
             name: mark("series"),
             values: vec![Some(40.0), Some(60.0)],
