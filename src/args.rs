@@ -342,6 +342,32 @@ impl From<WorkshopFormat> for pmo_vmo::render::Format {
 }
 
 #[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub sheets: SheetArgs,
+    /// Output format: rows for a tracker to import
+    #[arg(long, short, value_enum, default_value_t = PlanFormat::Csv)]
+    pub format: PlanFormat,
+    /// One plan for all the sheets together (the workshop's group result), not one
+    /// per sheet
+    #[arg(long)]
+    pub group: bool,
+    /// The recommendation the plan aims at [default: the recommended office]
+    #[arg(long, value_enum, value_name = "OUTCOME")]
+    pub target: Option<OutcomeArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// One row per initiative, with a header (imports into Jira, Azure DevOps)
+    Csv,
+    /// One JSON object per initiative, one per line
+    Json,
+    /// A table per plan
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct CompareArgs {
     /// The baseline: a sheet, a folder of sheets, or a survey export (several sheets
     /// are compared as a group)

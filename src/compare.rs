@@ -90,6 +90,8 @@ pub(crate) struct StepProgress {
     pub(crate) to: String,
     /// Whether the follow-up's answer scores at least the step's `to`.
     pub(crate) done: bool,
+    /// `done`, `in-progress` (some levels crossed) or `not-started`.
+    pub(crate) status: &'static str,
 }
 
 /// The comparison of two assessments.
@@ -251,24 +253,40 @@ fn roadmap_progress(
     before: &SheetResult<'_>,
     after: &ResolvedSheet,
 ) -> Option<Vec<StepProgress>> {
-    let plan = before.roadmap.as_ref()?;
-    if plan.steps.is_empty() {
+    let moves: Vec<(&str, &str, &str)> = match (&before.plan, &before.roadmap) {
+        (Some(plan), _) => (plan.initiatives.iter())
+            .map(|i| (i.question, i.from, i.to))
+            .collect(),
+        (None, Some(roadmap)) => (roadmap.steps.iter())
+            .map(|s| (s.question, s.from, s.to))
+            .collect(),
+        (None, None) => return None,
+    };
+    if moves.is_empty() {
         return None;
     }
     let r = &rubric.rubric;
     Some(
-        plan.steps
-            .iter()
-            .filter_map(|s| {
-                let qi = rubric.question(s.question)?;
+        moves
+            .into_iter()
+            .filter_map(|(question, from, to)| {
+                let qi = rubric.question(question)?;
                 let q = &r.question[qi];
-                let to = q.option.iter().find(|o| o.id == s.to)?.score;
+                let score = |id: &str| q.option.iter().find(|o| o.id == id).map(|o| o.score);
+                let (from_score, to_score) = (score(from)?, score(to)?);
                 let now = after.choices[qi].map(|oi| q.option[oi].score);
+                let done = now.is_some_and(|x| crate::rubric::reaches(x, to_score));
+                let moved = now.is_some_and(|x| x > from_score);
                 Some(StepProgress {
-                    question: s.question.to_string(),
-                    from: s.from.to_string(),
-                    to: s.to.to_string(),
-                    done: now.is_some_and(|x| x >= to),
+                    question: question.to_string(),
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    done,
+                    status: match (done, moved) {
+                        (true, _) => "done",
+                        (false, true) => "in-progress",
+                        (false, false) => "not-started",
+                    },
                 })
             })
             .collect(),

@@ -19,8 +19,10 @@
 //!    others need) first, then what clears a fired gate, then what addresses the
 //!    pressing problem, then the rest, each in rubric order.
 //! 6. Horizons from effort and depth: each crossed level takes its effort (weeks 1
-//!    month, months 3, quarters 6), an initiative starts when what it needs ends;
-//!    ending within 3 months is horizon 1, within 12 horizon 2, else 3.
+//!    month, months 3, quarters 6), an initiative starts when what it needs ends,
+//!    and its midpoint falls in its horizon: within 3 months is horizon 1, within
+//!    12 horizon 2, else 3. A move never comes before one it needs (it starts
+//!    after that one ends).
 //!
 //! It asks the scoring model what the plan's answers would give (projected figures
 //! per initiative) and holds no arithmetic of its own.
@@ -53,7 +55,7 @@ pub(crate) struct Move {
 /// Why an initiative is where it is in the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum Reason {
+pub enum Reason {
     /// Others need it.
     Foundation,
     /// It works on what a fired gate reads.
@@ -297,8 +299,16 @@ pub(crate) fn moves(aim: &Aim, outcome: Option<&Outcome>) -> Moves {
     let mut want = target_levels(aim, offices, rule);
     close(aim, &mut want);
     cover_problem(aim, &mut want);
-    let mut parts = split(aim, &want);
+    let mut parts = split(aim, &want, &[]);
     order(aim, &mut parts);
+    if !problem_early(aim, &parts) {
+        // The pressing problem is addressed only late (or not at all): the first
+        // practice whose next level addresses it and which can start early gets
+        // that level as an initiative of its own.
+        if let Some(better) = early_problem_parts(aim, &want) {
+            parts = better;
+        }
+    }
     let projected = project(rubric, &parts, outcome);
     let end = projected
         .last()
@@ -314,9 +324,66 @@ pub(crate) fn moves(aim: &Aim, outcome: Option<&Outcome>) -> Moves {
     }
 }
 
+/// Whether a move in the first two horizons addresses the pressing problem (or
+/// the sheet names none).
+fn problem_early(aim: &Aim, parts: &[Move]) -> bool {
+    let Some(problem) = problem_id(aim) else {
+        return true;
+    };
+    (parts.iter())
+        .any(|p| p.horizon <= 2 && addresses_problem(aim, p.question, p.from, p.to, Some(problem)))
+}
+
+/// A plan in which the pressing problem is addressed in the first two horizons:
+/// tries each practice (rubric order) whose next level up addresses it, planned
+/// as a move of one level (with what it needs), and keeps the first that works.
+fn early_problem_parts(aim: &Aim, want: &[Option<usize>]) -> Option<Vec<Move>> {
+    let problem = problem_id(aim)?;
+    let r = &aim.rubric.rubric;
+    for qi in 0..r.question.len() {
+        let Some(now) = aim.levels[qi] else { continue };
+        if r.question[qi].kind != QuestionKind::Practice
+            || now + 1 >= r.question[qi].option.len()
+            || !addresses(aim.rubric, qi, now).iter().any(|a| a == problem)
+        {
+            continue;
+        }
+        let mut want = want.to_vec();
+        want[qi] = Some(want[qi].map_or(now + 1, |w| w.max(now + 1)));
+        close(aim, &mut want);
+        // Split the move, and what it needs, at the levels this one level needs:
+        // the rest of each can come later.
+        let mut at = vec![(qi, now + 1)];
+        let mut todo = vec![(qi, now, now + 1)];
+        while let Some((q, from, to)) = todo.pop() {
+            for k in from..to {
+                for req in requires(aim.rubric, q, k) {
+                    let Some((q2, rank)) = rank_of(aim.rubric, req) else {
+                        continue;
+                    };
+                    let Some(level) = aim.levels[q2] else {
+                        continue;
+                    };
+                    if level < rank && !at.contains(&(q2, rank)) {
+                        at.push((q2, rank));
+                        todo.push((q2, level, rank));
+                    }
+                }
+            }
+        }
+        let mut parts = split(aim, &want, &at);
+        order(aim, &mut parts);
+        if problem_early(aim, &parts) {
+            return Some(parts);
+        }
+    }
+    None
+}
+
 /// One initiative per question moved; where two would need each other, the one
-/// needed is split at the level the other needs. Needs are worked out here too.
-fn split(aim: &Aim, want: &[Option<usize>]) -> Vec<Move> {
+/// needed is split at the level the other needs, and `at` (a question and rank)
+/// splits one move where it is asked. Needs are worked out here too.
+fn split(aim: &Aim, want: &[Option<usize>], at: &[(usize, usize)]) -> Vec<Move> {
     let rubric = aim.rubric;
     let mut parts: Vec<Move> = (0..want.len())
         .filter_map(|qi| {
@@ -332,6 +399,15 @@ fn split(aim: &Aim, want: &[Option<usize>]) -> Vec<Move> {
             })
         })
         .collect();
+    for &(qi, rank) in at {
+        if let Some(k) =
+            (parts.iter()).position(|p| p.question == qi && p.from < rank && rank < p.to)
+        {
+            let p = parts[k].clone();
+            parts[k].to = rank;
+            parts.insert(k + 1, Move { from: rank, ..p });
+        }
+    }
     // Bounded: each split adds a part, and there are at most as many parts as
     // levels to cross.
     let levels: usize = parts.iter().map(|p| p.to - p.from).sum();
@@ -487,8 +563,11 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
         order.push(i);
     }
     // Horizons: each crossed level takes its effort; a part starts when what it
-    // needs ends.
+    // needs ends, and falls in the horizon of its midpoint (so a move that starts
+    // now with a few weeks' work is begun in the first 90 days even when its last
+    // level takes longer). Twice the midpoint, to stay in whole months.
     let mut ends = vec![0u32; n];
+    let mut mids = vec![0u32; n];
     for &i in &order {
         let p = &parts[i];
         let start = p.needs.iter().map(|&d| ends[d]).max().unwrap_or(0);
@@ -502,10 +581,11 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
             })
             .sum();
         ends[i] = start + length;
+        mids[i] = 2 * start + length;
     }
-    let horizon = |months: u32| match months {
-        0..=3 => 1,
-        4..=12 => 2,
+    let horizon = |twice_mid: u32| match twice_mid {
+        0..=6 => 1,
+        7..=24 => 2,
         _ => 3,
     };
     // Renumber: plan order is (horizon, order of need).
@@ -517,7 +597,7 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
         pos
     };
     let mut sorted: Vec<usize> = (0..n).collect();
-    sorted.sort_by_key(|&i| (horizon(ends[i]), position[i]));
+    sorted.sort_by_key(|&i| (horizon(mids[i]), position[i]));
     let mut new_index = vec![0; n];
     for (k, &i) in sorted.iter().enumerate() {
         new_index[i] = k;
@@ -529,7 +609,7 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
             p.needs = p.needs.iter().map(|&d| new_index[d]).collect();
             p.needs.sort_unstable();
             p.ends = ends[i];
-            p.horizon = horizon(ends[i]);
+            p.horizon = horizon(mids[i]);
             p
         })
         .collect();
@@ -555,4 +635,366 @@ fn project(
             Some(now.decision())
         })
         .collect()
+}
+
+/// One initiative as every output shows it (contract section 6): a practice
+/// question moved from its answer to the level the target needs, in one move.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Initiative<'r> {
+    /// 1: the first 90 days; 2: 3 to 12 months; 3: 12 to 24 months.
+    pub horizon: u8,
+    /// The practice question.
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub question: &'r str,
+    /// The option answered now.
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub from: &'r str,
+    /// The option the target needs (possibly several levels up).
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub to: &'r str,
+    /// The practice's name (else the question's text).
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub title: &'r str,
+    /// The improve texts of the levels crossed, as one action.
+    pub action: String,
+    /// How to tell it is done: the last level's `done-when`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done_when: Option<&'r str>,
+    /// The role that leads it (a `[roles]` id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<&'r str>,
+    /// The longest effort among the levels crossed.
+    pub effort: Effort,
+    /// The questions of the initiatives it needs first.
+    pub requires: Vec<&'r str>,
+    /// Why it comes where it does.
+    pub reason: Reason,
+    /// For a group: how many respondents already answer at or above `to`, of those
+    /// who answered the question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub already: Option<Already>,
+    /// What the answers would give once this initiative and those before it are
+    /// done (a sheet's plan; not shown to clients).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projected: Option<Projected>,
+}
+
+/// How many respondents already stand where an initiative aims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Already {
+    /// At or above the initiative's `to`.
+    pub count: usize,
+    /// Of those who answered the question.
+    pub of: usize,
+}
+
+/// The figures a plan's answers would give.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Projected {
+    /// The index.
+    pub index: f64,
+    /// The recommendation.
+    pub recommendation: Band,
+}
+
+/// The plan (contract section 6): at most [`SHOWN`] initiatives in three
+/// horizons, the rest `later`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Plan<'r> {
+    /// The recommendation aimed at.
+    pub target: Band,
+    /// The office type aimed at, and the second one of `both`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
+    pub office: Option<&'r str>,
+    /// The second office type of `both`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
+    pub also: Option<&'r str>,
+    /// Whether the answers, once every initiative is done, give the target.
+    pub reached: bool,
+    /// The initiatives shown, in plan order.
+    pub initiatives: Vec<Initiative<'r>>,
+    /// The rest, in plan order.
+    pub later: Vec<Initiative<'r>>,
+    /// Starts from a group's typical answers (the group's headline decision).
+    #[serde(skip)]
+    pub group: bool,
+}
+
+impl Plan<'_> {
+    /// Every initiative, shown and later, in plan order.
+    pub fn all(&self) -> impl Iterator<Item = &Initiative<'_>> {
+        self.initiatives.iter().chain(&self.later)
+    }
+}
+
+/// The texts of the move up from an option, its context variant applied: the
+/// first variant whose conditions all hold replaces what it gives.
+fn texts<'r>(
+    rubric: &'r LoadedRubric,
+    o: &'r crate::rubric::AnswerOption,
+    context: &dyn Fn(&crate::rubric::Cond) -> bool,
+) -> (Option<&'r str>, Option<&'r str>, Option<&'r str>) {
+    let (mut improve, mut done, mut owner) = (
+        o.improve.as_deref(),
+        o.done_when.as_deref(),
+        o.owner.as_deref(),
+    );
+    if let Some(v) = (o.variant.iter()).find(|v| rubric.conds(&v.when).iter().all(context)) {
+        improve = v.improve.as_deref().or(improve);
+        done = v.done_when.as_deref().or(done);
+        owner = v.owner.as_deref().or(owner);
+    }
+    (improve, done, owner)
+}
+
+/// Names a plan by index: ids, texts, projected figures; the first [`SHOWN`]
+/// initiatives shown, the rest later.
+fn name<'r>(
+    rubric: &'r LoadedRubric,
+    aim: &Aim<'_>,
+    m: Moves,
+    already: Option<&dyn Fn(usize, usize) -> Already>,
+) -> Plan<'r> {
+    let r = &rubric.rubric;
+    let mut all: Vec<Initiative<'r>> = (m.moves.iter().enumerate())
+        .map(|(i, mv)| {
+            let q = &r.question[mv.question];
+            let rank = ranks(rubric, mv.question);
+            let crossed: Vec<_> = (mv.from..mv.to).map(|k| &q.option[rank[k]]).collect();
+            let texts: Vec<_> = (crossed.iter())
+                .map(|o| texts(rubric, o, aim.context))
+                .collect();
+            let action = (texts.iter())
+                .filter_map(|t| t.0)
+                .collect::<Vec<_>>()
+                .join(" ");
+            Initiative {
+                horizon: mv.horizon,
+                question: &q.id,
+                from: &q.option[rank[mv.from]].id,
+                to: &q.option[rank[mv.to]].id,
+                title: q.practice.as_deref().unwrap_or(&q.text),
+                action,
+                done_when: texts.iter().rev().find_map(|t| t.1),
+                owner: texts.iter().find_map(|t| t.2),
+                effort: (crossed.iter())
+                    .map(|o| o.effort.unwrap_or(Effort::Months))
+                    .max()
+                    .unwrap_or(Effort::Months),
+                requires: (mv.needs.iter())
+                    .map(|&j| r.question[m.moves[j].question].id.as_str())
+                    .fold(Vec::new(), |mut v, id| {
+                        if !v.contains(&id) && id != q.id {
+                            v.push(id);
+                        }
+                        v
+                    }),
+                reason: mv.reason,
+                already: already.map(|f| f(mv.question, rank[mv.to])),
+                projected: m.projected.get(i).copied().flatten().map(|d| Projected {
+                    index: d.index,
+                    recommendation: d.recommendation,
+                }),
+            }
+        })
+        .collect();
+    let later = all.split_off(all.len().min(SHOWN));
+    let end = m.end.unwrap_or(aim.decision);
+    let office_id = |o: Option<usize>| o.map(|i| r.office[i].id.as_str());
+    Plan {
+        target: m.target,
+        office: office_id(m.offices.0),
+        also: office_id(m.offices.1),
+        reached: end.recommendation == m.target,
+        initiatives: all,
+        later,
+        group: already.is_some(),
+    }
+}
+
+/// The option (by index) answered to the pressing-problem question.
+fn problem_answer(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Option<usize> {
+    let q = rubric.rubric.scoring.pressing_problem.as_deref()?;
+    choices.get(rubric.question(q)?).copied().flatten()
+}
+
+/// A scored sheet's plan towards `target` (else its recommendation, built well).
+pub(crate) fn for_sheet<'r>(
+    rubric: &'r LoadedRubric,
+    outcome: &Outcome,
+    target: Option<Band>,
+) -> Plan<'r> {
+    let context = |c: &crate::rubric::Cond| outcome.holds(rubric, c);
+    let aim = Aim {
+        rubric,
+        levels: levels_of(rubric, outcome.choices()),
+        decision: outcome.decision(),
+        target,
+        problem: problem_answer(rubric, outcome.choices()),
+        gates: outcome.gates().iter().map(|&(gi, _)| gi).collect(),
+        context: &context,
+    };
+    name(rubric, &aim, moves(&aim, Some(outcome)), None)
+}
+
+/// Where a group stands, as its headline shows it.
+pub(crate) struct GroupStart<'a> {
+    /// Each question's typical answer (the median by score).
+    pub(crate) typical: &'a [Option<usize>],
+    /// Each question's most chosen answer (what its `is` conditions read).
+    pub(crate) modal: &'a [Option<usize>],
+    /// The decision its headline shows.
+    pub(crate) decision: Decision,
+    /// The gates that fired on its figures, by index.
+    pub(crate) gates: Vec<usize>,
+}
+
+/// A group's plan: from its typical answers towards the decision its headline
+/// shows, or `target`; `holds` reads a condition on the group's figures, and
+/// `already` counts the respondents at or above a question's option.
+pub(crate) fn for_group<'r>(
+    rubric: &'r LoadedRubric,
+    start: GroupStart<'_>,
+    target: Option<Band>,
+    holds: &dyn Fn(&crate::rubric::Cond) -> bool,
+    already: &dyn Fn(usize, usize) -> Already,
+) -> Plan<'r> {
+    let aim = Aim {
+        rubric,
+        levels: levels_of(rubric, start.typical),
+        decision: start.decision,
+        target,
+        problem: problem_answer(rubric, start.modal),
+        gates: start.gates,
+        context: holds,
+    };
+    name(rubric, &aim, moves(&aim, None), Some(already))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The default rubric with its practices' efforts and requirements drawn anew
+    /// from `seed`. A level may need levels of other practices only where every
+    /// move below that level comes earlier in one order of moves (by rank, then at
+    /// random), so the levels' needs have no circle, as `rubric check` demands;
+    /// the moves of two questions can still need each other, which `split` handles.
+    fn variant(seed: &[u32]) -> LoadedRubric {
+        let mut draw = seed.iter().copied().cycle();
+        let mut next = move || draw.next().unwrap_or(0) as usize;
+        crate::testing::default3().changed(|rb| {
+            let practice: Vec<usize> = (0..rb.question.len())
+                .filter(|&qi| rb.question[qi].kind == QuestionKind::Practice)
+                .collect();
+            let rank: Vec<Vec<usize>> = (rb.question.iter())
+                .map(crate::rubric::judgement::rank)
+                .collect();
+            let key: Vec<Vec<usize>> = (rb.question.iter())
+                .map(|q| {
+                    (0..q.option.len())
+                        .map(|k| k * 1000 + next() % 1000)
+                        .collect()
+                })
+                .collect();
+            for &qi in &practice {
+                for k in 0..rb.question[qi].option.len() {
+                    let oi = rank[qi][k];
+                    let effort = [Effort::Weeks, Effort::Months, Effort::Quarters][next() % 3];
+                    let mut reqs = Vec::new();
+                    for _ in 0..next() % 6 {
+                        let q2 = practice[next() % practice.len()];
+                        let r2 = 1 + next() % (rb.question[q2].option.len() - 1);
+                        if q2 != qi && key[q2][r2 - 1] < key[qi][k] {
+                            reqs.push(Requirement {
+                                question: rb.question[q2].id.clone(),
+                                reaches: rb.question[q2].option[rank[q2][r2]].id.clone(),
+                            });
+                        }
+                    }
+                    let o = &mut rb.question[qi].option[oi];
+                    o.effort = Some(effort);
+                    o.requires = reqs;
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn a_random_rubric_makes_a_real_plan_with_needs() {
+        // The premise of the property below: variants do plan, with needs.
+        let seed: Vec<u32> = (0..200u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+        let rubric = variant(&seed);
+        // Each question at its lowest option (a context question at its first).
+        let lowest: Vec<Option<usize>> = (rubric.rubric.question.iter())
+            .map(|q| Some(crate::rubric::judgement::rank(q)[0]))
+            .collect();
+        let outcome = Outcome::of(&rubric, &lowest).unwrap();
+        let plan = for_sheet(&rubric, &outcome, Some(Band::Vmo));
+        let all: Vec<_> = plan.all().collect();
+        assert!(all.len() >= 3, "{all:#?}");
+        assert!(all.iter().any(|i| !i.requires.is_empty()), "{all:#?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_rubrics_keep_the_order_and_the_horizons(
+            seed in proptest::collection::vec(any::<u32>(), 64..256),
+            answers in proptest::collection::vec(any::<u8>(), 26),
+        ) {
+            let rubric = variant(&seed);
+            let r = &rubric.rubric;
+            let choices: Vec<Option<usize>> = (r.question.iter().zip(answers.iter().cycle()))
+                .map(|(q, &a)| Some(a as usize % q.option.len()))
+                .collect();
+            let outcome = Outcome::of(&rubric, &choices).unwrap();
+            let context = |c: &crate::rubric::Cond| outcome.holds(&rubric, c);
+            let aim = Aim {
+                rubric: &rubric,
+                levels: levels_of(&rubric, outcome.choices()),
+                decision: outcome.decision(),
+                target: [None, Some(Band::Pmo), Some(Band::Vmo), Some(Band::Both)][answers[0] as usize % 4],
+                problem: problem_answer(&rubric, outcome.choices()),
+                gates: outcome.gates().iter().map(|&(gi, _)| gi).collect(),
+                context: &context,
+            };
+            let m = moves(&aim, Some(&outcome));
+            let mut last = 1;
+            for (i, mv) in m.moves.iter().enumerate() {
+                prop_assert!(mv.to > mv.from);
+                prop_assert_eq!(r.question[mv.question].kind, QuestionKind::Practice);
+                prop_assert!((1..=3).contains(&mv.horizon));
+                prop_assert!(mv.horizon >= last, "horizons go back at {}", i);
+                last = mv.horizon;
+                for &d in &mv.needs {
+                    prop_assert!(d < i, "{} needs {}, which comes after it", i, d);
+                    prop_assert!(m.moves[d].ends <= mv.ends);
+                    prop_assert!(m.moves[d].horizon <= mv.horizon);
+                }
+                // The levels it crosses have what they require: met now, or by a
+                // move before it.
+                for k in mv.from..mv.to {
+                    for req in requires(&rubric, mv.question, k) {
+                        let (q2, rank) = rank_of(&rubric, req).unwrap();
+                        let met = aim.levels[q2].is_some_and(|now| now >= rank)
+                            || m.moves[..i].iter().any(|p| p.question == q2 && p.to >= rank);
+                        prop_assert!(met, "move {} crosses a level whose need is unmet", i);
+                    }
+                }
+            }
+            let plan = name(&rubric, &aim, m, None);
+            prop_assert!(plan.initiatives.len() <= SHOWN);
+        }
+    }
 }

@@ -9,6 +9,7 @@ use crate::advice::Advice;
 use crate::diag::InputError;
 use crate::input::sheet::ResolvedSheet;
 use crate::origin::Origin;
+use crate::plan::Plan;
 use crate::roadmap::Roadmap;
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, Outcome};
@@ -54,6 +55,10 @@ pub struct SheetResult<'r> {
     /// the output does not show it (csv).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) roadmap: Option<Roadmap<'r>>,
+    /// Format 3: the plan of initiatives (contract section 6), in the same JSON
+    /// key; `None` where the output does not show it or the result is provisional.
+    #[serde(rename = "roadmap", skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan<'r>>,
     /// Which texts of the rubric apply (a choice of texts, not a finding: kept out of
     /// the JSON, whose consumers have the rubric).
     #[serde(skip)]
@@ -64,6 +69,13 @@ pub struct SheetResult<'r> {
 /// pairs (no map to build for every row), written as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answers<'r>(pub(crate) Vec<(&'r str, &'r str)>);
+
+impl SheetResult<'_> {
+    /// The respondent's name, where the sheet gives one.
+    pub fn respondent(&self) -> Option<&str> {
+        self.respondent.as_deref()
+    }
+}
 
 impl<'r> Answers<'r> {
     /// The answers of `choices`, with the rubric's ids.
@@ -171,6 +183,9 @@ pub fn score_with(
     // does not apply.
     let roadmap = (extras.roadmap && !rubric.has_outcomes())
         .then(|| crate::roadmap::plan(rubric, &outcome, extras.target));
+    // Format 3: the plan of initiatives, once there are answers enough to aim.
+    let plan = (extras.roadmap && rubric.has_outcomes() && !evaluation.provisional)
+        .then(|| crate::plan::for_sheet(rubric, &outcome, extras.target));
     let advice = if extras.advice {
         crate::advice::for_sheet(rubric, &outcome, evaluation.provisional)
     } else {
@@ -194,6 +209,7 @@ pub fn score_with(
         notes: sheet.sheet.notes,
         choices: sheet.choices,
         roadmap,
+        plan,
         advice,
     })
 }

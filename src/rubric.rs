@@ -269,6 +269,10 @@ pub struct Question {
     pub factor: String,
     /// The question as asked (respondent voice: neutral).
     pub text: String,
+    /// The practice the question measures, in a few words (consultant voice): the
+    /// title of the plan's initiative on it. Default: the question's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<String>,
     /// What to consider when answering (respondent voice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,

@@ -192,6 +192,10 @@ pub struct Workshop<'r> {
     /// The steps from the group's typical answers to a target (contract section 6,
     /// with the starting answers and how many already stand at each step).
     pub(crate) roadmap: Option<GroupRoadmap<'r>>,
+    /// Format 3: the group's plan of initiatives (contract section 6), from its
+    /// typical answers towards the decision its headline shows, in the same JSON key.
+    #[serde(rename = "roadmap", skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::plan::Plan<'r>>,
     /// Which texts of the rubric apply to the group result (gates and next-step
     /// conditions read the group's means).
     #[serde(skip)]
@@ -755,9 +759,29 @@ impl<'r> Group<'r> {
                 })
             })
             .collect();
-        let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);
+        let (roadmap, plan) = if rubric.has_outcomes() {
+            let typical = self.options.typical(rubric);
+            let holds = |c: &crate::rubric::Cond| scoring::holds(rubric, &figures, c);
+            let already = |qi: usize, oi: usize| {
+                let (count, of) = self.options.at_or_above(rubric, qi, oi);
+                crate::plan::Already { count, of }
+            };
+            let gates = fired.iter().map(|&(gi, _)| gi).collect();
+            let start = crate::plan::GroupStart {
+                typical: &typical,
+                modal: &figures.choices,
+                decision: d,
+                gates,
+            };
+            let plan = crate::plan::for_group(rubric, start, target, &holds, &already);
+            (None, Some(plan))
+        } else {
+            let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);
+            (roadmap, None)
+        };
         Some(Workshop {
             roadmap,
+            plan,
             respondents: self.respondents,
             index: d.index,
             recommendation: d.recommendation,

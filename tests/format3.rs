@@ -3,7 +3,6 @@
 //! types chosen by kind, build / evolve / keep, gates that cap or only warn, text
 //! variants, margins, "don't know" and context questions.
 
-
 use pmo_vmo::advice::Source;
 use pmo_vmo::input::{self, SheetFormat};
 use pmo_vmo::result::{self, SheetResult};

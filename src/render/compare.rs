@@ -178,14 +178,28 @@ pub(crate) fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
     }
     if let Some(steps) = &c.roadmap {
         let done = steps.iter().filter(|s| s.done).count();
-        out.push(format!(
-            "The baseline's roadmap: {done} of {} steps done",
-            steps.len()
-        ));
+        if rubric.has_outcomes() {
+            let going = (steps.iter()).filter(|s| s.status == "in-progress").count();
+            out.push(format!(
+                "The baseline's plan: {done} of {} done, {going} in progress",
+                crate::render::words::count(steps.len(), "initiative", "initiatives")
+            ));
+        } else {
+            out.push(format!(
+                "The baseline's roadmap: {done} of {} steps done",
+                steps.len()
+            ));
+        }
         for s in steps {
             let (text, from) = answer_words(rubric, &s.question, Some(&s.from));
             let (_, to) = answer_words(rubric, &s.question, Some(&s.to));
-            let mark = if s.done { "done" } else { "open" };
+            let mark = match (rubric.has_outcomes(), s.status) {
+                (false, "done") => "done",
+                (false, _) => "open",
+                (true, "in-progress") => "in progress",
+                (true, "not-started") => "not started",
+                (true, other) => other,
+            };
             out.push(format!("  [{mark}] {text}: {from} → {to}"));
         }
     }

@@ -283,6 +283,7 @@ mod tests {
             notes: Default::default(),
             choices: choices.clone(),
             roadmap: None,
+            plan: None,
             advice: crate::advice::Advice::none(),
         };
         let mut bytes = Vec::new();

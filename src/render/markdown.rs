@@ -127,6 +127,85 @@ pub(crate) fn roadmap(
     out
 }
 
+/// The plan as a Markdown section (`heading`: its `#` level and title).
+pub(crate) fn plan(
+    rubric: &LoadedRubric,
+    view: &crate::render::plan::PlanView,
+    heading: &str,
+) -> String {
+    use crate::render::plan::{
+        already_words, done_words, horizon_title, move_labels, needs_words, owner_title,
+    };
+    use std::fmt::Write as _;
+    let mut out = format!("{heading}\n\n{}\n", cell(&view.headline));
+    for (h, list) in view.horizons() {
+        let _ = writeln!(out, "\n**{}**\n", horizon_title(h));
+        for s in &view.first_steps {
+            if h == 1 {
+                let _ = writeln!(out, "- {}", cell(s));
+            }
+        }
+        if h == 1 && !view.first_steps.is_empty() && !list.is_empty() {
+            out.push('\n');
+        }
+        for (n, i) in list {
+            let (from, to) = move_labels(rubric, i);
+            let _ = write!(
+                out,
+                "{n}. **{}**: from \"{}\" to \"{}\". {}",
+                cell(i.title),
+                cell(from),
+                cell(to),
+                cell(&i.action)
+            );
+            if let Some(done) = i.done_when {
+                let _ = write!(out, " *{}*", cell(&done_words(done)));
+            }
+            if let Some(lead) = owner_title(rubric, i) {
+                let _ = write!(out, " *Lead:* {}.", cell(lead));
+            }
+            if let Some(after) = needs_words(view.plan, i) {
+                let _ = write!(out, " {after}.");
+            }
+            if let Some(a) = already_words(i) {
+                let _ = write!(out, " {}.", cell(&a));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Tracker rows as Markdown: a table per plan, in the order given.
+pub fn tracker_markdown(rows: &[crate::render::plan::TrackerRow]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut current: Option<&str> = None;
+    for r in rows {
+        if current != Some(r.plan.as_str()) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "## Plan: {}\n", cell(&r.plan));
+            out.push_str("| # | when | initiative | owner | after | done when |\n");
+            out.push_str("|---|---|---|---|---|---|\n");
+            current = Some(&r.plan);
+        }
+        let when = if r.later { "later" } else { r.when };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.number,
+            when,
+            cell(&r.summary),
+            cell(&r.owner),
+            cell(&r.depends_on.replace(';', ", ")),
+            cell(&r.done_when)
+        );
+    }
+    out
+}
+
 impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
     fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.start()?;
@@ -140,6 +219,11 @@ impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
             self.provisional.push((result.source.to_string(), why));
         }
         if self.roadmaps.len() < ROADMAPS_SHOWN
+            && let Some(view) = crate::render::plan::PlanView::of_sheet(self.rubric, result)
+        {
+            let heading = format!("### Plan: {}", cell(&result.source.to_string()));
+            (self.roadmaps).push(plan(self.rubric, &view, &heading));
+        } else if self.roadmaps.len() < ROADMAPS_SHOWN
             && let Some(view) = crate::render::roadmap::View::of_sheet(self.rubric, result)
         {
             let heading = format!("### Roadmap: {}", cell(&result.source.to_string()));

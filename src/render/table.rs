@@ -168,9 +168,12 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
         t = format!("{t}\n{}", axis_table(rubric, r, style));
     }
     let v = verdict_table(rubric, r, style);
-    let m = crate::render::roadmap::View::of_sheet(rubric, r)
-        .map(|view| roadmap(rubric, &view, style))
-        .unwrap_or_default();
+    let m = match crate::render::plan::PlanView::of_sheet(rubric, r) {
+        Some(view) => plan(rubric, &view, style),
+        None => crate::render::roadmap::View::of_sheet(rubric, r)
+            .map(|view| roadmap(rubric, &view, style))
+            .unwrap_or_default(),
+    };
     match crate::render::words::provisional_sentence(&r.evaluation) {
         Some(p) => format!("{}\n{p}\n{t}\n{v}\n{m}", heading(r)),
         None => format!("{}\n{t}\n{v}\n{m}", heading(r)),
@@ -341,6 +344,9 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     ]);
     let steps: Vec<String> = if e.provisional {
         vec![words::provisional_step(e)]
+    } else if r.plan.is_some() {
+        // The plan opens with them: said once.
+        Vec::new()
     } else {
         words::shown_steps(rubric, &r.advice)
             .iter()
@@ -419,6 +425,60 @@ pub(crate) fn roadmap(
                 row.push(Cell::new(crate::render::roadmap::already_words(a, of)));
             }
             t.add_row(row);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    out
+}
+
+/// The plan for the terminal: a `Plan` line with the headline, then a table per
+/// horizon; the first opens with the next steps.
+pub(crate) fn plan(
+    rubric: &LoadedRubric,
+    view: &crate::render::plan::PlanView,
+    style: Style,
+) -> String {
+    use crate::render::plan::{
+        already_words, done_words, horizon_title, move_labels, needs_words, owner_title,
+    };
+    use std::fmt::Write as _;
+    let mut out = format!("Plan · {}\n", view.headline);
+    for (h, list) in view.horizons() {
+        let _ = writeln!(out, "{}", horizon_title(h));
+        if h == 1 && !view.first_steps.is_empty() {
+            let width = usize::from(style.width.unwrap_or(100)).max(20);
+            let opts = textwrap::Options::new(width)
+                .initial_indent("  - ")
+                .subsequent_indent("    ");
+            for s in &view.first_steps {
+                let _ = writeln!(out, "{}", textwrap::fill(s, &opts));
+            }
+        }
+        if list.is_empty() {
+            continue;
+        }
+        let mut t = new_table(style);
+        t.set_header(vec!["#", "Initiative", "What to do", "Lead"]);
+        for (n, i) in list {
+            let (from, to) = move_labels(rubric, i);
+            let mut what = format!("{}\nNow: {from}\nAim: {to}", i.title);
+            if let Some(after) = needs_words(view.plan, i) {
+                let _ = write!(what, "\n{after}");
+            }
+            let mut action = i.action.clone();
+            if let Some(done) = i.done_when {
+                let _ = write!(action, "\n{}", done_words(done));
+            }
+            let mut lead = owner_title(rubric, i).unwrap_or("").to_string();
+            if let Some(a) = already_words(i) {
+                let _ = write!(lead, "\n{a}");
+            }
+            t.add_row(vec![
+                Cell::new(n).set_alignment(CellAlignment::Right),
+                text(&what),
+                text(&action),
+                text(&lead),
+            ]);
         }
         let _ = writeln!(out, "{t}");
     }

@@ -173,7 +173,10 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     );
     let _ = writeln!(out, "{}", factor_table(rubric, w, style));
     let _ = writeln!(out, "{}", verdict_table(rubric, w, style));
-    if let Some(view) = super::roadmap::View::of_group(rubric, w) {
+    if let Some(plan) = &w.plan {
+        let view = super::plan::PlanView::of_group(rubric, plan, w.recommendation, &w.advice);
+        let _ = write!(out, "\n{}", super::table::plan(rubric, &view, style));
+    } else if let Some(view) = super::roadmap::View::of_group(rubric, w) {
         let _ = write!(out, "\n{}", super::table::roadmap(rubric, &view, style));
     }
     if !w.agenda.is_empty() {
@@ -407,7 +410,10 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
             w.respondents
         );
     }
-    if let Some(view) = super::roadmap::View::of_group(rubric, w) {
+    if let Some(plan) = &w.plan {
+        let view = super::plan::PlanView::of_group(rubric, plan, w.recommendation, &w.advice);
+        let _ = write!(out, "\n{}", super::markdown::plan(rubric, &view, "## Plan"));
+    } else if let Some(view) = super::roadmap::View::of_group(rubric, w) {
         let _ = write!(
             out,
             "\n{}",

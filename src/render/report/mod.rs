@@ -508,6 +508,10 @@ impl Report<'_> {
     }
 
     fn next_steps(&self) -> Markup {
+        // A format-3 plan opens with them: said once.
+        if self.plan_view().is_some() {
+            return html! {};
+        }
         let words = crate::render::words::shown_steps;
         let steps: Vec<String> = match self.sheet() {
             Some(r) if r.evaluation.provisional => {
