@@ -13,8 +13,14 @@ const DIR: &str = "tests/fixtures/surveys";
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
         .env("NO_COLOR", "1")
         .args(args)
         .output()

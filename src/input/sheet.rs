@@ -112,6 +112,9 @@ pub struct ResolvedSheet {
     pub sheet: Sheet,
     /// Per rubric question, the index of the chosen option.
     pub choices: Vec<Option<usize>>,
+    /// The questions answered "don't know" (by index, in rubric order): they count
+    /// nowhere, like a skipped question, but are reported apart.
+    pub unknown: Vec<usize>,
     /// Non-fatal remarks (a rubric-version mismatch).
     pub warnings: Vec<Warning>,
     /// The format it was read in.
@@ -343,13 +346,18 @@ fn locate(
 
 /// The chosen option of each rubric question; an unknown question or option is
 /// an error at its key, as `(error, section, key, at_key)`.
+/// A sheet's answers by index: each question's chosen option, and the questions
+/// answered "don't know".
+type Resolved = (Vec<Option<usize>>, Vec<usize>);
+
 fn resolve_answers(
     rubric: &LoadedRubric,
     source: &Origin,
     answers: &IndexMap<String, String>,
-) -> Result<Vec<Option<usize>>, (InputError, String, bool)> {
+) -> Result<Resolved, (InputError, String, bool)> {
     let r = &rubric.rubric;
     let mut choices = vec![None; r.question.len()];
+    let mut unknown = Vec::new();
     for (qid, oid) in answers {
         let key = format!("answers.{qid}");
         // A blank sheet from `init` has every key with an empty value: unanswered.
@@ -362,6 +370,7 @@ fn resolve_answers(
         let q = &r.question[qi];
         match q.option.iter().position(|o| o.id == oid) {
             _ if oid.is_empty() => {}
+            _ if oid == crate::rubric::DONT_KNOW => unknown.push(qi),
             Some(oi) => choices[qi] = Some(oi),
             None => {
                 let fault = SheetFault::UnknownOption {
@@ -374,7 +383,8 @@ fn resolve_answers(
             }
         }
     }
-    Ok(choices)
+    unknown.sort_unstable();
+    Ok((choices, unknown))
 }
 
 /// An expected margin that is not a distance on the index.
@@ -388,7 +398,7 @@ fn bad_min_margin(source: &Origin, sheet: &Sheet) -> Option<InputError> {
 
 /// Resolves a parsed sheet against the rubric. `text` and `format` are used to
 /// point errors at a line, and kept for `check` to do the same.
-pub fn resolve(
+pub(crate) fn resolve(
     rubric: &LoadedRubric,
     source: &Origin,
     mut sheet: Sheet,
@@ -405,7 +415,7 @@ pub fn resolve(
         let e = InputError::new(source, fault).with_key("rubric");
         return Err(at(e, "rubric", "", false));
     }
-    let choices = resolve_answers(rubric, source, &sheet.answers)
+    let (choices, unknown) = resolve_answers(rubric, source, &sheet.answers)
         .map_err(|(e, qid, at_key)| at(e, "answers", &qid, at_key))?;
     if let Some(qid) = sheet.notes.keys().find(|q| rubric.question(q).is_none()) {
         let question = qid.clone();
@@ -441,6 +451,7 @@ pub fn resolve(
         source: source.clone(),
         sheet,
         choices,
+        unknown,
         warnings,
         format,
         text: (format != SheetFormat::Csv).then(|| text.to_string()),
@@ -466,7 +477,7 @@ mod tests {
     use crate::diag::Fault;
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     #[test]

@@ -59,10 +59,10 @@ pub enum Heading {
 /// A rubric question no column answers, with the header most like its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MissingQuestion {
-    pub id: String,
-    pub text: String,
+    pub(crate) id: String,
+    pub(crate) text: String,
     /// An ignored column whose header is close to the question's text.
-    pub closest: Option<String>,
+    pub(crate) closest: Option<String>,
 }
 
 /// Why a path was not read.
@@ -90,7 +90,7 @@ pub enum Special {
 
 impl Warning {
     /// Where the warning is about.
-    pub fn origin(&self) -> &Origin {
+    pub(crate) fn origin(&self) -> &Origin {
         match self {
             Warning::Version { origin, .. } | Warning::Skipped { origin, .. } => origin,
             Warning::IgnoredColumns { file, .. }

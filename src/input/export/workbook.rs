@@ -11,7 +11,7 @@ use crate::diag::{ExportFault, InputError};
 use crate::origin::Origin;
 
 /// Whether a path names a workbook, by its extension.
-pub fn is_workbook(path: &Path) -> bool {
+pub(crate) fn is_workbook(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         ["xlsx", "xlsm", "xlsb", "xls", "ods"]
             .iter()
@@ -21,7 +21,7 @@ pub fn is_workbook(path: &Path) -> bool {
 
 /// Whether a workbook file opens (for a folder walk, which names files it cannot
 /// read instead of failing on them).
-pub fn opens(path: &Path) -> bool {
+pub(crate) fn opens(path: &Path) -> bool {
     calamine::open_workbook_auto(path).is_ok()
 }
 
