@@ -70,7 +70,7 @@ $steps"
 )
 trap 'rm -f /usr/local/bin/pmo-vmo; cleanup' EXIT
 [ "$(/usr/local/bin/pmo-vmo --version)" = "pmo-vmo $V" ] || fail "the installed pmo-vmo does not answer --version"
-/usr/local/bin/pmo-vmo score "$root/examples/sheets/in-transition.toml" --format csv | grep -q ',Priya Okonkwo,' ||
+/usr/local/bin/pmo-vmo score "$root/examples/sheets/agency-with-a-pmo.toml" --format csv | grep -q ",Hendrik de Vries," ||
     fail "the installed pmo-vmo did not score a sheet"
 for f in LICENSE-MIT LICENSE-APACHE README.md doc/pmo-vmo.1 complete/pmo-vmo.bash complete/_pmo-vmo \
     complete/pmo-vmo.fish complete/_pmo-vmo.ps1 complete/pmo-vmo.elv; do
@@ -92,8 +92,9 @@ installed=$(tail -n 1 "$work/github_path")
 runner PMO_VMO_VERSION="$V" bash "$root/action/install.sh" >/dev/null
 echo "ok: installed the latest release and v$V"
 
-(cd "$root" && runner PATH="$installed:$PATH" INPUT_PATHS="examples/sheets tests/fixtures/check/sheets/gated.toml" \
-    INPUT_JUNIT="$work/junit.xml" bash "$root/action/check.sh") >"$work/annotations" && status=0 || status=$?
+# On rubric 2.0.0, where the gated sheet's expectation (vmo, capped at hybrid) fails.
+(cd "$root" && runner PATH="$installed:$PATH" INPUT_PATHS="tests/fixtures/v2/sheets tests/fixtures/check/sheets/gated.toml" \
+    INPUT_RUBRIC=tests/fixtures/v2/pmo-vmo-2.0.0.toml INPUT_JUNIT="$work/junit.xml" bash "$root/action/check.sh") >"$work/annotations" && status=0 || status=$?
 [ "$status" = 1 ] || fail "the action's check exited $status for a failing sheet, not 1"
 grep -q '^::error file=tests/fixtures/check/sheets/gated.toml,line=' "$work/annotations" ||
     fail "no annotation on the failing sheet: $(cat "$work/annotations")"
