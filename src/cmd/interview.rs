@@ -24,6 +24,7 @@ use pmo_vmo::render::words::count;
 use pmo_vmo::render::{Style, table};
 
 use crate::args::InterviewArgs;
+use crate::cmd::common::shell_word;
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
@@ -475,41 +476,6 @@ fn is_same_file(a: &Path, b: Option<&Path>) -> bool {
     }
 }
 
-/// Quotes a path for the command line the user is likely at when it needs it:
-/// a POSIX shell's on Unix, PowerShell's on Windows.
-fn shell_word(s: &str) -> String {
-    if cfg!(windows) {
-        powershell_word(s)
-    } else {
-        posix_word(s)
-    }
-}
-
-fn posix_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@+,=".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// PowerShell (the shell of Windows Terminal): `\` and `:` need no quotes, but
-/// `,` `@` `+` `=` may (an array, a splat), so fewer words go bare; a single-quoted
-/// word is literal, with `'` doubled.
-fn powershell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:\\".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "''"))
-    }
-}
-
 /// The real prompter: dialoguer selects on stderr, text wrapped to the terminal.
 struct TermPrompter {
     term: Term,
@@ -927,31 +893,6 @@ mod tests {
         let cut = fit("a rather long answer label", 10);
         assert_eq!(console::measure_text_width(&cut), 10);
         assert!(cut.ends_with('…'));
-    }
-
-    #[test]
-    fn shell_word_quotes_only_when_needed() {
-        assert_eq!(posix_word("sheets/a-1.toml"), "sheets/a-1.toml");
-        assert_eq!(posix_word("my sheet.toml"), "'my sheet.toml'");
-        assert_eq!(posix_word("it's.toml"), r"'it'\''s.toml'");
-        assert_eq!(
-            powershell_word(r"C:\Users\ana\a-1.toml"),
-            r"C:\Users\ana\a-1.toml"
-        );
-        assert_eq!(
-            powershell_word(r"C:\My Sheets\ana.toml"),
-            r"'C:\My Sheets\ana.toml'"
-        );
-        assert_eq!(powershell_word("it's,1.toml"), "'it''s,1.toml'");
-        // Each platform gets its own shell's.
-        assert_eq!(
-            shell_word("it's"),
-            if cfg!(windows) {
-                "'it''s'"
-            } else {
-                r"'it'\''s'"
-            }
-        );
     }
 
     #[test]
