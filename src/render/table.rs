@@ -340,7 +340,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     }
     v.add_row(vec![
         label("How firm"),
-        text(&words::firmness_lines(rubric, &r.sensitivity).join("\n")),
+        text(&words::firmness_of(rubric, e, &r.sensitivity).join("\n")),
     ]);
     let steps: Vec<String> = if e.provisional {
         vec![words::provisional_step(e)]

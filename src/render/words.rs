@@ -177,6 +177,26 @@ pub fn fired_gate_lines(
         .collect()
 }
 
+/// How firm a sheet's result is, in words that cannot contradict the rest of the
+/// table: a provisional result is never called firm, and a firm recommendation
+/// whose deciding rule sits on its threshold (a margin of 0) says so.
+pub fn firmness_of(rubric: &LoadedRubric, e: &Evaluation, moves: &[Sensitivity]) -> Vec<String> {
+    let mut lines = firmness_lines(rubric, moves);
+    if e.provisional {
+        lines[0] = if moves.is_empty() {
+            "Not firm: the result is provisional. No answer given would change it one step up or down, but the missing answers could.".to_string()
+        } else {
+            format!(
+                "Not firm: the result is provisional, and {}",
+                lower_first(&lines[0])
+            )
+        };
+    } else if moves.is_empty() && e.outcome.is_some() && e.margin < 0.05 {
+        lines[0] = "Firm on the recommendation: no answer one step up or down would change it, though the reasoning behind it sits on a threshold (see Margin), so the office type or its wording could change.".to_string();
+    }
+    lines
+}
+
 /// How firm a result is, for people: "Firm: ..." when no answer one step up or
 /// down changes it, else one line per such move: "\"How reliably ...?\" one
 /// step down, from \"Most\" to \"About half\", would make it PMO."
@@ -481,5 +501,14 @@ mod tests {
         assert!(lines[1].contains(" one step down, from "), "{}", lines[1]);
         assert!(lines[1].ends_with("would make it PMO."), "{}", lines[1]);
         assert!(firmness_lines(&r, &[])[0].starts_with("Firm:"));
+        // A provisional result is never called firm (the practitioner's reading of
+        // a half-answered sheet: "provisional" and "Firm" side by side).
+        let mut one = vec![None; r.rubric.question.len()];
+        one[0] = Some(0);
+        let mut e = crate::scoring::Outcome::of(&r, &one).unwrap().named(&r);
+        e.provisional = true;
+        assert!(firmness_of(&r, &e, &[])[0].starts_with("Not firm: the result is provisional"));
+        e.provisional = false;
+        assert!(firmness_of(&r, &e, &[])[0].starts_with("Firm:"));
     }
 }
