@@ -61,7 +61,13 @@ impl Excerpt {
             end = start + nl;
         }
         let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let mut to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        // A CRLF line end is no part of the line shown (a fault at the CR itself is
+        // shown at the end of the line).
+        if to > from && text.as_bytes()[to - 1] == b'\r' && to < text.len() {
+            to -= 1;
+        }
+        let (start, end) = (start.min(to), end.min(to));
         Excerpt {
             text: text[from..to].to_string(),
             line_start: line_col(text, from).0,
@@ -357,6 +363,27 @@ mod tests {
         assert_eq!(&text[span.clone()], "500");
         assert_eq!(map.path_at(&span), path);
         assert_eq!(path_string(&path), "question[0].option[1].score");
+    }
+
+    #[test]
+    fn a_crlf_line_end_is_no_part_of_the_excerpt() {
+        let text = "a = 1\r\nb = x\r\nc = 2\r\n";
+        let e = InputError::new("s.toml", FileFault::Empty).at(text, 11..12);
+        assert_eq!(e.location(), "s.toml:2:5");
+        let x = e.excerpt.unwrap();
+        assert_eq!((x.text.as_str(), x.span), ("b = x", 4..5));
+        // A span over the line end stops at the end of the line.
+        let x = InputError::new("s.toml", FileFault::Empty)
+            .at(text, 11..14)
+            .excerpt
+            .unwrap();
+        assert_eq!((x.text.as_str(), x.span), ("b = x", 4..5));
+        // A bare CR inside a line stays, escaped when printed.
+        let x = InputError::new("s.toml", FileFault::Empty)
+            .at("a = 1\rb\n", 6..7)
+            .excerpt
+            .unwrap();
+        assert_eq!((x.text.as_str(), x.span), ("a = 1\rb", 6..7));
     }
 
     #[test]
