@@ -162,3 +162,99 @@ fn p25_a_crlf_sheet_shows_its_lines_without_the_cr() {
     assert!(text.contains("3 | maturity-standards = \"nope\"\n"), "{text}");
     assert!(!text.contains("\\u{d}"), "{text}");
 }
+
+// ---------------------------------------------------------------------------
+// Point 9: a sheet just under the size limit must not cost hundreds of MB
+// ---------------------------------------------------------------------------
+
+/// The address space the binary runs in for the memory tests, in KB: a reading that
+/// grows with the input's structure fails here (it took 300 to 1,900 MB).
+const SMALL_KB: u64 = 256 * 1024;
+
+/// `run` under [`SMALL_KB`] of address space, with glibc's per-thread arenas
+/// bounded so that the limit measures what is allocated, not what is reserved.
+fn run_small(args: &[&str]) -> Output {
+    let mut c = command(Some(SMALL_KB));
+    c.env("MALLOC_ARENA_MAX", "2")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c.output().unwrap()
+}
+
+/// Just under 4 MiB of sheet: `head`, then `item(i)` for i = 0, 1... joined by
+/// `sep`, then `tail`.
+fn sheet_of(head: &str, item: impl Fn(usize) -> String, sep: &str, tail: &str) -> String {
+    let most = 4 * 1024 * 1024 - 1024 - tail.len();
+    let mut s = String::with_capacity(4 * 1024 * 1024);
+    s.push_str(head);
+    for i in 0.. {
+        let next = item(i);
+        if s.len() + sep.len() + next.len() > most {
+            break;
+        }
+        if i > 0 {
+            s.push_str(sep);
+        }
+        s.push_str(&next);
+    }
+    s.push_str(tail);
+    s
+}
+
+/// The three shapes of point 9: 1.4 million empty inline tables, long dotted keys
+/// (fifty tables a line), and a JSON sheet of 300,000 answers.
+fn heavy_sheets(dir: &Path) -> Vec<PathBuf> {
+    let inline = sheet_of("rubric = \"pmo-vmo\"\nx = [", |_| "{}".into(), ",", "]\n");
+    let dotted = sheet_of(
+        "rubric = \"pmo-vmo\"\n",
+        |i| {
+            let key: String = (0..50).map(|k| format!("k{k}.")).collect();
+            format!("t{i}.{key}v = 1")
+        },
+        "\n",
+        "\n",
+    );
+    let json = sheet_of(
+        "{\"rubric\": \"pmo-vmo\", \"answers\": {",
+        |i| format!("\"q{i}\": \"a\""),
+        ",",
+        "}}",
+    );
+    vec![
+        write(dir, "inline.toml", inline),
+        write(dir, "dotted.toml", dotted),
+        write(dir, "answers.json", json),
+    ]
+}
+
+/// Point 9: each heavy sheet is refused, with exit 2 and a message, under a 256 MB
+/// address-space limit (it took 300 MB, 470 MB for a quarter of the dotted one).
+#[test]
+fn p09_a_sheet_of_many_tiny_tables_is_refused_in_little_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    for sheet in heavy_sheets(dir.path()) {
+        let out = run_small(&["score", path(&sheet)]);
+        let text = err(&out);
+        assert_eq!(out.status.code(), Some(2), "{}: {text}", sheet.display());
+        assert!(text.contains("error: "), "{text}");
+        assert!(!text.contains("memory allocation"), "{text}");
+    }
+}
+
+/// Point 9: sixteen of them in a folder, read in parallel, are sixteen errors under
+/// the same limit.
+#[test]
+fn p09_a_folder_of_heavy_sheets_is_refused_in_little_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheets = heavy_sheets(dir.path());
+    for i in 0..16 {
+        let from = &sheets[i % sheets.len()];
+        let ext = from.extension().unwrap().to_str().unwrap();
+        std::fs::copy(from, dir.path().join(format!("copy{i:02}.{ext}"))).unwrap();
+    }
+    let out = run_small(&["score", path(dir.path())]);
+    let text = err(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert_eq!(text.matches("error: ").count(), 19, "{text}");
+}

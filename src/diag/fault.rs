@@ -129,6 +129,8 @@ pub enum SheetFault {
     },
     /// No question answered: nothing to score.
     NothingAnswered,
+    /// More keys, tables and arrays than any sheet holds.
+    TooManyItems { most: usize },
 }
 
 /// The survey product an export's header rows look like: only for the wording of
@@ -305,4 +307,6 @@ pub enum ParseNote {
     DateWithTime { found: String },
     /// What a next step is (serde's "expected ...").
     NextStep,
+    /// An answers or notes table with more entries than any sheet holds.
+    TooManyEntries { most: usize },
 }

@@ -142,6 +142,10 @@ pub fn sheet_text(f: &SheetFault) -> String {
         SheetFault::NothingAnswered => {
             "no question is answered, so there is nothing to score".into()
         }
+        SheetFault::TooManyItems { most } => format!(
+            "holds more than {most} keys, tables and arrays, where an answer sheet holds \
+             one answer and one note per question; is it the right file?"
+        ),
     }
 }
 
@@ -396,6 +400,11 @@ impl fmt::Display for ParseNote {
             ParseNote::NextStep => {
                 f.write_str("a string, or a table `{ text = \"...\", unless = { ... } }`")
             }
+            ParseNote::TooManyEntries { most } => write!(
+                f,
+                "more than {most} entries, where an answer sheet holds one per question; \
+                 is it the right file?"
+            ),
         }
     }
 }
