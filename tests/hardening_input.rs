@@ -8,7 +8,6 @@
 //! `peak_kb`, the child's resident high-water mark.
 #![cfg(unix)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
