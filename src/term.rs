@@ -118,7 +118,12 @@ pub fn input_error_text(e: &InputError, settings: &Settings) -> String {
     // As wide as the line numbers of the excerpt, as annotate-snippets draws it.
     let gutter = x.line_start.to_string().len();
     let arrow = if settings.color_err {
-        console::style("-->").blue().bright().bold().force_styling(true).to_string()
+        console::style("-->")
+            .blue()
+            .bright()
+            .bold()
+            .force_styling(true)
+            .to_string()
     } else {
         "-->".to_string()
     };

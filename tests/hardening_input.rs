@@ -158,7 +158,10 @@ fn p25_a_crlf_sheet_shows_its_lines_without_the_cr() {
     let out = run(&["score", path(&sheet)]);
     let text = err(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
-    assert!(text.contains("3 | maturity-standards = \"nope\"\n"), "{text}");
+    assert!(
+        text.contains("3 | maturity-standards = \"nope\"\n"),
+        "{text}"
+    );
     assert!(!text.contains("\\u{d}"), "{text}");
 }
 

@@ -130,11 +130,13 @@ pub enum SheetFault {
     /// No question answered: nothing to score.
     NothingAnswered,
     /// More keys, tables and arrays than any sheet holds.
-    TooManyItems { most: usize },
+    TooManyItems {
+        most: usize,
+    },
 }
 
 /// The survey product an export's header rows look like: only for the wording of
-/// the hint when its answers are codes, never for how it is read.
+/// a hint (answers or headers written as codes), never for how it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Product {
     Qualtrics,
@@ -168,13 +170,17 @@ pub enum ExportFault {
         second: usize,
         question: String,
     },
-    /// No header names a question of the rubric: its first headers, and whether
-    /// there are more.
+    /// No header names a question of the rubric: its first headers, whether there
+    /// are more, and the product the headers look like (for a hint).
     NoQuestionColumn {
         rubric: String,
         headers: Vec<String>,
         more: bool,
+        product: Product,
     },
+    /// One respondent per column: the column (1-based) whose cells, one a row,
+    /// name `questions` questions of the rubric.
+    Transposed { column: usize, questions: usize },
     /// A cell that is no option of its question: the cell, and the options as
     /// (label, id).
     UnknownAnswer {

@@ -727,7 +727,10 @@ mod tests {
         assert_eq!(e.kind, Fault::Sheet(SheetFault::TooManyItems { most: n }));
         // A JSON sheet's answers are counted as they are read.
         let answers: Vec<String> = (0..=n).map(|i| format!("\"q{i}\": \"a\"")).collect();
-        let json = format!("{{\"rubric\": \"x\", \"answers\": {{{}}}}}", answers.join(","));
+        let json = format!(
+            "{{\"rubric\": \"x\", \"answers\": {{{}}}}}",
+            answers.join(",")
+        );
         let e = Sheet::parse(&"s.json".into(), &json, SheetFormat::Json).unwrap_err();
         assert!(
             matches!(&e.kind, Fault::Syntax(m) if m.contains("more than 10000 entries")),

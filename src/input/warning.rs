@@ -24,25 +24,79 @@ pub enum Warning {
         file: Origin,
         questions: Vec<MissingQuestion>,
     },
-    /// An export that is not UTF-8 and has no byte-order mark, read in `encoding`.
-    Encoding { file: Origin, encoding: String },
+    /// An export that is not UTF-8 and has no byte-order mark, read in `encoding`
+    /// (a name `--encoding` takes); `other` is the encoding it could be instead.
+    Encoding {
+        file: Origin,
+        encoding: String,
+        other: String,
+    },
     /// Rows the survey product marks as unfinished, left out of the run.
     PartialSkipped {
         file: Origin,
         count: u64,
         /// The header of the column that marks them.
         column: String,
+        /// The values that marked them, the first few distinct ones (empty: the
+        /// cell was empty).
+        marks: Vec<String>,
     },
-    /// Rows whose date cell is not in a form that reads the same everywhere
-    /// (`2026-11-25`, `2026/11/25`): they get no date.
+    /// Rows whose date cell could not be read as a day: they get no date.
     UndatedRows {
         file: Origin,
         count: u64,
         /// The header of the date column.
         column: String,
+        why: Undated,
+    },
+    /// Several columns name the respondent: each row's name is the first of them
+    /// that holds one (not "anonymous").
+    NameColumns {
+        file: Origin,
+        columns: Vec<NameColumn>,
+    },
+    /// A workbook read from another worksheet than its first one, because that one
+    /// names no question (a summary) or is hidden.
+    OtherWorksheet {
+        file: Origin,
+        /// The worksheet read.
+        read: String,
+        /// The worksheets passed over, and why.
+        passed: Vec<(String, PassedSheet)>,
     },
     /// Files in a folder that are not read as sheets (a .docx, a .pdf...).
     NotSheets { folder: Origin, files: Vec<PathBuf> },
+}
+
+/// Why a row's date cell gives no day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undated {
+    /// Not a form read as a date (`2026-11-25`, `11/25/26`...).
+    Unreadable,
+    /// Numbers that read either way round (`11/4/26`), and no cell tells which:
+    /// `--date-order` does.
+    Ambiguous,
+    /// Some cells have the day first, others the month.
+    Mixed,
+}
+
+/// One of several columns that name the respondent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameColumn {
+    /// The column, from 1.
+    pub column: usize,
+    pub header: String,
+    /// The rows whose name it gave.
+    pub rows: u64,
+}
+
+/// Why a worksheet was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassedSheet {
+    /// Hidden in the workbook.
+    Hidden,
+    /// Its header names no question of the rubric.
+    NoQuestion,
 }
 
 /// How a column of an export is known: by its header, or by its place when its
@@ -97,7 +151,9 @@ impl Warning {
             | Warning::MissingQuestions { file, .. }
             | Warning::Encoding { file, .. }
             | Warning::PartialSkipped { file, .. }
-            | Warning::UndatedRows { file, .. } => file,
+            | Warning::UndatedRows { file, .. }
+            | Warning::NameColumns { file, .. }
+            | Warning::OtherWorksheet { file, .. } => file,
             Warning::NotSheets { folder, .. } => folder,
         }
     }

@@ -181,15 +181,31 @@ pub fn export_text(f: &ExportFault) -> String {
             rubric,
             headers,
             more,
+            product,
         } => {
             let headers: Vec<String> = headers.iter().map(|h| shown(h)).collect();
+            let hint = match product {
+                Product::LimeSurvey => {
+                    "; they are LimeSurvey's question codes: export the responses again \
+                     with the headings as \"Full question text\" (or \"Question code & \
+                     question text\") and the responses as \"Full answers\""
+                }
+                _ => "",
+            };
             format!(
                 "no column header names a question of rubric `{rubric}` (by id or text); \
-                 the headers are {}{}",
+                 the headers are {}{}{hint}",
                 headers.join(", "),
                 if *more { ", ..." } else { "" }
             )
         }
+        ExportFault::Transposed { column, questions } => format!(
+            "no column header names a question, but the cells of column {} (column \
+             {column}) name {questions} questions, one a row: the sheet looks transposed, \
+             one respondent per column; export it with one respondent per row, or \
+             transpose it (in a spreadsheet: copy, then Paste Special, Transpose)",
+            column_letters(*column)
+        ),
         ExportFault::UnknownAnswer { cell, options } => {
             let valid: Vec<String> = options
                 .iter()
@@ -214,6 +230,18 @@ pub fn export_text(f: &ExportFault) -> String {
             format!("could not read worksheet \"{name}\": {reason}")
         }
     }
+}
+
+/// A column's letters as a spreadsheet names it: 1 is A, 27 is AA.
+fn column_letters(mut column: usize) -> String {
+    let mut letters = Vec::new();
+    while column > 0 {
+        let rem = (column - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        column = (column - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 /// What to do about an export of answer codes, in the words of the product it
