@@ -762,6 +762,27 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_cr_file_is_numbered_as_an_editor_numbers_it() {
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let (a, b) = (&q.option[0].id, &q.option[1].id);
+        // CR line ends; an LF inside a quoted cell and a blank line count as lines
+        // too, as an editor shows them; a CRLF counts once.
+        let text = format!(
+            "{id},Name\r{a},\"two\nlines\"\r\r{b},x\r\n{a},y\r{b},\"cr\r\nlf\"\r{a},z\r",
+            id = q.id
+        );
+        let sheets: Vec<_> = from_reader(&r, "f.csv".into(), text.as_bytes())
+            .unwrap()
+            .map(|s| s.unwrap().source.to_string())
+            .collect();
+        assert_eq!(
+            sheets,
+            ["f.csv:2", "f.csv:5", "f.csv:6", "f.csv:7", "f.csv:9"]
+        );
+    }
+
+    #[test]
     fn short_row_is_an_error_and_reading_goes_on() {
         let r = rubric();
         let q = &r.rubric.question[0];
