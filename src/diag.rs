@@ -16,7 +16,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 pub use self::fault::{
-    ExportFault, Fault, FileFault, IoReason, Item, ParseNote, Product, RubricFault, Rule,
+    Bound, ExportFault, Fault, FileFault, IoReason, Item, ParseNote, Product, RubricFault, Rule,
     SheetFault,
 };
 use crate::origin::Origin;

@@ -81,7 +81,7 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     p
 }
 
-fn path(p: &Path) -> &str {
+fn arg(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
@@ -91,7 +91,7 @@ fn path(p: &Path) -> &str {
 
 /// The line and column `check --format github` gives the first error of `sheet`.
 fn github_location(sheet: &Path) -> (u64, u64) {
-    let out = run(&["check", "--format", "github", path(sheet)]);
+    let out = run(&["check", "--format", "github", arg(sheet)]);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let field = |name: &str| {
         text.split([',', ' ', ':'])
@@ -114,7 +114,7 @@ fn p12_the_column_is_counted_in_the_file_not_in_the_escaped_excerpt() {
         "rubric = \"pmo-vmo\"\nanswers = { objective-pressing-problem = \"\u{202e}\u{202e}\", \
          maturity-standards = \"nope\" }\n",
     );
-    let out = run(&["score", path(&sheet)]);
+    let out = run(&["score", arg(&sheet)]);
     let text = err(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     let (line, column) = github_location(&sheet);
@@ -141,7 +141,7 @@ fn p12_a_bare_cr_is_located_as_the_github_output_locates_it() {
     let (line, column) = github_location(&sheet);
     assert_eq!((line, column), (1, 20));
     let at = format!("cr.toml:{line}:{column}\n");
-    let text = err(&run(&["score", path(&sheet)]));
+    let text = err(&run(&["score", arg(&sheet)]));
     assert!(text.contains(&at), "want {at:?} in {text}");
 }
 
@@ -155,7 +155,7 @@ fn p25_a_crlf_sheet_shows_its_lines_without_the_cr() {
         "crlf.toml",
         "rubric = \"pmo-vmo\"\r\n[answers]\r\nmaturity-standards = \"nope\"\r\n",
     );
-    let out = run(&["score", path(&sheet)]);
+    let out = run(&["score", arg(&sheet)]);
     let text = err(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(
@@ -236,7 +236,7 @@ fn heavy_sheets(dir: &Path) -> Vec<PathBuf> {
 fn p09_a_sheet_of_many_tiny_tables_is_refused_in_little_memory() {
     let dir = tempfile::tempdir().unwrap();
     for sheet in heavy_sheets(dir.path()) {
-        let out = run_small(&["score", path(&sheet)]);
+        let out = run_small(&["score", arg(&sheet)]);
         let text = err(&out);
         assert_eq!(out.status.code(), Some(2), "{}: {text}", sheet.display());
         assert!(text.contains("error: "), "{text}");
@@ -255,8 +255,275 @@ fn p09_a_folder_of_heavy_sheets_is_refused_in_little_memory() {
         let ext = from.extension().unwrap().to_str().unwrap();
         std::fs::copy(from, dir.path().join(format!("copy{i:02}.{ext}"))).unwrap();
     }
-    let out = run_small(&["score", path(dir.path())]);
+    let out = run_small(&["score", arg(dir.path())]);
     let text = err(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert_eq!(text.matches("error: ").count(), 19, "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// Points 1, 3 and 8: workbooks
+// ---------------------------------------------------------------------------
+
+/// The header and two rows of an export of the first two questions, as cells.
+fn export_cells() -> Vec<Vec<String>> {
+    let rubric = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let q = &rubric.rubric.question;
+    vec![
+        vec!["Name".into(), q[0].text.clone(), q[1].text.clone()],
+        vec![
+            "Ann".into(),
+            q[0].option[0].label.clone(),
+            q[1].option[0].label.clone(),
+        ],
+        vec![
+            "Bo".into(),
+            q[0].option[4].label.clone(),
+            q[1].option[4].label.clone(),
+        ],
+    ]
+}
+
+/// Writes `cells` into `sheet` from row `top` down.
+fn put(sheet: &mut rust_xlsxwriter::Worksheet, top: u32, cells: &[Vec<String>]) {
+    for (r, row) in cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (top + u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+            sheet.write_string(r, c, cell).unwrap();
+        }
+    }
+}
+
+/// An .xlsx of the export, with `far` written at (row, column) besides.
+fn xlsx_with_far_cell(dir: &Path, name: &str, far: (u32, u16)) -> PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    put(sheet, 0, &export_cells());
+    sheet.write_string(far.0, far.1, "far").unwrap();
+    let path = dir.join(name);
+    book.save(&path).unwrap();
+    path
+}
+
+/// Point 1: an .xlsx with a cell at XFD1048576 (1.8 KB, "memory allocation of
+/// 549755813888 bytes failed") is read in little memory: its rows are scored, the
+/// far cell's row is an error (it answers nothing), exit 2, no abort.
+#[test]
+fn p01_a_cell_at_xfd1048576_does_not_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = xlsx_with_far_cell(dir.path(), "far.xlsx", (1_048_575, 16_383));
+    assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
+    let out = run_small(&["score", "--format", "csv", arg(&path)]);
+    let text = err(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("far.xlsx:1048576: "), "{text}");
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.contains("far.xlsx:2,Ann") && csv.contains("far.xlsx:3,Bo"),
+        "{csv}"
+    );
+}
+
+/// Point 1: in a folder, the run goes on past it: the sheet after it is scored.
+#[test]
+fn p01_a_folder_goes_on_past_a_far_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    xlsx_with_far_cell(dir.path(), "a-far.xlsx", (1_048_575, 16_383));
+    std::fs::copy(
+        Path::new(ROOT).join("examples/sheets/in-transition.toml"),
+        dir.path().join("b.toml"),
+    )
+    .unwrap();
+    let out = run_small(&["score", "--format", "csv", arg(dir.path())]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{}", err(&out));
+    assert!(csv.contains("b.toml,"), "{csv}");
+}
+
+/// Point 3: one cell at AZ300000 (680 MB to read) costs nothing to speak of.
+#[test]
+fn p03_a_far_cell_costs_no_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = xlsx_with_far_cell(dir.path(), "az.xlsx", (299_999, 51));
+    let out = run_small(&["score", "--format", "csv", arg(&path)]);
+    assert_eq!(out.status.code(), Some(2), "{}", err(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("az.xlsx:3,Bo"));
+}
+
+/// Point 3: 400,000 rows of shared strings (under 1 MB; 1.34 GB to read) are read
+/// under the limit, each row an error for answering nothing but the first two.
+#[test]
+fn p03_many_shared_string_rows_fit_in_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let cells = export_cells();
+    put(sheet, 0, &cells);
+    for r in 3..400_000u32 {
+        let row = &cells[1 + (r as usize % 2)];
+        sheet.write_string(r, 1, &row[1]).unwrap();
+        sheet.write_string(r, 2, &row[2]).unwrap();
+    }
+    let path = dir.path().join("many.xlsx");
+    book.save(&path).unwrap();
+    let out = run_small(&["score", "--format", "csv", "--summary", arg(&path)]);
+    assert_eq!(out.status.code(), Some(0), "{}", err(&out));
+    let rows = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert_eq!(rows, 400_000, "a header line and 399,999 rows");
+}
+
+/// A minimal .ods: `content` inside `<office:spreadsheet>`.
+fn ods(dir: &Path, name: &str, content: &str) -> PathBuf {
+    use std::io::Write as _;
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default();
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#,
+    )
+    .unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.2"><office:body><office:spreadsheet>{content}</office:spreadsheet></office:body></office:document-content>"#
+    )
+    .unwrap();
+    zip.finish().unwrap();
+    path
+}
+
+/// An ODS table row of text cells.
+fn ods_row(cells: &[String], repeated: Option<u32>) -> String {
+    let cells: String = cells
+        .iter()
+        .map(|c| {
+            format!(
+                r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+                c.replace('&', "&amp;").replace('<', "&lt;")
+            )
+        })
+        .collect();
+    match repeated {
+        Some(n) => format!(
+            r#"<table:table-row table:number-rows-repeated="{n}">{cells}</table:table-row>"#
+        ),
+        None => format!("<table:table-row>{cells}</table:table-row>"),
+    }
+}
+
+/// Point 3: an .ods whose empty rows are repeated 1,048,000 times between the
+/// answers (as LibreOffice writes formatted rows) is read in little memory, the
+/// rows after them at their true row numbers.
+#[test]
+fn p03_repeated_empty_ods_rows_cost_no_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells = export_cells();
+    let content = format!(
+        r#"<table:table table:name="Answers">{}{}<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row>{}</table:table>"#,
+        ods_row(&cells[0], None),
+        ods_row(&cells[1], None),
+        ods_row(&cells[2], None),
+    );
+    let path = ods(dir.path(), "gap.ods", &content);
+    assert!(std::fs::metadata(&path).unwrap().len() < 4_000);
+    let out = run_small(&["score", "--format", "csv", arg(&path)]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", err(&out));
+    assert!(
+        csv.contains("gap.ods:2,Ann") && csv.contains("gap.ods:1048003,Bo"),
+        "{csv}"
+    );
+}
+
+/// Point 3: an .ods whose answer row is repeated 1,048,000 times (2.2 KB; 5.5 GB
+/// to read) is refused for its size, in little memory.
+#[test]
+fn p03_a_repeated_ods_answer_row_is_refused_for_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells = export_cells();
+    let content = format!(
+        r#"<table:table table:name="Answers">{}{}</table:table>"#,
+        ods_row(&cells[0], None),
+        ods_row(&cells[1], Some(1_048_000)),
+    );
+    let path = ods(dir.path(), "bomb.ods", &content);
+    let out = run_small(&["score", arg(&path)]);
+    let text = err(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("worksheet \"Answers\" holds more than")
+            && text.contains("far more than any survey export"),
+        "the message names the bound: {text}"
+    );
+}
+
+/// Point 8: an .xlsx whose first worksheet is hidden and whose second is the
+/// visible, active one: the visible one is scored, and a warning names both.
+#[test]
+fn p08_a_hidden_first_worksheet_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let cells = export_cells();
+    let hidden = book.add_worksheet();
+    hidden.set_name("Old").unwrap();
+    let mut old = cells.clone();
+    old[1][0] = "Stale".into();
+    put(hidden, 0, &old[..2]);
+    hidden.set_hidden(true);
+    let visible = book.add_worksheet();
+    visible.set_name("Answers").unwrap();
+    put(visible, 0, &cells);
+    visible.set_active(true);
+    let path = dir.path().join("hidden.xlsx");
+    book.save(&path).unwrap();
+    let out = run(&["score", "--format", "csv", arg(&path)]);
+    let text = err(&out);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(csv.contains(",Ann,") && !csv.contains("Stale"), "{csv}");
+    assert!(
+        text.contains("read worksheet \"Answers\", passing over \"Old\" (hidden)"),
+        "{text}"
+    );
+    // Asked for by name, the hidden one is read.
+    let out = run(&["score", "--format", "csv", "--sheet", "Old", arg(&path)]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Stale"));
+}
+
+/// Point 24: a second "Name" column is not ignored without a word: the warning
+/// names both, and the rows they named.
+#[test]
+fn p24_a_second_name_column_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let rubric = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let q = &rubric.rubric.question[0];
+    let csv = format!(
+        "Name,{},Name\nAnn,{},Ann Lee\n,{},Bo Ng\n",
+        q.id, q.option[0].id, q.option[1].id
+    );
+    let path = write(dir.path(), "names.csv", csv);
+    let out = run(&["score", "--format", "csv", arg(&path)]);
+    let text = err(&out);
+    assert!(
+        text.contains("2 columns name the respondent")
+            && text.contains("column 1 \"Name\" for 1 row, column 3 \"Name\" for 1 row"),
+        "{text}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(",Ann,") && stdout.contains(",Bo Ng,"),
+        "{stdout}"
+    );
 }

@@ -195,6 +195,30 @@ pub enum ExportFault {
     NoWorksheet,
     /// A worksheet that could not be read, with the workbook reader's words.
     Worksheet { name: String, reason: String },
+    /// A workbook (or its worksheet `sheet`) over one of the bounds it is read
+    /// within: which, and the bound.
+    WorkbookTooLarge {
+        sheet: Option<String>,
+        bound: Bound,
+        most: u64,
+    },
+}
+
+/// A bound a workbook is read within.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// Cells with text in a worksheet.
+    Cells,
+    /// Bytes of cell text in a worksheet.
+    Text,
+    /// Cells spanned by a worksheet's rows with text and its columns up to the last.
+    Area,
+    /// Bytes of the parts of an .xlsx read whole when it opens.
+    Parts,
+    /// Shared strings announced beyond what their bytes can hold.
+    SharedStrings,
+    /// Cells out of row order (a worksheet no spreadsheet writes).
+    Order,
 }
 
 /// A kind of thing with an id in a rubric.

@@ -10,8 +10,8 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::check::BadRule;
 use crate::diag::{
-    ExportFault, Fault, FileFault, InputError, InputErrors, IoReason, Item, ParseNote, Product,
-    RubricFault, Rule, SheetFault,
+    Bound, ExportFault, Fault, FileFault, InputError, InputErrors, IoReason, Item, ParseNote,
+    Product, RubricFault, Rule, SheetFault,
 };
 use crate::lint::{Finding, Lint, Threshold};
 use crate::rubric::{Band, Scoring, UnknownBand};
@@ -229,6 +229,9 @@ pub fn export_text(f: &ExportFault) -> String {
         ExportFault::Worksheet { name, reason } => {
             format!("could not read worksheet \"{name}\": {reason}")
         }
+        ExportFault::WorkbookTooLarge { sheet, bound, most } => {
+            too_large_text(sheet.as_deref(), *bound, *most)
+        }
     }
 }
 
@@ -242,6 +245,30 @@ fn column_letters(mut column: usize) -> String {
     }
     letters.reverse();
     String::from_utf8(letters).unwrap_or_default()
+}
+
+/// A workbook over a bound, in words.
+fn too_large_text(sheet: Option<&str>, bound: Bound, most: u64) -> String {
+    let what = match bound {
+        Bound::Cells => format!("holds more than {most} cells with text"),
+        Bound::Text => format!("holds more than {} MiB of text", most >> 20),
+        Bound::Area => {
+            format!("spans more than {most} cells (its rows with text times its columns)")
+        }
+        Bound::Parts => format!(
+            "has more than {} MiB of shared strings and styles to inflate",
+            most >> 20
+        ),
+        Bound::SharedStrings => {
+            "announces more shared strings than it holds; it is damaged".to_string()
+        }
+        Bound::Order => "has its cells out of row order".to_string(),
+    };
+    let whose = match sheet {
+        Some(name) => format!("worksheet {} ", shown(name)),
+        None => String::new(),
+    };
+    format!("{whose}{what}, far more than any survey export; is it the right file?")
 }
 
 /// What to do about an export of answer codes, in the words of the product it

@@ -10,8 +10,10 @@
 
 mod chunks;
 mod decode;
+mod grid;
 mod header;
 mod lines;
+mod ods;
 mod sniff;
 mod workbook;
 
@@ -60,11 +62,11 @@ fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
-use crate::diag::{ExportFault, FileFault, InputError, Product};
+use crate::diag::{ExportFault, Fault, FileFault, InputError, Product};
 use crate::input::decode::{Opened, open_input, unreadable};
 use crate::input::options::ReadOptions;
 use crate::input::sheet::ResolvedSheet;
-use crate::input::warning::Warning;
+use crate::input::warning::{PassedSheet, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
 
@@ -82,7 +84,7 @@ const AHEAD_BYTES: u64 = 1 << 20;
 #[allow(clippy::large_enum_variant)]
 enum Records<R: Read> {
     Text(csv::Reader<Lines<Decoded<R>>>),
-    Grid(std::vec::IntoIter<(u64, StringRecord)>),
+    Grid(grid::Grid),
 }
 
 /// The rows of one export, read and resolved one at a time.
@@ -125,20 +127,91 @@ pub fn open<'r>(
                 .err()
                 .unwrap_or_else(|| InputError::new(&source, FileFault::WorkbookNotAFile)));
         }
-        let rows = workbook::rows(&source, path, options.sheet.as_deref())?;
-        return CsvSheets::new(
-            rubric,
-            source,
-            Records::Grid(rows.into_iter()),
-            options,
-            false,
-            Vec::new(),
-        );
+        return open_workbook(rubric, source, path, options);
     }
     let tab = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("txt"));
     text(rubric, source, open_input(path)?, options, tab)
+}
+
+/// Opens a workbook's worksheet: the one `--sheet` names, else the active one (or
+/// the first shown), else the first of the others shown whose header names a
+/// question, with a warning that says which was read and which passed over.
+fn open_workbook<'r>(
+    rubric: &'r LoadedRubric,
+    source: Origin,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<CsvSheets<'r, Opened>, InputError> {
+    let mut book = workbook::Book::open(&source, path)?;
+    if let Some(want) = options.sheet.as_deref() {
+        let Some(i) = book.sheets.iter().position(|s| s.name == want) else {
+            let names = book.sheets.iter().map(|s| s.name.clone()).collect();
+            let fault = ExportFault::NoWorksheetNamed {
+                want: want.to_string(),
+                names,
+            };
+            return Err(InputError::new(source, fault));
+        };
+        let grid = book.read(&source, i)?;
+        return CsvSheets::new(
+            rubric,
+            source,
+            Records::Grid(grid),
+            options,
+            false,
+            Vec::new(),
+        );
+    }
+    let order = book.order();
+    let Some(&first) = order.first() else {
+        return Err(InputError::new(source, ExportFault::NoWorksheet));
+    };
+    // Hidden worksheets before the one read first are passed over, and said so.
+    let mut passed: Vec<(String, PassedSheet)> = book.sheets[..first]
+        .iter()
+        .filter(|s| s.worksheet && !s.visible)
+        .map(|s| (s.name.clone(), PassedSheet::Hidden))
+        .collect();
+    let mut first_error = None;
+    for i in order {
+        let grid = book.read(&source, i)?;
+        match CsvSheets::new(
+            rubric,
+            source.clone(),
+            Records::Grid(grid),
+            options,
+            false,
+            Vec::new(),
+        ) {
+            Ok(mut sheets) => {
+                if !passed.is_empty() {
+                    sheets.warnings.push(Warning::OtherWorksheet {
+                        file: source,
+                        read: book.sheets[i].name.clone(),
+                        passed,
+                    });
+                }
+                return Ok(sheets);
+            }
+            // A summary names no question (or lists them down a column): try the
+            // next worksheet, and report the first one's error if none does.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    Fault::Export(
+                        ExportFault::NoQuestionColumn { .. } | ExportFault::Transposed { .. }
+                    )
+                ) =>
+            {
+                passed.push((book.sheets[i].name.clone(), PassedSheet::NoQuestion));
+                first_error.get_or_insert(e);
+            }
+            Err(e) => return Err(first_error.unwrap_or(e)),
+        }
+    }
+    Err(first_error.unwrap_or_else(|| InputError::new(source, ExportFault::NoWorksheet)))
 }
 
 /// Reads an export from any reader (stdin, a string in tests); `source` names it.
@@ -276,11 +349,7 @@ impl<R: Read> Records<R> {
     ) -> Option<(Result<u64, InputError>, bool)> {
         loop {
             let line = match self {
-                Records::Grid(rows) => {
-                    let (line, row) = rows.next()?;
-                    *record = row;
-                    line
-                }
+                Records::Grid(grid) => grid.next_into(record)?,
                 Records::Text(reader) => {
                     let start = reader.position().byte();
                     reader.get_mut().row_starts(start);
@@ -370,16 +439,13 @@ impl<'r, R: Read> CsvSheets<'r, R> {
         let mut header = HeaderMap::new(rubric, &source, &rows)?;
         if let Some(col) = header.columns.iter().position(|c| *c == Column::Date) {
             // A worksheet is in memory: all of its dates say which order they are in.
-            let rest: &[(u64, StringRecord)] = match &records {
-                Records::Grid(rows) => rows.as_slice(),
-                Records::Text(_) => &[],
+            let ahead = pending.iter().filter_map(|(_, _, r)| r.get(col));
+            header.date_order = match &records {
+                Records::Grid(grid) => {
+                    DateEvidence::of(ahead.chain(grid.column_ahead(col)), options.date_order)
+                }
+                Records::Text(_) => DateEvidence::of(ahead, options.date_order),
             };
-            let cells = pending
-                .iter()
-                .map(|(_, _, r)| r)
-                .chain(rest.iter().map(|(_, r)| r))
-                .filter_map(|r| r.get(col));
-            header.date_order = DateEvidence::of(cells, options.date_order);
         }
         Ok(CsvSheets {
             rubric,
