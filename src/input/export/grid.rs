@@ -1,5 +1,5 @@
 //! A worksheet's cells with text, held compactly (every cell's text in one string,
-//! 8 bytes a cell and 16 a row besides), built cell by cell within bounds and handed
+//! 8 bytes a cell and 8 a row besides), built cell by cell within bounds and handed
 //! on row by row as wide as the worksheet: what [`super::workbook`] and
 //! [`super::ods`] read a worksheet into.
 
@@ -16,8 +16,9 @@ pub const MAX_TEXT: usize = 64 << 20;
 /// span: each row is handed on that wide.
 pub const MAX_AREA: u64 = 50_000_000;
 /// The most bytes of the parts of an .xlsx that calamine inflates whole when it
-/// opens it (its shared strings, styles, workbook and relations).
-pub const MAX_PARTS: u64 = 64 << 20;
+/// opens it (its shared strings, styles, workbook and relations): a real export's
+/// shared strings are its answers' labels and its respondents' names, a few MB.
+pub const MAX_PARTS: u64 = 16 << 20;
 
 /// A worksheet's name, whether it is shown, and whether it is a worksheet (not a
 /// chart sheet).
@@ -49,7 +50,8 @@ impl GridBuilder {
             Some((r, _)) if row == r => {}
             _ => {
                 let start = u32::try_from(g.cells.len()).map_err(|_| Bound::Cells)?;
-                g.rows.push((row + 1, start));
+                let line = u32::try_from(row + 1).map_err(|_| Bound::Area)?;
+                g.rows.push((line, start));
             }
         }
         self.last = Some((row, col));
@@ -83,7 +85,7 @@ pub(super) struct Grid {
     cells: Vec<(u32, u32)>,
     /// Per row with a cell: its number as the spreadsheet shows it, and where its
     /// cells start in `cells`.
-    rows: Vec<(u64, u32)>,
+    rows: Vec<(u32, u32)>,
     /// Columns from A to the last with a cell: every row is handed on this wide.
     width: usize,
     /// The next row to hand out.
@@ -115,7 +117,7 @@ impl Grid {
     /// after the last.
     pub(super) fn next_into(&mut self, record: &mut StringRecord) -> Option<u64> {
         let i = self.next;
-        let line = self.rows.get(i)?.0;
+        let line = u64::from(self.rows.get(i)?.0);
         self.next += 1;
         record.clear();
         let mut col = 0;

@@ -3,7 +3,7 @@
 //! spreadsheet numbers them), for the same header and row handling as a CSV export.
 //!
 //! Memory grows with what the worksheet holds, not with where its cells are: only
-//! rows and cells with text are kept, at 8 bytes a cell and 16 a row besides the
+//! rows and cells with text are kept, at 8 bytes a cell and 8 a row besides the
 //! text, so a cell at XFD1048576 costs what a cell at B2 does. What may be kept is
 //! bounded ([`MAX_CELLS`], [`MAX_TEXT`], [`MAX_AREA`]), and so is what calamine
 //! inflates whole when it opens an .xlsx ([`MAX_PARTS`]): a workbook over a bound
