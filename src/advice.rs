@@ -1,12 +1,14 @@
 //! Which of the rubric's texts apply to a result, chosen so that nothing shown
-//! contradicts the answers or the gates that fired: the gate messages that lead in
-//! place of the summary, and the next steps the answers do not show as done.
-//! Data only (indexes into the rubric); the words are put together in `render`.
+//! contradicts the answers or the gates that fired: where the texts come from (a
+//! band's recommendation, or an outcome rule and the variants its context selects),
+//! the gate messages that lead in place of the summary, the risks, and the next
+//! steps the answers do not show as done. Data only (indexes into the rubric); the
+//! words are put together in `render`.
 
 use serde::Serialize;
 
-use crate::rubric::{Band, LoadedRubric, Target};
-use crate::scoring::{self, FiredGate, Outcome};
+use crate::rubric::{Band, Cond, LoadedRubric, NextStep};
+use crate::scoring::{Decision, Outcome};
 
 /// What leads the explanation of a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,96 +25,172 @@ pub enum Lead {
     Nothing,
 }
 
-/// The texts that apply to one result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Advice {
-    pub lead: Lead,
-    /// Indexes into the recommendation's `next-steps` that are shown: those without
-    /// an `unless`, or whose `unless` does not hold. None for a provisional result.
-    pub steps: Vec<usize>,
-    /// Fired gates whose message agrees with the result (their band is the result)
-    /// but that are not in the lead, in file order; a fired gate whose band is not
-    /// the result (a cap above it, a floor below it) did nothing here, and its
-    /// message, written for that band, is left out.
-    pub also: Vec<usize>,
+/// Where a result's title, summary and next steps come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// Format 2: the recommendation of this band.
+    Band(Band),
+    /// Format 3: outcome rule `rule` (its `same-as` resolved), each text from the
+    /// variant given (by index) or from the rule itself.
+    Rule {
+        /// The rule, by index.
+        rule: usize,
+        /// The variant whose title is shown, by index.
+        title: Option<usize>,
+        /// The variant whose summary is shown, by index.
+        summary: Option<usize>,
+        /// The variant whose next steps are shown, by index.
+        steps: Option<usize>,
+    },
 }
 
-impl Advice {
-    /// No text chosen: for outputs that show none (csv, json).
-    pub fn none() -> Self {
-        Advice {
-            lead: Lead::Summary,
-            steps: Vec::new(),
-            also: Vec::new(),
+impl Source {
+    /// The headline.
+    pub fn title(self, rubric: &LoadedRubric) -> &str {
+        match self {
+            Source::Band(b) => rubric
+                .rubric
+                .recommendation
+                .as_ref()
+                .map_or("", |r| &r.get(b).title),
+            Source::Rule { rule, title, .. } => {
+                let o = &rubric.rubric.outcome[rule];
+                (title.and_then(|v| o.variant[v].title.as_deref()))
+                    .or(o.title.as_deref())
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// The summary.
+    pub fn summary(self, rubric: &LoadedRubric) -> &str {
+        match self {
+            Source::Band(b) => {
+                (rubric.rubric.recommendation.as_ref()).map_or("", |r| &r.get(b).summary)
+            }
+            Source::Rule { rule, summary, .. } => {
+                let o = &rubric.rubric.outcome[rule];
+                (summary.and_then(|v| o.variant[v].summary.as_deref()))
+                    .or(o.summary.as_deref())
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// Every next step, shown or not.
+    pub fn steps(self, rubric: &LoadedRubric) -> &[NextStep] {
+        match self {
+            Source::Band(b) => {
+                (rubric.rubric.recommendation.as_ref()).map_or(&[], |r| &r.get(b).next_steps)
+            }
+            Source::Rule { rule, steps, .. } => {
+                let o = &rubric.rubric.outcome[rule];
+                (steps.and_then(|v| o.variant[v].next_steps.as_deref()))
+                    .or(o.next_steps.as_deref())
+                    .unwrap_or_default()
+            }
         }
     }
 }
 
-/// Chooses the texts for a result: `recommendation` after `gates`, `provisional`,
-/// and each gate's or condition's score read by `score_of` (`None`: unanswered,
-/// so a condition on it does not hold and its step is shown).
+/// The texts that apply to one result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Advice {
+    /// Where the texts come from.
+    pub source: Source,
+    /// What the summary opens with.
+    pub lead: Lead,
+    /// Indexes into the source's `next-steps` that are shown: those without an
+    /// `unless`, or whose `unless` does not hold. None for a provisional result.
+    pub steps: Vec<usize>,
+    /// Every other fired gate, in file order: a risk to the recommended office,
+    /// shown with its message whatever it did to the result.
+    pub risks: Vec<usize>,
+}
+
+impl Advice {
+    /// No text chosen: for outputs that show none (csv, json).
+    pub(crate) fn none() -> Self {
+        Advice {
+            source: Source::Band(Band::Pmo),
+            lead: Lead::Summary,
+            steps: Vec::new(),
+            risks: Vec::new(),
+        }
+    }
+}
+
+/// Chooses the texts for a result: its `decision`, the gates that fired (by index,
+/// with whether each changed the result), `provisional`, and whether a resolved
+/// condition holds on what was scored (`holds`: something unanswered never meets a
+/// condition, so a step that tests it is shown).
 pub fn advise(
     rubric: &LoadedRubric,
-    recommendation: Band,
-    gates: &[FiredGate],
+    decision: &Decision,
+    gates: &[(usize, bool)],
     provisional: bool,
-    score_of: impl Fn(Target) -> Option<f64>,
+    holds: impl Fn(&Cond) -> bool,
 ) -> Advice {
     let r = &rubric.rubric;
-    let index_of = |id: &str| r.gate.iter().position(|g| g.id == id);
-    // The fired gates whose band is the result: those that changed it lead, the
-    // others are `also`.
-    let agreeing = |changed: bool| {
-        gates
-            .iter()
-            .filter(move |g| g.to == recommendation && g.changed == changed)
-            .filter_map(|g| index_of(g.id))
-    };
-    let leading: Vec<usize> = agreeing(true).collect();
-    let also = agreeing(false).collect();
+    let recommendation = decision.recommendation;
+    // The gates that changed the result and whose band it is lead; every other
+    // fired gate is a risk.
+    let leading: Vec<usize> = (gates.iter())
+        .filter(|&&(gi, changed)| changed && r.gate[gi].effect().1 == Some(recommendation))
+        .map(|&(gi, _)| gi)
+        .collect();
+    let risks = (gates.iter())
+        .map(|&(gi, _)| gi)
+        .filter(|gi| !leading.contains(gi))
+        .collect();
     let lead = match (leading.is_empty(), provisional) {
         (false, _) => Lead::Gates(leading),
         (true, false) => Lead::Summary,
         (true, true) => Lead::Nothing,
     };
+    let source = match decision.rule {
+        None => Source::Band(recommendation),
+        Some(ri) => {
+            let rule = rubric.rules()[ri].result;
+            let o = &r.outcome[rule];
+            let variant = |has: fn(&crate::rubric::TextVariant) -> bool| {
+                (o.variant.iter().enumerate())
+                    .find(|(v, x)| has(x) && rubric.conds(&o.variant[*v].when).iter().all(&holds))
+                    .map(|(v, _)| v)
+            };
+            Source::Rule {
+                rule,
+                title: variant(|x| x.title.is_some()),
+                summary: variant(|x| x.summary.is_some()),
+                steps: variant(|x| x.next_steps.is_some()),
+            }
+        }
+    };
     let steps = if provisional {
         Vec::new()
     } else {
-        r.recommendation
-            .get(recommendation)
-            .next_steps
-            .iter()
-            .enumerate()
-            .filter(|&(i, s)| !done(rubric, recommendation, i, s.unless(), &score_of))
+        let step_conds = |i: usize, s: &NextStep| match source {
+            Source::Band(b) => rubric.step_conds(b, i).to_vec(),
+            Source::Rule { .. } => rubric.conds(s.unless()),
+        };
+        (source.steps(rubric).iter().enumerate())
+            .filter(|&(i, s)| !step_conds(i, s).iter().any(&holds))
             .map(|(i, _)| i)
             .collect()
     };
-    Advice { lead, steps, also }
-}
-
-/// Whether step `i` of `band`'s recommendation is done: its `unless` holds. Never
-/// without one, never when what it reads is unanswered. What it reads was resolved
-/// when the rubric was loaded ([`LoadedRubric::step_target`]).
-fn done(
-    rubric: &LoadedRubric,
-    band: Band,
-    i: usize,
-    unless: Option<&crate::rubric::Condition>,
-    score_of: &impl Fn(Target) -> Option<f64>,
-) -> bool {
-    unless.is_some_and(|c| {
-        rubric
-            .step_target(band, i)
-            .and_then(score_of)
-            .is_some_and(|s| c.holds(s))
-    })
+    Advice {
+        source,
+        lead,
+        steps,
+        risks,
+    }
 }
 
 /// The advice for one scored sheet (`provisional`: its coverage falls short).
-pub fn for_sheet(rubric: &LoadedRubric, o: &Outcome, provisional: bool) -> Advice {
-    let gates = scoring::named_gates(rubric, o.gates());
-    advise(rubric, o.recommendation(), &gates, provisional, |t| {
-        o.read(rubric, t)
+pub(crate) fn for_sheet(rubric: &LoadedRubric, o: &Outcome, provisional: bool) -> Advice {
+    advise(rubric, &o.decision(), o.gates(), provisional, |c| {
+        o.holds(rubric, c)
     })
 }
 
@@ -133,12 +211,12 @@ mod tests {
 
     #[test]
     fn a_step_already_done_is_hidden_and_an_unanswered_one_shown() {
-        let r = LoadedRubric::embedded().unwrap();
-        let steps = &r.rubric.recommendation.pmo.next_steps;
+        let r = crate::testing::v2();
+        let steps = &r.rubric.recommendation.as_ref().unwrap().pmo.next_steps;
         let standards = steps
             .iter()
             .position(|s| {
-                s.unless()
+                (s.unless().first())
                     .is_some_and(|c| c.question.as_deref() == Some("maturity-standards"))
             })
             .expect("a PMO step hidden by maturity-standards");
@@ -167,7 +245,7 @@ mod tests {
 
     #[test]
     fn the_gate_that_changed_the_result_leads_and_a_provisional_result_has_no_steps() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let c = sheet(&r, &[("maturity-delivery-track-record", "rarely")]);
         let o = Outcome::of(&r, &c).unwrap();
         // One answer, score 0: PMO band already, no gate changes it.
@@ -183,7 +261,7 @@ mod tests {
                 ("objective-success-measure", "value-realised"),
             ],
         );
-        let e = scoring::evaluate(&r, &c).unwrap();
+        let e = crate::scoring::evaluate(&r, &c).unwrap();
         let a = for_sheet(&r, &Outcome::of(&r, &c).unwrap(), e.provisional);
         let chaotic = r
             .rubric

@@ -8,7 +8,7 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand, ValueEnum};
 use encoding_rs::Encoding;
 use pmo_vmo::Band;
-use pmo_vmo::input::options::DateOrder;
+use pmo_vmo::input::DateOrder;
 use pmo_vmo::input::{ReadOptions, SheetFormat};
 
 /// Exit codes and the rubric rule, under `pmo-vmo --help`.
@@ -228,8 +228,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub sheets: SheetArgs,
     /// Every sheet must get this recommendation (replaces each sheet's `expect.recommendation`)
-    #[arg(long, value_enum, value_name = "BAND")]
-    pub expect: Option<BandArg>,
+    #[arg(long, value_enum, value_name = "RECOMMENDATION")]
+    pub expect: Option<OutcomeArg>,
     /// Every sheet's margin must be at least N index points (replaces `expect.min-margin`)
     #[arg(long, value_name = "N", value_parser = parse_margin, allow_negative_numbers = true)]
     pub min_margin: Option<f64>,
@@ -274,6 +274,33 @@ pub enum BandArg {
     Pmo,
     Hybrid,
     Vmo,
+}
+
+/// Any recommendation, as `check --expect` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Pmo,
+    Hybrid,
+    Vmo,
+    /// No central office: a role is enough
+    None,
+    /// A value office and a delivery office beside it
+    Both,
+    /// Offices in the divisions, with a thin centre
+    Federated,
+}
+
+impl From<OutcomeArg> for Band {
+    fn from(b: OutcomeArg) -> Band {
+        match b {
+            OutcomeArg::Pmo => Band::Pmo,
+            OutcomeArg::Hybrid => Band::Hybrid,
+            OutcomeArg::Vmo => Band::Vmo,
+            OutcomeArg::None => Band::None,
+            OutcomeArg::Both => Band::Both,
+            OutcomeArg::Federated => Band::Federated,
+        }
+    }
 }
 
 impl From<BandArg> for Band {
@@ -338,6 +365,32 @@ impl From<WorkshopFormat> for pmo_vmo::render::Format {
             WorkshopFormat::Markdown => Format::Markdown,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub sheets: SheetArgs,
+    /// Output format: rows for a tracker to import
+    #[arg(long, short, value_enum, default_value_t = PlanFormat::Csv)]
+    pub format: PlanFormat,
+    /// One plan for all the sheets together (the workshop's group result), not one
+    /// per sheet
+    #[arg(long)]
+    pub group: bool,
+    /// The recommendation the plan aims at [default: the recommended office]
+    #[arg(long, value_enum, value_name = "OUTCOME")]
+    pub target: Option<OutcomeArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// One row per initiative, with a header (imports into Jira, Azure DevOps)
+    Csv,
+    /// One JSON object per initiative, one per line
+    Json,
+    /// A table per plan
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -90,7 +90,7 @@ pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
 
 /// [`stage`] with the bytes written by `fill` (through a buffer), for a file too
 /// large to hold in memory first.
-pub fn stage_with(
+pub(crate) fn stage_with(
     target: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<Staged> {
@@ -134,7 +134,9 @@ pub fn stage_with(
 /// caller can put it elsewhere.
 #[derive(Debug)]
 pub struct NotLinked {
+    /// The staged file, still to be put somewhere.
     pub staged: Staged,
+    /// Why it could not be linked in.
     pub error: io::Error,
 }
 

@@ -58,20 +58,20 @@ impl Rules {
 /// What one sheet was held to, after the rules replaced its own expectations.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Expected {
+pub(crate) struct Expected {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recommendation: Option<Band>,
+    pub(crate) recommendation: Option<Band>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_margin: Option<f64>,
+    pub(crate) min_margin: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_answered: Option<f64>,
+    pub(crate) min_answered: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rubric_version: Option<String>,
+    pub(crate) rubric_version: Option<String>,
 }
 
 impl Expected {
     /// Whether nothing at all is expected.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Expected::default()
     }
 }
@@ -84,7 +84,9 @@ pub enum Because {
     /// The index itself is elsewhere (`before_gates`: its band, when gates then
     /// moved the result again).
     Index {
+        /// The sheet's index.
         index: f64,
+        /// The index's band, when gates then moved the result away from it.
         before_gates: Option<Band>,
     },
 }
@@ -92,36 +94,50 @@ pub enum Because {
 /// One expectation, met or not, with the figures behind it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check<'r> {
+    /// The recommendation (after gates) the sheet was expected to get.
     Recommendation {
+        /// What was expected.
         expected: Band,
+        /// What the sheet got.
         got: Band,
+        /// Why it got something else (`None` when it got what was expected).
         because: Option<Because>,
     },
+    /// The smallest margin allowed.
     Margin {
+        /// The sheet's margin, in index points.
         margin: f64,
+        /// The smallest acceptable margin.
         min: f64,
     },
+    /// The smallest share of questions answered (`--min-answered`).
     Answered {
+        /// How many questions the sheet answered.
         answered: usize,
+        /// How many questions the rubric has.
         questions: usize,
+        /// The smallest acceptable share, 0..=1.
         min: f64,
     },
     /// The rubric's `min-answered`: a provisional result (too few answers in some
     /// factor) is not a firm recommendation, so it fails. Checked only when the
     /// rubric sets `min-answered`; listed only when it fails.
     Coverage {
+        /// The factors below `min-answered`.
         shortfalls: Vec<crate::scoring::Shortfall<'r>>,
     },
     /// `sheet` is `None` when the sheet names no version to compare.
     Version {
+        /// The sheet's `rubric-version`.
         sheet: Option<String>,
+        /// The rubric's version.
         rubric: String,
     },
 }
 
 impl Check<'_> {
     /// Whether the expectation held.
-    pub fn held(&self) -> bool {
+    pub(crate) fn held(&self) -> bool {
         match self {
             Check::Recommendation { expected, got, .. } => expected == got,
             Check::Margin { margin, min } => reaches(*margin, *min),
@@ -147,14 +163,15 @@ impl Check<'_> {
 /// when it came from the sheet rather than from a flag.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged<'r> {
+    /// The expectation and the figures it was checked on.
     pub check: Check<'r>,
-    pub key: Option<String>,
+    pub(crate) key: Option<String>,
 }
 
 /// Pass or fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     Fail,
 }
@@ -162,17 +179,18 @@ pub enum Status {
 /// The judgement of one sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict<'r> {
-    pub result: SheetResult<'r>,
-    pub status: Status,
+    pub(crate) result: SheetResult<'r>,
+    pub(crate) status: Status,
     /// What the sheet was held to.
-    pub expected: Expected,
+    pub(crate) expected: Expected,
     /// Every expectation checked, in a fixed order.
-    pub checks: Vec<Judged<'r>>,
+    pub(crate) checks: Vec<Judged<'r>>,
     /// The line in the sheet file to point annotations at, where known.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
 }
 
 impl<'r> Verdict<'r> {
+    /// Whether every expectation held.
     pub fn passed(&self) -> bool {
         self.status == Status::Pass
     }
@@ -190,8 +208,9 @@ fn gates_against(result: &SheetResult<'_>, want: Band) -> Vec<String> {
         .gates
         .iter()
         .filter(|g| match g.effect {
-            Effect::Cap => g.to < want,
-            Effect::Floor => g.to > want,
+            Effect::Cap => g.to.is_some_and(|to| to < want),
+            Effect::Floor => g.to.is_some_and(|to| to > want),
+            Effect::Risk => false,
         })
         .map(|g| g.id.to_string())
         .collect()
@@ -323,7 +342,11 @@ fn annotation_line(sheet: &ResolvedSheet, v: &Verdict<'_>) -> Option<usize> {
 /// The line of a failure's key in the sheet's text (TOML or JSON), so that
 /// annotations land on the expectation that was not met. Without a key (the rule
 /// came from a flag) it is line 1.
-pub fn failure_line(text: &str, format: SheetFormat, verdict: &Verdict<'_>) -> Option<usize> {
+pub(crate) fn failure_line(
+    text: &str,
+    format: SheetFormat,
+    verdict: &Verdict<'_>,
+) -> Option<usize> {
     let Some(key) = verdict.failures().find_map(|f| f.key.as_deref()) else {
         return (verdict.status == Status::Fail).then_some(1);
     };
@@ -345,28 +368,23 @@ pub fn failure_line(text: &str, format: SheetFormat, verdict: &Verdict<'_>) -> O
     }
 }
 
-/// One input's outcome, in input order.
+/// One input, checked: its verdict, or the error that kept it from being judged.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome<'r> {
+pub enum Checked<'r> {
+    /// The sheet was judged: passed or failed.
     Judged(Box<Verdict<'r>>),
     /// The sheet could not be read, parsed, resolved or scored: an error, never a
     /// failure.
     Error(InputError),
 }
 
-/// Every outcome of a run.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Report<'r> {
-    pub outcomes: Vec<Outcome<'r>>,
-}
-
 /// How many sheets passed, failed or could not be judged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
-    pub sheets: usize,
-    pub passed: usize,
-    pub failed: usize,
-    pub errors: usize,
+    pub(crate) sheets: usize,
+    pub(crate) passed: usize,
+    pub(crate) failed: usize,
+    pub(crate) errors: usize,
 }
 
 /// The run's overall outcome; errors win over failures.
@@ -382,12 +400,12 @@ pub enum RunStatus {
 
 impl Counts {
     /// Counts one more outcome.
-    pub fn add(&mut self, o: &Outcome<'_>) {
+    pub fn add(&mut self, o: &Checked<'_>) {
         self.sheets += 1;
         match o {
-            Outcome::Judged(v) if v.passed() => self.passed += 1,
-            Outcome::Judged(_) => self.failed += 1,
-            Outcome::Error(_) => self.errors += 1,
+            Checked::Judged(v) if v.passed() => self.passed += 1,
+            Checked::Judged(_) => self.failed += 1,
+            Checked::Error(_) => self.errors += 1,
         }
     }
 
@@ -400,19 +418,5 @@ impl Counts {
         } else {
             RunStatus::Passed
         }
-    }
-}
-
-impl Report<'_> {
-    pub fn counts(&self) -> Counts {
-        let mut c = Counts::default();
-        for o in &self.outcomes {
-            c.add(o);
-        }
-        c
-    }
-
-    pub fn status(&self) -> RunStatus {
-        self.counts().status()
     }
 }

@@ -12,104 +12,106 @@ use crate::workshop;
 
 /// One side's result, as the comparison shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Side {
+pub(crate) struct Side {
     /// How many sheets the side holds.
-    pub sources: usize,
+    pub(crate) sources: usize,
     /// When the assessment was made: the sheet's `date`, or the latest of a group's.
-    pub date: Option<String>,
-    pub index: f64,
-    pub recommendation: Band,
-    pub band: Band,
-    pub margin: f64,
-    pub factors: Vec<SideFactor>,
+    pub(crate) date: Option<String>,
+    pub(crate) index: f64,
+    pub(crate) recommendation: Band,
+    pub(crate) band: Band,
+    pub(crate) margin: f64,
+    pub(crate) factors: Vec<SideFactor>,
     /// Ids of the gates that fired.
-    pub gates: Vec<String>,
+    pub(crate) gates: Vec<String>,
     /// Sheets that gave no date, when the side is a group with some dates.
     #[serde(skip)]
-    pub undated: usize,
+    pub(crate) undated: usize,
 }
 
 /// A factor's score on one side (`None`: not answered there).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SideFactor {
-    pub id: String,
-    pub score: Option<f64>,
+pub(crate) struct SideFactor {
+    pub(crate) id: String,
+    pub(crate) score: Option<f64>,
 }
 
 /// A factor before and after.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FactorChange {
-    pub id: String,
-    pub before: Option<f64>,
-    pub after: Option<f64>,
+pub(crate) struct FactorChange {
+    pub(crate) id: String,
+    pub(crate) before: Option<f64>,
+    pub(crate) after: Option<f64>,
     /// `after - before`, when both are scored.
-    pub change: Option<f64>,
+    pub(crate) change: Option<f64>,
 }
 
 /// An answer that moved (single sheets on both sides).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AnswerChange {
-    pub question: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+pub(crate) struct AnswerChange {
+    pub(crate) question: String,
+    pub(crate) before: Option<String>,
+    pub(crate) after: Option<String>,
 }
 
 /// Gates that fired before and not after, and the other way round.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct GateChanges {
-    pub cleared: Vec<String>,
-    pub new: Vec<String>,
+pub(crate) struct GateChanges {
+    pub(crate) cleared: Vec<String>,
+    pub(crate) new: Vec<String>,
 }
 
 /// A respondent present on both sides of a group comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Matched {
+pub(crate) struct Matched {
     /// The name as first written on the after side.
-    pub respondent: String,
-    pub before: f64,
-    pub after: f64,
-    pub change: f64,
+    pub(crate) respondent: String,
+    pub(crate) before: f64,
+    pub(crate) after: f64,
+    pub(crate) change: f64,
 }
 
 /// Who is on which side of a group comparison, matched by name (compared trimmed,
 /// with case and white space folded).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct People {
-    pub matched: Vec<Matched>,
-    pub joined: Vec<String>,
-    pub left: Vec<String>,
+pub(crate) struct People {
+    pub(crate) matched: Vec<Matched>,
+    pub(crate) joined: Vec<String>,
+    pub(crate) left: Vec<String>,
     /// Sheets with no respondent name, which cannot be matched.
-    pub unnamed: usize,
+    pub(crate) unnamed: usize,
 }
 
 /// A step of the baseline's roadmap, and whether the follow-up has taken it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StepProgress {
-    pub question: String,
-    pub from: String,
-    pub to: String,
+pub(crate) struct StepProgress {
+    pub(crate) question: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
     /// Whether the follow-up's answer scores at least the step's `to`.
-    pub done: bool,
+    pub(crate) done: bool,
+    /// `done`, `in-progress` (some levels crossed) or `not-started`.
+    pub(crate) status: &'static str,
 }
 
 /// The comparison of two assessments.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Comparison {
-    pub before: Side,
-    pub after: Side,
-    pub index_change: f64,
-    pub factors: Vec<FactorChange>,
+    pub(crate) before: Side,
+    pub(crate) after: Side,
+    pub(crate) index_change: f64,
+    pub(crate) factors: Vec<FactorChange>,
     /// Questions whose answer changed (single sheets on both sides; empty for groups).
-    pub answers: Vec<AnswerChange>,
-    pub gates: GateChanges,
+    pub(crate) answers: Vec<AnswerChange>,
+    pub(crate) gates: GateChanges,
     /// For groups: respondents on both sides, and who joined or left.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub people: Option<People>,
+    pub(crate) people: Option<People>,
     /// For single sheets: the baseline's roadmap (towards the band above its result)
     /// and which of its steps the follow-up has taken.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<Vec<StepProgress>>,
+    pub(crate) roadmap: Option<Vec<StepProgress>>,
     /// Rubric versions the two sides' sheets say they were filled against, when
     /// they differ.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,7 +119,7 @@ pub struct Comparison {
 }
 
 /// Scored sheets on one side.
-pub type Members<'r> = [(ResolvedSheet, SheetResult<'r>)];
+pub(crate) type Members<'r> = [(ResolvedSheet, SheetResult<'r>)];
 
 /// The latest date of the side's sheets, and how many have none.
 fn side_date(members: &Members<'_>) -> (Option<String>, usize) {
@@ -178,7 +180,7 @@ fn side(rubric: &LoadedRubric, members: &Members<'_>) -> Option<Side> {
 
 /// Names folded for matching: trimmed, lower-cased, white space folded.
 fn name_key(name: &str) -> String {
-    crate::input::export::normalise(name)
+    crate::text::normalise(name)
 }
 
 /// Who is on both sides, and who is on one only, in order of appearance.
@@ -251,24 +253,40 @@ fn roadmap_progress(
     before: &SheetResult<'_>,
     after: &ResolvedSheet,
 ) -> Option<Vec<StepProgress>> {
-    let plan = before.roadmap.as_ref()?;
-    if plan.steps.is_empty() {
+    let moves: Vec<(&str, &str, &str)> = match (&before.plan, &before.roadmap) {
+        (Some(plan), _) => (plan.initiatives.iter())
+            .map(|i| (i.question, i.from, i.to))
+            .collect(),
+        (None, Some(roadmap)) => (roadmap.steps.iter())
+            .map(|s| (s.question, s.from, s.to))
+            .collect(),
+        (None, None) => return None,
+    };
+    if moves.is_empty() {
         return None;
     }
     let r = &rubric.rubric;
     Some(
-        plan.steps
-            .iter()
-            .filter_map(|s| {
-                let qi = rubric.question(s.question)?;
+        moves
+            .into_iter()
+            .filter_map(|(question, from, to)| {
+                let qi = rubric.question(question)?;
                 let q = &r.question[qi];
-                let to = q.option.iter().find(|o| o.id == s.to)?.score;
+                let score = |id: &str| q.option.iter().find(|o| o.id == id).map(|o| o.score);
+                let (from_score, to_score) = (score(from)?, score(to)?);
                 let now = after.choices[qi].map(|oi| q.option[oi].score);
+                let done = now.is_some_and(|x| crate::rubric::reaches(x, to_score));
+                let moved = now.is_some_and(|x| x > from_score);
                 Some(StepProgress {
-                    question: s.question.to_string(),
-                    from: s.from.to_string(),
-                    to: s.to.to_string(),
-                    done: now.is_some_and(|x| x >= to),
+                    question: question.to_string(),
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    done,
+                    status: match (done, moved) {
+                        (true, _) => "done",
+                        (false, true) => "in-progress",
+                        (false, false) => "not-started",
+                    },
                 })
             })
             .collect(),
@@ -362,6 +380,7 @@ mod tests {
                 ..Sheet::default()
             },
             choices: choices.map(Some).to_vec(),
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: SheetFormat::Toml,
             text: None,

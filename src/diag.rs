@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-pub use self::fault::{
+pub(crate) use self::fault::{
     Bound, ExportFault, Fault, FileFault, IoReason, Item, ParseNote, Product, RubricFault, Rule,
     SheetFault,
 };
@@ -29,11 +29,11 @@ pub struct InputError {
     /// The file, standard input, or a row of an export.
     pub source: Origin,
     /// What is wrong, without the location.
-    pub kind: Fault,
+    pub(crate) kind: Fault,
     /// 1-based line, where known.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
     /// 1-based column, where known.
-    pub column: Option<usize>,
+    pub(crate) column: Option<usize>,
     /// Dotted path of the key at fault (`question[3].option[1].score`), where known.
     pub key: Option<String>,
     /// The lines of the source around the fault, for people.
@@ -78,7 +78,7 @@ impl Excerpt {
 
 impl InputError {
     /// An error about a whole input, with no position in it.
-    pub fn new(source: impl Into<Origin>, kind: impl Into<Fault>) -> Self {
+    pub(crate) fn new(source: impl Into<Origin>, kind: impl Into<Fault>) -> Self {
         InputError {
             source: source.into(),
             kind: kind.into(),
@@ -90,7 +90,7 @@ impl InputError {
     }
 
     /// Names the key at fault.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+    pub(crate) fn with_key(mut self, key: impl Into<String>) -> Self {
         let key = key.into();
         if !key.is_empty() {
             self.key = Some(key);
@@ -99,7 +99,7 @@ impl InputError {
     }
 
     /// Points at a byte range of `text`: fills line, column and the snippet.
-    pub fn at(mut self, text: &str, span: Range<usize>) -> Self {
+    pub(crate) fn at(mut self, text: &str, span: Range<usize>) -> Self {
         let (line, column) = line_col(text, span.start);
         self.line = Some(line);
         self.column = Some(column);
@@ -108,7 +108,7 @@ impl InputError {
     }
 
     /// Points at a line only (CSV rows, JSON keys found by search).
-    pub fn at_line(mut self, line: usize) -> Self {
+    pub(crate) fn at_line(mut self, line: usize) -> Self {
         self.line = Some(line);
         self
     }
@@ -133,7 +133,7 @@ impl std::error::Error for InputError {}
 impl std::error::Error for InputErrors {}
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -151,13 +151,13 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 /// One step in a key path: a table key or an array index.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// Renders a key path as `question[3].option[1].score`.
-pub fn path_string(path: &[Seg]) -> String {
+pub(crate) fn path_string(path: &[Seg]) -> String {
     let mut out = String::new();
     for seg in path {
         match seg {
@@ -178,17 +178,17 @@ pub fn path_string(path: &[Seg]) -> String {
 }
 
 /// A parsed TOML document kept only to find where things are.
-pub struct TomlMap<'a> {
+pub(crate) struct TomlMap<'a> {
     root: toml::Spanned<DeTable<'a>>,
 }
 
 impl<'a> TomlMap<'a> {
-    pub fn parse(text: &'a str) -> Option<Self> {
+    pub(crate) fn parse(text: &'a str) -> Option<Self> {
         DeTable::parse(text).ok().map(|root| TomlMap { root })
     }
 
     /// The span of the value at `path` (or of its key when `key` is true).
-    pub fn span(&self, path: &[Seg], key: bool) -> Option<Range<usize>> {
+    pub(crate) fn span(&self, path: &[Seg], key: bool) -> Option<Range<usize>> {
         let mut table = self.root.get_ref();
         let mut value: Option<&toml::Spanned<DeValue<'a>>> = None;
         let mut key_span = None;
@@ -225,7 +225,7 @@ impl<'a> TomlMap<'a> {
     /// The key path at `span`: the deepest entry whose key or value contains it,
     /// else the nearest entry before it (array-of-tables spans cover only their
     /// header, so a table's body is found as "the entries after its header").
-    pub fn path_at(&self, span: &Range<usize>) -> Vec<Seg> {
+    pub(crate) fn path_at(&self, span: &Range<usize>) -> Vec<Seg> {
         let mut entries = Vec::new();
         flatten(self.root.get_ref(), &mut Vec::new(), &mut entries);
         // A span that is exactly one key is that key, even when a deeper table's
@@ -283,7 +283,7 @@ fn flatten(table: &DeTable<'_>, path: &mut Vec<Seg>, out: &mut Vec<Entry>) {
 }
 
 /// Turns a TOML parse or type error into an [`InputError`] with line, column and key.
-pub fn from_toml_error(source: &Origin, text: &str, err: &toml::de::Error) -> InputError {
+pub(crate) fn from_toml_error(source: &Origin, text: &str, err: &toml::de::Error) -> InputError {
     let mut e = InputError::new(source, Fault::Syntax(tidy_serde_message(err.message())));
     if let Some(span) = err.span() {
         if let Some(map) = TomlMap::parse(text) {
@@ -295,7 +295,7 @@ pub fn from_toml_error(source: &Origin, text: &str, err: &toml::de::Error) -> In
 }
 
 /// Turns a JSON parse or type error into an [`InputError`] with line, column and key.
-pub fn from_json_error(
+pub(crate) fn from_json_error(
     source: &Origin,
     err: serde_path_to_error::Error<serde_json::Error>,
 ) -> InputError {
@@ -330,7 +330,7 @@ fn tidy_serde_message(msg: &str) -> String {
 
 /// Finds the line of `"key"` inside the JSON object named `section` (best effort,
 /// used to point JSON sheets' semantic errors at a line).
-pub fn json_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
+pub(crate) fn json_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
     let sec = text.find(&format!("\"{section}\""))?;
     let rel = text[sec..].find(&format!("\"{key}\""))?;
     Some(line_col(text, sec + rel).0)

@@ -14,7 +14,7 @@ use crate::rubric::{AnswerOption, Factor, LoadedRubric, Question};
 
 /// What the respondent did with one question.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub enum Reply {
     /// Chose the option at this index.
     Answer(usize),
     /// "Not sure / skip": the question is left unanswered.
@@ -29,7 +29,7 @@ pub enum Step {
 
 /// What the respondent did on the review screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewStep {
+pub enum ReviewReply {
     /// Done: score the sheet.
     Finish,
     /// Change the answer at this position in the asking order (0-based).
@@ -39,7 +39,9 @@ pub enum ReviewStep {
 /// A factor about to be asked.
 #[derive(Debug, Clone, Copy)]
 pub struct FactorView<'a> {
-    pub factor: &'a Factor,
+    /// The factor; `None` for the part that asks about the organisation (its
+    /// context questions, which belong to no factor).
+    pub factor: Option<&'a Factor>,
     /// 1-based number of the factor.
     pub number: usize,
     /// How many factors the rubric has.
@@ -51,14 +53,16 @@ pub struct FactorView<'a> {
 /// One question, as the prompter shows it.
 #[derive(Debug, Clone, Copy)]
 pub struct AskView<'a> {
+    /// The question.
     pub question: &'a Question,
-    pub factor: &'a Factor,
+    /// `None` for a context question.
+    pub factor: Option<&'a Factor>,
     /// 1-based position in the asking order.
     pub position: usize,
     /// How many questions there are.
     pub total: usize,
     /// The option already chosen (this session or in the resumed sheet).
-    pub saved: Option<usize>,
+    pub(crate) saved: Option<usize>,
     /// Whether Back is offered: every question but the first, and every change
     /// made from the review (where Back returns to the review).
     pub can_go_back: bool,
@@ -69,9 +73,11 @@ pub struct AskView<'a> {
 }
 
 impl AskView<'_> {
-    /// The progress line, e.g. "4/16 · Strategic alignment of projects".
-    pub fn progress(&self) -> String {
-        format!("{}/{} · {}", self.position, self.total, self.factor.title)
+    /// The progress line, e.g. "4/16 · Strategic alignment of projects";
+    /// `context` names the part of context questions.
+    pub fn progress(&self, context: &str) -> String {
+        let part = self.factor.map_or(context, |f| f.title.as_str());
+        format!("{}/{} · {part}", self.position, self.total)
     }
 
     /// The option highlighted at first, so that Enter alone moves forward: the
@@ -88,8 +94,10 @@ impl AskView<'_> {
 pub struct ReviewEntry<'a> {
     /// 1-based position in the asking order.
     pub position: usize,
+    /// The question.
     pub question: &'a Question,
-    pub factor: &'a Factor,
+    /// `None` for a context question.
+    pub factor: Option<&'a Factor>,
     /// The chosen option, or `None` when skipped.
     pub answer: Option<&'a AnswerOption>,
     /// The note written for this question, if any.
@@ -103,9 +111,9 @@ pub trait Prompter {
     /// A new factor starts: show its title and description.
     fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()>;
     /// Ask one question.
-    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step>;
+    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply>;
     /// Show every answer; the default choice is to finish.
-    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep>;
+    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewReply>;
 }
 
 /// Why an interview stopped before the end.
@@ -161,13 +169,12 @@ impl<'a> Interview<'a> {
         let mut choices = choices;
         choices.resize(rubric.rubric.question.len(), None);
         let mut order = Vec::with_capacity(choices.len());
-        for fi in 0..rubric.rubric.factor.len() {
+        // The organisation first (context questions), then factor by factor.
+        let parts = std::iter::once(None).chain((0..rubric.rubric.factor.len()).map(Some));
+        for part in parts {
             order.extend(
-                rubric
-                    .question_factor
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| **f == fi)
+                (rubric.question_factors().iter().enumerate())
+                    .filter(|(_, f)| **f == part)
                     .map(|(qi, _)| qi),
             );
         }
@@ -180,7 +187,8 @@ impl<'a> Interview<'a> {
     }
 
     /// Question indexes in the order they are asked.
-    pub fn order(&self) -> &[usize] {
+    #[cfg(test)]
+    pub(crate) fn order(&self) -> &[usize] {
         &self.order
     }
 
@@ -191,7 +199,7 @@ impl<'a> Interview<'a> {
 
     /// Where the interview starts: the first unanswered question in asking order,
     /// or the end (straight to the review) when everything is answered.
-    pub fn start(&self) -> usize {
+    pub(crate) fn start(&self) -> usize {
         self.order
             .iter()
             .position(|&q| self.choices[q].is_none())
@@ -199,14 +207,14 @@ impl<'a> Interview<'a> {
     }
 
     /// The note of the question at rubric index `qi`.
-    pub fn note(&self, qi: usize) -> Option<&str> {
+    pub(crate) fn note(&self, qi: usize) -> Option<&str> {
         let q = &self.rubric.rubric.question[qi];
         self.base.notes.get(&q.id).map(String::as_str)
     }
 
     /// Sets (or, when blank, removes) the note of the question at rubric index `qi`.
     /// The text is kept as written; only a blank note is dropped.
-    pub fn set_note(&mut self, qi: usize, text: &str) {
+    pub(crate) fn set_note(&mut self, qi: usize, text: &str) {
         let id = &self.rubric.rubric.question[qi].id;
         if text.trim().is_empty() {
             self.base.notes.shift_remove(id);
@@ -249,15 +257,14 @@ impl<'a> Interview<'a> {
         sheet
     }
 
-    fn factor_view(&self, fi: usize) -> FactorView<'a> {
+    fn factor_view(&self, fi: Option<usize>) -> FactorView<'a> {
+        let has_context = self.rubric.question_factors().iter().any(Option::is_none);
+        let shift = usize::from(has_context);
         FactorView {
-            factor: &self.rubric.rubric.factor[fi],
-            number: fi + 1,
-            count: self.rubric.rubric.factor.len(),
-            questions: self
-                .rubric
-                .question_factor
-                .iter()
+            factor: fi.map(|fi| &self.rubric.rubric.factor[fi]),
+            number: fi.map_or(1, |fi| fi + 1 + shift),
+            count: self.rubric.rubric.factor.len() + shift,
+            questions: (self.rubric.question_factors().iter())
                 .filter(|f| **f == fi)
                 .count(),
         }
@@ -267,7 +274,7 @@ impl<'a> Interview<'a> {
         let qi = self.order[pos];
         AskView {
             question: &self.rubric.rubric.question[qi],
-            factor: &self.rubric.rubric.factor[self.rubric.question_factor[qi]],
+            factor: self.rubric.question_factors()[qi].map(|fi| &self.rubric.rubric.factor[fi]),
             position: pos + 1,
             total: self.order.len(),
             saved: self.choices[qi],
@@ -278,7 +285,7 @@ impl<'a> Interview<'a> {
     }
 
     /// Every answer, in asking order, for the review screen.
-    pub fn review_entries(&self) -> Vec<ReviewEntry<'_>> {
+    pub(crate) fn review_entries(&self) -> Vec<ReviewEntry<'_>> {
         let r = &self.rubric.rubric;
         self.order
             .iter()
@@ -288,7 +295,7 @@ impl<'a> Interview<'a> {
                 ReviewEntry {
                     position: pos + 1,
                     question: q,
-                    factor: &r.factor[self.rubric.question_factor[qi]],
+                    factor: self.rubric.question_factors()[qi].map(|fi| &r.factor[fi]),
                     answer: self.choices[qi].map(|oi| &q.option[oi]),
                     note: self.note(qi),
                 }
@@ -305,25 +312,25 @@ impl<'a> Interview<'a> {
     ) -> Result<(), InterviewError> {
         let total = self.order.len();
         let mut pos = self.start();
-        let mut shown_factor: Option<usize> = None;
+        let mut shown_factor: Option<Option<usize>> = None;
         // Set while a question opened from the review is on screen.
         let mut from_review = false;
         loop {
             if pos >= total {
                 let entries = self.review_entries();
                 match prompter.review(&entries).map_err(InterviewError::Prompt)? {
-                    ReviewStep::Finish => return Ok(()),
-                    ReviewStep::Change(p) if p < total => {
+                    ReviewReply::Finish => return Ok(()),
+                    ReviewReply::Change(p) if p < total => {
                         pos = p;
                         from_review = true;
                     }
                     // Not a question: show the review again.
-                    ReviewStep::Change(_) => {}
+                    ReviewReply::Change(_) => {}
                 }
                 continue;
             }
             let qi = self.order[pos];
-            let fi = self.rubric.question_factor[qi];
+            let fi = self.rubric.question_factors()[qi];
             if !from_review && shown_factor != Some(fi) {
                 prompter
                     .factor(&self.factor_view(fi))
@@ -334,23 +341,23 @@ impl<'a> Interview<'a> {
             let options = view.question.option.len();
             let step = prompter.ask(&view).map_err(InterviewError::Prompt)?;
             let forward = match step {
-                Step::Answer(oi) if oi < options => {
+                Reply::Answer(oi) if oi < options => {
                     self.choices[qi] = Some(oi);
                     true
                 }
                 // An option that does not exist: ask again.
-                Step::Answer(_) => false,
-                Step::Skip => {
+                Reply::Answer(_) => false,
+                Reply::Skip => {
                     self.choices[qi] = None;
                     true
                 }
                 // Saved at once; the same question is asked again, showing the note.
-                Step::Note(text) => {
+                Reply::Note(text) => {
                     self.set_note(qi, &text);
                     save(&self.sheet()).map_err(InterviewError::Save)?;
                     false
                 }
-                Step::Back => {
+                Reply::Back => {
                     if from_review {
                         pos = total;
                         from_review = false;
@@ -397,8 +404,8 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Key {
-        Ask(Step),
-        Review(ReviewStep),
+        Ask(Reply),
+        Review(ReviewReply),
         Interrupt,
     }
 
@@ -443,11 +450,13 @@ mod tests {
 
     impl Prompter for Script {
         fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
-            self.shown.push(Shown::Factor(view.factor.id.clone()));
+            self.shown.push(Shown::Factor(
+                view.factor.map_or("context".to_string(), |f| f.id.clone()),
+            ));
             Ok(())
         }
 
-        fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step> {
+        fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply> {
             self.shown.push(Shown::Ask {
                 id: view.question.id.clone(),
                 position: view.position,
@@ -462,7 +471,7 @@ mod tests {
             }
         }
 
-        fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep> {
+        fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewReply> {
             self.shown.push(Shown::Review(
                 entries
                     .iter()
@@ -479,7 +488,7 @@ mod tests {
     }
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     fn base(r: &LoadedRubric) -> Sheet {
@@ -513,7 +522,7 @@ mod tests {
     }
 
     fn answer(i: usize) -> Key {
-        Key::Ask(Step::Answer(i))
+        Key::Ask(Reply::Answer(i))
     }
 
     /// A rubric whose questions are listed out of factor order in the file.
@@ -587,7 +596,7 @@ summary = "v"
             answer(1),
             answer(0),
             answer(1),
-            Key::Review(ReviewStep::Finish),
+            Key::Review(ReviewReply::Finish),
         ];
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
@@ -617,7 +626,7 @@ summary = "v"
         let r = rubric();
         let n = r.rubric.question.len();
         let mut keys: Vec<Key> = (0..n).map(|i| answer(i % 5)).collect();
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, _, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         assert_eq!(saved.len(), n, "one save per answer");
@@ -641,10 +650,10 @@ summary = "v"
         let keys = vec![
             answer(3),
             answer(2),
-            Key::Ask(Step::Back),
-            Key::Ask(Step::Back),
+            Key::Ask(Reply::Back),
+            Key::Ask(Reply::Back),
             // First question: Back does nothing, the question is asked again.
-            Key::Ask(Step::Back),
+            Key::Ask(Reply::Back),
             answer(4),
             Key::Interrupt,
         ];
@@ -686,9 +695,9 @@ summary = "v"
     fn skip_leaves_the_question_unanswered_and_clears_an_old_answer() {
         let r = rubric();
         let n = r.rubric.question.len();
-        let mut keys = vec![answer(1), Key::Ask(Step::Back), Key::Ask(Step::Skip)];
-        keys.extend((1..n).map(|_| Key::Ask(Step::Skip)));
-        keys.push(Key::Review(ReviewStep::Finish));
+        let mut keys = vec![answer(1), Key::Ask(Reply::Back), Key::Ask(Reply::Skip)];
+        keys.extend((1..n).map(|_| Key::Ask(Reply::Skip)));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         assert!(iv.choices().iter().all(Option::is_none));
@@ -706,12 +715,12 @@ summary = "v"
         let r = rubric();
         let n = r.rubric.question.len();
         let mut keys: Vec<Key> = (0..n).map(|_| answer(0)).collect();
-        keys.push(Key::Review(ReviewStep::Change(5)));
+        keys.push(Key::Review(ReviewReply::Change(5)));
         keys.push(answer(4));
-        keys.push(Key::Review(ReviewStep::Change(2)));
+        keys.push(Key::Review(ReviewReply::Change(2)));
         // Back from a change goes to the review, keeping the answer.
-        keys.push(Key::Ask(Step::Back));
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Ask(Reply::Back));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         let q5 = iv.order()[5];
@@ -755,9 +764,9 @@ summary = "v"
             choices[qi] = Some(2);
         }
         choices[order[7]] = Some(1);
-        let mut keys = vec![Key::Ask(Step::Back), answer(2)];
+        let mut keys = vec![Key::Ask(Reply::Back), answer(2)];
         keys.extend((5..n).map(|_| answer(0)));
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, choices, keys);
         res.unwrap();
         let asked = script.asked();
@@ -799,7 +808,7 @@ summary = "v"
         let r = rubric();
         let n = r.rubric.question.len();
         let (_, script, saved, res) =
-            play(&r, vec![Some(1); n], vec![Key::Review(ReviewStep::Finish)]);
+            play(&r, vec![Some(1); n], vec![Key::Review(ReviewReply::Finish)]);
         res.unwrap();
         assert_eq!(script.shown.len(), 1);
         assert!(matches!(&script.shown[0], Shown::Review(a) if a.iter().all(Option::is_some)));
@@ -848,7 +857,7 @@ summary = "v"
     }
 
     fn note(text: &str) -> Key {
-        Key::Ask(Step::Note(text.into()))
+        Key::Ask(Reply::Note(text.into()))
     }
 
     /// The note each question view showed, in order.
@@ -892,13 +901,13 @@ summary = "v"
         let mut keys = vec![
             note("first"),
             note("second"),
-            Key::Ask(Step::Skip),
+            Key::Ask(Reply::Skip),
             note("gone soon"),
             note("   "),
             answer(0),
         ];
         keys.extend((2..n).map(|_| answer(0)));
-        keys.push(Key::Review(ReviewStep::Finish));
+        keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, vec![], keys);
         res.unwrap();
         let q0 = &r.rubric.question[iv.order()[0]];
@@ -939,10 +948,10 @@ summary = "v"
         b.notes.insert(first.clone(), "evidence".into());
         let mut iv = Interview::new(&r, b, vec![Some(1); n]);
         let mut script = Script::new(vec![
-            Key::Review(ReviewStep::Change(0)),
+            Key::Review(ReviewReply::Change(0)),
             note("evidence, checked"),
             answer(1),
-            Key::Review(ReviewStep::Finish),
+            Key::Review(ReviewReply::Finish),
         ]);
         let mut saved = Vec::new();
         iv.run(&mut script, &mut |s: &Sheet| {

@@ -24,7 +24,7 @@ thread_local! {
 }
 
 /// Writes `text` as a JSON string, from this thread's escaped copy when it has one.
-pub fn text<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn text<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
     ESCAPED.with_borrow_mut(|escaped| {
         let key = (text.as_ptr() as usize, text.len());
         match escaped.get(&key) {
@@ -46,7 +46,7 @@ pub fn text<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// [`text`] for an optional text.
-pub fn option<S: Serializer>(value: &Option<&str>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn option<S: Serializer>(value: &Option<&str>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(t) => text(t, s),
         None => s.serialize_none(),
@@ -54,13 +54,13 @@ pub fn option<S: Serializer>(value: &Option<&str>, s: S) -> Result<S::Ok, S::Err
 }
 
 /// [`text`] for each text of a list.
-pub fn list<S: Serializer>(texts: &[&str], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn list<S: Serializer>(texts: &[&str], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(texts.iter().map(|t| Text(t)))
 }
 
 /// A rubric text that serializes through [`text`].
 #[derive(Debug, Clone, Copy)]
-pub struct Text<'a>(pub &'a str);
+pub(crate) struct Text<'a>(pub(crate) &'a str);
 
 impl Serialize for Text<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -40,6 +40,9 @@ enum Command {
     Workshop(args::WorkshopArgs),
     /// Compare a follow-up assessment with its baseline: what moved
     Compare(args::CompareArgs),
+    /// Write each sheet's plan (or the group's, with --group) as rows a tracker
+    /// imports: Jira, Azure DevOps, GitHub issues
+    Plan(args::PlanArgs),
     /// Write a self-contained HTML report (chart, tables, agenda, notes); never overwrites without --force
     Report(args::ReportArgs),
     /// Write a questionnaire for people without a terminal: an offline HTML form, or a
@@ -81,6 +84,7 @@ fn run(settings: &Settings, command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Workshop(a) => cmd::workshop::run(settings, a),
         Command::Report(a) => cmd::report::run(settings, a),
         Command::Compare(a) => cmd::compare::run(settings, a),
+        Command::Plan(a) => cmd::plan::run(settings, a),
         Command::Init(a) => cmd::init::run(settings, a),
         Command::Form(a) => cmd::form::run(settings, a),
         Command::Interview(a) => cmd::interview::run(settings, a),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 
 /// How standard input is named in results and errors.
-pub const STDIN: &str = "<stdin>";
+pub(crate) const STDIN: &str = "<stdin>";
 
 /// The origin of a sheet or of a problem with one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -21,12 +21,17 @@ pub enum Origin {
     /// One row of a survey export, starting at `line` of `file` (1-based, the line
     /// a text editor shows, or the row number a spreadsheet shows); `file` is
     /// `<stdin>` for an export read from standard input.
-    Row { file: Arc<Path>, line: u64 },
+    Row {
+        /// The export file.
+        file: Arc<Path>,
+        /// The row's first line.
+        line: u64,
+    },
 }
 
 impl Origin {
     /// The file this comes from (`None` for standard input).
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
             Origin::File(p) => Some(p),
             Origin::Row { file, .. } if &**file != Path::new(STDIN) => Some(file),
@@ -35,7 +40,7 @@ impl Origin {
     }
 
     /// The line within the file, for a row of an export.
-    pub fn row_line(&self) -> Option<u64> {
+    pub(crate) fn row_line(&self) -> Option<u64> {
         match self {
             Origin::Row { line, .. } => Some(*line),
             _ => None,
@@ -98,7 +103,7 @@ impl From<&str> for Origin {
 
 impl Origin {
     /// The file named in the origins of an export's rows.
-    pub fn row_file(&self) -> Arc<Path> {
+    pub(crate) fn row_file(&self) -> Arc<Path> {
         match self {
             Origin::File(p) => Arc::from(p.as_path()),
             Origin::Row { file, .. } => file.clone(),

@@ -1,22 +1,19 @@
 //! A scored sheet as every output shows it, and the one function that makes it:
 //! the evaluation, the sheet's names and origin, and (where an output shows it)
-//! the flip. Also the collectors for commands that need a whole run at once.
+//! how firm it is.
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::advice::Advice;
 use crate::diag::InputError;
-use crate::flip::Flip;
-use crate::input::options::ReadOptions;
-use crate::input::paths::Input;
 use crate::input::sheet::ResolvedSheet;
-use crate::input::stream::{Event, stream, stream_with};
-use crate::input::warning::Warning;
 use crate::origin::Origin;
+use crate::plan::Plan;
 use crate::roadmap::Roadmap;
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, Outcome};
+use crate::sensitivity::Sensitivity;
 
 /// A scored sheet as every output shows it: the one result type of `score`,
 /// `check` and the commands built on them. Ids and texts are borrowed from the
@@ -24,28 +21,44 @@ use crate::scoring::{Evaluation, Outcome};
 /// with `serde_json::to_writer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SheetResult<'r> {
+    /// Where the sheet came from.
     pub source: Origin,
-    pub respondent: Option<String>,
-    pub role: Option<String>,
+    pub(crate) respondent: Option<String>,
+    pub(crate) role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub organisation: Option<String>,
+    pub(crate) organisation: Option<String>,
     #[serde(flatten)]
+    /// Its figures and recommendation.
     pub evaluation: Evaluation<'r>,
-    /// The single answer change that would change the recommendation, if any.
-    pub flip: Option<Flip<'r>>,
+    /// How firm it is: the answers one option up or down that would change the
+    /// recommendation (empty where the output does not show it, or none would).
+    pub sensitivity: Vec<Sensitivity<'r>>,
+    /// The questions answered "don't know", in rubric order.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::json_text::list"
+    )]
+    pub unknown: Vec<&'r str>,
+    /// The context answers (format 3): question id -> option id.
+    #[serde(skip_serializing_if = "Answers::is_empty")]
+    pub context: Answers<'r>,
     /// The evidence: question id -> chosen option id, in rubric order (empty when
     /// scored without [`Extras::answers`]).
     pub answers: Answers<'r>,
     /// Question id -> the sheet's note on it, as written.
-    pub notes: IndexMap<String, String>,
+    pub(crate) notes: IndexMap<String, String>,
     /// The chosen option of each rubric question, by index (`answers` as the
     /// scoring saw it).
     #[serde(skip)]
-    pub choices: Vec<Option<usize>>,
+    pub(crate) choices: Vec<Option<usize>>,
     /// The steps towards a target recommendation (contract section 6); `None` where
     /// the output does not show it (csv).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<Roadmap<'r>>,
+    pub(crate) roadmap: Option<Roadmap<'r>>,
+    /// Format 3: the plan of initiatives (contract section 6), in the same JSON
+    /// key; `None` where the output does not show it or the result is provisional.
+    #[serde(rename = "roadmap", skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan<'r>>,
     /// Which texts of the rubric apply (a choice of texts, not a finding: kept out of
     /// the JSON, whose consumers have the rubric).
     #[serde(skip)]
@@ -55,11 +68,18 @@ pub struct SheetResult<'r> {
 /// A sheet's answers as question id -> option id, in rubric order: a list of
 /// pairs (no map to build for every row), written as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Answers<'r>(pub Vec<(&'r str, &'r str)>);
+pub struct Answers<'r>(pub(crate) Vec<(&'r str, &'r str)>);
+
+impl SheetResult<'_> {
+    /// The respondent's name, where the sheet gives one.
+    pub fn respondent(&self) -> Option<&str> {
+        self.respondent.as_deref()
+    }
+}
 
 impl<'r> Answers<'r> {
     /// The answers of `choices`, with the rubric's ids.
-    pub fn of(rubric: &'r LoadedRubric, choices: &[Option<usize>]) -> Self {
+    pub(crate) fn of(rubric: &'r LoadedRubric, choices: &[Option<usize>]) -> Self {
         let r = &rubric.rubric;
         Answers(
             (r.question.iter().zip(choices))
@@ -73,12 +93,13 @@ impl<'r> Answers<'r> {
         self.0.iter().find(|(q, _)| *q == question).map(|(_, o)| *o)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
+    /// No answers.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -91,9 +112,8 @@ impl Serialize for Answers<'_> {
 /// What a result carries beyond its evaluation, for the outputs that show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Extras {
-    /// Search the flip (every other answer to every question: it costs more than
-    /// scoring the sheet).
-    pub flip: bool,
+    /// Work out how firm the result is (each answer one option up and down).
+    pub sensitivity: bool,
     /// Work out the roadmap (a few scorings per step).
     pub roadmap: bool,
     /// The roadmap's target; `None`: the band above the result.
@@ -106,11 +126,11 @@ pub struct Extras {
 }
 
 impl Extras {
-    /// Everything: the flip (when `flip`), the roadmap towards the band above the
-    /// result, the answers and the advice.
-    pub fn all(flip: bool) -> Self {
+    /// Everything: the sensitivity (when `sensitivity`), the roadmap towards the
+    /// band above the result, the answers and the advice.
+    pub fn all(sensitivity: bool) -> Self {
         Extras {
-            flip,
+            sensitivity,
             roadmap: true,
             target: None,
             answers: true,
@@ -119,20 +139,20 @@ impl Extras {
     }
 }
 
-/// Scores a resolved sheet with its flip (when `flip`) and its roadmap towards the
-/// band above its result (always): [`score_with`] chooses each.
+/// Scores a resolved sheet with its sensitivity (when `sensitivity`) and its
+/// roadmap towards the band above its result (always): [`score_with`] chooses each.
 pub fn score(
     rubric: &LoadedRubric,
     sheet: ResolvedSheet,
-    flip: bool,
+    sensitivity: bool,
 ) -> Result<SheetResult<'_>, InputError> {
-    score_with(rubric, sheet, Extras::all(flip))
+    score_with(rubric, sheet, Extras::all(sensitivity))
 }
 
 /// Scores a resolved sheet; a sheet with no answer is an error. Its origin and names
 /// move into the result; ids and texts are the rubric's, borrowed.
 ///
-/// Outputs that never show the flip (csv, markdown) leave it out, and csv leaves
+/// Outputs that never show how firm it is (csv, markdown) leave it out, and csv leaves
 /// out the roadmap: each is then `None` in the result.
 pub fn score_with(
     rubric: &LoadedRubric,
@@ -141,15 +161,31 @@ pub fn score_with(
 ) -> Result<SheetResult<'_>, InputError> {
     let outcome =
         Outcome::of(rubric, &sheet.choices).map_err(|e| InputError::new(&sheet.source, e))?;
-    let evaluation = outcome.named(rubric);
-    let flip = if extras.flip {
-        crate::flip::find(rubric, &outcome)
+    let mut evaluation = outcome.named(rubric);
+    let r = &rubric.rubric;
+    let unknown: Vec<&str> = (sheet.unknown.iter())
+        .map(|&qi| r.question[qi].id.as_str())
+        .collect();
+    // "Don't know" is an answer, reported apart: not among the skipped questions.
+    evaluation.unanswered.retain(|q| !unknown.contains(q));
+    let sensitivity = if extras.sensitivity {
+        crate::sensitivity::of(rubric, &outcome)
     } else {
-        None
+        Vec::new()
     };
-    let roadmap = extras
-        .roadmap
+    let context = Answers(
+        (r.question.iter().zip(&sheet.choices))
+            .filter(|(q, _)| q.kind == crate::rubric::QuestionKind::Context)
+            .filter_map(|(q, c)| c.map(|oi| (q.id.as_str(), q.option[oi].id.as_str())))
+            .collect(),
+    );
+    // Where outcome rules decide (format 3), the roadmap of the index's bands
+    // does not apply.
+    let roadmap = (extras.roadmap && !rubric.has_outcomes())
         .then(|| crate::roadmap::plan(rubric, &outcome, extras.target));
+    // Format 3: the plan of initiatives, once there are answers enough to aim.
+    let plan = (extras.roadmap && rubric.has_outcomes() && !evaluation.provisional)
+        .then(|| crate::plan::for_sheet(rubric, &outcome, extras.target));
     let advice = if extras.advice {
         crate::advice::for_sheet(rubric, &outcome, evaluation.provisional)
     } else {
@@ -166,72 +202,16 @@ pub fn score_with(
         role: sheet.sheet.role,
         organisation: sheet.sheet.organisation,
         evaluation,
-        flip,
+        sensitivity,
+        unknown,
+        context,
         answers,
         notes: sheet.sheet.notes,
         choices: sheet.choices,
         roadmap,
+        plan,
         advice,
     })
-}
-
-/// Every result and error of a run, in input order, held in memory ([`stream`]
-/// holds none): for tests and for callers that want a whole run as data.
-#[derive(Debug, Clone, Default)]
-pub struct Batch<'r> {
-    pub results: Vec<SheetResult<'r>>,
-    pub errors: Vec<InputError>,
-    pub warnings: Vec<Warning>,
-}
-
-impl<'r> Batch<'r> {
-    /// Loads and scores every input (flip included), keeping going past bad ones.
-    pub fn run(rubric: &'r LoadedRubric, inputs: &[Input]) -> Batch<'r> {
-        let mut batch = Batch::default();
-        let collect = |event: Event<SheetResult<'r>>| {
-            match event {
-                Event::Item(r) => batch.results.push(r),
-                Event::Error(e) => batch.errors.push(e),
-                Event::Warning(w) => batch.warnings.push(w),
-                Event::Progress(_) => {}
-            }
-            Ok(())
-        };
-        // The collector never fails, so neither does the run.
-        let _ = stream(rubric, inputs, |s| score(rubric, s, true), collect);
-        batch
-    }
-}
-
-/// One input's outcome, with the sheet kept beside its result.
-pub type Scored<'r> = Result<(ResolvedSheet, SheetResult<'r>), InputError>;
-
-/// Loads and scores every input like [`Batch::run`] (exports included), but keeps
-/// each resolved sheet beside its result (for `check`, which reads the sheet's
-/// `[expect]`, and for the workshop and report, which read its answers and notes).
-/// Outcomes in input order, then the warnings.
-pub fn run_keeping_sheets<'r>(
-    rubric: &'r LoadedRubric,
-    inputs: &[Input],
-    options: &ReadOptions,
-) -> (Vec<Scored<'r>>, Vec<Warning>) {
-    let mut outcomes = Vec::new();
-    let mut warnings = Vec::new();
-    let map = |sheet: ResolvedSheet| {
-        let result = score(rubric, sheet.clone(), true)?;
-        Ok((sheet, result))
-    };
-    // Collecting never fails, so neither does the stream.
-    let _ = stream_with(rubric, inputs, options, map, |event| {
-        match event {
-            Event::Item(pair) => outcomes.push(Ok(pair)),
-            Event::Error(e) => outcomes.push(Err(e)),
-            Event::Warning(w) => warnings.push(w),
-            Event::Progress(_) => {}
-        }
-        Ok(())
-    });
-    (outcomes, warnings)
 }
 
 #[cfg(test)]
@@ -239,21 +219,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn leaving_the_flip_out_changes_nothing_else() {
+    fn leaving_the_sensitivity_out_changes_nothing_else() {
         // Index 47.5 (hybrid); answering b1 "hi" instead would make it VMO.
         let rubric = crate::scoring::tests::small();
         let sheet = ResolvedSheet {
             source: "s.toml".into(),
             sheet: crate::input::Sheet::default(),
             choices: vec![Some(1), Some(0), Some(1)],
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: crate::input::SheetFormat::Toml,
             text: None,
         };
         let with = score(&rubric, sheet.clone(), true).unwrap();
         let without = score(&rubric, sheet, false).unwrap();
-        assert!(with.flip.is_some(), "{:?}", with.evaluation);
-        assert_eq!(without.flip, None);
+        assert!(!with.sensitivity.is_empty(), "{:?}", with.evaluation);
+        assert!(without.sensitivity.is_empty());
         assert_eq!(with.evaluation, without.evaluation);
     }
 }

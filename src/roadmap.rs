@@ -28,37 +28,37 @@ use crate::scoring::{self, Outcome};
 
 /// One step of a roadmap.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step<'r> {
+pub(crate) struct Step<'r> {
     /// 1: clears a gate that holds the result below the target; 2: raises the index.
-    pub phase: u8,
+    pub(crate) phase: u8,
     /// The question whose answer moves.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub question: &'r str,
+    pub(crate) question: &'r str,
     /// The option answered before this step.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub from: &'r str,
+    pub(crate) from: &'r str,
     /// The next option up (by score).
     #[serde(serialize_with = "crate::json_text::text")]
-    pub to: &'r str,
+    pub(crate) to: &'r str,
     /// What it takes to move from `from` to `to`: the `improve` text of `from`.
     #[serde(serialize_with = "crate::json_text::option")]
-    pub action: Option<&'r str>,
+    pub(crate) action: Option<&'r str>,
     /// The index after this step and all earlier ones.
-    pub index: f64,
+    pub(crate) index: f64,
     /// The recommendation (after gates) after this step and all earlier ones.
-    pub recommendation: Band,
+    pub(crate) recommendation: Band,
     /// The gate this step works to clear (phase 1).
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::json_text::option"
     )]
-    pub gate: Option<&'r str>,
+    pub(crate) gate: Option<&'r str>,
 }
 
 /// Why a target cannot be reached by raising answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "reason")]
-pub enum Blocked<'r> {
+pub(crate) enum Blocked<'r> {
     /// With every answered question at its top option, this gate still caps the
     /// result below the target.
     Gate {
@@ -73,31 +73,35 @@ pub enum Blocked<'r> {
 
 /// The steps from a sheet to a target recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Roadmap<'r> {
+pub(crate) struct Roadmap<'r> {
     /// The recommendation aimed at; `None` when there is none to aim at (a VMO
     /// result with no target asked for).
-    pub target: Option<Band>,
+    pub(crate) target: Option<Band>,
     /// Whether the last step reaches the target (true with no steps when the
     /// result is at or above it already).
-    pub reached: bool,
-    pub steps: Vec<Step<'r>>,
+    pub(crate) reached: bool,
+    pub(crate) steps: Vec<Step<'r>>,
     /// Why the target cannot be reached, when it cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked<'r>>,
+    pub(crate) blocked: Option<Blocked<'r>>,
 }
 
 /// The default target: the band above the result; none above a VMO.
-pub fn default_target(result: Band) -> Option<Band> {
+pub(crate) fn default_target(result: Band) -> Option<Band> {
     match result {
         Band::Pmo => Some(Band::Hybrid),
         Band::Hybrid => Some(Band::Vmo),
-        Band::Vmo => None,
+        Band::Vmo | Band::None | Band::Both | Band::Federated => None,
     }
 }
 
 /// The roadmap of the sheet scored as `outcome` towards `target` (else the band
 /// above its result).
-pub fn plan<'r>(rubric: &'r LoadedRubric, outcome: &Outcome, target: Option<Band>) -> Roadmap<'r> {
+pub(crate) fn plan<'r>(
+    rubric: &'r LoadedRubric,
+    outcome: &Outcome,
+    target: Option<Band>,
+) -> Roadmap<'r> {
     // When the recommendation moves one way with every answer's score, the top
     // answers fall short of the target only if the climb (which raises answers
     // towards them) does: the climb goes first, and they are scored only then.
@@ -155,7 +159,7 @@ fn plan_with<'r>(
 /// The first of the gates that fired on `o` that caps it below `target`.
 fn capping(rubric: &LoadedRubric, o: &Outcome, target: Band) -> Option<usize> {
     (o.gates().iter()).find_map(|&(gi, _)| match rubric.rubric.gate[gi].effect() {
-        (Effect::Cap, to) if to < target => Some(gi),
+        (Effect::Cap, Some(to)) if to < target => Some(gi),
         _ => None,
     })
 }
@@ -169,7 +173,7 @@ fn blocked<'r>(rubric: &'r LoadedRubric, o: &Outcome, target: Band) -> Option<Bl
     match capping(rubric, o, target) {
         Some(gi) if o.decision().band >= target => Some(Blocked::Gate {
             gate: &rubric.rubric.gate[gi].id,
-            to: rubric.rubric.gate[gi].effect().1,
+            to: rubric.rubric.gate[gi].effect().1.unwrap_or(target),
         }),
         _ => Some(Blocked::Index { best: o.index() }),
     }
@@ -222,7 +226,7 @@ impl<'r> Climb<'r> {
                 let g = &self.rubric.rubric.gate[gi];
                 g.below.is_some()
                     && (self.at)
-                        .read(self.rubric, self.rubric.gate_target[gi])
+                        .read(self.rubric, self.rubric.gate_targets()[gi])
                         .is_some()
             });
             let pick = match gate {
@@ -239,9 +243,10 @@ impl<'r> Climb<'r> {
                 break;
             }
             self.raised[qi] += 1;
-            let fi = self.rubric.question_factor[qi];
-            for &q in self.rubric.questions_of(fi) {
-                self.rises[q] = self.rise(q);
+            if let Some(fi) = self.rubric.question_factors()[qi] {
+                for &q in self.rubric.questions_of(fi) {
+                    self.rises[q] = self.rise(q);
+                }
             }
             let q = &self.rubric.rubric.question[qi];
             self.steps.push(Step {
@@ -283,10 +288,11 @@ impl<'r> Climb<'r> {
     /// The best step for phase 1: among the questions that lift gate `gi`'s measure,
     /// the one that lifts it most.
     fn gate_step(&self, gi: usize) -> Option<(usize, usize)> {
-        let fi = match self.rubric.gate_target[gi] {
+        let fi = match self.rubric.gate_targets()[gi] {
             // Only its own answer lifts a gate on a question.
             Target::Question(qi) => return self.rises[qi].map(|(to, _)| (qi, to)),
             Target::Factor(fi) => fi,
+            Target::Axis(_) => return None,
         };
         let now = self.at.factor(fi)?;
         self.best(self.rubric.questions_of(fi).iter().filter_map(|&qi| {
@@ -304,7 +310,7 @@ impl<'r> Climb<'r> {
             let (to, factor) = (*rise)?;
             let index = self
                 .at
-                .index_if(rubric, rubric.question_factor[qi], factor)?;
+                .index_if(rubric, rubric.question_factors()[qi]?, factor)?;
             Some((qi, to, index - now))
         }))
     }
@@ -396,11 +402,11 @@ mod tests {
     fn an_unreachable_target_says_why_and_has_no_steps() {
         // Move gate a-weak (below 30 caps at hybrid) onto b, and keep b1's options
         // under 30 (10, 20, 25): the gate fires whatever b1's answer.
-        let mut r2 = small();
-        r2.rubric.question[2].option[1].score = 20.0;
-        r2.rubric.question[2].option[2].score = 25.0;
-        r2.rubric.gate[0].factor = Some("b".into());
-        r2.reindex();
+        let r2 = small().changed(|rb| {
+            rb.question[2].option[1].score = 20.0;
+            rb.question[2].option[2].score = 25.0;
+            rb.gate[0].factor = Some("b".into());
+        });
         // a1 lo, b1 lo: index 10, PMO. At the top: a = 100, b = 25, index 43.75:
         // hybrid is within reach.
         let c = [Some(0), None, Some(0)];
@@ -408,8 +414,10 @@ mod tests {
         assert!(m.reached, "{m:?}");
         // With VMO from 40, index 43.75 is in the VMO band but the gate still caps
         // it at hybrid: the gate is the reason.
-        r2.rubric.scoring.vmo_from = 40.0;
-        r2.rubric.scoring.hybrid_from = 30.0;
+        let r2 = r2.changed(|rb| {
+            rb.scoring.vmo_from = 40.0;
+            rb.scoring.hybrid_from = 30.0;
+        });
         let m = plan_in(&r2, &c, Some(Band::Vmo)).unwrap();
         assert!(!m.reached);
         assert!(m.steps.is_empty());
@@ -500,11 +508,11 @@ next-steps = ["N"]
 
     #[test]
     fn next_up_goes_by_score_not_by_file_order() {
-        let mut r = small();
         // b1's options listed out of order: hi (90), lo (10), mid (50).
-        r.rubric.question[2].option.swap(0, 2);
-        r.rubric.question[2].option.swap(1, 2);
-        r.reindex();
+        let r = small().changed(|rb| {
+            rb.question[2].option.swap(0, 2);
+            rb.question[2].option.swap(1, 2);
+        });
         let scores: Vec<f64> = r.rubric.question[2]
             .option
             .iter()
@@ -644,13 +652,13 @@ next-steps = ["N"]
             target in proptest::option::of(0usize..3),
         ) {
             // The random rubric with every gate turned to pull with its score.
-            let mut r = random_rubric(&seed);
-            for g in &mut r.rubric.gate {
-                let threshold = g.below.or(g.at_least);
-                let cap = g.effect().0 == crate::rubric::Effect::Cap;
-                (g.below, g.at_least) = if cap { (threshold, None) } else { (None, threshold) };
-            }
-            r.reindex();
+            let r = random_rubric(&seed).changed(|rb| {
+                for g in &mut rb.gate {
+                    let threshold = g.below.or(g.at_least);
+                    let cap = g.effect().0 == crate::rubric::Effect::Cap;
+                    (g.below, g.at_least) = if cap { (threshold, None) } else { (None, threshold) };
+                }
+            });
             proptest::prop_assert!(scoring::monotone(&r));
             let choices = picked(&r, &picks);
             let target = target.map(|t| Band::ALL[t]);

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,8 +15,14 @@ use crate::diag::{
     InputError, InputErrors, Item, ParseNote, RubricFault, Rule, Seg, TomlMap, from_toml_error,
     path_string,
 };
-use crate::input::decode::read_text;
 use crate::origin::Origin;
+
+pub mod judgement;
+
+pub use judgement::{
+    Axis, AxisMember, Effort, OfficeKind, OfficeType, OptionVariant, OutcomeRule, QuestionKind,
+    Requirement, TextVariant, Unless,
+};
 
 /// The rubric built into the binary, used when no `--rubric` is given.
 pub const DEFAULT_RUBRIC: &str = include_str!("../questionnaires/pmo-vmo.toml");
@@ -39,7 +44,11 @@ pub fn reaches(value: f64, threshold: f64) -> bool {
     value >= threshold - TOLERANCE
 }
 
-/// The three outcomes, ordered from delivery-centred to value-centred.
+/// The recommendations. `Pmo < Hybrid < Vmo` is the ladder format 2 scores on
+/// (bands of the index, caps and floors); format 3's outcome rules may also give
+/// `None` (no central office: a role), `Both` (a value office with a delivery
+/// office beside it) and `Federated` (offices in the divisions, a thin centre),
+/// which stand off that ladder: a cap or a floor does not move them.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -48,10 +57,23 @@ pub enum Band {
     Pmo,
     Hybrid,
     Vmo,
+    None,
+    Both,
+    Federated,
 }
 
 impl Band {
-    pub const ALL: [Band; 3] = [Band::Pmo, Band::Hybrid, Band::Vmo];
+    /// Every recommendation, the ladder first.
+    pub const ALL: [Band; 6] = [
+        Band::Pmo,
+        Band::Hybrid,
+        Band::Vmo,
+        Band::None,
+        Band::Both,
+        Band::Federated,
+    ];
+    /// The bands of the index, in order.
+    pub const LADDER: [Band; 3] = [Band::Pmo, Band::Hybrid, Band::Vmo];
 
     /// The lowercase id used in files and JSON.
     pub fn id(self) -> &'static str {
@@ -59,6 +81,9 @@ impl Band {
             Band::Pmo => "pmo",
             Band::Hybrid => "hybrid",
             Band::Vmo => "vmo",
+            Band::None => "none",
+            Band::Both => "both",
+            Band::Federated => "federated",
         }
     }
 
@@ -68,7 +93,15 @@ impl Band {
             Band::Pmo => "PMO",
             Band::Hybrid => "Hybrid",
             Band::Vmo => "VMO",
+            Band::None => "No central office",
+            Band::Both => "Both offices",
+            Band::Federated => "Federated offices",
         }
+    }
+
+    /// Whether it is on the ladder a cap or a floor moves along.
+    pub fn on_ladder(self) -> bool {
+        matches!(self, Band::Pmo | Band::Hybrid | Band::Vmo)
     }
 }
 
@@ -90,20 +123,28 @@ impl std::error::Error for UnknownBand {}
 impl std::str::FromStr for Band {
     type Err = UnknownBand;
     fn from_str(s: &str) -> Result<Self, UnknownBand> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "pmo" => Ok(Band::Pmo),
-            "hybrid" => Ok(Band::Hybrid),
-            "vmo" => Ok(Band::Vmo),
-            other => Err(UnknownBand {
-                given: other.to_string(),
-            }),
-        }
+        let given = s.trim().to_ascii_lowercase();
+        (Band::ALL.into_iter())
+            .find(|b| b.id() == given)
+            .ok_or(UnknownBand { given })
     }
 }
 
 fn default_weight() -> f64 {
     1.0
 }
+
+/// A context option carries no score: NaN until validation says otherwise.
+fn no_score() -> f64 {
+    f64::NAN
+}
+
+fn no_score_given(x: &f64) -> bool {
+    x.is_nan()
+}
+
+/// The option id a sheet may give to any question for "don't know".
+pub const DONT_KNOW: &str = "dont-know";
 
 /// A questionnaire and the rules that turn its answers into a recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -127,15 +168,29 @@ pub struct Rubric {
     /// The questions, each belonging to one factor.
     #[schemars(length(min = 1))]
     pub question: Vec<Question>,
-    /// Rules that cap or floor the recommendation on one factor's score.
+    /// Rules that cap or floor the recommendation on one factor's score (format
+    /// 3: or only warn, as a risk).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gate: Vec<Gate>,
-    /// What to say for each outcome.
-    pub recommendation: Recommendations,
+    /// What to say for each band (format 2; not needed with `outcome`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Recommendations>,
+    /// Format 3: weighted groups of factors or questions, scored like factors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub axis: Vec<Axis>,
+    /// Format 3: the rules that decide the recommendation (first match wins).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcome: Vec<OutcomeRule>,
+    /// Format 3: the office types outcomes name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub office: Vec<OfficeType>,
+    /// Format 3: role id -> title (who leads an initiative, who should answer).
+    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub roles: indexmap::IndexMap<String, String>,
 }
 
 /// Band boundaries on the 0..=100 index.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Scoring {
     /// An index below this is `pmo`.
@@ -149,6 +204,18 @@ pub struct Scoring {
     #[schemars(range(min = 0.0, max = 1.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_answered: Option<f64>,
+    /// Format 3: the context question that says which office exists today (its
+    /// options carry `office`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_office: Option<String>,
+    /// Format 3: the question that names the most pressing problem (its option ids
+    /// are what initiatives `address`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pressing_problem: Option<String>,
+    /// Words respondent text must not contain (`rubric check`); unset: the built-in
+    /// list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leading_words: Option<Vec<String>>,
 }
 
 impl Scoring {
@@ -179,6 +246,12 @@ pub struct Factor {
     #[schemars(range(min = 0.000001, max = 1000000.0))]
     #[serde(default = "default_weight")]
     pub weight: f64,
+    /// What a score of 0 means on this factor (format 3; shown in tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<String>,
+    /// What a score of 100 means on this factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<String>,
 }
 
 /// One question with its options.
@@ -188,13 +261,31 @@ pub struct Question {
     /// Question id, unique across the rubric; the key in a sheet's `[answers]`.
     #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
-    /// Id of the factor the question belongs to.
+    /// What the question is for (format 3; default `practice`).
+    #[serde(default, skip_serializing_if = "QuestionKind::is_default")]
+    pub kind: QuestionKind,
+    /// Id of the factor the question belongs to (none for a context question).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub factor: String,
-    /// The question as asked.
+    /// The question as asked (respondent voice: neutral).
     pub text: String,
-    /// What the question probes and why it matters.
+    /// The practice the question measures, in a few words (consultant voice): the
+    /// title of the plan's initiative on it. Default: the question's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<String>,
+    /// What to consider when answering (respondent voice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What the answer means for the decision (consultant voice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
+    /// Role ids of the people best placed to answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ask: Vec<String>,
+    /// Option ids of the pressing-problem question that moves of this question
+    /// address (options may say otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
     /// Relative weight of the question in its factor (0.000001..=1000000, default 1).
     #[schemars(range(min = 0.000001, max = 1000000.0))]
     #[serde(default = "default_weight")]
@@ -211,18 +302,44 @@ pub struct AnswerOption {
     /// Option id, unique within its question; the value in a sheet's `[answers]`.
     #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"))]
     pub id: String,
-    /// The answer as shown.
+    /// The answer as shown (respondent voice).
     pub label: String,
-    /// 0 = fully PMO-leaning ... 100 = fully VMO-leaning.
+    /// 0 = fully PMO-leaning ... 100 = fully VMO-leaning (format 3: 0 = least, 100
+    /// = most of what the question measures). None on a context question.
     #[schemars(range(min = 0.0, max = 100.0))]
+    #[serde(default = "no_score", skip_serializing_if = "no_score_given")]
     pub score: f64,
-    /// Why this answer leans the way it does.
+    /// An example that tells this answer from its neighbours (respondent voice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What this answer means for the decision (consultant voice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
     /// What it takes to move from this answer to the next one up (the roadmap's
     /// action for that step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub improve: Option<String>,
+    /// How to tell the next level is reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_when: Option<String>,
+    /// What the move up from this answer needs first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<Requirement>,
+    /// The role that leads the move up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// How long the move up takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<Effort>,
+    /// Pressing problems the move up addresses (else the question's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<String>>,
+    /// On the existing-office question: the office types this answer says exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<Vec<String>>,
+    /// Plan texts for a context.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variant: Vec<OptionVariant>,
 }
 
 /// A rule on one factor's score, or one question's answer, that limits the
@@ -231,9 +348,9 @@ pub struct AnswerOption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(extend("allOf" = [
-    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}]},
-    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}]},
-    {"oneOf": [{"required": ["cap"]}, {"required": ["floor"]}]}
+    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}, {"required": ["axis"]}]},
+    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}, {"required": ["is"]}]},
+    {"not": {"required": ["cap", "floor"]}}
 ]))]
 pub struct Gate {
     /// Gate id, unique in the rubric.
@@ -246,6 +363,9 @@ pub struct Gate {
     /// fires the gate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// The axis whose score is tested (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axis: Option<String>,
     /// Fires when the score is below this.
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +374,12 @@ pub struct Gate {
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
+    /// Fires when the question's answer is one of these option ids (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<Vec<String>>,
+    /// Only for these recommendations (format 3); unset: for all.
+    #[serde(default, rename = "for", skip_serializing_if = "Vec::is_empty")]
+    pub for_: Vec<Band>,
     /// When fired, the recommendation is at most this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<Band>,
@@ -262,6 +388,9 @@ pub struct Gate {
     pub floor: Option<Band>,
     /// Why, shown when the gate fires.
     pub message: String,
+    /// What a later assessment says when the gate no longer fires (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clears: Option<String>,
 }
 
 /// What a gate does when it fires.
@@ -270,6 +399,8 @@ pub struct Gate {
 pub enum Effect {
     Cap,
     Floor,
+    /// Neither: the gate only warns (a risk, format 3).
+    Risk,
 }
 
 /// `below` or `at-least` a threshold: whether a score meets it.
@@ -295,21 +426,38 @@ impl Gate {
             .unwrap_or_default()
     }
 
-    /// The gate's effect and target band (validated rubrics have exactly one).
-    pub fn effect(&self) -> (Effect, Band) {
+    /// The gate's effect and target band; `None` for a gate that only warns.
+    pub fn effect(&self) -> (Effect, Option<Band>) {
         match (self.cap, self.floor) {
-            (Some(c), _) => (Effect::Cap, c),
-            (None, Some(f)) => (Effect::Floor, f),
-            (None, None) => (Effect::Cap, Band::Vmo),
+            (Some(c), _) => (Effect::Cap, Some(c)),
+            (None, Some(f)) => (Effect::Floor, Some(f)),
+            (None, None) => (Effect::Risk, None),
         }
     }
 
     /// `rec` with this gate applied (it has fired): held at most at its cap, or at
-    /// least at its floor.
+    /// least at its floor. A recommendation off the ladder, and a gate that only
+    /// warns, leave it as it is.
     pub fn apply(&self, rec: Band) -> Band {
-        match self.effect() {
-            (Effect::Cap, to) => rec.min(to),
-            (Effect::Floor, to) => rec.max(to),
+        if !rec.on_ladder() {
+            return rec;
+        }
+        match (self.cap, self.floor) {
+            (Some(to), _) if to.on_ladder() => rec.min(to),
+            (None, Some(to)) if to.on_ladder() => rec.max(to),
+            _ => rec,
+        }
+    }
+
+    /// The gate's test as a condition.
+    pub fn condition(&self) -> Condition {
+        Condition {
+            question: self.question.clone(),
+            factor: self.factor.clone(),
+            axis: self.axis.clone(),
+            below: self.below,
+            at_least: self.at_least,
+            is: self.is.clone(),
         }
     }
 
@@ -320,6 +468,7 @@ impl Gate {
         match self.effect().0 {
             Effect::Cap => self.below.is_some(),
             Effect::Floor => self.below.is_none() && self.at_least.is_some(),
+            Effect::Risk => true,
         }
     }
 }
@@ -339,8 +488,8 @@ pub struct Recommendations {
 impl Recommendations {
     pub fn get(&self, band: Band) -> &RecommendationText {
         match band {
-            Band::Pmo => &self.pmo,
-            Band::Hybrid => &self.hybrid,
+            Band::Pmo | Band::None => &self.pmo,
+            Band::Hybrid | Band::Both | Band::Federated => &self.hybrid,
             Band::Vmo => &self.vmo,
         }
     }
@@ -377,11 +526,12 @@ impl NextStep {
         }
     }
 
-    /// The condition under which the step is hidden, if any.
-    pub fn unless(&self) -> Option<&Condition> {
+    /// The conditions under which the step is hidden (any of them); empty when
+    /// it is always shown.
+    pub fn unless(&self) -> &[Condition] {
         match self {
-            NextStep::Always(_) => None,
-            NextStep::Unless(c) => Some(&c.unless),
+            NextStep::Always(_) => &[],
+            NextStep::Unless(c) => c.unless.conditions(),
         }
     }
 }
@@ -414,8 +564,8 @@ impl<'de> Deserialize<'de> for NextStep {
 pub struct ConditionalStep {
     /// The words of the step.
     pub text: String,
-    /// When this holds for a sheet, the step is not shown.
-    pub unless: Condition,
+    /// When this holds for a sheet (or any of a list), the step is not shown.
+    pub unless: Unless,
 }
 
 /// A test on one question's answer or one factor's score: exactly one of
@@ -424,16 +574,19 @@ pub struct ConditionalStep {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(extend("allOf" = [
-    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}]},
-    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}]}
+    {"oneOf": [{"required": ["factor"]}, {"required": ["question"]}, {"required": ["axis"]}]},
+    {"oneOf": [{"required": ["below"]}, {"required": ["at-least"]}, {"required": ["is"]}]}
 ]))]
 pub struct Condition {
-    /// The question whose answer's score is tested.
+    /// The question whose answer's score (or, with `is`, its option) is tested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     /// The factor whose score is tested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<String>,
+    /// The axis whose score is tested (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axis: Option<String>,
     /// Holds when the score is below this.
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -442,6 +595,9 @@ pub struct Condition {
     #[schemars(range(min = 0.0, max = 100.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
+    /// Holds when the question is answered with one of these option ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<Vec<String>>,
 }
 
 impl Condition {
@@ -456,31 +612,132 @@ impl Condition {
 pub enum Target {
     /// A factor's score.
     Factor(usize),
-    /// The score of a question's chosen option.
+    /// The score of a question's chosen option (or, for `is`, the option).
     Question(usize),
+    /// An axis's score.
+    Axis(usize),
 }
 
-/// A rubric that passed validation, with the look-ups scoring needs.
+/// What a resolved condition tests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Below(f64),
+    AtLeast(f64),
+    /// The chosen option is one of these.
+    Is(Vec<usize>),
+}
+
+/// A condition of a gate, an `unless`, an outcome rule, an office type or a
+/// variant, resolved to indexes. Something unanswered never meets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cond {
+    pub target: Target,
+    pub test: Test,
+}
+
+impl Cond {
+    /// Whether it holds for the score of its target and (for `is`) the chosen
+    /// option of its question.
+    pub fn holds(&self, score: Option<f64>, choice: Option<usize>) -> bool {
+        match &self.test {
+            Test::Below(b) => score.is_some_and(|s| !reaches(s, *b)),
+            Test::AtLeast(a) => score.is_some_and(|s| reaches(s, *a)),
+            Test::Is(list) => choice.is_some_and(|c| list.contains(&c)),
+        }
+    }
+
+    /// Its threshold, when it tests a score.
+    pub fn threshold(&self) -> Option<f64> {
+        match self.test {
+            Test::Below(t) | Test::AtLeast(t) => Some(t),
+            Test::Is(_) => None,
+        }
+    }
+}
+
+/// One member of an axis, resolved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member {
+    /// A factor or a question.
+    pub target: Target,
+    pub weight: f64,
+    pub reverse: bool,
+}
+
+/// An outcome rule, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleAt {
+    pub when: Vec<Cond>,
+    pub when_any: Vec<Cond>,
+    /// The rule whose result and texts apply (itself, or its `same-as`).
+    pub result: usize,
+    /// The office it names: a type (`Ok`) or a kind to choose among (`Err`).
+    pub office: Option<Result<usize, OfficeKind>>,
+    pub also: Option<Result<usize, OfficeKind>>,
+}
+
+/// An office type's conditions, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficeAt {
+    pub when: Vec<Cond>,
+    pub when_any: Vec<Cond>,
+}
+
+/// A value to read, never to change: a [`LoadedRubric`]'s rubric, from which its
+/// look-ups were worked out once. It reads as the value itself (`Deref`); a changed
+/// rubric is a new [`LoadedRubric`] ([`LoadedRubric::from_rubric`]).
+#[derive(Clone)]
+pub struct ReadOnly<T>(T);
+
+impl<T> std::ops::Deref for ReadOnly<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ReadOnly<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A rubric that passed validation, with the look-ups scoring needs. The rubric
+/// is read-only and the look-ups private, so they cannot go stale: a variant is
+/// made with [`LoadedRubric::from_rubric`], which validates and indexes it anew.
 #[derive(Debug, Clone)]
 pub struct LoadedRubric {
-    pub rubric: Rubric,
+    /// The rubric, as its file says.
+    pub rubric: ReadOnly<Rubric>,
     /// Where it came from (a path or [`DEFAULT_RUBRIC_NAME`]).
-    pub source: Origin,
+    source: Origin,
     /// The file's text, for lints that point into it.
-    pub text: String,
-    /// For each question, the index of its factor.
-    pub question_factor: Vec<usize>,
+    text: String,
+    /// For each question, the index of its factor (`None`: a context question).
+    question_factor: Vec<Option<usize>>,
     /// For each gate, what it reads.
-    pub gate_target: Vec<Target>,
+    gate_target: Vec<Target>,
+    /// For each gate, its test.
+    gate_cond: Vec<Cond>,
+    /// Each axis's members.
+    axes: Vec<Vec<Member>>,
+    /// Each outcome rule, resolved (format 3).
+    rules: Vec<RuleAt>,
+    /// Each office type's conditions.
+    offices: Vec<OfficeAt>,
+    /// The question that says which office exists, and per option the office
+    /// types it says exist.
+    existing: Option<(usize, Vec<Vec<usize>>)>,
     question_index: HashMap<String, usize>,
     factor_index: HashMap<String, usize>,
+    axis_index: HashMap<String, usize>,
     /// Questions per factor, counted once (scoring reports it for every sheet).
     per_factor: Vec<usize>,
     /// Each factor's questions, in rubric order (the flip rescores one factor).
     factor_questions: Vec<Vec<usize>>,
-    /// Per band (in [`Band::ALL`] order), what each next step's `unless` reads,
-    /// resolved once here rather than by id for every sheet.
-    step_target: [Vec<Option<Target>>; 3],
+    /// Per band of the ladder, each next step's `unless` conditions, resolved once
+    /// here rather than by id for every sheet.
+    step_conds: [Vec<Vec<Cond>>; 3],
     /// Each question's options ranked by score (the flip and the roadmap look them
     /// up for every sheet).
     ladders: Vec<Ladder>,
@@ -498,6 +755,9 @@ struct Ladder {
     /// Per option, the option with the next higher score (the first in file order
     /// among equals); `None` for the top ones.
     up: Vec<Option<usize>>,
+    /// Per option, the option with the next lower score (the first in file order
+    /// among equals); `None` for the bottom ones.
+    down: Vec<Option<usize>>,
 }
 
 impl Ladder {
@@ -522,10 +782,20 @@ impl Ladder {
                     .map(|(i, _)| i)
             })
             .collect();
+        let down = o
+            .iter()
+            .map(|now| {
+                (o.iter().enumerate())
+                    .filter(|(_, x)| x.score < now.score)
+                    .max_by(|a, b| a.1.score.total_cmp(&b.1.score).then(b.0.cmp(&a.0)))
+                    .map(|(i, _)| i)
+            })
+            .collect();
         Ladder {
             lowest,
             highest,
             up,
+            down,
         }
     }
 }
@@ -534,12 +804,6 @@ impl LoadedRubric {
     /// The embedded default rubric.
     pub fn embedded() -> Result<Self, InputErrors> {
         Self::from_str(DEFAULT_RUBRIC_NAME, DEFAULT_RUBRIC)
-    }
-
-    /// Reads and validates a rubric file.
-    pub fn from_path(path: &Path) -> Result<Self, InputErrors> {
-        let text = read_text(path).map_err(|e| InputErrors(vec![e]))?;
-        Self::from_str(path, &text)
     }
 
     /// Parses and validates rubric text; `source` names it in errors.
@@ -553,88 +817,116 @@ impl LoadedRubric {
         }
         let rubric: Rubric = toml::from_str(text)
             .map_err(|e| InputErrors(vec![from_toml_error(source, text, &e)]))?;
+        Self::validated(rubric, source, text.to_string())
+    }
+
+    /// A rubric made in code (a variant of another, in a test), validated and
+    /// indexed as a file's would be; `source` names it in errors. Its text, for
+    /// lints, is the rubric written as TOML.
+    pub fn from_rubric(source: impl Into<Origin>, rubric: Rubric) -> Result<Self, InputErrors> {
+        let text = toml::to_string(&rubric).unwrap_or_default();
+        Self::validated(rubric, &source.into(), text)
+    }
+
+    /// `rubric` with its look-ups once it passes validation; the errors point into
+    /// `text` where they can.
+    fn validated(rubric: Rubric, source: &Origin, text: String) -> Result<Self, InputErrors> {
         let errors = rubric.validate();
         if !errors.is_empty() {
-            let map = TomlMap::parse(text);
+            let map = TomlMap::parse(&text);
             let errs = errors
                 .into_iter()
                 .map(|(path, key, fault)| {
                     let mut e = InputError::new(source, fault).with_key(path_string(&path));
                     if let Some(span) = map.as_ref().and_then(|m| m.span(&path, key)) {
-                        e = e.at(text, span);
+                        e = e.at(&text, span);
                     }
                     e
                 })
                 .collect();
             return Err(InputErrors(errs));
         }
-        Ok(Self::index(rubric, source.clone(), text.to_string()))
+        Ok(Self::index(rubric, source.clone(), text))
     }
 
     /// A validated rubric with its look-ups.
     fn index(rubric: Rubric, source: Origin, text: String) -> Self {
-        let factor_index: HashMap<&str, usize> = rubric
-            .factor
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
+        let factor_index: HashMap<String, usize> = (rubric.factor.iter().enumerate())
+            .map(|(i, f)| (f.id.clone(), i))
             .collect();
-        let question_factor: Vec<usize> = rubric
-            .question
-            .iter()
-            .map(|q| factor_index[q.factor.as_str()])
+        let question_factor: Vec<Option<usize>> = (rubric.question.iter())
+            .map(|q| factor_index.get(q.factor.as_str()).copied())
             .collect();
-        let question_index: HashMap<String, usize> = rubric
-            .question
-            .iter()
-            .enumerate()
+        let question_index: HashMap<String, usize> = (rubric.question.iter().enumerate())
             .map(|(i, q)| (q.id.clone(), i))
             .collect();
-        let gate_target = rubric
-            .gate
-            .iter()
-            .map(|g| match (&g.factor, &g.question) {
-                (Some(f), _) => Target::Factor(factor_index[f.as_str()]),
-                (None, q) => Target::Question(question_index[q.as_deref().unwrap_or_default()]),
-            })
-            .collect();
-        let factor_index = factor_index
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+        let axis_index: HashMap<String, usize> = (rubric.axis.iter().enumerate())
+            .map(|(i, a)| (a.id.clone(), i))
             .collect();
         let mut per_factor = vec![0; rubric.factor.len()];
         let mut factor_questions = vec![Vec::new(); rubric.factor.len()];
-        for (qi, &f) in question_factor.iter().enumerate() {
-            per_factor[f] += 1;
-            factor_questions[f].push(qi);
+        for (qi, f) in question_factor.iter().enumerate() {
+            if let Some(f) = *f {
+                per_factor[f] += 1;
+                factor_questions[f].push(qi);
+            }
         }
         let mut loaded = LoadedRubric {
-            rubric,
+            rubric: ReadOnly(rubric),
             source,
             text,
             question_factor,
-            gate_target,
+            gate_target: Vec::new(),
+            gate_cond: Vec::new(),
+            axes: Vec::new(),
+            rules: Vec::new(),
+            offices: Vec::new(),
+            existing: None,
             question_index,
             factor_index,
+            axis_index,
             per_factor,
             factor_questions,
-            step_target: Default::default(),
+            step_conds: Default::default(),
             ladders: Vec::new(),
             question_gates: Vec::new(),
         };
-        loaded.step_target = Band::ALL.map(|band| {
-            let steps = &loaded.rubric.recommendation.get(band).next_steps;
-            steps
-                .iter()
-                .map(|s| s.unless().and_then(|c| loaded.condition_target(c)))
-                .collect()
-        });
-        loaded.ladders = loaded.rubric.question.iter().map(Ladder::of).collect();
-        loaded.question_gates = (0..loaded.rubric.question.len())
+        let r = &loaded.rubric;
+        loaded.gate_cond = r.gate.iter().map(|g| loaded.cond(&g.condition())).collect();
+        loaded.gate_target = loaded.gate_cond.iter().map(|c| c.target).collect();
+        loaded.axes = (r.axis.iter())
+            .map(|a| {
+                (a.member.iter())
+                    .map(|m| Member {
+                        target: match (&m.factor, &m.question) {
+                            (Some(f), _) => Target::Factor(loaded.factor_index[f.as_str()]),
+                            (None, q) => Target::Question(
+                                loaded.question_index[q.as_deref().unwrap_or_default()],
+                            ),
+                        },
+                        weight: m.weight,
+                        reverse: m.reverse,
+                    })
+                    .collect()
+            })
+            .collect();
+        loaded.index_judgement();
+        let r = &loaded.rubric;
+        if let Some(recs) = &r.recommendation {
+            loaded.step_conds = Band::LADDER.map(|band| {
+                (recs.get(band).next_steps.iter())
+                    .map(|s| loaded.conds(s.unless()))
+                    .collect()
+            });
+        }
+        loaded.ladders = r.question.iter().map(Ladder::of).collect();
+        loaded.question_gates = (0..r.question.len())
             .map(|qi| {
                 let fi = loaded.question_factor[qi];
                 (loaded.gate_target.iter().enumerate())
-                    .filter(|&(_, &t)| t == Target::Question(qi) || t == Target::Factor(fi))
+                    .filter(|&(_, &t)| {
+                        t == Target::Question(qi) || fi.is_some_and(|f| t == Target::Factor(f))
+                    })
                     .map(|(gi, _)| gi)
                     .collect()
             })
@@ -642,22 +934,150 @@ impl LoadedRubric {
         loaded
     }
 
-    /// Works the look-ups out again after `rubric` was changed in place (tests
-    /// build variants of a rubric this way).
-    pub fn reindex(&mut self) {
-        *self = Self::index(
-            self.rubric.clone(),
-            self.source.clone(),
-            std::mem::take(&mut self.text),
-        );
+    /// The look-ups of format 3: office types' conditions, outcome rules and which
+    /// offices each answer to the existing-office question says exist.
+    fn index_judgement(&mut self) {
+        let loaded = &*self;
+        let r = &loaded.rubric;
+        let offices = (r.office.iter())
+            .map(|o| OfficeAt {
+                when: loaded.conds(&o.when),
+                when_any: loaded.conds(&o.when_any),
+            })
+            .collect();
+        let office_ref = |x: &Option<String>| {
+            x.as_deref()
+                .map(|x| match r.office.iter().position(|o| o.id == x) {
+                    Some(i) => Ok(i),
+                    None => Err(OfficeKind::parse(x).unwrap_or(OfficeKind::Pmo)),
+                })
+        };
+        let rules = (r.outcome.iter())
+            .map(|o| {
+                let result = (o.same_as.as_deref())
+                    .and_then(|id| r.outcome.iter().position(|x| x.id == id))
+                    .unwrap_or_else(|| r.outcome.iter().position(|x| x.id == o.id).unwrap_or(0));
+                let base = &r.outcome[result];
+                RuleAt {
+                    when: loaded.conds(&o.when),
+                    when_any: loaded.conds(&o.when_any),
+                    result,
+                    office: office_ref(&base.office),
+                    also: office_ref(&base.also),
+                }
+            })
+            .collect();
+        let existing = (r.scoring.existing_office.as_deref())
+            .and_then(|q| loaded.question(q))
+            .map(|qi| {
+                let per_option = (r.question[qi].option.iter())
+                    .map(|o| {
+                        (o.office.iter().flatten())
+                            .filter_map(|id| r.office.iter().position(|x| &x.id == id))
+                            .collect()
+                    })
+                    .collect();
+                (qi, per_option)
+            });
+        self.offices = offices;
+        self.rules = rules;
+        self.existing = existing;
     }
 
-    /// Loads `--rubric FILE` when given, else the embedded default.
-    pub fn load(path: Option<&Path>) -> Result<Self, InputErrors> {
-        match path {
-            Some(p) => Self::from_path(p),
-            None => Self::embedded(),
-        }
+    /// A validated condition, resolved.
+    pub fn cond(&self, c: &Condition) -> Cond {
+        let target = if let Some(f) = &c.factor {
+            Target::Factor(self.factor_index.get(f.as_str()).copied().unwrap_or(0))
+        } else if let Some(a) = &c.axis {
+            Target::Axis(self.axis_index.get(a.as_str()).copied().unwrap_or(0))
+        } else {
+            Target::Question(
+                self.question(c.question.as_deref().unwrap_or_default())
+                    .unwrap_or(0),
+            )
+        };
+        let test = match (c.below, c.at_least, &c.is) {
+            (Some(b), ..) => Test::Below(b),
+            (None, Some(a), _) => Test::AtLeast(a),
+            (None, None, is) => Test::Is(match target {
+                Target::Question(qi) => (is.iter().flatten())
+                    .filter_map(|id| {
+                        self.rubric.question[qi]
+                            .option
+                            .iter()
+                            .position(|o| &o.id == id)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }),
+        };
+        Cond { target, test }
+    }
+
+    /// Validated conditions, resolved.
+    pub fn conds(&self, list: &[Condition]) -> Vec<Cond> {
+        list.iter().map(|c| self.cond(c)).collect()
+    }
+
+    /// Whether outcome rules decide (format 3), rather than the index's band.
+    pub fn has_outcomes(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
+    /// This rubric with `change` made to a copy, indexed anew but not validated
+    /// (a unit test may want a rubric no file could give). The source and the
+    /// text stay this one's.
+    #[cfg(test)]
+    pub(crate) fn changed(&self, change: impl FnOnce(&mut Rubric)) -> Self {
+        let mut rubric = self.rubric.0.clone();
+        change(&mut rubric);
+        Self::index(rubric, self.source.clone(), self.text.clone())
+    }
+
+    /// Where it came from (a path or [`DEFAULT_RUBRIC_NAME`]).
+    pub fn source(&self) -> &Origin {
+        &self.source
+    }
+
+    /// The text it was read from, for findings that point at a line.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// For each question, the index of its factor (`None`: a context question).
+    pub fn question_factors(&self) -> &[Option<usize>] {
+        &self.question_factor
+    }
+
+    /// For each gate, what it reads.
+    pub fn gate_targets(&self) -> &[Target] {
+        &self.gate_target
+    }
+
+    /// For each gate, its condition, resolved.
+    pub(crate) fn gate_conds(&self) -> &[Cond] {
+        &self.gate_cond
+    }
+
+    /// Each axis's members, resolved.
+    pub(crate) fn axis_members(&self) -> &[Vec<Member>] {
+        &self.axes
+    }
+
+    /// Each outcome rule, resolved (format 3; empty before).
+    pub(crate) fn rules(&self) -> &[RuleAt] {
+        &self.rules
+    }
+
+    /// Each office type's conditions, resolved.
+    pub(crate) fn offices(&self) -> &[OfficeAt] {
+        &self.offices
+    }
+
+    /// The question that says which office exists, and per option the office
+    /// types it says exist (format 3, where the rubric names one).
+    pub(crate) fn existing(&self) -> Option<&(usize, Vec<Vec<usize>>)> {
+        self.existing.as_ref()
     }
 
     /// The index of a question by id.
@@ -670,13 +1090,9 @@ impl LoadedRubric {
         self.factor_index.get(id).copied()
     }
 
-    /// What a validated condition reads.
-    pub fn condition_target(&self, c: &Condition) -> Option<Target> {
-        match (&c.question, &c.factor) {
-            (Some(q), _) => self.question(q).map(Target::Question),
-            (None, Some(f)) => self.factor(f).map(Target::Factor),
-            (None, None) => None,
-        }
+    /// The index of an axis by id.
+    pub fn axis(&self, id: &str) -> Option<usize> {
+        self.axis_index.get(id).copied()
     }
 
     /// The number of questions of each factor.
@@ -700,6 +1116,12 @@ impl LoadedRubric {
         self.ladders[qi].up[oi]
     }
 
+    /// The option of question `qi` with the next lower score than option `oi` (the
+    /// first in file order among equals), if any.
+    pub fn next_down(&self, qi: usize, oi: usize) -> Option<usize> {
+        self.ladders[qi].down[oi]
+    }
+
     /// The gates that read question `qi` or its factor, in file order.
     pub fn gates_on(&self, qi: usize) -> &[usize] {
         &self.question_gates[qi]
@@ -710,11 +1132,12 @@ impl LoadedRubric {
         &self.factor_questions[fi]
     }
 
-    /// What the `unless` of next step `i` of `band`'s recommendation reads, as
-    /// [`Self::condition_target`] resolves it (resolved when the rubric is loaded);
-    /// `None` for a step without one.
-    pub fn step_target(&self, band: Band, i: usize) -> Option<Target> {
-        self.step_target[band as usize].get(i).copied().flatten()
+    /// The `unless` conditions of next step `i` of `band`'s recommendation
+    /// (format 2; resolved when the rubric is loaded); empty for a step without.
+    pub fn step_conds(&self, band: Band, i: usize) -> &[Cond] {
+        (Band::LADDER.iter().position(|&b| b == band))
+            .and_then(|k| self.step_conds[k].get(i))
+            .map_or(&[], |v| v.as_slice())
     }
 }
 
@@ -780,6 +1203,14 @@ fn check_score(out: &mut Vec<Problem>, path: Vec<Seg>, s: f64, key: &'static str
     }
 }
 
+/// The ids a rubric declares, by kind, for the checks that follow references.
+pub(crate) struct Names<'a> {
+    pub(crate) factors: HashMap<&'a str, usize>,
+    pub(crate) questions: HashMap<&'a str, usize>,
+    pub(crate) axes: HashMap<&'a str, usize>,
+    pub(crate) rubric: &'a Rubric,
+}
+
 impl Rubric {
     /// The checks serde cannot make. Each problem is (key path, point at the key
     /// rather than the value, message); empty when the rubric is sound.
@@ -817,43 +1248,50 @@ impl Rubric {
             .enumerate()
             .map(|(i, q)| (q.id.as_str(), i))
             .collect();
-        self.validate_gates(&mut out, &factors, &questions);
-        self.validate_next_steps(&mut out, &factors, &questions);
+        let axes = self
+            .axis
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let names = Names {
+            factors,
+            questions,
+            axes,
+            rubric: self,
+        };
+        self.validate_gates(&mut out, &names);
+        self.validate_next_steps(&mut out, &names);
+        judgement::validate(self, &names, &mut out);
         out
     }
 
-    /// `next-steps`: each `unless` names one known question or factor and one
-    /// threshold.
-    fn validate_next_steps(
-        &self,
-        out: &mut Vec<Problem>,
-        factors: &HashMap<&str, usize>,
-        questions: &HashMap<&str, usize>,
-    ) {
-        for band in Band::ALL {
-            let steps = &self.recommendation.get(band).next_steps;
-            for (i, step) in steps.iter().enumerate() {
-                let Some(c) = step.unless() else { continue };
-                let mut p = vec![
-                    Seg::Key("recommendation".into()),
-                    Seg::Key(band.id().into()),
-                    Seg::Key("next-steps".into()),
-                    Seg::Index(i),
-                ];
-                let rule = Rule::NextStep {
-                    band: band.id(),
-                    n: i + 1,
-                };
-                p.push(Seg::Key("unless".into()));
-                check_target(out, &p, &rule, (&c.factor, &c.question), factors, questions);
-                check_condition(out, &p, &rule, c.below, c.at_least);
+    /// `next-steps` of `[recommendation]`: each `unless` names one known question or
+    /// factor and one threshold.
+    fn validate_next_steps(&self, out: &mut Vec<Problem>, names: &Names) {
+        let Some(recs) = &self.recommendation else {
+            if self.outcome.is_empty() {
+                out.push((vec![], false, RubricFault::NoRecommendations));
             }
+            return;
+        };
+        for band in Band::LADDER {
+            let steps = &recs.get(band).next_steps;
+            let p = vec![
+                Seg::Key("recommendation".into()),
+                Seg::Key(band.id().into()),
+                Seg::Key("next-steps".into()),
+            ];
+            check_steps(out, &p, steps, names, |n| Rule::NextStep {
+                band: band.id(),
+                n,
+            });
         }
     }
 
     /// `[scoring]`: both thresholds are scores, and the bands are in order.
     fn validate_scoring(&self, out: &mut Vec<Problem>) {
-        let s = self.scoring;
+        let s = &self.scoring;
         let sp = vec![Seg::Key("scoring".into())];
         check_score(out, key(&sp, "hybrid-from"), s.hybrid_from, "hybrid-from");
         check_score(out, key(&sp, "vmo-from"), s.vmo_from, "vmo-from");
@@ -891,8 +1329,9 @@ impl Rubric {
         factors
     }
 
-    /// `[[question]]`: ids, factor, weight and options. Returns how many
-    /// questions each factor has, so that a factor with none can be reported.
+    /// `[[question]]`: ids, factor (none for a context question), weight and
+    /// options. Returns how many questions each factor has, so that a factor with
+    /// none can be reported.
     fn validate_questions(
         &self,
         out: &mut Vec<Problem>,
@@ -904,16 +1343,33 @@ impl Rubric {
             let p = at("question", i);
             check_id(out, key(&p, "id"), &q.id, Item::Question);
             check_unique(out, &mut questions, &q.id, i, key(&p, "id"), Item::Question);
-            match factors.get(q.factor.as_str()) {
-                Some(&f) => per_factor[f] += 1,
-                None => out.push((
-                    key(&p, "factor"),
+            let question = q.id.clone();
+            if q.kind == QuestionKind::Context {
+                if !q.factor.is_empty() {
+                    out.push((
+                        key(&p, "factor"),
+                        true,
+                        RubricFault::ContextWithFactor { question },
+                    ));
+                }
+            } else if q.factor.is_empty() {
+                out.push((
+                    key(&p, "id"),
                     false,
-                    RubricFault::UnknownFactor {
-                        question: q.id.clone(),
-                        factor: q.factor.clone(),
-                    },
-                )),
+                    RubricFault::NoFactorNamed { question },
+                ));
+            } else {
+                match factors.get(q.factor.as_str()) {
+                    Some(&f) => per_factor[f] += 1,
+                    None => out.push((
+                        key(&p, "factor"),
+                        false,
+                        RubricFault::UnknownFactor {
+                            question,
+                            factor: q.factor.clone(),
+                        },
+                    )),
+                }
             }
             check_weight(out, key(&p, "weight"), q.weight);
             validate_options(out, q, &p);
@@ -921,36 +1377,59 @@ impl Rubric {
         per_factor
     }
 
-    /// `[[gate]]`: ids, exactly one target (a known factor or question), exactly
-    /// one condition and exactly one effect.
-    fn validate_gates(
-        &self,
-        out: &mut Vec<Problem>,
-        factors: &HashMap<&str, usize>,
-        questions: &HashMap<&str, usize>,
-    ) {
+    /// `[[gate]]`: ids, exactly one target (a known factor, question or axis),
+    /// exactly one test and at most one effect (none only where outcome rules
+    /// decide: a gate that only warns).
+    fn validate_gates(&self, out: &mut Vec<Problem>, names: &Names) {
         let mut gates = HashMap::new();
         for (i, g) in self.gate.iter().enumerate() {
             let p = at("gate", i);
             check_id(out, key(&p, "id"), &g.id, Item::Gate);
             check_unique(out, &mut gates, &g.id, i, key(&p, "id"), Item::Gate);
             let rule = Rule::Gate { id: g.id.clone() };
-            check_target(out, &p, &rule, (&g.factor, &g.question), factors, questions);
-            check_condition(out, &p, &rule, g.below, g.at_least);
+            check_cond(out, &p, &rule, &g.condition(), names);
             let gate = g.id.clone();
             match (g.cap, g.floor) {
                 (Some(_), Some(_)) => {
                     out.push((key(&p, "floor"), true, RubricFault::CapAndFloor { gate }));
                 }
-                (None, None) => out.push((key(&p, "id"), false, RubricFault::NoEffect { gate })),
+                (None, None) if self.outcome.is_empty() => {
+                    out.push((key(&p, "id"), false, RubricFault::NoEffect { gate }))
+                }
                 _ => {}
             }
         }
     }
 }
 
-/// Where a missing key of the table at `p` is reported: a gate's `id`, or an
-/// `unless` table itself.
+/// The `next-steps` at `p`: each `unless` condition sound.
+pub(crate) fn check_steps(
+    out: &mut Vec<Problem>,
+    p: &[Seg],
+    steps: &[NextStep],
+    names: &Names,
+    rule: impl Fn(usize) -> Rule,
+) {
+    for (i, step) in steps.iter().enumerate() {
+        let NextStep::Unless(c) = step else { continue };
+        let mut sp = p.to_vec();
+        sp.push(Seg::Index(i));
+        sp.push(Seg::Key("unless".into()));
+        match &c.unless {
+            Unless::One(cond) => check_cond(out, &sp, &rule(i + 1), cond, names),
+            Unless::Any(list) => {
+                for (j, cond) in list.iter().enumerate() {
+                    let mut cp = sp.clone();
+                    cp.push(Seg::Index(j));
+                    check_cond(out, &cp, &rule(i + 1), cond, names);
+                }
+            }
+        }
+    }
+}
+
+/// Where a missing key of the table at `p` is reported: a gate's `id`, or the
+/// table itself.
 fn anchor(p: &[Seg]) -> Vec<Seg> {
     if matches!(p.first(), Some(Seg::Key(k)) if k == "gate") {
         key(p, "id")
@@ -959,61 +1438,115 @@ fn anchor(p: &[Seg]) -> Vec<Seg> {
     }
 }
 
-/// What a gate or an `unless` at `p` reads: exactly one of `factor` and
-/// `question`, naming one that exists.
-fn check_target(
+/// One condition at `p` (of a gate, an `unless`, an outcome, an office or a
+/// variant): exactly one target (`factor`, `question` or `axis`, naming one that
+/// exists) and exactly one test (`below` or `at-least` within 0..=100, or `is`
+/// with option ids of its question).
+pub(crate) fn check_cond(
     out: &mut Vec<Problem>,
     p: &[Seg],
     rule: &Rule,
-    (factor, question): (&Option<String>, &Option<String>),
-    factors: &HashMap<&str, usize>,
-    questions: &HashMap<&str, usize>,
+    c: &Condition,
+    names: &Names,
 ) {
-    let rule = rule.clone();
-    match (factor, question) {
-        (Some(_), Some(_)) => {
-            out.push((key(p, "question"), true, RubricFault::BothTargets { rule }))
+    let r = rule.clone();
+    let targets = [c.factor.is_some(), c.question.is_some(), c.axis.is_some()];
+    match targets.iter().filter(|&&t| t).count() {
+        0 => out.push((anchor(p), false, RubricFault::NoTarget { rule: r.clone() })),
+        1 => {
+            if let Some(f) = &c.factor
+                && !names.factors.contains_key(f.as_str())
+            {
+                out.push((
+                    key(p, "factor"),
+                    false,
+                    RubricFault::UnknownTargetFactor {
+                        rule: r.clone(),
+                        factor: f.clone(),
+                    },
+                ));
+            }
+            if let Some(q) = &c.question
+                && !names.questions.contains_key(q.as_str())
+            {
+                out.push((
+                    key(p, "question"),
+                    false,
+                    RubricFault::UnknownTargetQuestion {
+                        rule: r.clone(),
+                        question: q.clone(),
+                    },
+                ));
+            }
+            if let Some(a) = &c.axis
+                && !names.axes.contains_key(a.as_str())
+            {
+                out.push((
+                    key(p, "axis"),
+                    false,
+                    RubricFault::UnknownTargetAxis {
+                        rule: r.clone(),
+                        axis: a.clone(),
+                    },
+                ));
+            }
         }
-        (None, None) => out.push((anchor(p), false, RubricFault::NoTarget { rule })),
-        (Some(f), None) if !factors.contains_key(f.as_str()) => out.push((
-            key(p, "factor"),
+        _ => {
+            let second = if c.question.is_some() && c.factor.is_some() {
+                "question"
+            } else {
+                "axis"
+            };
+            out.push((
+                key(p, second),
+                true,
+                RubricFault::BothTargets { rule: r.clone() },
+            ))
+        }
+    }
+    let tests = [c.below.is_some(), c.at_least.is_some(), c.is.is_some()];
+    match (tests.iter().filter(|&&t| t).count(), c.below, c.at_least) {
+        (0, ..) => out.push((
+            anchor(p),
             false,
-            RubricFault::UnknownTargetFactor {
-                rule,
-                factor: f.clone(),
-            },
+            RubricFault::NoCondition { rule: rule.clone() },
         )),
-        (None, Some(q)) if !questions.contains_key(q.as_str()) => out.push((
-            key(p, "question"),
-            false,
-            RubricFault::UnknownTargetQuestion {
-                rule,
-                question: q.clone(),
-            },
+        (1, Some(v), _) => check_score(out, key(p, "below"), v, "below"),
+        (1, _, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
+        (1, None, None) => check_is(out, p, rule, c, names),
+        _ => out.push((
+            key(p, if c.is.is_some() { "is" } else { "at-least" }),
+            true,
+            RubricFault::BothConditions { rule: rule.clone() },
         )),
-        _ => {}
     }
 }
 
-/// The threshold of a gate or an `unless` at `p`: exactly one of `below` and
-/// `at-least`, within 0..=100.
-fn check_condition(
-    out: &mut Vec<Problem>,
-    p: &[Seg],
-    rule: &Rule,
-    below: Option<f64>,
-    at_least: Option<f64>,
-) {
-    let rule = rule.clone();
-    match (below, at_least) {
-        (Some(_), Some(_)) => out.push((
-            key(p, "at-least"),
-            true,
-            RubricFault::BothConditions { rule },
-        )),
-        (None, None) => out.push((anchor(p), false, RubricFault::NoCondition { rule })),
-        (Some(v), None) => check_score(out, key(p, "below"), v, "below"),
-        (None, Some(v)) => check_score(out, key(p, "at-least"), v, "at-least"),
+/// An `is` test: on a question, naming its options.
+fn check_is(out: &mut Vec<Problem>, p: &[Seg], rule: &Rule, c: &Condition, names: &Names) {
+    let Some(q) = &c.question else {
+        if c.factor.is_some() || c.axis.is_some() {
+            let rule = rule.clone();
+            out.push((key(p, "is"), true, RubricFault::IsWithoutQuestion { rule }));
+        }
+        return;
+    };
+    let Some(&qi) = names.questions.get(q.as_str()) else {
+        return;
+    };
+    let question = &names.rubric.question[qi];
+    for o in c.is.iter().flatten() {
+        if !question.option.iter().any(|x| &x.id == o) {
+            out.push((
+                key(p, "is"),
+                false,
+                RubricFault::UnknownIsOption {
+                    rule: rule.clone(),
+                    question: q.clone(),
+                    option: o.clone(),
+                },
+            ));
+        }
     }
 }
 
@@ -1044,7 +1577,29 @@ fn validate_options(out: &mut Vec<Problem>, q: &Question, p: &[Seg]) {
         };
         check_id(out, key(&op, "id"), &o.id, Item::Option);
         check_unique(out, &mut options, &o.id, j, key(&op, "id"), Item::Option);
-        check_score(out, key(&op, "score"), o.score, "score");
+        if o.id == DONT_KNOW {
+            let question = q.id.clone();
+            out.push((
+                key(&op, "id"),
+                false,
+                RubricFault::ReservedOptionId { question },
+            ));
+        }
+        let (question, option) = (q.id.clone(), o.id.clone());
+        match (q.kind == QuestionKind::Context, o.score.is_nan()) {
+            (true, true) => {}
+            (true, false) => out.push((
+                key(&op, "score"),
+                true,
+                RubricFault::ContextScore { question, option },
+            )),
+            (false, true) => out.push((
+                key(&op, "id"),
+                false,
+                RubricFault::NoScore { question, option },
+            )),
+            (false, false) => check_score(out, key(&op, "score"), o.score, "score"),
+        }
     }
 }
 
@@ -1060,11 +1615,31 @@ mod tests {
     }
 
     #[test]
+    fn a_rubric_made_in_code_is_validated_and_indexed_like_a_file() {
+        let embedded = LoadedRubric::embedded().unwrap();
+        let mut rubric = Rubric::clone(&embedded.rubric);
+        rubric.question.swap(0, 1);
+        let r = LoadedRubric::from_rubric("variant", rubric.clone()).unwrap();
+        assert_eq!(r.question(&rubric.question[0].id), Some(0));
+        assert_eq!(r.source().to_string(), "variant");
+        // Its text is the rubric as TOML, which reads back as the same rubric.
+        let again = LoadedRubric::from_str("again", r.text()).unwrap();
+        // Compared as written out: a context question's options have no score
+        // (NaN), which equals nothing, itself included.
+        assert_eq!(format!("{:?}", *again.rubric), format!("{rubric:?}"));
+        rubric.factor[0].weight = 0.0;
+        let errors = LoadedRubric::from_rubric("variant", rubric).unwrap_err();
+        assert_eq!(errors.0.len(), 1);
+        assert_eq!(errors.0[0].key.as_deref(), Some("factor[0].weight"));
+    }
+
+    #[test]
     fn min_answered_rounds_up_but_not_past_a_whole_number() {
         let mut s = Scoring {
             hybrid_from: 40.0,
             vmo_from: 60.0,
             min_answered: None,
+            ..Default::default()
         };
         assert_eq!(s.needed(5), 0, "no min-answered: nothing needed");
         s.min_answered = Some(0.5);
@@ -1080,14 +1655,13 @@ mod tests {
 
     #[test]
     fn next_steps_are_strings_or_tables_with_a_condition() {
-        let r = LoadedRubric::embedded().unwrap();
-        let steps = &r.rubric.recommendation.pmo.next_steps;
+        let r = crate::testing::v2();
+        let steps = &r.rubric.recommendation.as_ref().unwrap().pmo.next_steps;
         assert!(matches!(steps[0], NextStep::Always(_)));
-        let c = steps.iter().find_map(NextStep::unless).unwrap();
-        assert!(r.condition_target(c).is_some());
+        let c = (steps.iter()).find_map(|s| s.unless().first()).unwrap();
         assert!(c.holds(100.0) && !c.holds(0.0));
         // The JSON of `rubric show` keeps both shapes.
-        let json = serde_json::to_string_pretty(&r.rubric).unwrap();
+        let json = serde_json::to_string_pretty(&*r.rubric).unwrap();
         assert!(json.contains("\"unless\": {"), "{json}");
     }
 

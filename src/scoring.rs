@@ -10,30 +10,34 @@
 
 use serde::Serialize;
 
-use crate::rubric::{Band, Effect, LoadedRubric, Scoring, Target};
+use crate::rubric::{Band, Cond, Effect, LoadedRubric, OfficeKind, Scoring, Target};
 
 /// A factor's result on one sheet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorScore<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
-    pub id: &'r str,
+    pub(crate) id: &'r str,
     /// Weighted mean of the answered questions' scores; `None` when none is answered.
     pub score: Option<f64>,
-    pub weight: f64,
-    pub answered: usize,
-    pub questions: usize,
+    pub(crate) weight: f64,
+    pub(crate) answered: usize,
+    pub(crate) questions: usize,
     /// The band the score falls in by the rubric's boundaries (how it leans).
     #[serde(skip)]
-    pub leaning: Option<Band>,
+    pub(crate) leaning: Option<Band>,
 }
 
 /// A gate that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FiredGate<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
+    /// Gate id.
     pub id: &'r str,
+    /// Whether it caps, floors or only warns.
     pub effect: Effect,
-    pub to: Band,
+    /// The band it caps or floors at; `None` for a gate that only warns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<Band>,
     /// Whether it changed the result it was applied to (gates apply in file order).
     pub changed: bool,
 }
@@ -43,10 +47,74 @@ pub struct FiredGate<'r> {
 pub struct Shortfall<'r> {
     /// Factor id.
     #[serde(serialize_with = "crate::json_text::text")]
-    pub factor: &'r str,
-    pub answered: usize,
+    pub(crate) factor: &'r str,
+    pub(crate) answered: usize,
     /// ceil(min-answered x the factor's questions).
-    pub needed: usize,
+    pub(crate) needed: usize,
+}
+
+/// An axis's score on one sheet (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AxisScore<'r> {
+    /// The axis's id.
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
+    /// `None` when none of its members is answered.
+    pub score: Option<f64>,
+}
+
+/// What to do with the office that exists today (format 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// No office exists (or one was closed): set one up.
+    Build,
+    /// An office exists, but its type or remit must change.
+    Evolve,
+    /// The office that exists is the one recommended.
+    Keep,
+}
+
+/// The office type recommended, and what to do about the one that exists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfficeView<'r> {
+    /// The office type's id.
+    #[serde(rename = "type", serialize_with = "crate::json_text::text")]
+    pub type_: &'r str,
+    /// PMO, VMO or a hybrid office.
+    pub kind: OfficeKind,
+    /// `None` when the sheet does not say which office exists (or recommends no
+    /// office).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// For `both`: the second office.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also: Option<Box<OfficeView<'r>>>,
+}
+
+/// A gate that fired without changing the result: a risk to the recommended
+/// office, with its message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk<'r> {
+    /// The gate's id.
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
+    /// The gate's message.
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub message: &'r str,
+}
+
+/// What a format-3 margin is measured on: the axis, factor or question whose
+/// score is nearest a threshold that would change the outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarginOn<'r> {
+    /// `axis`, `factor` or `question`.
+    pub on: &'static str,
+    /// Its id.
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub id: &'r str,
+    /// The score at which the outcome would change.
+    pub threshold: f64,
 }
 
 /// The result of scoring one sheet, with the rubric's ids.
@@ -56,19 +124,42 @@ pub struct Evaluation<'r> {
     pub recommendation: Band,
     /// Before gates.
     pub band: Band,
+    /// The weighted mean of the answered factors' scores, 0..=100.
     pub index: f64,
+    /// Distance in index points from the index to the nearest band boundary.
     pub margin: f64,
+    /// How many questions were answered.
     pub answered: usize,
+    /// How many questions count towards the coverage (context questions do not).
     pub questions: usize,
+    /// Each factor's score, in rubric order.
     pub factors: Vec<FactorScore<'r>>,
     /// Ids of the unanswered questions, in rubric order.
     #[serde(serialize_with = "crate::json_text::list")]
     pub unanswered: Vec<&'r str>,
+    /// The gates that fired, in file order.
     pub gates: Vec<FiredGate<'r>>,
     /// Some factor has fewer answers than `min-answered` asks: not a firm result.
     pub provisional: bool,
     /// The factors below `min-answered`, in rubric order; empty when firm.
     pub shortfalls: Vec<Shortfall<'r>>,
+    /// Format 3: the outcome rule that decided.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
+    pub outcome: Option<&'r str>,
+    /// Format 3: the office type recommended and the action on the one that exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<OfficeView<'r>>,
+    /// Format 3: the axes' scores.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub axes: Vec<AxisScore<'r>>,
+    /// Format 3: what the margin is measured on.
+    #[serde(rename = "margin-on", skip_serializing_if = "Option::is_none")]
+    pub margin_on: Option<MarginOn<'r>>,
+    /// The gates that fired without changing the result, with their messages.
+    pub risks: Vec<Risk<'r>>,
 }
 
 /// Why a sheet could not be scored.
@@ -90,7 +181,7 @@ impl From<NothingAnswered> for crate::diag::Fault {
     }
 }
 
-pub use crate::rubric::{TOLERANCE, reaches};
+pub(crate) use crate::rubric::reaches;
 
 /// The band of an index (or of a factor's score: how it leans) under the rubric's
 /// boundaries.
@@ -108,11 +199,12 @@ pub fn band_of(scoring: &Scoring, index: f64) -> Band {
 /// Distance from the index to the nearest boundary of its band (before gates).
 /// Never negative: an index a rounding error short of a boundary is on it.
 #[inline]
-pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
+pub(crate) fn margin_of(scoring: &Scoring, index: f64) -> f64 {
     let m = match band_of(scoring, index) {
         Band::Pmo => scoring.hybrid_from - index,
         Band::Vmo => index - scoring.vmo_from,
         Band::Hybrid => (index - scoring.hybrid_from).min(scoring.vmo_from - index),
+        Band::None | Band::Both | Band::Federated => 0.0,
     };
     m.max(0.0)
 }
@@ -120,50 +212,275 @@ pub fn margin_of(scoring: &Scoring, index: f64) -> f64 {
 /// What a set of figures decides: the recommendation and how it was reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision {
+    /// The index (format 2's one line; format 3 reports it beside the axes).
     pub index: f64,
-    /// The band of the index, before gates.
+    /// Before gates: the band of the index, or (format 3) the outcome rule's.
     pub band: Band,
     /// After gates.
     pub recommendation: Band,
-    /// The distance from the index to the nearest boundary of its band.
+    /// Format 2: the distance from the index to the nearest boundary of its band.
+    /// Format 3: the distance, in points of what it reads, to the nearest
+    /// condition that would change the outcome (100 when no score can).
     pub margin: f64,
+    /// Format 3: what the margin is measured on, and the threshold.
+    pub margin_on: Option<(Target, f64)>,
+    /// Format 3: the outcome rule that decided (by index).
+    pub rule: Option<usize>,
+    /// Format 3: the office type recommended (by index).
+    pub office: Option<usize>,
+    /// Format 3: the second office type of `both` (by index).
+    pub also: Option<usize>,
+}
+
+/// What a decision reads on a sheet, a sheet with an answer changed, or a group:
+/// the factors' and the answers' scores, and the chosen options (for `is`).
+pub trait Figures {
+    /// Factor `fi`'s score; `None` when unanswered.
+    fn factor(&self, fi: usize) -> Option<f64>;
+    /// Question `qi`'s answer score; `None` when unanswered (or a context question).
+    fn question(&self, qi: usize) -> Option<f64>;
+    /// Question `qi`'s chosen option.
+    fn choice(&self, qi: usize) -> Option<usize>;
+}
+
+/// The score `target` reads on `f`: a factor's, an answer's, or an axis's (the
+/// weighted mean of its answered members).
+pub fn read<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, target: Target) -> Option<f64> {
+    match target {
+        Target::Factor(fi) => f.factor(fi),
+        Target::Question(qi) => f.question(qi),
+        Target::Axis(ai) => {
+            let mut sums = Sums::default();
+            for m in &rubric.axis_members()[ai] {
+                let score = match m.target {
+                    Target::Factor(fi) => f.factor(fi),
+                    Target::Question(qi) => f.question(qi),
+                    Target::Axis(_) => None,
+                };
+                if let Some(s) = score {
+                    let s = if m.reverse { 100.0 - s } else { s };
+                    sums.add((m.weight * s, m.weight));
+                }
+            }
+            sums.mean()
+        }
+    }
+}
+
+/// Whether a resolved condition holds on `f`.
+pub fn holds<F: Figures + ?Sized>(rubric: &LoadedRubric, f: &F, c: &Cond) -> bool {
+    let choice = match c.target {
+        Target::Question(qi) => f.choice(qi),
+        _ => None,
+    };
+    c.holds(read(rubric, f, c.target), choice)
+}
+
+/// Whether all of `when` and (when given) one of `any` hold.
+fn all_and_any<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    when: &[Cond],
+    any: &[Cond],
+) -> bool {
+    when.iter().all(|c| holds(rubric, f, c))
+        && (any.is_empty() || any.iter().any(|c| holds(rubric, f, c)))
 }
 
 /// How figures become a recommendation, for a sheet, a sheet with an answer
-/// changed, a group and a group with a mean moved alike: the band of `index`, then
-/// every gate in file order that `fires` says fires (see [`fires`]) caps or floors
-/// it, and the margin. `fired` hears of each gate that fired, with whether it
-/// changed the result it was applied to.
-#[inline]
-pub fn decide(
+/// changed, a group and a group with a mean moved alike. Format 2: the band of
+/// `index`. Format 3: the first outcome rule that holds, with its office types.
+/// Then every gate in file order that holds (and applies to the band: `for`) caps
+/// or floors it, and the margin. `fired` hears of each gate that fired, with
+/// whether it changed the result it was applied to.
+pub fn decide<F: Figures + ?Sized>(
     rubric: &LoadedRubric,
     index: f64,
-    fires: impl Fn(usize) -> bool,
+    figures: &F,
     mut fired: impl FnMut(usize, bool),
 ) -> Decision {
     let scoring = &rubric.rubric.scoring;
-    let band = band_of(scoring, index);
+    let rule = rubric.has_outcomes().then(|| {
+        (rubric.rules().iter())
+            .position(|r| all_and_any(rubric, figures, &r.when, &r.when_any))
+            .unwrap_or(rubric.rules().len() - 1)
+    });
+    let band = match rule {
+        Some(ri) => rubric.rubric.outcome[rubric.rules()[ri].result]
+            .recommendation
+            .unwrap_or(Band::Pmo),
+        None => band_of(scoring, index),
+    };
     let mut recommendation = band;
+    let mut changing: Option<usize> = None;
     for (gi, g) in rubric.rubric.gate.iter().enumerate() {
-        if fires(gi) {
+        if (g.for_.is_empty() || g.for_.contains(&band))
+            && holds(rubric, figures, &rubric.gate_conds()[gi])
+        {
             let before = recommendation;
             recommendation = g.apply(recommendation);
+            if recommendation != before {
+                changing.get_or_insert(gi);
+            }
             fired(gi, recommendation != before);
         }
     }
+    let (margin, margin_on) = match rule {
+        None => (margin_of(scoring, index), None),
+        Some(ri) => match changing {
+            Some(gi) => distance_to_leave(
+                rubric,
+                figures,
+                std::slice::from_ref(&rubric.gate_conds()[gi]),
+                &[],
+            ),
+            None => rule_margin(rubric, figures, ri),
+        },
+    };
+    let office_of = |spec| rule.and_then(|_| choose_office(rubric, figures, spec));
     Decision {
         index,
         band,
         recommendation,
-        margin: margin_of(scoring, index),
+        margin,
+        margin_on,
+        rule,
+        office: rule.and_then(|ri| office_of(rubric.rules()[ri].office)),
+        also: rule.and_then(|ri| office_of(rubric.rules()[ri].also)),
     }
 }
 
-/// Whether gate `gi` fires on `score`, the score of what it reads (`None`:
-/// unanswered, and a gate on something unanswered stays quiet).
-#[inline]
-pub fn fires(rubric: &LoadedRubric, gi: usize, score: Option<f64>) -> bool {
-    score.is_some_and(|s| rubric.rubric.gate[gi].fires(s))
+/// The office type an outcome names: that type, or the first of its kind whose
+/// conditions hold (else the last of the kind).
+fn choose_office<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    spec: Option<Result<usize, OfficeKind>>,
+) -> Option<usize> {
+    match spec? {
+        Ok(i) => Some(i),
+        Err(kind) => {
+            let of_kind =
+                || (rubric.rubric.office.iter().enumerate()).filter(move |(_, o)| o.kind == kind);
+            of_kind()
+                .find(|&(i, _)| {
+                    let o = &rubric.offices()[i];
+                    all_and_any(rubric, f, &o.when, &o.when_any)
+                })
+                .or_else(|| of_kind().next_back())
+                .map(|(i, _)| i)
+        }
+    }
+}
+
+/// How far the score a numeric condition reads is from changing whether it holds;
+/// `None` for an `is` test or something unanswered (no score moves it).
+fn distance<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    c: &Cond,
+) -> Option<(f64, (Target, f64))> {
+    let t = c.threshold()?;
+    let score = read(rubric, f, c.target)?;
+    Some(((score - t).abs(), (c.target, t)))
+}
+
+/// The nearest (least) of some distances.
+fn nearest(
+    a: Option<(f64, (Target, f64))>,
+    b: Option<(f64, (Target, f64))>,
+) -> Option<(f64, (Target, f64))> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.0 < x.0 { y } else { x }),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// How far the figures are from no longer meeting conditions that hold now:
+/// any one of `when` failing, or every holding one of `any` failing.
+fn distance_to_leave<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    when: &[Cond],
+    any: &[Cond],
+) -> (f64, Option<(Target, f64)>) {
+    let mut best = None;
+    for c in when {
+        best = nearest(best, distance(rubric, f, c));
+    }
+    // All the holding `any` conditions must fail: the farthest of them, unless
+    // one of them cannot move (then the group cannot fail).
+    let mut far: Option<(f64, (Target, f64))> = None;
+    let mut fixed = false;
+    for c in any.iter().filter(|c| holds(rubric, f, c)) {
+        match distance(rubric, f, c) {
+            Some(d) if far.is_none_or(|x| d.0 > x.0) => far = Some(d),
+            Some(_) => {}
+            None => fixed = true,
+        }
+    }
+    if !fixed {
+        best = nearest(best, far);
+    }
+    match best {
+        Some((d, on)) => (d.min(100.0), Some(on)),
+        None => (100.0, None),
+    }
+}
+
+/// How far the figures are from meeting conditions that do not all hold now:
+/// every failing one of `when` must come to hold (the farthest counts), and one of
+/// `any` (the nearest); `None` when an `is` test or something unanswered fails.
+fn distance_to_meet<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    when: &[Cond],
+    any: &[Cond],
+) -> Option<(f64, (Target, f64))> {
+    let mut far: Option<(f64, (Target, f64))> = None;
+    for c in when.iter().filter(|c| !holds(rubric, f, c)) {
+        let d = distance(rubric, f, c)?;
+        if far.is_none_or(|x| d.0 > x.0) {
+            far = Some(d);
+        }
+    }
+    if !any.is_empty() && !any.iter().any(|c| holds(rubric, f, c)) {
+        let mut near = None;
+        for c in any {
+            near = nearest(near, distance(rubric, f, c));
+        }
+        let near = near?;
+        if far.is_none_or(|x| near.0 > x.0) {
+            far = Some(near);
+        }
+    }
+    far
+}
+
+/// The margin of a rule-decided result: the nearer of leaving the rule that
+/// decides and meeting an earlier one with another recommendation (which would
+/// then decide), in points of what the condition concerned reads.
+fn rule_margin<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    f: &F,
+    ri: usize,
+) -> (f64, Option<(Target, f64)>) {
+    let r = &rubric.rules()[ri];
+    let recommendation =
+        |rule: &crate::rubric::RuleAt| rubric.rubric.outcome[rule.result].recommendation;
+    let (mut margin, mut on) = distance_to_leave(rubric, f, &r.when, &r.when_any);
+    let others = rubric.rules()[..ri]
+        .iter()
+        .filter(|e| recommendation(e) != recommendation(r));
+    for earlier in others {
+        if let Some((d, at)) = distance_to_meet(rubric, f, &earlier.when, &earlier.when_any)
+            && d < margin
+        {
+            (margin, on) = (d, Some(at));
+        }
+    }
+    (margin, on)
 }
 
 /// Whether the recommendation never falls as one answer's score rises, nor rises
@@ -171,7 +488,7 @@ pub fn fires(rubric: &LoadedRubric, gi: usize, score: Option<f64>) -> bool {
 /// below a threshold, a floor from one), since the factor scores, the index and
 /// the band all rise with an answer's score. Then the lowest and the highest answer
 /// to a question bound the recommendation every other answer to it gives.
-pub fn monotone(rubric: &LoadedRubric) -> bool {
+pub(crate) fn monotone(rubric: &LoadedRubric) -> bool {
     rubric
         .rubric
         .gate
@@ -181,7 +498,10 @@ pub fn monotone(rubric: &LoadedRubric) -> bool {
 
 /// The gates that fired (`fired`: by index, with whether each changed the result),
 /// with the rubric's ids.
-pub fn named_gates<'r>(rubric: &'r LoadedRubric, fired: &[(usize, bool)]) -> Vec<FiredGate<'r>> {
+pub(crate) fn named_gates<'r>(
+    rubric: &'r LoadedRubric,
+    fired: &[(usize, bool)],
+) -> Vec<FiredGate<'r>> {
     (fired.iter())
         .map(|&(gi, changed)| {
             let g = &rubric.rubric.gate[gi];
@@ -197,7 +517,8 @@ pub fn named_gates<'r>(rubric: &'r LoadedRubric, fired: &[(usize, bool)]) -> Vec
 }
 
 /// Weighted mean of the answered factors' scores; `None` when none is answered.
-pub fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
+#[cfg(test)]
+pub(crate) fn index_of(rubric: &LoadedRubric, scores: &[Option<f64>]) -> Option<f64> {
     let mut sums = Sums::default();
     for (f, s) in rubric.rubric.factor.iter().zip(scores) {
         if let Some(s) = *s {
@@ -287,7 +608,7 @@ struct Tally {
 /// by adding up only what comes after it, in the same order: the same additions
 /// of the same numbers as scoring the changed sheet from scratch, so the same bits.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     choices: Vec<Option<usize>>,
     /// Every question's term, by question.
     terms: Vec<Term>,
@@ -303,31 +624,79 @@ pub struct Outcome {
 /// more than the figures, and the flip needs them only for a change that moves the
 /// index less than the best found so far).
 #[derive(Debug, Clone, Copy)]
-pub struct Changed<'o> {
+pub(crate) struct Changed<'o> {
     outcome: &'o Outcome,
     question: usize,
     answer: Option<usize>,
     /// The new score of the changed question's factor.
-    pub factor: Option<f64>,
-    pub index: f64,
+    pub(crate) factor: Option<f64>,
+    pub(crate) index: f64,
 }
 
 impl Changed<'_> {
     /// The recommendation (after gates) with the answer changed.
     #[inline]
-    pub fn recommendation(&self, rubric: &LoadedRubric) -> Band {
-        let (qi, o) = (self.question, self.outcome);
-        let fi = rubric.question_factor[qi];
-        // Only the gates on the changed question or its factor read anything new;
-        // the others fire as they do on the sheet.
-        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
-            Target::Factor(f) if f == fi => fires(rubric, gi, self.factor),
-            Target::Question(q) if q == qi => {
-                fires(rubric, gi, option_score(rubric, qi, self.answer))
-            }
-            _ => o.fires_now(gi),
+    pub(crate) fn recommendation(&self, rubric: &LoadedRubric) -> Band {
+        self.decision(rubric).recommendation
+    }
+
+    /// The whole decision with the answer changed.
+    pub(crate) fn decision(&self, rubric: &LoadedRubric) -> Decision {
+        let view = ChangedView {
+            changed: self,
+            rubric,
+            fi: rubric.question_factors()[self.question],
         };
-        decide(rubric, self.index, gate_fires, |_, _| {}).recommendation
+        decide(rubric, self.index, &view, |_, _| {})
+    }
+}
+
+/// The figures of a sheet with one answer changed.
+struct ChangedView<'a, 'o> {
+    changed: &'a Changed<'o>,
+    rubric: &'a LoadedRubric,
+    fi: Option<usize>,
+}
+
+impl Figures for ChangedView<'_, '_> {
+    fn factor(&self, fi: usize) -> Option<f64> {
+        if Some(fi) == self.fi {
+            self.changed.factor
+        } else {
+            self.changed.outcome.tallies[fi].score
+        }
+    }
+
+    fn question(&self, qi: usize) -> Option<f64> {
+        option_score(self.rubric, qi, self.choice(qi))
+    }
+
+    fn choice(&self, qi: usize) -> Option<usize> {
+        if qi == self.changed.question {
+            self.changed.answer
+        } else {
+            self.changed.outcome.choices[qi]
+        }
+    }
+}
+
+/// A sheet's figures as its outcome holds them.
+struct SheetView<'a> {
+    outcome: &'a Outcome,
+    rubric: &'a LoadedRubric,
+}
+
+impl Figures for SheetView<'_> {
+    fn factor(&self, fi: usize) -> Option<f64> {
+        self.outcome.tallies[fi].score
+    }
+
+    fn question(&self, qi: usize) -> Option<f64> {
+        option_score(self.rubric, qi, self.outcome.choices[qi])
+    }
+
+    fn choice(&self, qi: usize) -> Option<usize> {
+        self.outcome.choices[qi]
     }
 }
 
@@ -342,7 +711,10 @@ pub fn evaluate<'r>(
 impl Outcome {
     /// Scores one sheet by index. `choices[q]` is the chosen option of question `q`
     /// (missing ones unanswered).
-    pub fn of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Result<Self, NothingAnswered> {
+    pub(crate) fn of(
+        rubric: &LoadedRubric,
+        choices: &[Option<usize>],
+    ) -> Result<Self, NothingAnswered> {
         let r = &rubric.rubric;
         let mut terms = vec![Term::default(); r.question.len()];
         for fi in 0..r.factor.len() {
@@ -362,6 +734,10 @@ impl Outcome {
                 band: Band::Pmo,
                 recommendation: Band::Pmo,
                 margin: 0.0,
+                margin_on: None,
+                rule: None,
+                office: None,
+                also: None,
             },
             gates: Vec::new(),
         };
@@ -398,24 +774,42 @@ impl Outcome {
         let index = index.mean().ok_or(NothingAnswered)?;
         let mut gates = std::mem::take(&mut self.gates);
         gates.clear();
-        self.decision = decide(
+        let view = SheetView {
+            outcome: self,
             rubric,
-            index,
-            |gi| fires(rubric, gi, self.read(rubric, rubric.gate_target[gi])),
-            |gi, changed| gates.push((gi, changed)),
-        );
+        };
+        let decision = decide(rubric, index, &view, |gi, changed| {
+            gates.push((gi, changed))
+        });
+        self.decision = decision;
         self.gates = gates;
         Ok(())
     }
 
-    /// The score a gate or a condition reads: its factor's score, or the chosen
-    /// option's score of its question; `None` when unanswered.
+    /// The score a gate or a condition reads: a factor's, an answer's or an
+    /// axis's; `None` when unanswered.
     #[inline]
-    pub fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
-        match target {
-            Target::Factor(fi) => self.tallies[fi].score,
-            Target::Question(qi) => option_score(rubric, qi, self.choices[qi]),
-        }
+    pub(crate) fn read(&self, rubric: &LoadedRubric, target: Target) -> Option<f64> {
+        read(
+            rubric,
+            &SheetView {
+                outcome: self,
+                rubric,
+            },
+            target,
+        )
+    }
+
+    /// Whether a resolved condition holds on the sheet.
+    pub(crate) fn holds(&self, rubric: &LoadedRubric, c: &Cond) -> bool {
+        holds(
+            rubric,
+            &SheetView {
+                outcome: self,
+                rubric,
+            },
+            c,
+        )
     }
 
     /// What the sheet would come to with question `qi` answered `answer` (`None`:
@@ -423,14 +817,24 @@ impl Outcome {
     /// [`Outcome::of`] gives for the changed answers. `None` when that leaves
     /// nothing answered. Allocates nothing: the flip asks it of every other answer
     /// to every question.
-    pub fn with_answer(
+    pub(crate) fn with_answer(
         &self,
         rubric: &LoadedRubric,
         qi: usize,
         answer: Option<usize>,
     ) -> Option<Changed<'_>> {
+        let Some(fi) = rubric.question_factors()[qi] else {
+            // A context question: no figure moves, only what reads its answer.
+            return Some(Changed {
+                outcome: self,
+                question: qi,
+                answer,
+                factor: None,
+                index: self.decision.index,
+            });
+        };
         let factor = self.factor_with(rubric, qi, answer);
-        let index = self.index_with(rubric, rubric.question_factor[qi], factor)?;
+        let index = self.index_with(rubric, fi, factor)?;
         Some(Changed {
             outcome: self,
             question: qi,
@@ -444,7 +848,7 @@ impl Outcome {
     /// a time: the score question `qi`'s factor would have with `qi` answered
     /// `answer` (it reads that factor's answers only, so it stays what it is while
     /// no answer of that factor changes), then [`Self::index_if`].
-    pub fn factor_if(
+    pub(crate) fn factor_if(
         &self,
         rubric: &LoadedRubric,
         qi: usize,
@@ -456,7 +860,12 @@ impl Outcome {
     /// The index the sheet would have with factor `fi` at `score` (`None`:
     /// unanswered), the other factors as they are; `None` when nothing would be
     /// answered.
-    pub fn index_if(&self, rubric: &LoadedRubric, fi: usize, score: Option<f64>) -> Option<f64> {
+    pub(crate) fn index_if(
+        &self,
+        rubric: &LoadedRubric,
+        fi: usize,
+        score: Option<f64>,
+    ) -> Option<f64> {
         self.index_with(rubric, fi, score)
     }
 
@@ -490,15 +899,18 @@ impl Outcome {
     /// Changes question `qi`'s answer to `answer` in place (bit for bit
     /// [`Outcome::of`] of the changed answers). When that would leave nothing
     /// answered, the outcome stays as it was.
-    pub fn change(
+    pub(crate) fn change(
         &mut self,
         rubric: &LoadedRubric,
         qi: usize,
         answer: Option<usize>,
     ) -> Result<(), NothingAnswered> {
-        let fi = rubric.question_factor[qi];
         let before = self.choices[qi];
         self.choices[qi] = answer;
+        let Some(fi) = rubric.question_factors()[qi] else {
+            // A context question: only the decision reads it.
+            return self.sum_index(rubric);
+        };
         self.sum_factor(rubric, fi);
         if self.sum_index(rubric).is_err() {
             // As it was: the same sums of the same answers.
@@ -511,47 +923,37 @@ impl Outcome {
     }
 
     /// The chosen option of each question.
-    pub fn choices(&self) -> &[Option<usize>] {
+    pub(crate) fn choices(&self) -> &[Option<usize>] {
         &self.choices
     }
 
     /// The index, the band, the recommendation and the margin.
-    pub fn decision(&self) -> Decision {
+    pub(crate) fn decision(&self) -> Decision {
         self.decision
     }
 
-    pub fn index(&self) -> f64 {
+    pub(crate) fn index(&self) -> f64 {
         self.decision.index
     }
 
     /// After gates.
-    pub fn recommendation(&self) -> Band {
+    pub(crate) fn recommendation(&self) -> Band {
         self.decision.recommendation
     }
 
     /// The score of factor `fi`; `None` when none of its questions is answered.
-    pub fn factor(&self, fi: usize) -> Option<f64> {
+    pub(crate) fn factor(&self, fi: usize) -> Option<f64> {
         self.tallies[fi].score
-    }
-
-    /// How many questions of factor `fi` are answered.
-    pub fn answered(&self, fi: usize) -> usize {
-        self.tallies[fi].answered
     }
 
     /// The gates that fired, by index, in file order, each with whether it changed
     /// the result it was applied to.
-    pub fn gates(&self) -> &[(usize, bool)] {
+    pub(crate) fn gates(&self) -> &[(usize, bool)] {
         &self.gates
     }
 
-    /// Whether gate `gi` fires.
-    fn fires_now(&self, gi: usize) -> bool {
-        self.gates.iter().any(|&(g, _)| g == gi)
-    }
-
     /// The factors below `min-answered` (`(factor, needed)`), in rubric order.
-    pub fn shortfalls<'a>(
+    pub(crate) fn shortfalls<'a>(
         &'a self,
         rubric: &'a LoadedRubric,
     ) -> impl Iterator<Item = (usize, usize)> + 'a {
@@ -563,12 +965,13 @@ impl Outcome {
     }
 
     /// Whether some factor has too few answers for a firm result.
-    pub fn provisional(&self, rubric: &LoadedRubric) -> bool {
+    #[cfg(test)]
+    pub(crate) fn provisional(&self, rubric: &LoadedRubric) -> bool {
         self.shortfalls(rubric).next().is_some()
     }
 
     /// The evaluation, with the rubric's ids.
-    pub fn named<'r>(&self, rubric: &'r LoadedRubric) -> Evaluation<'r> {
+    pub(crate) fn named<'r>(&self, rubric: &'r LoadedRubric) -> Evaluation<'r> {
         let r = &rubric.rubric;
         let per_factor = rubric.questions_per_factor();
         let factors = (r.factor.iter().zip(&self.tallies).enumerate())
@@ -581,8 +984,12 @@ impl Outcome {
                 leaning: t.score.map(|s| band_of(&r.scoring, s)),
             })
             .collect();
+        // Context questions are not scored: they count neither as answered nor as
+        // unanswered.
+        let scored = |q: &&crate::rubric::Question| q.kind != crate::rubric::QuestionKind::Context;
+        let questions = r.question.iter().filter(scored).count();
         let unanswered: Vec<&str> = (r.question.iter().zip(&self.choices))
-            .filter(|(_, c)| c.is_none())
+            .filter(|(q, c)| scored(q) && c.is_none())
             .map(|(q, _)| q.id.as_str())
             .collect();
         let shortfalls: Vec<Shortfall<'r>> = self
@@ -594,66 +1001,147 @@ impl Outcome {
             })
             .collect();
         let d = self.decision;
+        let view = SheetView {
+            outcome: self,
+            rubric,
+        };
         Evaluation {
             recommendation: d.recommendation,
             band: d.band,
             index: d.index,
             margin: d.margin,
-            answered: r.question.len() - unanswered.len(),
-            questions: r.question.len(),
+            answered: questions - unanswered.len(),
+            questions,
             factors,
             unanswered,
             gates: named_gates(rubric, &self.gates),
             provisional: !shortfalls.is_empty(),
             shortfalls,
+            outcome: d.rule.map(|ri| r.outcome[ri].id.as_str()),
+            office: office_view(rubric, &d, &self.choices),
+            axes: (r.axis.iter().enumerate())
+                .map(|(ai, a)| AxisScore {
+                    id: &a.id,
+                    score: read(rubric, &view, Target::Axis(ai)),
+                })
+                .collect(),
+            margin_on: d.margin_on.map(|(t, threshold)| {
+                let (on, id) = match t {
+                    Target::Axis(i) => ("axis", r.axis[i].id.as_str()),
+                    Target::Factor(i) => ("factor", r.factor[i].id.as_str()),
+                    Target::Question(i) => ("question", r.question[i].id.as_str()),
+                };
+                MarginOn { on, id, threshold }
+            }),
+            risks: (self.gates.iter())
+                .filter(|&&(_, changed)| !changed)
+                .map(|&(gi, _)| Risk {
+                    id: &r.gate[gi].id,
+                    message: &r.gate[gi].message,
+                })
+                .collect(),
         }
     }
 }
 
-/// The score of question `qi`'s option `choice`; `None` when unanswered.
+/// The office a decision recommends, with what to do about the one that exists
+/// (read from the existing-office question's answer in `choices`).
+pub fn office_view<'r>(
+    rubric: &'r LoadedRubric,
+    d: &Decision,
+    choices: &[Option<usize>],
+) -> Option<OfficeView<'r>> {
+    let existing = rubric.existing().and_then(|(qi, per_option)| {
+        choices
+            .get(*qi)
+            .copied()
+            .flatten()
+            .map(|oi| &per_option[oi])
+    });
+    let view = |oi: usize, hybrid: bool| {
+        let o = &rubric.rubric.office[oi];
+        OfficeView {
+            type_: &o.id,
+            kind: o.kind,
+            action: existing.and_then(|ex| action(rubric, oi, ex, hybrid)),
+            also: None,
+        }
+    };
+    let mut main = view(d.office?, d.band == crate::rubric::Band::Hybrid);
+    main.also = d.also.map(|a| Box::new(view(a, false)));
+    Some(main)
+}
+
+/// What to do about the offices that exist (`existing`: their type indexes) when
+/// office type `oi` is recommended: build when none exists (or one was closed),
+/// keep when that type exists, evolve when an office of its kind exists or a PMO
+/// exists where a value office is recommended, else build. A hybrid never keeps:
+/// its office takes on value duties. No office (a role) has no action.
+fn action(rubric: &LoadedRubric, oi: usize, existing: &[usize], hybrid: bool) -> Option<Action> {
+    let offices = &rubric.rubric.office;
+    let kind = offices[oi].kind;
+    if kind == OfficeKind::None {
+        return None;
+    }
+    let a = if existing.is_empty() {
+        Action::Build
+    } else if existing.contains(&oi) {
+        Action::Keep
+    } else if existing.iter().any(|&e| offices[e].kind == kind)
+        || (kind == OfficeKind::Value
+            && existing.iter().any(|&e| offices[e].kind == OfficeKind::Pmo))
+    {
+        Action::Evolve
+    } else {
+        Action::Build
+    };
+    Some(if hybrid && a == Action::Keep {
+        Action::Evolve
+    } else {
+        a
+    })
+}
+
+/// The score of question `qi`'s option `choice`; `None` when unanswered, and for a
+/// context question (whose options have none).
 #[inline]
 fn option_score(rubric: &LoadedRubric, qi: usize, choice: Option<usize>) -> Option<f64> {
-    choice.map(|oi| rubric.rubric.question[qi].option[oi].score)
+    let score = rubric.rubric.question[qi].option[choice?].score;
+    (!score.is_nan()).then_some(score)
 }
 
 /// A group's figures (contract section 3 applied to a workshop): the index is the
 /// mean of the members' indexes; a gate on a factor reads the factor's mean, one on
 /// a question the mean of its answers' scores, each over the members who answered.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GroupFigures {
-    pub index: f64,
+pub(crate) struct GroupFigures {
+    pub(crate) index: f64,
     /// Per factor, its mean (`None`: nobody answered it).
-    pub factors: Vec<Option<f64>>,
+    pub(crate) factors: Vec<Option<f64>>,
     /// Per question, the mean score of its answers (`None`: nobody answered it).
     pub questions: Vec<Option<f64>>,
+    /// Per question, the option most members chose (the first in rubric order
+    /// among ties): what `is` conditions read, chiefly on context questions.
+    pub choices: Vec<Option<usize>>,
     /// Per factor, how far the group index moves per point its mean moves when
     /// every member who answered it moves by that point: the mean, over the
     /// members, of the factor's weight over the weight of the factors each answered.
-    pub shares: Vec<f64>,
+    pub(crate) shares: Vec<f64>,
 }
 
 impl GroupFigures {
     /// The group's decision, `fired` hearing of each gate that fires.
-    pub fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
-        let gate_fires = |gi: usize| fires(rubric, gi, self.read(rubric.gate_target[gi]));
-        decide(rubric, self.index, gate_fires, fired)
-    }
-
-    /// What a gate or a condition reads on the group.
-    pub fn read(&self, target: Target) -> Option<f64> {
-        match target {
-            Target::Factor(fi) => self.factors[fi],
-            Target::Question(qi) => self.questions[qi],
-        }
+    pub(crate) fn decide(&self, rubric: &LoadedRubric, fired: impl FnMut(usize, bool)) -> Decision {
+        decide(rubric, self.index, self, fired)
     }
 
     /// The means of factor `fi` at which what the decision reads meets a threshold
     /// (the other means held): a gate on the factor, or a band boundary that the
     /// index meets as it moves by the factor's share ([`Self::with_factor`]).
-    pub fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
+    pub(crate) fn thresholds(&self, rubric: &LoadedRubric, fi: usize) -> Vec<f64> {
         let r = &rubric.rubric;
         let mut at = Vec::new();
-        for (g, &t) in r.gate.iter().zip(&rubric.gate_target) {
+        for (g, &t) in r.gate.iter().zip(rubric.gate_targets()) {
             if t == Target::Factor(fi) {
                 at.extend(g.below.iter().chain(&g.at_least));
             }
@@ -671,14 +1159,32 @@ impl GroupFigures {
     /// The decision with factor `fi`'s mean moved to `to` by every member who
     /// answered it (the index moves by the factor's share of the move), the other
     /// means held where they are; `None` when nobody answered the factor.
-    pub fn with_factor(&self, rubric: &LoadedRubric, fi: usize, to: f64) -> Option<Decision> {
+    pub(crate) fn with_factor(
+        &self,
+        rubric: &LoadedRubric,
+        fi: usize,
+        to: f64,
+    ) -> Option<Decision> {
         let now = self.factors[fi]?;
         let index = self.index + self.shares[fi] * (to - now);
-        let gate_fires = |gi: usize| match rubric.gate_target[gi] {
-            Target::Factor(f) if f == fi => fires(rubric, gi, Some(to)),
-            t => fires(rubric, gi, self.read(t)),
-        };
-        Some(decide(rubric, index, gate_fires, |_, _| {}))
+        let mut moved = self.clone();
+        moved.factors[fi] = Some(to);
+        moved.index = index;
+        Some(decide(rubric, index, &moved, |_, _| {}))
+    }
+}
+
+impl Figures for GroupFigures {
+    fn factor(&self, fi: usize) -> Option<f64> {
+        self.factors[fi]
+    }
+
+    fn question(&self, qi: usize) -> Option<f64> {
+        self.questions[qi]
+    }
+
+    fn choice(&self, qi: usize) -> Option<usize> {
+        self.choices[qi]
     }
 }
 
@@ -790,14 +1296,15 @@ next-steps = ["go"]
     #[test]
     fn a_mean_a_rounding_error_short_of_a_boundary_is_on_it() {
         // (0.1*60 + 0.2*60) / (0.1 + 0.2) is 59.99999999999999 in f64.
-        let mut r = small();
-        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 1.0]) {
-            q.weight = w;
-            q.option[1].score = 60.0;
-        }
-        r.rubric.factor[0].weight = 0.1;
-        r.rubric.factor[1].weight = 0.2;
-        r.rubric.gate[0].below = Some(60.0);
+        let r = small().changed(|rb| {
+            for (q, w) in rb.question.iter_mut().zip([0.1, 0.2, 1.0]) {
+                q.weight = w;
+                q.option[1].score = 60.0;
+            }
+            rb.factor[0].weight = 0.1;
+            rb.factor[1].weight = 0.2;
+            rb.gate[0].below = Some(60.0);
+        });
         let e = evaluate(&r, &[Some(1), Some(1), Some(1)]).unwrap();
         let a = e.factors[0].score.unwrap();
         assert!(a < 60.0, "the premise: the mean falls short, {a}");
@@ -839,6 +1346,7 @@ next-steps = ["go"]
             hybrid_from: 40.0,
             vmo_from: 60.0,
             min_answered: None,
+            ..Default::default()
         };
         assert_eq!(band_of(&s, 39.999), Band::Pmo);
         assert_eq!(band_of(&s, 40.0), Band::Hybrid);
@@ -868,8 +1376,8 @@ next-steps = ["go"]
         assert_eq!(
             ids,
             vec![
-                ("a-weak", Effect::Cap, Band::Hybrid, true),
-                ("b-strong", Effect::Floor, Band::Hybrid, false)
+                ("a-weak", Effect::Cap, Some(Band::Hybrid), true),
+                ("b-strong", Effect::Floor, Some(Band::Hybrid), false)
             ]
         );
     }
@@ -883,8 +1391,7 @@ next-steps = ["go"]
         assert_eq!(e.recommendation, Band::Pmo);
         assert_eq!(e.gates.len(), 1);
         // Floor case: a gate that floors on a factor while the index is pmo.
-        let mut r2 = r.clone();
-        r2.rubric.gate[1].at_least = Some(10.0);
+        let r2 = r.changed(|rb| rb.gate[1].at_least = Some(10.0));
         // a = 15, b = 10 (lo): index = (15 + 30)/4 = 11.25 -> pmo, floored to hybrid.
         let e = evaluate(&r2, &[Some(0), Some(0), Some(0)]).unwrap();
         assert_eq!(e.band, Band::Pmo);
@@ -933,7 +1440,7 @@ next-steps = ["go"]
                     let result = moved.change(r, qi, answer);
                     match &plain {
                         Ok(p) => {
-                            let fi = r.question_factor[qi];
+                            let fi = r.question_factors()[qi].unwrap();
                             let fast = fast.expect("something is answered");
                             // Bit for bit: no tolerance.
                             assert_eq!(fast.index.to_bits(), p.index().to_bits());
@@ -964,21 +1471,21 @@ next-steps = ["go"]
         let all = all_choices(&base);
         // Gates turned round and boundaries moved, as the flip's tests do.
         for variant in 0..32u32 {
-            let mut r = base.clone();
-            for (i, g) in r.rubric.gate.iter_mut().enumerate() {
-                let bits = variant >> (2 * i);
-                if bits & 1 == 1 {
-                    std::mem::swap(&mut g.below, &mut g.at_least);
+            let r = base.changed(|rb| {
+                for (i, g) in rb.gate.iter_mut().enumerate() {
+                    let bits = variant >> (2 * i);
+                    if bits & 1 == 1 {
+                        std::mem::swap(&mut g.below, &mut g.at_least);
+                    }
+                    if bits & 2 == 2 {
+                        std::mem::swap(&mut g.cap, &mut g.floor);
+                    }
                 }
-                if bits & 2 == 2 {
-                    std::mem::swap(&mut g.cap, &mut g.floor);
+                if variant & 16 == 16 {
+                    rb.scoring.hybrid_from = 30.0;
+                    rb.scoring.vmo_from = 45.0;
                 }
-            }
-            if variant & 16 == 16 {
-                r.rubric.scoring.hybrid_from = 30.0;
-                r.rubric.scoring.vmo_from = 45.0;
-            }
-            r.reindex();
+            });
             assert!(fast_form_matches(&r, &all) > 200);
         }
     }
@@ -987,13 +1494,13 @@ next-steps = ["go"]
     fn one_answer_changed_is_bit_for_bit_the_plain_outcome_with_uneven_weights() {
         // Weights whose sums round (0.1 + 0.2), so a different order of additions
         // would show in the last bits.
-        let mut r = small();
-        for (q, w) in r.rubric.question.iter_mut().zip([0.1, 0.2, 0.7]) {
-            q.weight = w;
-        }
-        r.rubric.factor[0].weight = 0.3;
-        r.rubric.factor[1].weight = 0.1;
-        r.reindex();
+        let r = small().changed(|rb| {
+            for (q, w) in rb.question.iter_mut().zip([0.1, 0.2, 0.7]) {
+                q.weight = w;
+            }
+            rb.factor[0].weight = 0.3;
+            rb.factor[1].weight = 0.1;
+        });
         assert!(fast_form_matches(&r, &all_choices(&r)) > 200);
     }
 
@@ -1006,6 +1513,7 @@ next-steps = ["go"]
             index: 71.25,
             factors: vec![Some(15.0), Some(90.0)],
             questions: vec![Some(0.0), Some(20.0), Some(90.0)],
+            choices: vec![Some(0), Some(0), Some(2)],
             shares: vec![0.25, 0.75],
         };
         let mut fired = Vec::new();
@@ -1056,9 +1564,10 @@ next-steps = ["go"]
                 let r = small();
                 let Some(oi) = c[q] else { return Ok(()) };
                 let before = evaluate(&r, &c).unwrap().index;
-                let mut r2 = r.clone();
-                let o = &mut r2.rubric.question[q].option[oi];
-                o.score = (o.score + bump).min(100.0);
+                let r2 = r.changed(|rb| {
+                    let o = &mut rb.question[q].option[oi];
+                    o.score = (o.score + bump).min(100.0);
+                });
                 let after = evaluate(&r2, &c).unwrap().index;
                 prop_assert!(after >= before - 1e-9, "{after} < {before}");
             }
@@ -1069,13 +1578,13 @@ next-steps = ["go"]
                 qi in 0usize..20,
                 answer in proptest::option::of(0usize..5),
             ) {
-                let r = LoadedRubric::embedded().unwrap();
+                let r = crate::testing::v2();
                 let Ok(base) = Outcome::of(&r, &c) else { return Ok(()) };
                 let mut changed = c.clone();
                 changed[qi] = answer;
                 let plain = Outcome::of(&r, &changed).ok();
                 let fast = base.with_answer(&r, qi, answer);
-                let fi = r.question_factor[qi];
+                let fi = r.question_factors()[qi].unwrap();
                 prop_assert_eq!(
                     fast.map(|f| (f.index, f.factor, f.recommendation(&r))),
                     plain.as_ref().map(|p| (p.index(), p.factor(fi), p.recommendation()))
@@ -1086,19 +1595,48 @@ next-steps = ["go"]
                 }
             }
 
+            /// The fast form on the format-3 default rubric (context questions,
+            /// axes, outcome rules, office types): the whole decision a changed
+            /// answer gives is the one scoring the changed sheet gives.
+            #[test]
+            fn one_answer_changed_decides_as_the_plain_outcome_on_the_format_3_rubric(
+                c in proptest::collection::vec(proptest::option::of(0usize..9), 26),
+                qi in 0usize..26,
+                answer in proptest::option::of(0usize..9),
+            ) {
+                let r = crate::testing::default3();
+                let fit = |qi: usize, o: Option<usize>| o.map(|o| o % r.rubric.question[qi].option.len());
+                let c: Vec<Option<usize>> = c.iter().enumerate().map(|(q, &o)| fit(q, o)).collect();
+                let answer = fit(qi, answer);
+                let Ok(base) = Outcome::of(r, &c) else { return Ok(()) };
+                let mut changed = c.clone();
+                changed[qi] = answer;
+                let plain = Outcome::of(r, &changed).ok();
+                let fast = base.with_answer(r, qi, answer);
+                prop_assert_eq!(
+                    fast.map(|f| f.decision(r)),
+                    plain.as_ref().map(|p| p.decision())
+                );
+                let mut moved = base.clone();
+                if moved.change(r, qi, answer).is_ok() {
+                    prop_assert_eq!(Some(&moved), plain.as_ref());
+                }
+            }
+
             #[test]
             fn random_scores_keep_index_in_range(
                 scores in proptest::collection::vec(0.0f64..=100.0, 7),
                 c in choices(),
             ) {
-                let mut r = small();
-                let mut k = 0;
-                for q in &mut r.rubric.question {
-                    for o in &mut q.option {
-                        o.score = scores[k];
-                        k += 1;
+                let r = small().changed(|rb| {
+                    let mut k = 0;
+                    for q in &mut rb.question {
+                        for o in &mut q.option {
+                            o.score = scores[k];
+                            k += 1;
+                        }
                     }
-                }
+                });
                 if let Ok(e) = evaluate(&r, &c) {
                     prop_assert!((0.0..=100.0 + 1e-9).contains(&e.index));
                     prop_assert_eq!(e.band, band_of(&r.rubric.scoring, e.index));

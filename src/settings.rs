@@ -6,8 +6,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use pmo_vmo::LoadedRubric;
+use pmo_vmo::input::decode::read_text;
 use pmo_vmo::render::Style;
+use pmo_vmo::{InputErrors, LoadedRubric};
 
 use crate::args::{ColorChoice, GlobalArgs};
 
@@ -80,7 +81,14 @@ impl Settings {
                 )
             }
         };
-        Ok(LoadedRubric::load(path)?)
+        let rubric = match path {
+            Some(p) => {
+                let text = read_text(p).map_err(|e| InputErrors(vec![e]))?;
+                LoadedRubric::from_str(p, &text)
+            }
+            None => LoadedRubric::embedded(),
+        };
+        Ok(rubric?)
     }
 
     /// The rubric file given, to repeat in a hint (`pmo-vmo --rubric r.toml ...`).

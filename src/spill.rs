@@ -10,7 +10,7 @@ const IN_MEMORY: usize = 4 << 20;
 
 /// Bytes written now, copied out later with [`Spill::copy_to`].
 #[derive(Debug, Default)]
-pub struct Spill {
+pub(crate) struct Spill {
     memory: Vec<u8>,
     /// Past [`IN_MEMORY`]: the file the bytes went on to (removed when dropped).
     file: Option<BufWriter<File>>,
@@ -18,26 +18,28 @@ pub struct Spill {
 }
 
 impl Spill {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Spill::default()
     }
 
     /// How many bytes were written.
-    pub fn len(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> u64 {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Whether the bytes went on to a temporary file.
-    pub fn on_disk(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn on_disk(&self) -> bool {
         self.file.is_some()
     }
 
     /// Writes everything written so far to `out`.
-    pub fn copy_to(self, out: &mut dyn Write) -> io::Result<()> {
+    pub(crate) fn copy_to(self, out: &mut dyn Write) -> io::Result<()> {
         match self.file {
             None => out.write_all(&self.memory),
             Some(file) => {

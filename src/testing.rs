@@ -20,8 +20,23 @@ impl Rng {
     }
 }
 
-/// The embedded rubric, loaded once: results borrow from it for the whole test.
+/// The default rubric 2.0.0 (a copy kept for the tests written for it), loaded
+/// once: results borrow from it for the whole test.
 pub(crate) fn embedded() -> &'static crate::LoadedRubric {
+    static RUBRIC: std::sync::LazyLock<crate::LoadedRubric> = std::sync::LazyLock::new(v2);
+    &RUBRIC
+}
+
+/// The text of the default rubric 2.0.0.
+pub(crate) const V2: &str = include_str!("../tests/fixtures/v2/pmo-vmo-2.0.0.toml");
+
+/// A fresh copy of the default rubric 2.0.0.
+pub(crate) fn v2() -> crate::LoadedRubric {
+    crate::LoadedRubric::from_str("pmo-vmo-2.0.0.toml", V2).unwrap()
+}
+
+/// The embedded default rubric (format 3), loaded once.
+pub(crate) fn default3() -> &'static crate::LoadedRubric {
     static RUBRIC: std::sync::LazyLock<crate::LoadedRubric> =
         std::sync::LazyLock::new(|| crate::LoadedRubric::embedded().unwrap());
     &RUBRIC

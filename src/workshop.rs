@@ -5,29 +5,45 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::input::export::normalise;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
 use crate::roadmap::{self, Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{self, FiredGate, GroupFigures, Outcome};
+use crate::text::normalise;
 
 /// Two roles whose factor means are at least this many points apart are flagged.
-pub const ROLE_GAP: f64 = 20.0;
+pub(crate) const ROLE_GAP: f64 = 20.0;
+
+/// At most this many role gaps are reported (the largest): a room of free-text
+/// roles must not bury the headline under every pair of them.
+pub const MAX_ROLE_GAPS: usize = 5;
+
+/// A respondent is flagged as far from the rest when at least this share of the
+/// scored questions they answered sit at the top option, or at the bottom one.
+pub const EXTREME_SHARE: f64 = 0.8;
+
+/// At most this many such respondents are kept (each with their answers, to work
+/// the group out without them).
+const MAX_OUTLIERS: usize = 20;
 
 /// Summary statistics of one factor over the respondents who answered it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorStats {
+    /// Factor id.
     pub id: String,
     /// The band the mean falls in by the rubric's boundaries (how it leans).
     #[serde(skip)]
-    pub leaning: Option<Band>,
+    pub(crate) leaning: Option<Band>,
     /// `None` (JSON null) for the statistics when no respondent answered the factor.
     pub mean: Option<f64>,
+    /// Median of the respondents' factor scores.
     pub median: Option<f64>,
     /// Population standard deviation.
     pub stdev: Option<f64>,
+    /// Lowest factor score.
     pub min: Option<f64>,
+    /// Highest factor score.
     pub max: Option<f64>,
     /// How many respondents answered at least one question of the factor.
     pub answered: usize,
@@ -48,24 +64,61 @@ pub struct AgendaItem {
 /// A role's factor mean.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleFactor {
-    pub id: String,
+    pub(crate) id: String,
+    /// Mean of the role's respondents' scores on the factor; `None` when none answered it.
     pub mean: Option<f64>,
 }
 
 /// The respondents who gave one role.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleStats {
+    /// The role, as the first respondent who gave it wrote it.
     pub role: String,
+    /// How many respondents gave it.
     pub respondents: usize,
+    /// The role's mean on each factor, in rubric order.
     pub factors: Vec<RoleFactor>,
+}
+
+/// A respondent whose answers sit nearly all at one extreme, and the group result
+/// without them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Outlier {
+    /// Who.
+    pub respondent: String,
+    /// `top` or `bottom`: where their answers sit.
+    pub side: &'static str,
+    /// Scored questions they answered, and how many of them at that extreme.
+    pub answered: usize,
+    /// How many of those sit at the extreme.
+    pub at_extreme: usize,
+    /// The group's recommendation without them.
+    pub recommendation_without: Band,
+    /// The group's index without them.
+    pub index_without: f64,
+}
+
+/// What a flagged member added to the group, kept to take it out again.
+#[derive(Debug, Clone)]
+struct Member {
+    who: String,
+    side: &'static str,
+    answered: usize,
+    at_extreme: usize,
+    index: f64,
+    factors: Vec<Option<f64>>,
+    choices: Vec<Option<usize>>,
+    shares: Vec<f64>,
 }
 
 /// Two roles far apart on a factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleGap {
+    /// Factor id.
     pub factor: String,
     /// The two roles, in order of first appearance.
-    pub roles: [String; 2],
+    pub(crate) roles: [String; 2],
     /// Absolute difference of their means.
     pub difference: f64,
 }
@@ -74,11 +127,13 @@ pub struct RoleGap {
 /// recommendation, other factor means held where they are.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tipping {
+    /// Factor id.
     pub factor: String,
     /// The factor mean now.
-    pub mean: f64,
+    pub(crate) mean: f64,
     /// The factor mean that would change the recommendation.
     pub to: f64,
+    /// The group recommendation the factor would then give.
     pub recommendation: Band,
     /// The group index it would give.
     pub index: f64,
@@ -89,13 +144,15 @@ pub struct Tipping {
 pub struct Note {
     /// The respondent's name, or the sheet's source when the name is missing.
     pub respondent: String,
+    /// Question id.
     pub question: String,
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// The group result of a workshop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Workshop<'r> {
+    /// How many scored sheets the group has.
     pub respondents: usize,
     /// Mean of the respondents' indexes.
     pub index: f64,
@@ -103,41 +160,59 @@ pub struct Workshop<'r> {
     pub recommendation: Band,
     /// The band of the group index, before gates.
     pub band: Band,
+    /// Distance in index points from the group index to the nearest band boundary.
     pub margin: f64,
+    /// Each factor's statistics, in rubric order.
     pub factors: Vec<FactorStats>,
     /// Gates that fired on the factor means.
     pub gates: Vec<FiredGate<'r>>,
+    /// Every question someone answered, the widest split first: what to discuss.
     pub agenda: Vec<AgendaItem>,
+    /// Each role's factor means, in order of first appearance.
     pub roles: Vec<RoleStats>,
-    /// Factors on which two roles are [`ROLE_GAP`] points or more apart.
+    /// The largest gaps (at most [`MAX_ROLE_GAPS`]) of [`ROLE_GAP`] points or more
+    /// between the means of two roles on a factor, each role answered by more than
+    /// one respondent.
     pub flags: Vec<RoleGap>,
+    /// How many more such gaps there are beyond those listed.
+    #[serde(rename = "more-flags")]
+    pub more_flags: usize,
+    /// Respondents far from the rest (nearly every answer at one extreme), with
+    /// what the group result would be without each.
+    pub outliers: Vec<Outlier>,
     /// How many respondents got each recommendation.
     pub recommendations: IndexMap<Band, usize>,
+    /// The factor closest to changing the group recommendation, if any.
     pub tipping: Option<Tipping>,
+    /// The sheets' notes, in input order.
     pub notes: Vec<Note>,
     /// The respondents whose own result is provisional (too few answers in some
     /// factor), by name, or by source when the name is missing.
-    pub provisional: Vec<String>,
+    pub(crate) provisional: Vec<String>,
     /// The steps from the group's typical answers to a target (contract section 6,
     /// with the starting answers and how many already stand at each step).
-    pub roadmap: Option<GroupRoadmap<'r>>,
+    pub(crate) roadmap: Option<GroupRoadmap<'r>>,
+    /// Format 3: the group's plan of initiatives (contract section 6), from its
+    /// typical answers towards the decision its headline shows, in the same JSON key.
+    #[serde(rename = "roadmap", skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::plan::Plan<'r>>,
     /// Which texts of the rubric apply to the group result (gates and next-step
     /// conditions read the group's means).
     #[serde(skip)]
-    pub advice: crate::advice::Advice,
+    pub(crate) advice: crate::advice::Advice,
 }
 
 /// How many respondents chose each option of each question (`counts[q][o]`): all a
 /// group roadmap needs, small whatever the number of sheets, and built one sheet at
 /// a time ([`OptionCounts::add`]) so a streamed run can keep it instead of the sheets.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct OptionCounts {
-    pub counts: Vec<Vec<usize>>,
+pub(crate) struct OptionCounts {
+    pub(crate) counts: Vec<Vec<usize>>,
 }
 
 impl OptionCounts {
     /// No answer counted yet.
-    pub fn new(rubric: &LoadedRubric) -> Self {
+    pub(crate) fn new(rubric: &LoadedRubric) -> Self {
         OptionCounts {
             counts: rubric
                 .rubric
@@ -148,17 +223,8 @@ impl OptionCounts {
         }
     }
 
-    /// The counts of scored sheets.
-    pub fn of(rubric: &LoadedRubric, members: &[(ResolvedSheet, SheetResult<'_>)]) -> Self {
-        let mut c = OptionCounts::new(rubric);
-        for (s, _) in members {
-            c.add(&s.choices);
-        }
-        c
-    }
-
     /// Counts one sheet's answers.
-    pub fn add(&mut self, choices: &[Option<usize>]) {
+    pub(crate) fn add(&mut self, choices: &[Option<usize>]) {
         for (row, c) in self.counts.iter_mut().zip(choices) {
             if let Some(n) = c.and_then(|oi| row.get_mut(oi)) {
                 *n += 1;
@@ -167,7 +233,8 @@ impl OptionCounts {
     }
 
     /// Merges the counts of another part of the run.
-    pub fn merge(&mut self, other: &OptionCounts) {
+    #[cfg(test)]
+    pub(crate) fn merge(&mut self, other: &OptionCounts) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -175,10 +242,25 @@ impl OptionCounts {
         }
     }
 
+    /// The answer most respondents chose to each question (the first in file order
+    /// among ties); `None` when nobody answered it. What a group's `is` conditions
+    /// read, chiefly on context questions.
+    pub(crate) fn modal(&self) -> Vec<Option<usize>> {
+        (self.counts.iter())
+            .map(|counts| {
+                let (best, &n) = counts
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))?;
+                (n > 0).then_some(best)
+            })
+            .collect()
+    }
+
     /// The group's typical answer to each question: the median option by score
     /// among the respondents who answered it (the lower of the two middle answers
     /// when their number is even, so no step is skipped); `None` when nobody did.
-    pub fn typical(&self, rubric: &LoadedRubric) -> Vec<Option<usize>> {
+    pub(crate) fn typical(&self, rubric: &LoadedRubric) -> Vec<Option<usize>> {
         rubric
             .rubric
             .question
@@ -204,7 +286,12 @@ impl OptionCounts {
 
     /// How many respondents answered question `qi` with an option scoring at least
     /// as much as option `oi`, and how many answered it at all.
-    pub fn at_or_above(&self, rubric: &LoadedRubric, qi: usize, oi: usize) -> (usize, usize) {
+    pub(crate) fn at_or_above(
+        &self,
+        rubric: &LoadedRubric,
+        qi: usize,
+        oi: usize,
+    ) -> (usize, usize) {
         let q = &rubric.rubric.question[qi];
         let floor = q.option[oi].score;
         let row = &self.counts[qi];
@@ -221,30 +308,30 @@ impl OptionCounts {
 /// A roadmap step for a group: how many respondents already answer at or above its
 /// `to`, out of those who answered the question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupStep<'r> {
+pub(crate) struct GroupStep<'r> {
     #[serde(flatten)]
-    pub step: Step<'r>,
-    pub already: usize,
-    pub answered: usize,
+    pub(crate) step: Step<'r>,
+    pub(crate) already: usize,
+    pub(crate) answered: usize,
 }
 
 /// The roadmap of a group (contract section 6), from its typical answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupRoadmap<'r> {
-    pub target: Option<Band>,
-    pub reached: bool,
-    pub steps: Vec<GroupStep<'r>>,
+pub(crate) struct GroupRoadmap<'r> {
+    pub(crate) target: Option<Band>,
+    pub(crate) reached: bool,
+    pub(crate) steps: Vec<GroupStep<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked<'r>>,
+    pub(crate) blocked: Option<Blocked<'r>>,
     /// Where the steps start: each question's median answer by score
     /// ([`OptionCounts::typical`]), question id -> option id.
-    pub start: crate::result::Answers<'r>,
+    pub(crate) start: crate::result::Answers<'r>,
 }
 
 /// The group's roadmap towards `target` (else the band above `recommendation`, the
 /// group's result), starting from its typical answers; `None` when nothing was
 /// answered.
-pub fn group_roadmap<'r>(
+pub(crate) fn group_roadmap<'r>(
     rubric: &'r LoadedRubric,
     counts: &OptionCounts,
     recommendation: Band,
@@ -290,16 +377,17 @@ pub fn group_roadmap<'r>(
 
 /// Population statistics: mean, median, standard deviation, min, max.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Stats {
-    pub mean: f64,
-    pub median: f64,
-    pub stdev: f64,
-    pub min: f64,
-    pub max: f64,
+pub(crate) struct Stats {
+    pub(crate) mean: f64,
+    pub(crate) median: f64,
+    pub(crate) stdev: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
 }
 
 /// Statistics of a non-empty list; `None` when empty.
-pub fn stats(values: &[f64]) -> Option<Stats> {
+#[cfg(test)]
+pub(crate) fn stats(values: &[f64]) -> Option<Stats> {
     if values.is_empty() {
         return None;
     }
@@ -419,13 +507,18 @@ pub struct Group<'r> {
     question_sums: Vec<f64>,
     options: OptionCounts,
     roles: IndexMap<String, RoleTally>,
-    recommendations: [usize; 3],
+    recommendations: [usize; 6],
     share_sums: Vec<f64>,
     notes: Vec<Note>,
     provisional: Vec<String>,
+    /// Per factor, the sum of the members' scores (to take one out).
+    factor_sums: Vec<(f64, usize)>,
+    /// Members far from the rest, kept whole (at most [`MAX_OUTLIERS`]).
+    outliers: Vec<Member>,
 }
 
 impl<'r> Group<'r> {
+    /// A group with no member yet.
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         let r = &rubric.rubric;
         Group {
@@ -436,22 +529,13 @@ impl<'r> Group<'r> {
             question_sums: vec![0.0; r.question.len()],
             options: OptionCounts::new(rubric),
             roles: IndexMap::new(),
-            recommendations: [0; 3],
+            recommendations: [0; 6],
             share_sums: vec![0.0; r.factor.len()],
             notes: Vec::new(),
             provisional: Vec::new(),
+            factor_sums: vec![(0.0, 0); r.factor.len()],
+            outliers: Vec::new(),
         }
-    }
-
-    /// How many members so far.
-    pub fn respondents(&self) -> usize {
-        self.respondents
-    }
-
-    /// Per question, how many members chose each option (the group's typical
-    /// answers, for its roadmap).
-    pub fn option_counts(&self) -> &OptionCounts {
-        &self.options
     }
 
     /// Adds one scored sheet.
@@ -462,8 +546,11 @@ impl<'r> Group<'r> {
         for (fi, values) in self.factors.iter_mut().enumerate() {
             if let Some(v) = m.evaluation.factors.get(fi).and_then(|f| f.score) {
                 values.add(v);
+                self.factor_sums[fi].0 += v;
+                self.factor_sums[fi].1 += 1;
             }
         }
+        self.note_extreme(sheet, m);
         for (qi, q) in r.question.iter().enumerate() {
             if let Some(oi) = sheet.choices.get(qi).copied().flatten() {
                 self.question_sums[qi] += q.option[oi].score;
@@ -488,6 +575,96 @@ impl<'r> Group<'r> {
         if m.evaluation.provisional {
             self.provisional.push(who);
         }
+    }
+
+    /// Keeps a member whose answers sit nearly all at one extreme (at least
+    /// [`EXTREME_SHARE`] of four or more scored answers at the top option, or at
+    /// the bottom one), to report them and the group without them.
+    fn note_extreme(&mut self, sheet: &ResolvedSheet, m: &SheetResult<'_>) {
+        if self.outliers.len() >= MAX_OUTLIERS {
+            return;
+        }
+        let rubric = self.rubric;
+        let (mut answered, mut top, mut bottom) = (0, 0, 0);
+        for (qi, q) in rubric.rubric.question.iter().enumerate() {
+            let Some(oi) = sheet.choices.get(qi).copied().flatten() else {
+                continue;
+            };
+            if q.kind == crate::rubric::QuestionKind::Context {
+                continue;
+            }
+            answered += 1;
+            top += usize::from(oi == rubric.highest_option(qi));
+            bottom += usize::from(oi == rubric.lowest_option(qi));
+        }
+        let (side, at) = if top >= bottom {
+            ("top", top)
+        } else {
+            ("bottom", bottom)
+        };
+        if answered < 4 || (at as f64) < EXTREME_SHARE * answered as f64 {
+            return;
+        }
+        let r = &rubric.rubric;
+        let factors: Vec<Option<f64>> = m.evaluation.factors.iter().map(|f| f.score).collect();
+        let weight: f64 = (r.factor.iter().zip(&factors))
+            .filter(|(_, s)| s.is_some())
+            .map(|(f, _)| f.weight)
+            .sum();
+        let shares = (r.factor.iter().zip(&factors))
+            .map(|(f, s)| {
+                if s.is_some() && weight > 0.0 {
+                    f.weight / weight
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        self.outliers.push(Member {
+            who: who(m),
+            side,
+            answered,
+            at_extreme: at,
+            index: m.evaluation.index,
+            factors,
+            choices: sheet.choices.clone(),
+            shares,
+        });
+    }
+
+    /// The group's figures without one member (kept by [`Self::note_extreme`]).
+    fn figures_without(&self, m: &Member) -> Option<GroupFigures> {
+        let n = self.respondents.checked_sub(1).filter(|&n| n > 0)? as f64;
+        let r = &self.rubric.rubric;
+        let factors = (self.factor_sums.iter().zip(&m.factors))
+            .map(|(&(sum, count), own)| {
+                let (sum, count) = match own {
+                    Some(v) => (sum - v, count - 1),
+                    None => (sum, count),
+                };
+                (count > 0).then(|| sum / count as f64)
+            })
+            .collect();
+        let mut counts = self.options.clone();
+        let mut questions = Vec::with_capacity(r.question.len());
+        for (qi, q) in r.question.iter().enumerate() {
+            let mut sum = self.question_sums[qi];
+            if let Some(oi) = m.choices.get(qi).copied().flatten() {
+                sum -= q.option[oi].score;
+                counts.counts[qi][oi] -= 1;
+            }
+            let answered: usize = counts.counts[qi].iter().sum();
+            questions.push((answered > 0).then(|| sum / answered as f64));
+        }
+        Some(GroupFigures {
+            index: (self.index_sum - m.index) / n,
+            factors,
+            questions,
+            choices: counts.modal(),
+            shares: (self.share_sums.iter().zip(&m.shares))
+                .map(|(s, own)| (s - own) / n)
+                .collect(),
+        })
     }
 
     /// Counts the member under its role, compared as answers are ([`normalise`]).
@@ -540,7 +717,7 @@ impl<'r> Group<'r> {
     /// over all respondents, of the factor's weight over the weight of the factors
     /// each answered (0 for one who did not answer it). With every factor answered
     /// by everyone, that is the factor's share of the total weight.
-    pub fn shares(&self) -> Vec<f64> {
+    pub(crate) fn shares(&self) -> Vec<f64> {
         let n = self.respondents.max(1) as f64;
         self.share_sums.iter().map(|s| s / n).collect()
     }
@@ -558,18 +735,53 @@ impl<'r> Group<'r> {
             index: self.index_sum / n,
             factors: factors.iter().map(|f| f.mean).collect(),
             questions: self.question_means(),
+            choices: self.options.modal(),
             shares: self.shares(),
         };
         let mut fired = Vec::new();
         let d = figures.decide(rubric, |gi, changed| fired.push((gi, changed)));
         let gates = scoring::named_gates(rubric, &fired);
-        let advice =
-            crate::advice::advise(rubric, d.recommendation, &gates, false, |t| figures.read(t));
+        let advice = crate::advice::advise(rubric, &d, &fired, false, |c| {
+            scoring::holds(rubric, &figures, c)
+        });
         let roles = self.role_stats();
-        let flags = role_gaps(rubric, &roles);
-        let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);
+        let (flags, more_flags) = role_gaps(rubric, &roles);
+        let outliers = (self.outliers.iter())
+            .filter_map(|m| {
+                let without = self.figures_without(m)?.decide(rubric, |_, _| {});
+                Some(Outlier {
+                    respondent: m.who.clone(),
+                    side: m.side,
+                    answered: m.answered,
+                    at_extreme: m.at_extreme,
+                    recommendation_without: without.recommendation,
+                    index_without: without.index,
+                })
+            })
+            .collect();
+        let (roadmap, plan) = if rubric.has_outcomes() {
+            let typical = self.options.typical(rubric);
+            let holds = |c: &crate::rubric::Cond| scoring::holds(rubric, &figures, c);
+            let already = |qi: usize, oi: usize| {
+                let (count, of) = self.options.at_or_above(rubric, qi, oi);
+                crate::plan::Already { count, of }
+            };
+            let gates = fired.iter().map(|&(gi, _)| gi).collect();
+            let start = crate::plan::GroupStart {
+                typical: &typical,
+                modal: &figures.choices,
+                decision: d,
+                gates,
+            };
+            let plan = crate::plan::for_group(rubric, start, target, &holds, &already);
+            (None, Some(plan))
+        } else {
+            let roadmap = group_roadmap(rubric, &self.options, d.recommendation, target);
+            (roadmap, None)
+        };
         Some(Workshop {
             roadmap,
+            plan,
             respondents: self.respondents,
             index: d.index,
             recommendation: d.recommendation,
@@ -582,9 +794,13 @@ impl<'r> Group<'r> {
             gates,
             roles,
             flags,
+            more_flags,
+            outliers,
+            // The outcomes off the index's ladder only where someone has them.
             recommendations: Band::ALL
                 .iter()
                 .zip(self.recommendations)
+                .filter(|&(b, c)| b.on_ladder() || c > 0)
                 .map(|(&b, c)| (b, c))
                 .collect(),
             notes: self.notes,
@@ -696,26 +912,49 @@ fn who(m: &SheetResult<'_>) -> String {
     m.respondent.clone().unwrap_or_else(|| m.source.to_string())
 }
 
-/// Each pair of roles [`ROLE_GAP`] points or more apart on a factor, by factor.
-fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
-    let mut flags = Vec::new();
-    for (fi, f) in rubric.rubric.factor.iter().enumerate() {
-        for (i, a) in roles.iter().enumerate() {
-            for b in &roles[i + 1..] {
-                if let (Some(x), Some(y)) = (a.factors[fi].mean, b.factors[fi].mean) {
-                    let difference = (x - y).abs();
-                    if scoring::reaches(difference, ROLE_GAP) {
-                        flags.push(RoleGap {
-                            factor: f.id.clone(),
-                            roles: [a.role.clone(), b.role.clone()],
-                            difference,
-                        });
-                    }
+/// The largest gaps between two roles' means on a factor: [`ROLE_GAP`] points or
+/// more, between roles each answered by more than one respondent (one person is
+/// no role's view), largest first (then factor and role order), at most
+/// [`MAX_ROLE_GAPS`]; and how many more there are.
+fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> (Vec<RoleGap>, usize) {
+    // The largest gaps so far, as (difference, factor, role, role): no text is
+    // copied for a pair that is not kept, however many roles there are.
+    let mut top: Vec<(f64, usize, usize, usize)> = Vec::with_capacity(MAX_ROLE_GAPS + 1);
+    let mut found = 0usize;
+    let backed: Vec<usize> = (0..roles.len())
+        .filter(|&i| roles[i].respondents > 1)
+        .collect();
+    for fi in 0..rubric.rubric.factor.len() {
+        for (k, &i) in backed.iter().enumerate() {
+            for &j in &backed[k + 1..] {
+                let (Some(x), Some(y)) = (roles[i].factors[fi].mean, roles[j].factors[fi].mean)
+                else {
+                    continue;
+                };
+                let difference = (x - y).abs();
+                if !scoring::reaches(difference, ROLE_GAP) {
+                    continue;
+                }
+                found += 1;
+                // Kept in order, largest first; an equal gap goes after the ones
+                // found before it (factor, then role order).
+                let at = top.partition_point(|t| t.0 >= difference);
+                if at < MAX_ROLE_GAPS {
+                    top.insert(at, (difference, fi, i, j));
+                    top.truncate(MAX_ROLE_GAPS);
                 }
             }
         }
     }
-    flags
+    let flags = (top.into_iter())
+        .map(|(difference, fi, i, j)| RoleGap {
+            factor: rubric.rubric.factor[fi].id.clone(),
+            roles: [roles[i].role.clone(), roles[j].role.clone()],
+            difference,
+        })
+        .collect::<Vec<_>>();
+    let more = found - flags.len();
+    (flags, more)
 }
 
 /// The smallest move of one factor mean that changes the group recommendation.
@@ -727,7 +966,7 @@ fn role_gaps(rubric: &LoadedRubric, roles: &[RoleStats]) -> Vec<RoleGap> {
 /// from 0 to 100 plus either side of the exact points where a gate or a band
 /// boundary is crossed; the nearest one that changes the result wins, ties going to
 /// rubric order.
-pub fn tipping(
+pub(crate) fn tipping(
     rubric: &LoadedRubric,
     figures: &GroupFigures,
     recommendation: Band,
@@ -837,6 +1076,7 @@ mod tests {
                 ..Default::default()
             },
             choices,
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: crate::input::SheetFormat::Toml,
             text: None,
@@ -847,20 +1087,25 @@ mod tests {
 
     #[test]
     fn role_gap_of_exactly_twenty_is_flagged_and_less_is_not() {
-        let mut r = crate::scoring::tests::small();
         // b1's options scored 10 / 30 / 50 so the role means differ by exactly 20.
-        r.rubric.question[2].option[0].score = 10.0;
-        r.rubric.question[2].option[1].score = 30.0;
-        r.rubric.question[2].option[2].score = 29.0;
-        r.reindex();
+        let r = crate::scoring::tests::small().changed(|rb| {
+            rb.question[2].option[0].score = 10.0;
+            rb.question[2].option[1].score = 30.0;
+            rb.question[2].option[2].score = 29.0;
+        });
+        // Two of each role: a role of one respondent is nobody's view but theirs.
         let ms = vec![
             member(&r, Some("x"), vec![None, None, Some(0)]), // b = 10
+            member(&r, Some("x"), vec![None, None, Some(0)]),
             member(&r, Some("y"), vec![None, None, Some(1)]), // b = 30: gap 20, flagged
+            member(&r, Some("y"), vec![None, None, Some(1)]),
             member(&r, Some("z"), vec![None, None, Some(2)]), // b = 29: gap 19 with x, 1 with y
-            member(&r, None, vec![None, None, Some(2)]),      // no role: not in roles
+            member(&r, Some("z"), vec![None, None, Some(2)]),
+            member(&r, Some("alone"), vec![None, None, Some(1)]), // 20 from x, but alone
+            member(&r, None, vec![None, None, Some(2)]),          // no role: not in roles
         ];
         let w = aggregate(&r, &ms).unwrap();
-        assert_eq!(w.roles.len(), 3);
+        assert_eq!(w.roles.len(), 4);
         assert_eq!(w.flags.len(), 1);
         assert_eq!(w.flags[0].factor, "b");
         assert_eq!(w.flags[0].roles, ["x".to_string(), "y".to_string()]);
@@ -879,6 +1124,7 @@ mod tests {
             one(Some(" project manager "), 2),
             one(Some("PROJECT\tMANAGER"), 2),
             one(Some("Sponsor"), 0),
+            one(Some("sponsor"), 0),
             one(Some("   "), 2),
             one(None, 2),
         ];
@@ -888,7 +1134,7 @@ mod tests {
             .iter()
             .map(|x| (x.role.as_str(), x.respondents))
             .collect();
-        assert_eq!(roles, [("Project  Manager", 3), ("Sponsor", 1)]);
+        assert_eq!(roles, [("Project  Manager", 3), ("Sponsor", 2)]);
         // One role, so no gap between its spellings; the gap to Sponsor is real.
         assert!(!w.flags.is_empty());
         assert!(
@@ -899,18 +1145,71 @@ mod tests {
     }
 
     #[test]
+    fn at_most_five_role_gaps_are_listed_the_largest_and_the_rest_counted() {
+        let r = crate::scoring::tests::small();
+        // Seven roles of two, b answered lo (10) by four and hi (90) by three: 12
+        // pairs 80 apart; five are listed, the other seven counted.
+        let mut ms = Vec::new();
+        for (k, role) in ["a", "b", "c", "d", "e", "f", "g"].iter().enumerate() {
+            let o = if k < 4 { 0 } else { 2 };
+            ms.push(member(&r, Some(role), vec![None, None, Some(o)]));
+            ms.push(member(&r, Some(role), vec![None, None, Some(o)]));
+        }
+        let w = aggregate(&r, &ms).unwrap();
+        assert_eq!(w.flags.len(), MAX_ROLE_GAPS);
+        assert_eq!(w.more_flags, 12 - MAX_ROLE_GAPS);
+        assert!(w.flags.iter().all(|f| f.difference == 80.0));
+    }
+
+    #[test]
+    fn a_respondent_at_the_top_everywhere_is_flagged_with_the_group_result_without_them() {
+        let r = crate::scoring::tests::small();
+        // Three in the middle (a1 lo, a2 hi, b1 mid: a = 60, b = 50, index 52.5,
+        // hybrid) and one at the top everywhere (a = 85, b = 90: 88.75): the group
+        // index is 61.56, vmo; without the fourth it is 52.5, hybrid.
+        let mut ms: Vec<_> = (0..3)
+            .map(|_| member(&r, Some("pm"), vec![Some(0), Some(1), Some(1)]))
+            .collect();
+        ms.push(member(&r, Some("sponsor"), vec![Some(1), Some(1), Some(2)]));
+        let w = aggregate(&r, &ms).unwrap();
+        assert_eq!(w.recommendation, Band::Vmo, "{}", w.index);
+        assert_eq!(w.outliers.len(), 0, "three answers: too few to tell");
+        // The small rubric has three questions: a four-question variant is needed.
+        let r4 = crate::scoring::tests::small().changed(|rb| {
+            let mut extra = rb.question[2].clone();
+            extra.id = "b2".into();
+            rb.question.push(extra);
+        });
+        let mut ms: Vec<_> = (0..3)
+            .map(|_| member(&r4, Some("pm"), vec![Some(0), Some(1), Some(1), Some(1)]))
+            .collect();
+        ms.push(member(
+            &r4,
+            Some("sponsor"),
+            vec![Some(1), Some(1), Some(2), Some(2)],
+        ));
+        let w = aggregate(&r4, &ms).unwrap();
+        assert_eq!(w.outliers.len(), 1);
+        let o = &w.outliers[0];
+        assert_eq!((o.side, o.answered, o.at_extreme), ("top", 4, 4));
+        assert_eq!(o.index_without, 52.5);
+        assert_eq!(o.recommendation_without, Band::Hybrid);
+        assert_eq!(w.recommendation, Band::Vmo);
+    }
+
+    #[test]
     fn a_role_gap_of_twenty_up_to_rounding_is_flagged() {
         // Means of (0, 10, 100) and (0, 0, 50): 36.67 and 16.67, whose difference
         // is 19.999999999999996 in f64.
-        let mut r = crate::scoring::tests::small();
-        let q = &mut r.rubric.question[2];
-        let mut fourth = q.option[0].clone();
-        fourth.id = "four".into();
-        q.option.push(fourth);
-        for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
-            o.score = score;
-        }
-        r.reindex();
+        let r = crate::scoring::tests::small().changed(|rb| {
+            let q = &mut rb.question[2];
+            let mut fourth = q.option[0].clone();
+            fourth.id = "four".into();
+            q.option.push(fourth);
+            for (o, score) in q.option.iter_mut().zip([0.0, 10.0, 100.0, 50.0]) {
+                o.score = score;
+            }
+        });
         let one = |role: &str, o: usize| member(&r, Some(role), vec![None, None, Some(o)]);
         let ms = vec![
             one("sponsor", 0),
@@ -972,6 +1271,7 @@ mod tests {
             index,
             factors: means,
             questions: g.question_means(),
+            choices: g.options.modal(),
             shares: g.shares(),
         };
         let rec = moved.decide(&r, |_, _| {}).recommendation;

@@ -49,7 +49,11 @@ fn rows(made: &[Ready<'_>]) -> Vec<String> {
 
 #[test]
 fn scoring_a_sheet_stays_within_its_allocation_budget() {
-    let rubric = LoadedRubric::embedded().unwrap();
+    let rubric = LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let (json, made) = per_sheet(&rubric, Format::Json);
     let (csv, _) = per_sheet(&rubric, Format::Csv { answers: false });
     eprintln!("allocations per sheet: json {json:.1}, csv {csv:.1}");

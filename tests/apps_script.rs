@@ -31,11 +31,17 @@ fn node() -> Option<PathBuf> {
 
 fn pmo_vmo(rubric: Option<&Path>, args: &[&OsStr]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
+    cmd.env(
+        "PMO_VMO_RUBRIC",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+        ),
+    );
     if let Some(r) = rubric {
         cmd.arg("--rubric").arg(r);
     }
     cmd.args(args)
-        .env_remove("PMO_VMO_RUBRIC")
         .env_remove("RUST_BACKTRACE")
         .output()
         .unwrap()
@@ -168,7 +174,7 @@ const LABEL: &str = "Each project's \"own\" way \\ none";
 const HELP: &str = "Line one\nline\u{2028}two <script>alert(2)</script> 'single'";
 
 fn evil_rubric(dir: &Path) -> PathBuf {
-    let toml = include_str!("../questionnaires/pmo-vmo.toml")
+    let toml = include_str!("fixtures/v2/pmo-vmo-2.0.0.toml")
         .replacen(
             "title = \"PMO or VMO? Readiness assessment\"",
             &format!("title = {}", toml_str(TITLE)),

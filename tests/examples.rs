@@ -3,24 +3,33 @@
 use std::path::Path;
 use std::process::Command;
 
-use pmo_vmo::{Band, LoadedRubric, input, result};
+use pmo_vmo::{Band, Batch, input, result};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
-    c.env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
-        .env("NO_COLOR", "1");
+    c.env(
+        "PMO_VMO_RUBRIC",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+        ),
+    );
+    c.env_remove("RUST_BACKTRACE").env("NO_COLOR", "1");
     c
 }
 
 #[test]
 fn example_sheets_get_pmo_hybrid_and_vmo() {
-    let rubric = LoadedRubric::embedded().unwrap();
+    let rubric = pmo_vmo::LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let inputs = input::expand(
-        &[Path::new("examples/sheets").to_path_buf()],
+        &[Path::new("tests/fixtures/v2/sheets").to_path_buf()],
         pmo_vmo::SheetFormat::Toml,
     );
-    let b = result::Batch::run(&rubric, &inputs);
+    let b = Batch::run(&rubric, &inputs);
     assert!(b.errors.is_empty(), "{:?}", b.errors);
     let got: Vec<(String, Band)> = b
         .results
@@ -53,7 +62,7 @@ fn example_sheets_get_pmo_hybrid_and_vmo() {
 #[test]
 fn json_output_matches_the_contract_shape() {
     let out = bin()
-        .args(["score", "--format", "json", "examples/sheets"])
+        .args(["score", "--format", "json", "tests/fixtures/v2/sheets"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -191,13 +200,13 @@ fn form_writes_a_file_keeps_an_existing_one_and_replaces_it_with_force() {
 fn report_to_dash_is_stdout_and_a_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = bin()
-        .args(["report", "examples/sheets", "-o", "-"])
+        .args(["report", "tests/fixtures/v2/sheets", "-o", "-"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.starts_with(b"<!DOCTYPE html>"));
     let out = bin()
-        .args(["report", "examples/sheets", "--force", "-o"])
+        .args(["report", "tests/fixtures/v2/sheets", "--force", "-o"])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -218,7 +227,7 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
     let csv = dir.path().join("export.csv");
     std::fs::write(&csv, export).unwrap();
     // The same in a sheet, and in an answer that is no option (an error on stderr).
-    let sheet = std::fs::read_to_string("examples/sheets/in-transition.toml")
+    let sheet = std::fs::read_to_string("tests/fixtures/v2/sheets/in-transition.toml")
         .unwrap()
         .replacen("respondent = \"", "respondent = \"\\u001b[2J", 1);
     let toml = dir.path().join("sheet.toml");
@@ -309,7 +318,7 @@ fn filled_blank_sheet_scores() {
 fn stdin_sheet_and_closed_pipe() {
     use std::io::Write;
     use std::process::Stdio;
-    let text = std::fs::read_to_string("examples/sheets/value-focused.toml").unwrap();
+    let text = std::fs::read_to_string("tests/fixtures/v2/sheets/value-focused.toml").unwrap();
     let mut child = bin()
         .args(["score", "--format", "csv", "-"])
         .stdin(Stdio::piped())
@@ -346,7 +355,7 @@ fn stdin_sheet_and_closed_pipe() {
 fn an_empty_rubric_variable_means_the_default_rubric() {
     let out = bin()
         .env("PMO_VMO_RUBRIC", "")
-        .args(["score", "examples/sheets", "--format", "csv"])
+        .args(["score", "tests/fixtures/v2/sheets", "--format", "csv"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -354,7 +363,7 @@ fn an_empty_rubric_variable_means_the_default_rubric() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
     // An empty --rubric is a mistake, not the default.
     let out = bin()
-        .args(["--rubric", "", "score", "examples/sheets"])
+        .args(["--rubric", "", "score", "tests/fixtures/v2/sheets"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -362,7 +371,7 @@ fn an_empty_rubric_variable_means_the_default_rubric() {
     // A variable naming a missing file is still an error that names it.
     let out = bin()
         .env("PMO_VMO_RUBRIC", "no-such-rubric.toml")
-        .args(["score", "examples/sheets"])
+        .args(["score", "tests/fixtures/v2/sheets"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -381,7 +390,7 @@ fn a_value_from_a_sheet_cannot_start_a_line_on_stderr() {
     .unwrap();
     // A name and a rubric-version with a newline, printed in a table and a check line.
     let named = dir.path().join("named.toml");
-    let sheet_text = std::fs::read_to_string("examples/sheets/in-transition.toml")
+    let sheet_text = std::fs::read_to_string("tests/fixtures/v2/sheets/in-transition.toml")
         .unwrap()
         .replacen("respondent = \"", "respondent = \"Eve\\n::error::named ", 1)
         .replacen(

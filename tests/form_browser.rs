@@ -38,8 +38,14 @@ fn chromium() -> Option<PathBuf> {
 
 fn pmo_vmo(args: &[&OsStr]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .args(args)
-        .env_remove("PMO_VMO_RUBRIC")
         .env_remove("RUST_BACKTRACE")
         .output()
         .unwrap()
@@ -387,7 +393,7 @@ fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
 
 /// The default rubric with markup, quotes and backslashes in its texts.
 fn evil_rubric(dir: &Path) -> PathBuf {
-    let toml = include_str!("../questionnaires/pmo-vmo.toml")
+    let toml = include_str!("fixtures/v2/pmo-vmo-2.0.0.toml")
         .replacen(
             "title = \"PMO or VMO? Readiness assessment\"",
             &format!("title = {}", toml_str(EVIL_TITLE)),

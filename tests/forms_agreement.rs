@@ -10,6 +10,13 @@ use serde_json::Value;
 
 fn score_json(args: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .env_remove("RUST_BACKTRACE")
         .args(["score", "--format", "json"])
         .args(args)
@@ -41,9 +48,9 @@ fn results_without_source(doc: &Value) -> Vec<Value> {
 #[test]
 fn csv_rows_score_like_the_same_answers_in_toml() {
     let toml = score_json(&[
-        "examples/sheets/delivery-focused.toml",
-        "examples/sheets/in-transition.toml",
-        "examples/sheets/value-focused.toml",
+        "tests/fixtures/v2/sheets/delivery-focused.toml",
+        "tests/fixtures/v2/sheets/in-transition.toml",
+        "tests/fixtures/v2/sheets/value-focused.toml",
     ]);
     let csv = score_json(&["tests/fixtures/forms/agreement.csv"]);
     let (a, b) = (results_without_source(&toml), results_without_source(&csv));
@@ -70,7 +77,11 @@ fn csv_rows_score_like_the_same_answers_in_toml() {
 #[test]
 fn library_batch_run_reads_exports_too() {
     // `Batch::run` (used by other commands) goes through the same streaming path.
-    let rubric = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let rubric = pmo_vmo::LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let inputs = pmo_vmo::input::expand(
         &["tests/fixtures/forms/bad-row.csv".into()],
         pmo_vmo::SheetFormat::Toml,

@@ -26,8 +26,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_pmo-vmo");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// The longest any child may run before it counts as blocked.
 const LIMIT: Duration = Duration::from_secs(10);
-const SHEET: &str = include_str!("../examples/sheets/in-transition.toml");
-const RUBRIC: &str = include_str!("../questionnaires/pmo-vmo.toml");
+const SHEET: &str = include_str!("../tests/fixtures/v2/sheets/in-transition.toml");
+const RUBRIC: &str = include_str!("fixtures/v2/pmo-vmo-2.0.0.toml");
 
 /// A hostile text: an OSC title change ended by BEL, a clear-screen CSI, a bare CR
 /// and a right-to-left override, written with TOML escapes.
@@ -39,9 +39,15 @@ const HOSTILE_TOML: &str = r"\u001b]0;pwned\u0007\u001b[2J\rX\u202Eevil";
 
 fn bin() -> Command {
     let mut c = Command::new(BIN);
+    c.env(
+        "PMO_VMO_RUBRIC",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+        ),
+    );
     c.current_dir(ROOT)
         .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
         .env_remove("CLICOLOR_FORCE")
         .env("NO_COLOR", "1");
     c
@@ -64,7 +70,6 @@ fn bin_limited() -> Command {
     };
     c.current_dir(ROOT)
         .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
         .env_remove("CLICOLOR_FORCE")
         .env("NO_COLOR", "1");
     c
@@ -374,7 +379,7 @@ fn p01_report_force_onto_a_full_device_fails_and_keeps_the_device() {
     };
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         full.as_os_str(),
         "--force".as_ref(),
@@ -403,7 +408,7 @@ fn p01_report_force_onto_a_null_device_keeps_the_device() {
     };
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         null.as_os_str(),
         "--force".as_ref(),
@@ -438,7 +443,7 @@ fn p01_report_force_onto_a_fifo_keeps_the_fifo() {
         .unwrap();
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         fifo.as_os_str(),
         "--force".as_ref(),
@@ -481,7 +486,7 @@ fn p02_report_force_onto_a_symlink_keeps_the_link() {
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         link.as_os_str(),
         "--force".as_ref(),
@@ -516,13 +521,19 @@ mod pty {
 
     pub fn spawn(dir: &Path, args: &[&str]) -> Pty {
         let mut cmd = Command::new(BIN);
+        cmd.env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        );
         cmd.arg("interview")
             .args(args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .env_remove("RUST_BACKTRACE")
-            .env_remove("PMO_VMO_RUBRIC")
             .env_remove("CLICOLOR")
             .env_remove("CLICOLOR_FORCE");
         let mut s = Session::spawn(cmd).expect("spawn the binary in a pty");
@@ -707,7 +718,7 @@ fn p04_score_table_cleans_hostile_rubric_text() {
         "--rubric".as_ref(),
         rubric.as_os_str(),
         "score".as_ref(),
-        "examples/sheets/in-transition.toml".as_ref(),
+        "tests/fixtures/v2/sheets/in-transition.toml".as_ref(),
     ]);
     assert_clean("score", &r);
 }
@@ -721,7 +732,7 @@ fn p04_workshop_table_cleans_hostile_rubric_text() {
         "--rubric".as_ref(),
         rubric.as_os_str(),
         "workshop".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
     ]);
     assert_clean("workshop", &r);
 }
@@ -815,7 +826,7 @@ fn p06_report_force_keeps_a_private_mode() {
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
     let r = run(&[
         "report".as_ref(),
-        "examples/sheets".as_ref(),
+        "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         out.as_os_str(),
         "--force".as_ref(),
@@ -956,7 +967,9 @@ fn p09_an_export_through_a_fifo_is_read_whole() {
     let dir = tempdir();
     let fifo = dir.path().join("x.csv");
     mkfifo(&fifo);
-    let rubric = pmo_vmo::rubric::LoadedRubric::embedded().unwrap();
+    let path = "tests/fixtures/v2/pmo-vmo-2.0.0.toml";
+    let text = std::fs::read_to_string(path).unwrap();
+    let rubric = pmo_vmo::rubric::LoadedRubric::from_str(path, &text).unwrap();
     let q = &rubric.rubric.question[0];
     let rows: Vec<String> = (0..5000)
         .map(|i| format!("r{i},{}\n", q.option[i % q.option.len()].id))
@@ -991,7 +1004,7 @@ fn p09_a_fifo_rubric_does_not_block() {
         "--rubric".as_ref(),
         fifo.as_os_str(),
         "score".as_ref(),
-        "examples/sheets/in-transition.toml".as_ref(),
+        "tests/fixtures/v2/sheets/in-transition.toml".as_ref(),
     ]);
     assert!(!r.timed_out, "blocked on the FIFO: {}", r.describe());
     assert_eq!(r.code, Some(2), "{}", r.describe());
@@ -1009,10 +1022,10 @@ fn p09_process_substitution_is_read() {
     let mut c = Command::new("bash");
     c.current_dir(ROOT)
         .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
         .env("NO_COLOR", "1")
+        .env("PMO_VMO_RUBRIC", "tests/fixtures/v2/pmo-vmo-2.0.0.toml")
         .arg("-c")
-        .arg("\"$0\" score <(cat examples/sheets/in-transition.toml)")
+        .arg("\"$0\" score <(cat tests/fixtures/v2/sheets/in-transition.toml)")
         .arg(BIN);
     let r = run_timed(c, None, LIMIT);
     assert_eq!(r.code, Some(0), "{}", r.describe());
@@ -1274,11 +1287,11 @@ b2 = "lo"
 b3 = "lo"
 "#;
 
-/// Point 12: when two moves change the index by the same amount up to floating
-/// point (14/6 via factor A or via factor B), the flip is the one earlier in rubric
-/// order (a1).
+/// Point 12: two moves that change the index by the same amount up to floating
+/// point (14/6 via factor A or via factor B) are both listed as one step from
+/// changing the result, in rubric order.
 #[test]
-fn p12_flip_ties_up_to_rounding_go_to_rubric_order() {
+fn p12_moves_that_tie_up_to_rounding_are_both_listed_in_rubric_order() {
     let dir = tempdir();
     let rubric = write(dir.path(), "tie.toml", TIE_RUBRIC);
     let sheet = write(dir.path(), "s.toml", TIE_SHEET);
@@ -1294,10 +1307,16 @@ fn p12_flip_ties_up_to_rounding_go_to_rubric_order() {
     let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
     let res = &doc["results"][0];
     assert_eq!(res["recommendation"], "hybrid", "{res}");
-    let flip = &res["flip"];
-    assert_eq!(flip["recommendation"], "pmo", "{flip}");
-    assert_eq!(flip["question"], "a1", "ties go to rubric order: {flip}");
-    assert_eq!(flip["to"], "lo", "{flip}");
+    let moves = res["sensitivity"].as_array().unwrap();
+    let to_pmo: Vec<&str> = (moves.iter())
+        .filter(|m| m["recommendation"] == "pmo")
+        .map(|m| m["question"].as_str().unwrap())
+        .collect();
+    assert!(to_pmo.len() >= 2, "{moves:?}");
+    assert_eq!(to_pmo[0], "a1", "rubric order: {moves:?}");
+    let first = moves.iter().find(|m| m["question"] == "a1").unwrap();
+    assert_eq!(first["to"], "lo", "{first}");
+    assert_eq!(first["direction"], "down", "{first}");
 }
 
 // ---------------------------------------------------------------------------
@@ -1397,7 +1416,8 @@ fn p14_workshop_roles_ignore_case_and_spaces() {
     ];
     for (name, role) in sheets {
         let text =
-            std::fs::read_to_string(Path::new(ROOT).join("examples/sheets").join(name)).unwrap();
+            std::fs::read_to_string(Path::new(ROOT).join("tests/fixtures/v2/sheets").join(name))
+                .unwrap();
         write(
             dir.path(),
             name,
@@ -1488,15 +1508,21 @@ fn p16_strict_version_treats_an_empty_version_as_absent() {
     assert_eq!(r.code, Some(0), "an empty version: {}", r.describe());
 }
 
-/// Point 16: an empty PMO_VMO_RUBRIC means the embedded rubric.
+/// Point 16: an empty PMO_VMO_RUBRIC means the embedded rubric (3.0.0), which
+/// still scores a sheet written for 2.0.0, with a warning that names both.
 #[test]
 fn p16_an_empty_env_rubric_uses_the_default() {
     let mut c = bin();
     c.env("PMO_VMO_RUBRIC", "")
-        .args(["score", "examples/sheets/in-transition.toml"]);
+        .args(["score", "tests/fixtures/v2/sheets/in-transition.toml"]);
     let r = run_timed(c, None, LIMIT);
     assert_eq!(r.code, Some(0), "{}", r.describe());
-    assert!(r.out().contains("HYBRID"), "{}", r.describe());
+    assert!(
+        r.err()
+            .contains("rubric version 2.0.0, the rubric in use is 3.0.0"),
+        "{}",
+        r.describe()
+    );
 }
 
 /// Point 16: `--rubric ''` on the command line is an error that says so (exit 2), as
@@ -1513,7 +1539,7 @@ fn p16_an_empty_rubric_flag_is_an_error_that_says_so() {
             "--rubric",
             "",
             "score",
-            "examples/sheets/in-transition.toml",
+            "tests/fixtures/v2/sheets/in-transition.toml",
         ]);
         let r = run_timed(c, None, LIMIT);
         assert_eq!(r.code, Some(2), "env {env:?}: {}", r.describe());
@@ -1832,7 +1858,7 @@ fn small_singular_grammar() {
         "score",
         "--format",
         "markdown",
-        "examples/sheets/in-transition.toml",
+        "tests/fixtures/v2/sheets/in-transition.toml",
     ]);
     if md.out().contains("1 sheets") || !md.out().contains("1 sheet") {
         bad.push(format!("markdown: {}", md.out()));
@@ -1862,7 +1888,7 @@ fn small_a_long_unbroken_word_in_a_title_is_not_slow() {
         "--rubric".as_ref(),
         rubric.as_os_str(),
         "score".as_ref(),
-        "examples/sheets/in-transition.toml".as_ref(),
+        "tests/fixtures/v2/sheets/in-transition.toml".as_ref(),
     ]);
     assert!(!r.timed_out, "took over 10 s: {}", r.describe());
     assert_eq!(r.code, Some(0), "{}", r.describe());

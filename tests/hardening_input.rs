@@ -266,10 +266,18 @@ fn p09_a_folder_of_heavy_sheets_is_refused_in_little_memory() {
 // Points 1, 3 and 8: workbooks
 // ---------------------------------------------------------------------------
 
-/// The header and two rows of an export of the first two questions, as cells.
+/// The questions of the default rubric that carry a score (not context
+/// questions): a row must answer one of them to be scored.
+fn scored(rubric: &pmo_vmo::LoadedRubric) -> Vec<pmo_vmo::rubric::Question> {
+    let q = rubric.rubric.question.iter();
+    q.filter(|q| !q.factor.is_empty()).cloned().collect()
+}
+
+/// The header and two rows of an export of the first two scored questions, as
+/// cells.
 fn export_cells() -> Vec<Vec<String>> {
     let rubric = pmo_vmo::LoadedRubric::embedded().unwrap();
-    let q = &rubric.rubric.question;
+    let q = scored(&rubric);
     vec![
         vec!["Name".into(), q[0].text.clone(), q[1].text.clone()],
         vec![
@@ -279,8 +287,8 @@ fn export_cells() -> Vec<Vec<String>> {
         ],
         vec![
             "Bo".into(),
-            q[0].option[4].label.clone(),
-            q[1].option[4].label.clone(),
+            q[0].option.last().unwrap().label.clone(),
+            q[1].option.last().unwrap().label.clone(),
         ],
     ]
 }
@@ -331,7 +339,7 @@ fn p01_a_folder_goes_on_past_a_far_cell() {
     let dir = tempfile::tempdir().unwrap();
     xlsx_with_far_cell(dir.path(), "a-far.xlsx", (1_048_575, 16_383));
     std::fs::copy(
-        Path::new(ROOT).join("examples/sheets/in-transition.toml"),
+        Path::new(ROOT).join("tests/fixtures/v2/sheets/in-transition.toml"),
         dir.path().join("b.toml"),
     )
     .unwrap();
@@ -615,7 +623,7 @@ fn p08_a_hidden_first_worksheet_is_passed_over() {
 fn p24_a_second_name_column_is_named_in_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let rubric = pmo_vmo::LoadedRubric::embedded().unwrap();
-    let q = &rubric.rubric.question[0];
+    let q = &scored(&rubric)[0];
     let csv = format!(
         "Name,{},Name\nAnn,{},Ann Lee\n,{},Bo Ng\n",
         q.id, q.option[0].id, q.option[1].id

@@ -38,21 +38,38 @@ impl Pty {
 }
 
 fn rubric() -> LoadedRubric {
-    LoadedRubric::embedded().expect("embedded rubric")
+    LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .expect("embedded rubric")
 }
 
 fn command(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
+    cmd.env(
+        "PMO_VMO_RUBRIC",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+        ),
+    );
     cmd.arg("interview").args(args);
     with_env(cmd, dir)
 }
 
 fn with_env(mut cmd: Command, dir: &Path) -> Command {
     cmd.current_dir(dir)
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE");
     cmd
@@ -493,7 +510,7 @@ fn notes_are_saved_at_once_kept_on_resume_shown_in_the_review_and_editable() {
 fn hostile_rubric_text_is_shown_escaped() {
     let dir = tempdir();
     let hostile = r"\u001b]0;pwned\u0007\u001b[2J\u202Eevil";
-    let mut text = include_str!("../questionnaires/pmo-vmo.toml").to_string();
+    let mut text = include_str!("fixtures/v2/pmo-vmo-2.0.0.toml").to_string();
     for (from, to) in [
         (
             "title = \"PMO or VMO",

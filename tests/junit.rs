@@ -6,6 +6,13 @@ use std::process::Command;
 
 fn run_junit(args: &[&str]) -> (String, Option<i32>) {
     let out = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("RUST_BACKTRACE")
         .env("NO_COLOR", "1")
@@ -18,7 +25,7 @@ fn run_junit(args: &[&str]) -> (String, Option<i32>) {
 
 #[test]
 fn junit_parses_with_one_case_per_sheet() {
-    let (xml, code) = run_junit(&["tests/fixtures/check/sheets", "examples/sheets"]);
+    let (xml, code) = run_junit(&["tests/fixtures/check/sheets", "tests/fixtures/v2/sheets"]);
     assert_eq!(code, Some(2), "an unreadable sheet makes it an error run");
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
     let root = doc.root_element();
@@ -62,7 +69,7 @@ fn junit_parses_with_one_case_per_sheet() {
         Some("margin 0.3 < 5")
     );
     assert_eq!(
-        failure_message("examples/sheets/in-transition.toml"),
+        failure_message("tests/fixtures/v2/sheets/in-transition.toml"),
         None,
         "a passing sheet has no failure"
     );
@@ -82,7 +89,7 @@ fn junit_parses_with_one_case_per_sheet() {
 
 #[test]
 fn junit_all_passing_exits_zero() {
-    let (xml, code) = run_junit(&["examples/sheets"]);
+    let (xml, code) = run_junit(&["tests/fixtures/v2/sheets"]);
     assert_eq!(code, Some(0));
     let doc = roxmltree::Document::parse(&xml).unwrap();
     assert_eq!(

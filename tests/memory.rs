@@ -23,7 +23,11 @@ const LIMIT_MB: u64 = 64;
 /// A Forms-shaped export: name and role, then every question of the default rubric
 /// by its text, the cells holding option labels chosen by a fixed generator.
 fn write_export(path: &Path) {
-    let rubric = LoadedRubric::embedded().unwrap();
+    let rubric = LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let questions = &rubric.rubric.question;
     let mut w = csv::Writer::from_path(path).unwrap();
     let mut header = vec!["Name".to_string(), "Role".to_string()];
@@ -53,6 +57,13 @@ fn write_export(path: &Path) {
 /// memory in kilobytes and whether it exited with a status in `ok`.
 fn peak_kb(args: &[&str], ok: &[i32]) -> u64 {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

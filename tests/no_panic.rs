@@ -1,11 +1,11 @@
 //! Malformed input never panics: mangled copies of the shipped rubric and sheets are
 //! either accepted or rejected with a located error.
 
-use pmo_vmo::rubric::DEFAULT_RUBRIC;
+use pmo_vmo::rubric::{DEFAULT_RUBRIC, Rubric};
 use pmo_vmo::{LoadedRubric, SheetFormat};
 use proptest::prelude::*;
 
-const SHEET: &str = include_str!("../examples/sheets/in-transition.toml");
+const SHEET: &str = include_str!("../tests/fixtures/v2/sheets/in-transition.toml");
 
 fn mangle(text: &str, at: usize, len: usize, insert: &str) -> String {
     let mut b = text.as_bytes().to_vec();
@@ -31,7 +31,7 @@ proptest! {
 
     #[test]
     fn mangled_sheet_is_ok_or_a_located_error(at in 0usize..4_000, len in 0usize..20, insert in "[ -~\n]{0,12}") {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = LoadedRubric::from_str("tests/fixtures/v2/pmo-vmo-2.0.0.toml", &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap()).unwrap();
         let text = mangle(SHEET, at, len, &insert);
         if let Err(e) = pmo_vmo::input::load_text(&rubric, "s.toml", &text, SheetFormat::Toml) {
             prop_assert!(e.to_string().starts_with("s.toml"));
@@ -49,7 +49,7 @@ proptest! {
 
     #[test]
     fn mangled_export_scores_or_reports_each_bad_row(at in 0usize..40_000, len in 0usize..40, insert in "[ -~\n\",;]{0,12}") {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = LoadedRubric::from_str("tests/fixtures/v2/pmo-vmo-2.0.0.toml", &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
         std::fs::write(&path, mangle(EXPORT, at, len, &insert)).unwrap();
@@ -204,15 +204,16 @@ proptest! {
 
     #[test]
     fn hostile_rubric_text_is_shown_inert(t in hostile_text(), f in hostile_text(), q in hostile_text(), l in hostile_text()) {
-        let mut rubric = LoadedRubric::embedded().unwrap();
-        let r = &mut rubric.rubric;
+        let v2 = LoadedRubric::from_str("tests/fixtures/v2/pmo-vmo-2.0.0.toml", &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap()).unwrap();
+        let mut r = Rubric::clone(&v2.rubric);
         r.title = t;
         r.factor[0].title.clone_from(&f);
         r.factor[0].description = f;
         r.question[0].text.clone_from(&q);
         r.question[0].help = Some(q);
         r.question[0].option[0].label.clone_from(&l);
-        r.recommendation.hybrid.summary = l;
+        r.recommendation.as_mut().unwrap().hybrid.summary = l;
+        let rubric = LoadedRubric::from_rubric("hostile.toml", r).unwrap();
         if let Err(e) = blank_sheet_holds_only_questions(&rubric) {
             prop_assert!(false, "{}", e);
         }
@@ -226,7 +227,11 @@ proptest! {
 /// sheet cut short) and an endless input: each refused with an error naming it.
 #[test]
 fn bad_files_and_endless_input_are_refused_by_name() {
-    let rubric = LoadedRubric::embedded().unwrap();
+    let rubric = LoadedRubric::from_str(
+        "tests/fixtures/v2/pmo-vmo-2.0.0.toml",
+        &std::fs::read_to_string("tests/fixtures/v2/pmo-vmo-2.0.0.toml").unwrap(),
+    )
+    .unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-sheets");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

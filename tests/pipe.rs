@@ -8,8 +8,14 @@ fn run_into_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
     let out = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .args(args)
-        .env_remove("PMO_VMO_RUBRIC")
         .env("NO_COLOR", "1")
         .stdout(Stdio::from(writer))
         .stderr(Stdio::piped())
@@ -23,7 +29,8 @@ fn run_into_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn check_with_failures_still_exits_1() {
-    let (code, stderr) = run_into_closed_pipe(&["check", "examples/sheets", "--expect", "vmo"]);
+    let (code, stderr) =
+        run_into_closed_pipe(&["check", "tests/fixtures/v2/sheets", "--expect", "vmo"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(!stderr.to_lowercase().contains("broken pipe"), "{stderr}");
 }
@@ -32,7 +39,7 @@ fn check_with_failures_still_exits_1() {
 fn check_with_an_error_still_exits_2() {
     let (code, stderr) = run_into_closed_pipe(&[
         "check",
-        "examples/sheets",
+        "tests/fixtures/v2/sheets",
         "tests/fixtures/sheets/other-rubric.toml",
         "--format",
         "junit",
@@ -46,7 +53,7 @@ fn score_with_an_error_still_exits_2_in_every_format() {
     for format in ["table", "json", "csv", "markdown"] {
         let (code, stderr) = run_into_closed_pipe(&[
             "score",
-            "examples/sheets",
+            "tests/fixtures/v2/sheets",
             "tests/fixtures/sheets/other-rubric.toml",
             "--format",
             format,
@@ -61,7 +68,8 @@ fn score_with_an_error_still_exits_2_in_every_format() {
 
 #[test]
 fn a_clean_run_into_a_closed_pipe_is_still_success() {
-    let (code, stderr) = run_into_closed_pipe(&["score", "examples/sheets", "--format", "csv"]);
+    let (code, stderr) =
+        run_into_closed_pipe(&["score", "tests/fixtures/v2/sheets", "--format", "csv"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stderr, "");
 }

@@ -43,8 +43,14 @@ fn run_with_reset_stdin(args: &[&str], sent: &[u8]) -> Output {
     // the binary before it has read its input.
     let (stdout, stderr) = (tempfile::tempfile().unwrap(), tempfile::tempfile().unwrap());
     let mut child = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .args(args)
-        .env_remove("PMO_VMO_RUBRIC")
         .env_remove("RUST_BACKTRACE")
         .env("NO_COLOR", "1")
         .stdin(Stdio::from(OwnedFd::from(client)))

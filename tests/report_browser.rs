@@ -121,11 +121,17 @@ fn report_renders_in_headless_chromium() {
     write_sheets(&sheets);
     let report = tmp.path().join("report.html");
     let out = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .arg("report")
         .arg(&sheets)
         .arg("-o")
         .arg(&report)
-        .env_remove("PMO_VMO_RUBRIC")
         .env_remove("RUST_BACKTRACE")
         .output()
         .unwrap();

@@ -5,9 +5,14 @@ use std::process::Command;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
-    c.env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
-        .env("NO_COLOR", "1");
+    c.env(
+        "PMO_VMO_RUBRIC",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+        ),
+    );
+    c.env_remove("RUST_BACKTRACE").env("NO_COLOR", "1");
     c
 }
 
@@ -21,7 +26,7 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-const IN_TRANSITION: &str = "examples/sheets/in-transition.toml";
+const IN_TRANSITION: &str = "tests/fixtures/v2/sheets/in-transition.toml";
 
 #[test]
 fn the_table_shows_the_target_the_phases_and_each_move_in_words() {
@@ -59,14 +64,14 @@ fn the_table_shows_the_target_the_phases_and_each_move_in_words() {
 #[test]
 fn a_target_can_be_asked_for_and_a_vmo_result_has_none_of_its_own() {
     // A VMO result has no target of its own.
-    let t = run(&["score", "examples/sheets/value-focused.toml"]);
+    let t = run(&["score", "tests/fixtures/v2/sheets/value-focused.toml"]);
     assert!(t.contains("Roadmap · No target: VMO is the highest"), "{t}");
     // Asked for a lower target: already there, no steps.
     let t = run(&[
         "score",
         "--target",
         "hybrid",
-        "examples/sheets/value-focused.toml",
+        "tests/fixtures/v2/sheets/value-focused.toml",
     ]);
     assert!(
         t.contains("Roadmap · Target: Hybrid, reached already by the answers."),
@@ -111,12 +116,17 @@ fn markdown_lists_the_steps_by_phase_with_the_index_after_each() {
 
 #[test]
 fn a_workshop_plans_from_the_median_answers_and_counts_who_is_there() {
-    let t = run(&["workshop", "examples/sheets"]);
+    let t = run(&["workshop", "tests/fixtures/v2/sheets"]);
     let road = &t[t.find("Roadmap · ").expect("a roadmap section")..];
     assert!(road.contains("the median answer by score"), "{road}");
     assert!(road.contains("Already"), "{road}");
-    let j: serde_json::Value =
-        serde_json::from_str(&run(&["workshop", "-f", "json", "examples/sheets"])).unwrap();
+    let j: serde_json::Value = serde_json::from_str(&run(&[
+        "workshop",
+        "-f",
+        "json",
+        "tests/fixtures/v2/sheets",
+    ]))
+    .unwrap();
     let m = &j["roadmap"];
     // Three sheets: the median of PMO-, hybrid- and VMO-leaning answers is the
     // hybrid sheet's answer wherever the three are ordered that way.
@@ -140,12 +150,19 @@ fn the_report_prints_a_phased_plan_for_one_sheet_and_for_a_group() {
     assert!(road.contains("Then: index 61.4 · VMO."), "{road}");
     // One sheet: no count of respondents.
     assert!(!road.contains("Already there"), "{road}");
-    let html = run(&["report", "examples/sheets", "-o", "-"]);
+    let html = run(&["report", "tests/fixtures/v2/sheets", "-o", "-"]);
     let road = &html[html.find("<section id=\"roadmap\">").unwrap()..];
     assert!(road.contains("Already there: "), "{road}");
     assert!(road.contains("median answer"), "{road}");
     // Asked for PMO, a hybrid group is there already.
-    let html = run(&["report", "--target", "pmo", "examples/sheets", "-o", "-"]);
+    let html = run(&[
+        "report",
+        "--target",
+        "pmo",
+        "tests/fixtures/v2/sheets",
+        "-o",
+        "-",
+    ]);
     assert!(
         html.contains("Target: PMO, reached already by the typical answers."),
         "roadmap with --target pmo"

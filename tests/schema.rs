@@ -98,15 +98,18 @@ fn shipped_rubrics_validate() {
 #[test]
 fn shipped_sheets_validate() {
     let schema = pmo_vmo::schema::sheet_value();
-    for p in toml_files("examples/sheets") {
-        check_shipped(&p, &schema, "schema/sheet.schema.json");
+    for dir in ["examples/sheets", "tests/fixtures/v2/sheets"] {
+        for p in toml_files(dir) {
+            check_shipped(&p, &schema, "schema/sheet.schema.json");
+        }
     }
 }
 
 #[test]
 fn broken_rubrics_are_rejected() {
     let schema = pmo_vmo::schema::rubric_value();
-    let good = std::fs::read_to_string(root().join("questionnaires/pmo-vmo.toml")).unwrap();
+    let good =
+        std::fs::read_to_string(root().join("tests/fixtures/v2/pmo-vmo-2.0.0.toml")).unwrap();
     assert!(problems(&schema, &as_json(&good)).is_empty());
     let cases = [
         // An unknown key.
@@ -121,7 +124,7 @@ fn broken_rubrics_are_rejected() {
         // A gate with two conditions.
         ("below = 50.0", "below = 50.0\nat-least = 10.0"),
         // A band that does not exist.
-        ("cap = \"hybrid\"", "cap = \"both\""),
+        ("cap = \"hybrid\"", "cap = \"maybe\""),
         // A gate on both a factor and a question.
         (
             "question = \"maturity-delivery-track-record\"\nbelow",

@@ -13,8 +13,14 @@ const DIR: &str = "tests/fixtures/surveys";
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env(
+            "PMO_VMO_RUBRIC",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
+            ),
+        )
         .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
         .env("NO_COLOR", "1")
         .args(args)
         .output()
@@ -405,7 +411,9 @@ fn microsoft_forms_workbook() {
 /// output format shows a sheet's date on its own).
 fn dates(file: &Path, options: &pmo_vmo::input::ReadOptions) -> Vec<Option<String>> {
     use pmo_vmo::input::{Event, expand, stream_with};
-    let rubric = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let v2 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/pmo-vmo-2.0.0.toml");
+    let text = std::fs::read_to_string(&v2).unwrap();
+    let rubric = pmo_vmo::LoadedRubric::from_str("pmo-vmo-2.0.0.toml", &text).unwrap();
     let inputs = expand(&[file.to_path_buf()], pmo_vmo::SheetFormat::Toml);
     let mut out = Vec::new();
     stream_with(
@@ -577,7 +585,7 @@ fn us_dates_are_read_when_one_tells_the_order() {
 // rows get no date and the warning names --date-order, which reads them.
 #[test]
 fn ambiguous_dates_name_date_order_which_reads_them() {
-    use pmo_vmo::input::options::DateOrder;
+    use pmo_vmo::input::DateOrder;
     let file = fixture("msforms.csv");
     let (_, err, _) = score(&[file.to_str().unwrap()]);
     assert!(err.contains("--date-order mdy"), "{err}");

@@ -52,6 +52,7 @@ pub fn sheets(rubric: &LoadedRubric) -> Vec<ResolvedSheet> {
                     ..Sheet::default()
                 },
                 choices,
+                unknown: Vec::new(),
                 warnings: Vec::new(),
                 format: SheetFormat::Csv,
                 text: None,

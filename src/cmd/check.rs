@@ -4,7 +4,7 @@
 
 use anyhow::{Result, bail};
 use pmo_vmo::Band;
-use pmo_vmo::check::{self, Counts, Outcome, Rules, RunStatus};
+use pmo_vmo::check::{self, Checked, Counts, Rules, RunStatus};
 use pmo_vmo::input::{self, Event, ResolvedSheet, Warning};
 use pmo_vmo::render::{self, Setup};
 use pmo_vmo::result;
@@ -33,7 +33,7 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
         style: settings.style(None),
         single: false,
     };
-    let Some(mut output) = render::output::<Outcome>(args.format.into(), setup, out) else {
+    let Some(mut output) = render::output::<Checked>(args.format.into(), setup, out) else {
         bail!("`check` has no {:?} output", args.format);
     };
     let mut counts = Counts::default();
@@ -48,14 +48,14 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<ExitStatus> {
         judge,
         |event| match event {
             Event::Item(v) => {
-                let o = Outcome::Judged(Box::new(v));
+                let o = Checked::Judged(Box::new(v));
                 counts.add(&o);
                 output.item(&o)
             }
             Event::Error(e) => {
                 term::print_input_error(&e, settings);
                 let written = output.error(&e);
-                counts.add(&Outcome::Error(e));
+                counts.add(&Checked::Error(e));
                 written
             }
             // Under --strict-version the mismatch is the sheet's FAIL reason: said once.

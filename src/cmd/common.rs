@@ -9,8 +9,9 @@ use anyhow::{Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 use pmo_vmo::render::diag::io_reason;
 
+use pmo_vmo::batch::run_keeping_sheets;
 use pmo_vmo::input::{self, Event, ReadOptions, ResolvedSheet, SheetFormat};
-use pmo_vmo::result::{SheetResult, run_keeping_sheets, score};
+use pmo_vmo::result::{SheetResult, score};
 
 use crate::args::SheetArgs;
 use crate::settings::Settings;

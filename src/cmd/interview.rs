@@ -17,7 +17,7 @@ use pmo_vmo::input::decode::read_text;
 use pmo_vmo::input::{ResolvedSheet, Sheet, SheetDate, SheetFormat};
 use pmo_vmo::input::{format_of, load_text};
 use pmo_vmo::interview::{
-    AskView, FactorView, Interview, InterviewError, Prompter, ReviewEntry, ReviewStep, Step,
+    AskView, FactorView, Interview, InterviewError, Prompter, Reply, ReviewEntry, ReviewReply,
 };
 use pmo_vmo::render::clean::{printable, printable_line};
 use pmo_vmo::render::words::count;
@@ -421,13 +421,14 @@ fn print_result(
         source: output.into(),
         sheet: sheet.clone(),
         choices: interview.choices().to_vec(),
+        unknown: Vec::new(),
         warnings: Vec::new(),
         format,
         text: None,
     };
-    // The same scoring as `score` (flip included), so the two always agree.
+    // The same scoring as `score` (sensitivity included), so the two always agree.
     let extras = pmo_vmo::result::Extras {
-        flip: true,
+        sensitivity: true,
         roadmap: true,
         target,
         answers: true,
@@ -506,7 +507,7 @@ fn question_block(view: &AskView<'_>, w: usize) -> String {
     let q = view.question;
     let mut block = String::new();
     block.push_str(
-        &style(printable_line(&view.progress()))
+        &style(printable_line(&view.progress(CONTEXT_PART)))
             .for_stderr()
             .cyan()
             .to_string(),
@@ -605,12 +606,12 @@ impl TermPrompter {
     }
 
     /// The one-line summary left on screen after a question: "✔ 3/16 text · answer".
-    fn answered_line(&self, view: &AskView<'_>, step: &Step) -> io::Result<()> {
+    fn answered_line(&self, view: &AskView<'_>, step: &Reply) -> io::Result<()> {
         let q = view.question;
         let answer = match step {
-            Step::Answer(i) => q.option[*i].label.as_str(),
-            Step::Skip => "skipped",
-            Step::Back | Step::Note(_) => return Ok(()),
+            Reply::Answer(i) => q.option[*i].label.as_str(),
+            Reply::Skip => "skipped",
+            Reply::Back | Reply::Note(_) => return Ok(()),
         };
         let answer = printable_line(answer);
         let answer = answer.as_ref();
@@ -639,15 +640,18 @@ impl TermPrompter {
     }
 }
 
+/// The part of the interview that asks about the organisation (its context).
+const CONTEXT_PART: &str = "About the organisation";
+
 impl Prompter for TermPrompter {
     fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
         let w = self.width();
-        let f = view.factor;
+        let title = view.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
         let head = format!(
             "Part {}/{} · {} ({})",
             view.number,
             view.count,
-            f.title,
+            title,
             count(view.questions, "question", "questions")
         );
         let mut out = String::new();
@@ -661,7 +665,9 @@ impl Prompter for TermPrompter {
                 .cyan()
                 .to_string(),
         );
-        if !f.description.is_empty() {
+        if let Some(f) = view.factor
+            && !f.description.is_empty()
+        {
             out.push_str(
                 &style(wrap(&f.description, w, ""))
                     .for_stderr()
@@ -673,7 +679,7 @@ impl Prompter for TermPrompter {
         self.term.write_line("")
     }
 
-    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Step> {
+    fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply> {
         let w = self.width();
         let q = view.question;
         let block = question_block(view, w);
@@ -720,18 +726,18 @@ impl Prompter for TermPrompter {
             .map_err(io::Error::from)?;
         let n = q.option.len();
         let step = match picked {
-            Some(i) if i < n => Step::Answer(i),
-            Some(i) if i == n => Step::Skip,
-            Some(i) if i == n + 1 => Step::Note(self.note_text(view)?),
+            Some(i) if i < n => Reply::Answer(i),
+            Some(i) if i == n => Reply::Skip,
+            Some(i) if i == n + 1 => Reply::Note(self.note_text(view)?),
             // Esc (or the Back item).
-            _ => Step::Back,
+            _ => Reply::Back,
         };
         self.term.clear_last_lines(block_lines)?;
         self.answered_line(view, &step)?;
         Ok(step)
     }
 
-    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewStep> {
+    fn review(&mut self, entries: &[ReviewEntry<'_>]) -> io::Result<ReviewReply> {
         let w = self.width();
         let answered = entries.iter().filter(|e| e.answer.is_some()).count();
         let head = format!(
@@ -755,7 +761,8 @@ impl Prompter for TermPrompter {
             let answer = e.answer.map_or("— skipped", |o| o.label.as_str());
             let mark = if e.note.is_some() { " ✎" } else { "" };
             let item = fit(&format!("{:>2}. {answer}{mark}", e.position), item_width(w));
-            let mut about = format!("{} · {}", e.factor.title, e.question.text);
+            let part = e.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
+            let mut about = format!("{part} · {}", e.question.text);
             if let Some(note) = e.note {
                 about.push_str("\nNote: ");
                 about.push_str(&one_line(note));
@@ -780,11 +787,11 @@ impl Prompter for TermPrompter {
             .map_err(io::Error::from)?;
         self.term.clear_last_lines(block_lines)?;
         Ok(match picked {
-            Some(i) if i > 0 => ReviewStep::Change(i - 1),
+            Some(i) if i > 0 => ReviewReply::Change(i - 1),
             // Enter on Finish; Esc here is not an exit but there is nothing to go
             // back to, so the review is shown again.
-            Some(_) => ReviewStep::Finish,
-            None => ReviewStep::Change(usize::MAX),
+            Some(_) => ReviewReply::Finish,
+            None => ReviewReply::Change(usize::MAX),
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod form;
 pub mod init;
 pub mod interview;
+pub mod plan;
 pub mod report;
 pub mod rubric;
 pub mod score;

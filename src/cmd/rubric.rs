@@ -26,7 +26,7 @@ pub fn run(settings: &Settings, c: &RubricCommand) -> Result<ExitStatus> {
                         findings: &'a [lint::Finding],
                     }
                     let doc = Doc {
-                        source: r.source.to_string(),
+                        source: r.source().to_string(),
                         rubric: serde_json::json!({"id": r.rubric.id, "version": r.rubric.version}),
                         findings: &findings,
                     };
@@ -34,7 +34,7 @@ pub fn run(settings: &Settings, c: &RubricCommand) -> Result<ExitStatus> {
                 }
                 LintFormat::Text if findings.is_empty() => format!(
                     "{}: ok ({} {}: {}, {}, {})\n",
-                    r.source,
+                    r.source(),
                     r.rubric.id,
                     r.rubric.version,
                     count(r.rubric.factor.len(), "factor", "factors"),

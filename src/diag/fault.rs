@@ -7,13 +7,13 @@ use std::io;
 
 /// What is wrong, without where: the kind of an [`InputError`](super::InputError).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// A parser's own words (TOML, JSON, serde's): passed on as they are.
     Syntax(String),
     File(FileFault),
     Sheet(SheetFault),
     Export(ExportFault),
-    Rubric(RubricFault),
+    Rubric(Box<RubricFault>),
 }
 
 impl From<FileFault> for Fault {
@@ -36,13 +36,13 @@ impl From<ExportFault> for Fault {
 
 impl From<RubricFault> for Fault {
     fn from(f: RubricFault) -> Self {
-        Fault::Rubric(f)
+        Fault::Rubric(Box::new(f))
     }
 }
 
 /// Why reading failed, as the system said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IoReason {
+pub(crate) enum IoReason {
     NotFound,
     PermissionDenied,
     /// Any other reason, in the system's words.
@@ -51,7 +51,7 @@ pub enum IoReason {
 
 impl IoReason {
     /// The reason of an I/O error.
-    pub fn of(e: &io::Error) -> IoReason {
+    pub(crate) fn of(e: &io::Error) -> IoReason {
         match e.kind() {
             io::ErrorKind::NotFound => IoReason::NotFound,
             io::ErrorKind::PermissionDenied => IoReason::PermissionDenied,
@@ -62,7 +62,7 @@ impl IoReason {
 
 /// A path that could not be read as text, or was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileFault {
+pub(crate) enum FileFault {
     /// Reading (or opening) failed.
     Unreadable(IoReason),
     /// Listing a folder failed.
@@ -99,7 +99,7 @@ pub enum FileFault {
 
 /// A sheet file that does not hold a sheet for the rubric in use.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SheetFault {
+pub(crate) enum SheetFault {
     /// A JSON sheet cut off before its end.
     CutShort,
     /// Text after a JSON sheet's closing brace.
@@ -138,7 +138,7 @@ pub enum SheetFault {
 /// The survey product an export's header rows look like: only for the wording of
 /// a hint (answers or headers written as codes), never for how it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Product {
+pub(crate) enum Product {
     Qualtrics,
     SurveyMonkey,
     LimeSurvey,
@@ -147,7 +147,7 @@ pub enum Product {
 
 /// A survey export, or one of its rows, that cannot be read as sheets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExportFault {
+pub(crate) enum ExportFault {
     /// No header row at all.
     NoHeader,
     /// A header row and no response.
@@ -206,7 +206,7 @@ pub enum ExportFault {
 
 /// A bound a workbook is read within.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
+pub(crate) enum Bound {
     /// Cells with text in a worksheet.
     Cells,
     /// Bytes of cell text in a worksheet.
@@ -223,17 +223,21 @@ pub enum Bound {
 
 /// A kind of thing with an id in a rubric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Item {
+pub(crate) enum Item {
     Rubric,
     Factor,
     Question,
     Option,
     Gate,
+    Axis,
+    Outcome,
+    Office,
+    Role,
 }
 
 /// A rule of a rubric that tests a score: a gate, or the `unless` of a next step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rule {
+pub(crate) enum Rule {
     Gate {
         id: String,
     },
@@ -242,11 +246,39 @@ pub enum Rule {
         band: &'static str,
         n: usize,
     },
+    /// Member `n` (1-based) of an axis.
+    AxisMember {
+        axis: String,
+        n: usize,
+    },
+    /// A condition of an outcome rule.
+    Outcome {
+        id: String,
+    },
+    /// A condition of an office type.
+    Office {
+        id: String,
+    },
+    /// A condition of text variant `n` (1-based) of an outcome.
+    Variant {
+        outcome: String,
+        n: usize,
+    },
+    /// A condition of a variant of an option's plan texts.
+    OptionVariant {
+        question: String,
+        option: String,
+    },
+    /// Next step `n` (1-based) of an outcome's (or its variant's) steps.
+    OutcomeStep {
+        outcome: String,
+        n: usize,
+    },
 }
 
 /// A rubric that parses but does not hold together.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RubricFault {
+pub(crate) enum RubricFault {
     /// Nothing but white space.
     Empty,
     NotKebab {
@@ -316,13 +348,122 @@ pub enum RubricFault {
         question: String,
         found: usize,
     },
+    /// A question that is not a context question names no factor.
+    NoFactorNamed {
+        question: String,
+    },
+    /// A context question names a factor (it is not scored).
+    ContextWithFactor {
+        question: String,
+    },
+    /// An option of a scored question without a score.
+    NoScore {
+        question: String,
+        option: String,
+    },
+    /// An option of a context question with a score.
+    ContextScore {
+        question: String,
+        option: String,
+    },
+    /// An option uses the id sheets give for "don't know".
+    ReservedOptionId {
+        question: String,
+    },
+    /// `is` on something other than a question.
+    IsWithoutQuestion {
+        rule: Rule,
+    },
+    /// `is` names an option the question does not have.
+    UnknownIsOption {
+        rule: Rule,
+        question: String,
+        option: String,
+    },
+    /// A condition names an axis that does not exist.
+    UnknownTargetAxis {
+        rule: Rule,
+        axis: String,
+    },
+    /// `requires` or `needs` names a question that does not exist.
+    UnknownRequiredQuestion {
+        question: String,
+    },
+    /// `requires` or `needs` names a level (option) its question does not have.
+    UnknownLevel {
+        question: String,
+        option: String,
+    },
+    /// `requires` or `needs` names a question that is not a practice.
+    RequiresNonPractice {
+        question: String,
+    },
+    /// The `requires` of moves up depend on each other in a circle: each move as
+    /// (question, the option it starts from), the first repeated at the end.
+    RequiresCycle {
+        path: Vec<(String, String)>,
+    },
+    /// An office type id that no `[[office]]` declares (and no kind).
+    UnknownOffice {
+        office: String,
+    },
+    /// A role id that `[roles]` does not declare.
+    UnknownRole {
+        role: String,
+    },
+    /// An outcome without a recommendation (and no `same-as`).
+    OutcomeWithoutRecommendation {
+        outcome: String,
+    },
+    /// An outcome without a title or summary (and no `same-as`).
+    OutcomeWithoutText {
+        outcome: String,
+    },
+    /// `same-as` names no earlier outcome that has its own result.
+    UnknownSameAs {
+        outcome: String,
+        other: String,
+    },
+    /// `same-as` beside keys it replaces.
+    SameAsWithResult {
+        outcome: String,
+    },
+    /// `also` on an outcome whose recommendation is not `both`.
+    AlsoWithoutBoth {
+        outcome: String,
+    },
+    /// The last outcome has conditions, so some sheets would match none.
+    LastOutcomeConditional {
+        outcome: String,
+    },
+    /// Neither `[recommendation]` nor `[[outcome]]`.
+    NoRecommendations,
+    /// `[scoring]` names a question that does not exist.
+    UnknownScoringQuestion {
+        key: &'static str,
+        question: String,
+    },
+    /// `existing-office` names a question that is not a context question.
+    ExistingOfficeNotContext {
+        question: String,
+    },
+    /// `office` on an option of a question that is not the existing-office one.
+    OfficeOnOtherQuestion {
+        question: String,
+    },
+    /// `addresses` names an option the pressing-problem question does not have.
+    UnknownProblem {
+        problem: String,
+    },
+    /// `addresses` without `[scoring] pressing-problem`.
+    AddressesWithoutProblem,
 }
 
 /// What our own deserializers say inside a parser's message. Serde carries only
 /// text, so these reach an error as [`Fault::Syntax`]; their words are their
 /// `Display`, which `render::diag` implements.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParseNote {
+pub(crate) enum ParseNote {
     /// What the answers and notes tables hold (serde's "expected ...").
     AnswerMap,
     /// A question given twice in a JSON sheet's table.

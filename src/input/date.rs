@@ -15,9 +15,9 @@ use crate::diag::ParseNote;
 /// A calendar day (proleptic Gregorian, years 1 to 9999).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SheetDate {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 fn is_leap(year: u16) -> bool {
@@ -35,7 +35,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 
 impl SheetDate {
     /// The day, if it exists.
-    pub fn new(year: u16, month: u8, day: u8) -> Option<SheetDate> {
+    pub(crate) fn new(year: u16, month: u8, day: u8) -> Option<SheetDate> {
         let ok = (1..=9999).contains(&year)
             && (1..=12).contains(&month)
             && day >= 1
@@ -44,7 +44,7 @@ impl SheetDate {
     }
 
     /// Reads exactly `YYYY-MM-DD` (ASCII digits, a real day).
-    pub fn parse(text: &str) -> Option<SheetDate> {
+    pub(crate) fn parse(text: &str) -> Option<SheetDate> {
         let b = text.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
@@ -70,7 +70,7 @@ impl SheetDate {
     }
 
     /// The day `days` after 1970-01-01 (H. Hinnant's civil-from-days).
-    pub fn from_days(days: i64) -> SheetDate {
+    pub(crate) fn from_days(days: i64) -> SheetDate {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z.rem_euclid(146_097);
@@ -88,7 +88,7 @@ impl SheetDate {
     }
 
     /// The same day as a TOML local date, for writing TOML sheets.
-    pub fn to_toml(self) -> toml::value::Datetime {
+    pub(crate) fn to_toml(self) -> toml::value::Datetime {
         toml::value::Datetime {
             date: Some(toml::value::Date {
                 year: self.year,

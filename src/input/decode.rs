@@ -11,12 +11,12 @@ use crate::origin::Origin;
 /// The most a sheet or rubric may hold. Real ones are a few kilobytes (the default
 /// rubric is about 20 KB); anything this big is the wrong file (a log, a disk
 /// image, `/dev/zero`), refused at once instead of filling the memory.
-pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A file opened for reading, with what was read to see whether a pipe had a
 /// writer put back in front.
 #[derive(Debug)]
-pub struct Opened {
+pub(crate) struct Opened {
     head: io::Cursor<Vec<u8>>,
     file: File,
 }
@@ -35,7 +35,7 @@ impl Read for Opened {
 /// when something writes to it, as a `<(command)` path does: one nobody writes to
 /// would block forever, so it is refused. A device is read as it comes (bounded by
 /// the caller).
-pub fn open_input(path: &Path) -> Result<Opened, InputError> {
+pub(crate) fn open_input(path: &Path) -> Result<Opened, InputError> {
     let source = Origin::from(path);
     let fail = |e: &io::Error| unreadable(&source, e);
     let meta = std::fs::metadata(path).map_err(|e| fail(&e))?;
@@ -103,7 +103,7 @@ fn special(path: &Path, _meta: &std::fs::Metadata) -> Result<Opened, Special> {
 }
 
 /// Reads at most [`MAX_TEXT_BYTES`] from `reader`; more is an error about the size.
-pub fn read_bounded(source: &Origin, reader: impl Read) -> Result<Vec<u8>, InputError> {
+pub(crate) fn read_bounded(source: &Origin, reader: impl Read) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
     reader
         .take(MAX_TEXT_BYTES + 1)
@@ -137,7 +137,7 @@ fn utf16(bytes: &[u8]) -> Option<bool> {
 }
 
 /// Checks raw bytes are usable text (UTF-8, no NUL, not empty); strips a BOM.
-pub fn text_from_bytes(source: &Origin, bytes: Vec<u8>) -> Result<String, InputError> {
+pub(crate) fn text_from_bytes(source: &Origin, bytes: Vec<u8>) -> Result<String, InputError> {
     if let Some(big_endian) = utf16(&bytes) {
         return Err(InputError::new(source, FileFault::Utf16 { big_endian }));
     }
@@ -158,7 +158,7 @@ pub fn text_from_bytes(source: &Origin, bytes: Vec<u8>) -> Result<String, InputE
 }
 
 /// The error of a read (or an open) that failed.
-pub fn unreadable(source: &Origin, e: &io::Error) -> InputError {
+pub(crate) fn unreadable(source: &Origin, e: &io::Error) -> InputError {
     InputError::new(source, FileFault::Unreadable(IoReason::of(e)))
 }
 

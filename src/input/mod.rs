@@ -7,20 +7,23 @@
 //! Nothing here scores or prints: a sheet leaves this layer resolved, or as an
 //! [`InputError`](crate::diag::InputError) that names where it came from.
 
-pub mod date;
+pub(crate) mod date;
 pub mod decode;
-pub mod event;
-pub mod export;
-pub mod options;
-pub mod paths;
+pub(crate) mod event;
+pub(crate) mod export;
+pub(crate) mod options;
+pub(crate) mod paths;
 mod pipeline;
-pub mod sheet;
+pub(crate) mod sheet;
 pub mod stream;
-pub mod warning;
+pub(crate) mod warning;
 
 pub use date::SheetDate;
-pub use options::ReadOptions;
+pub use event::Event;
+pub use options::{DateOrder, ReadOptions};
 pub use paths::{Input, expand, format_of};
 pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
-pub use stream::{Event, load, load_with, stream, stream_with};
-pub use warning::{Heading, Skip, Special, Warning};
+pub use stream::{load, stream_with};
+pub use warning::{
+    Heading, MissingQuestion, NameColumn, PassedSheet, Skip, Special, Undated, Warning,
+};

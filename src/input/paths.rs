@@ -31,7 +31,7 @@ pub enum Input {
 
 impl Input {
     /// Where it comes from, to name it in an error about reading it.
-    pub fn origin(&self) -> Origin {
+    pub(crate) fn origin(&self) -> Origin {
         match self {
             Input::File(p, _) | Input::Piped(p) => Origin::from(p),
             Input::Stdin(_) => Origin::Stdin,

@@ -44,9 +44,9 @@ pub(crate) fn failed(origin: &Origin, why: Failure) -> InputError {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Shape {
     /// Worker threads; 0 runs everything on the calling thread, in turn.
-    pub workers: usize,
+    pub(crate) workers: usize,
     /// Buffers, which bound the jobs in flight (at least 1).
-    pub buffers: usize,
+    pub(crate) buffers: usize,
 }
 
 impl Shape {

@@ -69,7 +69,7 @@ pub struct Expect {
 /// question. Parsing costs hundreds of bytes for each (a table nested in a dotted
 /// key, an empty inline table), so a 4 MiB sheet of nothing else would take
 /// hundreds of MB to refuse; this bound refuses it after one pass over the text.
-pub const MAX_SHEET_ITEMS: usize = 10_000;
+pub(crate) const MAX_SHEET_ITEMS: usize = 10_000;
 
 /// The error of a sheet with more than [`MAX_SHEET_ITEMS`].
 fn too_many_items(source: &Origin) -> InputError {
@@ -175,7 +175,9 @@ where
 /// The file formats a sheet can come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetFormat {
+    /// A TOML sheet (what `interview` writes).
     Toml,
+    /// A JSON sheet.
     Json,
     /// A survey export: one sheet per row (see [`crate::input::export`]).
     Csv,
@@ -186,9 +188,13 @@ pub enum SheetFormat {
 pub struct ResolvedSheet {
     /// Where it came from: a file, stdin, or a row of an export.
     pub source: Origin,
+    /// The sheet as read: who answered, and the answers by id.
     pub sheet: Sheet,
     /// Per rubric question, the index of the chosen option.
     pub choices: Vec<Option<usize>>,
+    /// The questions answered "don't know" (by index, in rubric order): they count
+    /// nowhere, like a skipped question, but are reported apart.
+    pub unknown: Vec<usize>,
     /// Non-fatal remarks (a rubric-version mismatch).
     pub warnings: Vec<Warning>,
     /// The format it was read in.
@@ -421,13 +427,18 @@ fn locate(
 
 /// The chosen option of each rubric question; an unknown question or option is
 /// an error at its key, as `(error, section, key, at_key)`.
+/// A sheet's answers by index: each question's chosen option, and the questions
+/// answered "don't know".
+type Resolved = (Vec<Option<usize>>, Vec<usize>);
+
 fn resolve_answers(
     rubric: &LoadedRubric,
     source: &Origin,
     answers: &IndexMap<String, String>,
-) -> Result<Vec<Option<usize>>, (InputError, String, bool)> {
+) -> Result<Resolved, (InputError, String, bool)> {
     let r = &rubric.rubric;
     let mut choices = vec![None; r.question.len()];
+    let mut unknown = Vec::new();
     for (qid, oid) in answers {
         let key = format!("answers.{qid}");
         // A blank sheet from `init` has every key with an empty value: unanswered.
@@ -440,6 +451,7 @@ fn resolve_answers(
         let q = &r.question[qi];
         match q.option.iter().position(|o| o.id == oid) {
             _ if oid.is_empty() => {}
+            _ if oid == crate::rubric::DONT_KNOW => unknown.push(qi),
             Some(oi) => choices[qi] = Some(oi),
             None => {
                 let fault = SheetFault::UnknownOption {
@@ -452,7 +464,8 @@ fn resolve_answers(
             }
         }
     }
-    Ok(choices)
+    unknown.sort_unstable();
+    Ok((choices, unknown))
 }
 
 /// An expected margin that is not a distance on the index.
@@ -466,7 +479,7 @@ fn bad_min_margin(source: &Origin, sheet: &Sheet) -> Option<InputError> {
 
 /// Resolves a parsed sheet against the rubric. `text` and `format` are used to
 /// point errors at a line, and kept for `check` to do the same.
-pub fn resolve(
+pub(crate) fn resolve(
     rubric: &LoadedRubric,
     source: &Origin,
     mut sheet: Sheet,
@@ -483,7 +496,7 @@ pub fn resolve(
         let e = InputError::new(source, fault).with_key("rubric");
         return Err(at(e, "rubric", "", false));
     }
-    let choices = resolve_answers(rubric, source, &sheet.answers)
+    let (choices, unknown) = resolve_answers(rubric, source, &sheet.answers)
         .map_err(|(e, qid, at_key)| at(e, "answers", &qid, at_key))?;
     if let Some(qid) = sheet.notes.keys().find(|q| rubric.question(q).is_none()) {
         let question = qid.clone();
@@ -519,6 +532,7 @@ pub fn resolve(
         source: source.clone(),
         sheet,
         choices,
+        unknown,
         warnings,
         format,
         text: (format != SheetFormat::Csv).then(|| text.to_string()),
@@ -544,7 +558,7 @@ mod tests {
     use crate::diag::Fault;
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     #[test]

@@ -88,7 +88,7 @@ fn one_row<R: io::Read>(mut rows: CsvSheets<'_, R>) -> Result<ResolvedSheet, Inp
     }
 }
 
-pub use crate::input::event::Event;
+pub(crate) use crate::input::event::Event;
 
 /// How many sheet files make one job of the pipeline.
 const FILE_BATCH: usize = 8;
@@ -379,10 +379,10 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::Batch;
     use crate::diag::Fault;
     use crate::input::paths::expand;
     use crate::render::warning::warning_text;
-    use crate::result::Batch;
 
     #[cfg(unix)]
     #[test]
@@ -422,7 +422,7 @@ mod tests {
         );
         assert!(matches!(&inputs[1], Input::Skipped(_)), "{inputs:?}");
         // A skipped input is a warning in the run, not an error.
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let (mut warnings, mut errors) = (0, 0);
         let _ = stream(
             &rubric,
@@ -504,7 +504,7 @@ mod tests {
     /// What a streamed run of one broken export gave: the items, then every
     /// event that was not an item, in order.
     fn broken_run(panics: bool) -> (io::Result<After>, usize, Vec<String>) {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         // It breaks half-way through, within a row.
         let mut data = long_export(&rubric, 20_000);
         data.truncate(data.len() / 2 + 3);
@@ -566,7 +566,7 @@ mod tests {
     /// Streams `inputs` with a map that panics on the sheet of respondent `r{n}`;
     /// returns the run's outcome, the items handed over and the errors.
     fn run_that_panics_at(inputs: &[Input], n: usize) -> (io::Result<()>, usize, Vec<InputError>) {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let bad = format!("r{n}");
         let (mut items, mut errors) = (0, Vec::new());
         let outcome = stream(
@@ -594,7 +594,7 @@ mod tests {
 
     #[test]
     fn a_panic_while_reading_an_export_in_parallel_ends_the_run_with_an_error() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.csv");
         // Several chunks, so that rows are read on worker threads.
@@ -630,7 +630,7 @@ mod tests {
 
     #[test]
     fn a_large_mixed_folder_keeps_input_order() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let q = &rubric.rubric.question[0];
         let dir = std::env::temp_dir().join(format!("pmo-vmo-batch-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);

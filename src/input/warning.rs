@@ -11,29 +11,49 @@ use crate::origin::Origin;
 pub enum Warning {
     /// A sheet filled against another version of the rubric in use.
     Version {
+        /// The sheet.
         origin: Origin,
+        /// The rubric version the sheet names.
         sheet: String,
+        /// The version of the rubric in use.
         rubric: String,
     },
     /// A path not read, because what it leads to is read already.
-    Skipped { origin: Origin, why: Skip },
+    Skipped {
+        /// The path not read.
+        origin: Origin,
+        /// Why not.
+        why: Skip,
+    },
     /// Columns of an export that answer no question (Timestamp, Email...).
-    IgnoredColumns { file: Origin, columns: Vec<Heading> },
+    IgnoredColumns {
+        /// The export.
+        file: Origin,
+        /// The columns, as their headers name them.
+        columns: Vec<Heading>,
+    },
     /// Questions of the rubric that no column of an export answers.
     MissingQuestions {
+        /// The export.
         file: Origin,
+        /// The questions, each with the header closest to its text.
         questions: Vec<MissingQuestion>,
     },
     /// An export that is not UTF-8 and has no byte-order mark, read in `encoding`
     /// (a name `--encoding` takes); `other` is the encoding it could be instead.
     Encoding {
+        /// The export.
         file: Origin,
+        /// The encoding it was read in.
         encoding: String,
+        /// The encoding it could be instead.
         other: String,
     },
     /// Rows the survey product marks as unfinished, left out of the run.
     PartialSkipped {
+        /// The export.
         file: Origin,
+        /// The rows left out.
         count: u64,
         /// The header of the column that marks them.
         column: String,
@@ -43,21 +63,27 @@ pub enum Warning {
     },
     /// Rows whose date cell could not be read as a day: they get no date.
     UndatedRows {
+        /// The export.
         file: Origin,
+        /// The rows without a date.
         count: u64,
         /// The header of the date column.
         column: String,
+        /// Why their cells give no day.
         why: Undated,
     },
     /// Several columns name the respondent: each row's name is the first of them
     /// that holds one (not "anonymous").
     NameColumns {
+        /// The export.
         file: Origin,
+        /// The columns, in column order, with the rows each named.
         columns: Vec<NameColumn>,
     },
     /// A workbook read from another worksheet than its first one, because that one
     /// names no question (a summary) or is hidden.
     OtherWorksheet {
+        /// The workbook.
         file: Origin,
         /// The worksheet read.
         read: String,
@@ -65,7 +91,12 @@ pub enum Warning {
         passed: Vec<(String, PassedSheet)>,
     },
     /// Files in a folder that are not read as sheets (a .docx, a .pdf...).
-    NotSheets { folder: Origin, files: Vec<PathBuf> },
+    NotSheets {
+        /// The folder.
+        folder: Origin,
+        /// The files not read.
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Why a row's date cell gives no day.
@@ -85,6 +116,7 @@ pub enum Undated {
 pub struct NameColumn {
     /// The column, from 1.
     pub column: usize,
+    /// Its header, as written.
     pub header: String,
     /// The rows whose name it gave.
     pub rows: u64,
@@ -103,9 +135,11 @@ pub enum PassedSheet {
 /// header is blank.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Heading {
+    /// The header, as written.
     Text(String),
     /// A blank header: the column's number, from 1.
     Blank {
+        /// The column, from 1.
         column: usize,
     },
 }
@@ -113,10 +147,10 @@ pub enum Heading {
 /// A rubric question no column answers, with the header most like its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MissingQuestion {
-    pub id: String,
-    pub text: String,
+    pub(crate) id: String,
+    pub(crate) text: String,
     /// An ignored column whose header is close to the question's text.
-    pub closest: Option<String>,
+    pub(crate) closest: Option<String>,
 }
 
 /// Why a path was not read.
@@ -125,7 +159,10 @@ pub enum Skip {
     /// `-` given again: standard input is read once.
     StdinAgain,
     /// A link, or the same path twice: it leads to `real`, already being read.
-    SecondWay { real: PathBuf },
+    SecondWay {
+        /// The path already being read.
+        real: PathBuf,
+    },
     /// Met in a folder walk, neither a file nor a folder: never opened (a FIFO
     /// would block the run).
     NotAFile(Special),
@@ -138,13 +175,15 @@ pub enum Special {
     Fifo,
     /// A character or block device.
     Device,
+    /// A Unix socket.
     Socket,
+    /// Anything else that is neither a file nor a folder.
     Other,
 }
 
 impl Warning {
     /// Where the warning is about.
-    pub fn origin(&self) -> &Origin {
+    pub(crate) fn origin(&self) -> &Origin {
         match self {
             Warning::Version { origin, .. } | Warning::Skipped { origin, .. } => origin,
             Warning::IgnoredColumns { file, .. }

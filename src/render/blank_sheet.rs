@@ -61,8 +61,8 @@ pub fn blank_sheet(rubric: &LoadedRubric) -> String {
         for (q, _) in r
             .question
             .iter()
-            .zip(&rubric.question_factor)
-            .filter(|(_, qf)| **qf == fi)
+            .zip(rubric.question_factors())
+            .filter(|(_, qf)| **qf == Some(fi))
         {
             out.push('\n');
             comment(&mut out, &q.text, "");
@@ -87,15 +87,17 @@ mod tests {
 
     #[test]
     fn rubric_text_never_leaves_a_comment() {
-        let mut r = LoadedRubric::embedded().unwrap();
+        let v2 = crate::testing::v2();
         let inject = "Yes{sep}other = \"yes\"\u{1b}]0;t\u{7}";
         for sep in ["\n", "\r", "\r\n", "\u{b}", "\u{c}", "\u{85}", "\u{2028}"] {
             let hostile = inject.replace("{sep}", sep);
-            r.rubric.title.clone_from(&hostile);
-            r.rubric.factor[0].title.clone_from(&hostile);
-            r.rubric.factor[0].description.clone_from(&hostile);
-            r.rubric.question[0].text.clone_from(&hostile);
-            r.rubric.question[0].option[0].label.clone_from(&hostile);
+            let r = v2.changed(|rb| {
+                rb.title.clone_from(&hostile);
+                rb.factor[0].title.clone_from(&hostile);
+                rb.factor[0].description.clone_from(&hostile);
+                rb.question[0].text.clone_from(&hostile);
+                rb.question[0].option[0].label.clone_from(&hostile);
+            });
             let text = blank_sheet(&r);
             let doc: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
             assert!(!doc.contains_key("other"), "{sep:?}: {text}");
@@ -114,7 +116,7 @@ mod tests {
 
     #[test]
     fn blank_sheet_parses_and_lists_every_question_and_option() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let text = blank_sheet(&r);
         let s = load_text(&r, "blank.toml", &text, SheetFormat::Toml).unwrap();
         assert!(s.choices.iter().all(Option::is_none));

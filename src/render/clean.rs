@@ -92,7 +92,7 @@ fn one_line(p: Cow<'_, str>) -> Cow<'_, str> {
 /// `max`, ending it with "…". A table wraps a long word by splitting it again and
 /// again, in time that grows with the square of its length; no reader needs the
 /// 200,000th character of a title in a terminal.
-pub fn cut_long_words(s: &str, max: usize) -> Cow<'_, str> {
+pub(crate) fn cut_long_words(s: &str, max: usize) -> Cow<'_, str> {
     let max = max.max(2);
     // Fast check: no run of bytes that long, so no run of characters either.
     let mut run = 0;

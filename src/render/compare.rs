@@ -14,14 +14,14 @@ use crate::compare::{Comparison, Side};
 use crate::rubric::LoadedRubric;
 
 /// The comparison as a pretty JSON document.
-pub fn json(c: &Comparison) -> String {
+pub(crate) fn json(c: &Comparison) -> String {
     let mut s = serde_json::to_string_pretty(c).unwrap_or_default();
     s.push('\n');
     s
 }
 
 /// A change with its direction: `▲ +6.3`, `▼ -2.0`, `= 0.0`.
-pub fn change(x: f64) -> String {
+pub(crate) fn change(x: f64) -> String {
     let shown = num(x.abs());
     if shown == num(0.0) {
         format!("= {shown}")
@@ -152,18 +152,18 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
 
 /// The lines under the table: gates, answers, roadmap, people, versions. A line
 /// that starts with two spaces belongs to the one before it.
-pub fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
+pub(crate) fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
     let mut out = Vec::new();
-    let gate_msg = |id: &str| {
-        rubric
-            .rubric
-            .gate
-            .iter()
-            .find(|g| g.id == id)
-            .map_or(String::new(), |g| format!(": {}", printable(&g.message)))
-    };
+    let gate = |id: &str| rubric.rubric.gate.iter().find(|g| g.id == id);
+    let gate_msg =
+        |id: &str| gate(id).map_or(String::new(), |g| format!(": {}", printable(&g.message)));
+    // A gate that no longer fires says so in its own words (`clears`), not in
+    // the words of the risk it no longer is.
     for g in &c.gates.cleared {
-        out.push(format!("Gate cleared: {g}{}", gate_msg(g)));
+        match gate(g).and_then(|x| x.clears.as_deref()) {
+            Some(clears) => out.push(format!("Cleared: {g}: {}", printable(clears))),
+            None => out.push(format!("Gate cleared: {g}")),
+        }
     }
     for g in &c.gates.new {
         out.push(format!("Gate newly fired: {g}{}", gate_msg(g)));
@@ -178,14 +178,28 @@ pub fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
     }
     if let Some(steps) = &c.roadmap {
         let done = steps.iter().filter(|s| s.done).count();
-        out.push(format!(
-            "The baseline's roadmap: {done} of {} steps done",
-            steps.len()
-        ));
+        if rubric.has_outcomes() {
+            let going = (steps.iter()).filter(|s| s.status == "in-progress").count();
+            out.push(format!(
+                "The baseline's plan: {done} of {} done, {going} in progress",
+                crate::render::words::count(steps.len(), "initiative", "initiatives")
+            ));
+        } else {
+            out.push(format!(
+                "The baseline's roadmap: {done} of {} steps done",
+                steps.len()
+            ));
+        }
         for s in steps {
             let (text, from) = answer_words(rubric, &s.question, Some(&s.from));
             let (_, to) = answer_words(rubric, &s.question, Some(&s.to));
-            let mark = if s.done { "done" } else { "open" };
+            let mark = match (rubric.has_outcomes(), s.status) {
+                (false, "done") => "done",
+                (false, _) => "open",
+                (true, "in-progress") => "in progress",
+                (true, "not-started") => "not started",
+                (true, other) => other,
+            };
             out.push(format!("  [{mark}] {text}: {from} → {to}"));
         }
     }
@@ -224,7 +238,7 @@ pub fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
 }
 
 /// The comparison as a table for people.
-pub fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
+pub(crate) fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
     let mut out = format!(
         "Before ({}) → after ({})\n",
         side_name(&c.before),
@@ -239,7 +253,7 @@ pub fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
 }
 
 /// The comparison as Markdown.
-pub fn markdown(rubric: &LoadedRubric, c: &Comparison) -> String {
+pub(crate) fn markdown(rubric: &LoadedRubric, c: &Comparison) -> String {
     let (b, a) = (&c.before, &c.after);
     let mut out = format!(
         "## Before ({}) and after ({})\n\n| | Before | After | Change |\n|---|---:|---:|---:|\n",

@@ -13,7 +13,7 @@ use crate::rubric::LoadedRubric;
 
 /// `score --format csv`: a header, then a row per sheet, each written on any
 /// thread ([`row`]).
-pub struct CsvOutput<'a, W: Write> {
+pub(crate) struct CsvOutput<'a, W: Write> {
     rubric: &'a LoadedRubric,
     /// One more column per question, with the option id chosen.
     answers: bool,
@@ -28,7 +28,7 @@ pub struct CsvOutput<'a, W: Write> {
 impl<'a, W: Write> CsvOutput<'a, W> {
     /// `answers`: one more column per question (headed by its id), with the
     /// option id chosen.
-    pub fn new(rubric: &'a LoadedRubric, answers: bool, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, answers: bool, out: W) -> Self {
         CsvOutput {
             rubric,
             answers,
@@ -63,7 +63,7 @@ impl<'a, W: Write> CsvOutput<'a, W> {
 /// One result as one CSV line (the cells of `summary_row`, written without
 /// building the row: this is the per-row cost of scoring a large export), with one
 /// more cell per question when `answers`.
-pub fn row(rubric: &LoadedRubric, answers: bool, result: &SheetResult, out: &mut Vec<u8>) {
+pub(crate) fn row(rubric: &LoadedRubric, answers: bool, result: &SheetResult, out: &mut Vec<u8>) {
     use std::fmt::Write as _;
     out.reserve(256);
     let e = &result.evaluation;
@@ -112,7 +112,7 @@ pub fn row(rubric: &LoadedRubric, answers: bool, result: &SheetResult, out: &mut
 }
 
 /// Neutralises a cell a spreadsheet would run as a formula.
-pub fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
     if is_formula(cell.as_bytes()) {
         format!("'{cell}").into()
     } else {
@@ -171,7 +171,7 @@ fn number(out: &mut Vec<u8>, buf: &mut String, x: f64) {
 /// That can only happen when `x`, written out in full, has exactly one decimal more
 /// than the shortest digits; such numbers (never a weighted mean of thirds or
 /// ninths, the usual scores) also go to `Display`.
-pub fn push_number(buf: &mut String, x: f64) {
+pub(crate) fn push_number(buf: &mut String, x: f64) {
     if x.is_finite() && x.abs() < 9e15 {
         let mut digits = ryu::Buffer::new();
         let s = digits.format_finite(x);
@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn streamed_row_equals_the_summary_row_escaped() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let mut choices = vec![Some(4); rubric.rubric.question.len()];
         choices[0] = None;
         choices[5] = Some(0);
@@ -276,11 +276,14 @@ mod tests {
             role: Some("-2".into()),
             organisation: None,
             evaluation: crate::scoring::evaluate(&rubric, &choices).unwrap(),
-            flip: None,
+            sensitivity: Vec::new(),
+            unknown: Vec::new(),
+            context: Default::default(),
             answers: Default::default(),
             notes: Default::default(),
             choices: choices.clone(),
             roadmap: None,
+            plan: None,
             advice: crate::advice::Advice::none(),
         };
         let mut bytes = Vec::new();

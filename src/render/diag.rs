@@ -22,7 +22,7 @@ pub fn message(e: &InputError) -> String {
 }
 
 /// A kind of error in words.
-pub fn fault_text(f: &Fault) -> String {
+pub(crate) fn fault_text(f: &Fault) -> String {
     match f {
         Fault::Syntax(words) => words.clone(),
         Fault::File(f) => file_text(f),
@@ -33,7 +33,7 @@ pub fn fault_text(f: &Fault) -> String {
 }
 
 /// The reason of an I/O error in a few plain words, without Rust's "(os error 2)".
-pub fn io_reason_text(r: &IoReason) -> String {
+pub(crate) fn io_reason_text(r: &IoReason) -> String {
     match r {
         IoReason::NotFound => "no such file".into(),
         IoReason::PermissionDenied => "permission denied".into(),
@@ -50,7 +50,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// A header or cell for an error message, quoted, shortened if very long.
-pub fn shown(s: &str) -> String {
+pub(crate) fn shown(s: &str) -> String {
     let s = s.trim();
     if s.chars().count() > 80 {
         let cut: String = s.chars().take(77).collect();
@@ -61,7 +61,7 @@ pub fn shown(s: &str) -> String {
 }
 
 /// A problem reading a path, in words.
-pub fn file_text(f: &FileFault) -> String {
+pub(crate) fn file_text(f: &FileFault) -> String {
     match f {
         FileFault::Unreadable(r) => format!("could not read: {}", io_reason_text(r)),
         FileFault::FolderUnreadable(r) => format!("could not read folder: {}", io_reason_text(r)),
@@ -107,7 +107,7 @@ pub fn file_text(f: &FileFault) -> String {
 }
 
 /// A problem with a sheet, in words.
-pub fn sheet_text(f: &SheetFault) -> String {
+pub(crate) fn sheet_text(f: &SheetFault) -> String {
     match f {
         SheetFault::CutShort => {
             "the file ends before the sheet does (a closing `}` or `]` is missing?)".into()
@@ -150,7 +150,7 @@ pub fn sheet_text(f: &SheetFault) -> String {
 }
 
 /// A problem with a survey export or one of its rows, in words.
-pub fn export_text(f: &ExportFault) -> String {
+pub(crate) fn export_text(f: &ExportFault) -> String {
     match f {
         ExportFault::NoHeader => "is empty; expected a header row naming the questions".into(),
         ExportFault::NoRows => "holds a header row but no answers".into(),
@@ -302,6 +302,10 @@ fn item_name(item: Item) -> &'static str {
         Item::Question => "question",
         Item::Option => "option",
         Item::Gate => "gate",
+        Item::Axis => "axis",
+        Item::Outcome => "outcome",
+        Item::Office => "office",
+        Item::Role => "role",
     }
 }
 
@@ -310,11 +314,19 @@ fn rule_name(rule: &Rule) -> String {
     match rule {
         Rule::Gate { id } => format!("gate `{id}`"),
         Rule::NextStep { band, n } => format!("next step {n} of `{band}`"),
+        Rule::AxisMember { axis, n } => format!("member {n} of axis `{axis}`"),
+        Rule::Outcome { id } => format!("outcome `{id}`"),
+        Rule::Office { id } => format!("office `{id}`"),
+        Rule::Variant { outcome, n } => format!("variant {n} of outcome `{outcome}`"),
+        Rule::OptionVariant { question, option } => {
+            format!("a variant of option `{option}` of question `{question}`")
+        }
+        Rule::OutcomeStep { outcome, n } => format!("next step {n} of outcome `{outcome}`"),
     }
 }
 
 /// A problem with a rubric, in words.
-pub fn rubric_text(f: &RubricFault) -> String {
+pub(crate) fn rubric_text(f: &RubricFault) -> String {
     match f {
         RubricFault::Empty => "the rubric is empty".into(),
         RubricFault::NotKebab { item, id } => format!(
@@ -383,6 +395,102 @@ pub fn rubric_text(f: &RubricFault) -> String {
         RubricFault::TooFewOptions { question, found } => {
             format!("question `{question}` needs at least two options, found {found}")
         }
+        _ => judgement_text(f),
+    }
+}
+
+/// The words of the rubric faults of format 3 (axes, outcomes, offices, plans).
+fn judgement_text(f: &RubricFault) -> String {
+    match f {
+        RubricFault::NoFactorNamed { question } => format!(
+            "question `{question}` names no factor (only a `kind = \"context\"` question may leave it out)"
+        ),
+        RubricFault::ContextWithFactor { question } => format!(
+            "context question `{question}` is not scored, so it belongs to no factor: remove `factor`"
+        ),
+        RubricFault::NoScore { question, option } => {
+            format!("option `{option}` of question `{question}` has no score")
+        }
+        RubricFault::ContextScore { question, option } => format!(
+            "option `{option}` of context question `{question}` has a score, but context questions are not scored"
+        ),
+        RubricFault::ReservedOptionId { question } => format!(
+            "question `{question}` has an option `dont-know`: that id is kept for sheets that answer \"don't know\""
+        ),
+        RubricFault::IsWithoutQuestion { rule } => format!(
+            "{} uses `is`, which tests a question's answer: name a `question`",
+            rule_name(rule)
+        ),
+        RubricFault::UnknownIsOption {
+            rule,
+            question,
+            option,
+        } => format!(
+            "{} tests `{question}` for option `{option}`, which it does not have",
+            rule_name(rule)
+        ),
+        RubricFault::UnknownTargetAxis { rule, axis } => {
+            format!("{} names unknown axis `{axis}`", rule_name(rule))
+        }
+        RubricFault::UnknownRequiredQuestion { question } => {
+            format!("names unknown question `{question}`")
+        }
+        RubricFault::UnknownLevel { question, option } => {
+            format!("question `{question}` has no option `{option}` to reach")
+        }
+        RubricFault::RequiresNonPractice { question } => format!(
+            "question `{question}` is not a practice, so no plan can move it: name a practice question"
+        ),
+        RubricFault::RequiresCycle { path } => format!(
+            "the moves up depend on each other in a circle: {}",
+            path.iter()
+                .map(|(q, o)| format!("`{q}` above `{o}`"))
+                .collect::<Vec<_>>()
+                .join(" needs ")
+        ),
+        RubricFault::UnknownOffice { office } => format!(
+            "no `[[office]]` has id `{office}` (nor is it a kind: pmo, value, none, federated)"
+        ),
+        RubricFault::UnknownRole { role } => format!("`[roles]` has no role `{role}`"),
+        RubricFault::OutcomeWithoutRecommendation { outcome } => {
+            format!("outcome `{outcome}` has no `recommendation` (nor `same-as`)")
+        }
+        RubricFault::OutcomeWithoutText { outcome } => {
+            format!("outcome `{outcome}` needs a `title` and a `summary` (or `same-as`)")
+        }
+        RubricFault::UnknownSameAs { outcome, other } => format!(
+            "outcome `{outcome}` is `same-as` `{other}`, which is not an earlier outcome with a result of its own"
+        ),
+        RubricFault::SameAsWithResult { outcome } => {
+            format!("outcome `{outcome}` has `same-as` beside its own result or texts: keep one")
+        }
+        RubricFault::AlsoWithoutBoth { outcome } => format!(
+            "outcome `{outcome}` names an `also` office, which only a `both` recommendation has"
+        ),
+        RubricFault::LastOutcomeConditional { outcome } => format!(
+            "the last outcome, `{outcome}`, has conditions, so a sheet could match no outcome: end with one that has none"
+        ),
+        RubricFault::NoRecommendations => {
+            "the rubric needs `[recommendation.pmo]`, `.hybrid` and `.vmo`, or `[[outcome]]` rules"
+                .into()
+        }
+        RubricFault::UnknownScoringQuestion { key, question } => {
+            format!("`{key}` names unknown question `{question}`")
+        }
+        RubricFault::ExistingOfficeNotContext { question } => {
+            format!("`existing-office` must name a context question, and `{question}` is not one")
+        }
+        RubricFault::OfficeOnOtherQuestion { question } => format!(
+            "question `{question}` lists offices on its options, but `[scoring] existing-office` does not name it"
+        ),
+        RubricFault::UnknownProblem { problem } => {
+            format!("the pressing-problem question has no option `{problem}`")
+        }
+        RubricFault::AddressesWithoutProblem => {
+            "`addresses` needs `[scoring] pressing-problem`, the question whose options it names"
+                .into()
+        }
+        _ => unreachable!("worded by rubric_text"),
     }
 }
 
@@ -508,12 +616,38 @@ fn describe(s: &Scoring, band: Band) -> String {
         Band::Pmo => format!("below {}", n(s.hybrid_from)),
         Band::Hybrid => format!("{} to below {}", n(s.hybrid_from), n(s.vmo_from)),
         Band::Vmo => format!("{} and above", n(s.vmo_from)),
+        Band::None | Band::Both | Band::Federated => "no index".into(),
+    }
+}
+
+/// The words of the lints of format 3.
+fn judgement_lint_text(l: &Lint) -> String {
+    match l {
+        Lint::UnreachableOutcome { outcome } => format!(
+            "outcome `{outcome}` can never decide: the outcomes before it match every sheet it would match"
+        ),
+        Lint::LeadingWord {
+            question,
+            option,
+            field,
+            word,
+        } => {
+            let place = match option {
+                Some(o) => format!("the {field} of option `{o}` of question `{question}`"),
+                None => format!("the {field} of question `{question}`"),
+            };
+            format!(
+                "{place} contains `{word}`: respondents would read how answers count; say what the answer looks like day to day, and keep the meaning in `explain`"
+            )
+        }
+        _ => String::new(),
     }
 }
 
 /// A lint finding in words, without its place and code.
-pub fn lint_text(l: &Lint) -> String {
+pub(crate) fn lint_text(l: &Lint) -> String {
     match l {
+        Lint::UnreachableOutcome { .. } | Lint::LeadingWord { .. } => judgement_lint_text(l),
         Lint::HybridFromAtZero { hybrid_from } => format!(
             "hybrid-from is {}, so no index is below it and pmo is never the band",
             n(*hybrid_from)

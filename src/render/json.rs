@@ -11,7 +11,7 @@ use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 
 /// `score --format json`: results as they come, errors (few) kept for the end.
-pub struct JsonOutput<'a, W: Write> {
+pub(crate) struct JsonOutput<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     started: bool,
@@ -24,7 +24,7 @@ pub struct JsonOutput<'a, W: Write> {
 }
 
 impl<'a, W: Write> JsonOutput<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         JsonOutput {
             rubric,
             out,
@@ -37,7 +37,7 @@ impl<'a, W: Write> JsonOutput<'a, W> {
     }
 
     /// Marks the run as one sheet (one file or stdin, not a folder or an export).
-    pub fn single(mut self, single: bool) -> Self {
+    pub(crate) fn single(mut self, single: bool) -> Self {
         self.single = single;
         self
     }
@@ -53,7 +53,7 @@ impl<'a, W: Write> JsonOutput<'a, W> {
 }
 
 /// One result as compact JSON, appended to `out`.
-pub fn row(result: &SheetResult, out: &mut Vec<u8>) {
+pub(crate) fn row(result: &SheetResult, out: &mut Vec<u8>) {
     // About what a row of the default rubric takes (one that grows from nothing
     // doubles a dozen times on the way).
     out.reserve(4096);

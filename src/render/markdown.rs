@@ -9,13 +9,13 @@ use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 
 /// `score --format markdown`: a row per sheet as it comes, then the counts.
-pub struct MarkdownOutput<'a, W: Write> {
+pub(crate) struct MarkdownOutput<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     started: bool,
     /// An input failed (said on stderr).
     errored: bool,
-    counts: [usize; 3],
+    counts: [usize; 6],
     sum: f64,
     n: usize,
     /// Each provisional result's source and why, said under the table.
@@ -25,16 +25,16 @@ pub struct MarkdownOutput<'a, W: Write> {
 }
 
 /// A Markdown document shows the roadmaps of this many sheets; JSON has every one.
-pub const ROADMAPS_SHOWN: usize = crate::render::table::DETAIL_LIMIT;
+pub(crate) const ROADMAPS_SHOWN: usize = crate::render::table::DETAIL_LIMIT;
 
 impl<'a, W: Write> MarkdownOutput<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         MarkdownOutput {
             rubric,
             out,
             started: false,
             errored: false,
-            counts: [0; 3],
+            counts: [0; 6],
             sum: 0.0,
             n: 0,
             provisional: Vec::new(),
@@ -61,7 +61,7 @@ impl<'a, W: Write> MarkdownOutput<'a, W> {
 /// and control characters are escaped for the terminal ([`printable`]).
 ///
 /// [`printable`]: crate::render::clean::printable
-pub fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = crate::render::clean::printable(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -84,7 +84,7 @@ pub fn cell(s: &str) -> String {
 }
 
 /// The roadmap as a Markdown section (`heading`: its `#` level and title).
-pub fn roadmap(
+pub(crate) fn roadmap(
     rubric: &LoadedRubric,
     view: &crate::render::roadmap::View<'_>,
     heading: &str,
@@ -127,6 +127,85 @@ pub fn roadmap(
     out
 }
 
+/// The plan as a Markdown section (`heading`: its `#` level and title).
+pub(crate) fn plan(
+    rubric: &LoadedRubric,
+    view: &crate::render::plan::PlanView,
+    heading: &str,
+) -> String {
+    use crate::render::plan::{
+        already_words, done_words, horizon_title, move_labels, needs_words, owner_title,
+    };
+    use std::fmt::Write as _;
+    let mut out = format!("{heading}\n\n{}\n", cell(&view.headline));
+    for (h, list) in view.horizons() {
+        let _ = writeln!(out, "\n**{}**\n", horizon_title(h));
+        for s in &view.first_steps {
+            if h == 1 {
+                let _ = writeln!(out, "- {}", cell(s));
+            }
+        }
+        if h == 1 && !view.first_steps.is_empty() && !list.is_empty() {
+            out.push('\n');
+        }
+        for (n, i) in list {
+            let (from, to) = move_labels(rubric, i);
+            let _ = write!(
+                out,
+                "{n}. **{}**: from \"{}\" to \"{}\". {}",
+                cell(i.title),
+                cell(from),
+                cell(to),
+                cell(&i.action)
+            );
+            if let Some(done) = i.done_when {
+                let _ = write!(out, " *{}*", cell(&done_words(done)));
+            }
+            if let Some(lead) = owner_title(rubric, i) {
+                let _ = write!(out, " *Lead:* {}.", cell(lead));
+            }
+            if let Some(after) = needs_words(view.plan, i) {
+                let _ = write!(out, " {after}.");
+            }
+            if let Some(a) = already_words(i) {
+                let _ = write!(out, " {}.", cell(&a));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Tracker rows as Markdown: a table per plan, in the order given.
+pub fn tracker_markdown(rows: &[crate::render::plan::TrackerRow]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut current: Option<&str> = None;
+    for r in rows {
+        if current != Some(r.plan.as_str()) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "## Plan: {}\n", cell(&r.plan));
+            out.push_str("| # | when | initiative | owner | after | done when |\n");
+            out.push_str("|---|---|---|---|---|---|\n");
+            current = Some(&r.plan);
+        }
+        let when = if r.later { "later" } else { r.when };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.number,
+            when,
+            cell(&r.summary),
+            cell(&r.owner),
+            cell(&r.depends_on.replace(';', ", ")),
+            cell(&r.done_when)
+        );
+    }
+    out
+}
+
 impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
     fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
         self.start()?;
@@ -140,6 +219,11 @@ impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
             self.provisional.push((result.source.to_string(), why));
         }
         if self.roadmaps.len() < ROADMAPS_SHOWN
+            && let Some(view) = crate::render::plan::PlanView::of_sheet(self.rubric, result)
+        {
+            let heading = format!("### Plan: {}", cell(&result.source.to_string()));
+            (self.roadmaps).push(plan(self.rubric, &view, &heading));
+        } else if self.roadmaps.len() < ROADMAPS_SHOWN
             && let Some(view) = crate::render::roadmap::View::of_sheet(self.rubric, result)
         {
             let heading = format!("### Roadmap: {}", cell(&result.source.to_string()));
@@ -162,10 +246,11 @@ impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
         }
         self.start()?;
         writeln!(self.out)?;
-        let counts: Vec<String> = Band::ALL
-            .iter()
-            .map(|b| format!("{}: {}", b.label(), self.counts[*b as usize]))
-            .collect();
+        let counts: Vec<String> =
+            super::words::shown_counts(Band::ALL.iter().map(|&b| (b, self.counts[b as usize])))
+                .into_iter()
+                .map(|(b, n)| format!("{}: {n}", b.label()))
+                .collect();
         write!(
             self.out,
             "**{}** · {}",

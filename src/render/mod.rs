@@ -16,17 +16,19 @@ use crate::result::{Extras, SheetResult};
 use crate::rubric::{Band, LoadedRubric};
 
 pub mod blank_sheet;
-pub mod check;
+pub(crate) mod check;
 pub mod clean;
-pub mod compare;
-pub mod csv;
+pub(crate) mod compare;
+pub(crate) mod csv;
 pub mod diag;
 pub mod form;
-pub mod json;
-pub mod markdown;
-pub mod num;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub use markdown::tracker_markdown;
+pub(crate) mod num;
+pub mod plan;
 pub mod report;
-pub mod roadmap;
+pub(crate) mod roadmap;
 pub mod rubric;
 pub mod table;
 pub mod warning;
@@ -39,26 +41,32 @@ use num::{factor_num, index_num, num};
 /// `args.rs`), and [`output`] refuses any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A table for people (`score`, `workshop`, `compare`).
     Table,
+    /// The JSON document of the command's results.
     Json,
     /// `answers`: one more column per question, the option id chosen.
     Csv {
+        /// One more column per question, the option id chosen.
         answers: bool,
     },
+    /// A GitHub-flavoured Markdown table.
     Markdown,
     /// `check`'s line per sheet.
     Text,
+    /// `check`'s JUnit XML.
     Junit,
+    /// `check`'s GitHub workflow commands (annotations).
     Github,
 }
 
 impl Format {
-    /// What a scored sheet must carry for this format to show it: the flip (table
-    /// and JSON), the roadmap (not csv, one row a sheet) towards `target`, the
+    /// What a scored sheet must carry for this format to show it: how firm it is
+    /// (table and JSON), the roadmap (not csv, one row a sheet) towards `target`, the
     /// answers (JSON, csv's `--answers`) and the rubric's texts (the table).
     pub fn extras(self, target: Option<Band>) -> Extras {
         Extras {
-            flip: matches!(self, Format::Table | Format::Json),
+            sensitivity: matches!(self, Format::Table | Format::Json),
             roadmap: !matches!(self, Format::Csv { .. }),
             target,
             answers: matches!(self, Format::Json | Format::Csv { answers: true }),
@@ -93,7 +101,9 @@ impl Default for Style {
 /// What every output is made with.
 #[derive(Debug, Clone, Copy)]
 pub struct Setup<'a> {
+    /// The rubric the results were scored with.
     pub rubric: &'a LoadedRubric,
+    /// How output for people looks (colour, width, detail).
     pub style: Style,
     /// The run is one sheet (one file or stdin), whose failure leaves stdout empty
     /// in every format; a batch's JSON lists its errors.
@@ -104,6 +114,7 @@ pub struct Setup<'a> {
 /// sheets, verdicts; a group result or a comparison is one item), the inputs that
 /// failed, then the end.
 pub trait Output<T> {
+    /// One item of the run, in input order.
     fn item(&mut self, item: &T) -> io::Result<()>;
     /// Items this format wrote ahead as rows ([`Shown::row`], on the threads that
     /// made them), in order. Formats without rows refuse them.
@@ -111,7 +122,9 @@ pub trait Output<T> {
         let _ = rows;
         Err(io::Error::other("this format writes no rows ahead"))
     }
+    /// An input that failed, in input order among the items.
     fn error(&mut self, error: &InputError) -> io::Result<()>;
+    /// The end of the run: whatever the format writes last (counts, a closing bracket).
     fn finish(&mut self) -> io::Result<()>;
 }
 
@@ -178,7 +191,9 @@ impl<'r> Shown for SheetResult<'r> {
 /// A sheet scored for `score`'s output: its row, already written (csv, json), or
 /// the result, for an output that gathers results (a table, Markdown).
 pub enum Ready<'r> {
+    /// The sheet's row, written on the thread that scored it.
     Row(Vec<u8>),
+    /// The scored sheet itself.
     Result(Box<SheetResult<'r>>),
 }
 
@@ -195,7 +210,7 @@ pub fn ready<'r>(format: Format, rubric: &LoadedRubric, result: SheetResult<'r>)
     }
 }
 
-impl<'r> Shown for crate::check::Outcome<'r> {
+impl<'r> Shown for crate::check::Checked<'r> {
     fn output<'a>(
         format: Format,
         setup: Setup<'a>,
@@ -277,7 +292,7 @@ impl<T> Output<T> for Whole<'_, T> {
 }
 
 /// The columns shared by the csv and markdown renderers and the summary table.
-pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
+pub(crate) fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
     let mut h: Vec<String> = [
         "source",
         "respondent",
@@ -300,7 +315,7 @@ pub fn summary_header(rubric: &LoadedRubric) -> Vec<String> {
 
 /// One summary row. With a rubric, numbers are shown for people ([`index_num`],
 /// [`factor_num`]); without, in full (`x.to_string()`).
-pub fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String> {
+pub(crate) fn summary_row(r: &SheetResult, shown: Option<&LoadedRubric>) -> Vec<String> {
     let e = &r.evaluation;
     let (index, margin, provisional) = match shown {
         Some(rb) => (

@@ -4,14 +4,14 @@
 use crate::rubric::{LoadedRubric, reaches};
 
 /// A number as people read it: one decimal.
-pub fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     fixed(x, 1)
 }
 
 /// `x` with `decimals` decimals, halves rounded away from zero as people do on paper
 /// (21.25 reads 21.3, like 18.75 reads 18.8; Rust's own formatting rounds the first
 /// down, to even).
-pub fn fixed(x: f64, decimals: usize) -> String {
+pub(crate) fn fixed(x: f64, decimals: usize) -> String {
     let scale = 10f64.powi(decimals as i32);
     let r = (x * scale).round() / scale;
     if !r.is_finite() {
@@ -25,7 +25,7 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 /// One decimal, or as many more as it takes for the figure shown to stay on the same
 /// side of every threshold as the figure itself: an index of 59.96 under a VMO
 /// boundary of 60 reads "59.96", not "60.0" beside a Hybrid result.
-pub fn num_beside(x: f64, thresholds: &[f64]) -> String {
+pub(crate) fn num_beside(x: f64, thresholds: &[f64]) -> String {
     for decimals in 1..=6 {
         let s = fixed(x, decimals);
         let r: f64 = s.parse().unwrap_or(x);
@@ -37,7 +37,7 @@ pub fn num_beside(x: f64, thresholds: &[f64]) -> String {
 }
 
 /// An index as people read it, kept on its side of the band boundaries.
-pub fn index_num(rubric: &LoadedRubric, x: f64) -> String {
+pub(crate) fn index_num(rubric: &LoadedRubric, x: f64) -> String {
     let s = &rubric.rubric.scoring;
     num_beside(x, &[s.hybrid_from, s.vmo_from])
 }
@@ -45,7 +45,7 @@ pub fn index_num(rubric: &LoadedRubric, x: f64) -> String {
 /// An index inside a sentence: as [`index_num`], except that one a hair under a
 /// boundary (less than 0.05, where one decimal would round it onto the boundary)
 /// reads "just under 60.0" rather than "59.9999995".
-pub fn index_words(rubric: &LoadedRubric, x: f64) -> String {
+pub(crate) fn index_words(rubric: &LoadedRubric, x: f64) -> String {
     let s = &rubric.rubric.scoring;
     for b in [s.hybrid_from, s.vmo_from] {
         if !reaches(x, b) && b - x < 0.05 {
@@ -57,10 +57,10 @@ pub fn index_words(rubric: &LoadedRubric, x: f64) -> String {
 
 /// Factor `fi`'s score as people read it, kept on its side of the band boundaries
 /// (which set its leaning) and of the thresholds of the gates on that factor.
-pub fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
+pub(crate) fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
     let r = &rubric.rubric;
     let mut t = vec![r.scoring.hybrid_from, r.scoring.vmo_from];
-    for (g, &gt) in r.gate.iter().zip(&rubric.gate_target) {
+    for (g, &gt) in r.gate.iter().zip(rubric.gate_targets()) {
         if gt == crate::rubric::Target::Factor(fi) {
             t.extend(g.below.iter().chain(&g.at_least));
         }
@@ -71,7 +71,7 @@ pub fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
 /// A rubric setting (a weight, a band boundary, a gate threshold) as written: one
 /// decimal when that is exact (1.0, 0.5), otherwise in full (0.25, 33.33, 0.000001),
 /// since a setting is not a measurement and rounding it can misstate it.
-pub fn setting_num(w: f64) -> String {
+pub(crate) fn setting_num(w: f64) -> String {
     let s = num(w);
     if s.parse::<f64>() == Ok(w) {
         s
@@ -81,18 +81,18 @@ pub fn setting_num(w: f64) -> String {
 }
 
 /// Factor `fi`'s score as [`factor_num`], or a dash when unanswered.
-pub fn opt_factor_num(rubric: &LoadedRubric, fi: usize, x: Option<f64>) -> String {
+pub(crate) fn opt_factor_num(rubric: &LoadedRubric, fi: usize, x: Option<f64>) -> String {
     x.map_or_else(|| "-".into(), |x| factor_num(rubric, fi, x))
 }
 
 /// An optional score: one decimal, or a dash when unanswered.
-pub fn opt_num(x: Option<f64>) -> String {
+pub(crate) fn opt_num(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), num)
 }
 
 /// A number as short as it can be without hiding a difference from `other`
 /// (so `4.96` is never shown as `5.0 < 5`), with no trailing zeros.
-pub fn short(x: f64, other: f64) -> String {
+pub(crate) fn short(x: f64, other: f64) -> String {
     for decimals in 1..=6 {
         let s = trim(fixed(x, decimals));
         let o = trim(fixed(other, decimals));
@@ -104,7 +104,7 @@ pub fn short(x: f64, other: f64) -> String {
 }
 
 /// A figure without trailing zeros (`5.0` -> `5`, `4.50` -> `4.5`).
-pub fn trim(s: String) -> String {
+pub(crate) fn trim(s: String) -> String {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {

@@ -11,24 +11,22 @@ use crate::rubric::LoadedRubric;
 use crate::workshop::Workshop;
 
 /// A step with its number in the plan and (for a group) who already stands there.
-pub type Numbered<'a> = (usize, &'a Step<'a>, Option<(usize, usize)>);
+pub(crate) type Numbered<'a> = (usize, &'a Step<'a>, Option<(usize, usize)>);
 
 /// A roadmap ready to draw.
-pub struct View<'a> {
+pub(crate) struct View<'a> {
     /// "Target: VMO, reached in 4 steps." or why not.
-    pub headline: String,
+    pub(crate) headline: String,
     /// Each step, with (for a group) how many respondents already answer at or
     /// above its `to`, out of those who answered the question.
-    pub rows: Vec<(&'a Step<'a>, Option<(usize, usize)>)>,
+    pub(crate) rows: Vec<(&'a Step<'a>, Option<(usize, usize)>)>,
     /// Steps start from a group's typical answers.
-    pub group: bool,
-    /// The result is provisional: no steps are shown, only why.
-    pub provisional: bool,
+    pub(crate) group: bool,
 }
 
 impl<'a> View<'a> {
     /// A sheet's roadmap; `None` where the result carries none.
-    pub fn of_sheet(rubric: &LoadedRubric, r: &'a SheetResult) -> Option<Self> {
+    pub(crate) fn of_sheet(rubric: &LoadedRubric, r: &'a SheetResult) -> Option<Self> {
         let m = r.roadmap.as_ref()?;
         let e = &r.evaluation;
         if e.provisional {
@@ -36,7 +34,6 @@ impl<'a> View<'a> {
                 headline: words::PROVISIONAL_ROADMAP.to_string(),
                 rows: Vec::new(),
                 group: false,
-                provisional: true,
             });
         }
         Some(View {
@@ -50,18 +47,17 @@ impl<'a> View<'a> {
             ),
             rows: m.steps.iter().map(|s| (s, None)).collect(),
             group: false,
-            provisional: false,
         })
     }
 
     /// A group's roadmap, from its typical answers; `None` where it has none.
-    pub fn of_group(rubric: &LoadedRubric, w: &'a Workshop) -> Option<Self> {
+    pub(crate) fn of_group(rubric: &LoadedRubric, w: &'a Workshop) -> Option<Self> {
         Self::of_workshop(rubric, w, true)
     }
 
     /// The roadmap of a workshop's result: a group's (`group`), or that of its one
     /// sheet, whose typical answers are its own (then without the counts).
-    pub fn of_workshop(rubric: &LoadedRubric, w: &'a Workshop, group: bool) -> Option<Self> {
+    pub(crate) fn of_workshop(rubric: &LoadedRubric, w: &'a Workshop, group: bool) -> Option<Self> {
         let m = w.roadmap.as_ref()?;
         let unanswered = rubric.rubric.question.len() - m.start.len();
         Some(View {
@@ -79,12 +75,11 @@ impl<'a> View<'a> {
                 .map(|s| (&s.step, group.then_some((s.already, s.answered))))
                 .collect(),
             group,
-            provisional: false,
         })
     }
 
     /// The phases in order, each with its steps (numbered through the plan).
-    pub fn phases(&self) -> Vec<(u8, Vec<Numbered<'_>>)> {
+    pub(crate) fn phases(&self) -> Vec<(u8, Vec<Numbered<'_>>)> {
         let mut out: Vec<(u8, Vec<_>)> = Vec::new();
         for (i, &(s, already)) in self.rows.iter().enumerate() {
             match out.last_mut() {
@@ -97,12 +92,12 @@ impl<'a> View<'a> {
 }
 
 /// "2 of 5".
-pub fn already_words(already: usize, answered: usize) -> String {
+pub(crate) fn already_words(already: usize, answered: usize) -> String {
     format!("{already} of {answered}")
 }
 
 /// "47.5 · Hybrid": where the sheet stands after a step.
-pub fn after_words(rubric: &LoadedRubric, s: &Step) -> String {
+pub(crate) fn after_words(rubric: &LoadedRubric, s: &Step) -> String {
     format!(
         "{} · {}",
         index_num(rubric, s.index),

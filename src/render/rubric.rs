@@ -10,7 +10,7 @@ use crate::rubric::LoadedRubric;
 
 /// The rubric as JSON with the same keys as the TOML file.
 pub fn json(rubric: &LoadedRubric) -> String {
-    serde_json::to_string_pretty(&rubric.rubric).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&*rubric.rubric).unwrap_or_default() + "\n"
 }
 
 /// Rubric text outside a table, cleaned for the terminal.
@@ -46,8 +46,8 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
         for (q, _) in r
             .question
             .iter()
-            .zip(&rubric.question_factor)
-            .filter(|(_, qf)| **qf == fi)
+            .zip(rubric.question_factors())
+            .filter(|(_, qf)| **qf == Some(fi))
         {
             let opts: Vec<String> = q
                 .option
@@ -90,16 +90,14 @@ pub fn table(rubric: &LoadedRubric, width: Option<u16>) -> String {
                 (_, Some(a)) => format!("{target} >= {}", crate::render::num::setting_num(a)),
                 _ => target,
             };
-            let (effect, band) = g.effect();
+            let what = match g.effect() {
+                (effect, Some(band)) => format!("{effect:?} at {}", band.label()),
+                (_, None) => "a risk".to_string(),
+            };
             out.push_str(
-                &format!(
-                    "  {} : when {cond}, {effect:?} at {} · {}\n",
-                    g.id,
-                    band.label(),
-                    line(&g.message)
-                )
-                .replace("Cap at", "cap at")
-                .replace("Floor at", "floor at"),
+                &format!("  {} : when {cond}, {what} · {}\n", g.id, line(&g.message))
+                    .replace("Cap at", "cap at")
+                    .replace("Floor at", "floor at"),
             );
         }
     }
@@ -128,8 +126,8 @@ pub fn markdown(rubric: &LoadedRubric) -> String {
         for (q, _) in r
             .question
             .iter()
-            .zip(&rubric.question_factor)
-            .filter(|(_, qf)| **qf == fi)
+            .zip(rubric.question_factors())
+            .filter(|(_, qf)| **qf == Some(fi))
         {
             n += 1;
             let _ = writeln!(out, "### {n}. {}\n", cell(&q.text));

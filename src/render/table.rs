@@ -14,11 +14,11 @@ use crate::result::SheetResult;
 use crate::rubric::{Band, LoadedRubric};
 
 /// Above this many sheets, only the summary is shown unless detail is asked for.
-pub const DETAIL_LIMIT: usize = 20;
+pub(crate) const DETAIL_LIMIT: usize = 20;
 
 /// `score`'s table: results are kept, and drawn at the end (a detailed table per
 /// sheet, then the summary).
-pub struct TableOutput<'a, 'r, W: Write> {
+pub(crate) struct TableOutput<'a, 'r, W: Write> {
     rubric: &'a LoadedRubric,
     style: Style,
     out: W,
@@ -27,7 +27,7 @@ pub struct TableOutput<'a, 'r, W: Write> {
 }
 
 impl<'a, W: Write> TableOutput<'a, '_, W> {
-    pub fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, style: Style, out: W) -> Self {
         TableOutput {
             rubric,
             style,
@@ -77,18 +77,18 @@ impl<'r, W: Write> Output<SheetResult<'r>> for TableOutput<'_, 'r, W> {
 
 /// The longest word a table cell shows whole; a longer one is cut with "…"
 /// ([`crate::render::clean::cut_long_words`]), which keeps wrapping fast.
-pub const LONGEST_WORD: usize = 300;
+pub(crate) const LONGEST_WORD: usize = 300;
 
 /// A cell of text from a rubric, a sheet or a file name: cleaned for the terminal
 /// and with over-long words cut. Every text cell of every table goes through here.
-pub fn text(s: &str) -> Cell {
+pub(crate) fn text(s: &str) -> Cell {
     use crate::render::clean::{cut_long_words, printable};
     Cell::new(cut_long_words(&printable(s), LONGEST_WORD))
 }
 
 /// A table in the house style, fitted to `style.width`.
 /// Without a width (output piped), text-heavy tables are kept to 100 columns.
-pub fn new_table(style: Style) -> Table {
+pub(crate) fn new_table(style: Style) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED.with_rounded_corners());
     t.set_content_arrangement(ContentArrangement::Dynamic);
@@ -106,6 +106,9 @@ fn band_color(b: Band) -> Color {
         Band::Pmo => Color::Blue,
         Band::Hybrid => Color::Yellow,
         Band::Vmo => Color::Green,
+        Band::None => Color::Grey,
+        Band::Both => Color::Cyan,
+        Band::Federated => Color::Magenta,
     }
 }
 
@@ -123,7 +126,7 @@ fn styled(s: impl ToString, style: Style, band: Option<Band>, bold: bool) -> Cel
 }
 
 /// A bar of `width` cells for a 0..=100 score, with eighth-block precision.
-pub fn bar(score: f64, width: usize) -> String {
+pub(crate) fn bar(score: f64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let eighths = ((score.clamp(0.0, 100.0) / 100.0) * (width * 8) as f64).round() as usize;
     let mut s = "█".repeat(eighths / 8);
@@ -136,7 +139,7 @@ pub fn bar(score: f64, width: usize) -> String {
 }
 
 /// The heading line above a sheet's table.
-pub fn heading(r: &SheetResult) -> String {
+pub(crate) fn heading(r: &SheetResult) -> String {
     let mut who = Vec::new();
     if let Some(n) = &r.respondent {
         who.push(n.clone());
@@ -160,31 +163,55 @@ pub fn heading(r: &SheetResult) -> String {
 /// The full, self-explaining table for one sheet; a provisional result says so
 /// first, under the heading.
 pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
-    let t = factor_table(rubric, r, style);
+    let mut t = factor_table(rubric, r, style).to_string();
+    if !r.evaluation.axes.is_empty() {
+        t = format!("{t}\n{}", axis_table(rubric, r, style));
+    }
     let v = verdict_table(rubric, r, style);
-    let m = crate::render::roadmap::View::of_sheet(rubric, r)
-        .map(|view| roadmap(rubric, &view, style))
-        .unwrap_or_default();
+    let m = match crate::render::plan::PlanView::of_sheet(rubric, r) {
+        Some(view) => plan(rubric, &view, style),
+        None => crate::render::roadmap::View::of_sheet(rubric, r)
+            .map(|view| roadmap(rubric, &view, style))
+            .unwrap_or_default(),
+    };
     match crate::render::words::provisional_sentence(&r.evaluation) {
         Some(p) => format!("{}\n{p}\n{t}\n{v}\n{m}", heading(r)),
         None => format!("{}\n{t}\n{v}\n{m}", heading(r)),
     }
 }
 
-/// The sheet's factors, one row each: score, weight, leaning and a bar.
+/// The sheet's factors, one row each: score, weight, leaning and a bar. Where
+/// outcome rules decide (format 3), a factor does not lean to an office: it reads
+/// on its own scale (its `low` and `high` words).
 fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     let e = &r.evaluation;
     let rb = &rubric.rubric;
+    let own_scale = rubric.has_outcomes();
     let mut t = new_table(style);
     t.set_header(vec![
         styled("Factor", style, None, true),
         styled("Score", style, None, true),
         styled("Weight", style, None, true),
-        styled("Leaning", style, None, true),
-        styled("PMO ◂ 0 ··· 100 ▸ VMO", style, None, true),
+        styled(
+            if own_scale { "Reads" } else { "Leaning" },
+            style,
+            None,
+            true,
+        ),
+        styled(
+            if own_scale {
+                "0 ··· 100"
+            } else {
+                "PMO ◂ 0 ··· 100 ▸ VMO"
+            },
+            style,
+            None,
+            true,
+        ),
     ]);
     for (fi, (f, fs)) in rb.factor.iter().zip(&e.factors).enumerate() {
         let (lean, b, bar_s) = match (fs.score, fs.leaning) {
+            (Some(s), _) if own_scale => (scale_word(f, s), None, bar(s, 20)),
             (Some(s), Some(band)) => (leaning(band).to_string(), Some(band), bar(s, 20)),
             _ => ("unanswered".to_string(), None, String::new()),
         };
@@ -207,26 +234,64 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     t
 }
 
-/// The sheet's result, one labelled row each: index, recommendation, why (the
-/// gates that changed it, or the summary), margin, answered, gates, flip and next
-/// steps.
+/// Where a score falls on a factor's own scale (format 3), in fifths: its `low`
+/// word, towards it, between, towards its `high` word, the `high` word.
+fn scale_word(f: &crate::rubric::Factor, score: f64) -> String {
+    let low = f.low.as_deref().unwrap_or("low");
+    let high = f.high.as_deref().unwrap_or("high");
+    match score {
+        s if s < 20.0 => low.to_string(),
+        s if s < 40.0 => format!("towards {low}"),
+        s if s < 60.0 => format!("between {low} and {high}"),
+        s if s < 80.0 => format!("towards {high}"),
+        _ => high.to_string(),
+    }
+}
+
+/// What the organisation needs and can carry (format 3): one row per axis.
+fn axis_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
+    let mut t = new_table(style);
+    t.set_header(vec![
+        styled("Needs and capacity", style, None, true),
+        styled("Score", style, None, true),
+        styled("0 ··· 100", style, None, true),
+    ]);
+    for (a, s) in rubric.rubric.axis.iter().zip(&r.evaluation.axes) {
+        t.add_row(vec![
+            text(&a.title),
+            Cell::new(s.score.map_or_else(|| "unanswered".into(), num))
+                .set_alignment(CellAlignment::Right),
+            Cell::new(s.score.map(|x| bar(x, 20)).unwrap_or_default()),
+        ]);
+    }
+    t
+}
+
+/// The sheet's result, one labelled row each: index (or, where outcome rules
+/// decide, the office), recommendation, why (the gates that changed it, or the
+/// summary), margin, answered, gates or risks, how firm it is and next steps.
 fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     use crate::render::words;
     let e = &r.evaluation;
-    let rec = rubric.rubric.recommendation.get(e.recommendation);
     let mut v = new_table(style);
     let label = |s: &str| styled(s, style, None, true);
-    v.add_row(vec![label("Index"), text(&index_text(rubric, e))]);
+    let format3 = e.outcome.is_some();
+    if !format3 {
+        v.add_row(vec![label("Index"), text(&index_text(rubric, e))]);
+    }
     v.add_row(vec![
         label("Recommendation"),
         styled(
-            recommendation_text(e, &rec.title),
+            recommendation_text(e, r.advice.source.title(rubric)),
             style,
             Some(e.recommendation),
             true,
         ),
     ]);
-    let lead = words::lead_texts(rubric, e.recommendation, &r.advice);
+    if let Some(office) = words::office_sentence(rubric, e) {
+        v.add_row(vec![label("Office"), text(&office)]);
+    }
+    let lead = words::lead_texts(rubric, &r.advice);
     if !lead.is_empty() {
         let name = match r.advice.lead {
             crate::advice::Lead::Gates(_) => "Why",
@@ -236,31 +301,54 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     }
     v.add_row(vec![
         label("Margin"),
-        Cell::new(format!(
-            "{} index points from the nearest band boundary",
-            num(e.margin)
-        )),
+        text(&words::margin_sentence(rubric, e)),
     ]);
+    let about = if r.context.is_empty() {
+        String::new()
+    } else {
+        format!(", and {} about the organisation", r.context.len())
+    };
     v.add_row(vec![
         label("Answered"),
         Cell::new(format!(
-            "{} of {}",
+            "{} of {}{about}",
             e.answered,
             words::count(e.questions, "question", "questions")
         )),
     ]);
+    if !r.unknown.is_empty() {
+        let texts: Vec<String> = (r.unknown.iter())
+            .filter_map(|id| {
+                rubric
+                    .question(id)
+                    .map(|qi| &rubric.rubric.question[qi].text)
+            })
+            .map(|t| format!("\"{t}\""))
+            .collect();
+        v.add_row(vec![label("Don't know"), text(&texts.join("\n"))]);
+    }
+    if e.provisional {
+        let ask = words::ask_lines(rubric, e, &r.unknown);
+        if !ask.is_empty() {
+            v.add_row(vec![label("Who to ask"), text(&ask.join("\n"))]);
+        }
+    }
     if !e.gates.is_empty() {
         let lines = words::fired_gate_lines(rubric, &e.gates, &r.advice, e.recommendation);
-        v.add_row(vec![label("Gates fired"), text(&lines.join("\n"))]);
+        let name = if format3 { "Risks" } else { "Gates fired" };
+        v.add_row(vec![label(name), text(&lines.join("\n"))]);
     }
     v.add_row(vec![
-        label("Flip"),
-        text(&words::flip_sentence(rubric, r.flip.as_ref())),
+        label("How firm"),
+        text(&words::firmness_lines(rubric, &r.sensitivity).join("\n")),
     ]);
     let steps: Vec<String> = if e.provisional {
         vec![words::provisional_step(e)]
+    } else if r.plan.is_some() {
+        // The plan opens with them: said once.
+        Vec::new()
     } else {
-        words::shown_steps(rubric, e.recommendation, &r.advice)
+        words::shown_steps(rubric, &r.advice)
             .iter()
             .enumerate()
             .map(|(i, s)| format!("{}. {s}", i + 1))
@@ -303,7 +391,7 @@ fn index_text(rubric: &LoadedRubric, e: &crate::scoring::Evaluation) -> String {
 
 /// The roadmap for the terminal: a `Roadmap` line with the headline, then each
 /// phase's steps as a table (step, the move, the action, the index after).
-pub fn roadmap(
+pub(crate) fn roadmap(
     rubric: &LoadedRubric,
     view: &crate::render::roadmap::View<'_>,
     style: Style,
@@ -337,6 +425,60 @@ pub fn roadmap(
                 row.push(Cell::new(crate::render::roadmap::already_words(a, of)));
             }
             t.add_row(row);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    out
+}
+
+/// The plan for the terminal: a `Plan` line with the headline, then a table per
+/// horizon; the first opens with the next steps.
+pub(crate) fn plan(
+    rubric: &LoadedRubric,
+    view: &crate::render::plan::PlanView,
+    style: Style,
+) -> String {
+    use crate::render::plan::{
+        already_words, done_words, horizon_title, move_labels, needs_words, owner_title,
+    };
+    use std::fmt::Write as _;
+    let mut out = format!("Plan · {}\n", view.headline);
+    for (h, list) in view.horizons() {
+        let _ = writeln!(out, "{}", horizon_title(h));
+        if h == 1 && !view.first_steps.is_empty() {
+            let width = usize::from(style.width.unwrap_or(100)).max(20);
+            let opts = textwrap::Options::new(width)
+                .initial_indent("  - ")
+                .subsequent_indent("    ");
+            for s in &view.first_steps {
+                let _ = writeln!(out, "{}", textwrap::fill(s, &opts));
+            }
+        }
+        if list.is_empty() {
+            continue;
+        }
+        let mut t = new_table(style);
+        t.set_header(vec!["#", "Initiative", "What to do", "Lead"]);
+        for (n, i) in list {
+            let (from, to) = move_labels(rubric, i);
+            let mut what = format!("{}\nNow: {from}\nAim: {to}", i.title);
+            if let Some(after) = needs_words(view.plan, i) {
+                let _ = write!(what, "\n{after}");
+            }
+            let mut action = i.action.clone();
+            if let Some(done) = i.done_when {
+                let _ = write!(action, "\n{}", done_words(done));
+            }
+            let mut lead = owner_title(rubric, i).unwrap_or("").to_string();
+            if let Some(a) = already_words(i) {
+                let _ = write!(lead, "\n{a}");
+            }
+            t.add_row(vec![
+                Cell::new(n).set_alignment(CellAlignment::Right),
+                text(&what),
+                text(&action),
+                text(&lead),
+            ]);
         }
         let _ = writeln!(out, "{t}");
     }
@@ -391,18 +533,17 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     for c in t.column_iter_mut().skip(2) {
         c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
     }
-    let counts: Vec<String> = Band::ALL
-        .iter()
-        .map(|b| {
-            format!(
-                "{} {}",
-                b.label(),
-                results
-                    .iter()
-                    .filter(|r| r.evaluation.recommendation == *b)
-                    .count()
-            )
-        })
+    let tally = (Band::ALL.iter()).map(|&b| {
+        (
+            b,
+            results
+                .iter()
+                .filter(|r| r.evaluation.recommendation == b)
+                .count(),
+        )
+    });
+    let counts: Vec<String> = (crate::render::words::shown_counts(tally).into_iter())
+        .map(|(b, n)| format!("{} {n}", b.label()))
         .collect();
     let mean =
         results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;

@@ -1,12 +1,19 @@
 //! The sentences and phrases built from results: how a score leans, a fired gate,
-//! the flip, the bands. Pure modules return data; the words are made here.
+//! how firm a result is, the bands. Pure modules return data; the words are made here.
 
 use crate::advice::{Advice, Lead};
-use crate::flip::Flip;
-use crate::render::num::{index_words, setting_num};
+use crate::render::num::{index_words, num, setting_num};
 use crate::roadmap::{Blocked, Step};
 use crate::rubric::{Band, LoadedRubric};
 use crate::scoring::{Evaluation, FiredGate};
+use crate::sensitivity::Sensitivity;
+
+/// The recommendations worth listing in a tally: the three bands of the index
+/// always, the outcomes off that ladder (none, both, federated) where some sheet
+/// has them.
+pub fn shown_counts(tally: impl Iterator<Item = (Band, usize)>) -> Vec<(Band, usize)> {
+    tally.filter(|&(b, n)| b.on_ladder() || n > 0).collect()
+}
 
 /// A count with its noun, singular for one: "1 sheet", "3 sheets".
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -14,11 +21,12 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// How a factor score leans, by the band it falls in.
-pub fn leaning(band: Band) -> &'static str {
+pub(crate) fn leaning(band: Band) -> &'static str {
     match band {
         Band::Pmo => "PMO",
         Band::Hybrid => "balanced",
         Band::Vmo => "VMO",
+        Band::None | Band::Both | Band::Federated => "balanced",
     }
 }
 
@@ -30,15 +38,19 @@ pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String
         .iter()
         .find(|x| x.id == g.id)
         .map_or("", |x| x.message.as_str());
-    let verb = match g.effect {
-        crate::rubric::Effect::Cap => "caps at",
-        crate::rubric::Effect::Floor => "raises to at least",
-    };
-    format!("{} ({verb} {}): {msg}", g.id, g.to.label())
+    match (g.effect, g.to) {
+        (crate::rubric::Effect::Cap, Some(to)) => {
+            format!("{} (caps at {}): {msg}", g.id, to.label())
+        }
+        (crate::rubric::Effect::Floor, Some(to)) => {
+            format!("{} (raises to at least {}): {msg}", g.id, to.label())
+        }
+        _ => format!("{}: {msg}", g.id),
+    }
 }
 
 /// Names joined as people list them: `a`, `a and b`, `a, b and c`.
-pub fn and_list(items: &[&str]) -> String {
+pub(crate) fn and_list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),
@@ -49,7 +61,7 @@ pub fn and_list(items: &[&str]) -> String {
 /// Why a result is provisional, in words, or `None` when it is firm:
 /// "Provisional: based on 1 of 20 answers; maturity, authority and alignment are
 /// not answered enough (a firm result needs 3 answers in each)."
-pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
+pub(crate) fn provisional_sentence(e: &Evaluation) -> Option<String> {
     if !e.provisional {
         return None;
     }
@@ -76,7 +88,7 @@ pub fn provisional_sentence(e: &Evaluation) -> Option<String> {
 }
 
 /// A share as people say it: `half`, `all`, `none`, else a percentage (`60%`).
-pub fn share_words(m: f64) -> String {
+pub(crate) fn share_words(m: f64) -> String {
     match m {
         0.0 => "none".into(),
         0.5 => "half".into(),
@@ -98,7 +110,7 @@ fn answers(n: usize) -> String {
 }
 
 /// What a provisional result asks for instead of next steps.
-pub fn provisional_step(e: &Evaluation) -> String {
+pub(crate) fn provisional_step(e: &Evaluation) -> String {
     let names: Vec<&str> = e.shortfalls.iter().map(|s| s.factor).collect();
     format!(
         "Answer more of the {} questions and score the sheet again before acting on this result.",
@@ -107,26 +119,25 @@ pub fn provisional_step(e: &Evaluation) -> String {
 }
 
 /// The texts that lead the explanation of a result: the messages of the gates
-/// that changed it, or the recommendation's summary, or nothing (provisional).
-pub fn lead_texts<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
+/// that changed it, or the summary, or nothing (provisional).
+pub fn lead_texts<'a>(rubric: &'a LoadedRubric, advice: &Advice) -> Vec<&'a str> {
     let r = &rubric.rubric;
     match &advice.lead {
-        Lead::Summary => vec![r.recommendation.get(band).summary.as_str()],
+        Lead::Summary => vec![advice.source.summary(rubric)],
         Lead::Gates(gs) => gs.iter().map(|&g| r.gate[g].message.as_str()).collect(),
         Lead::Nothing => Vec::new(),
     }
 }
 
 /// The next steps shown for a result, in the rubric's order.
-pub fn shown_steps<'a>(rubric: &'a LoadedRubric, band: Band, advice: &Advice) -> Vec<&'a str> {
-    let steps = &rubric.rubric.recommendation.get(band).next_steps;
+pub fn shown_steps<'a>(rubric: &'a LoadedRubric, advice: &Advice) -> Vec<&'a str> {
+    let steps = advice.source.steps(rubric);
     advice.steps.iter().map(|&i| steps[i].text()).collect()
 }
 
-/// Every fired gate, one line each, saying what it did to this result: the gates
-/// that changed it (their message leads elsewhere), the ones that agree with it
-/// (with their message), and the ones that did nothing here (without their
-/// message, which was written for another outcome).
+/// Every fired gate, one line each: the gates that changed the result (their
+/// message leads elsewhere), and every other one with its message, as a risk to
+/// the recommended office whatever it did to the result.
 pub fn fired_gate_lines(
     rubric: &LoadedRubric,
     gates: &[FiredGate],
@@ -141,70 +152,71 @@ pub fn fired_gate_lines(
         .iter()
         .map(|g| {
             let gi = rubric.rubric.gate.iter().position(|x| x.id == g.id);
-            let verb = match g.effect {
-                crate::rubric::Effect::Cap => "caps at",
-                crate::rubric::Effect::Floor => "raises to at least",
+            let head = match (g.effect, g.to) {
+                (crate::rubric::Effect::Cap, Some(to)) => {
+                    format!("{} (caps at {}", g.id, to.label())
+                }
+                (crate::rubric::Effect::Floor, Some(to)) => {
+                    format!("{} (raises to at least {}", g.id, to.label())
+                }
+                _ => g.id.to_string(),
             };
-            let head = format!("{} ({verb} {})", g.id, g.to.label());
+            let head = match (g.to.is_some(), g.changed) {
+                (true, true) => format!("{head})"),
+                (true, false) => {
+                    format!("{head}; the result is {} anyway)", recommendation.label())
+                }
+                (false, _) => head,
+            };
             match gi {
                 Some(i) if leading.contains(&i) => format!("{head}: changed the result"),
-                Some(i) if advice.also.contains(&i) => {
-                    format!("{head}: {}", rubric.rubric.gate[i].message)
-                }
-                _ => format!(
-                    "{head}: no effect, the result is {} anyway",
-                    recommendation.label()
-                ),
+                Some(i) => format!("{head}: {}", rubric.rubric.gate[i].message),
+                None => head,
             }
         })
         .collect()
 }
 
-/// The flip as a sentence for people: "Answering X with Y would make it Hybrid."
-pub fn flip_sentence(rubric: &LoadedRubric, flip: Option<&Flip>) -> String {
-    let Some(f) = flip else {
-        return "No single answer changes the recommendation.".to_string();
-    };
-    let Some(q) = rubric
-        .question(f.question)
-        .map(|i| &rubric.rubric.question[i])
-    else {
-        return format!(
-            "Answering {} with {} would make it {}.",
-            f.question,
-            f.to,
-            f.recommendation.label()
-        );
-    };
-    let label = |id: &str| {
-        q.option
-            .iter()
-            .find(|o| o.id == id)
-            .map_or_else(|| id.to_string(), |o| o.label.clone())
-    };
-    match &f.from {
-        None => format!(
-            "Answering \"{}\" with \"{}\" would make it {} (index {}).",
-            q.text,
-            label(f.to),
-            f.recommendation.label(),
-            index_words(rubric, f.index)
-        ),
-        Some(from) => format!(
-            "Changing \"{}\" from \"{}\" to \"{}\" would make it {} (index {}).",
-            q.text,
-            label(from),
-            label(f.to),
-            f.recommendation.label(),
-            index_words(rubric, f.index)
-        ),
+/// How firm a result is, for people: "Firm: ..." when no answer one step up or
+/// down changes it, else one line per such move: "\"How reliably ...?\" one
+/// step down, from \"Most\" to \"About half\", would make it PMO."
+pub fn firmness_lines(rubric: &LoadedRubric, moves: &[Sensitivity]) -> Vec<String> {
+    if moves.is_empty() {
+        return vec![
+            "Firm: no answer one step up or down would change the recommendation.".to_string(),
+        ];
     }
+    let mut lines = vec![format!(
+        "{} one step from changing it:",
+        count(moves.len(), "answer is", "answers are")
+    )];
+    lines.extend(moves.iter().map(|m| {
+        let q = rubric
+            .question(m.question)
+            .map(|i| &rubric.rubric.question[i]);
+        let label = |id: &str| {
+            (q.and_then(|q| q.option.iter().find(|o| o.id == id)))
+                .map_or_else(|| id.to_string(), |o| o.label.clone())
+        };
+        let text = q.map_or(m.question, |q| q.text.as_str());
+        let way = match m.direction {
+            crate::sensitivity::Direction::Up => "up",
+            crate::sensitivity::Direction::Down => "down",
+        };
+        format!(
+            "\"{text}\" one step {way}, from \"{}\" to \"{}\", would make it {}.",
+            label(m.from),
+            label(m.to),
+            m.recommendation.label()
+        )
+    }));
+    lines
 }
 
 /// Where a roadmap stands, in one sentence: "Target: VMO, reached in 4 steps.", or
 /// why the target is out of reach. `group`: the steps start from the typical
 /// answers, not from one sheet's; `unanswered`: questions the plan cannot move.
-pub fn roadmap_headline(
+pub(crate) fn roadmap_headline(
     rubric: &LoadedRubric,
     target: Option<Band>,
     steps: usize,
@@ -251,7 +263,7 @@ pub fn roadmap_headline(
 }
 
 /// What a roadmap phase does, as its heading.
-pub fn phase_title(phase: u8) -> &'static str {
+pub(crate) fn phase_title(phase: u8) -> &'static str {
     match phase {
         1 => "Clear the gates",
         _ => "Raise the index",
@@ -260,7 +272,7 @@ pub fn phase_title(phase: u8) -> &'static str {
 
 /// A step's move as people read it: the question's text, and the labels of the
 /// option it leaves and the one it reaches.
-pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
+pub(crate) fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String) {
     let Some(q) = rubric
         .question(step.question)
         .map(|i| &rubric.rubric.question[i])
@@ -281,20 +293,20 @@ pub fn step_move(rubric: &LoadedRubric, step: &Step) -> (String, String, String)
 }
 
 /// A step's action, or what to say when the rubric gives none.
-pub fn step_action<'a>(step: &Step<'a>) -> &'a str {
+pub(crate) fn step_action<'a>(step: &Step<'a>) -> &'a str {
     step.action
         .unwrap_or("(the rubric has no improve text for this answer)")
 }
 
 /// Why a provisional result shows no roadmap.
-pub const PROVISIONAL_ROADMAP: &str = "No roadmap yet: a plan built on too few answers would aim at the wrong target. Answer the missing questions first.";
+pub(crate) const PROVISIONAL_ROADMAP: &str = "No roadmap yet: a plan built on too few answers would aim at the wrong target. Answer the missing questions first.";
 
 /// How a group's roadmap picks its starting answers.
-pub const GROUP_START: &str = "The steps start from the group's typical answer to each question: the median answer by score among those who answered it (the lower of the two middle answers when their number is even). \"Already\" counts the respondents whose own answer is at or above the step's target answer.";
+pub(crate) const GROUP_START: &str = "The steps start from the group's typical answer to each question: the median answer by score among those who answered it (the lower of the two middle answers when their number is even). \"Already\" counts the respondents whose own answer is at or above the step's target answer.";
 
 /// The band boundaries in one sentence: "Bands: PMO below 40.0, Hybrid from 40.0,
 /// VMO from 60.0."
-pub fn bands_sentence(rubric: &LoadedRubric) -> String {
+pub(crate) fn bands_sentence(rubric: &LoadedRubric) -> String {
     let s = &rubric.rubric.scoring;
     format!(
         "Bands: PMO below {}, Hybrid from {}, VMO from {}.",
@@ -304,13 +316,123 @@ pub fn bands_sentence(rubric: &LoadedRubric) -> String {
     )
 }
 
+/// The office recommended, in words: "Controlling PMO: build one" / "...: evolve
+/// the office that exists" / "...: keep the office that exists", with the second
+/// office of `both`. `None` when there is no office type.
+pub fn office_sentence(rubric: &LoadedRubric, e: &Evaluation) -> Option<String> {
+    let o = e.office.as_ref()?;
+    let one = |o: &crate::scoring::OfficeView, hybrid: bool| {
+        let title = (rubric.rubric.office.iter())
+            .find(|x| x.id == o.type_)
+            .map_or(o.type_, |x| x.title.as_str());
+        let what = match (o.kind, o.action) {
+            (crate::rubric::OfficeKind::None, _) => return title.to_string(),
+            (_, None) => {
+                "whether to build one or change the office that exists depends on what exists today (not answered)"
+            }
+            (_, Some(crate::scoring::Action::Build)) => "build one",
+            (_, Some(crate::scoring::Action::Keep)) => "keep the office that exists",
+            (_, Some(crate::scoring::Action::Evolve)) if hybrid => {
+                "evolve the office that exists, which takes on value duties"
+            }
+            (_, Some(crate::scoring::Action::Evolve)) => "evolve the office that exists",
+        };
+        format!("{title} · {what}")
+    };
+    let hybrid = e.recommendation == Band::Hybrid;
+    let mut s = one(o, hybrid);
+    if let Some(also) = &o.also {
+        s = format!("{s}; beside it, {}", lower_first(&one(also, false)));
+    }
+    Some(s)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// How far the outcome is from changing, for a format-3 result: "13.3 points: it
+/// changes if Need to steer value goes below 45.0", or that no score can change it.
+pub fn margin_sentence(rubric: &LoadedRubric, e: &Evaluation) -> String {
+    let Some(on) = &e.margin_on else {
+        return if e.outcome.is_some() {
+            "No answer's score can change it: the organisation's context decides it".to_string()
+        } else {
+            format!(
+                "{} index points from the nearest band boundary",
+                num(e.margin)
+            )
+        };
+    };
+    let r = &rubric.rubric;
+    let title = match on.on {
+        "axis" => r
+            .axis
+            .iter()
+            .find(|a| a.id == on.id)
+            .map(|a| a.title.as_str()),
+        "factor" => r
+            .factor
+            .iter()
+            .find(|f| f.id == on.id)
+            .map(|f| f.title.as_str()),
+        _ => r
+            .question
+            .iter()
+            .find(|q| q.id == on.id)
+            .map(|q| q.text.as_str()),
+    }
+    .unwrap_or(on.id);
+    let what = if on.on == "question" {
+        format!("the answer to \"{title}\"")
+    } else {
+        title.to_string()
+    };
+    format!(
+        "{} points: the outcome changes where {what} meets {}",
+        num(e.margin),
+        crate::render::num::setting_num(on.threshold)
+    )
+}
+
+/// Who should answer what is missing (unanswered or "don't know"), by the roles
+/// each question names (`ask`): "Finance: funding model, benefits tracking".
+pub fn ask_lines(rubric: &LoadedRubric, e: &Evaluation, unknown: &[&str]) -> Vec<String> {
+    let r = &rubric.rubric;
+    let mut by_role: Vec<(&str, Vec<&str>)> = Vec::new();
+    let missing = e.unanswered.iter().chain(unknown);
+    for id in missing {
+        let Some(q) = r.question.iter().find(|q| q.id == *id) else {
+            continue;
+        };
+        for role in &q.ask {
+            let title = r.roles.get(role).map_or(role.as_str(), String::as_str);
+            match by_role.iter_mut().find(|(t, _)| *t == title) {
+                Some((_, qs)) => qs.push(&q.text),
+                None => by_role.push((title, vec![&q.text])),
+            }
+        }
+    }
+    by_role
+        .into_iter()
+        .map(|(role, qs)| {
+            let list: Vec<String> = qs.iter().map(|q| format!("\"{q}\"")).collect();
+            format!("{role}: {}", list.join("; "))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn an_out_of_reach_target_says_why_in_words() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let gate = Blocked::Gate {
             gate: "vmo-needs-buy-in",
             to: Band::Hybrid,
@@ -327,23 +449,20 @@ mod tests {
     }
 
     #[test]
-    fn the_sentence_never_rounds_the_new_index_onto_a_boundary() {
-        let r = LoadedRubric::embedded().unwrap();
+    fn firmness_says_which_way_each_move_goes() {
+        let r = crate::testing::v2();
         let q = &r.rubric.question[0];
-        let flip = |index: f64| Flip {
+        let moves = [crate::sensitivity::Sensitivity {
             question: &q.id,
-            from: Some(&q.option[0].id),
-            to: &q.option[1].id,
-            recommendation: Band::Hybrid,
-            index,
-        };
-        // VMO starts at 60: 59.96 is Hybrid and must not read "60.0".
-        let s = flip_sentence(&r, Some(&flip(59.96)));
-        assert!(
-            s.ends_with("would make it Hybrid (index just under 60.0)."),
-            "{s}"
-        );
-        let s = flip_sentence(&r, Some(&flip(52.5)));
-        assert!(s.ends_with("would make it Hybrid (index 52.5)."), "{s}");
+            from: &q.option[1].id,
+            to: &q.option[0].id,
+            direction: crate::sensitivity::Direction::Down,
+            recommendation: Band::Pmo,
+        }];
+        let lines = firmness_lines(&r, &moves);
+        assert_eq!(lines[0], "1 answer is one step from changing it:");
+        assert!(lines[1].contains(" one step down, from "), "{}", lines[1]);
+        assert!(lines[1].ends_with("would make it PMO."), "{}", lines[1]);
+        assert!(firmness_lines(&r, &[])[0].starts_with("Firm:"));
     }
 }

@@ -12,7 +12,7 @@ use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
 /// The group result as pretty JSON.
-pub fn json(w: &Workshop) -> String {
+pub(crate) fn json(w: &Workshop) -> String {
     serde_json::to_string_pretty(w).unwrap_or_default() + "\n"
 }
 
@@ -46,7 +46,7 @@ fn option_label(rubric: &LoadedRubric, question: &str, option: &str) -> String {
 
 /// "PMO 2 · Hybrid 0 · VMO 2", then who is provisional: "; 1 provisional (too
 /// few answers): Ann".
-pub fn counts(w: &Workshop) -> String {
+pub(crate) fn counts(w: &Workshop) -> String {
     let base = bare_counts(w);
     match provisional_line(w) {
         Some(p) => format!("{base}; {p}"),
@@ -56,7 +56,7 @@ pub fn counts(w: &Workshop) -> String {
 
 /// "1 provisional (too few answers): Ann", or `None` when every respondent's result
 /// is firm.
-pub fn provisional_line(w: &Workshop) -> Option<String> {
+pub(crate) fn provisional_line(w: &Workshop) -> Option<String> {
     if w.provisional.is_empty() {
         return None;
     }
@@ -74,21 +74,16 @@ pub fn provisional_line(w: &Workshop) -> Option<String> {
 }
 
 fn bare_counts(w: &Workshop) -> String {
-    Band::ALL
-        .iter()
-        .map(|b| {
-            format!(
-                "{} {}",
-                b.label(),
-                w.recommendations.get(b).copied().unwrap_or(0)
-            )
-        })
+    let tally = (Band::ALL.iter()).map(|b| (*b, w.recommendations.get(b).copied().unwrap_or(0)));
+    super::words::shown_counts(tally)
+        .into_iter()
+        .map(|(b, n)| format!("{} {n}", b.label()))
         .collect::<Vec<_>>()
         .join(" · ")
 }
 
 /// The factor closest to changing the group result, as a sentence.
-pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
+pub(crate) fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
     match t {
         None => "No move of a single factor's mean changes the group recommendation.".into(),
         Some(t) => {
@@ -115,20 +110,20 @@ pub fn tipping_sentence(rubric: &LoadedRubric, t: Option<&Tipping>) -> String {
 }
 
 /// One line per gate that fired on the group's means, saying what it did.
-pub fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+pub(crate) fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     super::words::fired_gate_lines(rubric, &w.gates, &w.advice, w.recommendation)
 }
 
 /// The gate messages that lead the group result, or its summary.
 pub fn lead(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
-    super::words::lead_texts(rubric, w.recommendation, &w.advice)
+    super::words::lead_texts(rubric, &w.advice)
         .into_iter()
         .map(str::to_string)
         .collect()
 }
 
 /// "Sponsor 87.5 vs pm 37.5 on Maturity (50.0 apart)" per flagged gap.
-pub fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+pub(crate) fn flag_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     let fi = |id: &str| rubric.rubric.factor.iter().position(|f| f.id == id);
     w.flags
         .iter()
@@ -178,7 +173,10 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     );
     let _ = writeln!(out, "{}", factor_table(rubric, w, style));
     let _ = writeln!(out, "{}", verdict_table(rubric, w, style));
-    if let Some(view) = super::roadmap::View::of_group(rubric, w) {
+    if let Some(plan) = &w.plan {
+        let view = super::plan::PlanView::of_group(rubric, plan, w.recommendation, &w.advice);
+        let _ = write!(out, "\n{}", super::table::plan(rubric, &view, style));
+    } else if let Some(view) = super::roadmap::View::of_group(rubric, w) {
         let _ = write!(out, "\n{}", super::table::roadmap(rubric, &view, style));
     }
     if !w.agenda.is_empty() {
@@ -228,7 +226,6 @@ fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
 /// The group's result, one labelled row each: index, recommendation, margin,
 /// individual results, gates and the factor closest to changing it.
 fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
-    let rec = rubric.rubric.recommendation.get(w.recommendation);
     let mut v = new_table(style);
     v.add_row(vec![
         Cell::new("Group index"),
@@ -248,7 +245,7 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         text(&format!(
             "{} · {}{changed}",
             w.recommendation.label().to_uppercase(),
-            rec.title
+            w.advice.source.title(rubric)
         )),
     ]);
     let lead = lead(rubric, w);
@@ -267,6 +264,10 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         )),
     ]);
     v.add_row(vec![Cell::new("Individual results"), text(&counts(w))]);
+    let far = outlier_lines(w);
+    if !far.is_empty() {
+        v.add_row(vec![Cell::new("Far from the rest"), text(&far.join("\n"))]);
+    }
     let gates = gate_lines(rubric, w);
     if !gates.is_empty() {
         v.add_row(vec![Cell::new("Gates fired"), text(&gates.join("\n"))]);
@@ -318,23 +319,53 @@ fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     r
 }
 
-/// The roles far apart on a factor, or a line saying there are none.
+/// Each respondent far from the rest, and the group result without them:
+/// "Ann: 18 of 20 answers at the top option; without them: Hybrid (index 52.5)".
+pub fn outlier_lines(w: &Workshop) -> Vec<String> {
+    (w.outliers.iter())
+        .map(|o| {
+            let name = crate::render::clean::printable_line(&o.respondent);
+            let without = if o.recommendation_without == w.recommendation {
+                format!("the result would stay {}", o.recommendation_without.label())
+            } else {
+                format!("the result would be {}", o.recommendation_without.label())
+            };
+            format!(
+                "{name}: {} of {} answers at the {} option; without them {without} (index {})",
+                o.at_extreme,
+                o.answered,
+                o.side,
+                num(o.index_without)
+            )
+        })
+        .collect()
+}
+
+/// The roles far apart on a factor (the largest gaps, roles of two or more), or a
+/// line saying there are none.
 fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
     let flags = flag_lines(rubric, w);
     if flags.is_empty() {
         let _ = writeln!(
             out,
-            "No two roles are {} points or more apart on any factor.",
+            "No two roles (of two or more respondents each) are {} points or more apart on any factor.",
             crate::workshop::ROLE_GAP
         );
     } else {
         let _ = writeln!(
             out,
-            "Roles {} points or more apart:",
+            "Roles {} points or more apart (roles of two or more respondents):",
             crate::workshop::ROLE_GAP
         );
         for f in flags {
             let _ = writeln!(out, "  ⚑ {f}");
+        }
+        if w.more_flags > 0 {
+            let _ = writeln!(
+                out,
+                "  and {} smaller",
+                super::words::count(w.more_flags, "gap", "gaps")
+            );
         }
     }
 }
@@ -342,7 +373,7 @@ fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
 /// The group result as GitHub-flavoured Markdown.
 pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
     let rb = &rubric.rubric;
-    let rec = rb.recommendation.get(w.recommendation);
+    let title = w.advice.source.title(rubric);
     let mut out = format!(
         "# Workshop: {}\n\n",
         super::words::count(w.respondents, "respondent", "respondents")
@@ -351,7 +382,7 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         out,
         "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
         w.recommendation.label(),
-        cell(&rec.title),
+        cell(title),
         index_num(rubric, w.index),
         w.band.label(),
         num(w.margin),
@@ -379,7 +410,10 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
             w.respondents
         );
     }
-    if let Some(view) = super::roadmap::View::of_group(rubric, w) {
+    if let Some(plan) = &w.plan {
+        let view = super::plan::PlanView::of_group(rubric, plan, w.recommendation, &w.advice);
+        let _ = write!(out, "\n{}", super::markdown::plan(rubric, &view, "## Plan"));
+    } else if let Some(view) = super::roadmap::View::of_group(rubric, w) {
         let _ = write!(
             out,
             "\n{}",
@@ -418,6 +452,17 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
             for f in flags {
                 let _ = writeln!(out, "- ⚑ {}", cell(&f));
             }
+            if w.more_flags > 0 {
+                let more = super::words::count(w.more_flags, "smaller gap", "smaller gaps");
+                let _ = writeln!(out, "- and {more}");
+            }
+        }
+    }
+    let far = outlier_lines(w);
+    if !far.is_empty() {
+        out.push_str("\n## Far from the rest\n\n");
+        for f in far {
+            let _ = writeln!(out, "- {}", cell(&f));
         }
     }
     out
@@ -428,7 +473,7 @@ mod tests {
     use super::*;
 
     fn sentence(mean: f64, to: f64) -> String {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let t = Tipping {
             factor: "maturity".into(),
             mean,
@@ -441,7 +486,7 @@ mod tests {
 
     #[test]
     fn a_group_mean_just_under_a_gate_is_not_shown_on_it() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let (maturity, authority) = (0, 2);
         // vmo-needs-maturity fires below 50, vmo-needs-leadership below 35.
         assert_eq!(opt_factor_num(&r, maturity, Some(49.96)), "49.96");

@@ -34,7 +34,7 @@ use crate::input::sheet::ResolvedSheet;
 use crate::rubric::LoadedRubric;
 
 /// The size a chunk is cut at (at the next line end before it).
-pub const CHUNK: usize = 1 << 19;
+pub(crate) const CHUNK: usize = 1 << 19;
 
 /// What the workers need to turn a chunk's bytes into sheets.
 struct Context<'a> {
@@ -351,7 +351,7 @@ type Source = Box<dyn Read + Send>;
 
 /// An export ready to be read in parallel: its header mapped, the file open at its
 /// first row.
-pub struct Parallel<'r, R: Read> {
+pub(crate) struct Parallel<'r, R: Read> {
     sheets: CsvSheets<'r, R>,
     file: Source,
     offset: u64,
@@ -365,13 +365,17 @@ impl<'r, R: Read> CsvSheets<'r, R> {
     /// text file (not a workbook, not transcoded, lines not ending in a bare CR)
     /// whose first row after the header was read without error. Otherwise the
     /// export back, to be read row by row.
-    pub fn parallel(self, path: &Path) -> Result<Parallel<'r, R>, Self> {
+    pub(crate) fn parallel(self, path: &Path) -> Result<Parallel<'r, R>, Self> {
         self.parallel_in(path, CHUNK)
     }
 
     /// [`CsvSheets::parallel`] with chunks of about `chunk` bytes (tests cut tiny
     /// ones).
-    pub fn parallel_in(mut self, path: &Path, chunk: usize) -> Result<Parallel<'r, R>, Self> {
+    pub(crate) fn parallel_in(
+        mut self,
+        path: &Path,
+        chunk: usize,
+    ) -> Result<Parallel<'r, R>, Self> {
         let (Some(delimiter), Some((Ok(_), _, first))) = (self.plain, self.pending.front()) else {
             return Err(self);
         };
@@ -857,7 +861,7 @@ mod tests {
 
     #[test]
     fn a_read_that_fails_part_way_is_an_error_after_the_rows_before_it() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let q = &rubric.rubric.question[0];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
@@ -903,7 +907,7 @@ mod tests {
 
     #[test]
     fn chunks_give_the_rows_the_one_thread_reader_gives() {
-        let rubric = LoadedRubric::embedded().unwrap();
+        let rubric = crate::testing::v2();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
         let mut rng = Rng(0x5eed_cafe_f00d_0001);

@@ -9,16 +9,16 @@ pub(super) use crate::diag::Bound;
 
 /// The most cells with text a worksheet may hold: 100,000 respondents answering 40
 /// questions.
-pub const MAX_CELLS: usize = 4_000_000;
+pub(super) const MAX_CELLS: usize = 4_000_000;
 /// The most bytes of cell text a worksheet may hold.
-pub const MAX_TEXT: usize = 64 << 20;
+pub(super) const MAX_TEXT: usize = 64 << 20;
 /// The most cells the rows with text times the columns up to the last one may
 /// span: each row is handed on that wide.
-pub const MAX_AREA: u64 = 50_000_000;
+pub(super) const MAX_AREA: u64 = 50_000_000;
 /// The most bytes of the parts of an .xlsx that calamine inflates whole when it
 /// opens it (its shared strings, styles, workbook and relations): a real export's
 /// shared strings are its answers' labels and its respondents' names, a few MB.
-pub const MAX_PARTS: u64 = 16 << 20;
+pub(super) const MAX_PARTS: u64 = 16 << 20;
 
 /// A worksheet's name, whether it is shown, and whether it is a worksheet (not a
 /// chart sheet).

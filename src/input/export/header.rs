@@ -15,10 +15,11 @@ use crate::input::sheet::{ResolvedSheet, Sheet};
 use crate::input::warning::{Heading, MissingQuestion, NameColumn, Undated, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
+pub(crate) use crate::text::{normalise, normalise_into};
 
 /// The cells of one row, however it was read: the csv crate's record, or a row the
 /// parallel reader parsed itself.
-pub trait Cells {
+pub(crate) trait Cells {
     /// The number of cells.
     fn width(&self) -> usize;
     /// The cell at `i`, if the row is that wide.
@@ -37,58 +38,6 @@ impl Cells for StringRecord {
     fn cells(&self) -> impl Iterator<Item = &str> {
         self.iter()
     }
-}
-
-/// Writes `s` into `out` trimmed, lower-cased, with every run of white space folded
-/// to one space, curly quotes and dashes made plain and zero-width characters
-/// dropped: the form in which headers and cells are compared. ASCII text takes a
-/// fast path.
-pub fn normalise_into(s: &str, out: &mut String) {
-    out.clear();
-    let mut gap = false;
-    if s.is_ascii() {
-        for &b in s.as_bytes() {
-            if b.is_ascii_whitespace() {
-                gap = true;
-            } else {
-                if gap && !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-                out.push(char::from(b.to_ascii_lowercase()));
-            }
-        }
-        return;
-    }
-    for c in s.chars() {
-        // Typography a word processor or a pasted text brings: folded to the plain
-        // forms a rubric is written in, on both sides of every comparison.
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-            // Zero-width characters and the soft hyphen: nothing at all.
-            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => continue,
-            c => c,
-        };
-        // Unicode white space: no-break spaces (U+00A0, U+2007, U+202F) included.
-        if c.is_whitespace() {
-            gap = true;
-        } else {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
-        }
-    }
-}
-
-/// [`normalise_into`] into a new string.
-pub fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    normalise_into(s, &mut out);
-    out
 }
 
 /// Finds a question's option from a cell, by option id or label.
@@ -205,7 +154,7 @@ impl OptionMatcher {
 
 /// What a column of the export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
+pub(crate) enum Column {
     /// The answer to the question at this index of the rubric.
     Answer(usize),
     Respondent,
@@ -218,7 +167,7 @@ pub enum Column {
     Ignored,
 }
 
-pub use crate::diag::Product;
+pub(crate) use crate::diag::Product;
 
 /// How a column marks a response its product counts as unfinished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,29 +251,29 @@ impl Unfinished {
 
 /// The meaning of each column of one export, worked out once from its header rows.
 #[derive(Debug, Clone)]
-pub struct HeaderMap {
+pub(crate) struct HeaderMap {
     /// The whole export, as named in errors about it.
-    pub origin: Origin,
+    pub(crate) origin: Origin,
     /// The file as named in its rows' origins.
     file: Arc<Path>,
     /// One entry per header cell.
-    pub columns: Vec<Column>,
+    pub(crate) columns: Vec<Column>,
     /// The headers of the ignored columns, as written.
-    pub ignored: Vec<Heading>,
+    pub(crate) ignored: Vec<Heading>,
     /// The header of the column that dates the rows, if any.
-    pub date_column: Option<String>,
+    pub(crate) date_column: Option<String>,
     /// Rubric questions no column answers, with a near header if there is one.
-    pub missing: Vec<MissingQuestion>,
+    pub(crate) missing: Vec<MissingQuestion>,
     /// The product the header rows look like.
-    pub product: Product,
+    pub(crate) product: Product,
     /// Columns that mark unfinished responses: the column, how, its header.
     markers: Vec<(usize, Unfinished, String)>,
     /// The columns that name the respondent (1-based) with their headers, when
     /// there are several: a row's name is the first of them that holds one.
-    pub names: Vec<(usize, String)>,
+    pub(crate) names: Vec<(usize, String)>,
     /// How the date column writes day and month as numbers (`11/4/26`), when
     /// that is known: told by `--date-order`, or found in its cells.
-    pub date_order: DateEvidence,
+    pub(crate) date_order: DateEvidence,
     rubric_id: String,
     matchers: Vec<OptionMatcher>,
 }
@@ -451,7 +400,7 @@ fn numeric_date(cell: &str) -> Option<(u8, u8, u16)> {
 /// What the cells of a date column say about the order of day and month, when
 /// they write them as numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DateEvidence {
+pub(crate) enum DateEvidence {
     /// No cell writes a date that way (or no date column).
     #[default]
     None,
@@ -468,7 +417,7 @@ pub enum DateEvidence {
 
 impl DateEvidence {
     /// What `cells` (a date column's) say; `given` decides whatever they say.
-    pub fn of<'c>(cells: impl Iterator<Item = &'c str>, given: Option<DateOrder>) -> Self {
+    pub(crate) fn of<'c>(cells: impl Iterator<Item = &'c str>, given: Option<DateOrder>) -> Self {
         if let Some(order) = given {
             return DateEvidence::Given(order);
         }
@@ -488,7 +437,7 @@ impl DateEvidence {
     }
 
     /// The order to read numeric dates in, when known.
-    pub fn order(self) -> Option<DateOrder> {
+    pub(crate) fn order(self) -> Option<DateOrder> {
         match self {
             DateEvidence::Given(o) | DateEvidence::Found(o) => Some(o),
             _ => None,
@@ -595,7 +544,7 @@ impl HeaderMap {
     /// Maps the header rows: the first, then any extra ones ([`is_extra_header`]).
     /// A column answers a question if any of its header cells names one. Fails when
     /// no column answers a question of the rubric or when two answer the same one.
-    pub fn new(
+    pub(crate) fn new(
         rubric: &LoadedRubric,
         path: &Origin,
         rows: &[StringRecord],
@@ -703,7 +652,7 @@ impl HeaderMap {
     /// The warnings that come once the rows are read and counted: unfinished
     /// responses left out, rows left without a date, which column named the
     /// respondents.
-    pub fn end_warnings(&self, tally: &Tally) -> Vec<Warning> {
+    pub(crate) fn end_warnings(&self, tally: &Tally) -> Vec<Warning> {
         let file = || self.origin.clone();
         let mut out = Vec::new();
         if tally.unfinished > 0 {
@@ -752,7 +701,7 @@ impl HeaderMap {
     }
 
     /// The warnings about the header: ignored columns, unanswered questions.
-    pub fn warnings(&self) -> Vec<Warning> {
+    pub(crate) fn warnings(&self) -> Vec<Warning> {
         let mut out = Vec::new();
         if !self.ignored.is_empty() {
             out.push(Warning::IgnoredColumns {
@@ -771,7 +720,7 @@ impl HeaderMap {
 
     /// The column (an index into the completion markers) that marks `record` as an
     /// unfinished response, and its cell, if one does.
-    pub fn unfinished<'c>(&self, record: &'c impl Cells) -> Option<(usize, &'c str)> {
+    pub(crate) fn unfinished<'c>(&self, record: &'c impl Cells) -> Option<(usize, &'c str)> {
         self.markers
             .iter()
             .enumerate()
@@ -783,7 +732,7 @@ impl HeaderMap {
 
     /// Whether a row's answers are all numeric or answer codes (`4`, `A2`,
     /// `AO03`) that name no option: an export of codes rather than texts.
-    pub fn coded(&self, record: &impl Cells) -> bool {
+    pub(crate) fn coded(&self, record: &impl Cells) -> bool {
         let mut buf = String::new();
         let mut any = false;
         for (kind, cell) in self.columns.iter().zip(record.cells()) {
@@ -800,24 +749,10 @@ impl HeaderMap {
         any
     }
 
-    /// Resolves one row, found at `line` of the file, into a sheet. `buf` is scratch
-    /// space the caller keeps across rows.
-    pub fn resolve(
-        &self,
-        rubric: &LoadedRubric,
-        line: u64,
-        record: &StringRecord,
-        buf: &mut String,
-    ) -> Result<ResolvedSheet, InputError> {
-        let mut row = Row::default();
-        self.resolve_into(rubric, line, record, buf, &mut row)?;
-        Ok(self.sheet(&row))
-    }
-
     /// Resolves one row into `row`, reusing its buffers: no allocation unless the row
     /// is bad. (A reader thread does this; the thread that scores makes the sheet, so
     /// memory is allocated and freed on one thread.)
-    pub fn resolve_into(
+    pub(crate) fn resolve_into(
         &self,
         rubric: &LoadedRubric,
         line: u64,
@@ -880,12 +815,12 @@ impl HeaderMap {
     }
 
     /// The export's path, as its rows' origins name it.
-    pub fn file(&self) -> &Path {
+    pub(crate) fn file(&self) -> &Path {
         &self.file
     }
 
     /// The origin of the row at `line`.
-    pub fn row_origin(&self, line: u64) -> Origin {
+    pub(crate) fn row_origin(&self, line: u64) -> Origin {
         Origin::Row {
             file: self.file.clone(),
             line,
@@ -893,14 +828,14 @@ impl HeaderMap {
     }
 
     /// The sheet of a resolved row.
-    pub fn sheet(&self, row: &Row) -> ResolvedSheet {
+    pub(crate) fn sheet(&self, row: &Row) -> ResolvedSheet {
         self.sheet_in(row, &self.file)
     }
 
     /// [`Self::sheet`], its origin naming `file`: a copy of the export's path that
     /// one thread keeps for the rows it makes, so that threads making rows at once
     /// do not all count their references to one shared path.
-    pub fn sheet_in(&self, row: &Row, file: &Arc<Path>) -> ResolvedSheet {
+    pub(crate) fn sheet_in(&self, row: &Row, file: &Arc<Path>) -> ResolvedSheet {
         debug_assert_eq!(**file, *self.file);
         let text = |s: &String| (!s.is_empty()).then(|| s.clone());
         ResolvedSheet {
@@ -917,6 +852,7 @@ impl HeaderMap {
                 ..Sheet::default()
             },
             choices: row.choices.clone(),
+            unknown: Vec::new(),
             warnings: Vec::new(),
             format: crate::input::sheet::SheetFormat::Csv,
             text: None,
@@ -926,34 +862,34 @@ impl HeaderMap {
 
 /// A row resolved into reusable buffers (see [`HeaderMap::resolve_into`]).
 #[derive(Debug, Clone, Default)]
-pub struct Row {
+pub(crate) struct Row {
     /// The line of the file the row starts on.
-    pub line: u64,
+    pub(crate) line: u64,
     /// Per rubric question, the index of the chosen option.
-    pub choices: Vec<Option<usize>>,
+    pub(crate) choices: Vec<Option<usize>>,
     /// Respondent, role and organisation; empty when not given.
-    pub meta: [String; 3],
+    pub(crate) meta: [String; 3],
     /// The row's date, where its date cell writes one unambiguously.
-    pub date: Option<SheetDate>,
+    pub(crate) date: Option<SheetDate>,
     /// Whether the row has a date cell that could not be read as a day.
-    pub undated: bool,
+    pub(crate) undated: bool,
     /// Which of the columns that name the respondent gave the name (0-based, in
     /// column order).
-    pub named: Option<usize>,
+    pub(crate) named: Option<usize>,
 }
 
 /// What reading an export's rows counted, for the warnings at its end: each
 /// thread that reads rows keeps one, and they are added up in file order.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// Unfinished responses left out.
-    pub unfinished: u64,
+    pub(crate) unfinished: u64,
     /// The marker of the first of them (an index into the header's markers), and
     /// the values that marked them, the first few distinct ones.
     marker: Option<usize>,
     marks: Vec<String>,
     /// Rows whose date cell could not be read as a day.
-    pub undated: u64,
+    pub(crate) undated: u64,
     /// Per column that names the respondent (when several do), the rows it named.
     named: Vec<u64>,
 }
@@ -963,7 +899,7 @@ const MARKS_KEPT: usize = 4;
 
 impl Tally {
     /// A response left out, marked unfinished by `mark` in marker `marker`.
-    pub fn left_out(&mut self, marker: usize, mark: &str) {
+    pub(crate) fn left_out(&mut self, marker: usize, mark: &str) {
         self.unfinished += 1;
         self.marker.get_or_insert(marker);
         if self.marks.len() < MARKS_KEPT && !self.marks.iter().any(|m| m == mark) {
@@ -972,7 +908,7 @@ impl Tally {
     }
 
     /// A row read and resolved.
-    pub fn row(&mut self, row: &Row) {
+    pub(crate) fn row(&mut self, row: &Row) {
         self.undated += u64::from(row.undated);
         if let Some(i) = row.named {
             if self.named.len() <= i {
@@ -983,7 +919,7 @@ impl Tally {
     }
 
     /// Adds the counts of the rows read after these.
-    pub fn add(&mut self, later: &Tally) {
+    pub(crate) fn add(&mut self, later: &Tally) {
         self.unfinished += later.unfinished;
         if self.marker.is_none() {
             self.marker = later.marker;

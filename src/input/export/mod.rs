@@ -25,20 +25,20 @@ use std::sync::Arc;
 
 use csv::StringRecord;
 
-pub use chunks::Parallel;
 use decode::Decoded;
-pub use header::{Cells, Column, DateEvidence, HeaderMap, Row, Tally, normalise, normalise_into};
+pub(crate) use header::{Cells, Column, HeaderMap, Row};
+use header::{DateEvidence, Tally};
 use lines::Lines;
-pub use workbook::is_workbook;
+pub(crate) use workbook::is_workbook;
 
 /// Whether a workbook file opens (only regular files are tried).
-pub fn workbook_opens(path: &Path) -> bool {
+pub(crate) fn workbook_opens(path: &Path) -> bool {
     is_regular(path) && workbook::opens(path)
 }
 
 /// Whether the first line of a text file, in whatever encoding, holds a tab (only
 /// regular files are read).
-pub fn first_line_has_tab(path: &Path) -> bool {
+pub(crate) fn first_line_has_tab(path: &Path) -> bool {
     let Some(head) = is_regular(path)
         .then(|| {
             File::open(path)
@@ -88,7 +88,7 @@ enum Records<R: Read> {
 }
 
 /// The rows of one export, read and resolved one at a time.
-pub struct CsvSheets<'r, R: Read> {
+pub(crate) struct CsvSheets<'r, R: Read> {
     rubric: &'r LoadedRubric,
     records: Records<R>,
     file: Arc<Path>,
@@ -114,7 +114,7 @@ pub struct CsvSheets<'r, R: Read> {
 
 /// Opens an export file (a text export or a workbook) and maps its header rows (a
 /// pipe nobody writes to is refused, as [`open_input`] says).
-pub fn open<'r>(
+pub(crate) fn open<'r>(
     rubric: &'r LoadedRubric,
     path: &Path,
     options: &ReadOptions,
@@ -214,8 +214,9 @@ fn open_workbook<'r>(
     Err(first_error.unwrap_or_else(|| InputError::new(source, ExportFault::NoWorksheet)))
 }
 
-/// Reads an export from any reader (stdin, a string in tests); `source` names it.
-pub fn from_reader<R: Read>(
+/// Reads an export from any reader (a string in tests); `source` names it.
+#[cfg(test)]
+pub(crate) fn from_reader<R: Read>(
     rubric: &LoadedRubric,
     source: Origin,
     reader: R,
@@ -225,7 +226,7 @@ pub fn from_reader<R: Read>(
 
 /// Reads a text export from any reader with `options`; `tab` prefers tab as the
 /// separator (a `.tsv` or `.txt` file).
-pub fn text<'r, R: Read>(
+pub(crate) fn text<'r, R: Read>(
     rubric: &'r LoadedRubric,
     source: Origin,
     mut reader: R,
@@ -465,12 +466,12 @@ impl<'r, R: Read> CsvSheets<'r, R> {
     }
 
     /// The header map, for its warning and columns.
-    pub fn header(&self) -> &HeaderMap {
+    pub(crate) fn header(&self) -> &HeaderMap {
         &self.header
     }
 
     /// The warnings about the whole file: its encoding, its header.
-    pub fn warnings(&self) -> Vec<Warning> {
+    pub(crate) fn warnings(&self) -> Vec<Warning> {
         let mut out = self.warnings.clone();
         out.extend(self.header.warnings());
         out
@@ -478,12 +479,12 @@ impl<'r, R: Read> CsvSheets<'r, R> {
 
     /// The warnings that come once the rows are read: unfinished responses left
     /// out, rows left without a date, the columns that named the respondents.
-    pub fn end_warnings(&self) -> Vec<Warning> {
+    pub(crate) fn end_warnings(&self) -> Vec<Warning> {
         self.header.end_warnings(&self.tally)
     }
 
     /// Bytes read so far, for progress.
-    pub fn bytes_read(&self) -> u64 {
+    pub(crate) fn bytes_read(&self) -> u64 {
         self.records.bytes()
     }
 
@@ -491,7 +492,10 @@ impl<'r, R: Read> CsvSheets<'r, R> {
     /// resolve rows elsewhere, such as on other threads). `None` at the end; an I/O
     /// error also ends the file. Unfinished responses are left out (and counted)
     /// unless asked for.
-    pub fn read_record(&mut self, record: &mut StringRecord) -> Option<Result<u64, InputError>> {
+    pub(crate) fn read_record(
+        &mut self,
+        record: &mut StringRecord,
+    ) -> Option<Result<u64, InputError>> {
         loop {
             if self.done {
                 return None;
@@ -547,7 +551,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
 
     /// Reads and resolves the next row into `row`, reusing its buffers. `None` at the
     /// end of the file.
-    pub fn next_row(&mut self, row: &mut Row) -> Option<Result<(), InputError>> {
+    pub(crate) fn next_row(&mut self, row: &mut Row) -> Option<Result<(), InputError>> {
         let mut record = std::mem::take(&mut self.record);
         let out = match self.read_record(&mut record)? {
             Ok(line) => self
@@ -584,9 +588,10 @@ mod tests {
     use super::*;
     use crate::diag::Fault;
     use crate::render::warning::warning_text;
+    use crate::text::normalise;
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     type Rows = Result<Vec<Result<ResolvedSheet, InputError>>, InputError>;
@@ -919,8 +924,8 @@ mod tests {
 
     #[test]
     fn an_id_beats_a_label_that_spells_it() {
-        let mut r = rubric();
-        r.rubric.question[0].option[0].label = r.rubric.question[0].option[1].id.clone();
+        let r = rubric()
+            .changed(|rb| rb.question[0].option[0].label = rb.question[0].option[1].id.clone());
         let m = OptionMatcher::new(&r.rubric.question[0]);
         let id1 = r.rubric.question[0].option[1].id.clone();
         let mut buf = String::new();

@@ -18,11 +18,11 @@ pub(super) fn is_blank(line: &[u8]) -> bool {
 /// What the first bytes of an export (as UTF-8) say about its layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Layout {
-    pub delimiter: u8,
+    pub(crate) delimiter: u8,
     /// The first line is Excel's `sep=X`, not the header.
-    pub sep_line: bool,
+    pub(crate) sep_line: bool,
     /// Lines end in a bare CR (classic Mac): rows are numbered by CRs.
-    pub bare_cr: bool,
+    pub(crate) bare_cr: bool,
 }
 
 /// The lines of `head`, split at LF, CRLF or a bare CR.

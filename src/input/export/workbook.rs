@@ -25,7 +25,7 @@ use crate::origin::Origin;
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 /// Whether a path names a workbook, by its extension.
-pub fn is_workbook(path: &Path) -> bool {
+pub(crate) fn is_workbook(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         ["xlsx", "xlsm", "xlsb", "xls", "ods"]
             .iter()
@@ -35,7 +35,7 @@ pub fn is_workbook(path: &Path) -> bool {
 
 /// Whether a workbook file opens (for a folder walk, which names files it cannot
 /// read instead of failing on them).
-pub fn opens(path: &Path) -> bool {
+pub(crate) fn opens(path: &Path) -> bool {
     Book::open(&Origin::from(path), path).is_ok()
 }
 

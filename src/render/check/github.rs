@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::{counts_sentence, reason};
-use crate::check::{Counts, Outcome, Status};
+use crate::check::{Checked, Counts, Status};
 use crate::diag::InputError;
 use crate::origin::Origin;
 use crate::render::Output;
@@ -13,7 +13,7 @@ use crate::render::clean::printable;
 use crate::rubric::LoadedRubric;
 
 /// Escapes a command's message, as GitHub's toolkit does (`escapeData`).
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -21,7 +21,7 @@ pub fn escape_data(s: &str) -> String {
 
 /// Escapes a property value (`file=`, `title=`), as GitHub's toolkit does
 /// (`escapeProperty`): the message escapes plus `:` and `,`.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -29,7 +29,7 @@ pub fn escape_property(s: &str) -> String {
 /// at its file and line. The file name and the message are cleaned for the terminal
 /// first (a control character from a sheet or a file name is written `\u{1b}`):
 /// the log is read on terminals too.
-pub fn error_command(
+pub(crate) fn error_command(
     origin: &Origin,
     line: Option<usize>,
     col: Option<usize>,
@@ -60,9 +60,9 @@ pub fn error_command(
 }
 
 /// One outcome's command: failures and errors only.
-pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn outcome(rubric: &LoadedRubric, o: &Checked, out: &mut dyn Write) -> io::Result<()> {
     match o {
-        Outcome::Judged(v) if v.status == Status::Fail => writeln!(
+        Checked::Judged(v) if v.status == Status::Fail => writeln!(
             out,
             "{}",
             error_command(
@@ -73,8 +73,8 @@ pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::R
                 &reason(rubric, v)
             )
         ),
-        Outcome::Judged(_) => Ok(()),
-        Outcome::Error(e) => {
+        Checked::Judged(_) => Ok(()),
+        Checked::Error(e) => {
             let message = match &e.key {
                 Some(k) => format!("{k}: {}", crate::render::diag::message(e)),
                 None => crate::render::diag::message(e),
@@ -96,14 +96,14 @@ pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::R
 
 /// `check`'s workflow commands: a command per failure or error as it comes, then
 /// the counts.
-pub struct GithubVerdicts<'a, W: Write> {
+pub(crate) struct GithubVerdicts<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     counts: Counts,
 }
 
 impl<'a, W: Write> GithubVerdicts<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         GithubVerdicts {
             rubric,
             out,
@@ -112,14 +112,14 @@ impl<'a, W: Write> GithubVerdicts<'a, W> {
     }
 }
 
-impl<'r, W: Write> Output<Outcome<'r>> for GithubVerdicts<'_, W> {
-    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+impl<'r, W: Write> Output<Checked<'r>> for GithubVerdicts<'_, W> {
+    fn item(&mut self, o: &Checked<'r>) -> io::Result<()> {
         self.counts.add(o);
         outcome(self.rubric, o, &mut self.out)
     }
 
     fn error(&mut self, e: &InputError) -> io::Result<()> {
-        self.item(&Outcome::Error(e.clone()))
+        self.item(&Checked::Error(e.clone()))
     }
 
     fn finish(&mut self) -> io::Result<()> {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{phrase, reason};
-use crate::check::{Counts, Expected, Outcome, Status, Verdict};
+use crate::check::{Checked, Counts, Expected, Status, Verdict};
 use crate::diag::InputError;
 use crate::render::Output;
 use crate::result::SheetResult;
@@ -86,7 +86,7 @@ fn nested<T: Serialize>(value: &T, indent: usize, out: &mut dyn Write) -> io::Re
 
 /// One judged sheet, as an element of `results` (after a comma when one came
 /// before it in `body`).
-pub fn verdict(rubric: &LoadedRubric, v: &Verdict, body: &mut Spill) -> io::Result<()> {
+pub(crate) fn verdict(rubric: &LoadedRubric, v: &Verdict, body: &mut Spill) -> io::Result<()> {
     body.write_all(if body.is_empty() {
         b"\n    "
     } else {
@@ -97,7 +97,7 @@ pub fn verdict(rubric: &LoadedRubric, v: &Verdict, body: &mut Spill) -> io::Resu
 
 /// The whole document: the head with the counts, the results kept in `body`, then
 /// the errors; byte for byte what serde_json's pretty printer makes of it whole.
-pub fn finish(
+pub(crate) fn finish(
     rubric: &LoadedRubric,
     counts: Counts,
     body: Spill,
@@ -129,7 +129,7 @@ pub fn finish(
 /// `check --format json`: the verdicts' body kept in a [`Spill`] (memory, then a
 /// temporary file) until the counts that head the document are known; the errors
 /// (few) kept for the end.
-pub struct JsonVerdicts<'a, W: Write> {
+pub(crate) struct JsonVerdicts<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     counts: Counts,
@@ -138,7 +138,7 @@ pub struct JsonVerdicts<'a, W: Write> {
 }
 
 impl<'a, W: Write> JsonVerdicts<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         JsonVerdicts {
             rubric,
             out,
@@ -149,12 +149,12 @@ impl<'a, W: Write> JsonVerdicts<'a, W> {
     }
 }
 
-impl<'r, W: Write> Output<Outcome<'r>> for JsonVerdicts<'_, W> {
-    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+impl<'r, W: Write> Output<Checked<'r>> for JsonVerdicts<'_, W> {
+    fn item(&mut self, o: &Checked<'r>) -> io::Result<()> {
         self.counts.add(o);
         match o {
-            Outcome::Judged(v) => verdict(self.rubric, v, &mut self.body),
-            Outcome::Error(e) => {
+            Checked::Judged(v) => verdict(self.rubric, v, &mut self.body),
+            Checked::Error(e) => {
                 self.errors.push(e.clone());
                 Ok(())
             }
@@ -162,7 +162,7 @@ impl<'r, W: Write> Output<Outcome<'r>> for JsonVerdicts<'_, W> {
     }
 
     fn error(&mut self, e: &InputError) -> io::Result<()> {
-        self.item(&Outcome::Error(e.clone()))
+        self.item(&Checked::Error(e.clone()))
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -175,7 +175,8 @@ impl<'r, W: Write> Output<Outcome<'r>> for JsonVerdicts<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Outcome, Report, Rules};
+    use crate::check::{Checked, Rules};
+    use crate::render::{Format, Setup, Style};
 
     /// The document as serde_json writes it whole: what the streamed one must match.
     #[derive(Serialize)]
@@ -186,20 +187,21 @@ mod tests {
         errors: Vec<&'a InputError>,
     }
 
-    fn whole(rubric: &LoadedRubric, report: &Report) -> String {
+    fn whole(rubric: &LoadedRubric, outcomes: &[Checked]) -> String {
         let mut doc = Doc {
             rubric: RubricRef {
                 id: &rubric.rubric.id,
                 version: &rubric.rubric.version,
             },
-            counts: report.counts(),
+            counts: Counts::default(),
             results: Vec::new(),
             errors: Vec::new(),
         };
-        for o in &report.outcomes {
+        for o in outcomes {
+            doc.counts.add(o);
             match o {
-                Outcome::Judged(v) => doc.results.push(VerdictDoc::new(rubric, v)),
-                Outcome::Error(e) => doc.errors.push(e),
+                Checked::Judged(v) => doc.results.push(VerdictDoc::new(rubric, v)),
+                Checked::Error(e) => doc.errors.push(e),
             }
         }
         serde_json::to_string_pretty(&doc).unwrap() + "\n"
@@ -207,38 +209,55 @@ mod tests {
 
     #[test]
     fn the_streamed_document_is_the_whole_one_byte_for_byte() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/sheets");
         let inputs = crate::input::expand(&[dir], crate::SheetFormat::Toml);
-        let (outcomes, _) = crate::result::run_keeping_sheets(&r, &inputs, &Default::default());
+        let (outcomes, _) = crate::batch::run_keeping_sheets(&r, &inputs, &Default::default());
         let rules = Rules::default();
-        let all: Vec<Outcome> = outcomes
+        let all: Vec<Checked> = outcomes
             .into_iter()
             .map(|o| match o {
-                Ok((s, res)) => Outcome::Judged(Box::new(crate::check::judge(&r, &s, res, &rules))),
-                Err(e) => Outcome::Error(e),
+                Ok((s, res)) => Checked::Judged(Box::new(crate::check::judge(&r, &s, res, &rules))),
+                Err(e) => Checked::Error(e),
             })
             .collect();
-        assert!(all.iter().any(|o| matches!(o, Outcome::Error(_))));
+        assert!(all.iter().any(|o| matches!(o, Checked::Error(_))));
         assert!(
             all.iter()
-                .filter(|o| matches!(o, Outcome::Judged(_)))
+                .filter(|o| matches!(o, Checked::Judged(_)))
                 .count()
                 > 2
         );
         // With errors and results, with results only, and with nothing.
-        let judged: Vec<Outcome> = all
+        let judged: Vec<Checked> = all
             .iter()
-            .filter(|o| matches!(o, Outcome::Judged(_)))
+            .filter(|o| matches!(o, Checked::Judged(_)))
             .cloned()
             .collect();
         for outcomes in [all, judged, Vec::new()] {
-            let report = Report { outcomes };
             let mut out = Vec::new();
-            crate::render::check::render(crate::render::Format::Json, &r, &report, &mut out)
-                .unwrap();
-            assert_eq!(String::from_utf8(out).unwrap(), whole(&r, &report));
+            streamed(&r, &outcomes, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), whole(&r, &outcomes));
         }
+    }
+
+    /// The outcomes written as `check --format json` streams them.
+    fn streamed(
+        rubric: &LoadedRubric,
+        outcomes: &[Checked],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let setup = Setup {
+            rubric,
+            style: Style::default(),
+            single: false,
+        };
+        let mut output = crate::render::output::<Checked<'_>>(Format::Json, setup, out)
+            .ok_or_else(|| io::Error::other("not a format of check"))?;
+        for o in outcomes {
+            output.item(o)?;
+        }
+        output.finish()
     }
 }

@@ -10,7 +10,7 @@ use quick_junit::{
 };
 
 use super::{failure_with_key, reason};
-use crate::check::{Counts, Outcome, Status};
+use crate::check::{Checked, Counts, Status};
 use crate::diag::InputError;
 use crate::render::Output;
 use crate::render::num::{index_num, num, short};
@@ -29,7 +29,7 @@ fn one_line(s: &str) -> String {
 fn suite(rubric: &LoadedRubric) -> TestSuite {
     let r = &rubric.rubric;
     let mut suite = TestSuite::new(format!("pmo-vmo check ({} {})", r.id, r.version));
-    suite.add_property(Property::new("rubric", rubric.source.to_string()));
+    suite.add_property(Property::new("rubric", rubric.source().to_string()));
     suite
 }
 
@@ -42,10 +42,10 @@ fn xml(suite: TestSuite) -> io::Result<String> {
 
 /// One outcome's `<testcase>` element, written by quick-junit (in a report of its
 /// own, from which the element's lines are taken) into `body`.
-pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<()> {
+pub(crate) fn case(rubric: &LoadedRubric, o: &Checked, body: &mut Spill) -> io::Result<()> {
     let r = &rubric.rubric;
     let case = match o {
-        Outcome::Judged(v) => {
+        Checked::Judged(v) => {
             let e = &v.result.evaluation;
             let status = match v.status {
                 Status::Pass => TestCaseStatus::success(),
@@ -88,7 +88,7 @@ pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<
             ));
             case
         }
-        Outcome::Error(err) => {
+        Checked::Error(err) => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
             s.set_message(one_line(&crate::render::diag::message(err)))
                 .set_type("invalid-sheet");
@@ -111,7 +111,7 @@ pub fn case(rubric: &LoadedRubric, o: &Outcome, body: &mut Spill) -> io::Result<
 
 /// The whole report: the suite's head with the counts, the cases kept in `body`,
 /// the end.
-pub fn finish(
+pub(crate) fn finish(
     rubric: &LoadedRubric,
     counts: Counts,
     body: Spill,
@@ -139,7 +139,7 @@ pub fn finish(
 
 /// `check --format junit`: the cases kept in a [`Spill`] (memory, then a temporary
 /// file) until the counts that head the suite are known.
-pub struct JunitVerdicts<'a, W: Write> {
+pub(crate) struct JunitVerdicts<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     counts: Counts,
@@ -147,7 +147,7 @@ pub struct JunitVerdicts<'a, W: Write> {
 }
 
 impl<'a, W: Write> JunitVerdicts<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         JunitVerdicts {
             rubric,
             out,
@@ -157,14 +157,14 @@ impl<'a, W: Write> JunitVerdicts<'a, W> {
     }
 }
 
-impl<'r, W: Write> Output<Outcome<'r>> for JunitVerdicts<'_, W> {
-    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+impl<'r, W: Write> Output<Checked<'r>> for JunitVerdicts<'_, W> {
+    fn item(&mut self, o: &Checked<'r>) -> io::Result<()> {
         self.counts.add(o);
         case(self.rubric, o, &mut self.body)
     }
 
     fn error(&mut self, e: &InputError) -> io::Result<()> {
-        self.item(&Outcome::Error(e.clone()))
+        self.item(&Checked::Error(e.clone()))
     }
 
     fn finish(&mut self) -> io::Result<()> {

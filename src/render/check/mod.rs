@@ -2,41 +2,17 @@
 //! (the `score` document with a verdict per result), JUnit XML and GitHub workflow
 //! commands. The judging itself is `crate::check`, which returns data.
 
-use std::io::{self, Write};
-
-use crate::check::{Because, Check, Counts, Judged, Outcome, Report, Status, Verdict};
+use crate::check::{Because, Check, Counts, Judged, Status, Verdict};
 use crate::render::num::{index_num, short, trim};
-use crate::render::{Format, Setup, Style};
 use crate::rubric::LoadedRubric;
 
-pub mod github;
-pub mod json;
-pub mod junit;
-pub mod text;
-
-/// Writes a whole report in one of `check`'s formats (text, JSON, JUnit, GitHub),
-/// as the command streams it ([`crate::render::Output`]).
-pub fn render(
-    format: Format,
-    rubric: &LoadedRubric,
-    report: &Report<'_>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let setup = Setup {
-        rubric,
-        style: Style::default(),
-        single: false,
-    };
-    let mut output = crate::render::output::<Outcome<'_>>(format, setup, out)
-        .ok_or_else(|| io::Error::other("not a format of check"))?;
-    for o in &report.outcomes {
-        output.item(o)?;
-    }
-    output.finish()
-}
+pub(crate) mod github;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod text;
 
 /// `3 sheets: 1 passed, 1 failed, 1 error`.
-pub fn counts_sentence(c: &Counts) -> String {
+pub(crate) fn counts_sentence(c: &Counts) -> String {
     let plural = crate::render::words::count;
     format!(
         "{}: {} passed, {} failed, {}",
@@ -49,7 +25,7 @@ pub fn counts_sentence(c: &Counts) -> String {
 
 /// One expectation in a short phrase: `margin 1.2 < 5` when unmet, `margin 10 >= 5`
 /// when held.
-pub fn phrase(rubric: &LoadedRubric, check: &Check) -> String {
+pub(crate) fn phrase(rubric: &LoadedRubric, check: &Check) -> String {
     let held = check.held();
     match check {
         Check::Recommendation { expected, .. } if held => format!("{} as expected", expected.id()),
@@ -122,7 +98,7 @@ pub fn phrase(rubric: &LoadedRubric, check: &Check) -> String {
 
 /// An unmet expectation with the key that set it: `margin 1.2 < 5 (set by
 /// expect.min-margin)`.
-pub fn failure_with_key(rubric: &LoadedRubric, j: &Judged) -> String {
+pub(crate) fn failure_with_key(rubric: &LoadedRubric, j: &Judged) -> String {
     let p = phrase(rubric, &j.check);
     match &j.key {
         Some(k) => format!("{p} (set by {k})"),
@@ -131,7 +107,7 @@ pub fn failure_with_key(rubric: &LoadedRubric, j: &Judged) -> String {
 }
 
 /// One line for people: the failures, or what was checked and held.
-pub fn reason(rubric: &LoadedRubric, v: &Verdict) -> String {
+pub(crate) fn reason(rubric: &LoadedRubric, v: &Verdict) -> String {
     let e = &v.result.evaluation;
     match v.status {
         Status::Fail => v
@@ -157,14 +133,14 @@ pub fn reason(rubric: &LoadedRubric, v: &Verdict) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Outcome, Rules, RunStatus, failure_line, judge};
+    use crate::check::{Checked, Rules, RunStatus, failure_line, judge};
     use crate::diag::InputError;
     use crate::input::{SheetFormat, load_text};
     use crate::rubric::Band;
     use std::fmt::Write as _;
 
     fn rubric() -> LoadedRubric {
-        LoadedRubric::embedded().unwrap()
+        crate::testing::v2()
     }
 
     /// A sheet answering every question with option `pick` of each, plus `extra`.
@@ -206,7 +182,13 @@ mod tests {
         // fires the delivery and the maturity gates.
         let text = sheet(
             &r,
-            |i| Some(if r.question_factor[i] == 0 { 1 } else { 4 }),
+            |i| {
+                Some(if r.question_factors()[i] == Some(0) {
+                    1
+                } else {
+                    4
+                })
+            },
             "",
         ) + "[expect]\nrecommendation = \"vmo\"\n";
         let v = judge_text(&text, &Rules::default());
@@ -309,17 +291,16 @@ mod tests {
             &(sheet(&r, |_| Some(0), "") + "[expect]\nrecommendation = \"vmo\"\n"),
             &Rules::default(),
         );
-        let mut report = Report {
-            outcomes: vec![Outcome::Judged(Box::new(fail))],
-        };
-        assert_eq!(report.status(), RunStatus::Failed);
-        report.outcomes.push(Outcome::Error(InputError::new(
+        let mut counts = Counts::default();
+        counts.add(&Checked::Judged(Box::new(fail)));
+        assert_eq!(counts.status(), RunStatus::Failed);
+        counts.add(&Checked::Error(InputError::new(
             "x.toml",
             crate::diag::FileFault::Empty,
         )));
-        assert_eq!(report.status(), RunStatus::Error);
+        assert_eq!(counts.status(), RunStatus::Error);
         assert_eq!(
-            counts_sentence(&report.counts()),
+            counts_sentence(&counts),
             "2 sheets: 0 passed, 1 failed, 1 error"
         );
     }

@@ -4,15 +4,15 @@
 use std::io::{self, Write};
 
 use super::{counts_sentence, reason};
-use crate::check::{Counts, Outcome, Status};
+use crate::check::{Checked, Counts, Status};
 use crate::diag::InputError;
 use crate::render::Output;
 use crate::render::clean::printable_line;
 use crate::rubric::LoadedRubric;
 
 /// One outcome's line: judged sheets only (errors go to stderr).
-pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    if let Outcome::Judged(v) = o {
+pub(crate) fn outcome(rubric: &LoadedRubric, o: &Checked, out: &mut dyn Write) -> io::Result<()> {
+    if let Checked::Judged(v) = o {
         let word = match v.status {
             Status::Pass => "PASS",
             Status::Fail => "FAIL",
@@ -25,14 +25,14 @@ pub fn outcome(rubric: &LoadedRubric, o: &Outcome, out: &mut dyn Write) -> io::R
 }
 
 /// `check`'s text: a line per judged sheet as it comes, then the counts.
-pub struct TextVerdicts<'a, W: Write> {
+pub(crate) struct TextVerdicts<'a, W: Write> {
     rubric: &'a LoadedRubric,
     out: W,
     counts: Counts,
 }
 
 impl<'a, W: Write> TextVerdicts<'a, W> {
-    pub fn new(rubric: &'a LoadedRubric, out: W) -> Self {
+    pub(crate) fn new(rubric: &'a LoadedRubric, out: W) -> Self {
         TextVerdicts {
             rubric,
             out,
@@ -41,14 +41,14 @@ impl<'a, W: Write> TextVerdicts<'a, W> {
     }
 }
 
-impl<'r, W: Write> Output<Outcome<'r>> for TextVerdicts<'_, W> {
-    fn item(&mut self, o: &Outcome<'r>) -> io::Result<()> {
+impl<'r, W: Write> Output<Checked<'r>> for TextVerdicts<'_, W> {
+    fn item(&mut self, o: &Checked<'r>) -> io::Result<()> {
         self.counts.add(o);
         outcome(self.rubric, o, &mut self.out)
     }
 
     fn error(&mut self, e: &InputError) -> io::Result<()> {
-        self.item(&Outcome::Error(e.clone()))
+        self.item(&Checked::Error(e.clone()))
     }
 
     fn finish(&mut self) -> io::Result<()> {

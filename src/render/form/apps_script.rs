@@ -16,7 +16,7 @@ pub fn render(rubric: &LoadedRubric) -> String {
 
 /// JSON as a JavaScript object literal: U+2028 and U+2029 escaped (raw, they end a
 /// string before ES2019), and `</` written `<\/` so the text could sit in HTML too.
-pub fn js_literal(json: &str) -> String {
+pub(crate) fn js_literal(json: &str) -> String {
     json.replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
         .replace("</", "<\\/")
@@ -37,7 +37,7 @@ mod tests {
 
     #[test]
     fn the_script_defines_create_form_around_the_rubric() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let gs = render(&r);
         assert!(gs.contains("function createForm()"));
         assert!(gs.contains(&format!("\"id\": \"{}\"", r.rubric.id)));

@@ -18,7 +18,7 @@ pub fn render(rubric: &LoadedRubric) -> String {
 /// JSON made safe inside an HTML `<script>` element: `<`, `>`, `&`, U+2028 and
 /// U+2029 become `\uXXXX` escapes. They can only occur inside JSON strings, where
 /// the escape means the same character, so `JSON.parse` gives the text back.
-pub fn script_json(json: &str) -> String {
+pub(crate) fn script_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 64);
     for c in json.chars() {
         match c {
@@ -51,7 +51,7 @@ mod tests {
 
     #[test]
     fn the_page_holds_the_rubric_once_and_only_two_scripts() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let page = render(&r);
         assert!(!page.contains(super::super::PLACEHOLDER));
         assert_eq!(page.matches("<script").count(), 2);

@@ -20,42 +20,42 @@ const PLACEHOLDER: &str = "{{RUBRIC_JSON}}";
 
 /// The part of a rubric a form shows, keys as in the rubric file.
 #[derive(Debug, Serialize)]
-pub struct FormView<'a> {
-    pub id: &'a str,
-    pub version: &'a str,
-    pub title: &'a str,
-    pub description: &'a str,
-    pub factor: Vec<FactorView<'a>>,
-    pub question: Vec<QuestionView<'a>>,
+pub(crate) struct FormView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) version: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) factor: Vec<FormFactor<'a>>,
+    pub(crate) question: Vec<FormQuestion<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct FactorView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub description: &'a str,
+pub(crate) struct FormFactor<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct QuestionView<'a> {
-    pub id: &'a str,
-    pub factor: &'a str,
-    pub text: &'a str,
+pub(crate) struct FormQuestion<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) factor: &'a str,
+    pub(crate) text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<&'a str>,
-    pub option: Vec<OptionView<'a>>,
+    pub(crate) help: Option<&'a str>,
+    pub(crate) option: Vec<FormOption<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct OptionView<'a> {
-    pub id: &'a str,
-    pub label: &'a str,
+pub(crate) struct FormOption<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) label: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<&'a str>,
+    pub(crate) help: Option<&'a str>,
 }
 
 impl<'a> FormView<'a> {
-    pub fn of(rubric: &'a LoadedRubric) -> FormView<'a> {
+    pub(crate) fn of(rubric: &'a LoadedRubric) -> FormView<'a> {
         let r = &rubric.rubric;
         FormView {
             id: &r.id,
@@ -65,7 +65,7 @@ impl<'a> FormView<'a> {
             factor: r
                 .factor
                 .iter()
-                .map(|f| FactorView {
+                .map(|f| FormFactor {
                     id: &f.id,
                     title: &f.title,
                     description: &f.description,
@@ -74,7 +74,7 @@ impl<'a> FormView<'a> {
             question: r
                 .question
                 .iter()
-                .map(|q| QuestionView {
+                .map(|q| FormQuestion {
                     id: &q.id,
                     factor: &q.factor,
                     text: &q.text,
@@ -82,7 +82,7 @@ impl<'a> FormView<'a> {
                     option: q
                         .option
                         .iter()
-                        .map(|o| OptionView {
+                        .map(|o| FormOption {
                             id: &o.id,
                             label: &o.label,
                             help: o.help.as_deref(),
@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn the_view_leaves_out_scores_gates_and_recommendations() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let text = serde_json::to_string(&FormView::of(&r)).unwrap();
         assert!(text.starts_with(&format!("{{\"id\":\"{}\",\"version\":", r.rubric.id)));
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -381,7 +381,7 @@ mod tests {
 
     #[test]
     fn an_unanswered_factor_has_no_corner_on_the_radar() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let series = [Series {
             name: "A".into(),
             values: vec![Some(50.0), None, Some(50.0), Some(50.0)],

@@ -28,7 +28,7 @@ use std::io::{self, Write};
 use style::CSS;
 
 /// Above this many respondents the chart draws one polygon per role instead.
-pub const MAX_POLYGONS: usize = 8;
+pub(crate) const MAX_POLYGONS: usize = 8;
 
 /// The text of question `id`, or the id when the rubric has no such question.
 fn question_text<'a>(rubric: &'a LoadedRubric, id: &'a str) -> &'a str {
@@ -70,6 +70,7 @@ pub struct Builder<'r> {
 }
 
 impl<'r> Builder<'r> {
+    /// A report with no member yet.
     pub fn new(rubric: &'r LoadedRubric) -> Self {
         Builder {
             rubric,
@@ -152,7 +153,7 @@ fn flip_item(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
         li {
             strong { (display_name(m)) }
             " (" (m.evaluation.recommendation.label()) "): "
-            (crate::render::words::flip_sentence(rubric, m.flip.as_ref()))
+            (crate::render::words::firmness_lines(rubric, &m.sensitivity).join(" "))
         }
     }
 }
@@ -275,14 +276,10 @@ impl Report<'_> {
     /// The texts that lead: the sheet's (or group's) gate messages or summary.
     fn lead(&self) -> Vec<String> {
         match self.sheet() {
-            Some(r) => crate::render::words::lead_texts(
-                self.rubric,
-                r.evaluation.recommendation,
-                &r.advice,
-            )
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+            Some(r) => crate::render::words::lead_texts(self.rubric, &r.advice)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             None => lead(self.rubric, self.w),
         }
     }
@@ -291,8 +288,8 @@ impl Report<'_> {
     /// provisional result says so before anything else, and shows no title.
     fn recommendation(&self) -> Markup {
         let (rubric, w) = (self.rubric, self.w);
-        let rb = &rubric.rubric;
-        let rec = rb.recommendation.get(w.recommendation);
+        let advice = self.sheet().map_or(&w.advice, |r| &r.advice);
+        let title = advice.source.title(rubric);
         let provisional = self.provisional();
         html! {
             section id="recommendation" {
@@ -311,7 +308,7 @@ impl Report<'_> {
                         }
                     }
                     @if provisional.is_none() {
-                        div { strong { (rec.title) } }
+                        div { strong { (title) } }
                     }
                     @for t in self.lead() { p { (t) } }
                     div.figures {
@@ -428,11 +425,13 @@ impl Report<'_> {
             section id="flip" {
                 h2 { "How firm is it?" }
                 @if self.single {
-                    p { (crate::render::words::flip_sentence(rubric, self.first[0].1.flip.as_ref())) }
+                    @for line in crate::render::words::firmness_lines(rubric, &self.first[0].1.sensitivity) {
+                        p { (line) }
+                    }
                 } @else {
                     p { (tipping_sentence(rubric, self.w.tipping.as_ref())) }
                     p.muted {
-                        "Per respondent, the single answer that would change each one's own result:"
+                        "Per respondent, the answers one step from changing each one's own result:"
                     }
                     ul { (PreEscaped(FLIPS)) }
                 }
@@ -509,16 +508,20 @@ impl Report<'_> {
     }
 
     fn next_steps(&self) -> Markup {
+        // A format-3 plan opens with them: said once.
+        if self.plan_view().is_some() {
+            return html! {};
+        }
         let words = crate::render::words::shown_steps;
         let steps: Vec<String> = match self.sheet() {
             Some(r) if r.evaluation.provisional => {
                 vec![crate::render::words::provisional_step(&r.evaluation)]
             }
-            Some(r) => words(self.rubric, r.evaluation.recommendation, &r.advice)
+            Some(r) => words(self.rubric, &r.advice)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
-            None => words(self.rubric, self.w.recommendation, &self.w.advice)
+            None => words(self.rubric, &self.w.advice)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
@@ -708,31 +711,28 @@ mod tests {
     const ESCAPED_END: &str = "&lt;/u&gt;&amp;amp;&quot;";
 
     /// The embedded rubric with every text the report shows marked.
-    fn marked_rubric(mut r: LoadedRubric) -> LoadedRubric {
-        let rb = &mut r.rubric;
-        (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
-        for (i, f) in rb.factor.iter_mut().enumerate() {
-            f.title = mark(&format!("factor{i}"));
-        }
-        for (i, q) in rb.question.iter_mut().enumerate() {
-            q.text = mark(&format!("question{i}"));
-            for o in &mut q.option {
-                o.label = mark("option");
+    fn marked_rubric(r: LoadedRubric) -> LoadedRubric {
+        r.changed(|rb| {
+            (rb.id, rb.version, rb.title) = (mark("rubric-id"), mark("version"), mark("title"));
+            for (i, f) in rb.factor.iter_mut().enumerate() {
+                f.title = mark(&format!("factor{i}"));
             }
-        }
-        for g in &mut rb.gate {
-            g.message = mark("gate");
-        }
-        for rec in [
-            &mut rb.recommendation.pmo,
-            &mut rb.recommendation.hybrid,
-            &mut rb.recommendation.vmo,
-        ] {
-            rec.title = mark("rec-title");
-            rec.summary = mark("rec-summary");
-            rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
-        }
-        r
+            for (i, q) in rb.question.iter_mut().enumerate() {
+                q.text = mark(&format!("question{i}"));
+                for o in &mut q.option {
+                    o.label = mark("option");
+                }
+            }
+            for g in &mut rb.gate {
+                g.message = mark("gate");
+            }
+            let recs = rb.recommendation.as_mut().unwrap();
+            for rec in [&mut recs.pmo, &mut recs.hybrid, &mut recs.vmo] {
+                rec.title = mark("rec-title");
+                rec.summary = mark("rec-summary");
+                rec.next_steps = vec![crate::rubric::NextStep::Always(mark("next-step"))];
+            }
+        })
     }
 
     /// The part of `html` from `start` to the first `end` after it.
@@ -778,15 +778,16 @@ mod tests {
 
     #[test]
     fn group_text_arrives_escaped_in_every_place() {
-        let r = LoadedRubric::embedded().unwrap();
-        // These two sheets fire a gate and put their roles far apart.
-        // One sheet at every lowest option, one at every highest: the roles are far
-        // apart, and the buy-in gate fires on the means without changing Hybrid.
-        let ms: Vec<_> = [false, true]
+        let r = crate::testing::v2();
+        // These sheets fire a gate and put their roles far apart: two at every
+        // lowest option (role0), two at every highest (role1), so each role has the
+        // two respondents a role gap needs, and the buy-in gate fires on the means
+        // without changing Hybrid.
+        let ms: Vec<_> = [false, true, false, true]
             .into_iter()
             .enumerate()
             .map(|(j, top)| {
-                let (who, role) = (mark(&format!("who{j}")), mark(&format!("role{j}")));
+                let (who, role) = (mark(&format!("who{j}")), mark(&format!("role{}", j % 2)));
                 let mut s = sheet(&r, 0, [&who, &role, &mark("org"), &mark("note")]).0;
                 for (c, q) in s.choices.iter_mut().zip(&r.rubric.question) {
                     *c = Some(if top { q.option.len() - 1 } else { 0 });
@@ -837,8 +838,9 @@ mod tests {
 
     #[test]
     fn single_sheet_text_arrives_escaped_in_every_place() {
-        let r = LoadedRubric::embedded().unwrap();
-        // One answer short of PMO, so the flip names a question and two options.
+        let r = crate::testing::v2();
+        // One step from PMO (the delivery record one step down caps it), so "how
+        // firm" names a question and two options.
         let text = format!(
             r#"rubric = "pmo-vmo"
 respondent = '{}'
@@ -847,7 +849,7 @@ organisation = '{}'
 
 [answers]
 maturity-standards = "documented"
-maturity-delivery-track-record = "usually"
+maturity-delivery-track-record = "sometimes"
 objective-success-measure = "business-case"
 authority-funding-decisions = "office-advises"
 alignment-strategy-link = "mapped"
@@ -883,7 +885,7 @@ maturity-standards = '{}'
 
     #[test]
     fn a_single_sheet_report_lists_every_question_with_its_answer_and_note() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let text = "rubric = \"pmo-vmo\"\n[answers]\nmaturity-standards = \"documented\"\n\
                     authority-stakeholder-buy-in = \"resist\"\n[notes]\n\
                     maturity-standards = \"Handbook in use since 2021\"\n";
@@ -903,15 +905,15 @@ maturity-standards = '{}'
             .find("Provisional: based on 2 of 20 answers")
             .unwrap();
         assert!(said < verdict.find("class=\"band\"").unwrap());
-        for b in crate::rubric::Band::ALL {
-            let rec = r.rubric.recommendation.get(b);
+        for b in crate::rubric::Band::LADDER {
+            let rec = r.rubric.recommendation.as_ref().unwrap().get(b);
             assert!(!verdict.contains(&rec.summary), "{b:?}");
         }
     }
 
     #[test]
     fn roles_on_the_chart_arrive_escaped() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let ms: Vec<_> = (0..=MAX_POLYGONS)
             .map(|k| {
                 let role = mark(&format!("role{}", k % 2));
@@ -930,8 +932,7 @@ maturity-standards = '{}'
 
     #[test]
     fn strips_text_arrives_escaped() {
-        let mut r = marked_rubric(LoadedRubric::embedded().unwrap());
-        r.rubric.factor.truncate(2);
+        let r = marked_rubric(crate::testing::v2()).changed(|rb| rb.factor.truncate(2));
         let series = [Series {
             name: mark("series"),
             values: vec![Some(40.0), Some(60.0)],
@@ -998,9 +999,9 @@ maturity-standards = '{}'
         let html = render(r, &ms).unwrap();
         assert_eq!(html.matches("class=\"series\"").count(), 0);
         assert_eq!(html.matches("class=\"group\"").count(), 1);
-        let flip =
-            html! { (crate::render::words::flip_sentence(r, ms[0].1.flip.as_ref())) }.into_string();
-        assert!(html.contains(&flip), "{flip}");
+        let firm = crate::render::words::firmness_lines(r, &ms[0].1.sensitivity);
+        let firm = html! { (firm[0]) }.into_string();
+        assert!(html.contains(&firm), "{firm}");
         // No group-only sections for one person.
         assert!(!html.contains("<section id=\"agenda\">"));
         assert!(!html.contains("<section id=\"roles\">"));
@@ -1019,7 +1020,7 @@ maturity-standards = '{}'
 
     #[test]
     fn a_baseline_is_drawn_dashed_and_its_progress_listed() {
-        let r = LoadedRubric::embedded().unwrap();
+        let r = crate::testing::v2();
         let before = sheet(&r, 0, ["Ann", "pm", "Acme", "n"]);
         let mut after = sheet(&r, 1, ["Ann", "pm", "Acme", "n"]);
         after.0.sheet.date = crate::input::date::SheetDate::parse("2026-11-25");

@@ -1,0 +1,348 @@
+//! The plan (contract section 6) on the default rubric, over the 44 sheets of the
+//! organisations corpus (22 organisations, two blind readers each): the order of
+//! needs, at most seven initiatives shown, the pressing problem early, a plan that
+//! builds the recommended office, and a group plan that agrees with its headline.
+
+use std::path::{Path, PathBuf};
+
+use pmo_vmo::input::{self, SheetFormat};
+use pmo_vmo::result::{self, SheetResult};
+use pmo_vmo::workshop::Group;
+use pmo_vmo::{Batch, LoadedRubric};
+use serde_json::Value;
+
+const DIR: &str = "tests/fixtures/organisations";
+
+fn rubric() -> &'static LoadedRubric {
+    static R: std::sync::LazyLock<LoadedRubric> =
+        std::sync::LazyLock::new(|| LoadedRubric::embedded().unwrap());
+    &R
+}
+
+fn sheets() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for reader in ["sheets-a", "sheets-b"] {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(DIR).join(reader))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        out.extend(v);
+    }
+    assert_eq!(out.len(), 44);
+    out
+}
+
+fn score(path: &Path) -> SheetResult<'static> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let sheet = input::load_text(rubric(), path, &text, SheetFormat::Toml).unwrap();
+    result::score(rubric(), sheet, false).unwrap()
+}
+
+/// Each sheet's JSON, with its plan.
+fn plans() -> Vec<(PathBuf, Value)> {
+    (sheets().into_iter())
+        .map(|p| {
+            let json = serde_json::to_value(score(&p)).unwrap();
+            (p, json)
+        })
+        .collect()
+}
+
+/// Every initiative of a plan, shown then later.
+fn all(plan: &Value) -> Vec<&Value> {
+    let shown = plan["initiatives"].as_array().unwrap();
+    let later = plan["later"].as_array().unwrap();
+    shown.iter().chain(later).collect()
+}
+
+#[test]
+fn the_json_has_the_contract_s_shape() {
+    let json = serde_json::to_value(score(
+        &Path::new(DIR).join("sheets-a/01-hospital-after-rollout.toml"),
+    ))
+    .unwrap();
+    let plan = &json["roadmap"];
+    for key in ["target", "reached", "initiatives", "later"] {
+        assert!(plan.get(key).is_some(), "no {key}: {plan}");
+    }
+    let first = &plan["initiatives"][0];
+    for key in [
+        "horizon",
+        "question",
+        "from",
+        "to",
+        "title",
+        "action",
+        "done-when",
+        "owner",
+        "effort",
+        "requires",
+        "projected",
+    ] {
+        assert!(first.get(key).is_some(), "no {key}: {first}");
+    }
+    assert!(first["projected"]["index"].is_f64());
+    assert!(first["projected"]["recommendation"].is_string());
+}
+
+#[test]
+fn nothing_comes_before_what_it_needs_and_horizons_never_go_back() {
+    let mut initiatives = 0;
+    for (path, json) in plans() {
+        let Some(plan) = json.get("roadmap") else {
+            assert_eq!(json["provisional"], true, "{}: no plan", path.display());
+            continue;
+        };
+        let list = all(plan);
+        initiatives += list.len();
+        let mut last = 1;
+        for (k, i) in list.iter().enumerate() {
+            let h = i["horizon"].as_u64().unwrap();
+            assert!((1..=3).contains(&h));
+            if k < plan["initiatives"].as_array().unwrap().len() {
+                assert!(h >= last, "{}: horizon goes back at {k}", path.display());
+                last = h;
+            }
+            for need in i["requires"].as_array().unwrap() {
+                let at = list.iter().position(|x| x["question"] == *need);
+                assert!(
+                    at.is_some_and(|j| j < k),
+                    "{}: {} needs {need}, which is not before it",
+                    path.display(),
+                    i["question"]
+                );
+            }
+        }
+    }
+    assert!(
+        initiatives > 80,
+        "the corpus makes real plans: {initiatives}"
+    );
+}
+
+#[test]
+fn no_plan_shows_more_than_seven_and_only_practices_move() {
+    let r = &rubric().rubric;
+    for (path, json) in plans() {
+        let Some(plan) = json.get("roadmap") else {
+            continue;
+        };
+        assert!(
+            plan["initiatives"].as_array().unwrap().len() <= 7,
+            "{}",
+            path.display()
+        );
+        for i in all(plan) {
+            let q = r.question.iter().find(|q| q.id == i["question"]).unwrap();
+            assert_eq!(q.kind, pmo_vmo::rubric::QuestionKind::Practice, "{}", q.id);
+            let score = |id: &Value| q.option.iter().find(|o| o.id == *id).unwrap().score;
+            assert!(
+                score(&i["to"]) > score(&i["from"]),
+                "{}: {}",
+                path.display(),
+                q.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_plan_builds_the_recommended_office() {
+    let mut pmo = 0;
+    for (path, json) in plans() {
+        let Some(plan) = json.get("roadmap") else {
+            continue;
+        };
+        assert_eq!(plan["target"], json["recommendation"], "{}", path.display());
+        assert_eq!(plan["office"], json["office"]["type"], "{}", path.display());
+        if json["recommendation"] == "pmo" {
+            pmo += 1;
+            assert_eq!(json["office"]["kind"], "pmo");
+        }
+    }
+    assert!(pmo >= 4, "the corpus has PMO results: {pmo}");
+}
+
+#[test]
+fn the_pressing_problem_gets_an_initiative_in_the_first_two_horizons() {
+    let rb = rubric();
+    let r = &rb.rubric;
+    let problem_q = r.scoring.pressing_problem.as_deref().unwrap();
+    let mut checked = 0;
+    for (path, json) in plans() {
+        let Some(plan) = json.get("roadmap") else {
+            continue;
+        };
+        let Some(problem) = json["answers"][problem_q].as_str() else {
+            continue;
+        };
+        // The moves that address it: a practice whose level crossed names it.
+        let addresses = |i: &Value| {
+            let q = r.question.iter().find(|q| q.id == i["question"]).unwrap();
+            let score = |id: &Value| q.option.iter().find(|o| o.id == *id).unwrap().score;
+            let (from, to) = (score(&i["from"]), score(&i["to"]));
+            q.option
+                .iter()
+                .filter(|o| o.score >= from && o.score < to)
+                .any(|o| {
+                    o.addresses
+                        .as_ref()
+                        .unwrap_or(&q.addresses)
+                        .iter()
+                        .any(|a| a == problem)
+                })
+        };
+        // Mapped, and the organisation has room on a practice that addresses it.
+        let room = r.question.iter().any(|q| {
+            let now = json["answers"][q.id.as_str()].as_str();
+            q.kind == pmo_vmo::rubric::QuestionKind::Practice
+                && q.option.iter().any(|o| {
+                    let now_score = q
+                        .option
+                        .iter()
+                        .find(|x| Some(x.id.as_str()) == now)
+                        .map(|x| x.score);
+                    now_score.is_some_and(|s| o.score >= s && o.score < 100.0)
+                        && o.addresses
+                            .as_ref()
+                            .unwrap_or(&q.addresses)
+                            .iter()
+                            .any(|a| a == problem)
+                })
+        });
+        if !room {
+            continue;
+        }
+        checked += 1;
+        let early = all(plan)
+            .into_iter()
+            .any(|i| i["horizon"].as_u64().unwrap() <= 2 && addresses(i));
+        assert!(
+            early,
+            "{}: nothing in the first year addresses {problem}",
+            path.display()
+        );
+    }
+    assert!(checked >= 20, "the corpus names mapped problems: {checked}");
+}
+
+#[test]
+fn client_text_shows_no_index_figure() {
+    let style = pmo_vmo::render::Style {
+        color: false,
+        width: Some(100),
+        detail: Some(true),
+    };
+    for path in sheets().into_iter().take(10) {
+        let r = score(&path);
+        let text = pmo_vmo::render::table::detail(rubric(), &r, style);
+        let plan = &text[text.find("Plan · ").unwrap_or(text.len())..];
+        assert!(
+            !plan.contains("index") && !plan.contains("Index"),
+            "{}:\n{plan}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_group_plan_agrees_with_the_group_headline() {
+    for reader in ["sheets-a", "sheets-b"] {
+        let inputs = input::expand(&[Path::new(DIR).join(reader)], SheetFormat::Toml);
+        let batch = Batch::run(rubric(), &inputs);
+        let mut g = Group::new(rubric());
+        for r in &batch.results {
+            let text = std::fs::read_to_string(r.source.to_string()).unwrap();
+            let sheet = input::load_text(rubric(), &r.source, &text, SheetFormat::Toml).unwrap();
+            g.add(&sheet, r);
+        }
+        let w = g.finish(None).unwrap();
+        let json = serde_json::to_value(&w).unwrap();
+        let plan = &json["roadmap"];
+        assert_eq!(plan["target"], json["recommendation"], "{json}");
+        assert_eq!(plan["reached"], true);
+        for i in all(plan) {
+            let a = &i["already"];
+            assert!(a["count"].as_u64().unwrap() <= a["of"].as_u64().unwrap());
+            assert!(
+                i.get("projected").is_none(),
+                "a group plan projects no index"
+            );
+        }
+    }
+}
+
+#[test]
+fn compare_reports_each_initiative_s_progress() {
+    // The hospital a year on, against the hospital after its failed roll-out.
+    let bin = env!("CARGO_BIN_EXE_pmo-vmo");
+    let out = std::process::Command::new(bin)
+        .args([
+            "compare",
+            &format!("{DIR}/sheets-a/01-hospital-after-rollout.toml"),
+            &format!("{DIR}/sheets-a/02-hospital-year-on.toml"),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps = json["roadmap"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    for s in steps {
+        let status = s["status"].as_str().unwrap();
+        assert!(
+            ["done", "in-progress", "not-started"].contains(&status),
+            "{s}"
+        );
+        assert_eq!(s["done"] == true, status == "done");
+    }
+    assert!(
+        steps.iter().any(|s| s["status"] == "done"),
+        "a year on, something is done: {json}"
+    );
+}
+
+#[test]
+fn the_plan_command_writes_tracker_rows() {
+    let bin = env!("CARGO_BIN_EXE_pmo-vmo");
+    let out = std::process::Command::new(bin)
+        .args(["plan", "examples/sheets/hospital-after-rollout.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rows = csv::Reader::from_reader(&out.stdout[..]);
+    let head: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+    for col in [
+        "summary",
+        "description",
+        "owner",
+        "when",
+        "depends-on",
+        "done-when",
+    ] {
+        assert!(head.contains(&col.to_string()), "{head:?}");
+    }
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let json = serde_json::to_value(score(Path::new(
+        "examples/sheets/hospital-after-rollout.toml",
+    )))
+    .unwrap();
+    assert_eq!(records.len(), all(&json["roadmap"]).len());
+    // A dependency names an earlier row.
+    let dep = head.iter().position(|c| c == "depends-on").unwrap();
+    for (k, r) in records.iter().enumerate() {
+        for d in r[dep].split(';').filter(|d| !d.is_empty()) {
+            assert!(
+                d.parse::<usize>().unwrap() <= k,
+                "row {} depends on {d}",
+                k + 1
+            );
+        }
+    }
+}
