@@ -678,3 +678,37 @@ fn p01_a_false_count_of_shared_strings_does_not_abort() {
         "{text}"
     );
 }
+
+/// Point 12, an export's header: an error about the header names the line the
+/// header is on (after Excel's `sep=` line, after blank lines, or the worksheet
+/// row it is in), not line 1 whatever the file.
+#[test]
+fn p12_a_header_error_names_the_header_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sep = write(d, "sep.csv", "sep=;\r\nA;B\r\nx;y\r\n");
+    let blank = write(d, "blank.csv", "\n\nA,B\nx,y\n");
+    let same = write(
+        d,
+        "same.csv",
+        "sep=;\r\nmaturity-standards;maturity-standards\r\nx;y\r\n",
+    );
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(2, 1, "A").unwrap();
+    sheet.write_string(3, 1, "x").unwrap();
+    let xlsx = d.join("low.xlsx");
+    book.save(&xlsx).unwrap();
+    let cases = [
+        (sep, "sep.csv:2: no column header names a question"),
+        (blank, "blank.csv:3: no column header names a question"),
+        (same, "same.csv:2: columns 1 and 2 both answer"),
+        (xlsx, "low.xlsx:3: no column header names a question"),
+    ];
+    for (path, want) in cases {
+        let out = run(&["score", arg(&path)]);
+        let text = err(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains(want), "want {want:?} in {text}");
+    }
+}

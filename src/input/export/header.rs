@@ -543,11 +543,13 @@ fn product_of(rows: &[StringRecord]) -> Product {
 impl HeaderMap {
     /// Maps the header rows: the first, then any extra ones ([`is_extra_header`]).
     /// A column answers a question if any of its header cells names one. Fails when
-    /// no column answers a question of the rubric or when two answer the same one.
+    /// no column answers a question of the rubric or when two answer the same one;
+    /// the error names `line`, the line (or worksheet row) of the first header row.
     pub(crate) fn new(
         rubric: &LoadedRubric,
         path: &Origin,
         rows: &[StringRecord],
+        line: usize,
     ) -> Result<Self, InputError> {
         let r = &rubric.rubric;
         let by_name = question_names(rubric);
@@ -577,7 +579,7 @@ impl HeaderMap {
                             second: col + 1,
                             question: r.question[qi].id.clone(),
                         };
-                        return Err(InputError::new(path, fault).at_line(1));
+                        return Err(InputError::new(path, fault).at_line(line));
                     }
                     seen[qi] = Some(col);
                     Column::Answer(qi)
@@ -627,7 +629,7 @@ impl HeaderMap {
             columns.push(kind);
         }
         if seen.iter().all(Option::is_none) {
-            return Err(no_question(r, path, &rows[0], product_of(rows)));
+            return Err(no_question(r, path, &rows[0], line, product_of(rows)));
         }
         if names.len() < 2 {
             names.clear();
@@ -954,6 +956,7 @@ fn no_question(
     r: &crate::rubric::Rubric,
     path: &Origin,
     headers: &StringRecord,
+    line: usize,
     product: Product,
 ) -> InputError {
     let fault = ExportFault::NoQuestionColumn {
@@ -962,7 +965,7 @@ fn no_question(
         more: headers.len() > 8,
         product,
     };
-    InputError::new(path, fault).at_line(1)
+    InputError::new(path, fault).at_line(line)
 }
 
 /// At most this many ignored headers are compared with an unanswered question.

@@ -405,9 +405,10 @@ impl<'r, R: Read> CsvSheets<'r, R> {
     ) -> Result<Self, InputError> {
         let file = source.row_file();
         let mut first = StringRecord::new();
+        let mut line = 1;
         for _ in 0..=usize::from(sep_line) {
             match records.next(&mut first, &source, &file) {
-                Some((Ok(_), _)) => {}
+                Some((Ok(at), _)) => line = usize::try_from(at).unwrap_or(usize::MAX),
                 Some((Err(e), _)) => return Err(e),
                 None => {
                     return Err(InputError::new(source, ExportFault::NoHeader));
@@ -426,7 +427,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
                 column: column + 1,
                 questions,
             };
-            return Err(InputError::new(source, fault));
+            return Err(InputError::new(source, fault).at_line(line));
         }
         let mut rows = vec![first];
         while rows.len() < 3 {
@@ -437,7 +438,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
                 _ => break,
             }
         }
-        let mut header = HeaderMap::new(rubric, &source, &rows)?;
+        let mut header = HeaderMap::new(rubric, &source, &rows, line)?;
         if let Some(col) = header.columns.iter().position(|c| *c == Column::Date) {
             // A worksheet is in memory: all of its dates say which order they are in.
             let ahead = pending.iter().filter_map(|(_, _, r)| r.get(col));
