@@ -643,33 +643,43 @@ fn p24_a_second_name_column_is_named_in_a_warning() {
     );
 }
 
-/// Point 1, the same kind of crash another way: an .xlsx whose shared strings
-/// announce a count no file holds (`uniqueCount`, which the reader reserves room
-/// for) is refused with exit 2, not an abort.
-#[test]
-fn p01_a_false_count_of_shared_strings_does_not_abort() {
+/// A copy of the .xlsx at `from` as `name`, each entry's bytes passed through
+/// `change` (with the entry's name).
+fn rewrite_xlsx(from: &Path, name: &str, change: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> PathBuf {
     use std::io::{Read as _, Write as _};
-    let dir = tempfile::tempdir().unwrap();
-    let good = xlsx_with_far_cell(dir.path(), "good.xlsx", (3, 0));
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
-    let path = dir.path().join("lies.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let path = from.with_file_name(name);
     let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).unwrap();
         let name = entry.name().unwrap().into_owned();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
-        if name == "xl/sharedStrings.xml" {
-            let text = String::from_utf8(bytes).unwrap();
-            let start = text.find("uniqueCount=\"").unwrap() + 13;
-            let end = start + text[start..].find('"').unwrap();
-            bytes = format!("{}999999999999{}", &text[..start], &text[end..]).into_bytes();
-        }
+        let bytes = change(&name, bytes);
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
         out.write_all(&bytes).unwrap();
     }
     out.finish().unwrap();
+    path
+}
+
+/// Point 1, the same kind of crash another way: an .xlsx whose shared strings
+/// announce a count no file holds (`uniqueCount`, which the reader reserves room
+/// for) is refused with exit 2, not an abort.
+#[test]
+fn p01_a_false_count_of_shared_strings_does_not_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = xlsx_with_far_cell(dir.path(), "good.xlsx", (3, 0));
+    let path = rewrite_xlsx(&good, "lies.xlsx", |name, bytes| {
+        if name != "xl/sharedStrings.xml" {
+            return bytes;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let start = text.find("uniqueCount=\"").unwrap() + 13;
+        let end = start + text[start..].find('"').unwrap();
+        format!("{}999999999999{}", &text[..start], &text[end..]).into_bytes()
+    });
     let out = run_small(&["score", arg(&path)]);
     let text = err(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
@@ -677,6 +687,41 @@ fn p01_a_false_count_of_shared_strings_does_not_abort() {
         text.contains("announces more shared strings than it holds"),
         "{text}"
     );
+}
+
+/// Point 3: shared strings that inflate past 16 MiB (here 17 MiB of white space in
+/// a zip of a few KB; calamine reads the part whole, and keeps every string) are
+/// refused before they are inflated, with the bound in the message, and a folder
+/// goes on to the next sheet.
+#[test]
+fn p03_shared_strings_over_the_bound_are_refused_before_they_are_inflated() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = xlsx_with_far_cell(dir.path(), "good.xlsx", (3, 0));
+    let path = rewrite_xlsx(&good, "big.xlsx", |name, bytes| {
+        if name != "xl/sharedStrings.xml" {
+            return bytes;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let pad = " ".repeat(17 << 20);
+        text.replacen("</sst>", &format!("{pad}</sst>"), 1)
+            .into_bytes()
+    });
+    std::fs::remove_file(&good).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 100_000);
+    std::fs::copy(
+        Path::new(ROOT).join("tests/fixtures/v2/sheets/in-transition.toml"),
+        dir.path().join("next.toml"),
+    )
+    .unwrap();
+    let out = run_small(&["score", "--format", "csv", arg(dir.path())]);
+    let text = err(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("big.xlsx: ")
+            && text.contains("has more than 16 MiB of shared strings and styles to inflate"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("next.toml,"));
 }
 
 /// Point 12, an export's header: an error about the header names the line the

@@ -20,7 +20,7 @@ use super::grid::{
     Bound, Grid, GridBuilder, MAX_AREA, MAX_CELLS, MAX_PARTS, MAX_TEXT, SheetInfo, number_text,
 };
 use super::ods::{Ods, OdsError};
-use crate::diag::{ExportFault, InputError};
+use crate::diag::{ExportFault, Fault, InputError};
 use crate::origin::Origin;
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
@@ -34,9 +34,14 @@ pub(crate) fn is_workbook(path: &Path) -> bool {
 }
 
 /// Whether a workbook file opens (for a folder walk, which names files it cannot
-/// read instead of failing on them).
+/// read instead of failing on them). One that opens as a workbook but is over a
+/// bound counts as opening: it is read, and refused with its reason, not passed
+/// over as "not a sheet".
 pub(crate) fn opens(path: &Path) -> bool {
-    Book::open(&Origin::from(path), path).is_ok()
+    match Book::open(&Origin::from(path), path) {
+        Ok(_) => true,
+        Err(e) => matches!(e.kind, Fault::Export(ExportFault::WorkbookTooLarge { .. })),
+    }
 }
 
 /// An open workbook.
