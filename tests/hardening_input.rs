@@ -757,3 +757,99 @@ fn p12_a_header_error_names_the_header_line() {
         assert!(text.contains(want), "want {want:?} in {text}");
     }
 }
+
+/// A minimal .xlsx of one worksheet whose XML is `sheet_data` (the inside of
+/// `<sheetData>`), written by hand: a spreadsheet writer would refuse these cells.
+fn raw_xlsx(dir: &Path, name: &str, sheet_data: &str) -> PathBuf {
+    use std::io::Write as _;
+    let path = dir.join(name);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rels = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#
+                .to_string(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{office}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{office}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{sheet_data}</sheetData></worksheet>"#
+            ),
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+/// Points 1 and 3: one cell of 64 MiB of text (a zip of 66 KB; "memory allocation
+/// of 67108864 bytes failed" under the limit, and 940 MB to refuse 300 MiB in an
+/// .xlsx, 630 MB in an .ods), or 300 MB of spaces written as `<text:s
+/// text:c="1024"/>` (17 KB; 320 MB), is refused in little memory: no cell, and
+/// no stretch of a worksheet's XML without markup, is held past 16 MiB.
+#[test]
+fn p03_a_huge_cell_is_refused_in_little_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let big = "a".repeat(64 << 20);
+    let cell = |row: u32, text: &str| {
+        format!(r#"<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{text}</t></is></c></row>"#)
+    };
+    let xlsx = raw_xlsx(d, "cell.xlsx", &(cell(1, "Name") + &cell(2, &big)));
+    let ods_cell = |text: &str| {
+        format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell></table:table-row>"#
+        )
+    };
+    let table = |text: &str| {
+        format!(
+            r#"<table:table table:name="Answers">{}{}</table:table>"#,
+            ods_cell("Name"),
+            ods_cell(text)
+        )
+    };
+    let ods_big = ods(d, "cell.ods", &table(&big));
+    let spaces = ods(
+        d,
+        "spaces.ods",
+        &table(&r#"<text:s text:c="1024"/>"#.repeat(300_000)),
+    );
+    drop(big);
+    for path in [xlsx, ods_big, spaces] {
+        assert!(std::fs::metadata(&path).unwrap().len() < 1_000_000);
+        let out = run_small(&["score", arg(&path)]);
+        let text = err(&out);
+        assert_eq!(out.status.code(), Some(2), "{}: {text}", path.display());
+        assert!(
+            text.contains("more than 16 MiB of text in one cell")
+                && text.contains("far more than any survey export"),
+            "{}: {text}",
+            path.display()
+        );
+    }
+}

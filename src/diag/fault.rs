@@ -219,6 +219,9 @@ pub(crate) enum Bound {
     SharedStrings,
     /// Cells out of row order (a worksheet no spreadsheet writes).
     Order,
+    /// Bytes of one cell's text, or of a worksheet's XML without markup (which an
+    /// XML reader holds whole).
+    Run,
 }
 
 /// A kind of thing with an id in a rubric.

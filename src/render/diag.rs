@@ -263,6 +263,7 @@ fn too_large_text(sheet: Option<&str>, bound: Bound, most: u64) -> String {
             "announces more shared strings than it holds; it is damaged".to_string()
         }
         Bound::Order => "has its cells out of row order".to_string(),
+        Bound::Run => format!("holds more than {} MiB of text in one cell", most >> 20),
     };
     let whose = match sheet {
         Some(name) => format!("worksheet {} ", shown(name)),

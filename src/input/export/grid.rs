@@ -20,6 +20,53 @@ pub(super) const MAX_AREA: u64 = 50_000_000;
 /// shared strings are its answers' labels and its respondents' names, a few MB.
 pub(super) const MAX_PARTS: u64 = 16 << 20;
 
+/// The most bytes of one cell's text, and of a worksheet's XML between one `<`
+/// and the next: an XML reader holds a text or a tag whole, so a cell of a
+/// gigabyte in a zip of a megabyte would be held whole too. A spreadsheet cell
+/// holds 32,767 characters at most.
+pub(super) const MAX_RUN: u64 = 16 << 20;
+
+/// Passes a worksheet's XML through, failing (with [`std::io::ErrorKind::FileTooLarge`])
+/// once more than [`MAX_RUN`] bytes come without a `<`.
+pub(super) struct RunLimit<R> {
+    inner: R,
+    /// Bytes since the last `<`.
+    run: u64,
+}
+
+impl<R> RunLimit<R> {
+    pub(super) fn new(inner: R) -> Self {
+        RunLimit { inner, run: 0 }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for RunLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = &buf[..n];
+        // A run inside one read is shorter than the read; only the runs that
+        // span reads can grow past the bound.
+        self.run = match (memchr::memchr(b'<', read), memchr::memrchr(b'<', read)) {
+            (Some(first), Some(last)) => {
+                if self.run + first as u64 > MAX_RUN {
+                    return Err(std::io::ErrorKind::FileTooLarge.into());
+                }
+                (n - 1 - last) as u64
+            }
+            _ => self.run + n as u64,
+        };
+        if self.run > MAX_RUN {
+            return Err(std::io::ErrorKind::FileTooLarge.into());
+        }
+        Ok(n)
+    }
+}
+
+/// Whether an I/O error is [`RunLimit`]'s.
+pub(super) fn is_long_run(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::FileTooLarge
+}
+
 /// A worksheet's name, whether it is shown, and whether it is a worksheet (not a
 /// chart sheet).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +220,32 @@ mod tests {
         assert_eq!(g.next_into(&mut r), Some(1_000_000));
         assert_eq!(r.iter().collect::<Vec<_>>(), ["", "", "", "", "far"]);
         assert_eq!(g.next_into(&mut r), None);
+    }
+
+    #[test]
+    fn a_run_without_markup_stops_past_its_bound_however_it_is_read() {
+        use std::io::Read;
+        let run = usize::try_from(MAX_RUN).unwrap();
+        // Counted from the byte after a `<`: `a>` and the text, up to the next.
+        let ok = format!("<a>{}<b>{}", "x".repeat(run - 2), "y".repeat(run - 2));
+        let long = format!("<a>{}<b>", "x".repeat(run - 1));
+        let tail = format!("<a>{}", "y".repeat(run - 1));
+        for chunk in [1000, 8192, 1 << 20] {
+            let read = |text: &str| {
+                let mut r = RunLimit::new(text.as_bytes());
+                let mut buf = vec![0; chunk];
+                loop {
+                    match r.read(&mut buf) {
+                        Ok(0) => return Ok(()),
+                        Ok(_) => {}
+                        Err(e) => return Err(is_long_run(&e)),
+                    }
+                }
+            };
+            assert_eq!(read(&ok), Ok(()), "chunks of {chunk}");
+            assert_eq!(read(&long), Err(true), "chunks of {chunk}");
+            assert_eq!(read(&tail), Err(true), "chunks of {chunk}");
+        }
     }
 
     #[test]

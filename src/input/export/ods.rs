@@ -14,7 +14,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::grid::{Bound, GridBuilder, SheetInfo, number_text};
+use super::grid::{Bound, GridBuilder, MAX_RUN, RunLimit, SheetInfo, is_long_run, number_text};
 
 /// The most columns a row is read to (as in Excel and LibreOffice).
 const MAX_COLUMNS: u32 = 16_384;
@@ -37,6 +37,14 @@ fn file_error(e: impl std::fmt::Display) -> OdsError {
     OdsError::File(e.to_string())
 }
 
+/// An error of the XML reader: [`RunLimit`]'s is a bound, the others the file's.
+fn xml_error(e: quick_xml::Error) -> OdsError {
+    match &e {
+        quick_xml::Error::Io(io) if is_long_run(io) => OdsError::Bound(Bound::Run),
+        _ => file_error(e),
+    }
+}
+
 /// An open .ods: its tables (name, shown or hidden) and the active one.
 pub(super) struct Ods {
     zip: ZipArchive<BufReader<File>>,
@@ -44,18 +52,20 @@ pub(super) struct Ods {
     pub(super) active: Option<usize>,
 }
 
-type Xml<'z> = Reader<BufReader<zip::read::ZipFile<'z, BufReader<File>>>>;
+/// An XML entry of the zip being read, each run without markup bounded.
+type XmlOf<'z, R> = Reader<BufReader<RunLimit<zip::read::ZipFile<'z, R>>>>;
+type Xml<'z> = XmlOf<'z, BufReader<File>>;
 
 fn xml<'z, R: Read + Seek>(
     zip: &'z mut ZipArchive<R>,
     name: &str,
-) -> Result<Option<Reader<BufReader<zip::read::ZipFile<'z, R>>>>, OdsError> {
+) -> Result<Option<XmlOf<'z, R>>, OdsError> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(file_error(e)),
     };
-    let mut reader = Reader::from_reader(BufReader::new(file));
+    let mut reader = Reader::from_reader(BufReader::new(RunLimit::new(file)));
     let config = reader.config_mut();
     config.expand_empty_elements = true;
     config.check_end_names = false;
@@ -113,7 +123,7 @@ impl Ods {
         let mut buf = Vec::new();
         let mut seen = 0;
         loop {
-            match reader.read_event_into(&mut buf).map_err(file_error)? {
+            match reader.read_event_into(&mut buf).map_err(xml_error)? {
                 Event::Start(e) if e.name().as_ref() == "table:table" => {
                     if seen == index {
                         buf.clear();
@@ -124,7 +134,7 @@ impl Ods {
                     buf.clear();
                     reader
                         .read_to_end_into(quick_xml::name::QName(&end), &mut Vec::new())
-                        .map_err(file_error)?;
+                        .map_err(xml_error)?;
                 }
                 Event::Eof => return Ok(()),
                 _ => {}
@@ -142,7 +152,7 @@ fn tables(reader: &mut Xml<'_>) -> Result<Vec<SheetInfo>, OdsError> {
     let mut out = Vec::new();
     let mut buf = Vec::new();
     loop {
-        match reader.read_event_into(&mut buf).map_err(file_error)? {
+        match reader.read_event_into(&mut buf).map_err(xml_error)? {
             Event::Start(e) if e.name().as_ref() == "style:style" => {
                 style = attr(&e, "style:name");
             }
@@ -165,7 +175,7 @@ fn tables(reader: &mut Xml<'_>) -> Result<Vec<SheetInfo>, OdsError> {
                 buf.clear();
                 reader
                     .read_to_end_into(quick_xml::name::QName("table:table"), &mut Vec::new())
-                    .map_err(file_error)?;
+                    .map_err(xml_error)?;
             }
             Event::Eof => return Ok(out),
             _ => {}
@@ -205,7 +215,7 @@ fn read_table(reader: &mut Xml<'_>, grid: &mut GridBuilder) -> Result<(), OdsErr
     let mut row: u64 = 0;
     let mut runs: Vec<Run> = Vec::new();
     loop {
-        match reader.read_event_into(&mut buf).map_err(file_error)? {
+        match reader.read_event_into(&mut buf).map_err(xml_error)? {
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 let repeats = repeated(&e, "table:number-rows-repeated");
                 buf.clear();
@@ -235,7 +245,7 @@ fn read_row(reader: &mut Xml<'_>, runs: &mut Vec<Run>) -> Result<(), OdsError> {
     let mut buf = Vec::new();
     let mut col: u32 = 0;
     loop {
-        match reader.read_event_into(&mut buf).map_err(file_error)? {
+        match reader.read_event_into(&mut buf).map_err(xml_error)? {
             Event::Start(e)
                 if matches!(
                     e.name().as_ref(),
@@ -252,14 +262,14 @@ fn read_row(reader: &mut Xml<'_>, runs: &mut Vec<Run>) -> Result<(), OdsError> {
                     Some(v) => {
                         reader
                             .read_to_end_into(quick_xml::name::QName(&name), &mut Vec::new())
-                            .map_err(file_error)?;
+                            .map_err(xml_error)?;
                         v
                     }
                     None if typed => cell_text(reader, &name)?,
                     None => {
                         reader
                             .read_to_end_into(quick_xml::name::QName(&name), &mut Vec::new())
-                            .map_err(file_error)?;
+                            .map_err(xml_error)?;
                         String::new()
                     }
                 };
@@ -310,7 +320,7 @@ fn cell_text(reader: &mut Xml<'_>, cell: &str) -> Result<String, OdsError> {
     let mut paragraphs = 0;
     let mut annotation = 0u32;
     loop {
-        match reader.read_event_into(&mut buf).map_err(file_error)? {
+        match reader.read_event_into(&mut buf).map_err(xml_error)? {
             Event::Start(e) => match e.name().as_ref() {
                 "office:annotation" => annotation += 1,
                 _ if annotation > 0 => {}
@@ -342,6 +352,9 @@ fn cell_text(reader: &mut Xml<'_>, cell: &str) -> Result<String, OdsError> {
             }
             Event::Eof => return Ok(out),
             _ => {}
+        }
+        if out.len() as u64 > MAX_RUN {
+            return Err(OdsError::Bound(Bound::Run));
         }
         buf.clear();
     }

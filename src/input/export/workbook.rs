@@ -17,7 +17,8 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use super::grid::{
-    Bound, Grid, GridBuilder, MAX_AREA, MAX_CELLS, MAX_PARTS, MAX_TEXT, SheetInfo, number_text,
+    Bound, Grid, GridBuilder, MAX_AREA, MAX_CELLS, MAX_PARTS, MAX_RUN, MAX_TEXT, RunLimit,
+    SheetInfo, is_long_run, number_text,
 };
 use super::ods::{Ods, OdsError};
 use crate::diag::{ExportFault, Fault, InputError};
@@ -223,6 +224,7 @@ fn too_large(source: &Origin, sheet: Option<String>, bound: Bound) -> InputError
         Bound::Area => MAX_AREA,
         Bound::Parts | Bound::SharedStrings => MAX_PARTS,
         Bound::Order => 0,
+        Bound::Run => MAX_RUN,
     };
     InputError::new(source, ExportFault::WorkbookTooLarge { sheet, bound, most })
 }
@@ -236,6 +238,9 @@ struct Parts {
     /// The count of shared strings `sharedStrings.xml` announces, and its size.
     strings: Option<(u64, u64)>,
     active: Option<usize>,
+    /// Whether a worksheet's XML has a stretch of more than [`MAX_RUN`] bytes
+    /// without markup (calamine's reader would hold it whole).
+    long_run: bool,
 }
 
 impl Parts {
@@ -250,6 +255,9 @@ impl Parts {
         if self.whole > MAX_PARTS {
             return Err(too_large(source, None, Bound::Parts));
         }
+        if self.long_run {
+            return Err(too_large(source, None, Bound::Run));
+        }
         if let Some((count, bytes)) = self.strings
             && count > bytes / 8 + 16
         {
@@ -261,8 +269,9 @@ impl Parts {
 
 /// Lists a zip's entries, adds up the sizes of the parts calamine inflates whole
 /// (all but the worksheets, which are streamed, and pictures and the like, which
-/// are not read), and reads what `xl/workbook.xml` and `xl/sharedStrings.xml`
-/// say of the active worksheet and the count of strings.
+/// are not read), reads what `xl/workbook.xml` and `xl/sharedStrings.xml` say of
+/// the active worksheet and the count of strings, and passes over each worksheet's
+/// XML once to find a cell too long to be held ([`RunLimit`]).
 fn zip_parts(path: &Path) -> Result<Parts, String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| e.to_string())?;
@@ -284,6 +293,7 @@ fn zip_parts(path: &Path) -> Result<Parts, String> {
         whole,
         strings: None,
         active: None,
+        long_run: false,
     };
     if parts.has("xl/workbook.xml") && parts.whole <= MAX_PARTS {
         parts.active = first_attribute(&mut zip, "xl/workbook.xml", "workbookView", "activeTab")
@@ -293,6 +303,21 @@ fn zip_parts(path: &Path) -> Result<Parts, String> {
             let count = first_attribute(&mut zip, "xl/sharedStrings.xml", "sst", "uniqueCount")
                 .and_then(|v| v.parse().ok());
             parts.strings = count.map(|c| (c, bytes));
+        }
+        let sheets = parts
+            .names
+            .iter()
+            .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"));
+        for name in sheets {
+            let entry = zip.by_name(name).map_err(|e| e.to_string())?;
+            match std::io::copy(&mut RunLimit::new(entry), &mut std::io::sink()) {
+                Ok(_) => {}
+                Err(e) if is_long_run(&e) => {
+                    parts.long_run = true;
+                    break;
+                }
+                Err(e) => return Err(e.to_string()),
+            }
         }
     }
     Ok(parts)
