@@ -853,3 +853,180 @@ fn p03_a_huge_cell_is_refused_in_little_memory() {
         );
     }
 }
+
+/// A BIFF record: type, length, data.
+fn biff(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut out = typ.to_le_bytes().to_vec();
+    out.extend(u16::try_from(data.len()).unwrap().to_le_bytes());
+    out.extend(data);
+    out
+}
+
+/// A Label record: a text cell at (row, col), Latin-1.
+fn biff_label(row: u16, col: u16, text: &str) -> Vec<u8> {
+    let mut data = row.to_le_bytes().to_vec();
+    data.extend(col.to_le_bytes());
+    data.extend([0, 0]);
+    let bytes: Vec<u8> = text.chars().map(|c| u8::try_from(c).unwrap()).collect();
+    data.extend(u16::try_from(bytes.len()).unwrap().to_le_bytes());
+    data.push(0);
+    data.extend(bytes);
+    biff(0x0204, &data)
+}
+
+/// A minimal .xls (BIFF8 in a compound file, as Excel 97-2003 saves it) of one
+/// worksheet "Answers" holding `records` (cells, DIMENSIONS) between its BOF and
+/// EOF, written by hand: no spreadsheet writer writes the damaged ones.
+fn xls(dir: &Path, name: &str, records: &[Vec<u8>]) -> PathBuf {
+    xls_with(dir, name, &[], records)
+}
+
+/// [`xls`], with `globals` (records of the workbook) after its BoundSheet.
+fn xls_with(dir: &Path, name: &str, globals: &[Vec<u8>], records: &[Vec<u8>]) -> PathBuf {
+    use std::io::Write as _;
+    let bof = |dt: u16| {
+        let mut data = 0x0600u16.to_le_bytes().to_vec();
+        data.extend(dt.to_le_bytes());
+        data.extend([0; 12]);
+        biff(0x0809, &data)
+    };
+    let eof = biff(0x000A, &[]);
+    let sheet_name = b"Answers";
+    let bound = |pos: u32| {
+        let mut data = pos.to_le_bytes().to_vec();
+        data.extend([0, 0, u8::try_from(sheet_name.len()).unwrap(), 0]);
+        data.extend(sheet_name);
+        biff(0x0085, &data)
+    };
+    let extra: Vec<u8> = globals.concat();
+    let globals_len = bof(5).len() + bound(0).len() + extra.len() + eof.len();
+    let mut stream = bof(5);
+    stream.extend(bound(u32::try_from(globals_len).unwrap()));
+    stream.extend(extra);
+    stream.extend(&eof);
+    stream.extend(bof(0x10));
+    for r in records {
+        stream.extend(r);
+    }
+    stream.extend(&eof);
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    let mut file = cfb::CompoundFile::create_with_version(cfb::Version::V3, file).unwrap();
+    let mut s = file.create_stream("/Workbook").unwrap();
+    s.write_all(&stream).unwrap();
+    drop(s);
+    file.flush().unwrap();
+    path
+}
+
+/// The cells of `export_cells` as Label records.
+fn xls_cells() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for (r, row) in export_cells().iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (u16::try_from(r).unwrap(), u16::try_from(c).unwrap());
+            out.push(biff_label(r, c, cell));
+        }
+    }
+    out
+}
+
+/// Point 1, an .xls: a 5 KB file with a cell at IV65536 (calamine reads every
+/// worksheet of an .xls as it opens it, into a grid that size: 671 MB, "memory
+/// allocation of 671088640 bytes failed" under the limit), or a DIMENSIONS
+/// record announcing that size, is refused with the bound, exit 2, and a folder
+/// goes on; one whose DIMENSIONS record ends before it starts (calamine subtracts
+/// past zero) is refused as damaged. The same export without them is scored.
+#[test]
+fn p01_an_xls_is_checked_before_it_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let dims = |rf: u32, rl: u32, cf: u16, cl: u16| {
+        let mut data = rf.to_le_bytes().to_vec();
+        data.extend(rl.to_le_bytes());
+        data.extend(cf.to_le_bytes());
+        data.extend(cl.to_le_bytes());
+        data.extend([0, 0]);
+        biff(0x0200, &data)
+    };
+    let good = xls(d, "good.xls", &xls_cells());
+    let out = run_small(&["score", "--format", "csv", arg(&good)]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", err(&out));
+    assert!(
+        csv.contains("good.xls:2,Ann") && csv.contains("good.xls:3,Bo"),
+        "{csv}"
+    );
+
+    let mut far = xls_cells();
+    far.push(biff_label(65_535, 255, "far"));
+    let far = xls(d, "far.xls", &far);
+    let mut announced = vec![dims(0, 65_536, 0, 256)];
+    announced.extend(xls_cells());
+    let announced = xls(d, "announced.xls", &announced);
+    for path in [&far, &announced] {
+        assert!(std::fs::metadata(path).unwrap().len() < 10_000);
+        let out = run_small(&["score", arg(path)]);
+        let text = err(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(
+            text.contains("has a worksheet that spans more than 1000000 cells"),
+            "{text}"
+        );
+    }
+    let mut backwards = vec![dims(100, 50, 0, 3)];
+    backwards.extend(xls_cells());
+    let backwards = xls(d, "backwards.xls", &backwards);
+    let out = run_small(&["score", arg(&backwards)]);
+    let text = err(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("its DIMENSIONS record ends before it starts") && !text.contains("panic"),
+        "{text}"
+    );
+    std::fs::remove_file(&backwards).unwrap();
+    std::fs::remove_file(&announced).unwrap();
+    std::fs::rename(&good, d.join("z-good.xls")).unwrap();
+    let out = run_small(&["score", "--format", "csv", arg(d)]);
+    assert_eq!(out.status.code(), Some(2), "{}", err(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("z-good.xls:2,Ann"));
+}
+
+/// No input panics: an .xls whose records are cut short where calamine reads
+/// them unchecked (a defined name, the BOF, the code page, the sheet
+/// references: exit 101, "thread 'main' panicked at ... xls.rs:838:15") is an
+/// error on that file, exit 2, with no word of a panic; in a folder it is named
+/// among the files not read, and the sheet after it is scored.
+#[test]
+fn p01_a_damaged_xls_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cut = [
+        ("lbl", biff(0x0018, &[0, 0, 0])),
+        ("bof", biff(0x0809, &[0])),
+        ("codepage", biff(0x0042, &[])),
+        ("extern", biff(0x0017, &[1])),
+    ];
+    for (name, record) in cut {
+        let path = xls_with(d, &format!("{name}.xls"), &[record], &xls_cells());
+        let out = run_small(&["score", arg(&path)]);
+        let text = err(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {text}");
+        assert!(
+            text.contains(&format!(
+                "{name}.xls: could not be read as a workbook: its reader stopped on it"
+            )) && !text.contains("panicked"),
+            "{name}: {text}"
+        );
+    }
+    std::fs::copy(
+        Path::new(ROOT).join("tests/fixtures/v2/sheets/in-transition.toml"),
+        d.join("next.toml"),
+    )
+    .unwrap();
+    let out = run_small(&["score", "--format", "csv", arg(d)]);
+    let text = err(&out);
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(text.contains("\"lbl.xls\""), "{text}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("next.toml,"));
+}

@@ -222,6 +222,9 @@ pub(crate) enum Bound {
     /// Bytes of one cell's text, or of a worksheet's XML without markup (which an
     /// XML reader holds whole).
     Run,
+    /// Cells an .xls worksheet spans, rows times columns (calamine reads every
+    /// worksheet of an .xls whole as it opens the file).
+    XlsArea,
 }
 
 /// A kind of thing with an id in a rubric.

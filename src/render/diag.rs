@@ -264,6 +264,10 @@ fn too_large_text(sheet: Option<&str>, bound: Bound, most: u64) -> String {
         }
         Bound::Order => "has its cells out of row order".to_string(),
         Bound::Run => format!("holds more than {} MiB of text in one cell", most >> 20),
+        Bound::XlsArea => format!(
+            "has a worksheet that spans more than {most} cells (its rows times its columns), \
+             which an .xls is read into at once (save it as .xlsx or CSV)"
+        ),
     };
     let whose = match sheet {
         Some(name) => format!("worksheet {} ", shown(name)),

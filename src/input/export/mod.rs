@@ -16,6 +16,7 @@ mod lines;
 mod ods;
 mod sniff;
 mod workbook;
+mod xls;
 
 use std::collections::VecDeque;
 use std::fs::File;

@@ -21,6 +21,7 @@ use super::grid::{
     SheetInfo, is_long_run, number_text,
 };
 use super::ods::{Ods, OdsError};
+use super::xls::{MAX_XLS_AREA, XlsFault};
 use crate::diag::{ExportFault, Fault, InputError};
 use crate::origin::Origin;
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
@@ -65,6 +66,46 @@ fn unreadable(source: &Origin, e: impl std::fmt::Display) -> InputError {
     InputError::new(source, ExportFault::Workbook(e.to_string()))
 }
 
+/// What is said of a workbook calamine panicked on.
+const STOPPED: &str = "its reader stopped on it: the file is damaged";
+
+std::thread_local! {
+    /// Set while [`quietly`] runs calamine on this thread.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (calamine on a workbook), `None` if it panics. calamine indexes
+/// some records of a damaged file without checking their length: its panic is
+/// the file's fault, said as an error on it like any other, so the panic hook
+/// says nothing of it (on this thread, while `f` runs; any other panic is
+/// reported as before).
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                before(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    out.ok()
+}
+
+/// Opens a workbook with calamine, its errors and panics said as the file's.
+fn calamine_open<B>(source: &Origin, path: &Path) -> Result<B, InputError>
+where
+    B: Reader<BufReader<File>>,
+    B::Error: std::fmt::Display,
+{
+    quietly(|| calamine::open_workbook::<B, _>(path))
+        .ok_or_else(|| unreadable(source, STOPPED))?
+        .map_err(|e| unreadable(source, e))
+}
+
 impl Book {
     /// Opens a workbook, telling its format from its first bytes (a zip holds an
     /// .xlsx, .xlsm, .xlsb or .ods; an OLE file an .xls), whatever its extension.
@@ -74,7 +115,11 @@ impl Book {
             .and_then(|mut f| f.read_exact(&mut magic))
             .map_err(|e| unreadable(source, e))?;
         if magic == *b"\xD0\xCF\x11\xE0" {
-            let book: Xls<_> = calamine::open_workbook(path).map_err(|e| unreadable(source, e))?;
+            super::xls::check(path).map_err(|e| match e {
+                XlsFault::Area => too_large(source, None, Bound::XlsArea),
+                XlsFault::Damaged(words) => unreadable(source, words),
+            })?;
+            let book: Xls<_> = calamine_open(source, path)?;
             return Ok(Book::of(Inner::Xls(Box::new(book)), None));
         }
         let parts = zip_parts(path).map_err(|e| unreadable(source, e))?;
@@ -92,10 +137,10 @@ impl Book {
         }
         parts.check(source)?;
         if parts.has("xl/workbook.bin") {
-            let book: Xlsb<_> = calamine::open_workbook(path).map_err(|e| unreadable(source, e))?;
+            let book: Xlsb<_> = calamine_open(source, path)?;
             return Ok(Book::of(Inner::Xlsb(Box::new(book)), None));
         }
-        let book: Xlsx<_> = calamine::open_workbook(path).map_err(|e| unreadable(source, e))?;
+        let book: Xlsx<_> = calamine_open(source, path)?;
         Ok(Book::of(Inner::Xlsx(Box::new(book)), parts.active))
     }
 
@@ -146,11 +191,12 @@ impl Book {
             )
         };
         let mut grid = GridBuilder::default();
-        let outcome: Result<(), Step> = match &mut self.inner {
+        let outcome: Result<(), Step> = quietly(|| match &mut self.inner {
             Inner::Xlsx(book) => {
-                let mut cells = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| failed(e.to_string()))?;
+                let mut cells = match book.worksheet_cells_reader(&name) {
+                    Ok(cells) => cells,
+                    Err(e) => return Err(Step::Failed(e.to_string())),
+                };
                 loop {
                     match cells.next_cell() {
                         Ok(Some(c)) => {
@@ -166,9 +212,10 @@ impl Book {
                 }
             }
             Inner::Xlsb(book) => {
-                let mut cells = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| failed(e.to_string()))?;
+                let mut cells = match book.worksheet_cells_reader(&name) {
+                    Ok(cells) => cells,
+                    Err(e) => return Err(Step::Failed(e.to_string())),
+                };
                 loop {
                     match cells.next_cell() {
                         Ok(Some(c)) => {
@@ -184,9 +231,10 @@ impl Book {
                 }
             }
             Inner::Xls(book) => {
-                let range = book
-                    .worksheet_range(&name)
-                    .map_err(|e| failed(e.to_string()))?;
+                let range = match book.worksheet_range(&name) {
+                    Ok(range) => range,
+                    Err(e) => return Err(Step::Failed(e.to_string())),
+                };
                 let (top, left) = range.start().unwrap_or((0, 0));
                 range
                     .used_cells()
@@ -200,7 +248,8 @@ impl Book {
                 OdsError::File(words) => Step::Failed(words),
                 OdsError::Bound(b) => Step::Bound(b),
             }),
-        };
+        })
+        .unwrap_or_else(|| Err(Step::Failed(STOPPED.into())));
         match outcome {
             Ok(()) => Ok(grid.finish()),
             Err(Step::Bound(Bound::Order)) => Err(failed("its cells are not in row order".into())),
@@ -225,6 +274,7 @@ fn too_large(source: &Origin, sheet: Option<String>, bound: Bound) -> InputError
         Bound::Parts | Bound::SharedStrings => MAX_PARTS,
         Bound::Order => 0,
         Bound::Run => MAX_RUN,
+        Bound::XlsArea => MAX_XLS_AREA,
     };
     InputError::new(source, ExportFault::WorkbookTooLarge { sheet, bound, most })
 }
