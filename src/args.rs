@@ -236,7 +236,8 @@ pub struct CheckArgs {
     /// Every sheet must answer at least this share of the questions (0..=1)
     #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, allow_negative_numbers = true)]
     pub min_answered: Option<f64>,
-    /// A sheet whose `rubric-version` differs from the rubric's fails (otherwise a warning)
+    /// A sheet whose `rubric-version` differs from the rubric's, or that names none
+    /// (as no survey export row does), fails (otherwise a mismatch is a warning)
     #[arg(long)]
     pub strict_version: bool,
     /// Output format

@@ -9,6 +9,12 @@
 //! - a replaced file keeps its mode;
 //! - a temporary file is removed on the way out of a run stopped by a signal
 //!   ([`discard_staged_for_exit`]).
+//!
+//! On Windows the same holds with Windows' own terms: a device name (`NUL`,
+//! `CON`, `COM1`, `\\.\pipe\NAME`) is written into as a character device is on
+//! Unix; the rename is `MoveFileExW` (tempfile's `persist`), which refuses a
+//! read-only target instead of keeping its mode, and the new file takes the
+//! folder's inherited permissions.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -199,7 +205,38 @@ pub enum Wrote {
 
 /// Whether `path` is (or leads to) a regular file: what [`write`] would replace.
 pub fn is_file(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    !is_device(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// Whether `path` names a Windows device, which is written into, never renamed
+/// over. std gives them no file type of their own on Windows (`NUL` may even read
+/// as a file), so they are known by name. Never true on Unix, where the file type
+/// says it.
+fn is_device(path: &Path) -> bool {
+    cfg!(windows) && names_windows_device(path)
+}
+
+/// Whether `path` is one of the names Windows keeps for devices in every folder
+/// (`NUL`, `CON`, `PRN`, `AUX`, `COM1`-`COM9`, `LPT1`-`LPT9`, `CONIN$`, `CONOUT$`;
+/// any case, trailing dots and spaces ignored as Windows ignores them) or a named
+/// pipe (`\\.\pipe\NAME`).
+fn names_windows_device(path: &Path) -> bool {
+    let whole = path.as_os_str().to_string_lossy();
+    if whole
+        .get(..9)
+        .is_some_and(|head| head.eq_ignore_ascii_case(r"\\.\pipe\"))
+    {
+        return true;
+    }
+    // The last component, by either separator, so that this reads the same on
+    // every platform (and is tested on all of them).
+    let name = whole.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name = name.trim_end_matches(['.', ' ']).to_ascii_uppercase();
+    match name.as_bytes() {
+        b"CON" | b"PRN" | b"AUX" | b"NUL" | b"CONIN$" | b"CONOUT$" => true,
+        [b'C', b'O', b'M', n] | [b'L', b'P', b'T', n] => (b'1'..=b'9').contains(n),
+        _ => false,
+    }
 }
 
 /// Writes `bytes` to `path`: a regular file is written whole (replacing what is
@@ -217,6 +254,9 @@ pub fn write_with(
     replace: bool,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<Wrote> {
+    if is_device(path) {
+        return stream_into(path, fill).map(|()| Wrote::Into);
+    }
     if let Ok(meta) = std::fs::metadata(path)
         && !meta.is_file()
     {
@@ -265,6 +305,12 @@ fn write_into(
             return refuse("a socket");
         }
     }
+    stream_into(path, fill)
+}
+
+/// Writes into a FIFO or device as a stream: opened to write, never created,
+/// truncated or renamed over.
+fn stream_into(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let out = std::fs::OpenOptions::new().write(true).open(path)?;
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     fill(&mut out)?;
@@ -331,6 +377,38 @@ mod tests {
         assert_eq!(reader.join().unwrap(), b"<html>");
         assert!(fifo.symlink_metadata().unwrap().file_type().is_fifo());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn windows_device_names_are_known_by_name() {
+        for p in [
+            "NUL",
+            "nul",
+            "CON",
+            "out/NUL",
+            r"C:\reports\nul",
+            "NUL. ",
+            "COM1",
+            "lpt9",
+            "CONOUT$",
+            r"\\.\pipe\pmo-vmo",
+        ] {
+            assert!(names_windows_device(Path::new(p)), "{p}");
+        }
+        for p in [
+            "null",
+            "NUL.html",
+            "COM0",
+            "COM10",
+            "LPT",
+            "CONSOLE",
+            "report.html",
+            "",
+        ] {
+            assert!(!names_windows_device(Path::new(p)), "{p}");
+        }
+        // Only Windows treats them so.
+        assert_eq!(is_device(Path::new("NUL")), cfg!(windows));
     }
 
     #[test]

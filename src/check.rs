@@ -126,7 +126,8 @@ pub enum Check<'r> {
         /// The factors below `min-answered`.
         shortfalls: Vec<crate::scoring::Shortfall<'r>>,
     },
-    /// `sheet` is `None` when the sheet names no version to compare.
+    /// `sheet` is `None` when the sheet names no version: under `--strict-version`
+    /// that fails too.
     Version {
         /// The sheet's `rubric-version`.
         sheet: Option<String>,
@@ -154,7 +155,9 @@ impl Check<'_> {
                 share >= *min
             }
             Check::Coverage { shortfalls } => shortfalls.is_empty(),
-            Check::Version { sheet, rubric } => sheet.as_ref().is_none_or(|v| v == rubric),
+            // Strict: a sheet that names no version (every survey export row) does
+            // not show that it was filled against this one.
+            Check::Version { sheet, rubric } => sheet.as_ref().is_some_and(|v| v == rubric),
         }
     }
 }

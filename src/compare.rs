@@ -17,6 +17,9 @@ pub(crate) struct Side {
     pub(crate) sources: usize,
     /// When the assessment was made: the sheet's `date`, or the latest of a group's.
     pub(crate) date: Option<String>,
+    /// A group whose sheets span several dates: the earliest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) from: Option<String>,
     pub(crate) index: f64,
     pub(crate) recommendation: Band,
     pub(crate) band: Band,
@@ -80,6 +83,19 @@ pub(crate) struct People {
     pub(crate) left: Vec<String>,
     /// Sheets with no respondent name, which cannot be matched.
     pub(crate) unnamed: usize,
+    /// Names that more than one sheet of a side gives (two Anns in one room):
+    /// they cannot be paired, so each is listed with its sheets, never dropped.
+    #[serde(rename = "same-name", skip_serializing_if = "Vec::is_empty")]
+    pub(crate) same_name: Vec<SameName>,
+}
+
+/// A respondent name several sheets share, with the sheets on each side.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub(crate) struct SameName {
+    pub(crate) respondent: String,
+    /// The sources of the sheets before, and after.
+    pub(crate) before: Vec<String>,
+    pub(crate) after: Vec<String>,
 }
 
 /// A step of the baseline's roadmap, and whether the follow-up has taken it.
@@ -116,16 +132,26 @@ pub struct Comparison {
     /// they differ.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<[Vec<String>; 2]>,
+    /// The baseline is dated after the follow-up (`compare new old`): every change
+    /// reads backwards.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) reversed: bool,
 }
 
 /// Scored sheets on one side.
 pub(crate) type Members<'r> = [(ResolvedSheet, SheetResult<'r>)];
 
-/// The latest date of the side's sheets, and how many have none.
-fn side_date(members: &Members<'_>) -> (Option<String>, usize) {
+/// The latest date of the side's sheets, the earliest when it differs, and how
+/// many have none.
+fn side_date(members: &Members<'_>) -> (Option<String>, Option<String>, usize) {
     let dates: Vec<String> = members.iter().filter_map(|(s, _)| sheet_date(s)).collect();
     let latest = dates.iter().max().cloned();
-    (latest, members.len() - dates.len())
+    let earliest = dates
+        .iter()
+        .min()
+        .cloned()
+        .filter(|e| Some(e) != latest.as_ref());
+    (latest, earliest, members.len() - dates.len())
 }
 
 /// The sheet's date as `YYYY-MM-DD`.
@@ -135,12 +161,13 @@ fn sheet_date(s: &ResolvedSheet) -> Option<String> {
 
 /// One side's result: the sheet's own, or the group's.
 fn side(rubric: &LoadedRubric, members: &Members<'_>) -> Option<Side> {
-    let (date, undated) = side_date(members);
+    let (date, from, undated) = side_date(members);
     if let [(_, r)] = members {
         let e = &r.evaluation;
         return Some(Side {
             sources: 1,
             date,
+            from,
             index: e.index,
             recommendation: e.recommendation,
             band: e.band,
@@ -161,6 +188,7 @@ fn side(rubric: &LoadedRubric, members: &Members<'_>) -> Option<Side> {
     Some(Side {
         sources: members.len(),
         date,
+        from,
         index: w.index,
         recommendation: w.recommendation,
         band: w.band,
@@ -186,8 +214,11 @@ fn name_key(name: &str) -> String {
 /// Who is on both sides, and who is on one only, in order of appearance.
 fn people(before: &Members<'_>, after: &Members<'_>) -> People {
     let mut out = People::default();
+    // Per name key: the name as first written, the first sheet's index, and every
+    // sheet's source.
+    type ByName = IndexMap<String, (String, f64, Vec<String>)>;
     let index_by_name = |side: &Members<'_>| {
-        let mut m: IndexMap<String, (String, f64)> = IndexMap::new();
+        let mut m: ByName = IndexMap::new();
         let mut unnamed = 0;
         for (_, r) in side {
             match r
@@ -197,20 +228,35 @@ fn people(before: &Members<'_>, after: &Members<'_>) -> People {
                 .filter(|n| !n.is_empty())
             {
                 Some(n) => {
-                    m.entry(name_key(n))
-                        .or_insert_with(|| (n.to_string(), r.evaluation.index));
+                    let e = (m.entry(name_key(n)))
+                        .or_insert_with(|| (n.to_string(), r.evaluation.index, Vec::new()));
+                    e.2.push(r.source.to_string());
                 }
                 None => unnamed += 1,
             }
         }
         (m, unnamed)
     };
-    let (b, unnamed_b) = index_by_name(before);
-    let (a, unnamed_a) = index_by_name(after);
+    let (mut b, unnamed_b) = index_by_name(before);
+    let (mut a, unnamed_a) = index_by_name(after);
     out.unnamed = unnamed_a + unnamed_b;
-    for (key, (name, after_index)) in &a {
+    // A name several sheets of a side give is listed apart, with its sheets.
+    let shared: Vec<String> = (a.iter().chain(b.iter()))
+        .filter(|(_, v)| v.2.len() > 1)
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in shared {
+        let (x, y) = (b.shift_remove(&key), a.shift_remove(&key));
+        let respondent = (x.as_ref().or(y.as_ref())).map_or(key.clone(), |v| v.0.clone());
+        out.same_name.push(SameName {
+            respondent,
+            before: x.map(|v| v.2).unwrap_or_default(),
+            after: y.map(|v| v.2).unwrap_or_default(),
+        });
+    }
+    for (key, (name, after_index, _)) in &a {
         match b.get(key) {
-            Some((_, before_index)) => out.matched.push(Matched {
+            Some((_, before_index, _)) => out.matched.push(Matched {
                 respondent: name.clone(),
                 before: *before_index,
                 after: *after_index,
@@ -222,7 +268,7 @@ fn people(before: &Members<'_>, after: &Members<'_>) -> People {
     out.left = b
         .iter()
         .filter(|(k, _)| !a.contains_key(*k))
-        .map(|(_, (n, _))| n.clone())
+        .map(|(_, (n, _, _))| n.clone())
         .collect();
     out
 }
@@ -356,6 +402,11 @@ pub fn compare(
         people: singles.is_none().then(|| people(before, after)),
         roadmap: singles.and_then(|(_, rb, sa)| roadmap_progress(rubric, rb, sa)),
         versions: (vb != va && !(vb.is_empty() || va.is_empty())).then_some([vb, va]),
+        // Before's earliest sheet after the follow-up's latest: the wrong way round.
+        reversed: match (b.from.as_ref().or(b.date.as_ref()), &a.date) {
+            (Some(before), Some(after)) => before > after,
+            _ => false,
+        },
         before: b,
         after: a,
     })

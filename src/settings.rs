@@ -62,8 +62,10 @@ impl Settings {
         };
         Settings {
             rubric,
-            color: use_color(g.color, std::io::stdout().is_terminal()),
-            color_err: use_color(g.color, std::io::stderr().is_terminal()),
+            color: use_color(g.color, std::io::stdout().is_terminal())
+                && shows_escapes(g.color, &console::Term::stdout()),
+            color_err: use_color(g.color, std::io::stderr().is_terminal())
+                && shows_escapes(g.color, &console::Term::stderr()),
             width: width(),
         }
     }
@@ -118,6 +120,21 @@ fn use_color(choice: ColorChoice, tty: bool) -> bool {
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
     }
+}
+
+/// Whether colour, written as ANSI escapes, can go to `term`. A Unix terminal
+/// shows them. A Windows console shows them only once its virtual terminal
+/// processing is on: console's check turns it on, or says no on a console too old
+/// for it, where `auto` leaves colour off (the escapes would print as text) and
+/// `always` keeps it, as asked. Output that is not a console is left as chosen.
+#[cfg(windows)]
+fn shows_escapes(choice: ColorChoice, term: &console::Term) -> bool {
+    !term.is_term() || term.features().colors_supported() || choice == ColorChoice::Always
+}
+
+#[cfg(not(windows))]
+fn shows_escapes(_: ColorChoice, _: &console::Term) -> bool {
+    true
 }
 
 /// The terminal's width, or `None` when stdout is not a terminal.

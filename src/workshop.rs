@@ -852,7 +852,9 @@ impl<'r> Group<'r> {
             .zip(self.question_sums.iter().zip(&self.options.counts))
             .filter_map(|(q, (sum, counts))| {
                 let n: usize = counts.iter().sum();
-                if n == 0 {
+                // A context question has no scores to spread over (its split is in
+                // the JSON's context answers, not on the agenda).
+                if n == 0 || q.kind == crate::rubric::QuestionKind::Context {
                     return None;
                 }
                 let mean = sum / n as f64;

@@ -1478,8 +1478,9 @@ fn p15_non_utf8_file_name_annotates_the_expectation_line() {
 // Point 16: empty values
 // ---------------------------------------------------------------------------
 
-/// Point 16: `--strict-version` treats `rubric-version = ""` as absent: it passes
-/// like a sheet without the key.
+/// Point 16: `--strict-version` treats `rubric-version = ""` as absent, like a
+/// sheet without the key; and (third round, finding 17) an absent version fails
+/// under `--strict-version`, which asks each sheet to show its version.
 #[test]
 fn p16_strict_version_treats_an_empty_version_as_absent() {
     let dir = tempdir();
@@ -1499,13 +1500,14 @@ fn p16_strict_version_treats_an_empty_version_as_absent() {
         "--strict-version".as_ref(),
         missing.as_os_str(),
     ]);
-    assert_eq!(r.code, Some(0), "a missing version: {}", r.describe());
+    assert_eq!(r.code, Some(1), "a missing version: {}", r.describe());
     let r = run(&[
         "check".as_ref(),
         "--strict-version".as_ref(),
         empty.as_os_str(),
     ]);
-    assert_eq!(r.code, Some(0), "an empty version: {}", r.describe());
+    assert_eq!(r.code, Some(1), "an empty version: {}", r.describe());
+    assert!(r.out().contains("no rubric-version"), "{}", r.describe());
 }
 
 /// Point 16: an empty PMO_VMO_RUBRIC means the embedded rubric (3.0.0), which

@@ -259,6 +259,14 @@ fn the_group_plan_agrees_with_the_group_headline() {
         }
         let w = g.finish(None).unwrap();
         let json = serde_json::to_value(&w).unwrap();
+        // The agenda holds scored questions only: a context question has no spread.
+        for item in json["agenda"].as_array().unwrap() {
+            assert!(item["stdev"].is_f64(), "{item}");
+            assert!(
+                !item["question"].as_str().unwrap().starts_with("context-"),
+                "{item}"
+            );
+        }
         let plan = &json["roadmap"];
         assert_eq!(plan["target"], json["recommendation"], "{json}");
         assert_eq!(plan["reached"], true);

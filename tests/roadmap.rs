@@ -66,7 +66,8 @@ fn a_target_can_be_asked_for_and_a_vmo_result_has_none_of_its_own() {
     // A VMO result has no target of its own.
     let t = run(&["score", "tests/fixtures/v2/sheets/value-focused.toml"]);
     assert!(t.contains("Roadmap · No target: VMO is the highest"), "{t}");
-    // Asked for a lower target: already there, no steps.
+    // Asked for a lower target: no steps, and not "reached" (hardening finding 19):
+    // the answers are past it.
     let t = run(&[
         "score",
         "--target",
@@ -74,7 +75,7 @@ fn a_target_can_be_asked_for_and_a_vmo_result_has_none_of_its_own() {
         "tests/fixtures/v2/sheets/value-focused.toml",
     ]);
     assert!(
-        t.contains("Roadmap · Target: Hybrid, reached already by the answers."),
+        t.contains("Roadmap · Target: Hybrid, below the result (VMO): a roadmap only raises answers, so it has no steps."),
         "{t}"
     );
     assert!(!t.contains("Phase 1"), "{t}");
@@ -154,7 +155,7 @@ fn the_report_prints_a_phased_plan_for_one_sheet_and_for_a_group() {
     let road = &html[html.find("<section id=\"roadmap\">").unwrap()..];
     assert!(road.contains("Already there: "), "{road}");
     assert!(road.contains("median answer"), "{road}");
-    // Asked for PMO, a hybrid group is there already.
+    // Asked for PMO, a hybrid group is past it.
     let html = run(&[
         "report",
         "--target",
@@ -164,7 +165,7 @@ fn the_report_prints_a_phased_plan_for_one_sheet_and_for_a_group() {
         "-",
     ]);
     assert!(
-        html.contains("Target: PMO, reached already by the typical answers."),
+        html.contains("Target: PMO, below the result (Hybrid): a roadmap only raises answers, so it has no steps."),
         "roadmap with --target pmo"
     );
 }

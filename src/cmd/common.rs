@@ -87,19 +87,106 @@ pub fn is_stdout(out: &Path) -> bool {
     STDOUT_PATHS.iter().any(|p| out.as_os_str() == *p)
 }
 
+/// A path as the terminal shows it: control characters and bidirectional
+/// overrides escaped, on one line.
+pub fn shown(path: &Path) -> String {
+    pmo_vmo::render::clean::printable_line(&path.display().to_string()).into_owned()
+}
+
+/// The extensions of the files the commands read as answer sheets or exports: a
+/// report or a form written over one would destroy answers (`report acme.toml -o
+/// acme.toml --force`).
+const INPUT_EXTENSIONS: [&str; 8] = ["toml", "json", "csv", "tsv", "txt", "xlsx", "xls", "ods"];
+
 /// Writes a command's file whole (its bytes written by `fill`), with the errors
-/// worded for the command line.
+/// worded for the command line. A path with the extension of an answer sheet or a
+/// survey export is refused: a report or form is never one, and writing it there
+/// (with `--force`, over the sheet it was made from) would lose the answers.
 pub fn write_output(
     out: &Path,
     force: bool,
     fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<Wrote> {
+    let ext = (out.extension().and_then(|e| e.to_str()))
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if INPUT_EXTENSIONS.contains(&ext.as_str()) && !is_stdout(out) {
+        bail!(
+            "{}: not writing there: a .{ext} file is read as answers, and this output is not one (choose a name ending in .html or .js)",
+            shown(out)
+        );
+    }
     match atomic::write_with(out, force, fill) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
             "{} already exists; not overwriting it (pass --force to replace it)",
-            out.display()
+            shown(out)
         ),
-        Err(e) => bail!("could not write {}: {}", out.display(), io_reason(&e)),
+        Err(e) => bail!("could not write {}: {}", shown(out), io_reason(&e)),
         Ok(wrote) => Ok(wrote),
+    }
+}
+
+/// Quotes a path for the command line the user is likely at when it needs it:
+/// a POSIX shell's on Unix, PowerShell's on Windows.
+pub fn shell_word(s: &str) -> String {
+    if cfg!(windows) {
+        powershell_word(s)
+    } else {
+        posix_word(s)
+    }
+}
+
+fn posix_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@+,=".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// PowerShell (the shell of Windows Terminal): `\` and `:` need no quotes, but
+/// `,` `@` `+` `=` may (an array, a splat), so fewer words go bare; a single-quoted
+/// word is literal, with `'` doubled.
+fn powershell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:\\".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_word_quotes_only_when_needed() {
+        assert_eq!(posix_word("sheets/a-1.toml"), "sheets/a-1.toml");
+        assert_eq!(posix_word("my sheet.toml"), "'my sheet.toml'");
+        assert_eq!(posix_word("it's.toml"), r"'it'\''s.toml'");
+        assert_eq!(
+            powershell_word(r"C:\Users\ana\a-1.toml"),
+            r"C:\Users\ana\a-1.toml"
+        );
+        assert_eq!(
+            powershell_word(r"C:\My Sheets\ana.toml"),
+            r"'C:\My Sheets\ana.toml'"
+        );
+        assert_eq!(powershell_word("it's,1.toml"), "'it''s,1.toml'");
+        // Each platform gets its own shell's.
+        assert_eq!(
+            shell_word("it's"),
+            if cfg!(windows) {
+                "'it''s'"
+            } else {
+                r"'it'\''s'"
+            }
+        );
     }
 }

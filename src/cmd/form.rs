@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::{FormArgs, FormFormat};
-use crate::cmd::common::{is_stdout, write_output};
+use crate::cmd::common::{is_stdout, shown, write_output};
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
@@ -43,9 +43,9 @@ pub fn run(settings: &Settings, args: &FormArgs) -> Result<ExitStatus> {
     .context("could not install the Ctrl-C handler")?;
     let wrote = write_output(out, args.force, |w| w.write_all(text.as_bytes()))?;
     let place = match wrote {
-        Wrote::File | Wrote::Into => out.display().to_string(),
+        Wrote::File | Wrote::Into => shown(out),
         Wrote::Through(target) => {
-            format!("{} through the link {}", target.display(), out.display())
+            format!("{} through the link {}", shown(&target), shown(out))
         }
     };
     let next = match args.format {

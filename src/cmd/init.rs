@@ -6,6 +6,7 @@ use pmo_vmo::render::clean::printable_line;
 use pmo_vmo::render::words::count;
 
 use crate::args::InitArgs;
+use crate::cmd::common::shell_word;
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
@@ -62,8 +63,10 @@ pub fn run(settings: &Settings, args: &InitArgs) -> Result<ExitStatus> {
             .with_context(|| format!("could not write {}", path.display()))?,
     }
     let shown = printable_line(&path.display().to_string()).into_owned();
+    // The command to copy is quoted for the shell (`pmo-vmo score 'acme board.toml'`).
+    let word = printable_line(&shell_word(&path.display().to_string())).into_owned();
     eprintln!(
-        "wrote {shown} ({}); fill it in, then run: pmo-vmo score {shown}",
+        "wrote {shown} ({}); fill it in, then run: pmo-vmo score {word}",
         count(rubric.rubric.question.len(), "question", "questions"),
     );
     Ok(ExitStatus::Success)

@@ -24,6 +24,7 @@ use pmo_vmo::render::words::count;
 use pmo_vmo::render::{Style, table};
 
 use crate::args::InterviewArgs;
+use crate::cmd::common::shell_word;
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
@@ -475,18 +476,6 @@ fn is_same_file(a: &Path, b: Option<&Path>) -> bool {
     }
 }
 
-/// Quotes a path for a shell command line when it needs it.
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@+,=".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
 /// The real prompter: dialoguer selects on stderr, text wrapped to the terminal.
 struct TermPrompter {
     term: Term,
@@ -904,13 +893,6 @@ mod tests {
         let cut = fit("a rather long answer label", 10);
         assert_eq!(console::measure_text_width(&cut), 10);
         assert!(cut.ends_with('…'));
-    }
-
-    #[test]
-    fn shell_word_quotes_only_when_needed() {
-        assert_eq!(shell_word("sheets/a-1.toml"), "sheets/a-1.toml");
-        assert_eq!(shell_word("my sheet.toml"), "'my sheet.toml'");
-        assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::ReportArgs;
-use crate::cmd::common::{for_each_member, is_stdout, load_paths, write_output};
+use crate::cmd::common::{for_each_member, is_stdout, load_paths, shown, write_output};
 use crate::settings::Settings;
 use crate::term::ExitStatus;
 use pmo_vmo::render::report::Builder;
@@ -96,13 +96,13 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         if members == 1 { "" } else { "s" }
     );
     let said = match wrote {
-        Wrote::File => format!("wrote {} ({sheets})", out.display()),
+        Wrote::File => format!("wrote {} ({sheets})", shown(out)),
         Wrote::Through(target) => format!(
             "wrote {} through the link {} ({sheets})",
-            target.display(),
-            out.display()
+            shown(&target),
+            shown(out)
         ),
-        Wrote::Into => format!("wrote the report into {} ({sheets})", out.display()),
+        Wrote::Into => format!("wrote the report into {} ({sheets})", shown(out)),
     };
     let _ = writeln!(std::io::stderr(), "{said}");
     Ok(status)

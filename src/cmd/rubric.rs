@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
+use pmo_vmo::render::clean::printable_line;
 use pmo_vmo::render::rubric as show;
 use pmo_vmo::render::words::count;
 use pmo_vmo::{lint, schema};
@@ -34,9 +35,9 @@ pub fn run(settings: &Settings, c: &RubricCommand) -> Result<ExitStatus> {
                 }
                 LintFormat::Text if findings.is_empty() => format!(
                     "{}: ok ({} {}: {}, {}, {})\n",
-                    r.source(),
-                    r.rubric.id,
-                    r.rubric.version,
+                    printable_line(&r.source().to_string()),
+                    printable_line(&r.rubric.id),
+                    printable_line(&r.rubric.version),
                     count(r.rubric.factor.len(), "factor", "factors"),
                     count(r.rubric.question.len(), "question", "questions"),
                     count(r.rubric.gate.len(), "gate", "gates")

@@ -37,14 +37,18 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         other => other,
     };
     let extras = format.extras(args.target.map(Into::into));
-    // One sheet file (or stdin, or a path that is no sheet at all), not a batch.
-    let single = matches!(
-        inputs.as_slice(),
-        [Input::File(_, SheetFormat::Toml | SheetFormat::Json)
-            | Input::Stdin(SheetFormat::Toml | SheetFormat::Json)
-            | Input::Piped(_)
-            | Input::Bad(_)]
-    );
+    // One sheet file (or stdin, or a path that is no sheet at all), not a batch: a
+    // folder is a batch even when it holds one sheet, or none, so that JSON's
+    // consumer always gets a document with its `errors`.
+    let one_path = matches!(args.sheets.paths.as_slice(), [p] if !p.is_dir());
+    let single = one_path
+        && matches!(
+            inputs.as_slice(),
+            [Input::File(_, SheetFormat::Toml | SheetFormat::Json)
+                | Input::Stdin(SheetFormat::Toml | SheetFormat::Json)
+                | Input::Piped(_)
+                | Input::Bad(_)]
+        );
     let setup = Setup {
         rubric: &rubric,
         style,

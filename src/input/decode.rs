@@ -54,6 +54,9 @@ pub(crate) fn open_input(path: &Path) -> Result<Opened, InputError> {
 }
 
 enum Special {
+    /// A FIFO with no writer: Unix only (a Windows named pipe is opened as its
+    /// server's client, and read as it comes).
+    #[cfg_attr(not(unix), allow(dead_code))]
     NoWriter,
     Io(io::Error),
 }

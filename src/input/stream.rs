@@ -382,6 +382,7 @@ mod tests {
     use crate::batch::Batch;
     use crate::diag::Fault;
     use crate::input::paths::expand;
+    #[cfg(unix)]
     use crate::render::warning::warning_text;
 
     #[cfg(unix)]

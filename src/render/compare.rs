@@ -39,9 +39,10 @@ fn side_name(s: &Side) -> String {
     } else {
         format!("{} sheets", s.sources)
     };
-    match &s.date {
-        Some(d) => format!("{d}, {sheets}"),
-        None => format!("undated, {sheets}"),
+    match (&s.from, &s.date) {
+        (Some(f), Some(d)) => format!("{f} to {d}, {sheets}"),
+        (None, Some(d)) => format!("{d}, {sheets}"),
+        _ => format!("undated, {sheets}"),
     }
 }
 
@@ -107,7 +108,11 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
     let (b, a) = (&c.before, &c.after);
     let mut t = new_table(style);
     t.set_header(vec!["", "Before", "After", "Change"]);
-    let date = |s: &Side| s.date.clone().unwrap_or_else(|| "-".into());
+    let date = |s: &Side| match (&s.from, &s.date) {
+        (Some(f), Some(d)) => format!("{f} to {d}"),
+        (_, Some(d)) => d.clone(),
+        _ => "-".into(),
+    };
     t.add_row(row("Date".into(), date(b), date(a), None, style));
     t.add_row(row(
         "Sheets".into(),
@@ -154,6 +159,12 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
 /// that starts with two spaces belongs to the one before it.
 pub(crate) fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
     let mut out = Vec::new();
+    if c.reversed {
+        out.push(
+            "Note: the baseline is dated after the follow-up; every change below reads backwards (compare BEFORE AFTER, the earlier first)."
+                .to_string(),
+        );
+    }
     let gate = |id: &str| rubric.rubric.gate.iter().find(|g| g.id == id);
     let gate_msg =
         |id: &str| gate(id).map_or(String::new(), |g| format!(": {}", printable(&g.message)));
@@ -218,6 +229,14 @@ pub(crate) fn details(rubric: &LoadedRubric, c: &Comparison) -> Vec<String> {
         }
         if !p.left.is_empty() {
             out.push(format!("Left: {}", printable(&p.left.join(", "))));
+        }
+        for same in &p.same_name {
+            out.push(format!(
+                "Same name on several sheets, not paired: {} (before: {}; after: {})",
+                printable(&same.respondent),
+                printable(&same.before.join(", ")),
+                printable(&same.after.join(", "))
+            ));
         }
         if p.unnamed > 0 {
             out.push(format!(

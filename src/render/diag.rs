@@ -14,6 +14,7 @@ use crate::diag::{
     Product, RubricFault, Rule, SheetFault,
 };
 use crate::lint::{Finding, Lint, Threshold};
+use crate::render::num::plain;
 use crate::rubric::{Band, Scoring, UnknownBand};
 
 /// What is wrong, in words, without the location.
@@ -131,14 +132,10 @@ pub(crate) fn sheet_text(f: &SheetFault) -> String {
         SheetFault::NoteForUnknownQuestion { question } => {
             format!("note for unknown question `{question}`")
         }
-        SheetFault::MinMargin { found } => {
-            let shown = if found.abs() < 1e6 {
-                found.to_string()
-            } else {
-                format!("{found:e}")
-            };
-            format!("min-margin must be a number of index points from 0 to 100, found {shown}")
-        }
+        SheetFault::MinMargin { found } => format!(
+            "min-margin must be a number of index points from 0 to 100, found {}",
+            plain(*found)
+        ),
         SheetFault::NothingAnswered => {
             "no question is answered, so there is nothing to score".into()
         }
@@ -343,17 +340,18 @@ pub(crate) fn rubric_text(f: &RubricFault) -> String {
             format!("duplicate {what} id `{id}` (first used by {what} #{first})")
         }
         RubricFault::WeightNotPositive { found } => {
-            format!("weight must be greater than 0, found {found}")
+            format!("weight must be greater than 0, found {}", plain(*found))
         }
         RubricFault::WeightOutOfRange { found } => format!(
             "weight must be between 0.000001 and 1000000 (weights are relative, so \
              scale them into that range), found {found:e}"
         ),
         RubricFault::ScoreOutOfRange { key, found } => {
-            format!("{key} must be within 0..=100, found {found}")
+            format!("{key} must be within 0..=100, found {}", plain(*found))
         }
         RubricFault::MinAnsweredOutOfRange { found } => format!(
-            "min-answered is a share of each factor's questions, within 0..=1, found {found}"
+            "min-answered is a share of each factor's questions, within 0..=1, found {}",
+            plain(*found)
         ),
         RubricFault::BandsOutOfOrder {
             hybrid_from,
@@ -581,10 +579,13 @@ impl fmt::Display for ParseNote {
 impl fmt::Display for BadRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BadRule::MinMargin(m) => write!(f, "--min-margin must be 0 to 100, found {m}"),
+            BadRule::MinMargin(m) => {
+                write!(f, "--min-margin must be 0 to 100, found {}", plain(*m))
+            }
             BadRule::MinAnswered(a) => write!(
                 f,
-                "--min-answered must be a fraction within 0..=1, found {a}"
+                "--min-answered must be a fraction within 0..=1, found {}",
+                plain(*a)
             ),
         }
     }

@@ -72,11 +72,14 @@ pub(crate) fn factor_num(rubric: &LoadedRubric, fi: usize, x: f64) -> String {
 /// decimal when that is exact (1.0, 0.5), otherwise in full (0.25, 33.33, 0.000001),
 /// since a setting is not a measurement and rounding it can misstate it.
 pub(crate) fn setting_num(w: f64) -> String {
+    if w.abs() >= 1e9 {
+        return plain(w);
+    }
     let s = num(w);
     if s.parse::<f64>() == Ok(w) {
         s
     } else {
-        w.to_string()
+        plain(w)
     }
 }
 
@@ -93,6 +96,11 @@ pub(crate) fn opt_num(x: Option<f64>) -> String {
 /// A number as short as it can be without hiding a difference from `other`
 /// (so `4.96` is never shown as `5.0 < 5`), with no trailing zeros.
 pub(crate) fn short(x: f64, other: f64) -> String {
+    // `-0` (from `--min-margin -0`, say) reads as the 0 it equals.
+    let (x, other) = (x + 0.0, other + 0.0);
+    if x.abs() >= 1e9 {
+        return plain(x);
+    }
     for decimals in 1..=6 {
         let s = trim(fixed(x, decimals));
         let o = trim(fixed(other, decimals));
@@ -100,7 +108,21 @@ pub(crate) fn short(x: f64, other: f64) -> String {
             return s;
         }
     }
-    x.to_string()
+    plain(x)
+}
+
+/// A number written as given, for a message that quotes a setting: no `-0`, and a
+/// very large or very small one in scientific notation (`1e308`, not 309 digits).
+pub(crate) fn plain(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let a = x.abs();
+    if a.is_finite() && !(1e-6..1e9).contains(&a) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
 }
 
 /// A figure without trailing zeros (`5.0` -> `5`, `4.50` -> `4.5`).
@@ -115,6 +137,18 @@ pub(crate) fn trim(s: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_minus_zero_and_no_309_digits() {
+        // Hardening finding 21.
+        assert_eq!(short(-0.0, 10.0), "0");
+        assert_eq!(short(10.0, -0.0), "10");
+        assert_eq!(plain(-0.0), "0");
+        assert_eq!(plain(1e308), "1e308");
+        assert_eq!(plain(-2.5e-9), "-2.5e-9");
+        assert_eq!(plain(100.5), "100.5");
+        assert_eq!(setting_num(1e308), "1e308");
+    }
 
     #[test]
     fn a_shown_figure_stays_on_its_side_of_every_threshold() {

@@ -44,6 +44,7 @@ impl<'a> View<'a> {
                 m.blocked.as_ref(),
                 e.unanswered.len(),
                 false,
+                e.recommendation,
             ),
             rows: m.steps.iter().map(|s| (s, None)).collect(),
             group: false,
@@ -68,6 +69,7 @@ impl<'a> View<'a> {
                 m.blocked.as_ref(),
                 unanswered,
                 group,
+                w.recommendation,
             ),
             rows: m
                 .steps

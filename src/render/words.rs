@@ -223,6 +223,7 @@ pub(crate) fn roadmap_headline(
     blocked: Option<&Blocked>,
     unanswered: usize,
     group: bool,
+    now: Band,
 ) -> String {
     let Some(target) = target else {
         return "No target: VMO is the highest recommendation (ask for another with --target)."
@@ -235,7 +236,12 @@ pub(crate) fn roadmap_headline(
         "the answers"
     };
     let Some(why) = blocked else {
-        return if steps == 0 {
+        return if steps == 0 && now > target && now.on_ladder() {
+            format!(
+                "Target: {t}, below the result ({}): a roadmap only raises answers, so it has no steps.",
+                now.label()
+            )
+        } else if steps == 0 {
             format!("Target: {t}, reached already by {whose}.")
         } else {
             format!("Target: {t}, reached in {}.", count(steps, "step", "steps"))
@@ -438,14 +444,25 @@ mod tests {
             to: Band::Hybrid,
         };
         assert_eq!(
-            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&gate), 0, false),
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&gate), 0, false, Band::Pmo),
             "Target: VMO, out of reach by raising the answers: even with every answered question at its top option, gate vmo-needs-buy-in would still cap the result at Hybrid."
         );
         let index = Blocked::Index { best: 59.99 };
         assert_eq!(
-            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&index), 2, true),
+            roadmap_headline(&r, Some(Band::Vmo), 0, Some(&index), 2, true, Band::Pmo),
             "Target: VMO, out of reach by raising the typical answers: even with every answered question at its top option, the index would be just under 60.0, below the VMO band. Answering the 2 unanswered questions may change that."
         );
+    }
+
+    #[test]
+    fn a_target_below_the_result_is_not_called_reached() {
+        // Hardening finding 19: `--target pmo` on a VMO result.
+        let r = crate::testing::v2();
+        let h = roadmap_headline(&r, Some(Band::Pmo), 0, None, 0, false, Band::Vmo);
+        assert!(!h.contains("reached"), "{h}");
+        assert!(h.contains("below the result (VMO)"), "{h}");
+        let at = roadmap_headline(&r, Some(Band::Pmo), 0, None, 0, false, Band::Pmo);
+        assert_eq!(at, "Target: PMO, reached already by the answers.");
     }
 
     #[test]

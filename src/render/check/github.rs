@@ -40,10 +40,13 @@ pub(crate) fn error_command(
     let line = line.or(row);
     let mut props = Vec::new();
     if let Some(file) = origin.path() {
-        props.push(format!(
-            "file={}",
-            escape_property(&printable(&file.display().to_string()))
-        ));
+        let file = file.display().to_string();
+        // GitHub matches `file=` with the repository's paths, which use `/`; a
+        // Windows runner's paths use `\` (`sheets\a.toml`), and no Windows file
+        // name holds a `/`.
+        #[cfg(windows)]
+        let file = file.replace('\\', "/");
+        props.push(format!("file={}", escape_property(&printable(&file))));
         if let Some(l) = line {
             props.push(format!("line={l}"));
             if let Some(c) = col {

@@ -25,6 +25,13 @@ fn one_line(s: &str) -> String {
     crate::render::clean::printable_line(s).into_owned()
 }
 
+/// Text of several lines as the other outputs write it: a control character
+/// escaped (`\u{1b}`), never handed to the XML writer, which drops it and the
+/// character after it.
+fn lines(s: &str) -> String {
+    crate::render::clean::printable(s).into_owned()
+}
+
 /// The suite every case belongs to, with no case yet.
 fn suite(rubric: &LoadedRubric) -> TestSuite {
     let r = &rubric.rubric;
@@ -53,18 +60,18 @@ pub(crate) fn case(rubric: &LoadedRubric, o: &Checked, body: &mut Spill) -> io::
                     let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                     s.set_message(one_line(&reason(rubric, v)))
                         .set_type("expectation");
-                    s.set_description(
-                        v.failures()
+                    s.set_description(lines(
+                        &v.failures()
                             .map(|j| failure_with_key(rubric, j))
                             .collect::<Vec<_>>()
                             .join("\n"),
-                    );
+                    ));
                     s
                 }
             };
-            let mut case = TestCase::new(v.result.source.to_string(), status);
-            case.set_classname(r.id.as_str());
-            case.set_system_out(format!(
+            let mut case = TestCase::new(one_line(&v.result.source.to_string()), status);
+            case.set_classname(one_line(&r.id));
+            case.set_system_out(lines(&format!(
                 "{}: recommendation {}, band {}, index {}, margin {}, answered {}/{}{}",
                 v.result.source,
                 e.recommendation.id(),
@@ -85,16 +92,16 @@ pub(crate) fn case(rubric: &LoadedRubric, o: &Checked, body: &mut Spill) -> io::
                         e.gates.iter().map(|g| g.id).collect::<Vec<_>>().join(" ")
                     )
                 }
-            ));
+            )));
             case
         }
         Checked::Error(err) => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
             s.set_message(one_line(&crate::render::diag::message(err)))
                 .set_type("invalid-sheet");
-            s.set_description(err.to_string());
-            let mut case = TestCase::new(err.source.to_string(), s);
-            case.set_classname(r.id.as_str());
+            s.set_description(lines(&err.to_string()));
+            let mut case = TestCase::new(one_line(&err.source.to_string()), s);
+            case.set_classname(one_line(&r.id));
             case
         }
     };

@@ -58,7 +58,7 @@ pub(crate) fn phrase(rubric: &LoadedRubric, check: &Check) -> String {
             format!(
                 "margin {} {op} {}",
                 short(*margin, *min),
-                trim(min.to_string())
+                trim(short(*min, *margin))
             )
         }
         Check::Answered {
@@ -69,7 +69,7 @@ pub(crate) fn phrase(rubric: &LoadedRubric, check: &Check) -> String {
             let op = if held { ">=" } else { "<" };
             format!(
                 "answered {answered}/{questions} {op} {}",
-                trim(min.to_string())
+                crate::render::num::plain(*min)
             )
         }
         Check::Coverage { shortfalls } if held || shortfalls.is_empty() => {
@@ -87,7 +87,9 @@ pub(crate) fn phrase(rubric: &LoadedRubric, check: &Check) -> String {
                 )
             )
         }
-        Check::Version { sheet: None, .. } => "no rubric-version to compare".into(),
+        Check::Version { sheet: None, .. } => {
+            "no rubric-version, which --strict-version requires".into()
+        }
         Check::Version {
             sheet: Some(v),
             rubric,
