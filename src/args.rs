@@ -8,6 +8,7 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand, ValueEnum};
 use encoding_rs::Encoding;
 use pmo_vmo::Band;
+use pmo_vmo::input::DateOrder;
 use pmo_vmo::input::{ReadOptions, SheetFormat};
 
 /// Exit codes and the rubric rule, under `pmo-vmo --help`.
@@ -94,17 +95,41 @@ pub struct ReadArgs {
     /// Format of a sheet read from stdin (`-`)
     #[arg(long, value_enum, default_value_t = InputFormat::Toml, value_name = "FORMAT")]
     pub input_format: InputFormat,
-    /// The worksheet of a workbook export to read, by name [default: the first]
+    /// The worksheet of a workbook export to read, by name [default: the active
+    /// one, else the first visible one whose header names questions]
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// The text encoding of exports (utf-8, windows-1252, utf-16le...) [default:
-    /// from a byte-order mark, else UTF-8 when valid, else windows-1252]
+    /// The text encoding of exports (utf-8, windows-1252, macintosh, utf-16le...)
+    /// [default: from a byte-order mark, else UTF-8 when valid, else windows-1252 or
+    /// macintosh, whichever reads the header better]
     #[arg(long, value_name = "NAME", value_parser = encoding)]
     pub encoding: Option<&'static Encoding>,
+    /// Which way round an export's dates such as 11/4/26 write day and month: mdy
+    /// (month first, as in the United States) or dmy [default: as the dates show,
+    /// where one has a day above 12]
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
     /// Score the responses an export marks unfinished too (Qualtrics `Finished`,
-    /// Typeform `Response Type`), which are left out otherwise
+    /// Typeform `Response Type`, Alchemer `Status`, QuestionPro `Response Status`,
+    /// LimeSurvey `submitdate`), which are left out otherwise
     #[arg(long)]
     pub include_partial: bool,
+}
+
+/// `--date-order`'s values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    Mdy,
+    Dmy,
+}
+
+impl From<DateOrderArg> for DateOrder {
+    fn from(o: DateOrderArg) -> DateOrder {
+        match o {
+            DateOrderArg::Mdy => DateOrder::Mdy,
+            DateOrderArg::Dmy => DateOrder::Dmy,
+        }
+    }
 }
 
 impl ReadArgs {
@@ -113,6 +138,7 @@ impl ReadArgs {
         ReadOptions {
             sheet: self.sheet.clone(),
             encoding: self.encoding,
+            date_order: self.date_order.map(DateOrder::from),
             include_partial: self.include_partial,
         }
     }
@@ -134,7 +160,7 @@ impl SheetArgs {
 fn encoding(name: &str) -> Result<&'static Encoding, String> {
     ReadOptions::encoding_named(name).ok_or_else(|| {
         format!(
-            "unknown encoding \"{name}\"; try utf-8, windows-1252, iso-8859-1, utf-16le or utf-16be"
+            "unknown encoding \"{name}\"; try utf-8, windows-1252, macintosh, iso-8859-1, utf-16le or utf-16be"
         )
     })
 }

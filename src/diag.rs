@@ -16,7 +16,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 pub(crate) use self::fault::{
-    ExportFault, Fault, FileFault, IoReason, Item, ParseNote, Product, RubricFault, Rule,
+    Bound, ExportFault, Fault, FileFault, IoReason, Item, ParseNote, Product, RubricFault, Rule,
     SheetFault,
 };
 use crate::origin::Origin;
@@ -61,7 +61,13 @@ impl Excerpt {
             end = start + nl;
         }
         let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let mut to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        // A CRLF line end is no part of the line shown (a fault at the CR itself is
+        // shown at the end of the line).
+        if to > from && text.as_bytes()[to - 1] == b'\r' && to < text.len() {
+            to -= 1;
+        }
+        let (start, end) = (start.min(to), end.min(to));
         Excerpt {
             text: text[from..to].to_string(),
             line_start: line_col(text, from).0,
@@ -108,7 +114,7 @@ impl InputError {
     }
 
     /// `path:line:column` as far as it is known.
-    pub(crate) fn location(&self) -> String {
+    pub fn location(&self) -> String {
         match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", self.source),
             (Some(l), None) => format!("{}:{l}", self.source),
@@ -357,6 +363,27 @@ mod tests {
         assert_eq!(&text[span.clone()], "500");
         assert_eq!(map.path_at(&span), path);
         assert_eq!(path_string(&path), "question[0].option[1].score");
+    }
+
+    #[test]
+    fn a_crlf_line_end_is_no_part_of_the_excerpt() {
+        let text = "a = 1\r\nb = x\r\nc = 2\r\n";
+        let e = InputError::new("s.toml", FileFault::Empty).at(text, 11..12);
+        assert_eq!(e.location(), "s.toml:2:5");
+        let x = e.excerpt.unwrap();
+        assert_eq!((x.text.as_str(), x.span), ("b = x", 4..5));
+        // A span over the line end stops at the end of the line.
+        let x = InputError::new("s.toml", FileFault::Empty)
+            .at(text, 11..14)
+            .excerpt
+            .unwrap();
+        assert_eq!((x.text.as_str(), x.span), ("b = x", 4..5));
+        // A bare CR inside a line stays, escaped when printed.
+        let x = InputError::new("s.toml", FileFault::Empty)
+            .at("a = 1\rb\n", 6..7)
+            .excerpt
+            .unwrap();
+        assert_eq!((x.text.as_str(), x.span), ("a = 1\rb", 6..7));
     }
 
     #[test]

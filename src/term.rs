@@ -92,14 +92,15 @@ pub fn input_error_text(e: &InputError, settings: &Settings) -> String {
         None => message(e),
     };
     let title = visible_line(&title);
-    let path = visible_line(&e.source.to_string()).into_owned();
     // The excerpt is one line (a span over several is cut to its first): cleaning
     // it escapes characters one for several, so the span moves with them.
     let (text, span) = clean_excerpt(&x.text, x.span.clone());
+    // No path on the snippet: annotate-snippets would count the column in the
+    // cleaned excerpt, where one escaped character is several. The location line
+    // is the error's own, counted in the file, put in below the title.
     let report = &[Level::ERROR.primary_title(title.as_ref()).element(
         Snippet::source(text.as_str())
             .line_start(x.line_start)
-            .path(path.as_str())
             .fold(false)
             .annotation(AnnotationKind::Primary.span(span)),
     )];
@@ -112,9 +113,22 @@ pub fn input_error_text(e: &InputError, settings: &Settings) -> String {
         Some(w) => renderer.term_width(w),
         None => renderer,
     };
-    let mut out = renderer.render(report);
-    out.push('\n');
-    out
+    let drawn = renderer.render(report);
+    let (title_line, rest) = drawn.split_once('\n').unwrap_or((drawn.as_str(), ""));
+    // As wide as the line numbers of the excerpt, as annotate-snippets draws it.
+    let gutter = x.line_start.to_string().len();
+    let arrow = if settings.color_err {
+        console::style("-->")
+            .blue()
+            .bright()
+            .bold()
+            .force_styling(true)
+            .to_string()
+    } else {
+        "-->".to_string()
+    };
+    let location = visible_line(&e.location()).into_owned();
+    format!("{title_line}\n{:gutter$}{arrow} {location}\n{rest}\n", "")
 }
 
 /// The excerpt's text cleaned for the terminal, and the span moved to match.

@@ -319,16 +319,23 @@ fn missing_questions_are_named_with_the_near_header() {
 /// The Microsoft Forms table as a real workbook, the way "Open in Excel" gives it:
 /// numbers as numbers, the times as date cells, the rest as text.
 fn write_msforms_xlsx(path: &Path, second_sheet: bool) {
+    write_msforms_xlsx_after(path, |book| {
+        if second_sheet {
+            let notes = book.add_worksheet();
+            notes.set_name("Notes").unwrap();
+            notes.write_string(0, 0, "Not the answers").unwrap();
+        }
+    });
+}
+
+/// [`write_msforms_xlsx`], the worksheets `before` adds first.
+fn write_msforms_xlsx_after(path: &Path, before: impl FnOnce(&mut rust_xlsxwriter::Workbook)) {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let rows: Vec<Vec<Value>> =
         serde_json::from_str(&std::fs::read_to_string(fixture("msforms-rows.json")).unwrap())
             .unwrap();
     let mut book = Workbook::new();
-    if second_sheet {
-        let notes = book.add_worksheet();
-        notes.set_name("Notes").unwrap();
-        notes.write_string(0, 0, "Not the answers").unwrap();
-    }
+    before(&mut book);
     let sheet = book.add_worksheet();
     sheet.set_name("Form1").unwrap();
     let date = Format::new().set_num_format("m/d/yy h:mm:ss");
@@ -393,4 +400,269 @@ fn microsoft_forms_workbook() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("no worksheet named \"Nope\""), "{err}");
     assert!(err.contains("\"Form1\""), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Issue 28: the third round. Each layout's sources are in
+// tests/fixtures/surveys/LAYOUTS.md too.
+// ---------------------------------------------------------------------------
+
+/// The dates of an export's sheets, read with `options` (through the library: no
+/// output format shows a sheet's date on its own).
+fn dates(file: &Path, options: &pmo_vmo::input::ReadOptions) -> Vec<Option<String>> {
+    use pmo_vmo::input::{Event, expand, stream_with};
+    let v2 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/pmo-vmo-2.0.0.toml");
+    let text = std::fs::read_to_string(&v2).unwrap();
+    let rubric = pmo_vmo::LoadedRubric::from_str("pmo-vmo-2.0.0.toml", &text).unwrap();
+    let inputs = expand(&[file.to_path_buf()], pmo_vmo::SheetFormat::Toml);
+    let mut out = Vec::new();
+    stream_with(
+        &rubric,
+        &inputs,
+        options,
+        |s| Ok(s.sheet.date.map(|d| d.to_string())),
+        |e| {
+            if let Event::Item(d) = e {
+                out.push(d);
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    out
+}
+
+// Alchemer (formerly SurveyGizmo), "CSV/Excel" export: one header row, `Response ID,
+// Time Started, Date Submitted, Status, Contact ID, Legacy Comments, Comments,
+// Language, Referer, SessionID, User Agent, Tags, IP Address, Longitude, Latitude,
+// Country, City, State/Region, Postal`, then the questions, as public code reading
+// real exports lists them (a Mozilla support-survey script); `Status` is Complete,
+// Partial or Disqualified: Alchemer API help, "SurveyResponse Returned Fields v5"
+// (https://apihelp.alchemer.com/help/surveyresponse-returned-fields-v5).
+#[test]
+fn alchemer_leaves_out_partial_and_disqualified_responses() {
+    let err = agrees("alchemer", &fixture("alchemer.csv"), &[], false);
+    assert!(
+        err.contains("left out 2 unfinished responses (marked so in column \"Status\": \"Partial\" or \"Disqualified\")"),
+        "{err}"
+    );
+    let err = agrees(
+        "alchemer",
+        &fixture("alchemer.csv"),
+        &["--include-partial"],
+        true,
+    );
+    assert!(!err.contains("unfinished"), "{err}");
+}
+
+// QuestionPro's raw data (its "Raw Data" worksheet, here saved as CSV): `Response ID,
+// Response Status, IP Address, Timestamp (mm/dd/yyyy), Duplicate, Time Taken to
+// Complete (Seconds), Seq. Number, External Reference...`, a response finished when
+// its `Response Status` is `Completed`: as public scripts that read real QuestionPro
+// exports filter them (`df[df["Response Status"] == "Completed"]`), and QuestionPro's
+// list of system variables (questionbuilder.com/help/122-inline.html, its earlier
+// name: Response ID, IP Address, Timestamp, Duplicate, Time Taken To Complete...).
+#[test]
+fn questionpro_leaves_out_responses_not_completed() {
+    let err = agrees("questionpro", &fixture("questionpro.csv"), &[], false);
+    assert!(
+        err.contains("left out 1 unfinished response (marked so in column \"Response Status\": \"Terminated\")"),
+        "{err}"
+    );
+    agrees(
+        "questionpro",
+        &fixture("questionpro.csv"),
+        &["--include-partial"],
+        true,
+    );
+}
+
+// LimeSurvey, completion state "All responses": a response not submitted has an
+// empty `submitdate` (LimeSurvey's own export: "incomplete" is `submitdate IS NULL`,
+// LimeSurvey/LimeSurvey application/helpers/admin/export/SurveyDao.php); headings as
+// "Question code & question text".
+#[test]
+fn limesurvey_leaves_out_responses_without_a_submit_date() {
+    let err = agrees(
+        "limesurvey-incomplete",
+        &fixture("limesurvey-incomplete.csv"),
+        &[],
+        false,
+    );
+    assert!(
+        err.contains("(marked so in column \"submitdate. Date submitted\": an empty cell)"),
+        "{err}"
+    );
+    agrees(
+        "limesurvey-incomplete",
+        &fixture("limesurvey-incomplete.csv"),
+        &["--include-partial"],
+        true,
+    );
+}
+
+// Microsoft Forms set to "Anyone can respond": its own `Email` and `Name` columns
+// hold "anonymous" (and "Anonymous" or nothing), as rows of real exports quoted by
+// public code show ("1,9/9/26 18:01,9/9/26 18:02,anonymous,Anonymous,..."); the form
+// asks Name, Role and Organisation itself, as the README advises.
+#[test]
+fn microsoft_forms_anonymous_names_come_from_the_name_question() {
+    let err = agrees(
+        "msforms-anonymous",
+        &fixture("msforms-anonymous.csv"),
+        &[],
+        false,
+    );
+    assert!(
+        err.contains(
+            "2 columns name the respondent; each row's name is taken from the first that \
+             holds one (\"anonymous\" is passed over): column 5 \"Name\" for 0 rows, column \
+             23 \"Name\" for 3 rows"
+        ),
+        "{err}"
+    );
+}
+
+// Qualtrics, a question with an "Other" choice that has a text box: the question
+// text row says `<text> - Selected Choice` over the choice and `<text> - Other -
+// Text` over the box, as in real Qualtrics exports (the Kaggle ML & DS Survey's
+// "What is your gender? - Selected Choice" and "... - Prefer to self-describe -
+// Text"); the three header rows as in "Understanding Your Dataset" (above).
+#[test]
+fn qualtrics_selected_choice_columns_answer_their_question() {
+    let err = agrees(
+        "qualtrics-other",
+        &fixture("qualtrics-other.csv"),
+        &[],
+        false,
+    );
+    // Only the four questions added in 2.0.0 go unanswered; the box's column is
+    // ignored with the metadata (16 columns without it).
+    assert!(err.contains("no column answers 4 questions"), "{err}");
+    assert!(err.contains("ignoring 17 columns"), "{err}");
+}
+
+// Excel for Mac "CSV (Macintosh)": Mac Roman without a byte-order mark, lines ending
+// in a bare CR (Steven Holland, "Excel's text file formats", on the Mac's CR line
+// ends and the "CSV (Macintosh)" type); curly apostrophes in the questions.
+#[test]
+fn excel_for_mac_csv_is_read_as_mac_roman() {
+    let err = agrees("excel-macroman", &fixture("excel-macroman.csv"), &[], false);
+    assert!(err.contains("read as macintosh"), "{err}");
+    let (results, _, _) = score(&[fixture("excel-macroman.csv").to_str().unwrap()]);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["answered"] == 16 || r["respondent"] == "Zoë Ångström"),
+        "every 1.0.0 question is answered, the apostrophes read as apostrophes"
+    );
+    // Named by hand: the same, without the warning.
+    let err = agrees(
+        "excel-macroman",
+        &fixture("excel-macroman.csv"),
+        &["--encoding", "macintosh"],
+        false,
+    );
+    assert!(!err.contains("read as"), "{err}");
+}
+
+// Microsoft Forms saved as CSV by Excel in the United States: `m/d/yy h:mm:ss`, the
+// layout of the Microsoft Forms CSV above (real exports quoted by public code:
+// "1,7/27/26 19:06:23,7/27/26 19:17:10,..."); 11/13/26 tells month from day.
+#[test]
+fn us_dates_are_read_when_one_tells_the_order() {
+    let file = fixture("msforms-us-dates.csv");
+    let err = agrees("msforms-us-dates", &file, &[], false);
+    assert!(!err.contains("without a date"), "{err}");
+    let want: Vec<Option<String>> = ["2026-11-03", "2026-11-13", "2026-11-04"]
+        .iter()
+        .map(|d| Some(d.to_string()))
+        .collect();
+    assert_eq!(dates(&file, &Default::default()), want);
+}
+
+// The Microsoft Forms CSV above: 11/3/26 and 11/4/26 read either way round, so the
+// rows get no date and the warning names --date-order, which reads them.
+#[test]
+fn ambiguous_dates_name_date_order_which_reads_them() {
+    use pmo_vmo::input::DateOrder;
+    let file = fixture("msforms.csv");
+    let (_, err, _) = score(&[file.to_str().unwrap()]);
+    assert!(err.contains("--date-order mdy"), "{err}");
+    assert_eq!(dates(&file, &Default::default()), vec![None; 3]);
+    let options = pmo_vmo::input::ReadOptions {
+        date_order: Some(DateOrder::Mdy),
+        ..Default::default()
+    };
+    let want = vec![Some("2026-11-03".to_string()); 3];
+    assert_eq!(dates(&file, &options), want);
+    let (_, err, code) = score(&["--date-order", "dmy", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert!(!err.contains("without a date"), "{err}");
+}
+
+// One respondent per column, as a sheet transposed by hand: refused, saying so.
+#[test]
+fn a_transposed_export_is_refused_saying_so() {
+    let out = run(&["score", fixture("transposed.csv").to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the cells of column A (column 1) name 16 questions")
+            && err.contains("looks transposed"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one error, not one a row: {err}");
+}
+
+// LimeSurvey with headings "Question code" and responses "Answer codes"
+// (application/controllers/admin/export.php: headings `code`, answers `short`):
+// refused, naming the settings that give texts.
+#[test]
+fn limesurvey_question_codes_name_the_export_settings() {
+    let out = run(&["score", fixture("limesurvey-qcodes.csv").to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("LimeSurvey's question codes")
+            && err.contains("\"Full question text\"")
+            && err.contains("\"Full answers\""),
+        "{err}"
+    );
+}
+
+// A bare-CR file with a line break inside a quoted cell (Excel writes one typed
+// in a cell as LF): rows are numbered as an editor shows them, counting both.
+#[test]
+fn bare_cr_lines_with_breaks_in_cells_are_numbered_as_an_editor_does() {
+    agrees(
+        "bare-cr-multiline",
+        &fixture("bare-cr-multiline.csv"),
+        &[],
+        false,
+    );
+}
+
+// A workbook whose first worksheet is a summary (QuestionPro's export puts the
+// responses on a "Raw Data" worksheet, which public scripts name to read it): the
+// worksheet whose header names questions is read, and the warning says which.
+#[test]
+fn a_workbook_whose_first_sheet_is_a_summary_is_read_from_the_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.xlsx");
+    write_msforms_xlsx_after(&path, |book| {
+        let summary = book.add_worksheet();
+        summary.set_name("Summary").unwrap();
+        summary.write_string(0, 0, "Question").unwrap();
+        summary.write_string(0, 1, "Responses").unwrap();
+        summary.write_string(1, 0, "Total").unwrap();
+        summary.write_number(1, 1, 3).unwrap();
+    });
+    let err = agrees("msforms", &path, &[], false);
+    assert!(
+        err.contains(
+            "read worksheet \"Form1\", passing over \"Summary\" (names no question of the rubric)"
+        ),
+        "{err}"
+    );
 }

@@ -129,10 +129,14 @@ pub(crate) enum SheetFault {
     },
     /// No question answered: nothing to score.
     NothingAnswered,
+    /// More keys, tables and arrays than any sheet holds.
+    TooManyItems {
+        most: usize,
+    },
 }
 
 /// The survey product an export's header rows look like: only for the wording of
-/// the hint when its answers are codes, never for how it is read.
+/// a hint (answers or headers written as codes), never for how it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Product {
     Qualtrics,
@@ -166,13 +170,17 @@ pub(crate) enum ExportFault {
         second: usize,
         question: String,
     },
-    /// No header names a question of the rubric: its first headers, and whether
-    /// there are more.
+    /// No header names a question of the rubric: its first headers, whether there
+    /// are more, and the product the headers look like (for a hint).
     NoQuestionColumn {
         rubric: String,
         headers: Vec<String>,
         more: bool,
+        product: Product,
     },
+    /// One respondent per column: the column (1-based) whose cells, one a row,
+    /// name `questions` questions of the rubric.
+    Transposed { column: usize, questions: usize },
     /// A cell that is no option of its question: the cell, and the options as
     /// (label, id).
     UnknownAnswer {
@@ -187,6 +195,36 @@ pub(crate) enum ExportFault {
     NoWorksheet,
     /// A worksheet that could not be read, with the workbook reader's words.
     Worksheet { name: String, reason: String },
+    /// A workbook (or its worksheet `sheet`) over one of the bounds it is read
+    /// within: which, and the bound.
+    WorkbookTooLarge {
+        sheet: Option<String>,
+        bound: Bound,
+        most: u64,
+    },
+}
+
+/// A bound a workbook is read within.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// Cells with text in a worksheet.
+    Cells,
+    /// Bytes of cell text in a worksheet.
+    Text,
+    /// Cells spanned by a worksheet's rows with text and its columns up to the last.
+    Area,
+    /// Bytes of the parts of an .xlsx read whole when it opens.
+    Parts,
+    /// Shared strings announced beyond what their bytes can hold.
+    SharedStrings,
+    /// Cells out of row order (a worksheet no spreadsheet writes).
+    Order,
+    /// Bytes of one cell's text, or of a worksheet's XML without markup (which an
+    /// XML reader holds whole).
+    Run,
+    /// Cells an .xls worksheet spans, rows times columns (calamine reads every
+    /// worksheet of an .xls whole as it opens the file).
+    XlsArea,
 }
 
 /// A kind of thing with an id in a rubric.
@@ -446,4 +484,6 @@ pub(crate) enum ParseNote {
     DateWithTime { found: String },
     /// What a next step is (serde's "expected ...").
     NextStep,
+    /// An answers or notes table with more entries than any sheet holds.
+    TooManyEntries { most: usize },
 }

@@ -20,8 +20,10 @@ pub(crate) mod warning;
 
 pub use date::SheetDate;
 pub use event::Event;
-pub use options::ReadOptions;
+pub use options::{DateOrder, ReadOptions};
 pub use paths::{Input, expand, format_of};
 pub use sheet::{Expect, ResolvedSheet, Sheet, SheetFormat, load_text};
 pub use stream::{load, stream_with};
-pub use warning::{Heading, MissingQuestion, Skip, Special, Warning};
+pub use warning::{
+    Heading, MissingQuestion, NameColumn, PassedSheet, Skip, Special, Undated, Warning,
+};

@@ -64,6 +64,78 @@ pub struct Expect {
     pub min_margin: Option<f64>,
 }
 
+/// The most keys, tables and arrays a TOML sheet may hold, and the most answers
+/// or notes a JSON sheet may: a real sheet has one answer and one note per
+/// question. Parsing costs hundreds of bytes for each (a table nested in a dotted
+/// key, an empty inline table), so a 4 MiB sheet of nothing else would take
+/// hundreds of MB to refuse; this bound refuses it after one pass over the text.
+pub(crate) const MAX_SHEET_ITEMS: usize = 10_000;
+
+/// The error of a sheet with more than [`MAX_SHEET_ITEMS`].
+fn too_many_items(source: &Origin) -> InputError {
+    InputError::new(
+        source,
+        SheetFault::TooManyItems {
+            most: MAX_SHEET_ITEMS,
+        },
+    )
+}
+
+/// Whether a TOML text holds more than [`MAX_SHEET_ITEMS`] keys, key parts, tables
+/// and arrays, counted outside strings and comments (a dotted key `a.b.c = 1`
+/// counts three; `[x]` and `{}` one each). One pass, no allocation.
+fn over_items(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (mut i, mut items, mut key) = (0, 0usize, true);
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                i = string_end(b, i, q);
+                continue;
+            }
+            b'\n' | b',' => key = true,
+            b'=' => {
+                key = false;
+                items += 1;
+            }
+            b'[' | b'{' => {
+                key = b[i] == b'{' || key;
+                items += 1;
+            }
+            b'.' if key => items += 1,
+            _ => {}
+        }
+        if items > MAX_SHEET_ITEMS {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The index just past the TOML string opened by the quote `q` at `start`: basic
+/// (`"`, backslash escapes) or literal (`'`), on one line or in triple quotes.
+fn string_end(b: &[u8], start: usize, q: u8) -> usize {
+    let triple = b[start..].starts_with(&[q, q, q]);
+    let mut i = start + if triple { 3 } else { 1 };
+    while i < b.len() {
+        match b[i] {
+            b'\\' if q == b'"' => i += 1,
+            b'\n' if !triple => return i,
+            c if c == q && (!triple || b[i..].starts_with(&[q, q, q])) => {
+                return i + if triple { 3 } else { 1 };
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
 /// A string map that refuses a key given twice. TOML refuses it while parsing; JSON
 /// does not, and a map would silently keep the last answer.
 fn unique_keys<'de, D>(de: D) -> Result<IndexMap<String, String>, D::Error>
@@ -82,6 +154,11 @@ where
         ) -> Result<Self::Value, A::Error> {
             let mut out = IndexMap::new();
             while let Some((k, v)) = map.next_entry::<String, String>()? {
+                if out.len() == MAX_SHEET_ITEMS {
+                    return Err(serde::de::Error::custom(ParseNote::TooManyEntries {
+                        most: MAX_SHEET_ITEMS,
+                    }));
+                }
                 if out.contains_key(&k) {
                     return Err(serde::de::Error::custom(ParseNote::AnsweredTwice {
                         question: k,
@@ -98,7 +175,9 @@ where
 /// The file formats a sheet can come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetFormat {
+    /// A TOML sheet (what `interview` writes).
     Toml,
+    /// A JSON sheet.
     Json,
     /// A survey export: one sheet per row (see [`crate::input::export`]).
     Csv,
@@ -109,6 +188,7 @@ pub enum SheetFormat {
 pub struct ResolvedSheet {
     /// Where it came from: a file, stdin, or a row of an export.
     pub source: Origin,
+    /// The sheet as read: who answered, and the answers by id.
     pub sheet: Sheet,
     /// Per rubric question, the index of the chosen option.
     pub choices: Vec<Option<usize>>,
@@ -128,6 +208,7 @@ impl Sheet {
     /// Parses sheet text in the given format.
     pub fn parse(source: &Origin, text: &str, format: SheetFormat) -> Result<Sheet, InputError> {
         match format {
+            SheetFormat::Toml if over_items(text) => Err(too_many_items(source)),
             SheetFormat::Toml => toml::from_str(text).map_err(|e| {
                 let mut ie = from_toml_error(source, text, &e);
                 // A date that is not a day (2026-02-30) fails while parsing, where
@@ -632,6 +713,43 @@ mod tests {
         let number = "{\"rubric\": \"pmo-vmo\", \"date\": 20261125}";
         let e = load_text(&r, "s.json", number, SheetFormat::Json).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("date"));
+    }
+
+    #[test]
+    fn items_are_counted_outside_strings_and_comments() {
+        let n = MAX_SHEET_ITEMS;
+        // Every `=`, `[`, `{` and key dot counts; inside strings and comments, none.
+        let keys = "a = 1\n".repeat(n);
+        assert!(!over_items(&keys));
+        assert!(over_items(&format!("{keys}b = 2\n")));
+        let quoted = format!(
+            "a = \"=[{{.\\\" = [\"\nb = '=[{{.'\n# = [ {{ .\nc = \"\"\"\n= [ {{\n\"\"\"\nd = '''= [\n'''\n{}",
+            "e = 1\n".repeat(n - 4)
+        );
+        assert!(!over_items(&quoted), "strings and comments count nothing");
+        assert!(over_items(&format!("{quoted}f = 1\n")));
+        // A dotted key counts its parts; a float value does not.
+        let dotted = "a.b.c = 1.5\n".repeat(n / 3);
+        assert!(!over_items(&dotted));
+        assert!(over_items(&format!("{dotted}x.y = 1\n")));
+        // Inline tables and arrays.
+        let tables = format!("x = [{}]\n", vec!["{}"; n - 2].join(","));
+        assert!(!over_items(&tables));
+        assert!(over_items(&format!("{tables}y = {{}}\n")));
+        let text = format!("{tables}y = {{}}\n");
+        let e = Sheet::parse(&"s.toml".into(), &text, SheetFormat::Toml).unwrap_err();
+        assert_eq!(e.kind, Fault::Sheet(SheetFault::TooManyItems { most: n }));
+        // A JSON sheet's answers are counted as they are read.
+        let answers: Vec<String> = (0..=n).map(|i| format!("\"q{i}\": \"a\"")).collect();
+        let json = format!(
+            "{{\"rubric\": \"x\", \"answers\": {{{}}}}}",
+            answers.join(",")
+        );
+        let e = Sheet::parse(&"s.json".into(), &json, SheetFormat::Json).unwrap_err();
+        assert!(
+            matches!(&e.kind, Fault::Syntax(m) if m.contains("more than 10000 entries")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::check::BadRule;
 use crate::diag::{
-    ExportFault, Fault, FileFault, InputError, InputErrors, IoReason, Item, ParseNote, Product,
-    RubricFault, Rule, SheetFault,
+    Bound, ExportFault, Fault, FileFault, InputError, InputErrors, IoReason, Item, ParseNote,
+    Product, RubricFault, Rule, SheetFault,
 };
 use crate::lint::{Finding, Lint, Threshold};
 use crate::render::num::plain;
@@ -139,6 +139,10 @@ pub(crate) fn sheet_text(f: &SheetFault) -> String {
         SheetFault::NothingAnswered => {
             "no question is answered, so there is nothing to score".into()
         }
+        SheetFault::TooManyItems { most } => format!(
+            "holds more than {most} keys, tables and arrays, where an answer sheet holds \
+             one answer and one note per question; is it the right file?"
+        ),
     }
 }
 
@@ -174,15 +178,31 @@ pub(crate) fn export_text(f: &ExportFault) -> String {
             rubric,
             headers,
             more,
+            product,
         } => {
             let headers: Vec<String> = headers.iter().map(|h| shown(h)).collect();
+            let hint = match product {
+                Product::LimeSurvey => {
+                    "; they are LimeSurvey's question codes: export the responses again \
+                     with the headings as \"Full question text\" (or \"Question code & \
+                     question text\") and the responses as \"Full answers\""
+                }
+                _ => "",
+            };
             format!(
                 "no column header names a question of rubric `{rubric}` (by id or text); \
-                 the headers are {}{}",
+                 the headers are {}{}{hint}",
                 headers.join(", "),
                 if *more { ", ..." } else { "" }
             )
         }
+        ExportFault::Transposed { column, questions } => format!(
+            "no column header names a question, but the cells of column {} (column \
+             {column}) name {questions} questions, one a row: the sheet looks transposed, \
+             one respondent per column; export it with one respondent per row, or \
+             transpose it (in a spreadsheet: copy, then Paste Special, Transpose)",
+            column_letters(*column)
+        ),
         ExportFault::UnknownAnswer { cell, options } => {
             let valid: Vec<String> = options
                 .iter()
@@ -206,7 +226,51 @@ pub(crate) fn export_text(f: &ExportFault) -> String {
         ExportFault::Worksheet { name, reason } => {
             format!("could not read worksheet \"{name}\": {reason}")
         }
+        ExportFault::WorkbookTooLarge { sheet, bound, most } => {
+            too_large_text(sheet.as_deref(), *bound, *most)
+        }
     }
+}
+
+/// A column's letters as a spreadsheet names it: 1 is A, 27 is AA.
+fn column_letters(mut column: usize) -> String {
+    let mut letters = Vec::new();
+    while column > 0 {
+        let rem = (column - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        column = (column - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// A workbook over a bound, in words.
+fn too_large_text(sheet: Option<&str>, bound: Bound, most: u64) -> String {
+    let what = match bound {
+        Bound::Cells => format!("holds more than {most} cells with text"),
+        Bound::Text => format!("holds more than {} MiB of text", most >> 20),
+        Bound::Area => {
+            format!("spans more than {most} cells (its rows with text times its columns)")
+        }
+        Bound::Parts => format!(
+            "has more than {} MiB of shared strings and styles to inflate",
+            most >> 20
+        ),
+        Bound::SharedStrings => {
+            "announces more shared strings than it holds; it is damaged".to_string()
+        }
+        Bound::Order => "has its cells out of row order".to_string(),
+        Bound::Run => format!("holds more than {} MiB of text in one cell", most >> 20),
+        Bound::XlsArea => format!(
+            "has a worksheet that spans more than {most} cells (its rows times its columns), \
+             which an .xls is read into at once (save it as .xlsx or CSV)"
+        ),
+    };
+    let whose = match sheet {
+        Some(name) => format!("worksheet {} ", shown(name)),
+        None => String::new(),
+    };
+    format!("{whose}{what}, far more than any survey export; is it the right file?")
 }
 
 /// What to do about an export of answer codes, in the words of the product it
@@ -502,6 +566,11 @@ impl fmt::Display for ParseNote {
             ParseNote::NextStep => {
                 f.write_str("a string, or a table `{ text = \"...\", unless = { ... } }`")
             }
+            ParseNote::TooManyEntries { most } => write!(
+                f,
+                "more than {most} entries, where an answer sheet holds one per question; \
+                 is it the right file?"
+            ),
         }
     }
 }

@@ -25,7 +25,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::header::{Cells, Row};
+use super::header::{Cells, Row, Tally};
 use super::{CsvSheets, HeaderMap, coded_error, lines, not_utf8, row_too_long};
 use crate::diag::{ExportFault, FileFault, InputError, IoReason};
 use crate::input::event::Event;
@@ -73,9 +73,8 @@ struct Parsed<T> {
     /// The start of a record that runs past the end of the chunk, with its line;
     /// `None` when the chunk ends on a record boundary.
     tail: Option<(usize, u64)>,
-    /// Unfinished responses left out, with the column of the first one.
-    partial: (u64, Option<String>),
-    undated: u64,
+    /// What the chunk's rows counted.
+    tally: Tally,
 }
 
 impl<T> Parsed<T> {
@@ -84,8 +83,7 @@ impl<T> Parsed<T> {
             outcomes: Vec::new(),
             stop: false,
             tail: None,
-            partial: (0, None),
-            undated: 0,
+            tally: Tally::default(),
         }
     }
 }
@@ -323,12 +321,9 @@ where
             continue;
         }
         if !cx.include_partial
-            && let Some(column) = cx.header.partial(&fields)
+            && let Some((marker, mark)) = cx.header.unfinished(&fields)
         {
-            if out.partial.0 == 0 {
-                out.partial.1 = Some(column.to_string());
-            }
-            out.partial.0 += 1;
+            out.tally.left_out(marker, mark);
             continue;
         }
         let resolved = cx
@@ -336,9 +331,7 @@ where
             .resolve_into(cx.rubric, start_line, &fields, &mut s.buf, &mut s.row);
         match resolved {
             Ok(()) => {
-                if s.row.undated {
-                    out.undated += 1;
-                }
+                out.tally.row(&s.row);
                 let file = s.file.get_or_insert_with(|| cx.header.file().into());
                 out.outcomes.push(map(cx.header.sheet_in(&s.row, file)));
             }
@@ -383,7 +376,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
         path: &Path,
         chunk: usize,
     ) -> Result<Parallel<'r, R>, Self> {
-        let (Some(delimiter), Some((Ok(_), first))) = (self.plain, &self.pending) else {
+        let (Some(delimiter), Some((Ok(_), _, first))) = (self.plain, self.pending.front()) else {
             return Err(self);
         };
         // Opened a second time: only a regular file reads the same again (a named
@@ -407,7 +400,7 @@ impl<'r, R: Read> CsvSheets<'r, R> {
             return Err(self);
         }
         let line = 1 + bytecount::count(&head, b'\n') as u64;
-        self.pending = None;
+        self.pending.clear();
         Ok(Parallel {
             sheets: self,
             file: Box::new(file),
@@ -425,8 +418,7 @@ struct Handover {
     /// offset and line: the next chunk is parsed again from there.
     carry: Option<(Vec<u8>, u64, u64)>,
     rows: usize,
-    partial: (u64, Option<String>),
-    undated: u64,
+    tally: Tally,
     stopped: bool,
     /// Bytes of the files read before this one, for progress.
     done_before: u64,
@@ -494,8 +486,7 @@ impl<R: Read> Parallel<'_, R> {
         let mut state = Handover {
             carry: None,
             rows: 0,
-            partial: (0, None),
-            undated: 0,
+            tally: Tally::default(),
             stopped: false,
             done_before,
             own: Scratch::new(delimiter),
@@ -561,8 +552,7 @@ impl<R: Read> Parallel<'_, R> {
             };
             state.take(&cx, end, Parsed::empty(), map, handler)?;
         }
-        sheets.partial = (state.partial.0, state.partial.1.unwrap_or_default());
-        sheets.undated = state.undated;
+        sheets.tally = state.tally;
         for w in sheets.end_warnings() {
             handler(Event::Warning(w))?;
         }
@@ -626,11 +616,7 @@ impl Handover {
                 Err(e) => Event::Error(e),
             })?;
         }
-        if self.partial.0 == 0 {
-            self.partial.1 = parsed.partial.1;
-        }
-        self.partial.0 += parsed.partial.0;
-        self.undated += parsed.undated;
+        self.tally.add(&parsed.tally);
         self.stopped = parsed.stop;
         if let Some((at, line)) = parsed.tail {
             self.carry = Some((c.bytes()[at..].to_vec(), c.offset + at as u64, line));

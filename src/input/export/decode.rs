@@ -1,12 +1,14 @@
 //! The text encoding of an export, from its first bytes: a byte-order mark decides
 //! (UTF-8, UTF-16 LE or BE); without one, UTF-8 when the bytes are valid UTF-8,
 //! else Windows-1252, the code page Excel writes "CSV (Comma delimited)" in on
-//! Western systems. UTF-8 is read as it comes, untouched; only other encodings go
-//! through a decoder.
+//! Western systems, or Mac Roman, which Excel for Mac writes "CSV (Macintosh)" in,
+//! whichever reads more of the rubric's questions in the header and more
+//! plausibly (see [`western`]). UTF-8 is read as it comes, untouched; only other
+//! encodings go through a decoder.
 
 use std::io::{self, Chain, Cursor, Read};
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{Encoding, MACINTOSH, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 
 /// How much is read before deciding, at least (or the whole file if shorter).
@@ -87,6 +89,54 @@ pub(super) fn encoding_of(
     }
 }
 
+/// Of the two single-byte encodings a Western spreadsheet saves CSV in,
+/// Windows-1252 and Mac Roman, the one `head` reads better in, and the other.
+/// Better: more questions named in the header (`named` counts them in a decoded
+/// head), then more plausible letters and punctuation ([`plausibility`]); a tie
+/// is Windows-1252's.
+pub(super) fn western(
+    head: &[u8],
+    named: impl Fn(&str) -> usize,
+) -> (&'static Encoding, &'static Encoding) {
+    let score = |e: &'static Encoding| {
+        let text = head_text(head, e);
+        (named(&text), plausibility(&text))
+    };
+    if score(MACINTOSH) > score(WINDOWS_1252) {
+        (MACINTOSH, WINDOWS_1252)
+    } else {
+        (WINDOWS_1252, MACINTOSH)
+    }
+}
+
+/// How much decoded text reads like Western prose, from its characters outside
+/// ASCII next to letters: a lower-case letter inside or after a word (é in
+/// "José"), or typographic punctuation after a letter or a space (’ in
+/// "organisation’s"), counts for it; a capital right after a lower-case letter
+/// (Õ in "organisationÕs", Ÿ in "MŸller") or a symbol inside a word counts
+/// against it. The two encodings differ exactly there: the bytes of Mac Roman's
+/// accented letters and punctuation are Windows-1252's capitals and symbols.
+fn plausibility(text: &str) -> i64 {
+    let mut score = 0;
+    let mut prev = ' ';
+    for c in text.chars() {
+        if !c.is_ascii() {
+            let after_letter = prev.is_alphabetic();
+            let letter = c.is_lowercase() && after_letter;
+            let punctuation = "’‘“”–—…".contains(c) && (after_letter || prev == ' ');
+            if letter || punctuation {
+                score += 1;
+            } else if c.is_uppercase() && prev.is_lowercase() {
+                score -= 2;
+            } else if !c.is_alphanumeric() && !c.is_whitespace() && after_letter {
+                score -= 1;
+            }
+        }
+        prev = c;
+    }
+    score
+}
+
 /// The head of an export decoded, for finding its layout.
 pub(super) fn head_text(head: &[u8], encoding: &'static Encoding) -> String {
     encoding.decode_with_bom_removal(head).0.into_owned()
@@ -111,6 +161,22 @@ mod tests {
             (Some(WINDOWS_1252), false)
         );
         assert_eq!(encoding_of(b"\xFF\xFEa\0", Some(UTF_8)), (None, false));
+    }
+
+    #[test]
+    fn mac_roman_is_told_from_windows_1252_by_its_punctuation_and_accents() {
+        let none = |_: &str| 0;
+        // "organisation’s", "José Müller" in Mac Roman: ’ D5, é 8E, ü 9F.
+        let mac = b"organisation\xD5s goals,Jos\x8E M\x9Fller\r\n";
+        assert_eq!(western(mac, none), (MACINTOSH, WINDOWS_1252));
+        // The same in Windows-1252: ’ 92, é E9, ü FC.
+        let win = b"organisation\x92s goals,Jos\xE9 M\xFCller\r\n";
+        assert_eq!(western(win, none), (WINDOWS_1252, MACINTOSH));
+        // Nothing to tell them apart: Windows-1252.
+        assert_eq!(western(b"plain,text", none), (WINDOWS_1252, MACINTOSH));
+        // Questions named in the header decide first.
+        let named = |t: &str| usize::from(t.contains("é"));
+        assert_eq!(western(b"caf\x8E,x", named), (MACINTOSH, WINDOWS_1252));
     }
 
     #[test]

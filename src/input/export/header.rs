@@ -10,8 +10,9 @@ use csv::StringRecord;
 
 use crate::diag::{ExportFault, InputError};
 use crate::input::date::SheetDate;
+use crate::input::options::DateOrder;
 use crate::input::sheet::{ResolvedSheet, Sheet};
-use crate::input::warning::{Heading, MissingQuestion, Warning};
+use crate::input::warning::{Heading, MissingQuestion, NameColumn, Undated, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
 pub(crate) use crate::text::{normalise, normalise_into};
@@ -168,14 +169,84 @@ pub(crate) enum Column {
 
 pub(crate) use crate::diag::Product;
 
-/// How a column marks a row as an unfinished response.
+/// How a column marks a response its product counts as unfinished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Partial {
-    /// Qualtrics' `Finished`: `False` or `0` when the respondent left early.
-    Finished,
-    /// Typeform's `Response Type`: `partial` or `started`. (Qualtrics calls its
-    /// `Status` column so too, with other values, which never match.)
-    ResponseType,
+enum Unfinished {
+    /// `0` or `false`.
+    Falsy,
+    /// One of these values (compared normalised).
+    OneOf(&'static [&'static str]),
+    /// Any value but these, and not empty.
+    NoneOf(&'static [&'static str]),
+    /// An empty cell.
+    Empty,
+}
+
+/// A completion marker of one product: the headers of its column, what marks a
+/// response unfinished there, and, where the header alone is too common to be
+/// sure, the header of another column of the same product that must be present.
+struct Marker {
+    headers: &'static [&'static str],
+    unfinished: Unfinished,
+    with: &'static [&'static str],
+}
+
+/// Every completion marker honoured, one per product that has one. Each row cites
+/// the product's documented layout; tests/fixtures/surveys/LAYOUTS.md has them all.
+/// Products not listed mark nothing in their exports: Google Forms, Microsoft
+/// Forms and Tally export submitted responses only, Jotform keeps incomplete ones
+/// apart ("Incomplete Submissions"), and SurveyMonkey's export has no column for
+/// it (filter on *Completeness* before exporting).
+const MARKERS: &[Marker] = &[
+    // Qualtrics `Finished`: 1/True once the respondent reached an end, 0/False
+    // when the response was closed before (Qualtrics Support, "Understanding Your
+    // Dataset").
+    Marker {
+        headers: &["finished"],
+        unfinished: Unfinished::Falsy,
+        with: &[],
+    },
+    // Typeform `Response Type`: completed, partial, started (Typeform's "Retrieve
+    // responses" reference). Qualtrics labels its `Status` column so too, with
+    // values (IP Address, Survey Preview...) that never match.
+    Marker {
+        headers: &["response type"],
+        unfinished: Unfinished::OneOf(&["partial", "started"]),
+        with: &[],
+    },
+    // Alchemer `Status`: Complete, Partial, Disqualified (apihelp.alchemer.com,
+    // "SurveyResponse Returned Fields v5").
+    Marker {
+        headers: &["status"],
+        unfinished: Unfinished::OneOf(&["partial", "disqualified"]),
+        with: &[],
+    },
+    // QuestionPro `Response Status`: Completed, or the state a response stopped in.
+    Marker {
+        headers: &["response status"],
+        unfinished: Unfinished::NoneOf(&["completed", "complete"]),
+        with: &[],
+    },
+    // LimeSurvey `submitdate` ("Date submitted"): empty for a response not
+    // submitted (its export's "incomplete" filter is `submitdate IS NULL`).
+    Marker {
+        headers: &["submitdate", "date submitted"],
+        unfinished: Unfinished::Empty,
+        with: &["lastpage", "last page", "startlanguage", "start language"],
+    },
+];
+
+impl Unfinished {
+    fn marks(self, cell: &str) -> bool {
+        let cell = cell.trim();
+        let is = |v: &str| cell.eq_ignore_ascii_case(v);
+        match self {
+            Unfinished::Falsy => is("0") || is("false"),
+            Unfinished::OneOf(values) => values.iter().any(|v| is(v)),
+            Unfinished::NoneOf(values) => !cell.is_empty() && !values.iter().any(|v| is(v)),
+            Unfinished::Empty => cell.is_empty(),
+        }
+    }
 }
 
 /// The meaning of each column of one export, worked out once from its header rows.
@@ -195,8 +266,14 @@ pub(crate) struct HeaderMap {
     pub(crate) missing: Vec<MissingQuestion>,
     /// The product the header rows look like.
     pub(crate) product: Product,
-    /// Columns that mark unfinished responses, with their headers.
-    partial: Vec<(usize, Partial, String)>,
+    /// Columns that mark unfinished responses: the column, how, its header.
+    markers: Vec<(usize, Unfinished, String)>,
+    /// The columns that name the respondent (1-based) with their headers, when
+    /// there are several: a row's name is the first of them that holds one.
+    pub(crate) names: Vec<(usize, String)>,
+    /// How the date column writes day and month as numbers (`11/4/26`), when
+    /// that is known: told by `--date-order`, or found in its cells.
+    pub(crate) date_order: DateEvidence,
     rubric_id: String,
     matchers: Vec<OptionMatcher>,
 }
@@ -234,13 +311,25 @@ pub(super) fn strip_code(key: &str) -> Option<&str> {
     (!rest.is_empty()).then_some(rest)
 }
 
-/// The question a header names, by id or text, with or without a leading code.
+/// A normalised header without Qualtrics' ` - selected choice`, which it puts
+/// after the text of a question that has an "other" option with a text box (the
+/// box's column is headed `<text> - <option> - Text`).
+pub(super) fn strip_choice(key: &str) -> Option<&str> {
+    key.strip_suffix(" - selected choice")
+        .filter(|rest| !rest.is_empty())
+}
+
+/// The question a header names, by id or text, with or without a leading code or
+/// Qualtrics' ` - Selected Choice`.
 pub(super) fn name_of(names: &HashMap<String, usize>, header: &str) -> Option<usize> {
     let key = normalise(header);
-    names
-        .get(&key)
-        .or_else(|| strip_code(&key).and_then(|k| names.get(k)))
-        .copied()
+    let bare = |k: &str| {
+        names
+            .get(k)
+            .or_else(|| strip_code(k).and_then(|k| names.get(k)))
+            .copied()
+    };
+    bare(&key).or_else(|| strip_choice(&key).and_then(bare))
 }
 
 /// How well a header names the moment a response was made: completion before
@@ -258,10 +347,19 @@ fn date_rank(header: &str) -> Option<u8> {
     }
 }
 
-/// A date cell read as a day when its form is unambiguous: `2026-11-25` or
-/// `2026/11/25` (Google Forms), alone or followed by a time.
-pub(super) fn export_date(cell: &str) -> Option<SheetDate> {
+/// A date cell read as a day: `2026-11-25` or `2026/11/25` (Google Forms) as they
+/// are, `11/25/26` or `25/11/2026` (a spreadsheet's short date, Microsoft Forms
+/// saved from Excel) in `order`; alone or followed by a time. `None` when the cell
+/// writes no day, or writes its numbers and no order is known.
+pub(super) fn export_date(cell: &str, order: Option<DateOrder>) -> Option<SheetDate> {
     let cell = cell.trim();
+    if let Some((a, b, year)) = numeric_date(cell) {
+        let (month, day) = match order? {
+            DateOrder::Mdy => (a, b),
+            DateOrder::Dmy => (b, a),
+        };
+        return SheetDate::new(year, month, day);
+    }
     let day = cell.get(..10)?;
     let rest = &cell[10..];
     if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
@@ -273,6 +371,78 @@ pub(super) fn export_date(cell: &str) -> Option<SheetDate> {
         return None;
     }
     SheetDate::parse(&day.replace('/', "-"))
+}
+
+/// The numbers of a date written `a/b/yy` or `a/b/yyyy` (one or two digits for
+/// `a` and `b`), alone or followed by a space and a time: `a`, `b` and the year,
+/// a two-digit one read as Excel reads it (00 to 29: 2000s, else 1900s).
+fn numeric_date(cell: &str) -> Option<(u8, u8, u16)> {
+    let date = cell.split_once(' ').map_or(cell, |(d, _)| d);
+    let mut parts = date.split('/');
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit())
+    };
+    if parts.next().is_some() || !digits(a, 1..=2) || !digits(b, 1..=2) {
+        return None;
+    }
+    let year: u16 = match y.len() {
+        2 if digits(y, 2..=2) => {
+            let yy: u16 = y.parse().ok()?;
+            if yy < 30 { 2000 + yy } else { 1900 + yy }
+        }
+        4 if digits(y, 4..=4) => y.parse().ok()?,
+        _ => return None,
+    };
+    Some((a.parse().ok()?, b.parse().ok()?, year))
+}
+
+/// What the cells of a date column say about the order of day and month, when
+/// they write them as numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum DateEvidence {
+    /// No cell writes a date that way (or no date column).
+    #[default]
+    None,
+    /// The order given with `--date-order`.
+    Given(DateOrder),
+    /// Found: a first number above 12 somewhere (day first), or a second one (month
+    /// first), and never the other.
+    Found(DateOrder),
+    /// Every such date could be read either way round (11/4/26).
+    Ambiguous,
+    /// Some dates have a day first and others a month first.
+    Mixed,
+}
+
+impl DateEvidence {
+    /// What `cells` (a date column's) say; `given` decides whatever they say.
+    pub(crate) fn of<'c>(cells: impl Iterator<Item = &'c str>, given: Option<DateOrder>) -> Self {
+        if let Some(order) = given {
+            return DateEvidence::Given(order);
+        }
+        let (mut any, mut day_first, mut month_first) = (false, false, false);
+        for (a, b, _) in cells.filter_map(|c| numeric_date(c.trim())) {
+            any = true;
+            day_first |= a > 12;
+            month_first |= b > 12;
+        }
+        match (any, day_first, month_first) {
+            (false, ..) => DateEvidence::None,
+            (true, true, true) => DateEvidence::Mixed,
+            (true, true, false) => DateEvidence::Found(DateOrder::Dmy),
+            (true, false, true) => DateEvidence::Found(DateOrder::Mdy),
+            (true, false, false) => DateEvidence::Ambiguous,
+        }
+    }
+
+    /// The order to read numeric dates in, when known.
+    pub(crate) fn order(self) -> Option<DateOrder> {
+        match self {
+            DateEvidence::Given(o) | DateEvidence::Found(o) => Some(o),
+            _ => None,
+        }
+    }
 }
 
 /// The respondent, role or organisation column a header names.
@@ -322,6 +492,32 @@ pub(super) fn is_extra_header(
     leading_blank && filled().any(|c| is_response_label(&normalise(c)))
 }
 
+/// Whether the first rows of an export are one respondent per column: a column
+/// whose cells, one a row, name at least two questions while the first row names
+/// at most one. The column (0-based) and how many questions it names.
+pub(super) fn transposed(
+    names: &HashMap<String, usize>,
+    rows: &[&StringRecord],
+) -> Option<(usize, usize)> {
+    let first = rows.first()?;
+    if first.iter().filter(|h| name_of(names, h).is_some()).count() > 1 {
+        return None;
+    }
+    let width = rows.iter().map(|r| r.len()).max()?;
+    (0..width)
+        .map(|col| {
+            let mut named: Vec<usize> = rows
+                .iter()
+                .filter_map(|r| name_of(names, r.get(col)?))
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            (col, named.len())
+        })
+        .filter(|(_, n)| *n >= 2)
+        .max_by_key(|(col, n)| (*n, std::cmp::Reverse(*col)))
+}
+
 /// What the header rows look like, for the wording of a hint.
 fn product_of(rows: &[StringRecord]) -> Product {
     let keys: Vec<String> = rows[0].iter().map(normalise).collect();
@@ -333,7 +529,11 @@ fn product_of(rows: &[StringRecord]) -> Product {
         || cells().any(|c| is_response_label(&normalise(c)))
     {
         Product::SurveyMonkey
-    } else if has("id. response id") || keys.iter().any(|k| k.starts_with("submitdate. ")) {
+    } else if has("id. response id")
+        || keys.iter().any(|k| k.starts_with("submitdate. "))
+        || (has("submitdate") || has("date submitted"))
+            && (has("lastpage") || has("last page") || has("startlanguage"))
+    {
         Product::LimeSurvey
     } else {
         Product::Other
@@ -343,18 +543,29 @@ fn product_of(rows: &[StringRecord]) -> Product {
 impl HeaderMap {
     /// Maps the header rows: the first, then any extra ones ([`is_extra_header`]).
     /// A column answers a question if any of its header cells names one. Fails when
-    /// no column answers a question of the rubric or when two answer the same one.
+    /// no column answers a question of the rubric or when two answer the same one;
+    /// the error names `line`, the line (or worksheet row) of the first header row.
     pub(crate) fn new(
         rubric: &LoadedRubric,
         path: &Origin,
         rows: &[StringRecord],
+        line: usize,
     ) -> Result<Self, InputError> {
         let r = &rubric.rubric;
         let by_name = question_names(rubric);
         let width = rows[0].len();
         let mut columns = Vec::with_capacity(width);
         let mut ignored = Vec::new();
-        let mut partial = Vec::new();
+        let mut markers = Vec::new();
+        let mut names = Vec::new();
+        let keys_of = |row: &StringRecord| -> Vec<String> { row.iter().map(normalise).collect() };
+        let all_keys: Vec<Vec<String>> = rows.iter().map(keys_of).collect();
+        let has_key = |k: &str| {
+            all_keys
+                .iter()
+                .flatten()
+                .any(|x| x == k || strip_code(x) == Some(k))
+        };
         let mut seen: Vec<Option<usize>> = vec![None; r.question.len()];
         // The best date column so far: (rank, column, header).
         let mut date: Option<(u8, usize, String)> = None;
@@ -368,7 +579,7 @@ impl HeaderMap {
                             second: col + 1,
                             question: r.question[qi].id.clone(),
                         };
-                        return Err(InputError::new(path, fault).at_line(1));
+                        return Err(InputError::new(path, fault).at_line(line));
                     }
                     seen[qi] = Some(col);
                     Column::Answer(qi)
@@ -379,11 +590,21 @@ impl HeaderMap {
             let label = cells()
                 .map(str::trim)
                 .find(|h| !h.is_empty() && !is_import_id(h));
-            let keys = || cells().map(normalise);
-            if keys().any(|k| k == "finished") {
-                partial.push((col, Partial::Finished, label.unwrap_or_default().into()));
-            } else if keys().any(|k| k == "response type") {
-                partial.push((col, Partial::ResponseType, label.unwrap_or_default().into()));
+            let keys = || {
+                cells().map(|c| {
+                    let k = normalise(c);
+                    strip_code(&k).map_or_else(|| k.clone(), str::to_string)
+                })
+            };
+            let marker = MARKERS.iter().find(|m| {
+                keys().any(|k| m.headers.contains(&k.as_str()))
+                    && (m.with.is_empty() || m.with.iter().any(|w| has_key(w)))
+            });
+            if let Some(m) = marker {
+                markers.push((col, m.unfinished, label.unwrap_or_default().into()));
+            }
+            if kind == Column::Respondent {
+                names.push((col + 1, label.unwrap_or_default().to_string()));
             }
             let rank = (kind == Column::Ignored)
                 .then(|| cells().filter_map(date_rank).min())
@@ -408,7 +629,10 @@ impl HeaderMap {
             columns.push(kind);
         }
         if seen.iter().all(Option::is_none) {
-            return Err(no_question(r, path, &rows[0]));
+            return Err(no_question(r, path, &rows[0], line, product_of(rows)));
+        }
+        if names.len() < 2 {
+            names.clear();
         }
         let missing = missing_questions(rubric, &seen, &ignored);
         Ok(HeaderMap {
@@ -419,10 +643,63 @@ impl HeaderMap {
             date_column: date.map(|d| d.2),
             missing,
             product: product_of(rows),
-            partial,
+            markers,
+            names,
+            date_order: DateEvidence::None,
             rubric_id: r.id.clone(),
             matchers: r.question.iter().map(OptionMatcher::new).collect(),
         })
+    }
+
+    /// The warnings that come once the rows are read and counted: unfinished
+    /// responses left out, rows left without a date, which column named the
+    /// respondents.
+    pub(crate) fn end_warnings(&self, tally: &Tally) -> Vec<Warning> {
+        let file = || self.origin.clone();
+        let mut out = Vec::new();
+        if tally.unfinished > 0 {
+            let column = tally
+                .marker
+                .and_then(|m| self.markers.get(m))
+                .map(|(_, _, h)| h.clone())
+                .unwrap_or_default();
+            out.push(Warning::PartialSkipped {
+                file: file(),
+                count: tally.unfinished,
+                column,
+                marks: tally.marks.clone(),
+            });
+        }
+        if tally.undated > 0 {
+            let why = match self.date_order {
+                DateEvidence::Ambiguous => Undated::Ambiguous,
+                DateEvidence::Mixed => Undated::Mixed,
+                _ => Undated::Unreadable,
+            };
+            out.push(Warning::UndatedRows {
+                file: file(),
+                count: tally.undated,
+                column: self.date_column.clone().unwrap_or_default(),
+                why,
+            });
+        }
+        if !self.names.is_empty() {
+            let columns = self
+                .names
+                .iter()
+                .enumerate()
+                .map(|(i, (column, header))| NameColumn {
+                    column: *column,
+                    header: header.clone(),
+                    rows: tally.named.get(i).copied().unwrap_or(0),
+                })
+                .collect();
+            out.push(Warning::NameColumns {
+                file: file(),
+                columns,
+            });
+        }
+        out
     }
 
     /// The warnings about the header: ignored columns, unanswered questions.
@@ -443,19 +720,16 @@ impl HeaderMap {
         out
     }
 
-    /// The header of the column that marks `record` as an unfinished response, if
-    /// one does.
-    pub(crate) fn partial(&self, record: &impl Cells) -> Option<&str> {
-        self.partial.iter().find_map(|(col, kind, header)| {
-            let cell = record.cell(*col)?.trim();
-            let unfinished = match kind {
-                Partial::Finished => cell == "0" || cell.eq_ignore_ascii_case("false"),
-                Partial::ResponseType => {
-                    cell.eq_ignore_ascii_case("partial") || cell.eq_ignore_ascii_case("started")
-                }
-            };
-            unfinished.then_some(header.as_str())
-        })
+    /// The column (an index into the completion markers) that marks `record` as an
+    /// unfinished response, and its cell, if one does.
+    pub(crate) fn unfinished<'c>(&self, record: &'c impl Cells) -> Option<(usize, &'c str)> {
+        self.markers
+            .iter()
+            .enumerate()
+            .find_map(|(i, (col, how, _))| {
+                let cell = record.cell(*col)?;
+                how.marks(cell).then_some((i, cell.trim()))
+            })
     }
 
     /// Whether a row's answers are all numeric or answer codes (`4`, `A2`,
@@ -477,20 +751,6 @@ impl HeaderMap {
         any
     }
 
-    /// Resolves one row, found at `line` of the file, into a sheet. `buf` is scratch
-    /// space the caller keeps across rows.
-    pub(crate) fn resolve(
-        &self,
-        rubric: &LoadedRubric,
-        line: u64,
-        record: &StringRecord,
-        buf: &mut String,
-    ) -> Result<ResolvedSheet, InputError> {
-        let mut row = Row::default();
-        self.resolve_into(rubric, line, record, buf, &mut row)?;
-        Ok(self.sheet(&row))
-    }
-
     /// Resolves one row into `row`, reusing its buffers: no allocation unless the row
     /// is bad. (A reader thread does this; the thread that scores makes the sheet, so
     /// memory is allocated and freed on one thread.)
@@ -510,12 +770,28 @@ impl HeaderMap {
         }
         row.date = None;
         row.undated = false;
+        row.named = None;
+        let mut name_column = 0;
         for (kind, cell) in self.columns.iter().zip(record.cells()) {
             let field = match kind {
                 Column::Ignored => continue,
                 Column::Date => {
-                    row.date = export_date(cell);
+                    row.date = export_date(cell, self.date_order.order());
                     row.undated = row.date.is_none() && !cell.trim().is_empty();
+                    continue;
+                }
+                Column::Respondent => {
+                    // Where several columns name the respondent (Microsoft Forms' own
+                    // "Name", "anonymous" when anyone can answer, and a question of
+                    // the form's), the first that holds a name wins.
+                    let cell = cell.trim();
+                    let holds = |c: &str| !c.is_empty() && !c.eq_ignore_ascii_case("anonymous");
+                    if row.meta[0].is_empty() || (!holds(&row.meta[0]) && holds(cell)) {
+                        row.meta[0].clear();
+                        row.meta[0].push_str(cell);
+                        row.named = (!cell.is_empty()).then_some(name_column);
+                    }
+                    name_column += 1;
                     continue;
                 }
                 Column::Answer(qi) => {
@@ -530,12 +806,9 @@ impl HeaderMap {
                     }
                     continue;
                 }
-                Column::Respondent => &mut row.meta[0],
                 Column::Role => &mut row.meta[1],
                 Column::Organisation => &mut row.meta[2],
             };
-            // Where two columns name the respondent (Microsoft's "Name" and a question
-            // of one's own), the first one filled in wins.
             if field.is_empty() {
                 field.push_str(cell.trim());
             }
@@ -602,6 +875,70 @@ pub(crate) struct Row {
     pub(crate) date: Option<SheetDate>,
     /// Whether the row has a date cell that could not be read as a day.
     pub(crate) undated: bool,
+    /// Which of the columns that name the respondent gave the name (0-based, in
+    /// column order).
+    pub(crate) named: Option<usize>,
+}
+
+/// What reading an export's rows counted, for the warnings at its end: each
+/// thread that reads rows keeps one, and they are added up in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Tally {
+    /// Unfinished responses left out.
+    pub(crate) unfinished: u64,
+    /// The marker of the first of them (an index into the header's markers), and
+    /// the values that marked them, the first few distinct ones.
+    marker: Option<usize>,
+    marks: Vec<String>,
+    /// Rows whose date cell could not be read as a day.
+    pub(crate) undated: u64,
+    /// Per column that names the respondent (when several do), the rows it named.
+    named: Vec<u64>,
+}
+
+/// At most this many distinct values that marked responses unfinished are kept.
+const MARKS_KEPT: usize = 4;
+
+impl Tally {
+    /// A response left out, marked unfinished by `mark` in marker `marker`.
+    pub(crate) fn left_out(&mut self, marker: usize, mark: &str) {
+        self.unfinished += 1;
+        self.marker.get_or_insert(marker);
+        if self.marks.len() < MARKS_KEPT && !self.marks.iter().any(|m| m == mark) {
+            self.marks.push(mark.to_string());
+        }
+    }
+
+    /// A row read and resolved.
+    pub(crate) fn row(&mut self, row: &Row) {
+        self.undated += u64::from(row.undated);
+        if let Some(i) = row.named {
+            if self.named.len() <= i {
+                self.named.resize(i + 1, 0);
+            }
+            self.named[i] += 1;
+        }
+    }
+
+    /// Adds the counts of the rows read after these.
+    pub(crate) fn add(&mut self, later: &Tally) {
+        self.unfinished += later.unfinished;
+        if self.marker.is_none() {
+            self.marker = later.marker;
+        }
+        for m in &later.marks {
+            if self.marks.len() < MARKS_KEPT && !self.marks.contains(m) {
+                self.marks.push(m.clone());
+            }
+        }
+        self.undated += later.undated;
+        if self.named.len() < later.named.len() {
+            self.named.resize(later.named.len(), 0);
+        }
+        for (n, m) in self.named.iter_mut().zip(&later.named) {
+            *n += m;
+        }
+    }
 }
 
 /// `4`, `12`, `A2`, `AO03`: how exports write an answer by its code.
@@ -613,14 +950,22 @@ fn is_code(cell: &str) -> bool {
     (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The error of a header row that names no question.
-fn no_question(r: &crate::rubric::Rubric, path: &Origin, headers: &StringRecord) -> InputError {
+/// The error of a header row that names no question, with the product it looks
+/// like (LimeSurvey's question codes get a hint).
+fn no_question(
+    r: &crate::rubric::Rubric,
+    path: &Origin,
+    headers: &StringRecord,
+    line: usize,
+    product: Product,
+) -> InputError {
     let fault = ExportFault::NoQuestionColumn {
         rubric: r.id.clone(),
         headers: headers.iter().take(8).map(String::from).collect(),
         more: headers.len() > 8,
+        product,
     };
-    InputError::new(path, fault).at_line(1)
+    InputError::new(path, fault).at_line(line)
 }
 
 /// At most this many ignored headers are compared with an unanswered question.

@@ -12,7 +12,10 @@ use std::io::Read;
 /// end before it is consumed. A row's line is therefore worked out here from the
 /// newlines at or before the byte where the reader says the row starts, plus those
 /// of any blank lines the reader skipped after it. Files whose lines end in a bare
-/// CR (classic Mac) are numbered by their CRs instead.
+/// CR (classic Mac, Excel for Mac's "CSV (Macintosh)") are numbered as an editor
+/// numbers them: by every line break, a CR, an LF (which such a file has inside
+/// quoted cells, where Excel writes a line break typed in a cell) or a CRLF
+/// counted once.
 ///
 /// It also bounds a row: reading more than [`MAX_ROW`] bytes past the start of the
 /// row being read fails, so a file without line ends cannot fill memory.
@@ -27,7 +30,7 @@ pub(super) struct Lines<R> {
     passed: u64,
     /// The offset of the last of them.
     last_newline: Option<u64>,
-    /// The byte that ends a line: LF, or CR in a bare-CR file.
+    /// The byte that ends a line: LF, or CR in a bare-CR file (where LF does too).
     eol: u8,
     /// Where the row being read starts.
     row_start: u64,
@@ -96,12 +99,25 @@ impl<R: Read> Read for Lines<R> {
         let read = &buf[..n];
         let base = self.offset;
         let last = self.last;
-        let eol = self.eol;
-        self.newlines
-            .extend(memchr::memchr_iter(eol, read).map(|i| {
+        if self.eol == b'\n' {
+            self.newlines
+                .extend(memchr::memchr_iter(b'\n', read).map(|i| {
+                    let before = if i == 0 { last } else { read[i - 1] };
+                    (base + i as u64, before == b'\r')
+                }));
+        } else {
+            // Every break is kept at its last byte, a CRLF marked as LF mode marks it.
+            for i in memchr::memchr2_iter(b'\r', b'\n', read) {
+                let at = base + i as u64;
                 let before = if i == 0 { last } else { read[i - 1] };
-                (base + i as u64, eol == b'\n' && before == b'\r')
-            }));
+                match self.newlines.back_mut() {
+                    Some(cr) if read[i] == b'\n' && before == b'\r' && cr.0 + 1 == at => {
+                        *cr = (at, true);
+                    }
+                    _ => self.newlines.push_back((at, false)),
+                }
+            }
+        }
         if let Some(&b) = read.last() {
             self.last = b;
         }

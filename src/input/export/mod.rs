@@ -10,11 +10,15 @@
 
 mod chunks;
 mod decode;
+mod grid;
 mod header;
 mod lines;
+mod ods;
 mod sniff;
 mod workbook;
+mod xls;
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -24,6 +28,7 @@ use csv::StringRecord;
 
 use decode::Decoded;
 pub(crate) use header::{Cells, Column, HeaderMap, Row};
+use header::{DateEvidence, Tally};
 use lines::Lines;
 pub(crate) use workbook::is_workbook;
 
@@ -58,20 +63,29 @@ fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
-use crate::diag::{ExportFault, FileFault, InputError, Product};
+use crate::diag::{ExportFault, Fault, FileFault, InputError, Product};
 use crate::input::decode::{Opened, open_input, unreadable};
 use crate::input::options::ReadOptions;
 use crate::input::sheet::ResolvedSheet;
-use crate::input::warning::Warning;
+use crate::input::warning::{PassedSheet, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
+
+/// A row read ahead: how reading it went (its line, or an error), whether that
+/// ended the file, and its cells.
+type Ahead = (Result<u64, InputError>, bool, StringRecord);
+
+/// At most this many rows are read ahead of the first one handed out...
+const AHEAD_ROWS: usize = 256;
+/// ...and reading ahead stops once this many bytes of text are read.
+const AHEAD_BYTES: u64 = 1 << 20;
 
 /// Where the rows come from: text read as it streams, or a worksheet read whole.
 /// (One per export: the size of the text reader costs nothing.)
 #[allow(clippy::large_enum_variant)]
 enum Records<R: Read> {
     Text(csv::Reader<Lines<Decoded<R>>>),
-    Grid(std::vec::IntoIter<(u64, StringRecord)>),
+    Grid(grid::Grid),
 }
 
 /// The rows of one export, read and resolved one at a time.
@@ -80,13 +94,15 @@ pub(crate) struct CsvSheets<'r, R: Read> {
     records: Records<R>,
     file: Arc<Path>,
     header: HeaderMap,
-    /// The row read while looking for more header rows: the first one handed out.
-    pending: Option<(Result<u64, InputError>, StringRecord)>,
+    /// The rows read ahead while mapping the header (to tell further header rows,
+    /// a transposed sheet and the order of dates): the first ones handed out, each
+    /// with whether it ended the file.
+    pending: VecDeque<Ahead>,
     include_partial: bool,
-    /// Unfinished responses left out so far, and the column that marked them.
-    partial: (u64, String),
-    /// Rows whose date cell could not be read as a day.
-    undated: u64,
+    /// What the rows read so far counted, for the warnings at the end.
+    tally: Tally,
+    /// A row's buffers, for the iterator.
+    row: Row,
     /// Remarks about the whole file found while opening it (its encoding).
     warnings: Vec<Warning>,
     record: StringRecord,
@@ -112,20 +128,91 @@ pub(crate) fn open<'r>(
                 .err()
                 .unwrap_or_else(|| InputError::new(&source, FileFault::WorkbookNotAFile)));
         }
-        let rows = workbook::rows(&source, path, options.sheet.as_deref())?;
-        return CsvSheets::new(
-            rubric,
-            source,
-            Records::Grid(rows.into_iter()),
-            options,
-            false,
-            Vec::new(),
-        );
+        return open_workbook(rubric, source, path, options);
     }
     let tab = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("txt"));
     text(rubric, source, open_input(path)?, options, tab)
+}
+
+/// Opens a workbook's worksheet: the one `--sheet` names, else the active one (or
+/// the first shown), else the first of the others shown whose header names a
+/// question, with a warning that says which was read and which passed over.
+fn open_workbook<'r>(
+    rubric: &'r LoadedRubric,
+    source: Origin,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<CsvSheets<'r, Opened>, InputError> {
+    let mut book = workbook::Book::open(&source, path)?;
+    if let Some(want) = options.sheet.as_deref() {
+        let Some(i) = book.sheets.iter().position(|s| s.name == want) else {
+            let names = book.sheets.iter().map(|s| s.name.clone()).collect();
+            let fault = ExportFault::NoWorksheetNamed {
+                want: want.to_string(),
+                names,
+            };
+            return Err(InputError::new(source, fault));
+        };
+        let grid = book.read(&source, i)?;
+        return CsvSheets::new(
+            rubric,
+            source,
+            Records::Grid(grid),
+            options,
+            false,
+            Vec::new(),
+        );
+    }
+    let order = book.order();
+    let Some(&first) = order.first() else {
+        return Err(InputError::new(source, ExportFault::NoWorksheet));
+    };
+    // Hidden worksheets before the one read first are passed over, and said so.
+    let mut passed: Vec<(String, PassedSheet)> = book.sheets[..first]
+        .iter()
+        .filter(|s| s.worksheet && !s.visible)
+        .map(|s| (s.name.clone(), PassedSheet::Hidden))
+        .collect();
+    let mut first_error = None;
+    for i in order {
+        let grid = book.read(&source, i)?;
+        match CsvSheets::new(
+            rubric,
+            source.clone(),
+            Records::Grid(grid),
+            options,
+            false,
+            Vec::new(),
+        ) {
+            Ok(mut sheets) => {
+                if !passed.is_empty() {
+                    sheets.warnings.push(Warning::OtherWorksheet {
+                        file: source,
+                        read: book.sheets[i].name.clone(),
+                        passed,
+                    });
+                }
+                return Ok(sheets);
+            }
+            // A summary names no question (or lists them down a column): try the
+            // next worksheet, and report the first one's error if none does.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    Fault::Export(
+                        ExportFault::NoQuestionColumn { .. } | ExportFault::Transposed { .. }
+                    )
+                ) =>
+            {
+                passed.push((book.sheets[i].name.clone(), PassedSheet::NoQuestion));
+                first_error.get_or_insert(e);
+            }
+            Err(e) => return Err(first_error.unwrap_or(e)),
+        }
+    }
+    Err(first_error.unwrap_or_else(|| InputError::new(source, ExportFault::NoWorksheet)))
 }
 
 /// Reads an export from any reader (a string in tests); `source` names it.
@@ -148,12 +235,18 @@ pub(crate) fn text<'r, R: Read>(
     tab: bool,
 ) -> Result<CsvSheets<'r, R>, InputError> {
     let head = decode::read_head(&mut reader).map_err(|e| unreadable(&source, &e))?;
-    let (encoding, guessed) = decode::encoding_of(&head, options.encoding);
+    let (mut encoding, guessed) = decode::encoding_of(&head, options.encoding);
     let mut warnings = Vec::new();
     if guessed {
+        // Not UTF-8: Windows-1252 or Mac Roman, whichever names more questions.
+        let (chosen, other) = decode::western(&head, |text| {
+            sniff::named_in_header(text.as_bytes(), rubric, tab)
+        });
+        encoding = Some(chosen);
         warnings.push(Warning::Encoding {
             file: source.clone(),
-            encoding: encoding.map_or("UTF-8", |e| e.name()).to_string(),
+            encoding: chosen.name().to_ascii_lowercase(),
+            other: other.name().to_ascii_lowercase(),
         });
     }
     let layout = match encoding {
@@ -221,6 +314,32 @@ fn csv_error(
 }
 
 impl<R: Read> Records<R> {
+    /// Reads up to [`AHEAD_ROWS`] rows (and [`AHEAD_BYTES`] of text) into `ahead`,
+    /// stopping after one that ends the file.
+    fn look_ahead(&mut self, ahead: &mut VecDeque<Ahead>, source: &Origin, file: &Arc<Path>) {
+        let start = self.bytes();
+        while ahead.len() < AHEAD_ROWS && self.bytes() - start < AHEAD_BYTES {
+            let mut record = StringRecord::new();
+            match self.next(&mut record, source, file) {
+                Some((outcome, fatal)) => {
+                    ahead.push_back((outcome, fatal, record));
+                    if fatal {
+                        break;
+                    }
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Bytes of text read so far (none for a worksheet).
+    fn bytes(&self) -> u64 {
+        match self {
+            Records::Text(r) => r.position().byte(),
+            Records::Grid(_) => 0,
+        }
+    }
+
     /// The next row that is not blank (a row of empty cells, which spreadsheets
     /// leave after the data, is a blank line), with the line it starts on. `None` at
     /// the end; an error reading the file also ends it.
@@ -232,11 +351,7 @@ impl<R: Read> Records<R> {
     ) -> Option<(Result<u64, InputError>, bool)> {
         loop {
             let line = match self {
-                Records::Grid(rows) => {
-                    let (line, row) = rows.next()?;
-                    *record = row;
-                    line
-                }
+                Records::Grid(grid) => grid.next_into(record)?,
                 Records::Text(reader) => {
                     let start = reader.position().byte();
                     reader.get_mut().row_starts(start);
@@ -279,7 +394,8 @@ fn coded_error(header: &HeaderMap, record: &impl Cells) -> InputError {
 
 impl<'r, R: Read> CsvSheets<'r, R> {
     /// Reads the header row (after Excel's `sep=` line when `sep_line`) and up to two
-    /// more header rows, and maps them.
+    /// more header rows, and maps them; reads some rows ahead to tell a transposed
+    /// sheet and the order of the dates.
     fn new(
         rubric: &'r LoadedRubric,
         source: Origin,
@@ -290,9 +406,10 @@ impl<'r, R: Read> CsvSheets<'r, R> {
     ) -> Result<Self, InputError> {
         let file = source.row_file();
         let mut first = StringRecord::new();
+        let mut line = 1;
         for _ in 0..=usize::from(sep_line) {
             match records.next(&mut first, &source, &file) {
-                Some((Ok(_), _)) => {}
+                Some((Ok(at), _)) => line = usize::try_from(at).unwrap_or(usize::MAX),
                 Some((Err(e), _)) => return Err(e),
                 None => {
                     return Err(InputError::new(source, ExportFault::NoHeader));
@@ -300,22 +417,39 @@ impl<'r, R: Read> CsvSheets<'r, R> {
             }
         }
         let names = header::question_names(rubric);
+        let mut pending = VecDeque::new();
+        records.look_ahead(&mut pending, &source, &file);
+        let sample: Vec<&StringRecord> = std::iter::once(&first)
+            .chain(pending.iter().map(|(_, _, r)| r))
+            .take(64)
+            .collect();
+        if let Some((column, questions)) = header::transposed(&names, &sample) {
+            let fault = ExportFault::Transposed {
+                column: column + 1,
+                questions,
+            };
+            return Err(InputError::new(source, fault).at_line(line));
+        }
         let mut rows = vec![first];
-        let mut pending = None;
         while rows.len() < 3 {
-            let mut record = StringRecord::new();
-            match records.next(&mut record, &source, &file) {
-                Some((Ok(_), _)) if header::is_extra_header(&names, &rows[0], &record) => {
-                    rows.push(record);
+            match pending.front() {
+                Some((Ok(_), false, r)) if header::is_extra_header(&names, &rows[0], r) => {
+                    rows.extend(pending.pop_front().map(|(_, _, r)| r));
                 }
-                Some((outcome, _)) => {
-                    pending = Some((outcome, record));
-                    break;
-                }
-                None => break,
+                _ => break,
             }
         }
-        let header = HeaderMap::new(rubric, &source, &rows)?;
+        let mut header = HeaderMap::new(rubric, &source, &rows, line)?;
+        if let Some(col) = header.columns.iter().position(|c| *c == Column::Date) {
+            // A worksheet is in memory: all of its dates say which order they are in.
+            let ahead = pending.iter().filter_map(|(_, _, r)| r.get(col));
+            header.date_order = match &records {
+                Records::Grid(grid) => {
+                    DateEvidence::of(ahead.chain(grid.column_ahead(col)), options.date_order)
+                }
+                Records::Text(_) => DateEvidence::of(ahead, options.date_order),
+            };
+        }
         Ok(CsvSheets {
             rubric,
             records,
@@ -323,8 +457,8 @@ impl<'r, R: Read> CsvSheets<'r, R> {
             header,
             pending,
             include_partial: options.include_partial,
-            partial: (0, String::new()),
-            undated: 0,
+            tally: Tally::default(),
+            row: Row::default(),
             warnings,
             record: StringRecord::new(),
             buf: String::new(),
@@ -346,27 +480,14 @@ impl<'r, R: Read> CsvSheets<'r, R> {
     }
 
     /// The warnings that come once the rows are read: unfinished responses left
-    /// out, rows left without a date.
+    /// out, rows left without a date, the columns that named the respondents.
     pub(crate) fn end_warnings(&self) -> Vec<Warning> {
-        let partial = (self.partial.0 > 0).then(|| Warning::PartialSkipped {
-            file: self.header.origin.clone(),
-            count: self.partial.0,
-            column: self.partial.1.clone(),
-        });
-        let undated = (self.undated > 0).then(|| Warning::UndatedRows {
-            file: self.header.origin.clone(),
-            count: self.undated,
-            column: self.header.date_column.clone().unwrap_or_default(),
-        });
-        partial.into_iter().chain(undated).collect()
+        self.header.end_warnings(&self.tally)
     }
 
     /// Bytes read so far, for progress.
     pub(crate) fn bytes_read(&self) -> u64 {
-        match &self.records {
-            Records::Text(r) => r.position().byte(),
-            Records::Grid(_) => 0,
-        }
+        self.records.bytes()
     }
 
     /// Reads the next row into `record` without resolving it (for callers that
@@ -381,9 +502,10 @@ impl<'r, R: Read> CsvSheets<'r, R> {
             if self.done {
                 return None;
             }
-            let outcome = match self.pending.take() {
-                Some((outcome, pending)) => {
+            let outcome = match self.pending.pop_front() {
+                Some((outcome, fatal, pending)) => {
                     *record = pending;
+                    self.done = fatal;
                     outcome
                 }
                 None => {
@@ -409,12 +531,9 @@ impl<'r, R: Read> CsvSheets<'r, R> {
                 )));
             }
             if !self.include_partial
-                && let Some(column) = self.header.partial(record)
+                && let Some((marker, mark)) = self.header.unfinished(record)
             {
-                if self.partial.0 == 0 {
-                    self.partial.1 = column.to_string();
-                }
-                self.partial.0 += 1;
+                self.tally.left_out(marker, mark);
                 continue;
             }
             return Some(Ok(line));
@@ -443,8 +562,8 @@ impl<'r, R: Read> CsvSheets<'r, R> {
                 .map_err(|e| self.resolve_failed(e, &record)),
             Err(e) => Err(e),
         };
-        if out.is_ok() && row.undated {
-            self.undated += 1;
+        if out.is_ok() {
+            self.tally.row(row);
         }
         self.record = record;
         Some(out)
@@ -455,16 +574,12 @@ impl<R: Read> Iterator for CsvSheets<'_, R> {
     type Item = Result<ResolvedSheet, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let mut record = std::mem::take(&mut self.record);
-        let out = match self.read_record(&mut record)? {
-            Ok(line) => self
-                .header
-                .resolve(self.rubric, line, &record, &mut self.buf)
-                .map_err(|e| self.resolve_failed(e, &record)),
-            Err(e) => Err(e),
-        };
-        self.record = record;
-        Some(out)
+        let mut row = std::mem::take(&mut self.row);
+        let out = self
+            .next_row(&mut row)
+            .map(|outcome| outcome.map(|()| self.header.sheet(&row)));
+        self.row = row;
+        out
     }
 }
 
@@ -720,6 +835,27 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_cr_file_is_numbered_as_an_editor_numbers_it() {
+        let r = rubric();
+        let q = &r.rubric.question[0];
+        let (a, b) = (&q.option[0].id, &q.option[1].id);
+        // CR line ends; an LF inside a quoted cell and a blank line count as lines
+        // too, as an editor shows them; a CRLF counts once.
+        let text = format!(
+            "{id},Name\r{a},\"two\nlines\"\r\r{b},x\r\n{a},y\r{b},\"cr\r\nlf\"\r{a},z\r",
+            id = q.id
+        );
+        let sheets: Vec<_> = from_reader(&r, "f.csv".into(), text.as_bytes())
+            .unwrap()
+            .map(|s| s.unwrap().source.to_string())
+            .collect();
+        assert_eq!(
+            sheets,
+            ["f.csv:2", "f.csv:5", "f.csv:6", "f.csv:7", "f.csv:9"]
+        );
+    }
+
+    #[test]
     fn short_row_is_an_error_and_reading_goes_on() {
         let r = rubric();
         let q = &r.rubric.question[0];
@@ -805,15 +941,28 @@ mod tests {
     #[test]
     fn a_timestamp_column_dates_the_rows_when_it_reads_the_same_everywhere() {
         use super::header::export_date;
-        let day = |s: &str| export_date(s).map(|d| d.to_string());
+        let day = |s: &str| export_date(s, None).map(|d| d.to_string());
         assert_eq!(day("2026-11-25"), Some("2026-11-25".into()));
         assert_eq!(day("2026-11-25T09:14:03Z"), Some("2026-11-25".into()));
         assert_eq!(
             day("2026/11/02 9:14:03 AM GMT+1"),
             Some("2026-11-02".into())
         );
-        // Day and month order depends on the locale: no date.
+        // Day and month order depends on the locale: no date unless it is known.
         assert_eq!(day("11/3/2026 14:02:11"), None);
+        let ordered = |s: &str, o| export_date(s, Some(o)).map(|d| d.to_string());
+        use crate::input::options::DateOrder::{Dmy, Mdy};
+        assert_eq!(
+            ordered("11/3/2026 14:02:11", Mdy),
+            Some("2026-11-03".into())
+        );
+        assert_eq!(ordered("11/3/26 14:02:11", Dmy), Some("2026-03-11".into()));
+        assert_eq!(ordered("1/2/31", Dmy), Some("1931-02-01".into()));
+        assert_eq!(ordered("13/3/26", Mdy), None);
+        assert_eq!(ordered("3/13/26 9:00", Mdy), Some("2026-03-13".into()));
+        assert_eq!(ordered("2026-11-25", Dmy), Some("2026-11-25".into()));
+        assert_eq!(ordered("11/3/202", Mdy), None);
+        assert_eq!(ordered("111/3/2026", Mdy), None);
         assert_eq!(day("03.11.2026"), None);
         assert_eq!(day("2026-02-30"), None);
         assert_eq!(day("2026-11-250"), None);

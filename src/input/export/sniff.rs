@@ -2,6 +2,8 @@
 //! semicolon that spreadsheets in decimal-comma locales write, or tab), whether
 //! Excel's `sep=X` line comes first, and whether lines end in a bare CR.
 
+use std::collections::HashMap;
+
 use csv::StringRecord;
 
 use super::header::{name_of, question_names};
@@ -63,6 +65,35 @@ pub(super) fn layout(head: &[u8], rubric: &LoadedRubric, prefer_tab: bool) -> La
     }
 }
 
+/// How many of the header's cells name a question of the rubric, split as
+/// [`layout`] finds the header.
+pub(super) fn named_in_header(head: &[u8], rubric: &LoadedRubric, prefer_tab: bool) -> usize {
+    let layout = layout(head, rubric, prefer_tab);
+    let Some(line) = lines(head)
+        .filter(|l| !is_blank(l))
+        .nth(usize::from(layout.sep_line))
+    else {
+        return 0;
+    };
+    cells_naming(line, layout.delimiter, &question_names(rubric)).0
+}
+
+/// A header line split as the reader splits it: the cells naming a question, and
+/// all of its cells.
+fn cells_naming(line: &[u8], sep: u8, names: &HashMap<String, usize>) -> (usize, usize) {
+    let mut header = StringRecord::new();
+    let _ = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(sep)
+        .from_reader(line)
+        .read_record(&mut header);
+    let named = header
+        .iter()
+        .filter(|h| name_of(names, h).is_some())
+        .count();
+    (named, header.len())
+}
+
 /// The separator of an export from its head, preferring comma on a tie.
 #[cfg(test)]
 pub(super) fn separator(head: &[u8], rubric: &LoadedRubric) -> u8 {
@@ -76,19 +107,7 @@ pub(super) fn separator(head: &[u8], rubric: &LoadedRubric) -> u8 {
 fn separator_of(line: &[u8], rubric: &LoadedRubric, prefer_tab: bool) -> u8 {
     let names = question_names(rubric);
     // Split the way the reader will split it, then count the cells naming a question.
-    let split = |sep: u8| {
-        let mut header = StringRecord::new();
-        let _ = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .delimiter(sep)
-            .from_reader(line)
-            .read_record(&mut header);
-        let named = header
-            .iter()
-            .filter(|h| name_of(&names, h).is_some())
-            .count();
-        (named, header.len())
-    };
+    let split = |sep: u8| cells_naming(line, sep, &names);
     let order: [u8; 3] = if prefer_tab {
         [b'\t', b',', b';']
     } else {
