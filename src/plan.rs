@@ -21,7 +21,8 @@
 //! 6. Horizons from effort and depth: each crossed level takes its effort (weeks 1
 //!    month, months 3, quarters 6), an initiative starts when what it needs ends,
 //!    and its midpoint falls in its horizon: within 3 months is horizon 1, within
-//!    12 horizon 2, else 3. A move never comes before one it needs (it starts
+//!    12 horizon 2, else 3. At most three run at once: one that is ready waits for
+//!    a lane to free. A move never comes before one it needs (it starts
 //!    after that one ends).
 //!
 //! It asks the scoring model what the plan's answers would give (projected figures
@@ -34,6 +35,9 @@ use crate::scoring::{Decision, Outcome};
 
 /// The most initiatives a plan shows; the rest are `later`.
 pub(crate) const SHOWN: usize = 7;
+
+/// The most initiatives under way at once.
+pub(crate) const AT_ONCE: usize = 3;
 
 /// One initiative by index: question `question` from option `from` to option `to`
 /// (by score rank, several levels at once).
@@ -568,9 +572,15 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
     // level takes longer). Twice the midpoint, to stay in whole months.
     let mut ends = vec![0u32; n];
     let mut mids = vec![0u32; n];
+    // At most [`AT_ONCE`] initiatives run at a time: an organisation building an
+    // office cannot start six changes in its first quarter. Each takes the lane
+    // that frees first, in the order of need.
+    let mut lanes = [0u32; AT_ONCE];
     for &i in &order {
         let p = &parts[i];
-        let start = p.needs.iter().map(|&d| ends[d]).max().unwrap_or(0);
+        let ready = p.needs.iter().map(|&d| ends[d]).max().unwrap_or(0);
+        let lane = (0..AT_ONCE).min_by_key(|&l| lanes[l]).unwrap_or(0);
+        let start = ready.max(lanes[lane]);
         let length: u32 = (p.from..p.to)
             .map(|k| {
                 let oi = ranks(rubric, p.question)[k];
@@ -582,6 +592,7 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
             .sum();
         ends[i] = start + length;
         mids[i] = 2 * start + length;
+        lanes[lane] = ends[i];
     }
     let horizon = |twice_mid: u32| match twice_mid {
         0..=6 => 1,
