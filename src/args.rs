@@ -475,6 +475,10 @@ pub enum RubricCommand {
         /// Output format
         #[arg(long, short, value_enum, default_value_t = ShowFormat::Table)]
         format: ShowFormat,
+        /// Also show ids, scores, weights, gates and what each answer means (the
+        /// default shows only what respondents read)
+        #[arg(long)]
+        consultant: bool,
     },
 }
 

@@ -73,13 +73,6 @@ pub struct AskView<'a> {
 }
 
 impl AskView<'_> {
-    /// The progress line, e.g. "4/16 · Strategic alignment of projects";
-    /// `context` names the part of context questions.
-    pub fn progress(&self, context: &str) -> String {
-        let part = self.factor.map_or(context, |f| f.title.as_str());
-        format!("{}/{} · {part}", self.position, self.total)
-    }
-
     /// The option highlighted at first, so that Enter alone moves forward: the
     /// saved answer, else the first option (never Back, never skip).
     pub fn default_option(&self) -> usize {

@@ -53,7 +53,7 @@ pub fn run(settings: &Settings, args: &FormArgs) -> Result<ExitStatus> {
             "send it to respondents; each saves NAME-pmo-vmo.json, which `pmo-vmo score` reads"
         }
         FormFormat::AppsScript => {
-            "paste it into a new project at script.google.com and run createForm (the README has the steps)"
+            "paste it into a new project at script.google.com and run createForm: it publishes the form and logs the link to send (the README has the steps)"
         }
     };
     let _ = writeln!(

@@ -20,8 +20,10 @@ use pmo_vmo::interview::{
     AskView, FactorView, Interview, InterviewError, Prompter, Reply, ReviewEntry, ReviewReply,
 };
 use pmo_vmo::render::clean::{printable, printable_line};
+use pmo_vmo::render::rubric::CONTEXT_PART;
 use pmo_vmo::render::words::count;
 use pmo_vmo::render::{Style, table};
+use pmo_vmo::rubric::respondent::{RespondentQuestion, RespondentText};
 
 use crate::args::InterviewArgs;
 use crate::settings::Settings;
@@ -277,10 +279,10 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     remember_command(settings, &output);
     ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
 
-    let mut prompter = TermPrompter::new();
+    let mut prompter = TermPrompter::new(&rubric);
     let resumed = args.resume.is_some();
     prompter
-        .intro(&rubric, &output, resumed)
+        .intro(&output, resumed)
         .or_else(stop_on_interrupt)?;
     ask_who(&mut prompter, args, &mut base)?;
 
@@ -389,7 +391,7 @@ fn remember_command(settings: &Settings, output: &Path) {
 
 /// The respondent's name and role: from the options, else from the resumed
 /// sheet, else asked for.
-fn ask_who(prompter: &mut TermPrompter, args: &InterviewArgs, base: &mut Sheet) -> Result<()> {
+fn ask_who(prompter: &mut TermPrompter<'_>, args: &InterviewArgs, base: &mut Sheet) -> Result<()> {
     if let Some(name) = &args.respondent {
         base.respondent = Some(name.clone());
     } else if base.respondent.is_none() {
@@ -488,7 +490,10 @@ fn shell_word(s: &str) -> String {
 }
 
 /// The real prompter: dialoguer selects on stderr, text wrapped to the terminal.
-struct TermPrompter {
+/// Every rubric text it shows comes from [`RespondentText`], as on every other
+/// respondent surface.
+struct TermPrompter<'a> {
+    words: RespondentText<'a>,
     term: Term,
     theme: ColorfulTheme,
     /// Nothing printed since the intro's closing blank line.
@@ -503,18 +508,20 @@ const EDIT_NOTE: &str = "Edit the note…";
 
 /// A question's progress line, text, help and note, wrapped to `w`; ends with a
 /// newline.
-fn question_block(view: &AskView<'_>, w: usize) -> String {
-    let q = view.question;
+fn question_block(view: &AskView<'_>, q: &RespondentQuestion<'_>, part: &str, w: usize) -> String {
     let mut block = String::new();
     block.push_str(
-        &style(printable_line(&view.progress(CONTEXT_PART)))
-            .for_stderr()
-            .cyan()
-            .to_string(),
+        &style(printable_line(&format!(
+            "{}/{} · {part}",
+            view.position, view.total
+        )))
+        .for_stderr()
+        .cyan()
+        .to_string(),
     );
     block.push('\n');
-    block.push_str(&style(wrap(&q.text, w, "")).for_stderr().bold().to_string());
-    if let Some(help) = q.help.as_deref().filter(|h| !h.trim().is_empty()) {
+    block.push_str(&style(wrap(q.text, w, "")).for_stderr().bold().to_string());
+    if let Some(help) = q.help {
         block.push_str(&style(wrap(help, w, "  ")).for_stderr().dim().to_string());
     }
     if let Some(note) = view.note {
@@ -535,9 +542,10 @@ fn one_line(text: &str) -> String {
     printable_line(&joined).into_owned()
 }
 
-impl TermPrompter {
-    fn new() -> Self {
+impl<'a> TermPrompter<'a> {
+    fn new(rubric: &'a LoadedRubric) -> Self {
         TermPrompter {
+            words: RespondentText::of(rubric),
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
             fresh: false,
@@ -553,19 +561,19 @@ impl TermPrompter {
         usize::from(self.term.size().0).max(8)
     }
 
-    fn intro(&mut self, rubric: &LoadedRubric, output: &Path, resumed: bool) -> io::Result<()> {
-        let r = &rubric.rubric;
+    fn intro(&mut self, output: &Path, resumed: bool) -> io::Result<()> {
+        let r = &self.words;
         let w = self.width();
         let mut out = String::new();
         out.push_str(
-            &style(printable_line(&r.title))
+            &style(printable_line(r.title))
                 .for_stderr()
                 .bold()
                 .to_string(),
         );
         out.push('\n');
         if !r.description.is_empty() {
-            out.push_str(&wrap(&r.description, w, ""));
+            out.push_str(&wrap(r.description, w, ""));
         }
         out.push('\n');
         let how = format!(
@@ -607,9 +615,11 @@ impl TermPrompter {
 
     /// The one-line summary left on screen after a question: "✔ 3/16 text · answer".
     fn answered_line(&self, view: &AskView<'_>, step: &Reply) -> io::Result<()> {
-        let q = view.question;
+        let Some(q) = self.words.question_by_id(&view.question.id) else {
+            return Ok(());
+        };
         let answer = match step {
-            Reply::Answer(i) => q.option[*i].label.as_str(),
+            Reply::Answer(i) => q.option[*i].label,
             Reply::Skip => "skipped",
             Reply::Back | Reply::Note(_) => return Ok(()),
         };
@@ -619,7 +629,7 @@ impl TermPrompter {
         let lead = format!("✔ {}/{} ", view.position, view.total);
         let room = w.saturating_sub(lead.chars().count() + answer.chars().count() + 3);
         let line = if room >= 12 {
-            format!("{lead}{} · {answer}", fit(&q.text, room))
+            format!("{lead}{} · {answer}", fit(q.text, room))
         } else {
             fit(&format!("{lead}{answer}"), w)
         };
@@ -640,13 +650,11 @@ impl TermPrompter {
     }
 }
 
-/// The part of the interview that asks about the organisation (its context).
-const CONTEXT_PART: &str = "About the organisation";
-
-impl Prompter for TermPrompter {
+impl Prompter for TermPrompter<'_> {
     fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
         let w = self.width();
-        let title = view.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
+        let factor = view.factor.and_then(|f| self.words.factor_by_id(&f.id));
+        let title = factor.map_or(CONTEXT_PART, |f| f.title);
         let head = format!(
             "Part {}/{} · {} ({})",
             view.number,
@@ -665,11 +673,11 @@ impl Prompter for TermPrompter {
                 .cyan()
                 .to_string(),
         );
-        if let Some(f) = view.factor
+        if let Some(f) = factor
             && !f.description.is_empty()
         {
             out.push_str(
-                &style(wrap(&f.description, w, ""))
+                &style(wrap(f.description, w, ""))
                     .for_stderr()
                     .dim()
                     .to_string(),
@@ -681,8 +689,13 @@ impl Prompter for TermPrompter {
 
     fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply> {
         let w = self.width();
-        let q = view.question;
-        let block = question_block(view, w);
+        let Some(q) = self.words.question_by_id(&view.question.id) else {
+            return Err(io::Error::other("a question the rubric does not have"));
+        };
+        let part = (view.factor)
+            .and_then(|f| self.words.factor_by_id(&f.id))
+            .map_or(CONTEXT_PART, |f| f.title);
+        let block = question_block(view, q, part, w);
         let block_lines = block.matches('\n').count();
         self.term.write_str(&block)?;
 
@@ -690,7 +703,7 @@ impl Prompter for TermPrompter {
         let mut help = HashMap::new();
         for (i, o) in q.option.iter().enumerate() {
             let item = fit(&format!("{}. {}", i + 1, o.label), item_width(w));
-            if let Some(h) = o.help.as_deref().filter(|h| !h.trim().is_empty()) {
+            if let Some(h) = o.help {
                 help.insert(item.clone(), h.to_string());
             }
             items.push(item);
@@ -755,14 +768,21 @@ impl Prompter for TermPrompter {
         let block_lines = block.matches('\n').count();
         self.term.write_str(&block)?;
 
-        let mut items = vec!["Finish and show the recommendation".to_string()];
+        let mut items = vec!["Finish and see the result".to_string()];
         let mut help = HashMap::new();
         for e in entries {
-            let answer = e.answer.map_or("— skipped", |o| o.label.as_str());
+            let q = self.words.question_by_id(&e.question.id);
+            let label = |id: &str| {
+                let o = q.and_then(|q| q.option.iter().find(|o| o.id == id));
+                o.map_or("", |o| o.label)
+            };
+            let answer = e.answer.map_or("— skipped", |o| label(&o.id));
             let mark = if e.note.is_some() { " ✎" } else { "" };
             let item = fit(&format!("{:>2}. {answer}{mark}", e.position), item_width(w));
-            let part = e.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
-            let mut about = format!("{part} · {}", e.question.text);
+            let part = (e.factor)
+                .and_then(|f| self.words.factor_by_id(&f.id))
+                .map_or(CONTEXT_PART, |f| f.title);
+            let mut about = format!("{part} · {}", q.map_or("", |q| q.text));
             if let Some(note) = e.note {
                 about.push_str("\nNote: ");
                 about.push_str(&one_line(note));

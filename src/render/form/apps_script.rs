@@ -3,14 +3,15 @@
 //! as choices, plus Name, Role and Organisation, so that the form's CSV export
 //! scores as it is (`input::export` matches those headers and labels).
 
-use super::{FormView, fill};
+use super::fill;
 use crate::rubric::LoadedRubric;
+use crate::rubric::respondent::RespondentText;
 
 const TEMPLATE: &str = include_str!("apps-script.gs");
 
 /// The script for `rubric`.
 pub fn render(rubric: &LoadedRubric) -> String {
-    let json = serde_json::to_string_pretty(&FormView::of(rubric)).unwrap_or_default();
+    let json = serde_json::to_string_pretty(&RespondentText::of(rubric)).unwrap_or_default();
     fill(TEMPLATE, &js_literal(&json))
 }
 

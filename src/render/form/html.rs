@@ -4,14 +4,15 @@
 //! so no rubric text can close the block or start markup; the page's script reads
 //! it with `JSON.parse` and builds every element with `textContent`.
 
-use super::{FormView, fill};
+use super::fill;
 use crate::rubric::LoadedRubric;
+use crate::rubric::respondent::RespondentText;
 
 const TEMPLATE: &str = include_str!("form.html");
 
 /// The page for `rubric`.
 pub fn render(rubric: &LoadedRubric) -> String {
-    let json = serde_json::to_string(&FormView::of(rubric)).unwrap_or_default();
+    let json = serde_json::to_string(&RespondentText::of(rubric)).unwrap_or_default();
     fill(TEMPLATE, &script_json(&json))
 }
 
