@@ -420,6 +420,10 @@ pub struct FormArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+    /// Your context for respondents, shown above the questions: who asks, by when,
+    /// and who will read the answers
+    #[arg(long, value_name = "TEXT")]
+    pub intro: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -29,8 +29,10 @@ pub fn run(settings: &Settings, args: &FormArgs) -> Result<ExitStatus> {
     }
     let rubric = settings.load_rubric(None)?;
     let text = match args.format {
-        FormFormat::Html => pmo_vmo::render::form::html::render(&rubric),
-        FormFormat::AppsScript => pmo_vmo::render::form::apps_script::render(&rubric),
+        FormFormat::Html => pmo_vmo::render::form::html::render(&rubric, args.intro.as_deref()),
+        FormFormat::AppsScript => {
+            pmo_vmo::render::form::apps_script::render(&rubric, args.intro.as_deref())
+        }
     };
     let Some(out) = out else {
         return term::emit(text.as_bytes(), ExitStatus::Success);

@@ -73,7 +73,8 @@ function createForm() {
   var rubric = RUBRIC;
   var form = FormApp.create(rubric.title);
   form.setTitle(rubric.title);
-  form.setDescription(rubric.description ? rubric.description + "\n\n" + INSTRUCTIONS : INSTRUCTIONS);
+  var about = [rubric.intro, rubric.description, INSTRUCTIONS].filter(function (t) { return t; });
+  form.setDescription(about.join("\n\n"));
   form.setProgressBar(true);
 
   ABOUT_YOU.forEach(function (field) {

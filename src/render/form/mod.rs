@@ -9,11 +9,29 @@
 //! placeholder, replaced once, so rubric text that happens to contain it changes
 //! nothing.
 
+use crate::rubric::LoadedRubric;
+use crate::rubric::respondent::RespondentText;
+
 pub mod apps_script;
 pub mod html;
 
 /// Where the rubric's data goes in each template.
 const PLACEHOLDER: &str = "{{RUBRIC_JSON}}";
+
+/// The data a form embeds: the respondent's text, and the consultant's context
+/// under `intro` when given (text the consultant writes for respondents: who asks,
+/// by when, what happens to the answers).
+fn data(rubric: &LoadedRubric, intro: Option<&str>) -> String {
+    let view = RespondentText::of(rubric);
+    let Some(intro) = intro.map(str::trim).filter(|i| !i.is_empty()) else {
+        return serde_json::to_string(&view).unwrap_or_default();
+    };
+    let mut value = serde_json::to_value(&view).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("intro".into(), intro.into());
+    }
+    value.to_string()
+}
 
 /// Fills a template's placeholder, once.
 fn fill(template: &str, data: &str) -> String {
