@@ -731,6 +731,23 @@ fn a_phone_gets_a_compact_bar_and_print_takes_a_few_pages() {
     let shot = std::env::temp_dir().join("pmo-vmo-form-390.png");
     std::fs::write(&shot, &png).unwrap();
     eprintln!("screenshot: {}", shot.display());
+    // Saved: the hand-back buttons join the bar, which still leaves most of the
+    // screen to the questions.
+    answer_first(&tab, 26);
+    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    assert!(visible(&tab, "pmo-vmo-handback"));
+    let png = tab
+        .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    let shot = std::env::temp_dir().join("pmo-vmo-form-390-saved.png");
+    std::fs::write(&shot, &png).unwrap();
+    eprintln!("screenshot: {}", shot.display());
+    let bar = js(
+        &tab,
+        "document.querySelector('.bar').getBoundingClientRect().height",
+    );
+    let bar = bar.as_f64().unwrap();
+    assert!(bar <= 844.0 / 5.0, "the saved bar is {bar}px of 844");
 
     // Printed (A4): every question, a few pages.
     let pdf = tab.print_to_pdf(None).unwrap();
