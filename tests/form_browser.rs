@@ -669,10 +669,20 @@ fn a_shared_laptop_restores_with_a_notice_warns_and_clears_for_the_next_responde
     assert_eq!(js(&tab, "window.pmoVmoLastSave === undefined"), true);
     // He answers the rest: Save goes straight through.
     answer_first(&tab, 26);
+    // "Don't know" for the second question: an answer, saved as dont-know.
+    js(
+        &tab,
+        "document.querySelectorAll('input[data-dont-know]')[1].click()",
+    );
     tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
     let saved = wait_for_download(&downloads, "Bo-pmo-vmo.json");
     let sheet: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
     assert_eq!(sheet["answers"].as_object().unwrap().len(), 26);
+    let r = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let read = pmo_vmo::input::load_text(&r, "sheet", &text, pmo_vmo::input::SheetFormat::Json)
+        .expect("the saved sheet reads");
+    assert_eq!(read.unknown, [1], "the second question: don't know");
     assert_handback(&tab, &sheet);
     // Next respondent: an empty page, nothing kept in the browser.
     tab.find_element("#pmo-vmo-next").unwrap().click().unwrap();
