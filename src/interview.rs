@@ -412,8 +412,12 @@ impl<'a> Interview<'a> {
             .collect()
     }
 
-    /// Runs the interview from [`Interview::start`] to the review's Finish, calling
-    /// `save` with the whole sheet after every answer, skip or note.
+    /// Runs the interview from [`Interview::start`] (or question 1 after
+    /// [`Ended::Details`]) to the review's Finish, calling `save` with the whole
+    /// sheet after every answer, skip, "don't know" or note. After a question, it
+    /// goes to the next one if that was shown this session or still waits for an
+    /// answer, else to the next that waits, else to the review: a resumed
+    /// interview walks no question already answered or skipped.
     pub fn run(
         &mut self,
         prompter: &mut dyn Prompter,
