@@ -190,28 +190,15 @@ impl<'a> Interview<'a> {
     /// resumed sheet had (its `answers` are ignored: `choices` holds them, one per
     /// rubric question, as [`crate::input::sheet::ResolvedSheet::choices`]).
     ///
-    /// A resumed sheet's `""` answers were skipped on purpose and its `dont-know`
-    /// answers are answers: neither is asked again. A sheet with no answer at all
-    /// (a blank sheet from `init`, all `""`) skipped nothing.
+    /// A resumed sheet's `dont-know` answers are answers, and its `""` answers
+    /// before the last question it answers (in asking order) were skipped on
+    /// purpose: neither is asked again. A `""` after that question was not reached
+    /// (the rest of a sheet from `init`, all `""` until filled) and is asked.
     pub fn new(rubric: &'a LoadedRubric, base: Sheet, choices: Vec<Option<usize>>) -> Self {
         let n = rubric.rubric.question.len();
         let mut choices = choices;
         choices.resize(n, None);
-        let given = |v: &str| !v.trim().is_empty();
-        let any_given = base.answers.values().any(|v| given(v));
-        let mut unknown = vec![false; n];
-        let mut skipped = vec![false; n];
-        for (qid, v) in &base.answers {
-            let Some(qi) = rubric.question(qid) else {
-                continue;
-            };
-            if v.trim() == crate::rubric::DONT_KNOW {
-                unknown[qi] = true;
-            } else if !given(v) && any_given && choices[qi].is_none() {
-                skipped[qi] = true;
-            }
-        }
-        let mut order = Vec::with_capacity(choices.len());
+        let mut order = Vec::with_capacity(n);
         // The organisation first (context questions), then factor by factor.
         let parts = std::iter::once(None).chain((0..rubric.rubric.factor.len()).map(Some));
         for part in parts {
@@ -220,6 +207,26 @@ impl<'a> Interview<'a> {
                     .filter(|(_, f)| **f == part)
                     .map(|(qi, _)| qi),
             );
+        }
+        let mut unknown = vec![false; n];
+        let mut blank = vec![false; n];
+        for (qid, v) in &base.answers {
+            let Some(qi) = rubric.question(qid) else {
+                continue;
+            };
+            match v.trim() {
+                crate::rubric::DONT_KNOW => unknown[qi] = true,
+                "" => blank[qi] = choices[qi].is_none(),
+                _ => {}
+            }
+        }
+        // The position of the last question answered (or "don't know").
+        let reached = (order.iter())
+            .rposition(|&qi| choices[qi].is_some() || unknown[qi])
+            .map_or(0, |p| p + 1);
+        let mut skipped = vec![false; n];
+        for &qi in &order[..reached] {
+            skipped[qi] = blank[qi];
         }
         Interview {
             rubric,

@@ -750,7 +750,7 @@ fn keys_back_marks_and_resume(cols: u16) {
     }
 }
 
-/// The first session, up to Ctrl-C on question 6; `false` without tmux.
+/// The first session, up to Ctrl-C on question 7; `false` without tmux.
 fn first_session(dir: &Path, cols: u16) -> bool {
     let r = default_rubric();
     let Some(t) = Tmux::start(dir, cols, "a", &["-o", "sheet.toml"]) else {
@@ -805,7 +805,10 @@ fn first_session(dir: &Path, cols: u16) -> bool {
     t.keys(&["End", "Up", "Up", "Up", "Enter"]);
     t.at(5);
     t.keys(&["End", "Up", "Up", "Enter"]);
+    // 6 answered, so 5 lies before the last answer: skipped on purpose.
     t.at(6);
+    t.keys(&["1"]);
+    t.at(7);
     let screen = t.scrollback();
     t.keys(&["C-c"]);
     t.wait("[exit 130]");
@@ -815,7 +818,10 @@ fn first_session(dir: &Path, cols: u16) -> bool {
     let s = load_text(&r, "sheet", &text, SheetFormat::Toml).unwrap();
     assert_eq!(s.sheet.respondent.as_deref(), Some("Bea"), "{text}");
     assert_eq!(s.sheet.organisation.as_deref(), Some("Acme"));
-    assert_eq!(&s.choices[..5], &[Some(0), Some(2), Some(0), None, None]);
+    assert_eq!(
+        &s.choices[..6],
+        &[Some(0), Some(2), Some(0), None, None, Some(0)]
+    );
     assert_eq!(s.unknown, [3]);
     let q = |i: usize| r.rubric.question[i].id.as_str();
     assert_eq!(s.sheet.answers[q(4)], "", "skipped on purpose");
@@ -845,9 +851,9 @@ fn first_session(dir: &Path, cols: u16) -> bool {
         let plain = line.replace("pmo-vmo", "");
         assert_eq!(leading_word_in(&r, &plain), None, "{line}");
     }
-    // Question 6's options, each whole (wrapped, not cut).
+    // Question 7's options, each whole (wrapped, not cut).
     let joined = screen.split_whitespace().collect::<Vec<_>>().join(" ");
-    for o in &r.rubric.question[5].option {
+    for o in &r.rubric.question[6].option {
         assert!(joined.contains(&o.label), "{} is not shown whole", o.label);
     }
     true
@@ -858,13 +864,13 @@ fn resumed_session(dir: &Path, cols: u16) {
     let r = default_rubric();
     let q = |i: usize| r.rubric.question[i].id.as_str();
 
-    // Resume: greeted with the progress; 5 (skipped) is not asked, 6 is first;
+    // Resume: greeted with the progress; 5 (skipped) and 6 (answered) are not asked, 7 is first;
     // then every open question, then the review with its marks.
     let Some(t) = Tmux::start(dir, cols, "b", &["--resume", "sheet.toml"]) else {
         return;
     };
-    t.wait("Welcome back, Bea: 4 of 26 answered");
-    for n in 6..=26 {
+    t.wait("Welcome back, Bea: 5 of 26 answered");
+    for n in 7..=26 {
         t.at(n);
         t.keys(&["1"]);
     }
@@ -889,6 +895,7 @@ fn resumed_session(dir: &Path, cols: u16) {
     let text = std::fs::read_to_string(dir.join("sheet.toml")).unwrap();
     let s = load_text(&r, "sheet", &text, SheetFormat::Toml).unwrap();
     assert_eq!(s.choices.iter().filter(|c| c.is_some()).count(), 24);
+    assert_eq!(s.choices[5], Some(0), "6 kept its answer");
     assert_eq!(s.sheet.answers[q(4)], "");
     assert_eq!(s.unknown, [3]);
 }

@@ -287,7 +287,10 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     prompter
         .intro(&output, resumed, base.respondent.as_deref())
         .or_else(stop_on_interrupt)?;
-    ask_who(&mut prompter, args, &mut base)?;
+    // A resumed sheet with a name was asked for its details before: not again
+    // (Back from the first question changes them).
+    let ask = resumed.is_none() || base.respondent.is_none();
+    ask_who(&mut prompter, args, &mut base, ask)?;
 
     // The day of this session: a resumed sheet takes the day it was last answered.
     base.date = Some(SheetDate::today_utc());
@@ -407,8 +410,13 @@ const ROLE: &str = "Your role (e.g. sponsor)";
 const ORGANISATION: &str = "Organisation";
 
 /// The respondent's name, role and organisation: from the options, else from the
-/// resumed sheet, else asked for.
-fn ask_who(prompter: &mut TermPrompter<'_>, args: &InterviewArgs, base: &mut Sheet) -> Result<()> {
+/// resumed sheet, else asked for when `ask`.
+fn ask_who(
+    prompter: &mut TermPrompter<'_>,
+    args: &InterviewArgs,
+    base: &mut Sheet,
+    ask: bool,
+) -> Result<()> {
     let fields = [
         (&args.respondent, &mut base.respondent, NAME),
         (&args.role, &mut base.role, ROLE),
@@ -417,7 +425,7 @@ fn ask_who(prompter: &mut TermPrompter<'_>, args: &InterviewArgs, base: &mut She
     for (given, field, prompt) in fields {
         if let Some(v) = given {
             *field = Some(v.clone());
-        } else if field.is_none() {
+        } else if ask && field.is_none() {
             *field = prompter.text(prompt, "").or_else(stop_on_interrupt)?;
         }
     }
