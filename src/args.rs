@@ -23,9 +23,15 @@ Without --rubric (or PMO_VMO_RUBRIC) the embedded default rubric is used.";
 
 /// Keys and exit codes, under `interview --help`.
 pub const INTERVIEW_AFTER_HELP: &str = "\
-Keys: Up/Down to move, Enter to choose (the saved answer is highlighted, else the first
-option), Esc to go back, Ctrl-C to stop. After the last question a review lets you change
+Keys: an option's number picks it; Up/Down (Home/End, Page Up/Down) move and Enter
+chooses (the saved answer is highlighted, else the first option); Esc goes back, from
+the first question to your name, role and organisation; Ctrl-C stops. \"Don't know\" is
+an answer that counts nowhere; \"Skip this question\" leaves it unanswered on purpose.
+After the last question a review (✔ answered, ? don't know, – skipped) lets you change
 any answer before the recommendation is shown.
+
+Resuming (--resume FILE) greets you with how many questions are answered, asks only the
+questions still open (not those skipped or answered), then shows the review.
 
 Notes: below each question's options, \"Add a note (evidence)\" opens a line for why the
 answer was given (\"Edit the note\" once there is one; clear it to remove it). The note is
@@ -441,6 +447,10 @@ pub struct FormArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+    /// Your context for respondents, shown above the questions: who asks, by when,
+    /// and who will read the answers
+    #[arg(long, value_name = "TEXT")]
+    pub intro: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -464,7 +474,7 @@ pub struct InterviewArgs {
     /// an existing file is never overwritten, except the one being resumed
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Continue a saved sheet from its first unanswered question; without -o the
+    /// Continue a saved sheet from its first open question (not skipped); without -o the
     /// answers are saved back to it (through a link, keeping a TOML sheet's comments)
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
@@ -474,6 +484,9 @@ pub struct InterviewArgs {
     /// The respondent's role, such as sponsor, pm or finance (not asked when given)
     #[arg(long, value_name = "ROLE")]
     pub role: Option<String>,
+    /// The organisation being assessed (not asked when given)
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
     /// The recommendation the roadmap aims at [default: the band above the result]
     #[arg(long, value_enum, value_name = "BAND")]
     pub target: Option<BandArg>,
@@ -502,6 +515,10 @@ pub enum RubricCommand {
         /// Output format
         #[arg(long, short, value_enum, default_value_t = ShowFormat::Table)]
         format: ShowFormat,
+        /// Also show ids, scores, weights, gates and what each answer means (the
+        /// default shows only what respondents read)
+        #[arg(long)]
+        consultant: bool,
     },
 }
 

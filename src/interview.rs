@@ -2,7 +2,7 @@
 //! comes next, what Back, skip and the review do, where a resumed sheet starts, and
 //! the sheet to save after every answer.
 //!
-//! The questions are asked through a [`Prompter`] (the binary's is dialoguer on a
+//! The questions are asked through a [`Prompter`] (the binary's draws on a
 //! terminal; the tests' is a script), and every answer is handed to a saver, so the
 //! whole flow is tested without a terminal.
 
@@ -17,8 +17,11 @@ use crate::rubric::{AnswerOption, Factor, LoadedRubric, Question};
 pub enum Reply {
     /// Chose the option at this index.
     Answer(usize),
-    /// "Not sure / skip": the question is left unanswered.
+    /// "Skip": the question is left unanswered on purpose (saved as `""`, so a
+    /// resumed interview does not ask it again).
     Skip,
+    /// "Don't know": an answer that counts nowhere (saved as `dont-know`).
+    DontKnow,
     /// Back to the previous question (or, when changing an answer from the review,
     /// back to the review without changing it).
     Back,
@@ -63,6 +66,10 @@ pub struct AskView<'a> {
     pub total: usize,
     /// The option already chosen (this session or in the resumed sheet).
     pub(crate) saved: Option<usize>,
+    /// Whether it was answered "don't know".
+    pub unknown: bool,
+    /// Whether it was skipped on purpose.
+    pub skipped: bool,
     /// Whether Back is offered: every question but the first, and every change
     /// made from the review (where Back returns to the review).
     pub can_go_back: bool,
@@ -73,13 +80,6 @@ pub struct AskView<'a> {
 }
 
 impl AskView<'_> {
-    /// The progress line, e.g. "4/16 · Strategic alignment of projects";
-    /// `context` names the part of context questions.
-    pub fn progress(&self, context: &str) -> String {
-        let part = self.factor.map_or(context, |f| f.title.as_str());
-        format!("{}/{} · {part}", self.position, self.total)
-    }
-
     /// The option highlighted at first, so that Enter alone moves forward: the
     /// saved answer, else the first option (never Back, never skip).
     pub fn default_option(&self) -> usize {
@@ -98,8 +98,12 @@ pub struct ReviewEntry<'a> {
     pub question: &'a Question,
     /// `None` for a context question.
     pub factor: Option<&'a Factor>,
-    /// The chosen option, or `None` when skipped.
+    /// The chosen option, or `None` when skipped, not known or not answered yet.
     pub answer: Option<&'a AnswerOption>,
+    /// Whether the respondent chose "Don't know".
+    pub unknown: bool,
+    /// Whether the respondent chose to skip it.
+    pub skipped: bool,
     /// The note written for this question, if any.
     pub note: Option<&'a str>,
 }
@@ -149,6 +153,16 @@ impl std::error::Error for InterviewError {
     }
 }
 
+/// How a run of the interview ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Finished from the review.
+    Done,
+    /// Back from the first question: the respondent's details are to be asked
+    /// again; the next run starts at the first question.
+    Details,
+}
+
 /// The state of one interview: the answers so far and the sheet fields around them.
 #[derive(Debug, Clone)]
 pub struct Interview<'a> {
@@ -157,6 +171,16 @@ pub struct Interview<'a> {
     order: Vec<usize>,
     /// Per rubric question, the chosen option.
     choices: Vec<Option<usize>>,
+    /// Per rubric question, whether it was answered "don't know".
+    unknown: Vec<bool>,
+    /// Per rubric question, whether it was skipped on purpose.
+    skipped: Vec<bool>,
+    /// Per rubric question, whether it was shown in this session.
+    visited: Vec<bool>,
+    /// Whether Back on the first question returns [`Ended::Details`].
+    details_back: bool,
+    /// Where the next run starts, when not at [`Interview::start`].
+    next_start: Option<usize>,
     /// Respondent, role, organisation, notes and expectations carried into the sheet.
     base: Sheet,
 }
@@ -165,10 +189,16 @@ impl<'a> Interview<'a> {
     /// A new interview. `base` supplies the respondent, role and anything else a
     /// resumed sheet had (its `answers` are ignored: `choices` holds them, one per
     /// rubric question, as [`crate::input::sheet::ResolvedSheet::choices`]).
+    ///
+    /// A resumed sheet's `dont-know` answers are answers, and its `""` answers
+    /// before the last question it answers (in asking order) were skipped on
+    /// purpose: neither is asked again. A `""` after that question was not reached
+    /// (the rest of a sheet from `init`, all `""` until filled) and is asked.
     pub fn new(rubric: &'a LoadedRubric, base: Sheet, choices: Vec<Option<usize>>) -> Self {
+        let n = rubric.rubric.question.len();
         let mut choices = choices;
-        choices.resize(rubric.rubric.question.len(), None);
-        let mut order = Vec::with_capacity(choices.len());
+        choices.resize(n, None);
+        let mut order = Vec::with_capacity(n);
         // The organisation first (context questions), then factor by factor.
         let parts = std::iter::once(None).chain((0..rubric.rubric.factor.len()).map(Some));
         for part in parts {
@@ -178,12 +208,89 @@ impl<'a> Interview<'a> {
                     .map(|(qi, _)| qi),
             );
         }
+        let mut unknown = vec![false; n];
+        let mut blank = vec![false; n];
+        for (qid, v) in &base.answers {
+            let Some(qi) = rubric.question(qid) else {
+                continue;
+            };
+            match v.trim() {
+                crate::rubric::DONT_KNOW => unknown[qi] = true,
+                "" => blank[qi] = choices[qi].is_none(),
+                _ => {}
+            }
+        }
+        // The position of the last question answered (or "don't know").
+        let reached = (order.iter())
+            .rposition(|&qi| choices[qi].is_some() || unknown[qi])
+            .map_or(0, |p| p + 1);
+        let mut skipped = vec![false; n];
+        for &qi in &order[..reached] {
+            skipped[qi] = blank[qi];
+        }
         Interview {
             rubric,
             order,
             choices,
+            unknown,
+            skipped,
+            visited: vec![false; n],
+            details_back: false,
+            next_start: None,
             base,
         }
+    }
+
+    /// The questions answered "don't know", by rubric index.
+    pub fn unknown(&self) -> Vec<usize> {
+        (self.unknown.iter().enumerate())
+            .filter(|(_, u)| **u)
+            .map(|(qi, _)| qi)
+            .collect()
+    }
+
+    /// Back on the first question ends the run with [`Ended::Details`], so that
+    /// the respondent's details can be changed.
+    pub fn with_details_back(mut self) -> Self {
+        self.details_back = true;
+        self
+    }
+
+    /// How many questions have an answer ("don't know" included), and how many
+    /// there are.
+    pub fn progress(&self) -> (usize, usize) {
+        let answered = (self.choices.iter().zip(&self.unknown))
+            .filter(|(c, u)| c.is_some() || **u)
+            .count();
+        (answered, self.order.len())
+    }
+
+    /// The respondent's details as they stand (to ask them again).
+    pub fn base_mut(&mut self) -> &mut Sheet {
+        &mut self.base
+    }
+
+    /// Whether the question at rubric index `qi` still waits for an answer: not
+    /// answered, not "don't know", not skipped on purpose.
+    fn open(&self, qi: usize) -> bool {
+        self.choices[qi].is_none() && !self.unknown[qi] && !self.skipped[qi]
+    }
+
+    /// Where to go after the question at `pos`: the next question if it was
+    /// shown this session or still waits for an answer, else the next one that
+    /// waits (so a resumed interview walks no answered question), else the review.
+    fn after(&self, pos: usize) -> usize {
+        let next = pos + 1;
+        if next >= self.order.len() {
+            return self.order.len();
+        }
+        let qi = self.order[next];
+        if self.visited[qi] || self.open(qi) {
+            return next;
+        }
+        (next..self.order.len())
+            .find(|&p| self.open(self.order[p]))
+            .unwrap_or(self.order.len())
     }
 
     /// Question indexes in the order they are asked.
@@ -202,7 +309,7 @@ impl<'a> Interview<'a> {
     pub(crate) fn start(&self) -> usize {
         self.order
             .iter()
-            .position(|&q| self.choices[q].is_none())
+            .position(|&q| self.open(q))
             .unwrap_or(self.order.len())
     }
 
@@ -239,11 +346,16 @@ impl<'a> Interview<'a> {
                 *field = None;
             }
         }
-        sheet.answers = r
-            .question
-            .iter()
-            .zip(&self.choices)
-            .filter_map(|(q, c)| c.map(|oi| (q.id.clone(), q.option[oi].id.clone())))
+        sheet.answers = (r.question.iter().enumerate())
+            .filter_map(|(qi, q)| {
+                let value = match self.choices[qi] {
+                    Some(oi) => q.option[oi].id.clone(),
+                    None if self.unknown[qi] => crate::rubric::DONT_KNOW.to_string(),
+                    None if self.skipped[qi] => String::new(),
+                    None => return None,
+                };
+                Some((q.id.clone(), value))
+            })
             .collect();
         // Notes in rubric order too (a note may stand beside a skipped question).
         sheet.notes = r
@@ -278,7 +390,9 @@ impl<'a> Interview<'a> {
             position: pos + 1,
             total: self.order.len(),
             saved: self.choices[qi],
-            can_go_back: pos > 0 || from_review,
+            unknown: self.unknown[qi],
+            skipped: self.skipped[qi],
+            can_go_back: pos > 0 || from_review || self.details_back,
             from_review,
             note: self.note(qi),
         }
@@ -297,21 +411,27 @@ impl<'a> Interview<'a> {
                     question: q,
                     factor: self.rubric.question_factors()[qi].map(|fi| &r.factor[fi]),
                     answer: self.choices[qi].map(|oi| &q.option[oi]),
+                    unknown: self.unknown[qi],
+                    skipped: self.skipped[qi],
                     note: self.note(qi),
                 }
             })
             .collect()
     }
 
-    /// Runs the interview from [`Interview::start`] to the review's Finish, calling
-    /// `save` with the whole sheet after every answer, skip or note.
+    /// Runs the interview from [`Interview::start`] (or question 1 after
+    /// [`Ended::Details`]) to the review's Finish, calling `save` with the whole
+    /// sheet after every answer, skip, "don't know" or note. After a question, it
+    /// goes to the next one if that was shown this session or still waits for an
+    /// answer, else to the next that waits, else to the review: a resumed
+    /// interview walks no question already answered or skipped.
     pub fn run(
         &mut self,
         prompter: &mut dyn Prompter,
         save: &mut dyn FnMut(&Sheet) -> io::Result<()>,
-    ) -> Result<(), InterviewError> {
+    ) -> Result<Ended, InterviewError> {
         let total = self.order.len();
-        let mut pos = self.start();
+        let mut pos = self.next_start.take().unwrap_or_else(|| self.start());
         let mut shown_factor: Option<Option<usize>> = None;
         // Set while a question opened from the review is on screen.
         let mut from_review = false;
@@ -319,7 +439,7 @@ impl<'a> Interview<'a> {
             if pos >= total {
                 let entries = self.review_entries();
                 match prompter.review(&entries).map_err(InterviewError::Prompt)? {
-                    ReviewReply::Finish => return Ok(()),
+                    ReviewReply::Finish => return Ok(Ended::Done),
                     ReviewReply::Change(p) if p < total => {
                         pos = p;
                         from_review = true;
@@ -337,18 +457,29 @@ impl<'a> Interview<'a> {
                     .map_err(InterviewError::Prompt)?;
                 shown_factor = Some(fi);
             }
+            self.visited[qi] = true;
             let view = self.ask_view(pos, from_review);
             let options = view.question.option.len();
             let step = prompter.ask(&view).map_err(InterviewError::Prompt)?;
             let forward = match step {
                 Reply::Answer(oi) if oi < options => {
                     self.choices[qi] = Some(oi);
+                    self.unknown[qi] = false;
+                    self.skipped[qi] = false;
                     true
                 }
                 // An option that does not exist: ask again.
                 Reply::Answer(_) => false,
                 Reply::Skip => {
                     self.choices[qi] = None;
+                    self.unknown[qi] = false;
+                    self.skipped[qi] = true;
+                    true
+                }
+                Reply::DontKnow => {
+                    self.choices[qi] = None;
+                    self.unknown[qi] = true;
+                    self.skipped[qi] = false;
                     true
                 }
                 // Saved at once; the same question is asked again, showing the note.
@@ -361,6 +492,9 @@ impl<'a> Interview<'a> {
                     if from_review {
                         pos = total;
                         from_review = false;
+                    } else if pos == 0 && self.details_back {
+                        self.next_start = Some(0);
+                        return Ok(Ended::Details);
                     } else {
                         // On the first question there is nothing before: ask it again.
                         pos = pos.saturating_sub(1);
@@ -374,7 +508,7 @@ impl<'a> Interview<'a> {
                     pos = total;
                     from_review = false;
                 } else {
-                    pos += 1;
+                    pos = self.after(pos);
                 }
             }
         }
@@ -509,7 +643,7 @@ mod tests {
         Interview<'r>,
         Script,
         Vec<Sheet>,
-        Result<(), InterviewError>,
+        Result<Ended, InterviewError>,
     ) {
         let mut iv = Interview::new(r, base(r), choices);
         let mut script = Script::new(keys);
@@ -702,7 +836,10 @@ summary = "v"
         res.unwrap();
         assert!(iv.choices().iter().all(Option::is_none));
         assert_eq!(saved.len(), n + 1, "a skip is saved too");
-        assert!(saved.last().unwrap().answers.is_empty());
+        // Saved as "", skipped on purpose: every question, none answered.
+        let last = &saved.last().unwrap().answers;
+        assert_eq!(last.len(), n);
+        assert!(last.values().all(String::is_empty));
         assert_eq!(
             script.shown.last(),
             Some(&Shown::Review(vec![None; n])),
@@ -764,12 +901,15 @@ summary = "v"
             choices[qi] = Some(2);
         }
         choices[order[7]] = Some(1);
+        // Back to 5 and on: 6, 7, then 9 and the rest (8 has its answer).
         let mut keys = vec![Key::Ask(Reply::Back), answer(2)];
-        keys.extend((5..n).map(|_| answer(0)));
+        keys.extend((6..n).map(|_| answer(0)));
         keys.push(Key::Review(ReviewReply::Finish));
         let (iv, script, saved, res) = play(&r, choices, keys);
         res.unwrap();
         let asked = script.asked();
+        // 6, back to 5, then 6, 7 and 9 to the end.
+        assert_eq!(asked.len(), n - 4, "{asked:?}");
         assert_eq!(asked[0], r.rubric.question[order[5]].id, "first unanswered");
         assert_eq!(asked[1], r.rubric.question[order[4]].id, "back");
         // The resumed answer is the default going back.
@@ -789,18 +929,80 @@ summary = "v"
         assert!(
             matches!(&script.shown[0], Shown::Factor(f) if *f == r.rubric.question[order[5]].factor)
         );
-        // Question 8 had an answer, offered as the default.
-        assert!(script.shown.iter().any(|s| matches!(
-            s,
-            Shown::Ask {
-                position: 8,
-                saved: Some(1),
-                ..
-            }
-        )));
+        // Question 8 had an answer: a resumed interview does not walk it (a stray
+        // key would change it), and keeps it.
+        assert!(
+            !script
+                .shown
+                .iter()
+                .any(|s| matches!(s, Shown::Ask { position: 8, .. }))
+        );
+        assert_eq!(iv.choices()[order[7]], Some(1));
         // The five answers before it, the one further on, and the new one.
         assert_eq!(saved.first().unwrap().answers.len(), 6);
         assert!(iv.choices().iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn a_resumed_skip_and_dont_know_are_not_asked_again_and_back_from_1_is_details() {
+        let r = rubric();
+        let n = r.rubric.question.len();
+        let order = Interview::new(&r, base(&r), vec![]).order().to_vec();
+        let (q0, q1, q2) = (order[0], order[1], order[2]);
+        let mut b = base(&r);
+        let id = |qi: usize| r.rubric.question[qi].id.clone();
+        let oid = r.rubric.question[q0].option[0].id.clone();
+        b.answers.insert(id(q0), oid);
+        b.answers.insert(id(q1), String::new());
+        b.answers.insert(id(q2), crate::rubric::DONT_KNOW.into());
+        let mut choices = vec![None; n];
+        choices[q0] = Some(0);
+        let mut iv = Interview::new(&r, b, choices).with_details_back();
+        assert_eq!(iv.progress(), (2, n), "an answer and a don't know");
+        assert_eq!(iv.start(), 3, "the skip and the don't know are not open");
+        // Back from the first question asked (4): to 3? No: 3 is answered
+        // "don't know", Back still walks back one at a time.
+        let mut keys = vec![Key::Ask(Reply::DontKnow)];
+        keys.extend((4..n).map(|_| answer(0)));
+        keys.push(Key::Review(ReviewReply::Finish));
+        let mut script = Script::new(keys);
+        let mut saved = Vec::new();
+        let res = iv.run(&mut script, &mut |s: &Sheet| {
+            saved.push(s.clone());
+            Ok(())
+        });
+        assert_eq!(res.unwrap(), Ended::Done);
+        assert_eq!(script.asked()[0], id(order[3]));
+        let last = saved.last().unwrap();
+        assert_eq!(last.answers[&id(q1)], "");
+        assert_eq!(last.answers[&id(q2)], crate::rubric::DONT_KNOW);
+        assert_eq!(last.answers[&id(order[3])], crate::rubric::DONT_KNOW);
+        assert_eq!(iv.unknown().len(), 2);
+        let entries = iv.review_entries();
+        assert!(entries[1].skipped && !entries[1].unknown);
+        assert!(entries[2].unknown && !entries[2].skipped);
+
+        // A fresh interview: Back on question 1 ends with Details, and the next
+        // run starts at question 1 again.
+        let mut iv = Interview::new(&r, base(&r), vec![]).with_details_back();
+        let mut script = Script::new(vec![Key::Ask(Reply::Back)]);
+        let res = iv.run(&mut script, &mut |_| Ok(()));
+        assert_eq!(res.unwrap(), Ended::Details);
+        let mut script = Script::new(vec![Key::Interrupt]);
+        let _ = iv.run(&mut script, &mut |_| Ok(()));
+        assert_eq!(script.asked(), [id(order[0])]);
+    }
+
+    #[test]
+    fn a_blank_sheet_skipped_nothing() {
+        let r = rubric();
+        let mut b = base(&r);
+        for q in &r.rubric.question {
+            b.answers.insert(q.id.clone(), String::new());
+        }
+        let iv = Interview::new(&r, b, vec![]);
+        assert_eq!(iv.start(), 0);
+        assert_eq!(iv.progress().0, 0);
     }
 
     #[test]
@@ -913,7 +1115,7 @@ summary = "v"
         let q0 = &r.rubric.question[iv.order()[0]];
         let q1 = &r.rubric.question[iv.order()[1]];
         let last = saved.last().unwrap();
-        assert!(!last.answers.contains_key(&q0.id), "question 1 was skipped");
+        assert_eq!(last.answers[&q0.id], "", "question 1 was skipped");
         assert_eq!(last.notes[&q0.id], "second", "the edit replaced the note");
         assert!(!last.notes.contains_key(&q1.id), "a blank note removes it");
         assert!(

@@ -9,6 +9,7 @@ use crate::diag::{Seg, TomlMap};
 
 mod judgement;
 use crate::rubric::{Band, LoadedRubric, Question, Scoring, Target};
+pub use judgement::leading_word_in;
 
 /// One lint finding: where, and what (worded by `render::diag`, which also
 /// writes it as JSON: `source`, `line`, `code`, `message`).
@@ -116,13 +117,26 @@ pub(crate) enum Lint {
     UnreachableOutcome { outcome: String },
     /// `leading-word`: respondent text that says or hints how answers count.
     LeadingWord {
-        /// Where: a question id, and an option id when it is an option's text.
-        question: String,
-        option: Option<String>,
-        /// Which text: `text`, `help` or `label`.
+        /// Where: the questionnaire, a factor, a question or an option.
+        place: TextPlace,
+        /// Which text: `title`, `description`, `text`, `help` or `label`.
         field: &'static str,
         word: String,
     },
+}
+
+/// Where a respondent text is, by ids (a [`crate::rubric::respondent::Field`]
+/// that outlives the rubric).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPlace {
+    /// The questionnaire's own title or description.
+    Questionnaire,
+    /// A factor, by id.
+    Factor(String),
+    /// A question, by id.
+    Question(String),
+    /// An option: its question's id and its own.
+    Option(String, String),
 }
 
 impl Lint {

@@ -18,6 +18,7 @@ use crate::diag::{
 use crate::origin::Origin;
 
 pub mod judgement;
+pub mod respondent;
 
 pub use judgement::{
     Axis, AxisMember, Effort, OfficeKind, OfficeType, OptionVariant, OutcomeRule, QuestionKind,

@@ -38,8 +38,15 @@ fn pmo_vmo(rubric: Option<&Path>, args: &[&OsStr]) -> Output {
             "/tests/fixtures/v2/pmo-vmo-2.0.0.toml"
         ),
     );
-    if let Some(r) = rubric {
-        cmd.arg("--rubric").arg(r);
+    match rubric {
+        // The embedded default rubric: an empty PMO_VMO_RUBRIC is the default.
+        Some(r) if r.as_os_str().is_empty() => {
+            cmd.env("PMO_VMO_RUBRIC", "");
+        }
+        Some(r) => {
+            cmd.arg("--rubric").arg(r);
+        }
+        None => {}
     }
     cmd.args(args)
         .env_remove("RUST_BACKTRACE")
@@ -59,6 +66,16 @@ fn ok(out: &Output, what: &str) -> String {
 /// Writes the script and the rubric's JSON, runs the harness; returns the rubric
 /// JSON, the recorded calls and the export's path.
 fn run_harness(node: &Path, dir: &Path, rubric: Option<&Path>) -> (Value, Value, PathBuf) {
+    run_harness_with(node, dir, rubric, false)
+}
+
+/// [`run_harness`], with a stand-in whose `setPublished` throws when `refuse`.
+fn run_harness_with(
+    node: &Path,
+    dir: &Path,
+    rubric: Option<&Path>,
+    refuse: bool,
+) -> (Value, Value, PathBuf) {
     let gs = dir.join("form.gs");
     let out = pmo_vmo(
         rubric,
@@ -84,6 +101,7 @@ fn run_harness(node: &Path, dir: &Path, rubric: Option<&Path>) -> (Value, Value,
     let run = Command::new(node)
         .arg(harness)
         .args([&gs, &rubric_json, &csv, &record])
+        .env("HARNESS_REFUSE_PUBLISH", if refuse { "1" } else { "0" })
         .output()
         .unwrap();
     ok(&run, "node-harness.js");
@@ -120,8 +138,19 @@ fn questions_once_with_labels_in_order(rubric: &Value, record: &Value) -> Vec<Va
         assert_eq!(got, labels, "the choices of {}", q["id"]);
         assert_eq!(same[0]["required"], false);
     }
+    // A page per part (the organisation's questions are a part of their own when
+    // the rubric has any), each closed by a notes box.
+    let context = questions
+        .iter()
+        .any(|q| q["factor"].as_str().unwrap_or("").is_empty());
+    let parts = rubric["factor"].as_array().unwrap().len() + usize::from(context);
     let breaks = items.iter().filter(|i| i["type"] == "PAGE_BREAK").count();
-    assert_eq!(breaks, rubric["factor"].as_array().unwrap().len());
+    assert_eq!(breaks, parts);
+    let notes = items
+        .iter()
+        .filter(|i| i["type"] == "PARAGRAPH_TEXT")
+        .count();
+    assert_eq!(notes, parts, "a notes box per part");
     choices
 }
 
@@ -149,8 +178,15 @@ fn export_scores(rubric: Option<&Path>, csv: &Path, questions: usize) {
     assert_eq!(results[1]["role"], "project manager");
     // Every column is read: the questions, name, role and organisation, and the
     // Timestamp (Google's 2026/11/25 form) as each row's date. Nothing to warn about.
+    // The notes boxes are not read as answers: the only columns ignored are theirs.
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("ignoring"), "{stderr}");
+    for line in stderr.lines().filter(|l| l.contains("ignoring")) {
+        let named = line.rsplit_once("no question: ").map_or("", |(_, c)| c);
+        assert!(
+            named.split(", ").all(|c| c.contains("Notes on")),
+            "{stderr}"
+        );
+    }
     assert!(!stderr.contains("without a date"), "{stderr}");
 }
 
@@ -163,7 +199,83 @@ fn the_default_rubric_makes_a_form_whose_export_scores() {
     assert_eq!(record["form"]["title"], rubric["title"]);
     let n = questions_once_with_labels_in_order(&rubric, &record).len();
     assert_eq!(n, 20);
+    // Each option's help arrives in its item's help text, after the question's.
+    let questions = rubric["question"].as_array().unwrap();
+    let mut carried = 0;
+    for q in questions {
+        let item = (record["items"].as_array().unwrap().iter())
+            .find(|i| i["title"] == q["text"])
+            .unwrap();
+        let shown = item["help"].as_str().unwrap_or("");
+        for o in q["option"].as_array().unwrap() {
+            if let Some(h) = o["help"].as_str() {
+                let line = format!("\u{2022} {}: {h}", o["label"].as_str().unwrap());
+                assert!(shown.contains(&line), "{line} not in {shown}");
+                carried += 1;
+            }
+        }
+    }
+    assert!(carried >= 40, "{carried} option helps");
     export_scores(None, &csv, n);
+}
+
+/// The rubric every respondent surface shows by default (3.0.0): its form asks
+/// the organisation's questions too, carries each answer's help in the item's
+/// help, is published, and shows no leading word anywhere a respondent reads.
+#[test]
+#[ignore = "e2e: node"]
+fn the_embedded_rubric_makes_a_published_neutral_form() {
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = Path::new("");
+    let (rubric, record, csv) = run_harness(&node, dir.path(), Some(embedded));
+    assert_eq!(rubric["version"], "3.0.0");
+    assert_eq!(record["form"]["published"], true);
+    let n = questions_once_with_labels_in_order(&rubric, &record).len();
+    assert_eq!(n, rubric["question"].as_array().unwrap().len());
+    // Everything a respondent reads in the Google Form, against the rubric's list.
+    let loaded = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let mut read = vec![
+        record["form"]["title"].as_str().unwrap().to_string(),
+        record["form"]["description"].as_str().unwrap().to_string(),
+    ];
+    for i in record["items"].as_array().unwrap() {
+        for k in ["title", "help"] {
+            read.extend(i[k].as_str().map(str::to_string));
+        }
+        for c in i["choices"].as_array().into_iter().flatten() {
+            read.push(c.as_str().unwrap().to_string());
+        }
+    }
+    assert!(read.len() > 100);
+    for text in &read {
+        assert_eq!(
+            pmo_vmo::lint::leading_word_in(&loaded, text),
+            None,
+            "{text}"
+        );
+    }
+    // Every answer is read (the organisation's too); the scored ones count.
+    let scored = (rubric["question"].as_array().unwrap().iter())
+        .filter(|q| q["kind"] != "context")
+        .count();
+    assert!(scored < n);
+    export_scores(Some(embedded), &csv, scored);
+}
+
+/// A form Google refuses to publish from a script: the log says what to click.
+#[test]
+#[ignore = "e2e: node"]
+fn a_form_that_cannot_be_published_logs_what_to_click() {
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (_, record, _) = run_harness_with(&node, dir.path(), None, true);
+    assert_eq!(record["form"]["published"], false);
+    let log = record["log"][1].as_str().unwrap();
+    assert!(
+        log.contains("press Publish") && log.contains("/viewform"),
+        "{log}"
+    );
 }
 
 /// Texts that break naive quoting: quotes, backslashes, newlines, markup, U+2028.

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use headless_chrome::browser::tab::Tab;
 use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::protocol::cdp::{Browser as CdpBrowser, Network};
+use headless_chrome::protocol::cdp::{Browser as CdpBrowser, Emulation, Network, Page};
 use headless_chrome::{Browser, LaunchOptions};
 use serde_json::Value;
 
@@ -334,8 +334,13 @@ fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
         "4 of 20 answered, 1 skipped"
     );
 
-    // Save: a real click on the button downloads the sheet.
-    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    // The restored answers are announced with the name.
+    let notice = text_of(&tab, "pmo-vmo-restored");
+    assert!(notice.contains("Welcome back, Zoë Doe"), "{notice}");
+
+    // Save: 4 of 20 answered, so a warning first and no download; then "Save
+    // anyway" downloads the sheet.
+    save_past_the_warning(&tab, "15 of 20 questions have no answer yet");
     let saved = wait_for_download(&downloads, "Zoë-Doe-pmo-vmo.json");
     let text = std::fs::read_to_string(&saved).unwrap();
     assert_eq!(
@@ -480,11 +485,286 @@ fn rubric_text_is_shown_as_text_and_runs_nothing() {
 
     choose(&tab, "maturity-standards", "ad-hoc");
     fill(&tab, "pmo-vmo-respondent", "<b>Bo</b>");
-    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    // One of 20 answered: past the warning.
+    save_past_the_warning(&tab, "19 of 20 questions have no answer yet");
     let saved = wait_for_download(&downloads, "b-Bo-b-pmo-vmo.json");
     let result = &score_json(&saved, Some(&rubric))["results"][0];
     assert_eq!(result["respondent"], "<b>Bo</b>");
     assert_eq!(result["recommendation"], "pmo");
 
     assert_local_only(&seen);
+}
+
+/// Presses Save on an incomplete form: a warning that starts with `warning` and
+/// no save; then "Save anyway".
+fn save_past_the_warning(tab: &Tab, warning: &str) {
+    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    let status = text_of(tab, "pmo-vmo-status");
+    assert!(status.starts_with(warning), "{status}");
+    assert!(visible(tab, "pmo-vmo-save-anyway"));
+    assert!(!visible(tab, "pmo-vmo-handback"));
+    assert_eq!(js(tab, "window.pmoVmoLastSave === undefined"), true);
+    tab.find_element("#pmo-vmo-save-anyway")
+        .unwrap()
+        .click()
+        .unwrap();
+}
+
+/// The page as first shown: the consultant's context, no stray "Date" label, and
+/// no leading word anywhere a respondent reads.
+fn assert_first_view(tab: &Tab) {
+    let n = js(tab, "document.querySelectorAll('fieldset.question').length");
+    assert_eq!(n, 26, "the organisation's questions are asked too");
+    assert_eq!(text_of(tab, "pmo-vmo-context"), INTRO);
+    assert!(!visible(tab, "pmo-vmo-restored"), "nothing to restore yet");
+    // The print-only date field does not show on screen.
+    let date_shown = js(
+        tab,
+        "[...document.querySelectorAll('.about label')].some(l => l.textContent === 'Date' && l.getClientRects().length > 0)",
+    );
+    assert_eq!(date_shown, false);
+    let r = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let shown = js(tab, "document.body.innerText");
+    let shown = shown.as_str().unwrap();
+    assert!(shown.lines().count() > 100);
+    for line in shown.lines() {
+        let plain = line.replace("pmo-vmo", "");
+        assert_eq!(pmo_vmo::lint::leading_word_in(&r, &plain), None, "{line}");
+    }
+}
+
+/// After a save: the e-mail link within 2,000 characters with `sheet` in its
+/// body; a sheet too long for a link asks for the copied answers instead.
+fn assert_handback(tab: &Tab, sheet: &Value) {
+    assert!(!visible(tab, "pmo-vmo-save-anyway"));
+    assert!(visible(tab, "pmo-vmo-handback"));
+    let href = js(tab, "document.getElementById('pmo-vmo-mail').href");
+    let href = href.as_str().unwrap();
+    assert!(href.starts_with("mailto:?subject="), "{href}");
+    assert!(href.len() <= 2000, "{} characters", href.len());
+    let body = js(
+        tab,
+        "decodeURIComponent(document.getElementById('pmo-vmo-mail').href.split('&body=')[1])",
+    );
+    let mailed: Value = serde_json::from_str(body.as_str().unwrap()).unwrap();
+    assert_eq!(&mailed, sheet, "the e-mail holds the saved sheet");
+    let long = js(
+        tab,
+        "(() => { const s = window.pmoVmoForm.sheet(); s.notes = {};
+           Object.keys(s.answers).forEach(k => s.notes[k] = 'x'.repeat(80));
+           return window.pmoVmoForm.mailto(s); })()",
+    );
+    let long = long.as_str().unwrap();
+    assert!(
+        long.len() <= 2000 && long.contains("Copy%20answers"),
+        "{long}"
+    );
+}
+
+/// The form for the embedded rubric (3.0.0), with the consultant's context.
+fn write_default_form(dir: &Path, intro: &str) -> PathBuf {
+    let html = dir.join("form.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .env("PMO_VMO_RUBRIC", "")
+        .args(["form", "--format", "html", "--intro", intro, "-o"])
+        .arg(&html)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    html
+}
+
+fn text_of(tab: &Tab, id: &str) -> String {
+    let e = format!("(document.getElementById('{id}') || {{}}).textContent || ''");
+    js(tab, &e).as_str().unwrap_or("").to_string()
+}
+
+fn visible(tab: &Tab, id: &str) -> bool {
+    js(
+        tab,
+        &format!(
+            "(() => {{ const e = document.getElementById('{id}');
+              return !!e && e.getClientRects().length > 0; }})()"
+        ),
+    ) == Value::Bool(true)
+}
+
+/// Answers the first `n` questions with their first option.
+fn answer_first(tab: &Tab, n: usize) {
+    js(
+        tab,
+        &format!(
+            "document.querySelectorAll('fieldset.question').forEach((f, i) => {{
+               if (i < {n}) f.querySelector('input[type=radio]').click(); }})"
+        ),
+    );
+}
+
+const INTRO: &str = "Asked by Jo Smith, COO, for the board's March review. Answers by 14 March; only Jo reads them.";
+
+/// A shared laptop: the next person is told whose answers are restored and can
+/// start fresh; an incomplete form warns before saving; after saving, the
+/// answers can be copied or e-mailed (within the link's length) and "Next
+/// respondent" clears the page; the screen shows no leading word and no stray
+/// "Date" label; the consultant's context is on top.
+#[test]
+#[ignore = "e2e: a browser (chromium)"]
+fn a_shared_laptop_restores_with_a_notice_warns_and_clears_for_the_next_respondent() {
+    let Some(bin) = skip_without_chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let html = write_default_form(tmp.path(), INTRO);
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let browser = launch(&bin);
+    let (tab, seen) = open_tab(&browser, &downloads);
+    load(&tab, &html);
+    assert_first_view(&tab);
+
+    // Ana answers three questions and leaves.
+    fill(&tab, "pmo-vmo-respondent", "Ana");
+    answer_first(&tab, 3);
+    tab.reload(false, None)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element("html[data-pmo-vmo-ready=true]")
+        .unwrap();
+    // Bo opens the page: told whose answers these are, and starts fresh.
+    let notice = text_of(&tab, "pmo-vmo-restored");
+    assert!(
+        notice.contains("Welcome back, Ana") && notice.contains("3 of 26 answered"),
+        "{notice}"
+    );
+    assert!(notice.contains("Not Ana?"), "{notice}");
+    tab.find_element("#pmo-vmo-fresh").unwrap().click().unwrap();
+    assert!(!visible(&tab, "pmo-vmo-restored"));
+    assert_eq!(
+        js(&tab, "document.getElementById('pmo-vmo-respondent').value"),
+        ""
+    );
+    assert_eq!(text_of(&tab, "pmo-vmo-progress"), "0 of 26 answered");
+    assert_eq!(
+        js(&tab, "localStorage.getItem(window.pmoVmoForm.storageKey)"),
+        Value::Null
+    );
+
+    // Bo answers three and presses Save: a warning, no download.
+    fill(&tab, "pmo-vmo-respondent", "Bo");
+    answer_first(&tab, 3);
+    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    assert!(
+        text_of(&tab, "pmo-vmo-status").starts_with("23 of 26 questions have no answer yet"),
+        "{}",
+        text_of(&tab, "pmo-vmo-status")
+    );
+    assert!(visible(&tab, "pmo-vmo-save-anyway"));
+    assert!(!visible(&tab, "pmo-vmo-handback"));
+    assert_eq!(js(&tab, "window.pmoVmoLastSave === undefined"), true);
+    // He answers the rest: Save goes straight through.
+    answer_first(&tab, 26);
+    // "Don't know" for the second question: an answer, saved as dont-know.
+    js(
+        &tab,
+        "document.querySelectorAll('input[data-dont-know]')[1].click()",
+    );
+    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    let saved = wait_for_download(&downloads, "Bo-pmo-vmo.json");
+    let sheet: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(sheet["answers"].as_object().unwrap().len(), 26);
+    let r = pmo_vmo::LoadedRubric::embedded().unwrap();
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let read = pmo_vmo::input::load_text(&r, "sheet", &text, pmo_vmo::input::SheetFormat::Json)
+        .expect("the saved sheet reads");
+    assert_eq!(read.unknown, [1], "the second question: don't know");
+    assert_handback(&tab, &sheet);
+    // Next respondent: an empty page, nothing kept in the browser.
+    tab.find_element("#pmo-vmo-next").unwrap().click().unwrap();
+    assert_eq!(
+        js(&tab, "document.getElementById('pmo-vmo-respondent').value"),
+        ""
+    );
+    assert_eq!(text_of(&tab, "pmo-vmo-progress"), "0 of 26 answered");
+    assert_eq!(
+        js(&tab, "document.querySelectorAll('input:checked').length"),
+        0
+    );
+    assert!(!visible(&tab, "pmo-vmo-handback"));
+    assert_eq!(
+        js(&tab, "localStorage.getItem(window.pmoVmoForm.storageKey)"),
+        Value::Null
+    );
+    assert_local_only(&seen);
+}
+
+/// On a 390 px phone the bar stays small; printed, the 26 questions take a few
+/// pages. The screenshot is written for a person to look at:
+/// $TMPDIR/pmo-vmo-form-390.png.
+#[test]
+#[ignore = "e2e: a browser (chromium)"]
+fn a_phone_gets_a_compact_bar_and_print_takes_a_few_pages() {
+    let Some(bin) = skip_without_chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let html = write_default_form(tmp.path(), INTRO);
+    let browser = launch(&bin);
+    let (tab, _) = open_tab(&browser, tmp.path());
+    let metrics: Emulation::SetDeviceMetricsOverride = serde_json::from_value(serde_json::json!({
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true
+    }))
+    .unwrap();
+    tab.call_method(metrics).unwrap();
+    load(&tab, &html);
+    fill(&tab, "pmo-vmo-respondent", "Ana");
+    answer_first(&tab, 2);
+    let bar = js(
+        &tab,
+        "document.querySelector('.bar').getBoundingClientRect().height",
+    );
+    let bar = bar.as_f64().unwrap();
+    assert!(bar <= 60.0, "the bar is {bar}px of 844");
+    let width = js(&tab, "document.documentElement.scrollWidth");
+    assert!(
+        width.as_f64().unwrap() <= 390.0,
+        "scrolls sideways: {width}"
+    );
+    let png = tab
+        .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    let shot = std::env::temp_dir().join("pmo-vmo-form-390.png");
+    std::fs::write(&shot, &png).unwrap();
+    eprintln!("screenshot: {}", shot.display());
+    // Saved: the hand-back buttons join the bar, which still leaves most of the
+    // screen to the questions.
+    answer_first(&tab, 26);
+    tab.find_element("#pmo-vmo-save").unwrap().click().unwrap();
+    assert!(visible(&tab, "pmo-vmo-handback"));
+    let png = tab
+        .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    let shot = std::env::temp_dir().join("pmo-vmo-form-390-saved.png");
+    std::fs::write(&shot, &png).unwrap();
+    eprintln!("screenshot: {}", shot.display());
+    let bar = js(
+        &tab,
+        "document.querySelector('.bar').getBoundingClientRect().height",
+    );
+    let bar = bar.as_f64().unwrap();
+    assert!(bar <= 844.0 / 5.0, "the saved bar is {bar}px of 844");
+
+    // Printed (A4): every question, a few pages.
+    let pdf = tab.print_to_pdf(None).unwrap();
+    std::fs::write(std::env::temp_dir().join("pmo-vmo-form.pdf"), &pdf).unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    eprintln!("printed pages: {pages}");
+    // Eleven pages before, one question on the first; now about five a page.
+    assert!((2..=6).contains(&pages), "{pages} pages");
 }

@@ -96,8 +96,18 @@ fn all_outputs(rubric: &LoadedRubric, sheet: &str) -> Vec<(&'static str, String)
         detail: None,
     };
     let mut out = vec![
-        ("rubric show", render::rubric::table(rubric, Some(80))),
-        ("rubric show markdown", render::rubric::markdown(rubric)),
+        (
+            "rubric show",
+            render::rubric::table(rubric, Some(80), render::rubric::Voice::Respondent),
+        ),
+        (
+            "rubric show --consultant",
+            render::rubric::table(rubric, Some(80), render::rubric::Voice::Consultant),
+        ),
+        (
+            "rubric show markdown",
+            render::rubric::markdown(rubric, render::rubric::Voice::Consultant),
+        ),
         ("score table", render::table::detail(rubric, &result, style)),
         (
             "score summary",

@@ -29,8 +29,10 @@ pub fn run(settings: &Settings, args: &FormArgs) -> Result<ExitStatus> {
     }
     let rubric = settings.load_rubric(None)?;
     let text = match args.format {
-        FormFormat::Html => pmo_vmo::render::form::html::render(&rubric),
-        FormFormat::AppsScript => pmo_vmo::render::form::apps_script::render(&rubric),
+        FormFormat::Html => pmo_vmo::render::form::html::render(&rubric, args.intro.as_deref()),
+        FormFormat::AppsScript => {
+            pmo_vmo::render::form::apps_script::render(&rubric, args.intro.as_deref())
+        }
     };
     let Some(out) = out else {
         return term::emit(text.as_bytes(), ExitStatus::Success);
@@ -53,7 +55,7 @@ pub fn run(settings: &Settings, args: &FormArgs) -> Result<ExitStatus> {
             "send it to respondents; each saves NAME-pmo-vmo.json, which `pmo-vmo score` reads"
         }
         FormFormat::AppsScript => {
-            "paste it into a new project at script.google.com and run createForm (the README has the steps)"
+            "paste it into a new project at script.google.com and run createForm: it publishes the form and logs the link to send (the README has the steps)"
         }
     };
     let _ = writeln!(

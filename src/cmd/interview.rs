@@ -1,27 +1,28 @@
 //! `pmo-vmo interview`: the questionnaire in the terminal. The flow lives in
-//! `pmo_vmo::interview`; this file is the dialoguer prompter, the atomic saver, Ctrl-C
+//! `pmo_vmo::interview`; this file is the terminal prompter (its own list and line input on `console`), the atomic saver, Ctrl-C
 //! handling and the final recommendation.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
+use console::Key;
 use console::{Term, style};
-use dialoguer::theme::{ColorfulTheme, Theme};
-use dialoguer::{Input, Select};
 use pmo_vmo::LoadedRubric;
 use pmo_vmo::input::decode::read_text;
 use pmo_vmo::input::{ResolvedSheet, Sheet, SheetDate, SheetFormat};
 use pmo_vmo::input::{format_of, load_text};
 use pmo_vmo::interview::{
-    AskView, FactorView, Interview, InterviewError, Prompter, Reply, ReviewEntry, ReviewReply,
+    AskView, Ended, FactorView, Interview, InterviewError, Prompter, Reply, ReviewEntry,
+    ReviewReply,
 };
 use pmo_vmo::render::clean::{printable, printable_line};
+use pmo_vmo::render::rubric::CONTEXT_PART;
 use pmo_vmo::render::words::count;
 use pmo_vmo::render::{Style, table};
+use pmo_vmo::rubric::respondent::{RespondentQuestion, RespondentText};
 
 use crate::args::InterviewArgs;
 use crate::cmd::common::shell_word;
@@ -278,29 +279,45 @@ pub fn run(settings: &Settings, args: &InterviewArgs) -> Result<ExitStatus> {
     remember_command(settings, &output);
     ctrlc::set_handler(|| interrupted()).context("could not install the Ctrl-C handler")?;
 
-    let mut prompter = TermPrompter::new();
-    let resumed = args.resume.is_some();
+    let mut prompter = TermPrompter::new(&rubric);
+    // A resumed sheet: how far it got, for the greeting.
+    let resumed = args
+        .resume
+        .is_some()
+        .then(|| Interview::new(&rubric, base.clone(), choices.clone()).progress());
     prompter
-        .intro(&rubric, &output, resumed)
+        .intro(&output, resumed, base.respondent.as_deref())
         .or_else(stop_on_interrupt)?;
-    ask_who(&mut prompter, args, &mut base)?;
+    // A resumed sheet with a name was asked for its details before: not again
+    // (Back from the first question changes them).
+    let ask = resumed.is_none() || base.respondent.is_none();
+    ask_who(&mut prompter, args, &mut base, ask)?;
 
     // The day of this session: a resumed sheet takes the day it was last answered.
     base.date = Some(SheetDate::today_utc());
     let saver = Saver::new(output.clone(), format, claimed).keeping(text.as_deref());
-    let mut interview = Interview::new(&rubric, base, choices);
+    let mut interview = Interview::new(&rubric, base, choices).with_details_back();
     // Saved at once, so that the file is there (and claimed) from the start.
     saver
         .save(&interview.sheet())
         .with_context(|| format!("could not save {}", output.display()))?;
-    let res = interview.run(&mut prompter, &mut |s| saver.save(s));
-    match res {
-        Ok(()) => {}
-        Err(e) if e.is_interrupted() => interrupted(),
-        Err(InterviewError::Save(e)) => {
-            return Err(e).with_context(|| format!("could not save {}", output.display()));
+    loop {
+        let res = interview.run(&mut prompter, &mut |s| saver.save(s));
+        match res {
+            Ok(Ended::Done) => break,
+            // Back from the first question: the details again, then question 1.
+            Ok(Ended::Details) => {
+                edit_who(&mut prompter, interview.base_mut())?;
+                saver
+                    .save(&interview.sheet())
+                    .with_context(|| format!("could not save {}", output.display()))?;
+            }
+            Err(e) if e.is_interrupted() => interrupted(),
+            Err(InterviewError::Save(e)) => {
+                return Err(e).with_context(|| format!("could not save {}", output.display()));
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => return Err(e.into()),
     }
 
     let target = args.target.map(Into::into);
@@ -388,22 +405,45 @@ fn remember_command(settings: &Settings, output: &Path) {
     }
 }
 
-/// The respondent's name and role: from the options, else from the resumed
-/// sheet, else asked for.
-fn ask_who(prompter: &mut TermPrompter, args: &InterviewArgs, base: &mut Sheet) -> Result<()> {
-    if let Some(name) = &args.respondent {
-        base.respondent = Some(name.clone());
-    } else if base.respondent.is_none() {
-        base.respondent = prompter
-            .text("Your name (optional)")
-            .or_else(stop_on_interrupt)?;
+/// The prompts for the respondent's details.
+const NAME: &str = "Your name (optional)";
+const ROLE: &str = "Your role (e.g. sponsor)";
+const ORGANISATION: &str = "Organisation";
+
+/// The respondent's name, role and organisation: from the options, else from the
+/// resumed sheet, else asked for when `ask`.
+fn ask_who(
+    prompter: &mut TermPrompter<'_>,
+    args: &InterviewArgs,
+    base: &mut Sheet,
+    ask: bool,
+) -> Result<()> {
+    let fields = [
+        (&args.respondent, &mut base.respondent, NAME),
+        (&args.role, &mut base.role, ROLE),
+        (&args.organisation, &mut base.organisation, ORGANISATION),
+    ];
+    for (given, field, prompt) in fields {
+        if let Some(v) = given {
+            *field = Some(v.clone());
+        } else if ask && field.is_none() {
+            *field = prompter.text(prompt, "").or_else(stop_on_interrupt)?;
+        }
     }
-    if let Some(role) = &args.role {
-        base.role = Some(role.clone());
-    } else if base.role.is_none() {
-        base.role = prompter
-            .text("Your role (optional, e.g. sponsor)")
-            .or_else(stop_on_interrupt)?;
+    Ok(())
+}
+
+/// The details again (Back from the first question), each starting from what it
+/// was.
+fn edit_who(prompter: &mut TermPrompter<'_>, base: &mut Sheet) -> Result<()> {
+    let fields = [
+        (&mut base.respondent, NAME),
+        (&mut base.role, ROLE),
+        (&mut base.organisation, ORGANISATION),
+    ];
+    for (field, prompt) in fields {
+        let was = field.clone().unwrap_or_default();
+        *field = prompter.text(prompt, &was).or_else(stop_on_interrupt)?;
     }
     Ok(())
 }
@@ -422,7 +462,7 @@ fn print_result(
         source: output.into(),
         sheet: sheet.clone(),
         choices: interview.choices().to_vec(),
-        unknown: Vec::new(),
+        unknown: interview.unknown(),
         warnings: Vec::new(),
         format,
         text: None,
@@ -476,34 +516,44 @@ fn is_same_file(a: &Path, b: Option<&Path>) -> bool {
     }
 }
 
-/// The real prompter: dialoguer selects on stderr, text wrapped to the terminal.
-struct TermPrompter {
+/// The real prompter: lists and lines drawn on stderr with `console`, text wrapped
+/// to the terminal.
+/// Every rubric text it shows comes from [`RespondentText`], as on every other
+/// respondent surface.
+struct TermPrompter<'a> {
+    words: RespondentText<'a>,
     term: Term,
-    theme: ColorfulTheme,
     /// Nothing printed since the intro's closing blank line.
     fresh: bool,
+    /// How many lines the last answered line took, right above the cursor (0 once
+    /// something else is printed): Back erases it with the question it leaves.
+    summary_lines: usize,
 }
 
-/// Label of the skip choice.
-const SKIP: &str = "Not sure / skip";
+/// The marks of the answered line and the review: answered, "don't know",
+/// skipped, not reached yet.
+const MARK_ANSWERED: &str = "✔";
+const MARK_UNKNOWN: &str = "?";
+const MARK_SKIPPED: &str = "–";
+const MARK_OPEN: &str = "·";
+
+/// Labels of the "don't know" and skip choices.
+const DONT_KNOW: &str = "Don't know";
+const SKIP: &str = "Skip this question";
 /// Labels of the note choice, without and with a note.
-const ADD_NOTE: &str = "Add a note (evidence)…";
-const EDIT_NOTE: &str = "Edit the note…";
+const ADD_NOTE: &str = "Add a note (evidence)";
+const EDIT_NOTE: &str = "Edit the note";
 
 /// A question's progress line, text, help and note, wrapped to `w`; ends with a
 /// newline.
-fn question_block(view: &AskView<'_>, w: usize) -> String {
-    let q = view.question;
+fn question_block(view: &AskView<'_>, q: &RespondentQuestion<'_>, part: &str, w: usize) -> String {
     let mut block = String::new();
-    block.push_str(
-        &style(printable_line(&view.progress(CONTEXT_PART)))
-            .for_stderr()
-            .cyan()
-            .to_string(),
-    );
-    block.push('\n');
-    block.push_str(&style(wrap(&q.text, w, "")).for_stderr().bold().to_string());
-    if let Some(help) = q.help.as_deref().filter(|h| !h.trim().is_empty()) {
+    // Wrapped like every line here: a line the terminal wraps itself would be
+    // miscounted when the block is erased.
+    let progress = wrap(&format!("{}/{} · {part}", view.position, view.total), w, "");
+    block.push_str(&style(progress).for_stderr().cyan().to_string());
+    block.push_str(&style(wrap(q.text, w, "")).for_stderr().bold().to_string());
+    if let Some(help) = q.help {
         block.push_str(&style(wrap(help, w, "  ")).for_stderr().dim().to_string());
     }
     if let Some(note) = view.note {
@@ -524,12 +574,13 @@ fn one_line(text: &str) -> String {
     printable_line(&joined).into_owned()
 }
 
-impl TermPrompter {
-    fn new() -> Self {
+impl<'a> TermPrompter<'a> {
+    fn new(rubric: &'a LoadedRubric) -> Self {
         TermPrompter {
+            words: RespondentText::of(rubric),
             term: Term::stderr(),
-            theme: ColorfulTheme::default(),
             fresh: false,
+            summary_lines: 0,
         }
     }
 
@@ -542,35 +593,47 @@ impl TermPrompter {
         usize::from(self.term.size().0).max(8)
     }
 
-    fn intro(&mut self, rubric: &LoadedRubric, output: &Path, resumed: bool) -> io::Result<()> {
-        let r = &rubric.rubric;
+    /// The title, the introduction and the keys; on `--resume`, a greeting with
+    /// how far the sheet got (answered, total).
+    fn intro(
+        &mut self,
+        output: &Path,
+        resumed: Option<(usize, usize)>,
+        name: Option<&str>,
+    ) -> io::Result<()> {
+        let r = &self.words;
         let w = self.width();
         let mut out = String::new();
         out.push_str(
-            &style(printable_line(&r.title))
+            &style(printable_line(r.title))
                 .for_stderr()
                 .bold()
                 .to_string(),
         );
         out.push('\n');
         if !r.description.is_empty() {
-            out.push_str(&wrap(&r.description, w, ""));
+            out.push_str(&wrap(r.description, w, ""));
         }
         out.push('\n');
         let how = format!(
-            "{} in {}. Use ↑/↓ and Enter to answer, Esc to go back, \
-             Ctrl-C to stop; \"Add a note\" keeps the evidence for an answer. Every answer \
-             and note is saved at once to {}{}.",
+            "{} in {}. Press an option's number, or use ↑/↓ (Home/End) and Enter; Esc \
+             goes back, Ctrl-C stops; \"Add a note\" keeps the evidence for an answer. \
+             Every answer and note is saved at once to {}.",
             count(r.question.len(), "question", "questions"),
             count(r.factor.len(), "part", "parts"),
             output.display(),
-            if resumed {
-                ", and the interview picks up at the first unanswered question"
-            } else {
-                ""
-            }
         );
         out.push_str(&style(wrap(&how, w, "")).for_stderr().dim().to_string());
+        if let Some((answered, total)) = resumed {
+            let who = name
+                .map(|n| format!(", {}", printable_line(n)))
+                .unwrap_or_default();
+            let back = format!(
+                "Welcome back{who}: {answered} of {total} answered. The interview goes on at \
+                 the first question still open (skipped ones stay skipped), then to the review."
+            );
+            out.push_str(&style(wrap(&back, w, "")).for_stderr().bold().to_string());
+        }
         self.term.write_str(&out)?;
         self.fresh = true;
         self.term.write_line("")
@@ -580,62 +643,54 @@ impl TermPrompter {
     /// note is the starting text; clearing it removes the note). The prompt's line
     /// is cleared after Enter: the question is asked again and shows the note.
     fn note_text(&mut self, view: &AskView<'_>) -> io::Result<String> {
-        let prompt = format!(
-            "Note for {}/{} (Enter saves; clear it to remove)",
-            view.position, view.total
-        );
-        let text: String = Input::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .with_initial_text(view.note.map(one_line).unwrap_or_default())
-            .allow_empty(true)
-            .report(false)
-            .interact_text_on(&self.term)
-            .map_err(io::Error::from)?;
-        Ok(text.trim().to_string())
+        let prompt = format!("Note for {}/{}", view.position, view.total);
+        let was = view.note.map(one_line).unwrap_or_default();
+        let text = line_input(&self.term, &prompt, &was, self.width())?;
+        // Esc keeps the note as it was.
+        Ok(text.unwrap_or(was).trim().to_string())
     }
 
     /// The one-line summary left on screen after a question: "✔ 3/16 text · answer".
-    fn answered_line(&self, view: &AskView<'_>, step: &Reply) -> io::Result<()> {
-        let q = view.question;
-        let answer = match step {
-            Reply::Answer(i) => q.option[*i].label.as_str(),
-            Reply::Skip => "skipped",
+    fn answered_line(&mut self, view: &AskView<'_>, step: &Reply) -> io::Result<()> {
+        let Some(q) = self.words.question_by_id(&view.question.id) else {
+            return Ok(());
+        };
+        let (mark, answer) = match step {
+            Reply::Answer(i) => (MARK_ANSWERED, q.option[*i].label),
+            Reply::Skip => (MARK_SKIPPED, "skipped"),
+            Reply::DontKnow => (MARK_UNKNOWN, "don't know"),
             Reply::Back | Reply::Note(_) => return Ok(()),
         };
-        let answer = printable_line(answer);
-        let answer = answer.as_ref();
-        let w = self.width();
-        let lead = format!("✔ {}/{} ", view.position, view.total);
-        let room = w.saturating_sub(lead.chars().count() + answer.chars().count() + 3);
-        let line = if room >= 12 {
-            format!("{lead}{} · {answer}", fit(&q.text, room))
-        } else {
-            fit(&format!("{lead}{answer}"), w)
-        };
+        let line = format!(
+            "{mark} {}/{} {} · {answer}",
+            view.position, view.total, q.text
+        );
+        // Wrapped, never cut: the answer is always read whole.
+        let text = wrap(&line, self.width(), "");
+        self.summary_lines = text.matches('\n').count();
         self.term
-            .write_line(&style(line).for_stderr().green().to_string())
+            .write_str(&style(text).for_stderr().green().to_string())
     }
 
-    /// An optional line of text; empty is `None`.
-    fn text(&mut self, prompt: &str) -> io::Result<Option<String>> {
+    /// An optional line of text, starting from `initial`; empty is `None`.
+    fn text(&mut self, prompt: &str, initial: &str) -> io::Result<Option<String>> {
         self.fresh = false;
-        let s: String = Input::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .interact_text_on(&self.term)
-            .map_err(io::Error::from)?;
+        let s = line_input(&self.term, prompt, initial, self.width())?
+            .unwrap_or_else(|| initial.to_string());
         let s = s.trim();
+        let done = wrap(&format!("✔ {prompt} · {s}"), self.width(), "");
+        self.term
+            .write_str(&style(done).for_stderr().green().to_string())?;
         Ok((!s.is_empty()).then(|| s.to_string()))
     }
 }
 
-/// The part of the interview that asks about the organisation (its context).
-const CONTEXT_PART: &str = "About the organisation";
-
-impl Prompter for TermPrompter {
+impl Prompter for TermPrompter<'_> {
     fn factor(&mut self, view: &FactorView<'_>) -> io::Result<()> {
         let w = self.width();
-        let title = view.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
+        self.summary_lines = 0;
+        let factor = view.factor.and_then(|f| self.words.factor_by_id(&f.id));
+        let title = factor.map_or(CONTEXT_PART, |f| f.title);
         let head = format!(
             "Part {}/{} · {} ({})",
             view.number,
@@ -654,11 +709,11 @@ impl Prompter for TermPrompter {
                 .cyan()
                 .to_string(),
         );
-        if let Some(f) = view.factor
+        if let Some(f) = factor
             && !f.description.is_empty()
         {
             out.push_str(
-                &style(wrap(&f.description, w, ""))
+                &style(wrap(f.description, w, ""))
                     .for_stderr()
                     .dim()
                     .to_string(),
@@ -670,58 +725,62 @@ impl Prompter for TermPrompter {
 
     fn ask(&mut self, view: &AskView<'_>) -> io::Result<Reply> {
         let w = self.width();
-        let q = view.question;
-        let block = question_block(view, w);
+        let Some(q) = self.words.question_by_id(&view.question.id) else {
+            return Err(io::Error::other("a question the rubric does not have"));
+        };
+        let part = (view.factor)
+            .and_then(|f| self.words.factor_by_id(&f.id))
+            .map_or(CONTEXT_PART, |f| f.title);
+        let block = question_block(view, q, part, w);
         let block_lines = block.matches('\n').count();
         self.term.write_str(&block)?;
 
-        let mut items = Vec::new();
-        let mut help = HashMap::new();
-        for (i, o) in q.option.iter().enumerate() {
-            let item = fit(&format!("{}. {}", i + 1, o.label), item_width(w));
-            if let Some(h) = o.help.as_deref().filter(|h| !h.trim().is_empty()) {
-                help.insert(item.clone(), h.to_string());
-            }
-            items.push(item);
+        let mut items: Vec<Item> = (q.option.iter().enumerate())
+            .map(|(i, o)| Item {
+                text: format!("{}. {}", i + 1, o.label),
+                help: o.help.map(str::to_string),
+                key: char::from_digit(u32::try_from(i + 1).unwrap_or(0), 10),
+            })
+            .collect();
+        for text in [DONT_KNOW, SKIP] {
+            items.push(Item::plain(text));
         }
-        items.push(SKIP.to_string());
-        items.push(
-            if view.note.is_some() {
-                EDIT_NOTE
-            } else {
-                ADD_NOTE
-            }
-            .to_string(),
-        );
+        items.push(Item::plain(if view.note.is_some() {
+            EDIT_NOTE
+        } else {
+            ADD_NOTE
+        }));
         if view.can_go_back {
-            items.push(if view.from_review {
-                "Back to the review".to_string()
+            items.push(Item::plain(if view.from_review {
+                "Back to the review"
+            } else if view.position == 1 {
+                "Back to your details"
             } else {
-                "Back".to_string()
-            });
+                "Back"
+            }));
         }
-        let theme = HelpTheme {
-            base: &self.theme,
-            help,
-            width: w,
+        let default = match (view.unknown, view.skipped) {
+            (true, _) => q.option.len(),
+            (false, true) => q.option.len() + 1,
+            _ => view.default_option(),
         };
-        let picked = Select::with_theme(&theme)
-            .with_prompt("Your answer")
-            .items(&items)
-            .default(view.default_option())
-            .max_length(self.rows().saturating_sub(block_lines + 4).max(3))
-            .report(false)
-            .interact_on_opt(&self.term)
-            .map_err(io::Error::from)?;
+        let max = self.rows().saturating_sub(block_lines + 2).max(4);
+        let picked = menu(&self.term, "Your answer", &items, default, w, max)?;
         let n = q.option.len();
         let step = match picked {
             Some(i) if i < n => Reply::Answer(i),
-            Some(i) if i == n => Reply::Skip,
-            Some(i) if i == n + 1 => Reply::Note(self.note_text(view)?),
+            Some(i) if i == n => Reply::DontKnow,
+            Some(i) if i == n + 1 => Reply::Skip,
+            Some(i) if i == n + 2 => Reply::Note(self.note_text(view)?),
             // Esc (or the Back item).
             _ => Reply::Back,
         };
         self.term.clear_last_lines(block_lines)?;
+        // Back: the previous question comes again, so its answered line goes too.
+        if step == Reply::Back && !view.from_review {
+            self.term.clear_last_lines(self.summary_lines)?;
+        }
+        self.summary_lines = 0;
         self.answered_line(view, &step)?;
         Ok(step)
     }
@@ -744,36 +803,37 @@ impl Prompter for TermPrompter {
         let block_lines = block.matches('\n').count();
         self.term.write_str(&block)?;
 
-        let mut items = vec!["Finish and show the recommendation".to_string()];
-        let mut help = HashMap::new();
+        let mut items = vec![Item::plain("Finish and see the result")];
         for e in entries {
-            let answer = e.answer.map_or("— skipped", |o| o.label.as_str());
-            let mark = if e.note.is_some() { " ✎" } else { "" };
-            let item = fit(&format!("{:>2}. {answer}{mark}", e.position), item_width(w));
-            let part = e.factor.map_or(CONTEXT_PART, |f| f.title.as_str());
-            let mut about = format!("{part} · {}", e.question.text);
+            let q = self.words.question_by_id(&e.question.id);
+            let label = |id: &str| {
+                let o = q.and_then(|q| q.option.iter().find(|o| o.id == id));
+                o.map_or("", |o| o.label)
+            };
+            let (mark, answer) = match e.answer {
+                Some(o) => (MARK_ANSWERED, label(&o.id)),
+                None if e.unknown => (MARK_UNKNOWN, "don't know"),
+                None if e.skipped => (MARK_SKIPPED, "skipped"),
+                None => (MARK_OPEN, "not answered yet"),
+            };
+            let note = if e.note.is_some() { " ✎" } else { "" };
+            let part = (e.factor)
+                .and_then(|f| self.words.factor_by_id(&f.id))
+                .map_or(CONTEXT_PART, |f| f.title);
+            let mut about = format!("{part} · {}", q.map_or("", |q| q.text));
             if let Some(note) = e.note {
                 about.push_str("\nNote: ");
                 about.push_str(&one_line(note));
             }
-            help.insert(item.clone(), about);
-            items.push(item);
+            items.push(Item {
+                text: format!("{mark} {:>2}. {answer}{note}", e.position),
+                help: Some(about),
+                key: None,
+            });
         }
-        let theme = HelpTheme {
-            base: &self.theme,
-            help,
-            width: w,
-        };
-        // Room for the heading, the prompt and the highlighted answer's question.
-        let max = self.rows().saturating_sub(block_lines + 5).max(3);
-        let picked = Select::with_theme(&theme)
-            .with_prompt("Your answers")
-            .items(&items)
-            .default(0)
-            .max_length(max)
-            .report(false)
-            .interact_on_opt(&self.term)
-            .map_err(io::Error::from)?;
+        // Room for the heading and the prompt.
+        let max = self.rows().saturating_sub(block_lines + 2).max(4);
+        let picked = menu(&self.term, "Your answers", &items, 0, w, max)?;
         self.term.clear_last_lines(block_lines)?;
         Ok(match picked {
             Some(i) if i > 0 => ReviewReply::Change(i - 1),
@@ -785,55 +845,190 @@ impl Prompter for TermPrompter {
     }
 }
 
-/// ColorfulTheme, plus the help of the highlighted item shown under it (so the
-/// options' help is there without making every question taller than the screen).
-struct HelpTheme<'a> {
-    base: &'a ColorfulTheme,
-    help: HashMap<String, String>,
+/// A line of text typed below the cursor, starting from `initial`: letters add,
+/// Backspace removes the last one, Enter ends (`Some`), Esc leaves it (`None`).
+/// Long text wraps to `width`, and the lines it drew are erased when it ends, so
+/// nothing of it stays in the scrollback.
+fn line_input(
+    term: &Term,
+    prompt: &str,
+    initial: &str,
     width: usize,
-}
-
-impl Theme for HelpTheme<'_> {
-    fn format_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
-        self.base.format_prompt(f, prompt)
-    }
-
-    fn format_select_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
-        self.base.format_select_prompt(f, prompt)
-    }
-
-    fn format_select_prompt_selection(
-        &self,
-        f: &mut dyn fmt::Write,
-        prompt: &str,
-        sel: &str,
-    ) -> fmt::Result {
-        self.base.format_select_prompt_selection(f, prompt, sel)
-    }
-
-    fn format_select_prompt_item(
-        &self,
-        f: &mut dyn fmt::Write,
-        text: &str,
-        active: bool,
-    ) -> fmt::Result {
-        self.base.format_select_prompt_item(f, text, active)?;
-        if active && let Some(h) = self.help.get(text) {
-            let body = wrap(h, self.width, "     ");
-            write!(
-                f,
-                "\n{}",
-                style(body.trim_end_matches('\n')).for_stderr().dim()
-            )?;
+) -> io::Result<Option<String>> {
+    let width = width.saturating_sub(1).max(20);
+    let mut text = initial.to_string();
+    let mut drawn = 0;
+    let done = loop {
+        let shown = format!("? {prompt} › {}", printable_line(&text));
+        let mut out = String::new();
+        // Cut at the width by characters (not words), as typing fills a line.
+        let chars: Vec<char> = shown.chars().collect();
+        for chunk in chars.chunks(width) {
+            out.extend(chunk);
+            out.push('\n');
         }
-        Ok(())
+        term.clear_last_lines(drawn)?;
+        term.write_str(&out)?;
+        drawn = out.matches('\n').count();
+        match term.read_key()? {
+            Key::Enter => break Some(text),
+            Key::Escape => break None,
+            Key::Backspace => {
+                text.pop();
+            }
+            Key::CtrlC => return Err(io::Error::new(io::ErrorKind::Interrupted, "^C")),
+            Key::Char(c) if !c.is_control() => text.push(c),
+            _ => {}
+        }
+    };
+    term.clear_last_lines(drawn)?;
+    Ok(done)
+}
+
+/// One choice of a [`menu`]: its text, the help shown under it while it is
+/// highlighted, and the key that picks it at once (a digit).
+struct Item {
+    text: String,
+    help: Option<String>,
+    key: Option<char>,
+}
+
+impl Item {
+    fn plain(text: &str) -> Item {
+        Item {
+            text: text.to_string(),
+            help: None,
+            key: None,
+        }
     }
 }
 
-/// Room for a select item: dialoguer measures items in bytes when it decides
-/// whether one wrapped, so leave slack for a few multi-byte characters.
-fn item_width(w: usize) -> usize {
-    w.saturating_sub(8).max(10)
+/// The lines of one item, wrapped to `width` (never cut), with the help under the
+/// highlighted one.
+fn item_lines(item: &Item, active: bool, width: usize) -> Vec<String> {
+    let text_width = width.saturating_sub(2).max(10);
+    // Wrapped lines of "1. label" line up under the label.
+    let hang = item
+        .text
+        .find(". ")
+        .filter(|&i| i <= 4)
+        .map_or(0, |i| i + 2);
+    let opts = textwrap::Options::new(text_width).subsequent_indent(&"    "[..hang.min(4)]);
+    let mut out = Vec::new();
+    for (k, line) in textwrap::wrap(&printable_line(&item.text), opts)
+        .iter()
+        .enumerate()
+    {
+        let marker = if active && k == 0 { "❯ " } else { "  " };
+        let line = format!("{marker}{line}");
+        out.push(if active {
+            style(line).for_stderr().cyan().bold().to_string()
+        } else {
+            line
+        });
+    }
+    if active && let Some(h) = &item.help {
+        let body = wrap(h, width, "     ");
+        for line in body.lines() {
+            out.push(style(line).for_stderr().dim().to_string());
+        }
+    }
+    out
+}
+
+/// A list to pick one item from, drawn below the cursor and erased when done: ↑/↓
+/// move (and wrap around), Home/End go to the first and last item, Page Up/Down
+/// jump, a digit picks its item at once, Enter picks the highlighted one, Esc
+/// returns `None`. Items wrap to `width`; when they do not all fit in
+/// `max_lines`, the list scrolls around the highlighted one. It draws and erases
+/// exactly its own lines, so nothing is left twice in the scrollback.
+fn menu(
+    term: &Term,
+    prompt: &str,
+    items: &[Item],
+    default: usize,
+    width: usize,
+    max_lines: usize,
+) -> io::Result<Option<usize>> {
+    let width = width.saturating_sub(1).max(20);
+    let last = items.len().saturating_sub(1);
+    let mut sel = default.min(last);
+    let mut top = 0;
+    let mut drawn = 0;
+    let digits: String = items.iter().filter_map(|i| i.key).collect();
+    let hint = match (digits.chars().next(), digits.chars().last()) {
+        (Some(a), Some(b)) if a != b => format!(" ({a}-{b}, ↑/↓, Enter)"),
+        _ => " (↑/↓, Enter)".to_string(),
+    };
+    let head = fit(&format!("? {prompt}{hint}"), width);
+    term.hide_cursor()?;
+    let picked = loop {
+        let heights: Vec<usize> = (items.iter().enumerate())
+            .map(|(i, it)| item_lines(it, i == sel, width).len())
+            .collect();
+        // The window: from `top`, moved so the highlighted item shows.
+        let room = max_lines.saturating_sub(3).max(1);
+        top = top.min(sel);
+        while top < sel && heights[top..=sel].iter().sum::<usize>() > room {
+            top += 1;
+        }
+        let mut bottom = top;
+        let mut used = heights[top];
+        while bottom < last && used + heights[bottom + 1] <= room.max(heights[sel]) {
+            bottom += 1;
+            used += heights[bottom];
+        }
+        let bottom = bottom.max(sel);
+        let mut out = style(&head).for_stderr().bold().to_string();
+        out.push('\n');
+        if top > 0 {
+            out.push_str(&style("  ↑ more").for_stderr().dim().to_string());
+            out.push('\n');
+        }
+        for (i, it) in items.iter().enumerate().take(bottom + 1).skip(top) {
+            for line in item_lines(it, i == sel, width) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        if bottom < last {
+            out.push_str(&style("  ↓ more").for_stderr().dim().to_string());
+            out.push('\n');
+        }
+        term.clear_last_lines(drawn)?;
+        term.write_str(&out)?;
+        drawn = out.matches('\n').count();
+        let key = match term.read_key() {
+            Ok(k) => k,
+            Err(e) => {
+                let _ = term.show_cursor();
+                return Err(e);
+            }
+        };
+        match key {
+            Key::ArrowDown | Key::Tab => sel = if sel >= last { 0 } else { sel + 1 },
+            Key::ArrowUp | Key::BackTab => sel = if sel == 0 { last } else { sel - 1 },
+            Key::Home => sel = 0,
+            Key::End => sel = last,
+            Key::PageDown => sel = (sel + 5).min(last),
+            Key::PageUp => sel = sel.saturating_sub(5),
+            Key::Enter => break Some(sel),
+            Key::Escape => break None,
+            Key::CtrlC => {
+                let _ = term.show_cursor();
+                return Err(io::Error::new(io::ErrorKind::Interrupted, "^C"));
+            }
+            Key::Char(c) => {
+                if let Some(i) = items.iter().position(|it| it.key == Some(c)) {
+                    break Some(i);
+                }
+            }
+            _ => {}
+        }
+    };
+    term.clear_last_lines(drawn)?;
+    term.show_cursor()?;
+    Ok(picked)
 }
 
 /// Wraps text to `width` columns with an indent; ends with a newline. The text

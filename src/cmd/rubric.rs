@@ -65,12 +65,21 @@ pub fn run(settings: &Settings, c: &RubricCommand) -> Result<ExitStatus> {
             term::write_stdout(text.as_bytes())?;
             Ok(ExitStatus::Success)
         }
-        RubricCommand::Show { file, format } => {
+        RubricCommand::Show {
+            file,
+            format,
+            consultant,
+        } => {
             let r = settings.load_rubric(file.as_deref())?;
+            let voice = if *consultant {
+                show::Voice::Consultant
+            } else {
+                show::Voice::Respondent
+            };
             let text = match format {
-                ShowFormat::Table => show::table(&r, settings.width),
+                ShowFormat::Table => show::table(&r, settings.width, voice),
                 ShowFormat::Json => show::json(&r),
-                ShowFormat::Markdown => show::markdown(&r),
+                ShowFormat::Markdown => show::markdown(&r, voice),
             };
             term::write_stdout(text.as_bytes())?;
             Ok(ExitStatus::Success)

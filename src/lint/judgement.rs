@@ -1,8 +1,9 @@
 //! The lints of format 3: outcome rules that can never decide, and respondent text
 //! that leads (words that say or hint how an answer counts).
 
-use super::{Lint, Lints, k};
+use super::{Lint, Lints, TextPlace, k};
 use crate::diag::Seg;
+use crate::rubric::respondent::{Field, RespondentText};
 use crate::rubric::{Cond, LoadedRubric, Target, Test};
 
 /// The words respondent text must not contain when the rubric lists none.
@@ -32,56 +33,80 @@ pub(super) fn lint(l: &mut Lints) {
     leading_words(l);
 }
 
-/// `leading-word`: every question's text and help and every option's label and
-/// help, against the rubric's list (or [`LEADING_WORDS`]), as whole words in any
-/// case.
+/// `leading-word`: every text a respondent reads ([`RespondentText::texts`]: the
+/// questionnaire's and the factors' titles and descriptions, every question's text
+/// and help, every option's label and help), against the rubric's list (or
+/// [`LEADING_WORDS`]), as whole words in any case.
 fn leading_words(l: &mut Lints) {
-    let r = &l.rubric.rubric;
-    // A format-2 rubric (no outcome rules) wrote its help to explain scoring: it
-    // is checked only when it lists its own words.
-    let words: Vec<String> = match &r.scoring.leading_words {
-        Some(list) => list.clone(),
-        None if l.rubric.has_outcomes() => LEADING_WORDS.iter().map(|w| w.to_string()).collect(),
-        None => return,
+    let Some(words) = leading_list(l.rubric) else {
+        return;
     };
+    let view = RespondentText::of(l.rubric);
     let mut found = Vec::new();
-    for (qi, q) in r.question.iter().enumerate() {
-        let qp = vec![k("question"), Seg::Index(qi)];
-        let texts = [("text", Some(q.text.as_str())), ("help", q.help.as_deref())];
-        for (field, text) in texts {
-            if let Some(word) = text.and_then(|t| first_leading(t, &words)) {
-                let lint = Lint::LeadingWord {
-                    question: q.id.clone(),
-                    option: None,
-                    field,
-                    word,
-                };
-                found.push(([qp.clone(), vec![k(field)]].concat(), lint));
+    for (field, text) in view.texts() {
+        let Some(word) = first_leading(text, &words) else {
+            continue;
+        };
+        let (path, place, name) = match field {
+            Field::Questionnaire(name) => (vec![k(name)], TextPlace::Questionnaire, name),
+            Field::Factor(id, name) => {
+                let fi = l.rubric.factor(id).unwrap_or(0);
+                let path = vec![k("factor"), Seg::Index(fi), k(name)];
+                (path, TextPlace::Factor(id.to_string()), name)
             }
-        }
-        for (oi, o) in q.option.iter().enumerate() {
-            let op = [qp.clone(), vec![k("option"), Seg::Index(oi)]].concat();
-            let texts = [
-                ("label", Some(o.label.as_str())),
-                ("help", o.help.as_deref()),
-            ];
-            for (field, text) in texts {
-                if let Some(word) = text.and_then(|t| first_leading(t, &words)) {
-                    let lint = Lint::LeadingWord {
-                        question: q.id.clone(),
-                        option: Some(o.id.clone()),
-                        field,
-                        word,
-                    };
-                    found.push(([op.clone(), vec![k(field)]].concat(), lint));
-                }
+            Field::Question(id, name) => {
+                let qi = l.rubric.question(id).unwrap_or(0);
+                let path = vec![k("question"), Seg::Index(qi), k(name)];
+                (path, TextPlace::Question(id.to_string()), name)
             }
-        }
+            Field::Option(qid, oid, name) => {
+                let qi = l.rubric.question(qid).unwrap_or(0);
+                let oi = (l.rubric.rubric.question.get(qi))
+                    .and_then(|q| q.option.iter().position(|o| o.id == oid))
+                    .unwrap_or(0);
+                let path = vec![
+                    k("question"),
+                    Seg::Index(qi),
+                    k("option"),
+                    Seg::Index(oi),
+                    k(name),
+                ];
+                let place = TextPlace::Option(qid.to_string(), oid.to_string());
+                (path, place, name)
+            }
+        };
+        let lint = Lint::LeadingWord {
+            place,
+            field: name,
+            word,
+        };
+        found.push((path, lint));
     }
     for (path, lint) in found {
         let line = l.line(&path, false);
         l.push(line, lint);
     }
+}
+
+/// The words respondent text must not hold: the rubric's list, else
+/// [`LEADING_WORDS`] for a format-3 rubric. A format-2 rubric (no outcome rules)
+/// wrote its help to explain scoring: it is checked only when it lists its own
+/// words.
+fn leading_list(rubric: &LoadedRubric) -> Option<Vec<String>> {
+    match &rubric.rubric.scoring.leading_words {
+        Some(list) => Some(list.clone()),
+        None if rubric.has_outcomes() => {
+            Some(LEADING_WORDS.iter().map(|w| w.to_string()).collect())
+        }
+        None => None,
+    }
+}
+
+/// The first leading word (the rubric's list, or the default list for a format-3
+/// rubric) that `text` holds as a whole word or phrase, in any case: what the
+/// tests ask of every respondent surface, with the lint's own matching.
+pub fn leading_word_in(rubric: &LoadedRubric, text: &str) -> Option<String> {
+    first_leading(text, &leading_list(rubric)?)
 }
 
 /// The first of `words` that `text` contains as a whole word (or phrase), in any

@@ -7,7 +7,8 @@
 use std::fmt::Write as _;
 
 use crate::render::clean::printable_line;
-use crate::rubric::LoadedRubric;
+use crate::rubric::respondent::{RespondentQuestion, RespondentText};
+use crate::rubric::{DONT_KNOW, LoadedRubric};
 
 /// Quotes a string for TOML.
 fn quoted(s: &str) -> String {
@@ -34,50 +35,78 @@ fn comment(out: &mut String, text: &str, indent: &str) {
     }
 }
 
-/// The text of a blank sheet for the rubric.
+/// The text of a blank sheet for the rubric. Its comments are what a respondent
+/// reads, so they hold the respondent's text only ([`RespondentText`]) and no word
+/// about how answers count.
 pub fn blank_sheet(rubric: &LoadedRubric) -> String {
-    let r = &rubric.rubric;
+    let view = RespondentText::of(rubric);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Answer sheet for \"{}\" (rubric {} {}).",
-        printable_line(&r.title),
-        r.id,
-        printable_line(&r.version)
+        "# Answers to \"{}\" ({} {}).",
+        printable_line(view.title),
+        view.id,
+        printable_line(view.version)
     );
+    if !view.description.is_empty() {
+        comment(&mut out, view.description, "");
+    }
     out.push_str(
         "# For each question, put one option id from the list above it between the quotes.\n",
     );
-    out.push_str("# Leave a value empty to skip a question. Then: pmo-vmo score <this file>\n\n");
-    let _ = writeln!(out, "rubric = {}", quoted(&r.id));
-    let _ = writeln!(out, "rubric-version = {}", quoted(&r.version));
+    let _ = writeln!(
+        out,
+        "# Leave a value empty to skip a question, or write \"{DONT_KNOW}\" if you do not know."
+    );
+    out.push_str("# When you are done, send this file back to the person who asked you.\n\n");
+    let _ = writeln!(out, "rubric = {}", quoted(view.id));
+    let _ = writeln!(out, "rubric-version = {}", quoted(view.version));
     out.push_str("# date = YYYY-MM-DD   (when the answers were given, no quotes: 2026-11-25)\n");
     out.push_str("respondent = \"\"\nrole = \"\"\norganisation = \"\"\n\n[answers]\n");
-    for (fi, f) in r.factor.iter().enumerate() {
-        let _ = writeln!(out, "\n# ── {} ──", printable_line(&f.title));
+    // Questions about the organisation (no factor) first, as the interview asks.
+    let mut context = (view.question.iter())
+        .zip(rubric.question_factors())
+        .filter(|(_, qf)| qf.is_none())
+        .peekable();
+    if context.peek().is_some() {
+        out.push_str("\n# ── About the organisation ──\n");
+    }
+    for (q, _) in context {
+        blank_question(&mut out, q);
+    }
+    for (fi, f) in view.factor.iter().enumerate() {
+        let _ = writeln!(out, "\n# ── {} ──", printable_line(f.title));
         if !f.description.is_empty() {
-            comment(&mut out, &f.description, "");
+            comment(&mut out, f.description, "");
         }
-        for (q, _) in r
+        for (q, _) in view
             .question
             .iter()
             .zip(rubric.question_factors())
             .filter(|(_, qf)| **qf == Some(fi))
         {
-            out.push('\n');
-            comment(&mut out, &q.text, "");
-            let w = q.option.iter().map(|o| o.id.len()).max().unwrap_or(0);
-            for o in &q.option {
-                let _ = writeln!(out, "#   {:<w$}  {}", o.id, printable_line(&o.label));
-            }
-            let _ = writeln!(out, "{} = \"\"", q.id);
+            blank_question(&mut out, q);
         }
     }
     out.push_str("\n[notes]\n# Evidence for an answer, by question id, e.g.\n");
-    if let Some(q) = r.question.first() {
+    if let Some(q) = view.question.first() {
         let _ = writeln!(out, "# {} = \"Handbook in use since 2021\"", q.id);
     }
     out
+}
+
+/// One question: its text and help as comments, its options, its empty key.
+fn blank_question(out: &mut String, q: &RespondentQuestion<'_>) {
+    out.push('\n');
+    comment(out, q.text, "");
+    if let Some(help) = q.help {
+        comment(out, help, "  ");
+    }
+    let w = q.option.iter().map(|o| o.id.len()).max().unwrap_or(0);
+    for o in &q.option {
+        let _ = writeln!(out, "#   {:<w$}  {}", o.id, printable_line(o.label));
+    }
+    let _ = writeln!(out, "{} = \"\"", q.id);
 }
 
 #[cfg(test)]

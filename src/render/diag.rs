@@ -13,7 +13,7 @@ use crate::diag::{
     Bound, ExportFault, Fault, FileFault, InputError, InputErrors, IoReason, Item, ParseNote,
     Product, RubricFault, Rule, SheetFault,
 };
-use crate::lint::{Finding, Lint, Threshold};
+use crate::lint::{Finding, Lint, TextPlace, Threshold};
 use crate::render::num::plain;
 use crate::rubric::{Band, Scoring, UnknownBand};
 
@@ -632,15 +632,14 @@ fn judgement_lint_text(l: &Lint) -> String {
         Lint::UnreachableOutcome { outcome } => format!(
             "outcome `{outcome}` can never decide: the outcomes before it match every sheet it would match"
         ),
-        Lint::LeadingWord {
-            question,
-            option,
-            field,
-            word,
-        } => {
-            let place = match option {
-                Some(o) => format!("the {field} of option `{o}` of question `{question}`"),
-                None => format!("the {field} of question `{question}`"),
+        Lint::LeadingWord { place, field, word } => {
+            let place = match place {
+                TextPlace::Option(question, o) => {
+                    format!("the {field} of option `{o}` of question `{question}`")
+                }
+                TextPlace::Question(question) => format!("the {field} of question `{question}`"),
+                TextPlace::Factor(f) => format!("the {field} of factor `{f}`"),
+                TextPlace::Questionnaire => format!("the rubric's {field}"),
             };
             format!(
                 "{place} contains `{word}`: respondents would read how answers count; say what the answer looks like day to day, and keep the meaning in `explain`"

@@ -25,7 +25,8 @@ function strict(kind, methods) {
 }
 
 function recordingFormApp() {
-  const rec = { created: 0, form: { title: null, description: null, progressBar: null }, items: [], log: [] };
+  const refuse = process.env.HARNESS_REFUSE_PUBLISH === "1";
+  const rec = { created: 0, form: { title: null, description: null, progressBar: null, published: false }, items: [], log: [] };
   function item(type) {
     const it = { type, title: null, help: null, required: null, choices: null };
     rec.items.push(it);
@@ -51,6 +52,16 @@ function recordingFormApp() {
     setProgressBar(b) { rec.form.progressBar = b; return form; },
     addTextItem() { return item("TEXT"); },
     addPageBreakItem() { return item("PAGE_BREAK"); },
+    addParagraphTextItem() { return item("PARAGRAPH_TEXT"); },
+    // Form.setPublished(Boolean) and isPublished(): a form made by a script starts
+    // unpublished (2026). HARNESS_REFUSE_PUBLISH=1 plays a form that refuses it.
+    setPublished(b) {
+      assert.equal(typeof b, "boolean");
+      if (refuse) throw new Error("Exception: this form cannot be published through the API");
+      rec.form.published = b;
+      return form;
+    },
+    isPublished() { return rec.form.published; },
     addMultipleChoiceItem() { return item("MULTIPLE_CHOICE"); },
     getEditUrl() { return "https://docs.google.com/forms/d/FAKE-ID/edit"; },
     getPublishedUrl() { return "https://docs.google.com/forms/d/e/FAKE-ID/viewform"; },
@@ -85,16 +96,25 @@ function checkForm(rubric, rec) {
   assert.ok(rec.form.description.startsWith(rubric.description), "form description");
   assert.deepEqual(items.slice(0, 3).map((i) => [i.type, i.title]),
     [["TEXT", "Name"], ["TEXT", "Role"], ["TEXT", "Organisation"]]);
-  // Then, per factor with questions, a page break and its questions in order.
+  // Then the questions about the organisation (no factor), then per factor with
+  // questions a page break, its questions in order and a notes box.
   const expected = [];
-  for (const f of rubric.factor) {
-    const qs = rubric.question.filter((q) => q.factor === f.id);
+  const parts = [{ id: "", title: "About the organisation" }, ...rubric.factor];
+  for (const f of parts) {
+    const qs = rubric.question.filter((q) => (q.factor || "") === f.id);
     if (!qs.length) continue;
     expected.push({ type: "PAGE_BREAK", title: f.title, help: f.description || null });
     for (const q of qs) {
-      expected.push({ type: "MULTIPLE_CHOICE", title: q.text, help: q.help || null,
+      // The question's help, then each answer's help: FormApp has no help per choice.
+      const lines = q.help ? [q.help] : [];
+      const explained = q.option.filter((o) => o.help);
+      if (explained.length && lines.length) lines.push("");
+      for (const o of explained) lines.push("\u2022 " + o.label + ": " + o.help);
+      expected.push({ type: "MULTIPLE_CHOICE", title: q.text, help: lines.length ? lines.join("\n") : null,
         choices: q.option.map((o) => o.label), required: false });
     }
+    expected.push({ type: "PARAGRAPH_TEXT", title: "Notes on \u201c" + f.title + "\u201d (optional)",
+      help: "Evidence or an example for any answer in this part." });
   }
   const rest = items.slice(3).map((i) => {
     const o = { type: i.type, title: i.title, help: i.help };
@@ -105,14 +125,22 @@ function checkForm(rubric, rec) {
   for (const q of rubric.question) {
     assert.equal(items.filter((i) => i.title === q.text).length, 1, "asked once: " + q.text);
   }
-  assert.equal(rec.log.length, 2, "two links logged");
+  assert.equal(rec.log.length, 2, "two lines logged");
   assert.ok(rec.log[0].includes("/edit") && rec.log[1].includes("/viewform"), "the links");
+  if (process.env.HARNESS_REFUSE_PUBLISH === "1") {
+    assert.equal(rec.form.published, false);
+    assert.ok(rec.log[1].startsWith("Not published yet") && rec.log[1].includes("press Publish"), rec.log[1]);
+  } else {
+    assert.equal(rec.form.published, true, "the form is published");
+    assert.ok(rec.log[1].startsWith("Published."), rec.log[1]);
+  }
 }
 
 // The export of the recorded form: Timestamp, then a column per item that is not a
 // page break, in form order; two respondents who answer every question.
 function exportCsv(rec) {
   const columns = rec.items.filter((i) => i.type !== "PAGE_BREAK");
+  const note = (c) => (c.type === "PARAGRAPH_TEXT" ? "Seen in the March review" : null);
   const people = [
     { stamp: "2026/11/25 9:14:03 AM GMT+1", about: ["Ana Lima", "sponsor", "Acme"], pick: (n, k) => k % n },
     { stamp: "2026/11/25 10:02:47 AM GMT+1", about: ["Bo \"the PM\" Berg", "project manager", "Acme, Inc."], pick: (n) => n - 1 },
@@ -120,7 +148,8 @@ function exportCsv(rec) {
   let csv = csvLine(["Timestamp", ...columns.map((c) => c.title)]);
   for (const p of people) {
     let k = 0;
-    const cells = columns.map((c, ci) => (c.type === "TEXT" ? p.about[ci] : c.choices[p.pick(c.choices.length, k++)]));
+    const cells = columns.map((c, ci) => (c.type === "TEXT" ? p.about[ci]
+      : note(c) !== null ? note(c) : c.choices[p.pick(c.choices.length, k++)]));
     csv += csvLine([p.stamp, ...cells]);
   }
   return csv;

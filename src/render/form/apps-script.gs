@@ -18,17 +18,26 @@
  * service: https://developers.google.com/apps-script/reference/forms):
  *   FormApp.create(title)                      .../forms/form-app#create(String)
  *   Form.setTitle, setDescription, setProgressBar, addTextItem,
- *        addPageBreakItem, addMultipleChoiceItem, getEditUrl, getPublishedUrl
- *                                              .../forms/form
- *   TextItem.setTitle, setHelpText, setRequired  .../forms/text-item
+ *        addParagraphTextItem, addPageBreakItem, addMultipleChoiceItem,
+ *        getEditUrl, getPublishedUrl           .../forms/form
+ *   Form.setPublished, isPublished             .../forms/form#setPublished(Boolean)
+ *        Since 2026, forms made through Google's APIs start unpublished and take no
+ *        response until published ("Publish and manage responders on the form",
+ *        developers.google.com/workspace/forms/api/guides/publish-form, whose Apps
+ *        Script sample calls form.setPublished(true)). Where the call is refused,
+ *        the log says which button to press instead.
+ *   TextItem, ParagraphTextItem: setTitle, setHelpText, setRequired
+ *                                              .../forms/text-item, paragraph-text-item
  *   PageBreakItem.setTitle, setHelpText          .../forms/page-break-item
  *   MultipleChoiceItem.setTitle, setHelpText, setChoiceValues, setRequired
  *                                              .../forms/multiple-choice-item
+ *        A choice has no help text of its own in FormApp, so each answer's
+ *        explanation goes into the question's help text, under the question's own.
  *   Logger.log                                 .../base/logger
  */
 
-// The rubric, as `pmo-vmo rubric show --format json` prints it (trimmed to what the
-// form needs).
+// The questionnaire: only what respondents read (the same text as the interview
+// and the HTML form).
 var RUBRIC = {{RUBRIC_JSON}};
 
 // The first three questions fill the respondent, role and organisation fields of a
@@ -42,38 +51,75 @@ var ABOUT_YOU = [
 
 var INSTRUCTIONS =
   "Choose the answer that fits your organisation best today. If you are not sure, " +
-  "leave the question blank: an unanswered question is left out of the result " +
-  "rather than guessed.";
+  "leave the question blank: an unanswered question is left out rather than guessed. " +
+  "Each part ends with a box for notes or evidence.";
+
+// The part of questions about the organisation itself (they belong to no factor).
+var CONTEXT_PART = "About the organisation";
+
+// A question's help, then each answer's own explanation on a line of its own.
+function helpText(q) {
+  var lines = [];
+  if (q.help) lines.push(q.help);
+  var explained = q.option.filter(function (o) { return o.help; });
+  if (explained.length) {
+    if (lines.length) lines.push("");
+    explained.forEach(function (o) { lines.push("\u2022 " + o.label + ": " + o.help); });
+  }
+  return lines.join("\n");
+}
 
 function createForm() {
   var rubric = RUBRIC;
   var form = FormApp.create(rubric.title);
   form.setTitle(rubric.title);
-  form.setDescription(rubric.description ? rubric.description + "\n\n" + INSTRUCTIONS : INSTRUCTIONS);
+  var about = [rubric.intro, rubric.description, INSTRUCTIONS].filter(function (t) { return t; });
+  form.setDescription(about.join("\n\n"));
   form.setProgressBar(true);
 
   ABOUT_YOU.forEach(function (field) {
     form.addTextItem().setTitle(field.title).setHelpText(field.help).setRequired(false);
   });
 
-  // One page per factor, its questions in rubric order.
-  rubric.factor.forEach(function (factor) {
-    var questions = rubric.question.filter(function (q) { return q.factor === factor.id; });
+  // The questions about the organisation first, then one page per factor, each
+  // in rubric order and closed by a box for notes on that part.
+  var parts = [{ id: "", title: CONTEXT_PART, description: "" }].concat(rubric.factor);
+  parts.forEach(function (part) {
+    var questions = rubric.question.filter(function (q) { return (q.factor || "") === part.id; });
     if (questions.length === 0) return;
-    var page = form.addPageBreakItem().setTitle(factor.title);
-    if (factor.description) page.setHelpText(factor.description);
+    var page = form.addPageBreakItem().setTitle(part.title);
+    if (part.description) page.setHelpText(part.description);
     questions.forEach(function (q) {
       var item = form.addMultipleChoiceItem();
       item.setTitle(q.text);
       // The labels, in order. No "Other" choice and no "Not sure" choice: an answer
       // that is not a label would not score. A blank answer counts as skipped.
       item.setChoiceValues(q.option.map(function (o) { return o.label; }));
-      if (q.help) item.setHelpText(q.help);
+      var help = helpText(q);
+      if (help) item.setHelpText(help);
       item.setRequired(false);
     });
+    form.addParagraphTextItem()
+      .setTitle("Notes on \u201c" + part.title + "\u201d (optional)")
+      .setHelpText("Evidence or an example for any answer in this part.")
+      .setRequired(false);
   });
 
+  // Forms made by a script start unpublished since 2026: publish it, or say how.
+  var published = false;
+  try {
+    form.setPublished(true);
+    published = form.isPublished();
+  } catch (e) {
+    published = false;
+  }
   Logger.log("Edit the form: " + form.getEditUrl());
-  Logger.log("Send this link to respondents: " + form.getPublishedUrl());
+  if (published) {
+    Logger.log("Published. Send this link to respondents: " + form.getPublishedUrl());
+  } else {
+    Logger.log("Not published yet: open the edit link, press Publish at the top right, " +
+      "then Publish again in the box that opens. Until then the form takes no answers. " +
+      "Then send this link to respondents: " + form.getPublishedUrl());
+  }
   return form;
 }

@@ -3,15 +3,19 @@
 //! as choices, plus Name, Role and Organisation, so that the form's CSV export
 //! scores as it is (`input::export` matches those headers and labels).
 
-use super::{FormView, fill};
+use super::fill;
 use crate::rubric::LoadedRubric;
 
 const TEMPLATE: &str = include_str!("apps-script.gs");
 
-/// The script for `rubric`.
-pub fn render(rubric: &LoadedRubric) -> String {
-    let json = serde_json::to_string_pretty(&FormView::of(rubric)).unwrap_or_default();
-    fill(TEMPLATE, &js_literal(&json))
+/// The script for `rubric`, with the consultant's context (`--intro`) at the top
+/// of the form's description when there is one.
+pub fn render(rubric: &LoadedRubric, intro: Option<&str>) -> String {
+    let json = super::data(rubric, intro);
+    let pretty = serde_json::from_str::<serde_json::Value>(&json)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or(json);
+    fill(TEMPLATE, &js_literal(&pretty))
 }
 
 /// JSON as a JavaScript object literal: U+2028 and U+2029 escaped (raw, they end a
@@ -38,7 +42,7 @@ mod tests {
     #[test]
     fn the_script_defines_create_form_around_the_rubric() {
         let r = crate::testing::v2();
-        let gs = render(&r);
+        let gs = render(&r, None);
         assert!(gs.contains("function createForm()"));
         assert!(gs.contains(&format!("\"id\": \"{}\"", r.rubric.id)));
         assert!(!gs.contains(super::super::PLACEHOLDER));

@@ -4,14 +4,15 @@
 //! so no rubric text can close the block or start markup; the page's script reads
 //! it with `JSON.parse` and builds every element with `textContent`.
 
-use super::{FormView, fill};
+use super::fill;
 use crate::rubric::LoadedRubric;
 
 const TEMPLATE: &str = include_str!("form.html");
 
-/// The page for `rubric`.
-pub fn render(rubric: &LoadedRubric) -> String {
-    let json = serde_json::to_string(&FormView::of(rubric)).unwrap_or_default();
+/// The page for `rubric`, with the consultant's context (`--intro`) above the
+/// questions when there is one.
+pub fn render(rubric: &LoadedRubric, intro: Option<&str>) -> String {
+    let json = super::data(rubric, intro);
     fill(TEMPLATE, &script_json(&json))
 }
 
@@ -52,7 +53,7 @@ mod tests {
     #[test]
     fn the_page_holds_the_rubric_once_and_only_two_scripts() {
         let r = crate::testing::v2();
-        let page = render(&r);
+        let page = render(&r, None);
         assert!(!page.contains(super::super::PLACEHOLDER));
         assert_eq!(page.matches("<script").count(), 2);
         assert_eq!(page.matches("</script>").count(), 2);
