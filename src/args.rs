@@ -321,6 +321,10 @@ pub struct WorkshopArgs {
     /// The recommendation the roadmap aims at [default: the band above the result]
     #[arg(long, value_enum, value_name = "BAND")]
     pub target: Option<BandArg>,
+    /// Accept sheets that name more than one organisation in one group result
+    /// (refused otherwise, so that one client's answers never mix with another's)
+    #[arg(long)]
+    pub mixed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -401,6 +405,10 @@ pub struct ReportArgs {
     /// The recommendation the roadmap aims at [default: the band above the result]
     #[arg(long, value_enum, value_name = "BAND")]
     pub target: Option<BandArg>,
+    /// Accept sheets that name more than one organisation in one group result
+    /// (refused otherwise, so that one client's answers never mix with another's)
+    #[arg(long)]
+    pub mixed: bool,
 }
 
 #[derive(Debug, Args)]

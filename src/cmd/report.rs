@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::ReportArgs;
-use crate::cmd::common::{for_each_member, is_stdout, load_paths, write_output};
+use crate::cmd::common::{for_each_member, is_stdout, load_paths, refuse_mixed, write_output};
 use crate::settings::Settings;
 use crate::term::ExitStatus;
 use pmo_vmo::render::report::Builder;
@@ -44,6 +44,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         group.add(&sheet, &result);
         builder.add(sheet, result)
     })?;
+    refuse_mixed(&group, args.mixed)?;
     let comparison = match &args.baseline {
         None => None,
         Some(path) => {

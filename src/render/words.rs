@@ -20,6 +20,27 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Why a group of sheets from several organisations is refused: "the sheets
+/// name 2 organisations: Acme (3 sheets) and Beta (1 sheet); ...".
+pub fn mixed_organisations(orgs: &[crate::workshop::Organisation]) -> String {
+    let named: Vec<String> = orgs
+        .iter()
+        .map(|o| {
+            format!(
+                "{} ({})",
+                crate::render::clean::printable_line(&o.name),
+                count(o.sheets, "sheet", "sheets")
+            )
+        })
+        .collect();
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    format!(
+        "the sheets name {} organisations: {}; one group result would mix their answers. Give one organisation's sheets, or pass --mixed if mixing them is intended",
+        orgs.len(),
+        and_list(&named)
+    )
+}
+
 /// How a factor score leans, by the band it falls in.
 pub(crate) fn leaning(band: Band) -> &'static str {
     match band {
