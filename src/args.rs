@@ -409,6 +409,14 @@ pub struct ReportArgs {
     /// (refused otherwise, so that one client's answers never mix with another's)
     #[arg(long)]
     pub mixed: bool,
+    /// A brand file (TOML: firm, logo, accent, footer; each optional): the firm on
+    /// the cover, its logo embedded, its colour, and a footer line on every page
+    #[arg(long, value_name = "FILE")]
+    pub brand: Option<PathBuf>,
+    /// Name the respondents R1, R2... with their roles instead of by name (notes
+    /// are kept, under the number)
+    #[arg(long)]
+    pub anonymous: bool,
 }
 
 #[derive(Debug, Args)]

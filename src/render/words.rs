@@ -41,6 +41,28 @@ pub fn mixed_organisations(orgs: &[crate::workshop::Organisation]) -> String {
     )
 }
 
+/// A fault of a brand file as `FILE:LINE: key `k`: what is wrong`.
+pub fn brand_error(file: &std::path::Path, e: &crate::brand::BrandError) -> String {
+    use crate::brand::BrandFault;
+    let what = match &e.fault {
+        BrandFault::Syntax(m) => m.trim_end().to_string(),
+        BrandFault::UnknownKey => {
+            "unknown key; a brand file has firm, logo, accent and footer, each optional".into()
+        }
+        BrandFault::NotAColour(v) => format!(
+            "`{}` is not a colour; write it as #rrggbb (for example \"#0b5fff\")",
+            crate::render::clean::printable_line(v)
+        ),
+        BrandFault::Empty => "empty; give a text or leave the key out".into(),
+    };
+    let key = e
+        .key
+        .as_deref()
+        .map(|k| format!("key `{}`: ", crate::render::clean::printable_line(k)))
+        .unwrap_or_default();
+    format!("{}:{}: {key}{what}", file.display(), e.line)
+}
+
 /// How a factor score leans, by the band it falls in.
 pub(crate) fn leaning(band: Band) -> &'static str {
     match band {
@@ -68,6 +90,33 @@ pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String
         }
         _ => format!("{}: {msg}", g.id),
     }
+}
+
+/// Every fired gate in words for a client, without its id: the message, and what
+/// it did to the result when it changed it.
+pub fn gate_sentences(
+    rubric: &LoadedRubric,
+    gates: &[FiredGate],
+    recommendation: Band,
+) -> Vec<String> {
+    gates
+        .iter()
+        .map(|g| {
+            let msg = (rubric.rubric.gate.iter())
+                .find(|x| x.id == g.id)
+                .map_or("", |x| x.message.as_str());
+            let did = match (g.effect, g.to, g.changed) {
+                (crate::rubric::Effect::Cap, Some(_), true) => {
+                    format!(" This holds the result at {}.", recommendation.label())
+                }
+                (crate::rubric::Effect::Floor, Some(_), true) => {
+                    format!(" This raises the result to {}.", recommendation.label())
+                }
+                _ => String::new(),
+            };
+            format!("{msg}{did}")
+        })
+        .collect()
 }
 
 /// Names joined as people list them: `a`, `a and b`, `a, b and c`.

@@ -73,7 +73,7 @@ pub(crate) fn provisional_line(w: &Workshop) -> Option<String> {
     ))
 }
 
-fn bare_counts(w: &Workshop) -> String {
+pub(crate) fn bare_counts(w: &Workshop) -> String {
     let tally = (Band::ALL.iter()).map(|b| (*b, w.recommendations.get(b).copied().unwrap_or(0)));
     super::words::shown_counts(tally)
         .into_iter()
