@@ -417,6 +417,16 @@ pub struct ReportArgs {
     /// are kept, under the number)
     #[arg(long)]
     pub anonymous: bool,
+    /// What to write: the HTML page, or a Word document to edit (the same sections,
+    /// Word's heading styles, tables as Word tables; no chart)
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Docx,
 }
 
 #[derive(Debug, Args)]

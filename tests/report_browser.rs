@@ -303,7 +303,7 @@ fn print_report(bin: &Path, dir: &Path, extra: &[&str]) -> (String, Vec<String>)
         let png = Command::new("pdftoppm")
             .args(["-png", "-r", "50"])
             .arg(&pdf)
-            .arg(Path::new(&keep).join(&name))
+            .arg(Path::new(&keep).join(name))
             .status()
             .unwrap();
         assert!(png.success());

@@ -179,3 +179,193 @@ fn anonymous_names_respondents_by_number_and_keeps_their_notes() {
     assert!(html.contains("\u{2014} R1</span>"));
     assert!(html.contains("\u{2014} R2</span>"));
 }
+
+/// The text of `name` inside the Word document at `path`.
+fn docx_part(path: &Path, name: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).expect("a .docx is a zip archive");
+    let mut part = zip.by_name(name).unwrap_or_else(|_| panic!("no {name}"));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+    text
+}
+
+/// The paragraphs of a document.xml that have style `style`, as their text.
+fn styled(xml: &str, style: &str) -> Vec<String> {
+    let mark = format!("<w:pStyle w:val=\"{style}\" />");
+    xml.split("<w:p ")
+        .filter(|p| p.contains(&mark))
+        .map(|p| {
+            p.split("<w:t xml:space=\"preserve\">")
+                .skip(1)
+                .map(|t| t.split("</w:t>").next().unwrap())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_word_document_has_the_sections_as_headings_and_the_tables_as_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sheets = hospital(tmp.path());
+    let docx = tmp.path().join("r.docx");
+    let brand = root().join("tests/fixtures/brand/brand.toml");
+    let out = report(&[
+        sheets.to_str().unwrap(),
+        "--format",
+        "docx",
+        "--anonymous",
+        "--brand",
+        brand.to_str().unwrap(),
+        "-o",
+        docx.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xml = docx_part(&docx, "word/document.xml");
+    let styles = docx_part(&docx, "word/styles.xml");
+    // Word's own heading styles, so that a firm's template restyles them.
+    assert!(styles.contains("w:styleId=\"Heading1\""));
+    assert!(styles.contains("<w:name w:val=\"heading 1\" />"));
+    assert_eq!(
+        styled(&xml, "Heading1"),
+        [
+            "Executive summary",
+            "Recommendation",
+            "Factor scores",
+            "Warning signs",
+            "Plan",
+            "Where people disagree",
+            "Respondents",
+            "Appendix"
+        ]
+    );
+    let h2 = styled(&xml, "Heading2");
+    for h in [
+        "Why",
+        "Top risks",
+        "The first 90 days",
+        "How firm is this?",
+        "By role",
+    ] {
+        assert!(h2.iter().any(|x| x == h), "{h} not a heading 2: {h2:?}");
+    }
+    // The summary's words, and the page break after it.
+    let summary = &xml[..xml.find("Recommendation</w:t>").unwrap()];
+    for said in [
+        "Riverside General Hospital Trust",
+        "Prepared by Ashdown Advisory",
+        "A PMO: an office for delivery",
+        "Controlling PMO",
+        "Half or more of recent projects overran",
+        "own answers give PMO",
+    ] {
+        assert!(summary.contains(said), "{said} not in the summary");
+    }
+    assert!(summary.contains("<w:br w:type=\"page\" />"));
+    // Tables as Word tables: factors, roles, respondents.
+    assert_eq!(xml.matches("<w:tbl>").count(), 3);
+    assert!(xml.contains("Maturity of project management"));
+    // Anonymous: numbers, not names; the notes kept.
+    assert!(!xml.contains("Margaret Doyle"));
+    assert!(xml.contains("<w:t xml:space=\"preserve\">R1</w:t>"));
+    assert!(xml.contains("Nobody holds a list of projects"));
+    // No id or tool term.
+    for term in ["delivery-unreliable", "stdev", "Margin", "Weight"] {
+        assert!(!xml.contains(term), "{term}");
+    }
+    // The brand's footer and a page number on every page.
+    let footer = docx_part(&docx, "word/footer1.xml");
+    assert!(footer.contains("Confidential: prepared for the board"));
+    assert!(footer.contains("PAGE"));
+}
+
+#[test]
+#[ignore = "e2e: LibreOffice converts the Word document to PDF (and poppler-utils reads it)"]
+fn libreoffice_opens_the_word_document_with_the_summary_on_page_one() {
+    let on_path = |tool: &str| {
+        std::env::var_os("PATH").and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(tool))
+                .find(|p| p.is_file())
+        })
+    };
+    let (Some(soffice), Some(_)) = (on_path("soffice"), on_path("pdftotext")) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "soffice or pdftotext is not installed; .ci/run installs them (libreoffice-writer-nogui, poppler-utils)"
+            );
+        }
+        eprintln!("note: soffice or pdftotext not found on PATH; skipping the LibreOffice test");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let sheets = hospital(tmp.path());
+    let docx = tmp.path().join("report.docx");
+    let brand = root().join("tests/fixtures/brand/brand.toml");
+    let out = report(&[
+        sheets.to_str().unwrap(),
+        "--format",
+        "docx",
+        "--brand",
+        brand.to_str().unwrap(),
+        "-o",
+        docx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let status = Command::new(soffice)
+        .arg("--headless")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            tmp.path().join("profile").display()
+        ))
+        .args(["--convert-to", "pdf", "--outdir"])
+        .arg(tmp.path())
+        .arg(&docx)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let pdf = tmp.path().join("report.pdf");
+    let text = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    eprintln!("LibreOffice: {} pages", pages.len());
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    for said in [
+        "Ashdown Advisory",
+        "Riverside General Hospital Trust",
+        "Executive summary",
+        "A PMO: an office for delivery",
+        "How firm is this?",
+        "Confidential: prepared for the board",
+        "Page 1",
+    ] {
+        assert!(
+            pages[0].contains(said),
+            "{said} not on page 1:\n{}",
+            pages[0]
+        );
+    }
+    assert!(!pages[0].contains("Factor scores"), "{}", pages[0]);
+    assert!(pages[1].contains("Recommendation"));
+    if let Some(keep) = std::env::var_os("PMO_VMO_KEEP_SHOT") {
+        let png = Command::new("pdftoppm")
+            .args(["-png", "-r", "50"])
+            .arg(&pdf)
+            .arg(Path::new(&keep).join("report-docx"))
+            .status()
+            .unwrap();
+        assert!(png.success());
+    }
+}

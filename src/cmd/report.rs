@@ -12,7 +12,7 @@ use pmo_vmo::brand::{Brand, Logo};
 use pmo_vmo::input::decode::read_text;
 use pmo_vmo::render::words;
 
-use crate::args::ReportArgs;
+use crate::args::{ReportArgs, ReportFormat};
 use crate::cmd::common::{for_each_member, is_stdout, load_paths, refuse_mixed, write_output};
 use crate::settings::Settings;
 use crate::term::ExitStatus;
@@ -23,7 +23,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let out = &args.output;
     let to_stdout = is_stdout(out);
     if out.is_dir() {
-        bail!("{} is a folder; name the HTML file to write", out.display());
+        bail!("{} is a folder; name the file to write", out.display());
     }
     // Checked first so a refused run does no work; the final link re-checks. Only
     // a regular file (or a link to one) can be overwritten: a FIFO or a device is
@@ -45,6 +45,9 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let mut builder = Builder::new(&rubric);
     if args.anonymous {
         builder.anonymous();
+    }
+    if args.format == ReportFormat::Docx {
+        builder.docx();
     }
     if let Some((brand, logo)) = brand {
         builder.brand(brand, logo);

@@ -10,6 +10,7 @@
 //! the CSS.
 
 mod chart;
+mod docx;
 mod progress;
 mod roadmap;
 mod style;
@@ -26,6 +27,7 @@ use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 use crate::spill::Spill;
 use crate::workshop::Workshop;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use style::CSS;
 
@@ -88,7 +90,7 @@ fn css_string(text: &str) -> String {
         if c.is_ascii_alphanumeric() || c == ' ' {
             out.push(c);
         } else {
-            out.push_str(&format!("\\{:x} ", u32::from(c)));
+            let _ = write!(out, "\\{:x} ", u32::from(c));
         }
     }
     out.push('"');
@@ -151,6 +153,8 @@ pub struct Builder<'r> {
     names: Names,
     brand: Brand,
     logo: Option<Logo>,
+    /// A Word document's respondents table, kept when one is asked for.
+    docx_rows: Option<Vec<Vec<String>>>,
 }
 
 impl<'r> Builder<'r> {
@@ -167,7 +171,14 @@ impl<'r> Builder<'r> {
             names: Names::default(),
             brand: Brand::default(),
             logo: None,
+            docx_rows: None,
         }
+    }
+
+    /// Writes a Word document (`.docx`) instead of the HTML page: the respondents'
+    /// rows are kept in memory for its table. Set before the first member is added.
+    pub fn docx(&mut self) {
+        self.docx_rows = Some(Vec::new());
     }
 
     /// Names the respondents R1..Rn (with their roles) instead of by name; notes
@@ -201,6 +212,23 @@ impl<'r> Builder<'r> {
             }
         }
         let name = self.names.member(&result);
+        if let Some(rows) = &mut self.docx_rows {
+            let e = &result.evaluation;
+            let role = (result.role.as_deref())
+                .map(|r| summary::role_words(self.rubric, r))
+                .unwrap_or_default();
+            let mut shown = e.recommendation.label().to_string();
+            if e.provisional {
+                shown.push_str(" (provisional: too few answers)");
+            }
+            rows.push(vec![
+                name.clone(),
+                role,
+                crate::render::num::index_num(self.rubric, e.index),
+                shown,
+                format!("{} of {}", e.answered, e.questions),
+            ]);
+        }
         self.flips.write_all(
             flip_item(self.rubric, &name, &result)
                 .into_string()
@@ -241,6 +269,9 @@ impl<'r> Builder<'r> {
             brand: &self.brand,
             logo: self.logo.as_ref(),
         };
+        if let Some(rows) = &self.docx_rows {
+            return out.write_all(&report.docx(rows)?);
+        }
         let page = report.page().into_string();
         let mut rest = page.as_str();
         // The lists go in where their marks are, in the order the page has them.
@@ -370,7 +401,7 @@ impl Report<'_> {
     fn page_css(&self) -> String {
         let mut css = String::new();
         if let Some(c) = self.brand.accent {
-            css.push_str(&format!(":root {{ --accent: {}; }}\n", c.hex()));
+            let _ = writeln!(css, ":root {{ --accent: {}; }}", c.hex());
         }
         let head = match (&self.brand.firm, self.org) {
             (Some(f), Some(o)) => format!("{o} \u{b7} {f}"),
@@ -379,11 +410,12 @@ impl Report<'_> {
             (None, None) => self.rubric.rubric.title.clone(),
         };
         let foot = self.brand.footer.clone().unwrap_or_default();
-        css.push_str(&format!(
-            "@page {{ @top-left {{ content: {}; }} @bottom-left {{ content: {}; }} }}\n@page :first {{ @top-left {{ content: none; }} }}\n",
+        let _ = writeln!(
+            css,
+            "@page {{ @top-left {{ content: {}; }} @bottom-left {{ content: {}; }} }}\n@page :first {{ @top-left {{ content: none; }} }}",
             css_string(&head),
             css_string(&foot)
-        ));
+        );
         css
     }
 

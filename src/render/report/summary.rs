@@ -120,7 +120,7 @@ impl Report<'_> {
     }
 
     /// The office recommended, by its type's title where the rubric has types.
-    fn office_words(&self) -> Option<String> {
+    pub(super) fn office_words(&self) -> Option<String> {
         let rubric = self.rubric;
         let title = |id: &str| {
             (rubric.rubric.office.iter())
@@ -140,7 +140,7 @@ impl Report<'_> {
 
     /// Three reasons: the sentences of what leads the result (the gates that
     /// changed it, else the summary).
-    fn reasons(&self) -> Vec<String> {
+    pub(super) fn reasons(&self) -> Vec<String> {
         let lead = self.lead();
         let mut out: Vec<String> = Vec::new();
         for t in &lead {
@@ -155,7 +155,7 @@ impl Report<'_> {
 
     /// The risks to the recommended office: the warning signs that fired without
     /// changing the result, each its first sentence.
-    fn risks(&self) -> Vec<String> {
+    pub(super) fn risks(&self) -> Vec<String> {
         let advice = self.sheet().map_or(&self.w.advice, |r| &r.advice);
         let gates = &self.rubric.rubric.gate;
         (advice.risks.iter())
@@ -166,7 +166,7 @@ impl Report<'_> {
     }
 
     /// What to do first: the next steps, then the first horizon's initiatives.
-    fn first_moves(&self) -> (Vec<String>, Vec<String>) {
+    pub(super) fn first_moves(&self) -> (Vec<String>, Vec<String>) {
         if let Some(view) = self.plan_view() {
             let steps = view.first_steps.iter().map(|s| s.to_string()).collect();
             let first = (view.horizons().into_iter())
@@ -331,7 +331,7 @@ impl Report<'_> {
 }
 
 /// The recommendation as the summary names it.
-fn recommendation_words(b: Band) -> &'static str {
+pub(super) fn recommendation_words(b: Band) -> &'static str {
     match b {
         Band::Pmo => "A PMO: an office for delivery",
         Band::Hybrid => "A hybrid office: delivery and value",
