@@ -82,3 +82,39 @@ fn report_refuses_two_organisations_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(0));
     assert!(html.is_file());
 }
+
+#[test]
+fn the_readout_names_the_organisation_and_dates_and_puts_notes_by_the_agenda() {
+    let dir = fixture();
+    let sheets = [
+        dir.join("riverside-cfo.toml"),
+        dir.join("riverside-coo.toml"),
+    ];
+    let mut args = vec!["workshop"];
+    args.extend(sheets.iter().map(|p| p.to_str().unwrap()));
+    let table = run(&args);
+    assert_eq!(table.status.code(), Some(0));
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.starts_with(
+            "Workshop · Riverside General Hospital Trust · 3 November 2026 to 24 November 2026 · 2 respondents\n"
+        ),
+        "{table}"
+    );
+    args.extend(["--format", "markdown"]);
+    let md = String::from_utf8(run(&args).stdout).unwrap();
+    assert!(md.starts_with(
+        "# Workshop: Riverside General Hospital Trust · 3 November 2026 to 24 November 2026 · 2 respondents\n"
+    ));
+    let agenda = &md[md.find("## Agenda").unwrap()..];
+    let agenda = &agenda[..agenda[3..].find("\n## ").unwrap()];
+    let items = agenda
+        .lines()
+        .filter(|l| l.starts_with(char::is_numeric))
+        .count();
+    assert!((1..=5).contains(&items), "{agenda}");
+    // A note sits under its question, with who wrote it.
+    assert!(agenda.contains("   - “"), "{agenda}");
+    assert!(agenda.contains("(Margaret Doyle)"), "{agenda}");
+    assert!(agenda.contains("more questions, less divided or unanimous"));
+}

@@ -20,6 +20,49 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A day as people write it: "3 November 2026".
+pub(crate) fn day_words(d: crate::input::date::SheetDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS[usize::from(d.month.clamp(1, 12)) - 1];
+    format!("{} {month} {}", d.day, d.year)
+}
+
+/// When the answers were given: one day, or the first and the last.
+pub(crate) fn dates_words(d: crate::workshop::Dates) -> String {
+    if d.from == d.to {
+        day_words(d.from)
+    } else {
+        format!("{} to {}", day_words(d.from), day_words(d.to))
+    }
+}
+
+/// Whose answers a group result is, for its header: the organisation (or how
+/// many), the dates and the number of respondents, joined by " · ".
+pub(crate) fn group_header(w: &crate::workshop::Workshop) -> String {
+    let mut parts = Vec::new();
+    match w.organisations.as_slice() {
+        [] => {}
+        [one] => parts.push(crate::render::clean::printable_line(&one.name).into_owned()),
+        many => parts.push(format!("{} organisations", many.len())),
+    }
+    parts.extend(w.dates.map(dates_words));
+    parts.push(count(w.respondents, "respondent", "respondents"));
+    parts.join(" · ")
+}
+
 /// Why a group of sheets from several organisations is refused: "the sheets
 /// name 2 organisations: Acme (3 sheets) and Beta (1 sheet); ...".
 pub fn mixed_organisations(orgs: &[crate::workshop::Organisation]) -> String {

@@ -36,26 +36,6 @@ pub(super) fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-/// A day as people write it: "3 November 2026".
-pub(super) fn day_words(d: crate::input::date::SheetDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = MONTHS[usize::from(d.month.clamp(1, 12)) - 1];
-    format!("{} {month} {}", d.day, d.year)
-}
-
 /// Roles often written as abbreviations, shown in capitals.
 const ABBREVIATIONS: [&str; 14] = [
     "ceo", "cfo", "coo", "cio", "cto", "cdo", "cro", "it", "hr", "pmo", "vmo", "epmo", "pm", "ppm",
@@ -94,12 +74,7 @@ pub(super) fn role_words(rubric: &crate::rubric::LoadedRubric, role: &str) -> St
 impl Report<'_> {
     /// When the answers were given: one day, or the first and the last.
     pub(super) fn date_words(&self) -> Option<String> {
-        let d = self.w.dates?;
-        Some(if d.from == d.to {
-            day_words(d.from)
-        } else {
-            format!("{} to {}", day_words(d.from), day_words(d.to))
-        })
+        self.w.dates.map(words::dates_words)
     }
 
     /// Who answered: "2 respondents: COO and CFO".
