@@ -9,7 +9,7 @@ use super::Style;
 use super::clean::printable;
 use super::markdown::cell as md;
 use super::num::{factor_num, index_num, num};
-use super::table::new_table;
+use super::table::{fitted, new_table};
 use crate::compare::{Comparison, Side};
 use crate::rubric::LoadedRubric;
 
@@ -147,7 +147,7 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
             style,
         ));
     }
-    format!("{t}\n")
+    format!("{}\n", fitted(t, style))
 }
 
 /// The news first: whether the recommendation changed, and whether the two groups
@@ -301,7 +301,7 @@ pub(crate) fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> Stri
         out.push_str(&line);
         out.push('\n');
     }
-    out
+    super::table::wrap_prose(&out, style)
 }
 
 /// The comparison as Markdown.

@@ -2,12 +2,12 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment};
 
 use super::Style;
 use super::markdown::cell;
 use super::num::{index_num, index_words, num, opt_factor_num, opt_num};
-use super::table::{bar, new_table, text};
+use super::table::{bar, fitted, new_table, text};
 use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
@@ -190,11 +190,11 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         let _ = writeln!(out, "{}", role_table(rubric, w, style));
         push_role_flags(&mut out, rubric, w);
     }
-    out
+    super::table::wrap_prose(&out, style)
 }
 
 /// The factors' group statistics, one row each, with a bar for the mean.
-fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let rb = &rubric.rubric;
     let mut t = new_table(style);
     t.set_header(vec![
@@ -222,12 +222,12 @@ fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     for c in t.column_iter_mut().skip(1).take(6) {
         c.set_cell_alignment(CellAlignment::Right);
     }
-    t
+    fitted(t, style)
 }
 
 /// The group's result, one labelled row each: index, recommendation, margin,
 /// individual results, gates and the factor closest to changing it.
-fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let mut v = new_table(style);
     v.add_row(vec![
         Cell::new("Group index"),
@@ -278,7 +278,7 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         Cell::new("Closest to changing"),
         text(&tipping_sentence(rubric, w.tipping.as_ref())),
     ]);
-    v
+    fitted(v, style)
 }
 
 /// At most this many questions on a readout's agenda; JSON has them all.
@@ -324,7 +324,7 @@ fn note_lines(w: &Workshop, question: &str) -> Vec<String> {
 
 /// The agenda, most divided question first, with how the answers split and the
 /// notes left on each.
-fn agenda_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+fn agenda_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let mut a = new_table(style);
     a.set_header(vec!["#", "Question", "Spread", "Answers"]);
     for (i, item) in top_agenda(w).enumerate() {
@@ -340,11 +340,11 @@ fn agenda_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
             text(&split_lines(rubric, &item.question, item).join("\n")),
         ]);
     }
-    a
+    fitted(a, style)
 }
 
 /// The factor means per role, one row per role.
-fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let mut r = new_table(style);
     let mut header = vec!["Role".to_string(), "Respondents".to_string()];
     header.extend(rubric.rubric.factor.iter().map(|f| f.id.clone()));
@@ -361,7 +361,7 @@ fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         );
         r.add_row(row);
     }
-    r
+    fitted(r, style)
 }
 
 /// Each respondent far from the rest, and the group result without them:
