@@ -165,9 +165,7 @@ impl Report<'_> {
                 return p;
             }
             return match r.sensitivity.len() {
-                0 => format!(
-                    "Firm: no single answer moved one step up or down changes the {rec} recommendation."
-                ),
+                0 => "Firm: no single answer moved one step up or down would change this recommendation.".to_string(),
                 n => format!(
                     "Not firm: {} one step from giving another result; the section on how firm it is names {}.",
                     words::count(n, "answer is", "answers are"),
