@@ -103,7 +103,7 @@ fn the_summary_comes_first_and_says_it_in_words() {
     }
     // The agenda holds only divided questions, at most five, each with its notes.
     let agenda = part(body, "<section id=\"agenda\">", "</section>");
-    let items = agenda.matches("<li class=\"item\">").count();
+    let items = agenda.matches("<li class=\"item\"").count();
     assert!((1..=5).contains(&items), "{items} agenda items");
     assert!(agenda.contains("<blockquote>"), "no note beside the agenda");
 }

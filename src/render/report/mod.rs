@@ -630,34 +630,45 @@ impl Report<'_> {
                 Some((item, q))
             })
             .collect();
+        let item = |n: usize, item: &crate::workshop::AgendaItem, q: &crate::rubric::Question| {
+            html! {
+                li.item value=(n) {
+                    p { strong { (q.text) } }
+                    p.split {
+                        @for (j, (o, c)) in item.split.iter().enumerate() {
+                            @if j > 0 { " · " }
+                            @let option = q.option.iter().find(|x| x.id == *o);
+                            (option.map_or(o.as_str(), |x| x.label.as_str())) ": " (c)
+                        }
+                    }
+                    @for n in self.w.notes.iter().filter(|n| n.question == item.question) {
+                        blockquote {
+                            (n.text)
+                            span.who { " \u{2014} " (self.names.of(&n.respondent)) }
+                        }
+                    }
+                }
+            }
+        };
         html! {
             section id="agenda" {
-                h2 { "Where people disagree" }
-                @if items.is_empty() {
-                    p { "The respondents gave the same answer to every question they all answered." }
-                } @else {
-                    p.muted {
-                        "The questions the respondents answered most differently, most divided "
-                        "first, with the notes they left on them: the agenda for the discussion."
+                // The heading, its introduction and the first question stay on one page.
+                div.keep {
+                    h2 { "Where people disagree" }
+                    @if items.is_empty() {
+                        p { "The respondents gave the same answer to every question they all answered." }
+                    } @else {
+                        p.muted {
+                            "The questions the respondents answered most differently, most divided "
+                            "first, with the notes they left on them: the agenda for the discussion."
+                        }
+                        ol.agenda { (item(1, items[0].0, items[0].1)) }
                     }
-                    ol.agenda {
-                        @for (item, q) in &items {
-                            li.item {
-                                p { strong { (q.text) } }
-                                p.split {
-                                    @for (j, (o, c)) in item.split.iter().enumerate() {
-                                        @if j > 0 { " · " }
-                                        @let option = q.option.iter().find(|x| x.id == *o);
-                                        (option.map_or(o.as_str(), |x| x.label.as_str())) ": " (c)
-                                    }
-                                }
-                                @for n in self.w.notes.iter().filter(|n| n.question == item.question) {
-                                    blockquote {
-                                        (n.text)
-                                        span.who { " \u{2014} " (self.names.of(&n.respondent)) }
-                                    }
-                                }
-                            }
+                }
+                @if items.len() > 1 {
+                    ol.agenda start="2" {
+                        @for (k, (it, q)) in items.iter().enumerate().skip(1) {
+                            (item(k + 1, it, q))
                         }
                     }
                 }

@@ -75,6 +75,7 @@ ol.agenda p { margin: .2rem 0; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 1.2rem; }
   h3 { break-after: avoid; page-break-after: avoid; }
   #summary { break-after: page; page-break-after: always; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
   #summary .verdict .band { font-size: 1.5rem; }
   tr, .chart, .verdict, blockquote, li.step, li.item, #summary .grid > div, .cover,
   ul.first, #summary p.firm, footer { break-inside: avoid; page-break-inside: avoid; }
