@@ -354,6 +354,10 @@ pub struct WorkshopArgs {
     /// The recommendation the roadmap aims at [default: the band above the result]
     #[arg(long, value_enum, value_name = "BAND")]
     pub target: Option<BandArg>,
+    /// Accept sheets that name more than one organisation in one group result
+    /// (refused otherwise, so that one client's answers never mix with another's)
+    #[arg(long)]
+    pub mixed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -434,6 +438,28 @@ pub struct ReportArgs {
     /// The recommendation the roadmap aims at [default: the band above the result]
     #[arg(long, value_enum, value_name = "BAND")]
     pub target: Option<BandArg>,
+    /// Accept sheets that name more than one organisation in one group result
+    /// (refused otherwise, so that one client's answers never mix with another's)
+    #[arg(long)]
+    pub mixed: bool,
+    /// A brand file (TOML: firm, logo, accent, footer; each optional): the firm on
+    /// the cover, its logo embedded, its colour, and a footer line on every page
+    #[arg(long, value_name = "FILE")]
+    pub brand: Option<PathBuf>,
+    /// Name the respondents R1, R2... with their roles instead of by name (notes
+    /// are kept, under the number)
+    #[arg(long)]
+    pub anonymous: bool,
+    /// What to write: the HTML page, or a Word document to edit (the same sections,
+    /// Word's heading styles, tables as Word tables; no chart)
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Docx,
 }
 
 #[derive(Debug, Args)]

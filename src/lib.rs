@@ -34,6 +34,7 @@
 pub mod advice;
 pub mod atomic;
 pub mod batch;
+pub mod brand;
 pub mod check;
 pub mod compare;
 pub mod diag;

@@ -137,8 +137,16 @@ fn shows_escapes(_: ColorChoice, _: &console::Term) -> bool {
     true
 }
 
-/// The terminal's width, or `None` when stdout is not a terminal.
+/// The width to fit: `COLUMNS` when it is set to a number (as `ls` reads it, and
+/// so that a width can be asked for in a pipe), else the terminal's; `None` when
+/// stdout is not a terminal.
 fn width() -> Option<u16> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+    {
+        return Some(n.max(40));
+    }
     if !std::io::stdout().is_terminal() {
         return None;
     }

@@ -5,6 +5,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::input::date::SheetDate;
 use crate::input::sheet::ResolvedSheet;
 use crate::result::SheetResult;
 use crate::roadmap::{self, Blocked, Step};
@@ -149,11 +150,31 @@ pub struct Note {
     pub(crate) text: String,
 }
 
+/// An organisation the sheets name, and how many of them name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    /// As the first sheet that names it writes it (trimmed).
+    pub name: String,
+    /// How many sheets name it.
+    pub sheets: usize,
+}
+
 /// The group result of a workshop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Workshop<'r> {
     /// How many scored sheets the group has.
     pub respondents: usize,
+    /// The organisations the sheets name (compared as answers are), in order of
+    /// first appearance; more than one is a mixed group, which `workshop` and
+    /// `report` refuse unless told it is intended.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub organisations: Vec<Organisation>,
+    /// How many sheets name no organisation.
+    #[serde(skip)]
+    pub unnamed: usize,
+    /// The earliest and the latest `date` of the sheets that give one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dates: Option<Dates>,
     /// Mean of the respondents' indexes.
     pub index: f64,
     /// After the gates, applied to the factor means.
@@ -200,6 +221,15 @@ pub struct Workshop<'r> {
     /// conditions read the group's means).
     #[serde(skip)]
     pub(crate) advice: crate::advice::Advice,
+}
+
+/// The span of the sheets' dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Dates {
+    /// The earliest.
+    pub from: SheetDate,
+    /// The latest.
+    pub to: SheetDate,
 }
 
 /// How many respondents chose each option of each question (`counts[q][o]`): all a
@@ -515,6 +545,10 @@ pub struct Group<'r> {
     factor_sums: Vec<(f64, usize)>,
     /// Members far from the rest, kept whole (at most [`MAX_OUTLIERS`]).
     outliers: Vec<Member>,
+    /// Organisation (normalised) -> its first spelling and how many sheets.
+    organisations: IndexMap<String, Organisation>,
+    unnamed: usize,
+    dates: Option<Dates>,
 }
 
 impl<'r> Group<'r> {
@@ -535,6 +569,40 @@ impl<'r> Group<'r> {
             provisional: Vec::new(),
             factor_sums: vec![(0.0, 0); r.factor.len()],
             outliers: Vec::new(),
+            organisations: IndexMap::new(),
+            unnamed: 0,
+            dates: None,
+        }
+    }
+
+    /// The organisations named so far, in order of first appearance.
+    pub fn organisations(&self) -> impl Iterator<Item = &Organisation> {
+        self.organisations.values()
+    }
+
+    /// Counts the sheet's organisation, compared as answers are ([`normalise`]),
+    /// and its date.
+    fn add_origin(&mut self, sheet: &ResolvedSheet, m: &SheetResult<'_>) {
+        let named = m.organisation.as_deref().map(|o| (normalise(o), o.trim()));
+        match named {
+            Some((key, name)) if !key.is_empty() => {
+                (self.organisations.entry(key))
+                    .or_insert_with(|| Organisation {
+                        name: name.to_string(),
+                        sheets: 0,
+                    })
+                    .sheets += 1;
+            }
+            _ => self.unnamed += 1,
+        }
+        if let Some(d) = sheet.sheet.date {
+            self.dates = Some(match self.dates {
+                None => Dates { from: d, to: d },
+                Some(x) => Dates {
+                    from: x.from.min(d),
+                    to: x.to.max(d),
+                },
+            });
         }
     }
 
@@ -542,6 +610,7 @@ impl<'r> Group<'r> {
     pub fn add(&mut self, sheet: &ResolvedSheet, m: &SheetResult<'_>) {
         let r = &self.rubric.rubric;
         self.respondents += 1;
+        self.add_origin(sheet, m);
         self.index_sum += m.evaluation.index;
         for (fi, values) in self.factors.iter_mut().enumerate() {
             if let Some(v) = m.evaluation.factors.get(fi).and_then(|f| f.score) {
@@ -783,6 +852,8 @@ impl<'r> Group<'r> {
             roadmap,
             plan,
             respondents: self.respondents,
+            unnamed: self.unnamed,
+            dates: self.dates,
             index: d.index,
             recommendation: d.recommendation,
             band: d.band,
@@ -805,6 +876,7 @@ impl<'r> Group<'r> {
                 .collect(),
             notes: self.notes,
             provisional: self.provisional,
+            organisations: self.organisations.into_values().collect(),
         })
     }
 

@@ -136,7 +136,15 @@ const LAYERS: &[Layer] = &[
     Layer {
         name: "base",
         krate: Lib,
-        modules: &["diag", "origin", "text", "json_text", "atomic", "spill"],
+        modules: &[
+            "diag",
+            "origin",
+            "text",
+            "json_text",
+            "atomic",
+            "spill",
+            "brand",
+        ],
         may_import: &["base"],
     },
 ];

@@ -200,13 +200,19 @@ fn form_writes_a_file_keeps_an_existing_one_and_replaces_it_with_force() {
 fn report_to_dash_is_stdout_and_a_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = bin()
-        .args(["report", "tests/fixtures/v2/sheets", "-o", "-"])
+        .args(["report", "--mixed", "tests/fixtures/v2/sheets", "-o", "-"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.starts_with(b"<!DOCTYPE html>"));
     let out = bin()
-        .args(["report", "tests/fixtures/v2/sheets", "--force", "-o"])
+        .args([
+            "report",
+            "--mixed",
+            "tests/fixtures/v2/sheets",
+            "--force",
+            "-o",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -271,7 +277,11 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
         }
     }
     // The workshop's roles table and flags, from the export's role column.
-    let out = bin().arg("workshop").arg(&csv).output().unwrap();
+    let out = bin()
+        .args(["workshop", "--mixed"])
+        .arg(&csv)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(
         !out.stdout.contains(&0x1b),

@@ -826,6 +826,7 @@ fn p06_report_force_keeps_a_private_mode() {
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
     let r = run(&[
         "report".as_ref(),
+        "--mixed".as_ref(),
         "tests/fixtures/v2/sheets".as_ref(),
         "-o".as_ref(),
         out.as_os_str(),
@@ -1426,6 +1427,7 @@ fn p14_workshop_roles_ignore_case_and_spaces() {
     }
     let r = run(&[
         "workshop".as_ref(),
+        "--mixed".as_ref(),
         "--format".as_ref(),
         "json".as_ref(),
         dir.path().as_os_str(),

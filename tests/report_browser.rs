@@ -199,3 +199,187 @@ fn report_renders_in_headless_chromium() {
         std::fs::copy(&shot, Path::new(&dir).join("report-shot.png")).unwrap();
     }
 }
+
+/// A poppler tool (`pdftotext`, `pdftoppm`) on PATH, or `None` (skipped locally,
+/// a failure under `CI=true`).
+fn poppler(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let found = std::env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "{tool} is not installed; .ci/run installs it (apt-get install -y poppler-utils)"
+            );
+        }
+        eprintln!("note: {tool} not found on PATH; skipping the print test");
+    }
+    found
+}
+
+/// The texts of the `<h2>` and `<h3>` headings of a page.
+fn headings(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in ["<h2>", "<h3>"] {
+        let close = tag.replace('<', "</");
+        let mut rest = html;
+        while let Some(at) = rest.find(tag) {
+            let after = &rest[at + tag.len()..];
+            let end = after.find(&close).unwrap();
+            out.push(
+                after[..end]
+                    .replace("&amp;", "&")
+                    .replace("&quot;", "\"")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">"),
+            );
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
+/// Writes the report of the hospital trust's two sheets (with `extra` flags) and
+/// prints it to PDF in Chromium; returns the HTML and each page's text.
+fn print_report(bin: &Path, dir: &Path, extra: &[&str]) -> (String, Vec<String>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sheets = dir.join("sheets");
+    std::fs::create_dir_all(&sheets).unwrap();
+    for side in ["a", "b"] {
+        std::fs::copy(
+            root.join(format!(
+                "tests/fixtures/organisations/sheets-{side}/01-hospital-after-rollout.toml"
+            )),
+            sheets.join(format!("{side}.toml")),
+        )
+        .unwrap();
+    }
+    let report = dir.join("report.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .arg("report")
+        .arg(&sheets)
+        .arg("-o")
+        .arg(&report)
+        .args(extra)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("PMO_VMO_RUBRIC")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.join("report.pdf");
+    run_chromium(
+        bin,
+        &dir.join("profile"),
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".to_string(),
+        ],
+        &format!("file://{}", report.display()),
+    );
+    let text = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(text.status.success(), "pdftotext failed");
+    let text = String::from_utf8(text.stdout).unwrap();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    if let Some(keep) = std::env::var_os("PMO_VMO_KEEP_SHOT") {
+        let name = if extra.is_empty() {
+            "report"
+        } else {
+            "report-branded-anonymous"
+        };
+        std::fs::copy(&pdf, Path::new(&keep).join(format!("{name}.pdf"))).unwrap();
+        let png = Command::new("pdftoppm")
+            .args(["-png", "-r", "50"])
+            .arg(&pdf)
+            .arg(Path::new(&keep).join(name))
+            .status()
+            .unwrap();
+        assert!(png.success());
+    }
+    (std::fs::read_to_string(report).unwrap(), pages)
+}
+
+/// The last line of a page that is not its running header or footer.
+fn last_line(page: &str) -> &str {
+    page.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .rfind(|l| !l.starts_with("Page ") && !l.starts_with("Confidential"))
+        .unwrap_or("")
+}
+
+#[test]
+#[ignore = "e2e: a browser (chromium) and poppler-utils"]
+fn the_printed_report_opens_with_the_summary_and_no_page_ends_on_a_heading() {
+    let Some(bin) = chromium() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is not installed; .ci/run installs it (apt-get install -y chromium)");
+        }
+        eprintln!("note: chromium not found on PATH; skipping the print test");
+        return;
+    };
+    if poppler("pdftotext").is_none() || poppler("pdftoppm").is_none() {
+        return;
+    }
+    let brand = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/brand/brand.toml");
+    let brand = brand.to_str().unwrap();
+    for extra in [vec![], vec!["--brand", brand, "--anonymous"]] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (html, pages) = print_report(&bin, tmp.path(), &extra);
+        eprintln!("{extra:?}: {} printed pages", pages.len());
+        assert!(pages.len() >= 2, "{} pages", pages.len());
+        // Page 1 is the cover and the executive summary, and nothing else.
+        let first = &pages[0];
+        for said in [
+            "Riverside General Hospital Trust",
+            "Executive summary",
+            "We recommend",
+            "A PMO: an office for delivery",
+            "Top risks",
+            "The first 90 days",
+            "How firm is this?",
+            "Page 1 of",
+        ] {
+            assert!(first.contains(said), "{said} not on page 1:\n{first}");
+        }
+        assert!(!first.contains("Factors at a glance"), "{first}");
+        // Every page is numbered.
+        for (i, page) in pages.iter().enumerate() {
+            let n = format!("Page {} of {}", i + 1, pages.len());
+            assert!(page.contains(&n), "no {n:?} on page {}", i + 1);
+        }
+        // No heading is the last thing on a page.
+        let heads = headings(&html);
+        assert!(heads.len() > 10, "{heads:?}");
+        for (i, page) in pages.iter().enumerate() {
+            let last = last_line(page);
+            assert!(
+                !heads.iter().any(|h| h == last),
+                "page {} ends with the heading {last:?}",
+                i + 1
+            );
+        }
+        if !extra.is_empty() {
+            assert!(first.contains("Prepared by Ashdown Advisory"), "{first}");
+            assert!(
+                pages
+                    .iter()
+                    .all(|p| p.contains("Confidential: prepared for the board")),
+                "the footer line is not on every page"
+            );
+            assert!(!pages.concat().contains("Margaret Doyle"));
+        }
+    }
+}

@@ -117,12 +117,13 @@ fn markdown_lists_the_steps_by_phase_with_the_index_after_each() {
 
 #[test]
 fn a_workshop_plans_from_the_median_answers_and_counts_who_is_there() {
-    let t = run(&["workshop", "tests/fixtures/v2/sheets"]);
+    let t = run(&["workshop", "--mixed", "tests/fixtures/v2/sheets"]);
     let road = &t[t.find("Roadmap · ").expect("a roadmap section")..];
     assert!(road.contains("the median answer by score"), "{road}");
     assert!(road.contains("Already"), "{road}");
     let j: serde_json::Value = serde_json::from_str(&run(&[
         "workshop",
+        "--mixed",
         "-f",
         "json",
         "tests/fixtures/v2/sheets",
@@ -151,13 +152,14 @@ fn the_report_prints_a_phased_plan_for_one_sheet_and_for_a_group() {
     assert!(road.contains("Then: index 61.4 · VMO."), "{road}");
     // One sheet: no count of respondents.
     assert!(!road.contains("Already there"), "{road}");
-    let html = run(&["report", "tests/fixtures/v2/sheets", "-o", "-"]);
+    let html = run(&["report", "--mixed", "tests/fixtures/v2/sheets", "-o", "-"]);
     let road = &html[html.find("<section id=\"roadmap\">").unwrap()..];
     assert!(road.contains("Already there: "), "{road}");
     assert!(road.contains("median answer"), "{road}");
     // Asked for PMO, a hybrid group is past it.
     let html = run(&[
         "report",
+        "--mixed",
         "--target",
         "pmo",
         "tests/fixtures/v2/sheets",

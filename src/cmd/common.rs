@@ -12,6 +12,7 @@ use pmo_vmo::render::diag::io_reason;
 use pmo_vmo::batch::run_keeping_sheets;
 use pmo_vmo::input::{self, Event, ReadOptions, ResolvedSheet, SheetFormat};
 use pmo_vmo::result::{SheetResult, score};
+use pmo_vmo::workshop::{Group, Organisation};
 
 use crate::args::SheetArgs;
 use crate::settings::Settings;
@@ -47,6 +48,15 @@ pub fn for_each_member<'r>(
         Ok(())
     })?;
     Ok(failed)
+}
+
+/// Refuses a group whose sheets name more than one organisation, unless `mixed`.
+pub fn refuse_mixed(group: &Group, mixed: bool) -> Result<()> {
+    let orgs: Vec<Organisation> = group.organisations().cloned().collect();
+    if !mixed && orgs.len() > 1 {
+        bail!("{}", pmo_vmo::render::words::mixed_organisations(&orgs));
+    }
+    Ok(())
 }
 
 /// [`load_members`] for paths given some other way (`compare`'s two sides).

@@ -4,11 +4,18 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result, bail};
-use pmo_vmo::atomic::{self, Wrote};
+use std::path::Path;
 
-use crate::args::ReportArgs;
-use crate::cmd::common::{for_each_member, is_stdout, load_paths, shown, write_output};
+use anyhow::{Context, Result, anyhow, bail};
+use pmo_vmo::atomic::{self, Wrote};
+use pmo_vmo::brand::{Brand, Logo};
+use pmo_vmo::input::decode::read_text;
+use pmo_vmo::render::words;
+
+use crate::args::{ReportArgs, ReportFormat};
+use crate::cmd::common::{
+    for_each_member, is_stdout, load_paths, refuse_mixed, shown, write_output,
+};
 use crate::settings::Settings;
 use crate::term::ExitStatus;
 use pmo_vmo::render::report::Builder;
@@ -18,7 +25,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let out = &args.output;
     let to_stdout = is_stdout(out);
     if out.is_dir() {
-        bail!("{} is a folder; name the HTML file to write", out.display());
+        bail!("{} is a folder; name the file to write", out.display());
     }
     // Checked first so a refused run does no work; the final link re-checks. Only
     // a regular file (or a link to one) can be overwritten: a FIFO or a device is
@@ -29,11 +36,24 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
             out.display()
         );
     }
+    let brand = match &args.brand {
+        Some(path) => Some(load_brand(path)?),
+        None => None,
+    };
     let rubric = settings.load_rubric(None)?;
     // Each sheet goes into the report as it comes: the rows listing every member
     // wait in temporary files, not in memory. Only a comparison with a baseline
     // keeps the sheets (it reads both sides whole).
     let mut builder = Builder::new(&rubric);
+    if args.anonymous {
+        builder.anonymous();
+    }
+    if args.format == ReportFormat::Docx {
+        builder.docx();
+    }
+    if let Some((brand, logo)) = brand {
+        builder.brand(brand, logo);
+    }
     let mut group = Group::new(&rubric);
     let keep = args.baseline.is_some();
     let mut kept = Vec::new();
@@ -44,6 +64,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         group.add(&sheet, &result);
         builder.add(sheet, result)
     })?;
+    refuse_mixed(&group, args.mixed)?;
     let comparison = match &args.baseline {
         None => None,
         Some(path) => {
@@ -106,4 +127,49 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     };
     let _ = writeln!(std::io::stderr(), "{said}");
     Ok(status)
+}
+
+/// Largest logo embedded in the page.
+const MAX_LOGO: u64 = 2 << 20;
+
+/// Reads and checks a brand file, and the logo it names (relative to its folder).
+fn load_brand(path: &Path) -> Result<(Brand, Option<Logo>)> {
+    let text = read_text(path).map_err(|e| anyhow!("{e}"))?;
+    let brand = Brand::parse(&text).map_err(|e| anyhow!("{}", words::brand_error(path, &e)))?;
+    let Some(logo) = &brand.logo else {
+        return Ok((brand, None));
+    };
+    let file = path.parent().unwrap_or(Path::new(".")).join(logo);
+    let size = std::fs::metadata(&file)
+        .with_context(|| {
+            format!(
+                "could not read the logo {} (named in {})",
+                file.display(),
+                path.display()
+            )
+        })?
+        .len();
+    if size > MAX_LOGO {
+        bail!(
+            "the logo {} is {} KiB; a logo embedded in the report may be at most {} KiB",
+            file.display(),
+            size >> 10,
+            MAX_LOGO >> 10
+        );
+    }
+    let bytes = std::fs::read(&file).with_context(|| {
+        format!(
+            "could not read the logo {} (named in {})",
+            file.display(),
+            path.display()
+        )
+    })?;
+    let Some(logo) = Logo::sniff(bytes) else {
+        bail!(
+            "the logo {} (named in {}) is not a PNG, JPEG, GIF, WebP or SVG image",
+            file.display(),
+            path.display()
+        );
+    };
+    Ok((brand, Some(logo)))
 }

@@ -5,7 +5,7 @@ use pmo_vmo::render::{self, Setup};
 use pmo_vmo::workshop::{Group, Workshop};
 
 use crate::args::WorkshopArgs;
-use crate::cmd::common::for_each_member;
+use crate::cmd::common::{for_each_member, refuse_mixed};
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
@@ -18,6 +18,7 @@ pub fn run(settings: &Settings, args: &WorkshopArgs) -> Result<ExitStatus> {
         group.add(&sheet, &result);
         Ok(())
     })?;
+    refuse_mixed(&group, args.mixed)?;
     let Some(w) = group.finish(args.target.map(Into::into)) else {
         bail!("no sheet could be scored, so there is no group result");
     };

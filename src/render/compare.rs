@@ -9,7 +9,7 @@ use super::Style;
 use super::clean::printable;
 use super::markdown::cell as md;
 use super::num::{factor_num, index_num, num};
-use super::table::new_table;
+use super::table::{fitted, new_table};
 use crate::compare::{Comparison, Side};
 use crate::rubric::LoadedRubric;
 
@@ -130,8 +130,8 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
     ));
     t.add_row(row(
         "Recommendation".into(),
-        b.recommendation.label().to_uppercase(),
-        a.recommendation.label().to_uppercase(),
+        b.recommendation.label().to_string(),
+        a.recommendation.label().to_string(),
         None,
         style,
     ));
@@ -152,7 +152,55 @@ fn main_table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> String {
             style,
         ));
     }
-    format!("{t}\n")
+    format!("{}\n", fitted(t, style))
+}
+
+/// The news first: whether the recommendation changed, and whether the two groups
+/// are the same people (who left, who joined, and the change for those in both).
+pub(crate) fn headline(c: &Comparison) -> Vec<String> {
+    let (b, a) = (c.before.recommendation, c.after.recommendation);
+    let mut out = vec![if b == a {
+        format!("The recommendation is unchanged: {}.", a.label())
+    } else {
+        format!("The recommendation changed: {} → {}.", b.label(), a.label())
+    }];
+    if let Some(p) = &c.people
+        && (!p.joined.is_empty() || !p.left.is_empty() || p.unnamed > 0)
+    {
+        let mut parts = Vec::new();
+        let names = |list: &[String]| {
+            let list: Vec<&str> = list.iter().map(String::as_str).collect();
+            printable(&crate::render::words::and_list(&list)).into_owned()
+        };
+        if !p.left.is_empty() {
+            parts.push(format!("{} left ({})", p.left.len(), names(&p.left)));
+        }
+        if !p.joined.is_empty() {
+            parts.push(format!("{} joined ({})", p.joined.len(), names(&p.joined)));
+        }
+        if p.unnamed > 0 {
+            parts.push(crate::render::words::count(
+                p.unnamed,
+                "sheet has no name to match",
+                "sheets have no name to match",
+            ));
+        }
+        let mut line = format!(
+            "The two groups are not the same people: {}.",
+            parts.join(", ")
+        );
+        if !p.matched.is_empty() {
+            let mean = p.matched.iter().map(|m| m.change).sum::<f64>() / p.matched.len() as f64;
+            let _ = write!(
+                line,
+                " For the {} in both, the index moved {} on average.",
+                crate::render::words::count(p.matched.len(), "person", "people"),
+                change(mean)
+            );
+        }
+        out.push(line);
+    }
+    out
 }
 
 /// The lines under the table: gates, answers, roadmap, people, versions. A line
@@ -263,22 +311,30 @@ pub(crate) fn table(rubric: &LoadedRubric, c: &Comparison, style: Style) -> Stri
         side_name(&c.before),
         side_name(&c.after)
     );
+    for line in headline(c) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out.push_str(&main_table(rubric, c, style));
     for line in details(rubric, c) {
         out.push_str(&line);
         out.push('\n');
     }
-    out
+    super::table::wrap_prose(&out, style)
 }
 
 /// The comparison as Markdown.
 pub(crate) fn markdown(rubric: &LoadedRubric, c: &Comparison) -> String {
     let (b, a) = (&c.before, &c.after);
     let mut out = format!(
-        "## Before ({}) and after ({})\n\n| | Before | After | Change |\n|---|---:|---:|---:|\n",
+        "## Before ({}) and after ({})\n\n",
         md(&side_name(b)),
         md(&side_name(a))
     );
+    for line in headline(c) {
+        let _ = writeln!(out, "**{}**\n", md(&line));
+    }
+    out.push_str("| | Before | After | Change |\n|---|---:|---:|---:|\n");
     let _ = writeln!(
         out,
         "| Index | {} | {} | {} |",

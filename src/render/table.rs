@@ -86,6 +86,161 @@ pub(crate) fn text(s: &str) -> Cell {
     Cell::new(cut_long_words(&printable(s), LONGEST_WORD))
 }
 
+/// The longest word a column is kept wide enough for; a longer one (a path, an id)
+/// may still be cut, as `text` cuts words longer than [`LONGEST_WORD`].
+const KEEP_WORD: usize = 24;
+
+/// Keeps every word of a table whole: each column at least as wide as its longest
+/// word (up to [`KEEP_WORD`] columns), so that comfy-table, which cuts a word that
+/// does not fit its column, wraps between words instead. Columns with a
+/// constraint of their own keep it. Call once the rows are in.
+pub(crate) fn keep_words(t: &mut Table) {
+    let longest = |cell: &Cell| {
+        (cell.content().split_whitespace())
+            .map(console::measure_text_width)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<usize> = Vec::new();
+    let rows = t.header().into_iter().chain(t.row_iter());
+    for row in rows {
+        for (i, cell) in row.cell_iter().enumerate() {
+            if widths.len() <= i {
+                widths.resize(i + 1, 0);
+            }
+            widths[i] = widths[i].max(longest(cell).min(KEEP_WORD));
+        }
+    }
+    for (c, w) in t.column_iter_mut().zip(widths) {
+        if c.constraint().is_none() && w > 0 {
+            let w = u16::try_from(w).unwrap_or(u16::MAX);
+            c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+                comfy_table::Width::Fixed(w),
+            ));
+        }
+    }
+}
+
+/// The table as text: drawn when no word of it is cut, else stacked (each row a block of "Header: value" lines, wrapped between
+/// words), so that no word is ever cut at a narrow terminal.
+pub(crate) fn fitted(mut t: Table, style: Style) -> String {
+    let drawn = t.to_string();
+    if !cuts_words(&t, &drawn) {
+        return drawn;
+    }
+    // comfy-table cut a word: ask it again with each column as wide as its longest
+    // word, and check what it drew, word by word, against the cells.
+    keep_words(&mut t);
+    let drawn = t.to_string();
+    if !cuts_words(&t, &drawn) {
+        return drawn;
+    }
+    stacked(&t, usize::from(style.width.unwrap_or(100)))
+}
+
+/// Whether a drawn table shows a piece of a word that no cell has whole.
+fn cuts_words(t: &Table, drawn: &str) -> bool {
+    let cells: Vec<String> = (t.header().into_iter().chain(t.row_iter()))
+        .flat_map(|row| row.cell_iter().map(Cell::content))
+        .collect();
+    let whole: std::collections::HashSet<&str> =
+        cells.iter().flat_map(|c| c.split_whitespace()).collect();
+    drawn
+        .lines()
+        .filter(|l| !l.starts_with(['╭', '╞', '├', '╰']))
+        .flat_map(|l| l.split(['│', '┆']).flat_map(str::split_whitespace))
+        .any(|w| !whole.contains(w))
+}
+
+/// A table as blocks, one per row: its first cell, then each other cell under its
+/// header (a table without a header: "first: second").
+fn stacked(t: &Table, width: usize) -> String {
+    let wrap = |text: &str, first: &str, rest: &str| {
+        let options = textwrap::Options::new(width.max(20))
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .initial_indent(first)
+            .subsequent_indent(rest);
+        textwrap::fill(text, options)
+    };
+    let head: Vec<String> = t
+        .header()
+        .map(|h| h.cell_iter().map(Cell::content).collect())
+        .unwrap_or_default();
+    let mut out = String::new();
+    for row in t.row_iter() {
+        let cells: Vec<String> = row.cell_iter().map(Cell::content).collect();
+        let Some((first, rest)) = cells.split_first() else {
+            continue;
+        };
+        if head.is_empty() {
+            let text = format!("{first}: {}", rest.join(" ").replace('\n', " / "));
+            out.push_str(&wrap(&text, "", "    "));
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&wrap(&first.replace('\n', " "), "", "  "));
+        out.push('\n');
+        // Short cells share a line ("Mean: 4.5 · Median: 4.5"); long ones get their own.
+        let mut short = Vec::new();
+        let mut long = Vec::new();
+        for (h, c) in head.iter().skip(1).zip(rest) {
+            if c.trim().is_empty() {
+                continue;
+            }
+            let label = if h.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", h.replace('\n', " "))
+            };
+            let text = format!("{label}{}", c.replace('\n', " / "));
+            if c.contains('\n') || console::measure_text_width(c) > KEEP_WORD {
+                long.push(text);
+            } else {
+                short.push(text);
+            }
+        }
+        if !short.is_empty() {
+            out.push_str(&wrap(&short.join(" · "), "  ", "  "));
+            out.push('\n');
+        }
+        for text in long {
+            out.push_str(&wrap(&text, "  ", "      "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Text around the tables wrapped to `style.width` between words (a line of a
+/// drawn table is left as it is; it already fits). Without a width, unchanged.
+pub(crate) fn wrap_prose(text: &str, style: Style) -> String {
+    let Some(width) = style.width.map(usize::from) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        let drawn = bare.starts_with(['╭', '│', '╞', '├', '╰']);
+        if drawn || console::measure_text_width(bare) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent: String = bare.chars().take_while(|c| *c == ' ').collect();
+        let hang = format!("{indent}  ");
+        let options = textwrap::Options::new(width)
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .initial_indent(&indent)
+            .subsequent_indent(&hang);
+        out.push_str(&textwrap::fill(bare.trim_start(), options));
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// A table in the house style, fitted to `style.width`.
 /// Without a width (output piped), text-heavy tables are kept to 100 columns.
 pub(crate) fn new_table(style: Style) -> Table {
@@ -163,7 +318,7 @@ pub(crate) fn heading(r: &SheetResult) -> String {
 /// The full, self-explaining table for one sheet; a provisional result says so
 /// first, under the heading.
 pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
-    let mut t = factor_table(rubric, r, style).to_string();
+    let mut t = factor_table(rubric, r, style);
     if !r.evaluation.axes.is_empty() {
         t = format!("{t}\n{}", axis_table(rubric, r, style));
     }
@@ -174,16 +329,17 @@ pub fn detail(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
             .map(|view| roadmap(rubric, &view, style))
             .unwrap_or_default(),
     };
-    match crate::render::words::provisional_sentence(&r.evaluation) {
+    let all = match crate::render::words::provisional_sentence(&r.evaluation) {
         Some(p) => format!("{}\n{p}\n{t}\n{v}\n{m}", heading(r)),
         None => format!("{}\n{t}\n{v}\n{m}", heading(r)),
-    }
+    };
+    wrap_prose(&all, style)
 }
 
 /// The sheet's factors, one row each: score, weight, leaning and a bar. Where
 /// outcome rules decide (format 3), a factor does not lean to an office: it reads
 /// on its own scale (its `low` and `high` words).
-fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
+fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     let e = &r.evaluation;
     let rb = &rubric.rubric;
     let own_scale = rubric.has_outcomes();
@@ -231,7 +387,7 @@ fn factor_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
     for c in t.column_iter_mut().skip(1).take(2) {
         c.set_cell_alignment(CellAlignment::Right);
     }
-    t
+    fitted(t, style)
 }
 
 /// Where a score falls on a factor's own scale (format 3), in fifths: its `low`
@@ -249,7 +405,7 @@ fn scale_word(f: &crate::rubric::Factor, score: f64) -> String {
 }
 
 /// What the organisation needs and can carry (format 3): one row per axis.
-fn axis_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
+fn axis_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     let mut t = new_table(style);
     t.set_header(vec![
         styled("Needs and capacity", style, None, true),
@@ -264,13 +420,13 @@ fn axis_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
             Cell::new(s.score.map(|x| bar(x, 20)).unwrap_or_default()),
         ]);
     }
-    t
+    fitted(t, style)
 }
 
 /// The sheet's result, one labelled row each: index (or, where outcome rules
 /// decide, the office), recommendation, why (the gates that changed it, or the
 /// summary), margin, answered, gates or risks, how firm it is and next steps.
-fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table {
+fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String {
     use crate::render::words;
     let e = &r.evaluation;
     let mut v = new_table(style);
@@ -357,7 +513,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> Table 
     if !steps.is_empty() {
         v.add_row(vec![label("Next steps"), text(&steps.join("\n"))]);
     }
-    v
+    fitted(v, style)
 }
 
 /// The recommendation cell: `HYBRID · title`, what a gate changed, or that the
@@ -426,7 +582,7 @@ pub(crate) fn roadmap(
             }
             t.add_row(row);
         }
-        let _ = writeln!(out, "{t}");
+        let _ = writeln!(out, "{}", fitted(t, style));
     }
     out
 }
@@ -480,7 +636,7 @@ pub(crate) fn plan(
                 text(&lead),
             ]);
         }
-        let _ = writeln!(out, "{t}");
+        let _ = writeln!(out, "{}", fitted(t, style));
     }
     out
 }
@@ -553,6 +709,7 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
     } else {
         format!(" · {provisional} provisional (too few answers for a firm result)")
     };
+    keep_words(&mut t);
     format!(
         "{t}\n{} · {} · mean index {}{firm}\n",
         crate::render::words::count(results.len(), "sheet", "sheets"),

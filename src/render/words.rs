@@ -20,6 +20,92 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A day as people write it: "3 November 2026".
+pub(crate) fn day_words(d: crate::input::date::SheetDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS[usize::from(d.month.clamp(1, 12)) - 1];
+    format!("{} {month} {}", d.day, d.year)
+}
+
+/// When the answers were given: one day, or the first and the last.
+pub(crate) fn dates_words(d: crate::workshop::Dates) -> String {
+    if d.from == d.to {
+        day_words(d.from)
+    } else {
+        format!("{} to {}", day_words(d.from), day_words(d.to))
+    }
+}
+
+/// Whose answers a group result is, for its header: the organisation (or how
+/// many), the dates and the number of respondents, joined by " · ".
+pub(crate) fn group_header(w: &crate::workshop::Workshop) -> String {
+    let mut parts = Vec::new();
+    match w.organisations.as_slice() {
+        [] => {}
+        [one] => parts.push(crate::render::clean::printable_line(&one.name).into_owned()),
+        many => parts.push(format!("{} organisations", many.len())),
+    }
+    parts.extend(w.dates.map(dates_words));
+    parts.push(count(w.respondents, "respondent", "respondents"));
+    parts.join(" · ")
+}
+
+/// Why a group of sheets from several organisations is refused: "the sheets
+/// name 2 organisations: Acme (3 sheets) and Beta (1 sheet); ...".
+pub fn mixed_organisations(orgs: &[crate::workshop::Organisation]) -> String {
+    let named: Vec<String> = orgs
+        .iter()
+        .map(|o| {
+            format!(
+                "{} ({})",
+                crate::render::clean::printable_line(&o.name),
+                count(o.sheets, "sheet", "sheets")
+            )
+        })
+        .collect();
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    format!(
+        "the sheets name {} organisations: {}; one group result would mix their answers. Give one organisation's sheets, or pass --mixed if mixing them is intended",
+        orgs.len(),
+        and_list(&named)
+    )
+}
+
+/// A fault of a brand file as `FILE:LINE: key `k`: what is wrong`.
+pub fn brand_error(file: &std::path::Path, e: &crate::brand::BrandError) -> String {
+    use crate::brand::BrandFault;
+    let what = match &e.fault {
+        BrandFault::Syntax(m) => m.trim_end().to_string(),
+        BrandFault::UnknownKey => {
+            "unknown key; a brand file has firm, logo, accent and footer, each optional".into()
+        }
+        BrandFault::NotAColour(v) => format!(
+            "`{}` is not a colour; write it as #rrggbb (for example \"#0b5fff\")",
+            crate::render::clean::printable_line(v)
+        ),
+        BrandFault::Empty => "empty; give a text or leave the key out".into(),
+    };
+    let key = e
+        .key
+        .as_deref()
+        .map(|k| format!("key `{}`: ", crate::render::clean::printable_line(k)))
+        .unwrap_or_default();
+    format!("{}:{}: {key}{what}", file.display(), e.line)
+}
+
 /// How a factor score leans, by the band it falls in.
 pub(crate) fn leaning(band: Band) -> &'static str {
     match band {
@@ -47,6 +133,33 @@ pub fn gate_line(rubric: &LoadedRubric, g: &crate::scoring::FiredGate) -> String
         }
         _ => format!("{}: {msg}", g.id),
     }
+}
+
+/// Every fired gate in words for a client, without its id: the message, and what
+/// it did to the result when it changed it.
+pub fn gate_sentences(
+    rubric: &LoadedRubric,
+    gates: &[FiredGate],
+    recommendation: Band,
+) -> Vec<String> {
+    gates
+        .iter()
+        .map(|g| {
+            let msg = (rubric.rubric.gate.iter())
+                .find(|x| x.id == g.id)
+                .map_or("", |x| x.message.as_str());
+            let did = match (g.effect, g.to, g.changed) {
+                (crate::rubric::Effect::Cap, Some(_), true) => {
+                    format!(" This holds the result at {}.", recommendation.label())
+                }
+                (crate::rubric::Effect::Floor, Some(_), true) => {
+                    format!(" This raises the result to {}.", recommendation.label())
+                }
+                _ => String::new(),
+            };
+            format!("{msg}{did}")
+        })
+        .collect()
 }
 
 /// Names joined as people list them: `a`, `a and b`, `a, b and c`.

@@ -2,12 +2,12 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment};
 
 use super::Style;
 use super::markdown::cell;
 use super::num::{index_num, index_words, num, opt_factor_num, opt_num};
-use super::table::{bar, new_table, text};
+use super::table::{bar, fitted, new_table, text};
 use crate::rubric::{Band, LoadedRubric};
 use crate::workshop::{Tipping, Workshop};
 
@@ -73,7 +73,7 @@ pub(crate) fn provisional_line(w: &Workshop) -> Option<String> {
     ))
 }
 
-fn bare_counts(w: &Workshop) -> String {
+pub(crate) fn bare_counts(w: &Workshop) -> String {
     let tally = (Band::ALL.iter()).map(|b| (*b, w.recommendations.get(b).copied().unwrap_or(0)));
     super::words::shown_counts(tally)
         .into_iter()
@@ -167,10 +167,7 @@ fn split_lines(
 
 /// The group result as tables: factors, verdict, agenda, roles.
 pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
-    let mut out = format!(
-        "Workshop · {}\n",
-        super::words::count(w.respondents, "respondent", "respondents")
-    );
+    let mut out = format!("Workshop · {}\n", super::words::group_header(w));
     let _ = writeln!(out, "{}", factor_table(rubric, w, style));
     let _ = writeln!(out, "{}", verdict_table(rubric, w, style));
     if let Some(plan) = &w.plan {
@@ -180,19 +177,24 @@ pub fn table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         let _ = write!(out, "\n{}", super::table::roadmap(rubric, &view, style));
     }
     if !w.agenda.is_empty() {
-        out.push_str("\nAgenda: the questions the room disagrees on most come first\n");
+        out.push_str(
+            "\nAgenda: the questions the room disagrees on most, with the notes left on them\n",
+        );
         let _ = writeln!(out, "{}", agenda_table(rubric, w, style));
+        if let Some(more) = more_agenda(w) {
+            let _ = writeln!(out, "{more}");
+        }
     }
     if !w.roles.is_empty() {
         out.push_str("\nRoles: factor means per role\n");
         let _ = writeln!(out, "{}", role_table(rubric, w, style));
         push_role_flags(&mut out, rubric, w);
     }
-    out
+    super::table::wrap_prose(&out, style)
 }
 
 /// The factors' group statistics, one row each, with a bar for the mean.
-fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let rb = &rubric.rubric;
     let mut t = new_table(style);
     t.set_header(vec![
@@ -220,12 +222,12 @@ fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
     for c in t.column_iter_mut().skip(1).take(6) {
         c.set_cell_alignment(CellAlignment::Right);
     }
-    t
+    fitted(t, style)
 }
 
 /// The group's result, one labelled row each: index, recommendation, margin,
 /// individual results, gates and the factor closest to changing it.
-fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let mut v = new_table(style);
     v.add_row(vec![
         Cell::new("Group index"),
@@ -276,30 +278,73 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         Cell::new("Closest to changing"),
         text(&tipping_sentence(rubric, w.tipping.as_ref())),
     ]);
-    v
+    fitted(v, style)
 }
 
-/// The agenda, most divided question first, with how the answers split.
-fn agenda_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+/// At most this many questions on a readout's agenda; JSON has them all.
+const AGENDA: usize = 5;
+
+/// The agenda of a readout: the most divided questions, those on which the answers
+/// differ at all (a context question has no spread), at most [`AGENDA`].
+fn top_agenda<'w>(w: &'w Workshop) -> impl Iterator<Item = &'w crate::workshop::AgendaItem> {
+    (w.agenda.iter())
+        .filter(|item| item.stdev > 0.0)
+        .take(AGENDA)
+}
+
+/// "8 more questions, less divided or unanimous (the JSON output lists every
+/// question).", or `None`.
+fn more_agenda(w: &Workshop) -> Option<String> {
+    let more = w.agenda.len() - top_agenda(w).count();
+    (more > 0).then(|| {
+        format!(
+            "{} (the JSON output lists every question).",
+            super::words::count(
+                more,
+                "more question, less divided or unanimous",
+                "more questions, less divided or unanimous"
+            )
+        )
+    })
+}
+
+/// The notes left on a question, each with who left it: "note (Ann)".
+fn note_lines(w: &Workshop, question: &str) -> Vec<String> {
+    (w.notes.iter())
+        .filter(|n| n.question == question)
+        .map(|n| {
+            crate::render::clean::printable_line(&format!(
+                "\u{201c}{}\u{201d} ({})",
+                n.text, n.respondent
+            ))
+            .into_owned()
+        })
+        .collect()
+}
+
+/// The agenda, most divided question first, with how the answers split and the
+/// notes left on each.
+fn agenda_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let mut a = new_table(style);
-    a.set_header(vec!["#", "Question", "Stdev", "Answers"]);
-    for (i, item) in w.agenda.iter().enumerate() {
+    a.set_header(vec!["#", "Question", "Spread", "Answers"]);
+    for (i, item) in top_agenda(w).enumerate() {
+        let mut question = question_text(rubric, &item.question);
+        for n in note_lines(w, &item.question) {
+            question.push_str("\n  ");
+            question.push_str(&n);
+        }
         a.add_row(vec![
             Cell::new(i + 1),
-            text(&format!(
-                "{}\n[{}]",
-                question_text(rubric, &item.question),
-                item.question
-            )),
+            text(&question),
             Cell::new(num(item.stdev)).set_alignment(CellAlignment::Right),
             text(&split_lines(rubric, &item.question, item).join("\n")),
         ]);
     }
-    a
+    fitted(a, style)
 }
 
 /// The factor means per role, one row per role.
-fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
+fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let mut r = new_table(style);
     let mut header = vec!["Role".to_string(), "Respondents".to_string()];
     header.extend(rubric.rubric.factor.iter().map(|f| f.id.clone()));
@@ -316,7 +361,7 @@ fn role_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> Table {
         );
         r.add_row(row);
     }
-    r
+    fitted(r, style)
 }
 
 /// Each respondent far from the rest, and the group result without them:
@@ -374,10 +419,7 @@ fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
 pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
     let rb = &rubric.rubric;
     let title = w.advice.source.title(rubric);
-    let mut out = format!(
-        "# Workshop: {}\n\n",
-        super::words::count(w.respondents, "respondent", "respondents")
-    );
+    let mut out = format!("# Workshop: {}\n\n", cell(&super::words::group_header(w)));
     let _ = write!(
         out,
         "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
@@ -421,16 +463,24 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
         );
     }
     if !w.agenda.is_empty() {
-        out.push_str("\n## Agenda\n\nMost divided first.\n\n| # | question | stdev | answers |\n|---|---|---|---|\n");
-        for (i, item) in w.agenda.iter().enumerate() {
+        out.push_str(
+            "\n## Agenda\n\nThe most divided questions first, with the notes left on them.\n\n",
+        );
+        for (i, item) in top_agenda(w).enumerate() {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "{}. **{}** (spread {}): {}",
                 i + 1,
                 cell(&question_text(rubric, &item.question)),
                 num(item.stdev),
                 cell(&split_lines(rubric, &item.question, item).join("; "))
             );
+            for n in note_lines(w, &item.question) {
+                let _ = writeln!(out, "   - {}", cell(&n));
+            }
+        }
+        if let Some(more) = more_agenda(w) {
+            let _ = writeln!(out, "\n{}", cell(&more));
         }
     }
     if !w.roles.is_empty() {

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{MAX_POLYGONS, Report, display_name};
+use super::{MAX_POLYGONS, Report};
 use crate::rubric::LoadedRubric;
 
 const PALETTE: [&str; 8] = [
@@ -302,8 +302,12 @@ impl Report<'_> {
                 .iter()
                 .map(|(_, m)| Series {
                     name: match &m.role {
-                        Some(role) => format!("{} ({role})", display_name(m)),
-                        None => display_name(m),
+                        Some(role) => format!(
+                            "{} ({})",
+                            self.names.member(m),
+                            super::summary::role_words(self.rubric, role)
+                        ),
+                        None => self.names.member(m),
                     },
                     values: m.evaluation.factors.iter().map(|f| f.score).collect(),
                 })
@@ -362,7 +366,7 @@ impl Report<'_> {
                             span.swatch style="background:#1d2330" {}
                             strong {
                                 @if self.single {
-                                    (display_name(&self.first[0].1))
+                                    (self.names.member(&self.first[0].1))
                                 } @else {
                                     "Group mean"
                                 }

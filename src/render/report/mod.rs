@@ -10,20 +10,24 @@
 //! the CSS.
 
 mod chart;
+mod docx;
 mod progress;
 mod roadmap;
 mod style;
+mod summary;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::brand::{Brand, Logo};
 use crate::compare::Comparison;
 use crate::input::sheet::ResolvedSheet;
 use crate::render::num;
-use crate::render::workshop::{counts, flag_lines, gate_lines, lead, tipping_sentence};
+use crate::render::workshop::{bare_counts, counts, flag_lines, lead, tipping_sentence};
 use crate::result::SheetResult;
 use crate::rubric::LoadedRubric;
 use crate::spill::Spill;
 use crate::workshop::Workshop;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use style::CSS;
 
@@ -39,6 +43,85 @@ fn question_text<'a>(rubric: &'a LoadedRubric, id: &'a str) -> &'a str {
 
 fn display_name(r: &SheetResult) -> String {
     r.respondent.clone().unwrap_or_else(|| r.source.to_string())
+}
+
+/// At most this many questions on the agenda in the body; the appendix has all.
+const AGENDA: usize = 5;
+
+/// How respondents are named: as their sheets name them, or (anonymous) as R1..Rn
+/// in order of first appearance, the same respondent the same number.
+#[derive(Debug, Default)]
+struct Names {
+    anonymous: bool,
+    numbers: indexmap::IndexMap<String, usize>,
+}
+
+impl Names {
+    /// Counts a respondent in.
+    fn add(&mut self, who: &str) {
+        if self.anonymous && !self.numbers.contains_key(who) {
+            let n = self.numbers.len() + 1;
+            self.numbers.insert(who.to_string(), n);
+        }
+    }
+
+    /// The name to show for `who` (a name, or a sheet's source).
+    fn of(&self, who: &str) -> String {
+        if !self.anonymous {
+            return who.to_string();
+        }
+        self.numbers
+            .get(who)
+            .map_or_else(|| "A respondent".to_string(), |n| format!("R{n}"))
+    }
+
+    /// The name to show for a member.
+    fn member(&self, m: &SheetResult) -> String {
+        self.of(&display_name(m))
+    }
+}
+
+/// A CSS string that shows `text`: every character but letters, digits and
+/// spaces written as a CSS escape, so nothing in it can end the string or the
+/// style element.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in crate::render::clean::printable_line(text).chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\{:x} ", u32::from(c));
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A logo as a `data:` URI.
+fn data_uri(logo: &Logo) -> String {
+    format!("data:{};base64,{}", logo.mime, base64(&logo.bytes))
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * k)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Where the rows listing every member go in the page: comments that no escaped
@@ -67,6 +150,11 @@ pub struct Builder<'r> {
     org: Org,
     flips: Spill,
     rows: Spill,
+    names: Names,
+    brand: Brand,
+    logo: Option<Logo>,
+    /// A Word document's respondents table, kept when one is asked for.
+    docx_rows: Option<Vec<Vec<String>>>,
 }
 
 impl<'r> Builder<'r> {
@@ -80,7 +168,30 @@ impl<'r> Builder<'r> {
             org: Org::None,
             flips: Spill::new(),
             rows: Spill::new(),
+            names: Names::default(),
+            brand: Brand::default(),
+            logo: None,
+            docx_rows: None,
         }
+    }
+
+    /// Writes a Word document (`.docx`) instead of the HTML page: the respondents'
+    /// rows are kept in memory for its table. Set before the first member is added.
+    pub fn docx(&mut self) {
+        self.docx_rows = Some(Vec::new());
+    }
+
+    /// Names the respondents R1..Rn (with their roles) instead of by name; notes
+    /// are kept, under the number. Set before the first member is added.
+    pub fn anonymous(&mut self) {
+        self.names.anonymous = true;
+    }
+
+    /// The firm's brand: name, logo (its bytes, embedded in the page), accent
+    /// colour and the footer line of every printed page.
+    pub fn brand(&mut self, brand: Brand, logo: Option<Logo>) {
+        self.brand = brand;
+        self.logo = logo;
     }
 
     /// How many members so far.
@@ -91,6 +202,7 @@ impl<'r> Builder<'r> {
     /// Adds one scored sheet.
     pub fn add(&mut self, sheet: ResolvedSheet, result: SheetResult<'r>) -> io::Result<()> {
         self.count += 1;
+        self.names.add(&display_name(&result));
         self.roleless |= result.role.is_none();
         if let Some(o) = result.organisation.as_deref() {
             match &self.org {
@@ -99,10 +211,31 @@ impl<'r> Builder<'r> {
                 _ => {}
             }
         }
-        self.flips
-            .write_all(flip_item(self.rubric, &result).into_string().as_bytes())?;
+        let name = self.names.member(&result);
+        if let Some(rows) = &mut self.docx_rows {
+            let e = &result.evaluation;
+            let role = (result.role.as_deref())
+                .map(|r| summary::role_words(self.rubric, r))
+                .unwrap_or_default();
+            let mut shown = e.recommendation.label().to_string();
+            if e.provisional {
+                shown.push_str(" (provisional: too few answers)");
+            }
+            rows.push(vec![
+                name.clone(),
+                role,
+                crate::render::num::index_num(self.rubric, e.index),
+                shown,
+                format!("{} of {}", e.answered, e.questions),
+            ]);
+        }
+        self.flips.write_all(
+            flip_item(self.rubric, &name, &result)
+                .into_string()
+                .as_bytes(),
+        )?;
         self.rows.write_all(
-            respondent_row(self.rubric, &result)
+            respondent_row(self.rubric, &name, &result)
                 .into_string()
                 .as_bytes(),
         )?;
@@ -132,10 +265,19 @@ impl<'r> Builder<'r> {
             w,
             single: self.count == 1,
             baseline,
+            names: &self.names,
+            brand: &self.brand,
+            logo: self.logo.as_ref(),
         };
+        if let Some(rows) = &self.docx_rows {
+            return out.write_all(&report.docx(rows)?);
+        }
         let page = report.page().into_string();
         let mut rest = page.as_str();
-        for (mark, spill) in [(FLIPS, self.flips), (ROWS, self.rows)] {
+        // The lists go in where their marks are, in the order the page has them.
+        let mut marks = [(FLIPS, self.flips), (ROWS, self.rows)];
+        marks.sort_by_key(|(mark, _)| page.find(mark).unwrap_or(usize::MAX));
+        for (mark, spill) in marks {
             if let Some((before, after)) = rest.split_once(mark) {
                 out.write_all(before.as_bytes())?;
                 spill.copy_to(out)?;
@@ -148,10 +290,10 @@ impl<'r> Builder<'r> {
 }
 
 /// One member in the list of each respondent's flip.
-fn flip_item(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
+fn flip_item(rubric: &LoadedRubric, name: &str, m: &SheetResult) -> Markup {
     html! {
         li {
-            strong { (display_name(m)) }
+            strong { (name) }
             " (" (m.evaluation.recommendation.label()) "): "
             (crate::render::words::firmness_lines(rubric, &m.sensitivity).join(" "))
         }
@@ -159,14 +301,17 @@ fn flip_item(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
 }
 
 /// One member's row of the respondents table.
-fn respondent_row(rubric: &LoadedRubric, m: &SheetResult) -> Markup {
+fn respondent_row(rubric: &LoadedRubric, name: &str, m: &SheetResult) -> Markup {
     let e = &m.evaluation;
     html! {
         tr {
-            td { (display_name(m)) }
-            td { (m.role.as_deref().unwrap_or("")) }
+            td { (name) }
+            td { (m.role.as_deref().map(|r| summary::role_words(rubric, r)).unwrap_or_default()) }
             td.n { (crate::render::num::index_num(rubric, e.index)) }
-            td { (e.recommendation.label()) }
+            td {
+                (e.recommendation.label())
+                @if e.provisional { " (provisional: too few answers)" }
+            }
             td.n { (e.answered) " of " (e.questions) }
         }
     }
@@ -187,10 +332,16 @@ struct Report<'a> {
     single: bool,
     /// The comparison with an earlier assessment, when there is one.
     baseline: Option<&'a Comparison>,
+    /// How respondents are named.
+    names: &'a Names,
+    brand: &'a Brand,
+    logo: Option<&'a Logo>,
 }
 
 impl Report<'_> {
-    /// The whole page, section by section.
+    /// The whole page, section by section: the cover and executive summary (page
+    /// one in print), the detail, where people disagree, who answered, and an
+    /// appendix with the full lists.
     fn page(&self) -> Markup {
         let title = self.title();
         html! {
@@ -200,44 +351,43 @@ impl Report<'_> {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (title) }
-                    // The only markup not escaped: a constant of this file.
+                    // The only markup not escaped: a constant of this file, and the
+                    // brand's colour (checked `#rrggbb`) with the running lines of the
+                    // printed pages as CSS strings whose every other character is a
+                    // CSS escape (`css_string`): nothing in them can end the element.
                     style { (PreEscaped(CSS)) }
+                    style { (PreEscaped(self.page_css())) }
                 }
                 body {
                     main {
-                        header {
-                            h1 { (title) }
-                            p.muted {
-                                (self.who()) " · rubric " (self.rubric.rubric.id) " "
-                                (self.rubric.rubric.version)
-                            }
-                        }
+                        (self.summary())
                         (self.recommendation())
-                        (self.chart())
                         @if let Some(c) = self.baseline {
                             (progress::section(self.rubric, c))
                         }
+                        (self.chart())
                         (self.factors())
                         (self.gates())
                         (self.flip())
-                        @if !self.single && !self.w.agenda.is_empty() {
-                            (self.agenda())
-                        }
-                        @if !self.single && !self.w.roles.is_empty() {
-                            (self.roles())
-                        }
                         (self.next_steps())
                         (self.roadmap())
+                        @if !self.single && (!self.w.agenda.is_empty() || !self.w.roles.is_empty()) {
+                            (self.disagreement())
+                        }
                         @if self.single {
                             (self.answers())
-                        } @else if !self.w.notes.is_empty() {
-                            (self.notes())
                         }
                         (self.respondents())
+                        (self.appendix())
                         footer {
+                            @if let Some(f) = &self.brand.footer {
+                                p.confidential { (f) }
+                            }
                             p.muted {
                                 "Made with pmo-vmo " (env!("CARGO_PKG_VERSION")) " from "
-                                (self.count) " answer sheet" @if !self.single { "s" } "."
+                                (self.count) " answer sheet" @if !self.single { "s" }
+                                ", against the questionnaire \u{201c}" (self.rubric.rubric.title)
+                                "\u{201d} (version " (self.rubric.rubric.version) ")."
                             }
                         }
                     }
@@ -246,20 +396,53 @@ impl Report<'_> {
         }
     }
 
+    /// The page's own CSS: the accent colour, and the running header and footer
+    /// of printed pages.
+    fn page_css(&self) -> String {
+        let mut css = String::new();
+        if let Some(c) = self.brand.accent {
+            let _ = writeln!(css, ":root {{ --accent: {}; }}", c.hex());
+        }
+        let head = match (&self.brand.firm, self.org) {
+            (Some(f), Some(o)) => format!("{o} \u{b7} {f}"),
+            (Some(f), None) => f.clone(),
+            (None, Some(o)) => o.to_string(),
+            (None, None) => self.rubric.rubric.title.clone(),
+        };
+        let foot = self.brand.footer.clone().unwrap_or_default();
+        let _ = writeln!(
+            css,
+            "@page {{ @top-left {{ content: {}; }} @bottom-left {{ content: {}; }} }}\n@page :first {{ @top-left {{ content: none; }} }}",
+            css_string(&head),
+            css_string(&foot)
+        );
+        css
+    }
+
+    /// The firm's logo and name on the cover.
+    fn brand_mark(&self) -> Markup {
+        html! {
+            @if self.logo.is_some() || self.brand.firm.is_some() {
+                div.brand {
+                    @if let Some(logo) = self.logo {
+                        img.logo src=(data_uri(logo)) alt=(self.brand.firm.as_deref().unwrap_or("Logo"));
+                    }
+                    @if let Some(f) = &self.brand.firm { span.firm { (f) } }
+                }
+            }
+        }
+    }
+
+    /// The firm that prepared the report, when the brand names one.
+    fn firm(&self) -> Option<&str> {
+        self.brand.firm.as_deref()
+    }
+
     /// The rubric's title, and the organisation when all sheets name the same one.
     fn title(&self) -> String {
         match self.org {
             Some(org) => format!("{} · {org}", self.rubric.rubric.title),
             None => self.rubric.rubric.title.clone(),
-        }
-    }
-
-    /// Whose answers these are, under the title.
-    fn who(&self) -> String {
-        if self.single {
-            format!("Answers of {}", display_name(&self.first[0].1))
-        } else {
-            crate::render::words::count(self.w.respondents, "respondent", "respondents")
         }
     }
 
@@ -304,7 +487,7 @@ impl Report<'_> {
                     }
                     @if w.band != w.recommendation {
                         div.muted {
-                            "The index alone says " (w.band.label()) "; a gate changed it."
+                            "The scores alone point to " (w.band.label()) "; a warning sign changed it."
                         }
                     }
                     @if provisional.is_none() {
@@ -316,18 +499,14 @@ impl Report<'_> {
                             "Index " strong { (crate::render::num::index_num(rubric, w.index)) }
                             " of 100"
                         }
-                        span { "Margin " (num(w.margin)) " points" }
                         @if !self.single {
-                            span { "Individual results: " (counts(w)) }
+                            span {
+                                "Each respondent's own result: "
+                                @if self.names.anonymous { (bare_counts(w)) } @else { (counts(w)) }
+                            }
                         }
                     }
-                    p.muted {
-                        (crate::render::words::bands_sentence(self.rubric))
-                        @if !self.single {
-                            " The group index is the mean of the respondents' indexes; "
-                            "gates are applied to the factor means."
-                        }
-                    }
+                    p { (self.firmness()) }
                 }
             }
         }
@@ -360,14 +539,13 @@ impl Report<'_> {
             })
         };
         let head = html! {
-            th { "Factor" } th.n { "Score" } th.n { "Weight" } th.n { "Answered" }
+            th { "Factor" } th.n { "Score" } th.n { "Answered" }
         };
         let body = html! {
             @for (fi, (f, fs)) in rows.enumerate() {
                 tr {
                     td { (f.title) }
                     td.n { (factor(fi, fs.score)) }
-                    td.n { (crate::render::num::setting_num(f.weight)) }
                     td.n { (fs.answered) " of " (fs.questions) }
                 }
             }
@@ -384,7 +562,7 @@ impl Report<'_> {
             })
         };
         let head = html! {
-            th { "Factor" } th.n { "Mean" } th.n { "Median" } th.n { "Spread (stdev)" }
+            th { "Factor" } th.n { "Mean" } th.n { "Median" } th.n { "Spread" }
             th.n { "Min" } th.n { "Max" } th.n { "Answered" }
         };
         let body = html! {
@@ -403,13 +581,16 @@ impl Report<'_> {
         scroll_table("factors", &head, &body)
     }
 
+    /// The warning signs that fired, in words: each message, and what it did to
+    /// the result.
     fn gates(&self) -> Markup {
-        let fired = gate_lines(self.rubric, self.w);
+        let fired =
+            crate::render::words::gate_sentences(self.rubric, &self.w.gates, self.w.recommendation);
         html! {
             section id="gates" {
-                h2 { "Gates" }
+                h2 { "Warning signs" }
                 @if fired.is_empty() {
-                    p { "No gate fired: the recommendation is the band of the index." }
+                    p { "None: the recommendation follows from the scores alone." }
                 } @else {
                     ul { @for g in &fired { li { (g) } } }
                 }
@@ -417,8 +598,8 @@ impl Report<'_> {
         }
     }
 
-    /// How firm the result is: the sheet's flip, or the group's tipping point and
-    /// each respondent's flip.
+    /// How firm the result is: the sheet's flip, or the group's tipping point
+    /// (each respondent's own flip is in the appendix).
     fn flip(&self) -> Markup {
         let rubric = self.rubric;
         html! {
@@ -429,18 +610,77 @@ impl Report<'_> {
                         p { (line) }
                     }
                 } @else {
+                    p { (self.firmness()) }
                     p { (tipping_sentence(rubric, self.w.tipping.as_ref())) }
-                    p.muted {
-                        "Per respondent, the answers one step from changing each one's own result:"
-                    }
-                    ul { (PreEscaped(FLIPS)) }
                 }
             }
         }
     }
 
-    /// The questions the group disagrees on most, with how the answers split.
-    fn agenda(&self) -> Markup {
+    /// Where people disagree: the questions answered most differently (those
+    /// with any spread, at most [`AGENDA`]) with the notes left on them, and the
+    /// largest gaps between roles.
+    fn disagreement(&self) -> Markup {
+        let rubric = self.rubric;
+        let items: Vec<_> = (self.w.agenda.iter())
+            .filter(|item| item.stdev > 0.0)
+            .take(AGENDA)
+            .filter_map(|item| {
+                let q = &rubric.rubric.question[rubric.question(&item.question)?];
+                Some((item, q))
+            })
+            .collect();
+        let item = |n: usize, item: &crate::workshop::AgendaItem, q: &crate::rubric::Question| {
+            html! {
+                li.item value=(n) {
+                    p { strong { (q.text) } }
+                    p.split {
+                        @for (j, (o, c)) in item.split.iter().enumerate() {
+                            @if j > 0 { " · " }
+                            @let option = q.option.iter().find(|x| x.id == *o);
+                            (option.map_or(o.as_str(), |x| x.label.as_str())) ": " (c)
+                        }
+                    }
+                    @for n in self.w.notes.iter().filter(|n| n.question == item.question) {
+                        blockquote {
+                            (n.text)
+                            span.who { " \u{2014} " (self.names.of(&n.respondent)) }
+                        }
+                    }
+                }
+            }
+        };
+        html! {
+            section id="agenda" {
+                // The heading, its introduction and the first question stay on one page.
+                div.keep {
+                    h2 { "Where people disagree" }
+                    @if items.is_empty() {
+                        p { "The respondents gave the same answer to every question they all answered." }
+                    } @else {
+                        p.muted {
+                            "The questions the respondents answered most differently, most divided "
+                            "first, with the notes they left on them: the agenda for the discussion."
+                        }
+                        ol.agenda { (item(1, items[0].0, items[0].1)) }
+                    }
+                }
+                @if items.len() > 1 {
+                    ol.agenda start="2" {
+                        @for (k, (it, q)) in items.iter().enumerate().skip(1) {
+                            (item(k + 1, it, q))
+                        }
+                    }
+                }
+                @if !self.w.roles.is_empty() {
+                    (self.roles())
+                }
+            }
+        }
+    }
+
+    /// Every question someone answered, most divided first: the appendix's list.
+    fn agenda_table(&self) -> Markup {
         let rubric = self.rubric;
         let items = self.w.agenda.iter().enumerate().filter_map(|(i, item)| {
             let q = &rubric.rubric.question[rubric.question(&item.question)?];
@@ -454,7 +694,8 @@ impl Report<'_> {
                 tr {
                     td.n { (i + 1) }
                     td { (q.text) }
-                    td.n { (num(item.stdev)) }
+                    // A context question has no scores, so no spread.
+                    td.n { @if item.stdev.is_finite() { (num(item.stdev)) } @else { "–" } }
                     td {
                         @for (j, (o, c)) in item.split.iter().enumerate() {
                             @if j > 0 { br; }
@@ -465,16 +706,10 @@ impl Report<'_> {
                 }
             }
         };
-        html! {
-            section id="agenda" {
-                h2 { "Agenda for the discussion" }
-                p.muted { "The questions the respondents disagree on most come first." }
-                (scroll_table("agenda", &head, &body))
-            }
-        }
+        scroll_table("agenda", &head, &body)
     }
 
-    /// The factor means per role and the gaps between roles.
+    /// The factor means per role and the largest gaps between roles.
     fn roles(&self) -> Markup {
         let (rubric, w) = (self.rubric, self.w);
         let flags = flag_lines(rubric, w);
@@ -485,23 +720,28 @@ impl Report<'_> {
         let body = html! {
             @for r in &w.roles {
                 tr {
-                    td { (r.role) }
+                    td { (summary::role_words(rubric, &r.role)) }
                     td.n { (r.respondents) }
                     @for f in &r.factors { td.n { (f.mean.map_or("–".into(), num)) } }
                 }
             }
         };
         html! {
-            section id="roles" {
-                h2 { "Roles" }
+            div id="roles" {
+                h3 { "By role" }
                 (scroll_table("roles", &head, &body))
                 @if flags.is_empty() {
                     p {
-                        "No two roles are " (crate::workshop::ROLE_GAP)
+                        "No two roles of two or more respondents are " (crate::workshop::ROLE_GAP)
                         " points or more apart on any factor."
                     }
                 } @else {
-                    ul { @for f in &flags { li.flag { "⚑ " (f) } } }
+                    ul {
+                        @for f in &flags { li.flag { "⚑ " (f) } }
+                        @if w.more_flags > 0 {
+                            li.muted { "and " (crate::render::words::count(w.more_flags, "smaller gap", "smaller gaps")) " of that size" }
+                        }
+                    }
                 }
             }
         }
@@ -572,18 +812,17 @@ impl Report<'_> {
         }
     }
 
-    /// The notes the respondents left on questions.
+    /// Every note the respondents left, with who left it.
     fn notes(&self) -> Markup {
         html! {
-            section id="notes" {
-                h2 { "Notes from the answer sheets" }
+            div id="notes" {
+                h3 { "Every note from the answer sheets" }
                 @for n in &self.w.notes {
-                    p {
-                        strong { (n.respondent) }
-                        " on "
-                        em { (question_text(self.rubric, &n.question)) }
+                    blockquote {
+                        p.about { em { (question_text(self.rubric, &n.question)) } }
+                        (n.text)
+                        span.who { " \u{2014} " (self.names.of(&n.respondent)) }
                     }
-                    blockquote { (n.text) }
                 }
             }
         }
@@ -598,6 +837,36 @@ impl Report<'_> {
             section id="respondents" {
                 h2 { "Respondents" }
                 (scroll_table("respondents", &head, &body))
+            }
+        }
+    }
+
+    /// The full lists: every question by how divided it is, every note, each
+    /// respondent's own flip, and how the result is worked out.
+    fn appendix(&self) -> Markup {
+        html! {
+            section id="appendix" {
+                h2 { "Appendix" }
+                @if !self.single && self.w.agenda.len() > AGENDA {
+                    h3 { "Every question, most divided first" }
+                    (self.agenda_table())
+                }
+                @if !self.single && !self.w.notes.is_empty() {
+                    (self.notes())
+                }
+                @if !self.single {
+                    h3 { "How firm each respondent's own result is" }
+                    p.muted { "The answers one step from changing each one's own result:" }
+                    ul.flips { (PreEscaped(FLIPS)) }
+                }
+                h3 { "How the result is worked out" }
+                p {
+                    (crate::render::words::bands_sentence(self.rubric))
+                    @if !self.single {
+                        " The group index is the mean of the respondents' indexes; the warning "
+                        "signs read the group's mean on each factor."
+                    }
+                }
             }
         }
     }
@@ -803,10 +1072,10 @@ mod tests {
             &[
                 ("<title>", "title"),
                 ("<title>", "org"),
-                ("<header>", "title"),
-                ("<header>", "org"),
-                ("<header>", "rubric-id"),
-                ("<header>", "version"),
+                ("<header class=\"cover\">", "title"),
+                ("<header class=\"cover\">", "org"),
+                ("<footer>", "title"),
+                ("<footer>", "version"),
                 ("recommendation", "rec-title"),
                 ("recommendation", "rec-summary"),
                 ("<svg", "factor0"),
@@ -818,7 +1087,7 @@ mod tests {
                 ("factors", "factor0"),
                 ("factors", "factor3"),
                 ("gates", "gate"),
-                ("flip", "who1"),
+                ("appendix", "who1"),
                 ("flip", "factor0"),
                 ("agenda", "question"),
                 ("agenda", "option"),
@@ -827,9 +1096,10 @@ mod tests {
                 ("<li class=\"flag\">", "role1"),
                 ("<li class=\"flag\">", "factor"),
                 ("next-steps", "next-step"),
-                ("notes", "who0"),
-                ("notes", "question0"),
-                ("notes", "note"),
+                ("appendix", "question0"),
+                ("appendix", "note"),
+                ("agenda", "note"),
+                ("agenda", "who0"),
                 ("respondents", "who1"),
                 ("respondents", "role1"),
             ],
@@ -869,7 +1139,8 @@ maturity-standards = '{}'
             &html,
             &[
                 ("<title>", "org"),
-                ("<header>", "who"),
+                ("<header class=\"cover\">", "org"),
+                ("<header class=\"cover\">", "title"),
                 ("<ul class=\"legend\">", "who"),
                 ("factors", "factor1"),
                 ("flip", "question"),
@@ -980,15 +1251,24 @@ maturity-standards = '{}'
             "recommendation",
             "chart",
             "factors",
+            "summary",
             "gates",
             "flip",
             "agenda",
-            "roles",
-            "notes",
             "respondents",
+            "appendix",
         ] {
             assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
         }
+        // The summary first; the roles and every note inside their sections.
+        let body = &html[html.find("<body>").unwrap()..];
+        assert!(
+            body.find("<section id=\"summary\">") < body.find("<section id=\"recommendation\">")
+        );
+        for id in ["roles", "notes"] {
+            assert!(html.contains(&format!("<div id=\"{id}\">")), "{id}");
+        }
+        assert!(html.contains("@page"));
         assert!(html.contains("@media print"));
         assert!(html.contains("name=\"viewport\""));
     }

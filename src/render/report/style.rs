@@ -3,7 +3,7 @@
 
 pub(super) const CSS: &str = r#"
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d5dae3; --bg: #f6f7f9;
-  --pmo: #1f5fa8; --hybrid: #b07800; --vmo: #23803a; }
+  --pmo: #1f5fa8; --hybrid: #b07800; --vmo: #23803a; --accent: #1d2330; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--ink); background: #fff; }
@@ -37,17 +37,49 @@ li.step { border-bottom: 1px solid var(--line); padding: .3rem 0 .4rem; }
 li.step p { margin: .2rem 0; }
 .move .from { color: var(--muted); } .move .to { font-weight: 600; }
 blockquote { margin: .4rem 0 .8rem; padding: .3rem .8rem; border-left: 3px solid var(--line); background: var(--bg); }
+blockquote .who { color: var(--muted); white-space: nowrap; }
+blockquote p.about { margin: 0 0 .2rem; }
+.cover { border-top: 6px solid var(--accent); padding-top: .6rem; margin-bottom: 1rem; }
+.cover .brand { display: flex; align-items: center; gap: .8rem; margin-bottom: .4rem; }
+.cover .logo { max-height: 48px; max-width: 200px; }
+.cover .firm { font-weight: 600; color: var(--accent); }
+.cover .kicker { margin: 0; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; font-size: .85rem; }
+.cover h1 { font-size: 2rem; margin: .1rem 0 .3rem; }
+.cover .meta { display: flex; flex-wrap: wrap; gap: .2rem 1.5rem; margin: 0; color: var(--muted); }
+#summary h2 { margin-top: 1rem; }
+#summary .lede { margin: 0; color: var(--muted); }
+#summary .office { margin: .2rem 0; font-size: 1.1rem; }
+#summary .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.5rem; }
+#summary h3 { margin-top: .8rem; }
+#summary ol, #summary ul { padding-left: 1.3rem; margin: .2rem 0; }
+#summary li { margin: .15rem 0; }
+#summary .firm { margin: .2rem 0; }
+ol.agenda { padding-left: 1.4rem; }
+ol.agenda li.item { margin-bottom: .6rem; }
+ol.agenda p { margin: .2rem 0; }
+.split { color: var(--muted); }
+.confidential { font-weight: 600; }
 @media (max-width: 600px) {
   body { font-size: 15px; }
+  #summary .grid { grid-template-columns: 1fr; }
   main { padding: .6rem; }
   th, td { padding: .3rem .3rem; }
 }
+@page { size: A4; margin: 18mm 16mm 18mm 16mm;
+  @top-left { font: 8pt system-ui, sans-serif; color: #5b6475; }
+  @bottom-left { font: 8pt system-ui, sans-serif; color: #5b6475; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; color: #5b6475; } }
 @media print {
-  body { font-size: 10.5pt; }
+  body { font-size: 10pt; line-height: 1.4; }
   main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 1.2rem; }
   h3 { break-after: avoid; page-break-after: avoid; }
-  tr, .chart, .verdict, blockquote, li.step { break-inside: avoid; page-break-inside: avoid; }
+  #summary { break-after: page; page-break-after: always; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
+  #summary .verdict .band { font-size: 1.5rem; }
+  tr, .chart, .verdict, blockquote, li.step, li.item, #summary .grid > div, .cover,
+  ul.first, #summary p.firm, footer { break-inside: avoid; page-break-inside: avoid; }
+  .chart svg { max-width: 520px; }
   .verdict, th, .swatch, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
   a { color: inherit; text-decoration: none; }
