@@ -768,3 +768,39 @@ fn a_phone_gets_a_compact_bar_and_print_takes_a_few_pages() {
     // Eleven pages before, one question on the first; now about five a page.
     assert!((2..=6).contains(&pages), "{pages} pages");
 }
+
+/// Hardening, third round, finding 6: a valid rubric whose factor id is
+/// `constructor` (a name every plain JavaScript object already has) gave a form
+/// with no questions. The page's maps keyed by rubric ids have no prototype.
+#[test]
+#[ignore = "e2e: a browser (chromium)"]
+fn a_factor_named_like_an_object_property_keeps_its_questions() {
+    let Some(bin) = skip_without_chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let toml =
+        include_str!("fixtures/v2/pmo-vmo-2.0.0.toml").replace("\"maturity\"", "\"constructor\"");
+    let rubric = tmp.path().join("constructor.toml");
+    std::fs::write(&rubric, toml).unwrap();
+    let html = write_form(tmp.path(), Some(&rubric));
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let browser = launch(&bin);
+    let (tab, seen) = open_tab(&browser, &downloads);
+    load(&tab, &html);
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('fieldset.question').length"
+        ),
+        20
+    );
+    choose(&tab, "maturity-standards", "ad-hoc");
+    fill(&tab, "pmo-vmo-respondent", "Cy");
+    save_past_the_warning(&tab, "19 of 20 questions have no answer yet");
+    let saved = wait_for_download(&downloads, "Cy-pmo-vmo.json");
+    let result = &score_json(&saved, Some(&rubric))["results"][0];
+    assert_eq!(result["answers"]["maturity-standards"], "ad-hoc");
+    assert_local_only(&seen);
+}

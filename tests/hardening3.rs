@@ -276,3 +276,28 @@ fn f18_compare_says_when_the_sides_are_the_wrong_way_round() {
             .contains("2025-11-01 to 2026-05-01")
     );
 }
+
+/// Finding 26: a direction override in a note reached the HTML report raw ("cost
+/// \u{202e}0001 EUR" read "cost RUE 1000" in the client's deliverable).
+#[test]
+fn f26_the_report_shows_direction_overrides_and_obeys_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo(SHEET)).unwrap();
+    // The note on the method becomes one with an override.
+    let old = "maturity-standards = \"Sprints and a shared definition of done exist but are loosely followed.\"";
+    assert!(text.contains(old));
+    let noted = text.replacen(old, "maturity-standards = \"cost \u{202e}0001 EUR\"", 1);
+    std::fs::write(dir.path().join("s.toml"), noted).unwrap();
+    let out = run(&["report", "s.toml", "-o", "-"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains('\u{202e}'), "an override reached the page");
+    assert!(
+        html.contains("cost \\u{202e}0001 EUR"),
+        "the note is shown escaped"
+    );
+}

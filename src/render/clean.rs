@@ -128,9 +128,95 @@ pub(crate) fn cut_long_words(s: &str, max: usize) -> Cow<'_, str> {
     out.into()
 }
 
+/// A writer that shows every bidirectional embedding, override and isolate
+/// (U+202A..U+202E, U+2066..U+2069) as its escape (`\u{202e}`) instead of passing
+/// it on: a note "cost \u{202e}0001 EUR" must not read "cost RUE 1000" in a
+/// client's report. The page's own markup holds none, so every one it meets came
+/// from a sheet or a rubric. A character split across two writes is held back
+/// until its last byte arrives.
+pub(crate) struct BidiSafe<'w> {
+    out: &'w mut dyn std::io::Write,
+    /// The first bytes of a three-byte character that may be one of them.
+    held: Vec<u8>,
+}
+
+impl<'w> BidiSafe<'w> {
+    pub(crate) fn new(out: &'w mut dyn std::io::Write) -> Self {
+        BidiSafe {
+            out,
+            held: Vec::new(),
+        }
+    }
+
+    /// Writes what is held back (the end of the page).
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        let held = std::mem::take(&mut self.held);
+        self.out.write_all(&held)
+    }
+}
+
+impl std::io::Write for BidiSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut bytes = std::mem::take(&mut self.held);
+        bytes.extend_from_slice(buf);
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] != 0xE2 {
+                i += 1;
+                continue;
+            }
+            if i + 3 > bytes.len() {
+                // Maybe the start of one: wait for the rest.
+                self.out.write_all(&bytes[start..i])?;
+                self.held = bytes[i..].to_vec();
+                return Ok(buf.len());
+            }
+            let bidi = matches!(
+                (bytes[i + 1], bytes[i + 2]),
+                (0x80, 0xAA..=0xAE) | (0x81, 0xA6..=0xA9)
+            );
+            if bidi {
+                let c = std::str::from_utf8(&bytes[i..i + 3])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .map_or(0, u32::from);
+                self.out.write_all(&bytes[start..i])?;
+                write!(self.out, "\\u{{{c:x}}}")?;
+                start = i + 3;
+            }
+            i += if bidi { 3 } else { 1 };
+        }
+        self.out.write_all(&bytes[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_reach_no_page_whole_or_split() {
+        use std::io::Write as _;
+        let text = "cost \u{202e}0001 EUR, \u{2066}x\u{2069} \u{e9}t\u{e9} \u{2014}";
+        for cut in 0..text.len() {
+            let mut out = Vec::new();
+            let mut w = BidiSafe::new(&mut out);
+            w.write_all(&text.as_bytes()[..cut]).unwrap();
+            w.write_all(&text.as_bytes()[cut..]).unwrap();
+            w.finish().unwrap();
+            let s = String::from_utf8(out).unwrap();
+            assert_eq!(
+                s, "cost \\u{202e}0001 EUR, \\u{2066}x\\u{2069} \u{e9}t\u{e9} \u{2014}",
+                "cut at {cut}"
+            );
+        }
+    }
 
     #[test]
     fn printable_escapes_controls_and_bidi_overrides_but_keeps_text() {

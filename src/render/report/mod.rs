@@ -272,6 +272,9 @@ impl<'r> Builder<'r> {
         if let Some(rows) = &self.docx_rows {
             return out.write_all(&report.docx(rows)?);
         }
+        // Sheet and rubric text may hold direction overrides: shown, never obeyed.
+        let mut safe = crate::render::clean::BidiSafe::new(out);
+        let out: &mut dyn Write = &mut safe;
         let page = report.page().into_string();
         let mut rest = page.as_str();
         // The lists go in where their marks are, in the order the page has them.
@@ -285,7 +288,7 @@ impl<'r> Builder<'r> {
             }
         }
         out.write_all(rest.as_bytes())?;
-        Ok(())
+        safe.finish()
     }
 }
 
