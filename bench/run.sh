@@ -4,7 +4,7 @@
 #   bench/run.sh [ROWS] [SHEETS] [RUNS]      defaults: 1000000 5000 5
 #
 # 1. A Google-Forms-style export of ROWS rows (Timestamp, Email Address, Name, then
-#    the 20 questions of the default rubric by full text, cells holding labels):
+#    every question of the default rubric by full text, cells holding labels):
 #    `pmo-vmo score FILE --format csv` and `--format json` (which searches every
 #    sheet's flip and works out its roadmap) against parsing the same file with the
 #    csv crate alone, into a ByteRecord (examples/parse_only.rs).
@@ -103,7 +103,7 @@ run report "$BIN" report "$CSV" -o "$REPORT" --force
 rm -f "$REPORT"
 
 echo "== start of a single-sheet command" >&2
-ONE=examples/sheets/in-transition.toml
+ONE=examples/sheets/agency-with-a-pmo.toml
 if command -v hyperfine >/dev/null; then
     hyperfine -N --warmup 20 --runs 300 --export-json "$DIR/start.json" \
         "$BIN score $ONE" >/dev/null 2>&1
