@@ -148,6 +148,8 @@ pub struct Note {
     /// Question id.
     pub question: String,
     pub(crate) text: String,
+    /// The sheet it came from: two respondents of one name are told apart by it.
+    pub source: String,
 }
 
 /// An organisation the sheets name, and how many of them name it.
@@ -640,6 +642,7 @@ impl<'r> Group<'r> {
                 respondent: who.clone(),
                 question: q.clone(),
                 text: text.clone(),
+                source: m.source.to_string(),
             }));
         if m.evaluation.provisional {
             self.provisional.push(who);

@@ -301,3 +301,34 @@ fn f26_the_report_shows_direction_overrides_and_obeys_none() {
         "the note is shown escaped"
     );
 }
+
+/// Finding 23: the workshop's JSON notes carried no source, so two respondents of
+/// one name could not be told apart.
+#[test]
+fn f23_workshop_notes_name_their_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo(SHEET)).unwrap();
+    std::fs::create_dir(dir.path().join("room")).unwrap();
+    for name in ["a.toml", "b.toml"] {
+        std::fs::write(dir.path().join("room").join(name), &text).unwrap();
+    }
+    let out = run(&["workshop", "room", "--format", "json"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes = doc["notes"].as_array().unwrap();
+    assert!(notes.len() >= 2, "{doc}");
+    let sources: std::collections::BTreeSet<&str> = notes
+        .iter()
+        .map(|n| n["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources.into_iter().collect::<Vec<_>>(),
+        ["room/a.toml", "room/b.toml"]
+    );
+    // Same respondent name on both sheets: the source tells them apart.
+    assert_eq!(notes[0]["respondent"], notes[notes.len() - 1]["respondent"]);
+}
