@@ -389,7 +389,8 @@ fn a_respondent_fills_in_the_form_and_the_saved_sheet_scores() {
         serde_json::json!([{
             "respondent": "Zoë Doe",
             "question": "maturity-standards",
-            "text": "Handbook \"v2\"\nsince 2021"
+            "text": "Handbook \"v2\"\nsince 2021",
+            "source": saved.to_string_lossy()
         }])
     );
 
