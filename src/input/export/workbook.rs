@@ -106,6 +106,29 @@ where
         .map_err(|e| unreadable(source, e))
 }
 
+/// Reads a worksheet cell by cell into `grid` with a calamine cell reader (xlsx
+/// and xlsb have one each, alike but of different types), stopping at a bound.
+macro_rules! drain_cells {
+    ($book:expr, $name:expr, $grid:expr) => {{
+        let mut cells = match $book.worksheet_cells_reader(&$name) {
+            Ok(cells) => cells,
+            Err(e) => return Err(Step::Failed(e.to_string())),
+        };
+        loop {
+            match cells.next_cell() {
+                Ok(Some(c)) => {
+                    let (row, col) = c.get_position();
+                    if let Err(b) = $grid.push(u64::from(row), col, &ref_text(c.get_value())) {
+                        break Err(Step::Bound(b));
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(Step::Failed(e.to_string())),
+            }
+        }
+    }};
+}
+
 impl Book {
     /// Opens a workbook, telling its format from its first bytes (a zip holds an
     /// .xlsx, .xlsm, .xlsb or .ods; an OLE file an .xls), whatever its extension.
@@ -192,44 +215,9 @@ impl Book {
         };
         let mut grid = GridBuilder::default();
         let outcome: Result<(), Step> = quietly(|| match &mut self.inner {
-            Inner::Xlsx(book) => {
-                let mut cells = match book.worksheet_cells_reader(&name) {
-                    Ok(cells) => cells,
-                    Err(e) => return Err(Step::Failed(e.to_string())),
-                };
-                loop {
-                    match cells.next_cell() {
-                        Ok(Some(c)) => {
-                            let (row, col) = c.get_position();
-                            if let Err(b) = grid.push(u64::from(row), col, &ref_text(c.get_value()))
-                            {
-                                break Err(Step::Bound(b));
-                            }
-                        }
-                        Ok(None) => break Ok(()),
-                        Err(e) => break Err(Step::Failed(e.to_string())),
-                    }
-                }
-            }
-            Inner::Xlsb(book) => {
-                let mut cells = match book.worksheet_cells_reader(&name) {
-                    Ok(cells) => cells,
-                    Err(e) => return Err(Step::Failed(e.to_string())),
-                };
-                loop {
-                    match cells.next_cell() {
-                        Ok(Some(c)) => {
-                            let (row, col) = c.get_position();
-                            if let Err(b) = grid.push(u64::from(row), col, &ref_text(c.get_value()))
-                            {
-                                break Err(Step::Bound(b));
-                            }
-                        }
-                        Ok(None) => break Ok(()),
-                        Err(e) => break Err(Step::Failed(e.to_string())),
-                    }
-                }
-            }
+            // calamine's xlsx and xlsb cell readers share their methods, not a trait.
+            Inner::Xlsx(book) => drain_cells!(book, name, grid),
+            Inner::Xlsb(book) => drain_cells!(book, name, grid),
             Inner::Xls(book) => {
                 let range = match book.worksheet_range(&name) {
                     Ok(range) => range,
