@@ -299,6 +299,18 @@ impl Lints<'_> {
         Some(self.line_starts.partition_point(|&s| s <= span.start))
     }
 
+    /// The line of key `key` of option `oi` of question `qi`.
+    fn option_line(&self, qi: usize, oi: usize, key: &str) -> Option<usize> {
+        let path = [
+            k("question"),
+            Seg::Index(qi),
+            k("option"),
+            Seg::Index(oi),
+            k(key),
+        ];
+        self.line(&path, false)
+    }
+
     /// Records one finding against the rubric file.
     fn push(&mut self, line: Option<usize>, lint: Lint) {
         self.out.push(Finding {
@@ -373,16 +385,7 @@ impl Lints<'_> {
             for (j, o) in q.option.iter().enumerate() {
                 if let Some(first) = q.option[..j].iter().find(|p| p.score == o.score) {
                     self.push(
-                        self.line(
-                            &[
-                                k("question"),
-                                Seg::Index(qi),
-                                k("option"),
-                                Seg::Index(j),
-                                k("score"),
-                            ],
-                            false,
-                        ),
+                        self.option_line(qi, j, "score"),
                         Lint::DuplicateOptionScore {
                             question: q.id.clone(),
                             first: first.id.clone(),
@@ -536,16 +539,7 @@ impl Lints<'_> {
                 (q.id.clone(), q.option[o].id.clone())
             })
             .collect();
-        let l = self.line(
-            &[
-                k("question"),
-                Seg::Index(qi),
-                k("option"),
-                Seg::Index(oi),
-                k("id"),
-            ],
-            false,
-        );
+        let l = self.option_line(qi, oi, "id");
         self.push(
             l,
             Lint::MissingImprove {
@@ -569,18 +563,7 @@ impl Lints<'_> {
             for (j, o) in q.option.iter().enumerate() {
                 // Looked up only for a finding: a rubric of 20,000 clean questions
                 // asks for none.
-                let at = |l: &Self| {
-                    l.line(
-                        &[
-                            k("question"),
-                            Seg::Index(qi),
-                            k("option"),
-                            Seg::Index(j),
-                            k("label"),
-                        ],
-                        false,
-                    )
-                };
+                let at = |l: &Self| l.option_line(qi, j, "label");
                 if let Some(first) = labels[..j].iter().position(|l| *l == labels[j]) {
                     let lint = Lint::DuplicateOptionLabel {
                         question: q.id.clone(),
