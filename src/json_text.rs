@@ -53,6 +53,15 @@ pub(crate) fn option<S: Serializer>(value: &Option<&str>, s: S) -> Result<S::Ok,
     }
 }
 
+/// [`text`] for a text borrowed from the rubric; one made for this sheet (a
+/// joined text) is escaped as it is.
+pub(crate) fn cow<S: Serializer>(value: &std::borrow::Cow<str>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        std::borrow::Cow::Borrowed(t) => text(t, s),
+        std::borrow::Cow::Owned(t) => s.serialize_str(t),
+    }
+}
+
 /// [`text`] for each text of a list.
 pub(crate) fn list<S: Serializer>(texts: &[&str], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(texts.iter().map(|t| Text(t)))

@@ -29,6 +29,7 @@
 //! per initiative) and holds no arithmetic of its own.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 use crate::rubric::{Band, Effort, LoadedRubric, OfficeKind, QuestionKind, Requirement};
 use crate::scoring::{Decision, Outcome};
@@ -87,8 +88,8 @@ pub(crate) struct Moves {
 
 /// The ranks of each question's options by score (file order among equals), and
 /// each option's rank.
-fn ranks(rubric: &LoadedRubric, qi: usize) -> Vec<usize> {
-    crate::rubric::judgement::rank(&rubric.rubric.question[qi])
+fn ranks(rubric: &LoadedRubric, qi: usize) -> &[usize] {
+    rubric.ranked(qi)
 }
 
 /// The rank an option id has in its question; `None` for an unknown id.
@@ -98,7 +99,7 @@ fn rank_of(rubric: &LoadedRubric, req: &Requirement) -> Option<(usize, usize)> {
         .option
         .iter()
         .position(|o| o.id == req.reaches)?;
-    let rank = ranks(rubric, qi).iter().position(|&x| x == oi)?;
+    let rank = rubric.rank(qi, oi)?;
     Some((qi, rank))
 }
 
@@ -111,7 +112,7 @@ pub(crate) fn levels_of(rubric: &LoadedRubric, choices: &[Option<usize>]) -> Lev
     (0..rubric.rubric.question.len())
         .map(|qi| {
             let oi = choices.get(qi).copied().flatten()?;
-            ranks(rubric, qi).iter().position(|&x| x == oi)
+            rubric.rank(qi, oi)
         })
         .collect()
 }
@@ -668,16 +669,24 @@ pub struct Initiative<'r> {
     #[serde(serialize_with = "crate::json_text::text")]
     pub title: &'r str,
     /// The improve texts of the levels crossed, as one action.
-    pub action: String,
+    #[serde(serialize_with = "crate::json_text::cow")]
+    pub action: Cow<'r, str>,
     /// How to tell it is done: the last level's `done-when`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
     pub done_when: Option<&'r str>,
     /// The role that leads it (a `[roles]` id).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
     pub owner: Option<&'r str>,
     /// The longest effort among the levels crossed.
     pub effort: Effort,
     /// The questions of the initiatives it needs first.
+    #[serde(serialize_with = "crate::json_text::list")]
     pub requires: Vec<&'r str>,
     /// Why it comes where it does.
     pub reason: Reason,
@@ -783,10 +792,12 @@ fn name<'r>(
             let texts: Vec<_> = (crossed.iter())
                 .map(|o| texts(rubric, o, aim.context))
                 .collect();
-            let action = (texts.iter())
-                .filter_map(|t| t.0)
-                .collect::<Vec<_>>()
-                .join(" ");
+            // One level crossed (most initiatives): the rubric's text, borrowed.
+            let parts: Vec<&'r str> = texts.iter().filter_map(|t| t.0).collect();
+            let action = match parts.as_slice() {
+                [one] => Cow::Borrowed(*one),
+                _ => Cow::Owned(parts.join(" ")),
+            };
             Initiative {
                 horizon: mv.horizon,
                 question: &q.id,

@@ -759,6 +759,11 @@ struct Ladder {
     /// Per option, the option with the next lower score (the first in file order
     /// among equals); `None` for the bottom ones.
     down: Vec<Option<usize>>,
+    /// The options by score, lowest first (file order among equals): the levels
+    /// a plan climbs.
+    ranked: Vec<usize>,
+    /// Per option, its place in `ranked`.
+    rank: Vec<usize>,
 }
 
 impl Ladder {
@@ -792,11 +797,18 @@ impl Ladder {
                     .map(|(i, _)| i)
             })
             .collect();
+        let ranked = judgement::rank(q);
+        let mut rank = vec![0; o.len()];
+        for (k, &oi) in ranked.iter().enumerate() {
+            rank[oi] = k;
+        }
         Ladder {
             lowest,
             highest,
             up,
             down,
+            ranked,
+            rank,
         }
     }
 }
@@ -1121,6 +1133,16 @@ impl LoadedRubric {
     /// first in file order among equals), if any.
     pub fn next_down(&self, qi: usize, oi: usize) -> Option<usize> {
         self.ladders[qi].down[oi]
+    }
+
+    /// Question `qi`'s options by score, lowest first (file order among equals).
+    pub(crate) fn ranked(&self, qi: usize) -> &[usize] {
+        &self.ladders[qi].ranked
+    }
+
+    /// The place of option `oi` in [`Self::ranked`] of question `qi`.
+    pub(crate) fn rank(&self, qi: usize, oi: usize) -> Option<usize> {
+        self.ladders[qi].rank.get(oi).copied()
     }
 
     /// The gates that read question `qi` or its factor, in file order.

@@ -287,19 +287,22 @@ fn all_and_any<F: Figures + ?Sized>(
         && (any.is_empty() || any.iter().any(|c| holds(rubric, f, c)))
 }
 
-/// How figures become a recommendation, for a sheet, a sheet with an answer
-/// changed, a group and a group with a mean moved alike. Format 2: the band of
-/// `index`. Format 3: the first outcome rule that holds, with its office types.
-/// Then every gate in file order that holds (and applies to the band: `for`) caps
-/// or floors it, and the margin. `fired` hears of each gate that fired, with
-/// whether it changed the result it was applied to.
-pub fn decide<F: Figures + ?Sized>(
+/// The first half of [`decide`]: the outcome rule (format 3) or the index's band,
+/// then the gates; no margin and no office type.
+struct Ruled {
+    rule: Option<usize>,
+    band: Band,
+    recommendation: Band,
+    /// The first gate that changed the result.
+    changing: Option<usize>,
+}
+
+fn rule_and_gates<F: Figures + ?Sized>(
     rubric: &LoadedRubric,
     index: f64,
     figures: &F,
     mut fired: impl FnMut(usize, bool),
-) -> Decision {
-    let scoring = &rubric.rubric.scoring;
+) -> Ruled {
     let rule = rubric.has_outcomes().then(|| {
         (rubric.rules().iter())
             .position(|r| all_and_any(rubric, figures, &r.when, &r.when_any))
@@ -309,7 +312,7 @@ pub fn decide<F: Figures + ?Sized>(
         Some(ri) => rubric.rubric.outcome[rubric.rules()[ri].result]
             .recommendation
             .unwrap_or(Band::Pmo),
-        None => band_of(scoring, index),
+        None => band_of(&rubric.rubric.scoring, index),
     };
     let mut recommendation = band;
     let mut changing: Option<usize> = None;
@@ -325,6 +328,33 @@ pub fn decide<F: Figures + ?Sized>(
             fired(gi, recommendation != before);
         }
     }
+    Ruled {
+        rule,
+        band,
+        recommendation,
+        changing,
+    }
+}
+
+/// How figures become a recommendation, for a sheet, a sheet with an answer
+/// changed, a group and a group with a mean moved alike. Format 2: the band of
+/// `index`. Format 3: the first outcome rule that holds, with its office types.
+/// Then every gate in file order that holds (and applies to the band: `for`) caps
+/// or floors it, and the margin. `fired` hears of each gate that fired, with
+/// whether it changed the result it was applied to.
+pub fn decide<F: Figures + ?Sized>(
+    rubric: &LoadedRubric,
+    index: f64,
+    figures: &F,
+    fired: impl FnMut(usize, bool),
+) -> Decision {
+    let scoring = &rubric.rubric.scoring;
+    let Ruled {
+        rule,
+        band,
+        recommendation,
+        changing,
+    } = rule_and_gates(rubric, index, figures, fired);
     let (margin, margin_on) = match rule {
         None => (margin_of(scoring, index), None),
         Some(ri) => match changing {
@@ -634,13 +664,20 @@ pub(crate) struct Changed<'o> {
 }
 
 impl Changed<'_> {
-    /// The recommendation (after gates) with the answer changed.
+    /// The recommendation (after gates) with the answer changed: [`decide`]'s,
+    /// without the margin and the office type it does not need.
     #[inline]
     pub(crate) fn recommendation(&self, rubric: &LoadedRubric) -> Band {
-        self.decision(rubric).recommendation
+        let view = ChangedView {
+            changed: self,
+            rubric,
+            fi: rubric.question_factors()[self.question],
+        };
+        rule_and_gates(rubric, self.index, &view, |_, _| {}).recommendation
     }
 
     /// The whole decision with the answer changed.
+    #[cfg(test)]
     pub(crate) fn decision(&self, rubric: &LoadedRubric) -> Decision {
         let view = ChangedView {
             changed: self,

@@ -56,7 +56,7 @@ impl<'a, W: Write> JsonOutput<'a, W> {
 pub(crate) fn row(result: &SheetResult, out: &mut Vec<u8>) {
     // About what a row of the default rubric takes (one that grows from nothing
     // doubles a dozen times on the way).
-    out.reserve(4096);
+    out.reserve(8192);
     // Writing into a Vec fails only if serializing does, and these types always
     // serialize (string keys, finite or null numbers).
     let _ = serde_json::to_writer(out, result);

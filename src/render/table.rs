@@ -621,7 +621,7 @@ pub(crate) fn plan(
             if let Some(after) = needs_words(view.plan, i) {
                 let _ = write!(what, "\n{after}");
             }
-            let mut action = i.action.clone();
+            let mut action = i.action.to_string();
             if let Some(done) = i.done_when {
                 let _ = write!(action, "\n{}", done_words(done));
             }
