@@ -806,7 +806,12 @@ fn name<'r>(
                 title: q.practice.as_deref().unwrap_or(&q.text),
                 action,
                 done_when: texts.iter().rev().find_map(|t| t.1),
-                owner: texts.iter().find_map(|t| t.2),
+                owner: texts.iter().find_map(|t| t.2).map(|role| {
+                    // The office aimed at may name another lead for this role.
+                    (m.offices.0)
+                        .and_then(|oi| r.office[oi].roles.get(role))
+                        .map_or(role, String::as_str)
+                }),
                 effort: (crossed.iter())
                     .map(|o| o.effort.unwrap_or(Effort::Months))
                     .max()

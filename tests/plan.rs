@@ -354,3 +354,74 @@ fn the_plan_command_writes_tracker_rows() {
         }
     }
 }
+
+/// A plan towards a part-time role (no office) is led by the leadership team, not by
+/// an "office lead" nobody has: the office type's `roles` map (the 40-person
+/// start-up of the corpus, case 09, and every other sheet whose plan aims at no
+/// office).
+#[test]
+fn a_plan_without_an_office_has_no_office_lead() {
+    let mut seen = 0;
+    for (path, json) in plans() {
+        let plan = &json["roadmap"];
+        if plan["office"] != "portfolio-role" {
+            continue;
+        }
+        seen += 1;
+        for i in all(plan) {
+            assert_ne!(i["owner"], "office-lead", "{}: {i}", path.display());
+        }
+    }
+    assert!(
+        seen >= 2,
+        "the corpus aims {seen} plans at a part-time role"
+    );
+}
+
+/// What a practitioner must read for the start-up (case 09): no office, and the
+/// risks of a small organisation named (process borrowed from large companies,
+/// priorities in a few heads, urgent work overrunning the plan); for the
+/// consultancy's investment office (case 10), thin delivery foundations are named
+/// without telling it to build them before it starts.
+#[test]
+fn the_small_organisation_and_the_value_office_hear_their_own_risks() {
+    let ids = |json: &Value| -> Vec<String> {
+        (json["risks"].as_array().unwrap().iter())
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let start_up =
+        serde_json::to_value(score(&Path::new(DIR).join("sheets-a/09-startup-40.toml"))).unwrap();
+    let risks = ids(&start_up);
+    for id in [
+        "process-creep",
+        "priorities-unwritten",
+        "urgent-work-overruns",
+    ] {
+        assert!(risks.iter().any(|r| r == id), "{id} not in {risks:?}");
+    }
+    let value = serde_json::to_value(score(
+        &Path::new(DIR).join("sheets-a/10-consultancy-pot.toml"),
+    ))
+    .unwrap();
+    assert_eq!(value["recommendation"], "vmo");
+    let risks = ids(&value);
+    assert!(
+        risks.iter().any(|r| r == "foundations-thin-value"),
+        "{risks:?}"
+    );
+    assert!(!risks.iter().any(|r| r == "foundations-thin"), "{risks:?}");
+    // Its plan opens with the list of work it will decide on, not a status report.
+    let first = &value["roadmap"]["initiatives"][0];
+    assert_eq!(
+        first["question"], "maturity-governance-reporting",
+        "{first}"
+    );
+    assert!(
+        first["action"]
+            .as_str()
+            .unwrap()
+            .contains("what it has cost"),
+        "{first}"
+    );
+}

@@ -186,6 +186,11 @@ pub struct OfficeType {
     /// The practice levels this office needs (the plan's target).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<Requirement>,
+    /// Who leads instead, where this office type is the plan's target: a role id
+    /// of `[roles]` to the role id that takes its initiatives (a part-time role
+    /// has no office lead: `{ office-lead = "executive" }`).
+    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub roles: indexmap::IndexMap<String, String>,
 }
 
 /// One outcome rule: when its conditions hold (the first that does), the result.
@@ -697,6 +702,17 @@ fn validate_roles(r: &Rubric, out: &mut Vec<Problem>) {
             for x in owners.filter(|x| !known(x)) {
                 let role = x.clone();
                 out.push((key(&op, "owner"), false, RubricFault::UnknownRole { role }));
+            }
+        }
+    }
+    for (i, o) in r.office.iter().enumerate() {
+        let p = key(&at("office", i), "roles");
+        for (from, to) in &o.roles {
+            let mut k = p.clone();
+            k.push(Seg::Key(from.clone()));
+            for x in [from, to].into_iter().filter(|x| !known(x)) {
+                let role = x.clone();
+                out.push((k.clone(), false, RubricFault::UnknownRole { role }));
             }
         }
     }
