@@ -425,3 +425,43 @@ fn the_small_organisation_and_the_value_office_hear_their_own_risks() {
         "{first}"
     );
 }
+
+/// `score --format markdown` pastes into a memo (issue 27): for each sheet, the
+/// recommendation and office in words, the summary, how firm, the risks by their
+/// messages (no gate ids in the memo), then the plan opened by the first steps.
+#[test]
+fn the_markdown_memo_has_the_result_in_words_then_the_plan() {
+    let bin = env!("CARGO_BIN_EXE_pmo-vmo");
+    let sheet = Path::new(DIR).join("sheets-a/09-startup-40.toml");
+    let out = std::process::Command::new(bin)
+        .args(["score", "--format", "markdown"])
+        .arg(&sheet)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    let memo = &md[md.find("\n### ").expect("a memo section") + 1..];
+    let plan_at = memo.find("#### Plan").expect("the plan after the memo");
+    let (head, plan) = memo.split_at(plan_at);
+    for want in [
+        "**Recommendation:** A role, not an office",
+        "**Office:** Part-time portfolio role, no office",
+        "**How firm:**",
+        "**Risks**",
+        "governance borrowed from large companies",
+    ] {
+        assert!(head.contains(want), "{want:?} not in:\n{head}");
+    }
+    for id in [
+        "process-creep",
+        "priorities-unwritten",
+        "urgent-work-overruns",
+    ] {
+        assert!(!head.contains(id), "gate id {id} in the memo:\n{head}");
+    }
+    // The outcome's first steps open the plan's first 90 days.
+    assert!(
+        plan.contains("- Agree a limit on how much runs at once"),
+        "{plan}"
+    );
+}

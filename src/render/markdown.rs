@@ -127,6 +127,62 @@ pub(crate) fn roadmap(
     out
 }
 
+/// A format-3 result as a memo section that pastes into a document: who and
+/// where from, the recommendation and the office in words, the summary (or why a
+/// gate changed it), how firm it is and the risks, by their messages (no ids).
+/// The plan follows it.
+fn memo(rubric: &LoadedRubric, r: &SheetResult) -> String {
+    use crate::render::words;
+    use std::fmt::Write as _;
+    let e = &r.evaluation;
+    let who = [r.respondent(), r.role.as_deref(), r.organisation.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = format!(
+        "### {}
+
+",
+        cell(&r.source.to_string())
+    );
+    if !who.is_empty() {
+        let _ = writeln!(out, "*{}*\n", cell(&who));
+    }
+    let title = r.advice.source.title(rubric);
+    let _ = writeln!(
+        out,
+        "**Recommendation:** {}",
+        if e.provisional {
+            format!(
+                "{}, provisional: too few answers for a firm recommendation",
+                e.recommendation.label()
+            )
+        } else {
+            format!("{} ({})", cell(title), e.recommendation.label())
+        }
+    );
+    if let Some(office) = words::office_sentence(rubric, e) {
+        let _ = writeln!(out, "\n**Office:** {}", cell(&office));
+    }
+    for t in words::lead_texts(rubric, &r.advice) {
+        let _ = writeln!(out, "\n{}", cell(t));
+    }
+    let _ = writeln!(
+        out,
+        "\n**How firm:** {}",
+        cell(&words::margin_sentence(rubric, e))
+    );
+    if !e.risks.is_empty() {
+        let _ = writeln!(out, "\n**Risks**\n");
+        for risk in &e.risks {
+            let _ = writeln!(out, "- {}", cell(risk.message));
+        }
+    }
+    out.push('\n');
+    out
+}
+
 /// The plan as a Markdown section (`heading`: its `#` level and title).
 pub(crate) fn plan(
     rubric: &LoadedRubric,
@@ -221,8 +277,9 @@ impl<'r, W: Write> Output<SheetResult<'r>> for MarkdownOutput<'_, W> {
         if self.roadmaps.len() < ROADMAPS_SHOWN
             && let Some(view) = crate::render::plan::PlanView::of_sheet(self.rubric, result)
         {
-            let heading = format!("### Plan: {}", cell(&result.source.to_string()));
-            (self.roadmaps).push(plan(self.rubric, &view, &heading));
+            let mut memo = memo(self.rubric, result);
+            memo.push_str(&plan(self.rubric, &view, "#### Plan"));
+            self.roadmaps.push(memo);
         } else if self.roadmaps.len() < ROADMAPS_SHOWN
             && let Some(view) = crate::render::roadmap::View::of_sheet(self.rubric, result)
         {

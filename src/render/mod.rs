@@ -63,14 +63,14 @@ pub enum Format {
 impl Format {
     /// What a scored sheet must carry for this format to show it: how firm it is
     /// (table and JSON), the roadmap (not csv, one row a sheet) towards `target`, the
-    /// answers (JSON, csv's `--answers`) and the rubric's texts (the table).
+    /// answers (JSON, csv's `--answers`) and the rubric's texts (table and markdown).
     pub fn extras(self, target: Option<Band>) -> Extras {
         Extras {
             sensitivity: matches!(self, Format::Table | Format::Json),
             roadmap: !matches!(self, Format::Csv { .. }),
             target,
             answers: matches!(self, Format::Json | Format::Csv { answers: true }),
-            advice: matches!(self, Format::Table),
+            advice: matches!(self, Format::Table | Format::Markdown),
         }
     }
 }
