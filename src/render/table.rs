@@ -1,6 +1,7 @@
 //! The recommendation table for people (comfy-table lives only here): a detailed
 //! table per sheet that explains itself, then a summary of all sheets.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -708,12 +709,13 @@ fn summary_of(rubric: &LoadedRubric, rows: &[SummaryRow], style: Style) -> Strin
         format!(" · {provisional} provisional (too few answers for a firm result)")
     };
     // Added to the table's text, not copied with it (14 MB for 100,000 sheets).
-    drawn.push_str(&format!(
-        "\n{} · {} · mean index {}{firm}\n",
+    let _ = writeln!(
+        drawn,
+        "\n{} · {} · mean index {}{firm}",
         crate::render::words::count(rows.len(), "sheet", "sheets"),
         counts.join(" · "),
         num(mean)
-    ));
+    );
     drawn
 }
 
