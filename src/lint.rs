@@ -115,6 +115,14 @@ pub(crate) enum Lint {
     /// `unreachable-outcome`: every sheet this outcome rule would match is
     /// matched by earlier rules (or its conditions contradict each other).
     UnreachableOutcome { outcome: String },
+    /// `respondent-header`: a question whose text or id (`field`) is a header an
+    /// export reads as a respondent field, which the Google Form asks for itself.
+    RespondentHeader {
+        question: String,
+        field: &'static str,
+        value: String,
+        about: crate::text::AboutField,
+    },
     /// `leading-word`: respondent text that says or hints how answers count.
     LeadingWord {
         /// Where: the questionnaire, a factor, a question or an option.
@@ -162,12 +170,14 @@ impl Lint {
             | Lint::EmptyNextStep { .. } => "empty-text",
             Lint::UnreachableOutcome { .. } => "unreachable-outcome",
             Lint::LeadingWord { .. } => "leading-word",
+            Lint::RespondentHeader { .. } => "respondent-header",
         }
     }
 }
 
 /// Every code [`lint`] can report, for documentation and tests.
-pub const CODES: [&str; 14] = [
+pub const CODES: [&str; 15] = [
+    "respondent-header",
     "unreachable-outcome",
     "leading-word",
     "duplicate-option-score",
@@ -274,6 +284,7 @@ pub fn lint(rubric: &LoadedRubric) -> Vec<Finding> {
     l.missing_improve();
     l.ambiguous_options();
     l.duplicate_question_texts();
+    l.respondent_headers();
     l.empty_texts();
 
     let mut out = l.out;
@@ -610,6 +621,30 @@ impl Lints<'_> {
         }
     }
 
+    /// `respondent-header`: a question whose text or id an export reads as the
+    /// respondent's name, role or organisation ("Role", "Name"...). The Google
+    /// Form asks for those in fields of its own, so its export would have two such
+    /// columns, both naming the question, and be refused.
+    fn respondent_headers(&mut self) {
+        use crate::text::{about_field, normalise};
+        for (qi, q) in self.rubric.rubric.question.iter().enumerate() {
+            for (field, value) in [("text", &q.text), ("id", &q.id)] {
+                let Some(about) = about_field(&normalise(value)) else {
+                    continue;
+                };
+                let at = self.line(&[k("question"), Seg::Index(qi), k(field)], false);
+                let lint = Lint::RespondentHeader {
+                    question: q.id.clone(),
+                    field,
+                    value: value.trim().to_string(),
+                    about,
+                };
+                self.push(at, lint);
+                break;
+            }
+        }
+    }
+
     /// `empty-text`: a question text, an option label or a next step that is empty
     /// or only white space, so the respondent or the reader sees nothing.
     fn empty_texts(&mut self) {
@@ -703,7 +738,7 @@ mod tests {
         let mut seen: Vec<&str> = codes.iter().map(|c| c.0).collect();
         seen.sort();
         // The codes of format 3 have a fixture of their own.
-        let format3 = ["leading-word", "unreachable-outcome"];
+        let format3 = ["leading-word", "unreachable-outcome", "respondent-header"];
         let mut all: Vec<&str> = CODES
             .iter()
             .copied()

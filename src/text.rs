@@ -55,3 +55,54 @@ pub(crate) fn normalise(s: &str) -> String {
     normalise_into(s, &mut out);
     out
 }
+
+/// A respondent field an export fills from a column of its own, not from a
+/// question: the headers the export reader takes for them, and the titles the
+/// Google Form and HTML form give their own fields. One list for the reader and for
+/// the lint that keeps a question from being titled as one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AboutField {
+    Respondent,
+    Role,
+    Organisation,
+}
+
+impl AboutField {
+    /// Its name in words (`respondent's name`, `role`, `organisation`).
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            AboutField::Respondent => "respondent's name",
+            AboutField::Role => "role",
+            AboutField::Organisation => "organisation",
+        }
+    }
+}
+
+/// The respondent field a header names, the header already [`normalise`]d.
+pub(crate) fn about_field(key: &str) -> Option<AboutField> {
+    match key {
+        "respondent" | "name" => Some(AboutField::Respondent),
+        "role" => Some(AboutField::Role),
+        "organisation" | "organization" | "company" => Some(AboutField::Organisation),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn about_fields_are_named_by_their_normalised_headers() {
+        for (h, f) in [
+            ("Name", AboutField::Respondent),
+            ("  RESPONDENT ", AboutField::Respondent),
+            ("Role", AboutField::Role),
+            ("Organization", AboutField::Organisation),
+            ("company", AboutField::Organisation),
+        ] {
+            assert_eq!(about_field(&normalise(h)), Some(f), "{h}");
+        }
+        assert_eq!(about_field(&normalise("Your role")), None);
+    }
+}

@@ -332,3 +332,49 @@ fn f23_workshop_notes_name_their_sheet() {
     // Same respondent name on both sheets: the source tells them apart.
     assert_eq!(notes[0]["respondent"], notes[notes.len() - 1]["respondent"]);
 }
+
+/// Finding 14: a question titled "Role" passed the lints, but the Google Form
+/// asks for the role in a field of its own, so its export had two "Role" columns
+/// and was refused. The lint names the question's line; an export's own "Role"
+/// column still fills the role.
+#[test]
+fn f14_a_question_titled_as_a_respondent_field_is_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("questionnaires/pmo-vmo.toml")).unwrap();
+    let old = "text = \"About how many people work in the organisation (or the part of it these answers describe)?\"";
+    assert!(text.contains(old));
+    let clash = text.replacen(old, "text = \"  Role \"", 1);
+    std::fs::write(dir.path().join("clash.toml"), &clash).unwrap();
+    let line = 1 + clash[..clash.find("text = \"  Role \"").unwrap()]
+        .matches('\n')
+        .count();
+    let out = run(&["rubric", "check", "clash.toml"], dir.path());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let want =
+        format!("clash.toml:{line}: respondent-header: question `context-people`: its text `Role`");
+    assert!(stdout.contains(&want), "{stdout}");
+    assert!(
+        stdout.contains("the role, which the Google Form asks for"),
+        "{stdout}"
+    );
+    // An id is a header too.
+    let by_id = text.replace("\"context-people\"", "\"organisation\"");
+    std::fs::write(dir.path().join("id.toml"), &by_id).unwrap();
+    let out = run(
+        &["rubric", "check", "id.toml", "--format", "json"],
+        dir.path(),
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("\"code\": \"respondent-header\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("its id `organisation`"), "{stdout}");
+    // The shipped questionnaire is clean of it.
+    let out = run(
+        &["rubric", "check", &repo("questionnaires/pmo-vmo.toml")],
+        dir.path(),
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("respondent-header"), "{stdout}");
+}

@@ -101,6 +101,10 @@ struct Saver {
     format: SheetFormat,
     /// The resumed TOML document, whose comments and layout each save keeps.
     original: Option<toml_edit::DocumentMut>,
+    /// The resumed JSON text, whose key order each save keeps.
+    original_json: Option<String>,
+    /// The resumed sheet's lines end in CRLF: each save writes them so too.
+    crlf: bool,
     /// The identity of the file this interview last wrote (or resumed).
     claimed: std::cell::Cell<Option<FileId>>,
 }
@@ -161,15 +165,23 @@ impl Saver {
             path,
             format,
             original: None,
+            original_json: None,
+            crlf: false,
             claimed: std::cell::Cell::new(claimed),
         }
     }
 
-    /// Saves over `original`'s text (a resumed TOML sheet), keeping its comments.
+    /// Saves over `original`'s text (a resumed sheet): a TOML sheet keeps its
+    /// comments and layout, a JSON sheet its key order, and both their line
+    /// endings (CRLF where the first line ends so).
     fn keeping(mut self, original: Option<&str>) -> Saver {
-        if self.format == SheetFormat::Toml {
-            self.original = original.and_then(|t| t.parse().ok());
+        let Some(text) = original else { return self };
+        match self.format {
+            SheetFormat::Toml => self.original = text.parse().ok(),
+            SheetFormat::Json => self.original_json = Some(text.to_string()),
+            SheetFormat::Csv => {}
         }
+        self.crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
         self
     }
 
@@ -179,14 +191,28 @@ impl Saver {
                 Some(doc) => sheet.to_toml_over(doc),
                 None => sheet.to_toml(),
             },
-            SheetFormat::Json => {
-                let mut s = serde_json::to_string_pretty(sheet).map_err(io::Error::other)?;
-                s.push('\n');
-                s
-            }
+            SheetFormat::Json => match self
+                .original_json
+                .as_deref()
+                .and_then(|t| sheet.to_json_over(t))
+            {
+                Some(s) => s,
+                None => {
+                    let mut s = serde_json::to_string_pretty(sheet).map_err(io::Error::other)?;
+                    s.push('\n');
+                    s
+                }
+            },
             SheetFormat::Csv => {
                 return Err(io::Error::other("an answer sheet is saved as TOML or JSON"));
             }
+        };
+        // The line endings the resumed sheet had (text that has some CRLF
+        // already, from a comment kept, is made all one or the other).
+        let text = if self.crlf {
+            text.replace("\r\n", "\n").replace('\n', "\r\n")
+        } else {
+            text
         };
         if text.trim().is_empty() {
             // Never replace a sheet with nothing.
@@ -332,7 +358,8 @@ struct Resumed {
     claimed: Option<FileId>,
     sheet: Sheet,
     choices: Vec<Option<usize>>,
-    /// A TOML sheet's text, which each save keeps (its comments and layout).
+    /// The sheet's text, which each save keeps (a TOML sheet's comments and layout, a
+    /// JSON sheet's key order, the line endings).
     text: Option<String>,
 }
 
@@ -355,8 +382,8 @@ fn resumed_sheet(rubric: &LoadedRubric, resume: Option<&Path>) -> Result<Resumed
     for w in &resolved.warnings {
         term::warn(w);
     }
-    // Kept only to write a TOML sheet back over itself.
-    let text = (format == SheetFormat::Toml).then_some(text);
+    // Kept to write the sheet back over itself, as it was laid out.
+    let text = Some(text);
     Ok(Resumed {
         claimed,
         sheet: resolved.sheet,
@@ -1214,5 +1241,52 @@ mod tests {
             .unwrap()
             .collect();
         assert_eq!(names.len(), 1, "no temporary file left");
+    }
+
+    /// Issue 29, finding 22: a resumed sheet changes in its answers only. A CRLF
+    /// sheet stays CRLF (not every line changed in `git diff`) and a JSON sheet
+    /// keeps its key order.
+    #[test]
+    fn a_resumed_sheet_keeps_its_line_endings_and_key_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let resume = |name: &str, format, text: &str, sheet: &Sheet| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let saver = Saver::new(path.clone(), format, file_id(&path)).keeping(Some(text));
+            saver.save(sheet).unwrap();
+            std::fs::read_to_string(&path).unwrap()
+        };
+        let mut sheet = Sheet {
+            rubric: "pmo-vmo".into(),
+            respondent: Some("Ann".into()),
+            ..Sheet::default()
+        };
+        sheet.answers.insert("q2".into(), "b".into());
+        sheet.answers.insert("q1".into(), "a".into());
+        sheet.answers.insert("q3".into(), "c".into());
+
+        let toml = "# Ann's sheet\r\nrespondent = \"Ann\"\r\nrubric = \"pmo-vmo\"\r\n\r\n[answers]\r\nq2 = \"b\"\r\nq1 = \"\"\r\n";
+        let saved = resume("crlf.toml", SheetFormat::Toml, toml, &sheet);
+        assert_eq!(
+            saved,
+            toml.replace("q1 = \"\"", "q1 = \"a\"") + "q3 = \"c\"\r\n",
+            "only the answers change"
+        );
+
+        let json = "{\r\n  \"respondent\": \"Ann\",\r\n  \"rubric\": \"pmo-vmo\",\r\n  \"answers\": {\r\n    \"q2\": \"b\",\r\n    \"q1\": \"\"\r\n  }\r\n}\r\n";
+        let saved = resume("crlf.json", SheetFormat::Json, json, &sheet);
+        let want = "{\r\n  \"respondent\": \"Ann\",\r\n  \"rubric\": \"pmo-vmo\",\r\n  \"answers\": {\r\n    \"q2\": \"b\",\r\n    \"q1\": \"a\",\r\n    \"q3\": \"c\"\r\n  }\r\n}\r\n";
+        assert_eq!(saved, want, "key order and CRLF kept");
+
+        // LF stays LF; a key the sheet no longer has goes, a new one comes last.
+        let json =
+            "{\n  \"answers\": {\"q3\": \"c\", \"q9\": \"x\"},\n  \"rubric\": \"pmo-vmo\"\n}\n";
+        let saved = resume("lf.json", SheetFormat::Json, json, &sheet);
+        assert!(!saved.contains('\r'), "{saved:?}");
+        let keys: Vec<&str> = saved
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert_eq!(keys, ["answers", "q3", "q2", "q1", "rubric", "respondent"]);
     }
 }

@@ -51,6 +51,35 @@ pub struct Sheet {
     pub expect: Option<Expect>,
 }
 
+/// JSON that keeps the order of an object's keys as written (`serde_json::Value`
+/// sorts them), for [`Sheet::to_json_over`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum OrderedJson {
+    Object(IndexMap<String, OrderedJson>),
+    Array(Vec<OrderedJson>),
+    Other(serde_json::Value),
+}
+
+impl OrderedJson {
+    /// `new`, its objects' keys in this one's order where both have them.
+    fn ordering(self, new: OrderedJson) -> OrderedJson {
+        match (self, new) {
+            (OrderedJson::Object(old), OrderedJson::Object(mut new)) => {
+                let mut out = IndexMap::with_capacity(new.len());
+                for (key, value) in old {
+                    if let Some(fresh) = new.shift_remove(&key) {
+                        out.insert(key, value.ordering(fresh));
+                    }
+                }
+                out.extend(new);
+                OrderedJson::Object(out)
+            }
+            (_, new) => new,
+        }
+    }
+}
+
 /// Expectations read by `check`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -297,6 +326,21 @@ impl Sheet {
         }
         self.notes_over(doc.as_table_mut());
         doc.to_string()
+    }
+
+    /// The sheet as pretty JSON in the key order of `original` (the JSON text it
+    /// was resumed from): a key keeps its place, in `answers` and `notes` too; a
+    /// key the sheet no longer has goes, a new one comes after the others. `None`
+    /// when `original` is not a JSON object.
+    pub fn to_json_over(&self, original: &str) -> Option<String> {
+        let old: OrderedJson = serde_json::from_str(original).ok()?;
+        let new: OrderedJson = serde_json::from_str(&serde_json::to_string(self).ok()?).ok()?;
+        if !matches!(old, OrderedJson::Object(_)) {
+            return None;
+        }
+        let mut text = serde_json::to_string_pretty(&old.ordering(new)).ok()?;
+        text.push('\n');
+        Some(text)
     }
 
     /// Writes the sheet's notes into the document's `[notes]` (see `to_toml_over`).

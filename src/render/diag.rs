@@ -731,6 +731,17 @@ pub(crate) fn lint_text(l: &Lint) -> String {
             "questions `{first}` and `{second}` have the same text, so respondents and survey \
              columns cannot tell them apart"
         ),
+        Lint::RespondentHeader {
+            question,
+            field,
+            value,
+            about,
+        } => format!(
+            "question `{question}`: its {field} `{value}` is the header an export reads as the \
+             {}, which the Google Form asks for in a field of its own, so the form's export has \
+             two such columns and is refused; reword it",
+            about.words()
+        ),
         Lint::NoQuestionText { question } => format!("question `{question}` has no text"),
         Lint::NoOptionLabel { question, option } => {
             format!("option `{option}` of question `{question}` has no label")

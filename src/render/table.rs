@@ -1,6 +1,7 @@
 //! The recommendation table for people (comfy-table lives only here): a detailed
 //! table per sheet that explains itself, then a summary of all sheets.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -16,13 +17,19 @@ use crate::rubric::{Band, LoadedRubric};
 /// Above this many sheets, only the summary is shown unless detail is asked for.
 pub(crate) const DETAIL_LIMIT: usize = 20;
 
-/// `score`'s table: results are kept, and drawn at the end (a detailed table per
-/// sheet, then the summary).
+/// `score`'s table: drawn at the end (a detailed table per sheet, then the
+/// summary). Only what will be drawn is kept: every result while its detail may
+/// be shown (up to [`DETAIL_LIMIT`] sheets, or all when detail is asked for), and
+/// for the summary a row per sheet, not the result (a few hundred bytes, not
+/// kilobytes: 100,000 rows of an export).
 pub(crate) struct TableOutput<'a, 'r, W: Write> {
     rubric: &'a LoadedRubric,
     style: Style,
     out: W,
+    /// The results whose detail may be drawn; emptied once it will not be.
     results: Vec<SheetResult<'r>>,
+    /// The summary's row of every sheet so far.
+    rows: Vec<SummaryRow>,
     errors: usize,
 }
 
@@ -33,14 +40,28 @@ impl<'a, W: Write> TableOutput<'a, '_, W> {
             style,
             out,
             results: Vec::new(),
+            rows: Vec::new(),
             errors: 0,
         }
+    }
+
+    /// Whether the detail of `n` sheets is drawn: asked for, or up to
+    /// [`DETAIL_LIMIT`] sheets; one sheet always is.
+    fn shows_detail(&self, n: usize) -> bool {
+        n <= 1 || self.style.detail.unwrap_or(n <= DETAIL_LIMIT)
     }
 }
 
 impl<'r, W: Write> Output<SheetResult<'r>> for TableOutput<'_, 'r, W> {
     fn item(&mut self, result: &SheetResult<'r>) -> io::Result<()> {
-        self.results.push(result.clone());
+        self.rows.push(SummaryRow::of(result));
+        let n = self.rows.len();
+        if self.shows_detail(n) {
+            self.results.push(result.clone());
+        } else if !self.results.is_empty() {
+            // Past the limit: no detail will be drawn, the summary needs only rows.
+            self.results = Vec::new();
+        }
         Ok(())
     }
 
@@ -50,12 +71,9 @@ impl<'r, W: Write> Output<SheetResult<'r>> for TableOutput<'_, 'r, W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        let many = self.results.len() > 1;
-        let show_detail = self
-            .style
-            .detail
-            .unwrap_or(self.results.len() <= DETAIL_LIMIT);
-        if show_detail || !many {
+        let many = self.rows.len() > 1;
+        let show_detail = self.shows_detail(self.rows.len());
+        if show_detail {
             for (i, r) in self.results.iter().enumerate() {
                 if i > 0 {
                     writeln!(self.out)?;
@@ -69,7 +87,7 @@ impl<'r, W: Write> Output<SheetResult<'r>> for TableOutput<'_, 'r, W> {
                 writeln!(self.out)?;
             }
             self.out
-                .write_all(summary(self.rubric, &self.results, self.style).as_bytes())?;
+                .write_all(summary_of(self.rubric, &self.rows, self.style).as_bytes())?;
         }
         self.out.flush()
     }
@@ -641,8 +659,145 @@ pub(crate) fn plan(
     out
 }
 
+/// What the summary shows of one sheet: its cells as text, and what the counts
+/// and the mean under the table need.
+pub(crate) struct SummaryRow {
+    source: Box<str>,
+    respondent: Box<str>,
+    index: f64,
+    recommendation: Band,
+    provisional: bool,
+    margin: f64,
+    factors: Box<[Option<f64>]>,
+}
+
+impl SummaryRow {
+    fn of(r: &SheetResult) -> SummaryRow {
+        let e = &r.evaluation;
+        SummaryRow {
+            source: crate::render::clean::printable_line(&r.source.to_string()).into(),
+            respondent: crate::render::clean::printable_line(r.respondent.as_deref().unwrap_or(""))
+                .into(),
+            index: e.index,
+            recommendation: e.recommendation,
+            provisional: e.provisional,
+            margin: e.margin,
+            factors: e.factors.iter().map(|f| f.score).collect(),
+        }
+    }
+}
+
 /// One row per sheet, then counts per recommendation and the mean index.
 pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> String {
+    let rows: Vec<SummaryRow> = results.iter().map(SummaryRow::of).collect();
+    summary_of(rubric, &rows, style)
+}
+
+/// [`summary`] of the rows kept of each sheet.
+fn summary_of(rubric: &LoadedRubric, rows: &[SummaryRow], style: Style) -> String {
+    let mut drawn = summary_drawn(rubric, rows, style);
+    let tally =
+        (Band::ALL.iter()).map(|&b| (b, rows.iter().filter(|r| r.recommendation == b).count()));
+    let counts: Vec<String> = (crate::render::words::shown_counts(tally).into_iter())
+        .map(|(b, n)| format!("{} {n}", b.label()))
+        .collect();
+    let mean = rows.iter().map(|r| r.index).sum::<f64>() / rows.len().max(1) as f64;
+    let provisional = rows.iter().filter(|r| r.provisional).count();
+    let firm = if provisional == 0 {
+        String::new()
+    } else {
+        format!(" · {provisional} provisional (too few answers for a firm result)")
+    };
+    // Added to the table's text, not copied with it (14 MB for 100,000 sheets).
+    let _ = writeln!(
+        drawn,
+        "\n{} · {} · mean index {}{firm}",
+        crate::render::words::count(rows.len(), "sheet", "sheets"),
+        counts.join(" · "),
+        num(mean)
+    );
+    drawn
+}
+
+/// Above this many rows, a piped summary is drawn this many rows at a time: a
+/// table of 100,000 rows at once held kilobytes of cells per row.
+const PIECE: usize = 1000;
+
+/// The summary's table as text. Piped (one line a row, columns as wide as their
+/// widest cell), a long one is drawn in pieces, each with the rows that make the
+/// columns widest so that every piece has the same widths (its borders say so,
+/// else the table is drawn whole); only the pieces' rows are kept.
+fn summary_drawn(rubric: &LoadedRubric, rows: &[SummaryRow], style: Style) -> String {
+    if style.width.is_some() || rows.len() <= PIECE {
+        return summary_table(rubric, rows.iter(), style).to_string();
+    }
+    summary_in_pieces(rubric, rows, style)
+        .unwrap_or_else(|| summary_table(rubric, rows.iter(), style).to_string())
+}
+
+/// The piped summary drawn [`PIECE`] rows at a time; `None` if a piece came out
+/// with other widths than the first.
+fn summary_in_pieces(rubric: &LoadedRubric, rows: &[SummaryRow], style: Style) -> Option<String> {
+    // The first row of the widest cell of each column.
+    let mut widest: Vec<(usize, usize)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        for (c, cell) in summary_cells(rubric, r, style).iter().enumerate() {
+            let w = textwrap::core::display_width(&cell.content());
+            if widest.len() <= c {
+                widest.resize(c + 1, (0, i));
+            }
+            if w > widest[c].0 {
+                widest[c] = (w, i);
+            }
+        }
+    }
+    let mut setting: Vec<usize> = widest.iter().map(|&(_, i)| i).collect();
+    setting.sort_unstable();
+    setting.dedup();
+    let mut out = String::new();
+    // The top border, header, header rule and bottom border of the first piece.
+    let mut frame: Option<[String; 4]> = None;
+    for piece in rows.chunks(PIECE) {
+        let table = summary_table(
+            rubric,
+            setting.iter().map(|&i| &rows[i]).chain(piece),
+            style,
+        );
+        let drawn = table.to_string();
+        drop(table);
+        let lines: Vec<&str> = drawn.split('\n').collect();
+        if lines.len() != setting.len() + piece.len() + 4 {
+            return None;
+        }
+        let [top, head, rule] = [lines[0], lines[1], lines[2]];
+        let bottom = lines[lines.len() - 1];
+        let this = [top, head, rule, bottom].map(str::to_string);
+        match &frame {
+            None => {
+                for l in [top, head, rule] {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+                frame = Some(this);
+            }
+            Some(f) if *f != this => return None,
+            Some(_) => {}
+        }
+        for l in &lines[3 + setting.len()..lines.len() - 1] {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out.push_str(&frame?[3]);
+    Some(out)
+}
+
+/// The summary's table of `rows`.
+fn summary_table<'s>(
+    rubric: &LoadedRubric,
+    rows: impl Iterator<Item = &'s SummaryRow>,
+    style: Style,
+) -> Table {
     let mut t = new_table(style);
     if style.width.is_none() {
         // Piped: one line per sheet reads (and greps) better than wrapped cells.
@@ -660,62 +815,39 @@ pub fn summary(rubric: &LoadedRubric, results: &[SheetResult], style: Style) -> 
             .map(|f| styled(&f.id, style, None, true)),
     );
     t.set_header(header);
-    for r in results {
-        let e = &r.evaluation;
-        let mut row = vec![
-            text(&crate::render::clean::printable_line(&r.source.to_string())),
-            text(&crate::render::clean::printable_line(
-                r.respondent.as_deref().unwrap_or(""),
-            )),
-            Cell::new(index_num(rubric, e.index)).set_alignment(CellAlignment::Right),
-            styled(
-                if e.provisional {
-                    format!("{} (provisional)", e.recommendation.label())
-                } else {
-                    e.recommendation.label().to_string()
-                },
-                style,
-                Some(e.recommendation),
-                false,
-            ),
-            Cell::new(num(e.margin)).set_alignment(CellAlignment::Right),
-        ];
-        row.extend(e.factors.iter().enumerate().map(|(fi, f)| {
-            Cell::new(opt_factor_num(rubric, fi, f.score)).set_alignment(CellAlignment::Right)
-        }));
-        t.add_row(row);
+    for r in rows {
+        t.add_row(summary_cells(rubric, r, style));
     }
     // Numbers keep their width; source and respondent take what is left.
     for c in t.column_iter_mut().skip(2) {
         c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
     }
-    let tally = (Band::ALL.iter()).map(|&b| {
-        (
-            b,
-            results
-                .iter()
-                .filter(|r| r.evaluation.recommendation == b)
-                .count(),
-        )
-    });
-    let counts: Vec<String> = (crate::render::words::shown_counts(tally).into_iter())
-        .map(|(b, n)| format!("{} {n}", b.label()))
-        .collect();
-    let mean =
-        results.iter().map(|r| r.evaluation.index).sum::<f64>() / results.len().max(1) as f64;
-    let provisional = results.iter().filter(|r| r.evaluation.provisional).count();
-    let firm = if provisional == 0 {
-        String::new()
-    } else {
-        format!(" · {provisional} provisional (too few answers for a firm result)")
-    };
     keep_words(&mut t);
-    format!(
-        "{t}\n{} · {} · mean index {}{firm}\n",
-        crate::render::words::count(results.len(), "sheet", "sheets"),
-        counts.join(" · "),
-        num(mean)
-    )
+    t
+}
+
+/// The cells of one sheet's row of the summary.
+fn summary_cells(rubric: &LoadedRubric, r: &SummaryRow, style: Style) -> Vec<Cell> {
+    let mut row = vec![
+        text(&r.source),
+        text(&r.respondent),
+        Cell::new(index_num(rubric, r.index)).set_alignment(CellAlignment::Right),
+        styled(
+            if r.provisional {
+                format!("{} (provisional)", r.recommendation.label())
+            } else {
+                r.recommendation.label().to_string()
+            },
+            style,
+            Some(r.recommendation),
+            false,
+        ),
+        Cell::new(num(r.margin)).set_alignment(CellAlignment::Right),
+    ];
+    row.extend(r.factors.iter().enumerate().map(|(fi, &score)| {
+        Cell::new(opt_factor_num(rubric, fi, score)).set_alignment(CellAlignment::Right)
+    }));
+    row
 }
 
 #[cfg(test)]
@@ -729,5 +861,44 @@ mod tests {
         assert_eq!(bar(50.0, 4), "██··");
         assert_eq!(bar(12.5, 4).chars().count(), 4);
         assert!(bar(12.5, 4).starts_with('▌'));
+    }
+
+    /// Issue 29, finding 16: a long piped summary, drawn in pieces, is the table
+    /// drawn whole, byte for byte, whatever row makes a column widest (wide
+    /// characters, a provisional result, an escape) and with colours.
+    #[test]
+    fn a_summary_drawn_in_pieces_is_the_summary_drawn_whole() {
+        use super::*;
+        let rubric = crate::LoadedRubric::embedded().unwrap();
+        let factors = rubric.rubric.factor.len();
+        let names = ["Ann", "李小龙 Bruce", "Eve\u{1b}[2J", "Bo 🎉", ""];
+        let rows: Vec<SummaryRow> = (0..2 * PIECE + 37)
+            .map(|i| SummaryRow {
+                source: format!("export.csv:{}", i + 2).into(),
+                respondent: if i == 1500 {
+                    "一个很长的名字 with a long tail".into()
+                } else {
+                    names[i % names.len()].into()
+                },
+                index: (i % 101) as f64 * 0.997,
+                recommendation: Band::ALL[i % Band::ALL.len()],
+                provisional: i == 1999,
+                margin: (i % 7) as f64 * 3.3,
+                factors: (0..factors)
+                    .map(|f| (i % (f + 3) != 0).then_some(((i * 7 + f) % 100) as f64))
+                    .collect(),
+            })
+            .collect();
+        for color in [false, true] {
+            let style = Style {
+                color,
+                width: None,
+                detail: None,
+            };
+            let whole = summary_table(&rubric, rows.iter(), style).to_string();
+            let pieces = summary_in_pieces(&rubric, &rows, style);
+            assert_eq!(pieces.as_ref(), Some(&whole), "colour {color}");
+            assert_eq!(summary_drawn(&rubric, &rows, style), whole);
+        }
     }
 }

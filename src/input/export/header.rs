@@ -15,6 +15,7 @@ use crate::input::sheet::{ResolvedSheet, Sheet};
 use crate::input::warning::{Heading, MissingQuestion, NameColumn, Undated, Warning};
 use crate::origin::Origin;
 use crate::rubric::LoadedRubric;
+use crate::text::AboutField;
 pub(crate) use crate::text::{normalise, normalise_into};
 
 /// The cells of one row, however it was read: the csv crate's record, or a row the
@@ -448,11 +449,12 @@ impl DateEvidence {
 /// The respondent, role or organisation column a header names.
 fn meta_of(header: &str) -> Option<Column> {
     let key = normalise(header);
-    let meta = |k: &str| match k {
-        "respondent" | "name" => Some(Column::Respondent),
-        "role" => Some(Column::Role),
-        "organisation" | "organization" | "company" => Some(Column::Organisation),
-        _ => None,
+    let meta = |k: &str| {
+        crate::text::about_field(k).map(|f| match f {
+            AboutField::Respondent => Column::Respondent,
+            AboutField::Role => Column::Role,
+            AboutField::Organisation => Column::Organisation,
+        })
     };
     meta(&key).or_else(|| strip_code(&key).and_then(meta))
 }
