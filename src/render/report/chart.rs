@@ -1,5 +1,8 @@
-//! The chart of the report: a radar in inline SVG with one axis per factor, or
-//! one strip per factor when there are fewer than three, and its legend.
+//! The charts of the report, in inline SVG: one bar per factor (the group's mean,
+//! the spread of the respondents' scores, a band for the baseline), which reads
+//! in print and on a phone; and, where it reads (three factors or more, a few
+//! shapes), a radar with one axis per factor, or one strip per factor when there
+//! are fewer than three; and their legend.
 
 use maud::{Markup, html};
 
@@ -108,6 +111,91 @@ fn strips(
                         title { "Group mean" }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The radar reads with at most this many shapes besides the group's.
+const RADAR_SHAPES: usize = 4;
+
+/// One bar per factor, full width, its title above it: the group's mean as the
+/// bar, the lowest to highest respondent's score as a whisker with the middle
+/// half-spread (mean less and plus one standard deviation) as a box, the band
+/// boundaries dashed, and the baseline's mean as a grey band behind the bar.
+/// Large type in a narrow view box, so that it reads at a phone's width.
+pub(super) fn bars(
+    rubric: &LoadedRubric,
+    stats: &[crate::workshop::FactorStats],
+    before: Option<&[Option<f64>]>,
+) -> Markup {
+    let factors = &rubric.rubric.factor;
+    let (left, right, row) = (10.0, 490.0, 92.0);
+    let height = 16.0 + row * factors.len() as f64 + 24.0;
+    let x = |v: f64| left + (right - left) * v.clamp(0.0, 100.0) / 100.0;
+    let whole = |v: f64| format!("{v:.0}");
+    html! {
+        svg.bars xmlns="http://www.w3.org/2000/svg" viewBox={"0 0 500 " (height)} role="img"
+            aria-labelledby="bars-title"
+        {
+            title id="bars-title" {
+                "Factor scores of the group, 0 (PMO-leaning) on the left to 100 (VMO-leaning) on the right, with the spread of the respondents' scores"
+            }
+            @for (i, f) in factors.iter().enumerate() {
+                @let top = 16.0 + row * i as f64;
+                @let y = top + 30.0;
+                @let st = stats.get(i);
+                @let mean = st.and_then(|s| s.mean);
+                text x=(left) y=(f1(top + 8.0)) font-size="17" font-weight="600" fill="#1d2330" {
+                    (f.title)
+                }
+                text x=(right) y=(f1(top + 8.0)) text-anchor="end" font-size="17" fill="#1d2330" {
+                    @match mean { Some(m) => (whole(m)), None => "not answered" }
+                }
+                rect x=(left) y=(f1(y)) width=(f1(right - left)) height="22" rx="3"
+                    fill="#eef1f6" {}
+                @if let Some(b) = before.and_then(|b| b.get(i).copied().flatten()) {
+                    rect class="baseline" x=(left) y=(f1(y - 5.0)) width=(f1(x(b) - left))
+                        height="32" rx="3" fill="#8a93a5" fill-opacity="0.28"
+                    {
+                        title { "Baseline: " (whole(b)) }
+                    }
+                }
+                @if let Some(m) = mean {
+                    rect class="mean" x=(left) y=(f1(y + 4.0)) width=(f1(x(m) - left))
+                        height="14" rx="2" fill="#1f5fbf"
+                    {
+                        title { "Group mean: " (whole(m)) }
+                    }
+                }
+                @for b in boundaries(rubric) {
+                    line class="boundary" x1=(f1(x(b))) y1=(f1(y - 7.0)) x2=(f1(x(b)))
+                        y2=(f1(y + 29.0)) stroke="#5b6475" stroke-dasharray="4 3" {}
+                }
+                @if let (Some(lo), Some(hi)) = (st.and_then(|s| s.min), st.and_then(|s| s.max)) {
+                    @if hi > lo {
+                        line class="spread" x1=(f1(x(lo))) y1=(f1(y + 38.0)) x2=(f1(x(hi)))
+                            y2=(f1(y + 38.0)) stroke="#1d2330" stroke-width="2"
+                        {
+                            title { "Respondents from " (whole(lo)) " to " (whole(hi)) }
+                        }
+                        @for v in [lo, hi] {
+                            line x1=(f1(x(v))) y1=(f1(y + 32.0)) x2=(f1(x(v))) y2=(f1(y + 44.0))
+                                stroke="#1d2330" stroke-width="2" {}
+                        }
+                        @if let (Some(m), Some(sd)) = (mean, st.and_then(|s| s.stdev)) {
+                            rect x=(f1(x(m - sd))) y=(f1(y + 33.0))
+                                width=(f1((x(m + sd) - x(m - sd)).max(2.0))) height="10"
+                                fill="#1d2330" fill-opacity="0.35" {}
+                        }
+                    }
+                }
+            }
+            @let axis = 16.0 + row * factors.len() as f64 + 10.0;
+            @for v in [0.0, 50.0, 100.0] {
+                text x=(f1(x(v))) y=(f1(axis)) font-size="14" fill="#5b6475"
+                    text-anchor=(if v == 0.0 { "start" } else if v == 100.0 { "end" } else { "middle" })
+                { (whole(v)) }
             }
         }
     }
@@ -348,6 +436,12 @@ impl Report<'_> {
         html! {
             section id="chart" {
                 h2 { "Factors at a glance" }
+                (bars(self.rubric, &self.w.factors, before.as_deref()))
+                p.muted {
+                    (BARS_CAPTION)
+                    @if self.baseline.is_some() { " " (BASELINE_CAPTION) }
+                }
+                @if self.radar_reads(&series) {
                 p.muted { (self.chart_caption()) }
                 div.chart {
                     (radar(self.rubric, &series, &group, before.as_deref()))
@@ -374,10 +468,26 @@ impl Report<'_> {
                         }
                     }
                 }
+                }
             }
         }
     }
+
+    /// Whether the radar (or the strips) reads beside the bars: a single
+    /// respondent, or a few shapes. With many shapes the bars say it alone.
+    fn radar_reads(&self, series: &[Series]) -> bool {
+        series.len() <= RADAR_SHAPES
+    }
 }
+
+/// How to read the bars.
+const BARS_CAPTION: &str = "Each bar is the group's mean score on the factor, 0 leaning PMO and \
+    100 leaning VMO; the dashed marks are the band boundaries. Below each bar, the line runs from \
+    the lowest to the highest respondent and the box covers one standard deviation either side \
+    of the mean.";
+
+/// What the grey band is, when a baseline is drawn.
+const BASELINE_CAPTION: &str = "The grey band behind each bar reaches the baseline's mean.";
 
 #[cfg(test)]
 mod tests {

@@ -1241,12 +1241,19 @@ maturity-standards = '{}'
         // Nothing fetched from elsewhere.
         for bad in ["<link", "src=", "@import", "url(", "http://", "https://"] {
             assert!(
-                !html.contains(bad) || (bad == "http://" && html.matches(bad).count() == 1),
+                !html.contains(bad)
+                    || (bad == "http://"
+                        && html.matches(bad).count()
+                            == html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()),
                 "{bad}"
             );
         }
-        // The only http:// is the SVG namespace, which is not fetched.
-        assert!(html.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+        // The only http:// is the SVG namespace (of the bars and the radar), which is
+        // not fetched.
+        assert_eq!(
+            html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count(),
+            2
+        );
         // One polygon per respondent plus the group, over 4 grid rings and 2 boundaries.
         assert_eq!(html.matches("class=\"series\"").count(), 3);
         assert_eq!(html.matches("class=\"group\"").count(), 1);
@@ -1290,6 +1297,30 @@ maturity-standards = '{}'
         assert!(!html.contains("<section id=\"roles\">"));
     }
 
+    /// The bars (issue 27): one per factor with the group's mean, the spread of the
+    /// respondents' scores where they differ; the radar only where it reads (up to
+    /// four shapes), the bars always.
+    #[test]
+    fn the_bars_show_each_factor_s_mean_and_spread_and_the_radar_only_where_it_reads() {
+        let (r, ms) = members(&["Ann", "Bob", "Cy"]);
+        let html = render(r, &ms).unwrap();
+        let bars = part(&html, "<svg class=\"bars\"", "</svg>");
+        let factors = r.rubric.factor.len();
+        assert_eq!(bars.matches("class=\"mean\"").count(), factors, "{bars}");
+        // The three sheets differ, so at least one factor has a spread.
+        assert!(bars.contains("class=\"spread\""), "{bars}");
+        assert!(
+            html.contains("class=\"group\""),
+            "three shapes: the radar is drawn"
+        );
+        let names: Vec<String> = (0..6).map(|i| format!("n{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (r, ms) = members(&refs);
+        let html = render(r, &ms).unwrap();
+        assert!(html.contains("<svg class=\"bars\""));
+        assert!(!html.contains("class=\"group\""), "six shapes: no radar");
+    }
+
     #[test]
     fn many_respondents_are_drawn_per_role() {
         let names: Vec<String> = (0..10).map(|i| format!("p{}", i % 3)).collect();
@@ -1312,10 +1343,11 @@ maturity-standards = '{}'
         let c = crate::compare::compare(&r, std::slice::from_ref(&b), std::slice::from_ref(&after))
             .unwrap();
         let html = render_with(&r, std::slice::from_ref(&after), Some(&c), None).unwrap();
+        let factors = r.rubric.factor.len();
         assert_eq!(
             html.matches("class=\"baseline\"").count(),
-            1,
-            "one dashed shape"
+            1 + factors,
+            "one dashed shape on the radar, one band behind each factor's bar"
         );
         assert!(html.contains("id=\"progress\""));
         assert!(html.contains("Baseline (2026-05-04)"));

@@ -17,6 +17,7 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--lin
 .figures { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin-top: .5rem; }
 .chart { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
 .chart svg { width: 100%; max-width: 700px; height: auto; flex: 3 1 480px; }
+svg.bars { display: block; width: 100%; max-width: 640px; height: auto; margin: .5rem 0; }
 .legend { list-style: none; padding: 0; margin: 0; flex: 1 1 180px; }
 .legend li { margin: .2rem 0; }
 .swatch { display: inline-block; width: 1.4em; height: .7em; margin-right: .4em; vertical-align: middle; border-radius: 2px; }
@@ -80,6 +81,7 @@ ol.agenda p { margin: .2rem 0; }
   tr, .chart, .verdict, blockquote, li.step, li.item, #summary .grid > div, .cover,
   ul.first, #summary p.firm, footer { break-inside: avoid; page-break-inside: avoid; }
   .chart svg { max-width: 520px; }
+  svg.bars { max-width: 440px; }
   .verdict, th, .swatch, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
   a { color: inherit; text-decoration: none; }
