@@ -204,6 +204,10 @@ pub struct ScoreArgs {
     /// With `--format csv`: one more column per question, the option id chosen
     #[arg(long)]
     pub answers: bool,
+    /// With `--format json`: the rubric's texts beside the ids (`texts`: the
+    /// outcome's title and summary, the office types' titles, the next steps)
+    #[arg(long)]
+    pub texts: bool,
     /// The recommendation the roadmap aims at [default: the band above the result]
     #[arg(long, value_enum, value_name = "BAND")]
     pub target: Option<BandArg>,

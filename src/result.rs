@@ -63,6 +63,65 @@ pub struct SheetResult<'r> {
     /// the JSON, whose consumers have the rubric).
     #[serde(skip)]
     pub advice: Advice,
+    /// The chosen texts themselves, for JSON consumers without the rubric
+    /// ([`Extras::texts`]); `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub texts: Option<Texts<'r>>,
+}
+
+/// The rubric's texts that go with a result, beside its ids (`score --texts`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Texts<'r> {
+    /// The outcome's (or band's) title, its variant applied.
+    #[serde(serialize_with = "crate::json_text::text")]
+    pub title: &'r str,
+    /// What the result opens with: the summary, or the messages of the gates that
+    /// changed the result; empty for a provisional result.
+    #[serde(serialize_with = "crate::json_text::list")]
+    pub lead: Vec<&'r str>,
+    /// The recommended office type's title.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
+    pub office: Option<&'r str>,
+    /// For `both`: the second office type's title.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::json_text::option"
+    )]
+    pub also: Option<&'r str>,
+    /// The next steps shown, in the rubric's order.
+    #[serde(serialize_with = "crate::json_text::list")]
+    pub next_steps: Vec<&'r str>,
+}
+
+impl<'r> Texts<'r> {
+    fn of(rubric: &'r LoadedRubric, e: &Evaluation<'r>, advice: &Advice) -> Self {
+        use crate::advice::Lead;
+        let r = &rubric.rubric;
+        let lead = match &advice.lead {
+            Lead::Summary => vec![advice.source.summary(rubric)],
+            Lead::Gates(gs) => gs.iter().map(|&g| r.gate[g].message.as_str()).collect(),
+            Lead::Nothing => Vec::new(),
+        };
+        let steps = advice.source.steps(rubric);
+        let title_of = |id: &str| {
+            (r.office.iter())
+                .find(|o| o.id == id)
+                .map(|o| o.title.as_str())
+        };
+        Texts {
+            title: advice.source.title(rubric),
+            lead,
+            office: e.office.as_ref().and_then(|o| title_of(o.type_)),
+            also: (e.office.as_ref())
+                .and_then(|o| o.also.as_ref())
+                .and_then(|a| title_of(a.type_)),
+            next_steps: advice.steps.iter().map(|&i| steps[i].text()).collect(),
+        }
+    }
 }
 
 /// A sheet's answers as question id -> option id, in rubric order: a list of
@@ -123,6 +182,10 @@ pub struct Extras {
     /// Choose the rubric's texts that go with the result (`advice`: the table,
     /// the interview and the report show them). Without, `advice` is empty.
     pub advice: bool,
+    /// Write those texts beside the ids in the JSON (`score --texts`): the
+    /// outcome's title, its summary (or the messages of the gates that changed it),
+    /// the office types' titles and the next steps shown.
+    pub texts: bool,
 }
 
 impl Extras {
@@ -135,6 +198,7 @@ impl Extras {
             target: None,
             answers: true,
             advice: true,
+            texts: false,
         }
     }
 }
@@ -191,6 +255,9 @@ pub fn score_with(
     } else {
         Advice::none()
     };
+    let texts = extras
+        .texts
+        .then(|| Texts::of(rubric, &evaluation, &advice));
     let answers = if extras.answers {
         Answers::of(rubric, &sheet.choices)
     } else {
@@ -210,6 +277,7 @@ pub fn score_with(
         choices: sheet.choices,
         roadmap,
         plan,
+        texts,
         advice,
     })
 }

@@ -465,3 +465,46 @@ fn the_markdown_memo_has_the_result_in_words_then_the_plan() {
         "{plan}"
     );
 }
+
+/// `score --format json --texts` writes the rubric's texts beside the ids (issue
+/// 27): the outcome's title and summary, the office type's title and the next
+/// steps, as the table shows them; without `--texts`, none (the JSON's consumers
+/// of the bench and of CI keep their rows).
+#[test]
+fn json_with_texts_carries_the_words_beside_the_ids() {
+    let bin = env!("CARGO_BIN_EXE_pmo-vmo");
+    let sheet = Path::new(DIR).join("sheets-a/09-startup-40.toml");
+    let run = |extra: &[&str]| -> Value {
+        let out = std::process::Command::new(bin)
+            .args(["score", "--format", "json"])
+            .args(extra)
+            .arg(&sheet)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let with = run(&["--texts"]);
+    let texts = &with["texts"];
+    assert_eq!(texts["title"], "A role, not an office", "{with}");
+    assert_eq!(texts["office"], "Part-time portfolio role, no office");
+    assert!(
+        texts["lead"][0]
+            .as_str()
+            .unwrap()
+            .contains("a standing office")
+    );
+    let steps = texts["next-steps"].as_array().unwrap();
+    assert!(
+        steps.iter().any(|s| s
+            .as_str()
+            .unwrap()
+            .contains("a limit on how much runs at once")),
+        "{steps:?}"
+    );
+    assert!(run(&[]).get("texts").is_none());
+}

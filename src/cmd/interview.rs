@@ -501,6 +501,7 @@ fn print_result(
         target,
         answers: true,
         advice: true,
+        texts: false,
     };
     match pmo_vmo::result::score_with(rubric, resolved, extras) {
         Ok(result) => {

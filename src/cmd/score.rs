@@ -36,7 +36,14 @@ pub fn run(settings: &Settings, args: &ScoreArgs) -> Result<ExitStatus> {
         },
         other => other,
     };
-    let extras = format.extras(args.target.map(Into::into));
+    if args.texts && !matches!(args.format, crate::args::ScoreFormat::Json) {
+        anyhow::bail!("--texts adds the rubric's texts to `--format json` only");
+    }
+    let mut extras = format.extras(args.target.map(Into::into));
+    if args.texts {
+        extras.advice = true;
+        extras.texts = true;
+    }
     // One sheet file (or stdin, or a path that is no sheet at all), not a batch: a
     // folder is a batch even when it holds one sheet, or none, so that JSON's
     // consumer always gets a document with its `errors`.

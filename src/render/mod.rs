@@ -71,6 +71,7 @@ impl Format {
             target,
             answers: matches!(self, Format::Json | Format::Csv { answers: true }),
             advice: matches!(self, Format::Table | Format::Markdown),
+            texts: false,
         }
     }
 }
