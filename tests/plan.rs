@@ -486,7 +486,8 @@ fn json_with_texts_carries_the_words_beside_the_ids() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["results"][0].clone()
     };
     let with = run(&["--texts"]);
     let texts = &with["texts"];
@@ -506,5 +507,7 @@ fn json_with_texts_carries_the_words_beside_the_ids() {
             .contains("a limit on how much runs at once")),
         "{steps:?}"
     );
-    assert!(run(&[]).get("texts").is_none());
+    let without = run(&[]);
+    assert_eq!(without["outcome"], "small-portfolio");
+    assert!(without.get("texts").is_none());
 }

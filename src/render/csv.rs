@@ -285,6 +285,7 @@ mod tests {
             roadmap: None,
             plan: None,
             advice: crate::advice::Advice::none(),
+            texts: None,
         };
         let mut bytes = Vec::new();
         {
