@@ -57,7 +57,6 @@ fn start(dir: &Path, extra: &[&str]) -> Server {
     let (addr, join) = join_url.split_once("/j/").unwrap();
     let (addr2, secret) = facilitator.split_once("/f/").unwrap();
     assert_eq!(addr, addr2);
-    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
     assert!(secret.len() >= 20, "a secret of at least 96 bits: {secret}");
     Server {
         child,
@@ -131,11 +130,54 @@ fn files(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The ports listening on every IPv4 interface (`0.0.0.0`), from /proc.
+#[cfg(target_os = "linux")]
+fn listening_on_any(port: u16) -> bool {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    // local_address is `00000000:PPPP` (hex), state 0A is LISTEN.
+    let want = format!("00000000:{port:04X}");
+    table.lines().skip(1).any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.get(1) == Some(&want.as_str()) && f.get(3) == Some(&"0A")
+    })
+}
+
+/// `--lan` is tested by what it binds and prints, never by connecting to a
+/// network address: loopback still answers (every interface is bound).
+#[test]
+fn lan_binds_every_interface_and_loopback_binds_only_loopback() {
+    let tmp = tempfile::tempdir().unwrap();
+    let local = start(&tmp.path().join("a"), &[]);
+    assert!(local.addr.starts_with("127.0.0.1:"), "{}", local.addr);
+    let lan = start(&tmp.path().join("b"), &["--lan"]);
+    let (host, port) = lan.addr.rsplit_once(':').unwrap();
+    let port: u16 = port.parse().unwrap();
+    assert!(
+        host.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| !ip.is_unspecified()),
+        "{host}"
+    );
+    let (status, _) = request(
+        &format!("127.0.0.1:{port}"),
+        "GET",
+        &format!("/j/{}", lan.join),
+        None,
+    );
+    assert_eq!(status, 200);
+    #[cfg(target_os = "linux")]
+    {
+        assert!(listening_on_any(port));
+        let local_port: u16 = local.addr.rsplit_once(':').unwrap().1.parse().unwrap();
+        assert!(!listening_on_any(local_port));
+    }
+}
+
 #[test]
 fn a_participant_answers_and_every_refusal_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("room");
     let s = start(&dir, &["--max-participants", "2"]);
+    assert!(s.addr.starts_with("127.0.0.1:"), "{}", s.addr);
     let r = rubric();
     // A scored question: a sheet with only context answers has no result.
     let q = r
