@@ -363,3 +363,69 @@ fn workshop_on_the_folder_gives_the_facilitator_view_group_result() {
     assert_eq!(cli, served);
     assert_eq!(cli["respondents"], 5);
 }
+
+#[test]
+fn a_revote_keeps_the_first_round_and_the_sheets_hold_the_second() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("room");
+    let r = rubric();
+    let q = r
+        .rubric
+        .question
+        .iter()
+        .find(|q| !q.factor.is_empty())
+        .unwrap();
+    let s = start(&dir, &[]);
+    let ids: Vec<String> = (0..3).map(|i| join(&s, &format!("P{i}"), "pm")).collect();
+    for id in &ids {
+        assert_eq!(answer(&s, id, &q.id, &q.option[0].id, "").0, 200);
+    }
+    let round = format!("/j/{}/round", s.join);
+    let (_, before) = request(&s.addr, "GET", &round, None);
+    assert_eq!(
+        serde_json::from_str::<Value>(&before).unwrap()["revote"],
+        Value::Null
+    );
+    let to = format!("/f/wrong/revote/{}", q.id);
+    assert_eq!(request(&s.addr, "POST", &to, None).0, 404);
+    let to = format!("/f/{}/revote/{}", s.secret, q.id);
+    let (status, _) = request(&s.addr, "POST", &to, None);
+    assert_eq!(status, 303, "back to the reveal");
+    let (_, open) = request(&s.addr, "GET", &round, None);
+    assert_eq!(
+        serde_json::from_str::<Value>(&open).unwrap()["revote"],
+        q.id.as_str()
+    );
+    // After the discussion, two change their minds.
+    for id in &ids[..2] {
+        assert_eq!(answer(&s, id, &q.id, &q.option[2].id, "").0, 200);
+    }
+    let (_, page) = request(&s.addr, "GET", &format!("/f/{}/reveal/1", s.secret), None);
+    assert!(page.contains("Before the discussion"), "{page}");
+    let rounds = std::fs::read_to_string(dir.join(".pmo-vmo-rounds")).unwrap();
+    assert_eq!(
+        rounds.matches(q.option[0].id.as_str()).count(),
+        3,
+        "{rounds}"
+    );
+    // The sheets hold the second round, and `workshop DIR` reads them as they are.
+    let text = std::fs::read_to_string(dir.join("participant-001.json")).unwrap();
+    assert!(text.contains(&q.option[2].id));
+    let (_, served) = request(
+        &s.addr,
+        "GET",
+        &format!("/f/{}/result.json", s.secret),
+        None,
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .args(["workshop", "--format", "json"])
+        .arg(&dir)
+        .env_remove("PMO_VMO_RUBRIC")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        serde_json::from_str::<Value>(&served).unwrap()
+    );
+}

@@ -123,6 +123,7 @@ pub(crate) fn reveal(
     w: &Workshop<'_>,
     n: usize,
     base: &str,
+    revote: &Revote,
 ) -> Option<String> {
     let item = w.agenda.get(n.checked_sub(1)?)?;
     let text = RespondentText::of(rubric);
@@ -149,6 +150,29 @@ pub(crate) fn reveal(
             }
         }
         p.muted { (total) " answered; spread (standard deviation of the scores) " (render::num::fixed(item.stdev, 1)) }
+        @if let Some(first) = &revote.first {
+            @let before: usize = first.values().sum();
+            h2 { "Before the discussion (first round)" }
+            table {
+                @for o in &q.option {
+                    @let count = first.get(o.id).copied().unwrap_or(0);
+                    tr {
+                        td { (o.label) }
+                        td {
+                            span.bar style={ "width:" (bar_width(count, before.max(1)) * 2) "px" } {}
+                            " " (count)
+                        }
+                    }
+                }
+            }
+        }
+        @if revote.open {
+            p { strong { "Participants are asked to answer this question again now." } }
+        } @else {
+            form method="post" action={ (base) "/revote/" (item.question) } {
+                button type="submit" { "Re-vote on this question after the discussion" }
+            }
+        }
         @if !notes.is_empty() {
             h2 { "Notes" }
             @for note in &notes { blockquote { (note) } }
@@ -159,6 +183,15 @@ pub(crate) fn reveal(
         }
     };
     Some(page("Live workshop: reveal", None, &body))
+}
+
+/// A question's re-vote, as its reveal shows it.
+#[derive(Debug, Default)]
+pub(crate) struct Revote {
+    /// The first round's answers (option id = how many), when it was re-voted.
+    pub(crate) first: Option<std::collections::BTreeMap<String, usize>>,
+    /// Whether participants are asked to answer it again now.
+    pub(crate) open: bool,
 }
 
 /// The group result as `workshop` prints it (the same renderer, without colour).

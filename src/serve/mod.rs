@@ -154,6 +154,8 @@ fn router(app: Arc<App>) -> Router {
         .route("/f/{secret}", get(dashboard))
         .route("/f/{secret}/status.json", get(status))
         .route("/f/{secret}/reveal/{n}", get(reveal))
+        .route("/f/{secret}/revote/{question}", post(revote))
+        .route("/j/{code}/round", get(round))
         .route("/f/{secret}/result", get(result))
         .route("/f/{secret}/result.json", get(result_json))
         .route("/f/{secret}/report", get(report))
@@ -214,7 +216,7 @@ fn with_headers(mut r: Response, csp: &'static str) -> Response {
     r
 }
 
-const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const FORM_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const REPORT_CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -404,12 +406,68 @@ async fn reveal(State(app): State<Arc<App>>, Path((secret, n)): Path<(String, us
     let page = blocking(move || {
         with_group(&app, |w, _| match w {
             None => Some(pages::nothing_yet(&base)),
-            Some(w) => pages::reveal(&app.rubric, w, n, &base),
+            Some(w) => {
+                let question = &w.agenda.get(n.checked_sub(1)?)?.question;
+                let first = app.session.first_round(question).map(|r| {
+                    let mut counts = std::collections::BTreeMap::new();
+                    for option in r.first.into_values() {
+                        *counts.entry(option).or_insert(0) += 1;
+                    }
+                    counts
+                });
+                let revote = pages::Revote {
+                    first,
+                    open: app.session.open_revote().as_deref() == Some(question),
+                };
+                pages::reveal(&app.rubric, w, n, &base, &revote)
+            }
         })
     })
     .await
     .flatten();
     page.map_or_else(not_found, |p| html(p, PAGE_CSP))
+}
+
+/// Puts a question to the room again, then shows its reveal.
+async fn revote(
+    State(app): State<Arc<App>>,
+    Path((secret, question)): Path<(String, String)>,
+) -> Response {
+    let Some(base) = facilitator(&app, &secret) else {
+        return not_found();
+    };
+    if !app.rubric.rubric.question.iter().any(|q| q.id == question) {
+        return not_found();
+    }
+    let done = blocking(move || {
+        app.session.revote(&question)?;
+        // Back to the question's reveal, wherever the agenda now puts it.
+        let at = with_group(&app, |w, _| {
+            w.and_then(|w| w.agenda.iter().position(|a| a.question == question))
+        });
+        Ok::<_, io::Error>(at.map_or(1, |i| i + 1))
+    })
+    .await;
+    match done {
+        Some(Ok(n)) => {
+            let to = format!("{base}/reveal/{n}");
+            with_headers(axum::response::Redirect::to(&to).into_response(), PAGE_CSP)
+        }
+        Some(Err(e)) => refused(&Refusal::Io(e.to_string())),
+        None => refused(&Refusal::Io("interrupted".into())),
+    }
+}
+
+/// The question participants are asked to answer again, if any: all a
+/// participant's page learns of the room.
+async fn round(State(app): State<Arc<App>>, Path(code): Path<String>) -> Response {
+    if !same(&code, &app.session.join) {
+        return not_found();
+    }
+    json(
+        StatusCode::OK,
+        &serde_json::json!({ "revote": app.session.open_revote() }),
+    )
 }
 
 async fn result(State(app): State<Arc<App>>, Path(secret): Path<String>) -> Response {

@@ -23,6 +23,31 @@ use crate::rubric::LoadedRubric;
 /// The session file in the workshop's folder.
 pub(crate) const SESSION_FILE: &str = ".pmo-vmo-serve";
 
+/// The re-vote rounds in the workshop's folder (no extension, as the session file).
+pub(crate) const ROUNDS_FILE: &str = ".pmo-vmo-rounds";
+
+/// The re-votes: for each question put to the room again, the answers it had
+/// before (the first round; the sheets hold the latest), and which is open.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Rounds {
+    /// The question participants are asked to answer again now, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    open: Option<String>,
+    #[serde(default)]
+    round: Vec<Round>,
+}
+
+/// A question put to the room again, with its first round's answers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct Round {
+    pub(crate) question: String,
+    /// Participant number (as text: a TOML key) = the option id they had chosen.
+    #[serde(default)]
+    pub(crate) first: std::collections::BTreeMap<String, String>,
+}
+
 /// The longest name, role or organisation taken, in characters.
 pub(crate) const MAX_FIELD: usize = 200;
 
@@ -133,6 +158,7 @@ pub(crate) struct Session {
     by_token: Mutex<HashMap<String, Arc<Participant>>>,
     /// In joining order.
     list: Mutex<Vec<Arc<Participant>>>,
+    rounds: Mutex<Rounds>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -205,7 +231,18 @@ impl Session {
             by_token.insert(p.token.clone(), participant.clone());
             list.push(participant);
         }
+        let rounds = match std::fs::read_to_string(dir.join(ROUNDS_FILE)) {
+            Ok(text) => toml::from_str::<Rounds>(&text).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: {}", dir.join(ROUNDS_FILE).display(), e.message()),
+                )
+            })?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Rounds::default(),
+            Err(e) => return Err(e),
+        };
         Ok(Session {
+            rounds: Mutex::new(rounds),
             dir: dir.to_path_buf(),
             join: stored.join.clone(),
             secret: stored.secret.clone(),
@@ -352,6 +389,46 @@ impl Session {
         let answered = next.answers.len();
         *sheet = next;
         Ok(answered)
+    }
+}
+
+impl Session {
+    /// Puts `question` to the room again: the answers it has now are kept as its
+    /// first round (written before it returns), and participants are asked to
+    /// answer it again; their sheets then hold the second round. A question already
+    /// re-voted keeps its first round and is opened again.
+    pub(crate) fn revote(&self, question: &str) -> io::Result<()> {
+        let mut rounds = lock(&self.rounds);
+        let mut next = rounds.clone();
+        if !next.round.iter().any(|r| r.question == question) {
+            let first = (self.participants().iter())
+                .filter_map(|p| {
+                    let answer = p.sheet().answers.get(question).cloned()?;
+                    Some((p.number.to_string(), answer))
+                })
+                .collect();
+            next.round.push(Round {
+                question: question.to_owned(),
+                first,
+            });
+        }
+        next.open = Some(question.to_owned());
+        let text = toml::to_string(&next).map_err(io::Error::other)?;
+        write_whole(&self.dir.join(ROUNDS_FILE), text.as_bytes())?;
+        *rounds = next;
+        Ok(())
+    }
+
+    /// The question participants are asked to answer again, if any.
+    pub(crate) fn open_revote(&self) -> Option<String> {
+        lock(&self.rounds).open.clone()
+    }
+
+    /// The first round of a re-voted question.
+    pub(crate) fn first_round(&self, question: &str) -> Option<Round> {
+        (lock(&self.rounds).round.iter())
+            .find(|r| r.question == question)
+            .cloned()
     }
 }
 
