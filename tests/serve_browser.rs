@@ -194,6 +194,89 @@ fn twelve_participants_answer_at_once_and_the_facilitator_sees_them() {
     assert_eq!(sheets, PARTICIPANTS + 1, "the sheets and the session file");
 
     facilitator_sees_everyone(&browser, &server.facilitator_url, questions.len());
+    // Sheets are numbered in joining order, which the offline tab changed.
+    let sheet = (1..=PARTICIPANTS)
+        .map(|n| dir.join(format!("participant-{n:03}.json")))
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("\"Person 3\""))
+        .unwrap();
+    revote(&browser, &server.facilitator_url, &tabs[3], &rubric, &sheet);
+}
+
+/// The facilitator presses "Re-vote" on the most divided question; a participant's
+/// page asks it again, and the new answer lands in their sheet.
+fn revote(
+    browser: &headless_chrome::Browser,
+    url: &str,
+    participant: &Tab,
+    rubric: &LoadedRubric,
+    sheet: &Path,
+) {
+    let fac = browser.new_tab().unwrap();
+    fac.navigate_to(&format!("{url}/reveal/1"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let action = js(
+        &fac,
+        "document.querySelector('form').getAttribute('action')",
+    );
+    let question = action
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    js(&fac, "document.querySelector('form button').click()");
+    let start = Instant::now();
+    while !js(&fac, "document.body.innerText")
+        .as_str()
+        .unwrap()
+        .contains("asked to answer this question again")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the re-vote did not open"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let start = Instant::now();
+    while js(
+        participant,
+        "document.documentElement.dataset.pmoVmoRevote || ''",
+    ) != question.as_str()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the page was not asked again"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        js(participant, "!!document.getElementById('pmo-vmo-revote')"),
+        true
+    );
+    let q = rubric
+        .rubric
+        .question
+        .iter()
+        .find(|q| q.id == question)
+        .unwrap();
+    let before: Value = serde_json::from_str(&std::fs::read_to_string(sheet).unwrap()).unwrap();
+    let other = q
+        .option
+        .iter()
+        .find(|o| before["answers"][&q.id] != o.id.as_str())
+        .unwrap();
+    let sent: usize = js(participant, "document.documentElement.dataset.pmoVmoSent")
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    choose(participant, &q.id, &other.id);
+    wait_sent(participant, sent + 1);
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(sheet).unwrap()).unwrap();
+    assert_eq!(after["answers"][&q.id], other.id.as_str());
 }
 
 /// The facilitator sees everyone and the counts, and the note revealed as text,
