@@ -273,7 +273,9 @@ fn a_participant_answers_and_every_refusal_holds() {
 
     // Nothing a participant can reach returns another's answers.
     let (_, page) = request(&s.addr, "GET", &format!("/j/{}", s.join), None);
-    assert!(!page.contains("alert(1)"));
+    assert!(!page.contains("alert(1)") && !page.contains(&s.secret));
+    let (_, round) = request(&s.addr, "GET", &format!("/j/{}/round", s.join), None);
+    assert_eq!(round, r#"{"revote":null}"#);
 }
 
 #[test]
