@@ -211,6 +211,14 @@ fn a_participant_answers_and_every_refusal_holds() {
     assert_eq!(sheet.sheet.answers[&q.id], q.option[0].id);
     assert_eq!(sheet.sheet.notes[&q.id], evil);
 
+    // A participant (on another device) gets their own sheet back, by their token.
+    let me = format!("/j/{}/me", s.join);
+    let (status, own) = post(&s, &me, &json!({ "id": id }));
+    assert_eq!(status, 200);
+    assert_eq!(own["notes"][&q.id], evil);
+    assert_eq!(post(&s, &me, &json!({ "id": "bogus" })).0, 404);
+    assert_eq!(post(&s, "/j/wrongcode/me", &json!({ "id": id })).0, 404);
+
     // An unknown option or question is refused, and the sheet stays as it was.
     assert_eq!(answer(&s, &id, &q.id, "no-such-option", "").0, 400);
     assert_eq!(answer(&s, &id, "no-such-question", "x", "").0, 400);

@@ -59,6 +59,9 @@ fn start(dir: &Path) -> Server {
 }
 
 fn open(tab: &Tab, url: &str) {
+    // Twelve pages on two shared cores: navigation may take longer than the
+    // default 20 s.
+    tab.set_default_timeout(Duration::from_secs(90));
     tab.navigate_to(url)
         .unwrap()
         .wait_until_navigated()
@@ -183,6 +186,8 @@ fn twelve_participants_answer_at_once_and_the_facilitator_sees_them() {
     choose(&tabs[2], &q.id, &q.option[0].id);
     wait_sent(&tabs[2], 1);
 
+    another_device(&browser, &server.join_url, &tabs[5], questions.len());
+
     // On disk: one sheet each, every question answered, as the pages chose.
     for i in 0..PARTICIPANTS {
         let path = dir.join(format!("participant-{:03}.json", i + 1));
@@ -277,6 +282,59 @@ fn revote(
     wait_sent(participant, sent + 1);
     let after: Value = serde_json::from_str(&std::fs::read_to_string(sheet).unwrap()).unwrap();
     assert_eq!(after["answers"][&q.id], other.id.as_str());
+}
+
+/// Another device: a participant's link opens their answers in a context of its
+/// own, and the token leaves the address bar.
+fn another_device(
+    browser: &headless_chrome::Browser,
+    join_url: &str,
+    from: &Tab,
+    questions: usize,
+) {
+    let token = js(
+        from,
+        "JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('pmo-vmo-live-id:'))))",
+    );
+    let other_phone = browser.new_context().unwrap();
+    let phone = other_phone.new_tab().unwrap();
+    phone
+        .navigate_to(&format!("{}#resume={}", join_url, token.as_str().unwrap()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let start = Instant::now();
+    while js(
+        &phone,
+        "document.documentElement.dataset.pmoVmoResumed || ''",
+    ) != "true"
+    {
+        assert!(start.elapsed() < Duration::from_secs(15), "did not resume");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let progress = js(
+        &phone,
+        "document.getElementById('pmo-vmo-progress').textContent",
+    );
+    assert!(
+        progress
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{} of ", questions)),
+        "{progress}"
+    );
+    assert_eq!(
+        js(
+            &phone,
+            "document.getElementById('pmo-vmo-respondent').value"
+        ),
+        "Person 5"
+    );
+    assert_eq!(
+        js(&phone, "location.hash"),
+        "",
+        "the token leaves the address bar"
+    );
 }
 
 /// The facilitator sees everyone and the counts, and the note revealed as text,

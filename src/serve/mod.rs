@@ -156,6 +156,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/f/{secret}/reveal/{n}", get(reveal))
         .route("/f/{secret}/revote/{question}", post(revote))
         .route("/j/{code}/round", get(round))
+        .route("/j/{code}/me", post(me))
         .route("/f/{secret}/result", get(result))
         .route("/f/{secret}/result.json", get(result_json))
         .route("/f/{secret}/report", get(report))
@@ -455,6 +456,35 @@ async fn revote(
         }
         Some(Err(e)) => refused(&Refusal::Io(e.to_string())),
         None => refused(&Refusal::Io("interrupted".into())),
+    }
+}
+
+/// Who is asking for their own answers.
+#[derive(Debug, serde::Deserialize)]
+struct Me {
+    id: String,
+}
+
+/// A participant's own sheet, by their token (a page continuing on another
+/// device): never anyone else's.
+async fn me(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    body: Result<axum::Json<Me>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    if !same(&code, &app.session.join) {
+        return not_found();
+    }
+    let me = match body {
+        Ok(axum::Json(m)) => m,
+        Err(e) => return e.into_response(),
+    };
+    match app.session.own_sheet(&me.id) {
+        Some(sheet) => json(
+            StatusCode::OK,
+            &serde_json::to_value(&sheet).unwrap_or_default(),
+        ),
+        None => refused(&Refusal::UnknownParticipant),
     }
 }
 

@@ -264,6 +264,12 @@ impl Session {
         write_stored(&self.dir, &stored)
     }
 
+    /// A participant's own sheet, by their token: for their page on another device.
+    pub(crate) fn own_sheet(&self, token: &str) -> Option<Sheet> {
+        let p = lock(&self.by_token).get(token).cloned()?;
+        Some(p.snapshot())
+    }
+
     /// The participants, in joining order.
     pub(crate) fn participants(&self) -> Vec<Arc<Participant>> {
         lock(&self.list).clone()
