@@ -56,6 +56,24 @@ Examples:
   pmo-vmo form --format html -o assessment.html
   pmo-vmo --rubric mine.toml form --format apps-script -o make-form.gs";
 
+pub const SERVE_AFTER_HELP: &str = "\
+Participants open the join address (or scan the QR code) and answer the same neutral form
+as `form --format html`; each answer is written to DIR as an answer sheet
+(participant-N.json) before the page is told it is saved, so `workshop DIR`, `report DIR`
+and `compare` read the folder as it is. The facilitator address shows who joined and how
+far each is, reveals the answers question by question (the most divided first), and gives
+the group result and the report. Stopping the server loses nothing; starting it again on
+the same DIR resumes the session with the same addresses.
+
+Security: the join code and the facilitator secret are in the addresses; keep the
+facilitator address to yourself. This is plain HTTP: on a shared network (--lan) anyone on
+it can read what passes, answers included. Use it on a network you trust, or behind a
+TLS proxy.
+
+Examples:
+  pmo-vmo serve workshop-acme
+  pmo-vmo serve workshop-acme --lan --max-participants 40 --allow-anonymous";
+
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
@@ -479,6 +497,32 @@ pub struct FormArgs {
     pub force: bool,
     /// Your context for respondents, shown above the questions: who asks, by when,
     /// and who will read the answers
+    #[arg(long, value_name = "TEXT")]
+    pub intro: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The workshop's folder: the session and every participant's answer sheet
+    /// (created if missing)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The port to listen on (default: the last run's on this folder if free, else any free port)
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Listen on the machine's network address, for a room (plain HTTP: see below)
+    #[arg(long)]
+    pub lan: bool,
+    /// The firm's brand file (firm, logo, accent, footer) for the report
+    #[arg(long, value_name = "FILE")]
+    pub brand: Option<PathBuf>,
+    /// The most participants who may join
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_participants: u32,
+    /// Let participants join without a name
+    #[arg(long)]
+    pub allow_anonymous: bool,
+    /// Your context for participants, shown above the questions
     #[arg(long, value_name = "TEXT")]
     pub intro: Option<String>,
 }

@@ -52,6 +52,7 @@ pub mod rubric;
 pub mod schema;
 pub mod scoring;
 pub mod sensitivity;
+pub mod serve;
 pub(crate) mod spill;
 #[cfg(test)]
 mod testing;

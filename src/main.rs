@@ -49,6 +49,10 @@ enum Command {
     /// script that builds a Google Form (never overwrites without --force)
     #[command(after_help = args::FORM_AFTER_HELP)]
     Form(args::FormArgs),
+    /// Run a live workshop: participants answer on their phones, each sheet lands in
+    /// DIR, the facilitator reveals where the room disagrees
+    #[command(after_help = args::SERVE_AFTER_HELP)]
+    Serve(args::ServeArgs),
     /// Write a blank answer sheet listing every question and option (never overwrites)
     Init(args::InitArgs),
     /// Validate, show or describe a rubric
@@ -87,6 +91,7 @@ fn run(settings: &Settings, command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Plan(a) => cmd::plan::run(settings, a),
         Command::Init(a) => cmd::init::run(settings, a),
         Command::Form(a) => cmd::form::run(settings, a),
+        Command::Serve(a) => cmd::serve::run(settings, a),
         Command::Interview(a) => cmd::interview::run(settings, a),
         Command::Rubric(c) => cmd::rubric::run(settings, c),
         Command::Completions { shell } => {

@@ -80,6 +80,14 @@ const LAYERS: &[Layer] = &[
         may_import: &[LIBRARY],
     },
     Layer {
+        name: "serve",
+        krate: Lib,
+        modules: &["serve"],
+        may_import: &[
+            "batch", "render", "model", "scoring", "input", "sheet", "rubric", "base",
+        ],
+    },
+    Layer {
         name: "batch",
         krate: Lib,
         modules: &["batch"],

@@ -19,22 +19,18 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use headless_chrome::Browser;
 use headless_chrome::browser::tab::Tab;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Browser as CdpBrowser, Emulation, Network, Page};
-use headless_chrome::{Browser, LaunchOptions};
 use serde_json::Value;
+
+mod cdp;
+use cdp::{choose, fill, js, launch, skip_without_chromium};
 
 const EVIL_TITLE: &str = r#"<script>alert(1)</script> "quoted" \ back</script><!--"#;
 const EVIL_TEXT: &str = "<img src=x onerror=alert(2)> How consistently";
 const EVIL_LABEL: &str = "Each project <b>runs</b> its own way";
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("chromium"))
-        .find(|p| p.is_file())
-}
 
 fn pmo_vmo(args: &[&OsStr]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
@@ -67,28 +63,6 @@ fn write_form(dir: &Path, rubric: Option<&Path>) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     html
-}
-
-fn launch(bin: &Path) -> Browser {
-    let flags = [
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ];
-    Browser::new(
-        LaunchOptions::default_builder()
-            .path(Some(bin.to_path_buf()))
-            .headless(true)
-            .sandbox(false) // adds --no-sandbox
-            .window_size(Some((1200, 1600)))
-            .args(flags.iter().map(OsStr::new).collect())
-            .idle_browser_timeout(Duration::from_secs(120))
-            .build()
-            .unwrap(),
-    )
-    .expect("could not start chromium")
 }
 
 /// What the page asked of the network and whether a dialog opened.
@@ -133,14 +107,6 @@ fn open_tab(browser: &Browser, dir: &Path) -> (Arc<Tab>, Arc<Mutex<Seen>>) {
     (tab, seen)
 }
 
-/// Evaluates `expr` and returns its value (JSON-able results only).
-fn js(tab: &Tab, expr: &str) -> Value {
-    tab.evaluate(expr, false)
-        .unwrap_or_else(|e| panic!("evaluating {expr}: {e}"))
-        .value
-        .unwrap_or(Value::Null)
-}
-
 fn load(tab: &Tab, html: &Path) {
     tab.navigate_to(&format!("file://{}", html.display()))
         .unwrap()
@@ -148,39 +114,6 @@ fn load(tab: &Tab, html: &Path) {
         .unwrap();
     tab.wait_for_element("html[data-pmo-vmo-ready=true]")
         .expect("the form did not build itself");
-}
-
-/// Clicks an option by question and option id, through the DOM (a click event,
-/// which also fires change).
-fn choose(tab: &Tab, question: &str, option: &str) {
-    let q = serde_json::to_string(question).unwrap();
-    let o = serde_json::to_string(option).unwrap();
-    let found = js(
-        tab,
-        &format!(
-            "(() => {{ const i = [...document.querySelectorAll('input[type=radio]')]
-                .find(x => x.dataset.question === {q} && x.dataset.option === {o});
-              if (!i) return false; i.click(); return true; }})()"
-        ),
-    );
-    assert_eq!(
-        found,
-        Value::Bool(true),
-        "no option {option} for {question}"
-    );
-}
-
-/// Sets a text field or note by id and fires `input`, as typing does.
-fn fill(tab: &Tab, id: &str, text: &str) {
-    let id = serde_json::to_string(id).unwrap();
-    let text = serde_json::to_string(text).unwrap();
-    js(
-        tab,
-        &format!(
-            "(() => {{ const e = document.getElementById({id}); e.value = {text};
-              e.dispatchEvent(new Event('input', {{ bubbles: true }})); }})()"
-        ),
-    );
 }
 
 /// Waits for a finished `*-pmo-vmo.json` download in `dir`.
@@ -230,19 +163,6 @@ fn score_json(sheet: &Path, rubric: Option<&Path>) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn skip_without_chromium() -> Option<PathBuf> {
-    let bin = chromium();
-    if bin.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromium is not installed; .ci/run installs it (apt-get install -y chromium)");
-        }
-        eprintln!(
-            "note: chromium not found on PATH; skipping the browser test (CI=true makes this a failure)"
-        );
-    }
-    bin
 }
 
 /// Types the name with real key events, sets role and organisation through the

@@ -5,9 +5,12 @@
 use pmo_vmo::LoadedRubric;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use pmo_vmo::atomic::{self, Wrote};
+use pmo_vmo::brand::{Brand, Logo};
+use pmo_vmo::input::decode::read_text;
 use pmo_vmo::render::diag::io_reason;
+use pmo_vmo::render::words;
 
 use pmo_vmo::batch::run_keeping_sheets;
 use pmo_vmo::input::{self, Event, ReadOptions, ResolvedSheet, SheetFormat};
@@ -169,6 +172,51 @@ fn powershell_word(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "''"))
     }
+}
+
+/// Largest logo embedded in the page.
+const MAX_LOGO: u64 = 2 << 20;
+
+/// Reads and checks a brand file, and the logo it names (relative to its folder).
+pub fn load_brand(path: &Path) -> Result<(Brand, Option<Logo>)> {
+    let text = read_text(path).map_err(|e| anyhow!("{e}"))?;
+    let brand = Brand::parse(&text).map_err(|e| anyhow!("{}", words::brand_error(path, &e)))?;
+    let Some(logo) = &brand.logo else {
+        return Ok((brand, None));
+    };
+    let file = path.parent().unwrap_or(Path::new(".")).join(logo);
+    let size = std::fs::metadata(&file)
+        .with_context(|| {
+            format!(
+                "could not read the logo {} (named in {})",
+                file.display(),
+                path.display()
+            )
+        })?
+        .len();
+    if size > MAX_LOGO {
+        bail!(
+            "the logo {} is {} KiB; a logo embedded in the report may be at most {} KiB",
+            file.display(),
+            size >> 10,
+            MAX_LOGO >> 10
+        );
+    }
+    let bytes = std::fs::read(&file).with_context(|| {
+        format!(
+            "could not read the logo {} (named in {})",
+            file.display(),
+            path.display()
+        )
+    })?;
+    let Some(logo) = Logo::sniff(bytes) else {
+        bail!(
+            "the logo {} (named in {}) is not a PNG, JPEG, GIF, WebP or SVG image",
+            file.display(),
+            path.display()
+        );
+    };
+    Ok((brand, Some(logo)))
 }
 
 #[cfg(test)]

@@ -11,4 +11,5 @@ pub mod plan;
 pub mod report;
 pub mod rubric;
 pub mod score;
+pub mod serve;
 pub mod workshop;

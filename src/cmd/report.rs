@@ -4,17 +4,12 @@
 
 use std::io::Write;
 
-use std::path::Path;
-
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use pmo_vmo::atomic::{self, Wrote};
-use pmo_vmo::brand::{Brand, Logo};
-use pmo_vmo::input::decode::read_text;
-use pmo_vmo::render::words;
 
 use crate::args::{ReportArgs, ReportFormat};
 use crate::cmd::common::{
-    for_each_member, is_stdout, load_paths, refuse_mixed, shown, write_output,
+    for_each_member, is_stdout, load_brand, load_paths, refuse_mixed, shown, write_output,
 };
 use crate::settings::Settings;
 use crate::term::ExitStatus;
@@ -127,49 +122,4 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     };
     let _ = writeln!(std::io::stderr(), "{said}");
     Ok(status)
-}
-
-/// Largest logo embedded in the page.
-const MAX_LOGO: u64 = 2 << 20;
-
-/// Reads and checks a brand file, and the logo it names (relative to its folder).
-fn load_brand(path: &Path) -> Result<(Brand, Option<Logo>)> {
-    let text = read_text(path).map_err(|e| anyhow!("{e}"))?;
-    let brand = Brand::parse(&text).map_err(|e| anyhow!("{}", words::brand_error(path, &e)))?;
-    let Some(logo) = &brand.logo else {
-        return Ok((brand, None));
-    };
-    let file = path.parent().unwrap_or(Path::new(".")).join(logo);
-    let size = std::fs::metadata(&file)
-        .with_context(|| {
-            format!(
-                "could not read the logo {} (named in {})",
-                file.display(),
-                path.display()
-            )
-        })?
-        .len();
-    if size > MAX_LOGO {
-        bail!(
-            "the logo {} is {} KiB; a logo embedded in the report may be at most {} KiB",
-            file.display(),
-            size >> 10,
-            MAX_LOGO >> 10
-        );
-    }
-    let bytes = std::fs::read(&file).with_context(|| {
-        format!(
-            "could not read the logo {} (named in {})",
-            file.display(),
-            path.display()
-        )
-    })?;
-    let Some(logo) = Logo::sniff(bytes) else {
-        bail!(
-            "the logo {} (named in {}) is not a PNG, JPEG, GIF, WebP or SVG image",
-            file.display(),
-            path.display()
-        );
-    };
-    Ok((brand, Some(logo)))
 }

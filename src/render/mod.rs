@@ -30,6 +30,7 @@ pub mod plan;
 pub mod report;
 pub(crate) mod roadmap;
 pub mod rubric;
+pub(crate) mod serve;
 pub mod table;
 pub mod warning;
 pub mod words;

@@ -11,7 +11,7 @@ const TEMPLATE: &str = include_str!("apps-script.gs");
 /// The script for `rubric`, with the consultant's context (`--intro`) at the top
 /// of the form's description when there is one.
 pub fn render(rubric: &LoadedRubric, intro: Option<&str>) -> String {
-    let json = super::data(rubric, intro);
+    let json = super::data(rubric, intro, None);
     let pretty = serde_json::from_str::<serde_json::Value>(&json)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or(json);

@@ -12,8 +12,20 @@ const TEMPLATE: &str = include_str!("form.html");
 /// The page for `rubric`, with the consultant's context (`--intro`) above the
 /// questions when there is one.
 pub fn render(rubric: &LoadedRubric, intro: Option<&str>) -> String {
-    let json = super::data(rubric, intro);
+    let json = super::data(rubric, intro, None);
     fill(TEMPLATE, &script_json(&json))
+}
+
+/// The same page for a live workshop (`serve`): its policy lets it connect to the
+/// server it came from, and nowhere else.
+pub fn render_live(rubric: &LoadedRubric, intro: Option<&str>, live: &super::Live<'_>) -> String {
+    let json = super::data(rubric, intro, Some(live));
+    let template = TEMPLATE.replacen(
+        "default-src 'none';",
+        "default-src 'none'; connect-src 'self';",
+        1,
+    );
+    fill(&template, &script_json(&json))
 }
 
 /// JSON made safe inside an HTML `<script>` element: `<`, `>`, `&`, U+2028 and

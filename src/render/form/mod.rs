@@ -21,16 +21,35 @@ const PLACEHOLDER: &str = "{{RUBRIC_JSON}}";
 /// The data a form embeds: the respondent's text, and the consultant's context
 /// under `intro` when given (text the consultant writes for respondents: who asks,
 /// by when, what happens to the answers).
-fn data(rubric: &LoadedRubric, intro: Option<&str>) -> String {
+fn data(rubric: &LoadedRubric, intro: Option<&str>, live: Option<&Live<'_>>) -> String {
     let view = RespondentText::of(rubric);
-    let Some(intro) = intro.map(str::trim).filter(|i| !i.is_empty()) else {
+    let intro = intro.map(str::trim).filter(|i| !i.is_empty());
+    if intro.is_none() && live.is_none() {
         return serde_json::to_string(&view).unwrap_or_default();
-    };
+    }
     let mut value = serde_json::to_value(&view).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {
-        map.insert("intro".into(), intro.into());
+        if let Some(intro) = intro {
+            map.insert("intro".into(), intro.into());
+        }
+        if let Some(live) = live {
+            map.insert(
+                "live".into(),
+                serde_json::to_value(live).unwrap_or_default(),
+            );
+        }
     }
     value.to_string()
+}
+
+/// The form served by `pmo-vmo serve`: the same page, which also sends each
+/// answer to the server that gave it (to its own address, under `join`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Live<'a> {
+    /// The session's join code: the page posts to `/j/<join>/...`.
+    pub join: &'a str,
+    /// Whether a participant may join without a name.
+    pub anonymous: bool,
 }
 
 /// Fills a template's placeholder, once.
