@@ -55,6 +55,8 @@ pub(crate) fn option<S: Serializer>(value: &Option<&str>, s: S) -> Result<S::Ok,
 
 /// [`text`] for a text borrowed from the rubric; one made for this sheet (a
 /// joined text) is escaped as it is.
+// `serialize_with` hands over a reference to the field's type, so `&Cow`.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn cow<S: Serializer>(value: &std::borrow::Cow<str>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         std::borrow::Cow::Borrowed(t) => text(t, s),
