@@ -141,69 +141,145 @@ pub struct Comparison {
 /// Scored sheets on one side.
 pub(crate) type Members<'r> = [(ResolvedSheet, SheetResult<'r>)];
 
-/// The latest date of the side's sheets, the earliest when it differs, and how
-/// many have none.
-fn side_date(members: &Members<'_>) -> (Option<String>, Option<String>, usize) {
-    let dates: Vec<String> = members.iter().filter_map(|(s, _)| sheet_date(s)).collect();
-    let latest = dates.iter().max().cloned();
-    let earliest = dates
-        .iter()
-        .min()
-        .cloned()
-        .filter(|e| Some(e) != latest.as_ref());
-    (latest, earliest, members.len() - dates.len())
+/// Per name key: the name as first written, the first sheet's index, and every
+/// sheet's source.
+type ByName = IndexMap<String, (String, f64, Vec<String>)>;
+
+/// One side of a comparison, gathered a sheet at a time: the group's figures,
+/// its dates, the rubric versions its sheets name and who answered, with the
+/// first sheet kept whole (a side of one sheet is compared answer by answer, with
+/// its plan). No other sheet is kept, so a side of an export of 100,000 rows
+/// costs its distinct names, not its rows.
+pub struct SideSheets<'r> {
+    rubric: &'r LoadedRubric,
+    group: workshop::Group<'r>,
+    first: Option<(ResolvedSheet, SheetResult<'r>)>,
+    count: usize,
+    latest: Option<String>,
+    earliest: Option<String>,
+    dated: usize,
+    versions: Vec<String>,
+    names: ByName,
+    unnamed: usize,
 }
 
-/// The sheet's date as `YYYY-MM-DD`.
-fn sheet_date(s: &ResolvedSheet) -> Option<String> {
-    s.sheet.date.map(|d| d.to_string())
-}
+impl<'r> SideSheets<'r> {
+    /// An empty side.
+    pub fn new(rubric: &'r LoadedRubric) -> Self {
+        SideSheets {
+            rubric,
+            group: workshop::Group::new(rubric),
+            first: None,
+            count: 0,
+            latest: None,
+            earliest: None,
+            dated: 0,
+            versions: Vec::new(),
+            names: ByName::new(),
+            unnamed: 0,
+        }
+    }
 
-/// One side's result: the sheet's own, or the group's.
-fn side(rubric: &LoadedRubric, members: &Members<'_>) -> Option<Side> {
-    let (date, from, undated) = side_date(members);
-    if let [(_, r)] = members {
-        let e = &r.evaluation;
-        return Some(Side {
-            sources: 1,
+    /// How many sheets the side holds.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Adds one scored sheet. The first is scored again whole (its flip and its
+    /// plan), so that a caller may score the others without them.
+    pub fn add(&mut self, sheet: &ResolvedSheet, r: &SheetResult<'_>) {
+        if self.count == 0 {
+            self.first = crate::result::score(self.rubric, sheet.clone(), true)
+                .ok()
+                .map(|whole| (sheet.clone(), whole));
+        }
+        self.count += 1;
+        self.group.add(sheet, r);
+        if let Some(d) = sheet.sheet.date.map(|d| d.to_string()) {
+            self.dated += 1;
+            if self.latest.as_ref().is_none_or(|l| d > *l) {
+                self.latest = Some(d.clone());
+            }
+            if self.earliest.as_ref().is_none_or(|e| d < *e) {
+                self.earliest = Some(d);
+            }
+        }
+        if let Some(v) = (sheet.sheet.rubric_version.as_ref()).filter(|v| !v.trim().is_empty())
+            && !self.versions.contains(v)
+        {
+            self.versions.push(v.clone());
+        }
+        match (r.respondent.as_deref())
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(n) => {
+                let e = (self.names.entry(name_key(n)))
+                    .or_insert_with(|| (n.to_string(), r.evaluation.index, Vec::new()));
+                e.2.push(r.source.to_string());
+            }
+            None => self.unnamed += 1,
+        }
+    }
+
+    /// The side's result: the sheet's own, or the group's.
+    fn side(&mut self) -> Option<Side> {
+        let from = self
+            .earliest
+            .clone()
+            .filter(|e| Some(e) != self.latest.as_ref());
+        let date = self.latest.clone();
+        if self.count == 1
+            && let Some((_, r)) = &self.first
+        {
+            let e = &r.evaluation;
+            return Some(Side {
+                sources: 1,
+                date,
+                from,
+                index: e.index,
+                recommendation: e.recommendation,
+                band: e.band,
+                margin: e.margin,
+                factors: e
+                    .factors
+                    .iter()
+                    .map(|f| SideFactor {
+                        id: f.id.to_string(),
+                        score: f.score,
+                    })
+                    .collect(),
+                gates: e.gates.iter().map(|g| g.id.to_string()).collect(),
+                undated: 0,
+            });
+        }
+        let group = std::mem::replace(&mut self.group, workshop::Group::new(self.rubric));
+        let w = group.finish(None)?;
+        Some(Side {
+            sources: self.count,
             date,
             from,
-            index: e.index,
-            recommendation: e.recommendation,
-            band: e.band,
-            margin: e.margin,
-            factors: e
+            index: w.index,
+            recommendation: w.recommendation,
+            band: w.band,
+            margin: w.margin,
+            factors: w
                 .factors
                 .iter()
                 .map(|f| SideFactor {
-                    id: f.id.to_string(),
-                    score: f.score,
+                    id: f.id.clone(),
+                    score: f.mean,
                 })
                 .collect(),
-            gates: e.gates.iter().map(|g| g.id.to_string()).collect(),
-            undated: 0,
-        });
+            gates: w.gates.iter().map(|g| g.id.to_string()).collect(),
+            undated: self.count - self.dated,
+        })
     }
-    let w = workshop::aggregate(rubric, members)?;
-    Some(Side {
-        sources: members.len(),
-        date,
-        from,
-        index: w.index,
-        recommendation: w.recommendation,
-        band: w.band,
-        margin: w.margin,
-        factors: w
-            .factors
-            .iter()
-            .map(|f| SideFactor {
-                id: f.id.clone(),
-                score: f.mean,
-            })
-            .collect(),
-        gates: w.gates.iter().map(|g| g.id.to_string()).collect(),
-        undated,
-    })
 }
 
 /// Names folded for matching: trimmed, lower-cased, white space folded.
@@ -212,34 +288,10 @@ fn name_key(name: &str) -> String {
 }
 
 /// Who is on both sides, and who is on one only, in order of appearance.
-fn people(before: &Members<'_>, after: &Members<'_>) -> People {
+fn people(before: &SideSheets<'_>, after: &SideSheets<'_>) -> People {
     let mut out = People::default();
-    // Per name key: the name as first written, the first sheet's index, and every
-    // sheet's source.
-    type ByName = IndexMap<String, (String, f64, Vec<String>)>;
-    let index_by_name = |side: &Members<'_>| {
-        let mut m: ByName = IndexMap::new();
-        let mut unnamed = 0;
-        for (_, r) in side {
-            match r
-                .respondent
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-            {
-                Some(n) => {
-                    let e = (m.entry(name_key(n)))
-                        .or_insert_with(|| (n.to_string(), r.evaluation.index, Vec::new()));
-                    e.2.push(r.source.to_string());
-                }
-                None => unnamed += 1,
-            }
-        }
-        (m, unnamed)
-    };
-    let (mut b, unnamed_b) = index_by_name(before);
-    let (mut a, unnamed_a) = index_by_name(after);
-    out.unnamed = unnamed_a + unnamed_b;
+    let (mut b, mut a) = (before.names.clone(), after.names.clone());
+    out.unnamed = after.unnamed + before.unnamed;
     // A name several sheets of a side give is listed apart, with its sheets.
     let shared: Vec<String> = (a.iter().chain(b.iter()))
         .filter(|(_, v)| v.2.len() > 1)
@@ -340,30 +392,27 @@ fn roadmap_progress(
 }
 
 /// The rubric versions the sheets of a side name, each once, in order.
-fn versions(members: &Members<'_>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (s, _) in members {
-        if let Some(v) = s
-            .sheet
-            .rubric_version
-            .as_ref()
-            .filter(|v| !v.trim().is_empty())
-            && !out.contains(v)
-        {
-            out.push(v.clone());
-        }
-    }
-    out
-}
-
 /// Compares a follow-up with its baseline; `None` when a side holds no sheet.
 pub fn compare(
     rubric: &LoadedRubric,
     before: &Members<'_>,
     after: &Members<'_>,
 ) -> Option<Comparison> {
-    let b = side(rubric, before)?;
-    let a = side(rubric, after)?;
+    let collect = |members: &Members<'_>| {
+        let mut side = SideSheets::new(rubric);
+        for (sheet, result) in members {
+            side.add(sheet, result);
+        }
+        side
+    };
+    compare_sides(collect(before), collect(after))
+}
+
+/// [`compare`] of two sides gathered a sheet at a time.
+pub fn compare_sides(mut before: SideSheets<'_>, mut after: SideSheets<'_>) -> Option<Comparison> {
+    let rubric = before.rubric;
+    let b = before.side()?;
+    let a = after.side()?;
     let factors = b
         .factors
         .iter()
@@ -389,17 +438,19 @@ pub fn compare(
             .cloned()
             .collect(),
     };
-    let singles = match (before, after) {
-        ([(sb, rb)], [(sa, _)]) => Some((sb, rb, sa)),
+    let singles = match (&before.first, &after.first) {
+        (Some((sb, rb)), Some((sa, _))) if before.count == 1 && after.count == 1 => {
+            Some((sb, rb, sa))
+        }
         _ => None,
     };
-    let (vb, va) = (versions(before), versions(after));
+    let (vb, va) = (before.versions.clone(), after.versions.clone());
     Some(Comparison {
         index_change: a.index - b.index,
         factors,
         answers: singles.map_or_else(Vec::new, |(sb, _, sa)| answer_changes(rubric, sb, sa)),
         gates,
-        people: singles.is_none().then(|| people(before, after)),
+        people: singles.is_none().then(|| people(&before, &after)),
         roadmap: singles.and_then(|(_, rb, sa)| roadmap_progress(rubric, rb, sa)),
         versions: (vb != va && !(vb.is_empty() || va.is_empty())).then_some([vb, va]),
         // Before's earliest sheet after the follow-up's latest: the wrong way round.

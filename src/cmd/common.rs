@@ -12,7 +12,7 @@ use pmo_vmo::input::decode::read_text;
 use pmo_vmo::render::diag::io_reason;
 use pmo_vmo::render::words;
 
-use pmo_vmo::batch::run_keeping_sheets;
+use pmo_vmo::compare::SideSheets;
 use pmo_vmo::input::{self, Event, ReadOptions, ResolvedSheet, SheetFormat};
 use pmo_vmo::result::{SheetResult, score};
 use pmo_vmo::workshop::{Group, Organisation};
@@ -62,32 +62,46 @@ pub fn refuse_mixed(group: &Group, mixed: bool) -> Result<()> {
     Ok(())
 }
 
-/// [`load_members`] for paths given some other way (`compare`'s two sides).
-pub fn load_paths<'r>(
+/// Reads one side of a comparison (`compare`'s BEFORE or AFTER, `report`'s
+/// baseline) a sheet at a time into its [`SideSheets`], printing the warnings and
+/// each sheet that cannot be scored; also whether any could not. The sheets are
+/// scored without their flip and plan (the side keeps its first sheet whole) and
+/// then dropped: the side keeps the group's figures, not the rows.
+pub fn collect_side<'r>(
     settings: &Settings,
     rubric: &'r LoadedRubric,
     paths: &[PathBuf],
     stdin_format: SheetFormat,
     options: &ReadOptions,
-) -> (Vec<(ResolvedSheet, SheetResult<'r>)>, bool) {
+) -> (SideSheets<'r>, bool) {
     let inputs = input::expand(paths, stdin_format);
-    // The same loading as `check`: survey exports give one member per row.
-    let (outcomes, warnings) = run_keeping_sheets(rubric, &inputs, options);
-    for w in &warnings {
-        term::warn(w);
-    }
-    let mut members = Vec::with_capacity(outcomes.len());
+    let light = pmo_vmo::result::Extras {
+        sensitivity: false,
+        roadmap: false,
+        target: None,
+        answers: true,
+        advice: false,
+        texts: false,
+    };
+    let mut side = SideSheets::new(rubric);
     let mut failed = false;
-    for outcome in outcomes {
-        match outcome {
-            Ok(m) => members.push(m),
-            Err(e) => {
+    let map = |sheet: ResolvedSheet| {
+        let result = pmo_vmo::result::score_with(rubric, sheet.clone(), light)?;
+        Ok((sheet, result))
+    };
+    let _ = input::stream_with(rubric, &inputs, options, map, |event| {
+        match event {
+            Event::Item((sheet, result)) => side.add(&sheet, &result),
+            Event::Error(e) => {
                 term::print_input_error(&e, settings);
                 failed = true;
             }
+            Event::Warning(w) => term::warn(&w),
+            Event::Progress(_) => {}
         }
-    }
-    (members, failed)
+        Ok(())
+    });
+    (side, failed)
 }
 
 /// Paths that mean this process's standard output, written as `-` is (a link

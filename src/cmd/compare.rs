@@ -5,7 +5,7 @@ use pmo_vmo::compare::Comparison;
 use pmo_vmo::render::{self, Setup};
 
 use crate::args::CompareArgs;
-use crate::cmd::common::load_paths;
+use crate::cmd::common::collect_side;
 use crate::settings::Settings;
 use crate::term::{self, ExitStatus};
 
@@ -14,7 +14,7 @@ pub fn run(settings: &Settings, args: &CompareArgs) -> Result<ExitStatus> {
     let format = args.read.input_format.into();
     let options = args.read.read_options();
     let side = |path: &std::path::PathBuf| {
-        load_paths(
+        collect_side(
             settings,
             &rubric,
             std::slice::from_ref(path),
@@ -35,7 +35,7 @@ pub fn run(settings: &Settings, args: &CompareArgs) -> Result<ExitStatus> {
             );
         }
     }
-    let Some(c) = pmo_vmo::compare::compare(&rubric, &before, &after) else {
+    let Some(c) = pmo_vmo::compare::compare_sides(before, after) else {
         bail!("no sheet could be scored, so there is nothing to compare");
     };
     if let Some([b, a]) = &c.versions {

@@ -2,6 +2,7 @@
 //! file unless `--force`; the file appears whole or not at all, through a link to
 //! its target, and a pipe or device (`/dev/stdout`) is written into, never replaced.
 
+use pmo_vmo::compare::SideSheets;
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
@@ -9,7 +10,7 @@ use pmo_vmo::atomic::{self, Wrote};
 
 use crate::args::{ReportArgs, ReportFormat};
 use crate::cmd::common::{
-    for_each_member, is_stdout, load_brand, load_paths, refuse_mixed, shown, write_output,
+    collect_side, for_each_member, is_stdout, load_brand, refuse_mixed, shown, write_output,
 };
 use crate::settings::Settings;
 use crate::term::ExitStatus;
@@ -50,11 +51,12 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
         builder.brand(brand, logo);
     }
     let mut group = Group::new(&rubric);
-    let keep = args.baseline.is_some();
-    let mut kept = Vec::new();
+    // With a baseline, the report's sheets are also gathered as the after side of
+    // the comparison (its figures, not the sheets).
+    let mut after = args.baseline.is_some().then(|| SideSheets::new(&rubric));
     let mut failed = for_each_member(settings, &rubric, &args.sheets, true, |sheet, result| {
-        if keep {
-            kept.push((sheet.clone(), result.clone()));
+        if let Some(side) = &mut after {
+            side.add(&sheet, &result);
         }
         group.add(&sheet, &result);
         builder.add(sheet, result)
@@ -63,7 +65,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
     let comparison = match &args.baseline {
         None => None,
         Some(path) => {
-            let (before, failed_before) = load_paths(
+            let (before, failed_before) = collect_side(
                 settings,
                 &rubric,
                 std::slice::from_ref(path),
@@ -77,10 +79,9 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitStatus> {
                     path.display()
                 );
             }
-            pmo_vmo::compare::compare(&rubric, &before, &kept)
+            after.and_then(|after| pmo_vmo::compare::compare_sides(before, after))
         }
     };
-    drop(kept);
     let members = builder.members();
     let Some(w) = group.finish(args.target.map(Into::into)) else {
         bail!("no sheet could be scored, so there is nothing to report");
