@@ -66,13 +66,15 @@ the group result and the report. Stopping the server loses nothing; starting it 
 the same DIR resumes the session with the same addresses.
 
 Security: the join code and the facilitator secret are in the addresses; keep the
-facilitator address to yourself. This is plain HTTP: on a shared network (--lan) anyone on
-it can read what passes, answers included. Use it on a network you trust, or behind a
-TLS proxy.
+facilitator address to yourself. Without --tls-cert and --tls-key this is plain HTTP: on a
+shared network (--lan) anyone on it can read what passes, answers included, and the codes
+in the addresses. Use it on a network you trust, give it a certificate (HTTPS), or put it
+behind a TLS proxy.
 
 Examples:
   pmo-vmo serve workshop-acme
-  pmo-vmo serve workshop-acme --lan --max-participants 40 --allow-anonymous";
+  pmo-vmo serve workshop-acme --lan --max-participants 40 --allow-anonymous
+  pmo-vmo serve workshop-acme --lan --tls-cert room.pem --tls-key room-key.pem";
 
 /// Options every command takes.
 #[derive(Debug, Args)]
@@ -525,6 +527,12 @@ pub struct ServeArgs {
     /// Your context for participants, shown above the questions
     #[arg(long, value_name = "TEXT")]
     pub intro: Option<String>,
+    /// Serve HTTPS with this PEM certificate (chain), with --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,6 +18,16 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitStatus> {
         Some(path) => Some(load_brand(path)?),
         None => None,
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(pmo_vmo::serve::tls::config(cert, key).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot serve HTTPS with it: {}",
+                shown(&e.file),
+                e.reason
+            )
+        })?),
+        _ => None,
+    };
     let rubric = settings.load_rubric(None)?;
     let config = Config {
         dir: args.dir.clone(),
@@ -27,6 +37,7 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitStatus> {
         allow_anonymous: args.allow_anonymous,
         intro: args.intro.clone(),
         brand,
+        tls,
     };
     // A Ctrl-C stops the server; every acknowledged answer is already on disk,
     // and a half-written temporary file is removed.
@@ -36,7 +47,7 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitStatus> {
     })
     .context("could not install the Ctrl-C handler")?;
     let dir = shown(&args.dir);
-    serve(rubric, config, |s| announce(s, &dir, args.lan))
+    serve(rubric, config, |s| announce(s, &dir, args.lan && !s.tls))
         .with_context(|| format!("could not serve the workshop in {dir}"))?;
     Ok(ExitStatus::Success)
 }

@@ -8,6 +8,7 @@
 //! anyone's answers; a wrong code or secret is a plain 404.
 
 pub(crate) mod session;
+pub mod tls;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
@@ -53,6 +54,8 @@ pub struct Config {
     pub intro: Option<String>,
     /// The firm's brand, for the report.
     pub brand: Option<(Brand, Option<Logo>)>,
+    /// HTTPS with this certificate chain and key ([`tls::config`]); `None`: HTTP.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// What a started server tells its caller.
@@ -68,21 +71,27 @@ pub struct Started {
     pub secret: String,
     /// How many participants had joined before (a resumed session).
     pub resumed: usize,
+    /// Whether it speaks HTTPS.
+    pub tls: bool,
 }
 
 impl Started {
     fn origin(&self) -> String {
-        SocketAddr::new(self.host, self.bound.port()).to_string()
+        let scheme = if self.tls { "https" } else { "http" };
+        format!(
+            "{scheme}://{}",
+            SocketAddr::new(self.host, self.bound.port())
+        )
     }
 
     /// The participants' address.
     pub fn join_url(&self) -> String {
-        format!("http://{}/j/{}", self.origin(), self.join)
+        format!("{}/j/{}", self.origin(), self.join)
     }
 
     /// The facilitator's address.
     pub fn facilitator_url(&self) -> String {
-        format!("http://{}/f/{}", self.origin(), self.secret)
+        format!("{}/f/{}", self.origin(), self.secret)
     }
 }
 
@@ -122,6 +131,7 @@ pub fn serve(rubric: LoadedRubric, config: Config, ready: impl FnOnce(&Started))
         join: session.join.clone(),
         secret: session.secret.clone(),
         resumed: session.participants().len(),
+        tls: config.tls.is_some(),
     };
     let live = Live {
         join: &session.join,
@@ -139,10 +149,20 @@ pub fn serve(rubric: LoadedRubric, config: Config, ready: impl FnOnce(&Started))
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let tls = app.config.tls.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        ready(&started);
-        axum::serve(listener, router(app)).await
+        match tls {
+            Some(config) => {
+                let listener = tls::TlsListener::new(listener, config)?;
+                ready(&started);
+                axum::serve(listener, router(app)).await
+            }
+            None => {
+                ready(&started);
+                axum::serve(listener, router(app)).await
+            }
+        }
     })
 }
 
