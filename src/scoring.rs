@@ -1062,14 +1062,7 @@ impl Outcome {
                     score: read(rubric, &view, Target::Axis(ai)),
                 })
                 .collect(),
-            margin_on: d.margin_on.map(|(t, threshold)| {
-                let (on, id) = match t {
-                    Target::Axis(i) => ("axis", r.axis[i].id.as_str()),
-                    Target::Factor(i) => ("factor", r.factor[i].id.as_str()),
-                    Target::Question(i) => ("question", r.question[i].id.as_str()),
-                };
-                MarginOn { on, id, threshold }
-            }),
+            margin_on: margin_on_view(rubric, &d),
             risks: (self.gates.iter())
                 .filter(|&&(_, changed)| !changed)
                 .map(|&(gi, _)| Risk {
@@ -1079,6 +1072,19 @@ impl Outcome {
                 .collect(),
         }
     }
+}
+
+/// What a format-3 decision's margin is measured on, by id.
+pub(crate) fn margin_on_view<'r>(rubric: &'r LoadedRubric, d: &Decision) -> Option<MarginOn<'r>> {
+    let r = &rubric.rubric;
+    d.margin_on.map(|(t, threshold)| {
+        let (on, id) = match t {
+            Target::Axis(i) => ("axis", r.axis[i].id.as_str()),
+            Target::Factor(i) => ("factor", r.factor[i].id.as_str()),
+            Target::Question(i) => ("question", r.question[i].id.as_str()),
+        };
+        MarginOn { on, id, threshold }
+    })
 }
 
 /// The office a decision recommends, with what to do about the one that exists

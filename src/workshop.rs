@@ -207,6 +207,16 @@ pub struct Workshop<'r> {
     pub recommendations: IndexMap<Band, usize>,
     /// The factor closest to changing the group recommendation, if any.
     pub tipping: Option<Tipping>,
+    /// Format 3: the outcome rule the group's figures meet (by id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<&'r str>,
+    /// Format 3: the office type recommended to the group, with what to do about
+    /// the office its typical answer says exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<crate::scoring::OfficeView<'r>>,
+    /// Format 3: what the margin is measured on.
+    #[serde(rename = "margin-on", skip_serializing_if = "Option::is_none")]
+    pub margin_on: Option<crate::scoring::MarginOn<'r>>,
     /// The sheets' notes, in input order.
     pub notes: Vec<Note>,
     /// The respondents whose own result is provisional (too few answers in some
@@ -862,6 +872,9 @@ impl<'r> Group<'r> {
             band: d.band,
             margin: d.margin,
             tipping: tipping(rubric, &figures, d.recommendation),
+            outcome: d.rule.map(|ri| rubric.rubric.outcome[ri].id.as_str()),
+            office: scoring::office_view(rubric, &d, &figures.choices),
+            margin_on: scoring::margin_on_view(rubric, &d),
             advice,
             agenda: self.agenda(),
             factors,

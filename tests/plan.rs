@@ -511,3 +511,55 @@ fn json_with_texts_carries_the_words_beside_the_ids() {
     assert_eq!(without["outcome"], "small-portfolio");
     assert!(without.get("texts").is_none());
 }
+
+/// A format-3 workshop reads as its client would (issue 27): the outcome and the
+/// office type in words, how firm in the terms of what decides it, and the risks
+/// by their messages; no group index, no "index points", no gate ids, in the
+/// terminal and in Markdown. JSON names the outcome, the office and the margin's
+/// measure as a sheet's result does.
+#[test]
+fn a_format_3_workshop_speaks_of_outcome_office_and_risks_not_index_and_ids() {
+    let bin = env!("CARGO_BIN_EXE_pmo-vmo");
+    let sheets = [
+        Path::new(DIR).join("sheets-a/12-bank-hostile.toml"),
+        Path::new(DIR).join("sheets-b/12-bank-hostile.toml"),
+    ];
+    let run = |format: &str| {
+        let out = std::process::Command::new(bin)
+            .args(["workshop", "--format", format])
+            .args(&sheets)
+            .env("COLUMNS", "100")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    assert!(json["outcome"].is_string(), "{json}");
+    assert!(json["office"]["type"].is_string(), "{json}");
+    let gate_ids: Vec<String> = (json["gates"].as_array().unwrap().iter())
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !gate_ids.is_empty(),
+        "the bank's leaders resist: a risk fires"
+    );
+    for format in ["table", "markdown"] {
+        let text = run(format);
+        for word in ["Group index", "index points", "Gates fired", "- Gate "] {
+            assert!(!text.contains(word), "{format}: {word:?} in\n{text}");
+        }
+        for id in &gate_ids {
+            assert!(
+                !text.contains(id.as_str()),
+                "{format}: gate id {id} in\n{text}"
+            );
+        }
+        assert!(text.contains("Risks"), "{format}:\n{text}");
+        assert!(text.contains("Controlling PMO"), "{format}:\n{text}");
+    }
+}

@@ -459,7 +459,16 @@ pub(crate) fn bands_sentence(rubric: &LoadedRubric) -> String {
 /// the office that exists" / "...: keep the office that exists", with the second
 /// office of `both`. `None` when there is no office type.
 pub fn office_sentence(rubric: &LoadedRubric, e: &Evaluation) -> Option<String> {
-    let o = e.office.as_ref()?;
+    office_words(rubric, e.office.as_ref(), e.recommendation)
+}
+
+/// [`office_sentence`] of an office view (a sheet's or a group's).
+pub fn office_words(
+    rubric: &LoadedRubric,
+    office: Option<&crate::scoring::OfficeView>,
+    recommendation: Band,
+) -> Option<String> {
+    let o = office?;
     let one = |o: &crate::scoring::OfficeView, hybrid: bool| {
         let title = (rubric.rubric.office.iter())
             .find(|x| x.id == o.type_)
@@ -478,7 +487,7 @@ pub fn office_sentence(rubric: &LoadedRubric, e: &Evaluation) -> Option<String> 
         };
         format!("{title} · {what}")
     };
-    let hybrid = e.recommendation == Band::Hybrid;
+    let hybrid = recommendation == Band::Hybrid;
     let mut s = one(o, hybrid);
     if let Some(also) = &o.also {
         s = format!("{s}; beside it, {}", lower_first(&one(also, false)));
@@ -497,13 +506,24 @@ fn lower_first(s: &str) -> String {
 /// How far the outcome is from changing, for a format-3 result: "13.3 points: it
 /// changes if Need to steer value goes below 45.0", or that no score can change it.
 pub fn margin_sentence(rubric: &LoadedRubric, e: &Evaluation) -> String {
-    let Some(on) = &e.margin_on else {
-        return if e.outcome.is_some() {
+    margin_words(rubric, e.margin, e.margin_on.as_ref(), e.outcome.is_some())
+}
+
+/// [`margin_sentence`] of a margin (a sheet's or a group's): `format3` where
+/// outcome rules decide.
+pub fn margin_words(
+    rubric: &LoadedRubric,
+    margin: f64,
+    margin_on: Option<&crate::scoring::MarginOn>,
+    format3: bool,
+) -> String {
+    let Some(on) = margin_on else {
+        return if format3 {
             "No answer's score can change it: the organisation's context decides it".to_string()
         } else {
             format!(
                 "{} index points from the nearest band boundary",
-                num(e.margin)
+                num(margin)
             )
         };
     };
@@ -533,7 +553,7 @@ pub fn margin_sentence(rubric: &LoadedRubric, e: &Evaluation) -> String {
     };
     format!(
         "{} points: the outcome changes where {what} meets {}",
-        num(e.margin),
+        num(margin),
         crate::render::num::setting_num(on.threshold)
     )
 }

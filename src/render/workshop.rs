@@ -114,6 +114,21 @@ pub(crate) fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     super::words::fired_gate_lines(rubric, &w.gates, &w.advice, w.recommendation)
 }
 
+/// The messages of the gates that fired on the group's figures without leading
+/// its result (those that changed it are the "Why"): its risks, in file order.
+fn risk_messages(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
+    let leading: &[usize] = match &w.advice.lead {
+        crate::advice::Lead::Gates(gs) => gs,
+        _ => &[],
+    };
+    (w.gates.iter())
+        .filter_map(|g| {
+            let gi = rubric.rubric.gate.iter().position(|x| x.id == g.id)?;
+            (!leading.contains(&gi)).then(|| rubric.rubric.gate[gi].message.clone())
+        })
+        .collect()
+}
+
 /// The gate messages that lead the group result, or its summary.
 pub fn lead(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     super::words::lead_texts(rubric, &w.advice)
@@ -229,14 +244,17 @@ fn factor_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
 /// individual results, gates and the factor closest to changing it.
 fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     let mut v = new_table(style);
-    v.add_row(vec![
-        Cell::new("Group index"),
-        Cell::new(format!(
-            "{} of 100, the mean of the respondents' indexes ({} band)",
-            index_num(rubric, w.index),
-            w.band.label()
-        )),
-    ]);
+    let format3 = w.outcome.is_some();
+    if !format3 {
+        v.add_row(vec![
+            Cell::new("Group index"),
+            Cell::new(format!(
+                "{} of 100, the mean of the respondents' indexes ({} band)",
+                index_num(rubric, w.index),
+                w.band.label()
+            )),
+        ]);
+    }
     let changed = if w.band != w.recommendation {
         format!(" (the {} band was changed by a gate)", w.band.label())
     } else {
@@ -250,6 +268,9 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
             w.advice.source.title(rubric)
         )),
     ]);
+    if let Some(office) = super::words::office_words(rubric, w.office.as_ref(), w.recommendation) {
+        v.add_row(vec![Cell::new("Office"), text(&office)]);
+    }
     let lead = lead(rubric, w);
     if !lead.is_empty() {
         let name = match w.advice.lead {
@@ -259,10 +280,12 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
         v.add_row(vec![Cell::new(name), text(&lead.join("\n"))]);
     }
     v.add_row(vec![
-        Cell::new("Margin"),
-        Cell::new(format!(
-            "{} index points from the nearest band boundary",
-            num(w.margin)
+        Cell::new(if format3 { "How firm" } else { "Margin" }),
+        text(&super::words::margin_words(
+            rubric,
+            w.margin,
+            w.margin_on.as_ref(),
+            format3,
         )),
     ]);
     v.add_row(vec![Cell::new("Individual results"), text(&counts(w))]);
@@ -270,9 +293,17 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     if !far.is_empty() {
         v.add_row(vec![Cell::new("Far from the rest"), text(&far.join("\n"))]);
     }
-    let gates = gate_lines(rubric, w);
-    if !gates.is_empty() {
-        v.add_row(vec![Cell::new("Gates fired"), text(&gates.join("\n"))]);
+    if format3 {
+        // Risks in words, as a client reads them: the messages, no ids.
+        let risks = risk_messages(rubric, w);
+        if !risks.is_empty() {
+            v.add_row(vec![Cell::new("Risks"), text(&risks.join("\n"))]);
+        }
+    } else {
+        let gates = gate_lines(rubric, w);
+        if !gates.is_empty() {
+            v.add_row(vec![Cell::new("Gates fired"), text(&gates.join("\n"))]);
+        }
     }
     v.add_row(vec![
         Cell::new("Closest to changing"),
@@ -420,18 +451,53 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
     let rb = &rubric.rubric;
     let title = w.advice.source.title(rubric);
     let mut out = format!("# Workshop: {}\n\n", cell(&super::words::group_header(w)));
-    let _ = write!(
-        out,
-        "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
-        w.recommendation.label(),
-        cell(title),
-        index_num(rubric, w.index),
-        w.band.label(),
-        num(w.margin),
-        cell(&counts(w))
-    );
-    for g in gate_lines(rubric, w) {
-        let _ = writeln!(out, "- Gate {}", cell(&g));
+    if w.outcome.is_some() {
+        let _ = write!(
+            out,
+            "**Recommendation: {}** ({})  \n",
+            cell(title),
+            w.recommendation.label()
+        );
+        if let Some(office) =
+            super::words::office_words(rubric, w.office.as_ref(), w.recommendation)
+        {
+            let _ = write!(out, "**Office:** {}  \n", cell(&office));
+        }
+        let _ = write!(
+            out,
+            "**How firm:** {}.  \nIndividual results: {}.\n\n",
+            cell(&super::words::margin_words(
+                rubric,
+                w.margin,
+                w.margin_on.as_ref(),
+                true
+            )),
+            cell(&counts(w))
+        );
+        for l in lead(rubric, w) {
+            let _ = writeln!(out, "{}\n", cell(&l));
+        }
+        let risks = risk_messages(rubric, w);
+        if !risks.is_empty() {
+            let _ = writeln!(out, "**Risks**\n");
+            for r in risks {
+                let _ = writeln!(out, "- {}", cell(&r));
+            }
+        }
+    } else {
+        let _ = write!(
+            out,
+            "**Recommendation: {}** · {}  \nGroup index {} ({} band), margin {}.  \nIndividual results: {}.\n\n",
+            w.recommendation.label(),
+            cell(title),
+            index_num(rubric, w.index),
+            w.band.label(),
+            num(w.margin),
+            cell(&counts(w))
+        );
+        for g in gate_lines(rubric, w) {
+            let _ = writeln!(out, "- Gate {}", cell(&g));
+        }
     }
     let _ = writeln!(
         out,
