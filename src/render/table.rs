@@ -325,9 +325,13 @@ pub(crate) fn heading(r: &SheetResult) -> String {
     }
     // Names come from sheets and exports: no escape sequence reaches the terminal.
     let line = if who.is_empty() {
-        r.source.to_string()
+        crate::render::words::short_source(&r.source)
     } else {
-        format!("{} · {}", r.source, who.join(" "))
+        format!(
+            "{} · {}",
+            crate::render::words::short_source(&r.source),
+            who.join(" ")
+        )
     };
     let line = crate::render::clean::printable_line(&line);
     crate::render::clean::cut_long_words(&line, LONGEST_WORD).into_owned()
@@ -675,7 +679,10 @@ impl SummaryRow {
     fn of(r: &SheetResult) -> SummaryRow {
         let e = &r.evaluation;
         SummaryRow {
-            source: crate::render::clean::printable_line(&r.source.to_string()).into(),
+            source: crate::render::clean::printable_line(&crate::render::words::short_source(
+                &r.source,
+            ))
+            .into(),
             respondent: crate::render::clean::printable_line(r.respondent.as_deref().unwrap_or(""))
                 .into(),
             index: e.index,

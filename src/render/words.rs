@@ -645,3 +645,44 @@ mod tests {
         assert!(firmness_of(&r, &e, &[])[0].starts_with("Firm:"));
     }
 }
+
+/// A sheet's source as the terminal shows it: a path under the current folder
+/// relative to it (`/home/ann/acme/sheets/cfo.toml`, run from `/home/ann/acme`,
+/// reads `sheets/cfo.toml`); anything else as given. JSON, CSV and Markdown keep
+/// the path as given, for scripts.
+pub(crate) fn short_source(o: &crate::Origin) -> String {
+    static CWD: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let s = o.to_string();
+    let cwd = CWD.get_or_init(|| {
+        let d = std::env::current_dir().ok()?;
+        let d = d.to_str()?.trim_end_matches(['/', '\\']).to_string();
+        (!d.is_empty()).then_some(d)
+    });
+    match cwd.as_deref().and_then(|c| s.strip_prefix(c)) {
+        Some(rest) if rest.starts_with(['/', '\\']) && rest.len() > 1 => rest[1..].to_string(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod short_source_tests {
+    #[test]
+    fn a_path_under_the_current_folder_is_shown_relative_and_others_as_given() {
+        let cwd = std::env::current_dir().unwrap();
+        let inside = cwd.join("sheets").join("cfo.toml");
+        let o = crate::Origin::File(inside);
+        assert_eq!(
+            super::short_source(&o),
+            std::path::Path::new("sheets")
+                .join("cfo.toml")
+                .display()
+                .to_string()
+        );
+        // A folder whose name only starts like the current one's is not inside it.
+        let beside = std::path::PathBuf::from(format!("{}-other/a.toml", cwd.display()));
+        let o = crate::Origin::File(beside.clone());
+        assert_eq!(super::short_source(&o), beside.display().to_string());
+        let o = crate::Origin::File("rel/a.toml".into());
+        assert_eq!(super::short_source(&o), "rel/a.toml");
+    }
+}
