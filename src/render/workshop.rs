@@ -446,22 +446,21 @@ fn push_role_flags(out: &mut String, rubric: &LoadedRubric, w: &Workshop) {
     }
 }
 
-/// The group result as GitHub-flavoured Markdown.
-pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
-    let rb = &rubric.rubric;
-    let title = w.advice.source.title(rubric);
-    let mut out = format!("# Workshop: {}\n\n", cell(&super::words::group_header(w)));
+/// The verdict lines of a workshop's Markdown: in a format-3 rubric's terms (the
+/// outcome, the office, how firm, the summary and the risks), else the index's.
+fn markdown_verdict(rubric: &LoadedRubric, w: &Workshop, title: &str) -> String {
+    let mut out = String::new();
     if w.outcome.is_some() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "**Recommendation: {}** ({})  \n",
+            "**Recommendation: {}** ({})  ",
             cell(title),
             w.recommendation.label()
         );
         if let Some(office) =
             super::words::office_words(rubric, w.office.as_ref(), w.recommendation)
         {
-            let _ = write!(out, "**Office:** {}  \n", cell(&office));
+            let _ = writeln!(out, "**Office:** {}  ", cell(&office));
         }
         let _ = write!(
             out,
@@ -499,6 +498,15 @@ pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
             let _ = writeln!(out, "- Gate {}", cell(&g));
         }
     }
+    out
+}
+
+/// The group result as GitHub-flavoured Markdown.
+pub fn markdown(rubric: &LoadedRubric, w: &Workshop) -> String {
+    let rb = &rubric.rubric;
+    let title = w.advice.source.title(rubric);
+    let mut out = format!("# Workshop: {}\n\n", cell(&super::words::group_header(w)));
+    out.push_str(&markdown_verdict(rubric, w, title));
     let _ = writeln!(
         out,
         "\n{}\n\n## Factors\n\n| factor | mean | median | stdev | min | max | answered |\n|---|---|---|---|---|---|---|",
