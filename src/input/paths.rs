@@ -67,6 +67,26 @@ fn readable_in_folder(path: &Path) -> bool {
     !export::is_workbook(path) || export::workbook_opens(path)
 }
 
+/// What a folder's entry is: a regular file as its listing says (no `stat`), or
+/// the metadata of anything else.
+enum Meta {
+    Plain,
+    Other(std::fs::Metadata),
+}
+
+impl Meta {
+    fn is_dir(&self) -> bool {
+        matches!(self, Meta::Other(m) if m.is_dir())
+    }
+
+    fn is_file(&self) -> bool {
+        match self {
+            Meta::Plain => true,
+            Meta::Other(m) => m.is_file(),
+        }
+    }
+}
+
 /// A dot file (`.DS_Store`, `.gitignore`): never a sheet, not worth a word.
 fn is_hidden(path: &Path) -> bool {
     path.file_name()
@@ -217,16 +237,23 @@ fn walk(
             return true;
         }
     };
-    // Whether each entry is a link comes with the listing, at no extra cost.
-    let mut paths: Vec<(PathBuf, bool)> = entries
+    // What each entry is (a plain file, a folder, a link) comes with the listing on
+    // most file systems, at no extra cost: a `stat` is needed only for the rest.
+    let mut paths: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
         .filter_map(|e| e.ok())
-        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_symlink())))
+        .map(|e| (e.path(), e.file_type().ok()))
         .collect();
-    paths.sort();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
     let mut found = false;
-    for (p, link) in paths {
-        let meta = std::fs::metadata(&p).ok();
-        if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+    for (p, kind) in paths {
+        let link = kind.is_some_and(|t| t.is_symlink());
+        // A plain file as listed; anything else (a link followed, a folder, a
+        // device) by its metadata. `Plain` stands for a regular file's metadata.
+        let meta = match kind {
+            Some(t) if t.is_file() => Some(Meta::Plain),
+            _ => std::fs::metadata(&p).ok().map(Meta::Other),
+        };
+        if meta.as_ref().is_some_and(Meta::is_dir) {
             found |= walk(&p, out, seen, arg, unread);
             continue;
         }
@@ -238,7 +265,7 @@ fn walk(
         };
         // A FIFO would block the run, a device is no sheet: only regular files
         // are read in a folder (a broken link is read, to say so).
-        if let Some(m) = meta.as_ref().filter(|m| !m.is_file()) {
+        if let Some(Meta::Other(m)) = meta.as_ref().filter(|m| !m.is_file()) {
             out.push(Input::Skipped(Warning::Skipped {
                 origin: Origin::from(p.as_path()),
                 why: Skip::NotAFile(special_kind(m)),
