@@ -266,8 +266,28 @@ fn a_word_document_has_the_sections_as_headings_and_the_tables_as_tables() {
         assert!(summary.contains(said), "{said} not in the summary");
     }
     assert!(summary.contains("<w:br w:type=\"page\" />"));
-    // Tables as Word tables: factors, roles, respondents.
-    assert_eq!(xml.matches("<w:tbl>").count(), 3);
+    // Tables as Word tables: the factor chart, factors, roles, respondents.
+    assert_eq!(xml.matches("<w:tbl>").count(), 4);
+    // The chart: twenty cells a factor, blue up to the group's mean (a cell when
+    // its middle, 5k + 2.5, is below the mean), as `workshop` computes the means.
+    let ws = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
+        .args(["workshop", "--format", "json"])
+        .arg(&sheets)
+        .env_remove("PMO_VMO_RUBRIC")
+        .output()
+        .unwrap();
+    let ws: serde_json::Value = serde_json::from_slice(&ws.stdout).unwrap();
+    let factors = ws["factors"].as_array().unwrap();
+    let blue: usize = (factors.iter())
+        .map(|f| {
+            let mean = f["mean"].as_f64().unwrap();
+            (0..20).filter(|&k| 5.0 * f64::from(k) + 2.5 < mean).count()
+        })
+        .sum();
+    let cells = xml.matches("<w:shd w:val=\"clear\"").count();
+    assert_eq!(cells, 20 * factors.len(), "a row of 20 cells per factor");
+    assert_eq!(xml.matches("w:fill=\"1F5FBF\"").count(), blue);
+    assert!(blue > 0 && blue < cells);
     assert!(xml.contains("Maturity of project management"));
     // Anonymous: numbers, not names; the notes kept.
     assert!(!xml.contains("Margaret Doyle"));

@@ -6,7 +6,7 @@
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, Style, StyleType, Table, TableCell, TableRow,
+    RunFonts, Shading, ShdType, Style, StyleType, Table, TableCell, TableRow, WidthType,
 };
 
 use super::{AGENDA, Report, summary};
@@ -58,6 +58,63 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> Table {
             .map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())),
     );
     Table::new(all)
+}
+
+/// Cells of the factor chart: each stands for five points of 0 to 100.
+const BAR_CELLS: usize = 20;
+
+/// The factor chart as a Word table: the factor's title, twenty cells shaded up
+/// to `mean` (accent) and on to `before` (grey) where the baseline is higher, and
+/// the mean as a number. Cell `k` is shaded when its middle (5k + 2.5) is below
+/// the value, so 0 shades none and 100 all twenty.
+fn bars(rows: &[(String, Option<f64>, Option<f64>)]) -> Table {
+    let shade = |fill: &str| {
+        Shading::new()
+            .shd_type(ShdType::Clear)
+            .color("auto")
+            .fill(fill)
+    };
+    let title_width = 2800;
+    let cell_width = 260;
+    let mut grid = vec![title_width];
+    grid.extend([cell_width; BAR_CELLS]);
+    grid.push(900);
+    let all = rows
+        .iter()
+        .map(|(title, mean, before)| {
+            let mut cells = vec![
+                TableCell::new()
+                    .width(title_width, WidthType::Dxa)
+                    .add_paragraph(Paragraph::new().add_run(Run::new().add_text(title))),
+            ];
+            for k in 0..BAR_CELLS {
+                let middle = 5.0 * k as f64 + 2.5;
+                let fill = if mean.is_some_and(|m| middle < m) {
+                    "1F5FBF"
+                } else if before.is_some_and(|b| middle < b) {
+                    "C9CED8"
+                } else {
+                    "EEF1F6"
+                };
+                cells.push(
+                    TableCell::new()
+                        .width(cell_width, WidthType::Dxa)
+                        .shading(shade(fill))
+                        .add_paragraph(Paragraph::new()),
+                );
+            }
+            let figure = mean.map_or("–".into(), |m| format!("{m:.0}"));
+            cells.push(
+                TableCell::new().width(900, WidthType::Dxa).add_paragraph(
+                    Paragraph::new()
+                        .align(AlignmentType::Right)
+                        .add_run(Run::new().add_text(figure)),
+                ),
+            );
+            TableRow::new(cells)
+        })
+        .collect();
+    Table::new(all).set_grid(grid)
 }
 
 impl Report<'_> {
@@ -186,11 +243,30 @@ impl Report<'_> {
         for t in self.lead() {
             doc.p(text(&t));
         }
-        doc.p(text(&format!(
-            "Index {} of 100.",
-            num::index_num(rubric, w.index)
-        )));
+        if w.outcome.is_none() {
+            doc.p(text(&format!(
+                "Index {} of 100.",
+                num::index_num(rubric, w.index)
+            )));
+        }
         doc.p(heading(1, "Factor scores"));
+        let before: Option<Vec<Option<f64>>> = self
+            .baseline
+            .map(|c| c.before.factors.iter().map(|f| f.score).collect());
+        let chart: Vec<(String, Option<f64>, Option<f64>)> = (rubric.rubric.factor.iter())
+            .zip(&w.factors)
+            .enumerate()
+            .map(|(fi, (f, s))| {
+                let b = before.as_ref().and_then(|b| b.get(fi).copied().flatten());
+                (f.title.clone(), s.mean, b)
+            })
+            .collect();
+        doc.t(bars(&chart));
+        doc.p(text(if before.is_some() {
+            "Each row is a factor from 0 (leaning PMO) to 100 (leaning VMO), a cell for every five points: blue up to the group's mean, grey on to the baseline's where it was higher."
+        } else {
+            "Each row is a factor from 0 (leaning PMO) to 100 (leaning VMO), a cell for every five points, blue up to the group's mean."
+        }));
         let factor =
             |fi, x: Option<f64>| x.map_or("–".into(), |x| num::factor_num(rubric, fi, x));
         let o = |x: Option<f64>| x.map_or("–".into(), num);
