@@ -563,3 +563,28 @@ fn a_format_3_workshop_speaks_of_outcome_office_and_risks_not_index_and_ids() {
         assert!(text.contains("Controlling PMO"), "{format}:\n{text}");
     }
 }
+
+/// The product scale-up (case 03) building a lean portfolio function hears the two
+/// risks of its type: a value office without a say in funding turns into a renamed
+/// PMO, and a framework adopted whole costs more than it returns. The value office
+/// that already steers funding (case 13) hears neither.
+#[test]
+fn a_new_value_office_hears_the_risks_of_its_type() {
+    let risks = |case: &str| -> Vec<String> {
+        let json =
+            serde_json::to_value(score(&Path::new(DIR).join(format!("sheets-a/{case}.toml"))))
+                .unwrap();
+        (json["risks"].as_array().unwrap().iter())
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let scale_up = risks("03-product-scaleup");
+    for id in ["value-office-without-say", "framework-whole"] {
+        assert!(scale_up.iter().any(|r| r == id), "{id} not in {scale_up:?}");
+    }
+    let steering = risks("13-value-office-chaos");
+    assert!(
+        !(steering.iter()).any(|r| r == "value-office-without-say" || r == "framework-whole"),
+        "{steering:?}"
+    );
+}
