@@ -588,3 +588,31 @@ fn a_new_value_office_hears_the_risks_of_its_type() {
         "{steering:?}"
     );
 }
+
+/// Resistant leaders mean different things by the office recommended (the third
+/// practitioner review): to a delivery office, resistance to central methods and
+/// reviews (the manufacturer's plants, case 05); to an office with value duties,
+/// resistance to value challenge (the bank, case 12).
+#[test]
+fn resistant_leaders_are_named_in_the_terms_of_the_office_recommended() {
+    let risks = |case: &str| -> Vec<String> {
+        let json =
+            serde_json::to_value(score(&Path::new(DIR).join(format!("sheets-a/{case}.toml"))))
+                .unwrap();
+        (json["risks"].as_array().unwrap().iter())
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let plants = risks("05-capex-manufacturer");
+    assert!(
+        plants.iter().any(|r| r == "leaders-resist-control"),
+        "{plants:?}"
+    );
+    assert!(!plants.iter().any(|r| r == "leaders-resist"), "{plants:?}");
+    let bank = risks("12-bank-hostile");
+    assert!(bank.iter().any(|r| r == "leaders-resist"), "{bank:?}");
+    assert!(
+        !bank.iter().any(|r| r == "leaders-resist-control"),
+        "{bank:?}"
+    );
+}
