@@ -171,8 +171,10 @@ fn compare_and_a_report_baseline_keep_the_sides_figures_not_their_sheets() {
         let kb = peak_kb(args, &[0]);
         assert!(kb > 1024, "{args:?}: {kb} kB");
         // 100,000 distinct names a side (person 0, person 1...), and the report's
-        // own stream: well under the 1.26 GB of keeping every sheet.
-        let limit_mb = 160;
+        // own stream: with this unoptimised test build about 120-165 MB (release:
+        // 60 MB for compare, 76 MB for the report), against the 1.26 GB of keeping
+        // every sheet.
+        let limit_mb = 256;
         assert!(kb / 1024 < limit_mb, "{args:?}: {} MB", kb / 1024);
     }
 }
