@@ -110,6 +110,30 @@ pub struct Advice {
 }
 
 impl Advice {
+    /// The texts that lead the explanation of a result: the messages of the gates
+    /// that changed it, or the summary, or nothing (provisional).
+    pub fn lead_texts<'r>(&self, rubric: &'r LoadedRubric) -> Vec<&'r str> {
+        let r = &rubric.rubric;
+        match &self.lead {
+            Lead::Summary => vec![self.source.summary(rubric)],
+            Lead::Gates(gs) => gs.iter().map(|&g| r.gate[g].message.as_str()).collect(),
+            Lead::Nothing => Vec::new(),
+        }
+    }
+
+    /// The next steps shown for a result, in the rubric's order.
+    pub fn shown_steps<'r>(&self, rubric: &'r LoadedRubric) -> Vec<&'r str> {
+        let steps = self.source.steps(rubric);
+        self.steps.iter().map(|&i| steps[i].text()).collect()
+    }
+
+    /// The messages of the risks (the fired gates that do not lead), in file order.
+    pub fn risk_messages<'r>(&self, rubric: &'r LoadedRubric) -> Vec<&'r str> {
+        (self.risks.iter())
+            .map(|&g| rubric.rubric.gate[g].message.as_str())
+            .collect()
+    }
+
     /// No text chosen: for outputs that show none (csv, json).
     pub(crate) fn none() -> Self {
         Advice {

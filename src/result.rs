@@ -99,14 +99,7 @@ pub struct Texts<'r> {
 
 impl<'r> Texts<'r> {
     fn of(rubric: &'r LoadedRubric, e: &Evaluation<'r>, advice: &Advice) -> Self {
-        use crate::advice::Lead;
         let r = &rubric.rubric;
-        let lead = match &advice.lead {
-            Lead::Summary => vec![advice.source.summary(rubric)],
-            Lead::Gates(gs) => gs.iter().map(|&g| r.gate[g].message.as_str()).collect(),
-            Lead::Nothing => Vec::new(),
-        };
-        let steps = advice.source.steps(rubric);
         let title_of = |id: &str| {
             (r.office.iter())
                 .find(|o| o.id == id)
@@ -114,12 +107,12 @@ impl<'r> Texts<'r> {
         };
         Texts {
             title: advice.source.title(rubric),
-            lead,
+            lead: advice.lead_texts(rubric),
             office: e.office.as_ref().and_then(|o| title_of(o.type_)),
             also: (e.office.as_ref())
                 .and_then(|o| o.also.as_ref())
                 .and_then(|a| title_of(a.type_)),
-            next_steps: advice.steps.iter().map(|&i| steps[i].text()).collect(),
+            next_steps: advice.shown_steps(rubric),
         }
     }
 }

@@ -165,7 +165,7 @@ fn memo(rubric: &LoadedRubric, r: &SheetResult) -> String {
     if let Some(office) = words::office_sentence(rubric, e) {
         let _ = writeln!(out, "\n**Office:** {}", cell(&office));
     }
-    for t in words::lead_texts(rubric, &r.advice) {
+    for t in r.advice.lead_texts(rubric) {
         let _ = writeln!(out, "\n{}", cell(t));
     }
     let _ = writeln!(

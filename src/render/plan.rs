@@ -27,7 +27,7 @@ impl<'a> PlanView<'a> {
         let plan = r.plan.as_ref()?;
         Some(PlanView {
             headline: headline(rubric, plan, r.evaluation.recommendation),
-            first_steps: words::shown_steps(rubric, &r.advice),
+            first_steps: r.advice.shown_steps(rubric),
             plan,
         })
     }
@@ -41,7 +41,7 @@ impl<'a> PlanView<'a> {
     ) -> Self {
         PlanView {
             headline: headline(rubric, plan, recommendation),
-            first_steps: words::shown_steps(rubric, advice),
+            first_steps: advice.shown_steps(rubric),
             plan,
         }
     }

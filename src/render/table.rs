@@ -469,7 +469,7 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String
     if let Some(office) = words::office_sentence(rubric, e) {
         v.add_row(vec![label("Office"), text(&office)]);
     }
-    let lead = words::lead_texts(rubric, &r.advice);
+    let lead = r.advice.lead_texts(rubric);
     if !lead.is_empty() {
         let name = match r.advice.lead {
             crate::advice::Lead::Gates(_) => "Why",
@@ -526,7 +526,8 @@ fn verdict_table(rubric: &LoadedRubric, r: &SheetResult, style: Style) -> String
         // The plan opens with them: said once.
         Vec::new()
     } else {
-        words::shown_steps(rubric, &r.advice)
+        r.advice
+            .shown_steps(rubric)
             .iter()
             .enumerate()
             .map(|(i, s)| format!("{}. {s}", i + 1))

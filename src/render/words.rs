@@ -231,23 +231,6 @@ pub(crate) fn provisional_step(e: &Evaluation) -> String {
     )
 }
 
-/// The texts that lead the explanation of a result: the messages of the gates
-/// that changed it, or the summary, or nothing (provisional).
-pub fn lead_texts<'a>(rubric: &'a LoadedRubric, advice: &Advice) -> Vec<&'a str> {
-    let r = &rubric.rubric;
-    match &advice.lead {
-        Lead::Summary => vec![advice.source.summary(rubric)],
-        Lead::Gates(gs) => gs.iter().map(|&g| r.gate[g].message.as_str()).collect(),
-        Lead::Nothing => Vec::new(),
-    }
-}
-
-/// The next steps shown for a result, in the rubric's order.
-pub fn shown_steps<'a>(rubric: &'a LoadedRubric, advice: &Advice) -> Vec<&'a str> {
-    let steps = advice.source.steps(rubric);
-    advice.steps.iter().map(|&i| steps[i].text()).collect()
-}
-
 /// Every fired gate, one line each: the gates that changed the result (their
 /// message leads elsewhere), and every other one with its message, as a risk to
 /// the recommended office whatever it did to the result.

@@ -114,24 +114,10 @@ pub(crate) fn gate_lines(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
     super::words::fired_gate_lines(rubric, &w.gates, &w.advice, w.recommendation)
 }
 
-/// The messages of the gates that fired on the group's figures without leading
-/// its result (those that changed it are the "Why"): its risks, in file order.
-fn risk_messages(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
-    let leading: &[usize] = match &w.advice.lead {
-        crate::advice::Lead::Gates(gs) => gs,
-        _ => &[],
-    };
-    (w.gates.iter())
-        .filter_map(|g| {
-            let gi = rubric.rubric.gate.iter().position(|x| x.id == g.id)?;
-            (!leading.contains(&gi)).then(|| rubric.rubric.gate[gi].message.clone())
-        })
-        .collect()
-}
-
 /// The gate messages that lead the group result, or its summary.
 pub fn lead(rubric: &LoadedRubric, w: &Workshop) -> Vec<String> {
-    super::words::lead_texts(rubric, &w.advice)
+    w.advice
+        .lead_texts(rubric)
         .into_iter()
         .map(str::to_string)
         .collect()
@@ -295,7 +281,7 @@ fn verdict_table(rubric: &LoadedRubric, w: &Workshop, style: Style) -> String {
     }
     if format3 {
         // Risks in words, as a client reads them: the messages, no ids.
-        let risks = risk_messages(rubric, w);
+        let risks = w.advice.risk_messages(rubric);
         if !risks.is_empty() {
             v.add_row(vec![Cell::new("Risks"), text(&risks.join("\n"))]);
         }
@@ -476,11 +462,11 @@ fn markdown_verdict(rubric: &LoadedRubric, w: &Workshop, title: &str) -> String 
         for l in lead(rubric, w) {
             let _ = writeln!(out, "{}\n", cell(&l));
         }
-        let risks = risk_messages(rubric, w);
+        let risks = w.advice.risk_messages(rubric);
         if !risks.is_empty() {
             let _ = writeln!(out, "**Risks**\n");
             for r in risks {
-                let _ = writeln!(out, "- {}", cell(&r));
+                let _ = writeln!(out, "- {}", cell(r));
             }
         }
     } else {

@@ -323,7 +323,7 @@ impl Report<'_> {
         let (rubric, w) = (self.rubric, self.w);
         let Some(view) = self.plan_view() else {
             let advice = self.sheet().map_or(&w.advice, |r| &r.advice);
-            let steps = words::shown_steps(rubric, advice);
+            let steps = advice.shown_steps(rubric);
             if !steps.is_empty() {
                 doc.p(heading(1, "Next steps"));
                 for s in steps {

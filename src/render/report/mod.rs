@@ -462,7 +462,9 @@ impl Report<'_> {
     /// The texts that lead: the sheet's (or group's) gate messages or summary.
     fn lead(&self) -> Vec<String> {
         match self.sheet() {
-            Some(r) => crate::render::words::lead_texts(self.rubric, &r.advice)
+            Some(r) => r
+                .advice
+                .lead_texts(self.rubric)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
@@ -755,16 +757,20 @@ impl Report<'_> {
         if self.plan_view().is_some() {
             return html! {};
         }
-        let words = crate::render::words::shown_steps;
         let steps: Vec<String> = match self.sheet() {
             Some(r) if r.evaluation.provisional => {
                 vec![crate::render::words::provisional_step(&r.evaluation)]
             }
-            Some(r) => words(self.rubric, &r.advice)
+            Some(r) => r
+                .advice
+                .shown_steps(self.rubric)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
-            None => words(self.rubric, &self.w.advice)
+            None => self
+                .w
+                .advice
+                .shown_steps(self.rubric)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),

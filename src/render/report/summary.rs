@@ -151,7 +151,7 @@ impl Report<'_> {
             return (steps, first);
         }
         let advice = self.sheet().map_or(&self.w.advice, |r| &r.advice);
-        let steps = words::shown_steps(self.rubric, advice);
+        let steps = advice.shown_steps(self.rubric);
         (steps.into_iter().map(str::to_string).collect(), Vec::new())
     }
 
