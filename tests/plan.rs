@@ -49,6 +49,18 @@ fn plans() -> Vec<(PathBuf, Value)> {
         .collect()
 }
 
+/// The first reader's sheet of a case of the corpus, scored, as JSON.
+fn first_reader(case: &str) -> Value {
+    serde_json::to_value(score(&Path::new(DIR).join(format!("sheets-a/{case}.toml")))).unwrap()
+}
+
+/// The ids of a result's risks, in order.
+fn risk_ids(json: &Value) -> Vec<String> {
+    (json["risks"].as_array().unwrap().iter())
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Every initiative of a plan, shown then later.
 fn all(plan: &Value) -> Vec<&Value> {
     let shown = plan["initiatives"].as_array().unwrap();
@@ -385,14 +397,7 @@ fn a_plan_without_an_office_has_no_office_lead() {
 /// without telling it to build them before it starts.
 #[test]
 fn the_small_organisation_and_the_value_office_hear_their_own_risks() {
-    let ids = |json: &Value| -> Vec<String> {
-        (json["risks"].as_array().unwrap().iter())
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let start_up =
-        serde_json::to_value(score(&Path::new(DIR).join("sheets-a/09-startup-40.toml"))).unwrap();
-    let risks = ids(&start_up);
+    let risks = risk_ids(&first_reader("09-startup-40"));
     for id in [
         "process-creep",
         "priorities-unwritten",
@@ -400,12 +405,9 @@ fn the_small_organisation_and_the_value_office_hear_their_own_risks() {
     ] {
         assert!(risks.iter().any(|r| r == id), "{id} not in {risks:?}");
     }
-    let value = serde_json::to_value(score(
-        &Path::new(DIR).join("sheets-a/10-consultancy-pot.toml"),
-    ))
-    .unwrap();
+    let value = first_reader("10-consultancy-pot");
     assert_eq!(value["recommendation"], "vmo");
-    let risks = ids(&value);
+    let risks = risk_ids(&value);
     assert!(
         risks.iter().any(|r| r == "foundations-thin-value"),
         "{risks:?}"
@@ -570,19 +572,11 @@ fn a_format_3_workshop_speaks_of_outcome_office_and_risks_not_index_and_ids() {
 /// that already steers funding (case 13) hears neither.
 #[test]
 fn a_new_value_office_hears_the_risks_of_its_type() {
-    let risks = |case: &str| -> Vec<String> {
-        let json =
-            serde_json::to_value(score(&Path::new(DIR).join(format!("sheets-a/{case}.toml"))))
-                .unwrap();
-        (json["risks"].as_array().unwrap().iter())
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let scale_up = risks("03-product-scaleup");
+    let scale_up = risk_ids(&first_reader("03-product-scaleup"));
     for id in ["value-office-without-say", "framework-whole"] {
         assert!(scale_up.iter().any(|r| r == id), "{id} not in {scale_up:?}");
     }
-    let steering = risks("13-value-office-chaos");
+    let steering = risk_ids(&first_reader("13-value-office-chaos"));
     assert!(
         !(steering.iter()).any(|r| r == "value-office-without-say" || r == "framework-whole"),
         "{steering:?}"
@@ -595,21 +589,13 @@ fn a_new_value_office_hears_the_risks_of_its_type() {
 /// resistance to value challenge (the bank, case 12).
 #[test]
 fn resistant_leaders_are_named_in_the_terms_of_the_office_recommended() {
-    let risks = |case: &str| -> Vec<String> {
-        let json =
-            serde_json::to_value(score(&Path::new(DIR).join(format!("sheets-a/{case}.toml"))))
-                .unwrap();
-        (json["risks"].as_array().unwrap().iter())
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let plants = risks("05-capex-manufacturer");
+    let plants = risk_ids(&first_reader("05-capex-manufacturer"));
     assert!(
         plants.iter().any(|r| r == "leaders-resist-control"),
         "{plants:?}"
     );
     assert!(!plants.iter().any(|r| r == "leaders-resist"), "{plants:?}");
-    let bank = risks("12-bank-hostile");
+    let bank = risk_ids(&first_reader("12-bank-hostile"));
     assert!(bank.iter().any(|r| r == "leaders-resist"), "{bank:?}");
     assert!(
         !bank.iter().any(|r| r == "leaders-resist-control"),
