@@ -31,7 +31,7 @@
 use serde::Serialize;
 use std::borrow::Cow;
 
-use crate::rubric::{Band, Effort, LoadedRubric, OfficeKind, QuestionKind, Requirement};
+use crate::rubric::{Band, Effort, LoadedRubric, OfficeKind, QuestionKind};
 use crate::scoring::{Decision, Outcome};
 
 /// The most initiatives a plan shows; the rest are `later`.
@@ -80,27 +80,17 @@ pub(crate) struct Moves {
     pub offices: (Option<usize>, Option<usize>),
     /// Every initiative in plan order (horizon, then order of need).
     pub moves: Vec<Move>,
-    /// The decision once every initiative is done (the plan's answers scored).
-    pub end: Option<Decision>,
-    /// After each initiative in turn, the decision the answers then give.
-    pub projected: Vec<Option<Decision>>,
+    /// The recommendation once every initiative is done (the plan's answers
+    /// scored).
+    pub end: Option<Band>,
+    /// After each initiative in turn, the figures the answers then give.
+    pub projected: Vec<Option<Projected>>,
 }
 
 /// The ranks of each question's options by score (file order among equals), and
 /// each option's rank.
 fn ranks(rubric: &LoadedRubric, qi: usize) -> &[usize] {
     rubric.ranked(qi)
-}
-
-/// The rank an option id has in its question; `None` for an unknown id.
-fn rank_of(rubric: &LoadedRubric, req: &Requirement) -> Option<(usize, usize)> {
-    let qi = rubric.question(&req.question)?;
-    let oi = rubric.rubric.question[qi]
-        .option
-        .iter()
-        .position(|o| o.id == req.reaches)?;
-    let rank = rubric.rank(qi, oi)?;
-    Some((qi, rank))
 }
 
 /// What a plan starts from: each question's level (its rank), `None` where the
@@ -144,15 +134,16 @@ fn target_levels(
 ) -> Vec<Option<usize>> {
     let r = &aim.rubric.rubric;
     let mut want: Vec<Option<usize>> = vec![None; r.question.len()];
-    let mut needs: Vec<&Requirement> = Vec::new();
+    let rubric = aim.rubric;
+    let mut needs: Vec<(usize, usize)> = Vec::new();
     for oi in [offices.0, offices.1].into_iter().flatten() {
-        needs.extend(&r.office[oi].needs);
+        needs.extend(rubric.office_needs(oi));
     }
     if let Some(ri) = rule {
-        needs.extend(&r.outcome[aim.rubric.rules()[ri].result].needs);
+        needs.extend(rubric.outcome_needs(rubric.rules()[ri].result));
     }
-    for req in needs {
-        raise(aim, &mut want, req);
+    for need in needs {
+        raise(aim, &mut want, need);
     }
     want
 }
@@ -160,10 +151,7 @@ fn target_levels(
 /// Raises the target of a requirement's question to its level, where that is
 /// above where the question stands (and it is a practice with a known level).
 /// Returns whether the target rose.
-fn raise(aim: &Aim, want: &mut [Option<usize>], req: &Requirement) -> bool {
-    let Some((qi, rank)) = rank_of(aim.rubric, req) else {
-        return false;
-    };
+fn raise(aim: &Aim, want: &mut [Option<usize>], (qi, rank): (usize, usize)) -> bool {
     let q = &aim.rubric.rubric.question[qi];
     if q.kind != QuestionKind::Practice {
         return false;
@@ -179,9 +167,8 @@ fn raise(aim: &Aim, want: &mut [Option<usize>], req: &Requirement) -> bool {
 }
 
 /// The requirements of the move up from rank `k` of question `qi`.
-fn requires(rubric: &LoadedRubric, qi: usize, k: usize) -> &[Requirement] {
-    let oi = ranks(rubric, qi)[k];
-    &rubric.rubric.question[qi].option[oi].requires
+fn requires(rubric: &LoadedRubric, qi: usize, k: usize) -> &[(usize, usize)] {
+    rubric.level_needs(qi, k)
 }
 
 /// Adds every level the crossed moves require, until nothing more is needed.
@@ -193,8 +180,8 @@ fn close(aim: &Aim, want: &mut [Option<usize>]) {
                 continue;
             };
             for k in from..to {
-                for req in requires(aim.rubric, qi, k) {
-                    rose |= raise(aim, want, req);
+                for &need in requires(aim.rubric, qi, k) {
+                    rose |= raise(aim, want, need);
                 }
             }
         }
@@ -315,11 +302,9 @@ pub(crate) fn moves(aim: &Aim, outcome: Option<&Outcome>) -> Moves {
         }
     }
     let projected = project(rubric, &parts, outcome);
-    let end = projected
-        .last()
-        .copied()
-        .flatten()
-        .or_else(|| outcome.map(Outcome::decision));
+    let end = (projected.last().copied().flatten())
+        .map(|p| p.recommendation)
+        .or_else(|| outcome.map(Outcome::recommendation));
     Moves {
         target,
         offices,
@@ -362,10 +347,7 @@ fn early_problem_parts(aim: &Aim, want: &[Option<usize>]) -> Option<Vec<Move>> {
         let mut todo = vec![(qi, now, now + 1)];
         while let Some((q, from, to)) = todo.pop() {
             for k in from..to {
-                for req in requires(aim.rubric, q, k) {
-                    let Some((q2, rank)) = rank_of(aim.rubric, req) else {
-                        continue;
-                    };
+                for &(q2, rank) in requires(aim.rubric, q, k) {
                     let Some(level) = aim.levels[q2] else {
                         continue;
                     };
@@ -454,10 +436,7 @@ fn link(rubric: &LoadedRubric, parts: &[Move], aim: &Aim) -> Vec<Vec<(usize, usi
                 n.push((below, p.from));
             }
             for k in p.from..p.to {
-                for req in requires(rubric, p.question, k) {
-                    let Some((q2, rank)) = rank_of(rubric, req) else {
-                        continue;
-                    };
+                for &(q2, rank) in requires(rubric, p.question, k) {
                     if aim.levels[q2].is_some_and(|now| now >= rank) {
                         continue;
                     }
@@ -628,23 +607,23 @@ fn order(aim: &Aim, parts: &mut Vec<Move>) {
     std::mem::swap(parts, &mut out);
 }
 
-/// The decision after each part in turn, scored by the model from the sheet's
+/// The figures after each part in turn, scored by the model from the sheet's
 /// outcome (a group has none: `None` each).
 fn project(
     rubric: &LoadedRubric,
     parts: &[Move],
     outcome: Option<&Outcome>,
-) -> Vec<Option<Decision>> {
+) -> Vec<Option<Projected>> {
     let Some(outcome) = outcome else {
         return vec![None; parts.len()];
     };
-    let mut now = outcome.clone();
-    parts
-        .iter()
-        .map(|p| {
-            let oi = ranks(rubric, p.question)[p.to];
-            now.change(rubric, p.question, Some(oi)).ok()?;
-            Some(now.decision())
+    let changes = (parts.iter()).map(|p| (p.question, Some(ranks(rubric, p.question)[p.to])));
+    (outcome.projected(rubric, changes).into_iter())
+        .map(|d| {
+            d.map(|(index, recommendation)| Projected {
+                index,
+                recommendation,
+            })
         })
         .collect()
 }
@@ -826,21 +805,18 @@ fn name<'r>(
                     }),
                 reason: mv.reason,
                 already: already.map(|f| f(mv.question, rank[mv.to])),
-                projected: m.projected.get(i).copied().flatten().map(|d| Projected {
-                    index: d.index,
-                    recommendation: d.recommendation,
-                }),
+                projected: m.projected.get(i).copied().flatten(),
             }
         })
         .collect();
     let later = all.split_off(all.len().min(SHOWN));
-    let end = m.end.unwrap_or(aim.decision);
+    let end = m.end.unwrap_or(aim.decision.recommendation);
     let office_id = |o: Option<usize>| o.map(|i| r.office[i].id.as_str());
     Plan {
         target: m.target,
         office: office_id(m.offices.0),
         also: office_id(m.offices.1),
-        reached: end.recommendation == m.target,
+        reached: end == m.target,
         initiatives: all,
         later,
         group: already.is_some(),
@@ -909,6 +885,7 @@ pub(crate) fn for_group<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rubric::Requirement;
     use proptest::prelude::*;
 
     /// The default rubric with its practices' efforts and requirements drawn anew
@@ -1012,8 +989,7 @@ mod tests {
                 // The levels it crosses have what they require: met now, or by a
                 // move before it.
                 for k in mv.from..mv.to {
-                    for req in requires(&rubric, mv.question, k) {
-                        let (q2, rank) = rank_of(&rubric, req).unwrap();
+                    for &(q2, rank) in requires(&rubric, mv.question, k) {
                         let met = aim.levels[q2].is_some_and(|now| now >= rank)
                             || m.moves[..i].iter().any(|p| p.question == q2 && p.to >= rank);
                         prop_assert!(met, "move {} crosses a level whose need is unmet", i);

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -742,8 +743,23 @@ pub struct LoadedRubric {
     /// Each question's options ranked by score (the flip and the roadmap look them
     /// up for every sheet).
     ladders: Vec<Ladder>,
-    /// Per question, the gates that read it or its factor, in file order.
-    question_gates: Vec<Vec<usize>>,
+    /// Every condition the decision reads, in the order it reads them: each
+    /// outcome rule's `when` then `when-any`, then each gate's.
+    decision_conds: Vec<Cond>,
+    /// Per outcome rule, the places of its `when` and its `when-any` in
+    /// `decision_conds`; the gates' follow from `gates_from`.
+    rule_slots: Vec<(Range<usize>, Range<usize>)>,
+    gates_from: usize,
+    /// Per question and rank, the levels (question, rank) the move up from that
+    /// rank requires; unknown ids left out.
+    level_needs: Vec<Vec<Vec<(usize, usize)>>>,
+    /// Per office type and per outcome, the levels (question, rank) it needs.
+    office_needs: Vec<Vec<(usize, usize)>>,
+    outcome_needs: Vec<Vec<(usize, usize)>>,
+    /// Per question, the places in `decision_conds` of the conditions whose
+    /// figure moves with its answer: on the question, its factor, or an axis
+    /// with either as a member.
+    question_reads: Vec<Vec<usize>>,
 }
 
 /// One question's options ranked by score.
@@ -902,7 +918,13 @@ impl LoadedRubric {
             factor_questions,
             step_conds: Default::default(),
             ladders: Vec::new(),
-            question_gates: Vec::new(),
+            decision_conds: Vec::new(),
+            rule_slots: Vec::new(),
+            gates_from: 0,
+            level_needs: Vec::new(),
+            office_needs: Vec::new(),
+            outcome_needs: Vec::new(),
+            question_reads: Vec::new(),
         };
         let r = &loaded.rubric;
         loaded.gate_cond = r.gate.iter().map(|g| loaded.cond(&g.condition())).collect();
@@ -933,18 +955,89 @@ impl LoadedRubric {
             });
         }
         loaded.ladders = r.question.iter().map(Ladder::of).collect();
-        loaded.question_gates = (0..r.question.len())
+        loaded.index_decision();
+        loaded.index_needs();
+        loaded
+    }
+
+    /// The conditions the decision reads, in one list, with the places of each
+    /// rule's and gate's and of those each question's answer moves.
+    fn index_decision(&mut self) {
+        let mut at = 0;
+        self.rule_slots = (self.rules.iter())
+            .map(|rule| {
+                let when = at..at + rule.when.len();
+                let any = when.end..when.end + rule.when_any.len();
+                at = any.end;
+                (when, any)
+            })
+            .collect();
+        self.gates_from = at;
+        self.decision_conds = (self.rules.iter())
+            .flat_map(|rule| rule.when.iter().chain(&rule.when_any))
+            .chain(&self.gate_cond)
+            .cloned()
+            .collect();
+        self.question_reads = (0..self.rubric.question.len())
             .map(|qi| {
-                let fi = loaded.question_factor[qi];
-                (loaded.gate_target.iter().enumerate())
-                    .filter(|&(_, &t)| {
-                        t == Target::Question(qi) || fi.is_some_and(|f| t == Target::Factor(f))
+                let moves = |t: Target| {
+                    t == Target::Question(qi)
+                        || self.question_factor[qi].is_some_and(|f| t == Target::Factor(f))
+                };
+                (self.decision_conds.iter().enumerate())
+                    .filter(|(_, c)| match c.target {
+                        Target::Axis(ai) => self.axes[ai].iter().any(|m| moves(m.target)),
+                        t => moves(t),
                     })
-                    .map(|(gi, _)| gi)
+                    .map(|(slot, _)| slot)
                     .collect()
             })
             .collect();
-        loaded
+    }
+
+    /// The plan's requirements, each resolved to a question and the rank of the
+    /// level it names.
+    fn index_needs(&mut self) {
+        let resolve = |reqs: &[Requirement]| -> Vec<(usize, usize)> {
+            reqs.iter().filter_map(|req| self.reach(req)).collect()
+        };
+        let r = &self.rubric;
+        let level_needs = (r.question.iter().enumerate())
+            .map(|(qi, q)| {
+                (self.ladders[qi].ranked.iter())
+                    .map(|&oi| resolve(&q.option[oi].requires))
+                    .collect()
+            })
+            .collect();
+        let office_needs = r.office.iter().map(|o| resolve(&o.needs)).collect();
+        let outcome_needs = r.outcome.iter().map(|o| resolve(&o.needs)).collect();
+        self.level_needs = level_needs;
+        self.office_needs = office_needs;
+        self.outcome_needs = outcome_needs;
+    }
+
+    /// The question and the rank of the level a requirement names; `None` for an
+    /// unknown id.
+    pub(crate) fn reach(&self, req: &Requirement) -> Option<(usize, usize)> {
+        let qi = self.question(&req.question)?;
+        let oi = (self.rubric.question[qi].option.iter()).position(|o| o.id == req.reaches)?;
+        Some((qi, self.rank(qi, oi)?))
+    }
+
+    /// The levels (question, rank) the move up from rank `k` of question `qi`
+    /// requires.
+    pub(crate) fn level_needs(&self, qi: usize, k: usize) -> &[(usize, usize)] {
+        &self.level_needs[qi][k]
+    }
+
+    /// The levels (question, rank) office type `oi` needs.
+    pub(crate) fn office_needs(&self, oi: usize) -> &[(usize, usize)] {
+        &self.office_needs[oi]
+    }
+
+    /// The levels (question, rank) outcome `i` needs.
+    pub(crate) fn outcome_needs(&self, i: usize) -> &[(usize, usize)] {
+        &self.outcome_needs[i]
     }
 
     /// The look-ups of format 3: office types' conditions, outcome rules and which
@@ -1145,9 +1238,27 @@ impl LoadedRubric {
         self.ladders[qi].rank.get(oi).copied()
     }
 
-    /// The gates that read question `qi` or its factor, in file order.
-    pub fn gates_on(&self, qi: usize) -> &[usize] {
-        &self.question_gates[qi]
+    /// Every condition the decision reads: each outcome rule's `when` then
+    /// `when-any`, in rule order, then each gate's.
+    pub(crate) fn decision_conds(&self) -> &[Cond] {
+        &self.decision_conds
+    }
+
+    /// The places in [`Self::decision_conds`] of outcome rule `ri`'s `when` and
+    /// `when-any`.
+    pub(crate) fn rule_slots(&self, ri: usize) -> (Range<usize>, Range<usize>) {
+        self.rule_slots[ri].clone()
+    }
+
+    /// The place in [`Self::decision_conds`] of gate `gi`'s condition.
+    pub(crate) fn gate_slot(&self, gi: usize) -> usize {
+        self.gates_from + gi
+    }
+
+    /// The places in [`Self::decision_conds`] of the conditions whose figure
+    /// moves with question `qi`'s answer.
+    pub(crate) fn question_reads(&self, qi: usize) -> &[usize] {
+        &self.question_reads[qi]
     }
 
     /// The questions of factor `fi`, in rubric order.

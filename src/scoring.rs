@@ -241,6 +241,11 @@ pub trait Figures {
     fn question(&self, qi: usize) -> Option<f64>;
     /// Question `qi`'s chosen option.
     fn choice(&self, qi: usize) -> Option<usize>;
+    /// Whether the condition at `at` among [`LoadedRubric::decision_conds`] holds
+    /// on these figures.
+    fn decides(&self, rubric: &LoadedRubric, at: usize) -> bool {
+        holds(rubric, self, &rubric.decision_conds()[at])
+    }
 }
 
 /// The score `target` reads on `f`: a factor's, an answer's, or an axis's (the
@@ -304,8 +309,12 @@ fn rule_and_gates<F: Figures + ?Sized>(
     mut fired: impl FnMut(usize, bool),
 ) -> Ruled {
     let rule = rubric.has_outcomes().then(|| {
-        (rubric.rules().iter())
-            .position(|r| all_and_any(rubric, figures, &r.when, &r.when_any))
+        (0..rubric.rules().len())
+            .position(|ri| {
+                let (mut when, mut any) = rubric.rule_slots(ri);
+                when.all(|at| figures.decides(rubric, at))
+                    && (any.is_empty() || any.any(|at| figures.decides(rubric, at)))
+            })
             .unwrap_or(rubric.rules().len() - 1)
     });
     let band = match rule {
@@ -318,7 +327,7 @@ fn rule_and_gates<F: Figures + ?Sized>(
     let mut changing: Option<usize> = None;
     for (gi, g) in rubric.rubric.gate.iter().enumerate() {
         if (g.for_.is_empty() || g.for_.contains(&band))
-            && holds(rubric, figures, &rubric.gate_conds()[gi])
+            && figures.decides(rubric, rubric.gate_slot(gi))
         {
             let before = recommendation;
             recommendation = g.apply(recommendation);
@@ -665,8 +674,9 @@ pub(crate) struct Changed<'o> {
 
 impl Changed<'_> {
     /// The recommendation (after gates) with the answer changed: [`decide`]'s,
-    /// without the margin and the office type it does not need.
-    #[inline]
+    /// without the margin and the office type it does not need. The oracle of
+    /// [`Basis::recommendation_with`].
+    #[cfg(test)]
     pub(crate) fn recommendation(&self, rubric: &LoadedRubric) -> Band {
         let view = ChangedView {
             changed: self,
@@ -685,6 +695,104 @@ impl Changed<'_> {
             fi: rubric.question_factors()[self.question],
         };
         decide(rubric, self.index, &view, |_, _| {})
+    }
+}
+
+/// Whether each condition the decision reads ([`LoadedRubric::decision_conds`])
+/// holds on a sheet, kept for a search that moves one answer at a time: a moved
+/// answer can change the recommendation only by changing one of those conditions
+/// (or, format 2, the index's band), so the conditions its figures move are
+/// tested again and the gates run again only when one of them changes.
+pub(crate) struct Basis<'o> {
+    outcome: &'o Outcome,
+    /// Per condition, whether it holds on the sheet; then as many places for a
+    /// changed sheet's (one allocation for the whole search).
+    holds: Vec<bool>,
+}
+
+impl Outcome {
+    /// The sheet's [`Basis`].
+    pub(crate) fn basis(&self, rubric: &LoadedRubric) -> Basis<'_> {
+        let view = SheetView {
+            outcome: self,
+            rubric,
+        };
+        let conds = rubric.decision_conds();
+        let mut holds = Vec::with_capacity(2 * conds.len());
+        holds.extend(conds.iter().map(|c| self::holds(rubric, &view, c)));
+        holds.resize(2 * conds.len(), false);
+        Basis {
+            outcome: self,
+            holds,
+        }
+    }
+}
+
+impl Basis<'_> {
+    /// The recommendation with question `qi` answered `answer` instead: bit for
+    /// bit [`Changed::recommendation`] of [`Outcome::with_answer`]. `None` when
+    /// that leaves nothing answered.
+    pub(crate) fn recommendation_with(
+        &mut self,
+        rubric: &LoadedRubric,
+        qi: usize,
+        answer: Option<usize>,
+    ) -> Option<Band> {
+        let changed = self.outcome.with_answer(rubric, qi, answer)?;
+        let now = &self.outcome.decision;
+        let view = ChangedView {
+            changed: &changed,
+            rubric,
+            fi: rubric.question_factors()[qi],
+        };
+        let conds = rubric.decision_conds();
+        let (sheet, moved) = self.holds.split_at_mut(conds.len());
+        let mut any = false;
+        for &at in rubric.question_reads(qi) {
+            let h = holds(rubric, &view, &conds[at]);
+            if h != sheet[at] {
+                if !any {
+                    moved.copy_from_slice(sheet);
+                    any = true;
+                }
+                moved[at] = h;
+            }
+        }
+        let same_band =
+            rubric.has_outcomes() || band_of(&rubric.rubric.scoring, changed.index) == now.band;
+        if !any && same_band {
+            return Some(now.recommendation);
+        }
+        let settled = Settled {
+            view,
+            holds: if any { moved } else { sheet },
+        };
+        Some(rule_and_gates(rubric, changed.index, &settled, |_, _| {}).recommendation)
+    }
+}
+
+/// A sheet's figures with what each of the decision's conditions comes to
+/// already known.
+struct Settled<'a, F> {
+    view: F,
+    holds: &'a [bool],
+}
+
+impl<F: Figures> Figures for Settled<'_, F> {
+    fn factor(&self, fi: usize) -> Option<f64> {
+        self.view.factor(fi)
+    }
+
+    fn question(&self, qi: usize) -> Option<f64> {
+        self.view.question(qi)
+    }
+
+    fn choice(&self, qi: usize) -> Option<usize> {
+        self.view.choice(qi)
+    }
+
+    fn decides(&self, _: &LoadedRubric, at: usize) -> bool {
+        self.holds[at]
     }
 }
 
@@ -802,13 +910,7 @@ impl Outcome {
 
     /// Adds up the factors' scores into the index, in rubric order, and decides.
     fn sum_index(&mut self, rubric: &LoadedRubric) -> Result<(), NothingAnswered> {
-        let mut index = Sums::default();
-        for (fi, t) in self.tallies.iter_mut().enumerate() {
-            t.before = index;
-            t.part = factor_part(rubric, fi, t.score);
-            index.add(t.part);
-        }
-        let index = index.mean().ok_or(NothingAnswered)?;
+        let index = self.sum_factors(rubric)?;
         let mut gates = std::mem::take(&mut self.gates);
         gates.clear();
         let view = SheetView {
@@ -821,6 +923,54 @@ impl Outcome {
         self.decision = decision;
         self.gates = gates;
         Ok(())
+    }
+
+    /// Adds up the factors' scores into the index, in rubric order.
+    fn sum_factors(&mut self, rubric: &LoadedRubric) -> Result<f64, NothingAnswered> {
+        let mut index = Sums::default();
+        for (fi, t) in self.tallies.iter_mut().enumerate() {
+            t.before = index;
+            t.part = factor_part(rubric, fi, t.score);
+            index.add(t.part);
+        }
+        index.mean().ok_or(NothingAnswered)
+    }
+
+    /// The index and the recommendation after each of `changes` in turn (each
+    /// answer changed on top of those before it): bit for bit what
+    /// [`Self::change`] then [`Self::decision`] give, without the margin and the
+    /// office types a plan's projected figures do not show. `None` for a change
+    /// that would leave nothing answered, which is then not made.
+    pub(crate) fn projected(
+        &self,
+        rubric: &LoadedRubric,
+        changes: impl IntoIterator<Item = (usize, Option<usize>)>,
+    ) -> Vec<Option<(f64, Band)>> {
+        let mut now = self.clone();
+        let settle = |now: &mut Outcome, qi: usize| {
+            if let Some(fi) = rubric.question_factors()[qi] {
+                now.sum_factor(rubric, fi);
+            }
+            now.sum_factors(rubric)
+        };
+        (changes.into_iter())
+            .map(|(qi, answer)| {
+                let before = std::mem::replace(&mut now.choices[qi], answer);
+                let Ok(index) = settle(&mut now, qi) else {
+                    now.choices[qi] = before;
+                    let _ = settle(&mut now, qi);
+                    return None;
+                };
+                let view = SheetView {
+                    outcome: &now,
+                    rubric,
+                };
+                Some((
+                    index,
+                    rule_and_gates(rubric, index, &view, |_, _| {}).recommendation,
+                ))
+            })
+            .collect()
     }
 
     /// The score a gate or a condition reads: a factor's, an answer's or an
@@ -1632,6 +1782,11 @@ next-steps = ["go"]
                     fast.map(|f| (f.index, f.factor, f.recommendation(&r))),
                     plain.as_ref().map(|p| (p.index(), p.factor(fi), p.recommendation()))
                 );
+                // The flip's way: only the conditions the answer moves, tested again.
+                prop_assert_eq!(
+                    base.basis(&r).recommendation_with(&r, qi, answer),
+                    plain.as_ref().map(|p| p.recommendation())
+                );
                 let mut moved = base.clone();
                 if moved.change(&r, qi, answer).is_ok() {
                     prop_assert_eq!(Some(&moved), plain.as_ref());
@@ -1660,6 +1815,22 @@ next-steps = ["go"]
                     fast.map(|f| f.decision(r)),
                     plain.as_ref().map(|p| p.decision())
                 );
+                prop_assert_eq!(
+                    base.basis(r).recommendation_with(r, qi, answer),
+                    plain.as_ref().map(|p| p.recommendation())
+                );
+                // A plan's projection: this change, then every unanswered
+                // question answered with its first option, in turn.
+                let mut steps = vec![(qi, answer)];
+                steps.extend((0..26).filter(|&q| changed[q].is_none()).map(|q| (q, Some(0))));
+                let mut oracle = base.clone();
+                let expected: Vec<Option<(f64, Band)>> = (steps.iter())
+                    .map(|&(q, a)| {
+                        oracle.change(r, q, a).ok()?;
+                        Some((oracle.index(), oracle.recommendation()))
+                    })
+                    .collect();
+                prop_assert_eq!(base.projected(r, steps), expected);
                 let mut moved = base.clone();
                 if moved.change(r, qi, answer).is_ok() {
                     prop_assert_eq!(Some(&moved), plain.as_ref());

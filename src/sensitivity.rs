@@ -2,7 +2,8 @@
 //! change the recommendation, in both directions. Adjacent moves only: a client
 //! reads "if this answer were one step better (or worse), the result would be X",
 //! not a jump across several levels. It asks the scoring model what each move
-//! would do ([`Outcome::with_answer`]) and holds no arithmetic of its own.
+//! would do ([`Basis::recommendation_with`](crate::scoring::Basis)) and holds no
+//! arithmetic of its own.
 
 use serde::Serialize;
 
@@ -42,6 +43,7 @@ pub struct Sensitivity<'r> {
 /// order (down before up). Empty when the result holds against every such move.
 pub(crate) fn of<'r>(rubric: &'r LoadedRubric, outcome: &Outcome) -> Vec<Sensitivity<'r>> {
     let now = outcome.recommendation();
+    let mut basis = outcome.basis(rubric);
     let mut out = Vec::new();
     for (qi, q) in rubric.rubric.question.iter().enumerate() {
         if q.kind == QuestionKind::Context {
@@ -56,10 +58,9 @@ pub(crate) fn of<'r>(rubric: &'r LoadedRubric, outcome: &Outcome) -> Vec<Sensiti
         ];
         for (direction, to) in moves {
             let Some(to) = to else { continue };
-            let Some(changed) = outcome.with_answer(rubric, qi, Some(to)) else {
+            let Some(recommendation) = basis.recommendation_with(rubric, qi, Some(to)) else {
                 continue;
             };
-            let recommendation = changed.recommendation(rubric);
             if recommendation != now {
                 out.push(Sensitivity {
                     question: &q.id,
