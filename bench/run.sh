@@ -5,8 +5,8 @@
 #
 # 1. A Google-Forms-style export of ROWS rows (Timestamp, Email Address, Name, then
 #    every question of the default rubric by full text, cells holding labels):
-#    `pmo-vmo score FILE --format csv` and `--format json` (which searches every
-#    sheet's flip and works out its roadmap) against parsing the same file with the
+#    `pmo-vmo score FILE --format csv` and `--format json` (which works out how
+#    firm every sheet's result is and its plan) against parsing the same file with the
 #    csv crate alone, into a ByteRecord (examples/parse_only.rs).
 # 2. A folder of SHEETS TOML sheets: `pmo-vmo score DIR --format csv` against `cat`
 #    of the same files.
@@ -149,7 +149,7 @@ awk -v rows="$ROWS" -v questions="$QUESTIONS" -v sheets="$SHEETS" -v runs="$RUNS
     printf "  %-44s %8s %12s %10s\n", "", "time", "rows/s", "peak RSS"
     printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "csv crate, ByteRecord parse only (baseline)", p, rows / p, pm / 1024
     printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "pmo-vmo score --format csv", s, rows / s, sm / 1024
-    printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "pmo-vmo score --format json (flip, roadmap)", j, rows / j, jm / 1024
+    printf "  %-44s %7.3fs %12.0f %7.1f MB\n", "pmo-vmo score --format json (firmness, plan)", j, rows / j, jm / 1024
     printf "  %-44s %s   (target: at most 1.5x)\n", "ratio score csv / parse", rs
     printf "  %-44s %s   (target: at most 3x)\n", "ratio score json / parse", rj
     printf "  %-44s %7.1f MB (target: under 64 MB)\n", "peak memory of score", (sm > jm ? sm : jm) / 1024
