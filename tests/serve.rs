@@ -7,64 +7,18 @@
 //! The client is a few lines over `std::net::TcpStream` (HTTP/1.1, one request a
 //! connection); every wait is bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use pmo_vmo::input::load_text;
 use pmo_vmo::{LoadedRubric, SheetFormat};
 use serde_json::{Value, json};
 
-/// A running server, killed when dropped.
-struct Server {
-    child: Child,
-    /// `127.0.0.1:PORT`
-    addr: String,
-    join: String,
-    secret: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(dir: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
-        .arg("serve")
-        .arg(dir)
-        .args(extra)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let join_url = lines.next().unwrap().unwrap();
-    let facilitator = lines.next().unwrap().unwrap();
-    let join_url = join_url.strip_prefix("join: http://").unwrap().to_owned();
-    let facilitator = facilitator
-        .strip_prefix("facilitator: http://")
-        .unwrap()
-        .to_owned();
-    let (addr, join) = join_url.split_once("/j/").unwrap();
-    let (addr2, secret) = facilitator.split_once("/f/").unwrap();
-    assert_eq!(addr, addr2);
-    assert!(secret.len() >= 20, "a secret of at least 96 bits: {secret}");
-    Server {
-        child,
-        addr: addr.to_owned(),
-        join: join.to_owned(),
-        secret: secret.to_owned(),
-    }
-}
+mod server;
+use server::{Server, start};
 
 /// One request; the status and the body.
 fn request(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {

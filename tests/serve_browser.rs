@@ -6,9 +6,7 @@
 //!
 //! End-to-end tier (`#[ignore]`d: `cargo test -- --ignored` runs it, as `.ci/run` does).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use headless_chrome::browser::tab::Tab;
@@ -19,44 +17,11 @@ use serde_json::Value;
 
 mod cdp;
 use cdp::{choose, fill, js, launch, skip_without_chromium};
+mod server;
+use server::start;
 
 /// Participants, each in a context of their own.
 const PARTICIPANTS: usize = 12;
-
-struct Server {
-    child: Child,
-    join_url: String,
-    facilitator_url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(dir: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"))
-        .arg("serve")
-        .arg(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("PMO_VMO_RUBRIC")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let join_url = lines.next().unwrap().unwrap()["join: ".len()..].to_owned();
-    let facilitator_url = lines.next().unwrap().unwrap()["facilitator: ".len()..].to_owned();
-    assert!(join_url.starts_with("http://127.0.0.1:"), "{join_url}");
-    Server {
-        child,
-        join_url,
-        facilitator_url,
-    }
-}
 
 fn open(tab: &Tab, url: &str) {
     // Twelve pages on two shared cores: navigation may take longer than the
@@ -113,7 +78,12 @@ fn twelve_participants_answer_at_once_and_the_facilitator_sees_them() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("room");
-    let server = start(&dir);
+    let server = start(&dir, &[]);
+    assert!(
+        server.join_url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.join_url
+    );
     let rubric = LoadedRubric::embedded().unwrap();
     let questions = &rubric.rubric.question;
     let browser = launch(&bin);

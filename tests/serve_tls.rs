@@ -3,11 +3,14 @@
 //! plain HTTP request to the same port gets no page, and a key that is not a key
 //! is refused with exit 2 naming the file. Loopback only; every wait is bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
+
+mod server;
+use server::start;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pmo-vmo"));
@@ -24,27 +27,26 @@ fn a_certificate_makes_the_workshop_https() {
     std::fs::write(&cert, certified.cert.pem()).unwrap();
     std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
 
-    let mut child = bin()
-        .arg("serve")
-        .arg(dir.path().join("room"))
-        .arg("--tls-cert")
-        .arg(&cert)
-        .arg("--tls-key")
-        .arg(&key)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let join = lines.next().unwrap().unwrap();
-    let facilitator = lines.next().unwrap().unwrap();
-    let join = join.strip_prefix("join: https://").expect(&join).to_owned();
-    assert!(
-        facilitator.starts_with("facilitator: https://127.0.0.1:"),
-        "{facilitator}"
+    let server = start(
+        &dir.path().join("room"),
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
     );
-    let (addr, code) = join.split_once("/j/").unwrap();
+    assert!(
+        server.join_url.starts_with("https://"),
+        "{}",
+        server.join_url
+    );
+    assert!(
+        server.facilitator_url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.facilitator_url
+    );
+    let (addr, code) = (server.addr.as_str(), server.join.as_str());
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
 
     // A client that trusts the certificate reads the participant's page.
@@ -85,8 +87,7 @@ fn a_certificate_makes_the_workshop_https() {
     let _ = plain.read_to_end(&mut got);
     assert!(!String::from_utf8_lossy(&got).contains("<!DOCTYPE html>"));
 
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
 
     // A certificate given as the key: refused, naming the file, before serving.
     let out = bin()
